@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "isms",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "isms", targets: ["isms"]),
+        .library(name: "ISMSKit", targets: ["ISMSKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // Debian's libgit2-dev (1.5). Only Sources/ISMSKit/Git may import this module.
+        .systemLibrary(
+            name: "CLibGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(
+            name: "ISMSKit",
+            dependencies: ["CLibGit2", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "ISMSCommands",
+            dependencies: ["ISMSKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "isms", dependencies: ["ISMSCommands"]),
+        .testTarget(name: "ISMSKitTests", dependencies: ["ISMSKit", "ISMSCommands"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,33 @@
+import CLibGit2
+
+/// A failure reported by libgit2, with the message it left in `git_error_last`.
+public struct GitError: Error, CustomStringConvertible, Sendable {
+    public let code: Int32
+    public let operation: String
+    public let message: String
+
+    public var description: String { "\(operation): \(message)" }
+
+    /// True when libgit2 said the object or reference does not exist.
+    public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+}
+
+/// Turns a libgit2 return code into a thrown `GitError`; every call in this folder goes through it.
+@discardableResult
+func check(_ code: Int32, _ operation: @autoclosure () -> String) throws -> Int32 {
+    guard code < 0 else { return code }
+    var message = "error \(code)"
+    if let last = git_error_last(), let text = last.pointee.message {
+        message = String(cString: text)
+    }
+    throw GitError(code: code, operation: operation(), message: message)
+}
+
+/// libgit2 must be initialised once per process before any other call.
+enum LibGit2 {
+    static let initialised: Bool = {
+        git_libgit2_init()
+        // History reads every object once; libgit2's object cache would only hold memory.
+        return true
+    }()
+}

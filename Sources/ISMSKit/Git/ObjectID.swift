@@ -1,0 +1,78 @@
+import CLibGit2
+
+/// A git object id (SHA-1), copied out of libgit2 memory at once.
+public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    // Twenty bytes held as three words keeps the value trivially copyable and cheap to hash.
+    let a: UInt64, b: UInt64, c: UInt32
+
+    init(_ raw: UnsafePointer<git_oid>) {
+        var copy = raw.pointee
+        var words: (UInt64, UInt64, UInt32) = (0, 0, 0)
+        withUnsafeBytes(of: &copy.id) { src in
+            withUnsafeMutableBytes(of: &words) { dst in
+                dst.baseAddress!.copyMemory(from: src.baseAddress!, byteCount: 20)
+            }
+        }
+        (a, b, c) = words
+    }
+
+    init(bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count >= 20)
+        var words: (UInt64, UInt64, UInt32) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { dst in
+            dst.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: 20)
+        }
+        (a, b, c) = words
+    }
+
+    /// Parses 40 hexadecimal digits; nil for anything else.
+    public init?(hex: String) {
+        let utf8 = Array(hex.utf8)
+        guard utf8.count == 40 else { return nil }
+        var raw = [UInt8](repeating: 0, count: 20)
+        for i in 0..<20 {
+            guard let hi = Self.nibble(utf8[2 * i]), let lo = Self.nibble(utf8[2 * i + 1]) else { return nil }
+            raw[i] = hi << 4 | lo
+        }
+        self = raw.withUnsafeBytes { ObjectID(bytes: $0) }
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: return c - 48
+        case 97...102: return c - 87
+        case 65...70: return c - 55
+        default: return nil
+        }
+    }
+
+    var gitOID: git_oid {
+        var oid = git_oid()
+        var words = (a, b, c)
+        withUnsafeBytes(of: &words) { src in
+            withUnsafeMutableBytes(of: &oid.id) { dst in
+                dst.baseAddress!.copyMemory(from: src.baseAddress!, byteCount: 20)
+            }
+        }
+        return oid
+    }
+
+    public var hex: String {
+        var words = (a, b, c)
+        return withUnsafeBytes(of: &words) { raw in
+            let digits = Array("0123456789abcdef".utf8)
+            var out = [UInt8]()
+            out.reserveCapacity(40)
+            for byte in raw.prefix(20) {
+                out.append(digits[Int(byte >> 4)])
+                out.append(digits[Int(byte & 0xF)])
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    public var description: String { hex }
+    public var short: String { String(hex.prefix(10)) }
+
+    public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool { lhs.hex < rhs.hex }
+}

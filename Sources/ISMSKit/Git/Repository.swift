@@ -1,0 +1,136 @@
+import CLibGit2
+import Foundation
+
+/// The one owner of a `git_repository` and its object database. Not thread-safe: use from one thread.
+public final class Repository {
+    let pointer: OpaquePointer
+    let odb: OpaquePointer
+
+    /// The `.git` folder (or the bare repository), with a trailing slash removed.
+    public let gitDirectory: String
+    /// The work tree, or nil for a bare repository.
+    public let workTree: String?
+
+    private init(pointer: OpaquePointer) throws {
+        self.pointer = pointer
+        var database: OpaquePointer?
+        do {
+            try check(git_repository_odb(&database, pointer), "open object database")
+        } catch {
+            git_repository_free(pointer)
+            throw error
+        }
+        odb = database!
+        gitDirectory = Repository.trimSlash(String(cString: git_repository_path(pointer)))
+        workTree = git_repository_workdir(pointer).map { Repository.trimSlash(String(cString: $0)) }
+    }
+
+    deinit {
+        git_odb_free(odb)
+        git_repository_free(pointer)
+    }
+
+    private static func trimSlash(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+
+    /// Opens the repository that contains `path`, searching upwards; nil when there is none.
+    public static func discover(containing path: String) throws -> Repository? {
+        _ = LibGit2.initialised
+        var handle: OpaquePointer?
+        let code = git_repository_open_ext(&handle, path, 0, nil)
+        if code == GIT_ENOTFOUND.rawValue { return nil }
+        try check(code, "open repository at \(path)")
+        return try Repository(pointer: handle!)
+    }
+
+    /// Resolves a revision expression (`HEAD`, `main~2`, a short id) to a commit id.
+    public func resolveCommit(_ revision: String) throws -> ObjectID {
+        var object: OpaquePointer?
+        try check(git_revparse_single(&object, pointer, revision), "resolve revision '\(revision)'")
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        try check(git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "'\(revision)' is not a commit")
+        defer { git_object_free(commit) }
+        return ObjectID(git_object_id(commit))
+    }
+
+    /// The root tree of a commit.
+    public func treeOfCommit(_ commitID: ObjectID) throws -> ObjectID {
+        var oid = commitID.gitOID
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, pointer, &oid), "read commit \(commitID.short)")
+        defer { git_commit_free(commit) }
+        return ObjectID(git_commit_tree_id(commit))
+    }
+
+    /// The entries of one tree object, copied out of libgit2 memory.
+    public func treeEntries(_ treeID: ObjectID) throws -> [TreeEntry] {
+        var oid = treeID.gitOID
+        var tree: OpaquePointer?
+        try check(git_tree_lookup(&tree, pointer, &oid), "read tree \(treeID.short)")
+        defer { git_tree_free(tree) }
+        let count = git_tree_entrycount(tree)
+        var entries = [TreeEntry]()
+        entries.reserveCapacity(count)
+        for index in 0..<count {
+            guard let entry = git_tree_entry_byindex(tree, index) else { continue }
+            // Names are bytes in git; a name that is not UTF-8 still gets a printable spelling.
+            let name = String(decoding: Data(bytes: git_tree_entry_name(entry), count: strlen(git_tree_entry_name(entry))), as: UTF8.self)
+            entries.append(TreeEntry(name: name, id: ObjectID(git_tree_entry_id(entry)),
+                                     mode: TreeEntry.Mode(rawMode: git_tree_entry_filemode_raw(entry).rawValue)))
+        }
+        return entries
+    }
+
+    /// Walks to the tree at `path` (components separated by `/`) below `treeID`; nil when absent or not a tree.
+    public func subtree(of treeID: ObjectID, at path: String) throws -> ObjectID? {
+        var current = treeID
+        for component in path.split(separator: "/") where component != "." {
+            guard let entry = try treeEntries(current).first(where: { $0.name == component }),
+                  entry.mode == .tree else { return nil }
+            current = entry.id
+        }
+        return current
+    }
+
+    /// The size of an object from its header, without inflating its content.
+    public func objectSize(_ id: ObjectID) throws -> Int {
+        var oid = id.gitOID
+        var length = 0
+        var type = GIT_OBJECT_ANY
+        try check(git_odb_read_header(&length, &type, odb, &oid), "read object header \(id.short)")
+        return length
+    }
+
+    /// The raw content of an object (a blob's bytes, a commit's or tree's serialised form).
+    public func readObject(_ id: ObjectID) throws -> Data {
+        var oid = id.gitOID
+        var object: OpaquePointer?
+        try check(git_odb_read(&object, odb, &oid), "read object \(id.short)")
+        defer { git_odb_object_free(object) }
+        let size = git_odb_object_size(object)
+        guard size > 0, let data = git_odb_object_data(object) else { return Data() }
+        return Data(bytes: data, count: size)
+    }
+}
+
+/// One entry of a tree: a file, a folder, a link or a submodule.
+public struct TreeEntry: Hashable, Sendable {
+    public enum Mode: Hashable, Sendable {
+        case file, executable, symlink, tree, submodule, unknown
+        init(rawMode: UInt32) {
+            switch rawMode {
+            case 0o100644, 0o100664: self = .file
+            case 0o100755: self = .executable
+            case 0o120000: self = .symlink
+            case 0o040000: self = .tree
+            case 0o160000: self = .submodule
+            default: self = .unknown
+            }
+        }
+    }
+    public let name: String
+    public let id: ObjectID
+    public let mode: Mode
+}

@@ -1,0 +1,71 @@
+/// The result of reading an ISMS: the records that could be read and the findings made on the way.
+public struct LoadedISMS: Sendable {
+    public let isms: ISMS
+    public let findings: [Finding]
+}
+
+public enum Loader {
+    /// Reads the settings and every record of `source`. Bad files become findings; only a missing or
+    /// unreadable isms.yaml stops the run.
+    public static func load(from source: some RecordSource) throws(ToolError) -> LoadedISMS {
+        let configData: Data?
+        do { configData = try source.readConfig() } catch {
+            throw .unreadableConfig(path: "isms.yaml", message: "\(error)")
+        }
+        guard let configData else { throw .missingAtRevision(revision: source.label, path: "isms.yaml") }
+        let (config, configFindings) = try ConfigReader.read(configData, path: "isms.yaml")
+        var findings = configFindings
+
+        let entries: [SourceEntry]
+        do { entries = try source.recordEntries() } catch {
+            throw .git("cannot list records in \(source.label): \(error)")
+        }
+        var readable = [SourceEntry]()
+        for entry in entries {
+            switch entry.kind {
+            case .file: readable.append(entry)
+            case .symlink(let target):
+                findings.append(ParseErrorRule.finding("symbolic link to '\(target)' is not followed; keep records as regular files",
+                                                       path: entry.path, at: .start))
+            case .submodule:
+                findings.append(ParseErrorRule.finding("a submodule is not a record", path: entry.path, at: .start))
+            case .other:
+                findings.append(ParseErrorRule.finding("not a regular file", path: entry.path, at: .start))
+            }
+        }
+
+        let contents = source.read(readable, limit: config.maxFileBytes)
+        let reader = YAMLReader(maxBytes: config.maxFileBytes, maxDepth: config.maxDepth)
+        let work = Array(zip(readable, contents))
+        let parsed: [(Record?, [Finding])] = parallelMap(work) { entry, content in
+            let kind = RecordKind(folder: String(entry.path.prefix { $0 != "/" }))!
+            let node: YAMLNode
+            switch content.flatMap({ reader.read($0) }) {
+            case .success(let n): node = n
+            case .failure(let problem):
+                return (nil, [Finding(rule: ParseErrorRule.id, severity: ParseErrorRule.definition.severity, message: problem.message,
+                                      path: entry.path, location: problem.location, record: nil)])
+            }
+            var validator = RecordValidator(kind: kind, path: entry.path, config: config)
+            let record = validator.validate(node)
+            return (record, validator.findings)
+        }
+
+        var records = [Record]()
+        var firstByID = [String: Record]()
+        for (record, recordFindings) in parsed {
+            findings += recordFindings
+            guard let record else { continue }
+            if let first = firstByID[record.id] {
+                findings.append(DuplicateIDRule.finding("id '\(record.id)' is already used by \(first.path):\(first.idLocation.line)",
+                                                        path: record.path, at: record.idLocation, record: record.id, field: "id"))
+            } else {
+                firstByID[record.id] = record
+            }
+            records.append(record)
+        }
+        return LoadedISMS(isms: ISMS(config: config, records: records), findings: findings)
+    }
+}
+
+import Foundation

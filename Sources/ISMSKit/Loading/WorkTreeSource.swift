@@ -1,0 +1,111 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Records as they are in a folder on disk. Never follows a symbolic link.
+public struct WorkTreeSource: RecordSource {
+    public let root: String
+    public var label: String { "work tree" }
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    public func readConfig() throws -> Data? {
+        let path = root + "/isms.yaml"
+        guard case .file = Self.kind(of: path) else { return nil }
+        return FileManager.default.contents(atPath: path)
+    }
+
+    public func recordEntries() throws -> [SourceEntry] {
+        var entries = [SourceEntry]()
+        for kind in RecordKind.allCases {
+            walk(relative: kind.folder, into: &entries)
+        }
+        return entries.sorted { $0.path < $1.path }
+    }
+
+    private func walk(relative: String, into entries: inout [SourceEntry]) {
+        guard let dir = opendir(root + "/" + relative) else { return }
+        defer { closedir(dir) }
+        while let item = readdir(dir) {
+            let name = withUnsafeBytes(of: item.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            let child = relative + "/" + name
+            let full = root + "/" + child
+            var info = stat()
+            guard lstat(full, &info) == 0 else { continue }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: walk(relative: child, into: &entries)
+            case S_IFREG where isRecordFileName(name):
+                entries.append(SourceEntry(path: child, kind: .file, size: Int(info.st_size)))
+            case S_IFLNK where isRecordFileName(name):
+                entries.append(SourceEntry(path: child, kind: .symlink(target: Self.linkTarget(full)), size: 0))
+            default:
+                if isRecordFileName(name) { entries.append(SourceEntry(path: child, kind: .other, size: 0)) }
+            }
+        }
+    }
+
+    public func read(_ entries: [SourceEntry], limit: Int) -> [Result<Data, YAMLProblem>] {
+        parallelMap(entries) { entry in readOne(entry, limit: limit) }
+    }
+
+    func readOne(_ entry: SourceEntry, limit: Int) -> Result<Data, YAMLProblem> {
+        if entry.size > limit {
+            return .failure(.init(message: "file is \(entry.size) bytes, over the limit of \(limit) (limits.file_bytes in isms.yaml)", location: .start, kind: .tooLarge))
+        }
+        let fd = open(root + "/" + entry.path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            return .failure(.init(message: "cannot open: \(String(cString: strerror(errno)))", location: .start, kind: .encoding))
+        }
+        defer { close(fd) }
+        var data = Data(count: entry.size)
+        var total = 0
+        // Read at most limit+1 bytes, so a file that grew meanwhile is still caught by the size limit.
+        while total <= limit {
+            if total == data.count { data.count += 65_536 }
+            let n = data.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress! + total, raw.count - total) }
+            if n <= 0 { break }
+            total += n
+        }
+        data.count = total
+        return .success(data)
+    }
+
+    public func artifact(at path: String) -> Data? {
+        guard let relative = normalisedRelativePath(path) else { return nil }
+        // Every folder on the way must be a real folder: a link anywhere is not followed.
+        let components = relative.split(separator: "/")
+        var current = root
+        for component in components.dropLast() {
+            current += "/" + component
+            guard case .directory = Self.kind(of: current) else { return nil }
+        }
+        current += "/" + components.last!
+        guard case .file = Self.kind(of: current) else { return nil }
+        return try? readOne(SourceEntry(path: relative, kind: .file, size: 0), limit: 1 << 30).get()
+    }
+
+    enum PathKind { case file, directory, symlink, missing }
+    static func kind(of path: String) -> PathKind {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .missing }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFLNK: return .symlink
+        case S_IFDIR: return .directory
+        default: return .missing
+        }
+    }
+
+    static func linkTarget(_ path: String) -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink(path, &buffer, buffer.count - 1)
+        guard n > 0 else { return "?" }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,50 @@
+/// How often a control operates or a review is due.
+public enum Cadence: Hashable, Sendable, CustomStringConvertible {
+    case continuous, daily, weekly, monthly, quarterly, yearly, onEvent
+    case days(Int)
+
+    public static let names = ["continuous", "daily", "weekly", "monthly", "quarterly", "yearly", "on-event", "<n>d"]
+
+    public init?(_ text: String) {
+        switch text {
+        case "continuous": self = .continuous
+        case "daily": self = .daily
+        case "weekly": self = .weekly
+        case "monthly": self = .monthly
+        case "quarterly": self = .quarterly
+        case "yearly": self = .yearly
+        case "on-event": self = .onEvent
+        default:
+            guard text.hasSuffix("d"), let n = Int(text.dropLast()), n > 0, n <= 36_600,
+                  text.first != "+", text.first != "0" else { return nil }
+            self = .days(n)
+        }
+    }
+
+    /// The longest gap allowed between two operations, in days; nil when the control runs only on events.
+    /// Calendar periods take their longest length so that a run on the same date each period never counts as late.
+    public var periodDays: Int? {
+        switch self {
+        case .continuous, .daily: return 1
+        case .weekly: return 7
+        case .monthly: return 31
+        case .quarterly: return 92
+        case .yearly: return 366
+        case .onEvent: return nil
+        case .days(let n): return n
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .continuous: return "continuous"
+        case .daily: return "daily"
+        case .weekly: return "weekly"
+        case .monthly: return "monthly"
+        case .quarterly: return "quarterly"
+        case .yearly: return "yearly"
+        case .onEvent: return "on-event"
+        case .days(let n): return "\(n)d"
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+
+/// A compiled regular expression that may be shared across threads (NSRegularExpression is immutable).
+public struct Pattern: @unchecked Sendable {
+    public let source: String
+    private let regex: NSRegularExpression
+
+    public init(_ source: String) throws {
+        self.source = source
+        regex = try NSRegularExpression(pattern: source)
+    }
+
+    public func matches(_ text: String) -> Bool {
+        let range = NSRange(text.startIndex..., in: text)
+        return regex.firstMatch(in: text, range: range) != nil
+    }
+}
+
+public struct Person: Sendable, Hashable {
+    public var key: String
+    public var name: String?
+    public var email: String?
+    public var role: String?
+}
+
+/// The settings in `isms.yaml`.
+public struct Config: Sendable {
+    public var name: String?
+    public var scope: String?
+    /// The roster; empty means owners and approvers are free text.
+    public var people: [String: Person] = [:]
+    /// Rule id → severity, or nil for `off`.
+    public var ruleSeverities: [String: Severity?] = [:]
+    public var idPatterns: [RecordKind: Pattern]
+    public var evidenceGraceDays = 0
+    public var maxFileBytes = Limits.defaultFileBytes
+    public var maxDepth = Limits.defaultDepth
+
+    public init() {
+        idPatterns = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { ($0, try! Pattern($0.defaultIDPattern)) })
+    }
+
+    public func idPattern(_ kind: RecordKind) -> Pattern { idPatterns[kind]! }
+
+    /// The kind whose id pattern `id` matches, for messages and for "text or supplier id" fields.
+    public func kind(ofID id: String) -> RecordKind? {
+        RecordKind.allCases.first { idPattern($0).matches(id) }
+    }
+
+    /// The keys isms.yaml may hold, with what each means; unknown keys are reported with a did-you-mean.
+    public static let keys: [(key: String, summary: String)] = [
+        ("name", "The organisation or ISMS name."),
+        ("scope", "The ISMS scope statement."),
+        ("people", "The roster: key → {name, email, role}. When set, every owner, approved_by and collected_by must be a key."),
+        ("rules", "Rule id → error | warning | note | off."),
+        ("id_patterns", "Record kind → regular expression for its ids."),
+        ("evidence_grace_days", "Days of grace added to a control's cadence before its evidence is stale."),
+        ("limits", "Input limits: file_bytes (largest record file), depth (deepest nesting)."),
+    ]
+}
+
+/// Reads `isms.yaml`. A file that is not YAML is a tool error (exit 2); a bad setting is a finding.
+enum ConfigReader {
+    static func read(_ data: Data, path: String) throws(ToolError) -> (Config, [Finding]) {
+        var config = Config()
+        var findings = [Finding]()
+        let node: YAMLNode
+        switch YAMLReader().read(data) {
+        case .success(let n): node = n
+        case .failure(let problem) where problem.kind == .empty: return (config, [])
+        case .failure(let problem):
+            throw .unreadableConfig(path: path, message: "\(problem.location.line):\(problem.location.column): \(problem.message)")
+        }
+        guard let pairs = node.pairs else {
+            throw .unreadableConfig(path: path, message: "1:1: isms.yaml must be a mapping of settings")
+        }
+        func invalid(_ message: String, _ at: SourceLocation, field: String) {
+            findings.append(InvalidValueRule.finding(message, path: path, at: at, field: field))
+        }
+        func text(_ node: YAMLNode, _ field: String) -> String? {
+            guard let s = node.scalar, !s.isNull else {
+                invalid("\(field) must be text, not \(node.shapeName)", node.location, field: field)
+                return nil
+            }
+            return s.text
+        }
+        func integer(_ node: YAMLNode, _ field: String, _ range: ClosedRange<Int>) -> Int? {
+            guard let s = node.scalar, s.isPlain, let n = Int(s.text), range.contains(n) else {
+                invalid("\(field) must be an integer from \(range.lowerBound) to \(range.upperBound)", node.location, field: field)
+                return nil
+            }
+            return n
+        }
+        for pair in pairs {
+            let value = pair.value
+            switch pair.key {
+            case "name": config.name = text(value, "name")
+            case "scope": config.scope = text(value, "scope")
+            case "evidence_grace_days": config.evidenceGraceDays = integer(value, "evidence_grace_days", 0...3650) ?? 0
+            case "people":
+                guard let people = value.pairs else { invalid("people must be a mapping of key → {name, email, role}", value.location, field: "people"); continue }
+                for person in people {
+                    var entry = Person(key: person.key)
+                    if let details = person.value.pairs {
+                        for detail in details {
+                            switch detail.key {
+                            case "name": entry.name = text(detail.value, "people.\(person.key).name")
+                            case "email": entry.email = text(detail.value, "people.\(person.key).email")
+                            case "role": entry.role = text(detail.value, "people.\(person.key).role")
+                            default:
+                                findings.append(UnknownFieldRule.finding(
+                                    UnknownFieldRule.message(detail.key, known: ["name", "email", "role"], in: "a person"),
+                                    path: path, at: detail.keyLocation, field: "people.\(person.key).\(detail.key)"))
+                            }
+                        }
+                    } else if !(person.value.scalar?.isNull ?? false) {
+                        invalid("people.\(person.key) must be a mapping {name, email, role}", person.value.location, field: "people.\(person.key)")
+                    }
+                    config.people[person.key] = entry
+                }
+            case "rules":
+                guard let rules = value.pairs else { invalid("rules must map rule ids to a severity", value.location, field: "rules"); continue }
+                let known = RuleRegistry.all.map { type(of: $0).id }
+                for rule in rules {
+                    guard known.contains(rule.key) else {
+                        findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(rule.key, known: known, in: "the rules"),
+                                                                 path: path, at: rule.keyLocation, field: "rules.\(rule.key)"))
+                        continue
+                    }
+                    guard let s = rule.value.scalar, Schema.severityNames.contains(s.text) else {
+                        invalid("rules.\(rule.key) must be one of error, warning, note, off", rule.value.location, field: "rules.\(rule.key)")
+                        continue
+                    }
+                    config.ruleSeverities[rule.key] = Severity(rawValue: s.text)
+                }
+            case "id_patterns":
+                guard let patterns = value.pairs else { invalid("id_patterns must map record kinds to regular expressions", value.location, field: "id_patterns"); continue }
+                for entry in patterns {
+                    guard let kind = RecordKind(rawValue: entry.key) else {
+                        findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(entry.key, known: RecordKind.allCases.map(\.rawValue), in: "the record kinds"),
+                                                                 path: path, at: entry.keyLocation, field: "id_patterns.\(entry.key)"))
+                        continue
+                    }
+                    guard let source = text(entry.value, "id_patterns.\(entry.key)") else { continue }
+                    do { config.idPatterns[kind] = try Pattern(source) } catch {
+                        invalid("id_patterns.\(entry.key) is not a valid regular expression", entry.value.location, field: "id_patterns.\(entry.key)")
+                    }
+                }
+            case "limits":
+                guard let limits = value.pairs else { invalid("limits must be a mapping {file_bytes, depth}", value.location, field: "limits"); continue }
+                for limit in limits {
+                    switch limit.key {
+                    case "file_bytes": config.maxFileBytes = integer(limit.value, "limits.file_bytes", 1_024...1_073_741_824) ?? config.maxFileBytes
+                    case "depth": config.maxDepth = integer(limit.value, "limits.depth", 4...64) ?? config.maxDepth
+                    default:
+                        findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(limit.key, known: ["file_bytes", "depth"], in: "limits"),
+                                                                 path: path, at: limit.keyLocation, field: "limits.\(limit.key)"))
+                    }
+                }
+            default:
+                findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(pair.key, known: Config.keys.map(\.key), in: "isms.yaml"),
+                                                         path: path, at: pair.keyLocation, field: pair.key))
+            }
+        }
+        return (config, findings)
+    }
+}

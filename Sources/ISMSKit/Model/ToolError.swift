@@ -1,0 +1,24 @@
+/// Why a command could not run at all (exit 2). One message per case.
+public enum ToolError: Error, Sendable, CustomStringConvertible, Equatable {
+    case noRoot(searchedFrom: String)
+    case notARoot(path: String)
+    case unreadableConfig(path: String, message: String)
+    case notInRepository(path: String)
+    case unknownRevision(String, message: String)
+    case missingAtRevision(revision: String, path: String)
+    case git(String)
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case .noRoot(let from): return "no isms.yaml found in \(from) or any folder above it (use --root PATH)"
+        case .notARoot(let path): return "\(path) holds no isms.yaml"
+        case .unreadableConfig(let path, let message): return "cannot read \(path): \(message)"
+        case .notInRepository(let path): return "\(path) is not inside a git repository"
+        case .unknownRevision(let rev, let message): return "unknown revision '\(rev)': \(message)"
+        case .missingAtRevision(let rev, let path): return "no isms.yaml at \(rev):\(path)"
+        case .git(let message): return "git: \(message)"
+        case .invalidArgument(let message): return message
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// `path:line:col: severity: message [rule]`, one line a finding, then a summary.
+public struct TextReporter: CheckReporter {
+    public static let format = "text"
+    public init() {}
+
+    public func render(_ report: CheckReport, context: ReportContext) -> String {
+        var out = ""
+        for finding in report.findings {
+            var location = ReportContext.join(context.displayPrefix, finding.path ?? "isms.yaml")
+            if let line = finding.line { location += ":\(line):\(finding.column ?? 1)" }
+            let severity = context.useColour ? Self.colour(finding.severity) : finding.severity.rawValue
+            out += "\(location): \(severity): \(finding.message) [\(finding.rule)]\n"
+        }
+        out += Self.summary(report) + "\n"
+        return out
+    }
+
+    static func summary(_ report: CheckReport) -> String {
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        return "\(plural(report.recordCount, "record")) checked: \(plural(report.count(.error), "error")), "
+            + "\(plural(report.count(.warning), "warning")), \(plural(report.count(.note), "note"))"
+    }
+
+    static func colour(_ severity: Severity) -> String {
+        switch severity {
+        case .error: return "\u{1B}[1;31merror\u{1B}[0m"
+        case .warning: return "\u{1B}[1;33mwarning\u{1B}[0m"
+        case .note: return "\u{1B}[1;36mnote\u{1B}[0m"
+        }
+    }
+}

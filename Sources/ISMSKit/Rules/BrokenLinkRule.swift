@@ -1,0 +1,29 @@
+/// A reference to an id that no record has.
+public struct BrokenLinkRule: Rule {
+    public init() {}
+    public static let definition = RuleDescription(
+        id: "broken-link",
+        severity: .error,
+        summary: "A reference points to no record.",
+        rationale: """
+            The chain risk → control → evidence → obligation holds only if every link lands. A risk that lists a \
+            control that was renamed or deleted looks treated and is not.
+            """,
+        fix: "Correct the id (the message suggests the closest one), or create the missing record.",
+        failing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-9]\n")]),
+        passing: RuleExample([
+            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n"),
+            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Disk encryption\nowner: alice\n"),
+        ])
+    )
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        let ids = context.isms.records.map(\.id)
+        return context.graph.links.compactMap { link in
+            guard context.record(link.to) == nil else { return nil }
+            var message = "\(link.field) refers to \(link.to), which no record has"
+            if let suggestion = closest(to: link.to, in: ids) { message += "; did you mean \(suggestion)?" }
+            return Self.finding(message, path: link.path, at: link.location, record: link.from, field: link.field)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// The outcome of `isms check`.
+public struct CheckReport: Sendable {
+    public let findings: [Finding]
+    public let recordCount: Int
+
+    public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
+}
+
+public enum Checker {
+    /// Loads the ISMS from `source`, runs every rule and applies the severities set in isms.yaml.
+    public static func check(_ source: some RecordSource, asOf: Day) throws(ToolError) -> CheckReport {
+        let loaded = try Loader.load(from: source)
+        return check(loaded, asOf: asOf, artifacts: source)
+    }
+
+    public static func check(_ loaded: LoadedISMS, asOf: Day, artifacts: any ArtifactReader) -> CheckReport {
+        let context = RuleContext(isms: loaded.isms, asOf: asOf, artifacts: artifacts)
+        var findings = loaded.findings
+        for rule in RuleRegistry.all {
+            findings += rule.check(context)
+        }
+        let overrides = loaded.isms.config.ruleSeverities
+        findings = findings.compactMap { finding in
+            guard let override = overrides[finding.rule] else { return finding }
+            guard let severity = override else { return nil }
+            var changed = finding
+            changed.severity = severity
+            return changed
+        }
+        return CheckReport(findings: findings.sorted(by: Finding.ordered), recordCount: loaded.isms.records.count)
+    }
+}

@@ -1,0 +1,18 @@
+/// A required field is absent.
+public struct MissingFieldRule: LoadStageRule {
+    public init() {}
+    public static let definition = RuleDescription(
+        id: "missing-field",
+        severity: .error,
+        summary: "A required field is absent or empty.",
+        rationale: """
+            Every record needs an id and a title, and every record but evidence needs an owner: a control nobody \
+            owns is a control nobody runs. Some fields are required by another: evidence needs its control and date, \
+            an exception its expiry, an obligation that does not apply its justification, an out-of-scope asset its \
+            exclusion reason.
+            """,
+        fix: "Add the field named in the message.",
+        failing: RuleExample([("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backups\n")]),
+        passing: RuleExample([("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backups\nowner: alice\n")])
+    )
+}

@@ -1,0 +1,19 @@
+/// Every rule, in the order `isms rules` and docs/rules.md list them. Adding a rule: one file, one line here.
+public enum RuleRegistry {
+    public static let all: [any Rule] = [
+        // Found while reading files.
+        ParseErrorRule(),
+        MissingFieldRule(),
+        UnknownFieldRule(),
+        InvalidValueRule(),
+        DuplicateIDRule(),
+        IDPatternRule(),
+        // The traceability chain.
+        BrokenLinkRule(),
+        WrongLinkKindRule(),
+    ]
+
+    public static func rule(_ id: String) -> (any Rule)? {
+        all.first { type(of: $0).id == id }
+    }
+}

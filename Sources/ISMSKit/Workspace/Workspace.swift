@@ -1,0 +1,74 @@
+import Foundation
+
+/// Where the ISMS is: its root folder and, when there is one, the git repository around it.
+public final class Workspace {
+    /// Absolute path of the folder holding isms.yaml.
+    public let root: String
+    public let repository: Repository?
+    /// The root relative to the repository's work tree ("" when the same, nil outside a repository).
+    public let repositoryPrefix: String?
+
+    /// Finds the ISMS root: `explicitRoot` when given (it must hold isms.yaml), else the nearest folder
+    /// at or above `currentDirectory` that does.
+    public init(explicitRoot: String?, currentDirectory: String = FileManager.default.currentDirectoryPath) throws(ToolError) {
+        if let explicitRoot {
+            let absolute = Workspace.absolute(explicitRoot, from: currentDirectory)
+            guard case .file = WorkTreeSource.kind(of: absolute + "/isms.yaml") else { throw .notARoot(path: explicitRoot) }
+            root = absolute
+        } else {
+            var folder = Workspace.absolute(currentDirectory, from: "/")
+            while true {
+                if case .file = WorkTreeSource.kind(of: folder + "/isms.yaml") { break }
+                let parent = (folder as NSString).deletingLastPathComponent
+                guard parent != folder, !parent.isEmpty else { throw .noRoot(searchedFrom: currentDirectory) }
+                folder = parent
+            }
+            root = folder
+        }
+        do {
+            repository = try Repository.discover(containing: root)
+        } catch {
+            throw .git("\(error)")
+        }
+        if let top = repository?.workTree {
+            let resolvedTop = Workspace.realPath(top), resolvedRoot = Workspace.realPath(root)
+            if resolvedRoot == resolvedTop {
+                repositoryPrefix = ""
+            } else if resolvedRoot.hasPrefix(resolvedTop + "/") {
+                repositoryPrefix = String(resolvedRoot.dropFirst(resolvedTop.count + 1))
+            } else {
+                repositoryPrefix = nil
+            }
+        } else {
+            repositoryPrefix = nil
+        }
+    }
+
+    /// The work tree as it is on disk.
+    public var workTreeSource: WorkTreeSource { WorkTreeSource(root: root) }
+
+    /// The ISMS as it is in the commit `revision`, read from git objects.
+    public func source(at revision: String) throws(ToolError) -> GitTreeSource {
+        guard let repository, let repositoryPrefix else { throw .notInRepository(path: root) }
+        return try GitTreeSource(repository: repository, revision: revision, prefix: repositoryPrefix)
+    }
+
+    /// The root as the user should see it in paths: relative to the current folder when below it.
+    public func displayPrefix(currentDirectory: String = FileManager.default.currentDirectoryPath) -> String {
+        let cwd = Workspace.realPath(currentDirectory), real = Workspace.realPath(root)
+        if real == cwd { return "" }
+        if real.hasPrefix(cwd + "/") { return String(real.dropFirst(cwd.count + 1)) }
+        return root
+    }
+
+    static func absolute(_ path: String, from base: String) -> String {
+        let joined = path.hasPrefix("/") ? path : base + "/" + path
+        return (joined as NSString).standardizingPath
+    }
+
+    static func realPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import Yams
+
+/// Why a YAML file could not become a tree; always located.
+public struct YAMLProblem: Error, Sendable, Equatable {
+    public var message: String
+    public var location: SourceLocation
+    public var kind: Kind
+    public enum Kind: Sendable { case syntax, encoding, tooLarge, tooDeep, anchor, duplicateKey, empty }
+}
+
+/// Reads one YAML document into a `YAMLNode`, refusing anything a record never needs.
+public struct YAMLReader: Sendable {
+    public var maxBytes: Int
+    public var maxDepth: Int
+
+    public init(maxBytes: Int = Limits.defaultFileBytes, maxDepth: Int = Limits.defaultDepth) {
+        self.maxBytes = maxBytes
+        self.maxDepth = maxDepth
+    }
+
+    public func read(_ data: Data) -> Result<YAMLNode, YAMLProblem> {
+        if data.count > maxBytes {
+            return .failure(.init(message: "file is \(data.count) bytes, over the limit of \(maxBytes) (limits.file_bytes in isms.yaml)", location: .start, kind: .tooLarge))
+        }
+        let text: String
+        switch Self.decodeText(data) {
+        case .success(let t): text = t
+        case .failure(let problem): return .failure(problem)
+        }
+        // libyaml and Yams' composer recurse per level; refuse absurd nesting before they see it.
+        if let deep = Self.nestingEstimateExceeds(text, limit: maxDepth * 4) {
+            return .failure(.init(message: "nesting is deeper than \(maxDepth) levels", location: deep, kind: .tooDeep))
+        }
+        let parser: Parser
+        let root: Node?
+        do {
+            parser = try Parser(yaml: text)
+            root = try parser.singleRoot()
+        } catch let error as YamlError {
+            return .failure(Self.problem(from: error))
+        } catch {
+            return .failure(.init(message: "\(error)", location: .start, kind: .syntax))
+        }
+        guard let root else {
+            return .failure(.init(message: "file holds no YAML document", location: .start, kind: .empty))
+        }
+        // Anchors are weak in Yams and live only as long as the parser.
+        return withExtendedLifetime(parser) {
+            do {
+                return .success(try convert(root, depth: 1))
+            } catch let problem as YAMLProblem {
+                return .failure(problem)
+            } catch {
+                return .failure(.init(message: "\(error)", location: .start, kind: .syntax))
+            }
+        }
+    }
+
+    private func convert(_ node: Node, depth: Int) throws -> YAMLNode {
+        let location = node.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? .start
+        if depth > maxDepth {
+            throw YAMLProblem(message: "nesting is deeper than \(maxDepth) levels", location: location, kind: .tooDeep)
+        }
+        // Every alias refers to an anchored node, so refusing anchors refuses aliases (and alias bombs)
+        // before anything is expanded.
+        if node.anchor != nil || node.alias != nil {
+            throw YAMLProblem(message: "anchors and aliases are not allowed in records; write the value out", location: location, kind: .anchor)
+        }
+        switch node {
+        case .scalar(let scalar):
+            return YAMLNode(.scalar(YAMLScalar(text: scalar.string, isPlain: scalar.style == .plain || scalar.style == .any)), at: location)
+        case .sequence(let sequence):
+            return YAMLNode(.sequence(try sequence.map { try convert($0, depth: depth + 1) }), at: location)
+        case .mapping(let mapping):
+            var pairs = [YAMLPair]()
+            var seen = [String: SourceLocation]()
+            for (key, value) in mapping {
+                let keyLocation = key.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? location
+                if key.anchor != nil || key.alias != nil {
+                    throw YAMLProblem(message: "anchors and aliases are not allowed in records; write the value out", location: keyLocation, kind: .anchor)
+                }
+                guard case .scalar(let keyScalar) = key else {
+                    throw YAMLProblem(message: "a mapping key must be a plain string", location: keyLocation, kind: .syntax)
+                }
+                if let first = seen[keyScalar.string] {
+                    throw YAMLProblem(message: "duplicate key '\(keyScalar.string)' (first at line \(first.line))", location: keyLocation, kind: .duplicateKey)
+                }
+                seen[keyScalar.string] = keyLocation
+                pairs.append(YAMLPair(key: keyScalar.string, keyLocation: keyLocation, value: try convert(value, depth: depth + 1)))
+            }
+            return YAMLNode(.mapping(pairs), at: location)
+        case .alias:
+            throw YAMLProblem(message: "anchors and aliases are not allowed in records; write the value out", location: location, kind: .anchor)
+        }
+    }
+
+    /// UTF-8 only, with an optional BOM; NUL bytes mark a binary file.
+    static func decodeText(_ data: Data) -> Result<String, YAMLProblem> {
+        var bytes = data[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            return .failure(.init(message: "file is UTF-16; save it as UTF-8", location: .start, kind: .encoding))
+        }
+        if let nul = bytes.firstIndex(of: 0) {
+            return .failure(.init(message: "file holds a NUL byte: it is binary, not YAML", location: location(of: nul, in: bytes), kind: .encoding))
+        }
+        guard let text = String(validatingUTF8Bytes: bytes) else {
+            let bad = firstInvalidUTF8(in: bytes)
+            return .failure(.init(message: "file is not valid UTF-8", location: location(of: bad, in: bytes), kind: .encoding))
+        }
+        return .success(text)
+    }
+
+    private static func location(of index: Data.Index, in bytes: Data.SubSequence) -> SourceLocation {
+        var line = 1, column = 1
+        for byte in bytes[bytes.startIndex..<index] {
+            if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return SourceLocation(line: line, column: column)
+    }
+
+    private static func firstInvalidUTF8(in bytes: Data.SubSequence) -> Data.Index {
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let lead = bytes[index]
+            let length: Int
+            switch lead {
+            case 0x00...0x7F: length = 1
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: return index
+            }
+            let end = index + length
+            guard end <= bytes.endIndex else { return index }
+            let sequence = Array(bytes[index..<end])
+            if String(validatingUTF8Bytes: sequence[...]) == nil { return index }
+            index = end
+        }
+        return bytes.startIndex
+    }
+
+    /// An upper bound of the nesting depth: open flow brackets plus indentation columns. Returns where it
+    /// first passes `limit`, or nil. Cheap, and conservative: it may only over-estimate.
+    static func nestingEstimateExceeds(_ text: String, limit: Int) -> SourceLocation? {
+        var flowDepth = 0, line = 1, column = 0, indent = 0, atLineStart = true
+        // Quotes are not tracked on purpose: an apostrophe in plain text must not hide brackets.
+        for byte in text.utf8 {
+            column += 1
+            if byte == 0x0A {
+                line += 1; column = 0; indent = 0; atLineStart = true
+                continue
+            }
+            if atLineStart {
+                if byte == 0x20 || byte == 0x2D { indent += 1 } else { atLineStart = false }
+            }
+            switch byte {
+            case 0x5B, 0x7B: flowDepth += 1
+            case 0x5D, 0x7D: flowDepth = max(0, flowDepth - 1)
+            default: break
+            }
+            if flowDepth + indent / 2 > limit { return SourceLocation(line: line, column: column) }
+        }
+        return nil
+    }
+}
+
+extension String {
+    init?(validatingUTF8Bytes bytes: some Collection<UInt8>) {
+        var valid = true
+        let decoded = String(decoding: bytes, as: UTF8.self)
+        // String(decoding:) repairs; a repaired string differs in UTF-8 length or contains U+FFFD where the input did not.
+        if decoded.utf8.count != bytes.count || !decoded.utf8.elementsEqual(bytes) { valid = false }
+        guard valid else { return nil }
+        self = decoded
+    }
+}
+
+/// Input limits, documented in docs/format.md and settable under `limits:` in isms.yaml.
+public enum Limits {
+    public static let defaultFileBytes = 1_048_576
+    public static let defaultDepth = 32
+}
+
+extension YAMLReader {
+    static func problem(from error: YamlError) -> YAMLProblem {
+        func loc(_ mark: Mark?) -> SourceLocation {
+            guard let mark else { return .start }
+            return SourceLocation(line: max(1, mark.line), column: max(1, mark.column))
+        }
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            let prefix = context.map { "\($0.text): " } ?? ""
+            return .init(message: "YAML syntax: \(prefix)\(problem)", location: loc(mark), kind: .syntax)
+        case let .reader(problem, _, _, _):
+            return .init(message: "YAML reader: \(problem)", location: .start, kind: .encoding)
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return .init(message: "duplicate key '\(duplicates.joined(separator: "', '"))'", location: loc(context.mark), kind: .duplicateKey)
+        default:
+            return .init(message: "YAML: \(error)", location: .start, kind: .syntax)
+        }
+    }
+}

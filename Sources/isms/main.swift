@@ -1,0 +1,4 @@
+import ISMSCommands
+import Foundation
+
+exit(ISMS.run(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,154 @@
+import Foundation
+import XCTest
+
+/// A folder under the system temporary directory, removed when the test ends.
+final class TemporaryFolder {
+    let path: String
+
+    init(_ name: String = "isms-test") {
+        let template = NSTemporaryDirectory() + "/\(name)-XXXXXX"
+        var bytes = Array(template.utf8CString)
+        let created = bytes.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        path = String(cString: created!)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// Writes `content` at `relative`, creating folders on the way.
+    @discardableResult
+    func write(_ relative: String, _ content: String) -> String {
+        write(relative, data: Data(content.utf8))
+    }
+
+    @discardableResult
+    func write(_ relative: String, data: Data) -> String {
+        let full = path + "/" + relative
+        try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try! data.write(to: URL(fileURLWithPath: full))
+        return full
+    }
+
+    func remove(_ relative: String) {
+        try? FileManager.default.removeItem(atPath: path + "/" + relative)
+    }
+
+    func read(_ relative: String) -> String? {
+        FileManager.default.contents(atPath: path + "/" + relative).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+struct ProcessResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// Runs a program to completion and captures its output.
+@discardableResult
+func runProcess(_ executable: String, _ arguments: [String], in directory: String? = nil,
+                environment: [String: String] = [:], stdin: String? = nil) -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try! process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try? input.fileHandleForWriting.close()
+    // Read both pipes while the process runs, so a large output cannot block it.
+    let group = DispatchGroup()
+    nonisolated(unsafe) var outData = Data(), errData = Data()
+    group.enter()
+    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    group.enter()
+    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    process.waitUntilExit()
+    group.wait()
+    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// The `isms` binary built beside the test bundle.
+var ismsExecutable: String {
+    let candidates = [Bundle.main.bundleURL, Bundle(for: TemporaryFolder.self).bundleURL.deletingLastPathComponent()]
+    for folder in candidates {
+        let path = folder.appendingPathComponent("isms").path
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    fatalError("isms executable not found next to the tests (looked in \(candidates))")
+}
+
+/// Runs `isms` with `arguments` in `directory`.
+@discardableResult
+func isms(_ arguments: [String], in directory: String, stdin: String? = nil) -> ProcessResult {
+    runProcess(ismsExecutable, arguments, in: directory, stdin: stdin)
+}
+
+/// A real git repository built with the git command line, with fixed authors and dates so results are stable.
+final class GitRepository {
+    let folder: TemporaryFolder
+    var path: String { folder.path }
+    static let git = "/usr/bin/git"
+
+    struct Person {
+        let name: String, email: String
+        static let alice = Person(name: "Alice Example", email: "alice@example.com")
+        static let bob = Person(name: "Bob Example", email: "bob@example.com")
+        static let carol = Person(name: "Carol Example", email: "carol@example.com")
+    }
+
+    init() {
+        folder = TemporaryFolder("isms-repo")
+        git("init", "-q", "-b", "main")
+        git("config", "user.name", "Setup")
+        git("config", "user.email", "setup@example.com")
+        git("config", "commit.gpgsign", "false")
+    }
+
+    @discardableResult
+    func git(_ arguments: String..., environment: [String: String] = [:]) -> String {
+        gitArguments(arguments, environment: environment)
+    }
+
+    @discardableResult
+    func gitArguments(_ arguments: [String], environment: [String: String] = [:]) -> String {
+        var env = ["GIT_CONFIG_NOSYSTEM": "1", "HOME": path, "GIT_TERMINAL_PROMPT": "0"]
+        for (k, v) in environment { env[k] = v }
+        let result = runProcess(Self.git, arguments, in: path, environment: env)
+        if result.status != 0 {
+            XCTFail("git \(arguments.joined(separator: " ")) failed: \(result.stderr)")
+        }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func write(_ relative: String, _ content: String) { folder.write(relative, content) }
+    func remove(_ relative: String) { folder.remove(relative) }
+
+    /// Stages everything and commits as `author` at `date` (ISO 8601, e.g. "2026-01-05T10:00:00+01:00").
+    @discardableResult
+    func commit(_ message: String, by author: Person = .alice, at date: String, committer: Person? = nil) -> String {
+        git("add", "-A")
+        let committer = committer ?? author
+        git("commit", "-q", "--allow-empty", "-m", message, environment: [
+            "GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email, "GIT_AUTHOR_DATE": date,
+            "GIT_COMMITTER_NAME": committer.name, "GIT_COMMITTER_EMAIL": committer.email, "GIT_COMMITTER_DATE": date,
+        ])
+        return git("rev-parse", "HEAD")
+    }
+}
+
+/// A minimal valid isms.yaml with a roster of alice, bob and carol.
+let minimalConfig = """
+    name: Test ISMS
+    people:
+      alice: {name: Alice Example, email: alice@example.com, role: CISO}
+      bob: {name: Bob Example, email: bob@example.com, role: Engineer}
+      carol: {name: Carol Example, email: carol@example.com, role: CTO}
+
+    """
