@@ -178,7 +178,12 @@ public func closest(to word: String, in candidates: [String]) -> String? {
         if d < (best?.1 ?? .max) { best = (candidate, d) }
     }
     guard let (candidate, distance) = best else { return nil }
-    return distance <= max(1, min(3, candidate.count / 3)) ? candidate : nil
+    if distance <= max(1, min(3, candidate.count / 3)) { return candidate }
+    // A truncated name (`evidence_grace` for `evidence_grace_days`) is a typo too.
+    if lowered.count >= 4, let prefixed = candidates.first(where: { $0.lowercased().hasPrefix(lowered) || lowered.hasPrefix($0.lowercased()) }) {
+        return prefixed
+    }
+    return nil
 }
 
 func editDistance(_ a: String, _ b: String) -> Int {

@@ -38,7 +38,7 @@ public struct YAMLReader: Sendable {
             parser = try Parser(yaml: text)
             root = try parser.singleRoot()
         } catch let error as YamlError {
-            return .failure(Self.problem(from: error))
+            return .failure(Self.problem(from: error, text: text))
         } catch {
             return .failure(.init(message: "\(error)", location: .start, kind: .syntax))
         }
@@ -184,7 +184,26 @@ public enum Limits {
 }
 
 extension YAMLReader {
-    static func problem(from error: YamlError) -> YAMLProblem {
+    /// Yams reports a duplicate key at its first occurrence; the finding belongs on the repeated one, which
+    /// stands at the same column on a later line.
+    static func secondOccurrence(of key: String, after first: SourceLocation, in text: String) -> SourceLocation? {
+        var line = 0
+        for content in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            line += 1
+            guard line > first.line else { continue }
+            let scalars = Array(content.unicodeScalars)
+            guard scalars.count >= first.column else { continue }
+            let rest = String(String.UnicodeScalarView(scalars[(first.column - 1)...]))
+            let lead = String(String.UnicodeScalarView(scalars[..<(first.column - 1)]))
+            guard lead.allSatisfy({ $0 == " " || $0 == "-" }) else { continue }
+            for spelling in [key, "\"\(key)\"", "'\(key)'"] where rest.hasPrefix(spelling + ":") {
+                return SourceLocation(line: line, column: first.column)
+            }
+        }
+        return nil
+    }
+
+    static func problem(from error: YamlError, text: String) -> YAMLProblem {
         func loc(_ mark: Mark?) -> SourceLocation {
             guard let mark else { return .start }
             return SourceLocation(line: max(1, mark.line), column: max(1, mark.column))
@@ -196,7 +215,10 @@ extension YAMLReader {
         case let .reader(problem, _, _, _):
             return .init(message: "YAML reader: \(problem)", location: .start, kind: .encoding)
         case let .duplicatedKeysInMapping(duplicates, context):
-            return .init(message: "duplicate key '\(duplicates.joined(separator: "', '"))'", location: loc(context.mark), kind: .duplicateKey)
+            let first = loc(context.mark)
+            let key = duplicates.first ?? ""
+            let second = secondOccurrence(of: key, after: first, in: text)
+            return .init(message: "duplicate key '\(key)' (first at line \(first.line))", location: second ?? first, kind: .duplicateKey)
         default:
             return .init(message: "YAML: \(error)", location: .start, kind: .syntax)
         }

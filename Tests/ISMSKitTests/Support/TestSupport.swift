@@ -6,7 +6,7 @@ final class TemporaryFolder {
     let path: String
 
     init(_ name: String = "isms-test") {
-        let template = NSTemporaryDirectory() + "/\(name)-XXXXXX"
+        let template = (NSTemporaryDirectory() as NSString).appendingPathComponent("\(name)-XXXXXX")
         var bytes = Array(template.utf8CString)
         let created = bytes.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         path = String(cString: created!)

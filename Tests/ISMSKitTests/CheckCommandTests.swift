@@ -1,0 +1,145 @@
+import Foundation
+import XCTest
+
+/// `isms check` run as users run it: the built binary, real folders, real git repositories.
+final class CheckCommandTests: XCTestCase {
+    private let risk = "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n"
+
+    func testCleanISMSExitsZeroWithASummary() {
+        let folder = TemporaryFolder()
+        folder.write("isms.yaml", minimalConfig)
+        folder.write("risks/risk-1.yaml", risk)
+        let result = isms(["check", "--as-of", "2026-12-01"], in: folder.path)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertEqual(result.stdout, "1 record checked: 0 errors, 0 warnings, 0 notes\n")
+    }
+
+    func testFindsTheRootAboveTheCurrentFolderAndPrintsClickablePaths() {
+        let folder = TemporaryFolder()
+        folder.write("isms.yaml", minimalConfig)
+        folder.write("risks/sub/risk-1.yaml", "id: RISK-1\ntitle: x\nowner: mallory\ntreatment: avoid\nfoo: 1\n")
+        let below = isms(["check"], in: folder.path + "/risks/sub")
+        XCTAssertEqual(below.status, 1)
+        XCTAssertTrue(below.stdout.hasPrefix("\(folder.path)/risks/sub/risk-1.yaml:5:1: error: unknown field 'foo' in a risk [unknown-field]\n"), below.stdout)
+        let above = isms(["check", "--root", "."], in: folder.path)
+        XCTAssertTrue(above.stdout.hasPrefix("risks/sub/risk-1.yaml:5:1: error:"), above.stdout)
+    }
+
+    func testJSONContract() throws {
+        let folder = TemporaryFolder()
+        folder.write("isms.yaml", minimalConfig)
+        folder.write("risks/risk-1.yaml", "id: RISK-1\ntitle: x\nowner: alice\ntreatment: maybe\n")
+        folder.write("risks/risk-2.yaml", "title: [\n")
+        let result = isms(["check", "--format", "json", "--as-of", "2026-12-01"], in: folder.path)
+        XCTAssertEqual(result.status, 1)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["version"] as? Int, 1)
+        let findings = try XCTUnwrap(json["findings"] as? [[String: Any]])
+        XCTAssertEqual(findings.count, 2)
+        for finding in findings {
+            XCTAssertEqual(Set(finding.keys), ["rule", "severity", "message", "path", "line", "column", "record"])
+        }
+        XCTAssertEqual(findings[0]["rule"] as? String, "invalid-value")
+        XCTAssertEqual(findings[0]["path"] as? String, "risks/risk-1.yaml")
+        XCTAssertEqual(findings[0]["line"] as? Int, 4)
+        XCTAssertEqual(findings[0]["column"] as? Int, 12)
+        XCTAssertEqual(findings[0]["record"] as? String, "RISK-1")
+        XCTAssertTrue(findings[1]["record"] is NSNull)
+        let summary = try XCTUnwrap(json["summary"] as? [String: Int])
+        XCTAssertEqual(summary, ["records": 1, "errors": 2, "warnings": 0, "notes": 0])
+    }
+
+    func testStrictFailsOnWarnings() {
+        let folder = TemporaryFolder()
+        folder.write("isms.yaml", minimalConfig + "rules:\n  unknown-field: warning\n")
+        folder.write("risks/risk-1.yaml", risk + "foo: bar\n")
+        XCTAssertEqual(isms(["check"], in: folder.path).status, 0)
+        XCTAssertEqual(isms(["check", "--strict"], in: folder.path).status, 1)
+    }
+
+    func testCannotRunExitsTwoWithOneLine() {
+        let empty = TemporaryFolder()
+        let noRoot = isms(["check"], in: empty.path)
+        XCTAssertEqual(noRoot.status, 2)
+        XCTAssertTrue(noRoot.stderr.hasPrefix("isms: error: no isms.yaml found"), noRoot.stderr)
+        XCTAssertEqual(noRoot.stderr.split(separator: "\n").count, 1)
+
+        let badConfig = TemporaryFolder()
+        badConfig.write("isms.yaml", "name: [unclosed\n")
+        let unreadable = isms(["check"], in: badConfig.path)
+        XCTAssertEqual(unreadable.status, 2)
+        XCTAssertTrue(unreadable.stderr.contains("cannot read isms.yaml"), unreadable.stderr)
+
+        badConfig.write("isms.yaml", minimalConfig)
+        let badDate = isms(["check", "--as-of", "2026-02-30"], in: badConfig.path)
+        XCTAssertEqual(badDate.status, 2, badDate.stderr)
+        let badFormat = isms(["check", "--format", "xml"], in: badConfig.path)
+        XCTAssertEqual(badFormat.status, 2)
+        XCTAssertTrue(badFormat.stderr.contains("unknown format 'xml'"), badFormat.stderr)
+        let notInGit = isms(["check", "--rev", "HEAD"], in: badConfig.path)
+        XCTAssertEqual(notInGit.status, 2)
+        XCTAssertTrue(notInGit.stderr.contains("not inside a git repository"), notInGit.stderr)
+    }
+
+    func testRevisionIsReadFromGitObjectsNotTheWorkTree() {
+        let repo = GitRepository()
+        repo.write("README.md", "unrelated\n")
+        repo.write("isms/isms.yaml", minimalConfig)
+        repo.write("isms/risks/risk-1.yaml", risk)
+        repo.commit("Add ISMS", at: "2026-01-05T10:00:00+01:00")
+        repo.write("isms/risks/risk-1.yaml", "id: RISK-1\ntitle: broken\nowner: alice\nlikelihood: 9\ntreatment: avoid\n")
+        repo.commit("Break likelihood", by: .bob, at: "2026-01-06T10:00:00+01:00")
+        // The work tree is fixed again but not committed.
+        repo.write("isms/risks/risk-1.yaml", risk)
+        repo.write("isms/risks/risk-2.yaml", "id: RISK-2\ntitle: uncommitted\nowner: alice\ntreatment: avoid\n")
+
+        let workTree = isms(["check"], in: repo.path + "/isms")
+        XCTAssertEqual(workTree.status, 0, workTree.stdout)
+        XCTAssertTrue(workTree.stdout.contains("2 records checked"))
+
+        let head = isms(["check", "--rev", "HEAD"], in: repo.path + "/isms")
+        XCTAssertEqual(head.status, 1)
+        XCTAssertTrue(head.stdout.contains("risks/risk-1.yaml:4:13: error: 'likelihood' is 9, outside 1–5 [invalid-value]"), head.stdout)
+        XCTAssertTrue(head.stdout.contains("1 record checked"), head.stdout)
+
+        let previous = isms(["check", "--rev", "HEAD~1", "--root", "isms"], in: repo.path)
+        XCTAssertEqual(previous.status, 0, previous.stdout)
+
+        let unknown = isms(["check", "--rev", "no-such-branch"], in: repo.path + "/isms")
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("unknown revision 'no-such-branch'"), unknown.stderr)
+    }
+
+    func testRevisionWithoutTheISMSExitsTwo() {
+        let repo = GitRepository()
+        repo.write("README.md", "x\n")
+        repo.commit("Initial", at: "2026-01-05T10:00:00+01:00")
+        repo.write("isms/isms.yaml", minimalConfig)
+        let result = isms(["check", "--rev", "HEAD"], in: repo.path + "/isms")
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("no isms.yaml at HEAD:isms"), result.stderr)
+    }
+
+    func testCheckWritesNothing() throws {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/risk-1.yaml", risk)
+        repo.write("risks/bad.yaml", "id: [\n")
+        repo.commit("Add", at: "2026-01-05T10:00:00+01:00")
+        let before = snapshot(repo.path)
+        isms(["check"], in: repo.path)
+        isms(["check", "--rev", "HEAD", "--format", "json"], in: repo.path)
+        XCTAssertEqual(snapshot(repo.path), before)
+    }
+
+    /// Every path under `root` with its size and modification time.
+    private func snapshot(_ root: String) -> [String: String] {
+        var result = [String: String]()
+        let enumerator = FileManager.default.enumerator(atPath: root)!
+        while let path = enumerator.nextObject() as? String {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + path)
+            result[path] = "\(attributes?[.size] ?? 0) \(attributes?[.modificationDate] ?? 0)"
+        }
+        return result
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import XCTest
+@testable import ISMSKit
+
+/// Bad input becomes a located finding and the rest of the ISMS is still checked.
+final class LoaderTests: XCTestCase {
+    private let good = "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n"
+
+    private func check(_ folder: TemporaryFolder, asOf: String = "2026-12-01") throws -> CheckReport {
+        try Checker.check(WorkTreeSource(root: folder.path), asOf: Day(asOf)!)
+    }
+
+    private func ismsWith(_ files: [String: String]) -> TemporaryFolder {
+        let folder = TemporaryFolder()
+        folder.write("isms.yaml", minimalConfig)
+        folder.write("risks/good.yaml", good)
+        for (path, content) in files { folder.write(path, content) }
+        return folder
+    }
+
+    private func assertOnlyFinding(_ report: CheckReport, rule: String, path: String, line: Int? = nil,
+                                   containing text: String, file: StaticString = #filePath, lineNumber: UInt = #line) {
+        let matching = report.findings.filter { $0.path == path }
+        XCTAssertEqual(matching.count, 1, "findings for \(path): \(matching)", file: file, line: lineNumber)
+        guard let finding = matching.first else { return }
+        XCTAssertEqual(finding.rule, rule, file: file, line: lineNumber)
+        if let line { XCTAssertEqual(finding.line, line, file: file, line: lineNumber) }
+        XCTAssertTrue(finding.message.contains(text), "message: \(finding.message)", file: file, line: lineNumber)
+        // The good record is still loaded and checked.
+        XCTAssertTrue(report.recordCount >= 1, file: file, line: lineNumber)
+        XCTAssertFalse(report.findings.contains { $0.path == "risks/good.yaml" }, file: file, line: lineNumber)
+    }
+
+    func testBinaryFileIsAFinding() throws {
+        let folder = ismsWith([:])
+        folder.write("risks/binary.yaml", data: Data([0x69, 0x64, 0x3A, 0x00, 0xFF, 0x01]))
+        assertOnlyFinding(try check(folder), rule: "parse-error", path: "risks/binary.yaml", containing: "NUL byte")
+    }
+
+    func testInvalidUTF8IsLocated() throws {
+        let folder = ismsWith([:])
+        folder.write("risks/latin1.yaml", data: Data("id: RISK-2\ntitle: Caf".utf8) + Data([0xE9, 0x0A]))
+        assertOnlyFinding(try check(folder), rule: "parse-error", path: "risks/latin1.yaml", line: 2, containing: "not valid UTF-8")
+    }
+
+    func testUTF16IsRefusedWithAHint() throws {
+        let folder = ismsWith([:])
+        folder.write("risks/utf16.yaml", data: Data([0xFF, 0xFE]) + "id: RISK-2".data(using: .utf16LittleEndian)!)
+        assertOnlyFinding(try check(folder), rule: "parse-error", path: "risks/utf16.yaml", containing: "UTF-16")
+    }
+
+    func testByteOrderMarkIsAccepted() throws {
+        let folder = ismsWith([:])
+        folder.write("risks/bom.yaml", data: Data([0xEF, 0xBB, 0xBF]) + Data("id: RISK-2\ntitle: BOM\nowner: alice\ntreatment: avoid\n".utf8))
+        let report = try check(folder)
+        XCTAssertEqual(report.findings, [])
+        XCTAssertEqual(report.recordCount, 2)
+    }
+
+    func testAliasBombIsRefusedQuickly() throws {
+        var bomb = "id: RISK-2\ntitle: bomb\nowner: alice\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        var previous = "a"
+        for name in ["b", "c", "d", "e", "f", "g", "h", "i"] {
+            bomb += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
+            previous = name
+        }
+        let folder = ismsWith(["risks/bomb.yaml": bomb])
+        let started = Date()
+        let report = try check(folder)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10, "an alias bomb must not be expanded")
+        assertOnlyFinding(report, rule: "parse-error", path: "risks/bomb.yaml", line: 4, containing: "anchors and aliases")
+    }
+
+    func testHugeScalarIsOverTheSizeLimit() throws {
+        let folder = ismsWith([:])
+        folder.write("risks/huge.yaml", "id: RISK-2\ntitle: huge\nowner: alice\ndescription: " + String(repeating: "x", count: 10_000_000) + "\n")
+        assertOnlyFinding(try check(folder), rule: "parse-error", path: "risks/huge.yaml", line: 1, containing: "over the limit")
+    }
+
+    func testDeepNestingIsRefused() throws {
+        let folder = ismsWith([
+            "risks/flow.yaml": "id: RISK-2\ntitle: deep\nowner: alice\ndescription: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "\n",
+            "risks/block.yaml": "id: RISK-3\ntitle: deep\nowner: alice\ntags:\n  " + String(repeating: "- ", count: 10_000) + "x\n",
+        ])
+        let report = try check(folder)
+        for path in ["risks/flow.yaml", "risks/block.yaml"] {
+            let findings = report.findings.filter { $0.path == path }
+            XCTAssertEqual(findings.map(\.rule), ["parse-error"], path)
+            XCTAssertTrue(findings.first?.message.contains("nesting") ?? false, "\(findings)")
+        }
+    }
+
+    func testModerateNestingBeyondTheLimitIsLocated() throws {
+        // Passes the cheap pre-scan, then stopped by the exact depth check while converting.
+        let nested = String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
+        let folder = ismsWith(["risks/nested.yaml": "id: RISK-2\ntitle: nested\nowner: alice\ntags: \(nested)\n"])
+        assertOnlyFinding(try check(folder), rule: "parse-error", path: "risks/nested.yaml", line: 4, containing: "deeper than 32")
+    }
+
+    func testSymlinkOutsideIsReportedNotFollowed() throws {
+        let outside = TemporaryFolder("outside")
+        outside.write("secret.yaml", "id: RISK-99\ntitle: secret\nowner: alice\n")
+        let folder = ismsWith([:])
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/risks/link.yaml", withDestinationPath: outside.path + "/secret.yaml")
+        let report = try check(folder)
+        assertOnlyFinding(report, rule: "parse-error", path: "risks/link.yaml", containing: "not followed")
+        XCTAssertFalse(report.findings.contains { $0.record == "RISK-99" })
+        XCTAssertEqual(report.recordCount, 1)
+    }
+
+    func testDuplicateKeyIsAFindingAtItsLine() throws {
+        let folder = ismsWith(["risks/dup.yaml": "id: RISK-2\ntitle: a\nowner: alice\ntitle: b\n"])
+        assertOnlyFinding(try check(folder), rule: "parse-error", path: "risks/dup.yaml", line: 4, containing: "duplicate key 'title'")
+    }
+
+    func testYAML11LookAlikesStayStringsAndTypedFieldsAreStrict() throws {
+        let folder = ismsWith([
+            "assets/asset-1.yaml": "id: ASSET-1\ntitle: no\nowner: alice\ndescription: on\ntags: [1:30, 0755, yes, off]\nin_scope: yes\n",
+            "risks/risk-2.yaml": "id: RISK-2\ntitle: x\nowner: alice\ntreatment: avoid\nlikelihood: 0x3\nimpact: '4'\n",
+        ])
+        let report = try check(folder)
+        let loaded = try Loader.load(from: WorkTreeSource(root: folder.path))
+        let asset = try XCTUnwrap(loaded.isms.record("ASSET-1"))
+        XCTAssertEqual(asset.string("title"), "no")
+        XCTAssertEqual(asset.string("description"), "on")
+        XCTAssertEqual(asset.list("tags").map(\.value), ["1:30", "0755", "yes", "off"])
+        XCTAssertNil(asset.fields["in_scope"])
+        let invalid = report.findings.filter { $0.rule == "invalid-value" }.map { "\($0.path!):\($0.line!) \($0.field ?? "")" }
+        XCTAssertEqual(invalid, ["assets/asset-1.yaml:6 in_scope", "risks/risk-2.yaml:5 likelihood", "risks/risk-2.yaml:6 impact"])
+    }
+
+    func testEmptyAndNonMappingFiles() throws {
+        let folder = ismsWith(["risks/empty.yaml": "", "risks/list.yaml": "- a\n- b\n"])
+        let report = try check(folder)
+        XCTAssertEqual(report.findings.filter { $0.path == "risks/empty.yaml" }.map(\.rule), ["parse-error"])
+        XCTAssertEqual(report.findings.filter { $0.path == "risks/list.yaml" }.map(\.message), ["a record must be a mapping of fields, not a list"])
+    }
+
+    func testFolderNamedLikeARecordIsNotRead() throws {
+        let folder = ismsWith([:])
+        try FileManager.default.createDirectory(atPath: folder.path + "/risks/x.yaml", withIntermediateDirectories: true)
+        folder.write("risks/x.yaml/risk-5.yaml", "id: RISK-5\ntitle: nested folder\nowner: alice\ntreatment: avoid\n")
+        let report = try check(folder)
+        XCTAssertEqual(report.findings, [])
+        XCTAssertEqual(report.recordCount, 2)
+    }
+
+    func testRecordInTheWrongFolderIsNamed() throws {
+        let folder = ismsWith(["risks/ctrl.yaml": "id: CTRL-1\ntitle: misplaced\nowner: alice\n"])
+        let finding = try XCTUnwrap(try check(folder).findings.first { $0.rule == "id-pattern" })
+        XCTAssertTrue(finding.message.contains("belongs in controls/"), finding.message)
+    }
+
+    func testCustomIDPatternAndUnknownConfigKeys() throws {
+        let folder = TemporaryFolder()
+        folder.write("isms.yaml", minimalConfig + "id_patterns:\n  risk: '^R-[0-9]{3}$'\nevidence_grace: 3\nrules:\n  broken-lnk: off\n")
+        folder.write("risks/r.yaml", "id: R-001\ntitle: custom\nowner: alice\ntreatment: avoid\n")
+        let report = try check(folder)
+        XCTAssertFalse(report.findings.contains { $0.rule == "id-pattern" })
+        let unknown = report.findings.filter { $0.rule == "unknown-field" }.map(\.message)
+        XCTAssertEqual(unknown, ["unknown field 'evidence_grace' in isms.yaml; did you mean 'evidence_grace_days'?",
+                                 "unknown field 'broken-lnk' in the rules; did you mean 'broken-link'?"])
+    }
+
+    func testSeverityOverridesAndOff() throws {
+        let folder = TemporaryFolder()
+        folder.write("isms.yaml", minimalConfig + "rules:\n  unknown-field: warning\n  missing-field: off\n")
+        folder.write("risks/r.yaml", "id: RISK-1\ntreatment: avoid\nfoo: bar\n")
+        let report = try check(folder)
+        XCTAssertEqual(report.findings.map(\.rule), ["unknown-field"])
+        XCTAssertEqual(report.findings.first?.severity, .warning)
+    }
+}
