@@ -28,7 +28,11 @@ let package = Package(
             dependencies: ["ISMSKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "isms", dependencies: ["ISMSCommands"]),
-        .testTarget(name: "ISMSKitTests", dependencies: ["ISMSKit", "ISMSCommands"]),
+        .testTarget(
+            name: "ISMSKitTests",
+            dependencies: ["ISMSKit", "ISMSCommands"],
+            exclude: ["Fixtures"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,10 +7,21 @@ struct Check: ParsableCommand {
         discussion: "Exit status: 0 when no finding is an error (with --strict, no warning either), 1 when one is, 2 when the check cannot run."
     )
 
+    enum FailOn: String, ExpressibleByArgument, CaseIterable { case new, all }
+
     @OptionGroup var rootOptions: RootOptions
 
     @Option(help: "Check the ISMS as it is at this git revision, read from git objects, instead of the work tree.")
     var rev: String?
+
+    @Flag(help: "Check exactly what the index holds: the commit about to be made.")
+    var staged = false
+
+    @Option(help: "Report only findings that are new since the merge base of this revision and HEAD.")
+    var base: String?
+
+    @Option(name: .customLong("fail-on"), help: "With --base: fail on new errors only (new) or on every error (all).")
+    var failOn: FailOn = .new
 
     @Option(name: .customLong("as-of"), help: "Judge dates against this day (YYYY-MM-DD). Default: today, UTC.")
     var asOf: Day?
@@ -25,18 +36,33 @@ struct Check: ParsableCommand {
         guard let reporter = CheckReporters.reporter(for: format) else {
             throw ToolError.invalidArgument("unknown format '\(format)'; use one of \(CheckReporters.formats.joined(separator: ", "))")
         }
+        if staged && rev != nil { throw ToolError.invalidArgument("--staged and --rev cannot be combined") }
         let workspace = try rootOptions.workspace()
         let day = asOf ?? Day.today()
-        let report: CheckReport
-        if let rev {
-            report = try Checker.check(workspace.source(at: rev), asOf: day)
+        let full: CheckReport
+        if staged {
+            if try workspace.nothingStaged() {
+                Terminal.note("nothing staged under the ISMS root")
+                return
+            }
+            full = try Checker.check(workspace.stagedSource(), asOf: day)
+        } else if let rev {
+            full = try Checker.check(workspace.source(at: rev), asOf: day)
         } else {
-            report = try Checker.check(workspace.workTreeSource, asOf: day)
+            full = try Checker.check(workspace.workTreeSource, asOf: day)
+        }
+        var shown = full
+        if let base {
+            let comparison = try workspace.compare(full, withBase: base, asOf: day)
+            shown = full.with(findings: comparison.introduced)
+            let old = full.findings.count - comparison.introduced.count
+            Terminal.note("\(comparison.introduced.count) new since \(base) (merge base \(comparison.baseCommit.short)); "
+                          + "\(old) already there not shown; \(comparison.resolved.count) resolved")
         }
         let context = ReportContext(displayPrefix: workspace.displayPrefix(), repositoryPrefix: workspace.repositoryPrefix ?? "",
                                     useColour: Terminal.stdoutIsTTY && format == "text")
-        Terminal.write(reporter.render(report, context: context))
-        let failing = report.count(.error) > 0 || (strict && report.count(.warning) > 0)
-        if failing { throw ExitCode(1) }
+        Terminal.write(reporter.render(shown, context: context))
+        let judged = base != nil && failOn == .all ? full : shown
+        if judged.count(.error) > 0 || (strict && judged.count(.warning) > 0) { throw ExitCode(1) }
     }
 }

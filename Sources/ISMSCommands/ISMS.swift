@@ -4,13 +4,13 @@ import ISMSKit
 
 /// The `isms` command. Each subcommand lives in its own file and stays a thin shell over ISMSKit.
 public struct ISMS: ParsableCommand {
-    public static let version = "0.1.0"
+    public static let version = ReportContext.toolVersion
 
     public static let configuration = CommandConfiguration(
         commandName: "isms",
         abstract: "Keep an ISMS as plain-text records in git, and prove that it operates.",
         version: version,
-        subcommands: [Check.self, Rules.self, Explain.self]
+        subcommands: [Check.self, Rules.self, Explain.self, Hook.self]
     )
 
     public init() {}
@@ -52,6 +52,10 @@ struct RootOptions: ParsableArguments {
 enum Terminal {
     static func error(_ message: String) {
         FileHandle.standardError.write(Data("isms: error: \(message)\n".utf8))
+    }
+    /// Information for people, on standard error so that standard output stays machine-readable.
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("isms: \(message)\n".utf8))
     }
     static func warning(_ message: String) {
         FileHandle.standardError.write(Data("isms: warning: \(message)\n".utf8))

@@ -1,82 +1,91 @@
 import Foundation
 
-/// Records as they are in the tree of a commit, read from git objects without touching the work tree.
-public final class GitTreeSource: RecordSource, @unchecked Sendable {
+/// Records as git holds them, in a commit's tree or in the index, read from git objects without touching
+/// the work tree. Paths are relative to the ISMS root.
+public final class GitObjectSource: RecordSource, @unchecked Sendable {
     public let label: String
     private let repository: Repository
-    private let rootTree: ObjectID
+    private let files: [String: TreeEntry]
+    /// Paths that are in conflict in the index (unmerged).
+    private let conflicted: Set<String>
     // libgit2 objects of one repository are used from one thread at a time.
     private let lock = NSLock()
 
-    /// `prefix` is the ISMS root relative to the repository's top ("" when they are the same).
-    public init(repository: Repository, revision: String, prefix: String) throws(ToolError) {
+    /// The ISMS as in the commit `revision`; `prefix` is the ISMS root relative to the repository top.
+    public convenience init(repository: Repository, revision: String, prefix: String) throws(ToolError) {
+        let commit: ObjectID
+        do { commit = try repository.resolveCommit(revision) } catch {
+            throw .unknownRevision(revision, message: (error as? GitError)?.message ?? "\(error)")
+        }
+        try self.init(repository: repository, commit: commit, label: revision, prefix: prefix)
+    }
+
+    public init(repository: Repository, commit: ObjectID, label: String, prefix: String) throws(ToolError) {
         self.repository = repository
-        label = revision
+        self.label = label
+        conflicted = []
         do {
-            let commit = try repository.resolveCommit(revision)
             let tree = try repository.treeOfCommit(commit)
             guard let root = try repository.subtree(of: tree, at: prefix) else {
-                throw ToolError.missingAtRevision(revision: revision, path: prefix.isEmpty ? "isms.yaml" : prefix + "/isms.yaml")
+                throw ToolError.missingAtRevision(revision: label, path: prefix.isEmpty ? "isms.yaml" : prefix + "/isms.yaml")
             }
-            rootTree = root
+            files = try repository.flattenTree(root)
         } catch let error as ToolError {
             throw error
-        } catch let error as GitError {
-            throw error.isNotFound || error.code == -1 ? .unknownRevision(revision, message: error.message) : .git(error.description)
         } catch {
-            throw .git("\(error)")
+            throw .git("reading \(label): \(error)")
         }
     }
 
-    private func entry(at path: String) -> TreeEntry? {
-        let parts = path.split(separator: "/")
-        var tree = rootTree
-        for (index, part) in parts.enumerated() {
-            guard let found = try? repository.treeEntries(tree).first(where: { $0.name == part }) else { return nil }
-            if index == parts.count - 1 { return found }
-            guard found.mode == .tree else { return nil }
-            tree = found.id
+    /// The ISMS as staged in the index: the commit about to be made.
+    public init(indexOf repository: Repository, prefix: String) throws(ToolError) {
+        self.repository = repository
+        label = "the index"
+        let entries: [IndexEntry]
+        do { entries = try repository.indexEntries() } catch { throw .git("reading the index: \(error)") }
+        var files = [String: TreeEntry]()
+        var conflicted = Set<String>()
+        let lead = prefix.isEmpty ? "" : prefix + "/"
+        for entry in entries where entry.path.hasPrefix(lead) {
+            let relative = String(entry.path.dropFirst(lead.count))
+            if entry.stage != 0 { conflicted.insert(relative); continue }
+            files[relative] = TreeEntry(name: relative, id: entry.id, mode: entry.mode)
         }
-        return nil
+        self.files = files
+        self.conflicted = conflicted
     }
+
+    /// Whether any file under the ISMS root is in this source (an empty index under the root means nothing staged).
+    public var isEmpty: Bool { files.isEmpty && conflicted.isEmpty }
 
     public func readConfig() throws -> Data? {
+        guard let config = files["isms.yaml"], config.mode == .file || config.mode == .executable else { return nil }
         lock.lock(); defer { lock.unlock() }
-        guard let config = entry(at: "isms.yaml"), config.mode == .file || config.mode == .executable else { return nil }
         return try repository.readObject(config.id)
     }
 
     public func recordEntries() throws -> [SourceEntry] {
         lock.lock(); defer { lock.unlock() }
         var entries = [SourceEntry]()
-        blobs = [:]
-        for kind in RecordKind.allCases {
-            guard let folder = entry(at: kind.folder), folder.mode == .tree else { continue }
-            try walk(folder.id, relative: kind.folder, into: &entries)
-        }
-        return entries.sorted { $0.path < $1.path }
-    }
-
-    private var blobs: [String: ObjectID] = [:]
-
-    private func walk(_ tree: ObjectID, relative: String, into entries: inout [SourceEntry]) throws {
-        for item in try repository.treeEntries(tree) {
-            let path = relative + "/" + item.name
-            switch item.mode {
-            case .tree:
-                try walk(item.id, relative: path, into: &entries)
-            case .file where isRecordFileName(item.name), .executable where isRecordFileName(item.name):
-                blobs[path] = item.id
-                entries.append(SourceEntry(path: path, kind: .file, size: (try? repository.objectSize(item.id)) ?? 0))
-            case .symlink where isRecordFileName(item.name):
-                let target = (try? repository.readObject(item.id)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
+        for (path, entry) in files {
+            guard let folder = path.split(separator: "/").first, path.contains("/"),
+                  RecordKind(folder: String(folder)) != nil, isRecordFileName(path) else { continue }
+            switch entry.mode {
+            case .file, .executable:
+                entries.append(SourceEntry(path: path, kind: .file, size: (try? repository.objectSize(entry.id)) ?? 0))
+            case .symlink:
+                let target = (try? repository.readObject(entry.id)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
                 entries.append(SourceEntry(path: path, kind: .symlink(target: target), size: 0))
-            case .submodule where isRecordFileName(item.name):
+            case .submodule:
                 entries.append(SourceEntry(path: path, kind: .submodule, size: 0))
             default:
-                continue
+                entries.append(SourceEntry(path: path, kind: .other, size: 0))
             }
         }
+        for path in conflicted where path.contains("/") && isRecordFileName(path) {
+            entries.append(SourceEntry(path: path, kind: .conflicted, size: 0))
+        }
+        return entries.sorted { $0.path < $1.path }
     }
 
     public func read(_ entries: [SourceEntry], limit: Int) -> [Result<Data, YAMLProblem>] {
@@ -85,7 +94,7 @@ public final class GitTreeSource: RecordSource, @unchecked Sendable {
             if entry.size > limit {
                 return .failure(.init(message: "file is \(entry.size) bytes, over the limit of \(limit) (limits.file_bytes in isms.yaml)", location: .start, kind: .tooLarge))
             }
-            guard let id = blobs[entry.path] else {
+            guard let id = files[entry.path]?.id else {
                 return .failure(.init(message: "not a file in \(label)", location: .start, kind: .encoding))
             }
             do { return .success(try repository.readObject(id)) } catch {
@@ -95,9 +104,9 @@ public final class GitTreeSource: RecordSource, @unchecked Sendable {
     }
 
     public func artifact(at path: String) -> Data? {
-        guard let relative = normalisedRelativePath(path) else { return nil }
+        guard let relative = normalisedRelativePath(path), let entry = files[relative],
+              entry.mode == .file || entry.mode == .executable else { return nil }
         lock.lock(); defer { lock.unlock() }
-        guard let found = entry(at: relative), found.mode == .file || found.mode == .executable else { return nil }
-        return try? repository.readObject(found.id)
+        return try? repository.readObject(entry.id)
     }
 }

@@ -29,6 +29,9 @@ public enum Loader {
                                                        path: entry.path, at: .start))
             case .submodule:
                 findings.append(ParseErrorRule.finding("a submodule is not a record", path: entry.path, at: .start))
+            case .conflicted:
+                findings.append(ParseErrorRule.finding("unresolved merge conflict in the index; resolve it and stage the result",
+                                                       path: entry.path, at: .start))
             case .other:
                 findings.append(ParseErrorRule.finding("not a regular file", path: entry.path, at: .start))
             }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A file or link found under the ISMS root.
 public struct SourceEntry: Sendable, Hashable {
-    public enum Kind: Sendable, Hashable { case file, symlink(target: String), submodule, other }
+    public enum Kind: Sendable, Hashable { case file, symlink(target: String), submodule, conflicted, other }
     /// Relative to the ISMS root, `/`-separated.
     public let path: String
     public let kind: Kind

@@ -12,6 +12,9 @@ public struct ReportContext: Sendable {
         self.useColour = useColour
     }
 
+    /// The version every format reports.
+    public static let toolVersion = "0.1.0"
+
     static func join(_ prefix: String, _ path: String) -> String {
         prefix.isEmpty ? path : (prefix.hasSuffix("/") ? prefix + path : prefix + "/" + path)
     }
@@ -28,6 +31,9 @@ public enum CheckReporters {
     public static let all: [any CheckReporter] = [
         TextReporter(),
         JSONReporter(),
+        SARIFReporter(),
+        GitHubReporter(),
+        JUnitReporter(),
     ]
 
     public static var formats: [String] { all.map { type(of: $0).format } }

@@ -1,5 +1,12 @@
 /// Rule documentation generated from the rules' own descriptions: `isms explain`, docs/rules.md.
 public enum RuleDocs {
+    /// Where the project and its rule documentation are published; SARIF links every rule here.
+    public static let projectURL = "https://github.com/isms-tool/isms"
+
+    public static func url(for rule: String) -> String {
+        projectURL + "/blob/main/docs/rules.md#" + rule
+    }
+
     public static func explanation(_ d: RuleDescription) -> String {
         var out = "\(d.id) (default severity: \(d.severity.rawValue))\n\n\(d.summary)\n\nWhy it matters:\n\(indent(d.rationale))\n\n"
         out += "Fails (as of \(d.failing.asOf)):\n\(example(d.failing))\n"

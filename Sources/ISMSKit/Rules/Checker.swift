@@ -1,7 +1,19 @@
 /// The outcome of `isms check`.
 public struct CheckReport: Sendable {
     public let findings: [Finding]
-    public let recordCount: Int
+    /// The records read, in path order: what formats with one entry per record (JUnit) list.
+    public let records: [RecordSummary]
+    public var recordCount: Int { records.count }
+
+    public init(findings: [Finding], records: [RecordSummary]) {
+        self.findings = findings
+        self.records = records
+    }
+
+    /// The same records with other findings (those new since a base, say).
+    public func with(findings: [Finding]) -> CheckReport {
+        CheckReport(findings: findings, records: records)
+    }
 
     public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 }
@@ -27,6 +39,13 @@ public enum Checker {
             changed.severity = severity
             return changed
         }
-        return CheckReport(findings: findings.sorted(by: Finding.ordered), recordCount: loaded.isms.records.count)
+        let records = loaded.isms.records.map { RecordSummary(id: $0.id, kind: $0.kind, path: $0.path) }
+        return CheckReport(findings: findings.sorted(by: Finding.ordered), records: records)
     }
+}
+
+public struct RecordSummary: Sendable, Hashable {
+    public let id: String
+    public let kind: RecordKind
+    public let path: String
 }

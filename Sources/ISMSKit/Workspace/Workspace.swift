@@ -48,9 +48,21 @@ public final class Workspace {
     public var workTreeSource: WorkTreeSource { WorkTreeSource(root: root) }
 
     /// The ISMS as it is in the commit `revision`, read from git objects.
-    public func source(at revision: String) throws(ToolError) -> GitTreeSource {
+    public func source(at revision: String) throws(ToolError) -> GitObjectSource {
+        let (repository, prefix) = try requireRepository()
+        return try GitObjectSource(repository: repository, revision: revision, prefix: prefix)
+    }
+
+    /// The ISMS as staged in the index.
+    public func stagedSource() throws(ToolError) -> GitObjectSource {
+        let (repository, prefix) = try requireRepository()
+        return try GitObjectSource(indexOf: repository, prefix: prefix)
+    }
+
+    /// The repository and the root's place in it, or a tool error outside one.
+    public func requireRepository() throws(ToolError) -> (Repository, String) {
         guard let repository, let repositoryPrefix else { throw .notInRepository(path: root) }
-        return try GitTreeSource(repository: repository, revision: revision, prefix: repositoryPrefix)
+        return (repository, repositoryPrefix)
     }
 
     /// The root as the user should see it in paths: relative to the current folder when below it.
