@@ -3,7 +3,7 @@ SWIFT ?= swift
 AS_OF ?= 2026-12-01
 APT_PACKAGES := libgit2-dev pkg-config git python3-jsonschema
 
-.PHONY: deps build release run test bench clean
+.PHONY: deps build release run test test-pre-commit clean
 
 # Installs the system packages the build and the tests need, only when one is missing.
 deps:
@@ -24,6 +24,11 @@ run: release
 
 test: deps
 	$(SWIFT) test
+
+# The real pre-commit client (from PyPI) using this repository as a hook source.
+test-pre-commit: deps
+	@dpkg -s python3-venv >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv)
+	scripts/test-pre-commit.sh
 
 clean:
 	rm -rf .build
