@@ -28,7 +28,7 @@ YAML
 printf 'name: Hook test\npeople:\n  alice: {name: Alice}\n' > isms/isms.yaml
 printf 'id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n' > isms/risks/risk-1.yaml
 git add -A
-"$work/venv/bin/pre-commit" install -q
+"$work/venv/bin/pre-commit" install >/dev/null
 echo "pre-commit: building isms as a hook (a release build, a few minutes)..."
 git commit -q -m "Good ISMS" || { echo "FAIL: a good commit was refused"; exit 1; }
 
