@@ -11,6 +11,11 @@ public enum RuleRegistry {
         // The traceability chain.
         BrokenLinkRule(),
         WrongLinkKindRule(),
+        UntracedControlRule(),
+        UntreatedRiskRule(),
+        IncompleteAcceptanceRule(),
+        ExpiredAcceptanceRule(),
+        UncoveredObligationRule(),
     ]
 
     public static func rule(_ id: String) -> (any Rule)? {
