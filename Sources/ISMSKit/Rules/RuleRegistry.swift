@@ -16,6 +16,9 @@ public enum RuleRegistry {
         IncompleteAcceptanceRule(),
         ExpiredAcceptanceRule(),
         UncoveredObligationRule(),
+        ControlWithoutEvidenceRule(),
+        StaleEvidenceRule(),
+        FailedEvidenceRule(),
     ]
 
     public static func rule(_ id: String) -> (any Rule)? {
