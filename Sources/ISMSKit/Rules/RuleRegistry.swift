@@ -19,6 +19,8 @@ public enum RuleRegistry {
         ControlWithoutEvidenceRule(),
         StaleEvidenceRule(),
         FailedEvidenceRule(),
+        ExpiredExceptionRule(),
+        OverdueReviewRule(),
     ]
 
     public static func rule(_ id: String) -> (any Rule)? {
