@@ -21,6 +21,7 @@ public enum RuleRegistry {
         FailedEvidenceRule(),
         ExpiredExceptionRule(),
         OverdueReviewRule(),
+        UnknownPersonRule(),
     ]
 
     public static func rule(_ id: String) -> (any Rule)? {
