@@ -22,6 +22,7 @@ public enum RuleRegistry {
         ExpiredExceptionRule(),
         OverdueReviewRule(),
         UnknownPersonRule(),
+        MissingArtifactRule(),
     ]
 
     public static func rule(_ id: String) -> (any Rule)? {
