@@ -40,7 +40,7 @@ public struct FailedEvidenceRule: Rule {
         for exception in context.records(.exception) {
             if let control = exception.string("control") { exceptions[control, default: []].append(exception) }
         }
-        return context.evidenceByControl().sorted { $0.key < $1.key }.compactMap { control, evidence in
+        return context.evidenceByControl().compactMap { control, evidence in
             guard let (newest, collected) = newestEvidence(evidence), newest.string("result") == "fail" else { return nil }
             let excepting = exceptions[control] ?? []
             guard !excepting.contains(where: { $0.date("expires").map { $0 >= context.asOf } ?? false }) else { return nil }
