@@ -8,6 +8,16 @@ public struct RuleExample: Sendable {
         self.files = files.map { (path: $0.0, content: $0.1) }
         self.asOf = asOf
     }
+
+    /// The `isms.yaml` added to an example that holds none: a roster of alice, bob and carol.
+    public static let defaultConfig = """
+        name: Test ISMS
+        people:
+          alice: {name: Alice Example, email: alice@example.com, role: CISO}
+          bob: {name: Bob Example, email: bob@example.com, role: Engineer}
+          carol: {name: Carol Example, email: carol@example.com, role: CTO}
+
+        """
 }
 
 /// Everything known about a rule: at once its documentation (`isms explain`, docs/rules.md, SARIF

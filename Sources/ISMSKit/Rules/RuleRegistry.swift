@@ -11,6 +11,18 @@ public enum RuleRegistry {
         // The traceability chain.
         BrokenLinkRule(),
         WrongLinkKindRule(),
+        UntracedControlRule(),
+        UntreatedRiskRule(),
+        IncompleteAcceptanceRule(),
+        ExpiredAcceptanceRule(),
+        UncoveredObligationRule(),
+        ControlWithoutEvidenceRule(),
+        StaleEvidenceRule(),
+        FailedEvidenceRule(),
+        ExpiredExceptionRule(),
+        OverdueReviewRule(),
+        UnknownPersonRule(),
+        MissingArtifactRule(),
     ]
 
     public static func rule(_ id: String) -> (any Rule)? {

@@ -1,4 +1,5 @@
 import Foundation
+import ISMSKit
 import XCTest
 
 /// A folder under the system temporary directory, removed when the test ends.
@@ -143,12 +144,5 @@ final class GitRepository {
     }
 }
 
-/// A minimal valid isms.yaml with a roster of alice, bob and carol.
-let minimalConfig = """
-    name: Test ISMS
-    people:
-      alice: {name: Alice Example, email: alice@example.com, role: CISO}
-      bob: {name: Bob Example, email: bob@example.com, role: Engineer}
-      carol: {name: Carol Example, email: carol@example.com, role: CTO}
-
-    """
+/// A minimal valid isms.yaml with a roster of alice, bob and carol: the one rule examples get by default.
+let minimalConfig = RuleExample.defaultConfig
