@@ -17,7 +17,7 @@ final class CheckCommandTests: XCTestCase {
     func testFindsTheRootAboveTheCurrentFolderAndPrintsClickablePaths() {
         let folder = TemporaryFolder()
         folder.write("isms.yaml", minimalConfig)
-        folder.write("risks/sub/risk-1.yaml", "id: RISK-1\ntitle: x\nowner: mallory\ntreatment: avoid\nfoo: 1\n")
+        folder.write("risks/sub/risk-1.yaml", "id: RISK-1\ntitle: x\nowner: alice\ntreatment: avoid\nfoo: 1\n")
         let below = isms(["check"], in: folder.path + "/risks/sub")
         XCTAssertEqual(below.status, 1)
         XCTAssertTrue(below.stdout.hasPrefix("\(folder.path)/risks/sub/risk-1.yaml:5:1: error: unknown field 'foo' in a risk [unknown-field]\n"), below.stdout)

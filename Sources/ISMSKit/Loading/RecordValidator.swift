@@ -7,6 +7,7 @@ struct RecordValidator {
     private(set) var findings: [Finding] = []
     private var fields: [String: Field] = [:]
     private var objects: [String: SourceLocation] = [:]
+    private var rejected: Set<String> = []
 
     init(kind: RecordKind, path: String, config: Config) {
         self.kind = kind
@@ -35,7 +36,9 @@ struct RecordValidator {
             }
             findings.append(IDPatternRule.finding(message, path: path, at: idLocation, record: id, field: "id"))
         }
-        return Record(kind: kind, id: id, path: path, idLocation: idLocation, fields: fields, objects: objects)
+        var record = Record(kind: kind, id: id, path: path, idLocation: idLocation, fields: fields, objects: objects)
+        record.rejected = rejected
+        return record
     }
 
     private mutating func validateMapping(_ pairs: [YAMLPair], specs: [FieldSpec], prefix: String,
@@ -165,6 +168,7 @@ struct RecordValidator {
     }
 
     private mutating func invalid(_ message: String, _ node: YAMLNode, _ name: String, _ record: String?) {
+        rejected.insert(name)
         findings.append(InvalidValueRule.finding(message, path: path, at: node.location, record: record, field: name))
     }
 }

@@ -36,6 +36,9 @@ public struct Record: Sendable {
     public var fields: [String: Field]
     /// Where each mapping-valued field (`acceptance`, `review`) starts.
     public var objects: [String: SourceLocation]
+    /// Fields that were written but failed validation (already reported as invalid-value). Rules that look
+    /// for an absent field skip these, so one defect is reported once.
+    public var rejected: Set<String> = []
 
     public init(kind: RecordKind, id: String, path: String, idLocation: SourceLocation,
                 fields: [String: Field], objects: [String: SourceLocation]) {
@@ -64,6 +67,9 @@ public struct Record: Sendable {
         return nil
     }
     public func cadence(_ path: String) -> Cadence? { string(path).flatMap(Cadence.init) }
+
+    /// Whether the field was written at all, validly or not.
+    public func isWritten(_ path: String) -> Bool { fields[path] != nil || objects[path] != nil || rejected.contains(path) }
 
     /// The string items of a list field, each with its location.
     public func list(_ path: String) -> [(value: String, location: SourceLocation)] {

@@ -42,11 +42,11 @@ public enum RuleDocs {
     }
 
     private static func indent(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
     }
 
     private static func example(_ e: RuleExample) -> String {
-        e.files.map { "  # \($0.path)\n" + indent($0.content).replacingOccurrences(of: "\n  \n", with: "\n") }.joined(separator: "\n") + "\n"
+        e.files.map { "  # \($0.path)\n" + indent($0.content) }.joined(separator: "\n")
     }
 
     private static func markdownExample(_ e: RuleExample) -> String {

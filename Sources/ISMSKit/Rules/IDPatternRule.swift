@@ -10,7 +10,7 @@ public struct IDPatternRule: LoadStageRule {
             defaults (RISK-<n>, CTRL-<n>, OBL-…, EV-…, EXC-<n>, SUP-<n>, ASSET-<n>) or those set in id_patterns.
             """,
         fix: "Rename the id to the pattern, move the file to the folder of its kind, or change id_patterns.",
-        failing: RuleExample([("risks/risk-1.yaml", "id: R1\ntitle: Laptop theft\nowner: alice\n")]),
-        passing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\n")])
+        failing: RuleExample([("risks/risk-1.yaml", "id: R1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n")]),
+        passing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n")])
     )
 }

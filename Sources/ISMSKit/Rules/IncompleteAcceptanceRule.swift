@@ -44,7 +44,7 @@ public struct IncompleteAcceptanceRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         context.records(.risk).compactMap { risk in
             guard risk.string("treatment") == "accept" else { return nil }
-            let missing = Self.parts.filter { risk.fields["acceptance." + $0] == nil }
+            let missing = Self.parts.filter { !risk.isWritten("acceptance." + $0) }
             guard !missing.isEmpty else { return nil }
             if missing.count == Self.parts.count && risk.objects["acceptance"] == nil {
                 return finding("risk \(risk.id) (\(risk.title)) is accepted but has no acceptance: add \(listed(Self.parts))",

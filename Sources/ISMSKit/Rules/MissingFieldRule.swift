@@ -12,7 +12,7 @@ public struct MissingFieldRule: LoadStageRule {
             exclusion reason.
             """,
         fix: "Add the field named in the message.",
-        failing: RuleExample([("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backups\n")]),
-        passing: RuleExample([("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backups\nowner: alice\n")])
+        failing: RuleExample([("assets/asset-1.yaml", "id: ASSET-1\ntitle: Customer database\n")]),
+        passing: RuleExample([("assets/asset-1.yaml", "id: ASSET-1\ntitle: Customer database\nowner: alice\n")])
     )
 }

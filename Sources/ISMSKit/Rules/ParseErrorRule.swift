@@ -12,6 +12,6 @@ public struct ParseErrorRule: LoadStageRule {
             """,
         fix: "Correct the YAML at the reported line and column; write repeated values out instead of using anchors.",
         failing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: [unclosed\n")]),
-        passing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\n")])
+        passing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n")])
     )
 }

@@ -23,7 +23,7 @@ public struct UntreatedRiskRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         context.records(.risk).compactMap { risk in
             switch risk.string("treatment") {
-            case nil:
+            case nil where !risk.isWritten("treatment"):
                 return finding("risk \(risk.id) (\(risk.title)) has no treatment decision (reduce, accept, transfer or avoid)",
                                in: risk, field: "treatment")
             case "reduce" where risk.list("controls").isEmpty:
