@@ -68,7 +68,28 @@ final class LoaderTests: XCTestCase {
         let started = Date()
         let report = try check(folder)
         XCTAssertLessThan(Date().timeIntervalSince(started), 10, "an alias bomb must not be expanded")
-        assertOnlyFinding(report, rule: "parse-error", path: "risks/bomb.yaml", line: 4, containing: "anchors and aliases")
+        assertOnlyFinding(report, rule: "parse-error", path: "risks/bomb.yaml", line: 5, containing: "anchors and aliases")
+    }
+
+    func testAliasBombUsedAsAMappingKeyIsRefusedQuickly() throws {
+        var bomb = "id: RISK-2\ntitle: bomb\nowner: alice\na: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n"
+        var previous = "a"
+        for name in ["b", "c", "d", "e", "f", "g", "h", "i", "j"] {
+            bomb += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
+            previous = name
+        }
+        bomb += "? *j\n: boom\n*j : again\n"
+        let folder = ismsWith(["risks/bomb.yaml": bomb])
+        let started = Date()
+        let report = try check(folder)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10, "an alias used as a key must not be expanded")
+        assertOnlyFinding(report, rule: "parse-error", path: "risks/bomb.yaml", line: 5, containing: "anchors and aliases")
+    }
+
+    func testAmpersandsAndAsterisksInProseAreNotAliases() throws {
+        let folder = ismsWith(["risks/prose.yaml": "id: RISK-2\ntitle: R&D laptops & *important* data\nowner: alice\ntreatment: avoid\ndescription: \"costs 5 * 3 &amp; more\"\n"])
+        let report = try check(folder)
+        XCTAssertEqual(report.findings, [])
     }
 
     func testHugeScalarIsOverTheSizeLimit() throws {

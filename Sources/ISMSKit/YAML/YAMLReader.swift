@@ -32,6 +32,11 @@ public struct YAMLReader: Sendable {
         if let deep = Self.nestingEstimateExceeds(text, limit: maxDepth * 4) {
             return .failure(.init(message: "nesting is deeper than \(maxDepth) levels", location: deep, kind: .tooDeep))
         }
+        // Yams hashes mapping keys to find duplicates; an alias bomb used as a key would be expanded there,
+        // before any node reaches us. Refuse anchor-and-alias pairs on the text first.
+        if let alias = Self.firstAliasOfAnAnchor(in: text) {
+            return .failure(.init(message: "anchors and aliases are not allowed in records; write the value out", location: alias, kind: .anchor))
+        }
         let parser: Parser
         let root: Node?
         do {
@@ -139,6 +144,37 @@ public struct YAMLReader: Sendable {
             index = end
         }
         return bytes.startIndex
+    }
+
+    /// Where the first `*name` stands whose `&name` is also in the text, judged on the characters alone.
+    /// A `&` or `*` only counts at the start of a token, so `R&D` and `5 * 3` are prose, not YAML.
+    static func firstAliasOfAnAnchor(in text: String) -> SourceLocation? {
+        let bytes = Array(text.utf8)
+        guard bytes.contains(0x26), bytes.contains(0x2A) else { return nil }
+        func isSeparator(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x5B || b == 0x7B || b == 0x2C }
+        func isNameByte(_ b: UInt8) -> Bool { !isSeparator(b) && b != 0x5D && b != 0x7D }
+        var anchors = Set<ArraySlice<UInt8>>()
+        var aliases = [(ArraySlice<UInt8>, Int)]()
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if (byte == 0x26 || byte == 0x2A) && (index == 0 || isSeparator(bytes[index - 1])) {
+                var end = index + 1
+                while end < bytes.count && isNameByte(bytes[end]) { end += 1 }
+                if end > index + 1 {
+                    if byte == 0x26 { anchors.insert(bytes[(index + 1)..<end]) } else { aliases.append((bytes[(index + 1)..<end], index)) }
+                }
+                index = end
+                continue
+            }
+            index += 1
+        }
+        guard let (_, offset) = aliases.first(where: { anchors.contains($0.0) }) else { return nil }
+        var line = 1, column = 1
+        for byte in bytes[..<offset] {
+            if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return SourceLocation(line: line, column: column)
     }
 
     /// An upper bound of the nesting depth: open flow brackets plus indentation columns. Returns where it
