@@ -11,6 +11,9 @@ public enum RuleRegistry {
         // The traceability chain.
         BrokenLinkRule(),
         WrongLinkKindRule(),
+        // Frameworks and the Statement of Applicability.
+        UnknownReferenceRule(),
+        SOAGapRule(),
     ]
 
     public static func rule(_ id: String) -> (any Rule)? {
