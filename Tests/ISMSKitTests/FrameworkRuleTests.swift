@@ -85,6 +85,13 @@ final class FrameworkRuleTests: XCTestCase {
         XCTAssertTrue(vpn.message.hasSuffix("only retired CTRL-1 named it"), vpn.message)
         XCTAssertNil(vpn.line, "without soa_exclusions the finding has no line")
     }
+
+    func testExampleISMSHasACompleteSoAAndKnownReferences() throws {
+        let root = repositoryRoot + "/example-isms"
+        let report = try Checker.check(WorkTreeSource(root: root), asOf: Day("2026-12-01")!)
+        XCTAssertEqual(findings(report, "soa-gap"), [])
+        XCTAssertEqual(findings(report, "unknown-reference"), [])
+    }
 }
 
 /// The top of this repository (for example-isms, templates/ and golden files).
