@@ -75,6 +75,7 @@ final class FrameworkRuleTests: XCTestCase {
 
     func testRetiredControlsDoNotImplementButPlannedOnesDo() throws {
         let report = try check([
+            ("isms.yaml", "name: x\nsoa_exclusions: {}\n"),
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: VPN\nowner: alice\nstatus: retired\nannex_a: [A.8.20]\n"),
             ("controls/ctrl-2.yaml", "id: CTRL-2\ntitle: Backups\nowner: alice\nstatus: planned\nannex_a: [A.8.13]\n"),
         ])
@@ -83,7 +84,14 @@ final class FrameworkRuleTests: XCTestCase {
         XCTAssertNil(gaps.first { $0.message.contains("A.8.13 ") })
         let vpn = try XCTUnwrap(gaps.first { $0.message.contains("A.8.20 ") })
         XCTAssertTrue(vpn.message.hasSuffix("only retired CTRL-1 named it"), vpn.message)
-        XCTAssertNil(vpn.line, "without soa_exclusions the finding has no line")
+        XCTAssertEqual(vpn.line, 2)
+    }
+
+    func testSOAGapAppliesOnlyOnceTheISMSKeepsItsStatement() throws {
+        let control = ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backups\nowner: alice\nannex_a: [A.8.13]\n")
+        XCTAssertEqual(try check([control]).findings, [], "no soa_exclusions: no soa-gap")
+        XCTAssertEqual(findings(try check([("isms.yaml", "name: x\nsoa_exclusions:\n"), control]), "soa-gap").count, 92,
+                       "an empty soa_exclusions turns it on")
     }
 
     func testExampleISMSHasACompleteSoAAndKnownReferences() throws {

@@ -10,18 +10,21 @@ public struct SOAGapRule: Rule {
     public static let definition = RuleDescription(
         id: "soa-gap",
         severity: .warning,
-        summary: "An ISO/IEC 27001 Annex A control is neither implemented by a control nor excluded in soa_exclusions.",
+        summary: "With soa_exclusions in isms.yaml, an Annex A control that no control implements and that is not excluded.",
         rationale: """
             ISO/IEC 27001 clause 6.1.3 d) requires a Statement of Applicability that takes a position on every one \
             of the 93 Annex A controls: included, with the controls that implement it, or excluded, with a \
             justification. A control that is silently missing is the first thing a certification auditor asks \
-            about. Only controls that are not retired count as implementing.
+            about. Only controls that are not retired count as implementing. The rule applies once isms.yaml holds \
+            `soa_exclusions` (an empty `soa_exclusions: {}` is enough), where the ISMS records its statement; \
+            `isms init` writes it. Without it, `isms report soa` still shows every gap.
             """,
         fix: """
             List the Annex A id under `annex_a` of the control that implements it, or add it to `soa_exclusions` in \
             isms.yaml with the reason it does not apply. `isms report soa` shows the whole statement.
             """,
         failing: RuleExample([
+            ("isms.yaml", "name: Example ISMS\nsoa_exclusions:\n  A.7.4: No premises in scope.\n"),
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Single sign-on for all applications\nowner: alice\nannex_a: [A.5.15, A.5.16]\n"),
         ]),
         passing: RuleExample([
@@ -31,6 +34,8 @@ public struct SOAGapRule: Rule {
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
+        // The ISMS keeps its Statement of Applicability once it records exclusions (even none).
+        guard context.config.soaExclusionsLocation != nil else { return [] }
         let coverage = AnnexACoverage(context.isms)
         return AnnexA.controls.compactMap { control in
             guard coverage.isGap(control.id) else { return nil }

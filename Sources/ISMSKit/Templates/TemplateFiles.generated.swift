@@ -180,7 +180,7 @@ evidence_grace_days: 7
 
 # soa_exclusions: Annex A controls that do not apply, each with the justification the Statement of
 # Applicability shows (`isms report soa`). Every other Annex A control needs a control that names it under
-# annex_a. For example:
+# annex_a; while this key is present, soa-gap reports those that have neither. For example:
 #   A.7.4: No premises in scope; the office is a shared co-working space and production runs on AWS.
 soa_exclusions: {}
 
