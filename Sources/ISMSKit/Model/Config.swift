@@ -16,6 +16,15 @@ public struct Pattern: @unchecked Sendable {
     }
 }
 
+/// An Annex A control declared not applicable in the Statement of Applicability (`soa_exclusions`).
+public struct SOAExclusion: Sendable, Hashable {
+    /// As written in isms.yaml (`A.7.4`); `unknown-reference` checks it against the catalog.
+    public var annexA: String
+    public var justification: String
+    /// Where the key stands in isms.yaml.
+    public var location: SourceLocation
+}
+
 public struct Person: Sendable, Hashable {
     public var key: String
     public var name: String?
@@ -35,6 +44,10 @@ public struct Config: Sendable {
     public var evidenceGraceDays = 0
     public var maxFileBytes = Limits.defaultFileBytes
     public var maxDepth = Limits.defaultDepth
+    /// Annex A controls excluded from the Statement of Applicability, in file order.
+    public var soaExclusions: [SOAExclusion] = []
+    /// Where `soa_exclusions` stands in isms.yaml; nil when absent.
+    public var soaExclusionsLocation: SourceLocation?
 
     public init() {
         idPatterns = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { ($0, try! Pattern($0.defaultIDPattern)) })
@@ -56,6 +69,7 @@ public struct Config: Sendable {
         ("id_patterns", "Record kind → regular expression for its ids."),
         ("evidence_grace_days", "Days of grace added to a control's cadence before its evidence is stale."),
         ("limits", "Input limits: file_bytes (largest record file), depth (deepest nesting)."),
+        ("soa_exclusions", "Annex A control id → why it is not applicable; the excluded controls of the Statement of Applicability."),
     ]
 }
 
@@ -156,6 +170,22 @@ enum ConfigReader {
                         findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(limit.key, known: ["file_bytes", "depth"], in: "limits"),
                                                                  path: path, at: limit.keyLocation, field: "limits.\(limit.key)"))
                     }
+                }
+            case "soa_exclusions":
+                config.soaExclusionsLocation = pair.keyLocation
+                if value.scalar?.isNull ?? false { continue }
+                guard let exclusions = value.pairs else {
+                    invalid("soa_exclusions must map Annex A ids (A.7.4) to the justification for excluding them", value.location, field: "soa_exclusions")
+                    continue
+                }
+                for exclusion in exclusions {
+                    let field = "soa_exclusions.\(exclusion.key)"
+                    guard let reason = exclusion.value.scalar, !reason.isNull,
+                          !reason.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                        invalid("\(field) needs a justification: why \(exclusion.key) does not apply", exclusion.value.location, field: field)
+                        continue
+                    }
+                    config.soaExclusions.append(SOAExclusion(annexA: exclusion.key, justification: reason.text, location: exclusion.keyLocation))
                 }
             default:
                 findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(pair.key, known: Config.keys.map(\.key), in: "isms.yaml"),

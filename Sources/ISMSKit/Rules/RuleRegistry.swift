@@ -23,6 +23,9 @@ public enum RuleRegistry {
         OverdueReviewRule(),
         UnknownPersonRule(),
         MissingArtifactRule(),
+        // Frameworks and the Statement of Applicability.
+        UnknownReferenceRule(),
+        SOAGapRule(),
     ]
 
     public static func rule(_ id: String) -> (any Rule)? {
