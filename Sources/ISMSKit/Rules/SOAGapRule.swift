@@ -10,14 +10,15 @@ public struct SOAGapRule: Rule {
     public static let definition = RuleDescription(
         id: "soa-gap",
         severity: .warning,
-        summary: "With soa_exclusions in isms.yaml, an Annex A control that no control implements and that is not excluded.",
+        summary: "In an ISMS that uses Annex A, an Annex A control that no control implements and that is not excluded.",
         rationale: """
             ISO/IEC 27001 clause 6.1.3 d) requires a Statement of Applicability that takes a position on every one \
             of the 93 Annex A controls: included, with the controls that implement it, or excluded, with a \
             justification. A control that is silently missing is the first thing a certification auditor asks \
-            about. Only controls that are not retired count as implementing. The rule applies once isms.yaml holds \
-            `soa_exclusions` (an empty `soa_exclusions: {}` is enough), where the ISMS records its statement; \
-            `isms init` writes it. Without it, `isms report soa` still shows every gap.
+            about. Only controls that are not retired count as implementing. The rule applies once the ISMS uses \
+            Annex A: isms.yaml holds `soa_exclusions` (an empty `soa_exclusions: {}` is enough; `isms init` writes \
+            it) or a control lists `annex_a`. A plain risk register is not held to it; `isms report soa` still \
+            shows every gap.
             """,
         fix: """
             List the Annex A id under `annex_a` of the control that implements it, or add it to `soa_exclusions` in \
