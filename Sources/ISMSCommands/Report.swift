@@ -49,7 +49,7 @@ struct Export: ParsableCommand {
     var oscal: String?
 
     @Option(help: "With --oscal: component-definition (the controls) or assessment-results (the findings of isms check).")
-    var model: String = OSCAL.Model.componentDefinition.rawValue
+    var model: OSCAL.Model = .componentDefinition
 
     @Option(name: .customLong("as-of"), help: "Judge dates against this day (YYYY-MM-DD). Default: today, UTC.")
     var asOf: Day?
@@ -73,9 +73,6 @@ struct Export: ParsableCommand {
     }
 
     private func writeOSCAL(_ out: String) throws {
-        guard let model = OSCAL.Model(rawValue: model) else {
-            throw ToolError.invalidArgument("unknown OSCAL model '\(model)'; use \(OSCAL.Model.allCases.map(\.rawValue).joined(separator: " or "))")
-        }
         let day = asOf ?? Day.today()
         let generator = "isms \(ISMS.version)"
         let document: JSONValue
@@ -101,6 +98,8 @@ struct Export: ParsableCommand {
         }
     }
 }
+
+extension OSCAL.Model: ExpressibleByArgument {}
 
 extension RootOptions {
     /// Loads the work tree for a report. Reports show what could be read; when some of it could not, one

@@ -142,7 +142,7 @@ final class OSCALTests: XCTestCase {
         XCTAssertTrue(both.stderr.contains("cannot be combined"), both.stderr)
         let model = isms(["export", "--oscal", "a.json", "--model", "ssp"], in: folder.path)
         XCTAssertEqual(model.status, 2)
-        XCTAssertTrue(model.stderr.contains("component-definition or assessment-results"), model.stderr)
+        XCTAssertTrue(model.stderr.contains("'component-definition' and 'assessment-results'"), model.stderr)
         // An ISMS with nothing implemented is still a valid document: no control implementations, every control reviewed.
         let empty = isms(["export", "--oscal", "e.json", "--model", "assessment-results", "--as-of", "2026-12-01"], in: folder.path)
         XCTAssertEqual(empty.status, 0, empty.stderr)
