@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Validates `isms export --oscal` with a real OSCAL validator: the pydantic models of compliance-trestle, from
 # PyPI, in a virtual environment in a temporary folder. Exports both models from example-isms on two days (one
-# with no finding, one with stale evidence and so with observations and unsatisfied findings) and reads each with
-# trestle, which refuses unknown keys, bad UUIDs, bad tokens and missing required parts. A broken copy must be refused.
+# with no finding, one with stale evidence and so with observations and unsatisfied findings) and from the starter
+# ISMS of isms init, and reads each with trestle, which refuses unknown keys, bad UUIDs, bad tokens and missing
+# required parts. A broken copy must be refused.
 #
 # compliance-trestle is pinned to 3.12.4: trestle 4 and later read OSCAL 1.2 only, and isms writes OSCAL 1.1.2.
 # Usage: scripts/validate-oscal.sh   (builds isms in debug first when .build/debug/isms is missing; ISMS=path overrides)
@@ -21,13 +22,17 @@ for as_of in 2026-12-01 2027-09-01; do
   "$isms" export --oscal "$work/component-definition-$as_of.json" --root "$here/example-isms" --as-of "$as_of" >/dev/null
   "$isms" export --oscal "$work/assessment-results-$as_of.json" --model assessment-results --root "$here/example-isms" --as-of "$as_of" >/dev/null
 done
+# The starter ISMS of isms init too: one control, and the soa-gap notes of a Statement of Applicability still to write.
+"$isms" init "$work/starter" >/dev/null
+"$isms" export --oscal "$work/component-definition-starter.json" --root "$work/starter" --as-of 2026-12-01 >/dev/null
+"$isms" export --oscal "$work/assessment-results-starter.json" --model assessment-results --root "$work/starter" --as-of 2026-12-01 >/dev/null
 
-"$work/venv/bin/python" - "$work" <<'PY' && passed=$((passed + 5)) || failed=$((failed + 1))
+"$work/venv/bin/python" - "$work" <<'PY' && passed=$((passed + 7)) || failed=$((failed + 1))
 import json, pathlib, sys
 from trestle.oscal.component import ComponentDefinition
 from trestle.oscal.assessment_results import AssessmentResults
 work = pathlib.Path(sys.argv[1])
-for as_of in ("2026-12-01", "2027-09-01"):
+for as_of in ("2026-12-01", "2027-09-01", "starter"):
     cd = ComponentDefinition.oscal_read(work / f"component-definition-{as_of}.json")
     implementations = cd.components[0].control_implementations
     requirements = sum(len(ci.implemented_requirements) for ci in implementations)
