@@ -1,9 +1,9 @@
 # Two commands do all set-up on a fresh Debian machine (as root): `make run` and `make test`.
 SWIFT ?= swift
 AS_OF ?= 2026-12-01
-APT_PACKAGES := libgit2-dev pkg-config git python3-jsonschema
+APT_PACKAGES := libgit2-dev pkg-config git python3-jsonschema python3-yaml
 
-.PHONY: deps browser-deps build release run test test-pre-commit clean
+.PHONY: deps browser-deps build release run test test-pre-commit test-oscal clean
 
 # Installs the system packages the build and the tests need, only when one is missing.
 deps:
@@ -36,6 +36,12 @@ test: deps browser-deps
 test-pre-commit: deps
 	@dpkg -s python3-venv >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv)
 	scripts/test-pre-commit.sh
+
+# The OSCAL export read by a real OSCAL validator (compliance-trestle, from PyPI).
+test-oscal: deps
+	@dpkg -s python3-venv >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv)
+	$(SWIFT) build
+	scripts/validate-oscal.sh
 
 clean:
 	rm -rf .build

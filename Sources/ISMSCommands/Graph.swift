@@ -9,7 +9,7 @@ struct Graph: ParsableCommand {
     @Option(help: "Output format: mermaid or dot.")
     var format = "mermaid"
 
-    @Option(help: "Show only this record, its neighbours, and the chains risk → control → evidence → obligation through it.")
+    @Option(help: "Show only this record, its neighbours, and the chains risk -> control -> evidence -> obligation through it.")
     var from: String?
 
     @OptionGroup var rootOptions: RootOptions

@@ -4,7 +4,7 @@ import ISMSKit
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a starter ISMS: commented isms.yaml, one example record per kind, a pre-commit hook and a CI workflow.",
+        abstract: "Write a starter ISMS: commented isms.yaml, one example record per kind, editor schemas, a pre-commit hook and a CI workflow.",
         discussion: "Refuses (exit 2) a folder that already holds an isms.yaml, and never overwrites a file."
     )
 
@@ -25,6 +25,7 @@ struct Init: ParsableCommand {
         Terminal.write("""
             Next: edit isms.yaml (scope, people), replace the example records with your own (isms new KIND --title ...),
             and run isms check. .pre-commit-config.yaml and .github/workflows/isms.yml belong at the repository top.
+            Editors with yaml-language-server complete and check records with .isms/schemas (docs/editors.md).
 
             """)
     }

@@ -34,12 +34,22 @@ struct Report: ParsableCommand {
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write the audit pack: every report in one self-contained HTML file.",
-        discussion: "The file has no script and no external asset: it works offline, can be mailed, and prints one report per page."
+        abstract: "Write the audit pack (every report in one HTML file), or the ISMS as OSCAL JSON.",
+        discussion: """
+            --html: one self-contained file, no script and no external asset: it works offline, can be mailed, and prints \
+            one report per page. --oscal: OSCAL 1.1.2 JSON, the controls as a component-definition (default) or the \
+            findings of isms check as assessment-results (docs/oscal.md).
+            """
     )
 
-    @Option(help: "Where to write the HTML file.")
-    var html: String
+    @Option(help: "Write the audit pack to this HTML file.")
+    var html: String?
+
+    @Option(help: "Write OSCAL 1.1.2 JSON to this file.")
+    var oscal: String?
+
+    @Option(help: "With --oscal: component-definition (the controls) or assessment-results (the findings of isms check).")
+    var model: OSCAL.Model = .componentDefinition
 
     @Option(name: .customLong("as-of"), help: "Judge dates against this day (YYYY-MM-DD). Default: today, UTC.")
     var asOf: Day?
@@ -47,17 +57,49 @@ struct Export: ParsableCommand {
     @OptionGroup var rootOptions: RootOptions
 
     func run() throws {
+        switch (html, oscal) {
+        case (let html?, nil): try writeAuditPack(html)
+        case (nil, let oscal?): try writeOSCAL(oscal)
+        case (nil, nil): throw ToolError.invalidArgument("give --html OUT.html or --oscal OUT.json")
+        default: throw ToolError.invalidArgument("--html and --oscal cannot be combined: export one at a time")
+        }
+    }
+
+    private func writeAuditPack(_ html: String) throws {
         let isms = try rootOptions.loadForReport()
         let pack = AuditPack(isms, asOf: asOf ?? Day.today(), generator: "isms \(ISMS.version)")
-        let text = HTMLReportRenderer.pack(pack)
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
-        } catch {
-            throw ToolError.invalidArgument("cannot write \(html): \(error.localizedDescription)")
-        }
+        try write(HTMLReportRenderer.pack(pack), to: html)
         Terminal.write("wrote \(html): \(pack.documents.map(\.title).joined(separator: ", "))\n")
     }
+
+    private func writeOSCAL(_ out: String) throws {
+        let day = asOf ?? Day.today()
+        let generator = "isms \(ISMS.version)"
+        let document: JSONValue
+        switch model {
+        case .componentDefinition:
+            document = OSCAL.componentDefinition(try rootOptions.loadForReport(), asOf: day, generator: generator)
+        case .assessmentResults:
+            let workspace = try rootOptions.workspace()
+            let source = workspace.workTreeSource
+            let loaded = try Loader.load(from: source)
+            let report = Checker.check(loaded, asOf: day, artifacts: source)
+            document = OSCAL.assessmentResults(loaded.isms, report: report, asOf: day, generator: generator)
+        }
+        try write(document.rendered() + "\n", to: out)
+        Terminal.write("wrote \(out): OSCAL \(OSCAL.version) \(model.rawValue)\n")
+    }
+
+    private func write(_ text: String, to path: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ToolError.invalidArgument("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
 }
+
+extension OSCAL.Model: ExpressibleByArgument {}
 
 extension RootOptions {
     /// Loads the work tree for a report. Reports show what could be read; when some of it could not, one

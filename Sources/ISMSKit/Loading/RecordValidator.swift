@@ -24,7 +24,8 @@ struct RecordValidator {
         let idNode = root["id"]
         let id = idNode?.scalar.flatMap { $0.isNull ? nil : $0.text }
         validateMapping(pairs, specs: schema.fields, prefix: "", parentLocation: root.location, record: id)
-        for group in schema.oneOf where !group.contains(where: { name in pairs.contains { $0.key == name } }) {
+        // An empty value counts as absent here too (`control:` with no risk names nothing).
+        for group in schema.oneOf where !group.contains(where: { name in pairs.contains { $0.key == name && !($0.value.scalar?.isNull ?? false) } }) {
             findings.append(MissingFieldRule.finding("\(kind.rawValue) needs one of: \(group.joined(separator: ", "))",
                                                      path: path, at: root.location, record: id, field: group[0]))
         }

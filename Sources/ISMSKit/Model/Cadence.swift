@@ -5,6 +5,9 @@ public enum Cadence: Hashable, Sendable, CustomStringConvertible {
 
     public static let names = ["continuous", "daily", "weekly", "monthly", "quarterly", "yearly", "on-event", "<n>d"]
 
+    /// What `init?(_:)` accepts, as a regular expression for JSON Schema (`<n>d` for n from 1 to 36600).
+    public static let pattern = "^(?:continuous|daily|weekly|monthly|quarterly|yearly|on-event|(?:[1-9][0-9]{0,3}|[12][0-9]{4}|3[0-5][0-9]{3}|36[0-5][0-9]{2}|36600)d)$"
+
     public init?(_ text: String) {
         switch text {
         case "continuous": self = .continuous

@@ -38,6 +38,8 @@ public struct Config: Sendable {
     public var scope: String?
     /// The roster; empty means owners and approvers are free text.
     public var people: [String: Person] = [:]
+    /// The roster's keys in file order.
+    public var peopleOrder: [String] = []
     /// Rule id → severity, or nil for `off`.
     public var ruleSeverities: [String: Severity?] = [:]
     public var idPatterns: [RecordKind: Pattern]
@@ -61,16 +63,78 @@ public struct Config: Sendable {
     }
 
     /// The keys isms.yaml may hold, with what each means; unknown keys are reported with a did-you-mean.
-    public static let keys: [(key: String, summary: String)] = [
-        ("name", "The organisation or ISMS name."),
-        ("scope", "The ISMS scope statement."),
-        ("people", "The roster: key → {name, email, role}. When set, every owner, approved_by and collected_by must be a key."),
-        ("rules", "Rule id → error | warning | note | off."),
-        ("id_patterns", "Record kind → regular expression for its ids."),
-        ("evidence_grace_days", "Days of grace added to a control's cadence before its evidence is stale."),
-        ("limits", "Input limits: file_bytes (largest record file), depth (deepest nesting)."),
-        ("soa_exclusions", "Annex A control id → why it is not applicable; the excluded controls of the Statement of Applicability."),
+    public static var keys: [(key: String, summary: String)] { settings.map { ($0.name, $0.summary ?? "") } }
+
+    public static let evidenceGraceDaysRange = 0...3650
+
+    /// Every setting of isms.yaml with its type: the source of `keys`, of the docs' list and of isms.schema.json.
+    /// `ConfigReader` reads these; a test proves the JSON Schema and the reader agree.
+    public static let settings: [Setting] = [
+        Setting("name", .value(.text), "The organisation or ISMS name."),
+        Setting("scope", .value(.text), "The ISMS scope statement."),
+        Setting("people", .map(keys: .any, value: .object([
+            Setting("name", .value(.text), "The person's full name."),
+            Setting("email", .value(.text), "The person's e-mail address."),
+            Setting("role", .value(.text), "The person's role, such as CISO."),
+        ], nullable: true), nullable: false),
+        "The roster: key → {name, email, role}. When set, every owner, approved_by and collected_by must be a key."),
+        Setting("rules", .map(keys: .known(RuleRegistry.all.map { SettingKey($0.definition.id, $0.definition.summary) }),
+                              value: .value(.choice(Schema.severityNames)), nullable: false),
+                "Rule id → error | warning | note | off."),
+        Setting("id_patterns", .map(keys: .known(RecordKind.allCases.map { SettingKey($0.rawValue, "Default: \($0.defaultIDPattern)") }),
+                                    value: .value(.text), nullable: false),
+                "Record kind → regular expression for its ids."),
+        Setting("evidence_grace_days", .value(.integer(evidenceGraceDaysRange)),
+                "Days of grace added to a control's cadence before its evidence is stale."),
+        Setting("limits", .object([
+            Setting("file_bytes", .value(.integer(Limits.fileBytesRange)), "The largest record file, in bytes (default \(Limits.defaultFileBytes))."),
+            Setting("depth", .value(.integer(Limits.depthRange)), "The deepest nesting of mappings and lists (default \(Limits.defaultDepth))."),
+        ], nullable: false), "Input limits: file_bytes (largest record file), depth (deepest nesting)."),
+        Setting("soa_exclusions", .map(keys: .suggested(AnnexA.controls.map { SettingKey($0.id, $0.title) }), value: .nonBlankText, nullable: true),
+                "Annex A control id → why it is not applicable; the excluded controls of the Statement of Applicability."),
     ]
+}
+
+/// One setting of isms.yaml.
+public struct Setting: Sendable {
+    public let name: String
+    public let type: SettingType
+    public let summary: String?
+
+    public init(_ name: String, _ type: SettingType, _ summary: String?) {
+        self.name = name
+        self.type = type
+        self.summary = summary
+    }
+}
+
+public indirect enum SettingType: Sendable {
+    /// A value typed like a record field (never empty).
+    case value(FieldType)
+    /// Text holding more than white space.
+    case nonBlankText
+    /// A mapping of these settings; `nullable` when an empty value is allowed.
+    case object([Setting], nullable: Bool)
+    /// A mapping from keys to values of one type.
+    case map(keys: SettingKeys, value: SettingType, nullable: Bool)
+}
+
+public enum SettingKeys: Sendable {
+    /// Any key (people).
+    case any
+    /// Only these keys; another is an unknown-field finding.
+    case known([SettingKey])
+    /// Any key; these are the ones expected (checked by a rule, not the reader), listed for completion.
+    case suggested([SettingKey])
+}
+
+public struct SettingKey: Sendable {
+    public let name: String
+    public let summary: String?
+    public init(_ name: String, _ summary: String?) {
+        self.name = name
+        self.summary = summary
+    }
 }
 
 /// Reads `isms.yaml`. A file that is not YAML is a tool error (exit 2); a bad setting is a finding.
@@ -99,7 +163,8 @@ enum ConfigReader {
             return s.text
         }
         func integer(_ node: YAMLNode, _ field: String, _ range: ClosedRange<Int>) -> Int? {
-            guard let s = node.scalar, s.isPlain, let n = Int(s.text), range.contains(n) else {
+            // Plain digits only, as in records: `+5`, `05` and `'5'` are refused.
+            guard let s = node.scalar, s.isPlain, let n = Int(s.text), String(n) == s.text, range.contains(n) else {
                 invalid("\(field) must be an integer from \(range.lowerBound) to \(range.upperBound)", node.location, field: field)
                 return nil
             }
@@ -110,7 +175,7 @@ enum ConfigReader {
             switch pair.key {
             case "name": config.name = text(value, "name")
             case "scope": config.scope = text(value, "scope")
-            case "evidence_grace_days": config.evidenceGraceDays = integer(value, "evidence_grace_days", 0...3650) ?? 0
+            case "evidence_grace_days": config.evidenceGraceDays = integer(value, "evidence_grace_days", Config.evidenceGraceDaysRange) ?? 0
             case "people":
                 guard let people = value.pairs else { invalid("people must be a mapping of key → {name, email, role}", value.location, field: "people"); continue }
                 for person in people {
@@ -130,6 +195,7 @@ enum ConfigReader {
                     } else if !(person.value.scalar?.isNull ?? false) {
                         invalid("people.\(person.key) must be a mapping {name, email, role}", person.value.location, field: "people.\(person.key)")
                     }
+                    if config.people[person.key] == nil { config.peopleOrder.append(person.key) }
                     config.people[person.key] = entry
                 }
             case "rules":
@@ -164,8 +230,8 @@ enum ConfigReader {
                 guard let limits = value.pairs else { invalid("limits must be a mapping {file_bytes, depth}", value.location, field: "limits"); continue }
                 for limit in limits {
                     switch limit.key {
-                    case "file_bytes": config.maxFileBytes = integer(limit.value, "limits.file_bytes", 1_024...1_073_741_824) ?? config.maxFileBytes
-                    case "depth": config.maxDepth = integer(limit.value, "limits.depth", 4...64) ?? config.maxDepth
+                    case "file_bytes": config.maxFileBytes = integer(limit.value, "limits.file_bytes", Limits.fileBytesRange) ?? config.maxFileBytes
+                    case "depth": config.maxDepth = integer(limit.value, "limits.depth", Limits.depthRange) ?? config.maxDepth
                     default:
                         findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(limit.key, known: ["file_bytes", "depth"], in: "limits"),
                                                                  path: path, at: limit.keyLocation, field: "limits.\(limit.key)"))

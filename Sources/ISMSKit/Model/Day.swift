@@ -4,6 +4,11 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
 
     public init(ordinal: Int) { self.ordinal = ordinal }
 
+    /// What `init?(_:)` accepts, as an ECMA-262 regular expression for JSON Schema: YYYY-MM-DD with a real
+    /// calendar day (month lengths, and 29 February in leap years only). A test sweeps it against the parser.
+    public static let pattern = "^(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+        + "|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)$"
+
     /// Strict `YYYY-MM-DD` with a real calendar day; nil otherwise.
     public init?(_ text: String) {
         let u = Array(text.utf8)

@@ -3,6 +3,9 @@ import Foundation
 /// SHA-256 (FIPS 180-4), to check evidence artifacts against their recorded digest.
 /// Foundation on Linux has no CryptoKit, and one digest of a file does not justify a dependency.
 enum SHA256 {
+    /// What the validator accepts for a `sha256` field, as a regular expression for JSON Schema.
+    static let hexPattern = "^[0-9a-f]{64}$"
+
     /// The digest of `data` as 64 lower-case hexadecimal digits.
     static func hex(_ data: Data) -> String {
         let hexDigits = Array("0123456789abcdef".utf8)

@@ -147,6 +147,29 @@ public struct NumberedIDPattern: Sendable, Equatable {
     }
 }
 
+/// The JSON Schemas `isms init` writes for editors, and the VS Code settings that map each kind's folder to its
+/// schema for yaml-language-server (docs/editors.md).
+public enum EditorSchemas {
+    public static let folder = ".isms/schemas"
+
+    /// Glob → schema file, relative to the ISMS root: each kind's folder, and isms.yaml.
+    public static var mapping: [(schema: String, globs: [String])] {
+        RecordKind.allCases.map { ("\(folder)/\(JSONSchema.fileName($0))", ["\($0.folder)/**/*.yaml", "\($0.folder)/**/*.yml"]) }
+            + [("\(folder)/\(JSONSchema.configFileName)", ["isms.yaml"])]
+    }
+
+    /// `.vscode/settings.json`: the `yaml.schemas` setting of the YAML extension (yaml-language-server).
+    public static var vscodeSettings: String {
+        let schemas = JSONValue.object(Dictionary(uniqueKeysWithValues: mapping.map { ("./" + $0.schema, JSONValue.array($0.globs.map(JSONValue.string))) }))
+        return JSONValue.object(["yaml.schemas": schemas]).rendered() + "\n"
+    }
+
+    /// Every file: the schemas and the VS Code settings.
+    public static var files: [(path: String, content: String)] {
+        JSONSchema.all.map { ("\(folder)/\($0.name)", $0.schema.rendered() + "\n") } + [(".vscode/settings.json", vscodeSettings)]
+    }
+}
+
 /// Writing new ISMS files: `isms init` and `isms new`.
 public enum Scaffold {
     /// Writes the starter ISMS into `folder` (created when missing) and returns the paths written, relative to
@@ -161,7 +184,7 @@ public enum Scaffold {
             throw .invalidArgument("\(folder) already holds an isms.yaml; refusing to initialise over an ISMS")
         }
         let values = ["name": name, "today": today.description, "in_90_days": today.adding(days: 90).description]
-        let files = Templates.starter.map { (path: $0.path, content: Templates.fill($0.content, values)) }
+        let files = Templates.starter.map { (path: $0.path, content: Templates.fill($0.content, values)) } + EditorSchemas.files
         let existing = files.map(\.path).filter { manager.fileExists(atPath: folder + "/" + $0) }
         guard existing.isEmpty else {
             throw .invalidArgument("\(folder) already holds \(existing.joined(separator: ", ")); refusing to overwrite")

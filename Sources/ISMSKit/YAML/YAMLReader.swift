@@ -217,6 +217,9 @@ extension String {
 public enum Limits {
     public static let defaultFileBytes = 1_048_576
     public static let defaultDepth = 32
+    /// What isms.yaml may set `limits.file_bytes` and `limits.depth` to.
+    public static let fileBytesRange = 1_024...1_073_741_824
+    public static let depthRange = 4...64
 }
 
 extension YAMLReader {

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import ISMSKit
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import records from other tools' formats.",
+        subcommands: [CISOAssistant.self]
+    )
+
+    struct CISOAssistant: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ciso-assistant",
+            abstract: "Write one obligation per assessable requirement of a CISO Assistant framework library.",
+            discussion: """
+                Requirements already present as obligations (same source and ref) are skipped, so running it again \
+                changes nothing. One whose title or description differs from the library is listed and never \
+                overwritten. docs/import.md describes the format.
+                """
+        )
+
+        @Argument(help: "The library file (YAML), such as one of backend/library/libraries/ in CISO Assistant.")
+        var file: String
+
+        @Option(help: "The urn of the framework to import when the library holds several.")
+        var framework: String?
+
+        @Option(help: "The owner of the new obligations (a key of people). Default: the first person of the roster.")
+        var owner: String?
+
+        @Flag(help: "Print what would be written, and write nothing.")
+        var dryRun = false
+
+        @OptionGroup var rootOptions: RootOptions
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ToolError.invalidArgument("cannot read \(file)")
+            }
+            let library = try FrameworkLibrary.read(data, path: file)
+            let chosen: LibraryFramework
+            if let framework {
+                guard let match = library.frameworks.first(where: { $0.urn == framework }) else {
+                    throw ToolError.invalidArgument("\(file) holds no framework \(framework) (it holds \(library.frameworks.map(\.urn).joined(separator: ", ")))")
+                }
+                chosen = match
+            } else {
+                guard library.frameworks.count == 1 else {
+                    throw ToolError.invalidArgument("\(file) holds \(library.frameworks.count) frameworks; pick one with --framework: \(library.frameworks.map(\.urn).joined(separator: ", "))")
+                }
+                chosen = library.frameworks[0]
+            }
+            let workspace = try rootOptions.workspace()
+            let isms = try Loader.load(from: workspace.workTreeSource).isms
+            let people = isms.config.people
+            let ownerKey: String
+            if let owner {
+                if !people.isEmpty, people[owner] == nil {
+                    var message = "'\(owner)' is not a key of people in isms.yaml"
+                    if let close = closest(to: owner, in: Array(people.keys)) { message += "; did you mean '\(close)'?" }
+                    throw ToolError.invalidArgument(message)
+                }
+                ownerKey = owner
+            } else {
+                guard let first = isms.config.peopleOrder.first else {
+                    throw ToolError.invalidArgument("isms.yaml has no people: give the owner of the new obligations with --owner")
+                }
+                ownerKey = first
+            }
+            let plan = try FrameworkImport.plan(chosen, into: isms, owner: ownerKey, root: workspace.root)
+            let name = chosen.name.map { "\(chosen.source) (\($0))" } ?? chosen.source
+            let prefix = workspace.displayPrefix()
+            func shown(_ path: String) -> String { prefix.isEmpty ? path : (prefix.hasSuffix("/") ? prefix : prefix + "/") + path }
+            if plan.assessable == 0 {
+                Terminal.write("\(name) has no assessable requirement: nothing to import\n")
+            } else if plan.new.isEmpty {
+                Terminal.write("nothing to import: all \(plan.assessable) assessable requirements of \(name) are already obligations\n")
+            } else {
+                if !dryRun {
+                    for obligation in plan.new {
+                        let full = workspace.root + "/" + obligation.path
+                        do {
+                            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                            try Data(obligation.text.utf8).write(to: URL(fileURLWithPath: full), options: .withoutOverwriting)
+                        } catch {
+                            throw ToolError.invalidArgument("cannot write \(obligation.path): \(error.localizedDescription)")
+                        }
+                    }
+                }
+                let already = plan.present > 0 ? "; \(plan.present) already there" : ""
+                Terminal.write("\(dryRun ? "would write" : "wrote") \(plan.new.count) obligation\(plan.new.count == 1 ? "" : "s") of \(name), owner \(ownerKey)\(already):\n")
+                for obligation in plan.new { Terminal.write("  \(shown(obligation.path))  \(obligation.id)\n") }
+            }
+            if !plan.differences.isEmpty {
+                Terminal.write("\(plan.differences.count) obligation\(plan.differences.count == 1 ? " differs" : "s differ") from the library (changed there or edited here; not overwritten):\n")
+                for difference in plan.differences {
+                    Terminal.write("  \(difference.id)  \(shown(difference.path))  \(difference.fields.joined(separator: ", "))\n")
+                }
+                Terminal.warning("\(plan.differences.count) obligation\(plan.differences.count == 1 ? "" : "s") not updated: compare them with the library")
+            }
+        }
+    }
+}

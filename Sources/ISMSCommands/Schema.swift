@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import ISMSKit
+
+struct SchemaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Print or write the JSON Schema (draft-07) of each record kind and of isms.yaml, for editors.",
+        discussion: """
+            Generated from the schema isms check validates against. --kind prints one schema; --out DIR writes \
+            risk.schema.json to asset.schema.json and isms.schema.json into DIR (docs/editors.md).
+            """
+    )
+
+    @Option(help: "The schema to print: \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")), or isms for isms.yaml.")
+    var kind: String?
+
+    @Option(help: "Write the schemas into this folder (created when missing) instead of printing one.")
+    var out: String?
+
+    /// Prints the JSON instance a schema judges for a YAML file (how isms types YAML), for checking by other tools.
+    @Option(name: .customLong("yaml-to-json"), help: .hidden)
+    var yamlToJSON: String?
+
+    func run() throws {
+        if let yamlToJSON {
+            guard let data = FileManager.default.contents(atPath: yamlToJSON) else {
+                throw ToolError.invalidArgument("cannot read \(yamlToJSON)")
+            }
+            switch YAMLJSON.instance(of: data) {
+            case .success(let value): Terminal.write(value.rendered() + "\n")
+            case .failure(let problem):
+                throw ToolError.invalidArgument("\(yamlToJSON):\(problem.location.line):\(problem.location.column): \(problem.message)")
+            }
+            return
+        }
+        var schemas = JSONSchema.all
+        if let kind {
+            let name: String
+            if kind == "isms" || kind == "isms.yaml" || kind == "config" {
+                name = JSONSchema.configFileName
+            } else if let recordKind = RecordKind(rawValue: kind) ?? RecordKind(folder: kind) {
+                name = JSONSchema.fileName(recordKind)
+            } else {
+                let known = RecordKind.allCases.map(\.rawValue) + ["isms"]
+                var message = "unknown kind '\(kind)'"
+                if let close = closest(to: kind, in: known) { message += "; did you mean '\(close)'?" }
+                throw ToolError.invalidArgument(message + " (kinds: \(known.joined(separator: ", ")))")
+            }
+            schemas = schemas.filter { $0.name == name }
+        }
+        guard let out else {
+            guard kind != nil, let only = schemas.first else {
+                throw ToolError.invalidArgument("give --kind KIND to print one schema, or --out DIR to write them all")
+            }
+            Terminal.write(only.schema.rendered() + "\n")
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            for schema in schemas {
+                try Data((schema.schema.rendered() + "\n").utf8).write(to: URL(fileURLWithPath: out + "/" + schema.name), options: .atomic)
+            }
+        } catch {
+            throw ToolError.invalidArgument("cannot write into \(out): \(error.localizedDescription)")
+        }
+        Terminal.write("wrote \(schemas.count) schema\(schemas.count == 1 ? "" : "s") into \(out): \(schemas.map(\.name).joined(separator: ", "))\n")
+    }
+}
