@@ -57,6 +57,12 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
         return oid
     }
 
+    /// The id's 20 bytes.
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        var words = (a, b, c)
+        return try withUnsafeBytes(of: &words) { try body(UnsafeRawBufferPointer(rebasing: $0.prefix(20))) }
+    }
+
     public var hex: String {
         var words = (a, b, c)
         return withUnsafeBytes(of: &words) { raw in

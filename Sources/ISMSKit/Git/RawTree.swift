@@ -52,6 +52,12 @@ extension Repository {
         return current
     }
 
+    /// The entry named `name` in the tree `tree`, found in its raw buffer; nil when absent.
+    public func entry(named name: String, in tree: ObjectID) throws -> TreeEntry? {
+        let raw = try rawTree(tree)
+        return try RawTreeCursor.find(Array(name.utf8), in: raw.bytes)?.treeEntry(in: raw.bytes)
+    }
+
     /// Calls `visit` for every leaf entry that differs between the trees `old` and `new` (nil: an empty tree).
     ///
     /// Git stores equal content under equal ids, so a subtree whose id is the same on both sides is skipped
