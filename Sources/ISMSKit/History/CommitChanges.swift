@@ -126,7 +126,10 @@ enum CommitChanges {
             if others.contains(where: { $0.pathsOfID[id]?.contains(op.newPath ?? "") ?? false }) { op.ownEvent = false }
         case .idChanged:
             if source != nil { op.ownEvent = false }
-        case .modified, .deleted:
+        case .modified:
+            // Not an event of its own: the merge shows it only for fields no parent had.
+            op.ownEvent = false
+        case .deleted:
             break
         }
         op.fields = op.fields.map { field in
