@@ -6,11 +6,17 @@ public struct History: Sendable {
     public let notices: [HistoryNotice]
     /// The commits reachable from the tip, newest first (never a parent before its child).
     let order: [Int32]
+    /// How many commits this run read from git rather than from the cache.
+    public let commitsRead: Int
+    /// How many distinct record blobs this run parsed into records.
+    public let blobsParsed: Int
 
-    init(graph: HistoryGraph, tip: Int32, notices: [HistoryNotice]) {
+    init(graph: HistoryGraph, tip: Int32, notices: [HistoryNotice], commitsRead: Int, blobsParsed: Int) {
         self.graph = graph
         self.tip = tip
         self.notices = notices
+        self.commitsRead = commitsRead
+        self.blobsParsed = blobsParsed
         order = History.newestFirst(from: tip, in: graph)
     }
 

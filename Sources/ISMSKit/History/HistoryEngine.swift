@@ -131,7 +131,7 @@ public final class HistoryEngine {
                 }
             }
         }
-        return History(graph: graph, tip: graph.index[tip]!, notices: notices)
+        return History(graph: graph, tip: graph.index[tip]!, notices: notices, commitsRead: walked.count, blobsParsed: parsed.count)
     }
 
     private func walk(from tip: ObjectID, options: HistoryOptions, shallow: Set<ObjectID>, graph: HistoryGraph,
@@ -224,7 +224,12 @@ public final class HistoryEngine {
             guard let blob = change.blob else { continue }
             let key = BlobKey(kind: change.kind, blob: blob)
             guard seen.insert(key).inserted else { continue }
-            work.append((key, change.path, try repository.readObject(blob)))
+            do {
+                work.append((key, change.path, try repository.readObject(blob)))
+            } catch let error as GitError where error.isNotFound {
+                throw ToolError.git("the record file \(change.path) (blob \(blob.short)) is missing from the repository; "
+                                    + "run `git fsck` to find the damage")
+            }
             if work.count % 512 == 0 { progress(HistoryProgress(phase: "reading records", done: work.count, total: 0)) }
         }
         progress(HistoryProgress(phase: "parsing records", done: 0, total: work.count))
