@@ -27,7 +27,9 @@ func check(_ code: Int32, _ operation: @autoclosure () -> String) throws -> Int3
 enum LibGit2 {
     static let initialised: Bool = {
         git_libgit2_init()
-        // History reads every object once; libgit2's object cache would only hold memory.
+        // libgit2 re-hashes every object it reads (with collision-detecting SHA-1), which cost more than all
+        // other work of a history walk; git verifies hashes in `git fsck`, not on every read, and so do we.
+        isms_git_set_strict_hash_verification(0)
         return true
     }()
 }

@@ -11,6 +11,13 @@ public final class Repository {
     /// The work tree, or nil for a bare repository.
     public let workTree: String?
 
+    /// Raw trees read lately, oldest first in `recentOrder`: a history walk reads each commit's trees again as
+    /// its child's parent trees, and libgit2 keeps no tree over 4 KiB in its own cache.
+    var recentTrees: [ObjectID: RawObject] = [:]
+    var recentOrder: [ObjectID] = []
+    var recentNext = 0
+    static let recentTreeLimit = 256
+
     private init(pointer: OpaquePointer) throws {
         self.pointer = pointer
         var database: OpaquePointer?
