@@ -14,9 +14,11 @@ struct Blame: ParsableCommand {
 
     func run() throws {
         let history = try source.load()
-        guard let lines = history.blame(id) else {
-            throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.currentIDs()))
+        try source.finish(history) {
+            guard let lines = history.blame(id) else {
+                throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.currentIDs()))
+            }
+            return source.format == "json" ? HistoryJSON.blame(record: id, lines: lines) : HistoryText.blame(lines)
         }
-        Terminal.write(source.format == "json" ? HistoryJSON.blame(record: id, lines: lines) : HistoryText.blame(lines))
     }
 }

@@ -21,10 +21,12 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         let history = try source.load()
-        guard let entries = history.entries(of: id) else {
-            throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.knownIDs()))
+        try source.finish(history) {
+            guard let entries = history.entries(of: id) else {
+                throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.knownIDs()))
+            }
+            let shown = HistoryFilter(since: since, field: field).apply(entries)
+            return source.format == "json" ? HistoryJSON.history(record: id, entries: shown) : HistoryText.history(shown)
         }
-        let shown = HistoryFilter(since: since, field: field).apply(entries)
-        Terminal.write(source.format == "json" ? HistoryJSON.history(record: id, entries: shown) : HistoryText.history(shown))
     }
 }

@@ -24,7 +24,9 @@ struct Log: ParsableCommand {
     func run() throws {
         let kind = try self.kind.map(RecordKind.parse)
         let history = try source.load()
-        let entries = HistoryFilter(since: since, until: until, kind: kind, field: field).apply(history.log())
-        Terminal.write(source.format == "json" ? HistoryJSON.log(entries) : HistoryText.log(entries))
+        try source.finish(history) {
+            let entries = history.log(HistoryFilter(since: since, until: until, kind: kind, field: field))
+            return source.format == "json" ? HistoryJSON.log(entries) : HistoryText.log(entries)
+        }
     }
 }

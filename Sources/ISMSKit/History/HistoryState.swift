@@ -20,6 +20,15 @@ struct HistoryState: Sendable {
     /// Ids deleted in this commit's ancestry and not present now: their return is `restored`.
     private(set) var gone: Set<String> = []
 
+    init() {}
+
+    /// A state read back from the cache's snapshot.
+    init(records: [(path: String, record: TrackedRecord)], gone: Set<String>) {
+        byPath.reserveCapacity(records.count)
+        for (path, record) in records { insert(record, at: path) }
+        self.gone = gone
+    }
+
     /// The record with this id (the first by path when duplicated).
     func record(id: String) -> (path: String, record: TrackedRecord)? {
         guard let path = pathsOfID[id]?.first, let record = byPath[path] else { return nil }
