@@ -47,6 +47,37 @@ final class HistoryCacheTests: XCTestCase {
         XCTAssertEqual(r.isms(["log", "--format", "json"]).stdout, r.isms(["log", "--format", "json", "--no-cache"]).stdout)
     }
 
+    /// Each cached run must give what a fresh run gives: after a commit on the cached tip (which starts from
+    /// the saved state), and after merging a branch forked from an older commit (which replays the history).
+    func testIncrementalRunsMatchAFreshRun() throws {
+        let (r, commits) = threeCommits()
+        func same(_ step: String) {
+            for command in [["log"], ["blame", "RISK-1"], ["blame", "CTRL-1"], ["history", "RISK-1"]] {
+                let cached = r.isms(command + ["--format", "json"]), fresh = r.isms(command + ["--format", "json", "--no-cache"])
+                XCTAssertEqual(cached.status, 0, "\(step) \(command): \(cached.stderr)")
+                XCTAssertEqual(cached.stderr, "", "\(step) \(command)")
+                XCTAssertEqual(cached.stdout, fresh.stdout, "\(step) \(command)")
+            }
+        }
+        same("first run")
+        r.write("risks/r1.yaml", riskYAML("RISK-1", likelihood: 2, treatment: "accept"))
+        r.commit("Accept", by: .bob, at: "2026-01-08T10:00:00+01:00")
+        XCTAssertEqual(try load(r).commitsRead, 1)
+        same("after a commit on the cached tip")
+
+        _ = r.git("checkout", "-q", "-b", "late", commits[0])
+        r.write("risks/r1.yaml", riskYAML("RISK-1", title: "Stolen laptop"))
+        r.write("controls/c2.yaml", controlYAML("CTRL-2", title: "Remote wipe"))
+        r.commit("Retitle; add remote wipe", by: .carol, at: "2026-01-09T10:00:00+01:00")
+        _ = r.git("checkout", "-q", "main")
+        _ = r.git("merge", "-q", "--no-ff", "--no-commit", "late")
+        r.commit("Merge late", by: .alice, at: "2026-01-10T10:00:00+01:00")
+        XCTAssertEqual(try load(r).commitsRead, 2)
+        same("after merging a branch forked from an older commit")
+        let blame = r.json(["blame", "RISK-1"])["fields"] as? [[String: Any]] ?? []
+        XCTAssertEqual(blame.first { $0["field"] as? String == "title" }?["value"] as? String, "Stolen laptop")
+    }
+
     func testNoCacheNeitherReadsNorWritesTheCache() throws {
         let (r, _) = threeCommits()
         XCTAssertEqual(try load(r, HistoryOptions(useCache: false)).commitsRead, 3)
