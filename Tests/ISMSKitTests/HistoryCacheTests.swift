@@ -125,6 +125,13 @@ final class HistoryCacheTests: XCTestCase {
         XCTAssertEqual(entries.strings("commit"), [rewritten, commits[0]])
         XCTAssertEqual(entries[0].changes.strings("field"), ["impact"])
         XCTAssertEqual(try load(r).commitsRead, 0, "the rewritten history is cached in turn")
+
+        r.write("risks/r1.yaml", riskYAML("RISK-1", impact: 2))
+        r.commit("Raise impact a little", by: .bob, at: "2026-01-10T10:00:00+01:00")
+        XCTAssertEqual(try load(r).commitsRead, 1)
+        for command in [["log"], ["blame", "RISK-1"]] {
+            XCTAssertEqual(r.isms(command + ["--format", "json"]).stdout, r.isms(command + ["--format", "json", "--no-cache"]).stdout)
+        }
     }
 
     func testShallowCloneStopsAtTheBoundaryWithANote() throws {

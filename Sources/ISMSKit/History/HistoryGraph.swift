@@ -98,6 +98,9 @@ struct HistoryGraph: Sendable {
                 return op
             }, of: new)
         }
+        if let (commit, state) = snapshot, renumber[Int(commit)] >= 0 {
+            result.snapshot = (renumber[Int(commit)], state.renumbered(renumber))
+        }
         return result
     }
 
