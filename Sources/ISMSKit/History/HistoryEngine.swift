@@ -158,12 +158,12 @@ public final class HistoryEngine {
             _ = parsing.finish()
             clock.lap("track records")
             let reachable = graph.ancestors(of: tipIndex)
-            if let previousTip, let old = graph.index[previousTip], Int(old) < firstNew, !reachable[Int(old)],
-               !graph.ancestors(of: old)[Int(tipIndex)] {
-                // The commits cached for the old tip no longer lead to the new one: history was rewritten.
+            if let previousTip, let old = graph.index[previousTip], Int(old) < firstNew, !reachable[Int(old)] {
+                // New commits were read and the tip the cache was written for is not among their ancestors: the
+                // history was rewritten (or another branch is read). Keep only what the new tip reaches.
                 let dropped = reachable.filter { !$0 }.count
-                notices.append(.note("history was rewritten since the last run (\(previousTip.short) is no longer an ancestor of "
-                                     + "\(tip.short)); dropped \(dropped) cached commit(s) that are no longer reachable"))
+                notices.append(.note("history was rewritten since the last run, or another branch is read (\(previousTip.short) is "
+                                     + "not an ancestor of \(tip.short)); dropped \(dropped) cached commit(s) that it does not reach"))
                 graph = graph.keeping(reachable)
                 tipIndex = graph.index[tip]!
             }
