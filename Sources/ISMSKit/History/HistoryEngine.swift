@@ -220,7 +220,7 @@ public final class HistoryEngine {
     private func compareTrees(_ walked: [WalkedCommit], graph: HistoryGraph, progress: (HistoryProgress) -> Void,
                               found: (PathChange) throws -> Void) throws -> [[PathChange]] {
         var rootOfTree = [ObjectID: ObjectID?]()
-        func rootTree(ofCommit id: ObjectID, tree: ObjectID) throws -> ObjectID? {
+        func rootTree(_ tree: ObjectID) throws -> ObjectID? {
             if let known = rootOfTree[tree] { return known }
             let found = try repository.treeID(at: rootComponents, in: tree)
             rootOfTree[tree] = found
@@ -233,7 +233,7 @@ public final class HistoryEngine {
         for (n, item) in walked.enumerated() {
             if n % 128 == 0 { progress(HistoryProgress(phase: "comparing trees", done: n, total: walked.count)) }
             do {
-                let mine = try rootTree(ofCommit: item.commit.id, tree: item.commit.tree)
+                let mine = try rootTree(item.commit.tree)
                 var base: ObjectID?
                 if let parent = item.parents.first {
                     let parentTree: ObjectID
@@ -241,7 +241,7 @@ public final class HistoryEngine {
                         parentTree = try repository.commit(parent).tree
                         treeOfCommit[parent] = parentTree
                     }
-                    base = try rootTree(ofCommit: parent, tree: parentTree)
+                    base = try rootTree(parentTree)
                 }
                 var changes = [PathChange]()
                 try repository.diffTrees(base, mine, descend: { path in path.contains("/") || RecordKind(folder: path) != nil }) { change in

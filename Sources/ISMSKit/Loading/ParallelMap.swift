@@ -8,43 +8,9 @@ func parallelMap<T: Sendable, R: Sendable>(_ items: [T], threads: Int = ProcessI
     if workers <= 1 || items.count < 8 {
         return items.map(transform)
     }
-    let results = ResultBox<R>(count: items.count)
-    let done = DispatchGroup()
-    for _ in 0..<workers {
-        done.enter()
-        let thread = Thread {
-            while let index = results.claim() {
-                results.store(transform(items[index]), at: index)
-            }
-            done.leave()
-        }
-        thread.stackSize = 64 << 20
-        thread.start()
-    }
-    done.wait()
-    return results.values()
-}
-
-private final class ResultBox<R>: @unchecked Sendable {
-    private var slots: [R?]
-    private var next = 0
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func claim() -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard next < slots.count else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    func store(_ value: R, at index: Int) {
-        lock.lock(); defer { lock.unlock() }
-        slots[index] = value
-    }
-
-    func values() -> [R] { slots.map { $0! } }
+    let queue = ParallelQueue(threads: workers, transform)
+    for item in items { queue.submit(item) }
+    return queue.finish()
 }
 
 /// `parallelMap` for items that arrive while the work runs: the caller submits each as it finds it (a blob

@@ -128,7 +128,7 @@ public enum HistoryText {
 
     public static func blame(_ lines: [BlameLine]) -> String {
         let fieldWidth = lines.map(\.field.count).max() ?? 0
-        let values = lines.map { short(text($0.value), limit: 40) }
+        let values = lines.map { short($0.value.text, limit: 40) }
         let valueWidth = values.map(\.count).max() ?? 0
         var out = ""
         for (line, value) in zip(lines, values) {
@@ -209,19 +209,14 @@ public enum HistoryText {
                     if !first { out.append(" ") }
                     first = false
                     out.append(sign)
-                    out.append(text(item))
+                    out.append(item.text)
                 }
             }
             return
         }
-        out.append(change.old.map { short(text($0), limit: 60) } ?? "(none)")
+        out.append(change.old.map { short($0.text, limit: 60) } ?? "(none)")
         out.append(" → ")
-        out.append(change.new.map { short(text($0), limit: 60) } ?? "(none)")
-    }
-
-    static func text(_ value: FieldValue) -> String {
-        if case .list(let items) = value { return "[" + items.map(text).joined(separator: ", ") + "]" }
-        return value.text
+        out.append(change.new.map { short($0.text, limit: 60) } ?? "(none)")
     }
 
     /// One line of at most `limit` characters (Unicode scalars): runs of white space, line breaks too, become
