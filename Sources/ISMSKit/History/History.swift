@@ -1,0 +1,168 @@
+/// The history of the records reachable from one revision, ready to be asked about a record, a range or a blame.
+public struct History: Sendable {
+    let graph: HistoryGraph
+    let tip: Int32
+    /// Notes and warnings for stderr (shallow clone, cache rebuilt, history rewritten).
+    public let notices: [HistoryNotice]
+    /// The commits reachable from the tip, newest first (never a parent before its child).
+    let order: [Int32]
+    /// How many commits this run read from git rather than from the cache.
+    public let commitsRead: Int
+    /// How many distinct record blobs this run parsed into records.
+    public let blobsParsed: Int
+
+    /// Where the time went, phase by phase (the command adds its own phases).
+    public var timings: PhaseTimings
+
+    init(graph: HistoryGraph, tip: Int32, notices: [HistoryNotice], commitsRead: Int, blobsParsed: Int, timings: PhaseTimings) {
+        self.graph = graph
+        self.tip = tip
+        self.notices = notices
+        self.commitsRead = commitsRead
+        self.blobsParsed = blobsParsed
+        self.timings = timings
+        order = History.newestFirst(from: tip, in: graph)
+        self.timings.lap("order")
+    }
+
+    static let shallowNote = "this is a shallow clone: history stops at its boundary, where each record's oldest known state is "
+        + "marked 'boundary' (it may be older). Fetch the whole history with `git fetch --unshallow` "
+        + "(in GitHub Actions: `fetch-depth: 0` on actions/checkout)"
+
+    /// The number of commits reachable from the tip.
+    public var commitCount: Int { order.count }
+
+    // MARK: Queries
+
+    /// The entries of record `id`, newest first, following it back through id changes (the entries before
+    /// `RISK-1` became `RISK-9` are in the history of `RISK-9`). Nil when no reachable commit knows the id.
+    /// Only the commits that name the record are decoded.
+    public func entries(of id: String) -> [HistoryEntry]? {
+        var position = [Int32](repeating: -1, count: graph.count)
+        for (p, index) in order.enumerated() { position[Int(index)] = Int32(p) }
+        var tracked: Set<String> = [id]
+        var queued = Set<Int32>()
+        var pending = Heap<Int32>(less: <)
+        func enqueue(_ id: String, olderThan limit: Int32) {
+            for commit in graph.mentions[id] ?? [] where position[Int(commit)] > limit && queued.insert(commit).inserted {
+                pending.push(position[Int(commit)])
+            }
+        }
+        enqueue(id, olderThan: -1)
+        var entries = [HistoryEntry]()
+        var known = false
+        while let p = pending.pop() {
+            let index = order[Int(p)]
+            for op in graph.ops(index) {
+                guard let newOrOld = op.newID ?? op.oldID,
+                      tracked.contains(newOrOld) || (op.oldID.map(tracked.contains) ?? false) else { continue }
+                known = true
+                if let entry = entry(op, at: index) { entries.append(entry) }
+                if op.event == .idChanged, let oldID = op.oldID, let newID = op.newID, tracked.contains(newID), tracked.insert(oldID).inserted {
+                    enqueue(oldID, olderThan: p)
+                }
+            }
+        }
+        return known ? entries : nil
+    }
+
+    /// Every record change in the reachable history that `filter` keeps, newest first. Commits outside the
+    /// filter's dates are not decoded.
+    public func log(_ filter: HistoryFilter = HistoryFilter()) -> [HistoryEntry] {
+        var entries = [HistoryEntry]()
+        entries.reserveCapacity(order.count * 2)
+        for index in order where filter.since != nil || filter.until != nil ? filter.keeps(day: graph.info(index).author.day) : true {
+            for op in graph.ops(index) {
+                if let entry = entry(op, at: index), let kept = filter.apply(entry) { entries.append(kept) }
+            }
+        }
+        return entries
+    }
+
+    /// Every record id the history knows, for did-you-mean.
+    public func knownIDs() -> [String] { graph.mentions.keys.sorted() }
+
+    /// The current fields of record `id` at the tip, each with the commit that set its current value; nil
+    /// when the record is not there.
+    public func blame(_ id: String) -> [BlameLine]? {
+        guard let (_, record) = stateAtTip().record(id: id) else { return nil }
+        let lines = record.fields.compactMap { field, attributed -> BlameLine? in
+            guard attributed.commit >= 0 else { return nil }
+            return BlameLine(field: field, value: attributed.value, commit: graph.info(attributed.commit))
+        }
+        return Schema.sortFields(lines, kind: record.kind, by: \.field)
+    }
+
+    /// The ids of the records present at the tip.
+    public func currentIDs() -> [String] {
+        stateAtTip().byPath.values.map(\.id).sorted()
+    }
+
+    /// The cached snapshot when it is the tip's, else a replay of the tip's ancestry.
+    private func stateAtTip() -> HistoryState {
+        if graph.snapshotCommit == tip, let snapshot = graph.snapshot { return snapshot.state }
+        var graph = graph
+        return HistoryReplay.run(&graph, needed: graph.ancestors(of: tip), initial: [:], keep: [tip], firstNew: graph.count,
+                                 changes: [], parsed: { _ in nil })[tip]!
+    }
+
+    /// What `op` shows at commit `index`: its own event and the field changes that are its own. Nil when a
+    /// merge only took the record's state from one of its parents.
+    private func entry(_ op: RecordOp, at index: Int32) -> HistoryEntry? {
+        let own = op.fields.filter { $0.attribution == index }
+        guard op.ownEvent || !own.isEmpty, let record = op.newID ?? op.oldID, let path = op.newPath ?? op.oldPath else { return nil }
+        let event = op.ownEvent ? op.event : .modified
+        let changes = own.map { FieldChange(field: $0.field, old: $0.old, new: $0.new) }
+        return HistoryEntry(commit: graph.info(index), record: record, kind: op.kind, path: path,
+                            oldPath: event == .moved ? op.oldPath : nil, oldID: event == .idChanged ? op.oldID : nil,
+                            event: event, changes: changes)
+    }
+
+    /// Newest first: the reverse of a parents-first order that takes the oldest committer date among the ready
+    /// commits. It depends only on the graph, so a cached and a fresh run list entries alike.
+    static func newestFirst(from tip: Int32, in graph: HistoryGraph) -> [Int32] {
+        let reachable = graph.ancestors(of: tip)
+        var waiting = [Int32](repeating: 0, count: graph.count)
+        var children = [[Int32]](repeating: [], count: graph.count)
+        for index in 0..<graph.count where reachable[index] {
+            for parent in graph.nodes[index].parents {
+                waiting[index] += 1
+                children[Int(parent)].append(Int32(index))
+            }
+        }
+        let nodes = graph.nodes
+        var ready = Heap<Int32> { a, b in
+            let x = nodes[Int(a)], y = nodes[Int(b)]
+            return x.committerTime != y.committerTime ? x.committerTime < y.committerTime : x.id < y.id
+        }
+        for index in 0..<graph.count where reachable[index] && waiting[index] == 0 { ready.push(Int32(index)) }
+        var order = [Int32]()
+        while let index = ready.pop() {
+            order.append(index)
+            for child in children[Int(index)] {
+                waiting[Int(child)] -= 1
+                if waiting[Int(child)] == 0 { ready.push(child) }
+            }
+        }
+        return order.reversed()
+    }
+}
+
+extension Signature {
+    /// ISO 8601 with the signer's offset: `2026-01-05T10:00:00+01:00`.
+    public var isoDate: String {
+        let local = time + Int64(offsetMinutes) * 60
+        let days = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+        let seconds = Int(local - Int64(days) * 86_400)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let sign = offsetMinutes < 0 ? "-" : "+"
+        let offset = abs(offsetMinutes)
+        return "\(Day(ordinal: days))T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))\(sign)\(two(offset / 60)):\(two(offset % 60))"
+    }
+
+    /// The calendar day in the signer's own time zone.
+    public var day: Day {
+        let local = time + Int64(offsetMinutes) * 60
+        return Day(ordinal: Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400))
+    }
+}

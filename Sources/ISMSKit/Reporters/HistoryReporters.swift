@@ -1,0 +1,275 @@
+import Foundation
+
+/// The documented JSON contracts of `isms history`, `isms log` and `isms blame` (docs/history.md).
+public enum HistoryJSON {
+    public static func history(record: String, entries: [HistoryEntry]) -> String {
+        JSONOutput.encode(HistoryDocument(record: record, entries: entries.map { Entry($0, withRecord: false) })) + "\n"
+    }
+
+    public static func log(_ entries: [HistoryEntry]) -> String {
+        JSONOutput.encode(LogDocument(entries: entries.map { Entry($0, withRecord: true) })) + "\n"
+    }
+
+    public static func blame(record: String, lines: [BlameLine]) -> String {
+        JSONOutput.encode(BlameDocument(record: record, fields: lines.map(BlameField.init))) + "\n"
+    }
+
+    struct HistoryDocument: Encodable {
+        let version = 1
+        let record: String
+        let entries: [Entry]
+    }
+    struct LogDocument: Encodable {
+        let version = 1
+        let entries: [Entry]
+    }
+    struct BlameDocument: Encodable {
+        let version = 1
+        let record: String
+        let fields: [BlameField]
+    }
+
+    struct Person: Encodable {
+        let name, email, date: String
+        init(_ s: Signature) { name = s.name; email = s.email; date = s.isoDate }
+    }
+
+    struct Entry: Encodable {
+        let commit: String
+        let author: Person, committer: Person
+        let summary, path, event: String
+        let changes: [Change]
+        let record: String?
+
+        init(_ entry: HistoryEntry, withRecord: Bool) {
+            commit = entry.commit.id.hex
+            author = Person(entry.commit.author)
+            committer = Person(entry.commit.committer)
+            summary = entry.commit.summary
+            path = entry.path
+            event = entry.event.rawValue
+            changes = entry.changes.map(Change.init)
+            record = withRecord ? entry.record : nil
+        }
+        enum CodingKeys: String, CodingKey { case commit, author, committer, summary, path, event, changes, record }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(commit, forKey: .commit)
+            try c.encode(author, forKey: .author)
+            try c.encode(committer, forKey: .committer)
+            try c.encode(summary, forKey: .summary)
+            try c.encode(path, forKey: .path)
+            try c.encode(event, forKey: .event)
+            try c.encode(changes, forKey: .changes)
+            try c.encodeIfPresent(record, forKey: .record)
+        }
+    }
+
+    /// `old`/`new` are always present (null when absent); `added`/`removed` only for list fields.
+    struct Change: Encodable {
+        let change: FieldChange
+        enum CodingKeys: String, CodingKey { case field, old, new, added, removed }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(change.field, forKey: .field)
+            try c.encode(change.old.map(JSONValue.init), forKey: .old)
+            try c.encode(change.new.map(JSONValue.init), forKey: .new)
+            if change.isList {
+                try c.encode(change.added.map(JSONValue.init), forKey: .added)
+                try c.encode(change.removed.map(JSONValue.init), forKey: .removed)
+            }
+        }
+    }
+
+    struct BlameField: Encodable {
+        let field: String
+        let value: JSONValue
+        let commit: String
+        let author: Person
+        let date: String
+        let summary: String
+        init(_ line: BlameLine) {
+            field = line.field
+            value = JSONValue(line.value)
+            commit = line.commit.id.hex
+            author = Person(line.commit.author)
+            date = line.commit.author.isoDate
+            summary = line.commit.summary
+        }
+    }
+
+    /// A field value typed by the schema: integers as numbers, booleans, dates as `YYYY-MM-DD`, lists as arrays.
+    struct JSONValue: Encodable {
+        let value: FieldValue
+        init(_ value: FieldValue) { self.value = value }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch value {
+            case .string(let s): try c.encode(s)
+            case .integer(let i): try c.encode(i)
+            case .boolean(let b): try c.encode(b)
+            case .date(let d): try c.encode(d.description)
+            case .list(let items): try c.encode(items.map(JSONValue.init))
+            }
+        }
+    }
+}
+
+/// Text for a compliance lead: one line per entry (`a1b2c3d4e5 2026-03-02 Alice Example  modified  treatment:
+/// reduce → accept`), further changes on the lines below.
+public enum HistoryText {
+    public static func history(_ entries: [HistoryEntry]) -> String {
+        render(entries, withRecord: false)
+    }
+
+    public static func log(_ entries: [HistoryEntry]) -> String {
+        render(entries, withRecord: true)
+    }
+
+    public static func blame(_ lines: [BlameLine]) -> String {
+        let fieldWidth = lines.map(\.field.count).max() ?? 0
+        let values = lines.map { short($0.value.text, limit: 40) }
+        let valueWidth = values.map(\.count).max() ?? 0
+        var out = ""
+        for (line, value) in zip(lines, values) {
+            out += pad(line.field, fieldWidth) + "  " + pad(value, valueWidth) + "  " + line.commit.id.short + " "
+                + line.commit.author.day.description + " " + line.commit.author.name + "  " + line.commit.summary + "\n"
+        }
+        return out
+    }
+
+    static func render(_ entries: [HistoryEntry], withRecord: Bool) -> String {
+        var out = TextBuffer(capacity: entries.count * 96)
+        // Entries of one commit are adjacent: its part of the line is built once.
+        var commit: CommitInfo?
+        var prefix = "", prefixWidth = 0
+        var indents = [Int: String]()
+        for entry in entries {
+            if entry.commit !== commit {
+                commit = entry.commit
+                prefix = entry.commit.id.short + " " + entry.commit.author.day.description + " " + entry.commit.author.name + "  "
+                prefixWidth = prefix.count
+            }
+            out.append(prefix)
+            if withRecord { out.append(entry.record); out.append("  ") }
+            out.append(entry.event.rawValue)
+            var changes = entry.changes
+            switch entry.event {
+            case .created, .restored, .boundary, .deleted:
+                out.append("  ")
+                out.append(entry.path)
+                changes = []
+            case .moved:
+                out.append("  ")
+                out.append(entry.oldPath ?? "?")
+                out.append(" → ")
+                out.append(entry.path)
+            case .idChanged:
+                out.append("  ")
+                out.append(entry.oldID ?? "?")
+                out.append(" → ")
+                out.append(entry.record)
+                changes.removeAll { $0.field == "id" }
+            case .modified:
+                guard !changes.isEmpty else { break }
+                out.append("  ")
+                describe(changes.removeFirst(), into: &out)
+            }
+            out.append("\n")
+            guard !changes.isEmpty else { continue }
+            // Further changes line up under the first detail (the head's width in characters).
+            let width = prefixWidth + (withRecord ? entry.record.count + 2 : 0) + entry.event.rawValue.count + 2
+            let indent = indents[width] ?? String(repeating: " ", count: width)
+            indents[width] = indent
+            for change in changes {
+                out.append(indent)
+                describe(change, into: &out)
+                out.append("\n")
+            }
+        }
+        return out.string
+    }
+
+    static func describe(_ change: FieldChange) -> String {
+        var out = TextBuffer(capacity: 64)
+        describe(change, into: &out)
+        return out.string
+    }
+
+    /// `field: old → new`, or for a list `field: +added -removed`.
+    static func describe(_ change: FieldChange, into out: inout TextBuffer) {
+        out.append(change.field)
+        out.append(": ")
+        if change.isList, change.old != nil, change.new != nil {
+            let added = change.added, removed = change.removed
+            if added.isEmpty && removed.isEmpty { out.append("reordered"); return }
+            var first = true
+            for (sign, items) in [("+", added), ("-", removed)] {
+                for item in items {
+                    if !first { out.append(" ") }
+                    first = false
+                    out.append(sign)
+                    out.append(item.text)
+                }
+            }
+            return
+        }
+        out.append(change.old.map { short($0.text, limit: 60) } ?? "(none)")
+        out.append(" → ")
+        out.append(change.new.map { short($0.text, limit: 60) } ?? "(none)")
+    }
+
+    /// One line of at most `limit` characters (Unicode scalars): runs of white space, line breaks too, become
+    /// one space, and a longer text is cut with "…". Works on UTF-8 bytes: it runs for every value shown.
+    static func short(_ text: String, limit: Int) -> String {
+        let utf8 = text.utf8
+        if utf8.count <= limit, !utf8.contains(where: { $0 == 10 || $0 == 13 || $0 == 9 }), utf8.first != 32, utf8.last != 32 {
+            return text
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(min(utf8.count, limit * 4))
+        var scalars = 0, cut = 0, space = false
+        for byte in utf8 {
+            if byte == 32 || byte == 9 || byte == 10 || byte == 13 {
+                space = !out.isEmpty
+                continue
+            }
+            if byte & 0xC0 != 0x80 {  // a scalar starts (or, with a pending space, two do)
+                for _ in 0..<(space ? 2 : 1) {
+                    if scalars == limit - 1 { cut = out.count }
+                    if scalars == limit { return String(decoding: out[..<cut], as: UTF8.self) + "…" }
+                    scalars += 1
+                }
+                if space { out.append(32); space = false }
+            }
+            out.append(byte)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}
+
+/// Text built as UTF-8 bytes: appending copies bytes, with no intermediate strings.
+struct TextBuffer {
+    private var bytes = [UInt8]()
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+private extension String {
+    var trimmingTrailingSpaces: String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}
