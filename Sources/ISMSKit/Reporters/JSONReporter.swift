@@ -14,6 +14,17 @@ public struct JSONReporter: CheckReporter {
         let rule: String, severity: String, message: String
         let path: String?, line: Int?, column: Int?, record: String?
 
+        init(rule: String, severity: String, message: String, path: String?, line: Int?, column: Int?, record: String?) {
+            (self.rule, self.severity, self.message) = (rule, severity, message)
+            (self.path, self.line, self.column, self.record) = (path, line, column, record)
+        }
+
+        /// The check JSON entry of a finding; `isms diff` lists findings in the same shape.
+        init(_ f: Finding) {
+            self.init(rule: f.rule, severity: f.severity.rawValue, message: f.message, path: f.path ?? "isms.yaml",
+                      line: f.line, column: f.column, record: f.record)
+        }
+
         // Absent values are written as null, never left out: consumers rely on every key being there.
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -33,10 +44,7 @@ public struct JSONReporter: CheckReporter {
 
     public func render(_ report: CheckReport, context: ReportContext) -> String {
         let document = Document(
-            findings: report.findings.map {
-                Item(rule: $0.rule, severity: $0.severity.rawValue, message: $0.message, path: $0.path ?? "isms.yaml",
-                     line: $0.line, column: $0.column, record: $0.record)
-            },
+            findings: report.findings.map(Item.init),
             summary: Summary(records: report.recordCount, errors: report.count(.error),
                              warnings: report.count(.warning), notes: report.count(.note)))
         return JSONOutput.encode(document) + "\n"

@@ -1,0 +1,90 @@
+/// `isms diff BASE..HEAD`: the semantic diff between the merge base of BASE and HEAD and HEAD, with the
+/// commits in the range that made each change.
+public struct DiffReport: Sendable {
+    public let base: String
+    public let head: String
+    public let mergeBase: ObjectID
+    public let headCommit: ObjectID
+    public let diff: SemanticDiff
+    /// Commits in the range that changed a field, by record id then field, newest first.
+    public let fieldCommits: [String: [String: [CommitInfo]]]
+    /// Commits in the range that created, moved, renamed, deleted or restored a record, newest first.
+    public let recordCommits: [String: [CommitInfo]]
+    public let notices: [HistoryNotice]
+
+    public func commits(record: String, field: String) -> [CommitInfo] { fieldCommits[record]?[field] ?? [] }
+
+    /// Splits `BASE..HEAD` (also `BASE...HEAD`, or `BASE` alone for `BASE..HEAD`).
+    public static func parseRange(_ range: String) throws(ToolError) -> (base: String, head: String) {
+        for separator in ["...", ".."] {
+            if let found = range.range(of: separator) {
+                let base = String(range[..<found.lowerBound]), head = String(range[found.upperBound...])
+                guard !base.isEmpty else { throw .invalidArgument("'\(range)' has no base revision; write BASE..HEAD") }
+                return (base, head.isEmpty ? "HEAD" : head)
+            }
+        }
+        guard !range.isEmpty else { throw .invalidArgument("give a range BASE..HEAD") }
+        return (range, "HEAD")
+    }
+}
+
+extension Workspace {
+    public func diff(_ range: String, asOf: Day, useCache: Bool = true) throws(ToolError) -> DiffReport {
+        let (baseName, headName) = try DiffReport.parseRange(range)
+        let (repository, prefix) = try requireRepository()
+        let headCommit: ObjectID
+        do { headCommit = try repository.resolveCommit(headName) } catch {
+            throw .unknownRevision(headName, message: (error as? GitError)?.message ?? "\(error)")
+        }
+        let mergeBase = try self.mergeBase(of: baseName, and: headName)
+
+        func state(_ commit: ObjectID, _ label: String) throws(ToolError) -> (LoadedISMS, [Finding]) {
+            do {
+                let source = try GitObjectSource(repository: repository, commit: commit, label: label, prefix: prefix)
+                let loaded = try Loader.load(from: source)
+                return (loaded, Checker.check(loaded, asOf: asOf, artifacts: source).findings)
+            } catch .missingAtRevision {
+                return (LoadedISMS(isms: ISMS(config: Config(), records: []), findings: []), [])
+            }
+        }
+        let (before, beforeFindings) = try state(mergeBase, baseName)
+        let (after, afterFindings) = try state(headCommit, headName)
+
+        // The range: commits reachable from HEAD that the merge base cannot reach, as `git log BASE..HEAD`.
+        let history = try historyEngine().load(HistoryOptions(revision: headCommit.hex, useCache: useCache))
+        let reachableFromBase: Set<ObjectID>
+        do {
+            let shallow = repository.shallowBoundary().commits
+            reachableFromBase = Set(try repository.walk(from: mergeBase, firstParent: false, shallow: shallow,
+                                                        isKnown: { _ in false }).map(\.commit.id))
+        } catch {
+            throw .git("walking the history of \(baseName): \(error)")
+        }
+        let entries = history.log().filter { !reachableFromBase.contains($0.commit.id) }
+
+        var renamed = [String: String]()
+        for entry in entries.reversed() where entry.event == .idChanged {
+            guard let old = entry.oldID else { continue }
+            // Follow chains (A → B → C) back to the id BASE had.
+            let original = renamed.first { $0.value == old }?.key ?? old
+            renamed[original] = entry.record
+        }
+        let diff = SemanticDiff(base: before.isms, head: after.isms, baseFindings: beforeFindings,
+                                headFindings: afterFindings, renamedIDs: renamed.filter { $0.key != $0.value })
+
+        var fieldCommits = [String: [String: [CommitInfo]]]()
+        var recordCommits = [String: [CommitInfo]]()
+        let currentID = { (id: String) in renamed[id] ?? id }
+        for entry in entries {
+            let id = currentID(entry.record)
+            for change in entry.changes where !(fieldCommits[id]?[change.field]?.contains { $0.id == entry.commit.id } ?? false) {
+                fieldCommits[id, default: [:]][change.field, default: []].append(entry.commit)
+            }
+            if entry.event != .modified, !(recordCommits[id]?.contains { $0.id == entry.commit.id } ?? false) {
+                recordCommits[id, default: []].append(entry.commit)
+            }
+        }
+        return DiffReport(base: baseName, head: headName, mergeBase: mergeBase, headCommit: headCommit, diff: diff,
+                          fieldCommits: fieldCommits, recordCommits: recordCommits, notices: history.notices)
+    }
+}
