@@ -35,8 +35,7 @@ public struct YAMLReader: Sendable {
         let parser: Parser
         let root: Node?
         do {
-            parser = try Parser(yaml: text)
-            root = try parser.singleRoot()
+            (parser, root) = try Self.compose(text)
         } catch let error as YamlError {
             return .failure(Self.problem(from: error))
         } catch {
@@ -55,6 +54,36 @@ public struct YAMLReader: Sendable {
                 return .failure(.init(message: "\(error)", location: .start, kind: .syntax))
             }
         }
+    }
+
+    /// Yams' `Parser.Encoding.default` reads the environment on every call (a variable may override it);
+    /// reading it once keeps its meaning and spares a copy of the whole environment per file. An enum
+    /// without payload, never changed: safe to share although Yams does not mark it Sendable.
+    nonisolated(unsafe) private static let encoding = Parser.Encoding.default
+
+    /// Parses `text` into Yams nodes, as `Parser(yaml: text).singleRoot()` with the default resolver does.
+    ///
+    /// We never read the tags Yams resolves; its composer resolves them only to compare mapping keys when it
+    /// looks for duplicate keys, and with the default resolver that costs up to seven regular-expression
+    /// matches per key, most of the time of a parse. So the first attempt uses the resolver without rules,
+    /// under which every untagged scalar is a string: two keys equal under the default resolver (same text,
+    /// same resolved tag) are then equal too, so when this attempt finds no duplicate key neither would the
+    /// default one, and every other outcome (nodes, marks, syntax errors) does not depend on the resolver.
+    /// Where that argument does not hold it defers to the default resolver: when the attempt reports a
+    /// duplicate key (the default resolver may tell `1` from `"1"` and find none, or stop at another one),
+    /// and when the text may hold an explicit tag (any `!`), under which the equivalence above may not hold.
+    static func compose(_ text: String) throws -> (Parser, Node?) {
+        if !text.utf8.contains(UInt8(ascii: "!")) {
+            do {
+                let parser = try Parser(yaml: text, resolver: .basic, encoding: encoding)
+                return (parser, try parser.singleRoot())
+            } catch let error as YamlError {
+                // A duplicate key is decided below, as the default resolver decides it.
+                guard case .duplicatedKeysInMapping = error else { throw error }
+            }
+        }
+        let parser = try Parser(yaml: text, resolver: .default, encoding: encoding)
+        return (parser, try parser.singleRoot())
     }
 
     private func convert(_ node: Node, depth: Int) throws -> YAMLNode {
