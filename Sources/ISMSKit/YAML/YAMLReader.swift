@@ -126,6 +126,20 @@ public struct YAMLReader: Sendable {
 
     /// UTF-8 only, with an optional BOM; NUL bytes mark a binary file.
     static func decodeText(_ data: Data) -> Result<String, YAMLProblem> {
+        // The common case, a valid UTF-8 file without NUL, in one pass over contiguous bytes.
+        let fast: String? = data.withUnsafeBytes { raw in
+            var bytes = raw.bindMemory(to: UInt8.self)[...]
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+            if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return nil }
+            if !bytes.isEmpty, memchr(raw.baseAddress! + bytes.startIndex, 0, bytes.count) != nil { return nil }
+            return String(validating: bytes, as: UTF8.self)
+        }
+        if let fast { return .success(fast) }
+        return decodeTextSlowly(data)
+    }
+
+    /// Finds and locates what is wrong with a file that is not plain UTF-8.
+    private static func decodeTextSlowly(_ data: Data) -> Result<String, YAMLProblem> {
         var bytes = data[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
