@@ -35,15 +35,15 @@ public struct WorkTreeSource: RecordSource {
             }
             if name == "." || name == ".." { continue }
             let child = relative + "/" + name
-            let full = root + "/" + child
             var info = stat()
-            guard lstat(full, &info) == 0 else { continue }
+            // lstat relative to the open folder: no path to resolve again from the root for every file.
+            guard fstatat(dirfd(dir), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
             switch info.st_mode & S_IFMT {
             case S_IFDIR: walk(relative: child, into: &entries)
             case S_IFREG where isRecordFileName(name):
                 entries.append(SourceEntry(path: child, kind: .file, size: Int(info.st_size)))
             case S_IFLNK where isRecordFileName(name):
-                entries.append(SourceEntry(path: child, kind: .symlink(target: Self.linkTarget(full)), size: 0))
+                entries.append(SourceEntry(path: child, kind: .symlink(target: Self.linkTarget(root + "/" + child)), size: 0))
             default:
                 if isRecordFileName(name) { entries.append(SourceEntry(path: child, kind: .other, size: 0)) }
             }
