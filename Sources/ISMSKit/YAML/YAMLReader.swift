@@ -86,6 +86,8 @@ public struct YAMLReader: Sendable {
         return (parser, try parser.singleRoot())
     }
 
+    private static let linearKeySearch = 24
+
     private func convert(_ node: Node, depth: Int) throws -> YAMLNode {
         let location = node.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? .start
         if depth > maxDepth {
@@ -103,6 +105,9 @@ public struct YAMLReader: Sendable {
             return YAMLNode(.sequence(try sequence.map { try convert($0, depth: depth + 1) }), at: location)
         case .mapping(let mapping):
             var pairs = [YAMLPair]()
+            pairs.reserveCapacity(mapping.count)
+            // Keys seen so far: a linear search of `pairs` while the mapping is small (a record has a dozen
+            // fields), a dictionary past that, so that a mapping of thousands of keys stays linear.
             var seen = [String: SourceLocation]()
             for (key, value) in mapping {
                 let keyLocation = key.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? location
@@ -112,11 +117,16 @@ public struct YAMLReader: Sendable {
                 guard case .scalar(let keyScalar) = key else {
                     throw YAMLProblem(message: "a mapping key must be a plain string", location: keyLocation, kind: .syntax)
                 }
-                if let first = seen[keyScalar.string] {
-                    throw YAMLProblem(message: "duplicate key '\(keyScalar.string)' (first at line \(first.line))", location: keyLocation, kind: .duplicateKey)
+                let text = keyScalar.string
+                if pairs.count == Self.linearKeySearch {
+                    for pair in pairs { seen[pair.key] = pair.keyLocation }
                 }
-                seen[keyScalar.string] = keyLocation
-                pairs.append(YAMLPair(key: keyScalar.string, keyLocation: keyLocation, value: try convert(value, depth: depth + 1)))
+                let first = pairs.count < Self.linearKeySearch ? pairs.first { $0.key == text }?.keyLocation : seen[text]
+                if let first {
+                    throw YAMLProblem(message: "duplicate key '\(text)' (first at line \(first.line))", location: keyLocation, kind: .duplicateKey)
+                }
+                if pairs.count >= Self.linearKeySearch { seen[text] = keyLocation }
+                pairs.append(YAMLPair(key: text, keyLocation: keyLocation, value: try convert(value, depth: depth + 1)))
             }
             return YAMLNode(.mapping(pairs), at: location)
         case .alias:
@@ -187,9 +197,17 @@ public struct YAMLReader: Sendable {
     /// An upper bound of the nesting depth: open flow brackets plus indentation columns. Returns where it
     /// first passes `limit`, or nil. Cheap, and conservative: it may only over-estimate.
     static func nestingEstimateExceeds(_ text: String, limit: Int) -> SourceLocation? {
+        // Over the contiguous bytes of a native string when it has them: several times faster than the view.
+        if let found = text.utf8.withContiguousStorageIfAvailable({ nestingEstimateExceeds(bytes: $0, limit: limit) }) {
+            return found
+        }
+        return nestingEstimateExceeds(bytes: text.utf8, limit: limit)
+    }
+
+    private static func nestingEstimateExceeds(bytes: some Sequence<UInt8>, limit: Int) -> SourceLocation? {
         var flowDepth = 0, line = 1, column = 0, indent = 0, atLineStart = true
         // Quotes are not tracked on purpose: an apostrophe in plain text must not hide brackets.
-        for byte in text.utf8 {
+        for byte in bytes {
             column += 1
             if byte == 0x0A {
                 line += 1; column = 0; indent = 0; atLineStart = true
