@@ -114,6 +114,48 @@ final class LoadingFastPathTests: XCTestCase {
         XCTAssertEqual(source.artifact(at: "risks/a.yaml"), Data(content.utf8))
     }
 
+    /// `closest` as it was first written: every candidate, full edit distance.
+    private func referenceClosest(to word: String, in candidates: [String]) -> String? {
+        let lowered = word.lowercased()
+        var best: (String, Int)?
+        for candidate in candidates {
+            let d = editDistance(lowered, candidate.lowercased())
+            if d < (best?.1 ?? .max) { best = (candidate, d) }
+        }
+        guard let (candidate, distance) = best else { return nil }
+        return distance <= max(1, min(3, candidate.count / 3)) ? candidate : nil
+    }
+
+    func testClosestMatchesTheFullSearch() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("CTRL-RISK0123456789abcXYZéÉİß")
+        func word(_ length: Int) -> String { String((0..<length).map { _ in alphabet.randomElement(using: &generator)! }) }
+        let ids = (1...400).map { "CTRL-\($0)" } + (1...50).map { "RISK-\($0)" } + ["Ctrl-7", "ÉTÉ", "straße", "İD", ""]
+        var queries = ["CTRL-2598", "ctrl-25", "RISK-9999", "risk-1", "", "CTRL-", "ete", "STRASSE", "id", "X"]
+        queries += (0..<300).map { _ in word(Int.random(in: 0...12, using: &generator)) }
+        // Near misses: an id with one to four random edits.
+        for _ in 0..<300 {
+            var characters = Array(ids.randomElement(using: &generator)!)
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let at = Int.random(in: 0...characters.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: characters.insert(alphabet.randomElement(using: &generator)!, at: at)
+                case 1 where at < characters.count: characters.remove(at: at)
+                default: if at < characters.count { characters[at] = alphabet.randomElement(using: &generator)! }
+                }
+            }
+            queries.append(String(characters))
+        }
+        for query in queries {
+            XCTAssertEqual(closest(to: query, in: ids), referenceClosest(to: query, in: ids), "for \(query)")
+            XCTAssertEqual(closest(to: query, in: ids.reversed()), referenceClosest(to: query, in: ids.reversed()), "for \(query)")
+        }
+        let fields = Schema.of(.risk).fields.map(\.name)
+        for typo in ["treatmnet", "titel", "ownr", "Likelihood", "x", "residuals", "review", "asets"] {
+            XCTAssertEqual(closest(to: typo, in: fields), referenceClosest(to: typo, in: fields), "for \(typo)")
+        }
+    }
+
     func testParallelMapKeepsOrder() {
         let items = Array(0..<10_000)
         XCTAssertEqual(parallelMap(items) { $0 * 2 }, items.map { $0 * 2 })
