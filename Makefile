@@ -25,5 +25,9 @@ run: release
 test: deps
 	$(SWIFT) test
 
+# isms check against yamllint on a generated ISMS of 10,000 records (docs/performance.md).
+bench: deps
+	scripts/bench-check.sh
+
 clean:
 	rm -rf .build
