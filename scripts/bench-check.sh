@@ -9,6 +9,7 @@
 #   RUNS             timed runs per command (default 5); one untimed warm-up run comes first
 #   YAMLLINT_CONFIG  yamllint's -d argument (default "relaxed")
 #   SKIP_BUILD=1     use the existing .build/release/isms
+#   ISMS_BIN=PATH    time this isms binary instead (no build), e.g. an older build to compare with
 #   SKIP_YAMLLINT=1  time isms only (no ratio)
 #   KEEP=1           keep the generated ISMS and print where it is
 #
@@ -31,10 +32,10 @@ if [ -z "${SKIP_YAMLLINT:-}" ] && ! command -v yamllint >/dev/null 2>&1; then
     hash -r
 fi
 
-if [ -z "${SKIP_BUILD:-}" ]; then
+if [ -z "${SKIP_BUILD:-}" ] && [ -z "${ISMS_BIN:-}" ]; then
     swift build -c release >&2
 fi
-ISMS=$PWD/.build/release/isms
+ISMS=${ISMS_BIN:-$PWD/.build/release/isms}
 
 WORK=$(mktemp -d)
 if [ -n "${KEEP:-}" ]; then echo "generated ISMS kept in $WORK/isms" >&2; else trap 'rm -rf "$WORK"' EXIT; fi
