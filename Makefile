@@ -3,7 +3,7 @@ SWIFT ?= swift
 AS_OF ?= 2026-12-01
 APT_PACKAGES := libgit2-dev pkg-config git python3-jsonschema python3-yaml
 
-.PHONY: deps browser-deps build release run test test-pre-commit test-oscal clean
+.PHONY: deps browser-deps build release run test test-pre-commit test-oscal bench clean
 
 # Installs the system packages the build and the tests need, only when one is missing.
 deps:
@@ -42,6 +42,10 @@ test-oscal: deps
 	@dpkg -s python3-venv >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv)
 	$(SWIFT) build
 	scripts/validate-oscal.sh
+
+# isms check against yamllint on a generated ISMS of 10,000 records (docs/performance.md).
+bench: deps
+	scripts/bench-check.sh
 
 clean:
 	rm -rf .build

@@ -1,8 +1,16 @@
 import Foundation
 
+/// How many threads `parallelMap` uses: every core, unless the environment variable `ISMS_THREADS` holds a
+/// positive number. The variable exists for measurements (scripts/bench-check.sh times a single-threaded
+/// run with ISMS_THREADS=1); it changes nothing but the speed. Read once per process.
+let parallelThreads: Int = {
+    if let value = ProcessInfo.processInfo.environment["ISMS_THREADS"], let n = Int(value), n > 0 { return n }
+    return ProcessInfo.processInfo.activeProcessorCount
+}()
+
 /// Maps on all cores, on threads with large stacks: YAML parsing recurses per nesting level, and the
 /// default stack of a secondary thread is small.
-func parallelMap<T: Sendable, R: Sendable>(_ items: [T], threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+func parallelMap<T: Sendable, R: Sendable>(_ items: [T], threads: Int = parallelThreads,
                                            _ transform: @escaping @Sendable (T) -> R) -> [R] {
     let workers = max(1, min(threads, items.count))
     if workers <= 1 || items.count < 8 {

@@ -175,20 +175,56 @@ struct RecordValidator {
 }
 
 /// The known word nearest to `word`, when it is close enough to be a typo.
+///
+/// The first candidate at the least edit distance (case-insensitive), if that distance is at most
+/// max(1, min(3, its length / 3)); failing that, the first candidate that `word` (of four or more characters)
+/// begins, as a truncated name does. A broken link asks this of every id in the ISMS, so it is computed
+/// without allocating per candidate: only a candidate closer than the best so far and within 3 edits can
+/// change the answer (a best one further than 3 is always refused), which bounds each comparison.
 public func closest(to word: String, in candidates: [String]) -> String? {
-    let lowered = word.lowercased()
+    let lowered = word.lowercased().unicodeScalars.map(\.value)
     var best: (String, Int)?
+    var scalars = [UInt32](), previous = [Int](), current = [Int]()
     for candidate in candidates {
-        let d = editDistance(lowered, candidate.lowercased())
-        if d < (best?.1 ?? .max) { best = (candidate, d) }
+        let bound = min((best?.1 ?? .max) - 1, 3)
+        if bound < 0 { break }  // an exact match: nothing can be closer
+        scalars.removeAll(keepingCapacity: true)
+        if candidate.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: lower-casing is A-Z → a-z, one scalar per byte.
+            for byte in candidate.utf8 { scalars.append(UInt32((0x41...0x5A).contains(byte) ? byte | 0x20 : byte)) }
+        } else {
+            scalars.append(contentsOf: candidate.lowercased().unicodeScalars.lazy.map(\.value))
+        }
+        if let d = boundedEditDistance(lowered, scalars, bound: bound, &previous, &current) { best = (candidate, d) }
     }
-    guard let (candidate, distance) = best else { return nil }
-    if distance <= max(1, min(3, candidate.count / 3)) { return candidate }
+    if let (candidate, distance) = best, distance <= max(1, min(3, candidate.count / 3)) { return candidate }
     // A truncated name (`evidence_grace` for `evidence_grace_days`) is a typo too.
-    if lowered.count >= 4, let prefixed = candidates.first(where: { $0.lowercased().hasPrefix(lowered) || lowered.hasPrefix($0.lowercased()) }) {
-        return prefixed
+    let loweredWord = word.lowercased()
+    guard loweredWord.count >= 4 else { return nil }
+    return candidates.first { $0.lowercased().hasPrefix(loweredWord) }
+}
+
+/// The Levenshtein distance of `a` and `b` when it is at most `bound`, else nil. The rows are scratch space.
+private func boundedEditDistance(_ a: [UInt32], _ b: [UInt32], bound: Int, _ previous: inout [Int], _ current: inout [Int]) -> Int? {
+    if abs(a.count - b.count) > bound { return nil }
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    previous.removeAll(keepingCapacity: true)
+    previous.append(contentsOf: 0...b.count)
+    current.removeAll(keepingCapacity: true)
+    current.append(contentsOf: repeatElement(0, count: b.count + 1))
+    for i in 1...a.count {
+        current[0] = i
+        var rowMinimum = i
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            rowMinimum = min(rowMinimum, current[j])
+        }
+        // A row's least value never decreases from one row to the next.
+        if rowMinimum > bound { return nil }
+        swap(&previous, &current)
     }
-    return nil
+    return previous[b.count] <= bound ? previous[b.count] : nil
 }
 
 func editDistance(_ a: String, _ b: String) -> Int {

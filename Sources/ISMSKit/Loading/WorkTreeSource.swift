@@ -35,15 +35,15 @@ public struct WorkTreeSource: RecordSource {
             }
             if name == "." || name == ".." { continue }
             let child = relative + "/" + name
-            let full = root + "/" + child
             var info = stat()
-            guard lstat(full, &info) == 0 else { continue }
+            // lstat relative to the open folder: no path to resolve again from the root for every file.
+            guard fstatat(dirfd(dir), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
             switch info.st_mode & S_IFMT {
             case S_IFDIR: walk(relative: child, into: &entries)
             case S_IFREG where isRecordFileName(name):
                 entries.append(SourceEntry(path: child, kind: .file, size: Int(info.st_size)))
             case S_IFLNK where isRecordFileName(name):
-                entries.append(SourceEntry(path: child, kind: .symlink(target: Self.linkTarget(full)), size: 0))
+                entries.append(SourceEntry(path: child, kind: .symlink(target: Self.linkTarget(root + "/" + child)), size: 0))
             default:
                 if isRecordFileName(name) { entries.append(SourceEntry(path: child, kind: .other, size: 0)) }
             }
@@ -63,16 +63,27 @@ public struct WorkTreeSource: RecordSource {
             return .failure(.init(message: "cannot open: \(String(cString: strerror(errno)))", location: .start, kind: .encoding))
         }
         defer { close(fd) }
-        var data = Data(count: entry.size)
+        // One byte more than the listed size, so that the read that finds the end needs no larger buffer: a
+        // buffer grown by 64 KiB per file would cost 10,000 × 64 KiB of touched memory on a large ISMS.
+        var capacity = entry.size + 1
+        var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 1)
         var total = 0
         // Read at most limit+1 bytes, so a file that grew meanwhile is still caught by the size limit.
         while total <= limit {
-            if total == data.count { data.count += 65_536 }
-            let n = data.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress! + total, raw.count - total) }
+            if total == capacity {
+                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity + 65_536, alignment: 1)
+                grown.copyMemory(from: buffer, byteCount: total)
+                buffer.deallocate()
+                buffer = grown
+                capacity += 65_536
+            }
+            let n = Glibc.read(fd, buffer + total, capacity - total)
             if n <= 0 { break }
             total += n
         }
-        data.count = total
+        // An exact-size copy: the data lives until the record is parsed, and the buffer may be larger.
+        let data = Data(bytes: buffer, count: total)
+        buffer.deallocate()
         return .success(data)
     }
 

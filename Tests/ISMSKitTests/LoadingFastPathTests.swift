@@ -1,0 +1,179 @@
+import Foundation
+import XCTest
+import Yams
+@testable import ISMSKit
+
+/// The loader's fast paths (docs/performance.md) must give exactly what the plain ways give.
+final class LoadingFastPathTests: XCTestCase {
+    /// A Yams tree without its tags (the fast path resolves them differently, and nothing reads them).
+    private func shape(_ node: Node?) -> String {
+        guard let node else { return "nil" }
+        let at = node.mark.map { "@\($0.line):\($0.column)" } ?? "@?"
+        switch node {
+        case .scalar(let s): return "s(\(s.string)|\(s.style))\(at)"
+        case .sequence(let q): return "q[" + q.map { shape($0) }.joined(separator: ",") + "]\(at)"
+        case .mapping(let m): return "m{" + m.map { shape($0.key) + ":" + shape($0.value) }.joined(separator: ",") + "}\(at)"
+        case .alias: return "alias\(at)"
+        }
+    }
+
+    private func outcome(_ body: () throws -> Node?) -> String {
+        do { return shape(try body()) } catch { return "error: \(error)" }
+    }
+
+    func testComposeMatchesYamsWithTheDefaultResolver() {
+        let cases = [
+            "a: 1\nb: [x, 'y', \"z\"]\nc:\n  d: |\n    text\n",
+            "a: 1\na: 2\n",
+            "1: a\n\"1\": b\n",                        // not duplicates for the default resolver
+            "'a': 1\na: 2\n",                          // duplicates for both
+            "true: a\n'true': b\n",
+            "~: a\nnull: b\n'': c\n",
+            "!!int 1: a\n1: b\n",                      // an explicit tag
+            "!!str a: 1\na: 2\n",
+            "x:\n  1: a\n  '1': b\nx2: 1\nx2: 2\n",    // nested: only the outer pair is a duplicate by default
+            "x:\n  a: 1\n  a: 2\ny: [\n",              // duplicate, then a syntax error
+            "a: [1, 2\n",
+            "a: 1\n---\nb: 2\n",
+            "",
+            "# only a comment\n",
+            "a: &x 1\nb: *x\n",
+            "? [a, b]\n: 1\n? [a, b]\n: 2\n",
+            "? {a: 1}\n: 1\n? {a: 1}\n: 2\n",
+            "0x1: a\n1: b\n",
+            "Title: café – ünïcödé\nnote: \"tab\\there\"\n",
+        ]
+        for text in cases {
+            let fast = outcome { try YAMLReader.compose(text).1 }
+            let plain = outcome { try Parser(yaml: text).singleRoot() }
+            XCTAssertEqual(fast, plain, "for \(text.debugDescription)")
+        }
+    }
+
+    func testDecodeTextMatchesTheCheckedDecoding() {
+        let cases: [[UInt8]] = [
+            Array("id: RISK-1\n".utf8),
+            [0xEF, 0xBB, 0xBF] + Array("id: RISK-1\n".utf8),
+            [0xEF, 0xBB, 0xBF],
+            [],
+            [0xFF, 0xFE, 0x61, 0x00],
+            [0xFE, 0xFF, 0x00, 0x61],
+            Array("a: b\n".utf8) + [0x00] + Array("c\n".utf8),
+            Array("a: caf".utf8) + [0xC3] + Array("\n".utf8),
+            Array("a: caf".utf8) + [0xE9, 0x0A],
+            Array("a: ".utf8) + [0xED, 0xA0, 0x80],   // a surrogate
+            Array("a: ".utf8) + [0xF4, 0x90, 0x80, 0x80],  // past U+10FFFF
+            Array("a: ".utf8) + [0xC0, 0xAF],         // overlong
+            Array("a: café ✓ 𝄞\n".utf8),
+        ]
+        for bytes in cases {
+            let fast = YAMLReader.decodeText(Data(bytes))
+            // The definition: a file is text when decoding it and encoding it again gives the same bytes.
+            var body = bytes[...]
+            if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+            let decoded = String(decoding: body, as: UTF8.self)
+            switch fast {
+            case .success(let text):
+                XCTAssertTrue(Array(decoded.utf8) == Array(body) && !body.contains(0), "\(bytes)")
+                XCTAssertEqual(text, decoded)
+            case .failure(let problem):
+                XCTAssertTrue(Array(decoded.utf8) != Array(body) || body.contains(0) || body.starts(with: [0xFF, 0xFE]) || body.starts(with: [0xFE, 0xFF]),
+                              "\(bytes): \(problem.message)")
+            }
+        }
+        XCTAssertEqual(try? YAMLReader.decodeText(Data([0x61, 0x0A, 0x62, 0x00])).get(), nil)
+        if case .failure(let problem) = YAMLReader.decodeText(Data([0x61, 0x0A, 0x62, 0x00])) {
+            XCTAssertEqual(problem.location, SourceLocation(line: 2, column: 2))
+            XCTAssertEqual(problem.kind, .encoding)
+        }
+        if case .failure(let problem) = YAMLReader.decodeText(Data(Array("ab\ncd".utf8) + [0xFF])) {
+            XCTAssertEqual(problem.message, "file is not valid UTF-8")
+            XCTAssertEqual(problem.location, SourceLocation(line: 2, column: 3))
+        } else {
+            XCTFail("invalid UTF-8 accepted")
+        }
+    }
+
+    func testWorkTreeReadsWholeFilesWhateverTheListedSize() {
+        let folder = TemporaryFolder()
+        let content = String(repeating: "description: text\n", count: 500)
+        folder.write("risks/a.yaml", content)
+        folder.write("risks/empty.yaml", "")
+        let source = WorkTreeSource(root: folder.path)
+        let exact = SourceEntry(path: "risks/a.yaml", kind: .file, size: content.utf8.count)
+        let grown = SourceEntry(path: "risks/a.yaml", kind: .file, size: 10)     // the file grew after listing
+        let shrunk = SourceEntry(path: "risks/a.yaml", kind: .file, size: 100_000)  // or shrank
+        let empty = SourceEntry(path: "risks/empty.yaml", kind: .file, size: 0)
+        for entry in [exact, grown, shrunk] {
+            XCTAssertEqual(try source.readOne(entry, limit: 1 << 20).get(), Data(content.utf8))
+        }
+        XCTAssertEqual(try source.readOne(empty, limit: 1 << 20).get(), Data())
+        // Over the limit by size, and grown over it after listing.
+        if case .success = source.readOne(exact, limit: 1_024) { XCTFail("over the limit") }
+        XCTAssertGreaterThan(try source.readOne(grown, limit: 1_024).get().count, 1_024)
+        XCTAssertEqual(source.artifact(at: "risks/a.yaml"), Data(content.utf8))
+    }
+
+    /// `closest` as it was first written: every candidate, full edit distance.
+    private func referenceClosest(to word: String, in candidates: [String]) -> String? {
+        let lowered = word.lowercased()
+        var best: (String, Int)?
+        for candidate in candidates {
+            let d = editDistance(lowered, candidate.lowercased())
+            if d < (best?.1 ?? .max) { best = (candidate, d) }
+        }
+        if let (candidate, distance) = best, distance <= max(1, min(3, candidate.count / 3)) { return candidate }
+        let prefix = word.lowercased()
+        return prefix.count >= 4 ? candidates.first { $0.lowercased().hasPrefix(prefix) } : nil
+    }
+
+    func testClosestMatchesTheFullSearch() {
+        var generator = SplitMix64(seed: 27001)
+        let alphabet = Array("CTRL-RISK0123456789abcXYZéÉİß")
+        func word(_ length: Int) -> String { String((0..<length).map { _ in alphabet.randomElement(using: &generator)! }) }
+        let ids = (1...150).map { "CTRL-\($0)" } + (1...50).map { "RISK-\($0)" } + ["Ctrl-7", "ÉTÉ", "straße", "İD", ""]
+        var queries = ["CTRL-2598", "ctrl-25", "RISK-9999", "risk-1", "", "CTRL-", "ete", "STRASSE", "id", "X"]
+        queries += (0..<100).map { _ in word(Int.random(in: 0...12, using: &generator)) }
+        // Near misses: an id with one to four random edits.
+        for _ in 0..<200 {
+            var characters = Array(ids.randomElement(using: &generator)!)
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let at = Int.random(in: 0...characters.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: characters.insert(alphabet.randomElement(using: &generator)!, at: at)
+                case 1 where at < characters.count: characters.remove(at: at)
+                default: if at < characters.count { characters[at] = alphabet.randomElement(using: &generator)! }
+                }
+            }
+            queries.append(String(characters))
+        }
+        for query in queries {
+            XCTAssertEqual(closest(to: query, in: ids), referenceClosest(to: query, in: ids), "for \(query)")
+            XCTAssertEqual(closest(to: query, in: ids.reversed()), referenceClosest(to: query, in: ids.reversed()), "for \(query)")
+        }
+        let fields = Schema.of(.risk).fields.map(\.name)
+        for typo in ["treatmnet", "titel", "ownr", "Likelihood", "x", "residuals", "review", "asets"] {
+            XCTAssertEqual(closest(to: typo, in: fields), referenceClosest(to: typo, in: fields), "for \(typo)")
+        }
+    }
+
+    func testParallelMapKeepsOrder() {
+        let items = Array(0..<10_000)
+        XCTAssertEqual(parallelMap(items) { $0 * 2 }, items.map { $0 * 2 })
+        XCTAssertEqual(parallelMap(items, threads: 1) { $0 * 2 }, items.map { $0 * 2 })
+        XCTAssertEqual(parallelMap(items, threads: 7) { $0 * 2 }, items.map { $0 * 2 })
+    }
+}
+
+/// A seeded generator, so that a failure can be reproduced.
+private struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
