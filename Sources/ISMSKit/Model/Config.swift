@@ -21,6 +21,13 @@ public struct Person: Sendable, Hashable {
     public var name: String?
     public var email: String?
     public var role: String?
+
+    public init(key: String, name: String? = nil, email: String? = nil, role: String? = nil) {
+        self.key = key
+        self.name = name
+        self.email = email
+        self.role = role
+    }
 }
 
 /// The settings in `isms.yaml`.
@@ -35,6 +42,13 @@ public struct Config: Sendable {
     public var evidenceGraceDays = 0
     public var maxFileBytes = Limits.defaultFileBytes
     public var maxDepth = Limits.defaultDepth
+    /// The allowed-signers file (git's format), relative to the ISMS root; read from the trust revision.
+    public var allowedSigners = Config.defaultAllowedSigners
+    /// The folder of OpenPGP public keys, relative to the ISMS root; read from the trust revision.
+    public var openPGPKeys = Config.defaultOpenPGPKeys
+
+    public static let defaultAllowedSigners = ".isms/allowed_signers"
+    public static let defaultOpenPGPKeys = ".isms/openpgp"
 
     public init() {
         idPatterns = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { ($0, try! Pattern($0.defaultIDPattern)) })
@@ -56,6 +70,8 @@ public struct Config: Sendable {
         ("id_patterns", "Record kind → regular expression for its ids."),
         ("evidence_grace_days", "Days of grace added to a control's cadence before its evidence is stale."),
         ("limits", "Input limits: file_bytes (largest record file), depth (deepest nesting)."),
+        ("allowed_signers", "The SSH allowed-signers file (git's format), relative to the root; default .isms/allowed_signers."),
+        ("openpgp_keys", "The folder of trusted OpenPGP public keys, relative to the root; default .isms/openpgp."),
     ]
 }
 
@@ -91,9 +107,21 @@ enum ConfigReader {
             }
             return n
         }
+        /// A path relative to the ISMS root that stays below it.
+        func relativePath(_ node: YAMLNode, _ field: String) -> String? {
+            guard let path = text(node, field) else { return nil }
+            let parts = path.split(separator: "/")
+            guard !path.isEmpty, !path.hasPrefix("/"), !parts.contains(".."), !parts.isEmpty else {
+                invalid("\(field) must be a path relative to the ISMS root that stays below it", node.location, field: field)
+                return nil
+            }
+            return parts.filter { $0 != "." }.joined(separator: "/")
+        }
         for pair in pairs {
             let value = pair.value
             switch pair.key {
+            case "allowed_signers": config.allowedSigners = relativePath(value, "allowed_signers") ?? config.allowedSigners
+            case "openpgp_keys": config.openPGPKeys = relativePath(value, "openpgp_keys") ?? config.openPGPKeys
             case "name": config.name = text(value, "name")
             case "scope": config.scope = text(value, "scope")
             case "evidence_grace_days": config.evidenceGraceDays = integer(value, "evidence_grace_days", 0...3650) ?? 0
