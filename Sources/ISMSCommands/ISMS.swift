@@ -10,7 +10,7 @@ public struct ISMS: ParsableCommand {
         commandName: "isms",
         abstract: "Keep an ISMS as plain-text records in git, and prove that it operates.",
         version: version,
-        subcommands: [Check.self, Rules.self, Explain.self, Hook.self]
+        subcommands: [Check.self, HistoryCommand.self, Blame.self, Log.self, Rules.self, Explain.self, Hook.self]
     )
 
     public init() {}
@@ -53,12 +53,12 @@ enum Terminal {
     static func error(_ message: String) {
         FileHandle.standardError.write(Data("isms: error: \(message)\n".utf8))
     }
-    /// Information for people, on standard error so that standard output stays machine-readable.
-    static func note(_ message: String) {
-        FileHandle.standardError.write(Data("isms: \(message)\n".utf8))
-    }
     static func warning(_ message: String) {
         FileHandle.standardError.write(Data("isms: warning: \(message)\n".utf8))
+    }
+    /// Information for people, on standard error so that standard output stays machine-readable.
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("isms: note: \(message)\n".utf8))
     }
     static var stdoutIsTTY: Bool { isatty(1) == 1 }
     static var stderrIsTTY: Bool { isatty(2) == 1 }

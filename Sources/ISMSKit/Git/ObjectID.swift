@@ -57,6 +57,12 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
         return oid
     }
 
+    /// The id's 20 bytes.
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        var words = (a, b, c)
+        return try withUnsafeBytes(of: &words) { try body(UnsafeRawBufferPointer(rebasing: $0.prefix(20))) }
+    }
+
     public var hex: String {
         var words = (a, b, c)
         return withUnsafeBytes(of: &words) { raw in
@@ -74,5 +80,10 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
     public var description: String { hex }
     public var short: String { String(hex.prefix(10)) }
 
-    public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool { lhs.hex < rhs.hex }
+    /// Byte order, the same as the order of the hexadecimal spelling (the words hold the bytes in memory order).
+    public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool {
+        if lhs.a != rhs.a { return UInt64(bigEndian: lhs.a) < UInt64(bigEndian: rhs.a) }
+        if lhs.b != rhs.b { return UInt64(bigEndian: lhs.b) < UInt64(bigEndian: rhs.b) }
+        return UInt32(bigEndian: lhs.c) < UInt32(bigEndian: rhs.c)
+    }
 }

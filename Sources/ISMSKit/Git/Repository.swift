@@ -134,3 +134,21 @@ public struct TreeEntry: Hashable, Sendable {
     public let id: ObjectID
     public let mode: Mode
 }
+
+extension Repository {
+    /// The git folder shared by all work trees of the repository (where `shallow`, `objects` and `refs` live).
+    public var commonDirectory: String {
+        guard let raw = git_repository_commondir(pointer) else { return gitDirectory }
+        let path = String(cString: raw)
+        return path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+
+    /// The commits listed in `<gitdir>/shallow`: in a shallow clone, their parents are not in the repository.
+    /// Also returns the file's text, so a change to it can be noticed.
+    public func shallowBoundary() -> (commits: Set<ObjectID>, text: String) {
+        guard let data = FileManager.default.contents(atPath: commonDirectory + "/shallow") else { return ([], "") }
+        let text = String(decoding: data, as: UTF8.self)
+        let commits = text.split(whereSeparator: \.isNewline).compactMap { ObjectID(hex: $0.trimmingCharacters(in: .whitespaces)) }
+        return (Set(commits), text)
+    }
+}

@@ -12,10 +12,4 @@ extension Repository {
         try check(code, "read configuration \(key)")
         return value.map { String(cString: $0) }
     }
-
-    /// The folder shared by all work trees of the repository (where hooks live by default).
-    public var commonDirectory: String {
-        let path = String(cString: git_repository_commondir(pointer))
-        return path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
-    }
 }

@@ -38,20 +38,10 @@ public enum Loader {
         }
 
         let contents = source.read(readable, limit: config.maxFileBytes)
-        let reader = YAMLReader(maxBytes: config.maxFileBytes, maxDepth: config.maxDepth)
         let work = Array(zip(readable, contents))
-        let parsed: [(Record?, [Finding])] = parallelMap(work) { entry, content in
+        let parsed: [(record: Record?, findings: [Finding])] = parallelMap(work) { entry, content in
             let kind = RecordKind(folder: String(entry.path.prefix { $0 != "/" }))!
-            let node: YAMLNode
-            switch content.flatMap({ reader.read($0) }) {
-            case .success(let n): node = n
-            case .failure(let problem):
-                return (nil, [Finding(rule: ParseErrorRule.id, severity: ParseErrorRule.definition.severity, message: problem.message,
-                                      path: entry.path, location: problem.location, record: nil)])
-            }
-            var validator = RecordValidator(kind: kind, path: entry.path, config: config)
-            let record = validator.validate(node)
-            return (record, validator.findings)
+            return RecordParser.parse(content, kind: kind, path: entry.path, config: config)
         }
 
         var records = [Record]()

@@ -8,6 +8,7 @@ public enum ToolError: Error, Sendable, CustomStringConvertible, Equatable {
     case missingAtRevision(revision: String, path: String)
     case git(String)
     case invalidArgument(String)
+    case unknownRecord(String, revision: String, suggestion: String?)
 
     public var description: String {
         switch self {
@@ -19,6 +20,8 @@ public enum ToolError: Error, Sendable, CustomStringConvertible, Equatable {
         case .missingAtRevision(let rev, let path): return "no isms.yaml at \(rev):\(path)"
         case .git(let message): return "git: \(message)"
         case .invalidArgument(let message): return message
+        case .unknownRecord(let id, let revision, let suggestion):
+            return "no record '\(id)' in the history of \(revision)" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
         }
     }
 }

@@ -65,6 +65,12 @@ public final class Workspace {
         return (repository, repositoryPrefix)
     }
 
+    /// The history of the records under the root, read from git objects.
+    public func historyEngine() throws(ToolError) -> HistoryEngine {
+        guard let repository, let repositoryPrefix else { throw .notInRepository(path: root) }
+        return HistoryEngine(repository: repository, root: repositoryPrefix)
+    }
+
     /// The root as the user should see it in paths: relative to the current folder when below it.
     public func displayPrefix(currentDirectory: String = FileManager.default.currentDirectoryPath) -> String {
         let cwd = Workspace.realPath(currentDirectory), real = Workspace.realPath(root)

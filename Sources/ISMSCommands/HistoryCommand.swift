@@ -1,0 +1,30 @@
+import ArgumentParser
+import ISMSKit
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "Show every change to one record, newest first: who changed which field, when, in which commit.",
+        discussion: "Reads git objects only. Follows the record through moves and id changes (by its id). Exit status: 0, or 2 when the history cannot be read or the id is unknown."
+    )
+
+    @Argument(help: "The record's id, such as RISK-1.")
+    var id: String
+
+    @Option(help: "Show only changes to this field (a dotted path such as acceptance.approved_by; a mapping name matches its fields).")
+    var field: String?
+
+    @Option(help: "Show only changes authored on or after this day (YYYY-MM-DD).")
+    var since: Day?
+
+    @OptionGroup var source: HistorySourceOptions
+
+    func run() throws {
+        let history = try source.load()
+        guard let entries = history.entries(of: id) else {
+            throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.knownIDs()))
+        }
+        let shown = HistoryFilter(since: since, field: field).apply(entries)
+        Terminal.write(source.format == "json" ? HistoryJSON.history(record: id, entries: shown) : HistoryText.history(shown))
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import ISMSKit
+
+/// Options shared by `history`, `blame` and `log`: which ISMS, which revision, and how to read the history.
+struct HistorySourceOptions: ParsableArguments {
+    @OptionGroup var rootOptions: RootOptions
+
+    @Option(help: "Read the history reachable from this revision.")
+    var rev = "HEAD"
+
+    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the history cache under the git folder.")
+    var noCache = false
+
+    @Flag(name: .customLong("first-parent"), help: "Follow only the first parent of merges; a merge is credited with all it brought in.")
+    var firstParent = false
+
+    @Option(help: "Output format: text or json.")
+    var format = "text"
+
+    func validateFormat() throws {
+        guard format == "text" || format == "json" else {
+            throw ToolError.invalidArgument("unknown format '\(format)'; use text or json")
+        }
+    }
+
+    /// Reads the history, with a progress bar when stderr is a terminal, and prints its notes on stderr.
+    func load() throws -> History {
+        try validateFormat()
+        let engine = try rootOptions.workspace().historyEngine()
+        let bar = Terminal.stderrIsTTY ? ProgressBar() : nil
+        let history: History
+        do {
+            history = try engine.load(HistoryOptions(revision: rev, firstParent: firstParent, useCache: !noCache),
+                                      progress: bar.map { bar in { bar.update($0) } })
+        } catch {
+            bar?.finish()
+            throw error
+        }
+        bar?.finish()
+        for notice in history.notices {
+            switch notice {
+            case .note(let message): Terminal.note(message)
+            case .warning(let message): Terminal.warning(message)
+            }
+        }
+        return history
+    }
+}
+
+/// A one-line progress bar on stderr, shown only once a run has taken a moment, redrawn at most ten times a second.
+final class ProgressBar {
+    private let started = Date()
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    func update(_ progress: HistoryProgress) {
+        let now = Date()
+        guard now.timeIntervalSince(started) > 0.3, now.timeIntervalSince(lastDraw) > 0.1 else { return }
+        lastDraw = now
+        var line = "isms: \(progress.phase) \(progress.done)"
+        if progress.total > 0 {
+            let width = 30
+            let filled = min(width, progress.done * width / progress.total)
+            line += "/\(progress.total) [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+        }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        drawn = true
+    }
+
+    func finish() {
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        drawn = false
+    }
+}
+
+extension RecordKind {
+    /// A kind from `--kind`: its name (`risk`) or its folder (`risks`).
+    static func parse(_ text: String) throws -> RecordKind {
+        if let kind = RecordKind(rawValue: text) ?? RecordKind(folder: text) { return kind }
+        var message = "unknown record kind '\(text)'"
+        if let close = closest(to: text, in: RecordKind.allCases.map(\.rawValue)) { message += "; did you mean '\(close)'?" }
+        throw ToolError.invalidArgument(message + " (one of \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+    }
+}

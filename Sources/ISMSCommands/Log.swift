@@ -1,0 +1,30 @@
+import ArgumentParser
+import ISMSKit
+
+struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List every record change in a range of the history, newest first.",
+        discussion: "Exit status: 0, or 2 when the history cannot be read."
+    )
+
+    @Option(help: "Only changes authored on or after this day (YYYY-MM-DD).")
+    var since: Day?
+
+    @Option(help: "Only changes authored on or before this day (YYYY-MM-DD).")
+    var until: Day?
+
+    @Option(help: "Only records of this kind (risk, control, obligation, evidence, exception, supplier, asset).")
+    var kind: String?
+
+    @Option(help: "Only changes to this field (a dotted path; a mapping name matches its fields).")
+    var field: String?
+
+    @OptionGroup var source: HistorySourceOptions
+
+    func run() throws {
+        let kind = try self.kind.map(RecordKind.parse)
+        let history = try source.load()
+        let entries = HistoryFilter(since: since, until: until, kind: kind, field: field).apply(history.log())
+        Terminal.write(source.format == "json" ? HistoryJSON.log(entries) : HistoryText.log(entries))
+    }
+}

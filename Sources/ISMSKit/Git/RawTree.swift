@@ -1,0 +1,217 @@
+import CLibGit2
+import Foundation
+
+/// An object's bytes straight from the object database, valid while this owner lives.
+final class RawObject {
+    private let handle: OpaquePointer
+    let bytes: UnsafeRawBufferPointer
+
+    init(handle: OpaquePointer) {
+        self.handle = handle
+        let size = git_odb_object_size(handle)
+        if size > 0, let data = git_odb_object_data(handle) {
+            bytes = UnsafeRawBufferPointer(start: data, count: size)
+        } else {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+        }
+    }
+
+    deinit { git_odb_object_free(handle) }
+}
+
+/// One change found by `Repository.diffTrees`: a leaf entry (file, link or submodule) that is new, gone, or
+/// different. `path` is relative to the trees compared.
+public struct TreeChange: Sendable {
+    public let path: String
+    public let old: TreeEntry?
+    public let new: TreeEntry?
+}
+
+extension Repository {
+    /// Reads a tree object's serialised form: `<octal mode> <name>\0<20-byte id>`, repeated, in git's order.
+    func rawTree(_ id: ObjectID) throws -> RawObject {
+        var oid = id.gitOID
+        var handle: OpaquePointer?
+        try check(git_odb_read(&handle, odb, &oid), "read tree \(id.short)")
+        let object = RawObject(handle: handle!)
+        guard git_odb_object_type(handle) == GIT_OBJECT_TREE else {
+            throw GitError(code: -1, operation: "read tree \(id.short)", message: "object \(id.hex) is not a tree")
+        }
+        return object
+    }
+
+    /// The id of the tree at `path` (components) below `root`, reading raw tree buffers; nil when a component
+    /// is absent or not a folder. An empty path is `root` itself.
+    public func treeID(at path: [String], in root: ObjectID) throws -> ObjectID? {
+        var current = root
+        for component in path {
+            let tree = try rawTree(current)
+            guard let entry = try RawTreeCursor.find(Array(component.utf8), in: tree.bytes), entry.isTree else { return nil }
+            current = entry.id(in: tree.bytes)
+        }
+        return current
+    }
+
+    /// The entry named `name` in the tree `tree`, found in its raw buffer; nil when absent.
+    public func entry(named name: String, in tree: ObjectID) throws -> TreeEntry? {
+        let raw = try rawTree(tree)
+        return try RawTreeCursor.find(Array(name.utf8), in: raw.bytes)?.treeEntry(in: raw.bytes)
+    }
+
+    /// Calls `visit` for every leaf entry that differs between the trees `old` and `new` (nil: an empty tree).
+    ///
+    /// Git stores equal content under equal ids, so a subtree whose id is the same on both sides is skipped
+    /// whole, and a changed tree is compared on its raw buffer: identical leading and trailing bytes are
+    /// skipped with word compares, and only the entries in between are decoded. `descend` is asked (with the
+    /// subtree's path) before a differing subtree is read.
+    public func diffTrees(_ old: ObjectID?, _ new: ObjectID?, path: String = "",
+                          descend: (String) -> Bool, visit: (TreeChange) throws -> Void) throws {
+        guard old != new else { return }
+        let oldTree = try old.map(rawTree), newTree = try new.map(rawTree)
+        let a = oldTree?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        let b = newTree?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        func child(_ name: String) -> String { path.isEmpty ? name : path + "/" + name }
+
+        var pa = 0, pb = 0, identicalTail = 0
+        if a.count > 0 && b.count > 0 {
+            // Entries wholly inside the common leading bytes are equal: start at the entry holding the first difference.
+            let first = RawTreeCursor.commonPrefixLength(a, b)
+            var p = 0
+            while p < min(a.count, b.count) {
+                let end = try RawTreeCursor.entry(in: a, at: p).end
+                if end > first { break }
+                p = end
+            }
+            pa = p; pb = p
+            identicalTail = RawTreeCursor.commonSuffixLength(a, b)
+        }
+        while pa < a.count || pb < b.count {
+            // Once both sides have the same number of bytes left inside the identical tail, the rest is equal.
+            if a.count - pa == b.count - pb && a.count - pa <= identicalTail { break }
+            let ea = pa < a.count ? try RawTreeCursor.entry(in: a, at: pa) : nil
+            let eb = pb < b.count ? try RawTreeCursor.entry(in: b, at: pb) : nil
+            let order: Int32
+            if let ea, let eb { order = RawTreeCursor.compare(ea, in: a, eb, in: b) } else { order = ea == nil ? 1 : -1 }
+            if order == 0, let ea, let eb {
+                pa = ea.end; pb = eb.end
+                let idA = ea.id(in: a), idB = eb.id(in: b)
+                if idA == idB && ea.mode == eb.mode { continue }
+                let name = ea.name(in: a)
+                if ea.isTree {
+                    if descend(child(name)) { try diffTrees(idA, idB, path: child(name), descend: descend, visit: visit) }
+                } else {
+                    try visit(TreeChange(path: child(name), old: ea.treeEntry(in: a), new: eb.treeEntry(in: b)))
+                }
+            } else if order < 0, let ea {
+                pa = ea.end
+                let name = ea.name(in: a)
+                if ea.isTree {
+                    if descend(child(name)) { try diffTrees(ea.id(in: a), nil, path: child(name), descend: descend, visit: visit) }
+                } else {
+                    try visit(TreeChange(path: child(name), old: ea.treeEntry(in: a), new: nil))
+                }
+            } else if let eb {
+                pb = eb.end
+                let name = eb.name(in: b)
+                if eb.isTree {
+                    if descend(child(name)) { try diffTrees(nil, eb.id(in: b), path: child(name), descend: descend, visit: visit) }
+                } else {
+                    try visit(TreeChange(path: child(name), old: nil, new: eb.treeEntry(in: b)))
+                }
+            }
+        }
+        withExtendedLifetime(oldTree) {}
+        withExtendedLifetime(newTree) {}
+    }
+}
+
+/// Decoding of raw tree entries in place, without copying names until one is needed.
+enum RawTreeCursor {
+    struct Entry {
+        let mode: UInt32
+        let nameStart: Int, nameEnd: Int
+        /// Where the next entry starts.
+        let end: Int
+
+        var isTree: Bool { mode & 0o170000 == 0o040000 }
+        func id(in buffer: UnsafeRawBufferPointer) -> ObjectID {
+            ObjectID(bytes: UnsafeRawBufferPointer(rebasing: buffer[(nameEnd + 1)..<end]))
+        }
+        func name(in buffer: UnsafeRawBufferPointer) -> String {
+            // Names are bytes in git; one that is not UTF-8 still gets a printable spelling.
+            String(decoding: UnsafeRawBufferPointer(rebasing: buffer[nameStart..<nameEnd]), as: UTF8.self)
+        }
+        func treeEntry(in buffer: UnsafeRawBufferPointer) -> TreeEntry {
+            TreeEntry(name: name(in: buffer), id: id(in: buffer), mode: TreeEntry.Mode(rawMode: mode))
+        }
+    }
+
+    static func corrupt(_ why: String) -> GitError {
+        GitError(code: -1, operation: "read tree", message: "corrupt tree object: \(why)")
+    }
+
+    static func entry(in buffer: UnsafeRawBufferPointer, at start: Int) throws -> Entry {
+        var p = start, mode: UInt32 = 0
+        while p < buffer.count, buffer[p] != 0x20 {
+            let digit = buffer[p] &- 0x30
+            guard digit < 8 else { throw corrupt("bad mode") }
+            mode = mode << 3 | UInt32(digit)
+            p += 1
+        }
+        let nameStart = p + 1
+        guard nameStart < buffer.count, let base = buffer.baseAddress,
+              let nul = memchr(base + nameStart, 0, buffer.count - nameStart) else { throw corrupt("unterminated name") }
+        let nameEnd = base.distance(to: UnsafeRawPointer(nul))
+        let end = nameEnd + 21
+        guard end <= buffer.count else { throw corrupt("truncated id") }
+        return Entry(mode: mode, nameStart: nameStart, nameEnd: nameEnd, end: end)
+    }
+
+    /// The entry named `name`, scanning the buffer.
+    static func find(_ name: [UInt8], in buffer: UnsafeRawBufferPointer) throws -> Entry? {
+        var p = 0
+        while p < buffer.count {
+            let e = try entry(in: buffer, at: p)
+            if e.nameEnd - e.nameStart == name.count,
+               name.withUnsafeBytes({ memcmp($0.baseAddress!, buffer.baseAddress! + e.nameStart, name.count) }) == 0 {
+                return e
+            }
+            p = e.end
+        }
+        return nil
+    }
+
+    /// Git's tree order: names compared as bytes, a folder's name as if it ended in `/`.
+    static func compare(_ x: Entry, in a: UnsafeRawBufferPointer, _ y: Entry, in b: UnsafeRawBufferPointer) -> Int32 {
+        let lx = x.nameEnd - x.nameStart, ly = y.nameEnd - y.nameStart
+        let common = min(lx, ly)
+        if common > 0 {
+            let r = memcmp(a.baseAddress! + x.nameStart, b.baseAddress! + y.nameStart, common)
+            if r != 0 { return r }
+        }
+        let cx: UInt8 = lx > common ? a[x.nameStart + common] : (x.isTree ? 0x2F : 0)
+        let cy: UInt8 = ly > common ? b[y.nameStart + common] : (y.isTree ? 0x2F : 0)
+        return Int32(cx) - Int32(cy)
+    }
+
+    static func commonPrefixLength(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        let n = min(a.count, b.count)
+        var i = 0
+        while i + 8 <= n, a.loadUnaligned(fromByteOffset: i, as: UInt64.self) == b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+            i += 8
+        }
+        while i < n, a[i] == b[i] { i += 1 }
+        return i
+    }
+
+    static func commonSuffixLength(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        let n = min(a.count, b.count)
+        var i = 0
+        while i + 8 <= n, a.loadUnaligned(fromByteOffset: a.count - i - 8, as: UInt64.self)
+                == b.loadUnaligned(fromByteOffset: b.count - i - 8, as: UInt64.self) {
+            i += 8
+        }
+        while i < n, a[a.count - i - 1] == b[b.count - i - 1] { i += 1 }
+        return i
+    }
+}

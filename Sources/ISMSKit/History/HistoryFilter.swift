@@ -1,0 +1,32 @@
+/// Narrows history entries by date, kind and field (`isms log`, `isms history`).
+public struct HistoryFilter: Sendable {
+    /// Entries authored on or after this day (in the author's time zone).
+    public var since: Day?
+    /// Entries authored on or before this day.
+    public var until: Day?
+    public var kind: RecordKind?
+    /// A dotted field path; `acceptance` also matches `acceptance.approved_by`. Entries keep only the matching
+    /// changes, and an entry with none is left out.
+    public var field: String?
+
+    public init(since: Day? = nil, until: Day? = nil, kind: RecordKind? = nil, field: String? = nil) {
+        self.since = since
+        self.until = until
+        self.kind = kind
+        self.field = field
+    }
+
+    public func apply(_ entries: [HistoryEntry]) -> [HistoryEntry] {
+        entries.compactMap { entry in
+            let day = entry.commit.author.day
+            if let since, day < since { return nil }
+            if let until, day > until { return nil }
+            if let kind, entry.kind != kind { return nil }
+            guard let field else { return entry }
+            let changes = entry.changes.filter { $0.field == field || $0.field.hasPrefix(field + ".") }
+            guard !changes.isEmpty else { return nil }
+            return HistoryEntry(commit: entry.commit, record: entry.record, kind: entry.kind, path: entry.path, oldPath: entry.oldPath,
+                                oldID: entry.oldID, event: entry.event, changes: changes)
+        }
+    }
+}

@@ -1,0 +1,139 @@
+/// What a commit did to a record, as `isms history` shows it.
+public enum HistoryEvent: String, Sendable, CaseIterable {
+    case created, modified, moved
+    case idChanged = "id-changed"
+    case deleted, restored
+    /// The oldest state known in a shallow clone: the record may be older than the boundary commit.
+    case boundary
+}
+
+/// The commit facts the history keeps and shows.
+public struct CommitInfo: Sendable {
+    public let id: ObjectID
+    public let author: Signature
+    public let committer: Signature
+    public let summary: String
+}
+
+/// One field's change at one commit. `old`/`new` are nil when the field is absent on that side.
+public struct FieldChange: Sendable, Equatable {
+    public let field: String
+    public let old: FieldValue?
+    public let new: FieldValue?
+
+    /// True for a list field (`controls`), which is compared whole and reports items added and removed.
+    public var isList: Bool {
+        if case .list? = old { return true }
+        if case .list? = new { return true }
+        return false
+    }
+    /// Items of a list field that are in `new` and not in `old`, in `new`'s order.
+    public var added: [FieldValue] { Self.items(new).filter { !Self.items(old).contains($0) } }
+    /// Items of a list field that are in `old` and not in `new`, in `old`'s order.
+    public var removed: [FieldValue] { Self.items(old).filter { !Self.items(new).contains($0) } }
+
+    private static func items(_ value: FieldValue?) -> [FieldValue] {
+        if case .list(let items)? = value { return items }
+        return []
+    }
+}
+
+/// One entry of a record's history: what one commit did to it.
+public struct HistoryEntry: Sendable {
+    public let commit: CommitInfo
+    /// The record's id after the change (before it, for `deleted`).
+    public let record: String
+    public let kind: RecordKind
+    /// Relative to the ISMS root: where the record is after the change (where it was, for `deleted`).
+    public let path: String
+    /// For `moved`: where it was before.
+    public let oldPath: String?
+    /// For `id-changed`: the id before.
+    public let oldID: String?
+    public let event: HistoryEvent
+    /// In the schema's field order.
+    public let changes: [FieldChange]
+}
+
+/// One current field of a record with the commit that set its current value.
+public struct BlameLine: Sendable {
+    public let field: String
+    public let value: FieldValue
+    public let commit: CommitInfo
+}
+
+// MARK: - What is computed per commit and cached
+
+/// One field set (or removed) by a commit. `attribution` is the index of the commit whose value it is: the
+/// commit itself for its own change, another parent's commit for a value a merge took from that parent,
+/// and -1 for a removal taken from another parent.
+struct FieldOp: Sendable, Equatable {
+    var field: String
+    var old: FieldValue?
+    var new: FieldValue?
+    var attribution: Int32
+}
+
+/// What one commit did to one record relative to its first parent: enough to replay the state and to list
+/// the commit's own changes. `ownEvent` is false when a merge took the move, creation or deletion from
+/// another parent (the branch commit that made it is credited instead).
+struct RecordOp: Sendable, Equatable {
+    var event: HistoryEvent
+    var ownEvent: Bool
+    var kind: RecordKind
+    var oldID: String?
+    var newID: String?
+    var oldPath: String?
+    var newPath: String?
+    /// Sorted by field name.
+    var fields: [FieldOp]
+}
+
+/// A commit in the history graph. Parents come before children in `HistoryGraph.commits`.
+struct CommitNode: Sendable {
+    var info: CommitInfo
+    /// Indices of the parents the walk followed.
+    var parents: [Int32]
+    var isShallowBoundary: Bool
+    var ops: [RecordOp]
+}
+
+/// Every commit walked so far, parents before children: what the cache holds.
+struct HistoryGraph: Sendable {
+    var commits: [CommitNode] = []
+    var index: [ObjectID: Int32] = [:]
+
+    mutating func append(_ node: CommitNode) {
+        index[node.info.id] = Int32(commits.count)
+        commits.append(node)
+    }
+}
+
+extension KindSchema {
+    /// Every dotted field path in declaration order (`id`, `title`, …, `acceptance.approved_by`, …).
+    var fieldOrder: [String] {
+        func walk(_ specs: [FieldSpec], _ prefix: String) -> [String] {
+            specs.flatMap { spec -> [String] in
+                if case .object(let children) = spec.type { return walk(children, prefix + spec.name + ".") }
+                return [prefix + spec.name]
+            }
+        }
+        return walk(fields, "")
+    }
+}
+
+extension Schema {
+    private static let orders: [RecordKind: [String: Int]] = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { kind in
+        (kind, Dictionary(uniqueKeysWithValues: of(kind).fieldOrder.enumerated().map { ($1, $0) }))
+    })
+
+    /// Sorts dotted field paths in the kind's declaration order (unknown ones last, by name).
+    static func sortFields<T>(_ items: [T], kind: RecordKind, by field: (T) -> String) -> [T] {
+        let order = orders[kind] ?? [:]
+        return items.sorted { a, b in
+            let fa = field(a), fb = field(b)
+            let oa = order[fa] ?? .max, ob = order[fb] ?? .max
+            return oa != ob ? oa < ob : fa < fb
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// A field's value with the index of the commit that set it.
+struct Attributed: Sendable, Equatable {
+    var value: FieldValue
+    var commit: Int32
+}
+
+/// A record as the history tracks it at one commit.
+struct TrackedRecord: Sendable {
+    var id: String
+    var kind: RecordKind
+    var fields: [String: Attributed]
+}
+
+/// The records at one commit, keyed by path, with who set each field. Only the state of commits whose
+/// children are still to be processed is kept.
+struct HistoryState: Sendable {
+    private(set) var byPath: [String: TrackedRecord] = [:]
+    /// Paths holding each id, in path order (more than one only when an id is duplicated).
+    private(set) var pathsOfID: [String: [String]] = [:]
+    /// Ids deleted in this commit's ancestry and not present now: their return is `restored`.
+    private(set) var gone: Set<String> = []
+
+    /// The record with this id (the first by path when duplicated).
+    func record(id: String) -> (path: String, record: TrackedRecord)? {
+        guard let path = pathsOfID[id]?.first, let record = byPath[path] else { return nil }
+        return (path, record)
+    }
+
+    func contains(id: String) -> Bool { pathsOfID[id] != nil }
+
+    private mutating func remove(path: String) -> TrackedRecord? {
+        guard let record = byPath.removeValue(forKey: path) else { return nil }
+        if var paths = pathsOfID[record.id] {
+            paths.removeAll { $0 == path }
+            pathsOfID[record.id] = paths.isEmpty ? nil : paths
+        }
+        return record
+    }
+
+    private mutating func insert(_ record: TrackedRecord, at path: String) {
+        if byPath[path] != nil { _ = remove(path: path) }
+        byPath[path] = record
+        var paths = pathsOfID[record.id] ?? []
+        paths.insert(path, at: paths.firstIndex { $0 > path } ?? paths.count)
+        pathsOfID[record.id] = paths
+    }
+
+    /// Applies one commit's operations. The one transition used both when the operations are computed and
+    /// when they are replayed from the cache, so both give the same state.
+    mutating func apply(_ ops: [RecordOp]) {
+        // All removals first, so records that swap paths in one commit keep their fields.
+        var carried = [[String: Attributed]?](repeating: nil, count: ops.count)
+        for (i, op) in ops.enumerated() {
+            if let oldPath = op.oldPath { carried[i] = remove(path: oldPath)?.fields }
+        }
+        for (i, op) in ops.enumerated() {
+            guard let newPath = op.newPath, let newID = op.newID else { continue }
+            var fields = carried[i] ?? [:]
+            for change in op.fields {
+                if let value = change.new {
+                    fields[change.field] = Attributed(value: value, commit: change.attribution)
+                } else {
+                    fields[change.field] = nil
+                }
+            }
+            insert(TrackedRecord(id: newID, kind: op.kind, fields: fields), at: newPath)
+        }
+        for op in ops {
+            if let newID = op.newID { gone.remove(newID) }
+            if op.event == .deleted, let oldID = op.oldID, !contains(id: oldID) { gone.insert(oldID) }
+        }
+    }
+}
