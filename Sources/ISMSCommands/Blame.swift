@@ -13,10 +13,13 @@ struct Blame: ParsableCommand {
     @OptionGroup var source: HistorySourceOptions
 
     func run() throws {
-        let history = try source.load()
+        let workspace = try source.rootOptions.workspace()
+        let history = try source.load(workspace)
         guard let lines = history.blame(id) else {
             throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.currentIDs()))
         }
-        Terminal.write(source.format == "json" ? HistoryJSON.blame(record: id, lines: lines) : HistoryText.blame(lines))
+        let signatures = try source.signatures(of: lines.map(\.commit.id), in: workspace)
+        Terminal.write(source.format == "json" ? HistoryJSON.blame(record: id, lines: lines, signatures: signatures)
+                                               : HistoryText.blame(lines, signatures: signatures))
     }
 }

@@ -23,8 +23,10 @@ struct Log: ParsableCommand {
 
     func run() throws {
         let kind = try self.kind.map(RecordKind.parse)
-        let history = try source.load()
+        let workspace = try source.rootOptions.workspace()
+        let history = try source.load(workspace)
         let entries = HistoryFilter(since: since, until: until, kind: kind, field: field).apply(history.log())
-        Terminal.write(source.format == "json" ? HistoryJSON.log(entries) : HistoryText.log(entries))
+        let signatures = try source.signatures(of: entries.map(\.commit.id), in: workspace)
+        Terminal.write(source.format == "json" ? HistoryJSON.log(entries, signatures: signatures) : HistoryText.log(entries, signatures: signatures))
     }
 }

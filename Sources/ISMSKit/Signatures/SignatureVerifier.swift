@@ -12,6 +12,8 @@ public final class SignatureVerifier {
     private let gpgProgram: String?
     /// Reasons OpenPGP signatures went unverified, with how many.
     private var unverified: [String: Int] = [:]
+    /// Whether any SSH signature was judged: only then are notes about the allowed-signers file worth showing.
+    private var sawSSH = false
 
     /// `cachePath` nil: no cache. `gpg` overrides where gpg is looked for (nil: on PATH).
     public init(trust: SignatureTrust, repository: Repository?, cachePath: String? = nil, gpg: String? = nil) {
@@ -26,6 +28,7 @@ public final class SignatureVerifier {
         if let known = verdicts[commit] { return known }
         if let cached = cache?.verdict(for: commit) {
             verdicts[commit] = cached
+            if cached.format == .ssh { sawSSH = true }
             return cached
         }
         let verdict: SignatureVerdict
@@ -46,6 +49,7 @@ public final class SignatureVerifier {
         guard let signature = signed.signature else { return .unsigned }
         let armor = signature.drop { $0 == " " || $0 == "\n" }
         if armor.hasPrefix(SSHSignature.armorBegin) {
+            sawSSH = true
             return Self.verifySSH(signature, payload: signed.payload, time: signed.committerTime, committer: signed.committerEmail,
                                   signers: trust.allowedSigners)
         }
@@ -70,9 +74,10 @@ public final class SignatureVerifier {
         return nil
     }
 
-    /// Notes for standard error: ignored allowed-signers lines, unverified OpenPGP signatures.
+    /// Notes for standard error: ignored allowed-signers lines (once an SSH signature was judged), unverified
+    /// OpenPGP signatures.
     public var notes: [String] {
-        trust.notes + unverified.sorted { $0.key < $1.key }.map { reason, count in
+        (sawSSH ? trust.notes : []) + unverified.sorted { $0.key < $1.key }.map { reason, count in
             "\(count) signature\(count == 1 ? "" : "s") not verified: \(reason)"
         }
     }
