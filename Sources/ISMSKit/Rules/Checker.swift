@@ -25,8 +25,9 @@ public enum Checker {
         return check(loaded, asOf: asOf, artifacts: source)
     }
 
-    public static func check(_ loaded: LoadedISMS, asOf: Day, artifacts: any ArtifactReader) -> CheckReport {
-        let context = RuleContext(isms: loaded.isms, asOf: asOf, artifacts: artifacts)
+    public static func check(_ loaded: LoadedISMS, asOf: Day, artifacts: any ArtifactReader,
+                             governance: GovernanceContext? = nil) -> CheckReport {
+        let context = RuleContext(isms: loaded.isms, asOf: asOf, artifacts: artifacts, governance: governance)
         var findings = loaded.findings
         for rule in RuleRegistry.all {
             findings += rule.check(context)
