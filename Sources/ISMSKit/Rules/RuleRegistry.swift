@@ -23,6 +23,14 @@ public enum RuleRegistry {
         OverdueReviewRule(),
         UnknownPersonRule(),
         MissingArtifactRule(),
+        // The history, in a git repository: who decided, and can it be proven.
+        UnsignedDecisionRule(),
+        SelfApprovedAcceptanceRule(),
+        AcceptanceInvalidatedRule(),
+        BackdatedRecordRule(),
+        DecisionWithoutReferenceRule(),
+        BadSignatureRule(),
+        AllowedSignersChangedRule(),
     ]
 
     public static func rule(_ id: String) -> (any Rule)? {
