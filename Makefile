@@ -3,7 +3,7 @@ SWIFT ?= swift
 AS_OF ?= 2026-12-01
 APT_PACKAGES := libgit2-dev pkg-config git python3-jsonschema openssh-client gnupg
 
-.PHONY: deps build release run test test-pre-commit clean
+.PHONY: deps browser-deps build release run test test-pre-commit clean
 
 # Installs the system packages the build and the tests need, only when one is missing.
 deps:
@@ -11,6 +11,13 @@ deps:
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+# A headless browser for the audit-pack test (Tests/ISMSKitTests/AuditPackBrowserTests.swift), only when missing.
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "installing: chromium"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 
 build: deps
@@ -22,7 +29,7 @@ release: deps
 run: release
 	.build/release/isms check --root example-isms --as-of $(AS_OF)
 
-test: deps
+test: deps browser-deps
 	$(SWIFT) test
 
 # The real pre-commit client (from PyPI) using this repository as a hook source.

@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -43,3 +44,14 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer target (scripts/fuzz.sh). It exists only when asked for: its entry point comes from
+// libFuzzer, so it links only in a build with -sanitize=fuzzer.
+if ProcessInfo.processInfo.environment["ISMS_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "isms-fuzz",
+        dependencies: ["ISMSKit"],
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+    ))
+    package.products.append(.executable(name: "isms-fuzz", targets: ["isms-fuzz"]))
+}

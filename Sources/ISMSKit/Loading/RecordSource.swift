@@ -7,6 +7,12 @@ public struct SourceEntry: Sendable, Hashable {
     public let path: String
     public let kind: Kind
     public let size: Int
+
+    public init(path: String, kind: Kind, size: Int) {
+        self.path = path
+        self.kind = kind
+        self.size = size
+    }
 }
 
 /// What rules may ask of files outside the records (evidence artifacts).

@@ -16,6 +16,15 @@ public struct Pattern: @unchecked Sendable {
     }
 }
 
+/// An Annex A control declared not applicable in the Statement of Applicability (`soa_exclusions`).
+public struct SOAExclusion: Sendable, Hashable {
+    /// As written in isms.yaml (`A.7.4`); `unknown-reference` checks it against the catalog.
+    public var annexA: String
+    public var justification: String
+    /// Where the key stands in isms.yaml.
+    public var location: SourceLocation
+}
+
 public struct Person: Sendable, Hashable {
     public var key: String
     public var name: String?
@@ -73,6 +82,10 @@ public struct Config: Sendable {
 
     public static let defaultAllowedSigners = ".isms/allowed_signers"
     public static let defaultOpenPGPKeys = ".isms/openpgp"
+    /// Annex A controls excluded from the Statement of Applicability, in file order.
+    public var soaExclusions: [SOAExclusion] = []
+    /// Where `soa_exclusions` stands in isms.yaml; nil when absent.
+    public var soaExclusionsLocation: SourceLocation?
 
     public init() {
         idPatterns = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { ($0, try! Pattern($0.defaultIDPattern)) })
@@ -100,6 +113,7 @@ public struct Config: Sendable {
         ("require_signed_decisions", "true: every current decision must have been set by a commit with a good signature."),
         ("backdate_tolerance_days", "Days a declared date may precede the commit that recorded it (default 14)."),
         ("reference_pattern", "A regular expression every commit message changing a decision must match (a ticket reference)."),
+        ("soa_exclusions", "Annex A control id → why it is not applicable; the excluded controls of the Statement of Applicability."),
     ]
 }
 
@@ -157,6 +171,8 @@ enum ConfigReader {
             case "backdate_tolerance_days":
                 config.backdateToleranceDays = integer(value, "backdate_tolerance_days", 0...3650) ?? config.backdateToleranceDays
             case "reference_pattern":
+                // Empty or null: not checked, as when the key is absent.
+                if let s = value.scalar, s.isNull || s.text.isEmpty { config.referencePattern = nil; continue }
                 guard let source = text(value, "reference_pattern") else { continue }
                 do { config.referencePattern = try Pattern(source) } catch {
                     invalid("reference_pattern is not a valid regular expression", value.location, field: "reference_pattern")
@@ -239,6 +255,22 @@ enum ConfigReader {
                         findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(limit.key, known: ["file_bytes", "depth"], in: "limits"),
                                                                  path: path, at: limit.keyLocation, field: "limits.\(limit.key)"))
                     }
+                }
+            case "soa_exclusions":
+                config.soaExclusionsLocation = pair.keyLocation
+                if value.scalar?.isNull ?? false { continue }
+                guard let exclusions = value.pairs else {
+                    invalid("soa_exclusions must map Annex A ids (A.7.4) to the justification for excluding them", value.location, field: "soa_exclusions")
+                    continue
+                }
+                for exclusion in exclusions {
+                    let field = "soa_exclusions.\(exclusion.key)"
+                    guard let reason = exclusion.value.scalar, !reason.isNull,
+                          !reason.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                        invalid("\(field) needs a justification: why \(exclusion.key) does not apply", exclusion.value.location, field: field)
+                        continue
+                    }
+                    config.soaExclusions.append(SOAExclusion(annexA: exclusion.key, justification: reason.text, location: exclusion.keyLocation))
                 }
             default:
                 findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(pair.key, known: Config.keys.map(\.key), in: "isms.yaml"),

@@ -23,6 +23,9 @@ public enum RuleRegistry {
         OverdueReviewRule(),
         UnknownPersonRule(),
         MissingArtifactRule(),
+        // Frameworks and the Statement of Applicability.
+        UnknownReferenceRule(),
+        SOAGapRule(),
         // The history, in a git repository: who decided, and can it be proven.
         UnsignedDecisionRule(),
         SelfApprovedAcceptanceRule(),

@@ -1,0 +1,181 @@
+/// One entry of a framework catalog: a clause, an article or a control, with its official short title.
+public struct CatalogEntry: Sendable, Hashable {
+    /// The canonical reference: `A.5.15`, `32`, `21(2)(a)`, `6.1.3`.
+    public let id: String
+    public let title: String
+    /// The theme (Annex A) or chapter the entry belongs to.
+    public let group: String
+
+    public init(_ id: String, _ title: String, group: String) {
+        self.id = id
+        self.title = title
+        self.group = group
+    }
+}
+
+/// ISO/IEC 27001:2022 Annex A: 93 controls in four themes, with their official short titles.
+public enum AnnexA {
+    public struct Theme: Sendable, Hashable {
+        /// `organizational`, `people`, `physical`, `technological`.
+        public let name: String
+        /// The clause number of the theme: 5, 6, 7 or 8.
+        public let clause: Int
+        public let controls: [CatalogEntry]
+    }
+
+    public static let themes: [Theme] = [
+        theme("organizational", 5, [
+            "Policies for information security",
+            "Information security roles and responsibilities",
+            "Segregation of duties",
+            "Management responsibilities",
+            "Contact with authorities",
+            "Contact with special interest groups",
+            "Threat intelligence",
+            "Information security in project management",
+            "Inventory of information and other associated assets",
+            "Acceptable use of information and other associated assets",
+            "Return of assets",
+            "Classification of information",
+            "Labelling of information",
+            "Information transfer",
+            "Access control",
+            "Identity management",
+            "Authentication information",
+            "Access rights",
+            "Information security in supplier relationships",
+            "Addressing information security within supplier agreements",
+            "Managing information security in the ICT supply chain",
+            "Monitoring, review and change management of supplier services",
+            "Information security for use of cloud services",
+            "Information security incident management planning and preparation",
+            "Assessment and decision on information security events",
+            "Response to information security incidents",
+            "Learning from information security incidents",
+            "Collection of evidence",
+            "Information security during disruption",
+            "ICT readiness for business continuity",
+            "Legal, statutory, regulatory and contractual requirements",
+            "Intellectual property rights",
+            "Protection of records",
+            "Privacy and protection of PII",
+            "Independent review of information security",
+            "Compliance with policies, rules and standards for information security",
+            "Documented operating procedures",
+        ]),
+        theme("people", 6, [
+            "Screening",
+            "Terms and conditions of employment",
+            "Information security awareness, education and training",
+            "Disciplinary process",
+            "Responsibilities after termination or change of employment",
+            "Confidentiality or non-disclosure agreements",
+            "Remote working",
+            "Information security event reporting",
+        ]),
+        theme("physical", 7, [
+            "Physical security perimeters",
+            "Physical entry",
+            "Securing offices, rooms and facilities",
+            "Physical security monitoring",
+            "Protecting against physical and environmental threats",
+            "Working in secure areas",
+            "Clear desk and clear screen",
+            "Equipment siting and protection",
+            "Security of assets off-premises",
+            "Storage media",
+            "Supporting utilities",
+            "Cabling security",
+            "Equipment maintenance",
+            "Secure disposal or re-use of equipment",
+        ]),
+        theme("technological", 8, [
+            "User endpoint devices",
+            "Privileged access rights",
+            "Information access restriction",
+            "Access to source code",
+            "Secure authentication",
+            "Capacity management",
+            "Protection against malware",
+            "Management of technical vulnerabilities",
+            "Configuration management",
+            "Information deletion",
+            "Data masking",
+            "Data leakage prevention",
+            "Information backup",
+            "Redundancy of information processing facilities",
+            "Logging",
+            "Monitoring activities",
+            "Clock synchronization",
+            "Use of privileged utility programs",
+            "Installation of software on operational systems",
+            "Networks security",
+            "Security of network services",
+            "Segregation of networks",
+            "Web filtering",
+            "Use of cryptography",
+            "Secure development life cycle",
+            "Application security requirements",
+            "Secure system architecture and engineering principles",
+            "Secure coding",
+            "Security testing in development and acceptance",
+            "Outsourced development",
+            "Separation of development, test and production environments",
+            "Change management",
+            "Test information",
+            "Protection of information systems during audit testing",
+        ]),
+    ]
+
+    private static func theme(_ name: String, _ clause: Int, _ titles: [String]) -> Theme {
+        Theme(name: name, clause: clause, controls: titles.enumerated().map { index, title in
+            CatalogEntry("A.\(clause).\(index + 1)", title, group: name)
+        })
+    }
+
+    /// All 93 controls, A.5.1 to A.8.34, in catalog order.
+    public static let controls: [CatalogEntry] = themes.flatMap(\.controls)
+
+    private static let byID: [String: CatalogEntry] = Dictionary(uniqueKeysWithValues: controls.map { ($0.id, $0) })
+
+    public static func control(_ id: String) -> CatalogEntry? { byID[id] }
+
+    /// The canonical id (`A.5.15`) of a reference written leniently: `A.5.15`, `a.5.15`, `A 5.15`,
+    /// `A5.15`, `5.15`, `A.05.15`. Nil when it does not have the shape of an Annex A reference at all.
+    public static func canonical(_ text: String) -> String? {
+        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        if rest.first == "A" || rest.first == "a" {
+            rest = rest.dropFirst()
+            rest = rest.drop { $0 == " " || $0 == "." }
+        }
+        let parts = rest.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let theme = Int(parts[0].trimmingCharacters(in: .whitespaces)),
+              let number = Int(parts[1].trimmingCharacters(in: .whitespaces)),
+              parts.allSatisfy({ !$0.isEmpty && $0.trimmingCharacters(in: .whitespaces).allSatisfy(\.isNumber) }) else { return nil }
+        return "A.\(theme).\(number)"
+    }
+
+    /// A control close to an unknown reference: the nearest number in the same theme (A.8.35 → A.8.34),
+    /// else the closest spelling (A.9.1 → A.5.1 or A.8.1).
+    public static func suggestion(for text: String) -> CatalogEntry? {
+        if let canonical = canonical(text) {
+            let parts = canonical.dropFirst(2).split(separator: ".").compactMap { Int($0) }
+            if parts.count == 2, let theme = themes.first(where: { $0.clause == parts[0] }) {
+                let number = min(max(parts[1], 1), theme.controls.count)
+                return abs(number - parts[1]) <= 2 ? theme.controls[number - 1] : nil
+            }
+            return closest(to: canonical, in: controls.map(\.id)).flatMap(control)
+        }
+        // A title written instead of the id ("Access control").
+        let title = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if let named = controls.first(where: { $0.title.lowercased() == title }) { return named }
+        return closest(to: text, in: controls.map(\.id)).flatMap(control)
+    }
+
+    /// The catalog entry a leniently written reference names, if any.
+    public static func resolve(_ text: String) -> CatalogEntry? {
+        canonical(text).flatMap(control)
+    }
+}
+
+import Foundation

@@ -1,0 +1,97 @@
+/// Per framework (obligation `source`): which obligations a live control satisfies.
+public enum CoverageReport {
+    public static let kind = "coverage"
+    public static let title = "Framework coverage"
+
+    enum Status: String {
+        case covered, planned, uncovered
+        case notApplicable = "not applicable"
+    }
+
+    public static func build(_ isms: ISMS, asOf: Day) -> ReportDocument {
+        let obligations = isms.records(of: .obligation)
+        var bySource = [String: [Record]]()
+        for obligation in obligations {
+            bySource[Frameworks.canonicalSource(obligation.string("source") ?? "(no source)"), default: []].append(obligation)
+        }
+        let catalogued = Frameworks.all.map(\.source)
+        let sources = bySource.keys.sorted { a, b in
+            let ia = catalogued.firstIndex(of: a) ?? Int.max, ib = catalogued.firstIndex(of: b) ?? Int.max
+            return ia != ib ? ia < ib : a.lowercased() < b.lowercased()
+        }
+        var frameworkRows = [[Cell]](), obligationRows = [[Cell]]()
+        var totalApplicable = 0, totalCovered = 0
+        for source in sources {
+            var tally = [Status: Int]()
+            for obligation in bySource[source]!.sorted(by: { naturalOrder($0.id, $1.id) }) {
+                let controls = isms.graph.links(to: obligation.id, field: "satisfies")
+                    .filter { $0.fromKind == .control }
+                    .compactMap { isms.record($0.from) }
+                    .filter { $0.string("status") != "retired" }
+                    .sorted { naturalOrder($0.id, $1.id) }
+                let status: Status
+                if obligation.boolean("applies") == false {
+                    status = .notApplicable
+                } else if controls.contains(where: { ["implemented", "operating"].contains($0.string("status")) }) {
+                    status = .covered
+                } else if !controls.isEmpty {
+                    status = .planned
+                } else {
+                    status = .uncovered
+                }
+                tally[status, default: 0] += 1
+                let tone: Tone = [.covered: .good, .planned: .warning, .uncovered: .bad, .notApplicable: .muted][status]!
+                obligationRows.append([
+                    .text(source), .text(obligation.id), .text(obligation.string("ref")), .text(obligation.title),
+                    .text(status.rawValue, tone: tone),
+                    .list(controls.map { "\($0.id) (\($0.string("status") ?? "no status"))" }),
+                    .text(status == .notApplicable ? obligation.string("justification") : nil),
+                ])
+            }
+            let covered = tally[.covered] ?? 0
+            let applicable = bySource[source]!.count - (tally[.notApplicable] ?? 0)
+            totalApplicable += applicable
+            totalCovered += covered
+            let percent = CellValue.percent(covered, of: applicable)
+            frameworkRows.append([
+                .text(source), .integer(bySource[source]!.count), .integer(applicable), .integer(covered),
+                .integer(tally[.planned] ?? 0), .integer(tally[.uncovered] ?? 0), .integer(tally[.notApplicable] ?? 0),
+                Cell(percent, tone: covered == applicable ? .good : .warning),
+            ])
+        }
+        return ReportDocument(
+            kind: kind, title: title, ismsName: isms.config.name, asOf: asOf,
+            introduction: """
+                An obligation is covered when an implemented or operating control satisfies it, planned when only planned \
+                controls do, uncovered when no control that is not retired does. Obligations with applies: false are not \
+                applicable and left out of the percentage.
+                """,
+            summary: [
+                SummaryItem("frameworks", "Frameworks", .integer(sources.count)),
+                SummaryItem("obligations", "Obligations", .integer(obligations.count)),
+                SummaryItem("applicable", "Applicable", .integer(totalApplicable)),
+                SummaryItem("covered", "Covered", .integer(totalCovered)),
+                SummaryItem("covered_percent", "Covered (%)", .percent(totalCovered, of: totalApplicable)),
+            ],
+            tables: [
+                ReportTable(
+                    id: "frameworks", title: "Coverage by framework",
+                    columns: [
+                        ReportColumn("framework", "Framework"), ReportColumn("obligations", "Obligations"),
+                        ReportColumn("applicable", "Applicable"), ReportColumn("covered", "Covered"),
+                        ReportColumn("planned", "Planned"), ReportColumn("uncovered", "Uncovered"),
+                        ReportColumn("not_applicable", "Not applicable"), ReportColumn("covered_percent", "Covered (%)"),
+                    ],
+                    rows: frameworkRows),
+                ReportTable(
+                    id: "obligations", title: "Obligations",
+                    columns: [
+                        ReportColumn("framework", "Framework"), ReportColumn("obligation", "Obligation"),
+                        ReportColumn("ref", "Reference"), ReportColumn("title", "Title"), ReportColumn("status", "Status"),
+                        ReportColumn("controls", "Satisfied by"), ReportColumn("justification", "Why not applicable"),
+                    ],
+                    rows: obligationRows),
+            ]
+        )
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+
+/// The starter ISMS and the record templates shipped in the binary (generated from templates/).
+public enum Templates {
+    /// Every file of the starter ISMS, by path relative to its root: settings, one example record per kind,
+    /// the allowed-signers stub, the pre-commit hook and the CI workflow.
+    public static var starter: [(path: String, content: String)] {
+        TemplateFiles.all.filter { !$0.path.hasPrefix("records/") }
+    }
+
+    /// The template `isms new` fills for a kind (templates/records/<kind>.yaml).
+    public static func record(_ kind: RecordKind) -> String {
+        TemplateFiles.all.first { $0.path == "records/\(kind.rawValue).yaml" }!.content
+    }
+
+    /// Every file under templates/, as embedded.
+    public static var all: [(path: String, content: String)] { TemplateFiles.all }
+
+    /// Replaces `{{key}}` placeholders. A placeholder that is a whole YAML value (`title: {{title}}`) is written
+    /// as a YAML scalar, quoted when the text needs it; elsewhere (inside a block of text) it is inserted as is.
+    public static func fill(_ template: String, _ values: [String: String]) -> String {
+        template.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            var line = String(line)
+            for (key, value) in values {
+                let placeholder = "{{\(key)}}"
+                guard line.contains(placeholder) else { continue }
+                if line.hasSuffix(": " + placeholder) && !line.trimmingCharacters(in: .whitespaces).hasPrefix("#") {
+                    // An empty value stays empty (`owner:`), which reads as absent: check then asks for it.
+                    line = value.isEmpty ? String(line.dropLast(placeholder.count + 1)) : String(line.dropLast(placeholder.count)) + yamlScalar(value)
+                } else {
+                    line = line.replacingOccurrences(of: placeholder, with: value.replacingOccurrences(of: "\n", with: " "))
+                }
+            }
+            return line
+        }.joined(separator: "\n")
+    }
+
+    /// `text` as a YAML scalar: plain when that reads back as the same text, double-quoted otherwise.
+    public static func yamlScalar(_ text: String) -> String {
+        let indicators: Set<Character> = ["-", "?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", "\"", "%", "@", "`"]
+        let plain = !text.isEmpty && !text.hasPrefix(" ") && !text.hasSuffix(" ") && !text.hasSuffix(":")
+            && !indicators.contains(text.first!) && !text.contains(": ") && !text.contains(" #")
+            && !text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+        if plain { return text }
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += String(format: "\\x%02X", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// An id pattern with exactly one run of digits between fixed text: `^RISK-[0-9]+$`, `^R-([0-9]{3})$`.
+public struct NumberedIDPattern: Sendable, Equatable {
+    public let prefix: String
+    public let suffix: String
+    /// Zero-padded to this many digits (`{3}`, `{3,}`); 1 for `+`.
+    public let minimumDigits: Int
+    /// At most this many digits (`{3}`, `{1,4}`); nil when unbounded.
+    public let maximumDigits: Int?
+
+    /// Nil when the pattern has no number group, more than one, or anything but fixed text around it.
+    public init?(_ source: String) {
+        var chars = Array(source)
+        if chars.first == "^" { chars.removeFirst() }
+        if chars.last == "$", chars.dropLast().last != "\\" { chars.removeLast() }
+        var prefix = "", suffix = "", found: (Int, Int?)? = nil
+        var i = 0
+        func literal(_ c: Character) { if found == nil { prefix.append(c) } else { suffix.append(c) } }
+        let digitClasses = ["[0-9]", "\\d", "[[:digit:]]"]
+        while i < chars.count {
+            var rest = String(chars[i...])
+            var grouped = false
+            if rest.hasPrefix("(?:") { grouped = true; rest.removeFirst(3) } else if rest.hasPrefix("(") { grouped = true; rest.removeFirst(1) }
+            if let digit = digitClasses.first(where: { rest.hasPrefix($0) }) {
+                guard found == nil else { return nil }
+                var consumed = chars.count - i - rest.count + digit.count
+                rest.removeFirst(digit.count)
+                var quantifier = ""
+                if rest.hasPrefix("+") {
+                    quantifier = "+"
+                } else if rest.hasPrefix("{"), let close = rest.firstIndex(of: "}") {
+                    quantifier = String(rest[...close])
+                }
+                rest.removeFirst(quantifier.count)
+                consumed += quantifier.count
+                if grouped {
+                    guard rest.hasPrefix(")") else { return nil }
+                    consumed += 1
+                }
+                switch quantifier {
+                case "+": found = (1, nil)
+                case "": return nil   // a single digit is not a counter
+                default:
+                    let inner = quantifier.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
+                    guard let low = Int(inner[0]), low >= 1 else { return nil }
+                    if inner.count == 1 { found = (low, low) }
+                    else if inner.count == 2, inner[1].isEmpty { found = (low, nil) }
+                    else if inner.count == 2, let high = Int(inner[1]), high >= low { found = (low, high) }
+                    else { return nil }
+                }
+                i += consumed
+                continue
+            }
+            let c = chars[i]
+            if c == "\\" {
+                guard i + 1 < chars.count, !chars[i + 1].isLetter, !chars[i + 1].isNumber else { return nil }
+                literal(chars[i + 1])
+                i += 2
+                continue
+            }
+            if ".^$|?*+()[]{}".contains(c) { return nil }
+            literal(c)
+            i += 1
+        }
+        guard let (low, high) = found else { return nil }
+        self.prefix = prefix
+        self.suffix = suffix
+        minimumDigits = low
+        maximumDigits = high
+    }
+
+    /// The number in `id`, when it has this shape.
+    public func number(in id: String) -> Int? {
+        guard id.hasPrefix(prefix), id.hasSuffix(suffix), id.count > prefix.count + suffix.count else { return nil }
+        let digits = id.dropFirst(prefix.count).dropLast(suffix.count)
+        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
+    }
+
+    public func id(_ number: Int) -> String? {
+        var digits = String(number)
+        if digits.count < minimumDigits { digits = String(repeating: "0", count: minimumDigits - digits.count) + digits }
+        if let maximumDigits, digits.count > maximumDigits { return nil }
+        return prefix + digits + suffix
+    }
+}
+
+/// Writing new ISMS files: `isms init` and `isms new`.
+public enum Scaffold {
+    /// Writes the starter ISMS into `folder` (created when missing) and returns the paths written, relative to
+    /// it. Refuses a folder that already holds an isms.yaml, and never overwrites any file.
+    public static func initialise(_ folder: String, name: String, today: Day) throws(ToolError) -> [String] {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw .invalidArgument("\(folder) is a file, not a folder")
+        }
+        if manager.fileExists(atPath: folder + "/isms.yaml") || (try? manager.destinationOfSymbolicLink(atPath: folder + "/isms.yaml")) != nil {
+            throw .invalidArgument("\(folder) already holds an isms.yaml; refusing to initialise over an ISMS")
+        }
+        let values = ["name": name, "today": today.description, "in_90_days": today.adding(days: 90).description]
+        let files = Templates.starter.map { (path: $0.path, content: Templates.fill($0.content, values)) }
+        let existing = files.map(\.path).filter { manager.fileExists(atPath: folder + "/" + $0) }
+        guard existing.isEmpty else {
+            throw .invalidArgument("\(folder) already holds \(existing.joined(separator: ", ")); refusing to overwrite")
+        }
+        for file in files {
+            let full = folder + "/" + file.path
+            do {
+                try manager.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try Data(file.content.utf8).write(to: URL(fileURLWithPath: full), options: .withoutOverwriting)
+            } catch {
+                throw .invalidArgument("cannot write \(full): \(error.localizedDescription)")
+            }
+        }
+        return files.map(\.path)
+    }
+
+    /// The next free id of `kind`: one more than the highest number among the ids of that shape (gaps are
+    /// never reused, so an id once deleted keeps meaning what it meant in history).
+    public static func nextID(_ kind: RecordKind, in isms: ISMS) throws(ToolError) -> String {
+        let source = isms.config.idPattern(kind).source
+        guard let pattern = NumberedIDPattern(source) else {
+            throw .invalidArgument("\(kind.rawValue) ids have no number to count up (id pattern \(source)); give one with --id, such as \(example(kind))")
+        }
+        let highest = isms.records(of: kind).compactMap { pattern.number(in: $0.id) }.max() ?? 0
+        guard let id = pattern.id(highest + 1), isms.config.idPattern(kind).matches(id) else {
+            throw .invalidArgument("no free \(kind.rawValue) id after \(pattern.id(highest) ?? String(highest)) in the id pattern \(source); give one with --id")
+        }
+        return id
+    }
+
+    static func example(_ kind: RecordKind) -> String {
+        switch kind {
+        case .obligation: return "OBL-GDPR-32-1-b"
+        case .evidence: return "EV-2026-12-access-review"
+        default: return kind.folder.uppercased() + "-1"
+        }
+    }
+
+    /// The file a new record goes to, relative to the ISMS root: `<kind folder>/<id in lower case>.yaml`.
+    public static func path(for id: String, kind: RecordKind) -> String {
+        let name = String(id.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") ? $0 : "-" })
+        return "\(kind.folder)/\(name).yaml"
+    }
+
+    /// The text of a new record from its kind's template.
+    public static func record(_ kind: RecordKind, id: String, title: String, owner: String?, today: Day) -> String {
+        Templates.fill(Templates.record(kind), [
+            "id": id, "title": title, "owner": owner ?? "", "today": today.description,
+            "in_90_days": today.adding(days: 90).description,
+        ])
+    }
+}
