@@ -1,6 +1,13 @@
 #include <git2.h>
 
-/* git_libgit2_opts is variadic, which Swift cannot call; these wrappers fix its arguments. */
+// git_libgit2_opts is variadic, which Swift cannot call: one fixed-arity wrapper per setting used.
+
+/// Reads no longer re-hash every object (git itself verifies hashes in fsck, not on every read).
+static inline int isms_git_set_strict_hash_verification(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
+}
+
+/// Repositories owned by another user are read (git's safe.directory check is off).
 static inline int isms_git_set_owner_validation(int enabled) {
     return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
 }

@@ -15,11 +15,13 @@ struct Blame: ParsableCommand {
     func run() throws {
         let workspace = try source.rootOptions.workspace()
         let history = try source.load(workspace)
-        guard let lines = history.blame(id) else {
-            throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.currentIDs()))
+        try source.finish(history) {
+            guard let lines = history.blame(id) else {
+                throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.currentIDs()))
+            }
+            let signatures = try source.signatures(of: lines.map(\.commit.id), in: workspace)
+            return source.format == "json" ? HistoryJSON.blame(record: id, lines: lines, signatures: signatures)
+                                           : HistoryText.blame(lines, signatures: signatures)
         }
-        let signatures = try source.signatures(of: lines.map(\.commit.id), in: workspace)
-        Terminal.write(source.format == "json" ? HistoryJSON.blame(record: id, lines: lines, signatures: signatures)
-                                               : HistoryText.blame(lines, signatures: signatures))
     }
 }

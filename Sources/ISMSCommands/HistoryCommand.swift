@@ -22,12 +22,14 @@ struct HistoryCommand: ParsableCommand {
     func run() throws {
         let workspace = try source.rootOptions.workspace()
         let history = try source.load(workspace)
-        guard let entries = history.entries(of: id) else {
-            throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.knownIDs()))
+        try source.finish(history) {
+            guard let entries = history.entries(of: id) else {
+                throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.knownIDs()))
+            }
+            let shown = HistoryFilter(since: since, field: field).apply(entries)
+            let signatures = try source.signatures(of: shown.map(\.commit.id), in: workspace)
+            return source.format == "json" ? HistoryJSON.history(record: id, entries: shown, signatures: signatures)
+                                           : HistoryText.history(shown, signatures: signatures)
         }
-        let shown = HistoryFilter(since: since, field: field).apply(entries)
-        let signatures = try source.signatures(of: shown.map(\.commit.id), in: workspace)
-        Terminal.write(source.format == "json" ? HistoryJSON.history(record: id, entries: shown, signatures: signatures)
-                                               : HistoryText.history(shown, signatures: signatures))
     }
 }

@@ -37,6 +37,19 @@ struct HistorySourceOptions: ParsableArguments {
         return signatures
     }
 
+    /// Writes `text` to stdout, then the time per phase on stderr when `ISMS_TIMING=1`.
+    func finish(_ history: History, query: () throws -> String) throws {
+        var timings = history.timings
+        let text = try query()
+        timings.lap("query and render")
+        Terminal.write(text)
+        timings.lap("write")
+        if PhaseTimings.requested { Terminal.note("timing: " + timings.summary) }
+        // Freeing a large history object by object costs more than the rest of a warm run; the process exit
+        // reclaims it at once.
+        retainedUntilExit.append(history)
+    }
+
     /// Reads the history, with a progress bar when stderr is a terminal, and prints its notes on stderr.
     func load() throws -> History {
         try load(rootOptions.workspace())
@@ -64,6 +77,8 @@ struct HistorySourceOptions: ParsableArguments {
         return history
     }
 }
+
+nonisolated(unsafe) private var retainedUntilExit: [History] = []
 
 /// A one-line progress bar on stderr, shown only once a run has taken a moment, redrawn at most ten times a second.
 final class ProgressBar {

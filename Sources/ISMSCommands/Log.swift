@@ -25,8 +25,10 @@ struct Log: ParsableCommand {
         let kind = try self.kind.map(RecordKind.parse)
         let workspace = try source.rootOptions.workspace()
         let history = try source.load(workspace)
-        let entries = HistoryFilter(since: since, until: until, kind: kind, field: field).apply(history.log())
-        let signatures = try source.signatures(of: entries.map(\.commit.id), in: workspace)
-        Terminal.write(source.format == "json" ? HistoryJSON.log(entries, signatures: signatures) : HistoryText.log(entries, signatures: signatures))
+        try source.finish(history) {
+            let entries = history.log(HistoryFilter(since: since, until: until, kind: kind, field: field))
+            let signatures = try source.signatures(of: entries.map(\.commit.id), in: workspace)
+            return source.format == "json" ? HistoryJSON.log(entries, signatures: signatures) : HistoryText.log(entries, signatures: signatures)
+        }
     }
 }

@@ -30,6 +30,9 @@ enum LibGit2 {
         // isms only reads objects and never runs hooks, filters or fsmonitor, so a repository owned by another
         // user (a CI checkout, a mounted volume) is safe to read; git's safe.directory check would refuse it.
         isms_git_set_owner_validation(0)
+        // libgit2 re-hashes every object it reads (with collision-detecting SHA-1), which cost more than all
+        // other work of a history walk; git verifies hashes in `git fsck`, not on every read, and so do we.
+        isms_git_set_strict_hash_verification(0)
         return true
     }()
 }

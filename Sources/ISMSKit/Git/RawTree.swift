@@ -30,6 +30,20 @@ public struct TreeChange: Sendable {
 extension Repository {
     /// Reads a tree object's serialised form: `<octal mode> <name>\0<20-byte id>`, repeated, in git's order.
     func rawTree(_ id: ObjectID) throws -> RawObject {
+        if let recent = recentTrees[id] { return recent }
+        let tree = try readRawTree(id)
+        if recentOrder.count < Self.recentTreeLimit {
+            recentOrder.append(id)
+        } else {
+            recentTrees[recentOrder[recentNext]] = nil
+            recentOrder[recentNext] = id
+            recentNext = (recentNext + 1) % Self.recentTreeLimit
+        }
+        recentTrees[id] = tree
+        return tree
+    }
+
+    private func readRawTree(_ id: ObjectID) throws -> RawObject {
         var oid = id.gitOID
         var handle: OpaquePointer?
         try check(git_odb_read(&handle, odb, &oid), "read tree \(id.short)")

@@ -11,6 +11,13 @@ public final class Repository {
     /// The work tree, or nil for a bare repository.
     public let workTree: String?
 
+    /// Raw trees read lately, oldest first in `recentOrder`: a history walk reads each commit's trees again as
+    /// its child's parent trees, and libgit2 keeps no tree over 4 KiB in its own cache.
+    var recentTrees: [ObjectID: RawObject] = [:]
+    var recentOrder: [ObjectID] = []
+    var recentNext = 0
+    static let recentTreeLimit = 256
+
     private init(pointer: OpaquePointer) throws {
         self.pointer = pointer
         var database: OpaquePointer?
@@ -85,13 +92,7 @@ public final class Repository {
 
     /// Walks to the tree at `path` (components separated by `/`) below `treeID`; nil when absent or not a tree.
     public func subtree(of treeID: ObjectID, at path: String) throws -> ObjectID? {
-        var current = treeID
-        for component in path.split(separator: "/") where component != "." {
-            guard let entry = try treeEntries(current).first(where: { $0.name == component }),
-                  entry.mode == .tree else { return nil }
-            current = entry.id
-        }
-        return current
+        try self.treeID(at: path.split(separator: "/").filter { $0 != "." }.map(String.init), in: treeID)
     }
 
     /// The size of an object from its header, without inflating its content.

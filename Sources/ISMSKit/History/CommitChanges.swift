@@ -30,10 +30,10 @@ enum CommitChanges {
     ///   - commit: the commit's index (the attribution of its own changes).
     ///   - base: the state at the first parent (empty for a root or shallow-boundary commit).
     ///   - others: the states at the other parents of a merge.
-    ///   - parsed: the readable record blobs; a blob absent from it is unreadable, and its path keeps what
+    ///   - parsed: a record blob's snapshot; nil when the blob is unreadable, and its path then keeps what
     ///     was last known, so a broken commit does not look like a deletion.
     static func ops(commit: Int32, base: HistoryState, others: [HistoryState], changes: [PathChange],
-                    parsed: [BlobKey: RecordSnapshot], isShallowBoundary: Bool) -> [RecordOp] {
+                    parsed: (BlobKey) -> RecordSnapshot?, isShallowBoundary: Bool) -> [RecordOp] {
         var ops = [RecordOp]()
         var removed = [(path: String, record: TrackedRecord)]()
         var added = [(path: String, kind: RecordKind, snapshot: RecordSnapshot)]()
@@ -43,9 +43,9 @@ enum CommitChanges {
                 if let old { removed.append((change.path, old)) }
                 continue
             }
-            guard let snapshot = parsed[BlobKey(kind: change.kind, blob: blob)] else { continue }
+            guard let snapshot = parsed(BlobKey(kind: change.kind, blob: blob)) else { continue }
             if let old, old.id == snapshot.id {
-                let fields = diff(old.fields, snapshot.fields, commit: commit)
+                let fields = diff(old.fields, snapshot.fields, kind: change.kind, commit: commit)
                 // Whitespace, comments or key order alone change no field: no operation at all.
                 guard !fields.isEmpty else { continue }
                 ops.append(RecordOp(event: .modified, ownEvent: true, kind: change.kind, oldID: old.id, newID: snapshot.id,
@@ -69,7 +69,7 @@ enum CommitChanges {
                 consumed[i] = true
                 ops.append(RecordOp(event: .moved, ownEvent: true, kind: item.kind, oldID: item.snapshot.id, newID: item.snapshot.id,
                                     oldPath: removed[i].path, newPath: item.path,
-                                    fields: diff(removed[i].record.fields, item.snapshot.fields, commit: commit)))
+                                    fields: diff(removed[i].record.fields, item.snapshot.fields, kind: item.kind, commit: commit)))
             } else {
                 appeared.append(item)
             }
@@ -81,11 +81,11 @@ enum CommitChanges {
                 consumed[i] = true
                 ops.append(RecordOp(event: .idChanged, ownEvent: true, kind: item.kind, oldID: removed[i].record.id,
                                     newID: item.snapshot.id, oldPath: item.path, newPath: item.path,
-                                    fields: diff(removed[i].record.fields, item.snapshot.fields, commit: commit)))
+                                    fields: diff(removed[i].record.fields, item.snapshot.fields, kind: item.kind, commit: commit)))
             } else {
                 let event: HistoryEvent = isShallowBoundary ? .boundary : (base.gone.contains(item.snapshot.id) ? .restored : .created)
                 ops.append(RecordOp(event: event, ownEvent: true, kind: item.kind, oldID: nil, newID: item.snapshot.id,
-                                    oldPath: nil, newPath: item.path, fields: diff([:], item.snapshot.fields, commit: commit)))
+                                    oldPath: nil, newPath: item.path, fields: diff([:], item.snapshot.fields, kind: item.kind, commit: commit)))
             }
         }
         for (i, item) in removed.enumerated() where !consumed[i] {
@@ -93,8 +93,7 @@ enum CommitChanges {
             let deleted = !remains(item.record.id)
             ops.append(RecordOp(event: .deleted, ownEvent: deleted, kind: item.record.kind, oldID: item.record.id, newID: nil,
                                 oldPath: item.path, newPath: nil,
-                                fields: deleted ? item.record.fields.map { FieldOp(field: $0.key, old: $0.value.value, new: nil, attribution: commit) }
-                                    .sorted { $0.field < $1.field } : []))
+                                fields: deleted ? diff(item.record.fields, [:], kind: item.record.kind, commit: commit) : []))
         }
         if !others.isEmpty {
             ops = ops.map { creditOtherParents($0, commit: commit, others: others) }
@@ -147,8 +146,8 @@ enum CommitChanges {
         return op
     }
 
-    /// The fields whose value differs, attributed to `commit`, sorted by name.
-    static func diff(_ old: [String: Attributed], _ new: [String: FieldValue], commit: Int32) -> [FieldOp] {
+    /// The fields whose value differs, attributed to `commit`, in the schema's field order (the order shown).
+    static func diff(_ old: [String: Attributed], _ new: [String: FieldValue], kind: RecordKind, commit: Int32) -> [FieldOp] {
         var changes = [FieldOp]()
         for (field, value) in new where old[field]?.value != value {
             changes.append(FieldOp(field: field, old: old[field]?.value, new: value, attribution: commit))
@@ -156,6 +155,6 @@ enum CommitChanges {
         for (field, value) in old where new[field] == nil {
             changes.append(FieldOp(field: field, old: value.value, new: nil, attribution: commit))
         }
-        return changes.sorted { $0.field < $1.field }
+        return Schema.sortFields(changes, kind: kind, by: \.field)
     }
 }

@@ -11,13 +11,18 @@ public struct History: Sendable {
     /// How many distinct record blobs this run parsed into records.
     public let blobsParsed: Int
 
-    init(graph: HistoryGraph, tip: Int32, notices: [HistoryNotice], commitsRead: Int, blobsParsed: Int) {
+    /// Where the time went, phase by phase (the command adds its own phases).
+    public var timings: PhaseTimings
+
+    init(graph: HistoryGraph, tip: Int32, notices: [HistoryNotice], commitsRead: Int, blobsParsed: Int, timings: PhaseTimings) {
         self.graph = graph
         self.tip = tip
         self.notices = notices
         self.commitsRead = commitsRead
         self.blobsParsed = blobsParsed
+        self.timings = timings
         order = History.newestFirst(from: tip, in: graph)
+        self.timings.lap("order")
     }
 
     static let shallowNote = "this is a shallow clone: history stops at its boundary, where each record's oldest known state is "
@@ -31,61 +36,74 @@ public struct History: Sendable {
 
     /// The entries of record `id`, newest first, following it back through id changes (the entries before
     /// `RISK-1` became `RISK-9` are in the history of `RISK-9`). Nil when no reachable commit knows the id.
+    /// Only the commits that name the record are decoded.
     public func entries(of id: String) -> [HistoryEntry]? {
+        var position = [Int32](repeating: -1, count: graph.count)
+        for (p, index) in order.enumerated() { position[Int(index)] = Int32(p) }
         var tracked: Set<String> = [id]
+        var queued = Set<Int32>()
+        var pending = Heap<Int32>(less: <)
+        func enqueue(_ id: String, olderThan limit: Int32) {
+            for commit in graph.mentions[id] ?? [] where position[Int(commit)] > limit && queued.insert(commit).inserted {
+                pending.push(position[Int(commit)])
+            }
+        }
+        enqueue(id, olderThan: -1)
         var entries = [HistoryEntry]()
         var known = false
-        for index in order {
-            for op in graph.commits[Int(index)].ops {
+        while let p = pending.pop() {
+            let index = order[Int(p)]
+            for op in graph.ops(index) {
                 guard let newOrOld = op.newID ?? op.oldID,
                       tracked.contains(newOrOld) || (op.oldID.map(tracked.contains) ?? false) else { continue }
                 known = true
                 if let entry = entry(op, at: index) { entries.append(entry) }
-                if op.event == .idChanged, let oldID = op.oldID, let newID = op.newID, tracked.contains(newID) {
-                    tracked.insert(oldID)
+                if op.event == .idChanged, let oldID = op.oldID, let newID = op.newID, tracked.contains(newID), tracked.insert(oldID).inserted {
+                    enqueue(oldID, olderThan: p)
                 }
             }
         }
         return known ? entries : nil
     }
 
-    /// Every record change in the reachable history, newest first.
-    public func log() -> [HistoryEntry] {
-        order.flatMap { index in graph.commits[Int(index)].ops.compactMap { entry($0, at: index) } }
-    }
-
-    /// Every record id the reachable history knows, for did-you-mean.
-    public func knownIDs() -> [String] {
-        var ids = Set<String>()
-        for index in order {
-            for op in graph.commits[Int(index)].ops {
-                if let id = op.newID { ids.insert(id) }
-                if let id = op.oldID { ids.insert(id) }
+    /// Every record change in the reachable history that `filter` keeps, newest first. Commits outside the
+    /// filter's dates are not decoded.
+    public func log(_ filter: HistoryFilter = HistoryFilter()) -> [HistoryEntry] {
+        var entries = [HistoryEntry]()
+        entries.reserveCapacity(order.count * 2)
+        for index in order where filter.since != nil || filter.until != nil ? filter.keeps(day: graph.info(index).author.day) : true {
+            for op in graph.ops(index) {
+                if let entry = entry(op, at: index), let kept = filter.apply(entry) { entries.append(kept) }
             }
         }
-        return ids.sorted()
+        return entries
     }
+
+    /// Every record id the history knows, for did-you-mean.
+    public func knownIDs() -> [String] { graph.mentions.keys.sorted() }
 
     /// The current fields of record `id` at the tip, each with the commit that set its current value; nil
     /// when the record is not there.
     public func blame(_ id: String) -> [BlameLine]? {
-        var graph = graph
-        let states = HistoryReplay.run(&graph, needed: History.ancestors(of: tip, in: graph), keep: [tip],
-                                       firstNew: graph.commits.count, changes: [], parsed: [:])
-        guard let (_, record) = states[tip]?.record(id: id) else { return nil }
+        guard let (_, record) = stateAtTip().record(id: id) else { return nil }
         let lines = record.fields.compactMap { field, attributed -> BlameLine? in
             guard attributed.commit >= 0 else { return nil }
-            return BlameLine(field: field, value: attributed.value, commit: graph.commits[Int(attributed.commit)].info)
+            return BlameLine(field: field, value: attributed.value, commit: graph.info(attributed.commit))
         }
         return Schema.sortFields(lines, kind: record.kind, by: \.field)
     }
 
     /// The ids of the records present at the tip.
     public func currentIDs() -> [String] {
+        stateAtTip().byPath.values.map(\.id).sorted()
+    }
+
+    /// The cached snapshot when it is the tip's, else a replay of the tip's ancestry.
+    private func stateAtTip() -> HistoryState {
+        if graph.snapshotCommit == tip, let snapshot = graph.snapshot { return snapshot.state }
         var graph = graph
-        let states = HistoryReplay.run(&graph, needed: History.ancestors(of: tip, in: graph), keep: [tip],
-                                       firstNew: graph.commits.count, changes: [], parsed: [:])
-        return states[tip].map { $0.byPath.values.map(\.id) }?.sorted() ?? []
+        return HistoryReplay.run(&graph, needed: graph.ancestors(of: tip), initial: [:], keep: [tip], firstNew: graph.count,
+                                 changes: [], parsed: { _ in nil })[tip]!
     }
 
     /// What `op` shows at commit `index`: its own event and the field changes that are its own. Nil when a
@@ -94,71 +112,36 @@ public struct History: Sendable {
         let own = op.fields.filter { $0.attribution == index }
         guard op.ownEvent || !own.isEmpty, let record = op.newID ?? op.oldID, let path = op.newPath ?? op.oldPath else { return nil }
         let event = op.ownEvent ? op.event : .modified
-        let changes = Schema.sortFields(own.map { FieldChange(field: $0.field, old: $0.old, new: $0.new) }, kind: op.kind, by: \.field)
-        return HistoryEntry(commit: graph.commits[Int(index)].info, record: record, kind: op.kind, path: path,
+        let changes = own.map { FieldChange(field: $0.field, old: $0.old, new: $0.new) }
+        return HistoryEntry(commit: graph.info(index), record: record, kind: op.kind, path: path,
                             oldPath: event == .moved ? op.oldPath : nil, oldID: event == .idChanged ? op.oldID : nil,
                             event: event, changes: changes)
-    }
-
-    // MARK: Graph helpers
-
-    /// Which commits are `index` or its ancestors.
-    static func ancestors(of index: Int32, in graph: HistoryGraph) -> [Bool] {
-        var seen = [Bool](repeating: false, count: graph.commits.count)
-        var stack = [index]
-        seen[Int(index)] = true
-        while let next = stack.popLast() {
-            for parent in graph.commits[Int(next)].parents where !seen[Int(parent)] {
-                seen[Int(parent)] = true
-                stack.append(parent)
-            }
-        }
-        return seen
-    }
-
-    /// The graph with only the `kept` commits (closed under parents), indices renumbered.
-    static func keeping(_ kept: [Bool], of graph: HistoryGraph) -> HistoryGraph {
-        var renumber = [Int32](repeating: -1, count: graph.commits.count)
-        var result = HistoryGraph()
-        for (index, node) in graph.commits.enumerated() where kept[index] {
-            renumber[index] = Int32(result.commits.count)
-            var node = node
-            node.parents = node.parents.map { renumber[Int($0)] }
-            node.ops = node.ops.map { op in
-                var op = op
-                op.fields = op.fields.map { field in
-                    var field = field
-                    if field.attribution >= 0 { field.attribution = renumber[Int(field.attribution)] }
-                    return field
-                }
-                return op
-            }
-            result.append(node)
-        }
-        return result
     }
 
     /// Newest first: the reverse of a parents-first order that takes the oldest committer date among the ready
     /// commits. It depends only on the graph, so a cached and a fresh run list entries alike.
     static func newestFirst(from tip: Int32, in graph: HistoryGraph) -> [Int32] {
-        let reachable = ancestors(of: tip, in: graph)
-        var waiting = [Int32](repeating: 0, count: graph.commits.count)
-        var children = [[Int32]](repeating: [], count: graph.commits.count)
-        for index in graph.commits.indices where reachable[index] {
-            for parent in graph.commits[index].parents {
+        let reachable = graph.ancestors(of: tip)
+        var waiting = [Int32](repeating: 0, count: graph.count)
+        var children = [[Int32]](repeating: [], count: graph.count)
+        for index in 0..<graph.count where reachable[index] {
+            for parent in graph.nodes[index].parents {
                 waiting[index] += 1
                 children[Int(parent)].append(Int32(index))
             }
         }
-        func key(_ i: Int32) -> (Int64, ObjectID, Int32) { (graph.commits[Int(i)].info.committer.time, graph.commits[Int(i)].info.id, i) }
-        var ready = Heap<(Int64, ObjectID, Int32)> { a, b in a.0 != b.0 ? a.0 < b.0 : a.1 < b.1 }
-        for index in graph.commits.indices where reachable[index] && waiting[index] == 0 { ready.push(key(Int32(index))) }
+        let nodes = graph.nodes
+        var ready = Heap<Int32> { a, b in
+            let x = nodes[Int(a)], y = nodes[Int(b)]
+            return x.committerTime != y.committerTime ? x.committerTime < y.committerTime : x.id < y.id
+        }
+        for index in 0..<graph.count where reachable[index] && waiting[index] == 0 { ready.push(Int32(index)) }
         var order = [Int32]()
-        while let (_, _, index) = ready.pop() {
+        while let index = ready.pop() {
             order.append(index)
             for child in children[Int(index)] {
                 waiting[Int(child)] -= 1
-                if waiting[Int(child)] == 0 { ready.push(key(child)) }
+                if waiting[Int(child)] == 0 { ready.push(child) }
             }
         }
         return order.reversed()

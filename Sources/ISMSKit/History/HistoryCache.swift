@@ -3,19 +3,29 @@ import Foundation
 /// The history cache: every walked commit with what it did to each record, in one compact binary file under
 /// the git folder (`<gitdir>/isms/`), so a second run reads only the commits that are new since.
 ///
-/// Layout (little-endian, integers as LEB128 varints, signed ones zig-zagged):
+/// Layout (little-endian; integers are LEB128 varints, signed ones zig-zagged; "text" is an index into the
+/// section's string table):
 ///
-///     "ISMSHIST" · u32 format version · header · string table · commits · u64 FNV-1a of everything before
-///     header   = flags (bit 0: first-parent) · ISMS root path · isms.yaml blob id (20 zero bytes: none)
-///                · shallow-file fingerprint (u64) · tip commit id
-///     strings  = count · (length · UTF-8 bytes)…            every text below is an index into this table
-///     commit   = id (20 bytes) · flags (bit 0: shallow boundary) · parent count · parent indices…
-///                · author (name · email · time · offset) · committer (same) · summary · op count · ops…
-///     op       = event · flags (own event, has old id/new id/old path/new path) · kind · the present ids and
-///                paths · field count · (name · old value · new value · commit index − attribution)…
-///     value    = tag (0 absent, 1 text, 2 integer, 3 false, 4 true, 5 date, 6 list) · payload
+///     "ISMSHIST" · u32 format version
+///     header    flags (bit 0: first-parent) · ISMS root (length, UTF-8) · isms.yaml blob id (20 zero bytes:
+///               none) · u64 fingerprint of the shallow file · tip commit id
+///     strings   u64 byte length · count · (length · UTF-8)…            used by the commits section
+///     commits   u64 byte length · count · commit…
+///       commit  id (20 bytes) · flags (bit 0: shallow boundary) · parent count · parent indices… ·
+///               committer time · meta length · meta · ops length · ops
+///       meta    author (name · email · time · offset) · committer (name · email · offset) · summary
+///       ops     count · (event · flags (own event, has old id, new id, old path, new path) · kind · the ids
+///               and paths present · field count · (name · old value · new value · index − attribution)…)…
+///       value   tag (0 absent, 1 text, 2 integer, 3 false, 4 true, 5 date, 6 list) · payload
+///     mentions  u64 byte length · its own strings · count · (record id · count · ascending commit index
+///               deltas…)…
+///     snapshot  u64 byte length · (empty, or: commit index · its own strings · record count · (path · id ·
+///               kind · field count · (name · value · commit index − attribution)…)… · gone count · ids…)
+///     u64 checksum of everything before
 ///
-/// Commit and attribution indices point into the file's own commit list, where parents come first.
+/// Commit indices point into the file's own commit list, where parents come first. A run that only adds
+/// commits copies the strings and commits sections and appends to them, so cached operations are never
+/// decoded just to be written again; only the small mentions and snapshot sections are rewritten.
 struct HistoryCacheHeader: Equatable {
     var firstParent: Bool
     var root: String
@@ -41,61 +51,121 @@ enum HistoryCache {
     // MARK: Writing
 
     static func encode(_ graph: HistoryGraph, header: HistoryCacheHeader) -> [UInt8] {
-        var strings = StringTable()
-        var body = ByteWriter()
-        body.varint(graph.commits.count)
-        for (index, node) in graph.commits.enumerated() {
-            body.id(node.info.id)
-            body.byte(node.isShallowBoundary ? 1 : 0)
-            body.varint(node.parents.count)
-            for parent in node.parents { body.varint(Int(parent)) }
-            for signature in [node.info.author, node.info.committer] {
-                body.varint(strings.index(signature.name))
-                body.varint(strings.index(signature.email))
-                body.signed(signature.time)
-                body.signed(Int64(signature.offsetMinutes))
-            }
-            body.varint(strings.index(node.info.summary))
-            body.varint(node.ops.count)
-            for op in node.ops {
-                body.byte(eventCodes[op.event]!)
-                var flags: UInt8 = op.ownEvent ? 1 : 0
-                if op.oldID != nil { flags |= 2 }
-                if op.newID != nil { flags |= 4 }
-                if op.oldPath != nil { flags |= 8 }
-                if op.newPath != nil { flags |= 16 }
-                body.byte(flags)
-                body.byte(kindCodes[op.kind]!)
-                for text in [op.oldID, op.newID, op.oldPath, op.newPath] {
-                    if let text { body.varint(strings.index(text)) }
-                }
-                body.varint(op.fields.count)
-                for field in op.fields {
-                    body.varint(strings.index(field.field))
-                    value(field.old, into: &body, strings: &strings)
-                    value(field.new, into: &body, strings: &strings)
-                    body.signed(Int64(index) - Int64(field.attribution))
-                }
-            }
-        }
-
         var out = ByteWriter()
         out.bytes.append(contentsOf: magic)
-        withUnsafeBytes(of: formatVersion.littleEndian) { out.bytes.append(contentsOf: $0) }
+        out.u32(formatVersion)
         out.byte(header.firstParent ? 1 : 0)
         out.text(header.root)
         out.id(header.configBlob)
-        withUnsafeBytes(of: header.shallowFingerprint.littleEndian) { out.bytes.append(contentsOf: $0) }
+        out.u64(header.shallowFingerprint)
         out.id(header.tip)
-        out.varint(strings.list.count)
-        for text in strings.list { out.text(text) }
-        out.bytes.append(contentsOf: body.bytes)
-        let sum = fnv1a(out.bytes)
-        withUnsafeBytes(of: sum.littleEndian) { out.bytes.append(contentsOf: $0) }
+
+        // Cached commits are copied as they are; only this run's commits are encoded, their strings appended.
+        let cached = graph.cached
+        var strings = StringTable(base: cached?.stringCount ?? 0)
+        var commits = ByteWriter()
+        for i in graph.cachedCount..<graph.count {
+            encodeCommit(Int32(i), of: graph, into: &commits, strings: &strings)
+        }
+        var section = ByteWriter()
+        section.varint((cached?.stringCount ?? 0) + strings.list.count)
+        if let cached { section.bytes.append(contentsOf: cached.bytes[cached.stringBytes]) }
+        for text in strings.list { section.text(text) }
+        out.section(section)
+        section = ByteWriter()
+        section.varint(graph.count)
+        if let cached { section.bytes.append(contentsOf: cached.bytes[cached.commitBytes]) }
+        section.bytes.append(contentsOf: commits.bytes)
+        out.section(section)
+
+        var local = StringTable(base: 0)
+        var body = ByteWriter()
+        body.varint(graph.mentions.count)
+        for (id, commits) in graph.mentions.sorted(by: { $0.key < $1.key }) {
+            body.varint(local.index(id))
+            body.varint(commits.count)
+            var previous: Int32 = 0
+            for commit in commits {
+                body.varint(Int(commit - previous))
+                previous = commit
+            }
+        }
+        out.section(local.section(followedBy: body))
+
+        local = StringTable(base: 0)
+        body = ByteWriter()
+        if let (tip, state) = graph.snapshot {
+            body.varint(state.byPath.count)
+            for (path, record) in state.byPath.sorted(by: { $0.key < $1.key }) {
+                body.varint(local.index(path))
+                body.varint(local.index(record.id))
+                body.byte(kindCodes[record.kind]!)
+                body.varint(record.fields.count)
+                for (name, field) in record.fields.sorted(by: { $0.key < $1.key }) {
+                    body.varint(local.index(name))
+                    value(field.value, into: &body, strings: &local)
+                    body.signed(Int64(tip) - Int64(field.commit))
+                }
+            }
+            body.varint(state.gone.count)
+            for id in state.gone.sorted() { body.varint(local.index(id)) }
+            var section = ByteWriter()
+            section.varint(Int(tip))
+            section.bytes.append(contentsOf: local.section(followedBy: body).bytes)
+            out.section(section)
+        } else {
+            out.section(ByteWriter())
+        }
+        out.u64(checksum(out.bytes[...]))
         return out.bytes
     }
 
-    private static func value(_ value: FieldValue?, into out: inout ByteWriter, strings: inout StringTable) {
+    private static func encodeCommit(_ i: Int32, of graph: HistoryGraph, into out: inout ByteWriter, strings: inout StringTable) {
+        let node = graph.nodes[Int(i)], info = graph.info(i)
+        out.id(node.id)
+        out.byte(node.isShallowBoundary ? 1 : 0)
+        out.varint(node.parents.count)
+        for parent in node.parents { out.varint(Int(parent)) }
+        out.signed(node.committerTime)
+        var meta = ByteWriter()
+        meta.varint(strings.index(info.author.name))
+        meta.varint(strings.index(info.author.email))
+        meta.signed(info.author.time)
+        meta.signed(Int64(info.author.offsetMinutes))
+        meta.varint(strings.index(info.committer.name))
+        meta.varint(strings.index(info.committer.email))
+        meta.signed(Int64(info.committer.offsetMinutes))
+        meta.varint(strings.index(info.summary))
+        out.varint(meta.bytes.count)
+        out.bytes.append(contentsOf: meta.bytes)
+        var ops = ByteWriter()
+        let list = graph.ops(i)
+        ops.varint(list.count)
+        for op in list {
+            ops.byte(eventCodes[op.event]!)
+            var flags: UInt8 = op.ownEvent ? 1 : 0
+            if op.oldID != nil { flags |= 2 }
+            if op.newID != nil { flags |= 4 }
+            if op.oldPath != nil { flags |= 8 }
+            if op.newPath != nil { flags |= 16 }
+            ops.byte(flags)
+            ops.byte(kindCodes[op.kind]!)
+            for text in [op.oldID, op.newID, op.oldPath, op.newPath] {
+                if let text { ops.varint(strings.index(text)) }
+            }
+            ops.varint(op.fields.count)
+            for field in op.fields {
+                ops.varint(strings.index(field.field))
+                value(field.old, into: &ops, strings: &strings)
+                value(field.new, into: &ops, strings: &strings)
+                ops.signed(Int64(i) - Int64(field.attribution))
+            }
+        }
+        out.varint(ops.bytes.count)
+        out.bytes.append(contentsOf: ops.bytes)
+    }
+
+    fileprivate static func value(_ value: FieldValue?, into out: inout ByteWriter, strings: inout StringTable) {
         switch value {
         case nil: out.byte(0)
         case .string(let s)?: out.byte(1); out.varint(strings.index(s))
@@ -127,121 +197,275 @@ enum HistoryCache {
 
     // MARK: Reading
 
-    /// Reads a cache file. Throws `Corrupt` for anything that is not a whole, well-formed file of this version.
+    /// Reads a cache file: the header and commit graph at once, each commit's metadata and operations when
+    /// asked. Throws `Corrupt` for anything that is not a whole, well-formed file of this version.
     static func decode(_ data: Data) throws -> (HistoryCacheHeader, HistoryGraph) {
-        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            guard raw.count >= magic.count + 4 + 8, raw.prefix(magic.count).elementsEqual(magic) else {
-                throw Corrupt(description: "not an isms history cache")
-            }
-            let version = raw.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self).littleEndian
-            guard version == formatVersion else { throw Corrupt(description: "cache format \(version), expected \(formatVersion)") }
-            let stored = raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self).littleEndian
-            guard fnv1a(UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 8)])) == stored else {
-                throw Corrupt(description: "checksum mismatch")
-            }
-            var r = ByteReader(UnsafeRawBufferPointer(rebasing: raw[(magic.count + 4)..<(raw.count - 8)]))
-            let header = HistoryCacheHeader(firstParent: try r.byte() & 1 == 1, root: try r.text(), configBlob: try r.id(),
-                                            shallowFingerprint: try r.u64(), tip: try r.id())
-            let stringCount = try r.varint()
-            var strings = [String]()
-            strings.reserveCapacity(stringCount)
-            for _ in 0..<stringCount { strings.append(try r.text()) }
-            func string() throws -> String {
-                let i = try r.varint()
-                guard i < strings.count else { throw Corrupt(description: "bad string index") }
-                return strings[i]
-            }
-            func value() throws -> FieldValue? {
-                switch try r.byte() {
-                case 0: return nil
-                case 1: return .string(try string())
-                case 2: return .integer(Int(try r.signed()))
-                case 3: return .boolean(false)
-                case 4: return .boolean(true)
-                case 5: return .date(Day(ordinal: Int(try r.signed())))
-                case 6:
-                    let count = try r.varint()
-                    var items = [FieldValue]()
-                    for _ in 0..<count {
-                        guard let item = try value() else { throw Corrupt(description: "absent list item") }
-                        items.append(item)
-                    }
-                    return .list(items)
-                default: throw Corrupt(description: "bad value tag")
-                }
-            }
+        let bytes = [UInt8](data)
+        guard bytes.count >= magic.count + 4 + 8, bytes.starts(with: magic) else { throw Corrupt(description: "not an isms history cache") }
+        let version = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self).littleEndian }
+        guard version == formatVersion else { throw Corrupt(description: "cache format \(version), expected \(formatVersion)") }
+        let stored = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self).littleEndian }
+        guard checksum(bytes[..<(bytes.count - 8)]) == stored else { throw Corrupt(description: "checksum mismatch") }
 
-            var graph = HistoryGraph()
-            let commitCount = try r.varint()
-            graph.commits.reserveCapacity(commitCount)
-            for index in 0..<commitCount {
-                guard let id = try r.id() else { throw Corrupt(description: "zero commit id") }
-                let boundary = try r.byte() & 1 == 1
-                var parents = [Int32]()
-                for _ in 0..<(try r.varint()) {
-                    let parent = try r.varint()
-                    guard parent < index else { throw Corrupt(description: "parent after child") }
-                    parents.append(Int32(parent))
-                }
-                var signatures = [Signature]()
-                for _ in 0..<2 {
-                    signatures.append(Signature(name: try string(), email: try string(), time: try r.signed(),
-                                                offsetMinutes: Int(try r.signed())))
-                }
-                let summary = try string()
-                var ops = [RecordOp]()
-                let opCount = try r.varint()
-                ops.reserveCapacity(opCount)
-                for _ in 0..<opCount {
-                    guard let event = events[Int(try r.byte())] else { throw Corrupt(description: "bad event") }
-                    let flags = try r.byte()
-                    let kindCode = Int(try r.byte())
-                    guard kindCode < RecordKind.allCases.count else { throw Corrupt(description: "bad kind") }
-                    let oldID = flags & 2 != 0 ? try string() : nil
-                    let newID = flags & 4 != 0 ? try string() : nil
-                    let oldPath = flags & 8 != 0 ? try string() : nil
-                    let newPath = flags & 16 != 0 ? try string() : nil
-                    var fields = [FieldOp]()
-                    let fieldCount = try r.varint()
-                    fields.reserveCapacity(fieldCount)
-                    for _ in 0..<fieldCount {
-                        let name = try string()
-                        let old = try value(), new = try value()
-                        let attribution = Int64(index) - (try r.signed())
-                        guard attribution >= -1, attribution <= index else { throw Corrupt(description: "bad attribution") }
-                        fields.append(FieldOp(field: name, old: old, new: new, attribution: Int32(attribution)))
-                    }
-                    ops.append(RecordOp(event: event, ownEvent: flags & 1 != 0, kind: RecordKind.allCases[kindCode],
-                                        oldID: oldID, newID: newID, oldPath: oldPath, newPath: newPath, fields: fields))
-                }
-                graph.append(CommitNode(info: CommitInfo(id: id, author: signatures[0], committer: signatures[1], summary: summary),
-                                        parents: parents, isShallowBoundary: boundary, ops: ops))
+        var r = ByteReader(bytes, from: magic.count + 4, to: bytes.count - 8)
+        let header = HistoryCacheHeader(firstParent: try r.byte() & 1 == 1, root: try r.text(), configBlob: try r.id(),
+                                        shallowFingerprint: try r.u64(), tip: try r.id())
+        let cached = try CachedCommits(bytes, strings: try r.section(), commits: try r.section())
+        let mentionsSection = try r.section()
+        try cached.setSnapshot(try r.section())
+        guard r.atEnd else { throw Corrupt(description: "trailing bytes") }
+        var m = ByteReader(bytes, from: mentionsSection.lowerBound, to: mentionsSection.upperBound)
+        let mentionStrings = try m.stringTable()
+        var mentions = [String: [Int32]]()
+        let mentionCount = try m.varint()
+        mentions.reserveCapacity(mentionCount)
+        for _ in 0..<mentionCount {
+            let id = try m.string(in: mentionStrings)
+            var commits = [Int32]()
+            var commit = 0
+            for _ in 0..<(try m.varint()) {
+                commit += try m.varint()
+                guard commit < cached.nodes.count else { throw Corrupt(description: "bad commit index") }
+                commits.append(Int32(commit))
             }
-            guard r.atEnd else { throw Corrupt(description: "trailing bytes") }
-            return (header, graph)
+            mentions[id] = commits
         }
+        guard m.atEnd else { throw Corrupt(description: "trailing mention bytes") }
+        return (header, HistoryGraph(cached: cached, mentions: mentions))
     }
 
-    private static let events: [Int: HistoryEvent] = Dictionary(uniqueKeysWithValues: HistoryEvent.allCases.enumerated().map { ($0, $1) })
+    /// The state saved at commit `tip`, read from the snapshot section's records (after the commit index).
+    fileprivate static func decodeSnapshot(_ bytes: [UInt8], _ range: Range<Int>, tip: Int) throws -> HistoryState {
+        var r = ByteReader(bytes, from: range.lowerBound, to: range.upperBound)
+        let strings = try r.stringTable()
+        var records = [(String, TrackedRecord)]()
+        let count = try r.varint()
+        records.reserveCapacity(count)
+        for _ in 0..<count {
+            let path = try r.string(in: strings), id = try r.string(in: strings)
+            let kind = try r.kind()
+            var fields = [String: Attributed]()
+            let fieldCount = try r.varint()
+            fields.reserveCapacity(fieldCount)
+            for _ in 0..<fieldCount {
+                let name = try r.string(in: strings)
+                guard let value = try r.value(strings) else { throw Corrupt(description: "absent snapshot value") }
+                let attribution = Int64(tip) - (try r.signed())
+                guard attribution >= -1, attribution <= tip else { throw Corrupt(description: "bad attribution") }
+                fields[name] = Attributed(value: value, commit: Int32(attribution))
+            }
+            records.append((path, TrackedRecord(id: id, kind: kind, fields: fields)))
+        }
+        var gone = Set<String>()
+        for _ in 0..<(try r.varint()) { gone.insert(try r.string(in: strings)) }
+        guard r.atEnd else { throw Corrupt(description: "trailing snapshot bytes") }
+        return HistoryState(records: records, gone: gone)
+    }
+
+    fileprivate static let events: [HistoryEvent] = HistoryEvent.allCases
     private static let eventCodes: [HistoryEvent: UInt8] = Dictionary(uniqueKeysWithValues: HistoryEvent.allCases.enumerated().map { ($1, UInt8($0)) })
-    private static let kindCodes: [RecordKind: UInt8] = Dictionary(uniqueKeysWithValues: RecordKind.allCases.enumerated().map { ($1, UInt8($0)) })
+    fileprivate static let kindCodes: [RecordKind: UInt8] = Dictionary(uniqueKeysWithValues: RecordKind.allCases.enumerated().map { ($1, UInt8($0)) })
 
     static func fnv1a<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
         var hash: UInt64 = 0xcbf29ce484222325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
         return hash
     }
+
+    /// FNV-1a over 8-byte words (then the tail byte by byte): it catches torn and damaged files at a fraction
+    /// of a byte-wise hash's cost.
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.withUnsafeBytes { raw in
+            var hash: UInt64 = 0xcbf29ce484222325
+            var i = 0
+            while i + 8 <= raw.count {
+                hash = (hash ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100000001b3
+                hash ^= hash >> 29
+                i += 8
+            }
+            while i < raw.count {
+                hash = (hash ^ UInt64(raw[i])) &* 0x100000001b3
+                i += 1
+            }
+            return hash
+        }
+    }
 }
 
-/// Strings written once, referred to by index.
+/// The commits of a cache file: their graph decoded at once, their metadata and operations on first use.
+/// Used from one thread at a time; the lock only keeps the memo consistent.
+final class CachedCommits: @unchecked Sendable {
+    let bytes: [UInt8]
+    let nodes: [CommitNode]
+    let stringCount: Int
+    /// The string table's entries and the commits' bytes, after their counts: copied as they are on write.
+    let stringBytes: Range<Int>
+    let commitBytes: Range<Int>
+    private let stringOffsets: [Int32]
+    private let metaOffsets: [Int32]
+    private let opsOffsets: [Int32]
+    private var strings: [String?]
+    private var infos: [CommitInfo?]
+    private var decodedOps: [[RecordOp]?]
+    /// The commit whose state the snapshot section holds, and where its records are.
+    private(set) var snapshotCommit: Int32?
+    private var snapshotRecords: Range<Int> = 0..<0
+    private var decodedSnapshot: HistoryState?
+    private let lock = NSLock()
+
+    init(_ bytes: [UInt8], strings stringSection: Range<Int>, commits commitSection: Range<Int>) throws {
+        self.bytes = bytes
+        var r = ByteReader(bytes, from: stringSection.lowerBound, to: stringSection.upperBound)
+        stringCount = try r.varint()
+        stringBytes = r.position..<stringSection.upperBound
+        var offsets = [Int32]()
+        offsets.reserveCapacity(stringCount)
+        for _ in 0..<stringCount {
+            offsets.append(Int32(r.position))
+            try r.skip(try r.varint())
+        }
+        guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing string bytes") }
+        stringOffsets = offsets
+        strings = [String?](repeating: nil, count: stringCount)
+
+        r = ByteReader(bytes, from: commitSection.lowerBound, to: commitSection.upperBound)
+        let count = try r.varint()
+        commitBytes = r.position..<commitSection.upperBound
+        var nodes = [CommitNode]()
+        var metas = [Int32](), ops = [Int32]()
+        nodes.reserveCapacity(count)
+        metas.reserveCapacity(count)
+        ops.reserveCapacity(count)
+        for index in 0..<count {
+            guard let id = try r.id() else { throw HistoryCache.Corrupt(description: "zero commit id") }
+            let boundary = try r.byte() & 1 == 1
+            var parents = [Int32]()
+            for _ in 0..<(try r.varint()) {
+                let parent = try r.varint()
+                guard parent < index else { throw HistoryCache.Corrupt(description: "parent after child") }
+                parents.append(Int32(parent))
+            }
+            let time = try r.signed()
+            let metaLength = try r.varint()
+            metas.append(Int32(r.position))
+            try r.skip(metaLength)
+            let opsLength = try r.varint()
+            ops.append(Int32(r.position))
+            try r.skip(opsLength)
+            nodes.append(CommitNode(id: id, parents: parents, isShallowBoundary: boundary, committerTime: time))
+        }
+        guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing commit bytes") }
+        self.nodes = nodes
+        metaOffsets = metas
+        opsOffsets = ops
+        infos = [CommitInfo?](repeating: nil, count: count)
+        decodedOps = [[RecordOp]?](repeating: nil, count: count)
+    }
+
+    func setSnapshot(_ section: Range<Int>) throws {
+        guard !section.isEmpty else { return }
+        var r = ByteReader(bytes, from: section.lowerBound, to: section.upperBound)
+        let commit = try r.varint()
+        guard commit < nodes.count else { throw HistoryCache.Corrupt(description: "bad snapshot commit") }
+        snapshotCommit = Int32(commit)
+        snapshotRecords = r.position..<section.upperBound
+    }
+
+    /// The snapshot's state, decoded on first use (only runs that add commits, and blame, need it). Nil
+    /// when there is none or it cannot be decoded: the caller then replays the history instead.
+    var snapshotState: HistoryState? {
+        lock.lock(); defer { lock.unlock() }
+        guard let commit = snapshotCommit else { return nil }
+        if decodedSnapshot == nil {
+            decodedSnapshot = try? HistoryCache.decodeSnapshot(bytes, snapshotRecords, tip: Int(commit))
+        }
+        return decodedSnapshot
+    }
+
+    private func string(_ i: Int) throws -> String {
+        guard i < stringCount else { throw HistoryCache.Corrupt(description: "bad string index") }
+        if let known = strings[i] { return known }
+        var r = ByteReader(bytes, from: Int(stringOffsets[i]), to: bytes.count)
+        let text = try r.text()
+        strings[i] = text
+        return text
+    }
+
+    /// The checksum vouches for the bytes; a decoding failure here means a bug, not damage.
+    func info(_ i: Int) -> CommitInfo {
+        lock.lock(); defer { lock.unlock() }
+        if let known = infos[i] { return known }
+        do {
+            var r = ByteReader(bytes, from: Int(metaOffsets[i]), to: bytes.count)
+            let author = Signature(name: try string(try r.varint()), email: try string(try r.varint()), time: try r.signed(),
+                                   offsetMinutes: Int(try r.signed()))
+            let committer = Signature(name: try string(try r.varint()), email: try string(try r.varint()), time: nodes[i].committerTime,
+                                      offsetMinutes: Int(try r.signed()))
+            let info = CommitInfo(id: nodes[i].id, author: author, committer: committer, summary: try string(try r.varint()))
+            infos[i] = info
+            return info
+        } catch {
+            preconditionFailure("history cache: commit \(i): \(error)")
+        }
+    }
+
+    func ops(_ i: Int) -> [RecordOp] {
+        lock.lock(); defer { lock.unlock() }
+        if let known = decodedOps[i] { return known }
+        do {
+            var r = ByteReader(bytes, from: Int(opsOffsets[i]), to: bytes.count)
+            var ops = [RecordOp]()
+            let count = try r.varint()
+            ops.reserveCapacity(count)
+            for _ in 0..<count {
+                let code = Int(try r.byte())
+                guard code < HistoryCache.events.count else { throw HistoryCache.Corrupt(description: "bad event") }
+                let flags = try r.byte()
+                let kind = try r.kind()
+                let oldID = flags & 2 != 0 ? try string(try r.varint()) : nil
+                let newID = flags & 4 != 0 ? try string(try r.varint()) : nil
+                let oldPath = flags & 8 != 0 ? try string(try r.varint()) : nil
+                let newPath = flags & 16 != 0 ? try string(try r.varint()) : nil
+                var fields = [FieldOp]()
+                let fieldCount = try r.varint()
+                fields.reserveCapacity(fieldCount)
+                for _ in 0..<fieldCount {
+                    let name = try string(try r.varint())
+                    let old = try r.value(string), new = try r.value(string)
+                    let attribution = Int64(i) - (try r.signed())
+                    guard attribution >= -1, attribution <= i else { throw HistoryCache.Corrupt(description: "bad attribution") }
+                    fields.append(FieldOp(field: name, old: old, new: new, attribution: Int32(attribution)))
+                }
+                ops.append(RecordOp(event: HistoryCache.events[code], ownEvent: flags & 1 != 0, kind: kind, oldID: oldID, newID: newID,
+                                    oldPath: oldPath, newPath: newPath, fields: fields))
+            }
+            decodedOps[i] = ops
+            return ops
+        } catch {
+            preconditionFailure("history cache: commit \(i): \(error)")
+        }
+    }
+}
+
+/// Strings written once, referred to by index (from `base`, when appended to an existing table).
 private struct StringTable {
+    let base: Int
     var list = [String]()
     var indices = [String: Int]()
+    init(base: Int) { self.base = base }
     mutating func index(_ text: String) -> Int {
         if let i = indices[text] { return i }
-        indices[text] = list.count
+        indices[text] = base + list.count
         list.append(text)
-        return list.count - 1
+        return base + list.count - 1
+    }
+    /// A self-contained section: this table, then `body`.
+    func section(followedBy body: ByteWriter) -> ByteWriter {
+        var out = ByteWriter()
+        out.varint(list.count)
+        for text in list { out.text(text) }
+        out.bytes.append(contentsOf: body.bytes)
+        return out
     }
 }
 
@@ -255,6 +479,8 @@ private struct ByteWriter {
         bytes.append(UInt8(n))
     }
     mutating func signed(_ n: Int64) { unsigned(UInt64(bitPattern: (n << 1) ^ (n >> 63))) }
+    mutating func u32(_ n: UInt32) { withUnsafeBytes(of: n.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func u64(_ n: UInt64) { withUnsafeBytes(of: n.littleEndian) { bytes.append(contentsOf: $0) } }
     mutating func text(_ s: String) {
         var s = s
         s.withUTF8 { utf8 in
@@ -266,19 +492,34 @@ private struct ByteWriter {
         guard let id else { bytes.append(contentsOf: repeatElement(0, count: 20)); return }
         id.withBytes { bytes.append(contentsOf: $0) }
     }
+    /// A length-prefixed section.
+    mutating func section(_ section: ByteWriter) {
+        u64(UInt64(section.bytes.count))
+        bytes.append(contentsOf: section.bytes)
+    }
 }
 
 private struct ByteReader {
-    let buffer: UnsafeRawBufferPointer
-    var position = 0
-    init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
+    let bytes: [UInt8]
+    private(set) var position: Int
+    let end: Int
 
-    var atEnd: Bool { position == buffer.count }
+    init(_ bytes: [UInt8], from start: Int, to end: Int) {
+        self.bytes = bytes
+        position = start
+        self.end = end
+    }
+
+    var atEnd: Bool { position == end }
 
     mutating func byte() throws -> UInt8 {
-        guard position < buffer.count else { throw HistoryCache.Corrupt(description: "truncated") }
+        guard position < end else { throw HistoryCache.Corrupt(description: "truncated") }
         defer { position += 1 }
-        return buffer[position]
+        return bytes[position]
+    }
+    mutating func skip(_ count: Int) throws {
+        guard count <= end - position else { throw HistoryCache.Corrupt(description: "truncated") }
+        position += count
     }
     mutating func unsigned() throws -> UInt64 {
         var result: UInt64 = 0, shift: UInt64 = 0
@@ -300,21 +541,72 @@ private struct ByteReader {
         return Int64(bitPattern: n >> 1) ^ -Int64(bitPattern: n & 1)
     }
     mutating func u64() throws -> UInt64 {
-        guard position + 8 <= buffer.count else { throw HistoryCache.Corrupt(description: "truncated") }
+        guard position + 8 <= end else { throw HistoryCache.Corrupt(description: "truncated") }
         defer { position += 8 }
-        return buffer.loadUnaligned(fromByteOffset: position, as: UInt64.self).littleEndian
+        return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: position, as: UInt64.self).littleEndian }
     }
     mutating func text() throws -> String {
         let count = try varint()
-        guard position + count <= buffer.count else { throw HistoryCache.Corrupt(description: "truncated text") }
+        guard count <= end - position else { throw HistoryCache.Corrupt(description: "truncated text") }
         defer { position += count }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[position..<(position + count)]), as: UTF8.self)
+        return String(decoding: bytes[position..<(position + count)], as: UTF8.self)
     }
     /// A 20-byte id; nil for all zeros.
     mutating func id() throws -> ObjectID? {
-        guard position + 20 <= buffer.count else { throw HistoryCache.Corrupt(description: "truncated id") }
+        guard position + 20 <= end else { throw HistoryCache.Corrupt(description: "truncated id") }
         defer { position += 20 }
-        let slice = UnsafeRawBufferPointer(rebasing: buffer[position..<(position + 20)])
-        return slice.allSatisfy({ $0 == 0 }) ? nil : ObjectID(bytes: slice)
+        return bytes.withUnsafeBytes { raw in
+            let slice = UnsafeRawBufferPointer(rebasing: raw[position..<(position + 20)])
+            return slice.allSatisfy({ $0 == 0 }) ? nil : ObjectID(bytes: slice)
+        }
+    }
+    mutating func kind() throws -> RecordKind {
+        let code = Int(try byte())
+        guard code < RecordKind.allCases.count else { throw HistoryCache.Corrupt(description: "bad kind") }
+        return RecordKind.allCases[code]
+    }
+    /// A length-prefixed section's byte range; the reader moves past it.
+    mutating func section() throws -> Range<Int> {
+        let length = try u64()
+        guard length <= UInt64(end - position) else { throw HistoryCache.Corrupt(description: "truncated section") }
+        let start = position
+        position += Int(length)
+        return start..<position
+    }
+    mutating func stringTable() throws -> [String] {
+        var table = [String]()
+        let count = try varint()
+        table.reserveCapacity(count)
+        for _ in 0..<count { table.append(try text()) }
+        return table
+    }
+    mutating func string(in table: [String]) throws -> String {
+        let i = try varint()
+        guard i < table.count else { throw HistoryCache.Corrupt(description: "bad string index") }
+        return table[i]
+    }
+    mutating func value(_ table: [String]) throws -> FieldValue? {
+        try value { i in
+            guard i < table.count else { throw HistoryCache.Corrupt(description: "bad string index") }
+            return table[i]
+        }
+    }
+    mutating func value(_ string: (Int) throws -> String) throws -> FieldValue? {
+        switch try byte() {
+        case 0: return nil
+        case 1: return .string(try string(try varint()))
+        case 2: return .integer(Int(try signed()))
+        case 3: return .boolean(false)
+        case 4: return .boolean(true)
+        case 5: return .date(Day(ordinal: Int(try signed())))
+        case 6:
+            var items = [FieldValue]()
+            for _ in 0..<(try varint()) {
+                guard let item = try value(string) else { throw HistoryCache.Corrupt(description: "absent list item") }
+                items.append(item)
+            }
+            return .list(items)
+        default: throw HistoryCache.Corrupt(description: "bad value tag")
+        }
     }
 }

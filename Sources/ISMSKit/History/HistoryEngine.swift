@@ -57,6 +57,7 @@ public final class HistoryEngine {
 
     private func build(_ options: HistoryOptions, progress: (HistoryProgress) -> Void) throws -> History {
         var notices = [HistoryNotice]()
+        var clock = PhaseTimings()
         let tip: ObjectID
         do { tip = try repository.resolveCommit(options.revision) } catch let error as GitError {
             throw ToolError.unknownRevision(options.revision, message: error.message)
@@ -68,6 +69,7 @@ public final class HistoryEngine {
                                         shallowFingerprint: HistoryCache.fnv1a(Array(shallow.text.utf8)), tip: tip)
         let cachePath = cachePath(firstParent: options.firstParent)
 
+        clock.lap("open")
         var graph = HistoryGraph()
         var previousTip: ObjectID?
         if options.useCache, let data = FileManager.default.contents(atPath: cachePath) {
@@ -88,6 +90,7 @@ public final class HistoryEngine {
             }
         }
 
+        clock.lap("read cache")
         var walked = try walk(from: tip, options: options, shallow: shallow.commits, graph: graph, progress: progress)
         // A cached commit is trusted only where the walk meets it, if the parents recorded for it are its parents.
         if let mismatch = try firstParentMismatch(walked: walked, tip: tip, graph: graph, options: options, shallow: shallow.commits) {
@@ -97,31 +100,72 @@ public final class HistoryEngine {
             previousTip = nil
             walked = try walk(from: tip, options: options, shallow: shallow.commits, graph: graph, progress: progress)
         }
-        if walked.contains(where: \.isShallowBoundary) || (walked.isEmpty && graph.commits.contains(where: \.isShallowBoundary)) {
+        if walked.contains(where: \.isShallowBoundary) || (walked.isEmpty && graph.nodes.contains(where: \.isShallowBoundary)) {
             notices.append(.note(History.shallowNote))
         }
 
-        let firstNew = graph.commits.count
-        let changes = try compareTrees(walked, graph: graph, progress: progress)
-        let parsed = try parseBlobs(changes, config: config, progress: progress)
-        for item in walked {
-            let node = item.commit
-            graph.append(CommitNode(info: CommitInfo(id: node.id, author: node.author, committer: node.committer, summary: node.summary),
-                                    parents: item.parents.map { graph.index[$0]! }, isShallowBoundary: item.isShallowBoundary, ops: []))
+        clock.lap("walk")
+        let firstNew = graph.count
+        // Record blobs are parsed on all cores while the trees are still being compared, and the records are
+        // tracked as soon as a commit's blobs are parsed.
+        let parsing = ParallelQueue<(key: BlobKey, path: String, data: Data), RecordSnapshot?> { item in
+            RecordParser.parse(item.data, kind: item.key.kind, path: item.path, config: config).record.map(RecordSnapshot.init)
         }
-        let tipIndex = graph.index[tip]!
+        var keys = [BlobKey: Int]()
+        let changes: [[PathChange]]
+        do {
+            changes = try compareTrees(walked, graph: graph, progress: progress) { change in
+                guard let blob = change.blob else { return }
+                let key = BlobKey(kind: change.kind, blob: blob)
+                guard keys[key] == nil else { return }
+                keys[key] = keys.count
+                parsing.submit((key, change.path, try readBlob(blob, path: change.path)))
+            }
+        } catch {
+            _ = parsing.finish()
+            throw error
+        }
+        parsing.close()
+        clock.lap("compare trees, read \(keys.count) blobs")
+        for item in walked {
+            let commit = item.commit
+            graph.append(CommitNode(id: commit.id, parents: item.parents.map { graph.index[$0]! }, isShallowBoundary: item.isShallowBoundary,
+                                    committerTime: commit.committer.time),
+                         info: CommitInfo(id: commit.id, author: commit.author, committer: commit.committer, summary: commit.summary))
+        }
+        var tipIndex = graph.index[tip]!
 
         if !walked.isEmpty {
-            var reachable = History.ancestors(of: tipIndex, in: graph)
-            _ = HistoryReplay.run(&graph, needed: reachable, keep: [], firstNew: firstNew, changes: changes, parsed: parsed, progress: progress)
-            if let previousTip, let old = graph.index[previousTip], old < firstNew, !reachable[Int(old)],
-               !History.ancestors(of: old, in: graph)[Int(tipIndex)] {
-                // The commits cached for the old tip no longer lead to the new one: history was rewritten.
-                let dropped = graph.commits.indices.filter { !reachable[$0] }.count
-                notices.append(.note("history was rewritten since the last run (\(previousTip.short) is no longer an ancestor of "
-                                     + "\(tip.short)); dropped \(dropped) cached commit(s) that are no longer reachable"))
-                graph = History.keeping(reachable, of: graph)
-                reachable = [Bool](repeating: true, count: graph.commits.count)
+            // The new commits start from the cached snapshot when it is their only cached parent; otherwise the
+            // whole history is replayed from its roots.
+            var needed = [Bool](repeating: false, count: graph.count)
+            var initial = [Int32: HistoryState]()
+            var cachedParents = Set<Int32>()
+            for i in firstNew..<graph.count {
+                needed[i] = true
+                for parent in graph.nodes[i].parents where Int(parent) < firstNew { cachedParents.insert(parent) }
+            }
+            if cachedParents.isEmpty {
+                // A new root: nothing to start from.
+            } else if let commit = graph.snapshotCommit, cachedParents == [commit], let snapshot = graph.snapshot {
+                initial[commit] = snapshot.state
+            } else {
+                needed = graph.ancestors(of: tipIndex)
+            }
+            let states = HistoryReplay.run(&graph, needed: needed, initial: initial, keep: [tipIndex], firstNew: firstNew, changes: changes,
+                                           parsed: { parsing.result(keys[$0]!) }, progress: progress)
+            graph.snapshot = (tipIndex, states[tipIndex]!)
+            _ = parsing.finish()
+            clock.lap("track records")
+            let reachable = graph.ancestors(of: tipIndex)
+            if let previousTip, let old = graph.index[previousTip], Int(old) < firstNew, !reachable[Int(old)] {
+                // New commits were read and the tip the cache was written for is not among their ancestors: the
+                // history was rewritten (or another branch is read). Keep only what the new tip reaches.
+                let dropped = reachable.filter { !$0 }.count
+                notices.append(.note("history was rewritten since the last run, or another branch is read (\(previousTip.short) is "
+                                     + "not an ancestor of \(tip.short)); dropped \(dropped) cached commit(s) that it does not reach"))
+                graph = graph.keeping(reachable)
+                tipIndex = graph.index[tip]!
             }
             if options.useCache {
                 do {
@@ -129,9 +173,10 @@ public final class HistoryEngine {
                 } catch {
                     notices.append(.warning("cannot write the history cache \(cachePath): \(error)"))
                 }
+                clock.lap("write cache")
             }
         }
-        return History(graph: graph, tip: graph.index[tip]!, notices: notices, commitsRead: walked.count, blobsParsed: parsed.count)
+        return History(graph: graph, tip: tipIndex, notices: notices, commitsRead: walked.count, blobsParsed: keys.count, timings: clock)
     }
 
     private func walk(from tip: ObjectID, options: HistoryOptions, shallow: Set<ObjectID>, graph: HistoryGraph,
@@ -151,8 +196,7 @@ public final class HistoryEngine {
         if graph.index[tip] != nil { met.insert(tip) }
         for item in walked { for parent in item.parents where graph.index[parent] != nil { met.insert(parent) } }
         for id in met.sorted() {
-            let node = graph.commits[Int(graph.index[id]!)]
-            let recorded = node.parents.map { graph.commits[Int($0)].info.id }
+            let recorded = graph.nodes[Int(graph.index[id]!)].parents.map { graph.nodes[Int($0)].id }
             if recorded != followedParents(try repository.commit(id), options: options, shallow: shallow) { return id }
         }
         return nil
@@ -173,9 +217,10 @@ public final class HistoryEngine {
     }
 
     /// For each new commit, the record files that differ from its first parent, comparing raw trees from the ISMS root down.
-    private func compareTrees(_ walked: [WalkedCommit], graph: HistoryGraph, progress: (HistoryProgress) -> Void) throws -> [[PathChange]] {
+    private func compareTrees(_ walked: [WalkedCommit], graph: HistoryGraph, progress: (HistoryProgress) -> Void,
+                              found: (PathChange) throws -> Void) throws -> [[PathChange]] {
         var rootOfTree = [ObjectID: ObjectID?]()
-        func rootTree(ofCommit id: ObjectID, tree: ObjectID) throws -> ObjectID? {
+        func rootTree(_ tree: ObjectID) throws -> ObjectID? {
             if let known = rootOfTree[tree] { return known }
             let found = try repository.treeID(at: rootComponents, in: tree)
             rootOfTree[tree] = found
@@ -188,7 +233,7 @@ public final class HistoryEngine {
         for (n, item) in walked.enumerated() {
             if n % 128 == 0 { progress(HistoryProgress(phase: "comparing trees", done: n, total: walked.count)) }
             do {
-                let mine = try rootTree(ofCommit: item.commit.id, tree: item.commit.tree)
+                let mine = try rootTree(item.commit.tree)
                 var base: ObjectID?
                 if let parent = item.parents.first {
                     let parentTree: ObjectID
@@ -196,7 +241,7 @@ public final class HistoryEngine {
                         parentTree = try repository.commit(parent).tree
                         treeOfCommit[parent] = parentTree
                     }
-                    base = try rootTree(ofCommit: parent, tree: parentTree)
+                    base = try rootTree(parentTree)
                 }
                 var changes = [PathChange]()
                 try repository.diffTrees(base, mine, descend: { path in path.contains("/") || RecordKind(folder: path) != nil }) { change in
@@ -207,6 +252,7 @@ public final class HistoryEngine {
                     guard isFile(change.old) || isFile(change.new) else { return }
                     changes.append(PathChange(path: change.path, kind: kind, blob: isFile(change.new) ? change.new?.id : nil))
                 }
+                for change in changes { try found(change) }
                 result.append(changes)
             } catch let error as GitError where error.isNotFound {
                 throw ToolError.git("an object of commit \(item.commit.id.short) is missing from the repository (\(error.message)); "
@@ -216,30 +262,13 @@ public final class HistoryEngine {
         return result
     }
 
-    /// Parses every distinct record blob the new commits brought, once, on all cores.
-    private func parseBlobs(_ changes: [[PathChange]], config: Config, progress: (HistoryProgress) -> Void) throws -> [BlobKey: RecordSnapshot] {
-        var seen = Set<BlobKey>()
-        var work = [(key: BlobKey, path: String, data: Data)]()
-        for change in changes.joined() {
-            guard let blob = change.blob else { continue }
-            let key = BlobKey(kind: change.kind, blob: blob)
-            guard seen.insert(key).inserted else { continue }
-            do {
-                work.append((key, change.path, try repository.readObject(blob)))
-            } catch let error as GitError where error.isNotFound {
-                throw ToolError.git("the record file \(change.path) (blob \(blob.short)) is missing from the repository; "
-                                    + "run `git fsck` to find the damage")
-            }
-            if work.count % 512 == 0 { progress(HistoryProgress(phase: "reading records", done: work.count, total: 0)) }
+    private func readBlob(_ blob: ObjectID, path: String) throws -> Data {
+        do {
+            return try repository.readObject(blob)
+        } catch let error as GitError where error.isNotFound {
+            throw ToolError.git("the record file \(path) (blob \(blob.short)) is missing from the repository; "
+                                + "run `git fsck` to find the damage")
         }
-        progress(HistoryProgress(phase: "parsing records", done: 0, total: work.count))
-        let snapshots = parallelMap(work) { item in
-            RecordParser.parse(item.data, kind: item.key.kind, path: item.path, config: config).record.map(RecordSnapshot.init)
-        }
-        var parsed = [BlobKey: RecordSnapshot]()
-        parsed.reserveCapacity(work.count)
-        for (item, snapshot) in zip(work, snapshots) { parsed[item.key] = snapshot }
-        return parsed
     }
 }
 
@@ -251,18 +280,20 @@ public enum HistoryNotice: Sendable, Equatable {
 
 /// Runs the record state forward through the graph, parents before children.
 enum HistoryReplay {
-    /// Visits the `needed` commits in graph order; commits from `firstNew` on get their operations computed from
-    /// `changes` (indexed from `firstNew`), the others replay their cached operations. Returns the states of `keep`.
-    static func run(_ graph: inout HistoryGraph, needed: [Bool], keep: Set<Int32>, firstNew: Int, changes: [[PathChange]],
-                    parsed: [BlobKey: RecordSnapshot], progress: (HistoryProgress) -> Void = { _ in }) -> [Int32: HistoryState] {
-        var remaining = [Int32](repeating: 0, count: graph.commits.count)
-        for index in graph.commits.indices where needed[index] {
-            for parent in graph.commits[index].parents { remaining[Int(parent)] += 1 }
+    /// Visits the `needed` commits in graph order, starting from the `initial` states of commits outside
+    /// them; commits from `firstNew` on get their operations computed from `changes` (indexed from
+    /// `firstNew`), the others replay their cached operations. Returns the states of `keep`.
+    static func run(_ graph: inout HistoryGraph, needed: [Bool], initial: [Int32: HistoryState], keep: Set<Int32>, firstNew: Int,
+                    changes: [[PathChange]], parsed: (BlobKey) -> RecordSnapshot?,
+                    progress: (HistoryProgress) -> Void = { _ in }) -> [Int32: HistoryState] {
+        var remaining = [Int32](repeating: 0, count: graph.count)
+        for index in 0..<graph.count where needed[index] {
+            for parent in graph.nodes[index].parents { remaining[Int(parent)] += 1 }
         }
-        var states = [Int32: HistoryState]()
+        var states = initial
         var kept = [Int32: HistoryState]()
-        for index in graph.commits.indices where needed[index] {
-            let node = graph.commits[index]
+        for index in 0..<graph.count where needed[index] {
+            let node = graph.nodes[index]
             var state: HistoryState
             if let first = node.parents.first {
                 // The last child to need a state takes it without a copy.
@@ -271,12 +302,14 @@ enum HistoryReplay {
                 state = HistoryState()
             }
             if index >= firstNew {
-                if (index - firstNew) % 128 == 0 { progress(HistoryProgress(phase: "tracking records", done: index - firstNew, total: graph.commits.count - firstNew)) }
+                if (index - firstNew) % 128 == 0 {
+                    progress(HistoryProgress(phase: "tracking records", done: index - firstNew, total: graph.count - firstNew))
+                }
                 let others = node.parents.dropFirst().map { states[$0]! }
-                graph.commits[index].ops = CommitChanges.ops(commit: Int32(index), base: state, others: others, changes: changes[index - firstNew],
-                                                             parsed: parsed, isShallowBoundary: node.isShallowBoundary)
+                graph.setOps(CommitChanges.ops(commit: Int32(index), base: state, others: others, changes: changes[index - firstNew],
+                                               parsed: parsed, isShallowBoundary: node.isShallowBoundary), of: Int32(index))
             }
-            state.apply(graph.commits[index].ops)
+            state.apply(graph.ops(Int32(index)))
             for parent in node.parents.dropFirst() {
                 remaining[Int(parent)] -= 1
                 if remaining[Int(parent)] == 0 { states[parent] = nil }

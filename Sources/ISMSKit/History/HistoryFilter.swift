@@ -17,16 +17,26 @@ public struct HistoryFilter: Sendable {
     }
 
     public func apply(_ entries: [HistoryEntry]) -> [HistoryEntry] {
-        entries.compactMap { entry in
-            let day = entry.commit.author.day
-            if let since, day < since { return nil }
-            if let until, day > until { return nil }
-            if let kind, entry.kind != kind { return nil }
-            guard let field else { return entry }
-            let changes = entry.changes.filter { $0.field == field || $0.field.hasPrefix(field + ".") }
-            guard !changes.isEmpty else { return nil }
-            return HistoryEntry(commit: entry.commit, record: entry.record, kind: entry.kind, path: entry.path, oldPath: entry.oldPath,
-                                oldID: entry.oldID, event: entry.event, changes: changes)
-        }
+        guard since != nil || until != nil || kind != nil || field != nil else { return entries }
+        return entries.compactMap(apply)
+    }
+
+    /// The entry with only the matching changes, or nil when the filter leaves it out.
+    public func apply(_ entry: HistoryEntry) -> HistoryEntry? {
+        guard since != nil || until != nil || kind != nil || field != nil else { return entry }
+        guard keeps(day: entry.commit.author.day) else { return nil }
+        if let kind, entry.kind != kind { return nil }
+        guard let field else { return entry }
+        let changes = entry.changes.filter { $0.field == field || $0.field.hasPrefix(field + ".") }
+        guard !changes.isEmpty else { return nil }
+        return HistoryEntry(commit: entry.commit, record: entry.record, kind: entry.kind, path: entry.path, oldPath: entry.oldPath,
+                            oldID: entry.oldID, event: entry.event, changes: changes)
+    }
+
+    /// Whether a change authored on `day` is in the date range.
+    public func keeps(day: Day) -> Bool {
+        if let since, day < since { return false }
+        if let until, day > until { return false }
+        return true
     }
 }

@@ -7,12 +7,20 @@ public enum HistoryEvent: String, Sendable, CaseIterable {
     case boundary
 }
 
-/// The commit facts the history keeps and shows.
-public struct CommitInfo: Sendable {
+/// The commit facts the history keeps and shows. A shared immutable object: every entry of a commit
+/// refers to the same one instead of copying five strings.
+public final class CommitInfo: Sendable {
     public let id: ObjectID
     public let author: Signature
     public let committer: Signature
     public let summary: String
+
+    init(id: ObjectID, author: Signature, committer: Signature, summary: String) {
+        self.id = id
+        self.author = author
+        self.committer = committer
+        self.summary = summary
+    }
 }
 
 /// One field's change at one commit. `old`/`new` are nil when the field is absent on that side.
@@ -85,28 +93,8 @@ struct RecordOp: Sendable, Equatable {
     var newID: String?
     var oldPath: String?
     var newPath: String?
-    /// Sorted by field name.
+    /// In the schema's field order.
     var fields: [FieldOp]
-}
-
-/// A commit in the history graph. Parents come before children in `HistoryGraph.commits`.
-struct CommitNode: Sendable {
-    var info: CommitInfo
-    /// Indices of the parents the walk followed.
-    var parents: [Int32]
-    var isShallowBoundary: Bool
-    var ops: [RecordOp]
-}
-
-/// Every commit walked so far, parents before children: what the cache holds.
-struct HistoryGraph: Sendable {
-    var commits: [CommitNode] = []
-    var index: [ObjectID: Int32] = [:]
-
-    mutating func append(_ node: CommitNode) {
-        index[node.info.id] = Int32(commits.count)
-        commits.append(node)
-    }
 }
 
 extension KindSchema {
@@ -129,6 +117,7 @@ extension Schema {
 
     /// Sorts dotted field paths in the kind's declaration order (unknown ones last, by name).
     static func sortFields<T>(_ items: [T], kind: RecordKind, by field: (T) -> String) -> [T] {
+        guard items.count > 1 else { return items }
         let order = orders[kind] ?? [:]
         return items.sorted { a, b in
             let fa = field(a), fb = field(b)

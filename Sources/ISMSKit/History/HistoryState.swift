@@ -20,6 +20,28 @@ struct HistoryState: Sendable {
     /// Ids deleted in this commit's ancestry and not present now: their return is `restored`.
     private(set) var gone: Set<String> = []
 
+    init() {}
+
+    /// A state read back from the cache's snapshot.
+    init(records: [(path: String, record: TrackedRecord)], gone: Set<String>) {
+        byPath.reserveCapacity(records.count)
+        for (path, record) in records { insert(record, at: path) }
+        self.gone = gone
+    }
+
+    /// The same state with every attribution mapped through `renumber` (old commit index → new one).
+    func renumbered(_ renumber: [Int32]) -> HistoryState {
+        var copy = self
+        copy.byPath = byPath.mapValues { record in
+            var record = record
+            record.fields = record.fields.mapValues { field in
+                Attributed(value: field.value, commit: field.commit >= 0 ? renumber[Int(field.commit)] : field.commit)
+            }
+            return record
+        }
+        return copy
+    }
+
     /// The record with this id (the first by path when duplicated).
     func record(id: String) -> (path: String, record: TrackedRecord)? {
         guard let path = pathsOfID[id]?.first, let record = byPath[path] else { return nil }

@@ -8,41 +8,85 @@ func parallelMap<T: Sendable, R: Sendable>(_ items: [T], threads: Int = ProcessI
     if workers <= 1 || items.count < 8 {
         return items.map(transform)
     }
-    let results = ResultBox<R>(count: items.count)
-    let done = DispatchGroup()
-    for _ in 0..<workers {
-        done.enter()
-        let thread = Thread {
-            while let index = results.claim() {
-                results.store(transform(items[index]), at: index)
-            }
-            done.leave()
-        }
-        thread.stackSize = 64 << 20
-        thread.start()
-    }
-    done.wait()
-    return results.values()
+    let queue = ParallelQueue(threads: workers, transform)
+    for item in items { queue.submit(item) }
+    return queue.finish()
 }
 
-private final class ResultBox<R>: @unchecked Sendable {
-    private var slots: [R?]
+/// `parallelMap` for items that arrive while the work runs: the caller submits each as it finds it (a blob
+/// found while comparing trees) and collects all results, in submission order, with `finish()`. The worker
+/// threads have the same large stacks as `parallelMap`'s.
+final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable {
+    private let transform: @Sendable (T) -> R
+    private var items = [T]()
+    private var results = [R?]()
     private var next = 0
-    private let lock = NSLock()
+    private var closed = false
+    private let condition = NSCondition()
+    private let done = DispatchGroup()
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func claim() -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard next < slots.count else { return nil }
-        next += 1
-        return next - 1
+    init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, _ transform: @escaping @Sendable (T) -> R) {
+        self.transform = transform
+        for _ in 0..<max(1, threads) {
+            done.enter()
+            let thread = Thread { [self] in
+                work()
+                done.leave()
+            }
+            thread.stackSize = 64 << 20
+            thread.start()
+        }
     }
 
-    func store(_ value: R, at index: Int) {
-        lock.lock(); defer { lock.unlock() }
-        slots[index] = value
+    func submit(_ item: T) {
+        condition.lock()
+        items.append(item)
+        results.append(nil)
+        condition.signal()
+        condition.unlock()
     }
 
-    func values() -> [R] { slots.map { $0! } }
+    /// The result for the item submitted `index`-th, waiting until it is ready (call `close` first if the
+    /// caller itself would otherwise submit more).
+    func result(_ index: Int) -> R {
+        condition.lock()
+        defer { condition.unlock() }
+        while results[index] == nil { condition.wait() }
+        return results[index]!
+    }
+
+    /// No more items: the workers stop once the submitted ones are done.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for every submitted item and returns the results in submission order.
+    func finish() -> [R] {
+        close()
+        done.wait()
+        return results.map { $0! }
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while next >= items.count && !closed { condition.wait() }
+            guard next < items.count else {
+                condition.unlock()
+                return
+            }
+            let index = next
+            next += 1
+            let item = items[index]
+            condition.unlock()
+            let result = transform(item)
+            condition.lock()
+            results[index] = result
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
 }

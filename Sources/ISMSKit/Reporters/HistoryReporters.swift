@@ -146,7 +146,7 @@ public enum HistoryText {
 
     public static func blame(_ lines: [BlameLine], signatures: CommitSignatures? = nil) -> String {
         let fieldWidth = lines.map(\.field.count).max() ?? 0
-        let values = lines.map { short(text($0.value), limit: 40) }
+        let values = lines.map { short($0.value.text, limit: 40) }
         let valueWidth = values.map(\.count).max() ?? 0
         var out = ""
         for (line, value) in zip(lines, values) {
@@ -158,59 +158,132 @@ public enum HistoryText {
     }
 
     static func render(_ entries: [HistoryEntry], withRecord: Bool, signatures: CommitSignatures?) -> String {
-        var out = ""
-        out.reserveCapacity(entries.count * 80)
+        var out = TextBuffer(capacity: entries.count * 96)
+        // Entries of one commit are adjacent: its part of the line is built once.
+        var commit: CommitInfo?
+        var prefix = "", prefixWidth = 0
+        var indents = [Int: String]()
         for entry in entries {
-            var head = entry.commit.id.short + " " + entry.commit.author.day.description + " " + entry.commit.author.name
-                + (signatures?.mark(entry.commit.id).map { " " + $0 } ?? "") + "  "
-            if withRecord { head += entry.record + "  " }
-            head += entry.event.rawValue + "  "
-            var details = [String]()
+            if entry.commit !== commit {
+                commit = entry.commit
+                prefix = entry.commit.id.short + " " + entry.commit.author.day.description + " " + entry.commit.author.name
+                    + (signatures?.mark(entry.commit.id).map { " " + $0 } ?? "") + "  "
+                prefixWidth = prefix.count
+            }
+            out.append(prefix)
+            if withRecord { out.append(entry.record); out.append("  ") }
+            out.append(entry.event.rawValue)
             var changes = entry.changes
             switch entry.event {
             case .created, .restored, .boundary, .deleted:
-                details.append(entry.path)
+                out.append("  ")
+                out.append(entry.path)
                 changes = []
             case .moved:
-                details.append((entry.oldPath ?? "?") + " → " + entry.path)
+                out.append("  ")
+                out.append(entry.oldPath ?? "?")
+                out.append(" → ")
+                out.append(entry.path)
             case .idChanged:
-                details.append((entry.oldID ?? "?") + " → " + entry.record)
+                out.append("  ")
+                out.append(entry.oldID ?? "?")
+                out.append(" → ")
+                out.append(entry.record)
                 changes.removeAll { $0.field == "id" }
             case .modified:
-                break
+                guard !changes.isEmpty else { break }
+                out.append("  ")
+                describe(changes.removeFirst(), into: &out)
             }
-            details += changes.map(describe)
-            let indent = String(repeating: " ", count: head.count)
-            for (i, detail) in details.enumerated() {
-                out += (i == 0 ? head : indent) + detail + "\n"
+            out.append("\n")
+            guard !changes.isEmpty else { continue }
+            // Further changes line up under the first detail (the head's width in characters).
+            let width = prefixWidth + (withRecord ? entry.record.count + 2 : 0) + entry.event.rawValue.count + 2
+            let indent = indents[width] ?? String(repeating: " ", count: width)
+            indents[width] = indent
+            for change in changes {
+                out.append(indent)
+                describe(change, into: &out)
+                out.append("\n")
             }
-            if details.isEmpty { out += head.trimmingTrailingSpaces + "\n" }
         }
-        return out
+        return out.string
     }
 
     static func describe(_ change: FieldChange) -> String {
+        var out = TextBuffer(capacity: 64)
+        describe(change, into: &out)
+        return out.string
+    }
+
+    /// `field: old → new`, or for a list `field: +added -removed`.
+    static func describe(_ change: FieldChange, into out: inout TextBuffer) {
+        out.append(change.field)
+        out.append(": ")
         if change.isList, change.old != nil, change.new != nil {
-            let parts = change.added.map { "+" + text($0) } + change.removed.map { "-" + text($0) }
-            return change.field + ": " + (parts.isEmpty ? "reordered" : parts.joined(separator: " "))
+            let added = change.added, removed = change.removed
+            if added.isEmpty && removed.isEmpty { out.append("reordered"); return }
+            var first = true
+            for (sign, items) in [("+", added), ("-", removed)] {
+                for item in items {
+                    if !first { out.append(" ") }
+                    first = false
+                    out.append(sign)
+                    out.append(item.text)
+                }
+            }
+            return
         }
-        return change.field + ": " + (change.old.map { short(text($0), limit: 60) } ?? "(none)") + " → "
-            + (change.new.map { short(text($0), limit: 60) } ?? "(none)")
+        out.append(change.old.map { short($0.text, limit: 60) } ?? "(none)")
+        out.append(" → ")
+        out.append(change.new.map { short($0.text, limit: 60) } ?? "(none)")
     }
 
-    static func text(_ value: FieldValue) -> String {
-        if case .list(let items) = value { return "[" + items.map(text).joined(separator: ", ") + "]" }
-        return value.text
-    }
-
+    /// One line of at most `limit` characters (Unicode scalars): runs of white space, line breaks too, become
+    /// one space, and a longer text is cut with "…". Works on UTF-8 bytes: it runs for every value shown.
     static func short(_ text: String, limit: Int) -> String {
-        let flat = text.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
-        return flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
+        let utf8 = text.utf8
+        if utf8.count <= limit, !utf8.contains(where: { $0 == 10 || $0 == 13 || $0 == 9 }), utf8.first != 32, utf8.last != 32 {
+            return text
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(min(utf8.count, limit * 4))
+        var scalars = 0, cut = 0, space = false
+        for byte in utf8 {
+            if byte == 32 || byte == 9 || byte == 10 || byte == 13 {
+                space = !out.isEmpty
+                continue
+            }
+            if byte & 0xC0 != 0x80 {  // a scalar starts (or, with a pending space, two do)
+                for _ in 0..<(space ? 2 : 1) {
+                    if scalars == limit - 1 { cut = out.count }
+                    if scalars == limit { return String(decoding: out[..<cut], as: UTF8.self) + "…" }
+                    scalars += 1
+                }
+                if space { out.append(32); space = false }
+            }
+            out.append(byte)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
+}
+
+/// Text built as UTF-8 bytes: appending copies bytes, with no intermediate strings.
+struct TextBuffer {
+    private var bytes = [UInt8]()
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 private extension String {

@@ -40,7 +40,10 @@ public struct YAMLReader: Sendable {
         let parser: Parser
         let root: Node?
         do {
-            parser = try Parser(yaml: text)
+            // Scalars stay text (the schema types them), so Yams' tag resolution is never needed: the basic
+            // resolver spares a regular-expression run per scalar (its duplicate-key check hashes resolved
+            // tags), and an explicit encoding spares a read of the whole environment per file.
+            parser = try Parser(yaml: text, resolver: .basic, encoding: .utf8)
             root = try parser.singleRoot()
         } catch let error as YamlError {
             return .failure(Self.problem(from: error, text: text))
@@ -204,6 +207,12 @@ public struct YAMLReader: Sendable {
 
 extension String {
     init?(validatingUTF8Bytes bytes: some Collection<UInt8>) {
+        // Contiguous bytes (a file's or a blob's Data) take the standard library's fast validating path.
+        if #available(macOS 15, *), let fast = bytes.withContiguousStorageIfAvailable({ String(validating: $0, as: UTF8.self) }) {
+            guard let text = fast else { return nil }
+            self = text
+            return
+        }
         var valid = true
         let decoded = String(decoding: bytes, as: UTF8.self)
         // String(decoding:) repairs; a repaired string differs in UTF-8 length or contains U+FFFD where the input did not.
