@@ -40,13 +40,20 @@ extension Workspace {
     /// appended to `notes`.
     public func check(_ source: some RecordSource, asOf: Day, options: GovernanceOptions,
                       notes: inout [String]) throws(ToolError) -> CheckReport {
+        var timings = PhaseTimings()
         let loaded = try Loader.load(from: source)
+        timings.lap("load")
         var governance: GovernanceContext?
         if let revision = options.revision {
             governance = try self.governance(at: revision, trustRef: options.trustRef, config: loaded.isms.config,
                                              useCache: options.useCache, notes: &notes)
         }
+        timings.lap("history")
         let report = Checker.check(loaded, asOf: asOf, artifacts: source, governance: governance)
+        if let rules = report.timings {
+            notes.append("timing: " + timings.summary + ", " + rules.phases.filter { $0.seconds >= 0.001 }
+                .map { "\($0.name) \(String(format: "%.3f", $0.seconds)) s" }.joined(separator: ", "))
+        }
         if let governance {
             notes += governance.verifier.notes
             if options.useCache, let problem = governance.verifier.saveCache() { notes.append(problem) }
