@@ -157,7 +157,10 @@ final class SignatureTests: XCTestCase {
 
     /// The raw object of an unsigned commit with `signature` (armored, one line each) as its gpgsig header.
     func object(_ repo: GitRepository, _ commit: String, signature: String) -> [UInt8] {
-        let raw = runProcess(GitRepository.git, ["cat-file", "commit", commit], in: repo.path).stdout
+        object(raw: runProcess(GitRepository.git, ["cat-file", "commit", commit], in: repo.path).stdout, signature: signature)
+    }
+
+    func object(raw: String, signature: String) -> [UInt8] {
         let parts = raw.components(separatedBy: "\n\n")
         var lines = signature.trimmingCharacters(in: .newlines).components(separatedBy: "\n")
         let first = lines.removeFirst()
@@ -210,6 +213,38 @@ final class SignatureTests: XCTestCase {
             XCTAssertEqual(verifier.verdict(forObject: object(repo, commit, signature: broken)).status, .bad, broken)
         }
         XCTAssertEqual(verifier.verdict(forObject: object(repo, commit, signature: "garbage")).status, .bad)
+    }
+
+    func testEveryTruncationAndByteFlipOfASignatureIsRefusedWithoutACrash() throws {
+        let repo = repository(signers: [Self.ed25519.allowedSigner("alice@example.com"), Self.p384.allowedSigner("carol@example.com"),
+                                        Self.rsa.allowedSigner("erin@example.com")])
+        let commit = repo.commit("Unsigned", at: "2026-02-01T10:00:00+01:00")
+        let verifier = try verifier(repo)
+        var seed: UInt64 = 42
+        func next() -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int(truncatingIfNeeded: seed >> 33)
+        }
+        let raw = runProcess(GitRepository.git, ["cat-file", "commit", commit], in: repo.path).stdout
+        for key in [Self.ed25519, Self.p384, Self.rsa] {
+            let good = sign(repo, commit, key: key)
+            XCTAssertEqual(verifier.verdict(forObject: object(repo, commit, signature: good)).status, .good)
+            let body = good.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+            let blob = Array(Data(base64Encoded: body)!)
+            for length in 0..<blob.count {
+                let verdict = verifier.verdict(forObject: object(raw: raw, signature: reArmored(good) { _ in Array(blob.prefix(length)) }))
+                XCTAssertEqual(verdict.status, .bad, "cut to \(length) bytes")
+            }
+            for _ in 0..<300 {
+                let at = next() % blob.count, bit = UInt8(1) << UInt8(next() % 8)
+                let verdict = verifier.verdict(forObject: object(raw: raw, signature: reArmored(good) { bytes in
+                    var bytes = bytes
+                    bytes[at] ^= bit
+                    return bytes
+                }))
+                XCTAssertNotEqual(verdict.status, .good, "bit flipped at byte \(at)")
+            }
+        }
     }
 
     func testRSASignaturesWithSHA1AreRefused() throws {
