@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // SSH signature verification (Ed25519, ECDSA P-256/384/521, SHA-2); _CryptoExtras for RSA.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // Debian's libgit2-dev (1.5). Only Sources/ISMSKit/Git may import this module.
@@ -22,7 +24,12 @@ let package = Package(
         ),
         .target(
             name: "ISMSKit",
-            dependencies: ["CLibGit2", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "CLibGit2",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "ISMSCommands",

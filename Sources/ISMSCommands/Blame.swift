@@ -13,12 +13,15 @@ struct Blame: ParsableCommand {
     @OptionGroup var source: HistorySourceOptions
 
     func run() throws {
-        let history = try source.load()
+        let workspace = try source.rootOptions.workspace()
+        let history = try source.load(workspace)
         try source.finish(history) {
             guard let lines = history.blame(id) else {
                 throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.currentIDs()))
             }
-            return source.format == "json" ? HistoryJSON.blame(record: id, lines: lines) : HistoryText.blame(lines)
+            let signatures = try source.signatures(of: lines.map(\.commit.id), in: workspace)
+            return source.format == "json" ? HistoryJSON.blame(record: id, lines: lines, signatures: signatures)
+                                           : HistoryText.blame(lines, signatures: signatures)
         }
     }
 }

@@ -32,6 +32,12 @@ struct Check: ParsableCommand {
     @Flag(help: "Fail (exit 1) on warnings too.")
     var strict = false
 
+    @Option(name: .customLong("trust-ref"), help: "Trust the allowed signers and OpenPGP keys of this revision (default: --base, else the revision checked).")
+    var trustRef: String?
+
+    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the history and signature caches under the git folder.")
+    var noCache = false
+
     func run() throws {
         guard let reporter = CheckReporters.reporter(for: format) else {
             throw ToolError.invalidArgument("unknown format '\(format)'; use one of \(CheckReporters.formats.joined(separator: ", "))")
@@ -39,21 +45,27 @@ struct Check: ParsableCommand {
         if staged && rev != nil { throw ToolError.invalidArgument("--staged and --rev cannot be combined") }
         let workspace = try rootOptions.workspace()
         let day = asOf ?? Day.today()
+        // The history rules judge the history of the revision checked (HEAD for the work tree and the index),
+        // with the keys trusted at --trust-ref, else BASE, else that revision.
+        let history = workspace.repository == nil ? nil : (rev ?? "HEAD")
+        let options = GovernanceOptions(revision: history, trustRef: trustRef ?? base, useCache: !noCache)
+        var notes = [String]()
         let full: CheckReport
         if staged {
             if try workspace.nothingStaged() {
                 Terminal.note("nothing staged under the ISMS root")
                 return
             }
-            full = try Checker.check(workspace.stagedSource(), asOf: day)
+            full = try workspace.check(workspace.stagedSource(), asOf: day, options: options, notes: &notes)
         } else if let rev {
-            full = try Checker.check(workspace.source(at: rev), asOf: day)
+            full = try workspace.check(workspace.source(at: rev), asOf: day, options: options, notes: &notes)
         } else {
-            full = try Checker.check(workspace.workTreeSource, asOf: day)
+            full = try workspace.check(workspace.workTreeSource, asOf: day, options: options, notes: &notes)
         }
+        for note in notes { Terminal.note(note) }
         var shown = full
         if let base {
-            let comparison = try workspace.compare(full, withBase: base, asOf: day)
+            let comparison = try workspace.compare(full, withBase: base, asOf: day, trustRef: trustRef ?? base, useCache: !noCache)
             shown = full.with(findings: comparison.introduced)
             let old = full.findings.count - comparison.introduced.count
             Terminal.note("\(comparison.introduced.count) new since \(base) (merge base \(comparison.baseCommit.short)); "

@@ -18,20 +18,30 @@ struct Diff: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "Judge the findings' dates against this day (YYYY-MM-DD). Default: today, UTC.")
     var asOf: Day?
 
-    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the history cache under the git folder.")
+    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the history and signature caches under the git folder.")
     var noCache = false
+
+    @Option(name: .customLong("trust-ref"), help: "Trust the allowed signers and OpenPGP keys of this revision (default: BASE).")
+    var trustRef: String?
 
     func run() throws {
         guard let output = DiffFormat(rawValue: format) else {
             throw ToolError.invalidArgument("unknown format '\(format)'; use text, markdown or json")
         }
-        let report = try rootOptions.workspace().diff(range, asOf: asOf ?? Day.today(), useCache: !noCache)
+        let workspace = try rootOptions.workspace()
+        let report = try workspace.diff(range, asOf: asOf ?? Day.today(), useCache: !noCache)
+        // Trust comes from BASE, never from the change under review.
+        let verifier = try workspace.signatureVerifier(trustRef: trustRef ?? report.base, useCache: !noCache)
+        let commits = report.fieldCommits.values.flatMap { $0.values.flatMap { $0.map(\.id) } } + report.recordCommits.values.flatMap { $0.map(\.id) }
+        let signatures = verifier.signatures(of: commits, people: workspace.people(at: report.head))
+        for note in verifier.notes { Terminal.note(note) }
+        if let problem = verifier.saveCache() { Terminal.warning(problem) }
         for notice in report.notices {
             switch notice {
             case .note(let message): Terminal.note(message)
             case .warning(let message): Terminal.warning(message)
             }
         }
-        Terminal.write(output.render(report))
+        Terminal.write(output.render(report, signatures: signatures))
     }
 }

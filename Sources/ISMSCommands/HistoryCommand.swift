@@ -20,13 +20,16 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var source: HistorySourceOptions
 
     func run() throws {
-        let history = try source.load()
+        let workspace = try source.rootOptions.workspace()
+        let history = try source.load(workspace)
         try source.finish(history) {
             guard let entries = history.entries(of: id) else {
                 throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.knownIDs()))
             }
             let shown = HistoryFilter(since: since, field: field).apply(entries)
-            return source.format == "json" ? HistoryJSON.history(record: id, entries: shown) : HistoryText.history(shown)
+            let signatures = try source.signatures(of: shown.map(\.commit.id), in: workspace)
+            return source.format == "json" ? HistoryJSON.history(record: id, entries: shown, signatures: signatures)
+                                           : HistoryText.history(shown, signatures: signatures)
         }
     }
 }

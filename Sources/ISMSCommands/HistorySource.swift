@@ -18,10 +18,23 @@ struct HistorySourceOptions: ParsableArguments {
     @Option(help: "Output format: text or json.")
     var format = "text"
 
+    @Option(name: .customLong("trust-ref"), help: "Trust the allowed signers and OpenPGP keys of this revision (default: --rev).")
+    var trustRef: String?
+
     func validateFormat() throws {
         guard format == "text" || format == "json" else {
             throw ToolError.invalidArgument("unknown format '\(format)'; use text or json")
         }
+    }
+
+    /// Verifies the signatures of `commits` against the keys trusted at --trust-ref (default --rev), prints the
+    /// verifier's notes on stderr and keeps the verdicts in the cache unless --no-cache.
+    func signatures(of commits: [ObjectID], in workspace: Workspace) throws -> CommitSignatures {
+        let verifier = try workspace.signatureVerifier(trustRef: trustRef ?? rev, useCache: !noCache)
+        let signatures = verifier.signatures(of: commits, people: workspace.people(at: rev))
+        for note in verifier.notes { Terminal.note(note) }
+        if let problem = verifier.saveCache() { Terminal.warning(problem) }
+        return signatures
     }
 
     /// Writes `text` to stdout, then the time per phase on stderr when `ISMS_TIMING=1`.
@@ -39,8 +52,12 @@ struct HistorySourceOptions: ParsableArguments {
 
     /// Reads the history, with a progress bar when stderr is a terminal, and prints its notes on stderr.
     func load() throws -> History {
+        try load(rootOptions.workspace())
+    }
+
+    func load(_ workspace: Workspace) throws -> History {
         try validateFormat()
-        let engine = try rootOptions.workspace().historyEngine()
+        let engine = try workspace.historyEngine()
         let bar = Terminal.stderrIsTTY ? ProgressBar() : nil
         let history: History
         do {

@@ -23,10 +23,12 @@ struct Log: ParsableCommand {
 
     func run() throws {
         let kind = try self.kind.map(RecordKind.parse)
-        let history = try source.load()
+        let workspace = try source.rootOptions.workspace()
+        let history = try source.load(workspace)
         try source.finish(history) {
             let entries = history.log(HistoryFilter(since: since, until: until, kind: kind, field: field))
-            return source.format == "json" ? HistoryJSON.log(entries) : HistoryText.log(entries)
+            let signatures = try source.signatures(of: entries.map(\.commit.id), in: workspace)
+            return source.format == "json" ? HistoryJSON.log(entries, signatures: signatures) : HistoryText.log(entries, signatures: signatures)
         }
     }
 }

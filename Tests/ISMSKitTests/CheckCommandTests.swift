@@ -127,9 +127,17 @@ final class CheckCommandTests: XCTestCase {
         repo.write("risks/bad.yaml", "id: [\n")
         repo.commit("Add", at: "2026-01-05T10:00:00+01:00")
         let before = snapshot(repo.path)
+        // With --no-cache not a byte is written, not even the history and signature caches.
+        isms(["check", "--no-cache"], in: repo.path)
+        XCTAssertEqual(snapshot(repo.path), before)
+        // Otherwise only those caches, under .git/isms/: never the work tree, the index, refs or objects.
         isms(["check"], in: repo.path)
         isms(["check", "--rev", "HEAD", "--format", "json"], in: repo.path)
-        XCTAssertEqual(snapshot(repo.path), before)
+        let after = snapshot(repo.path)
+        XCTAssertEqual(after.filter { !$0.key.hasPrefix(".git/isms") }, before)
+        let caches = after.keys.filter { $0.hasPrefix(".git/isms/") }.map { ($0 as NSString).lastPathComponent }
+        XCTAssertEqual(caches.count, 2, "\(caches)")
+        XCTAssertTrue(caches.allSatisfy { $0.hasPrefix("history-") || $0.hasPrefix("signatures-") }, "\(caches)")
     }
 
     /// Every path under `root` with its size and modification time.

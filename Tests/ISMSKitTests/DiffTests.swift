@@ -59,6 +59,9 @@ final class DiffTests: XCTestCase {
         XCTAssertEqual(commits.first?["summary"] as? String, "Accept laptop theft (CAB-12)")
         XCTAssertEqual((commits.first?["author"] as? [String: String])?["name"], "Bob Example")
         XCTAssertEqual((commits.first?["author"] as? [String: String])?["date"], "2026-02-02T10:00:00+01:00")
+        let signature = try XCTUnwrap(commits.first?["signature"] as? [String: Any])
+        XCTAssertEqual(signature["status"] as? String, "unsigned")
+        XCTAssertEqual(Set(signature.keys), ["status", "format", "principal", "key"])
         XCTAssertTrue(riskChanges.contains { $0["field"] as? String == "acceptance.approved_by" && $0["new"] as? String == "carol" && $0["old"] is NSNull })
 
         let satisfies = try XCTUnwrap((byID["CTRL-1"]?["changes"] as? [[String: Any]])?.first { $0["field"] as? String == "satisfies" })
@@ -80,7 +83,7 @@ final class DiffTests: XCTestCase {
         let text = result.stdout
         XCTAssertTrue(text.hasPrefix("### isms: decision changes in `main..feature`\n\n| | count |"), text)
         XCTAssertTrue(text.contains("| records added | 1 |"), text)
-        XCTAssertTrue(text.contains("| RISK-1 | `treatment` | reduce → accept | Bob Example ("), text)
+        XCTAssertTrue(text.contains("| RISK-1 | `treatment` | reduce → accept | Bob Example - ("), text)
         XCTAssertTrue(text.contains("<details><summary><b>CTRL-1</b> control — moved from controls/ctrl-1.yaml"), text)
         XCTAssertTrue(text.contains("links removed | 1"), text)
         XCTAssertLessThan(text.count, 65_000)

@@ -39,7 +39,8 @@ final class HistoryCommandTests: XCTestCase {
         let entries = try XCTUnwrap(document["entries"] as? [[String: Any]])
         XCTAssertEqual(entries.count, 2)
         for entry in entries {
-            XCTAssertEqual(Set(entry.keys), ["commit", "author", "committer", "summary", "path", "event", "changes"])
+            XCTAssertEqual(Set(entry.keys), ["commit", "author", "committer", "summary", "signature", "path", "event", "changes"])
+            XCTAssertEqual(keys(entry["signature"]), ["status", "format", "principal", "key"])
             XCTAssertEqual(keys(entry["author"]), ["name", "email", "date"])
             XCTAssertEqual(keys(entry["committer"]), ["name", "email", "date"])
         }
@@ -74,7 +75,7 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertEqual(document["version"] as? Int, 1)
         let entries = try XCTUnwrap(document["entries"] as? [[String: Any]])
         for entry in entries {
-            XCTAssertEqual(Set(entry.keys), ["commit", "author", "committer", "summary", "path", "event", "changes", "record"])
+            XCTAssertEqual(Set(entry.keys), ["commit", "author", "committer", "summary", "signature", "path", "event", "changes", "record"])
         }
         XCTAssertEqual(entries.strings("record"), ["CTRL-1", "OBL-GDPR-32", "RISK-1", "CTRL-1", "OBL-GDPR-32", "RISK-1"])
         XCTAssertEqual(entries.strings("event"), ["moved", "modified", "modified", "created", "created", "created"])
@@ -89,7 +90,7 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertEqual(document["record"] as? String, "RISK-1")
         let fields = try XCTUnwrap(document["fields"] as? [[String: Any]])
         for field in fields {
-            XCTAssertEqual(Set(field.keys), ["field", "value", "commit", "author", "date", "summary"])
+            XCTAssertEqual(Set(field.keys), ["field", "value", "commit", "author", "date", "summary", "signature"])
             XCTAssertEqual(keys(field["author"]), ["name", "email", "date"])
         }
         XCTAssertEqual(fields.strings("field"), ["id", "title", "owner", "likelihood", "impact", "treatment", "controls",
@@ -107,25 +108,25 @@ final class HistoryCommandTests: XCTestCase {
     func testTextOutput() {
         let a = String(commits[0].prefix(10)), b = String(commits[1].prefix(10)), d = String(commits[3].prefix(10))
         XCTAssertEqual(r.isms(["history", "RISK-1"]).stdout, """
-            \(b) 2026-02-01 Bob Example  modified  likelihood: 3 → 2
-                                                         treatment: reduce → accept
-                                                         controls: -CTRL-1
-                                                         acceptance.approved_by: (none) → carol
-                                                         acceptance.approved_on: (none) → 2026-02-01
-            \(a) 2026-01-05 Alice Example  created  risks/r1.yaml
+            \(b) 2026-02-01 Bob Example -  modified  likelihood: 3 → 2
+                                                           treatment: reduce → accept
+                                                           controls: -CTRL-1
+                                                           acceptance.approved_by: (none) → carol
+                                                           acceptance.approved_on: (none) → 2026-02-01
+            \(a) 2026-01-05 Alice Example -  created  risks/r1.yaml
 
             """)
         XCTAssertEqual(r.isms(["log", "--kind", "control"]).stdout, """
-            \(d) 2026-03-02 Carol Example  CTRL-1  moved  controls/c1.yaml → controls/disk-encryption.yaml
-            \(a) 2026-01-05 Alice Example  CTRL-1  created  controls/c1.yaml
+            \(d) 2026-03-02 Carol Example -  CTRL-1  moved  controls/c1.yaml → controls/disk-encryption.yaml
+            \(a) 2026-01-05 Alice Example -  CTRL-1  created  controls/c1.yaml
 
             """)
         XCTAssertEqual(r.isms(["blame", "OBL-GDPR-32"]).stdout, """
-            id             OBL-GDPR-32             \(a) 2026-01-05 Alice Example  Add register
-            title          Security of processing  \(a) 2026-01-05 Alice Example  Add register
-            owner          carol                   \(a) 2026-01-05 Alice Example  Add register
-            applies        false                   \(d) 2026-03-02 Carol Example  Scope out GDPR 32; rename control file
-            justification  No personal data        \(d) 2026-03-02 Carol Example  Scope out GDPR 32; rename control file
+            id             OBL-GDPR-32             \(a) 2026-01-05 Alice Example -  Add register
+            title          Security of processing  \(a) 2026-01-05 Alice Example -  Add register
+            owner          carol                   \(a) 2026-01-05 Alice Example -  Add register
+            applies        false                   \(d) 2026-03-02 Carol Example -  Scope out GDPR 32; rename control file
+            justification  No personal data        \(d) 2026-03-02 Carol Example -  Scope out GDPR 32; rename control file
 
             """)
     }

@@ -67,7 +67,7 @@ final class HistoryIdentityTests: XCTestCase {
         XCTAssertEqual(log.strings("record"), ["RISK-9", "RISK-1", "RISK-1"])
 
         let text = r.isms(["history", "RISK-9"]).stdout
-        XCTAssertTrue(text.hasPrefix(String(renumbered.prefix(10)) + " 2026-01-07 Carol Example  id-changed  RISK-1 → RISK-9\n"), text)
+        XCTAssertTrue(text.hasPrefix(String(renumbered.prefix(10)) + " 2026-01-07 Carol Example -  id-changed  RISK-1 → RISK-9\n"), text)
     }
 
     func testDeletedAndRestoredRecordKeepsOneHistory() {

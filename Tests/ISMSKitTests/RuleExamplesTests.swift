@@ -21,11 +21,60 @@ final class RuleExamplesTests: XCTestCase {
     }
 }
 
-/// Writes `example` into a fresh folder (with the default isms.yaml unless it brings one) and checks it.
+/// Writes `example` into a fresh folder (with the default isms.yaml unless it brings one) and checks it; an
+/// example with commits is made as a real git repository first, its history judged too.
 func findings(of example: RuleExample) throws -> [Finding] {
+    if !example.commits.isEmpty { return try findings(ofHistory: example) }
     let folder = TemporaryFolder("isms-example")
     for file in example.files { folder.write(file.path, file.content) }
     if !example.files.contains(where: { $0.path == "isms.yaml" }) { folder.write("isms.yaml", RuleExample.defaultConfig) }
     let asOf = try XCTUnwrap(Day(example.asOf), "example as-of \(example.asOf) is not a date")
     return try Checker.check(WorkTreeSource(root: folder.path), asOf: asOf).findings
+}
+
+/// Makes `example.commits` in a new repository whose top is the ISMS root (see `RuleExample`), then checks the
+/// work tree with the history rules, trusting the keys at HEAD.
+func findings(ofHistory example: RuleExample) throws -> [Finding] {
+    let repo = GitRepository()
+    var keys = [String: SSHKey]()
+    func key(_ person: String) -> SSHKey {
+        if let key = keys[person] { return key }
+        let key = SSHKey("ed25519", comment: person)
+        keys[person] = key
+        return key
+    }
+    let people = ["alice", "bob", "carol"]
+    func expand(_ content: String) -> String {
+        var text = content
+        for person in people { text = text.replacingOccurrences(of: "{{key \(person)}}", with: key(person).allowedSigner("\(person)@example.com")) }
+        return text
+    }
+    let writesConfig = example.commits.contains { $0.files.contains { $0.path == "isms.yaml" } }
+    let writesSigners = example.commits.contains { $0.files.contains { $0.path == ".isms/allowed_signers" } }
+    let signs = example.commits.contains(where: \.signed)
+    for (index, commit) in example.commits.enumerated() {
+        if index == 0 {
+            if !writesConfig { repo.write("isms.yaml", RuleExample.defaultConfig) }
+            if signs && !writesSigners { repo.write(".isms/allowed_signers", expand(people.map { "{{key \($0)}}" }.joined(separator: "\n") + "\n")) }
+        }
+        for file in commit.files {
+            if let content = file.content { repo.write(file.path, expand(content)) } else { repo.remove(file.path) }
+        }
+        let date = commit.date.count == 10 ? commit.date + "T10:00:00Z" : commit.date
+        let author = GitRepository.Person(name: commit.author.prefix(1).uppercased() + commit.author.dropFirst() + " Example",
+                                          email: "\(commit.author)@example.com")
+        guard commit.signed else {
+            repo.commit(commit.message, by: author, at: date)
+            continue
+        }
+        let id = repo.commitSigned(commit.message, by: author, at: date, key: key(commit.signer ?? commit.author))
+        if commit.tampered {
+            let changed = repo.rewriteCommit(id, as: "main") { $0.replacingOccurrences(of: commit.message, with: commit.message + " (edited)") }
+            XCTAssertNotEqual(changed, id, "the example's message was not found in its commit")
+        }
+    }
+    let asOf = try XCTUnwrap(Day(example.asOf), "example as-of \(example.asOf) is not a date")
+    let workspace = try Workspace(explicitRoot: repo.path)
+    var notes = [String]()
+    return try workspace.check(workspace.workTreeSource, asOf: asOf, options: GovernanceOptions(useCache: false), notes: &notes).findings
 }

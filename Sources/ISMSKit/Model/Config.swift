@@ -30,6 +30,13 @@ public struct Person: Sendable, Hashable {
     public var name: String?
     public var email: String?
     public var role: String?
+
+    public init(key: String, name: String? = nil, email: String? = nil, role: String? = nil) {
+        self.key = key
+        self.name = name
+        self.email = email
+        self.role = role
+    }
 }
 
 /// The settings in `isms.yaml`.
@@ -46,6 +53,37 @@ public struct Config: Sendable {
     public var evidenceGraceDays = 0
     public var maxFileBytes = Limits.defaultFileBytes
     public var maxDepth = Limits.defaultDepth
+    /// The allowed-signers file (git's format), relative to the ISMS root; read from the trust revision.
+    public var allowedSigners = Config.defaultAllowedSigners
+    /// The folder of OpenPGP public keys, relative to the ISMS root; read from the trust revision.
+    public var openPGPKeys = Config.defaultOpenPGPKeys
+
+    /// Record kind → the field patterns that are decisions (`acceptance.*`, `*`), for the governance rules.
+    public var decisionFields: [RecordKind: [String]] = Config.defaultDecisionFields
+    /// `unsigned-decision` runs only when this is true.
+    public var requireSignedDecisions = false
+    /// How many days a declared date may lie before the commit that recorded it (`backdated-record`).
+    public var backdateToleranceDays = 14
+    /// What a commit message changing a decision must match (`decision-without-reference`); nil: not checked.
+    public var referencePattern: Pattern?
+
+    public static let defaultDecisionFields: [RecordKind: [String]] = [
+        .risk: ["treatment", "likelihood", "impact", "controls", "acceptance.*", "residual.*"],
+        .control: ["status", "satisfies"],
+        .obligation: ["applies", "justification"],
+        .exception: ["*"],
+    ]
+
+    /// Whether `field` (a dotted path) of a record of `kind` is a decision: equal to a pattern, matched by its
+    /// `*` wildcards, or inside a mapping a pattern names (`acceptance` covers `acceptance.expires`).
+    public func isDecision(_ field: String, of kind: RecordKind) -> Bool {
+        (decisionFields[kind] ?? []).contains { pattern in
+            pattern == field || field.hasPrefix(pattern + ".") || PatternList.glob(field, pattern)
+        }
+    }
+
+    public static let defaultAllowedSigners = ".isms/allowed_signers"
+    public static let defaultOpenPGPKeys = ".isms/openpgp"
     /// Annex A controls excluded from the Statement of Applicability, in file order.
     public var soaExclusions: [SOAExclusion] = []
     /// Where `soa_exclusions` stands in isms.yaml; nil when absent.
@@ -92,6 +130,13 @@ public struct Config: Sendable {
         ], nullable: false), "Input limits: file_bytes (largest record file), depth (deepest nesting)."),
         Setting("soa_exclusions", .map(keys: .suggested(AnnexA.controls.map { SettingKey($0.id, $0.title) }), value: .nonBlankText, nullable: true),
                 "Annex A control id → why it is not applicable; the excluded controls of the Statement of Applicability."),
+        Setting("allowed_signers", .value(.text), "The SSH allowed-signers file (git's format), relative to the root; default .isms/allowed_signers."),
+        Setting("openpgp_keys", .value(.text), "The folder of trusted OpenPGP public keys, relative to the root; default .isms/openpgp."),
+        Setting("decision_fields", .map(keys: .known(RecordKind.allCases.map { SettingKey($0.rawValue, nil) }), value: .value(.list(.text)), nullable: false),
+                "Record kind → the fields that are decisions (patterns with *), for the governance rules."),
+        Setting("require_signed_decisions", .value(.boolean), "true: every current decision must have been set by a commit with a good signature."),
+        Setting("backdate_tolerance_days", .value(.integer(0...3650)), "Days a declared date may precede the commit that recorded it (default 14)."),
+        Setting("reference_pattern", .value(.text), "A regular expression every commit message changing a decision must match (a ticket reference)."),
     ]
 }
 
@@ -170,9 +215,50 @@ enum ConfigReader {
             }
             return n
         }
+        /// A path relative to the ISMS root that stays below it.
+        func relativePath(_ node: YAMLNode, _ field: String) -> String? {
+            guard let path = text(node, field) else { return nil }
+            let parts = path.split(separator: "/")
+            guard !path.isEmpty, !path.hasPrefix("/"), !parts.contains(".."), !parts.isEmpty else {
+                invalid("\(field) must be a path relative to the ISMS root that stays below it", node.location, field: field)
+                return nil
+            }
+            return parts.filter { $0 != "." }.joined(separator: "/")
+        }
         for pair in pairs {
             let value = pair.value
             switch pair.key {
+            case "require_signed_decisions":
+                if let s = value.scalar, s.isPlain, s.text == "true" || s.text == "false" {
+                    config.requireSignedDecisions = s.text == "true"
+                } else {
+                    invalid("require_signed_decisions must be true or false", value.location, field: "require_signed_decisions")
+                }
+            case "backdate_tolerance_days":
+                config.backdateToleranceDays = integer(value, "backdate_tolerance_days", 0...3650) ?? config.backdateToleranceDays
+            case "reference_pattern":
+                // Empty or null: not checked, as when the key is absent.
+                if let s = value.scalar, s.isNull || s.text.isEmpty { config.referencePattern = nil; continue }
+                guard let source = text(value, "reference_pattern") else { continue }
+                do { config.referencePattern = try Pattern(source) } catch {
+                    invalid("reference_pattern is not a valid regular expression", value.location, field: "reference_pattern")
+                }
+            case "decision_fields":
+                guard let kinds = value.pairs else { invalid("decision_fields must map record kinds to lists of fields", value.location, field: "decision_fields"); continue }
+                for entry in kinds {
+                    guard let kind = RecordKind(rawValue: entry.key) else {
+                        findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(entry.key, known: RecordKind.allCases.map(\.rawValue), in: "the record kinds"),
+                                                                 path: path, at: entry.keyLocation, field: "decision_fields.\(entry.key)"))
+                        continue
+                    }
+                    guard let items = entry.value.items else {
+                        invalid("decision_fields.\(entry.key) must be a list of field names", entry.value.location, field: "decision_fields.\(entry.key)")
+                        continue
+                    }
+                    config.decisionFields[kind] = items.compactMap { text($0, "decision_fields.\(entry.key)") }
+                }
+            case "allowed_signers": config.allowedSigners = relativePath(value, "allowed_signers") ?? config.allowedSigners
+            case "openpgp_keys": config.openPGPKeys = relativePath(value, "openpgp_keys") ?? config.openPGPKeys
             case "name": config.name = text(value, "name")
             case "scope": config.scope = text(value, "scope")
             case "evidence_grace_days": config.evidenceGraceDays = integer(value, "evidence_grace_days", Config.evidenceGraceDaysRange) ?? 0

@@ -4,11 +4,12 @@ import Foundation
 public enum DiffFormat: String, CaseIterable, Sendable {
     case text, markdown, json
 
-    public func render(_ report: DiffReport) -> String {
+    /// With `signatures`, each commit carries its signature (JSON) or a mark after its author (text, markdown).
+    public func render(_ report: DiffReport, signatures: CommitSignatures? = nil) -> String {
         switch self {
-        case .text: return DiffText.render(report)
-        case .markdown: return DiffMarkdown.render(report)
-        case .json: return DiffJSON.render(report)
+        case .text: return DiffText.render(report, signatures)
+        case .markdown: return DiffMarkdown.render(report, signatures)
+        case .json: return DiffJSON.render(report, signatures)
         }
     }
 }
@@ -25,10 +26,20 @@ enum DiffJSON {
         let commit: String
         let author: HistoryJSON.Person
         let summary: String
-        init(_ info: CommitInfo) {
+        let signature: SignatureVerdict?
+        init(_ info: CommitInfo, _ signatures: CommitSignatures?) {
             commit = info.id.hex
             author = HistoryJSON.Person(info.author)
             summary = info.summary
+            signature = signatures?[info.id]
+        }
+        enum CodingKeys: String, CodingKey { case commit, author, summary, signature }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(commit, forKey: .commit)
+            try c.encode(author, forKey: .author)
+            try c.encode(summary, forKey: .summary)
+            try c.encodeIfPresent(signature, forKey: .signature)
         }
     }
     struct Change: Encodable {
@@ -56,10 +67,10 @@ enum DiffJSON {
         let resolved: [JSONReporter.Item]
     }
 
-    static func render(_ report: DiffReport) -> String {
+    static func render(_ report: DiffReport, _ signatures: CommitSignatures?) -> String {
         let records = report.diff.records.map { delta in
             Record(id: delta.id, kind: delta.kind.rawValue, event: delta.event.rawValue, path: delta.path,
-                   changes: delta.fields.map { Change(delta: $0, commits: report.commits(record: delta.id, field: $0.field).map(Commit.init)) })
+                   changes: delta.fields.map { Change(delta: $0, commits: report.commits(record: delta.id, field: $0.field).map { Commit($0, signatures) }) })
         }
         return JSONOutput.encode(Document(base: report.base, head: report.head, records: records,
                                           findings: Findings(introduced: report.diff.introduced.map(JSONReporter.Item.init),
@@ -85,8 +96,14 @@ enum DiffWords {
         return "\(value(delta.old)) → \(value(delta.new))"
     }
 
-    static func who(_ commits: [CommitInfo]) -> String {
-        commits.map { "\($0.id.short) \($0.author.name) \($0.author.day)" }.joined(separator: "; ")
+    static func who(_ commits: [CommitInfo], _ signatures: CommitSignatures?) -> String {
+        commits.map { "\($0.id.short) \(author($0, signatures)) \($0.author.day)" }.joined(separator: "; ")
+    }
+
+    /// The author's name with the commit's signature mark (`✓alice`, `-`, …) when signatures were verified.
+    static func author(_ commit: CommitInfo, _ signatures: CommitSignatures?) -> String {
+        guard let mark = signatures?.mark(commit.id) else { return commit.author.name }
+        return "\(commit.author.name) \(mark)"
     }
 
     static func event(_ delta: SemanticDiff.RecordDelta) -> String {
@@ -107,19 +124,19 @@ enum DiffWords {
 }
 
 enum DiffText {
-    static func render(_ report: DiffReport) -> String {
+    static func render(_ report: DiffReport, _ signatures: CommitSignatures?) -> String {
         let diff = report.diff
         var out = "isms diff \(report.base)..\(report.head) (merge base \(report.mergeBase.short))\n"
         if diff.isEmpty { return out + "no decision changed\n" }
         for delta in diff.records {
             out += "\n\(delta.id) (\(delta.kind.rawValue)) \(DiffWords.event(delta))  \(delta.path)\n"
             if let commits = report.recordCommits[delta.id], delta.event != .modified {
-                out += "    by \(DiffWords.who(commits))\n"
+                out += "    by \(DiffWords.who(commits, signatures))\n"
             }
             for field in delta.fields {
                 out += "    \(field.field): \(DiffWords.change(field))"
                 let commits = report.commits(record: delta.id, field: field.field)
-                if !commits.isEmpty { out += "   [\(DiffWords.who(commits))]" }
+                if !commits.isEmpty { out += "   [\(DiffWords.who(commits, signatures))]" }
                 out += "\n"
             }
         }
@@ -140,7 +157,7 @@ enum DiffText {
 enum DiffMarkdown {
     static let limit = 65_000
 
-    static func render(_ report: DiffReport) -> String {
+    static func render(_ report: DiffReport, _ signatures: CommitSignatures?) -> String {
         let diff = report.diff
         var out = "### isms: decision changes in `\(report.base)..\(report.head)`\n\n"
         if diff.isEmpty { return out + "No record, link or finding changed.\n" }
@@ -155,7 +172,7 @@ enum DiffMarkdown {
             var table = "\n| record | field | change | by |\n| --- | --- | --- | --- |\n"
             for (delta, field) in changed {
                 let commits = report.commits(record: delta.id, field: field.field)
-                table += "| \(cell(delta.id)) | `\(field.field)` | \(cell(DiffWords.change(field))) | \(cell(commits.map { "\($0.author.name) (\($0.id.short))" }.joined(separator: ", "))) |\n"
+                table += "| \(cell(delta.id)) | `\(field.field)` | \(cell(DiffWords.change(field))) | \(cell(commits.map { "\(DiffWords.author($0, signatures)) (\($0.id.short))" }.joined(separator: ", "))) |\n"
             }
             sections.append(table)
         }
@@ -163,12 +180,12 @@ enum DiffMarkdown {
             var block = "\n<details><summary><b>\(escape(delta.id))</b> \(escape(delta.kind.rawValue)) — \(escape(DiffWords.event(delta))): \(escape(delta.title))</summary>\n\n"
             block += "Path: `\(delta.path)`\n\n"
             if let commits = report.recordCommits[delta.id], delta.event != .modified {
-                block += commits.map { "- \($0.id.short) \(escape($0.author.name)) \($0.author.isoDate): \(escape($0.summary))\n" }.joined()
+                block += commits.map { "- \($0.id.short) \(escape(DiffWords.author($0, signatures))) \($0.author.isoDate): \(escape($0.summary))\n" }.joined()
             }
             for field in delta.fields {
                 block += "- `\(field.field)`: \(escape(DiffWords.change(field)))\n"
                 for commit in report.commits(record: delta.id, field: field.field) {
-                    block += "  - \(commit.id.short) \(escape(commit.author.name)) <\(escape(commit.author.email))> \(commit.author.isoDate): \(escape(commit.summary))\n"
+                    block += "  - \(commit.id.short) \(escape(DiffWords.author(commit, signatures))) <\(escape(commit.author.email))> \(commit.author.isoDate): \(escape(commit.summary))\n"
                 }
             }
             sections.append(block + "\n</details>\n")

@@ -2,16 +2,17 @@ import Foundation
 
 /// The documented JSON contracts of `isms history`, `isms log` and `isms blame` (docs/history.md).
 public enum HistoryJSON {
-    public static func history(record: String, entries: [HistoryEntry]) -> String {
-        JSONOutput.encode(HistoryDocument(record: record, entries: entries.map { Entry($0, withRecord: false) })) + "\n"
+    /// With `signatures`, every entry and blamed field carries its commit's `signature` object (docs/signatures.md).
+    public static func history(record: String, entries: [HistoryEntry], signatures: CommitSignatures? = nil) -> String {
+        JSONOutput.encode(HistoryDocument(record: record, entries: entries.map { Entry($0, withRecord: false, signatures: signatures) })) + "\n"
     }
 
-    public static func log(_ entries: [HistoryEntry]) -> String {
-        JSONOutput.encode(LogDocument(entries: entries.map { Entry($0, withRecord: true) })) + "\n"
+    public static func log(_ entries: [HistoryEntry], signatures: CommitSignatures? = nil) -> String {
+        JSONOutput.encode(LogDocument(entries: entries.map { Entry($0, withRecord: true, signatures: signatures) })) + "\n"
     }
 
-    public static func blame(record: String, lines: [BlameLine]) -> String {
-        JSONOutput.encode(BlameDocument(record: record, fields: lines.map(BlameField.init))) + "\n"
+    public static func blame(record: String, lines: [BlameLine], signatures: CommitSignatures? = nil) -> String {
+        JSONOutput.encode(BlameDocument(record: record, fields: lines.map { BlameField($0, signatures: signatures) })) + "\n"
     }
 
     struct HistoryDocument: Encodable {
@@ -40,8 +41,9 @@ public enum HistoryJSON {
         let summary, path, event: String
         let changes: [Change]
         let record: String?
+        let signature: SignatureVerdict?
 
-        init(_ entry: HistoryEntry, withRecord: Bool) {
+        init(_ entry: HistoryEntry, withRecord: Bool, signatures: CommitSignatures?) {
             commit = entry.commit.id.hex
             author = Person(entry.commit.author)
             committer = Person(entry.commit.committer)
@@ -50,14 +52,16 @@ public enum HistoryJSON {
             event = entry.event.rawValue
             changes = entry.changes.map(Change.init)
             record = withRecord ? entry.record : nil
+            signature = signatures?[entry.commit.id]
         }
-        enum CodingKeys: String, CodingKey { case commit, author, committer, summary, path, event, changes, record }
+        enum CodingKeys: String, CodingKey { case commit, author, committer, summary, signature, path, event, changes, record }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(commit, forKey: .commit)
             try c.encode(author, forKey: .author)
             try c.encode(committer, forKey: .committer)
             try c.encode(summary, forKey: .summary)
+            try c.encodeIfPresent(signature, forKey: .signature)
             try c.encode(path, forKey: .path)
             try c.encode(event, forKey: .event)
             try c.encode(changes, forKey: .changes)
@@ -88,13 +92,26 @@ public enum HistoryJSON {
         let author: Person
         let date: String
         let summary: String
-        init(_ line: BlameLine) {
+        let signature: SignatureVerdict?
+        init(_ line: BlameLine, signatures: CommitSignatures?) {
             field = line.field
             value = JSONValue(line.value)
             commit = line.commit.id.hex
             author = Person(line.commit.author)
             date = line.commit.author.isoDate
             summary = line.commit.summary
+            signature = signatures?[line.commit.id]
+        }
+        enum CodingKeys: String, CodingKey { case field, value, commit, author, date, summary, signature }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(field, forKey: .field)
+            try c.encode(value, forKey: .value)
+            try c.encode(commit, forKey: .commit)
+            try c.encode(author, forKey: .author)
+            try c.encode(date, forKey: .date)
+            try c.encode(summary, forKey: .summary)
+            try c.encodeIfPresent(signature, forKey: .signature)
         }
     }
 
@@ -118,27 +135,29 @@ public enum HistoryJSON {
 /// Text for a compliance lead: one line per entry (`a1b2c3d4e5 2026-03-02 Alice Example  modified  treatment:
 /// reduce → accept`), further changes on the lines below.
 public enum HistoryText {
-    public static func history(_ entries: [HistoryEntry]) -> String {
-        render(entries, withRecord: false)
+    /// With `signatures`, each line names the commit's signature after its author: `✓alice`, `✗bad`, `?unknown`, `-`.
+    public static func history(_ entries: [HistoryEntry], signatures: CommitSignatures? = nil) -> String {
+        render(entries, withRecord: false, signatures: signatures)
     }
 
-    public static func log(_ entries: [HistoryEntry]) -> String {
-        render(entries, withRecord: true)
+    public static func log(_ entries: [HistoryEntry], signatures: CommitSignatures? = nil) -> String {
+        render(entries, withRecord: true, signatures: signatures)
     }
 
-    public static func blame(_ lines: [BlameLine]) -> String {
+    public static func blame(_ lines: [BlameLine], signatures: CommitSignatures? = nil) -> String {
         let fieldWidth = lines.map(\.field.count).max() ?? 0
         let values = lines.map { short($0.value.text, limit: 40) }
         let valueWidth = values.map(\.count).max() ?? 0
         var out = ""
         for (line, value) in zip(lines, values) {
             out += pad(line.field, fieldWidth) + "  " + pad(value, valueWidth) + "  " + line.commit.id.short + " "
-                + line.commit.author.day.description + " " + line.commit.author.name + "  " + line.commit.summary + "\n"
+                + line.commit.author.day.description + " " + line.commit.author.name + (signatures?.mark(line.commit.id).map { " " + $0 } ?? "")
+                + "  " + line.commit.summary + "\n"
         }
         return out
     }
 
-    static func render(_ entries: [HistoryEntry], withRecord: Bool) -> String {
+    static func render(_ entries: [HistoryEntry], withRecord: Bool, signatures: CommitSignatures?) -> String {
         var out = TextBuffer(capacity: entries.count * 96)
         // Entries of one commit are adjacent: its part of the line is built once.
         var commit: CommitInfo?
@@ -147,7 +166,8 @@ public enum HistoryText {
         for entry in entries {
             if entry.commit !== commit {
                 commit = entry.commit
-                prefix = entry.commit.id.short + " " + entry.commit.author.day.description + " " + entry.commit.author.name + "  "
+                prefix = entry.commit.id.short + " " + entry.commit.author.day.description + " " + entry.commit.author.name
+                    + (signatures?.mark(entry.commit.id).map { " " + $0 } ?? "") + "  "
                 prefixWidth = prefix.count
             }
             out.append(prefix)

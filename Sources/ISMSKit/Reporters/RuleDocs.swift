@@ -24,6 +24,11 @@ public enum RuleDocs {
             Every finding names one of these rules. Set a rule's severity, or turn it off, under `rules:` in isms.yaml
             (`error`, `warning`, `note`, `off`). `isms explain RULE` prints the same text in a terminal.
 
+            The history rules (from `unsigned-decision` on) judge the git history of the checked revision and are silent
+            outside a git repository; their examples are commits, made by the tests as a real repository. In them,
+            `{{key alice}}` stands for alice's line in the allowed-signers file, and a signed commit is signed by git
+            with its signer's SSH key (docs/signatures.md).
+
             | rule | default | what it finds |
             | --- | --- | --- |
 
@@ -46,11 +51,27 @@ public enum RuleDocs {
     }
 
     private static func example(_ e: RuleExample) -> String {
-        e.files.map { "  # \($0.path)\n" + indent($0.content) }.joined(separator: "\n")
+        if !e.commits.isEmpty {
+            return e.commits.enumerated().map { index, commit in
+                "  commit \(index + 1): \(commit.heading)\n" + commit.files.map { file in
+                    file.content.map { "    # \(file.path)\n" + indent(indent($0)) } ?? "    # \(file.path): deleted\n"
+                }.joined(separator: "\n")
+            }.joined(separator: "\n")
+        }
+        return e.files.map { "  # \($0.path)\n" + indent($0.content) }.joined(separator: "\n")
     }
 
     private static func markdownExample(_ e: RuleExample) -> String {
-        e.files.map { "```yaml\n# \($0.path)\n\($0.content.hasSuffix("\n") ? $0.content : $0.content + "\n")```\n" }.joined()
+        if !e.commits.isEmpty {
+            return e.commits.enumerated().map { index, commit in
+                "Commit \(index + 1): \(commit.heading)\n\n" + commit.files.map { file in
+                    guard let content = file.content else { return "`\(file.path)` deleted.\n\n" }
+                    let language = file.path.hasSuffix(".yaml") || file.path.hasSuffix(".yml") ? "yaml" : "text"
+                    return "```\(language)\n# \(file.path)\n\(content.hasSuffix("\n") ? content : content + "\n")```\n\n"
+                }.joined()
+            }.joined().trimmingCharacters(in: .newlines) + "\n"
+        }
+        return e.files.map { "```yaml\n# \($0.path)\n\($0.content.hasSuffix("\n") ? $0.content : $0.content + "\n")```\n" }.joined()
     }
 }
 

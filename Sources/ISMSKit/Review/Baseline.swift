@@ -30,21 +30,27 @@ extension Workspace {
         }
     }
 
-    /// The findings of the ISMS at `commit`; none when the ISMS did not exist there yet.
-    public func findings(atCommit commit: ObjectID, label: String, asOf: Day) throws(ToolError) -> [Finding] {
+    /// The findings of the ISMS at `commit`, its history judged with the keys trusted at `trustRef` (default:
+    /// the commit itself); none when the ISMS did not exist there yet.
+    public func findings(atCommit commit: ObjectID, label: String, asOf: Day, trustRef: String? = nil,
+                         useCache: Bool = true) throws(ToolError) -> [Finding] {
         let (repository, prefix) = try requireRepository()
         do {
             let source = try GitObjectSource(repository: repository, commit: commit, label: label, prefix: prefix)
-            return try Checker.check(source, asOf: asOf).findings
+            var notes = [String]()
+            return try check(source, asOf: asOf, options: GovernanceOptions(revision: commit.hex, trustRef: trustRef, useCache: useCache),
+                             notes: &notes).findings
         } catch .missingAtRevision {
             return []
         }
     }
 
-    /// Compares `head` with the ISMS at the merge base of `base` and HEAD.
-    public func compare(_ head: CheckReport, withBase base: String, asOf: Day) throws(ToolError) -> BaselineComparison {
+    /// Compares `head` with the ISMS at the merge base of `base` and HEAD, both histories judged with the keys
+    /// trusted at `trustRef` (default: BASE).
+    public func compare(_ head: CheckReport, withBase base: String, asOf: Day, trustRef: String? = nil,
+                        useCache: Bool = true) throws(ToolError) -> BaselineComparison {
         let commit = try mergeBase(of: base)
-        let baseFindings = try findings(atCommit: commit, label: base, asOf: asOf)
+        let baseFindings = try findings(atCommit: commit, label: base, asOf: asOf, trustRef: trustRef ?? base, useCache: useCache)
         let (introduced, resolved) = FindingMatcher.compare(base: baseFindings, head: head.findings)
         return BaselineComparison(baseCommit: commit, introduced: introduced, resolved: resolved)
     }

@@ -4,6 +4,8 @@ public struct CheckReport: Sendable {
     /// The records read, in path order: what formats with one entry per record (JUnit) list.
     public let records: [RecordSummary]
     public var recordCount: Int { records.count }
+    /// With ISMS_TIMING=1: how long each rule took.
+    public var timings: PhaseTimings?
 
     public init(findings: [Finding], records: [RecordSummary]) {
         self.findings = findings
@@ -25,11 +27,14 @@ public enum Checker {
         return check(loaded, asOf: asOf, artifacts: source)
     }
 
-    public static func check(_ loaded: LoadedISMS, asOf: Day, artifacts: any ArtifactReader) -> CheckReport {
-        let context = RuleContext(isms: loaded.isms, asOf: asOf, artifacts: artifacts)
+    public static func check(_ loaded: LoadedISMS, asOf: Day, artifacts: any ArtifactReader,
+                             governance: GovernanceContext? = nil) -> CheckReport {
+        let context = RuleContext(isms: loaded.isms, asOf: asOf, artifacts: artifacts, governance: governance)
         var findings = loaded.findings
+        var timings = PhaseTimings.requested ? PhaseTimings() : nil
         for rule in RuleRegistry.all {
             findings += rule.check(context)
+            timings?.lap(type(of: rule).id)
         }
         let overrides = loaded.isms.config.ruleSeverities
         findings = findings.compactMap { finding in
@@ -40,7 +45,9 @@ public enum Checker {
             return changed
         }
         let records = loaded.isms.records.map { RecordSummary(id: $0.id, kind: $0.kind, path: $0.path) }
-        return CheckReport(findings: findings.sorted(by: Finding.ordered), records: records)
+        var report = CheckReport(findings: findings.sorted(by: Finding.ordered), records: records)
+        report.timings = timings
+        return report
     }
 }
 

@@ -1,11 +1,24 @@
 /// A small ISMS used as a rule's example: files by path relative to the ISMS root, judged at `asOf`.
 /// A minimal `isms.yaml` is added when the files do not hold one.
+///
+/// An example of a history rule has `commits` instead: the test builds a real git repository whose top is the
+/// ISMS root, makes the commits in order and checks the result. Signed commits are signed by git with a fresh
+/// SSH key of the signer (a roster key); `.isms/allowed_signers` lists every roster person's key unless a
+/// commit writes that file itself, where `{{key alice}}` stands for alice's line (`alice@example.com ssh-ed25519 …`).
 public struct RuleExample: Sendable {
     public let files: [(path: String, content: String)]
+    public let commits: [ExampleCommit]
     public let asOf: String
 
     public init(asOf: String = "2026-12-01", _ files: [(String, String)]) {
         self.files = files.map { (path: $0.0, content: $0.1) }
+        self.commits = []
+        self.asOf = asOf
+    }
+
+    public init(asOf: String = "2026-12-01", commits: [ExampleCommit]) {
+        self.files = []
+        self.commits = commits
         self.asOf = asOf
     }
 
@@ -18,6 +31,41 @@ public struct RuleExample: Sendable {
           carol: {name: Carol Example, email: carol@example.com, role: CTO}
 
         """
+}
+
+/// One commit of a history example: who made it and when, what it wrote, and how it is signed.
+public struct ExampleCommit: Sendable {
+    /// A roster key (alice, bob, carol in the default isms.yaml): the commit's author and committer.
+    public let author: String
+    /// `YYYY-MM-DD` (10:00 UTC that day) or a full ISO 8601 time.
+    public let date: String
+    public let message: String
+    /// Files written (by path relative to the ISMS root); a nil content deletes the file.
+    public let files: [(path: String, content: String?)]
+    /// Signed with the SSH key of `signer` (default: the author).
+    public let signed: Bool
+    public let signer: String?
+    /// The message is changed after signing, the signature kept: a signature that no longer verifies.
+    public let tampered: Bool
+
+    public init(_ author: String, _ date: String, _ message: String, signed: Bool = false, signer: String? = nil,
+                tampered: Bool = false, _ files: [(String, String?)]) {
+        self.author = author
+        self.date = date
+        self.message = message
+        self.files = files.map { (path: $0.0, content: $0.1) }
+        self.signed = signed || signer != nil || tampered
+        self.signer = signer
+        self.tampered = tampered
+    }
+
+    /// How docs/rules.md and `isms explain` show it: `alice, 2026-01-05, signed: "Accept RISK-1"`.
+    public var heading: String {
+        var how = "unsigned"
+        if signed { how = "signed" + (signer.map { $0 == author ? "" : " by \($0)" } ?? "") }
+        if tampered { how += ", message changed after signing" }
+        return "\(author), \(date), \(how): \"\(message)\""
+    }
 }
 
 /// Everything known about a rule: at once its documentation (`isms explain`, docs/rules.md, SARIF
@@ -80,11 +128,15 @@ public struct RuleContext: Sendable {
     public let isms: ISMS
     public let asOf: Day
     public let artifacts: any ArtifactReader
+    /// The git history of the checked revision with its signatures; nil outside a git repository, where the
+    /// history rules say nothing.
+    public let governance: GovernanceContext?
 
-    public init(isms: ISMS, asOf: Day, artifacts: any ArtifactReader) {
+    public init(isms: ISMS, asOf: Day, artifacts: any ArtifactReader, governance: GovernanceContext? = nil) {
         self.isms = isms
         self.asOf = asOf
         self.artifacts = artifacts
+        self.governance = governance
     }
 
     public var config: Config { isms.config }

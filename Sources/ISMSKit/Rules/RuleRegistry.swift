@@ -26,6 +26,14 @@ public enum RuleRegistry {
         // Frameworks and the Statement of Applicability.
         UnknownReferenceRule(),
         SOAGapRule(),
+        // The history, in a git repository: who decided, and can it be proven.
+        UnsignedDecisionRule(),
+        SelfApprovedAcceptanceRule(),
+        AcceptanceInvalidatedRule(),
+        BackdatedRecordRule(),
+        DecisionWithoutReferenceRule(),
+        BadSignatureRule(),
+        AllowedSignersChangedRule(),
     ]
 
     public static func rule(_ id: String) -> (any Rule)? {

@@ -190,6 +190,35 @@ limits:
   file_bytes: 1048576
   depth: 32
 
+# allowed_signers: the SSH keys trusted to sign commits (git's allowed-signers format), relative to this
+# folder. isms reads it from the trusted revision (--trust-ref; in a pull request, its base), never from the
+# change under review, and verifies signatures itself; `isms history`, `blame` and `log` show each commit's.
+allowed_signers: .isms/allowed_signers
+
+# openpgp_keys: a folder of OpenPGP public keys (.asc) trusted to sign commits, checked with gpg when it is
+# installed (otherwise those signatures are "not-verified").
+openpgp_keys: .isms/openpgp
+
+# decision_fields: the fields that are decisions, per record kind (* is a wildcard), judged by the history
+# rules unsigned-decision and decision-without-reference. These are the defaults.
+decision_fields:
+  risk: [treatment, likelihood, impact, controls, acceptance.*, residual.*]
+  control: [status, satisfies]
+  obligation: [applies, justification]
+  exception: ['*']
+
+# require_signed_decisions: true makes unsigned-decision report every current decision that was not set by a
+# commit with a good signature from a key in allowed_signers.
+require_signed_decisions: false
+
+# backdate_tolerance_days: how many days a declared date (evidence collected_on, acceptance approved_on,
+# review last) may lie before the commit that recorded it before backdated-record reports it.
+backdate_tolerance_days: 14
+
+# reference_pattern: a regular expression every commit that sets a decision must match in its message, such
+# as a ticket id ('SEC-[0-9]+'). Empty: not checked.
+reference_pattern: ''
+
 """##),
         ("obligations/obl-gdpr-32-1-a.yaml", ##"""
 # An example obligation: what a law, standard or contract requires. `isms report coverage` shows which
