@@ -3,12 +3,18 @@ import ISMSKit
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print a report: soa, trace, coverage, register or evidence.",
+        abstract: "Print a report: soa, trace, coverage, register, evidence, or decisions (from the history).",
         discussion: "Formats are documented in docs/reports.md. Reports describe the records as they are; run isms check for the defects."
     )
 
-    @Argument(help: "The report: \(Reports.kinds.joined(separator: ", ")).")
+    @Argument(help: "The report: \((Reports.kinds + [DecisionsReport.kind]).joined(separator: ", ")).")
     var kind: String
+
+    @Option(help: "decisions: only changes authored on or after this day (YYYY-MM-DD).")
+    var since: Day?
+
+    @Option(help: "decisions: only changes authored on or before this day (YYYY-MM-DD).")
+    var until: Day?
 
     @Option(help: "Output format: md, csv, json or html.")
     var format = "md"
@@ -19,14 +25,20 @@ struct Report: ParsableCommand {
     @OptionGroup var rootOptions: RootOptions
 
     func run() throws {
-        guard let entry = Reports.entry(kind) else {
+        let kinds = Reports.kinds + [DecisionsReport.kind]
+        guard kinds.contains(kind) else {
             var message = "unknown report '\(kind)'"
-            if let close = closest(to: kind, in: Reports.kinds) { message += "; did you mean '\(close)'?" }
-            throw ToolError.invalidArgument(message + " (reports: \(Reports.kinds.joined(separator: ", ")))")
+            if let close = closest(to: kind, in: kinds) { message += "; did you mean '\(close)'?" }
+            throw ToolError.invalidArgument(message + " (reports: \(kinds.joined(separator: ", ")))")
         }
         guard let format = ReportFormat(rawValue: format) else {
             throw ToolError.invalidArgument("unknown format '\(format)'; use one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        if kind == DecisionsReport.kind {
+            Terminal.write(format.render(try rootOptions.decisions(since: since, until: until, asOf: asOf ?? Day.today())))
+            return
+        }
+        guard let entry = Reports.entry(kind) else { return }
         let isms = try rootOptions.loadForReport()
         Terminal.write(format.render(entry.build(isms, asOf ?? Day.today())))
     }
@@ -67,7 +79,13 @@ struct Export: ParsableCommand {
 
     private func writeAuditPack(_ html: String) throws {
         let isms = try rootOptions.loadForReport()
-        let pack = AuditPack(isms, asOf: asOf ?? Day.today(), generator: "isms \(ISMS.version)")
+        let day = asOf ?? Day.today()
+        // The decision log needs a git history; a plain folder gets the other reports.
+        var history = [ReportDocument]()
+        if (try? rootOptions.workspace().requireRepository()) != nil, let decisions = try? rootOptions.decisions(since: nil, until: nil, asOf: day) {
+            history.append(decisions)
+        }
+        let pack = AuditPack(isms, asOf: day, generator: "isms \(ISMS.version)", history: history)
         try write(HTMLReportRenderer.pack(pack), to: html)
         Terminal.write("wrote \(html): \(pack.documents.map(\.title).joined(separator: ", "))\n")
     }
@@ -102,6 +120,25 @@ struct Export: ParsableCommand {
 extension OSCAL.Model: ExpressibleByArgument {}
 
 extension RootOptions {
+    /// The decision log from the history of HEAD, with signatures trusted at HEAD.
+    func decisions(since: Day?, until: Day?, asOf: Day) throws -> ReportDocument {
+        let workspace = try workspace()
+        let history = try workspace.historyEngine().load(HistoryOptions())
+        for notice in history.notices {
+            switch notice {
+            case .note(let message): Terminal.note(message)
+            case .warning(let message): Terminal.warning(message)
+            }
+        }
+        let entries = history.log(HistoryFilter(since: since, until: until))
+        let config = try Loader.load(from: workspace.source(at: "HEAD")).isms.config
+        let verifier = try workspace.signatureVerifier(trustRef: "HEAD")
+        let signatures = verifier.signatures(of: entries.map(\.commit.id), people: config.people)
+        for note in verifier.notes { Terminal.note(note) }
+        if let problem = verifier.saveCache() { Terminal.warning(problem) }
+        return DecisionsReport.build(entries: entries, config: config, signatures: signatures, since: since, until: until, asOf: asOf)
+    }
+
     /// Loads the work tree for a report. Reports show what could be read; when some of it could not, one
     /// warning on standard error says so.
     func loadForReport() throws -> ISMSKit.ISMS {

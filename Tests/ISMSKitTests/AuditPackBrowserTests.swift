@@ -20,7 +20,8 @@ final class AuditPackBrowserTests: XCTestCase {
 
     private func exportPack(_ folder: TemporaryFolder) -> String {
         let out = folder.path + "/audit-pack.html"
-        let result = isms(["export", "--html", out, "--as-of", "2026-12-01", "--root", "example-isms"], in: repositoryRoot)
+        let example = exampleISMSOutsideGit()
+        let result = isms(["export", "--html", out, "--as-of", "2026-12-01"], in: example.path)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.hasPrefix("wrote \(out)"), result.stdout)
         return out

@@ -60,7 +60,8 @@ final class ReportGoldenTests: XCTestCase {
     func testAuditPack() throws {
         let folder = TemporaryFolder()
         let out = folder.path + "/pack.html"
-        let result = isms(["export", "--html", out, "--as-of", Self.asOf, "--root", "example-isms"], in: repositoryRoot)
+        let example = exampleISMSOutsideGit()
+        let result = isms(["export", "--html", out, "--as-of", Self.asOf], in: example.path)
         XCTAssertEqual(result.status, 0, result.stderr)
         compare(try XCTUnwrap(folder.read("pack.html")), "audit-pack.html")
     }

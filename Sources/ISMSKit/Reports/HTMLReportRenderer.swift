@@ -199,13 +199,14 @@ public struct AuditPack: Sendable {
     public let recordCounts: [(String, Int)]
     public let documents: [ReportDocument]
 
-    public init(_ isms: ISMS, asOf: Day, generator: String) {
+    /// `history` holds reports read from the git history (the decision log), shown after the others.
+    public init(_ isms: ISMS, asOf: Day, generator: String, history: [ReportDocument] = []) {
         ismsName = isms.config.name
         scope = isms.config.scope
         self.asOf = asOf
         self.generator = generator
         recordCounts = RecordKind.allCases.map { ($0.folder, isms.records(of: $0).count) }
-        documents = Reports.all.map { $0.build(isms, asOf) }
+        documents = Reports.all.map { $0.build(isms, asOf) } + history
     }
 }
 

@@ -146,3 +146,14 @@ final class GitRepository {
 
 /// A minimal valid isms.yaml with a roster of alice, bob and carol: the one rule examples get by default.
 let minimalConfig = RuleExample.defaultConfig
+
+/// A copy of example-isms outside any git repository, for outputs that would otherwise include this
+/// repository's own history (the audit pack's decision log).
+func exampleISMSOutsideGit() -> TemporaryFolder {
+    let folder = TemporaryFolder("example-isms")
+    let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("example-isms").path
+    try! FileManager.default.removeItem(atPath: folder.path)
+    try! FileManager.default.copyItem(atPath: source, toPath: folder.path)
+    return folder
+}
