@@ -129,6 +129,37 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(report.recordCount, 1)
     }
 
+    func testKindFolderThatIsALinkIsReportedNotFollowed() throws {
+        let outside = TemporaryFolder("outside")
+        outside.write("secret.yaml", "id: CTRL-99\ntitle: secret\nowner: alice\n")
+        let folder = ismsWith([:])
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/controls", withDestinationPath: outside.path)
+        let report = try check(folder)
+        assertOnlyFinding(report, rule: "parse-error", path: "controls", containing: "the folder controls/ is a symbolic link to")
+        XCTAssertFalse(report.findings.contains { $0.record == "CTRL-99" || $0.message.contains("CTRL-99") })
+        XCTAssertEqual(report.recordCount, 1)
+    }
+
+    func testNestedRepositoryIsNotReadAsRecords() throws {
+        let folder = ismsWith([:])
+        // A checked-out submodule named like a record, and a nested clone under another name.
+        folder.write("risks/vendor.yaml/.git", "gitdir: ../../.git/modules/vendor\n")
+        folder.write("risks/vendor.yaml/risk-7.yaml", "id: RISK-7\ntitle: theirs\nowner: alice\ntreatment: avoid\n")
+        try FileManager.default.createDirectory(atPath: folder.path + "/risks/clone/.git", withIntermediateDirectories: true)
+        folder.write("risks/clone/risk-8.yaml", "id: RISK-8\ntitle: theirs\nowner: alice\ntreatment: avoid\n")
+        let report = try check(folder)
+        assertOnlyFinding(report, rule: "parse-error", path: "risks/vendor.yaml", containing: "a submodule is not a record")
+        XCTAssertEqual(report.recordCount, 1)
+    }
+
+    func testOversizedConfigIsRefusedBeforeItIsRead() throws {
+        let folder = ismsWith([:])
+        folder.write("isms.yaml", minimalConfig + "scope: " + String(repeating: "x", count: 2 << 20) + "\n")
+        XCTAssertThrowsError(try check(folder)) { error in
+            XCTAssertEqual("\(error)", "cannot read isms.yaml: isms.yaml is \(2 << 20 + minimalConfig.utf8.count + 8) bytes, over the limit of 1048576")
+        }
+    }
+
     func testDuplicateKeyIsAFindingAtItsLine() throws {
         let folder = ismsWith(["risks/dup.yaml": "id: RISK-2\ntitle: a\nowner: alice\ntitle: b\n"])
         assertOnlyFinding(try check(folder), rule: "parse-error", path: "risks/dup.yaml", line: 4, containing: "duplicate key 'title'")

@@ -59,8 +59,8 @@ public final class HistoryEngine {
         var notices = [HistoryNotice]()
         var clock = PhaseTimings()
         let tip: ObjectID
-        do { tip = try repository.resolveCommit(options.revision) } catch let error as GitError {
-            throw ToolError.unknownRevision(options.revision, message: error.message)
+        do { tip = try repository.resolveCommit(options.revision) } catch {
+            throw ToolError.revision(options.revision, error, in: repository)
         }
         let tipCommit = try repository.commit(tip)
         let shallow = repository.shallowBoundary()
@@ -108,8 +108,8 @@ public final class HistoryEngine {
         let firstNew = graph.count
         // Record blobs are parsed on all cores while the trees are still being compared, and the records are
         // tracked as soon as a commit's blobs are parsed.
-        let parsing = ParallelQueue<(key: BlobKey, path: String, data: Data), RecordSnapshot?> { item in
-            RecordParser.parse(item.data, kind: item.key.kind, path: item.path, config: config).record.map(RecordSnapshot.init)
+        let parsing = ParallelQueue<(key: BlobKey, path: String, content: Result<Data, YAMLProblem>), RecordSnapshot?> { item in
+            RecordParser.parse(item.content, kind: item.key.kind, path: item.path, config: config).record.map(RecordSnapshot.init)
         }
         var keys = [BlobKey: Int]()
         let changes: [[PathChange]]
@@ -119,7 +119,7 @@ public final class HistoryEngine {
                 let key = BlobKey(kind: change.kind, blob: blob)
                 guard keys[key] == nil else { return }
                 keys[key] = keys.count
-                parsing.submit((key, change.path, try readBlob(blob, path: change.path)))
+                parsing.submit((key, change.path, try readBlob(blob, path: change.path, limit: config.maxFileBytes, revision: options.revision)))
             }
         } catch {
             _ = parsing.finish()
@@ -209,6 +209,8 @@ public final class HistoryEngine {
             return (Config(), nil)
         }
         do {
+            let size = try repository.objectSize(entry.id)
+            if size > Limits.configBytes { throw ToolError.unreadableConfig(path: "isms.yaml", message: Limits.configTooLarge(size).message) }
             return (try ConfigReader.read(repository.readObject(entry.id), path: "isms.yaml").0, entry.id)
         } catch let error as ToolError {
             notices.append(.warning("\(error); reading the history with default settings"))
@@ -262,12 +264,17 @@ public final class HistoryEngine {
         return result
     }
 
-    private func readBlob(_ blob: ObjectID, path: String) throws -> Data {
+    /// A record blob's bytes; sized from its header first, so a blob over the size limit is never inflated
+    /// (it parses to nothing, like any unreadable file).
+    private func readBlob(_ blob: ObjectID, path: String, limit: Int, revision: String) throws -> Result<Data, YAMLProblem> {
         do {
-            return try repository.readObject(blob)
-        } catch let error as GitError where error.isNotFound {
-            throw ToolError.git("the record file \(path) (blob \(blob.short)) is missing from the repository; "
-                                + "run `git fsck` to find the damage")
+            let size = try repository.objectSize(blob)
+            if size > limit {
+                return .failure(YAMLProblem(message: "file is \(size) bytes, over the limit of \(limit)", location: .start, kind: .tooLarge))
+            }
+            return .success(try repository.readObject(blob))
+        } catch {
+            throw repository.unreadableBlob(blob, path: path, at: "the history of \(revision)", error)
         }
     }
 }

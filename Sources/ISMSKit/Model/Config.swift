@@ -143,9 +143,11 @@ enum ConfigReader {
         var config = Config()
         var findings = [Finding]()
         let node: YAMLNode
-        switch YAMLReader().read(data) {
+        switch YAMLReader(maxBytes: Limits.configBytes).read(data) {
         case .success(let n): node = n
         case .failure(let problem) where problem.kind == .empty: return (config, [])
+        case .failure(let problem) where problem.kind == .tooLarge:
+            throw .unreadableConfig(path: path, message: Limits.configTooLarge(data.count).message)
         case .failure(let problem):
             throw .unreadableConfig(path: path, message: "\(problem.location.line):\(problem.location.column): \(problem.message)")
         }

@@ -13,10 +13,10 @@ extension Workspace {
         let (repository, _) = try requireRepository()
         let baseCommit: ObjectID, headCommit: ObjectID
         do { baseCommit = try repository.resolveCommit(base) } catch {
-            throw .unknownRevision(base, message: (error as? GitError)?.message ?? "\(error)")
+            throw .revision(base, error, in: repository)
         }
         do { headCommit = try repository.resolveCommit(head) } catch {
-            throw .unknownRevision(head, message: (error as? GitError)?.message ?? "\(error)")
+            throw .revision(head, error, in: repository)
         }
         do {
             guard let common = try repository.mergeBase(baseCommit, headCommit) else {

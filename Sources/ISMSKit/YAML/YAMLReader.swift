@@ -229,6 +229,12 @@ public enum Limits {
     /// What isms.yaml may set `limits.file_bytes` and `limits.depth` to.
     public static let fileBytesRange = 1_024...1_073_741_824
     public static let depthRange = 4...64
+    /// isms.yaml itself: not settable (it is where the settings are), checked before it is read.
+    public static let configBytes = 1_048_576
+
+    static func configTooLarge(_ size: Int) -> YAMLProblem {
+        YAMLProblem(message: "isms.yaml is \(size) bytes, over the limit of \(configBytes)", location: .start, kind: .tooLarge)
+    }
 }
 
 extension YAMLReader {
