@@ -160,6 +160,27 @@ final class LoaderTests: XCTestCase {
         }
     }
 
+    func testCatastrophicIDPatternIsGivenUpOnceAndReported() throws {
+        let folder = TemporaryFolder()
+        folder.write("isms.yaml", minimalConfig + "id_patterns:\n  risk: '^(a+)+$'\n")
+        for n in 0..<40 {
+            folder.write("risks/r\(n).yaml", "id: \(String(repeating: "a", count: 40 + n))b\ntitle: t\nowner: alice\ntreatment: avoid\n")
+        }
+        folder.write("risks/ok.yaml", "id: aaaa\ntitle: t\nowner: alice\ntreatment: avoid\n")
+        let started = Date()
+        let report = try check(folder)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10, "each id would take seconds without a budget")
+        let invalid = report.findings.filter { $0.rule == "invalid-value" }
+        XCTAssertEqual(invalid.map(\.path), ["isms.yaml"])
+        XCTAssertEqual(invalid.first?.line, 7)
+        XCTAssertTrue(invalid.first?.message.hasPrefix("id_patterns.risk took over 50 ms to match 'aaaa") ?? false, "\(invalid)")
+        // Which ids were checked before the pattern was given up depends on timing: none is reported.
+        XCTAssertEqual(report.findings.filter { $0.rule == "id-pattern" }, [])
+        // A sane pattern is unaffected.
+        folder.write("isms.yaml", minimalConfig + "id_patterns:\n  risk: '^a+b?$'\n")
+        XCTAssertEqual(try check(folder).findings, [])
+    }
+
     func testDuplicateKeyIsAFindingAtItsLine() throws {
         let folder = ismsWith(["risks/dup.yaml": "id: RISK-2\ntitle: a\nowner: alice\ntitle: b\n"])
         assertOnlyFinding(try check(folder), rule: "parse-error", path: "risks/dup.yaml", line: 4, containing: "duplicate key 'title'")
