@@ -72,8 +72,9 @@ public final class HistoryEngine {
         clock.lap("open")
         var graph = HistoryGraph()
         var previousTip: ObjectID?
-        if options.useCache, let data = FileManager.default.contents(atPath: cachePath) {
+        if options.useCache {
             do {
+                guard let data = try HistoryCache.read(cachePath) else { throw NoCache() }
                 let (cached, cachedGraph) = try HistoryCache.decode(data)
                 if cached.root != root || cached.firstParent != options.firstParent {
                     notices.append(.warning("the history cache \(cachePath) belongs to another ISMS root; rebuilding it"))
@@ -85,6 +86,8 @@ public final class HistoryEngine {
                     graph = cachedGraph
                     previousTip = cached.tip
                 }
+            } catch is NoCache {
+                // The first run: nothing to say.
             } catch {
                 notices.append(.warning("the history cache \(cachePath) is unreadable (\(error)); rebuilding it"))
             }
@@ -171,7 +174,7 @@ public final class HistoryEngine {
                 do {
                     try HistoryCache.write(HistoryCache.encode(graph, header: header), to: cachePath)
                 } catch {
-                    notices.append(.warning("cannot write the history cache \(cachePath): \(error)"))
+                    notices.append(.warning("cannot write the history cache \(cachePath) (\(error)); the result is complete, only the next run is not faster"))
                 }
                 clock.lap("write cache")
             }
@@ -278,6 +281,8 @@ public final class HistoryEngine {
         }
     }
 }
+
+private struct NoCache: Error {}
 
 /// Something the user should know about a history run, printed on stderr.
 public enum HistoryNotice: Sendable, Equatable {
