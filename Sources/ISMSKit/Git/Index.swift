@@ -92,13 +92,14 @@ extension Repository {
         return best.max { $0.time != $1.time ? $0.time < $1.time : $1.id < $0.id }?.id
     }
 
-    /// Every blob, link and submodule below `treeID`, by path relative to it.
-    public func flattenTree(_ treeID: ObjectID) throws -> [String: TreeEntry] {
-        var result = [String: TreeEntry]()
+    /// Every blob, link and submodule below `treeID`, by path relative to it (byte for byte: two names that
+    /// differ only in Unicode normalisation are two entries).
+    public func flattenTree(_ treeID: ObjectID) throws -> [ExactString: TreeEntry] {
+        var result = [ExactString: TreeEntry]()
         func walk(_ tree: ObjectID, _ prefix: String) throws {
             for entry in try treeEntries(tree) {
                 let path = prefix.isEmpty ? entry.name : prefix + "/" + entry.name
-                if entry.mode == .tree { try walk(entry.id, path) } else { result[path] = entry }
+                if entry.mode == .tree { try walk(entry.id, path) } else { result[ExactString(path)] = entry }
             }
         }
         try walk(treeID, "")

@@ -97,7 +97,7 @@ enum HistoryCache {
         if let (tip, state) = graph.snapshot {
             body.varint(state.byPath.count)
             for (path, record) in state.byPath.sorted(by: { $0.key < $1.key }) {
-                body.varint(local.index(path))
+                body.varint(local.index(path.string))
                 body.varint(local.index(record.id))
                 body.byte(kindCodes[record.kind]!)
                 body.varint(record.fields.count)
@@ -566,11 +566,12 @@ final class CachedCommits: @unchecked Sendable {
 private struct StringTable {
     let base: Int
     var list = [String]()
-    var indices = [String: Int]()
+    /// Byte for byte: canonically equal spellings of a path stay two strings (`ExactString`).
+    var indices = [ExactString: Int]()
     init(base: Int) { self.base = base }
     mutating func index(_ text: String) -> Int {
-        if let i = indices[text] { return i }
-        indices[text] = base + list.count
+        if let i = indices[ExactString(text)] { return i }
+        indices[ExactString(text)] = base + list.count
         list.append(text)
         return base + list.count - 1
     }

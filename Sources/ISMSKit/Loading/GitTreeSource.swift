@@ -5,9 +5,10 @@ import Foundation
 public final class GitObjectSource: RecordSource, @unchecked Sendable {
     public let label: String
     private let repository: Repository
-    private let files: [String: TreeEntry]
+    /// Keyed byte for byte (see `ExactString`).
+    private let files: [ExactString: TreeEntry]
     /// Paths that are in conflict in the index (unmerged).
-    private let conflicted: Set<String>
+    private let conflicted: Set<ExactString>
     // libgit2 objects of one repository are used from one thread at a time.
     private let lock = NSLock()
 
@@ -43,13 +44,13 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
         label = "the index"
         let entries: [IndexEntry]
         do { entries = try repository.indexEntries() } catch { throw .git("reading the index: \(error)") }
-        var files = [String: TreeEntry]()
-        var conflicted = Set<String>()
+        var files = [ExactString: TreeEntry]()
+        var conflicted = Set<ExactString>()
         let lead = prefix.isEmpty ? "" : prefix + "/"
         for entry in entries where entry.path.hasPrefix(lead) {
             let relative = String(entry.path.dropFirst(lead.count))
-            if entry.stage != 0 { conflicted.insert(relative); continue }
-            files[relative] = TreeEntry(name: relative, id: entry.id, mode: entry.mode)
+            if entry.stage != 0 { conflicted.insert(ExactString(relative)); continue }
+            files[ExactString(relative)] = TreeEntry(name: relative, id: entry.id, mode: entry.mode)
         }
         self.files = files
         self.conflicted = conflicted
@@ -59,7 +60,7 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
     public var isEmpty: Bool { files.isEmpty && conflicted.isEmpty }
 
     public func readConfig() throws -> Data? {
-        guard let config = files["isms.yaml"], config.mode == .file || config.mode == .executable else { return nil }
+        guard let config = files[ExactString("isms.yaml")], config.mode == .file || config.mode == .executable else { return nil }
         lock.lock(); defer { lock.unlock() }
         // Sized from the object header before it is inflated.
         let size = try repository.objectSize(config.id)
@@ -70,7 +71,8 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
     public func recordEntries() throws -> [SourceEntry] {
         lock.lock(); defer { lock.unlock() }
         var entries = [SourceEntry]()
-        for (path, entry) in files {
+        for (key, entry) in files {
+            let path = key.string
             if entry.mode == .symlink, RecordKind(folder: path) != nil {
                 // A kind folder that is a link: reported, not followed (as in the work tree).
                 let target = (try? repository.readObject(entry.id)).map { String(decoding: $0.prefix(4096), as: UTF8.self) } ?? "?"
@@ -92,16 +94,16 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
                 entries.append(SourceEntry(path: path, kind: .other, size: 0))
             }
         }
-        for path in conflicted where path.contains("/") && isRecordFileName(path) {
+        for path in conflicted.map(\.string) where path.contains("/") && isRecordFileName(path) {
             entries.append(SourceEntry(path: path, kind: .conflicted, size: 0))
         }
-        return entries.sorted { $0.path < $1.path }
+        return entries.sorted { ExactString($0.path) < ExactString($1.path) }
     }
 
     public func read(_ entries: [SourceEntry], limit: Int) throws -> [Result<Data, YAMLProblem>] {
         lock.lock(); defer { lock.unlock() }
         return try entries.map { entry in
-            guard let id = files[entry.path]?.id else {
+            guard let id = files[ExactString(entry.path)]?.id else {
                 return .failure(.init(message: "not a file in \(label)", location: .start, kind: .encoding))
             }
             // The size comes from the object header: an oversized blob is never inflated. A blob that cannot be
@@ -118,7 +120,7 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
     }
 
     public func artifact(at path: String) -> Data? {
-        guard let relative = normalisedRelativePath(path), let entry = files[relative],
+        guard let relative = normalisedRelativePath(path), let entry = files[ExactString(relative)],
               entry.mode == .file || entry.mode == .executable else { return nil }
         lock.lock(); defer { lock.unlock() }
         return try? repository.readObject(entry.id)

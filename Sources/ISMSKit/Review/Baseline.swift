@@ -55,14 +55,14 @@ extension Workspace {
         do {
             let lead = prefix.isEmpty ? "" : prefix + "/"
             let staged = try repository.indexEntries().filter { $0.path.hasPrefix(lead) }
-            var committed = [String: TreeEntry]()
+            var committed = [ExactString: TreeEntry]()
             if let head = try? repository.resolveCommit("HEAD"),
                let root = try repository.subtree(of: try repository.treeOfCommit(head), at: prefix) {
                 committed = try repository.flattenTree(root)
             }
             guard staged.count == committed.count else { return false }
             return staged.allSatisfy { entry in
-                entry.stage == 0 && committed[String(entry.path.dropFirst(lead.count))]?.id == entry.id
+                entry.stage == 0 && committed[ExactString(String(entry.path.dropFirst(lead.count)))]?.id == entry.id
             }
         } catch {
             throw .git("comparing the index with HEAD: \(error)")
