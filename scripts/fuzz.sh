@@ -32,7 +32,7 @@ case "$mode" in
     for commits in 3 20 60; do
       repo=$(mktemp -d)
       (cd "$repo" && git init -q -b main \
-        && python3 "$OLDPWD/scripts/gen-history-repo.py" --records 12 --commits "$commits" --seed "$commits" | git fast-import --quiet \
+        && python3 "$OLDPWD/scripts/gen-history-repo.py" --records 12 --commits "$commits" --seed "$commits" | git fast-import --quiet && git checkout -q -f main \
         && "$OLDPWD/.build/release/isms" log --root isms --rev main >/dev/null \
         && "$OLDPWD/.build/release/isms" log --root isms --rev main --first-parent >/dev/null)
       for f in "$repo"/.git/isms/*.bin; do cp "$f" "$corpus/$commits-$(basename "$f")"; done
