@@ -45,8 +45,18 @@ public final class Repository {
     public static func discover(containing path: String) throws -> Repository? {
         _ = LibGit2.initialised
         var handle: OpaquePointer?
-        let code = git_repository_open_ext(&handle, path, 0, nil)
+        var code = git_repository_open_ext(&handle, path, 0, nil)
         if code == GIT_ENOTFOUND.rawValue { return nil }
+        if code < 0, let last = git_error_last()?.pointee.klass,
+           last == Int32(GIT_ERROR_CONFIG.rawValue) || last == Int32(GIT_ERROR_OS.rawValue) {
+            // A user's configuration that cannot be read (HOME=/root for another user, as `sudo -u` leaves it)
+            // stops libgit2, where git warns and goes on. isms needs only the repository's own settings: read
+            // without the global, XDG and system files.
+            for level in [GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_PROGRAMDATA] {
+                isms_git_set_search_path(level.rawValue, "")
+            }
+            code = git_repository_open_ext(&handle, path, 0, nil)
+        }
         try check(code, "open repository at \(path)")
         return try Repository(pointer: handle!)
     }
