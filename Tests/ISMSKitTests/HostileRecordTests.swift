@@ -161,6 +161,18 @@ final class HostileRecordTests: XCTestCase {
         XCTAssertTrue(log.stderr.contains("reading the history with default settings"), log.stderr)
         XCTAssertLessThan(peak, 80_000)
     }
+
+    /// Each record's bytes are held at their size: a read buffer grown by 64 KiB to find the end of the file
+    /// was kept by every record (7.3 GB for 100,000 records; docs/reliability.md).
+    func testManyRecordsCostTheirSizeInMemory() throws {
+        let folder = TemporaryFolder("isms-many")
+        folder.write("isms.yaml", minimalConfig)
+        for n in 0..<3000 { folder.write("risks/r\(n).yaml", hostileRisk("RISK-\(n)", title: "Risk number \(n)")) }
+        let (result, peak) = try peakMemory(["check", "--as-of", "2026-12-01"], in: folder.path)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("3000 records checked"), result.stdout)
+        XCTAssertLessThan(peak, 120_000, "3,000 records of 60 bytes peaked at \(peak) KB")
+    }
 }
 
 /// Runs `isms` under GNU time and returns its peak resident memory in KB (the test is skipped without GNU time).
