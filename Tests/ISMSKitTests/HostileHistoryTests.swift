@@ -127,6 +127,26 @@ final class HostileHistoryTests: XCTestCase {
         XCTAssertEqual(entries.first?["summary"] as? String, "Sign the edit")
     }
 
+    // MARK: Limits
+
+    /// `limits.commits`: the walk stops as soon as it passes the limit, with one line, cached or not.
+    func testCommitLimitIsEnforcedWhileWalking() {
+        let (r, _) = edited(5)
+        r.write("isms.yaml", minimalConfig + "limits:\n  commits: 4\n")
+        r.commit("Limit the history", at: "2026-02-01T10:00:00+01:00")
+        for command in [["log"], ["log", "--no-cache"], ["history", "RISK-1"], ["blame", "RISK-1"], ["diff", "HEAD~6..HEAD"]] {
+            assertHeld(command + ["--root", "isms"], in: r.path, exits: [2],
+                       stderrContains: "has more than 4 commits (limits.commits in isms.yaml); raise the limit")
+        }
+        assertHeld(["log", "--rev", "HEAD~3", "--root", "isms"], in: r.path, exits: [0])
+        r.write("isms.yaml", minimalConfig + "limits:\n  commits: 7\n")
+        r.commit("Raise it", at: "2026-02-02T10:00:00+01:00")
+        assertHeld(["log", "--root", "isms"], in: r.path, exits: [2])
+        r.write("isms.yaml", minimalConfig + "limits:\n  commits: 9\n")
+        r.commit("Raise it to the nine commits there are", at: "2026-02-03T10:00:00+01:00")
+        assertHeld(["log", "--root", "isms"], in: r.path, exits: [0])
+    }
+
     // MARK: Merge shapes
 
     /// Criss-cross merges (two merge bases), an octopus merge, a merge of unrelated histories and several root

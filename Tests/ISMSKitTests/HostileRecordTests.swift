@@ -162,6 +162,24 @@ final class HostileRecordTests: XCTestCase {
         XCTAssertLessThan(peak, 80_000)
     }
 
+    /// `limits.records`: counted before any file is read; over it, exit 2 with one line in every mode.
+    func testRecordCountLimitIsEnforcedBeforeReading() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig + "limits:\n  records: 5\n")
+        for n in 0..<6 { repo.write("risks/r\(n).yaml", hostileRisk("RISK-\(n)")) }
+        repo.git("add", "-A")
+        let message = "holds 6 record files, over the limit of 5 (limits.records in isms.yaml)"
+        assertHeld(["check"], in: repo.path, exits: [2], stderrContains: "isms: error: work tree " + message)
+        assertHeld(["check", "--staged"], in: repo.path, exits: [2], stderrContains: "isms: error: the index " + message)
+        repo.commit("Six records", at: "2026-01-05T10:00:00+01:00")
+        assertHeld(["check", "--rev", "HEAD"], in: repo.path, exits: [2], stderrContains: "isms: error: HEAD " + message)
+        repo.remove("risks/r5.yaml")
+        assertHeld(["check", "--as-of", "2026-12-01"], in: repo.path, exits: [0])
+        // Links, folders named like records and other files do not count.
+        repo.write("risks/notes.txt", "not a record\n")
+        assertHeld(["check", "--as-of", "2026-12-01"], in: repo.path, exits: [0])
+    }
+
     /// Each record's bytes are held at their size: a read buffer grown by 64 KiB to find the end of the file
     /// was kept by every record (7.3 GB for 100,000 records; docs/reliability.md).
     func testManyRecordsCostTheirSizeInMemory() throws {

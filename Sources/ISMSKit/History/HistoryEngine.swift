@@ -94,14 +94,14 @@ public final class HistoryEngine {
         }
 
         clock.lap("read cache")
-        var walked = try walk(from: tip, options: options, shallow: shallow.commits, graph: graph, progress: progress)
+        var walked = try walk(from: tip, options: options, shallow: shallow.commits, graph: graph, limit: config.maxCommits, progress: progress)
         // A cached commit is trusted only where the walk meets it, if the parents recorded for it are its parents.
         if let mismatch = try firstParentMismatch(walked: walked, tip: tip, graph: graph, options: options, shallow: shallow.commits) {
             notices.append(.warning("the history cache \(cachePath) does not match this repository (commit \(mismatch.short) has "
                                     + "other parents than recorded); rebuilding it"))
             graph = HistoryGraph()
             previousTip = nil
-            walked = try walk(from: tip, options: options, shallow: shallow.commits, graph: graph, progress: progress)
+            walked = try walk(from: tip, options: options, shallow: shallow.commits, graph: graph, limit: config.maxCommits, progress: progress)
         }
         if walked.contains(where: \.isShallowBoundary) || (walked.isEmpty && graph.nodes.contains(where: \.isShallowBoundary)) {
             notices.append(.note(History.shallowNote))
@@ -182,10 +182,17 @@ public final class HistoryEngine {
         return History(graph: graph, tip: tipIndex, notices: notices, commitsRead: walked.count, blobsParsed: keys.count, timings: clock)
     }
 
-    private func walk(from tip: ObjectID, options: HistoryOptions, shallow: Set<ObjectID>, graph: HistoryGraph,
+    /// The commits new since the cache, in order; the cached and the new together may not pass `limits.commits`.
+    private func walk(from tip: ObjectID, options: HistoryOptions, shallow: Set<ObjectID>, graph: HistoryGraph, limit: Int,
                       progress: (HistoryProgress) -> Void) throws -> [WalkedCommit] {
-        try repository.walk(from: tip, firstParent: options.firstParent, shallow: shallow, isKnown: { graph.index[$0] != nil },
-                            progress: { progress(HistoryProgress(phase: "walking commits", done: $0, total: 0)) })
+        do {
+            return try repository.walk(from: tip, firstParent: options.firstParent, shallow: shallow, limit: max(0, limit - graph.count),
+                                       isKnown: { graph.index[$0] != nil },
+                                       progress: { progress(HistoryProgress(phase: "walking commits", done: $0, total: 0)) })
+        } catch is WalkLimitExceeded {
+            throw ToolError.limitExceeded("the history of \(options.revision) has more than \(limit) commits (limits.commits in isms.yaml); "
+                                          + "raise the limit, or read less: --first-parent, or a shallow clone")
+        }
     }
 
     private func followedParents(_ commit: Commit, options: HistoryOptions, shallow: Set<ObjectID>) -> [ObjectID] {

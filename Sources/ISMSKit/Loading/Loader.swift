@@ -24,6 +24,12 @@ public enum Loader {
         do { entries = try source.recordEntries() } catch {
             throw .git("cannot list records in \(source.label): \(error)")
         }
+        // Counted before anything is read: a pull request can add files faster than a runner can read them.
+        let recordFiles = entries.filter { $0.kind == .file }.count
+        if recordFiles > config.maxRecords {
+            throw .limitExceeded("\(source.label) holds \(recordFiles) record files, over the limit of \(config.maxRecords) "
+                                 + "(limits.records in isms.yaml)")
+        }
         var readable = [SourceEntry]()
         for entry in entries {
             switch entry.kind {

@@ -101,6 +101,8 @@ public struct Config: Sendable {
     public var evidenceGraceDays = 0
     public var maxFileBytes = Limits.defaultFileBytes
     public var maxDepth = Limits.defaultDepth
+    public var maxRecords = Limits.defaultRecords
+    public var maxCommits = Limits.defaultCommits
     /// Annex A controls excluded from the Statement of Applicability, in file order.
     public var soaExclusions: [SOAExclusion] = []
     /// Where `soa_exclusions` stands in isms.yaml; nil when absent.
@@ -144,7 +146,10 @@ public struct Config: Sendable {
         Setting("limits", .object([
             Setting("file_bytes", .value(.integer(Limits.fileBytesRange)), "The largest record file, in bytes (default \(Limits.defaultFileBytes))."),
             Setting("depth", .value(.integer(Limits.depthRange)), "The deepest nesting of mappings and lists (default \(Limits.defaultDepth))."),
-        ], nullable: false), "Input limits: file_bytes (largest record file), depth (deepest nesting)."),
+            Setting("records", .value(.integer(Limits.recordsRange)), "The most record files isms check reads (default \(Limits.defaultRecords))."),
+            Setting("commits", .value(.integer(Limits.commitsRange)),
+                    "The most commits isms history, blame, log and diff read from a revision (default \(Limits.defaultCommits))."),
+        ], nullable: false), "Input limits: file_bytes (largest record file), depth (deepest nesting), records (most record files), commits (longest history)."),
         Setting("soa_exclusions", .map(keys: .suggested(AnnexA.controls.map { SettingKey($0.id, $0.title) }), value: .nonBlankText, nullable: true),
                 "Annex A control id → why it is not applicable; the excluded controls of the Statement of Applicability."),
     ]
@@ -289,8 +294,10 @@ enum ConfigReader {
                     switch limit.key {
                     case "file_bytes": config.maxFileBytes = integer(limit.value, "limits.file_bytes", Limits.fileBytesRange) ?? config.maxFileBytes
                     case "depth": config.maxDepth = integer(limit.value, "limits.depth", Limits.depthRange) ?? config.maxDepth
+                    case "records": config.maxRecords = integer(limit.value, "limits.records", Limits.recordsRange) ?? config.maxRecords
+                    case "commits": config.maxCommits = integer(limit.value, "limits.commits", Limits.commitsRange) ?? config.maxCommits
                     default:
-                        findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(limit.key, known: ["file_bytes", "depth"], in: "limits"),
+                        findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(limit.key, known: ["file_bytes", "depth", "records", "commits"], in: "limits"),
                                                                  path: path, at: limit.keyLocation, field: "limits.\(limit.key)"))
                     }
                 }
