@@ -181,6 +181,21 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(try check(folder).findings, [])
     }
 
+    func testThousandsOfInventedLinksCostABoundedNumberOfSuggestions() throws {
+        let folder = TemporaryFolder()
+        folder.write("isms.yaml", minimalConfig)
+        for n in 0..<3000 { folder.write("controls/c\(n).yaml", "id: CTRL-\(n)\ntitle: c\nowner: alice\n") }
+        let invented = (0..<3000).map { "CTRL-\(900_000 + $0)" }.joined(separator: ", ")
+        folder.write("risks/r.yaml", "id: RISK-1\ntitle: t\nowner: alice\ntreatment: reduce\ncontrols: [\(invented)]\n")
+        let started = Date()
+        let report = try check(folder)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30, "a did-you-mean for each of 3,000 links against 3,000 ids")
+        let broken = report.findings.filter { $0.rule == "broken-link" }
+        XCTAssertEqual(broken.count, 3000)
+        XCTAssertEqual(broken.filter { $0.message.contains("did you mean") }.count, BrokenLinkRule.suggestionBudget)
+        XCTAssertTrue(broken[0].message.hasSuffix("did you mean CTRL-900?") || broken[0].message.contains("did you mean"), broken[0].message)
+    }
+
     func testDuplicateKeyIsAFindingAtItsLine() throws {
         let folder = ismsWith(["risks/dup.yaml": "id: RISK-2\ntitle: a\nowner: alice\ntitle: b\n"])
         assertOnlyFinding(try check(folder), rule: "parse-error", path: "risks/dup.yaml", line: 4, containing: "duplicate key 'title'")
