@@ -11,3 +11,8 @@ static inline int isms_git_set_strict_hash_verification(int enabled) {
 static inline int isms_git_set_owner_validation(int enabled) {
     return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
 }
+
+/* Where libgit2 looks for the global, XDG and system configuration; "" means nowhere. */
+static inline int isms_git_set_search_path(int level, const char *path) {
+    return git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, path);
+}

@@ -1,5 +1,9 @@
 import Foundation
-import ISMSKit
+@_spi(Fuzzing) import ISMSKit
+
+/// What is fuzzed: records and isms.yaml through the checker (the default), or with ISMS_FUZZ_MODE=cache the
+/// history cache decoder, fed files whose checksum is made to match (scripts/fuzz.sh).
+let fuzzesCache = ProcessInfo.processInfo.environment["ISMS_FUZZ_MODE"] == "cache"
 
 /// An ISMS held in memory: the fuzzer's bytes as one record (or as isms.yaml) beside a small valid ISMS.
 struct MemorySource: RecordSource {
@@ -10,7 +14,7 @@ struct MemorySource: RecordSource {
     func recordEntries() throws -> [SourceEntry] {
         files.keys.filter { $0 != "isms.yaml" }.sorted().map { SourceEntry(path: $0, kind: .file, size: files[$0]!.count) }
     }
-    func read(_ entries: [SourceEntry], limit: Int) -> [Result<Data, YAMLProblem>] {
+    func read(_ entries: [SourceEntry], limit: Int) throws -> [Result<Data, YAMLProblem>] {
         entries.map { .success(files[$0.path]!) }
     }
     func artifact(at path: String) -> Data? { files[path] }
@@ -28,6 +32,10 @@ let folders = ["risks", "controls", "obligations", "evidence", "exceptions", "su
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0 else { return 0 }
+    if fuzzesCache {
+        HistoryCacheFuzzing.exercise(Data(HistoryCacheFuzzing.withValidChecksum(Array(UnsafeBufferPointer(start: bytes, count: size)))))
+        return 0
+    }
     // The first byte picks where the input goes: as isms.yaml, or as a record of one of the seven kinds.
     let selector = Int(bytes[0]) % (folders.count + 1)
     let input = Data(bytes: bytes + 1, count: size - 1)

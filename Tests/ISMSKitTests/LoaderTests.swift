@@ -129,6 +129,76 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(report.recordCount, 1)
     }
 
+    func testKindFolderThatIsALinkIsReportedNotFollowed() throws {
+        let outside = TemporaryFolder("outside")
+        outside.write("secret.yaml", "id: CTRL-99\ntitle: secret\nowner: alice\n")
+        let folder = ismsWith([:])
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/controls", withDestinationPath: outside.path)
+        let report = try check(folder)
+        assertOnlyFinding(report, rule: "parse-error", path: "controls", containing: "the folder controls/ is a symbolic link to")
+        XCTAssertFalse(report.findings.contains { $0.record == "CTRL-99" || $0.message.contains("CTRL-99") })
+        XCTAssertEqual(report.recordCount, 1)
+    }
+
+    func testNestedRepositoryIsNotReadAsRecords() throws {
+        let folder = ismsWith([:])
+        // A checked-out submodule named like a record, and a nested clone under another name.
+        folder.write("risks/vendor.yaml/.git", "gitdir: ../../.git/modules/vendor\n")
+        folder.write("risks/vendor.yaml/risk-7.yaml", "id: RISK-7\ntitle: theirs\nowner: alice\ntreatment: avoid\n")
+        try FileManager.default.createDirectory(atPath: folder.path + "/risks/clone/.git", withIntermediateDirectories: true)
+        folder.write("risks/clone/risk-8.yaml", "id: RISK-8\ntitle: theirs\nowner: alice\ntreatment: avoid\n")
+        let report = try check(folder)
+        assertOnlyFinding(report, rule: "parse-error", path: "risks/vendor.yaml", containing: "a submodule is not a record")
+        XCTAssertEqual(report.recordCount, 1)
+    }
+
+    func testOversizedConfigIsRefusedBeforeItIsRead() throws {
+        let folder = ismsWith([:])
+        folder.write("isms.yaml", minimalConfig + "scope: " + String(repeating: "x", count: 2 << 20) + "\n")
+        XCTAssertThrowsError(try check(folder)) { error in
+            XCTAssertEqual("\(error)", "cannot read isms.yaml: isms.yaml is \(2 << 20 + minimalConfig.utf8.count + 8) bytes, over the limit of 1048576")
+        }
+    }
+
+    func testCatastrophicIDPatternIsGivenUpOnceAndReported() throws {
+        let folder = TemporaryFolder()
+        folder.write("isms.yaml", minimalConfig + "id_patterns:\n  risk: '^(a+)+$'\n")
+        for n in 0..<40 {
+            folder.write("risks/r\(n).yaml", "id: \(String(repeating: "a", count: 40 + n))b\ntitle: t\nowner: alice\ntreatment: avoid\n")
+        }
+        folder.write("risks/ok.yaml", "id: aaaa\ntitle: t\nowner: alice\ntreatment: avoid\n")
+        let started = Date()
+        let report = try check(folder)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10, "each id would take seconds without a budget")
+        let invalid = report.findings.filter { $0.rule == "invalid-value" }
+        XCTAssertEqual(invalid.map(\.path), ["isms.yaml"])
+        XCTAssertEqual(invalid.first?.line, 7)
+        XCTAssertTrue(invalid.first?.message.hasPrefix("id_patterns.risk took over 50 ms to match 'aaaa") ?? false, "\(invalid)")
+        // Which ids were checked before the pattern was given up depends on timing: none is reported.
+        XCTAssertEqual(report.findings.filter { $0.rule == "id-pattern" }, [])
+        // A sane pattern is unaffected.
+        folder.write("isms.yaml", minimalConfig + "id_patterns:\n  risk: '^a+b?$'\n")
+        XCTAssertEqual(try check(folder).findings, [])
+    }
+
+    func testThousandsOfInventedLinksCostABoundedNumberOfSuggestions() throws {
+        let folder = TemporaryFolder()
+        folder.write("isms.yaml", minimalConfig)
+        for n in 0..<3000 { folder.write("controls/c\(n).yaml", "id: CTRL-\(n)\ntitle: c\nowner: alice\n") }
+        let invented = (0..<3000).map { "CTRL-\(900_000 + $0)" }.joined(separator: ", ")
+        folder.write("risks/r.yaml", "id: RISK-1\ntitle: t\nowner: alice\ntreatment: reduce\ncontrols: [\(invented)]\n")
+        let started = Date()
+        let report = try check(folder)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30, "a did-you-mean for each of 3,000 links against 3,000 ids")
+        let broken = report.findings.filter { $0.rule == "broken-link" }
+        XCTAssertEqual(broken.count, 3000)
+        // At most the budget is spent on suggestions; some invented ids have no close match at all.
+        let suggested = broken.filter { $0.message.contains("did you mean") }.count
+        XCTAssertLessThanOrEqual(suggested, BrokenLinkRule.suggestionBudget)
+        XCTAssertGreaterThan(suggested, 0)
+        XCTAssertTrue(broken[0].message.hasSuffix("did you mean CTRL-900?") || broken[0].message.contains("did you mean"), broken[0].message)
+    }
+
     func testDuplicateKeyIsAFindingAtItsLine() throws {
         let folder = ismsWith(["risks/dup.yaml": "id: RISK-2\ntitle: a\nowner: alice\ntitle: b\n"])
         assertOnlyFinding(try check(folder), rule: "parse-error", path: "risks/dup.yaml", line: 4, containing: "duplicate key 'title'")

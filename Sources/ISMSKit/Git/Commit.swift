@@ -35,10 +35,18 @@ public struct Commit: Sendable {
 
 extension Repository {
     /// Reads one commit. A missing commit is a `GitError` whose `isNotFound` is true.
+    ///
+    /// libgit2 refuses commits whose author or committer line it cannot parse (an e-mail without `<>`, a
+    /// timestamp that overflows), which git itself shows and which `git commit-tree` or a raw `hash-object`
+    /// can write; such a commit is read again from its raw bytes by a lenient parser instead of failing.
     public func commit(_ id: ObjectID) throws -> Commit {
         var oid = id.gitOID
         var handle: OpaquePointer?
-        try check(git_commit_lookup(&handle, pointer, &oid), "read commit \(id.short)")
+        do {
+            try check(git_commit_lookup(&handle, pointer, &oid), "read commit \(id.short)")
+        } catch let error as GitError where !error.isNotFound && error.errorClass != Int32(GIT_ERROR_ZLIB.rawValue) {
+            return try lenientCommit(id, libgit2Error: error)
+        }
         defer { git_commit_free(handle) }
         let encoding = git_commit_message_encoding(handle).map { String(cString: $0) }
         var parents = [ObjectID]()
@@ -46,12 +54,12 @@ extension Repository {
         parents.reserveCapacity(Int(count))
         for index in 0..<count {
             guard let parent = git_commit_parent_id(handle, index) else {
-                throw GitError(code: -1, operation: "read commit \(id.short)", message: "parent \(index) has no id")
+                throw GitError.corruptObject("read commit \(id.short)", "parent \(index) has no id")
             }
             parents.append(ObjectID(parent))
         }
         guard let tree = git_commit_tree_id(handle) else {
-            throw GitError(code: -1, operation: "read commit \(id.short)", message: "commit has no tree")
+            throw GitError.corruptObject("read commit \(id.short)", "commit has no tree")
         }
         return Commit(
             id: id, tree: ObjectID(tree), parents: parents,
@@ -60,6 +68,21 @@ extension Repository {
             summary: Self.text(git_commit_summary(handle), encoding: encoding),
             message: Self.bytes(git_commit_message_raw(handle)),
             encoding: encoding)
+    }
+
+    /// The commit parsed from its raw object by `RawCommit`, when libgit2 would not parse it.
+    private func lenientCommit(_ id: ObjectID, libgit2Error: GitError) throws -> Commit {
+        var oid = id.gitOID
+        var object: OpaquePointer?
+        try check(git_odb_read(&object, odb, &oid), "read commit \(id.short)")
+        defer { git_odb_object_free(object) }
+        guard git_odb_object_type(object) == GIT_OBJECT_COMMIT else { throw libgit2Error }
+        let size = git_odb_object_size(object)
+        let bytes = size > 0 ? Array(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: size)) : []
+        guard let commit = RawCommit.parse(bytes, id: id) else {
+            throw GitError.corruptObject("read commit \(id.short)", "commit \(id.hex) is malformed (\(libgit2Error.message))")
+        }
+        return commit
     }
 
     private static func signature(_ raw: UnsafePointer<git_signature>?, encoding: String?) -> Signature {
@@ -76,10 +99,99 @@ extension Repository {
 
     /// Decodes commit text: Latin-1 when the commit says so, else UTF-8 with invalid bytes replaced, never trapping.
     static func text(_ raw: UnsafePointer<CChar>?, encoding: String?) -> String {
-        let bytes = bytes(raw)
+        text(bytes(raw), encoding: encoding)
+    }
+
+    static func text(_ bytes: some Collection<UInt8>, encoding: String?) -> String {
         if let encoding, ["iso-8859-1", "iso8859-1", "latin1", "latin-1"].contains(encoding.lowercased()) {
             return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// A lenient reader of a commit object's bytes, for the commits libgit2 refuses. It needs a `tree` line;
+/// anything else that is missing or malformed gets an empty or zero value, as `git log` shows it.
+enum RawCommit {
+    static func parse(_ bytes: [UInt8], id: ObjectID) -> Commit? {
+        var tree: ObjectID?
+        var parents = [ObjectID]()
+        var authorLine: ArraySlice<UInt8>?, committerLine: ArraySlice<UInt8>?
+        var encoding: String?
+        var position = 0
+        var messageStart = bytes.count
+        while position < bytes.count {
+            let end = bytes[position...].firstIndex(of: 0x0A) ?? bytes.count
+            let line = bytes[position..<end]
+            position = end + 1
+            if line.isEmpty { messageStart = min(position, bytes.count); break }
+            // Continuation lines (a multi-line gpgsig or mergetag) start with a space.
+            if line.first == 0x20 { continue }
+            guard let space = line.firstIndex(of: 0x20) else { continue }
+            let key = String(decoding: line[..<space], as: UTF8.self), value = line[(space + 1)...]
+            switch key {
+            case "tree" where tree == nil && parents.isEmpty: tree = ObjectID(hex: String(decoding: value, as: UTF8.self))
+            case "parent": if let parent = ObjectID(hex: String(decoding: value, as: UTF8.self)) { parents.append(parent) }
+            case "author" where authorLine == nil: authorLine = value
+            case "committer" where committerLine == nil: committerLine = value
+            case "encoding" where encoding == nil: encoding = String(decoding: value, as: UTF8.self)
+            default: continue
+            }
+        }
+        guard let tree else { return nil }
+        let message = Array(bytes[messageStart...])
+        return Commit(id: id, tree: tree, parents: parents,
+                      author: signature(authorLine ?? [], encoding: encoding),
+                      committer: signature(committerLine ?? [], encoding: encoding),
+                      summary: summary(message, encoding: encoding), message: message, encoding: encoding)
+    }
+
+    /// `Name <email> 1700000000 +0100`, read as far as it goes: a missing `<>` leaves the e-mail empty, a
+    /// time that is not a number (or overflows) is 0, a zone beyond ±14:59 is +00:00.
+    static func signature(_ line: ArraySlice<UInt8>, encoding: String?) -> Signature {
+        var name = line[...], email: ArraySlice<UInt8> = [], rest: ArraySlice<UInt8> = []
+        if let open = line.firstIndex(of: 0x3C) {
+            name = line[..<open]
+            let afterOpen = line[(open + 1)...]
+            if let close = afterOpen.lastIndex(of: 0x3E) {
+                email = afterOpen[..<close]
+                rest = afterOpen[(close + 1)...]
+            } else if let space = afterOpen.firstIndex(of: 0x20) {
+                // An unterminated e-mail ends at the first space; the date follows.
+                email = afterOpen[..<space]
+                rest = afterOpen[(space + 1)...]
+            } else {
+                email = afterOpen
+            }
+        } else {
+            // No e-mail at all: a trailing "<time> <zone>" is still the date.
+            let words = line.split(separator: 0x20)
+            if words.count >= 3, Int64(String(decoding: words[words.count - 2], as: UTF8.self)) != nil {
+                rest = line[words[words.count - 2].startIndex...]
+                name = line[..<words[words.count - 2].startIndex]
+            }
+        }
+        let words = rest.split(separator: 0x20)
+        let time = words.first.flatMap { Int64(String(decoding: $0, as: UTF8.self)) } ?? 0
+        var offset = 0
+        if words.count > 1 {
+            let zone = Array(words[1])
+            if zone.count == 5, zone[0] == 0x2B || zone[0] == 0x2D, let digits = Int(String(decoding: zone[1...], as: UTF8.self)),
+               digits / 100 <= 14, digits % 100 <= 59 {
+                offset = (zone[0] == 0x2D ? -1 : 1) * (digits / 100 * 60 + digits % 100)
+            }
+        }
+        func trimmed(_ s: ArraySlice<UInt8>) -> String {
+            Repository.text(s.drop { $0 == 0x20 }.reversed().drop { $0 == 0x20 }.reversed(), encoding: encoding)
+        }
+        return Signature(name: trimmed(name), email: trimmed(email), time: time, offsetMinutes: offset)
+    }
+
+    /// The first paragraph of the message on one line, like `git_commit_summary`.
+    static func summary(_ message: [UInt8], encoding: String?) -> String {
+        let lines = message.split(separator: 0x0A, omittingEmptySubsequences: false)
+            .map { String(Repository.text($0, encoding: encoding)).trimmingCharacters(in: .whitespaces) }
+        let paragraph = lines.drop { $0.isEmpty }.prefix { !$0.isEmpty }
+        return paragraph.joined(separator: " ")
     }
 }

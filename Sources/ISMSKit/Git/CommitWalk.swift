@@ -1,3 +1,8 @@
+/// A walk stopped because it reached more commits than it may read.
+public struct WalkLimitExceeded: Error {
+    public let limit: Int
+}
+
 /// A commit as the walk follows it.
 public struct WalkedCommit: Sendable {
     public let commit: Commit
@@ -14,7 +19,9 @@ extension Repository {
     /// libgit2 1.5's `git_revwalk` fails in a shallow clone (it has no graft support and looks the boundary's
     /// parents up), so the walk is done here over `git_commit_lookup`: it stops at `shallow` commits, and at
     /// commits for which `isKnown` is true (already in the history cache), which are not returned.
-    public func walk(from tip: ObjectID, firstParent: Bool, shallow: Set<ObjectID>,
+    ///
+    /// Throws `WalkLimitExceeded` once more than `limit` commits would be returned.
+    public func walk(from tip: ObjectID, firstParent: Bool, shallow: Set<ObjectID>, limit: Int = .max,
                      isKnown: (ObjectID) -> Bool, progress: (Int) -> Void = { _ in }) throws -> [WalkedCommit] {
         var found = [ObjectID: Int]()
         var commits = [WalkedCommit]()
@@ -33,6 +40,7 @@ extension Repository {
             let boundary = shallow.contains(id)
             let followed = boundary ? [] : (firstParent ? Array(commit.parents.prefix(1)) : commit.parents)
             found[id] = commits.count
+            guard commits.count < limit else { throw WalkLimitExceeded(limit: limit) }
             commits.append(WalkedCommit(commit: commit, parents: followed, isShallowBoundary: boundary))
             if commits.count % 256 == 0 { progress(commits.count) }
             for parent in followed.reversed() where found[parent] == nil && !isKnown(parent) {

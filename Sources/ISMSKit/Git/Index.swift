@@ -32,22 +32,74 @@ extension Repository {
     }
 
     /// The best common ancestor of two commits, or nil when their histories are unrelated.
+    ///
+    /// libgit2 1.5 knows nothing of shallow clones (it looks up the boundary's missing parents and fails) and
+    /// refuses commits it cannot parse; in those cases the merge base is found by walking the commits here,
+    /// stopping at the shallow boundary.
     public func mergeBase(_ one: ObjectID, _ two: ObjectID) throws -> ObjectID? {
         var out = git_oid()
         var a = one.gitOID, b = two.gitOID
         let code = git_merge_base(&out, pointer, &a, &b)
-        if code == GIT_ENOTFOUND.rawValue { return nil }
-        try check(code, "find the merge base of \(one.short) and \(two.short)")
-        return withUnsafePointer(to: &out) { ObjectID($0) }
+        if code == 0 { return withUnsafePointer(to: &out) { ObjectID($0) } }
+        let errorClass = git_error_last()?.pointee.klass ?? 0
+        // "No merge base" is an answer: the histories are unrelated.
+        if code == GIT_ENOTFOUND.rawValue && errorClass == Int32(GIT_ERROR_MERGE.rawValue) { return nil }
+        if errorClass == Int32(GIT_ERROR_ZLIB.rawValue) { try check(code, "find the merge base of \(one.short) and \(two.short)") }
+        return try mergeBaseByWalking(one, two, shallow: shallowBoundary().commits)
     }
 
-    /// Every blob, link and submodule below `treeID`, by path relative to it.
-    public func flattenTree(_ treeID: ObjectID) throws -> [String: TreeEntry] {
-        var result = [String: TreeEntry]()
+    /// The common ancestors of `one` and `two` that no other common ancestor descends from, the newest by
+    /// committer date (then id) when several are equally good, as the commits are in this repository: a walk
+    /// stops at the shallow boundary.
+    func mergeBaseByWalking(_ one: ObjectID, _ two: ObjectID, shallow: Set<ObjectID>) throws -> ObjectID? {
+        func parents(_ id: ObjectID) throws -> [ObjectID] {
+            guard !shallow.contains(id) else { return [] }
+            do { return try commit(id).parents } catch let error as GitError where error.isNotFound {
+                throw GitError(code: error.code, operation: "find the merge base of \(one.short) and \(two.short)",
+                               message: "commit \(id.hex) is missing from the repository (run `git fsck`; if this clone is "
+                                   + "shallow, `git fetch --unshallow` fetches the rest)")
+            }
+        }
+        var ofOne = Set<ObjectID>()
+        var stack = [one]
+        while let id = stack.popLast() {
+            guard ofOne.insert(id).inserted else { continue }
+            stack += try parents(id)
+        }
+        // Common ancestors reached from `two` without passing another one: the candidates.
+        var seen = Set<ObjectID>()
+        var candidates = [ObjectID]()
+        stack = [two]
+        while let id = stack.popLast() {
+            guard seen.insert(id).inserted else { continue }
+            if ofOne.contains(id) { candidates.append(id); continue }
+            stack += try parents(id)
+        }
+        guard candidates.count > 1 else { return candidates.first }
+        // Drop candidates that are ancestors of another candidate.
+        let set = Set(candidates)
+        var redundant = Set<ObjectID>()
+        for candidate in candidates where !redundant.contains(candidate) {
+            var visited = Set<ObjectID>()
+            stack = try parents(candidate)
+            while let id = stack.popLast() {
+                guard visited.insert(id).inserted else { continue }
+                if set.contains(id) { redundant.insert(id) }
+                stack += try parents(id)
+            }
+        }
+        let best = try candidates.filter { !redundant.contains($0) }.map { (id: $0, time: try commit($0).committer.time) }
+        return best.max { $0.time != $1.time ? $0.time < $1.time : $1.id < $0.id }?.id
+    }
+
+    /// Every blob, link and submodule below `treeID`, by path relative to it (byte for byte: two names that
+    /// differ only in Unicode normalisation are two entries).
+    public func flattenTree(_ treeID: ObjectID) throws -> [ExactString: TreeEntry] {
+        var result = [ExactString: TreeEntry]()
         func walk(_ tree: ObjectID, _ prefix: String) throws {
             for entry in try treeEntries(tree) {
                 let path = prefix.isEmpty ? entry.name : prefix + "/" + entry.name
-                if entry.mode == .tree { try walk(entry.id, path) } else { result[path] = entry }
+                if entry.mode == .tree { try walk(entry.id, path) } else { result[ExactString(path)] = entry }
             }
         }
         try walk(treeID, "")

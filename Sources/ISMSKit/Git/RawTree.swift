@@ -49,7 +49,7 @@ extension Repository {
         try check(git_odb_read(&handle, odb, &oid), "read tree \(id.short)")
         let object = RawObject(handle: handle!)
         guard git_odb_object_type(handle) == GIT_OBJECT_TREE else {
-            throw GitError(code: -1, operation: "read tree \(id.short)", message: "object \(id.hex) is not a tree")
+            throw GitError.corruptObject("read tree \(id.short)", "object \(id.hex) is not a tree")
         }
         return object
     }
@@ -161,7 +161,7 @@ enum RawTreeCursor {
     }
 
     static func corrupt(_ why: String) -> GitError {
-        GitError(code: -1, operation: "read tree", message: "corrupt tree object: \(why)")
+        GitError.corruptObject("read tree", "corrupt tree object: \(why)")
     }
 
     static func entry(in buffer: UnsafeRawBufferPointer, at start: Int) throws -> Entry {

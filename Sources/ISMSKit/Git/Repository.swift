@@ -45,8 +45,18 @@ public final class Repository {
     public static func discover(containing path: String) throws -> Repository? {
         _ = LibGit2.initialised
         var handle: OpaquePointer?
-        let code = git_repository_open_ext(&handle, path, 0, nil)
+        var code = git_repository_open_ext(&handle, path, 0, nil)
         if code == GIT_ENOTFOUND.rawValue { return nil }
+        if code < 0, let last = git_error_last()?.pointee.klass,
+           last == Int32(GIT_ERROR_CONFIG.rawValue) || last == Int32(GIT_ERROR_OS.rawValue) {
+            // A user's configuration that cannot be read (HOME=/root for another user, as `sudo -u` leaves it)
+            // stops libgit2, where git warns and goes on. isms needs only the repository's own settings: read
+            // without the global, XDG and system files.
+            for level in [GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_PROGRAMDATA] {
+                isms_git_set_search_path(level.rawValue, "")
+            }
+            code = git_repository_open_ext(&handle, path, 0, nil)
+        }
         try check(code, "open repository at \(path)")
         return try Repository(pointer: handle!)
     }
@@ -54,7 +64,13 @@ public final class Repository {
     /// Resolves a revision expression (`HEAD`, `main~2`, a short id) to a commit id.
     public func resolveCommit(_ revision: String) throws -> ObjectID {
         var object: OpaquePointer?
-        try check(git_revparse_single(&object, pointer, revision), "resolve revision '\(revision)'")
+        do {
+            try check(git_revparse_single(&object, pointer, revision), "resolve revision '\(revision)'")
+        } catch let error as GitError where !error.isNotFound && error.errorClass != Int32(GIT_ERROR_ZLIB.rawValue) {
+            // libgit2 parses every commit on the way and refuses malformed ones that git reads (see `commit`).
+            guard let id = try resolveLeniently(revision) else { throw error }
+            return id
+        }
         defer { git_object_free(object) }
         var commit: OpaquePointer?
         try check(git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "'\(revision)' is not a commit")
@@ -62,13 +78,63 @@ public final class Repository {
         return ObjectID(git_object_id(commit))
     }
 
+    /// `NAME`, `NAME~N`, `NAME^N` (and chains of them), where NAME is a reference, `HEAD` or an id: resolved
+    /// without libgit2 parsing the commits on the way. Nil for anything else.
+    private func resolveLeniently(_ revision: String) throws -> ObjectID? {
+        var name = Substring(revision)
+        for peel in ["^{commit}", "^{}"] where name.hasSuffix(peel) { name = name.dropLast(peel.count) }
+        var steps = [(parent: Bool, n: Int)]()
+        while let last = name.lastIndex(where: { $0 == "~" || $0 == "^" }) {
+            let digits = name[name.index(after: last)...]
+            guard digits.allSatisfy({ ("0"..."9").contains($0) }), digits.count < 6 else { return nil }
+            steps.insert((name[last] == "^", digits.isEmpty ? 1 : Int(digits)!), at: 0)
+            name = name[..<last]
+        }
+        guard !name.isEmpty, var id = try objectNamed(String(name)) else { return nil }
+        // Peel annotated tags by their `object` line.
+        for _ in 0..<16 {
+            var length = 0
+            var type = GIT_OBJECT_ANY
+            var oid = id.gitOID
+            try check(git_odb_read_header(&length, &type, odb, &oid), "read object \(id.short)")
+            if type == GIT_OBJECT_COMMIT { break }
+            guard type == GIT_OBJECT_TAG else { return nil }
+            let tag = try readObject(id)
+            guard tag.starts(with: Array("object ".utf8)), tag.count >= 47,
+                  let target = ObjectID(hex: String(decoding: tag[7..<47], as: UTF8.self)) else { return nil }
+            id = target
+        }
+        for step in steps {
+            if step.parent {
+                guard step.n > 0 else { continue }
+                let parents = try commit(id).parents
+                guard step.n <= parents.count else { return nil }
+                id = parents[step.n - 1]
+            } else {
+                for _ in 0..<step.n {
+                    guard let first = try commit(id).parents.first else { return nil }
+                    id = first
+                }
+            }
+        }
+        return id
+    }
+
+    /// A reference (`HEAD`, `main`, `origin/main`, `v1.0`) or a full object id, without reading the object.
+    private func objectNamed(_ name: String) throws -> ObjectID? {
+        if let id = ObjectID(hex: name) { return id }
+        var reference: OpaquePointer?
+        guard git_reference_dwim(&reference, pointer, name) == 0 else { return nil }
+        defer { git_reference_free(reference) }
+        var resolved: OpaquePointer?
+        guard git_reference_resolve(&resolved, reference) == 0 else { return nil }
+        defer { git_reference_free(resolved) }
+        return git_reference_target(resolved).map { ObjectID($0) }
+    }
+
     /// The root tree of a commit.
     public func treeOfCommit(_ commitID: ObjectID) throws -> ObjectID {
-        var oid = commitID.gitOID
-        var commit: OpaquePointer?
-        try check(git_commit_lookup(&commit, pointer, &oid), "read commit \(commitID.short)")
-        defer { git_commit_free(commit) }
-        return ObjectID(git_commit_tree_id(commit))
+        try commit(commitID).tree
     }
 
     /// The entries of one tree object, copied out of libgit2 memory.
@@ -151,5 +217,16 @@ extension Repository {
         let text = String(decoding: data, as: UTF8.self)
         let commits = text.split(whereSeparator: \.isNewline).compactMap { ObjectID(hex: $0.trimmingCharacters(in: .whitespaces)) }
         return (Set(commits), text)
+    }
+
+    /// True when HEAD names a branch that has no commit yet (a fresh `git init`).
+    public var isHeadUnborn: Bool { git_repository_head_unborn(pointer) == 1 }
+
+    /// True for a partial clone (`git clone --filter=…`), where objects may be missing until git fetches them:
+    /// git marks the packs it received from a promisor remote with a `.promisor` file.
+    public var isPartialClone: Bool {
+        if ((try? configString("extensions.partialclone")) ?? nil) != nil { return true }
+        let packs = (try? FileManager.default.contentsOfDirectory(atPath: commonDirectory + "/objects/pack")) ?? []
+        return packs.contains { $0.hasSuffix(".promisor") }
     }
 }

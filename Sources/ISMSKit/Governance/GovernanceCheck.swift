@@ -45,8 +45,14 @@ extension Workspace {
         timings.lap("load")
         var governance: GovernanceContext?
         if let revision = options.revision {
-            governance = try self.governance(at: revision, trustRef: options.trustRef, config: loaded.isms.config,
-                                             useCache: options.useCache, notes: &notes)
+            // The records are checked whatever the history holds: a partial clone, a damaged object or a history
+            // that cannot be walked costs the history rules only, and says so.
+            do {
+                governance = try self.governance(at: revision, trustRef: options.trustRef, config: loaded.isms.config,
+                                                 useCache: options.useCache, notes: &notes)
+            } catch {
+                notes.append("warning: the history rules were not run: \(error)")
+            }
         }
         timings.lap("history")
         let report = Checker.check(loaded, asOf: asOf, artifacts: source, governance: governance)

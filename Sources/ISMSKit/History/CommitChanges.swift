@@ -38,7 +38,7 @@ enum CommitChanges {
         var removed = [(path: String, record: TrackedRecord)]()
         var added = [(path: String, kind: RecordKind, snapshot: RecordSnapshot)]()
         for change in changes {
-            let old = base.byPath[change.path]
+            let old = base.record(at: change.path)
             guard let blob = change.blob else {
                 if let old { removed.append((change.path, old)) }
                 continue
@@ -57,7 +57,7 @@ enum CommitChanges {
         }
 
         var consumed = [Bool](repeating: false, count: removed.count)
-        let removedPaths = Set(removed.map(\.path))
+        let removedPaths = Set(removed.map { ExactString($0.path) })
         /// Whether `id` is still somewhere after the commit, apart from the paths it left.
         func remains(_ id: String) -> Bool {
             base.pathsOfID[id]?.contains { !removedPaths.contains($0) } ?? false
@@ -76,7 +76,7 @@ enum CommitChanges {
         }
         // A new id where an old one stood, the old one gone: the record's id changed in place.
         for item in appeared {
-            if let i = removed.indices.first(where: { !consumed[$0] && removed[$0].path == item.path }),
+            if let i = removed.indices.first(where: { !consumed[$0] && removed[$0].path.isExactly(item.path) }),
                !remains(removed[i].record.id) {
                 consumed[i] = true
                 ops.append(RecordOp(event: .idChanged, ownEvent: true, kind: item.kind, oldID: removed[i].record.id,
@@ -98,7 +98,8 @@ enum CommitChanges {
         if !others.isEmpty {
             ops = ops.map { creditOtherParents($0, commit: commit, others: others) }
         }
-        return ops.sorted { ($0.newPath ?? $0.oldPath ?? "", $0.oldPath ?? "") < ($1.newPath ?? $1.oldPath ?? "", $1.oldPath ?? "") }
+        func key(_ op: RecordOp) -> (ExactString, ExactString) { (ExactString(op.newPath ?? op.oldPath ?? ""), ExactString(op.oldPath ?? "")) }
+        return ops.sorted { key($0) < key($1) }
     }
 
     /// A merge keeps, for each field, the attribution of a parent that already had the same value (the first
@@ -122,7 +123,7 @@ enum CommitChanges {
                 op.fields = op.fields.map { FieldOp(field: $0.field, old: source.record.fields[$0.field]?.value, new: $0.new, attribution: $0.attribution) }
             }
         case .moved:
-            if others.contains(where: { $0.pathsOfID[id]?.contains(op.newPath ?? "") ?? false }) { op.ownEvent = false }
+            if others.contains(where: { $0.holds(id, at: op.newPath ?? "") }) { op.ownEvent = false }
         case .idChanged:
             if source != nil { op.ownEvent = false }
         case .modified:

@@ -149,20 +149,36 @@ public struct History: Sendable {
 }
 
 extension Signature {
-    /// ISO 8601 with the signer's offset: `2026-01-05T10:00:00+01:00`.
+    /// The first and last second that print as a four-digit year (0000-01-01T00:00:00, 9999-12-31T23:59:59).
+    static let printableSeconds: ClosedRange<Int64> = -62_167_219_200...253_402_300_799
+
+    /// The offset as ±HH:MM can show it.
+    private var clampedOffset: Int { max(-5999, min(5999, offsetMinutes)) }
+
+    /// Seconds since 1970 in the signer's own time zone, kept to years 0000–9999: a commit may carry any
+    /// 64-bit time (git writes what it is given), and ISO 8601 needs four digits.
+    private var localSeconds: Int64 {
+        let zone = Int64(clampedOffset) * 60
+        let clamped = max(Self.printableSeconds.lowerBound, min(Self.printableSeconds.upperBound, time))
+        return max(Self.printableSeconds.lowerBound, min(Self.printableSeconds.upperBound, clamped + zone))
+    }
+
+    /// ISO 8601 with the signer's offset: `2026-01-05T10:00:00+01:00`. Times before year 0 or after 9999 show
+    /// as the first or last second of that range.
     public var isoDate: String {
-        let local = time + Int64(offsetMinutes) * 60
+        let local = localSeconds
         let days = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
         let seconds = Int(local - Int64(days) * 86_400)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let sign = offsetMinutes < 0 ? "-" : "+"
-        let offset = abs(offsetMinutes)
-        return "\(Day(ordinal: days))T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))\(sign)\(two(offset / 60)):\(two(offset % 60))"
+        let offset = clampedOffset
+        let sign = offset < 0 ? "-" : "+"
+        let zone = sign + two(abs(offset) / 60) + ":" + two(abs(offset) % 60)
+        return "\(Day(ordinal: days))T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))" + zone
     }
 
     /// The calendar day in the signer's own time zone.
     public var day: Day {
-        let local = time + Int64(offsetMinutes) * 60
+        let local = localSeconds
         return Day(ordinal: Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400))
     }
 }

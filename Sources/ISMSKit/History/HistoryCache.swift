@@ -97,7 +97,7 @@ enum HistoryCache {
         if let (tip, state) = graph.snapshot {
             body.varint(state.byPath.count)
             for (path, record) in state.byPath.sorted(by: { $0.key < $1.key }) {
-                body.varint(local.index(path))
+                body.varint(local.index(path.string))
                 body.varint(local.index(record.id))
                 body.byte(kindCodes[record.kind]!)
                 body.varint(record.fields.count)
@@ -179,27 +179,78 @@ enum HistoryCache {
         }
     }
 
-    /// Writes the file atomically: a temporary file in the same folder, then a rename over the old one.
+    /// Why the cache could not be written, in the system's words ("No space left on device").
+    struct WriteFailure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Writes the file atomically: a temporary file in the same folder, then a rename over the old one. A run
+    /// killed meanwhile leaves the old file whole (and at worst its temporary file, which a later write of the
+    /// same file removes once it is an hour old); a full disk or a read-only folder is a `WriteFailure`.
     static func write(_ bytes: [UInt8], to path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = folder + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: temporary))
-            guard rename(temporary, path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+        let name = (path as NSString).lastPathComponent
+        func failure() -> WriteFailure { WriteFailure(description: String(cString: strerror(errno))) }
+        if mkdir(folder, 0o777) != 0 && errno != EEXIST { throw failure() }
+        removeStaleTemporaries(in: folder, of: name)
+        let temporary = folder + "/.\(name).\(getpid()).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw failure() }
+        var written = 0
+        let result: WriteFailure? = bytes.withUnsafeBytes { raw in
+            while written < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return n == 0 ? WriteFailure(description: "short write") : failure() }
+                written += n
             }
-        } catch {
+            return nil
+        }
+        let closed = close(fd) == 0 ? nil : failure()
+        if let error = result ?? closed {
             unlink(temporary)
             throw error
         }
+        guard rename(temporary, path) == 0 else {
+            let error = failure()
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Temporary files of this cache file left by runs that were killed while writing, once an hour old (a
+    /// younger one may belong to a run still writing).
+    private static func removeStaleTemporaries(in folder: String, of name: String) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        let cutoff = time(nil) - 3600
+        for entry in entries where entry.hasPrefix(".\(name).") && entry.hasSuffix(".tmp") {
+            var info = stat()
+            if lstat(folder + "/" + entry, &info) == 0, info.st_mtim.tv_sec < cutoff { unlink(folder + "/" + entry) }
+        }
+    }
+
+    /// The cache file's bytes, or nil when there is none. Only a regular file is read (never a FIFO that
+    /// would block, a link, or a folder), and not one over 2 GiB, which `decode` would refuse anyway.
+    static func read(_ path: String) throws -> Data? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw Corrupt(description: "not a regular file") }
+        guard info.st_size <= off_t(Int32.max) else { throw Corrupt(description: "file too large") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw Corrupt(description: "cannot read it") }
+        return data
     }
 
     // MARK: Reading
 
     /// Reads a cache file: the header and commit graph at once, each commit's metadata and operations when
     /// asked. Throws `Corrupt` for anything that is not a whole, well-formed file of this version.
+    ///
+    /// Everything is bounds-checked, and every commit's metadata and operations are validated here (with the
+    /// decoder the lazy reads use), so a file that passes its checksum yet is malformed (written by another
+    /// version, or tampered with) is rebuilt with a warning and never traps later.
     static func decode(_ data: Data) throws -> (HistoryCacheHeader, HistoryGraph) {
+        // Offsets into the file are kept as Int32.
+        guard data.count <= Int(Int32.max) else { throw Corrupt(description: "file too large") }
         let bytes = [UInt8](data)
         guard bytes.count >= magic.count + 4 + 8, bytes.starts(with: magic) else { throw Corrupt(description: "not an isms history cache") }
         let version = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self).littleEndian }
@@ -217,13 +268,13 @@ enum HistoryCache {
         var m = ByteReader(bytes, from: mentionsSection.lowerBound, to: mentionsSection.upperBound)
         let mentionStrings = try m.stringTable()
         var mentions = [String: [Int32]]()
-        let mentionCount = try m.varint()
+        let mentionCount = try m.count()
         mentions.reserveCapacity(mentionCount)
         for _ in 0..<mentionCount {
             let id = try m.string(in: mentionStrings)
             var commits = [Int32]()
             var commit = 0
-            for _ in 0..<(try m.varint()) {
+            for _ in 0..<(try m.count()) {
                 commit += try m.varint()
                 guard commit < cached.nodes.count else { throw Corrupt(description: "bad commit index") }
                 commits.append(Int32(commit))
@@ -231,6 +282,8 @@ enum HistoryCache {
             mentions[id] = commits
         }
         guard m.atEnd else { throw Corrupt(description: "trailing mention bytes") }
+        try cached.validate()
+        if cached.snapshotCommit != nil, cached.snapshotState == nil { throw Corrupt(description: "bad snapshot") }
         return (header, HistoryGraph(cached: cached, mentions: mentions))
     }
 
@@ -239,25 +292,25 @@ enum HistoryCache {
         var r = ByteReader(bytes, from: range.lowerBound, to: range.upperBound)
         let strings = try r.stringTable()
         var records = [(String, TrackedRecord)]()
-        let count = try r.varint()
+        let count = try r.count()
         records.reserveCapacity(count)
         for _ in 0..<count {
             let path = try r.string(in: strings), id = try r.string(in: strings)
             let kind = try r.kind()
             var fields = [String: Attributed]()
-            let fieldCount = try r.varint()
+            let fieldCount = try r.count()
             fields.reserveCapacity(fieldCount)
             for _ in 0..<fieldCount {
                 let name = try r.string(in: strings)
                 guard let value = try r.value(strings) else { throw Corrupt(description: "absent snapshot value") }
-                let attribution = Int64(tip) - (try r.signed())
-                guard attribution >= -1, attribution <= tip else { throw Corrupt(description: "bad attribution") }
-                fields[name] = Attributed(value: value, commit: Int32(attribution))
+                let shift = try r.signed()
+                guard shift >= 0, shift <= Int64(tip) + 1 else { throw Corrupt(description: "bad attribution") }
+                fields[name] = Attributed(value: value, commit: Int32(Int64(tip) - shift))
             }
             records.append((path, TrackedRecord(id: id, kind: kind, fields: fields)))
         }
         var gone = Set<String>()
-        for _ in 0..<(try r.varint()) { gone.insert(try r.string(in: strings)) }
+        for _ in 0..<(try r.count()) { gone.insert(try r.string(in: strings)) }
         guard r.atEnd else { throw Corrupt(description: "trailing snapshot bytes") }
         return HistoryState(records: records, gone: gone)
     }
@@ -302,8 +355,8 @@ final class CachedCommits: @unchecked Sendable {
     let stringBytes: Range<Int>
     let commitBytes: Range<Int>
     private let stringOffsets: [Int32]
-    private let metaOffsets: [Int32]
-    private let opsOffsets: [Int32]
+    private let metaOffsets: [Int32], metaEnds: [Int32]
+    private let opsOffsets: [Int32], opsEnds: [Int32]
     private var strings: [String?]
     private var infos: [CommitInfo?]
     private var decodedOps: [[RecordOp]?]
@@ -316,7 +369,7 @@ final class CachedCommits: @unchecked Sendable {
     init(_ bytes: [UInt8], strings stringSection: Range<Int>, commits commitSection: Range<Int>) throws {
         self.bytes = bytes
         var r = ByteReader(bytes, from: stringSection.lowerBound, to: stringSection.upperBound)
-        stringCount = try r.varint()
+        stringCount = try r.count()
         stringBytes = r.position..<stringSection.upperBound
         var offsets = [Int32]()
         offsets.reserveCapacity(stringCount)
@@ -329,10 +382,10 @@ final class CachedCommits: @unchecked Sendable {
         strings = [String?](repeating: nil, count: stringCount)
 
         r = ByteReader(bytes, from: commitSection.lowerBound, to: commitSection.upperBound)
-        let count = try r.varint()
+        let count = try r.count()
         commitBytes = r.position..<commitSection.upperBound
         var nodes = [CommitNode]()
-        var metas = [Int32](), ops = [Int32]()
+        var metas = [Int32](), ops = [Int32](), metaEnds = [Int32](), opsEnds = [Int32]()
         nodes.reserveCapacity(count)
         metas.reserveCapacity(count)
         ops.reserveCapacity(count)
@@ -340,7 +393,7 @@ final class CachedCommits: @unchecked Sendable {
             guard let id = try r.id() else { throw HistoryCache.Corrupt(description: "zero commit id") }
             let boundary = try r.byte() & 1 == 1
             var parents = [Int32]()
-            for _ in 0..<(try r.varint()) {
+            for _ in 0..<(try r.count()) {
                 let parent = try r.varint()
                 guard parent < index else { throw HistoryCache.Corrupt(description: "parent after child") }
                 parents.append(Int32(parent))
@@ -349,15 +402,19 @@ final class CachedCommits: @unchecked Sendable {
             let metaLength = try r.varint()
             metas.append(Int32(r.position))
             try r.skip(metaLength)
+            metaEnds.append(Int32(r.position))
             let opsLength = try r.varint()
             ops.append(Int32(r.position))
             try r.skip(opsLength)
+            opsEnds.append(Int32(r.position))
             nodes.append(CommitNode(id: id, parents: parents, isShallowBoundary: boundary, committerTime: time))
         }
         guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing commit bytes") }
         self.nodes = nodes
         metaOffsets = metas
         opsOffsets = ops
+        self.metaEnds = metaEnds
+        self.opsEnds = opsEnds
         infos = [CommitInfo?](repeating: nil, count: count)
         decodedOps = [[RecordOp]?](repeating: nil, count: count)
     }
@@ -391,17 +448,57 @@ final class CachedCommits: @unchecked Sendable {
         return text
     }
 
-    /// The checksum vouches for the bytes; a decoding failure here means a bug, not damage.
+    /// Walks every commit's metadata and operations once, building nothing, with the checks the lazy `info`
+    /// and `ops` decoders make (the fuzz target proves they agree), so those cannot fail later.
+    func validate() throws {
+        func string(_ r: inout ByteReader) throws {
+            guard try r.varint() < stringCount else { throw HistoryCache.Corrupt(description: "bad string index") }
+        }
+        func value(_ r: inout ByteReader, nested: Bool) throws -> Bool {
+            switch try r.byte() {
+            case 0: return false
+            case 1: try string(&r)
+            case 2: _ = try r.signed()
+            case 3, 4: break
+            case 5: guard ByteReader.dayOrdinals.contains(try r.signed()) else { throw HistoryCache.Corrupt(description: "bad date") }
+            case 6 where !nested:
+                for _ in 0..<(try r.count()) {
+                    guard try value(&r, nested: true) else { throw HistoryCache.Corrupt(description: "absent list item") }
+                }
+            default: throw HistoryCache.Corrupt(description: "bad value tag")
+            }
+            return true
+        }
+        for i in nodes.indices {
+            var r = ByteReader(bytes, from: Int(metaOffsets[i]), to: Int(metaEnds[i]))
+            try string(&r); try string(&r); _ = try r.signed(); _ = try r.offset()
+            try string(&r); try string(&r); _ = try r.offset()
+            try string(&r)
+            guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing metadata bytes") }
+            r = ByteReader(bytes, from: Int(opsOffsets[i]), to: Int(opsEnds[i]))
+            for _ in 0..<(try r.count()) {
+                guard Int(try r.byte()) < HistoryCache.events.count else { throw HistoryCache.Corrupt(description: "bad event") }
+                let flags = try r.byte()
+                _ = try r.kind()
+                for bit: UInt8 in [2, 4, 8, 16] where flags & bit != 0 { try string(&r) }
+                for _ in 0..<(try r.count()) {
+                    try string(&r)
+                    _ = try value(&r, nested: false)
+                    _ = try value(&r, nested: false)
+                    let shift = try r.signed()
+                    guard shift >= 0, shift <= Int64(i) + 1 else { throw HistoryCache.Corrupt(description: "bad attribution") }
+                }
+            }
+            guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing operation bytes") }
+        }
+    }
+
+    /// Validated by `decode` (see `validate`): a failure here would be a bug, not damage.
     func info(_ i: Int) -> CommitInfo {
         lock.lock(); defer { lock.unlock() }
         if let known = infos[i] { return known }
         do {
-            var r = ByteReader(bytes, from: Int(metaOffsets[i]), to: bytes.count)
-            let author = Signature(name: try string(try r.varint()), email: try string(try r.varint()), time: try r.signed(),
-                                   offsetMinutes: Int(try r.signed()))
-            let committer = Signature(name: try string(try r.varint()), email: try string(try r.varint()), time: nodes[i].committerTime,
-                                      offsetMinutes: Int(try r.signed()))
-            let info = CommitInfo(id: nodes[i].id, author: author, committer: committer, summary: try string(try r.varint()))
+            let info = try decodeInfo(i, string: string)
             infos[i] = info
             return info
         } catch {
@@ -409,41 +506,59 @@ final class CachedCommits: @unchecked Sendable {
         }
     }
 
+    /// Validated by `decode` (see `validate`): a failure here would be a bug, not damage.
     func ops(_ i: Int) -> [RecordOp] {
         lock.lock(); defer { lock.unlock() }
         if let known = decodedOps[i] { return known }
         do {
-            var r = ByteReader(bytes, from: Int(opsOffsets[i]), to: bytes.count)
-            var ops = [RecordOp]()
-            let count = try r.varint()
-            ops.reserveCapacity(count)
-            for _ in 0..<count {
-                let code = Int(try r.byte())
-                guard code < HistoryCache.events.count else { throw HistoryCache.Corrupt(description: "bad event") }
-                let flags = try r.byte()
-                let kind = try r.kind()
-                let oldID = flags & 2 != 0 ? try string(try r.varint()) : nil
-                let newID = flags & 4 != 0 ? try string(try r.varint()) : nil
-                let oldPath = flags & 8 != 0 ? try string(try r.varint()) : nil
-                let newPath = flags & 16 != 0 ? try string(try r.varint()) : nil
-                var fields = [FieldOp]()
-                let fieldCount = try r.varint()
-                fields.reserveCapacity(fieldCount)
-                for _ in 0..<fieldCount {
-                    let name = try string(try r.varint())
-                    let old = try r.value(string), new = try r.value(string)
-                    let attribution = Int64(i) - (try r.signed())
-                    guard attribution >= -1, attribution <= i else { throw HistoryCache.Corrupt(description: "bad attribution") }
-                    fields.append(FieldOp(field: name, old: old, new: new, attribution: Int32(attribution)))
-                }
-                ops.append(RecordOp(event: HistoryCache.events[code], ownEvent: flags & 1 != 0, kind: kind, oldID: oldID, newID: newID,
-                                    oldPath: oldPath, newPath: newPath, fields: fields))
-            }
+            let ops = try decodeOps(i, string: string)
             decodedOps[i] = ops
             return ops
         } catch {
             preconditionFailure("history cache: commit \(i): \(error)")
         }
+    }
+
+    private func decodeInfo(_ i: Int, string: (Int) throws -> String) throws -> CommitInfo {
+        var r = ByteReader(bytes, from: Int(metaOffsets[i]), to: Int(metaEnds[i]))
+        let author = Signature(name: try string(try r.varint()), email: try string(try r.varint()), time: try r.signed(),
+                               offsetMinutes: try r.offset())
+        let committer = Signature(name: try string(try r.varint()), email: try string(try r.varint()), time: nodes[i].committerTime,
+                                  offsetMinutes: try r.offset())
+        let info = CommitInfo(id: nodes[i].id, author: author, committer: committer, summary: try string(try r.varint()))
+        guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing metadata bytes") }
+        return info
+    }
+
+    private func decodeOps(_ i: Int, string: (Int) throws -> String) throws -> [RecordOp] {
+        var r = ByteReader(bytes, from: Int(opsOffsets[i]), to: Int(opsEnds[i]))
+        var ops = [RecordOp]()
+        let count = try r.count()
+        ops.reserveCapacity(count)
+        for _ in 0..<count {
+            let code = Int(try r.byte())
+            guard code < HistoryCache.events.count else { throw HistoryCache.Corrupt(description: "bad event") }
+            let flags = try r.byte()
+            let kind = try r.kind()
+            let oldID = flags & 2 != 0 ? try string(try r.varint()) : nil
+            let newID = flags & 4 != 0 ? try string(try r.varint()) : nil
+            let oldPath = flags & 8 != 0 ? try string(try r.varint()) : nil
+            let newPath = flags & 16 != 0 ? try string(try r.varint()) : nil
+            var fields = [FieldOp]()
+            let fieldCount = try r.count()
+            fields.reserveCapacity(fieldCount)
+            for _ in 0..<fieldCount {
+                let name = try string(try r.varint())
+                let old = try r.value(string), new = try r.value(string)
+                let shift = try r.signed()
+                guard shift >= 0, shift <= Int64(i) + 1 else { throw HistoryCache.Corrupt(description: "bad attribution") }
+                fields.append(FieldOp(field: name, old: old, new: new, attribution: Int32(Int64(i) - shift)))
+            }
+            ops.append(RecordOp(event: HistoryCache.events[code], ownEvent: flags & 1 != 0, kind: kind, oldID: oldID, newID: newID,
+                                oldPath: oldPath, newPath: newPath, fields: fields))
+        }
+        guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing operation bytes") }
+        return ops
     }
 }
 
@@ -451,11 +566,12 @@ final class CachedCommits: @unchecked Sendable {
 private struct StringTable {
     let base: Int
     var list = [String]()
-    var indices = [String: Int]()
+    /// Byte for byte: canonically equal spellings of a path stay two strings (`ExactString`).
+    var indices = [ExactString: Int]()
     init(base: Int) { self.base = base }
     mutating func index(_ text: String) -> Int {
-        if let i = indices[text] { return i }
-        indices[text] = base + list.count
+        if let i = indices[ExactString(text)] { return i }
+        indices[ExactString(text)] = base + list.count
         list.append(text)
         return base + list.count - 1
     }
@@ -536,6 +652,19 @@ private struct ByteReader {
         guard n <= UInt64(Int32.max) else { throw HistoryCache.Corrupt(description: "number out of range") }
         return Int(n)
     }
+    /// A count of items that follow, each at least one byte: never more than the bytes left, so a damaged
+    /// count cannot make a reader reserve gigabytes or loop long.
+    mutating func count() throws -> Int {
+        let n = try varint()
+        guard n <= end - position else { throw HistoryCache.Corrupt(description: "count beyond the end") }
+        return n
+    }
+    /// A time-zone offset in minutes, within what ±HH:MM can show.
+    mutating func offset() throws -> Int {
+        let n = try signed()
+        guard abs(n) <= 99 * 60 + 59 else { throw HistoryCache.Corrupt(description: "bad time-zone offset") }
+        return Int(n)
+    }
     mutating func signed() throws -> Int64 {
         let n = try unsigned()
         return Int64(bitPattern: n >> 1) ^ -Int64(bitPattern: n & 1)
@@ -575,7 +704,7 @@ private struct ByteReader {
     }
     mutating func stringTable() throws -> [String] {
         var table = [String]()
-        let count = try varint()
+        let count = try self.count()
         table.reserveCapacity(count)
         for _ in 0..<count { table.append(try text()) }
         return table
@@ -591,22 +720,29 @@ private struct ByteReader {
             return table[i]
         }
     }
-    mutating func value(_ string: (Int) throws -> String) throws -> FieldValue? {
+    /// Record values are scalars or lists of scalars; `nested` refuses a list in a list (and so any recursion).
+    mutating func value(_ string: (Int) throws -> String, nested: Bool = false) throws -> FieldValue? {
         switch try byte() {
         case 0: return nil
         case 1: return .string(try string(try varint()))
         case 2: return .integer(Int(try signed()))
         case 3: return .boolean(false)
         case 4: return .boolean(true)
-        case 5: return .date(Day(ordinal: Int(try signed())))
-        case 6:
+        case 5:
+            // A record's dates have four-digit years (`Day.init?(_:)`).
+            let ordinal = try signed()
+            guard ByteReader.dayOrdinals.contains(ordinal) else { throw HistoryCache.Corrupt(description: "bad date") }
+            return .date(Day(ordinal: Int(ordinal)))
+        case 6 where !nested:
             var items = [FieldValue]()
-            for _ in 0..<(try varint()) {
-                guard let item = try value(string) else { throw HistoryCache.Corrupt(description: "absent list item") }
+            for _ in 0..<(try count()) {
+                guard let item = try value(string, nested: true) else { throw HistoryCache.Corrupt(description: "absent list item") }
                 items.append(item)
             }
             return .list(items)
         default: throw HistoryCache.Corrupt(description: "bad value tag")
         }
     }
+    /// 0000-01-01 ... 9999-12-31.
+    static let dayOrdinals: ClosedRange<Int64> = -719_528...2_932_896
 }

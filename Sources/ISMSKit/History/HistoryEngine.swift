@@ -59,8 +59,8 @@ public final class HistoryEngine {
         var notices = [HistoryNotice]()
         var clock = PhaseTimings()
         let tip: ObjectID
-        do { tip = try repository.resolveCommit(options.revision) } catch let error as GitError {
-            throw ToolError.unknownRevision(options.revision, message: error.message)
+        do { tip = try repository.resolveCommit(options.revision) } catch {
+            throw ToolError.revision(options.revision, error, in: repository)
         }
         let tipCommit = try repository.commit(tip)
         let shallow = repository.shallowBoundary()
@@ -72,8 +72,9 @@ public final class HistoryEngine {
         clock.lap("open")
         var graph = HistoryGraph()
         var previousTip: ObjectID?
-        if options.useCache, let data = FileManager.default.contents(atPath: cachePath) {
+        if options.useCache {
             do {
+                guard let data = try HistoryCache.read(cachePath) else { throw NoCache() }
                 let (cached, cachedGraph) = try HistoryCache.decode(data)
                 if cached.root != root || cached.firstParent != options.firstParent {
                     notices.append(.warning("the history cache \(cachePath) belongs to another ISMS root; rebuilding it"))
@@ -85,20 +86,22 @@ public final class HistoryEngine {
                     graph = cachedGraph
                     previousTip = cached.tip
                 }
+            } catch is NoCache {
+                // The first run: nothing to say.
             } catch {
                 notices.append(.warning("the history cache \(cachePath) is unreadable (\(error)); rebuilding it"))
             }
         }
 
         clock.lap("read cache")
-        var walked = try walk(from: tip, options: options, shallow: shallow.commits, graph: graph, progress: progress)
+        var walked = try walk(from: tip, options: options, shallow: shallow.commits, graph: graph, limit: config.maxCommits, progress: progress)
         // A cached commit is trusted only where the walk meets it, if the parents recorded for it are its parents.
         if let mismatch = try firstParentMismatch(walked: walked, tip: tip, graph: graph, options: options, shallow: shallow.commits) {
             notices.append(.warning("the history cache \(cachePath) does not match this repository (commit \(mismatch.short) has "
                                     + "other parents than recorded); rebuilding it"))
             graph = HistoryGraph()
             previousTip = nil
-            walked = try walk(from: tip, options: options, shallow: shallow.commits, graph: graph, progress: progress)
+            walked = try walk(from: tip, options: options, shallow: shallow.commits, graph: graph, limit: config.maxCommits, progress: progress)
         }
         if walked.contains(where: \.isShallowBoundary) || (walked.isEmpty && graph.nodes.contains(where: \.isShallowBoundary)) {
             notices.append(.note(History.shallowNote))
@@ -108,8 +111,8 @@ public final class HistoryEngine {
         let firstNew = graph.count
         // Record blobs are parsed on all cores while the trees are still being compared, and the records are
         // tracked as soon as a commit's blobs are parsed.
-        let parsing = ParallelQueue<(key: BlobKey, path: String, data: Data), RecordSnapshot?> { item in
-            RecordParser.parse(item.data, kind: item.key.kind, path: item.path, config: config).record.map(RecordSnapshot.init)
+        let parsing = ParallelQueue<(key: BlobKey, path: String, content: Result<Data, YAMLProblem>), RecordSnapshot?> { item in
+            RecordParser.parse(item.content, kind: item.key.kind, path: item.path, config: config).record.map(RecordSnapshot.init)
         }
         var keys = [BlobKey: Int]()
         let changes: [[PathChange]]
@@ -119,7 +122,7 @@ public final class HistoryEngine {
                 let key = BlobKey(kind: change.kind, blob: blob)
                 guard keys[key] == nil else { return }
                 keys[key] = keys.count
-                parsing.submit((key, change.path, try readBlob(blob, path: change.path)))
+                parsing.submit((key, change.path, try readBlob(blob, path: change.path, limit: config.maxFileBytes, revision: options.revision)))
             }
         } catch {
             _ = parsing.finish()
@@ -171,7 +174,7 @@ public final class HistoryEngine {
                 do {
                     try HistoryCache.write(HistoryCache.encode(graph, header: header), to: cachePath)
                 } catch {
-                    notices.append(.warning("cannot write the history cache \(cachePath): \(error)"))
+                    notices.append(.warning("cannot write the history cache \(cachePath) (\(error)); the result is complete, only the next run is not faster"))
                 }
                 clock.lap("write cache")
             }
@@ -179,10 +182,17 @@ public final class HistoryEngine {
         return History(graph: graph, tip: tipIndex, notices: notices, commitsRead: walked.count, blobsParsed: keys.count, timings: clock)
     }
 
-    private func walk(from tip: ObjectID, options: HistoryOptions, shallow: Set<ObjectID>, graph: HistoryGraph,
+    /// The commits new since the cache, in order; the cached and the new together may not pass `limits.commits`.
+    private func walk(from tip: ObjectID, options: HistoryOptions, shallow: Set<ObjectID>, graph: HistoryGraph, limit: Int,
                       progress: (HistoryProgress) -> Void) throws -> [WalkedCommit] {
-        try repository.walk(from: tip, firstParent: options.firstParent, shallow: shallow, isKnown: { graph.index[$0] != nil },
-                            progress: { progress(HistoryProgress(phase: "walking commits", done: $0, total: 0)) })
+        do {
+            return try repository.walk(from: tip, firstParent: options.firstParent, shallow: shallow, limit: max(0, limit - graph.count),
+                                       isKnown: { graph.index[$0] != nil },
+                                       progress: { progress(HistoryProgress(phase: "walking commits", done: $0, total: 0)) })
+        } catch is WalkLimitExceeded {
+            throw ToolError.limitExceeded("the history of \(options.revision) has more than \(limit) commits (limits.commits in isms.yaml); "
+                                          + "raise the limit, or read less: --first-parent, or a shallow clone")
+        }
     }
 
     private func followedParents(_ commit: Commit, options: HistoryOptions, shallow: Set<ObjectID>) -> [ObjectID] {
@@ -209,6 +219,8 @@ public final class HistoryEngine {
             return (Config(), nil)
         }
         do {
+            let size = try repository.objectSize(entry.id)
+            if size > Limits.configBytes { throw ToolError.unreadableConfig(path: "isms.yaml", message: Limits.configTooLarge(size).message) }
             return (try ConfigReader.read(repository.readObject(entry.id), path: "isms.yaml").0, entry.id)
         } catch let error as ToolError {
             notices.append(.warning("\(error); reading the history with default settings"))
@@ -262,15 +274,22 @@ public final class HistoryEngine {
         return result
     }
 
-    private func readBlob(_ blob: ObjectID, path: String) throws -> Data {
+    /// A record blob's bytes; sized from its header first, so a blob over the size limit is never inflated
+    /// (it parses to nothing, like any unreadable file).
+    private func readBlob(_ blob: ObjectID, path: String, limit: Int, revision: String) throws -> Result<Data, YAMLProblem> {
         do {
-            return try repository.readObject(blob)
-        } catch let error as GitError where error.isNotFound {
-            throw ToolError.git("the record file \(path) (blob \(blob.short)) is missing from the repository; "
-                                + "run `git fsck` to find the damage")
+            let size = try repository.objectSize(blob)
+            if size > limit {
+                return .failure(YAMLProblem(message: "file is \(size) bytes, over the limit of \(limit)", location: .start, kind: .tooLarge))
+            }
+            return .success(try repository.readObject(blob))
+        } catch {
+            throw repository.unreadableBlob(blob, path: path, at: "the history of \(revision)", error)
         }
     }
 }
+
+private struct NoCache: Error {}
 
 /// Something the user should know about a history run, printed on stderr.
 public enum HistoryNotice: Sendable, Equatable {

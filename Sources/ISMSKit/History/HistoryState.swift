@@ -14,9 +14,10 @@ struct TrackedRecord: Sendable {
 /// The records at one commit, keyed by path, with who set each field. Only the state of commits whose
 /// children are still to be processed is kept.
 struct HistoryState: Sendable {
-    private(set) var byPath: [String: TrackedRecord] = [:]
-    /// Paths holding each id, in path order (more than one only when an id is duplicated).
-    private(set) var pathsOfID: [String: [String]] = [:]
+    /// Keyed byte for byte: two paths that differ only in Unicode normalisation are two files (`ExactString`).
+    private(set) var byPath: [ExactString: TrackedRecord] = [:]
+    /// Paths holding each id, in byte order (more than one only when an id is duplicated).
+    private(set) var pathsOfID: [String: [ExactString]] = [:]
     /// Ids deleted in this commit's ancestry and not present now: their return is `restored`.
     private(set) var gone: Set<String> = []
 
@@ -25,7 +26,7 @@ struct HistoryState: Sendable {
     /// A state read back from the cache's snapshot.
     init(records: [(path: String, record: TrackedRecord)], gone: Set<String>) {
         byPath.reserveCapacity(records.count)
-        for (path, record) in records { insert(record, at: path) }
+        for (path, record) in records { insert(record, at: ExactString(path)) }
         self.gone = gone
     }
 
@@ -45,12 +46,18 @@ struct HistoryState: Sendable {
     /// The record with this id (the first by path when duplicated).
     func record(id: String) -> (path: String, record: TrackedRecord)? {
         guard let path = pathsOfID[id]?.first, let record = byPath[path] else { return nil }
-        return (path, record)
+        return (path.string, record)
     }
+
+    /// The record at `path`, if any.
+    func record(at path: String) -> TrackedRecord? { byPath[ExactString(path)] }
+
+    /// Whether `id` is at `path`.
+    func holds(_ id: String, at path: String) -> Bool { pathsOfID[id]?.contains(ExactString(path)) ?? false }
 
     func contains(id: String) -> Bool { pathsOfID[id] != nil }
 
-    private mutating func remove(path: String) -> TrackedRecord? {
+    private mutating func remove(path: ExactString) -> TrackedRecord? {
         guard let record = byPath.removeValue(forKey: path) else { return nil }
         if var paths = pathsOfID[record.id] {
             paths.removeAll { $0 == path }
@@ -59,7 +66,7 @@ struct HistoryState: Sendable {
         return record
     }
 
-    private mutating func insert(_ record: TrackedRecord, at path: String) {
+    private mutating func insert(_ record: TrackedRecord, at path: ExactString) {
         if byPath[path] != nil { _ = remove(path: path) }
         byPath[path] = record
         var paths = pathsOfID[record.id] ?? []
@@ -73,7 +80,7 @@ struct HistoryState: Sendable {
         // All removals first, so records that swap paths in one commit keep their fields.
         var carried = [[String: Attributed]?](repeating: nil, count: ops.count)
         for (i, op) in ops.enumerated() {
-            if let oldPath = op.oldPath { carried[i] = remove(path: oldPath)?.fields }
+            if let oldPath = op.oldPath { carried[i] = remove(path: ExactString(oldPath))?.fields }
         }
         for (i, op) in ops.enumerated() {
             guard let newPath = op.newPath, let newID = op.newID else { continue }
@@ -85,7 +92,7 @@ struct HistoryState: Sendable {
                     fields[change.field] = nil
                 }
             }
-            insert(TrackedRecord(id: newID, kind: op.kind, fields: fields), at: newPath)
+            insert(TrackedRecord(id: newID, kind: op.kind, fields: fields), at: ExactString(newPath))
         }
         for op in ops {
             if let newID = op.newID { gone.remove(newID) }

@@ -5,9 +5,10 @@ import Foundation
 public final class GitObjectSource: RecordSource, @unchecked Sendable {
     public let label: String
     private let repository: Repository
-    private let files: [String: TreeEntry]
+    /// Keyed byte for byte (see `ExactString`).
+    private let files: [ExactString: TreeEntry]
     /// Paths that are in conflict in the index (unmerged).
-    private let conflicted: Set<String>
+    private let conflicted: Set<ExactString>
     // libgit2 objects of one repository are used from one thread at a time.
     private let lock = NSLock()
 
@@ -15,7 +16,7 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
     public convenience init(repository: Repository, revision: String, prefix: String) throws(ToolError) {
         let commit: ObjectID
         do { commit = try repository.resolveCommit(revision) } catch {
-            throw .unknownRevision(revision, message: (error as? GitError)?.message ?? "\(error)")
+            throw .revision(revision, error, in: repository)
         }
         try self.init(repository: repository, commit: commit, label: revision, prefix: prefix)
     }
@@ -43,13 +44,13 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
         label = "the index"
         let entries: [IndexEntry]
         do { entries = try repository.indexEntries() } catch { throw .git("reading the index: \(error)") }
-        var files = [String: TreeEntry]()
-        var conflicted = Set<String>()
+        var files = [ExactString: TreeEntry]()
+        var conflicted = Set<ExactString>()
         let lead = prefix.isEmpty ? "" : prefix + "/"
         for entry in entries where entry.path.hasPrefix(lead) {
             let relative = String(entry.path.dropFirst(lead.count))
-            if entry.stage != 0 { conflicted.insert(relative); continue }
-            files[relative] = TreeEntry(name: relative, id: entry.id, mode: entry.mode)
+            if entry.stage != 0 { conflicted.insert(ExactString(relative)); continue }
+            files[ExactString(relative)] = TreeEntry(name: relative, id: entry.id, mode: entry.mode)
         }
         self.files = files
         self.conflicted = conflicted
@@ -59,22 +60,33 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
     public var isEmpty: Bool { files.isEmpty && conflicted.isEmpty }
 
     public func readConfig() throws -> Data? {
-        guard let config = files["isms.yaml"], config.mode == .file || config.mode == .executable else { return nil }
+        guard let config = files[ExactString("isms.yaml")], config.mode == .file || config.mode == .executable else { return nil }
         lock.lock(); defer { lock.unlock() }
+        // Sized from the object header before it is inflated.
+        let size = try repository.objectSize(config.id)
+        if size > Limits.configBytes { throw Limits.configTooLarge(size) }
         return try repository.readObject(config.id)
     }
 
     public func recordEntries() throws -> [SourceEntry] {
         lock.lock(); defer { lock.unlock() }
         var entries = [SourceEntry]()
-        for (path, entry) in files {
+        for (key, entry) in files {
+            let path = key.string
+            if entry.mode == .symlink, RecordKind(folder: path) != nil {
+                // A kind folder that is a link: reported, not followed (as in the work tree).
+                let target = (try? repository.readObject(entry.id)).map { String(decoding: $0.prefix(4096), as: UTF8.self) } ?? "?"
+                entries.append(SourceEntry(path: path, kind: .symlink(target: target), size: 0))
+                continue
+            }
             guard let folder = path.split(separator: "/").first, path.contains("/"),
                   RecordKind(folder: String(folder)) != nil, isRecordFileName(path) else { continue }
             switch entry.mode {
             case .file, .executable:
-                entries.append(SourceEntry(path: path, kind: .file, size: (try? repository.objectSize(entry.id)) ?? 0))
+                // Sized when read (a missing blob is then a clear error, not a zero-byte file).
+                entries.append(SourceEntry(path: path, kind: .file, size: 0))
             case .symlink:
-                let target = (try? repository.readObject(entry.id)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
+                let target = (try? repository.readObject(entry.id)).map { String(decoding: $0.prefix(4096), as: UTF8.self) } ?? "?"
                 entries.append(SourceEntry(path: path, kind: .symlink(target: target), size: 0))
             case .submodule:
                 entries.append(SourceEntry(path: path, kind: .submodule, size: 0))
@@ -82,29 +94,33 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
                 entries.append(SourceEntry(path: path, kind: .other, size: 0))
             }
         }
-        for path in conflicted where path.contains("/") && isRecordFileName(path) {
+        for path in conflicted.map(\.string) where path.contains("/") && isRecordFileName(path) {
             entries.append(SourceEntry(path: path, kind: .conflicted, size: 0))
         }
-        return entries.sorted { $0.path < $1.path }
+        return entries.sorted { ExactString($0.path) < ExactString($1.path) }
     }
 
-    public func read(_ entries: [SourceEntry], limit: Int) -> [Result<Data, YAMLProblem>] {
+    public func read(_ entries: [SourceEntry], limit: Int) throws -> [Result<Data, YAMLProblem>] {
         lock.lock(); defer { lock.unlock() }
-        return entries.map { entry in
-            if entry.size > limit {
-                return .failure(.init(message: "file is \(entry.size) bytes, over the limit of \(limit) (limits.file_bytes in isms.yaml)", location: .start, kind: .tooLarge))
-            }
-            guard let id = files[entry.path]?.id else {
+        return try entries.map { entry in
+            guard let id = files[ExactString(entry.path)]?.id else {
                 return .failure(.init(message: "not a file in \(label)", location: .start, kind: .encoding))
             }
+            // The size comes from the object header: an oversized blob is never inflated. A blob that cannot be
+            // sized or read is damage to the repository, not a property of the file: the run stops (exit 2).
+            let size: Int
+            do { size = try repository.objectSize(id) } catch { throw repository.unreadableBlob(id, path: entry.path, at: label, error) }
+            if size > limit {
+                return .failure(.init(message: "file is \(size) bytes, over the limit of \(limit) (limits.file_bytes in isms.yaml)", location: .start, kind: .tooLarge))
+            }
             do { return .success(try repository.readObject(id)) } catch {
-                return .failure(.init(message: "cannot read from \(label): \(error)", location: .start, kind: .encoding))
+                throw repository.unreadableBlob(id, path: entry.path, at: label, error)
             }
         }
     }
 
     public func artifact(at path: String) -> Data? {
-        guard let relative = normalisedRelativePath(path), let entry = files[relative],
+        guard let relative = normalisedRelativePath(path), let entry = files[ExactString(relative)],
               entry.mode == .file || entry.mode == .executable else { return nil }
         lock.lock(); defer { lock.unlock() }
         return try? repository.readObject(entry.id)

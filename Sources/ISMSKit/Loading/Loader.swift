@@ -9,7 +9,11 @@ public enum Loader {
     /// unreadable isms.yaml stops the run.
     public static func load(from source: some RecordSource) throws(ToolError) -> LoadedISMS {
         let configData: Data?
-        do { configData = try source.readConfig() } catch {
+        do { configData = try source.readConfig() } catch let error as ToolError {
+            throw error
+        } catch let problem as YAMLProblem {
+            throw .unreadableConfig(path: "isms.yaml", message: problem.message)
+        } catch {
             throw .unreadableConfig(path: "isms.yaml", message: "\(error)")
         }
         guard let configData else { throw .missingAtRevision(revision: source.label, path: "isms.yaml") }
@@ -20,10 +24,19 @@ public enum Loader {
         do { entries = try source.recordEntries() } catch {
             throw .git("cannot list records in \(source.label): \(error)")
         }
+        // Counted before anything is read: a pull request can add files faster than a runner can read them.
+        let recordFiles = entries.filter { $0.kind == .file }.count
+        if recordFiles > config.maxRecords {
+            throw .limitExceeded("\(source.label) holds \(recordFiles) record files, over the limit of \(config.maxRecords) "
+                                 + "(limits.records in isms.yaml)")
+        }
         var readable = [SourceEntry]()
         for entry in entries {
             switch entry.kind {
             case .file: readable.append(entry)
+            case .symlink(let target) where !entry.path.contains("/"):
+                findings.append(ParseErrorRule.finding("the folder \(entry.path)/ is a symbolic link to '\(target)', which is not followed; "
+                                                       + "keep records in a real folder", path: entry.path, at: .start))
             case .symlink(let target):
                 findings.append(ParseErrorRule.finding("symbolic link to '\(target)' is not followed; keep records as regular files",
                                                        path: entry.path, at: .start))
@@ -37,7 +50,12 @@ public enum Loader {
             }
         }
 
-        let contents = source.read(readable, limit: config.maxFileBytes)
+        let contents: [Result<Data, YAMLProblem>]
+        do { contents = try source.read(readable, limit: config.maxFileBytes) } catch let error as ToolError {
+            throw error
+        } catch {
+            throw .git("cannot read records in \(source.label): \(error)")
+        }
         let work = Array(zip(readable, contents))
         let parsed: [(record: Record?, findings: [Finding])] = parallelMap(work) { entry, content in
             let kind = RecordKind(folder: String(entry.path.prefix { $0 != "/" }))!

@@ -30,7 +30,8 @@ struct RecordValidator {
                                                      path: path, at: root.location, record: id, field: group[0]))
         }
         guard let id, let idLocation = idNode?.location else { return nil }
-        if !config.idPattern(kind).matches(id) {
+        // A pattern that ran over its time budget is reported once, at isms.yaml (see `Checker`), not per id.
+        if config.idPattern(kind).match(id) == false {
             var message = "id '\(id)' does not match the \(kind.rawValue) id pattern \(config.idPattern(kind).source)"
             if let other = config.kind(ofID: id), other != kind {
                 message += "; it looks like a \(other.rawValue) id, which belongs in \(other.folder)/"

@@ -14,14 +14,22 @@ public struct WorkTreeSource: RecordSource {
 
     public func readConfig() throws -> Data? {
         let path = root + "/isms.yaml"
-        guard case .file = Self.kind(of: path) else { return nil }
-        return FileManager.default.contents(atPath: path)
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        // Sized before it is read: isms.yaml is as untrusted as any record in a pull request.
+        if Int(info.st_size) > Limits.configBytes { throw Limits.configTooLarge(Int(info.st_size)) }
+        return try readOne(SourceEntry(path: "isms.yaml", kind: .file, size: Int(info.st_size)), limit: Limits.configBytes).get()
     }
 
     public func recordEntries() throws -> [SourceEntry] {
         var entries = [SourceEntry]()
         for kind in RecordKind.allCases {
-            walk(relative: kind.folder, into: &entries)
+            // A kind folder that is a link would lead out of the root: reported, not followed.
+            switch Self.kind(of: root + "/" + kind.folder) {
+            case .symlink: entries.append(SourceEntry(path: kind.folder, kind: .symlink(target: Self.linkTarget(root + "/" + kind.folder)), size: 0))
+            case .directory: walk(relative: kind.folder, into: &entries)
+            default: continue
+            }
         }
         return entries.sorted { $0.path < $1.path }
     }
@@ -39,7 +47,15 @@ public struct WorkTreeSource: RecordSource {
             // lstat relative to the open folder: no path to resolve again from the root for every file.
             guard fstatat(dirfd(dir), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
             switch info.st_mode & S_IFMT {
-            case S_IFDIR: walk(relative: child, into: &entries)
+            case S_IFDIR:
+                // A folder holding `.git` is another repository (a checked-out submodule, a nested clone): its files
+                // are not this repository's, and `check --rev` would not see them either.
+                var nested = stat()
+                if fstatat(dirfd(dir), name + "/.git", &nested, AT_SYMLINK_NOFOLLOW) == 0 {
+                    if isRecordFileName(name) { entries.append(SourceEntry(path: child, kind: .submodule, size: 0)) }
+                } else {
+                    walk(relative: child, into: &entries)
+                }
             case S_IFREG where isRecordFileName(name):
                 entries.append(SourceEntry(path: child, kind: .file, size: Int(info.st_size)))
             case S_IFLNK where isRecordFileName(name):
@@ -58,7 +74,7 @@ public struct WorkTreeSource: RecordSource {
         if entry.size > limit {
             return .failure(.init(message: "file is \(entry.size) bytes, over the limit of \(limit) (limits.file_bytes in isms.yaml)", location: .start, kind: .tooLarge))
         }
-        let fd = open(root + "/" + entry.path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let fd = open(root + "/" + entry.path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             return .failure(.init(message: "cannot open: \(String(cString: strerror(errno)))", location: .start, kind: .encoding))
         }

@@ -1,18 +1,73 @@
 import Foundation
 
 /// A compiled regular expression that may be shared across threads (NSRegularExpression is immutable).
+///
+/// isms.yaml comes with the pull request, so a pattern may backtrack catastrophically (`^(a+)+$` against
+/// `aaaa…b` runs for seconds per id). Each match has a time budget; a pattern that exceeds it once is given up
+/// for the rest of the run (`gaveUp`), and the checker reports it at its place in isms.yaml.
 public struct Pattern: @unchecked Sendable {
     public let source: String
     private let regex: NSRegularExpression
+    /// Where isms.yaml sets the pattern; nil for a default.
+    public var location: SourceLocation?
+    private let slow = SlowPattern()
 
-    public init(_ source: String) throws {
+    /// The most CPU time one match may take (the thread's own time, so a loaded machine does not trip it).
+    /// Id patterns match in microseconds; this is thousands of times that.
+    public static let matchBudget: TimeInterval = 0.05
+
+    public init(_ source: String, at location: SourceLocation? = nil) throws {
         self.source = source
+        self.location = location
         regex = try NSRegularExpression(pattern: source)
     }
 
-    public func matches(_ text: String) -> Bool {
+    /// Whether `text` matches; false when the pattern was given up (see `match`).
+    public func matches(_ text: String) -> Bool { match(text) ?? false }
+
+    /// Whether `text` matches, or nil when the pattern ran over its budget, on this text or an earlier one.
+    public func match(_ text: String) -> Bool? {
+        if slow.input != nil { return nil }
         let range = NSRange(text.startIndex..., in: text)
-        return regex.firstMatch(in: text, range: range) != nil
+        let deadline = Self.threadCPUSeconds() + Self.matchBudget
+        var found = false, overrun = false
+        regex.enumerateMatches(in: text, options: [.reportProgress], range: range) { result, _, stop in
+            if result != nil {
+                found = true
+                stop.pointee = true
+            } else if Self.threadCPUSeconds() > deadline {
+                overrun = true
+                stop.pointee = true
+            }
+        }
+        guard !overrun else {
+            slow.giveUp(on: text)
+            return nil
+        }
+        return found
+    }
+
+    /// The text on which the pattern first ran over its budget; nil while it has not.
+    public var gaveUp: String? { slow.input }
+
+    private static func threadCPUSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+}
+
+/// Shared by the copies of one `Pattern` (settings are copied into every parse task).
+private final class SlowPattern: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: String?
+    var input: String? {
+        lock.lock(); defer { lock.unlock() }
+        return first
+    }
+    func giveUp(on text: String) {
+        lock.lock(); defer { lock.unlock() }
+        if first == nil { first = text }
     }
 }
 
@@ -53,6 +108,9 @@ public struct Config: Sendable {
     public var evidenceGraceDays = 0
     public var maxFileBytes = Limits.defaultFileBytes
     public var maxDepth = Limits.defaultDepth
+    public var maxRecords = Limits.defaultRecords
+    public var maxCommits = Limits.defaultCommits
+
     /// The allowed-signers file (git's format), relative to the ISMS root; read from the trust revision.
     public var allowedSigners = Config.defaultAllowedSigners
     /// The folder of OpenPGP public keys, relative to the ISMS root; read from the trust revision.
@@ -127,7 +185,10 @@ public struct Config: Sendable {
         Setting("limits", .object([
             Setting("file_bytes", .value(.integer(Limits.fileBytesRange)), "The largest record file, in bytes (default \(Limits.defaultFileBytes))."),
             Setting("depth", .value(.integer(Limits.depthRange)), "The deepest nesting of mappings and lists (default \(Limits.defaultDepth))."),
-        ], nullable: false), "Input limits: file_bytes (largest record file), depth (deepest nesting)."),
+            Setting("records", .value(.integer(Limits.recordsRange)), "The most record files isms check reads (default \(Limits.defaultRecords))."),
+            Setting("commits", .value(.integer(Limits.commitsRange)),
+                    "The most commits isms history, blame, log and diff read from a revision (default \(Limits.defaultCommits))."),
+        ], nullable: false), "Input limits: file_bytes (largest record file), depth (deepest nesting), records (most record files), commits (longest history)."),
         Setting("soa_exclusions", .map(keys: .suggested(AnnexA.controls.map { SettingKey($0.id, $0.title) }), value: .nonBlankText, nullable: true),
                 "Annex A control id → why it is not applicable; the excluded controls of the Statement of Applicability."),
         Setting("allowed_signers", .value(.text), "The SSH allowed-signers file (git's format), relative to the root; default .isms/allowed_signers."),
@@ -188,9 +249,11 @@ enum ConfigReader {
         var config = Config()
         var findings = [Finding]()
         let node: YAMLNode
-        switch YAMLReader().read(data) {
+        switch YAMLReader(maxBytes: Limits.configBytes).read(data) {
         case .success(let n): node = n
         case .failure(let problem) where problem.kind == .empty: return (config, [])
+        case .failure(let problem) where problem.kind == .tooLarge:
+            throw .unreadableConfig(path: path, message: Limits.configTooLarge(data.count).message)
         case .failure(let problem):
             throw .unreadableConfig(path: path, message: "\(problem.location.line):\(problem.location.column): \(problem.message)")
         }
@@ -308,7 +371,7 @@ enum ConfigReader {
                         continue
                     }
                     guard let source = text(entry.value, "id_patterns.\(entry.key)") else { continue }
-                    do { config.idPatterns[kind] = try Pattern(source) } catch {
+                    do { config.idPatterns[kind] = try Pattern(source, at: entry.value.location) } catch {
                         invalid("id_patterns.\(entry.key) is not a valid regular expression", entry.value.location, field: "id_patterns.\(entry.key)")
                     }
                 }
@@ -318,8 +381,10 @@ enum ConfigReader {
                     switch limit.key {
                     case "file_bytes": config.maxFileBytes = integer(limit.value, "limits.file_bytes", Limits.fileBytesRange) ?? config.maxFileBytes
                     case "depth": config.maxDepth = integer(limit.value, "limits.depth", Limits.depthRange) ?? config.maxDepth
+                    case "records": config.maxRecords = integer(limit.value, "limits.records", Limits.recordsRange) ?? config.maxRecords
+                    case "commits": config.maxCommits = integer(limit.value, "limits.commits", Limits.commitsRange) ?? config.maxCommits
                     default:
-                        findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(limit.key, known: ["file_bytes", "depth"], in: "limits"),
+                        findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(limit.key, known: ["file_bytes", "depth", "records", "commits"], in: "limits"),
                                                                  path: path, at: limit.keyLocation, field: "limits.\(limit.key)"))
                     }
                 }

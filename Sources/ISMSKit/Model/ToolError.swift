@@ -9,6 +9,8 @@ public enum ToolError: Error, Sendable, CustomStringConvertible, Equatable {
     case git(String)
     case invalidArgument(String)
     case unknownRecord(String, revision: String, suggestion: String?)
+    /// An input over one of the `limits` of isms.yaml that are checked before any work (records, commits).
+    case limitExceeded(String)
 
     public var description: String {
         switch self {
@@ -19,7 +21,7 @@ public enum ToolError: Error, Sendable, CustomStringConvertible, Equatable {
         case .unknownRevision(let rev, let message): return "unknown revision '\(rev)': \(message)"
         case .missingAtRevision(let rev, let path): return "no isms.yaml at \(rev):\(path)"
         case .git(let message): return "git: \(message)"
-        case .invalidArgument(let message): return message
+        case .invalidArgument(let message), .limitExceeded(let message): return message
         case .unknownRecord(let id, let revision, let suggestion):
             return "no record '\(id)' in the history of \(revision)" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
         }

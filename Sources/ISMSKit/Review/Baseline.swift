@@ -13,10 +13,10 @@ extension Workspace {
         let (repository, _) = try requireRepository()
         let baseCommit: ObjectID, headCommit: ObjectID
         do { baseCommit = try repository.resolveCommit(base) } catch {
-            throw .unknownRevision(base, message: (error as? GitError)?.message ?? "\(error)")
+            throw .revision(base, error, in: repository)
         }
         do { headCommit = try repository.resolveCommit(head) } catch {
-            throw .unknownRevision(head, message: (error as? GitError)?.message ?? "\(error)")
+            throw .revision(head, error, in: repository)
         }
         do {
             guard let common = try repository.mergeBase(baseCommit, headCommit) else {
@@ -61,14 +61,14 @@ extension Workspace {
         do {
             let lead = prefix.isEmpty ? "" : prefix + "/"
             let staged = try repository.indexEntries().filter { $0.path.hasPrefix(lead) }
-            var committed = [String: TreeEntry]()
+            var committed = [ExactString: TreeEntry]()
             if let head = try? repository.resolveCommit("HEAD"),
                let root = try repository.subtree(of: try repository.treeOfCommit(head), at: prefix) {
                 committed = try repository.flattenTree(root)
             }
             guard staged.count == committed.count else { return false }
             return staged.allSatisfy { entry in
-                entry.stage == 0 && committed[String(entry.path.dropFirst(lead.count))]?.id == entry.id
+                entry.stage == 0 && committed[ExactString(String(entry.path.dropFirst(lead.count)))]?.id == entry.id
             }
         } catch {
             throw .git("comparing the index with HEAD: \(error)")

@@ -34,7 +34,7 @@ extension Workspace {
         let (repository, prefix) = try requireRepository()
         let headCommit: ObjectID
         do { headCommit = try repository.resolveCommit(headName) } catch {
-            throw .unknownRevision(headName, message: (error as? GitError)?.message ?? "\(error)")
+            throw .revision(headName, error, in: repository)
         }
         let mergeBase = try self.mergeBase(of: baseName, and: headName)
 

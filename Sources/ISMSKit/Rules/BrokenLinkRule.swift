@@ -17,12 +17,27 @@ public struct BrokenLinkRule: Rule {
         ])
     )
 
+    /// How many distinct unknown ids get a did-you-mean. Each costs an edit distance against every id in the
+    /// ISMS; a pull request with tens of thousands of invented links (one 250 KB file is 20,000) would otherwise
+    /// keep a check of 10,000 records busy for minutes.
+    static let suggestionBudget = 200
+
     public func check(_ context: RuleContext) -> [Finding] {
         let ids = context.isms.records.map(\.id)
+        var suggestions = [String: String?]()
         return context.graph.links.compactMap { link in
             guard context.record(link.to) == nil else { return nil }
             var message = "\(link.field) refers to \(link.to), which no record has"
-            if let suggestion = closest(to: link.to, in: ids) { message += "; did you mean \(suggestion)?" }
+            let suggestion: String?
+            if let known = suggestions[link.to] {
+                suggestion = known
+            } else if suggestions.count < Self.suggestionBudget {
+                suggestion = closest(to: link.to, in: ids)
+                suggestions[link.to] = .some(suggestion)
+            } else {
+                suggestion = nil
+            }
+            if let suggestion { message += "; did you mean \(suggestion)?" }
             return Self.finding(message, path: link.path, at: link.location, record: link.from, field: link.field)
         }
     }

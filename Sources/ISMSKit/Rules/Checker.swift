@@ -36,6 +36,17 @@ public enum Checker {
             findings += rule.check(context)
             timings?.lap(type(of: rule).id)
         }
+        for kind in RecordKind.allCases {
+            let pattern = loaded.isms.config.idPattern(kind)
+            guard let input = pattern.gaveUp else { continue }
+            // Which ids were checked before the pattern was given up depends on timing: report none of them.
+            findings.removeAll { $0.rule == IDPatternRule.id && $0.path.map { RecordKind(folder: String($0.prefix { $0 != "/" })) } == kind }
+            let shown = input.count > 40 ? String(input.prefix(40)) + "…" : input
+            findings.append(InvalidValueRule.finding(
+                "id_patterns.\(kind.rawValue) took over \(Int(Pattern.matchBudget * 1000)) ms to match '\(shown)' (a pattern that "
+                    + "backtracks catastrophically, such as nested repetition); \(kind.rawValue) ids were not checked against it: simplify it",
+                path: "isms.yaml", at: pattern.location, field: "id_patterns.\(kind.rawValue)"))
+        }
         let overrides = loaded.isms.config.ruleSeverities
         findings = findings.compactMap { finding in
             guard let override = overrides[finding.rule] else { return finding }

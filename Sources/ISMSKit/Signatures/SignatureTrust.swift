@@ -73,7 +73,7 @@ extension Workspace {
                 signersText = try repository.file(at: signersPath, below: root).map { String(decoding: $0, as: UTF8.self) }
                 if let folder = try repository.subtree(of: root, at: keysPath) {
                     for (path, entry) in try repository.flattenTree(folder) where entry.mode == .file || entry.mode == .executable {
-                        keys.append((path, try repository.readObject(entry.id)))
+                        keys.append((path.string, try repository.readObject(entry.id)))
                     }
                 }
             }
@@ -94,6 +94,8 @@ extension Repository {
         guard let folder = try subtree(of: root, at: components.dropLast().joined(separator: "/")) else { return nil }
         guard let entry = try treeEntries(folder).first(where: { $0.name == name }),
               entry.mode == .file || entry.mode == .executable else { return nil }
+        // Settings and key files are small: one over the limit is read as absent, never inflated.
+        guard try objectSize(entry.id) <= Limits.configBytes else { return nil }
         return try readObject(entry.id)
     }
 }

@@ -284,9 +284,21 @@ extension String {
 public enum Limits {
     public static let defaultFileBytes = 1_048_576
     public static let defaultDepth = 32
-    /// What isms.yaml may set `limits.file_bytes` and `limits.depth` to.
+    /// The most record files `isms check` reads (tried: 100,000 in 10 s and 0.5 GB; docs/reliability.md).
+    public static let defaultRecords = 250_000
+    /// The most commits the history reads from a revision (tried: docs/reliability.md).
+    public static let defaultCommits = 1_000_000
+    /// What isms.yaml may set `limits.file_bytes`, `limits.depth`, `limits.records` and `limits.commits` to.
     public static let fileBytesRange = 1_024...1_073_741_824
     public static let depthRange = 4...64
+    public static let recordsRange = 1...10_000_000
+    public static let commitsRange = 1...100_000_000
+    /// isms.yaml itself: not settable (it is where the settings are), checked before it is read.
+    public static let configBytes = 1_048_576
+
+    static func configTooLarge(_ size: Int) -> YAMLProblem {
+        YAMLProblem(message: "isms.yaml is \(size) bytes, over the limit of \(configBytes)", location: .start, kind: .tooLarge)
+    }
 }
 
 extension YAMLReader {

@@ -1,0 +1,197 @@
+import Foundation
+import XCTest
+
+/// Hostile trees: links out of the repository, submodules and nested repositories where records belong,
+/// renames that only change case or Unicode normalisation, a file split in two, two files with one id.
+/// Each is read the same way in the work tree, the index and a commit, and by the history.
+final class HostileTreeTests: XCTestCase {
+    private func findings(_ result: BoundedResult) -> [(path: String, rule: String, message: String)] {
+        let json = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any] ?? [:]
+        return (json["findings"] as? [[String: Any]] ?? []).map {
+            ($0["path"] as? String ?? "", $0["rule"] as? String ?? "", $0["message"] as? String ?? "")
+        }
+    }
+
+    /// `check` as JSON in the three modes that read files: the work tree, the index and HEAD.
+    private func checkAllModes(_ repo: GitRepository, exits: Set<Int32> = [1]) -> [String: [(path: String, rule: String, message: String)]] {
+        var byMode = [String: [(path: String, rule: String, message: String)]]()
+        for (mode, extra) in [("work tree", [String]()), ("HEAD", ["--rev", "HEAD"])] {
+            byMode[mode] = findings(assertHeld(["check", "--format", "json", "--as-of", "2026-12-01"] + extra, in: repo.path, exits: exits))
+        }
+        return byMode
+    }
+
+    /// A symbolic link named like a record, to a file outside the repository (absolute and relative), and a kind
+    /// folder that is a link out of it: reported where they stand, never followed, in every mode and in the history.
+    func testLinksOutOfTheRepositoryAreReportedNeverFollowed() throws {
+        let outside = TemporaryFolder("isms-outside")
+        outside.write("secret.yaml", hostileRisk("RISK-99", title: "SECRET-FROM-OUTSIDE"))
+        outside.write("controls/c.yaml", "id: CTRL-99\ntitle: SECRET-FROM-OUTSIDE\nowner: alice\n")
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let fm = FileManager.default
+        try fm.createSymbolicLink(atPath: repo.path + "/risks/absolute.yaml", withDestinationPath: outside.path + "/secret.yaml")
+        try fm.createSymbolicLink(atPath: repo.path + "/risks/relative.yaml", withDestinationPath: "../../" + (outside.path as NSString).lastPathComponent + "/secret.yaml")
+        try fm.createSymbolicLink(atPath: repo.path + "/controls", withDestinationPath: outside.path + "/controls")
+        repo.git("add", "-A")
+        let staged = findings(assertHeld(["check", "--staged", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1]))
+        repo.commit("Add links", by: .bob, at: "2026-01-06T10:00:00+01:00")
+        var modes = checkAllModes(repo)
+        modes["index"] = staged
+        for (mode, found) in modes {
+            XCTAssertEqual(found.map(\.path), ["controls", "risks/absolute.yaml", "risks/relative.yaml"], mode)
+            XCTAssertEqual(Set(found.map(\.rule)), ["parse-error"], mode)
+            XCTAssertTrue(found[0].message.hasPrefix("the folder controls/ is a symbolic link to "), "\(mode): \(found[0].message)")
+            XCTAssertTrue(found[1].message.contains("is not followed"), "\(mode): \(found[1].message)")
+        }
+        for command in Commands.reading(id: "RISK-1") + [["report", "register", "--format", "csv"], ["graph"], ["export", "--html", outside.path + "/pack.html"]] {
+            let result = assertHeld(command, in: repo.path, exits: [0, 1])
+            XCTAssertFalse(result.stdout.contains("SECRET-FROM-OUTSIDE") || result.stdout.contains("RISK-99"), "\(command) read outside: \(result.stdout)")
+        }
+        XCTAssertFalse(try String(contentsOfFile: outside.path + "/pack.html", encoding: .utf8).contains("SECRET-FROM-OUTSIDE"))
+        assertHeld(["history", "RISK-99"], in: repo.path, exits: [2], stderrContains: "no record 'RISK-99'")
+        assertHeld(["blame", "CTRL-99"], in: repo.path, exits: [2], stderrContains: "no record 'CTRL-99'")
+    }
+
+    /// A submodule (a gitlink) where a record would be, in the index and in commits, and a checked-out nested
+    /// repository in the work tree: a finding, never read as records; the history has no entry for it.
+    func testSubmoduleAtARecordPath() throws {
+        let vendor = GitRepository()
+        vendor.write("risk-7.yaml", hostileRisk("RISK-7", title: "vendor's"))
+        let vendorCommit = vendor.commit("Vendor", at: "2026-01-01T10:00:00+01:00")
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        repo.git("update-index", "--add", "--cacheinfo", "160000,\(vendorCommit),risks/vendor.yaml")
+        let staged = findings(assertHeld(["check", "--staged", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1]))
+        repo.git("commit", "-q", "-m", "Add a submodule where a record belongs")
+        // Its checkout: a folder with a `.git` file, holding the vendor's records.
+        repo.folder.write("risks/vendor.yaml/.git", "gitdir: \(vendor.path)/.git\n")
+        repo.folder.write("risks/vendor.yaml/risk-7.yaml", hostileRisk("RISK-7", title: "vendor's"))
+        var modes = checkAllModes(repo)
+        modes["index"] = staged
+        for (mode, found) in modes {
+            XCTAssertEqual(found.map(\.path), ["risks/vendor.yaml"], mode)
+            XCTAssertEqual(found.first?.message, "a submodule is not a record", mode)
+        }
+        for command in Commands.reading(id: "RISK-1") { assertHeld(command, in: repo.path, exits: [0, 1]) }
+        XCTAssertEqual((repo.json(["log"])["entries"] as? [[String: Any]] ?? []).strings("record"), ["RISK-1"])
+        assertHeld(["diff", "HEAD~1..HEAD", "--as-of", "2026-12-01"], in: repo.path, exits: [0])
+    }
+
+    /// A rename that only changes case, and one that only changes Unicode normalisation (NFC `é` to NFD `e` +
+    /// U+0301): git sees a new path, the history a move of the same record. Two files whose names differ only
+    /// in normalisation are two files in every mode (a dictionary keyed by Swift strings once kept one).
+    func testCaseOnlyAndNormalisationOnlyRenames() {
+        let nfc = "risks/caf\u{E9}.yaml", nfd = "risks/cafe\u{301}.yaml"
+        XCTAssertNotEqual(Array(nfc.utf8), Array(nfd.utf8))
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.write(nfc, hostileRisk("RISK-5", title: "Cafe"))
+        let created = repo.commit("Add", at: "2026-01-05T10:00:00+01:00")
+        repo.git("mv", "risks/r1.yaml", "risks/R1.yaml")
+        let caseRename = repo.commit("Case-only rename", by: .bob, at: "2026-01-06T10:00:00+01:00")
+        repo.git("mv", nfc, nfd)
+        let normalisationRename = repo.commit("Normalisation-only rename", by: .carol, at: "2026-01-07T10:00:00+01:00")
+        XCTAssertEqual(repo.json(["history", "RISK-1"])["entries"].map { ($0 as? [[String: Any]] ?? []).strings("event") }, ["moved", "created"])
+        let cafe = repo.json(["history", "RISK-5"])["entries"] as? [[String: Any]] ?? []
+        XCTAssertEqual(cafe.strings("event"), ["moved", "created"])
+        XCTAssertEqual(cafe.strings("commit"), [normalisationRename, created])
+        XCTAssertEqual(cafe.first.map { Array(($0["path"] as? String ?? "").utf8) }, Array(nfd.utf8), "the new spelling")
+        XCTAssertNotEqual(caseRename, created)
+
+        // Both spellings at once, with different records: both are read, in every mode and in the history.
+        repo.write(nfc, hostileRisk("RISK-6", title: "Cafe again"))
+        repo.git("add", "-A")
+        let staged = assertHeld(["check", "--staged", "--as-of", "2026-12-01"], in: repo.path, exits: [0])
+        XCTAssertTrue(staged.stdout.hasPrefix("3 records checked"), staged.stdout)
+        repo.commit("Both spellings", by: .alice, at: "2026-01-08T10:00:00+01:00")
+        for extra in [[String](), ["--rev", "HEAD"]] {
+            let result = assertHeld(["check", "--as-of", "2026-12-01"] + extra, in: repo.path, exits: [0])
+            XCTAssertTrue(result.stdout.hasPrefix("3 records checked"), "\(extra): \(result.stdout)")
+        }
+        // Dropping one spelling deletes its record only; the cache agrees with a fresh run.
+        repo.remove(nfd)
+        repo.commit("Drop the NFD spelling", by: .bob, at: "2026-01-09T10:00:00+01:00")
+        XCTAssertEqual(repo.json(["history", "RISK-5"])["entries"].map { ($0 as? [[String: Any]] ?? []).strings("event") },
+                       ["deleted", "moved", "created"])
+        XCTAssertEqual(repo.json(["blame", "RISK-6"])["record"] as? String, "RISK-6")
+        for command in Commands.reading(id: "RISK-6") { assertHeld(command, in: repo.path, exits: [0]) }
+        XCTAssertEqual(assertHeld(["log", "--format", "json"], in: repo.path, exits: [0]).stdout,
+                       assertHeld(["log", "--format", "json", "--no-cache"], in: repo.path, exits: [0]).stdout)
+    }
+
+    /// One record file split into two records, a file holding two YAML documents, and two files claiming one
+    /// id: the checks say which, and the history keeps one record per id (a duplicate leaving is no deletion).
+    func testSplitFilesAndTwoFilesClaimingOneID() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1", title: "Laptops and phones"))
+        let created = repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1", title: "Laptops"))
+        repo.write("risks/r2.yaml", hostileRisk("RISK-2", title: "Phones"))
+        let split = repo.commit("Split RISK-1", by: .bob, at: "2026-01-06T10:00:00+01:00")
+        XCTAssertEqual((repo.json(["history", "RISK-1"])["entries"] as? [[String: Any]] ?? []).strings("commit"), [split, created])
+        XCTAssertEqual((repo.json(["history", "RISK-2"])["entries"] as? [[String: Any]] ?? []).strings("event"), ["created"])
+
+        repo.write("risks/both.yaml", hostileRisk("RISK-3") + "---\n" + hostileRisk("RISK-4"))
+        repo.write("risks/copy.yaml", hostileRisk("RISK-1", title: "Laptops"))
+        repo.git("add", "-A")
+        let staged = findings(assertHeld(["check", "--staged", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1]))
+        repo.commit("A two-document file and a copy", by: .carol, at: "2026-01-07T10:00:00+01:00")
+        var modes = checkAllModes(repo)
+        modes["index"] = staged
+        for (mode, found) in modes {
+            XCTAssertEqual(found.map(\.path), ["risks/both.yaml", "risks/r1.yaml"], mode)
+            XCTAssertEqual(found.map(\.rule), ["parse-error", "duplicate-id"], mode)
+            XCTAssertTrue(found[1].message.contains("risks/copy.yaml"), "\(mode): \(found[1].message)")
+        }
+        for command in Commands.reading(id: "RISK-1") { assertHeld(command, in: repo.path, exits: [0, 1]) }
+        // The copy leaving is not RISK-1's deletion; it is still there.
+        repo.remove("risks/copy.yaml")
+        repo.commit("Drop the copy", at: "2026-01-08T10:00:00+01:00")
+        let history = repo.json(["history", "RISK-1"])["entries"] as? [[String: Any]] ?? []
+        XCTAssertFalse(history.strings("event").contains("deleted"), "\(history.strings("event"))")
+        XCTAssertEqual(repo.json(["blame", "RISK-1"])["record"] as? String, "RISK-1")
+    }
+
+    /// Commit trees no work tree can hold: a kind folder that is a file, a record that is a folder, an
+    /// executable record, and a merge commit listing one parent twice.
+    func testTreesNoWorkTreeHolds() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        let first = repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let config = repo.git("rev-parse", "HEAD:isms.yaml")
+        let record = repo.git("rev-parse", "HEAD:risks/r1.yaml")
+        let inner = repo.rawObject(type: "blob", hostileRisk("RISK-2"))
+        let folderNamedYAML = repo.git("mktree", "--missing", input: "100644 blob \(inner)\tinner.yaml\n")
+        let risks = repo.git("mktree", "--missing", input: "100755 blob \(record)\tr1.yaml\n040000 tree \(folderNamedYAML)\tx.yaml\n")
+        let tree = repo.git("mktree", "--missing", input: "100644 blob \(config)\tisms.yaml\n100644 blob \(record)\tcontrols\n040000 tree \(risks)\trisks\n")
+        let commit = repo.rawCommit(tree: tree, parents: [first, first], author: "Bob Example <bob@example.com> 1767690000 +0100",
+                                    message: "Odd tree, one parent twice")
+        repo.git("update-ref", "refs/heads/odd", commit)
+        let check = findings(assertHeld(["check", "--rev", "odd", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [0]))
+        XCTAssertEqual(check.map(\.path), [])
+        let records = assertHeld(["check", "--rev", "odd", "--as-of", "2026-12-01"], in: repo.path, exits: [0]).stdout
+        XCTAssertTrue(records.hasPrefix("2 records checked"), records)
+        for command in Commands.reading(id: "RISK-2", rev: "odd").filter({ !$0.contains("--staged") && $0 != ["check", "--as-of", "2026-12-01"] }) {
+            assertHeld(command, in: repo.path, exits: [0])
+        }
+        XCTAssertEqual((repo.json(["log", "--rev", "odd"])["entries"] as? [[String: Any]] ?? []).strings("record"), ["RISK-2", "RISK-1"])
+        assertHeld(["diff", "main..odd", "--as-of", "2026-12-01"], in: repo.path, exits: [0])
+    }
+}
+
+extension GitRepository {
+    /// Runs git with `input` on stdin, returning its trimmed output.
+    func git(_ arguments: String..., input: String) -> String {
+        let result = runProcess(Self.git, arguments, in: path, environment: ["GIT_CONFIG_NOSYSTEM": "1", "HOME": path], stdin: input)
+        XCTAssertEqual(result.status, 0, "git \(arguments): \(result.stderr)")
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
