@@ -196,6 +196,18 @@ final class LoaderTests: XCTestCase {
         XCTAssertTrue(broken[0].message.hasSuffix("did you mean CTRL-900?") || broken[0].message.contains("did you mean"), broken[0].message)
     }
 
+    func testThousandsOfInventedAnnexReferencesCostABoundedNumberOfSuggestions() throws {
+        let folder = TemporaryFolder()
+        folder.write("isms.yaml", minimalConfig)
+        let invented = (0..<20_000).map { "A.\(9 + $0 % 7).\($0)" }.joined(separator: ", ")
+        folder.write("controls/c.yaml", "id: CTRL-1\ntitle: c\nowner: alice\nannex_a: [\(invented)]\n")
+        let unknown = try check(folder).findings.filter { $0.rule == "unknown-reference" }
+        XCTAssertEqual(unknown.count, 20_000)
+        let suggested = unknown.filter { $0.message.contains("did you mean") }.count
+        XCTAssertGreaterThan(suggested, 0)
+        XCTAssertLessThanOrEqual(suggested, BrokenLinkRule.suggestionBudget)
+    }
+
     func testDuplicateKeyIsAFindingAtItsLine() throws {
         let folder = ismsWith(["risks/dup.yaml": "id: RISK-2\ntitle: a\nowner: alice\ntitle: b\n"])
         assertOnlyFinding(try check(folder), rule: "parse-error", path: "risks/dup.yaml", line: 4, containing: "duplicate key 'title'")
