@@ -208,6 +208,36 @@ final class LoaderTests: XCTestCase {
         XCTAssertLessThanOrEqual(suggested, BrokenLinkRule.suggestionBudget)
     }
 
+    /// The bounded did-you-mean gives exactly what comparing every full edit distance gives.
+    func testBoundedSuggestionsMatchFullEditDistances() {
+        func reference(_ word: String, _ candidates: [String]) -> String? {
+            let lowered = word.lowercased()
+            var best: (String, Int)?
+            for candidate in candidates {
+                let d = editDistance(lowered, candidate.lowercased())
+                if d < (best?.1 ?? .max) { best = (candidate, d) }
+            }
+            guard let (candidate, distance) = best else { return nil }
+            if distance <= max(1, min(3, candidate.count / 3)) { return candidate }
+            if lowered.count >= 4, let prefixed = candidates.first(where: { $0.lowercased().hasPrefix(lowered) || lowered.hasPrefix($0.lowercased()) }) {
+                return prefixed
+            }
+            return nil
+        }
+        var state: UInt64 = 42
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33) % n
+        }
+        let alphabet = Array("abAB-é1")
+        func word() -> String { String((0..<(1 + next(12))).map { _ in alphabet[next(alphabet.count)] }) }
+        for _ in 0..<3000 {
+            let candidates = (0..<next(8)).map { _ in word() }
+            let target = word()
+            XCTAssertEqual(Suggester(candidates).closest(to: target), reference(target, candidates), "\(target) in \(candidates)")
+        }
+    }
+
     func testDuplicateKeyIsAFindingAtItsLine() throws {
         let folder = ismsWith(["risks/dup.yaml": "id: RISK-2\ntitle: a\nowner: alice\ntitle: b\n"])
         assertOnlyFinding(try check(folder), rule: "parse-error", path: "risks/dup.yaml", line: 4, containing: "duplicate key 'title'")
