@@ -199,6 +199,48 @@ final class LoaderTests: XCTestCase {
         XCTAssertTrue(broken[0].message.hasSuffix("did you mean CTRL-900?") || broken[0].message.contains("did you mean"), broken[0].message)
     }
 
+    func testThousandsOfInventedAnnexReferencesCostABoundedNumberOfSuggestions() throws {
+        let folder = TemporaryFolder()
+        folder.write("isms.yaml", minimalConfig)
+        let invented = (0..<20_000).map { "A.\(9 + $0 % 7).\($0)" }.joined(separator: ", ")
+        folder.write("controls/c.yaml", "id: CTRL-1\ntitle: c\nowner: alice\nannex_a: [\(invented)]\n")
+        let unknown = try check(folder).findings.filter { $0.rule == "unknown-reference" }
+        XCTAssertEqual(unknown.count, 20_000)
+        let suggested = unknown.filter { $0.message.contains("did you mean") }.count
+        XCTAssertGreaterThan(suggested, 0)
+        XCTAssertLessThanOrEqual(suggested, BrokenLinkRule.suggestionBudget)
+    }
+
+    /// The bounded did-you-mean gives exactly what comparing every full edit distance gives.
+    func testBoundedSuggestionsMatchFullEditDistances() {
+        func reference(_ word: String, _ candidates: [String]) -> String? {
+            let lowered = word.lowercased()
+            var best: (String, Int)?
+            for candidate in candidates {
+                let d = editDistance(lowered, candidate.lowercased())
+                if d < (best?.1 ?? .max) { best = (candidate, d) }
+            }
+            guard let (candidate, distance) = best else { return nil }
+            if distance <= max(1, min(3, candidate.count / 3)) { return candidate }
+            if lowered.count >= 4, let prefixed = candidates.first(where: { $0.lowercased().hasPrefix(lowered) }) {
+                return prefixed
+            }
+            return nil
+        }
+        var state: UInt64 = 42
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33) % n
+        }
+        let alphabet = Array("abAB-é1")
+        func word() -> String { String((0..<(1 + next(12))).map { _ in alphabet[next(alphabet.count)] }) }
+        for _ in 0..<3000 {
+            let candidates = (0..<next(8)).map { _ in word() }
+            let target = word()
+            XCTAssertEqual(Suggester(candidates).closest(to: target), reference(target, candidates), "\(target) in \(candidates)")
+        }
+    }
+
     func testDuplicateKeyIsAFindingAtItsLine() throws {
         let folder = ismsWith(["risks/dup.yaml": "id: RISK-2\ntitle: a\nowner: alice\ntitle: b\n"])
         assertOnlyFinding(try check(folder), rule: "parse-error", path: "risks/dup.yaml", line: 4, containing: "duplicate key 'title'")

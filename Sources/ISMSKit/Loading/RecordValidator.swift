@@ -183,37 +183,49 @@ struct RecordValidator {
 /// without allocating per candidate: only a candidate closer than the best so far and within 3 edits can
 /// change the answer (a best one further than 3 is always refused), which bounds each comparison.
 public func closest(to word: String, in candidates: [String]) -> String? {
-    let lowered = word.lowercased().unicodeScalars.map(\.value)
-    var best: (String, Int)?
-    var scalars = [UInt32](), previous = [Int](), current = [Int]()
-    for candidate in candidates {
-        let bound = min((best?.1 ?? .max) - 1, 3)
-        if bound < 0 { break }  // an exact match: nothing can be closer
-        scalars.removeAll(keepingCapacity: true)
-        if candidate.utf8.allSatisfy({ $0 < 0x80 }) {
-            // ASCII: lower-casing is A-Z → a-z, one scalar per byte.
-            for byte in candidate.utf8 { scalars.append(UInt32((0x41...0x5A).contains(byte) ? byte | 0x20 : byte)) }
-        } else {
-            scalars.append(contentsOf: candidate.lowercased().unicodeScalars.lazy.map(\.value))
-        }
-        if let d = boundedEditDistance(lowered, scalars, bound: bound, &previous, &current) { best = (candidate, d) }
-    }
-    if let (candidate, distance) = best, distance <= max(1, min(3, candidate.count / 3)) { return candidate }
-    // A truncated name (`evidence_grace` for `evidence_grace_days`) is a typo too.
-    let loweredWord = word.lowercased()
-    guard loweredWord.count >= 4 else { return nil }
-    return candidates.first { $0.lowercased().hasPrefix(loweredWord) }
+    Suggester(candidates).closest(to: word)
 }
 
-/// The Levenshtein distance of `a` and `b` when it is at most `bound`, else nil. The rows are scratch space.
-private func boundedEditDistance(_ a: [UInt32], _ b: [UInt32], bound: Int, _ previous: inout [Int], _ current: inout [Int]) -> Int? {
-    if abs(a.count - b.count) > bound { return nil }
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    previous.removeAll(keepingCapacity: true)
-    previous.append(contentsOf: 0...b.count)
-    current.removeAll(keepingCapacity: true)
-    current.append(contentsOf: repeatElement(0, count: b.count + 1))
+/// Did-you-mean over a fixed list of words, prepared once (lower-cased, as scalars) for many lookups.
+public struct Suggester: Sendable {
+    private let candidates: [(word: String, lowered: String, scalars: [Unicode.Scalar])]
+
+    public init(_ words: [String]) {
+        candidates = words.map { word in
+            let lowered = word.lowercased()
+            return (word, lowered, Array(lowered.unicodeScalars))
+        }
+    }
+
+    /// The first candidate at the smallest edit distance, if that distance is a typo's (at most 3, and a third of
+    /// the candidate's length); else one that `word` (of four or more characters) begins (`evidence_grace`
+    /// for `evidence_grace_days`).
+    public func closest(to word: String) -> String? {
+        let lowered = word.lowercased()
+        let scalars = Array(lowered.unicodeScalars)
+        // No typo is more than 3 edits away, so distances beyond are not computed exactly.
+        var best: (word: String, distance: Int)?
+        for candidate in candidates {
+            let limit = min(3, (best?.distance ?? 4) - 1)
+            guard limit >= 0 else { break }
+            let d = boundedEditDistance(scalars, candidate.scalars, limit: limit)
+            if d <= limit { best = (candidate.word, d) }
+        }
+        if let best, best.distance <= max(1, min(3, best.word.count / 3)) { return best.word }
+        if lowered.count >= 4, let prefixed = candidates.first(where: { $0.lowered.hasPrefix(lowered) }) {
+            return prefixed.word
+        }
+        return nil
+    }
+}
+
+/// The edit distance of `a` and `b` when it is at most `limit`, else `limit + 1`: rows stop as soon as every
+/// cell in one passes the limit.
+func boundedEditDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int {
+    if abs(a.count - b.count) > limit { return limit + 1 }
+    if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+    var previous = Array(0...b.count)
+    var current = previous
     for i in 1...a.count {
         current[0] = i
         var rowMinimum = i
@@ -221,11 +233,10 @@ private func boundedEditDistance(_ a: [UInt32], _ b: [UInt32], bound: Int, _ pre
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
             rowMinimum = min(rowMinimum, current[j])
         }
-        // A row's least value never decreases from one row to the next.
-        if rowMinimum > bound { return nil }
+        if rowMinimum > limit { return limit + 1 }
         swap(&previous, &current)
     }
-    return previous[b.count] <= bound ? previous[b.count] : nil
+    return min(previous[b.count], limit + 1)
 }
 
 func editDistance(_ a: String, _ b: String) -> Int {

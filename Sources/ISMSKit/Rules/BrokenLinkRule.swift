@@ -23,7 +23,7 @@ public struct BrokenLinkRule: Rule {
     static let suggestionBudget = 200
 
     public func check(_ context: RuleContext) -> [Finding] {
-        let ids = context.isms.records.map(\.id)
+        let ids = Suggester(context.isms.records.map(\.id))
         var suggestions = [String: String?]()
         return context.graph.links.compactMap { link in
             guard context.record(link.to) == nil else { return nil }
@@ -32,7 +32,7 @@ public struct BrokenLinkRule: Rule {
             if let known = suggestions[link.to] {
                 suggestion = known
             } else if suggestions.count < Self.suggestionBudget {
-                suggestion = closest(to: link.to, in: ids)
+                suggestion = ids.closest(to: link.to)
                 suggestions[link.to] = .some(suggestion)
             } else {
                 suggestion = nil

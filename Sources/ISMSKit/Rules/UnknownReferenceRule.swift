@@ -31,15 +31,23 @@ public struct UnknownReferenceRule: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings = [Finding]()
+        // A did-you-mean for at most as many references as broken-link gives (one file of invented references
+        // would otherwise cost seconds of edit distances).
+        var suggestionsLeft = BrokenLinkRule.suggestionBudget
+        func suggestion(_ text: String) -> CatalogEntry? {
+            guard suggestionsLeft > 0 else { return nil }
+            suggestionsLeft -= 1
+            return AnnexA.suggestion(for: text)
+        }
         func annexProblem(_ text: String) -> String? {
             guard let canonical = AnnexA.canonical(text) else {
                 var message = "'\(text)' is not an Annex A reference (write it as A.<theme>.<n>, such as A.5.15)"
-                if let close = AnnexA.suggestion(for: text) { message += "; did you mean \(close.id) (\(close.title))?" }
+                if let close = suggestion(text) { message += "; did you mean \(close.id) (\(close.title))?" }
                 return message
             }
             guard AnnexA.control(canonical) == nil else { return nil }
             var message = "\(text) is not an ISO/IEC 27001:2022 Annex A control (A.5.1–A.5.37, A.6.1–A.6.8, A.7.1–A.7.14, A.8.1–A.8.34)"
-            if let close = AnnexA.suggestion(for: canonical) { message += "; did you mean \(close.id) (\(close.title))?" }
+            if let close = suggestion(canonical) { message += "; did you mean \(close.id) (\(close.title))?" }
             return message
         }
         for control in context.records(.control) {
