@@ -140,6 +140,13 @@ final class HostileRecordTests: XCTestCase {
         XCTAssertTrue(check.stdout.contains("\"records\" : 1"), check.stdout)
         XCTAssertEqual((repo.json(["log", "--no-cache"])["entries"] as? [[String: Any]] ?? []).strings("record"), ["RISK-1"])
 
+        // The same blob as a symbolic link (git stores a link's target as a blob, which may hold anything).
+        repo.git("update-index", "--add", "--cacheinfo", "120000,\(blob),risks/link.yaml")
+        repo.git("commit", "-q", "-m", "A 100 MB link")
+        let (link, linkPeak) = try peakMemory(["check", "--rev", "HEAD", "--format", "json", "--as-of", "2026-12-01"], in: repo.path)
+        XCTAssertTrue(link.stdout.contains("symbolic link to '?' is not followed"), link.stdout)
+        XCTAssertLessThan(linkPeak, 80_000, "the link's target was read whole")
+
         // The limit is configurable, in both directions.
         repo.write("isms.yaml", minimalConfig + "limits:\n  file_bytes: 1024\n")
         repo.write("risks/r3.yaml", hostileRisk("RISK-3") + "description: " + String(repeating: "y", count: 2000) + "\n")

@@ -241,6 +241,24 @@ final class LoaderTests: XCTestCase {
         }
     }
 
+    /// Inputs scripts/fuzz.sh kept (Fixtures/fuzz/record-*), laid out as the fuzz target lays them out.
+    func testFuzzerFindingsStayFixed() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fuzz")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? []).filter { $0.hasPrefix("record-") }
+        let folders = ["risks", "controls", "obligations", "evidence", "exceptions", "suppliers", "assets"]
+        for file in files {
+            let bytes = try Data(contentsOf: fixtures.appendingPathComponent(file))
+            guard let selector = bytes.first else { continue }
+            let folder = ismsWith([:])
+            if Int(selector) % 8 == 7 {
+                folder.write("isms.yaml", data: bytes.dropFirst())
+            } else {
+                folder.write("\(folders[Int(selector) % 8])/fuzz.yaml", data: bytes.dropFirst())
+            }
+            _ = try? check(folder)
+        }
+    }
+
     func testDuplicateKeyIsAFindingAtItsLine() throws {
         let folder = ismsWith(["risks/dup.yaml": "id: RISK-2\ntitle: a\nowner: alice\ntitle: b\n"])
         assertOnlyFinding(try check(folder), rule: "parse-error", path: "risks/dup.yaml", line: 4, containing: "duplicate key 'title'")

@@ -75,8 +75,7 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
             let path = key.string
             if entry.mode == .symlink, RecordKind(folder: path) != nil {
                 // A kind folder that is a link: reported, not followed (as in the work tree).
-                let target = (try? repository.readObject(entry.id)).map { String(decoding: $0.prefix(4096), as: UTF8.self) } ?? "?"
-                entries.append(SourceEntry(path: path, kind: .symlink(target: target), size: 0))
+                entries.append(SourceEntry(path: path, kind: .symlink(target: linkTarget(entry.id)), size: 0))
                 continue
             }
             guard let folder = path.split(separator: "/").first, path.contains("/"),
@@ -86,8 +85,7 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
                 // Sized when read (a missing blob is then a clear error, not a zero-byte file).
                 entries.append(SourceEntry(path: path, kind: .file, size: 0))
             case .symlink:
-                let target = (try? repository.readObject(entry.id)).map { String(decoding: $0.prefix(4096), as: UTF8.self) } ?? "?"
-                entries.append(SourceEntry(path: path, kind: .symlink(target: target), size: 0))
+                entries.append(SourceEntry(path: path, kind: .symlink(target: linkTarget(entry.id)), size: 0))
             case .submodule:
                 entries.append(SourceEntry(path: path, kind: .submodule, size: 0))
             default:
@@ -98,6 +96,12 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
             entries.append(SourceEntry(path: path, kind: .conflicted, size: 0))
         }
         return entries.sorted { ExactString($0.path) < ExactString($1.path) }
+    }
+
+    /// A link's target for a message: git stores it as a blob, which may hold anything, so only a short one is read.
+    private func linkTarget(_ blob: ObjectID) -> String {
+        guard let size = try? repository.objectSize(blob), size <= 4096, let data = try? repository.readObject(blob) else { return "?" }
+        return String(decoding: data, as: UTF8.self)
     }
 
     public func read(_ entries: [SourceEntry], limit: Int) throws -> [Result<Data, YAMLProblem>] {
