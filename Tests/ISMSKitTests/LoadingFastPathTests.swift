@@ -50,6 +50,74 @@ final class LoadingFastPathTests: XCTestCase {
         }
     }
 
+    /// Every YAML file of the package: example-isms, the templates.
+    private func packageYAMLFiles() -> [String] {
+        let top = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        var files = [String]()
+        for folder in ["example-isms", "templates"] {
+            let enumerator = FileManager.default.enumerator(atPath: top + "/" + folder)
+            while let path = enumerator?.nextObject() as? String {
+                if path.hasSuffix(".yaml") || path.hasSuffix(".yml") { files.append(top + "/" + folder + "/" + path) }
+            }
+        }
+        return files.sorted()
+    }
+
+    func testDirectComposerGivesWhatYamsGives() throws {
+        var cases = [
+            "a: 1\nb: [x, 'y', \"z\"]\nc:\n  d: |\n    text\n  e: >-\n    folded\n    lines\n",
+            "a: 1\na: 2\n", "'a': 1\na: 2\n", "1: a\n\"1\": b\n", "~: a\nnull: b\n'': c\n",
+            "!!int 1: a\n1: b\n", "!!str a: 1\na: 2\n", "a: !custom x\n", "a: !!str 1\n", "! a: b\n",
+            "a: &x 1\n", "a: &x 1\nb: *x\n", "a: *x\n", "? [a, b]\n: 1\n", "? {a: 1}\n: 1\n",
+            "a: [1, 2\n", "a: 1\n---\nb: 2\n", "---\na: 1\n...\n", "%YAML 1.1\n---\na: 1\n", "", "# only a comment\n",
+            "plain\n", "- a\n- b: c\n  d: [e, {f: g}]\n", "a:\n- 1\n- 2\nb: {}\nc: []\nd:\ne: ~\n",
+            "a: \"nul \\0 inside\"\nb: 'it''s'\n", "Title: café – ünïcödé 𝄞\nnote: \"tab\\there\"\n",
+            "a: 1\r\nb:\r\n  - x\r\n", "a:\n\tb: 1\n", "a: b: c\n", "a: 'unterminated\n", "- a\nb: c\n",
+            "a: multi\n  line plain\n  scalar\n", "key with spaces: 1\n\"quoted key\": 2\n", "a: |+\n  keep\n\n",
+            "{a: 1, b: [2, 3], c: {d: e}}\n", "[1, [2, [3, [4, [5]]]]]\n", "a: 0755\nb: 1:30\nc: no\nd: on\n",
+        ]
+        // A mapping longer than the linear key search, with and without a late duplicate.
+        let long = (1...40).map { "k\($0): \($0)\n" }.joined()
+        cases += [long, long + "k31: again\n"]
+        let files = packageYAMLFiles()
+        XCTAssertGreaterThan(files.count, 200)
+        let texts = try files.map { try String(contentsOfFile: $0, encoding: .utf8) }
+        // Mutants of the example records: characters dropped, doubled or replaced, seeded.
+        var generator = SplitMix64(seed: 27002)
+        let noise = Array(":-[]{}'\"#&*!|>? \n\t,%@`")
+        var mutants = [String]()
+        for _ in 0..<600 {
+            var characters = Array(texts.randomElement(using: &generator)!)
+            for _ in 0..<Int.random(in: 1...3, using: &generator) where !characters.isEmpty {
+                let at = Int.random(in: 0..<characters.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: characters.remove(at: at)
+                case 1: characters.insert(characters[at], at: at)
+                default: characters[at] = noise.randomElement(using: &generator)!
+                }
+            }
+            mutants.append(String(characters))
+        }
+        var direct = 0
+        for depth in [32, 3] {
+            var plain = YAMLReader(maxDepth: depth)
+            plain.composesDirectly = false
+            let reader = YAMLReader(maxDepth: depth)
+            for text in cases + texts + mutants {
+                let data = Data(text.utf8)
+                XCTAssertEqual(reader.read(data), plain.read(data), "for \(text.debugDescription) at depth \(depth)")
+                if DirectComposer.compose(text, maxDepth: depth) != nil { direct += 1 }
+            }
+        }
+        // The direct path must really be the one taken for well-formed records, or this proves nothing.
+        // (The templates hold `{{placeholders}}`, flow mappings as keys: those are Yams' to compose.)
+        for (file, text) in zip(files, texts) where file.contains("/example-isms/") {
+            XCTAssertNotNil(DirectComposer.compose(text, maxDepth: 32), file)
+        }
+        XCTAssertGreaterThan(direct, texts.count + 400)
+    }
+
     func testDecodeTextMatchesTheCheckedDecoding() {
         let cases: [[UInt8]] = [
             Array("id: RISK-1\n".utf8),
