@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(
             name: "ISMSKitTests",
             dependencies: ["ISMSKit", "ISMSCommands"],
-            exclude: ["Fixtures"]
+            exclude: ["Fixtures", "Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]
