@@ -3,6 +3,7 @@ import ISMSKit
 
 struct Blame: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "blame",
         abstract: "Show every current field of a record with the commit that set its current value.",
         discussion: "A value a merge took from a branch is credited to the branch commit that made it. Exit status: 0, or 2 when the record is not at the revision."
     )
@@ -19,7 +20,7 @@ struct Blame: ParsableCommand {
             guard let lines = history.blame(id) else {
                 throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.currentIDs()))
             }
-            let signatures = try source.signatures(of: lines.map(\.commit.id), in: workspace)
+            let signatures = try source.signatures(of: lines.map(\.commit), in: workspace)
             return source.format == "json" ? HistoryJSON.blame(record: id, lines: lines, signatures: signatures)
                                            : HistoryText.blame(lines, signatures: signatures)
         }

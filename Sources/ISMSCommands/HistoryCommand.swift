@@ -27,7 +27,7 @@ struct HistoryCommand: ParsableCommand {
                 throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.knownIDs()))
             }
             let shown = HistoryFilter(since: since, field: field).apply(entries)
-            let signatures = try source.signatures(of: shown.map(\.commit.id), in: workspace)
+            let signatures = try source.signatures(of: shown.map(\.commit), in: workspace)
             return source.format == "json" ? HistoryJSON.history(record: id, entries: shown, signatures: signatures)
                                            : HistoryText.history(shown, signatures: signatures)
         }

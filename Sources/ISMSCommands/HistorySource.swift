@@ -29,7 +29,7 @@ struct HistorySourceOptions: ParsableArguments {
 
     /// Verifies the signatures of `commits` against the keys trusted at --trust-ref (default --rev), prints the
     /// verifier's notes on stderr and keeps the verdicts in the cache unless --no-cache.
-    func signatures(of commits: [ObjectID], in workspace: Workspace) throws -> CommitSignatures {
+    func signatures(of commits: [CommitInfo], in workspace: Workspace) throws -> CommitSignatures {
         let verifier = try workspace.signatureVerifier(trustRef: trustRef ?? rev, useCache: !noCache)
         let signatures = verifier.signatures(of: commits, people: workspace.people(at: rev))
         for note in verifier.notes { Terminal.note(note) }

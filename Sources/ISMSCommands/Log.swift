@@ -3,6 +3,7 @@ import ISMSKit
 
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "log",
         abstract: "List every record change in a range of the history, newest first.",
         discussion: "Exit status: 0, or 2 when the history cannot be read."
     )
@@ -27,7 +28,7 @@ struct Log: ParsableCommand {
         let history = try source.load(workspace)
         try source.finish(history) {
             let entries = history.log(HistoryFilter(since: since, until: until, kind: kind, field: field))
-            let signatures = try source.signatures(of: entries.map(\.commit.id), in: workspace)
+            let signatures = try source.signatures(of: entries.map(\.commit), in: workspace)
             return source.format == "json" ? HistoryJSON.log(entries, signatures: signatures) : HistoryText.log(entries, signatures: signatures)
         }
     }

@@ -38,6 +38,29 @@ final class SignatureParsingTests: XCTestCase {
         XCTAssertEqual(tag.payload.count, (base + "\nmergetag object abc\n type commit\n\nMessage\n").utf8.count)
     }
 
+    /// The history notes whether a commit it reads has a signature header, and a verifier trusts a "no" without
+    /// reading the commit again: the two must agree on every object.
+    func testTheSignatureHeaderTestAgreesWithTheSplit() {
+        let objects = [
+            base + "\ngpgsig -----BEGIN SSH SIGNATURE-----\n U1NI\n -----END SSH SIGNATURE-----\n\nMessage\n",
+            base + "\n\nMessage\ngpgsig -----BEGIN SSH SIGNATURE-----\n",
+            base + "\ngpgsig-sha256 SHA256SIG\n\nMessage\n",
+            base + "\nmergetag object abc\n gpgsig inside a tag\n\nMessage\n",
+            base + "\ngpgsi\n\nMessage\n",
+            base + "\ngpgsig",
+            base + "\n\n",
+            base,
+            "gpgsig first\n",
+            "",
+            "\ngpgsig after the empty line\n",
+        ]
+        for object in objects {
+            let bytes = Array(object.utf8)
+            XCTAssertEqual(bytes.withUnsafeBufferPointer(RawCommit.hasSignatureHeader), SignedCommit(object: bytes).signature != nil,
+                           object.debugDescription)
+        }
+    }
+
     func testAllowedSignersLines() {
         let key = "AAAAC3NzaC1lZDI1NTE5AAAAIGt0ZXN0a2V5LXRlc3RrZXktdGVzdGtleS10ZXN0"
         let text = """

@@ -309,6 +309,10 @@ final class SignatureTests: XCTestCase {
         let cache = repo.path + "/.git/isms/signatures-v1.cache"
         let first = try verifier(repo, cache: cache)
         XCTAssertEqual(first.verdict(for: commit).status, .good)
+        // What libgit2 reads of a commit says whether it carries a signature header.
+        let repository = try XCTUnwrap(Workspace(explicitRoot: repo.path).repository)
+        XCTAssertEqual(try repository.commit(commit).carriesSignature, true)
+        XCTAssertEqual(try repository.commit(XCTUnwrap(ObjectID(hex: repo.git("rev-parse", "HEAD~1")))).carriesSignature, false)
         XCTAssertNil(first.saveCache())
         let text = try XCTUnwrap(FileManager.default.contents(atPath: cache).map { String(decoding: $0, as: UTF8.self) })
         XCTAssertTrue(text.hasPrefix("isms-signatures 1\ntrust \(first.trust.fingerprint)\n"), text)
@@ -326,6 +330,15 @@ final class SignatureTests: XCTestCase {
         XCTAssertNil(second.saveCache())
         let both = String(decoding: FileManager.default.contents(atPath: cache)!, as: UTF8.self)
         XCTAssertEqual(both.components(separatedBy: "\ntrust ").count, 3, both)
+        // Other trusts' sections are written back as they were read, an empty one too.
+        let foreign = "trust aaaa\ntrust bbbb\n\(commit.hex)\tbad\tssh\t-\t-\tforged\n"
+        try Data(("isms-signatures 1\n" + foreign + "trust \(second.trust.fingerprint)\n").utf8).write(to: URL(fileURLWithPath: cache))
+        let third = try verifier(repo, cache: cache)
+        XCTAssertEqual(third.verdict(for: commit).status, .good)
+        XCTAssertNil(third.saveCache())
+        XCTAssertEqual(String(decoding: FileManager.default.contents(atPath: cache)!, as: UTF8.self),
+                       "isms-signatures 1\ntrust \(second.trust.fingerprint)\n\(commit.hex)\tgood\tssh\talice@example.com\t"
+                       + Self.ed25519.fingerprint + "\t-\n" + foreign)
         // A damaged file is ignored.
         try Data("isms-signatures 1\ntrust \(second.trust.fingerprint)\nnonsense\n".utf8).write(to: URL(fileURLWithPath: cache))
         XCTAssertEqual(try verifier(repo, cache: cache).verdict(for: commit).status, .good)

@@ -31,6 +31,9 @@ public struct Commit: Sendable {
     public let message: [UInt8]
     /// The commit's `encoding` header; nil means UTF-8.
     public let encoding: String?
+    /// Whether its header block has a `gpgsig…` line (a signature, well-formed or not); nil when not known.
+    /// A commit without one is unsigned, and a verifier need not read it again.
+    public var carriesSignature: Bool? = nil
 }
 
 extension Repository {
@@ -67,7 +70,16 @@ extension Repository {
             committer: Self.signature(git_commit_committer(handle), encoding: encoding),
             summary: Self.text(git_commit_summary(handle), encoding: encoding),
             message: Self.bytes(git_commit_message_raw(handle)),
-            encoding: encoding)
+            encoding: encoding,
+            carriesSignature: Self.hasSignatureHeader(git_commit_raw_header(handle)))
+    }
+
+    /// libgit2's raw header is the object up to the empty line; a header line (not a continuation line, which
+    /// starts with a space) that starts with `gpgsig` is what `SignedCommit` takes for a signature.
+    private static func hasSignatureHeader(_ raw: UnsafePointer<CChar>?) -> Bool? {
+        guard let raw else { return nil }
+        return RawCommit.hasSignatureHeader(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self),
+                                                                count: strlen(raw)))
     }
 
     /// The commit parsed from its raw object by `RawCommit`, when libgit2 would not parse it.
@@ -143,7 +155,20 @@ enum RawCommit {
         return Commit(id: id, tree: tree, parents: parents,
                       author: signature(authorLine ?? [], encoding: encoding),
                       committer: signature(committerLine ?? [], encoding: encoding),
-                      summary: summary(message, encoding: encoding), message: message, encoding: encoding)
+                      summary: summary(message, encoding: encoding), message: message, encoding: encoding,
+                      carriesSignature: bytes.withUnsafeBufferPointer(hasSignatureHeader))
+    }
+
+    /// Whether a line of the header block (up to the first empty line) starts with `gpgsig`.
+    static func hasSignatureHeader(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let name = Array("gpgsig".utf8)
+        var start = 0
+        while start < bytes.count, bytes[start] != 0x0A {
+            if bytes.count - start >= name.count, name.indices.allSatisfy({ bytes[start + $0] == name[$0] }) { return true }
+            guard let end = bytes[start...].firstIndex(of: 0x0A) else { return false }
+            start = end + 1
+        }
+        return false
     }
 
     /// `Name <email> 1700000000 +0100`, read as far as it goes: a missing `<>` leaves the e-mail empty, a

@@ -27,14 +27,23 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// Parses 40 hexadecimal digits; nil for anything else.
     public init?(hex: String) {
-        let utf8 = Array(hex.utf8)
-        guard utf8.count == 40 else { return nil }
-        var raw = [UInt8](repeating: 0, count: 20)
-        for i in 0..<20 {
-            guard let hi = Self.nibble(utf8[2 * i]), let lo = Self.nibble(utf8[2 * i + 1]) else { return nil }
-            raw[i] = hi << 4 | lo
+        self.init(hexDigits: hex.utf8)
+    }
+
+    /// Parses 40 hexadecimal digits given as bytes; nil for anything else.
+    public init?<Digits: Collection<UInt8>>(hexDigits: Digits) {
+        guard hexDigits.count == 40 else { return nil }
+        var words: (UInt64, UInt64, UInt32) = (0, 0, 0)
+        let parsed = withUnsafeMutableBytes(of: &words) { raw -> Bool in
+            var digit = hexDigits.makeIterator()
+            for i in 0..<20 {
+                guard let hi = digit.next().flatMap(Self.nibble), let lo = digit.next().flatMap(Self.nibble) else { return false }
+                raw[i] = hi << 4 | lo
+            }
+            return true
         }
-        self = raw.withUnsafeBytes { ObjectID(bytes: $0) }
+        guard parsed else { return nil }
+        (a, b, c) = words
     }
 
     private static func nibble(_ c: UInt8) -> UInt8? {
@@ -64,18 +73,24 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
     }
 
     public var hex: String {
+        var out = [UInt8]()
+        out.reserveCapacity(40)
+        appendHex(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the 40 lowercase hexadecimal digits to `out`.
+    public func appendHex(to out: inout [UInt8]) {
         var words = (a, b, c)
-        return withUnsafeBytes(of: &words) { raw in
-            let digits = Array("0123456789abcdef".utf8)
-            var out = [UInt8]()
-            out.reserveCapacity(40)
+        withUnsafeBytes(of: &words) { raw in
             for byte in raw.prefix(20) {
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0xF)])
+                out.append(Self.hexDigits[Int(byte >> 4)])
+                out.append(Self.hexDigits[Int(byte & 0xF)])
             }
-            return String(decoding: out, as: UTF8.self)
         }
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     public var description: String { hex }
     public var short: String { String(hex.prefix(10)) }

@@ -134,7 +134,8 @@ public final class HistoryEngine {
             let commit = item.commit
             graph.append(CommitNode(id: commit.id, parents: item.parents.map { graph.index[$0]! }, isShallowBoundary: item.isShallowBoundary,
                                     committerTime: commit.committer.time),
-                         info: CommitInfo(id: commit.id, author: commit.author, committer: commit.committer, summary: commit.summary))
+                         info: CommitInfo(id: commit.id, author: commit.author, committer: commit.committer, summary: commit.summary,
+                                         carriesSignature: commit.carriesSignature))
         }
         var tipIndex = graph.index[tip]!
 

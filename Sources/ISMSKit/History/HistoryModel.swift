@@ -14,12 +14,15 @@ public final class CommitInfo: Sendable {
     public let author: Signature
     public let committer: Signature
     public let summary: String
+    /// Whether the commit has a signature header, when this run read the commit (not kept in the cache).
+    public let carriesSignature: Bool?
 
-    init(id: ObjectID, author: Signature, committer: Signature, summary: String) {
+    init(id: ObjectID, author: Signature, committer: Signature, summary: String, carriesSignature: Bool? = nil) {
         self.id = id
         self.author = author
         self.committer = committer
         self.summary = summary
+        self.carriesSignature = carriesSignature
     }
 }
 

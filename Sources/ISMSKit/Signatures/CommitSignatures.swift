@@ -20,7 +20,18 @@ extension SignatureVerifier {
     /// Verifies each of `commits` once.
     public func signatures(of commits: some Sequence<ObjectID>, people: [String: Person]) -> CommitSignatures {
         var verdicts = [ObjectID: SignatureVerdict]()
+        verdicts.reserveCapacity(commits.underestimatedCount)
         for commit in commits where verdicts[commit] == nil { verdicts[commit] = verdict(for: commit) }
+        return CommitSignatures(verdicts: verdicts, people: people)
+    }
+
+    /// Verifies each of the history's `commits` once; those the history saw unsigned are not read again.
+    public func signatures(of commits: [CommitInfo], people: [String: Person]) -> CommitSignatures {
+        var verdicts = [ObjectID: SignatureVerdict]()
+        verdicts.reserveCapacity(commits.count)
+        for commit in commits where verdicts[commit.id] == nil {
+            verdicts[commit.id] = verdict(for: commit.id, carriesSignature: commit.carriesSignature)
+        }
         return CommitSignatures(verdicts: verdicts, people: people)
     }
 }

@@ -24,7 +24,9 @@ public final class SignatureVerifier {
     }
 
     /// The verdict for a commit of the repository. A commit that cannot be read is `bad`, with the reason.
-    public func verdict(for commit: ObjectID) -> SignatureVerdict {
+    /// `carriesSignature` false (the history saw no signature header when it read the commit) spares reading
+    /// the commit again: it is unsigned.
+    public func verdict(for commit: ObjectID, carriesSignature: Bool? = nil) -> SignatureVerdict {
         if let known = verdicts[commit] { return known }
         if let cached = cache?.verdict(for: commit) {
             verdicts[commit] = cached
@@ -32,7 +34,9 @@ public final class SignatureVerifier {
             return cached
         }
         let verdict: SignatureVerdict
-        if let repository, let object = try? repository.readObject(commit) {
+        if carriesSignature == false {
+            verdict = .unsigned
+        } else if let repository, let object = try? repository.readObject(commit) {
             verdict = self.verdict(forObject: Array(object))
         } else {
             verdict = SignatureVerdict(status: .bad, reason: "the commit object cannot be read")
