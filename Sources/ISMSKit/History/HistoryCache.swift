@@ -52,6 +52,8 @@ enum HistoryCache {
 
     static func encode(_ graph: HistoryGraph, header: HistoryCacheHeader) -> [UInt8] {
         var out = ByteWriter()
+        // The cached bytes are most of the file: one allocation, and each copied once.
+        out.bytes.reserveCapacity((graph.cached?.bytes.count ?? 0) + (graph.count - graph.cachedCount) * 256 + 65_536)
         out.bytes.append(contentsOf: magic)
         out.u32(formatVersion)
         out.byte(header.firstParent ? 1 : 0)
@@ -67,16 +69,10 @@ enum HistoryCache {
         for i in graph.cachedCount..<graph.count {
             encodeCommit(Int32(i), of: graph, into: &commits, strings: &strings)
         }
-        var section = ByteWriter()
-        section.varint((cached?.stringCount ?? 0) + strings.list.count)
-        if let cached { section.bytes.append(contentsOf: cached.bytes[cached.stringBytes]) }
-        for text in strings.list { section.text(text) }
-        out.section(section)
-        section = ByteWriter()
-        section.varint(graph.count)
-        if let cached { section.bytes.append(contentsOf: cached.bytes[cached.commitBytes]) }
-        section.bytes.append(contentsOf: commits.bytes)
-        out.section(section)
+        var newStrings = ByteWriter()
+        for text in strings.list { newStrings.text(text) }
+        out.section(count: (cached?.stringCount ?? 0) + strings.list.count, cached.map { $0.bytes[$0.stringBytes] } ?? [], newStrings.bytes)
+        out.section(count: graph.count, cached.map { $0.bytes[$0.commitBytes] } ?? [], commits.bytes)
 
         var local = StringTable(base: 0)
         var body = ByteWriter()
@@ -231,13 +227,13 @@ enum HistoryCache {
 
     /// The cache file's bytes, or nil when there is none. Only a regular file is read (never a FIFO that
     /// would block, a link, or a folder), and not one over 2 GiB, which `decode` would refuse anyway.
-    static func read(_ path: String) throws -> Data? {
+    static func read(_ path: String) throws -> [UInt8]? {
         var info = stat()
         guard lstat(path, &info) == 0 else { return nil }
         guard info.st_mode & S_IFMT == S_IFREG else { throw Corrupt(description: "not a regular file") }
         guard info.st_size <= off_t(Int32.max) else { throw Corrupt(description: "file too large") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw Corrupt(description: "cannot read it") }
-        return data
+        guard let bytes = readFileBytes(path) else { throw Corrupt(description: "cannot read it") }
+        return bytes
     }
 
     // MARK: Reading
@@ -249,9 +245,12 @@ enum HistoryCache {
     /// decoder the lazy reads use), so a file that passes its checksum yet is malformed (written by another
     /// version, or tampered with) is rebuilt with a warning and never traps later.
     static func decode(_ data: Data) throws -> (HistoryCacheHeader, HistoryGraph) {
+        try decode([UInt8](data))
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> (HistoryCacheHeader, HistoryGraph) {
         // Offsets into the file are kept as Int32.
-        guard data.count <= Int(Int32.max) else { throw Corrupt(description: "file too large") }
-        let bytes = [UInt8](data)
+        guard bytes.count <= Int(Int32.max) else { throw Corrupt(description: "file too large") }
         guard bytes.count >= magic.count + 4 + 8, bytes.starts(with: magic) else { throw Corrupt(description: "not an isms history cache") }
         let version = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self).littleEndian }
         guard version == formatVersion else { throw Corrupt(description: "cache format \(version), expected \(formatVersion)") }
@@ -283,7 +282,8 @@ enum HistoryCache {
         }
         guard m.atEnd else { throw Corrupt(description: "trailing mention bytes") }
         try cached.validate()
-        if cached.snapshotCommit != nil, cached.snapshotState == nil { throw Corrupt(description: "bad snapshot") }
+        // The snapshot is decoded when a run needs it; one that does not decode is replaced by a replay of the
+        // commits (and rewritten by the next run that adds commits), so it is not checked here.
         return (header, HistoryGraph(cached: cached, mentions: mentions))
     }
 
@@ -612,6 +612,15 @@ private struct ByteWriter {
     mutating func section(_ section: ByteWriter) {
         u64(UInt64(section.bytes.count))
         bytes.append(contentsOf: section.bytes)
+    }
+    /// A length-prefixed section of a count and two runs of bytes, written without building it first.
+    mutating func section(count: Int, _ first: ArraySlice<UInt8>, _ second: [UInt8]) {
+        var prefix = ByteWriter()
+        prefix.varint(count)
+        u64(UInt64(prefix.bytes.count + first.count + second.count))
+        bytes.append(contentsOf: prefix.bytes)
+        bytes.append(contentsOf: first)
+        bytes.append(contentsOf: second)
     }
 }
 
