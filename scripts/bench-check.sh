@@ -33,7 +33,7 @@ if [ -z "${SKIP_YAMLLINT:-}" ] && ! command -v yamllint >/dev/null 2>&1; then
 fi
 
 if [ -z "${SKIP_BUILD:-}" ] && [ -z "${ISMS_BIN:-}" ]; then
-    swift build -c release >&2
+    swift build -c release --static-swift-stdlib >&2
 fi
 ISMS=${ISMS_BIN:-$PWD/.build/release/isms}
 

@@ -27,7 +27,7 @@ if [ ! -x /usr/bin/time ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time
 fi
 
-swift build -c release >&2
+swift build -c release --static-swift-stdlib >&2
 ISMS=$PWD/.build/release/isms
 GEN=$PWD/scripts/gen-history-repo.py
 

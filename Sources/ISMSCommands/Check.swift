@@ -3,6 +3,7 @@ import ISMSKit
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Validate the records and the chain from risk to treatment, control, evidence and obligation.",
         discussion: "Exit status: 0 when no finding is an error (with --strict, no warning either), 1 when one is, 2 when the check cannot run."
     )

@@ -3,6 +3,7 @@ import ISMSKit
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "What changed in decisions between two revisions: records, fields, links and findings, with the commits that made each change.",
         discussion: "BASE is compared at the merge base of BASE and HEAD, as a pull request is. Exit status: 0, or 2 when it cannot run."
     )

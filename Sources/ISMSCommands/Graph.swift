@@ -3,6 +3,7 @@ import ISMSKit
 
 struct Graph: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "graph",
         abstract: "Print the traceability graph as Mermaid or Graphviz DOT, whole or around one record."
     )
 

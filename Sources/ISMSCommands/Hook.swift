@@ -4,12 +4,13 @@ import ISMSKit
 
 struct Hook: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "hook",
         abstract: "Install or remove the git pre-commit hook that runs `isms check --staged`.",
         subcommands: [Install.self, Uninstall.self]
     )
 
     struct Install: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write .git/hooks/pre-commit (or core.hooksPath) to check each commit.")
+        static let configuration = CommandConfiguration(commandName: "install", abstract: "Write .git/hooks/pre-commit (or core.hooksPath) to check each commit.")
         @OptionGroup var rootOptions: RootOptions
         @Flag(help: "Replace a pre-commit hook that isms did not write (it is saved as pre-commit.isms-saved).")
         var force = false
@@ -28,7 +29,7 @@ struct Hook: ParsableCommand {
     }
 
     struct Uninstall: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove the pre-commit hook isms wrote.")
+        static let configuration = CommandConfiguration(commandName: "uninstall", abstract: "Remove the pre-commit hook isms wrote.")
         @OptionGroup var rootOptions: RootOptions
 
         func run() throws {

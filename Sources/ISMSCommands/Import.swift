@@ -4,6 +4,7 @@ import ISMSKit
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract: "Import records from other tools' formats.",
         subcommands: [CISOAssistant.self]
     )

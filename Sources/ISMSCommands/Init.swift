@@ -4,6 +4,7 @@ import ISMSKit
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Write a starter ISMS: commented isms.yaml, one example record per kind, editor schemas, a pre-commit hook and a CI workflow.",
         discussion: "Refuses (exit 2) a folder that already holds an isms.yaml, and never overwrites a file."
     )
@@ -33,6 +34,7 @@ struct Init: ParsableCommand {
 
 struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "new",
         abstract: "Write a new record from its kind's template, with the next free id, and print its path.",
         discussion: """
             Numbered ids (RISK-<n>, or an id_patterns entry with one number group) take the highest number in use plus one. \

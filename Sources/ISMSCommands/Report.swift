@@ -3,6 +3,7 @@ import ISMSKit
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Print a report: soa, trace, coverage, register, evidence, or decisions (from the history).",
         discussion: "Formats are documented in docs/reports.md. Reports describe the records as they are; run isms check for the defects."
     )
@@ -46,6 +47,7 @@ struct Report: ParsableCommand {
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Write the audit pack (every report in one HTML file), or the ISMS as OSCAL JSON.",
         discussion: """
             --html: one self-contained file, no script and no external asset: it works offline, can be mailed, and prints \

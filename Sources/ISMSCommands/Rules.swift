@@ -2,7 +2,7 @@ import ArgumentParser
 import ISMSKit
 
 struct Rules: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List every rule with its default severity.")
+    static let configuration = CommandConfiguration(commandName: "rules", abstract: "List every rule with its default severity.")
 
     @Option(help: "Output format: text, json, or markdown (the source of docs/rules.md).")
     var format = "text"
@@ -37,7 +37,7 @@ private struct RulesDocument<T: Encodable>: Encodable {
 }
 
 struct Explain: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Explain a rule: why it matters, a failing example and the fix.")
+    static let configuration = CommandConfiguration(commandName: "explain", abstract: "Explain a rule: why it matters, a failing example and the fix.")
 
     @Argument(help: "The rule id, such as untraced-control.")
     var rule: String
