@@ -1,3 +1,4 @@
+// CYaml is the libyaml that Yams builds and wraps: visible through the Yams product, so no other dependency.
 import CYaml
 
 /// Builds a `YAMLNode` straight from the events of libyaml, the parser inside Yams, for the files that
