@@ -33,7 +33,7 @@ struct Check: ParsableCommand {
     @Flag(help: "Fail (exit 1) on warnings too.")
     var strict = false
 
-    @Option(name: .customLong("trust-ref"), help: "Trust the allowed signers and OpenPGP keys of this revision (default: --base, else the revision checked).")
+    @Option(name: .customLong("trust-ref"), help: "Judge with the policy (rules, limits, roster, allowed signers and OpenPGP keys) of this revision (default: --base; without either, the revision checked).")
     var trustRef: String?
 
     @Flag(name: .customLong("no-cache"), help: "Neither read nor write the history and signature caches under the git folder.")
@@ -47,7 +47,7 @@ struct Check: ParsableCommand {
         let workspace = try rootOptions.workspace()
         let day = asOf ?? Day.today()
         // The history rules judge the history of the revision checked (HEAD for the work tree and the index),
-        // with the keys trusted at --trust-ref, else BASE, else that revision.
+        // with the policy and keys of --trust-ref, else BASE; without either, that revision's own.
         let history = workspace.repository == nil ? nil : (rev ?? "HEAD")
         let options = GovernanceOptions(revision: history, trustRef: trustRef ?? base, useCache: !noCache)
         var notes = [String]()

@@ -22,7 +22,7 @@ struct Diff: ParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Neither read nor write the history and signature caches under the git folder.")
     var noCache = false
 
-    @Option(name: .customLong("trust-ref"), help: "Trust the allowed signers and OpenPGP keys of this revision (default: BASE).")
+    @Option(name: .customLong("trust-ref"), help: "Judge with the policy (rules, limits, roster, allowed signers and OpenPGP keys) of this revision (default: BASE).")
     var trustRef: String?
 
     func run() throws {
@@ -30,11 +30,13 @@ struct Diff: ParsableCommand {
             throw ToolError.invalidArgument("unknown format '\(format)'; use text, markdown or json")
         }
         let workspace = try rootOptions.workspace()
-        let report = try workspace.diff(range, asOf: asOf ?? Day.today(), useCache: !noCache)
-        // Trust comes from BASE, never from the change under review.
-        let verifier = try workspace.signatureVerifier(trustRef: trustRef ?? report.base, useCache: !noCache)
-        let commits = report.fieldCommits.values.flatMap { $0.values.flatMap { $0.map(\.id) } } + report.recordCommits.values.flatMap { $0.map(\.id) }
-        let signatures = verifier.signatures(of: commits, people: workspace.people(at: report.head))
+        let report = try workspace.diff(range, asOf: asOf ?? Day.today(), trustRef: trustRef, useCache: !noCache)
+        // Trust and the roster come from BASE (or --trust-ref), never from the change under review.
+        let verifier = try workspace.signatureVerifier(trustRef: report.trustRef, useCache: !noCache)
+        var commits: [ObjectID] = report.fieldCommits.values.flatMap { $0.values.flatMap { $0.map(\.id) } }
+        commits += report.recordCommits.values.flatMap { $0.map(\.id) }
+        commits += report.settings.flatMap { $0.commits.map(\.id) }
+        let signatures = verifier.signatures(of: commits, people: workspace.people(at: report.trustRef))
         for note in verifier.notes { Terminal.note(note) }
         if let problem = verifier.saveCache() { Terminal.warning(problem) }
         for notice in report.notices {

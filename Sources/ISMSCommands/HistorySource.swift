@@ -31,7 +31,8 @@ struct HistorySourceOptions: ParsableArguments {
     /// verifier's notes on stderr and keeps the verdicts in the cache unless --no-cache.
     func signatures(of commits: [CommitInfo], in workspace: Workspace) throws -> CommitSignatures {
         let verifier = try workspace.signatureVerifier(trustRef: trustRef ?? rev, useCache: !noCache)
-        let signatures = verifier.signatures(of: commits, people: workspace.people(at: rev))
+        // The roster that names signers comes from the trusted revision too, so a change to it cannot relabel commits.
+        let signatures = verifier.signatures(of: commits, people: workspace.people(at: trustRef ?? rev))
         for note in verifier.notes { Terminal.note(note) }
         if let problem = verifier.saveCache() { Terminal.warning(problem) }
         return signatures

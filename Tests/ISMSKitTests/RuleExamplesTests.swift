@@ -52,7 +52,9 @@ func findings(ofHistory example: RuleExample) throws -> [Finding] {
     let writesConfig = example.commits.contains { $0.files.contains { $0.path == "isms.yaml" } }
     let writesSigners = example.commits.contains { $0.files.contains { $0.path == ".isms/allowed_signers" } }
     let signs = example.commits.contains(where: \.signed)
+    var trusted: String?
     for (index, commit) in example.commits.enumerated() {
+        defer { if example.trustedCommits == index + 1 { trusted = repo.git("rev-parse", "HEAD") } }
         if index == 0 {
             if !writesConfig { repo.write("isms.yaml", RuleExample.defaultConfig) }
             if signs && !writesSigners { repo.write(".isms/allowed_signers", expand(people.map { "{{key \($0)}}" }.joined(separator: "\n") + "\n")) }
@@ -76,5 +78,6 @@ func findings(ofHistory example: RuleExample) throws -> [Finding] {
     let asOf = try XCTUnwrap(Day(example.asOf), "example as-of \(example.asOf) is not a date")
     let workspace = try Workspace(explicitRoot: repo.path)
     var notes = [String]()
-    return try workspace.check(workspace.workTreeSource, asOf: asOf, options: GovernanceOptions(useCache: false), notes: &notes).findings
+    return try workspace.check(workspace.workTreeSource, asOf: asOf, options: GovernanceOptions(trustRef: trusted, useCache: false),
+                               notes: &notes).findings
 }

@@ -20,18 +20,44 @@ public final class GovernanceContext: @unchecked Sendable {
     private var logEntries: [HistoryEntry]?
 
     private struct Pair: Hashable { let a: ObjectID, b: ObjectID }
+    /// The trust revision and the commits it judges (`TRUST..revision`); nil without one.
+    public let trusted: TrustedRange?
+    private var failures: [String] = []
+    private var settings: Result<[SettingsChange], Error>?
     /// The trust as some commit's own tree has it: what was trusted before a change to the allowed signers.
     private let trustAt: (ObjectID) -> SignatureTrust?
     private var verifiers: [String: SignatureVerifier] = [:]
 
     init(revision: String, history: History, repository: Repository, verifier: SignatureVerifier, prefix: String,
-         trustAt: @escaping (ObjectID) -> SignatureTrust?) {
+         trusted: TrustedRange? = nil, trustAt: @escaping (ObjectID) -> SignatureTrust?) {
         self.revision = revision
+        self.trusted = trusted
         self.history = history
         self.repository = repository
         self.verifier = verifier
         self.prefix = prefix
         self.trustAt = trustAt
+    }
+
+    /// What the rules could not read from git (a damaged or missing object): with a trust revision the check
+    /// fails closed on the first one rather than judge without it.
+    public var readFailures: [String] { locked { failures } }
+
+    private func failed(_ what: String, _ error: Error) {
+        failures.append("\(what): \(error)")
+    }
+
+    /// The setting changes of each commit in `TRUST..revision`, oldest first; empty without a trust revision.
+    /// A failure to read them is remembered in `readFailures` and gives none.
+    public func settingsChanges() -> [SettingsChange] {
+        locked {
+            guard let trusted else { return [] }
+            if settings == nil {
+                settings = Result { try SettingsHistory(repository: repository, prefix: prefix).changes(in: trusted.commits) }
+                if case .failure(let error) = settings { failed("reading the settings of \(trusted.revision.name)..\(revision)", error) }
+            }
+            return (try? settings?.get()) ?? []
+        }
     }
 
     /// The allowed-signers path of the trust revision's configuration, relative to the ISMS root.
@@ -88,7 +114,13 @@ public final class GovernanceContext: @unchecked Sendable {
     public func message(_ commit: ObjectID) -> String {
         locked {
             if let known = messages[commit] { return known }
-            let text = (try? repository.commit(commit)).map { Repository.text(message: $0.message, encoding: $0.encoding) } ?? ""
+            var text = ""
+            do {
+                let read = try repository.commit(commit)
+                text = Repository.text(message: read.message, encoding: read.encoding)
+            } catch {
+                failed("reading commit \(commit.short)", error)
+            }
             messages[commit] = text
             return text
         }
@@ -115,13 +147,17 @@ public final class GovernanceContext: @unchecked Sendable {
     /// The blob id of the file at `path` (below the ISMS root) in `commit`'s tree; nil when absent.
     func blobID(at path: String, in commit: ObjectID) -> ObjectID? {
         locked {
-            guard let tree = try? repository.treeOfCommit(commit) else { return nil }
             let full = (prefix.isEmpty ? "" : prefix + "/") + path
             let components = full.split(separator: "/")
-            guard let name = components.last,
-                  let folder = try? repository.subtree(of: tree, at: components.dropLast().joined(separator: "/")),
-                  let entry = try? repository.treeEntries(folder).first(where: { $0.name == name }) else { return nil }
-            return entry.id
+            guard let name = components.last else { return nil }
+            do {
+                let tree = try repository.treeOfCommit(commit)
+                guard let folder = try repository.subtree(of: tree, at: components.dropLast().joined(separator: "/")) else { return nil }
+                return try repository.treeEntries(folder).first(where: { $0.name == name })?.id
+            } catch {
+                failed("reading \(path) at commit \(commit.short)", error)
+                return nil
+            }
         }
     }
 
@@ -129,10 +165,15 @@ public final class GovernanceContext: @unchecked Sendable {
     /// (their parents are not there to compare with).
     func commits() -> [Commit] {
         locked {
-            guard let tip = try? repository.resolveCommit(revision) else { return [] }
-            let shallow = repository.shallowBoundary().commits
-            let walked = (try? repository.walk(from: tip, firstParent: false, shallow: shallow, isKnown: { _ in false })) ?? []
-            return walked.reversed().filter { !$0.isShallowBoundary }.map(\.commit)
+            do {
+                let tip = try repository.resolveCommit(revision)
+                let shallow = repository.shallowBoundary().commits
+                let walked = try repository.walk(from: tip, firstParent: false, shallow: shallow, isKnown: { _ in false })
+                return walked.reversed().filter { !$0.isShallowBoundary }.map(\.commit)
+            } catch {
+                failed("walking the history of \(revision)", error)
+                return []
+            }
         }
     }
 
@@ -146,6 +187,15 @@ public final class GovernanceContext: @unchecked Sendable {
             return verifier.verdict(for: commit)
         }
     }
+}
+
+/// The trust revision of a check and the commits it judges.
+public struct TrustedRange: Sendable {
+    public let revision: TrustedRevision
+    /// Where the judged revision branched from the trusted one.
+    public let mergeBase: ObjectID
+    /// `mergeBase..revision`, oldest first.
+    let commits: [(info: CommitInfo, parents: [ObjectID], isShallowBoundary: Bool)]
 }
 
 extension CommitInfo {

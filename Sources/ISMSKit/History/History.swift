@@ -79,6 +79,16 @@ public struct History: Sendable {
         return entries
     }
 
+    /// The commits reachable from the tip and not from `base` (`git log base..tip`), oldest first, each with
+    /// the ids of its parents and whether it is a shallow clone's boundary (its parents are not there).
+    public func range(excludingAncestorsOf base: ObjectID?) -> [(info: CommitInfo, parents: [ObjectID], isShallowBoundary: Bool)] {
+        let excluded = base.flatMap { graph.index[$0] }.map { graph.ancestors(of: $0) } ?? [Bool](repeating: false, count: graph.count)
+        return order.reversed().filter { !excluded[Int($0)] }.map { index in
+            let node = graph.nodes[Int(index)]
+            return (graph.info(index), node.parents.map { graph.nodes[Int($0)].id }, node.isShallowBoundary)
+        }
+    }
+
     /// Every record id the history knows, for did-you-mean.
     public func knownIDs() -> [String] { graph.mentions.keys.sorted() }
 

@@ -8,11 +8,14 @@ public struct HistoryOptions: Sendable {
     public var firstParent = false
     /// Read and write the cache under the git folder.
     public var useCache = true
+    /// The trusted revision whose policy (limits, id patterns) reads the history instead of the tip's own.
+    public var trusted: TrustedRevision?
 
-    public init(revision: String = "HEAD", firstParent: Bool = false, useCache: Bool = true) {
+    public init(revision: String = "HEAD", firstParent: Bool = false, useCache: Bool = true, trusted: TrustedRevision? = nil) {
         self.revision = revision
         self.firstParent = firstParent
         self.useCache = useCache
+        self.trusted = trusted
     }
 }
 
@@ -64,7 +67,15 @@ public final class HistoryEngine {
         }
         let tipCommit = try repository.commit(tip)
         let shallow = repository.shallowBoundary()
-        let (config, configBlob) = try readConfig(tree: tipCommit.tree, notices: &notices)
+        let (ownConfig, ownBlob) = try readConfig(tree: tipCommit.tree, notices: &notices)
+        var config = ownConfig, configBlob = ownBlob
+        if let trusted = options.trusted, trusted.configBlob != configBlob {
+            config = ownConfig.applyingPolicy(of: trusted.config)
+            // The cache is keyed by the settings it was read with: the tip's isms.yaml and the trusted one.
+            let key = SHA256.hex(Data("\(configBlob?.hex ?? "none")\u{0}\(trusted.configBlob?.hex ?? "none")".utf8))
+            configBlob = ObjectID(hex: String(key.prefix(40)))
+        }
+        let parseConfig = config
         let header = HistoryCacheHeader(firstParent: options.firstParent, root: root, configBlob: configBlob,
                                         shallowFingerprint: HistoryCache.fnv1a(Array(shallow.text.utf8)), tip: tip)
         let cachePath = cachePath(firstParent: options.firstParent)
@@ -112,7 +123,7 @@ public final class HistoryEngine {
         // Record blobs are parsed on all cores while the trees are still being compared, and the records are
         // tracked as soon as a commit's blobs are parsed.
         let parsing = ParallelQueue<(key: BlobKey, path: String, content: Result<Data, YAMLProblem>), RecordSnapshot?> { item in
-            RecordParser.parse(item.content, kind: item.key.kind, path: item.path, config: config).record.map(RecordSnapshot.init)
+            RecordParser.parse(item.content, kind: item.key.kind, path: item.path, config: parseConfig).record.map(RecordSnapshot.init)
         }
         var keys = [BlobKey: Int]()
         let changes: [[PathChange]]

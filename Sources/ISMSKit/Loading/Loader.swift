@@ -6,8 +6,9 @@ public struct LoadedISMS: Sendable {
 
 public enum Loader {
     /// Reads the settings and every record of `source`. Bad files become findings; only a missing or
-    /// unreadable isms.yaml stops the run.
-    public static func load(from source: some RecordSource) throws(ToolError) -> LoadedISMS {
+    /// unreadable isms.yaml stops the run. With `policy` (the trusted revision's settings), every policy
+    /// setting — limits included, before any record is read — is the trusted one, not the source's.
+    public static func load(from source: some RecordSource, policy: Config? = nil) throws(ToolError) -> LoadedISMS {
         let configData: Data?
         do { configData = try source.readConfig() } catch let error as ToolError {
             throw error
@@ -17,7 +18,8 @@ public enum Loader {
             throw .unreadableConfig(path: "isms.yaml", message: "\(error)")
         }
         guard let configData else { throw .missingAtRevision(revision: source.label, path: "isms.yaml") }
-        let (config, configFindings) = try ConfigReader.read(configData, path: "isms.yaml")
+        let (ownConfig, configFindings) = try ConfigReader.read(configData, path: "isms.yaml")
+        let config = policy.map { ownConfig.applyingPolicy(of: $0) } ?? ownConfig
         var findings = configFindings
 
         let entries: [SourceEntry]

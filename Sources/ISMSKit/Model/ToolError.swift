@@ -11,6 +11,8 @@ public enum ToolError: Error, Sendable, CustomStringConvertible, Equatable {
     case unknownRecord(String, revision: String, suggestion: String?)
     /// An input over one of the `limits` of isms.yaml that are checked before any work (records, commits).
     case limitExceeded(String)
+    /// With a trust revision, the history a rule needs could not be read whole: the change cannot be judged.
+    case historyIncomplete(String)
 
     public var description: String {
         switch self {
@@ -21,7 +23,7 @@ public enum ToolError: Error, Sendable, CustomStringConvertible, Equatable {
         case .unknownRevision(let rev, let message): return "unknown revision '\(rev)': \(message)"
         case .missingAtRevision(let rev, let path): return "no isms.yaml at \(rev):\(path)"
         case .git(let message): return "git: \(message)"
-        case .invalidArgument(let message), .limitExceeded(let message): return message
+        case .invalidArgument(let message), .limitExceeded(let message), .historyIncomplete(let message): return message
         case .unknownRecord(let id, let revision, let suggestion):
             return "no record '\(id)' in the history of \(revision)" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
         }

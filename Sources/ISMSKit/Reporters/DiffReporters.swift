@@ -19,6 +19,7 @@ enum DiffJSON {
     struct Document: Encodable {
         let version = 1
         let base: String, head: String
+        let settings: [DiffSettings.JSONSetting]
         let records: [Record]
         let findings: Findings
     }
@@ -72,7 +73,7 @@ enum DiffJSON {
             Record(id: delta.id, kind: delta.kind.rawValue, event: delta.event.rawValue, path: delta.path,
                    changes: delta.fields.map { Change(delta: $0, commits: report.commits(record: delta.id, field: $0.field).map { Commit($0, signatures) }) })
         }
-        return JSONOutput.encode(Document(base: report.base, head: report.head, records: records,
+        return JSONOutput.encode(Document(base: report.base, head: report.head, settings: DiffSettings.json(report, signatures), records: records,
                                           findings: Findings(introduced: report.diff.introduced.map(JSONReporter.Item.init),
                                                              resolved: report.diff.resolved.map(JSONReporter.Item.init)))) + "\n"
     }
@@ -127,7 +128,8 @@ enum DiffText {
     static func render(_ report: DiffReport, _ signatures: CommitSignatures?) -> String {
         let diff = report.diff
         var out = "isms diff \(report.base)..\(report.head) (merge base \(report.mergeBase.short))\n"
-        if diff.isEmpty { return out + "no decision changed\n" }
+        if diff.isEmpty && report.settings.isEmpty { return out + "no decision changed\n" }
+        out += DiffSettings.text(report, signatures)
         for delta in diff.records {
             out += "\n\(delta.id) (\(delta.kind.rawValue)) \(DiffWords.event(delta))  \(delta.path)\n"
             if let commits = report.recordCommits[delta.id], delta.event != .modified {
@@ -160,7 +162,8 @@ enum DiffMarkdown {
     static func render(_ report: DiffReport, _ signatures: CommitSignatures?) -> String {
         let diff = report.diff
         var out = "### isms: decision changes in `\(report.base)..\(report.head)`\n\n"
-        if diff.isEmpty { return out + "No record, link or finding changed.\n" }
+        if diff.isEmpty && report.settings.isEmpty { return out + "No record, link or finding changed.\n" }
+        out += DiffSettings.markdown(report, signatures)
         out += "| | count |\n| --- | ---: |\n"
         for (title, count) in DiffWords.counts(diff) where count > 0 { out += "| \(title) | \(count) |\n" }
         let errors = diff.introduced.filter { $0.severity == .error }.count

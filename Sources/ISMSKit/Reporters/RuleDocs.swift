@@ -50,10 +50,15 @@ public enum RuleDocs {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
     }
 
+    /// Marks the last commit of the trusted revision (the base of the pull request the rest make up).
+    private static func trustMark(_ e: RuleExample, _ index: Int) -> String {
+        e.trustedCommits == index + 1 ? " (the trusted revision, `--trust-ref`, is this commit; the commits after it are the pull request)" : ""
+    }
+
     private static func example(_ e: RuleExample) -> String {
         if !e.commits.isEmpty {
             return e.commits.enumerated().map { index, commit in
-                "  commit \(index + 1): \(commit.heading)\n" + commit.files.map { file in
+                "  commit \(index + 1): \(commit.heading)\(trustMark(e, index))\n" + commit.files.map { file in
                     file.content.map { "    # \(file.path)\n" + indent(indent($0)) } ?? "    # \(file.path): deleted\n"
                 }.joined(separator: "\n")
             }.joined(separator: "\n")
@@ -64,7 +69,7 @@ public enum RuleDocs {
     private static func markdownExample(_ e: RuleExample) -> String {
         if !e.commits.isEmpty {
             return e.commits.enumerated().map { index, commit in
-                "Commit \(index + 1): \(commit.heading)\n\n" + commit.files.map { file in
+                "Commit \(index + 1): \(commit.heading)\(trustMark(e, index))\n\n" + commit.files.map { file in
                     guard let content = file.content else { return "`\(file.path)` deleted.\n\n" }
                     let language = file.path.hasSuffix(".yaml") || file.path.hasSuffix(".yml") ? "yaml" : "text"
                     return "```\(language)\n# \(file.path)\n\(content.hasSuffix("\n") ? content : content + "\n")```\n\n"

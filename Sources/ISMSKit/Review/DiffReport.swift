@@ -10,6 +10,10 @@ public struct DiffReport: Sendable {
     public let fieldCommits: [String: [String: [CommitInfo]]]
     /// Commits in the range that created, moved, renamed, deleted or restored a record, newest first.
     public let recordCommits: [String: [CommitInfo]]
+    /// The settings of isms.yaml and the trust files that differ between the merge base and HEAD, policy first.
+    public let settings: [SettingDelta]
+    /// The revision whose policy judged the change (default BASE).
+    public let trustRef: String
     public let notices: [HistoryNotice]
 
     public func commits(record: String, field: String) -> [CommitInfo] { fieldCommits[record]?[field] ?? [] }
@@ -28,10 +32,25 @@ public struct DiffReport: Sendable {
     }
 }
 
+/// One setting that differs between the merge base and HEAD, with the commits in the range that changed it.
+public struct SettingDelta: Sendable {
+    /// Dotted (`rules.unsigned-decision`), or a trust file's entry (`allowed_signers file: alex@example.com`).
+    public let field: String
+    public let old: String?
+    public let new: String?
+    /// Policy decides how changes are judged (`policy-changed`); otherwise an ISMS decision such as the scope.
+    public let policy: Bool
+    /// Newest first, as for record fields.
+    public let commits: [CommitInfo]
+}
+
 extension Workspace {
-    public func diff(_ range: String, asOf: Day, useCache: Bool = true) throws(ToolError) -> DiffReport {
+    /// The semantic diff of `range`, judged by the policy of `trustRef` (default BASE): its limits read the
+    /// history and its rules give the findings, so the change cannot hide what it does.
+    public func diff(_ range: String, asOf: Day, trustRef: String? = nil, useCache: Bool = true) throws(ToolError) -> DiffReport {
         let (baseName, headName) = try DiffReport.parseRange(range)
         let (repository, prefix) = try requireRepository()
+        let trusted = try trustedRevision(trustRef ?? baseName)
         let headCommit: ObjectID
         do { headCommit = try repository.resolveCommit(headName) } catch {
             throw .revision(headName, error, in: repository)
@@ -41,7 +60,7 @@ extension Workspace {
         func state(_ commit: ObjectID, _ label: String) throws(ToolError) -> (LoadedISMS, [Finding]) {
             do {
                 let source = try GitObjectSource(repository: repository, commit: commit, label: label, prefix: prefix)
-                let loaded = try Loader.load(from: source)
+                let loaded = try Loader.load(from: source, policy: trusted.config)
                 return (loaded, Checker.check(loaded, asOf: asOf, artifacts: source).findings)
             } catch .missingAtRevision {
                 return (LoadedISMS(isms: ISMS(config: Config(), records: []), findings: []), [])
@@ -51,7 +70,7 @@ extension Workspace {
         let (after, afterFindings) = try state(headCommit, headName)
 
         // The range: commits reachable from HEAD that the merge base cannot reach, as `git log BASE..HEAD`.
-        let history = try historyEngine().load(HistoryOptions(revision: headCommit.hex, useCache: useCache))
+        let history = try historyEngine().load(HistoryOptions(revision: headCommit.hex, useCache: useCache, trusted: trusted))
         let reachableFromBase: Set<ObjectID>
         do {
             let shallow = repository.shallowBoundary().commits
@@ -84,7 +103,21 @@ extension Workspace {
                 recordCommits[id, default: []].append(entry.commit)
             }
         }
+        let settings: [SettingDelta]
+        do {
+            let reader = SettingsHistory(repository: repository, prefix: prefix)
+            let before = try reader.snapshot(at: mergeBase), after = try reader.snapshot(at: headCommit)
+            let changes = try reader.changes(in: history.range(excludingAncestorsOf: mergeBase))
+            settings = after.changedFields(from: before).map { field in
+                SettingDelta(field: field, old: before.values[field], new: after.values[field],
+                             policy: Config.isPolicy(SettingsSnapshot.setting(of: field)),
+                             commits: changes.reversed().filter { $0.fields.contains(field) }.map(\.commit))
+            }.sorted { ($0.policy ? 0 : 1, $0.field) < ($1.policy ? 0 : 1, $1.field) }
+        } catch {
+            throw .git("reading the settings of \(baseName)..\(headName): \(error)")
+        }
         return DiffReport(base: baseName, head: headName, mergeBase: mergeBase, headCommit: headCommit, diff: diff,
-                          fieldCommits: fieldCommits, recordCommits: recordCommits, notices: history.notices)
+                          fieldCommits: fieldCommits, recordCommits: recordCommits, settings: settings, trustRef: trusted.name,
+                          notices: history.notices)
     }
 }

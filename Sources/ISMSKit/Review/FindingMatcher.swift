@@ -5,8 +5,12 @@ public enum FindingMatcher {
     public static func compare(base: [Finding], head: [Finding]) -> (introduced: [Finding], resolved: [Finding]) {
         var headLeft = head, baseLeft = base
         // The first pass pairs findings that say the same thing; the second pairs what is left by subject
-        // alone, so a message that names a changed date or count still matches its old self.
-        for identity in [{ (f: Finding) in subject(f) + "\u{1}" + f.message }, subject] {
+        // alone, so a message that names a changed date or count still matches its old self. A history rule's
+        // finding is about the commit it names: a new unsigned change to a field that already had an old
+        // finding is new, so those pair only by their whole message (which names the commit).
+        let exact = { (f: Finding) in subject(f) + "\u{1}" + f.message }
+        let loose = { (f: Finding) in GovernanceRules.ids.contains(f.rule) ? exact(f) : subject(f) }
+        for identity in [exact, loose] {
             var available = [String: Int]()
             for finding in baseLeft { available[identity(finding), default: 0] += 1 }
             var paired = [String: Int]()

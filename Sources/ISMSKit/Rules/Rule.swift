@@ -9,17 +9,22 @@ public struct RuleExample: Sendable {
     public let files: [(path: String, content: String)]
     public let commits: [ExampleCommit]
     public let asOf: String
+    /// For rules judged against a trust revision: how many of `commits` the trusted revision holds (the
+    /// base of a pull request made of the rest); nil: checked without one.
+    public let trustedCommits: Int?
 
     public init(asOf: String = "2026-12-01", _ files: [(String, String)]) {
         self.files = files.map { (path: $0.0, content: $0.1) }
         self.commits = []
         self.asOf = asOf
+        trustedCommits = nil
     }
 
-    public init(asOf: String = "2026-12-01", commits: [ExampleCommit]) {
+    public init(asOf: String = "2026-12-01", commits: [ExampleCommit], trustedCommits: Int? = nil) {
         self.files = []
         self.commits = commits
         self.asOf = asOf
+        self.trustedCommits = trustedCommits
     }
 
     /// The `isms.yaml` added to an example that holds none: a roster of alice, bob and carol.

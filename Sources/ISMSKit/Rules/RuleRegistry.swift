@@ -34,6 +34,7 @@ public enum RuleRegistry {
         DecisionWithoutReferenceRule(),
         BadSignatureRule(),
         AllowedSignersChangedRule(),
+        PolicyChangedRule(),
     ]
 
     public static func rule(_ id: String) -> (any Rule)? {

@@ -1,0 +1,163 @@
+import Foundation
+
+/// What an isms.yaml setting is: policy decides how a change is judged (rules, trust, roster, limits), so a
+/// pull request must never be judged by its own; an ISMS decision is content the ISMS states (its scope, the
+/// SoA exclusions), reviewed like any record.
+public enum SettingRole: String, Sendable {
+    case policy, decision
+}
+
+extension Config {
+    /// Every top-level setting, classified. A setting added to `settings` without a line here fails
+    /// `PolicyTests.testEverySettingIsClassified`: later settings (a risk method, an audit programme,
+    /// reassessment triggers) are judged by the trusted revision's copy from the day they exist.
+    public static let settingRoles: [String: SettingRole] = [
+        "name": .decision,
+        "scope": .decision,
+        "soa_exclusions": .decision,
+        "people": .policy,
+        "rules": .policy,
+        "id_patterns": .policy,
+        "evidence_grace_days": .policy,
+        "limits": .policy,
+        "allowed_signers": .policy,
+        "openpgp_keys": .policy,
+        "decision_fields": .policy,
+        "require_signed_decisions": .policy,
+        "backdate_tolerance_days": .policy,
+        "reference_pattern": .policy,
+    ]
+
+    /// Whether the top-level setting `name` is policy; a key isms does not know counts as policy, so nothing
+    /// unclassified can slip past `policy-changed`.
+    public static func isPolicy(_ name: String) -> Bool { settingRoles[name] != .decision }
+
+    /// How each policy setting is taken from the trusted revision's configuration. Kept beside `settingRoles`;
+    /// `PolicyTests` proves the two name the same settings.
+    static let policyTransfer: [String: @Sendable (inout Config, Config) -> Void] = [
+        "people": { head, trusted in head.adoptRoster(of: trusted) },
+        "rules": { head, trusted in head.ruleSeverities = trusted.ruleSeverities },
+        "id_patterns": { head, trusted in head.idPatterns = trusted.idPatterns },
+        "evidence_grace_days": { head, trusted in head.evidenceGraceDays = trusted.evidenceGraceDays },
+        "limits": { head, trusted in
+            head.maxFileBytes = trusted.maxFileBytes
+            head.maxDepth = trusted.maxDepth
+            head.maxRecords = trusted.maxRecords
+            head.maxCommits = trusted.maxCommits
+        },
+        "allowed_signers": { head, trusted in head.allowedSigners = trusted.allowedSigners },
+        "openpgp_keys": { head, trusted in head.openPGPKeys = trusted.openPGPKeys },
+        "decision_fields": { head, trusted in head.decisionFields = trusted.decisionFields },
+        "require_signed_decisions": { head, trusted in head.requireSignedDecisions = trusted.requireSignedDecisions },
+        "backdate_tolerance_days": { head, trusted in head.backdateToleranceDays = trusted.backdateToleranceDays },
+        "reference_pattern": { head, trusted in head.referencePattern = trusted.referencePattern },
+    ]
+
+    /// The settings `applyingPolicy` takes from the trusted revision.
+    public static var policyTransferNames: [String] { Array(policyTransfer.keys) }
+
+    /// This configuration (the head's) judged by `trusted`'s policy: every policy setting is the trusted one;
+    /// the ISMS decisions (scope, exclusions, name) stay the head's.
+    public func applyingPolicy(of trusted: Config) -> Config {
+        var result = self
+        for (_, transfer) in Self.policyTransfer { transfer(&result, trusted) }
+        return result
+    }
+
+    /// The roster as the trusted revision has it: each known person's identity (e-mail) and role come from
+    /// there. A person the head adds is a valid key for owners and approvers, but with no e-mail and no role
+    /// until the trusted revision has them, so no commit maps to them and they hold no authority yet.
+    mutating func adoptRoster(of trusted: Config) {
+        var merged = trusted.people
+        var order = trusted.peopleOrder
+        for key in peopleOrder where merged[key] == nil {
+            merged[key] = Person(key: key, name: people[key]?.name)
+            order.append(key)
+        }
+        people = merged
+        peopleOrder = order
+    }
+}
+
+/// isms.yaml and the trust files flattened to `field → value` text, for comparing two revisions setting by
+/// setting (`policy-changed`, the `settings` of `isms diff`). Read from the YAML tree rather than `Config`, so a
+/// value the reader refuses still shows as changed, and a setting added later is compared without new code.
+public struct SettingsSnapshot: Sendable, Equatable {
+    /// Dotted setting path (`rules.unsigned-decision`, `people.alex.email`, `.isms/allowed_signers: alex@…`) → value.
+    public var values: [String: String]
+    /// Keys trusted by the trust files: `ssh <type> <key>` and `openpgp <file> <sha256>`.
+    public var keys: Set<String>
+
+    public init(values: [String: String] = [:], keys: Set<String> = []) {
+        self.values = values
+        self.keys = keys
+    }
+
+    /// The top-level setting a field belongs to (`rules` for `rules.x`); trust-file fields are `allowed_signers`
+    /// and `openpgp_keys`.
+    public static func setting(of field: String) -> String {
+        if field.hasPrefix(trustFilePrefix) { return "allowed_signers" }
+        if field.hasPrefix(openPGPPrefix) { return "openpgp_keys" }
+        return String(field.prefix { $0 != "." })
+    }
+
+    /// Whether `field` names a trusted key rather than a line of isms.yaml.
+    public static func isTrustFile(_ field: String) -> Bool { field.hasPrefix(trustFilePrefix) || field.hasPrefix(openPGPPrefix) }
+
+    static let trustFilePrefix = "allowed_signers file: "
+    static let openPGPPrefix = "openpgp_keys file: "
+
+    /// Flattens isms.yaml (`data`, nil when absent) and the trust material it names.
+    public static func read(config data: Data?, allowedSigners: (String) -> Data?, openPGPKeys: (String) -> [(name: String, data: Data)]) -> SettingsSnapshot {
+        var snapshot = SettingsSnapshot()
+        var signersPath = Config.defaultAllowedSigners, keysPath = Config.defaultOpenPGPKeys
+        if let data, case .success(let node) = YAMLReader(maxBytes: Limits.configBytes).read(data), let pairs = node.pairs {
+            for pair in pairs { flatten(pair.value, into: &snapshot.values, at: pair.key) }
+            if let (config, _) = try? ConfigReader.read(data, path: "isms.yaml") {
+                signersPath = config.allowedSigners
+                keysPath = config.openPGPKeys
+            }
+        } else if let data, !data.isEmpty {
+            // Not YAML at all: compared as its bytes, so the change still counts.
+            snapshot.values["isms.yaml"] = SHA256.hex(data)
+        }
+        if let text = allowedSigners(signersPath).map({ String(decoding: $0, as: UTF8.self) }) {
+            let signers = AllowedSigners(text: text, path: signersPath)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            for entry in signers.entries {
+                let field = trustFilePrefix + entry.principals.joined(separator: ",")
+                // The whole line: a changed validity or namespace is a change of trust too.
+                let value = lines[entry.line - 1].trimmingCharacters(in: .whitespacesAndNewlines)
+                snapshot.values[field] = snapshot.values[field].map { $0 + "\n" + value } ?? value
+                snapshot.keys.insert("ssh \(entry.keyType) \(Data(entry.keyBlob).base64EncodedString())")
+            }
+            // Lines the parser ignores still change the file: count them as one field, never as a key.
+            let other = text.split(separator: "\n", omittingEmptySubsequences: true)
+                .filter { !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count - signers.entries.count
+            if other > 0 { snapshot.values[trustFilePrefix + "(unreadable lines)"] = String(other) }
+        }
+        for key in openPGPKeys(keysPath) {
+            let digest = SHA256.hex(key.data)
+            snapshot.values[openPGPPrefix + key.name] = digest
+            snapshot.keys.insert("openpgp \(digest)")
+        }
+        return snapshot
+    }
+
+    private static func flatten(_ node: YAMLNode, into values: inout [String: String], at path: String) {
+        if let pairs = node.pairs, !pairs.isEmpty {
+            for pair in pairs { flatten(pair.value, into: &values, at: path + "." + pair.key) }
+        } else if let items = node.items {
+            values[path] = "[" + items.map { $0.scalar?.text ?? $0.shapeName }.joined(separator: ", ") + "]"
+        } else if let scalar = node.scalar {
+            values[path] = scalar.isNull ? "null" : scalar.text
+        } else {
+            values[path] = node.shapeName
+        }
+    }
+
+    /// The fields whose values differ, sorted.
+    public func changedFields(from old: SettingsSnapshot) -> [String] {
+        Set(values.keys).union(old.values.keys).filter { values[$0] != old.values[$0] }.sorted()
+    }
+}

@@ -1,0 +1,60 @@
+/// The settings part of `isms diff` in each form. Policy changes come first and are never cut: they decide how
+/// everything else in the change is judged.
+enum DiffSettings {
+    /// `{"field", "old", "new", "policy", "commits"}` in the JSON contract (docs/cli.md); absent values are null.
+    struct JSONSetting: Encodable {
+        let delta: SettingDelta
+        let commits: [DiffJSON.Commit]
+        enum CodingKeys: String, CodingKey { case field, old, new, policy, commits }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(delta.field, forKey: .field)
+            try c.encode(delta.old, forKey: .old)
+            try c.encode(delta.new, forKey: .new)
+            try c.encode(delta.policy, forKey: .policy)
+            try c.encode(commits, forKey: .commits)
+        }
+    }
+
+    static func json(_ report: DiffReport, _ signatures: CommitSignatures?) -> [JSONSetting] {
+        report.settings.map { JSONSetting(delta: $0, commits: $0.commits.map { DiffJSON.Commit($0, signatures) }) }
+    }
+
+    static func value(_ text: String?) -> String {
+        guard let text else { return "(unset)" }
+        let line = text.replacingOccurrences(of: "\n", with: " ⏎ ")
+        return line.count > 80 ? String(line.prefix(77)) + "…" : line
+    }
+
+    static func text(_ report: DiffReport, _ signatures: CommitSignatures?) -> String {
+        guard !report.settings.isEmpty else { return "" }
+        var out = ""
+        for (title, policy) in [("policy (judged by \(report.trustRef)'s until merged)", true), ("ISMS settings", false)] {
+            let settings = report.settings.filter { $0.policy == policy }
+            guard !settings.isEmpty else { continue }
+            out += "\n\(title)\n"
+            for setting in settings {
+                out += "    \(setting.field): \(value(setting.old)) → \(value(setting.new))"
+                if !setting.commits.isEmpty { out += "   [\(DiffWords.who(setting.commits, signatures))]" }
+                out += "\n"
+            }
+        }
+        return out
+    }
+
+    static func markdown(_ report: DiffReport, _ signatures: CommitSignatures?) -> String {
+        guard !report.settings.isEmpty else { return "" }
+        var out = ""
+        for (title, policy) in [("Policy changes (judged by `\(report.trustRef)`'s policy until merged)", true), ("ISMS settings", false)] {
+            let settings = report.settings.filter { $0.policy == policy }
+            guard !settings.isEmpty else { continue }
+            out += "\n**\(title)**\n\n| setting | before | after | by |\n| --- | --- | --- | --- |\n"
+            for setting in settings {
+                let who = setting.commits.map { "\(DiffWords.author($0, signatures)) (\($0.id.short))" }.joined(separator: ", ")
+                out += "| \(DiffMarkdown.cell(setting.field)) | \(DiffMarkdown.cell(value(setting.old))) | "
+                    + "\(DiffMarkdown.cell(value(setting.new))) | \(DiffMarkdown.cell(who)) |\n"
+            }
+        }
+        return out
+    }
+}
