@@ -1,3 +1,5 @@
+import Foundation
+
 /// The history of the records reachable from one revision, ready to be asked about a record, a range or a blame.
 public struct History: Sendable {
     let graph: HistoryGraph
@@ -13,6 +15,8 @@ public struct History: Sendable {
 
     /// Where the time went, phase by phase (the command adds its own phases).
     public var timings: PhaseTimings
+    /// The state at the tip when it had to be replayed, shared by the copies of this history.
+    private let replayedTip = Memo<HistoryState>()
 
     init(graph: HistoryGraph, tip: Int32, notices: [HistoryNotice], commitsRead: Int, blobsParsed: Int, timings: PhaseTimings) {
         self.graph = graph
@@ -108,12 +112,16 @@ public struct History: Sendable {
         stateAtTip().byPath.values.map(\.id).sorted()
     }
 
-    /// The cached snapshot when it is the tip's, else a replay of the tip's ancestry.
+    /// The cached snapshot when it is the tip's, else a replay of the tip's ancestry — once per history: blame
+    /// asks for every record of a check, and a tip that is not the cache's (the merge base of `check --base`)
+    /// replayed the whole history for each one.
     private func stateAtTip() -> HistoryState {
         if graph.snapshotCommit == tip, let snapshot = graph.snapshot { return snapshot.state }
-        var graph = graph
-        return HistoryReplay.run(&graph, needed: graph.ancestors(of: tip), initial: [:], keep: [tip], firstNew: graph.count,
-                                 changes: [], parsed: { _ in nil })[tip]!
+        return replayedTip.value {
+            var graph = graph
+            return HistoryReplay.run(&graph, needed: graph.ancestors(of: tip), initial: [:], keep: [tip], firstNew: graph.count,
+                                     changes: [], parsed: { _ in nil })[tip]!
+        }
     }
 
     /// What `op` shows at commit `index`: its own event and the field changes that are its own. Nil when a
@@ -190,5 +198,20 @@ extension Signature {
     public var day: Day {
         let local = localSeconds
         return Day(ordinal: Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400))
+    }
+}
+
+/// A value computed once on first use and shared by every copy of the struct holding it.
+final class Memo<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value?
+
+    func value(_ compute: () -> Value) -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let stored { return stored }
+        let computed = compute()
+        stored = computed
+        return computed
     }
 }
