@@ -55,6 +55,13 @@ struct Check: ParsableCommand {
         if staged {
             if try workspace.nothingStaged() {
                 Terminal.note("nothing staged under the ISMS root")
+                // A tool reading a machine format gets its document (no findings, no records), never an empty output
+                // it cannot parse; people get the note alone.
+                if format != TextReporter.format {
+                    let context = ReportContext(repositoryPrefix: workspace.repositoryPrefix ?? "", strict: strict)
+                    Terminal.write(reporter.render(CheckReport(findings: [], records: []), context: context),
+                                   workflowCommands: format == GitHubReporter.format)
+                }
                 return
             }
             full = try workspace.check(workspace.stagedSource(), asOf: day, options: options, notes: &notes)
@@ -73,8 +80,8 @@ struct Check: ParsableCommand {
                           + "\(old) already there not shown; \(comparison.resolved.count) resolved")
         }
         let context = ReportContext(displayPrefix: workspace.displayPrefix(), repositoryPrefix: workspace.repositoryPrefix ?? "",
-                                    useColour: Terminal.stdoutIsTTY && format == "text")
-        Terminal.write(reporter.render(shown, context: context))
+                                    useColour: Terminal.stdoutIsTTY && format == "text", strict: strict)
+        Terminal.write(reporter.render(shown, context: context), workflowCommands: format == GitHubReporter.format)
         let judged = base != nil && failOn == .all ? full : shown
         if judged.count(.error) > 0 || (strict && judged.count(.warning) > 0) { throw ExitCode(1) }
     }

@@ -29,11 +29,12 @@ public struct ISMS: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                Terminal.write(fullMessage(for: error) + "\n")
                 return 0
             }
-            // Bad arguments mean the check could not run: exit 2 like every other such failure.
-            Terminal.error(fullMessage(for: error))
+            // Bad arguments mean the check could not run: exit 2 like every other such failure. The message
+            // holds a usage text of several lines.
+            Terminal.error(fullMessage(for: error), multiline: true)
             return 2
         }
     }
@@ -49,22 +50,31 @@ struct RootOptions: ParsableArguments {
     }
 }
 
+/// Standard output and standard error. Messages quote record values, keys, ids and file names, so each is
+/// passed through `SafeText`: one message stays one line (CI logs read a line starting `::` as a workflow
+/// command) and no escape sequence reaches the terminal.
 enum Terminal {
-    static func error(_ message: String) {
-        FileHandle.standardError.write(Data("isms: error: \(message)\n".utf8))
+    static func error(_ message: String, multiline: Bool = false) {
+        writeError("isms: error: " + (multiline ? SafeText.multiline(message) : SafeText.text(message)))
     }
     static func warning(_ message: String) {
-        FileHandle.standardError.write(Data("isms: warning: \(message)\n".utf8))
+        writeError("isms: warning: " + SafeText.text(message))
     }
     /// Information for people, on standard error so that standard output stays machine-readable.
     static func note(_ message: String) {
-        FileHandle.standardError.write(Data("isms: note: \(message)\n".utf8))
+        writeError("isms: note: " + SafeText.text(message))
+    }
+    private static func writeError(_ line: String) {
+        FileHandle.standardError.write(Data(SafeText.guardingWorkflowCommands(line + "\n").utf8))
     }
     static var stdoutIsTTY: Bool { isatty(1) == 1 }
     static var stderrIsTTY: Bool { isatty(2) == 1 }
 
-    static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    /// Writes a command's output. Every renderer escapes what it quotes; the guard here is the last line of
+    /// defence against a line that starts a workflow command. `workflowCommands` is for `--format github`
+    /// alone, whose every line is one on purpose.
+    static func write(_ text: String, workflowCommands: Bool = false) {
+        FileHandle.standardOutput.write(Data((workflowCommands ? text : SafeText.guardingWorkflowCommands(text)).utf8))
     }
 }
 

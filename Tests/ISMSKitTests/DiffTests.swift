@@ -101,7 +101,13 @@ final class DiffTests: XCTestCase {
         let result = isms(["diff", "main..bulk", "--format", "markdown", "--as-of", "2026-03-01"], in: repo.path)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertLessThan(result.stdout.count, 65_000)
-        XCTAssertTrue(result.stdout.contains("> Truncated:"), String(result.stdout.suffix(300)))
+        XCTAssertTrue(result.stdout.contains("> Too large for one comment"), String(result.stdout.suffix(300)))
+        // Every added risk is a decision: listed, or counted with the command that lists them all.
+        let rows = result.stdout.split(separator: "\n").filter { $0.hasPrefix("| RISK") }.count
+        let left = result.stdout.range(of: #"\*\*\d+ more decisions? not shown"#, options: .regularExpression)
+            .flatMap { Int(result.stdout[$0].dropFirst(2).prefix { $0.isNumber }) } ?? 0
+        XCTAssertEqual(rows + left, 600, String(result.stdout.suffix(1500)))
+        XCTAssertTrue(result.stdout.contains("more new errors not shown"), String(result.stdout.suffix(1500)))
     }
 
     func testTextAndErrors() {

@@ -24,11 +24,7 @@ final class ReviewTests: XCTestCase {
         let result = isms(["check", "--format", "sarif", "--as-of", "2026-12-01"], in: repo.path + "/isms")
         XCTAssertEqual(result.status, 1, result.stderr)
         let file = repo.folder.write("out.sarif", result.stdout)
-        let validation = runProcess("/usr/bin/python3", ["-c", """
-            import json, sys, jsonschema
-            jsonschema.Draft7Validator(json.load(open(sys.argv[2]))).validate(json.load(open(sys.argv[1])))
-            print("valid")
-            """, file, Self.fixtures.appendingPathComponent("sarif-schema-2.1.0.json").path])
+        let validation = validateSARIF(file)
         XCTAssertEqual(validation.status, 0, validation.stderr)
 
         let sarif = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

@@ -124,31 +124,34 @@ enum DiffWords {
     }
 }
 
+/// Every id, title, path, value, author and commit summary is escaped with `SafeText`: they are chosen by whoever
+/// made the change under review.
 enum DiffText {
     static func render(_ report: DiffReport, _ signatures: CommitSignatures?) -> String {
+        let t = SafeText.text
         let diff = report.diff
-        var out = "isms diff \(report.base)..\(report.head) (merge base \(report.mergeBase.short))\n"
+        var out = "isms diff \(t(report.base))..\(t(report.head)) (merge base \(report.mergeBase.short))\n"
         if diff.isEmpty && report.settings.isEmpty { return out + "no decision changed\n" }
         out += DiffSettings.text(report, signatures)
         for delta in diff.records {
-            out += "\n\(delta.id) (\(delta.kind.rawValue)) \(DiffWords.event(delta))  \(delta.path)\n"
+            out += "\n\(t(delta.id)) (\(delta.kind.rawValue)) \(t(DiffWords.event(delta)))  \(t(delta.path))\n"
             if let commits = report.recordCommits[delta.id], delta.event != .modified {
-                out += "    by \(DiffWords.who(commits, signatures))\n"
+                out += "    by \(t(DiffWords.who(commits, signatures)))\n"
             }
             for field in delta.fields {
-                out += "    \(field.field): \(DiffWords.change(field))"
+                out += "    \(t(field.field)): \(t(DiffWords.change(field)))"
                 let commits = report.commits(record: delta.id, field: field.field)
-                if !commits.isEmpty { out += "   [\(DiffWords.who(commits, signatures))]" }
+                if !commits.isEmpty { out += "   [\(t(DiffWords.who(commits, signatures)))]" }
                 out += "\n"
             }
         }
         if !diff.links.isEmpty {
             out += "\nlinks\n"
-            for link in diff.links { out += "    \(link.added ? "+" : "−") \(link.from) \(link.field) → \(link.to)\n" }
+            for link in diff.links { out += "    \(link.added ? "+" : "−") \(t(link.from)) \(t(link.field)) → \(t(link.to))\n" }
         }
         for (title, findings) in [("findings introduced", diff.introduced), ("findings resolved", diff.resolved)] where !findings.isEmpty {
             out += "\n\(title)\n"
-            for f in findings { out += "    \(f.path ?? "isms.yaml"):\(f.line ?? 1): \(f.severity.rawValue): \(f.message) [\(f.rule)]\n" }
+            for f in findings { out += "    \(t(f.path ?? "isms.yaml")):\(f.line ?? 1): \(f.severity.rawValue): \(t(f.message)) [\(f.rule)]\n" }
         }
         out += "\n" + DiffWords.counts(diff).filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }.joined(separator: ", ") + "\n"
         return out
@@ -156,70 +159,183 @@ enum DiffText {
 }
 
 /// Made to be posted as a pull-request comment: a summary table first, details folded, under 65,000 characters.
+///
+/// Everything a change chose is Markdown-escaped text or a code span (`SafeText.markdown`, `markdownCode`), or
+/// entity-escaped inside the one HTML element used (`<summary>`): a title cannot close the summary, add a
+/// heading, an image, a link, or mention a team.
 enum DiffMarkdown {
     static let limit = 65_000
 
-    static func render(_ report: DiffReport, _ signatures: CommitSignatures?) -> String {
+    static func render(_ report: DiffReport, _ signatures: CommitSignatures?, limit: Int = limit) -> String {
         let diff = report.diff
-        var out = "### isms: decision changes in `\(report.base)..\(report.head)`\n\n"
-        if diff.isEmpty && report.settings.isEmpty { return out + "No record, link or finding changed.\n" }
-        out += DiffSettings.markdown(report, signatures)
-        out += "| | count |\n| --- | ---: |\n"
-        for (title, count) in DiffWords.counts(diff) where count > 0 { out += "| \(title) | \(count) |\n" }
+        var head = "### isms: decision changes in \(SafeText.markdownCode("\(report.base)..\(report.head)"))\n\n"
+        if diff.isEmpty && report.settings.isEmpty { return head + "No record, link or finding changed.\n" }
+        head += DiffSettings.markdown(report, signatures)
+        head += "| | count |\n| --- | ---: |\n"
+        for (title, count) in DiffWords.counts(diff) where count > 0 { head += "| \(title) | \(count) |\n" }
         let errors = diff.introduced.filter { $0.severity == .error }.count
-        if errors > 0 { out += "\n**\(errors) new error\(errors == 1 ? "" : "s")** — see below.\n" }
+        if errors > 0 { head += "\n**\(errors) new error\(errors == 1 ? "" : "s")** — see below.\n" }
+        let full = head + sections(report, signatures).joined()
+        return full.utf16.count <= limit ? full : compact(report, signatures, head: head, limit: limit)
+    }
 
+    static func md(_ text: String) -> String { SafeText.markdown(text) }
+    static func code(_ text: String) -> String { SafeText.markdownCode(text) }
+
+    /// Everything, when it fits in a comment.
+    static func sections(_ report: DiffReport, _ signatures: CommitSignatures?) -> [String] {
+        let diff = report.diff
         var sections = [String]()
         let changed = diff.records.flatMap { delta in delta.fields.map { (delta, $0) } }
         if !changed.isEmpty {
             var table = "\n| record | field | change | by |\n| --- | --- | --- | --- |\n"
             for (delta, field) in changed {
                 let commits = report.commits(record: delta.id, field: field.field)
-                table += "| \(cell(delta.id)) | `\(field.field)` | \(cell(DiffWords.change(field))) | \(cell(commits.map { "\(DiffWords.author($0, signatures)) (\($0.id.short))" }.joined(separator: ", "))) |\n"
+                table += "| \(md(delta.id)) | \(code(field.field)) | \(md(DiffWords.change(field))) | \(by(commits, signatures)) |\n"
             }
             sections.append(table)
         }
         for delta in diff.records {
-            var block = "\n<details><summary><b>\(escape(delta.id))</b> \(escape(delta.kind.rawValue)) — \(escape(DiffWords.event(delta))): \(escape(delta.title))</summary>\n\n"
-            block += "Path: `\(delta.path)`\n\n"
+            var block = "\n<details><summary><b>\(SafeText.markdownHTML(delta.id))</b> \(delta.kind.rawValue) — "
+                + "\(SafeText.markdownHTML(DiffWords.event(delta))): \(SafeText.markdownHTML(delta.title))</summary>\n\n"
+            block += "Path: \(code(delta.path))\n\n"
             if let commits = report.recordCommits[delta.id], delta.event != .modified {
-                block += commits.map { "- \($0.id.short) \(escape(DiffWords.author($0, signatures))) \($0.author.isoDate): \(escape($0.summary))\n" }.joined()
+                block += commits.map { "- \($0.id.short) \(md(DiffWords.author($0, signatures))) \($0.author.isoDate): \(md($0.summary))\n" }.joined()
             }
             for field in delta.fields {
-                block += "- `\(field.field)`: \(escape(DiffWords.change(field)))\n"
+                block += "- \(code(field.field)): \(md(DiffWords.change(field)))\n"
                 for commit in report.commits(record: delta.id, field: field.field) {
-                    block += "  - \(commit.id.short) \(escape(DiffWords.author(commit, signatures))) <\(escape(commit.author.email))> \(commit.author.isoDate): \(escape(commit.summary))\n"
+                    block += "  - \(commit.id.short) \(md(DiffWords.author(commit, signatures))) \(md("<" + commit.author.email + ">")) "
+                        + "\(commit.author.isoDate): \(md(commit.summary))\n"
                 }
             }
             sections.append(block + "\n</details>\n")
         }
         if !diff.links.isEmpty {
             sections.append("\n<details><summary>Links (\(diff.links.count))</summary>\n\n"
-                + diff.links.map { "- \($0.added ? "added" : "removed"): \($0.from) `\($0.field)` → \($0.to)\n" }.joined() + "\n</details>\n")
+                + diff.links.map { "- \($0.added ? "added" : "removed"): \(md($0.from)) \(code($0.field)) → \(md($0.to))\n" }.joined() + "\n</details>\n")
         }
         for (title, findings, open) in [("Findings introduced", diff.introduced, true), ("Findings resolved", diff.resolved, false)] where !findings.isEmpty {
             sections.append("\n<details\(open ? " open" : "")><summary>\(title) (\(findings.count))</summary>\n\n"
-                + findings.map { "- **\($0.severity.rawValue)** `\($0.path ?? "isms.yaml"):\($0.line ?? 1)` \(escape($0.message)) (`\($0.rule)`)\n" }.joined()
-                + "\n</details>\n")
+                + findings.map { finding($0) + "\n" }.joined() + "\n</details>\n")
         }
-        // Keep within a pull-request comment's size: stop adding sections, and say so.
-        for (index, section) in sections.enumerated() {
-            if out.count + section.count > limit - 300 {
-                out += "\n> Truncated: \(sections.count - index) more section\(sections.count - index == 1 ? "" : "s") not shown. "
-                    + "Run `isms diff \(report.base)..\(report.head)` for everything.\n"
-                break
+        return sections
+    }
+
+    static func by(_ commits: [CommitInfo], _ signatures: CommitSignatures?) -> String {
+        md(commits.map { "\(DiffWords.author($0, signatures)) (\($0.id.short))" }.joined(separator: ", "))
+    }
+
+    static func finding(_ f: Finding) -> String {
+        "- **\(f.severity.rawValue)** \(code("\(f.path ?? "isms.yaml"):\(f.line ?? 1)")) \(md(f.message)) (\(code(f.rule)))"
+    }
+
+    /// When everything does not fit: every decision (one table row per record) and every new error are listed;
+    /// the rest is listed while it fits and then counted by kind and event, with the command that shows it all.
+    /// Should the decisions and errors alone not fit, the rows that do are shown and the number left out is said:
+    /// nothing is dropped silently.
+    static func compact(_ report: DiffReport, _ signatures: CommitSignatures?, head: String, limit: Int) -> String {
+        let diff = report.diff
+        let command = "isms diff \(report.base)..\(report.head)"
+        // Room kept for the closing notes, whatever the rows took.
+        let budget = limit - 2_000
+        var out = head + "\n> Too large for one comment: every decision and every new error is listed, the rest "
+            + "is summarised. \(code(command)) shows everything.\n"
+        func fits(_ text: String) -> Bool { out.utf16.count + text.utf16.count <= budget }
+        func change(_ delta: SemanticDiff.RecordDelta, _ fields: [SemanticDiff.FieldDelta]) -> String {
+            var parts = delta.event == .modified ? [] : [DiffWords.event(delta)]
+            parts += fields.map { "\($0.field): \(DiffWords.change($0))" }
+            return md(parts.joined(separator: "; "))
+        }
+        func who(_ delta: SemanticDiff.RecordDelta, _ fields: [SemanticDiff.FieldDelta]) -> String {
+            var commits = delta.event == .modified ? [] : report.recordCommits[delta.id] ?? []
+            for field in fields { commits += report.commits(record: delta.id, field: field.field) }
+            var seen = Set<ObjectID>()
+            return by(commits.filter { seen.insert($0.id).inserted }, signatures)
+        }
+
+        // Decisions: one row per record.
+        let decisions = diff.records.compactMap { delta -> (SemanticDiff.RecordDelta, [SemanticDiff.FieldDelta])? in
+            let fields = delta.fields.filter { report.isDecision(delta, field: $0.field) }
+            return report.isDecision(delta) || !fields.isEmpty ? (delta, fields) : nil
+        }
+        var decisionsLeft = 0
+        if !decisions.isEmpty {
+            out += "\n#### Decisions (\(decisions.count))\n\n| record | kind | change | by |\n| --- | --- | --- | --- |\n"
+            for (delta, fields) in decisions {
+                let row = "| \(md(delta.id)) | \(delta.kind.rawValue) | \(change(delta, fields)) | \(who(delta, fields)) |\n"
+                if decisionsLeft == 0 && fits(row) { out += row } else { decisionsLeft += 1 }
             }
-            out += section
+            if decisionsLeft > 0 {
+                out += "\n> **\(decisionsLeft) more decision\(decisionsLeft == 1 ? "" : "s") not shown** (no room in one comment): "
+                    + "\(code(command)) lists them all.\n"
+            }
+        }
+        let newErrors = diff.introduced.filter { $0.severity == .error }
+        var errorsLeft = 0
+        if !newErrors.isEmpty {
+            out += "\n#### New errors (\(newErrors.count))\n\n"
+            for f in newErrors {
+                let line = finding(f) + "\n"
+                if errorsLeft == 0 && fits(line) { out += line } else { errorsLeft += 1 }
+            }
+            if errorsLeft > 0 {
+                out += "\n> **\(errorsLeft) more new error\(errorsLeft == 1 ? "" : "s") not shown**: "
+                    + "\(code("isms check --base \(report.base)")) lists them all.\n"
+            }
+        }
+
+        // The rest: other record events and field changes while they fit, then counted.
+        var left = [String: Int]()
+        var order = [String]()
+        func count(_ key: String) {
+            if left[key] == nil { order.append(key) }
+            left[key, default: 0] += 1
+        }
+        var other = ""
+        for delta in diff.records {
+            let fields = delta.fields.filter { !report.isDecision(delta, field: $0.field) }
+            let eventRow = delta.event != .modified && !report.isDecision(delta)
+            guard eventRow || (delta.event == .modified && !fields.isEmpty) else { continue }
+            // An added or removed record is one row; its fields are what it was created or removed with.
+            let row = "| \(md(delta.id)) | \(delta.kind.rawValue) | \(change(delta, delta.event == .modified ? fields : [])) | "
+                + "\(who(delta, delta.event == .modified ? fields : [])) |\n"
+            if left.isEmpty && fits(other + row + "\n#### Other changes\n\n| record | kind | change | by |\n| --- | --- | --- | --- |\n") {
+                other += row
+            } else {
+                count("\(delta.kind.rawValue) \(noun(delta.event))")
+            }
+        }
+        if !other.isEmpty { out += "\n#### Other changes\n\n| record | kind | change | by |\n| --- | --- | --- | --- |\n" + other }
+        if !diff.links.isEmpty { count("link change") ; left["link change"] = diff.links.count }
+        let otherIntroduced = diff.introduced.count - newErrors.count
+        if otherIntroduced > 0 { count("warning or note introduced"); left["warning or note introduced"] = otherIntroduced }
+        if !diff.resolved.isEmpty { count("finding resolved"); left["finding resolved"] = diff.resolved.count }
+        if !order.isEmpty {
+            out += "\n#### Not shown\n\n"
+            for key in order {
+                let n = left[key]!
+                out += "- \(n) \(key == "link change" || key.hasSuffix("resolved") || key.hasSuffix("introduced") ? "" : "more ")\(plural(key, n))\n"
+            }
+            out += "\nRun \(code(command)) to list them.\n"
         }
         return out
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
+    static func noun(_ event: SemanticDiff.Event) -> String {
+        switch event {
+        case .added: return "addition"
+        case .removed: return "removal"
+        case .modified: return "change"
+        case .moved: return "move"
+        case .idChanged: return "id change"
+        }
     }
 
-    static func cell(_ text: String) -> String {
-        escape(text).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    static func plural(_ phrase: String, _ n: Int) -> String {
+        guard n != 1 else { return phrase }
+        if phrase.hasSuffix(" introduced") { return phrase.replacingOccurrences(of: "warning or note", with: "warnings or notes") }
+        if phrase.hasSuffix(" resolved") { return phrase.replacingOccurrences(of: "finding", with: "findings") }
+        return phrase + "s"
     }
 }

@@ -29,13 +29,13 @@ enum DiffSettings {
     static func text(_ report: DiffReport, _ signatures: CommitSignatures?) -> String {
         guard !report.settings.isEmpty else { return "" }
         var out = ""
-        for (title, policy) in [("policy (judged by \(report.trustRef)'s until merged)", true), ("ISMS settings", false)] {
+        for (title, policy) in [("policy (judged by \(SafeText.text(report.trustRef))'s until merged)", true), ("ISMS settings", false)] {
             let settings = report.settings.filter { $0.policy == policy }
             guard !settings.isEmpty else { continue }
             out += "\n\(title)\n"
             for setting in settings {
-                out += "    \(setting.field): \(value(setting.old)) → \(value(setting.new))"
-                if !setting.commits.isEmpty { out += "   [\(DiffWords.who(setting.commits, signatures))]" }
+                out += "    \(SafeText.text(setting.field)): \(SafeText.text(value(setting.old))) → \(SafeText.text(value(setting.new)))"
+                if !setting.commits.isEmpty { out += "   [\(SafeText.text(DiffWords.who(setting.commits, signatures)))]" }
                 out += "\n"
             }
         }
@@ -45,14 +45,13 @@ enum DiffSettings {
     static func markdown(_ report: DiffReport, _ signatures: CommitSignatures?) -> String {
         guard !report.settings.isEmpty else { return "" }
         var out = ""
-        for (title, policy) in [("Policy changes (judged by `\(report.trustRef)`'s policy until merged)", true), ("ISMS settings", false)] {
+        for (title, policy) in [("Policy changes (judged by \(DiffMarkdown.code(report.trustRef))'s policy until merged)", true), ("ISMS settings", false)] {
             let settings = report.settings.filter { $0.policy == policy }
             guard !settings.isEmpty else { continue }
             out += "\n**\(title)**\n\n| setting | before | after | by |\n| --- | --- | --- | --- |\n"
             for setting in settings {
-                let who = setting.commits.map { "\(DiffWords.author($0, signatures)) (\($0.id.short))" }.joined(separator: ", ")
-                out += "| \(DiffMarkdown.cell(setting.field)) | \(DiffMarkdown.cell(value(setting.old))) | "
-                    + "\(DiffMarkdown.cell(value(setting.new))) | \(DiffMarkdown.cell(who)) |\n"
+                out += "| \(DiffMarkdown.code(setting.field)) | \(DiffMarkdown.md(value(setting.old))) | "
+                    + "\(DiffMarkdown.md(value(setting.new))) | \(DiffMarkdown.by(setting.commits, signatures)) |\n"
             }
         }
         return out

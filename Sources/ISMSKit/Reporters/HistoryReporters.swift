@@ -133,7 +133,9 @@ public enum HistoryJSON {
 }
 
 /// Text for a compliance lead: one line per entry (`a1b2c3d4e5 2026-03-02 Alice Example  modified  treatment:
-/// reduce → accept`), further changes on the lines below.
+/// reduce → accept`), further changes on the lines below. Author names, commit summaries, ids, paths, field names
+/// and values are whatever a committer chose: each goes through `SafeText`, so none can end a line, move the
+/// cursor, or pass for another author and a signature mark.
 public enum HistoryText {
     /// With `signatures`, each line names the commit's signature after its author: `✓alice`, `✗bad`, `?unknown`, `-`.
     public static func history(_ entries: [HistoryEntry], signatures: CommitSignatures? = nil) -> String {
@@ -145,14 +147,15 @@ public enum HistoryText {
     }
 
     public static func blame(_ lines: [BlameLine], signatures: CommitSignatures? = nil) -> String {
-        let fieldWidth = lines.map(\.field.count).max() ?? 0
-        let values = lines.map { short($0.value.text, limit: 40) }
+        let fields = lines.map { SafeText.text($0.field) }
+        let fieldWidth = fields.map(\.count).max() ?? 0
+        let values = lines.map { SafeText.text(short($0.value.text, limit: 40)) }
         let valueWidth = values.map(\.count).max() ?? 0
         var out = ""
-        for (line, value) in zip(lines, values) {
-            out += pad(line.field, fieldWidth) + "  " + pad(value, valueWidth) + "  " + line.commit.id.short + " "
-                + line.commit.author.day.description + " " + line.commit.author.name + (signatures?.mark(line.commit.id).map { " " + $0 } ?? "")
-                + "  " + line.commit.summary + "\n"
+        for ((line, field), value) in zip(zip(lines, fields), values) {
+            out += pad(field, fieldWidth) + "  " + pad(value, valueWidth) + "  " + line.commit.id.short + " "
+                + line.commit.author.day.description + " " + SafeText.text(line.commit.author.name)
+                + (signatures?.mark(line.commit.id).map { " " + $0 } ?? "") + "  " + SafeText.text(line.commit.summary) + "\n"
         }
         return out
     }
@@ -166,29 +169,30 @@ public enum HistoryText {
         for entry in entries {
             if entry.commit !== commit {
                 commit = entry.commit
-                prefix = entry.commit.id.short + " " + entry.commit.author.day.description + " " + entry.commit.author.name
+                prefix = entry.commit.id.short + " " + entry.commit.author.day.description + " " + SafeText.text(entry.commit.author.name)
                     + (signatures?.mark(entry.commit.id).map { " " + $0 } ?? "") + "  "
                 prefixWidth = prefix.count
             }
             out.append(prefix)
-            if withRecord { out.append(entry.record); out.append("  ") }
+            let record = SafeText.text(entry.record)
+            if withRecord { out.append(record); out.append("  ") }
             out.append(entry.event.rawValue)
             var changes = entry.changes
             switch entry.event {
             case .created, .restored, .boundary, .deleted:
                 out.append("  ")
-                out.append(entry.path)
+                out.append(SafeText.text(entry.path))
                 changes = []
             case .moved:
                 out.append("  ")
-                out.append(entry.oldPath ?? "?")
+                out.append(SafeText.text(entry.oldPath ?? "?"))
                 out.append(" → ")
-                out.append(entry.path)
+                out.append(SafeText.text(entry.path))
             case .idChanged:
                 out.append("  ")
-                out.append(entry.oldID ?? "?")
+                out.append(SafeText.text(entry.oldID ?? "?"))
                 out.append(" → ")
-                out.append(entry.record)
+                out.append(record)
                 changes.removeAll { $0.field == "id" }
             case .modified:
                 guard !changes.isEmpty else { break }
@@ -198,7 +202,7 @@ public enum HistoryText {
             out.append("\n")
             guard !changes.isEmpty else { continue }
             // Further changes line up under the first detail (the head's width in characters).
-            let width = prefixWidth + (withRecord ? entry.record.count + 2 : 0) + entry.event.rawValue.count + 2
+            let width = prefixWidth + (withRecord ? record.count + 2 : 0) + entry.event.rawValue.count + 2
             let indent = indents[width] ?? String(repeating: " ", count: width)
             indents[width] = indent
             for change in changes {
@@ -218,7 +222,7 @@ public enum HistoryText {
 
     /// `field: old → new`, or for a list `field: +added -removed`.
     static func describe(_ change: FieldChange, into out: inout TextBuffer) {
-        out.append(change.field)
+        out.append(SafeText.text(change.field))
         out.append(": ")
         if change.isList, change.old != nil, change.new != nil {
             let added = change.added, removed = change.removed
@@ -229,14 +233,14 @@ public enum HistoryText {
                     if !first { out.append(" ") }
                     first = false
                     out.append(sign)
-                    out.append(item.text)
+                    out.append(SafeText.text(item.text))
                 }
             }
             return
         }
-        out.append(change.old.map { short($0.text, limit: 60) } ?? "(none)")
+        out.append(change.old.map { SafeText.text(short($0.text, limit: 60)) } ?? "(none)")
         out.append(" → ")
-        out.append(change.new.map { short($0.text, limit: 60) } ?? "(none)")
+        out.append(change.new.map { SafeText.text(short($0.text, limit: 60)) } ?? "(none)")
     }
 
     /// One line of at most `limit` characters (Unicode scalars): runs of white space, line breaks too, become

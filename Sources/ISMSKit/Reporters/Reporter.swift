@@ -5,11 +5,14 @@ public struct ReportContext: Sendable {
     /// The ISMS root relative to the repository top, for formats that want repository paths ("" when the same).
     public var repositoryPrefix: String
     public var useColour: Bool
+    /// `--strict`: warnings fail the run too, so formats that count failures (JUnit) count them.
+    public var strict: Bool
 
-    public init(displayPrefix: String = "", repositoryPrefix: String = "", useColour: Bool = false) {
+    public init(displayPrefix: String = "", repositoryPrefix: String = "", useColour: Bool = false, strict: Bool = false) {
         self.displayPrefix = displayPrefix
         self.repositoryPrefix = repositoryPrefix
         self.useColour = useColour
+        self.strict = strict
     }
 
     /// The version every format reports.

@@ -31,7 +31,9 @@ public struct SARIFReporter: CheckReporter {
             if let column = finding.column { region["startColumn"] = .number(column) }
             var physical: [String: JSONValue] = [
                 "artifactLocation": .object([
-                    "uri": .string(ReportContext.join(context.repositoryPrefix, finding.path ?? "isms.yaml")),
+                    // A URI reference, not a path: `risk 90 (copy).yaml` and `risk#91.yaml` must be percent-encoded
+                    // to name their file (SARIF §3.4.3, RFC 3986).
+                    "uri": .string(SafeText.uriPath(ReportContext.join(context.repositoryPrefix, finding.path ?? "isms.yaml"))),
                     "uriBaseId": .string("%SRCROOT%"),
                 ]),
             ]

@@ -6,10 +6,11 @@ public struct TextReporter: CheckReporter {
     public func render(_ report: CheckReport, context: ReportContext) -> String {
         var out = ""
         for finding in report.findings {
-            var location = ReportContext.join(context.displayPrefix, finding.path ?? "isms.yaml")
+            // The path and the message carry file names and record values: escaped, so a finding stays one line.
+            var location = SafeText.text(ReportContext.join(context.displayPrefix, finding.path ?? "isms.yaml"))
             if let line = finding.line { location += ":\(line):\(finding.column ?? 1)" }
             let severity = context.useColour ? Self.colour(finding.severity) : finding.severity.rawValue
-            out += "\(location): \(severity): \(finding.message) [\(finding.rule)]\n"
+            out += "\(location): \(severity): \(SafeText.text(finding.message)) [\(finding.rule)]\n"
         }
         out += Self.summary(report) + "\n"
         return out

@@ -5,17 +5,19 @@ public enum CSVReportRenderer {
         guard let table = document.tables.first else { return "" }
         var out = table.columns.map { field($0.key) }.joined(separator: ",") + "\n"
         for row in table.rows {
-            out += row.map { field($0.value.text) }.joined(separator: ",") + "\n"
+            out += row.map { cell in
+                switch cell.value {
+                case .integer, .decimal: return SafeText.csv(cell.value.text, isNumber: true)
+                default: return field(cell.value.text)
+                }
+            }.joined(separator: ",") + "\n"
         }
         return out
     }
 
-    static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || text.hasPrefix(" ") || text.hasSuffix(" ") else {
-            return text
-        }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    /// A text cell: quoted as RFC 4180 needs, and neutralised when a spreadsheet would run it as a formula
+    /// (`=cmd|' /C calc'!A0` is written `"'=cmd|' /C calc'!A0"`). docs/reports.md says so.
+    static func field(_ text: String) -> String { SafeText.csv(text) }
 }
 
 import Foundation

@@ -93,11 +93,13 @@ public enum GraphReport {
         .asset: ("#f4f1e8", "#6b5b2e"),
     ]
 
+    /// The id and title shown on a node, control characters escaped (`SafeText`): a title's line break must not
+    /// end a Mermaid or DOT statement.
     static func label(_ id: String, _ isms: ISMS) -> (String, String?) {
-        guard let record = isms.record(id) else { return (id, "no such record") }
+        guard let record = isms.record(id) else { return (SafeText.text(id), "no such record") }
         var title = record.title
         if title.count > 48 { title = String(title.prefix(47)).trimmingCharacters(in: .whitespaces) + "…" }
-        return (id, title == id ? nil : title)
+        return (SafeText.text(id), title == id ? nil : SafeText.text(title))
     }
 
     static func mermaid(_ isms: ISMS, _ selection: Selection) -> String {
@@ -127,7 +129,7 @@ public enum GraphReport {
             out += "  \(names[id]!)[\"\(text)\"]:::\(kind)\n"
         }
         for link in selection.links {
-            out += "  \(names[link.from]!) -->|\(escape(link.field))| \(names[link.to]!)\n"
+            out += "  \(names[link.from]!) -->|\(escape(SafeText.text(link.field)))| \(names[link.to]!)\n"
         }
         return out
     }
@@ -147,10 +149,10 @@ public enum GraphReport {
             } else {
                 attributes += ", style=\"rounded,dashed\", color=\"#a1261b\", fontcolor=\"#a1261b\""
             }
-            out += "  \(quote(id)) [\(attributes)];\n"
+            out += "  \(quote(SafeText.text(id))) [\(attributes)];\n"
         }
         for link in selection.links {
-            out += "  \(quote(link.from)) -> \(quote(link.to)) [label=\(quote(link.field))];\n"
+            out += "  \(quote(SafeText.text(link.from))) -> \(quote(SafeText.text(link.to))) [label=\(quote(SafeText.text(link.field)))];\n"
         }
         return out + "}\n"
     }

@@ -89,21 +89,8 @@ public enum HTMLReportRenderer {
         }
     }
 
-    static func escape<S: StringProtocol>(_ text: S) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    /// Entities for markup, and control and bidi characters shown escaped (`SafeText.html`).
+    static func escape<S: StringProtocol>(_ text: S) -> String { SafeText.html(text) }
 
     static func head(title: String) -> String {
         """

@@ -1,11 +1,12 @@
-/// A report as GitHub-flavoured Markdown: title, summary list, one pipe table per table.
+/// A report as GitHub-flavoured Markdown: title, summary list, one pipe table per table. Values from records and
+/// isms.yaml are escaped text (`SafeText.markdown`): no markup, link, image, HTML or mention of theirs renders.
 public enum MarkdownReportRenderer {
     public static func render(_ document: ReportDocument) -> String {
         var out = "# \(document.title)\n\n"
-        out += [document.ismsName, "as of \(document.asOf)"].compactMap { $0 }.joined(separator: ", ") + ".\n\n"
+        out += [document.ismsName.map(SafeText.markdown), "as of \(document.asOf)"].compactMap { $0 }.joined(separator: ", ") + ".\n\n"
         out += document.introduction + "\n\n"
         for item in document.summary {
-            out += "- \(item.label): **\(item.value.text.isEmpty ? "–" : item.value.text)**\n"
+            out += "- \(item.label): **\(item.value.text.isEmpty ? "–" : escape(item.value.text))**\n"
         }
         for table in document.tables {
             out += "\n## \(table.title)\n\n"
@@ -19,9 +20,10 @@ public enum MarkdownReportRenderer {
         return out
     }
 
+    /// One line (line breaks inside a value become spaces, as before), then escaped Markdown text.
     static func escape(_ text: String) -> String {
         let flat = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-        return flat.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+        return SafeText.markdown(flat)
     }
 }
 

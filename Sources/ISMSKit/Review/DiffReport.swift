@@ -15,8 +15,20 @@ public struct DiffReport: Sendable {
     /// The revision whose policy judged the change (default BASE).
     public let trustRef: String
     public let notices: [HistoryNotice]
+    /// isms.yaml at the merge base and at HEAD: what counts as a decision (`decision_fields`).
+    public var configs: [Config] = []
 
     public func commits(record: String, field: String) -> [CommitInfo] { fieldCommits[record]?[field] ?? [] }
+
+    /// Whether a change is a decision: a field `decision_fields` names (at BASE or at HEAD, so a change cannot
+    /// make its own decisions look minor by editing isms.yaml), or a risk or exception created or removed.
+    public func isDecision(_ delta: SemanticDiff.RecordDelta, field: String? = nil) -> Bool {
+        if let field {
+            let configs = self.configs.isEmpty ? [Config()] : self.configs
+            return configs.contains { $0.isDecision(field, of: delta.kind) }
+        }
+        return (delta.kind == .risk || delta.kind == .exception) && (delta.event == .added || delta.event == .removed)
+    }
 
     /// Splits `BASE..HEAD` (also `BASE...HEAD`, or `BASE` alone for `BASE..HEAD`).
     public static func parseRange(_ range: String) throws(ToolError) -> (base: String, head: String) {
@@ -118,6 +130,6 @@ extension Workspace {
         }
         return DiffReport(base: baseName, head: headName, mergeBase: mergeBase, headCommit: headCommit, diff: diff,
                           fieldCommits: fieldCommits, recordCommits: recordCommits, settings: settings, trustRef: trusted.name,
-                          notices: history.notices)
+                          notices: history.notices, configs: [before.isms.config, after.isms.config])
     }
 }

@@ -13,7 +13,9 @@ public struct CommitSignatures: Sendable {
     public subscript(commit: ObjectID) -> SignatureVerdict? { verdicts[commit] }
 
     /// The text mark (`✓alice`, `✗bad`, `?unknown`, `-`) of a commit, nil when it was not verified.
-    public func mark(_ commit: ObjectID) -> String? { verdicts[commit]?.mark(people: people) }
+    /// The mark shown after an author; the principal is a person key or an allowed-signers name, escaped like
+    /// any text a repository chose.
+    public func mark(_ commit: ObjectID) -> String? { verdicts[commit].map { SafeText.text($0.mark(people: people)) } }
 }
 
 extension SignatureVerifier {
