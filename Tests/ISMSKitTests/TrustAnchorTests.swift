@@ -1,0 +1,171 @@
+import Foundation
+@testable import ISMSKit
+import XCTest
+
+/// Trust anchored in what the repository itself proves: a commit's time bounded by its parents, commit objects
+/// that git and isms could read two ways, a repository's first day with nothing to protect, and the index git
+/// hands a pre-commit hook.
+final class TrustAnchorTests: XCTestCase {
+    let alice = TestKeys.ed25519, bob = TestKeys.p256
+
+    let control = "id: CTRL-1\ntitle: Access review\nowner: alice\nstatus: operating\nevery: quarterly\n"
+    let risk = "id: RISK-1\ntitle: Unauthorised access\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n"
+    func evidence(_ collectedOn: String) -> String {
+        "id: EV-access-review\ntitle: Access review\ncontrol: CTRL-1\ncollected_on: \(collectedOn)\nresult: pass\n"
+    }
+
+    /// `isms check --format json` in `path`, decoded: the findings of `rules` (all when empty).
+    func findings(_ path: String, _ extra: [String] = [], rules: Set<String> = []) -> [[String: Any]] {
+        let result = isms(["check", "--format", "json", "--as-of", "2026-12-01"] + extra, in: path)
+        XCTAssertNotEqual(result.status, 2, result.stderr)
+        let document = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any] ?? [:]
+        let all = document["findings"] as? [[String: Any]] ?? []
+        return rules.isEmpty ? all : all.filter { rules.contains($0["rule"] as? String ?? "") }
+    }
+
+    func ruleIDs(_ findings: [[String: Any]]) -> [String] { findings.map { $0["rule"] as? String ?? "?" } }
+
+    // MARK: (7b) Duplicated headers make a commit malformed
+
+    /// A repository whose allowed signers trust Alice's key until 1 February 2026 and Bob's key always, with
+    /// decisions required to be signed.
+    func signedRepository() -> GitRepository {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig + "require_signed_decisions: true\n")
+        repo.write(".isms/allowed_signers", alice.allowedSigner("alice@example.com", options: "valid-before=20260201Z") + "\n"
+                   + bob.allowedSigner("bob@example.com") + "\n")
+        repo.write("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n")
+        repo.commitSigned("Start the ISMS", by: .alice, at: "2026-01-05T10:00:00Z", key: alice)
+        return repo
+    }
+
+    /// Writes `headers` (the header lines after tree and parent) and `message` as a commit object on top of HEAD with
+    /// HEAD's tree plus `risk` as risks/risk-1.yaml, signed with `key` when given (the signature placed where git places it,
+    /// after the other headers), and points main at it. Returns its id.
+    @discardableResult
+    func writeCommit(_ repo: GitRepository, headers: [String], message: String, riskTreatment: String = "accept",
+                     signedWith key: SSHKey? = nil, extraHeaders: [String] = []) -> String {
+        repo.write("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: \(riskTreatment)\n")
+        repo.git("add", "-A")
+        let tree = repo.git("write-tree")
+        let parent = repo.git("rev-parse", "HEAD")
+        let header = (["tree \(tree)", "parent \(parent)"] + headers).joined(separator: "\n")
+        var object = header + "\n\n" + message + "\n"
+        if let key {
+            let folder = TemporaryFolder()
+            folder.write("payload", object)
+            let signed = runProcess(SSHKey.keygen, ["-Y", "sign", "-n", "git", "-f", key.privateKey, folder.path + "/payload"])
+            XCTAssertEqual(signed.status, 0, signed.stderr)
+            var lines = folder.read("payload.sig")!.trimmingCharacters(in: .newlines).components(separatedBy: "\n")
+            let first = lines.removeFirst()
+            let gpgsig = "gpgsig " + first + lines.map { "\n " + $0 }.joined()
+            object = ([header, gpgsig] + extraHeaders).joined(separator: "\n") + "\n\n" + message + "\n"
+        } else if !extraHeaders.isEmpty {
+            object = ([header] + extraHeaders).joined(separator: "\n") + "\n\n" + message + "\n"
+        }
+        let written = runProcess(GitRepository.git, ["hash-object", "-t", "commit", "-w", "--literally", "--stdin"], in: repo.path,
+                                 stdin: object)
+        XCTAssertEqual(written.status, 0, written.stderr)
+        let id = written.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        repo.git("update-ref", "refs/heads/main", id)
+        repo.git("reset", "-q", "--hard")
+        return id
+    }
+
+    func verdict(_ repo: GitRepository, _ commit: String) throws -> SignatureVerdict {
+        let workspace = try Workspace(explicitRoot: repo.path)
+        let verifier = SignatureVerifier(trust: try workspace.signatureTrust(at: "HEAD"), repository: workspace.repository)
+        return verifier.verdict(for: try XCTUnwrap(ObjectID(hex: commit)))
+    }
+
+    /// git's own verdict, with the allowed signers of the work tree.
+    func gitVerifies(_ repo: GitRepository, _ commit: String) -> Bool {
+        runProcess(GitRepository.git, ["-c", "gpg.ssh.allowedSignersFile=\(repo.path)/.isms/allowed_signers", "verify-commit", commit],
+                   in: repo.path, environment: ["HOME": repo.path, "GIT_CONFIG_NOSYSTEM": "1"]).status == 0
+    }
+
+    func gitShows(_ repo: GitRepository, _ format: String, _ commit: String) -> String {
+        repo.git("log", "-1", "--format=" + format, commit)
+    }
+
+    /// Alice's key ran out on 1 February. git's signature check (and libgit2, and git's own commit parser) read a
+    /// commit's first committer header, 1 March, after the key's end; `git log --format` shows the last one. Judged
+    /// at the last header (20 January), the signature would be good.
+    func testTwoCommitterHeadersAreMalformedNotJudgedAtTheLastOne() throws {
+        let repo = signedRepository()
+        let march = 1_772_359_200, january = 1_768_903_200  // 2026-03-01T10:00Z, 2026-01-20T10:00Z
+        let commit = writeCommit(repo, headers: [
+            "author Alice Example <alice@example.com> \(march) +0000",
+            "committer Alice Example <alice@example.com> \(march) +0000",
+            "committer Alice Example <alice@example.com> \(january) +0000",
+        ], message: "Accept the laptop risk", signedWith: alice)
+        XCTAssertFalse(gitVerifies(repo, commit), "git judges the key at the first committer header")
+        XCTAssertEqual(gitShows(repo, "%ct", commit), "\(january)", "while git log shows the last: two readings of one object")
+        let repository = try XCTUnwrap(Workspace(explicitRoot: repo.path).repository)
+        XCTAssertEqual(try repository.commit(XCTUnwrap(ObjectID(hex: commit))).committer.time, Int64(march), "so does isms")
+        let verdict = try verdict(repo, commit)
+        XCTAssertEqual(verdict.status, .bad)
+        XCTAssertEqual(verdict.reason, "the commit has duplicated headers: committer")
+        XCTAssertEqual(SignedCommit(object: Array(try repository.readObject(XCTUnwrap(ObjectID(hex: commit))))).committerTime, Int64(march))
+
+        let found = findings(repo.path, rules: ["bad-signature", "unsigned-decision"])
+        XCTAssertEqual(Set(ruleIDs(found)), ["bad-signature", "unsigned-decision"], "\(found)")
+        let bad = found.first { $0["rule"] as? String == "bad-signature" }?["message"] as? String ?? ""
+        XCTAssertEqual(bad, "commit \(commit.prefix(10)) (Alice Example, 2026-03-01) that changed RISK-1 is malformed "
+                       + "(the commit has duplicated headers: committer)")
+        let unsigned = found.first { $0["rule"] as? String == "unsigned-decision" }?["message"] as? String ?? ""
+        XCTAssertTrue(unsigned.hasSuffix("which is malformed (the commit has duplicated headers: committer)"), unsigned)
+    }
+
+    func testTwoAuthorHeadersAreMalformedSignedOrNot() throws {
+        let repo = signedRepository()
+        let march = 1_772_359_200
+        // Signed by Bob, whose key is trusted: the signature itself verifies.
+        let signed = writeCommit(repo, headers: [
+            "author Carol Example <carol@example.com> \(march) +0000",
+            "author Bob Example <bob@example.com> \(march) +0000",
+            "committer Bob Example <bob@example.com> \(march) +0000",
+        ], message: "Accept the laptop risk", signedWith: bob)
+        XCTAssertEqual(gitShows(repo, "%an", signed), "Bob Example", "git log shows the last author header")
+        let repository = try XCTUnwrap(Workspace(explicitRoot: repo.path).repository)
+        XCTAssertEqual(try repository.commit(XCTUnwrap(ObjectID(hex: signed))).author.name, "Carol Example",
+                       "libgit2 and git's commit parser read the first")
+        let verdict = try verdict(repo, signed)
+        XCTAssertEqual(verdict.status, .bad)
+        XCTAssertEqual(verdict.reason, "the commit has duplicated headers: author")
+
+        // Unsigned: the history, which reads every commit, must not wave it through as plainly unsigned.
+        let unsigned = writeCommit(repo, headers: [
+            "author Carol Example <carol@example.com> \(march + 60) +0000",
+            "author Bob Example <bob@example.com> \(march + 60) +0000",
+            "committer Bob Example <bob@example.com> \(march + 60) +0000",
+        ], message: "Avoid the laptop risk again", riskTreatment: "avoid")
+        XCTAssertNil(try repository.commit(XCTUnwrap(ObjectID(hex: unsigned))).carriesSignature)
+        XCTAssertEqual(try self.verdict(repo, unsigned).status, .bad)
+        let found = findings(repo.path, rules: ["bad-signature"])
+        XCTAssertEqual(Set(found.map { $0["message"] as? String ?? "" }),
+                       ["commit \(unsigned.prefix(10)) (Carol Example, 2026-03-01) that changed RISK-1 is malformed "
+                        + "(the commit has duplicated headers: author)",
+                        "commit \(signed.prefix(10)) (Carol Example, 2026-03-01) that changed RISK-1 is malformed "
+                        + "(the commit has duplicated headers: author)"])
+    }
+
+    func testTwoGpgsigHeadersAreMalformed() throws {
+        let repo = signedRepository()
+        let march = 1_772_359_200
+        let identity = ["author Bob Example <bob@example.com> \(march) +0000", "committer Bob Example <bob@example.com> \(march) +0000"]
+        // An empty second gpgsig header adds nothing to the signature, so the signature alone still verifies.
+        let commit = writeCommit(repo, headers: identity, message: "Accept the laptop risk", signedWith: bob, extraHeaders: ["gpgsig "])
+        let verdict = try verdict(repo, commit)
+        XCTAssertEqual(verdict.status, .bad)
+        XCTAssertEqual(verdict.reason, "the commit has duplicated headers: gpgsig")
+        XCTAssertEqual(Set(ruleIDs(findings(repo.path, rules: ["bad-signature", "unsigned-decision"]))), ["bad-signature", "unsigned-decision"])
+        // One signature per hash is not a duplicate.
+        let both = SignedCommit(object: Array((identity.joined(separator: "\n") + "\ngpgsig A\ngpgsig-sha256 B\n\nMessage\n").utf8))
+        XCTAssertEqual(both.duplicatedHeaders, [])
+        // The same signed commit without the extra header is good.
+        let good = writeCommit(repo, headers: identity, message: "Accept the laptop risk", signedWith: bob)
+        XCTAssertEqual(try self.verdict(repo, good).status, .good)
+    }
+
+}
