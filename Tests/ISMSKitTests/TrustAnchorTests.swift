@@ -25,6 +25,32 @@ final class TrustAnchorTests: XCTestCase {
 
     func ruleIDs(_ findings: [[String: Any]]) -> [String] { findings.map { $0["rule"] as? String ?? "?" } }
 
+    // MARK: (7a) A commit is not older than its parents
+
+    func testAnAuthorDateSetBackBeforeTheParentsCommitIsBackdated() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("controls/ctrl-1.yaml", control)
+        repo.write("risks/risk-1.yaml", risk)
+        repo.commit("Start", at: "2026-01-05T10:00:00Z")
+        repo.write("README.md", "Access reviews are recorded when they happen.\n")
+        let parent = repo.commit("Readme", by: .bob, at: "2026-11-20T10:00:00Z")
+        // Both dates set back to four days after the declared one: the commit itself claims September, yet it
+        // sits on a commit made on 20 November, so it cannot have been made before then.
+        repo.write("evidence/access-review.yaml", evidence("2026-09-01"))
+        let backdated = repo.commit("Record the access review", at: "2026-09-05T10:00:00Z")
+        let found = findings(repo.path, rules: ["backdated-record"])
+        XCTAssertEqual(ruleIDs(found), ["backdated-record"], "\(found)")
+        XCTAssertEqual(found.first?["message"] as? String,
+                       "collected_on 2026-09-01 of EV-access-review is 80 days before commit \(backdated.prefix(10)) (Alice Example, 2026-09-05) "
+                       + "that recorded it, which cannot be older than its parent \(parent.prefix(10)), committed 2026-11-20 (tolerance 14 days)")
+
+        // Recorded on time on top of the same parent: nothing to report.
+        repo.write("evidence/access-review.yaml", evidence("2026-11-21"))
+        repo.commit("Record the access review again", at: "2026-11-22T10:00:00Z")
+        XCTAssertEqual(findings(repo.path, rules: ["backdated-record"]).count, 0)
+    }
+
     // MARK: (7b) Duplicated headers make a commit malformed
 
     /// A repository whose allowed signers trust Alice's key until 1 February 2026 and Bob's key always, with
@@ -167,5 +193,4 @@ final class TrustAnchorTests: XCTestCase {
         let good = writeCommit(repo, headers: identity, message: "Accept the laptop risk", signedWith: bob)
         XCTAssertEqual(try self.verdict(repo, good).status, .good)
     }
-
 }

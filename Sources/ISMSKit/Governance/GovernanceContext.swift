@@ -18,6 +18,7 @@ public final class GovernanceContext: @unchecked Sendable {
     private var messages: [ObjectID: String] = [:]
     private var ancestry: [Pair: Bool] = [:]
     private var logEntries: [HistoryEntry]?
+    private var recordedTimes: [ObjectID: (when: Signature, parent: ObjectID?)] = [:]
 
     private struct Pair: Hashable { let a: ObjectID, b: ObjectID }
     /// The trust as some commit's own tree has it: what was trusted before a change to the allowed signers.
@@ -82,6 +83,24 @@ public final class GovernanceContext: @unchecked Sendable {
 
     public func signature(_ commit: ObjectID) -> SignatureVerdict {
         locked { verifier.verdict(for: commit) }
+    }
+
+    /// The earliest a commit can have been made. Its author date is whatever its author set (GIT_AUTHOR_DATE), but
+    /// a commit names its parents, so it cannot be older than the newest of them: when a parent's committer date is
+    /// later than the author date, that committer signature is the bound, with the parent's id. Only the parents
+    /// are read, not every ancestor: one clock set far ahead then misleads about its own children, not about the
+    /// rest of the history. A parent that cannot be read (beyond a shallow clone's boundary) bounds nothing.
+    public func recordedAt(_ commit: CommitInfo) -> (when: Signature, parent: ObjectID?) {
+        locked {
+            if let known = recordedTimes[commit.id] { return known }
+            var answer: (when: Signature, parent: ObjectID?) = (commit.author, nil)
+            for parent in (try? repository.commit(commit.id).parents) ?? [] {
+                guard let committer = try? repository.commit(parent).committer, committer.time > answer.when.time else { continue }
+                answer = (committer, parent)
+            }
+            recordedTimes[commit.id] = answer
+            return answer
+        }
     }
 
     /// The whole message of a commit (the history keeps only its first line).
