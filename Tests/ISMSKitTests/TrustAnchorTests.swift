@@ -193,4 +193,58 @@ final class TrustAnchorTests: XCTestCase {
         let good = writeCommit(repo, headers: identity, message: "Accept the laptop risk", signedWith: bob)
         XCTAssertEqual(try self.verdict(repo, good).status, .good)
     }
+
+    // MARK: (8) A repository's first day
+
+    /// isms init's starter, committed unsigned on the first day, must pass; the hook must let the next good
+    /// commit through; signing is turned on later by a signed commit that adds keys, and only by one.
+    func testTheStarterPassesFromTheFirstCommitAndSigningCanBeTurnedOnLater() {
+        let repo = GitRepository()
+        let made = isms(["init", "."], in: repo.path)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let before = isms(["check"], in: repo.path)
+        XCTAssertEqual(before.status, 0, before.stdout + before.stderr)
+        repo.commit("init", at: "2026-01-05T10:00:00Z")
+        let after = isms(["check"], in: repo.path)
+        XCTAssertEqual(after.status, 0, after.stdout + after.stderr)
+        XCTAssertFalse(after.stdout.contains("allowed-signers-changed"), after.stdout)
+
+        // The pre-commit hook lets the next good commit through.
+        XCTAssertEqual(isms(["hook", "install"], in: repo.path).status, 0)
+        repo.write("risks/risk-2.yaml", "id: RISK-2\ntitle: Phishing\nowner: \(firstOwner(repo))\ntreatment: avoid\n")
+        repo.git("add", "-A")
+        let next = runProcess(GitRepository.git, ["commit", "-q", "-m", "Add a risk"], in: repo.path, environment: ["HOME": repo.path])
+        XCTAssertEqual(next.status, 0, next.stdout + next.stderr)
+        // Rewording the starter's comments still trusts no key: nothing to protect, nothing to report.
+        let starter = repo.folder.read(".isms/allowed_signers")!
+        repo.write(".isms/allowed_signers", "# Keys go here once we sign.\n")
+        repo.commit("Shorter comment", at: "2026-01-06T10:00:00Z")
+        XCTAssertEqual(findings(repo.path, rules: ["allowed-signers-changed"]).count, 0)
+
+        // Keys added unsigned: refused.
+        repo.git("checkout", "-q", "-b", "unsigned")
+        repo.write(".isms/allowed_signers", starter + alice.allowedSigner("alice@example.com") + "\n")
+        repo.commit("Trust Alice", at: "2026-01-07T10:00:00Z")
+        let refused = findings(repo.path, rules: ["allowed-signers-changed"])
+        XCTAssertEqual(ruleIDs(refused), ["allowed-signers-changed"])
+        XCTAssertTrue((refused.first?["message"] as? String ?? "").contains("(unsigned)"), "\(refused)")
+        XCTAssertEqual(isms(["check"], in: repo.path).status, 1)
+
+        // Keys added by a commit signed with a key it lists: accepted.
+        repo.git("checkout", "-q", "main")
+        repo.write(".isms/allowed_signers", starter + alice.allowedSigner("alice@example.com") + "\n")
+        repo.commitSigned("Trust Alice", by: .alice, at: "2026-01-07T10:00:00Z", key: alice)
+        XCTAssertEqual(findings(repo.path, rules: ["allowed-signers-changed"]).count, 0)
+        XCTAssertEqual(isms(["check"], in: repo.path).status, 0)
+        // From then on the file is protected: emptying it again unsigned is a change to judge.
+        repo.write(".isms/allowed_signers", starter)
+        repo.commit("Stop signing", at: "2026-01-08T10:00:00Z")
+        XCTAssertEqual(ruleIDs(findings(repo.path, rules: ["allowed-signers-changed"])), ["allowed-signers-changed"])
+    }
+
+    /// The starter's first person, so a new record's owner is known to its roster.
+    func firstOwner(_ repo: GitRepository) -> String {
+        let risk = repo.folder.read("risks/risk-1.yaml") ?? ""
+        return risk.split(separator: "\n").first { $0.hasPrefix("owner: ") }.map { String($0.dropFirst(7)) } ?? "alice"
+    }
 }

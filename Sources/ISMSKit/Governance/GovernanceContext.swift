@@ -133,14 +133,27 @@ public final class GovernanceContext: @unchecked Sendable {
 
     /// The blob id of the file at `path` (below the ISMS root) in `commit`'s tree; nil when absent.
     func blobID(at path: String, in commit: ObjectID) -> ObjectID? {
+        locked { entry(at: path, in: commit)?.id }
+    }
+
+    private func entry(at path: String, in commit: ObjectID) -> TreeEntry? {
+        guard let tree = try? repository.treeOfCommit(commit) else { return nil }
+        let full = (prefix.isEmpty ? "" : prefix + "/") + path
+        let components = full.split(separator: "/")
+        guard let name = components.last,
+              let folder = try? repository.subtree(of: tree, at: components.dropLast().joined(separator: "/")) else { return nil }
+        return try? repository.treeEntries(folder).first(where: { $0.name == name })
+    }
+
+    /// Whether the allowed-signers file at `path` in `commit`'s tree trusts any key: false when it is absent, not a
+    /// regular file (the trust never follows a link) or lists no key (empty, comments only); true when it lists one,
+    /// and when it cannot be read or is too large to (then it is not known to trust nothing).
+    func trustsAKey(allowedSignersAt path: String, in commit: ObjectID) -> Bool {
         locked {
-            guard let tree = try? repository.treeOfCommit(commit) else { return nil }
-            let full = (prefix.isEmpty ? "" : prefix + "/") + path
-            let components = full.split(separator: "/")
-            guard let name = components.last,
-                  let folder = try? repository.subtree(of: tree, at: components.dropLast().joined(separator: "/")),
-                  let entry = try? repository.treeEntries(folder).first(where: { $0.name == name }) else { return nil }
-            return entry.id
+            guard let entry = entry(at: path, in: commit), entry.mode == .file || entry.mode == .executable else { return false }
+            guard let size = try? repository.objectSize(entry.id), size <= Limits.configBytes,
+                  let data = try? repository.readObject(entry.id) else { return true }
+            return !AllowedSigners(text: String(decoding: data, as: UTF8.self), path: path).entries.isEmpty
         }
     }
 
