@@ -247,4 +247,56 @@ final class TrustAnchorTests: XCTestCase {
         let risk = repo.folder.read("risks/risk-1.yaml") ?? ""
         return risk.split(separator: "\n").first { $0.hasPrefix("owner: ") }.map { String($0.dropFirst(7)) } ?? "alice"
     }
+
+    // MARK: (9) The index git hands the hook
+
+    let goodRisk = "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n"
+    let brokenRisk = "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nlikelihood: 0\n"
+
+    func testStagedReadsTheIndexNamedByGIT_INDEX_FILE() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/risk-1.yaml", goodRisk)
+        repo.commit("Add ISMS", at: "2026-03-01T09:00:00+01:00")
+        // Another index holding a broken record; the repository's own index and the work tree stay good.
+        let alternative = ["GIT_INDEX_FILE": repo.path + "/.git/alternative-index"]
+        repo.git("read-tree", "HEAD", environment: alternative)
+        repo.write("risks/risk-1.yaml", brokenRisk)
+        repo.git("add", "risks/risk-1.yaml", environment: alternative)
+        repo.write("risks/risk-1.yaml", goodRisk)
+        XCTAssertEqual(repo.git("status", "--porcelain"), "", "the repository's own index is untouched")
+
+        let plain = isms(["check", "--staged"], in: repo.path)
+        XCTAssertEqual(plain.status, 0, plain.stdout + plain.stderr)
+        XCTAssertTrue(plain.stderr.contains("nothing staged"), plain.stderr)
+        for path in [repo.path + "/.git/alternative-index", ".git/alternative-index"] {
+            let result = runProcess(ismsExecutable, ["check", "--staged"], in: repo.path, environment: ["GIT_INDEX_FILE": path])
+            XCTAssertEqual(result.status, 1, path + ": " + result.stdout + result.stderr)
+            XCTAssertTrue(result.stdout.contains("'likelihood' is 0"), result.stdout)
+        }
+    }
+
+    func testTheHookRefusesCommitAllAndCommitPathsWithABrokenRecord() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/risk-1.yaml", goodRisk)
+        let head = repo.commit("Add ISMS", at: "2026-03-01T09:00:00+01:00")
+        XCTAssertEqual(isms(["hook", "install"], in: repo.path).status, 0)
+        repo.write("risks/risk-1.yaml", brokenRisk)
+        func commit(_ arguments: [String]) -> ProcessResult {
+            runProcess(GitRepository.git, ["commit", "-q", "-m", "x"] + arguments, in: repo.path, environment: ["HOME": repo.path])
+        }
+        let all = commit(["-a"])
+        XCTAssertNotEqual(all.status, 0, "git commit -a let a broken record through")
+        XCTAssertTrue((all.stdout + all.stderr).contains("'likelihood' is 0"), all.stdout + all.stderr)
+        let paths = commit(["risks/risk-1.yaml"])
+        XCTAssertNotEqual(paths.status, 0, "git commit <path> let a broken record through")
+        XCTAssertTrue((paths.stdout + paths.stderr).contains("'likelihood' is 0"), paths.stdout + paths.stderr)
+        XCTAssertEqual(repo.git("rev-parse", "HEAD"), head)
+
+        repo.write("risks/risk-1.yaml", goodRisk.replacingOccurrences(of: "Laptop theft", with: "Stolen laptop"))
+        XCTAssertEqual(commit(["risks/risk-1.yaml"]).status, 0)
+        repo.write("risks/risk-1.yaml", goodRisk)
+        XCTAssertEqual(commit(["-a"]).status, 0)
+    }
 }
