@@ -31,8 +31,9 @@ public struct Commit: Sendable {
     public let message: [UInt8]
     /// The commit's `encoding` header; nil means UTF-8.
     public let encoding: String?
-    /// Whether its header block has a `gpgsig…` line (a signature, well-formed or not); nil when not known.
-    /// A commit without one is unsigned, and a verifier need not read it again.
+    /// Whether its header block has a `gpgsig…` line (a signature, well-formed or not); nil when not known, and
+    /// nil for a malformed header block (a duplicated `author`, `committer` or `gpgsig` header), which a verifier
+    /// must read to judge. A commit for which it is false is unsigned, and a verifier need not read it again.
     public var carriesSignature: Bool? = nil
 }
 
@@ -78,8 +79,8 @@ extension Repository {
     /// starts with a space) that starts with `gpgsig` is what `SignedCommit` takes for a signature.
     private static func hasSignatureHeader(_ raw: UnsafePointer<CChar>?) -> Bool? {
         guard let raw else { return nil }
-        return RawCommit.hasSignatureHeader(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self),
-                                                                count: strlen(raw)))
+        return RawCommit.carriesSignature(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self),
+                                                              count: strlen(raw)))
     }
 
     /// The commit parsed from its raw object by `RawCommit`, when libgit2 would not parse it.
@@ -144,6 +145,8 @@ enum RawCommit {
             switch key {
             case "tree" where tree == nil && parents.isEmpty: tree = ObjectID(hex: String(decoding: value, as: UTF8.self))
             case "parent": if let parent = ObjectID(hex: String(decoding: value, as: UTF8.self)) { parents.append(parent) }
+            // The first of a duplicated header, as libgit2 and git's own commit parser read it (such a commit's
+            // signature is judged bad: see `duplicatedHeaders`).
             case "author" where authorLine == nil: authorLine = value
             case "committer" where committerLine == nil: committerLine = value
             case "encoding" where encoding == nil: encoding = String(decoding: value, as: UTF8.self)
@@ -156,7 +159,40 @@ enum RawCommit {
                       author: signature(authorLine ?? [], encoding: encoding),
                       committer: signature(committerLine ?? [], encoding: encoding),
                       summary: summary(message, encoding: encoding), message: message, encoding: encoding,
-                      carriesSignature: bytes.withUnsafeBufferPointer(hasSignatureHeader))
+                      carriesSignature: bytes.withUnsafeBufferPointer(carriesSignature))
+    }
+
+    /// `Commit.carriesSignature` for a raw object or header block: nil when its headers are duplicated.
+    static func carriesSignature(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        duplicatedHeaders(bytes).isEmpty ? hasSignatureHeader(bytes) : nil
+    }
+
+    /// The headers of the header block (up to the first empty line) among `author`, `committer` and each
+    /// `gpgsig…` name that occur more than once, in the order they first occur. git's commit parser, libgit2 and
+    /// git's signature check read the first `author` and `committer`, `git log --format` shows the last, and a
+    /// second `gpgsig` is added to the first signature: such an object reads two ways, so it is malformed.
+    /// (`gpgsig` and `gpgsig-sha256` together are one signature per hash, not a duplicate.)
+    static func duplicatedHeaders(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+        var seen = [String: Int]()
+        var order = [String]()
+        var start = 0
+        while start < bytes.count, bytes[start] != 0x0A {
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            // Continuation lines (of a multi-line gpgsig or mergetag) start with a space.
+            // Only lines starting a, c or g can be one of the names: the others are skipped without a String.
+            if bytes[start] == 0x61 || bytes[start] == 0x63 || bytes[start] == 0x67 {
+                var nameEnd = start
+                while nameEnd < end, bytes[nameEnd] != 0x20 { nameEnd += 1 }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<nameEnd]), as: UTF8.self)
+                if name == "author" || name == "committer" || name.hasPrefix("gpgsig") {
+                    seen[name, default: 0] += 1
+                    if seen[name] == 2 { order.append(name) }
+                }
+            }
+            start = end + 1
+        }
+        return order
     }
 
     /// Whether a line of the header block (up to the first empty line) starts with `gpgsig`.

@@ -11,10 +11,16 @@ public struct IndexEntry: Sendable, Hashable {
 }
 
 extension Repository {
-    /// The entries of the index as it is on disk. Reads only: the index file is never written.
-    public func indexEntries() throws -> [IndexEntry] {
+    /// The entries of the index as it is on disk: the repository's own, or the index file at `file` (absolute)
+    /// when given, as git names one in GIT_INDEX_FILE. Reads only: the index file is never written.
+    public func indexEntries(file: String? = nil) throws -> [IndexEntry] {
         var index: OpaquePointer?
-        try check(git_repository_index(&index, pointer), "read the index")
+        if let file {
+            // A file that is not there reads as an empty index, as git reads it.
+            try check(git_index_open(&index, file), "read the index \(file)")
+        } else {
+            try check(git_repository_index(&index, pointer), "read the index")
+        }
         defer { git_index_free(index) }
         let count = git_index_entrycount(index)
         var entries = [IndexEntry]()

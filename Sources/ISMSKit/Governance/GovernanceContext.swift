@@ -18,6 +18,7 @@ public final class GovernanceContext: @unchecked Sendable {
     private var messages: [ObjectID: String] = [:]
     private var ancestry: [Pair: Bool] = [:]
     private var logEntries: [HistoryEntry]?
+    private var recordedTimes: [ObjectID: (when: Signature, parent: ObjectID?)] = [:]
 
     private struct Pair: Hashable { let a: ObjectID, b: ObjectID }
     /// The trust revision and the commits it judges (`TRUST..revision`); nil without one.
@@ -110,6 +111,24 @@ public final class GovernanceContext: @unchecked Sendable {
         locked { verifier.verdict(for: commit) }
     }
 
+    /// The earliest a commit can have been made. Its author date is whatever its author set (GIT_AUTHOR_DATE), but
+    /// a commit names its parents, so it cannot be older than the newest of them: when a parent's committer date is
+    /// later than the author date, that committer signature is the bound, with the parent's id. Only the parents
+    /// are read, not every ancestor: one clock set far ahead then misleads about its own children, not about the
+    /// rest of the history. A parent that cannot be read (beyond a shallow clone's boundary) bounds nothing.
+    public func recordedAt(_ commit: CommitInfo) -> (when: Signature, parent: ObjectID?) {
+        locked {
+            if let known = recordedTimes[commit.id] { return known }
+            var answer: (when: Signature, parent: ObjectID?) = (commit.author, nil)
+            for parent in (try? repository.commit(commit.id).parents) ?? [] {
+                guard let committer = try? repository.commit(parent).committer, committer.time > answer.when.time else { continue }
+                answer = (committer, parent)
+            }
+            recordedTimes[commit.id] = answer
+            return answer
+        }
+    }
+
     /// The whole message of a commit (the history keeps only its first line).
     public func message(_ commit: ObjectID) -> String {
         locked {
@@ -146,18 +165,33 @@ public final class GovernanceContext: @unchecked Sendable {
 
     /// The blob id of the file at `path` (below the ISMS root) in `commit`'s tree; nil when absent.
     func blobID(at path: String, in commit: ObjectID) -> ObjectID? {
+        locked { entry(at: path, in: commit)?.id }
+    }
+
+    /// A failure to read is remembered in `readFailures` (a check with a trust revision then fails closed).
+    private func entry(at path: String, in commit: ObjectID) -> TreeEntry? {
+        let full = (prefix.isEmpty ? "" : prefix + "/") + path
+        let components = full.split(separator: "/")
+        guard let name = components.last else { return nil }
+        do {
+            let tree = try repository.treeOfCommit(commit)
+            guard let folder = try repository.subtree(of: tree, at: components.dropLast().joined(separator: "/")) else { return nil }
+            return try repository.treeEntries(folder).first(where: { $0.name == name })
+        } catch {
+            failed("reading \(path) at commit \(commit.short)", error)
+            return nil
+        }
+    }
+
+    /// Whether the allowed-signers file at `path` in `commit`'s tree trusts any key: false when it is absent, not a
+    /// regular file (the trust never follows a link) or lists no key (empty, comments only); true when it lists one,
+    /// and when it cannot be read or is too large to (then it is not known to trust nothing).
+    func trustsAKey(allowedSignersAt path: String, in commit: ObjectID) -> Bool {
         locked {
-            let full = (prefix.isEmpty ? "" : prefix + "/") + path
-            let components = full.split(separator: "/")
-            guard let name = components.last else { return nil }
-            do {
-                let tree = try repository.treeOfCommit(commit)
-                guard let folder = try repository.subtree(of: tree, at: components.dropLast().joined(separator: "/")) else { return nil }
-                return try repository.treeEntries(folder).first(where: { $0.name == name })?.id
-            } catch {
-                failed("reading \(path) at commit \(commit.short)", error)
-                return nil
-            }
+            guard let entry = entry(at: path, in: commit), entry.mode == .file || entry.mode == .executable else { return false }
+            guard let size = try? repository.objectSize(entry.id), size <= Limits.configBytes,
+                  let data = try? repository.readObject(entry.id) else { return true }
+            return !AllowedSigners(text: String(decoding: data, as: UTF8.self), path: path).entries.isEmpty
         }
     }
 

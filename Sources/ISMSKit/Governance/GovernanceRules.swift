@@ -22,6 +22,7 @@ enum GovernanceRules {
         switch verdict.status {
         case .good: return "which has a good signature"
         case .unsigned: return "which is unsigned"
+        case .bad where verdict.isMalformedCommit: return "which is malformed (\(verdict.reason ?? ""))"
         case .bad: return "whose signature does not verify"
         case .unknownKey: return "signed by a key that is not trusted (\(verdict.key ?? "unknown key"))"
         case .expiredKey: return "signed by a key that was not valid then (\(verdict.principal ?? verdict.key ?? "unknown key"))"

@@ -38,12 +38,13 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
         }
     }
 
-    /// The ISMS as staged in the index: the commit about to be made.
-    public init(indexOf repository: Repository, prefix: String) throws(ToolError) {
+    /// The ISMS as staged in the index: the commit about to be made. `file` names another index file than the
+    /// repository's own (GIT_INDEX_FILE, absolute).
+    public init(indexOf repository: Repository, file: String? = nil, prefix: String) throws(ToolError) {
         self.repository = repository
         label = "the index"
         let entries: [IndexEntry]
-        do { entries = try repository.indexEntries() } catch { throw .git("reading the index: \(error)") }
+        do { entries = try repository.indexEntries(file: file) } catch { throw .git("reading the index: \(error)") }
         var files = [ExactString: TreeEntry]()
         var conflicted = Set<ExactString>()
         let lead = prefix.isEmpty ? "" : prefix + "/"

@@ -56,11 +56,12 @@ extension Workspace {
     }
 
     /// True when the index holds the same ISMS files as HEAD: nothing under the root is about to be committed.
+    /// The index is the one `stagedSource()` reads (GIT_INDEX_FILE when set), so the two never disagree.
     public func nothingStaged() throws(ToolError) -> Bool {
         let (repository, prefix) = try requireRepository()
         do {
             let lead = prefix.isEmpty ? "" : prefix + "/"
-            let staged = try repository.indexEntries().filter { $0.path.hasPrefix(lead) }
+            let staged = try repository.indexEntries(file: indexFile).filter { $0.path.hasPrefix(lead) }
             var committed = [ExactString: TreeEntry]()
             if let head = try? repository.resolveCommit("HEAD"),
                let root = try repository.subtree(of: try repository.treeOfCommit(head), at: prefix) {

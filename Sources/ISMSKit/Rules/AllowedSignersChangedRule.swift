@@ -11,8 +11,10 @@ public struct AllowedSignersChangedRule: Rule {
         rationale: """
             The allowed-signers file decides whose signatures count. A change to it must itself be signed by someone \
             already trusted, judged against the file as it was before the change (the commit's parent); otherwise \
-            anyone who can push can add their own key and then sign as a decision maker. The commit that creates the \
-            file is judged against the file it creates: it must be signed by a key it lists.
+            anyone who can push can add their own key and then sign as a decision maker. While the file trusts no key \
+            (absent, empty or comments only, as isms init writes it) there is nothing to protect: a change that leaves \
+            it trusting none is not reported, so a new repository passes from its first, unsigned commit. The commit \
+            that first lists keys is judged against the file it makes: it must be signed by a key it lists.
             """,
         fix: """
             Have a person whose key was already trusted make the change in a signed commit (or sign the existing change \
@@ -47,8 +49,12 @@ public struct AllowedSignersChangedRule: Rule {
             // A merge that took the file from one parent did not change it: the branch commit that did is judged.
             let changed = before.isEmpty ? mine != nil : before.allSatisfy { $0 != mine }
             guard changed else { continue }
-            // Before the file existed nothing was trusted: its first version must be signed by a key it lists.
-            let trusted = before.first.flatMap { $0 } == nil ? commit.id : commit.parents[0]
+            let trustedBefore = commit.parents.map { governance.trustsAKey(allowedSignersAt: path, in: $0) }
+            // A file that trusted no key and still trusts none protected nothing: no signature can be asked for yet.
+            guard trustedBefore.contains(true) || governance.trustsAKey(allowedSignersAt: path, in: commit.id) else { continue }
+            // Judged against the first parent whose file trusted a key. When none did, the commit's own tree: the first
+            // keys must be signed by one of them.
+            let trusted = zip(commit.parents, trustedBefore).first { $0.1 }?.0 ?? commit.id
             let verdict = governance.signature(commit.id, trustingTreeOf: trusted)
                 ?? SignatureVerdict(status: .notVerified, reason: "the trust before the change cannot be read")
             guard !verdict.isGood else { continue }

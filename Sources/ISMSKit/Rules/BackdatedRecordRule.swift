@@ -24,7 +24,10 @@ public struct BackdatedRecordRule: Rule {
             Evidence collected in September but first written down in November may be real, or may have been produced \
             for the audit and dated back. The commit that first recorded a date is the earliest proof that it was \
             claimed; a date well before it is a claim nobody can check. backdate_tolerance_days (default 14) allows for \
-            the usual delay between doing and recording. The commit's author date is used, which a rebase keeps.
+            the usual delay between doing and recording. The commit's author date is used, which a rebase keeps, but \
+            never earlier than the newest committer date of its parents: anyone can set an author date back, yet no \
+            commit can be made before the commits it is made on. (A rebased commit is therefore recorded no earlier \
+            than the commit it was placed on.)
             """,
         fix: """
             Record evidence, approvals and reviews when they happen. When an old date is right, keep the proof of it \
@@ -47,11 +50,13 @@ public struct BackdatedRecordRule: Rule {
             for record in context.records(kind) {
                 for field in fields {
                     guard let declared = record.date(field), let commit = governance.setter(of: field, in: record) else { continue }
-                    let recorded = commit.author.day
-                    let days = declared.days(until: recorded)
+                    let (recorded, parent) = governance.recordedAt(commit)
+                    let days = declared.days(until: recorded.day)
                     guard days > tolerance else { continue }
-                    findings.append(finding("\(field) \(declared) of \(record.id) is \(days) days before commit \(commit.reference) that recorded it "
-                                            + "(tolerance \(tolerance) days)", in: record, field: field))
+                    // The reference shows the author date; when a parent is the bound, the message says why it is later.
+                    let bound = parent.map { ", which cannot be older than its parent \($0.short), committed \(recorded.day)" } ?? ""
+                    findings.append(finding("\(field) \(declared) of \(record.id) is \(days) days before commit \(commit.reference) that recorded it"
+                                            + bound + " (tolerance \(tolerance) days)", in: record, field: field))
                 }
             }
         }

@@ -7,12 +7,14 @@ public struct BadSignatureRule: Rule {
     public static let definition = RuleDescription(
         id: "bad-signature",
         severity: .error,
-        summary: "A commit in the checked history carries a signature that does not verify; reported on each record it changed.",
+        summary: "A commit in the checked history carries a signature that does not verify, or is malformed (a duplicated author, committer or gpgsig header); reported on each record it changed.",
         rationale: """
             A signature that does not verify means the commit is not what was signed: its message, author, date or \
             content was changed afterwards (a rewritten commit that kept its old signature), or the signature is \
-            damaged or uses a refused algorithm (RSA with SHA-1). Either way the record's history cannot be trusted \
-            at that point. An unsigned or unknown-key commit is not bad; see unsigned-decision.
+            damaged or uses a refused algorithm (RSA with SHA-1). A commit object with two author, committer or gpgsig \
+            headers, signed or not, is bad too: git's log shows the last author and committer where libgit2 and git's \
+            own signature check read the first, so it says two things at once. Either way the record's history cannot \
+            be trusted at that point. An unsigned or unknown-key commit is not bad; see unsigned-decision.
             """,
         fix: """
             Find out how the commit was changed (git log --show-signature). Restore the original commit if it still \
@@ -35,7 +37,8 @@ public struct BadSignatureRule: Rule {
             let verdict = verdicts[entry.commit.id] ?? governance.signature(entry.commit.id)
             verdicts[entry.commit.id] = verdict
             guard verdict.status == .bad, seen.insert(entry.commit.id.hex + "\u{1}" + entry.record).inserted else { continue }
-            let message = "commit \(entry.commit.reference) that changed \(entry.record) carries a signature that does not verify"
+            let message = "commit \(entry.commit.reference) that changed \(entry.record) "
+                + (verdict.isMalformedCommit ? "is malformed" : "carries a signature that does not verify")
                 + (verdict.reason.map { " (\($0))" } ?? "")
             if let record = context.record(entry.record) {
                 findings.append(finding(message, in: record))

@@ -5,13 +5,15 @@ import Foundation
 /// fingerprint (the allowed signers and OpenPGP keys it was judged against), so changing the allowed signers
 /// verifies again. The file holds the sections of the four most recently used trusts, newest first:
 ///
-///     isms-signatures 1
+///     isms-signatures 2
 ///     trust <sha-256 hex>
 ///     <commit hex> TAB <status> TAB <format or -> TAB <principal or -> TAB <key or -> TAB <reason>
 ///
 /// A file that does not read as this is ignored and replaced. Writes are atomic (a temporary file, renamed).
 final class SignatureCache {
-    static let header = "isms-signatures 1"
+    /// 2: malformed commits (duplicated headers) are bad, and the first committer header is the signing time;
+    /// a version-1 file may hold other verdicts for them, so it is replaced.
+    static let header = "isms-signatures 2"
     static let keptTrusts = 4
 
     let path: String

@@ -43,6 +43,18 @@ public struct SignatureVerdict: Sendable, Hashable, Encodable {
 
     public static let unsigned = SignatureVerdict(status: .unsigned)
 
+    private static let malformedReason = "the commit has duplicated headers: "
+
+    /// A commit object with duplicated `author`, `committer` or `gpgsig` headers, signed or not: `bad`, because git
+    /// and other tools read such an object in different ways, and a signature can only vouch for one reading.
+    public static func malformed(duplicatedHeaders: [String]) -> SignatureVerdict {
+        SignatureVerdict(status: .bad, reason: malformedReason + duplicatedHeaders.joined(separator: ", "))
+    }
+
+    /// Whether the verdict is `bad` because the commit is malformed rather than its signature (the reason, which the
+    /// signature cache keeps, says so).
+    public var isMalformedCommit: Bool { status == .bad && (reason?.hasPrefix(Self.malformedReason) ?? false) }
+
     public var isGood: Bool { status == .good }
 
     /// The roster key of the person the principal names: the principal is that person's e-mail (compared

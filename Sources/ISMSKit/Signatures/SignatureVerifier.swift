@@ -50,6 +50,8 @@ public final class SignatureVerifier {
     /// The verdict for the raw bytes of a commit object.
     public func verdict(forObject object: [UInt8]) -> SignatureVerdict {
         let signed = SignedCommit(object: object)
+        // Judged before the signature, so a duplicated header is never read one way here and another by git.
+        guard signed.duplicatedHeaders.isEmpty else { return .malformed(duplicatedHeaders: signed.duplicatedHeaders) }
         guard let signature = signed.signature else { return .unsigned }
         let armor = signature.drop { $0 == " " || $0 == "\n" }
         if armor.hasPrefix(SSHSignature.armorBegin) {

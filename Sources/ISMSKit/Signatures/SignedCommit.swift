@@ -12,11 +12,15 @@ public struct SignedCommit: Sendable {
     public let signature: String?
     /// The bytes the signature covers.
     public let payload: [UInt8]
-    /// The committer's time (seconds since 1970, UTC) from the `committer` header, the time a key must have
-    /// been valid at; nil when the header is missing or malformed.
+    /// The committer's time (seconds since 1970, UTC) from the first `committer` header (the one libgit2 and
+    /// git's signature check read), the time a key must have been valid at; nil when the header is missing or
+    /// malformed.
     public let committerTime: Int64?
-    /// The committer's e-mail address from the `committer` header.
+    /// The committer's e-mail address from the first `committer` header.
     public let committerEmail: String?
+    /// The `author`, `committer` and `gpgsig…` headers that occur more than once: a malformed commit, which
+    /// tools read differently (see `RawCommit.duplicatedHeaders`). Empty for a well-formed one.
+    public let duplicatedHeaders: [String]
 
     /// Splits the raw bytes of a commit object. `header` names the signature header of the repository's hash
     /// (`gpgsig` for SHA-1, `gpgsig-sha256` for SHA-256); when the object holds only the other one, that one is
@@ -59,7 +63,7 @@ public struct SignedCommit: Sendable {
             } else {
                 continuing = 0
                 payload.append(contentsOf: line)
-                if line.starts(with: Array("committer ".utf8)) { committerLine = line }
+                if committerLine == nil, line.starts(with: Array("committer ".utf8)) { committerLine = line }
             }
             start = next
         }
@@ -70,6 +74,7 @@ public struct SignedCommit: Sendable {
             return text
         }
         self.payload = payload
+        duplicatedHeaders = object.withUnsafeBufferPointer(RawCommit.duplicatedHeaders)
         (committerTime, committerEmail) = committerLine.map(Self.identity) ?? (nil, nil)
     }
 

@@ -7,10 +7,15 @@ public final class Workspace {
     public let repository: Repository?
     /// The root relative to the repository's work tree ("" when the same, nil outside a repository).
     public let repositoryPrefix: String?
+    /// The index `--staged` reads when it is not the repository's own: GIT_INDEX_FILE, made absolute.
+    public let indexFile: String?
 
     /// Finds the ISMS root: `explicitRoot` when given (it must hold isms.yaml), else the nearest folder
     /// at or above `currentDirectory` that does.
-    public init(explicitRoot: String?, currentDirectory: String = FileManager.default.currentDirectoryPath) throws(ToolError) {
+    /// `environment` is read for GIT_INDEX_FILE (see `indexFile(environment:currentDirectory:)`).
+    public init(explicitRoot: String?, currentDirectory: String = FileManager.default.currentDirectoryPath,
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws(ToolError) {
+        indexFile = Workspace.indexFile(environment: environment, currentDirectory: currentDirectory)
         if let explicitRoot {
             let absolute = Workspace.absolute(explicitRoot, from: currentDirectory)
             guard case .file = WorkTreeSource.kind(of: absolute + "/isms.yaml") else { throw .notARoot(path: explicitRoot) }
@@ -56,7 +61,7 @@ public final class Workspace {
     /// The ISMS as staged in the index.
     public func stagedSource() throws(ToolError) -> GitObjectSource {
         let (repository, prefix) = try requireRepository()
-        return try GitObjectSource(indexOf: repository, prefix: prefix)
+        return try GitObjectSource(indexOf: repository, file: indexFile, prefix: prefix)
     }
 
     /// The repository and the root's place in it, or a tool error outside one.
@@ -77,6 +82,16 @@ public final class Workspace {
         if real == cwd { return "" }
         if real.hasPrefix(cwd + "/") { return String(real.dropFirst(cwd.count + 1)) }
         return root
+    }
+
+    /// The index file git names in GIT_INDEX_FILE; nil when unset (the repository's own index is read). git sets
+    /// it for the hooks of every `git commit`, and for `git commit -a` and `git commit <paths>` it names a temporary
+    /// index (`.git/index.lock`, `.git/next-index-*.lock`) that holds the commit about to be made while `.git/index`
+    /// does not. A relative path is relative to the current folder: git runs hooks at the work tree's top and names
+    /// the file from there.
+    static func indexFile(environment: [String: String], currentDirectory: String) -> String? {
+        guard let file = environment["GIT_INDEX_FILE"], !file.isEmpty else { return nil }
+        return absolute(file, from: currentDirectory)
     }
 
     static func absolute(_ path: String, from base: String) -> String {
