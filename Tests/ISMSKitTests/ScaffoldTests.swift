@@ -25,7 +25,7 @@ final class ScaffoldTests: XCTestCase {
 
     func testTemplatesHaveEverythingTheStarterNeeds() {
         let paths = Set(Templates.starter.map(\.path))
-        for required in ["isms.yaml", ".isms/allowed_signers", ".pre-commit-config.yaml", ".github/workflows/isms.yml"] {
+        for required in ["isms.yaml", ".isms/allowed_signers.example", ".pre-commit-config.yaml", ".github/workflows/isms.yml"] {
             XCTAssertTrue(paths.contains(required), required)
         }
         for kind in RecordKind.allCases {
@@ -34,7 +34,7 @@ final class ScaffoldTests: XCTestCase {
             XCTAssertTrue(template.contains("id: {{id}}") && template.contains("title: {{title}}"), kind.rawValue)
             XCTAssertTrue(template.contains("{{owner}}"), kind.rawValue)
         }
-        let signers = Templates.starter.first { $0.path == ".isms/allowed_signers" }!.content
+        let signers = Templates.starter.first { $0.path == ".isms/allowed_signers.example" }!.content
         XCTAssertTrue(signers.split(separator: "\n").allSatisfy { $0.hasPrefix("#") }, "allowed_signers holds comments only")
         let hook = Templates.starter.first { $0.path == ".pre-commit-config.yaml" }!.content
         XCTAssertTrue(hook.contains("repo: local") && hook.contains("entry: isms check --staged") && hook.contains("language: system"))
