@@ -1,7 +1,8 @@
 # Two commands do all set-up on a fresh Debian machine (as root): `make run` and `make test`.
 SWIFT ?= swift
 AS_OF ?= 2026-12-01
-APT_PACKAGES := libgit2-dev pkg-config git python3-jsonschema python3-rfc3987 python3-markdown-it python3-yaml openssh-client gnupg
+# graphviz: the README tour draws a graph with `dot`, and RecipeTests runs the tour.
+APT_PACKAGES := libgit2-dev pkg-config git python3-jsonschema python3-rfc3987 python3-markdown-it python3-yaml openssh-client gnupg graphviz
 
 .PHONY: deps browser-deps build release run test test-pre-commit test-oscal bench clean
 

@@ -27,8 +27,8 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "Judge dates against this day (YYYY-MM-DD). Default: today, UTC.")
     var asOf: Day?
 
-    @Option(help: "Output format: \(CheckReporters.formats.joined(separator: ", ")).")
-    var format = "text"
+    @Option(help: "Output format.")
+    var format: CheckFormat = .text
 
     @Flag(help: "Fail (exit 1) on warnings too.")
     var strict = false
@@ -40,9 +40,7 @@ struct Check: ParsableCommand {
     var noCache = false
 
     func run() throws {
-        guard let reporter = CheckReporters.reporter(for: format) else {
-            throw ToolError.invalidArgument("unknown format '\(format)'; use one of \(CheckReporters.formats.joined(separator: ", "))")
-        }
+        let reporter = format.reporter
         if staged && rev != nil { throw ToolError.invalidArgument("--staged and --rev cannot be combined") }
         let workspace = try rootOptions.workspace()
         let day = asOf ?? Day.today()
@@ -57,10 +55,10 @@ struct Check: ParsableCommand {
                 Terminal.note("nothing staged under the ISMS root")
                 // A tool reading a machine format gets its document (no findings, no records), never an empty output
                 // it cannot parse; people get the note alone.
-                if format != TextReporter.format {
+                if format != .text {
                     let context = ReportContext(repositoryPrefix: workspace.repositoryPrefix ?? "", strict: strict)
                     Terminal.write(reporter.render(CheckReport(findings: [], records: []), context: context),
-                                   workflowCommands: format == GitHubReporter.format)
+                                   workflowCommands: format.rawValue == GitHubReporter.format)
                 }
                 return
             }
@@ -80,9 +78,26 @@ struct Check: ParsableCommand {
                           + "\(old) already there not shown; \(comparison.resolved.count) resolved")
         }
         let context = ReportContext(displayPrefix: workspace.displayPrefix(), repositoryPrefix: workspace.repositoryPrefix ?? "",
-                                    useColour: Terminal.stdoutIsTTY && format == "text", strict: strict)
-        Terminal.write(reporter.render(shown, context: context), workflowCommands: format == GitHubReporter.format)
+                                    useColour: Terminal.stdoutIsTTY && format == .text, strict: strict)
+        Terminal.write(reporter.render(shown, context: context), workflowCommands: format.rawValue == GitHubReporter.format)
         let judged = base != nil && failOn == .all ? full : shown
         if judged.count(.error) > 0 || (strict && judged.count(.warning) > 0) { throw ExitCode(1) }
     }
+}
+
+/// `isms check --format`: the formats of `CheckReporters.all`, so that a new reporter completes in shells and is
+/// validated by the parser without a line here.
+struct CheckFormat: RawRepresentable, ExpressibleByArgument, CaseIterable, Equatable {
+    let rawValue: String
+    let reporter: any CheckReporter
+
+    init?(rawValue: String) {
+        guard let reporter = CheckReporters.reporter(for: rawValue) else { return nil }
+        self.rawValue = rawValue
+        self.reporter = reporter
+    }
+
+    static var allCases: [CheckFormat] { CheckReporters.formats.compactMap(CheckFormat.init(rawValue:)) }
+    static var text: CheckFormat { CheckFormat(rawValue: TextReporter.format)! }
+    static func == (a: CheckFormat, b: CheckFormat) -> Bool { a.rawValue == b.rawValue }
 }

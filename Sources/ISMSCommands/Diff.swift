@@ -14,7 +14,7 @@ struct Diff: ParsableCommand {
     @OptionGroup var rootOptions: RootOptions
 
     @Option(help: "Output format: text, markdown (for a pull-request comment) or json.")
-    var format = "text"
+    var format: DiffFormat = .text
 
     @Option(name: .customLong("as-of"), help: "Judge the findings' dates against this day (YYYY-MM-DD). Default: today, UTC.")
     var asOf: Day?
@@ -26,9 +26,7 @@ struct Diff: ParsableCommand {
     var trustRef: String?
 
     func run() throws {
-        guard let output = DiffFormat(rawValue: format) else {
-            throw ToolError.invalidArgument("unknown format '\(format)'; use text, markdown or json")
-        }
+        let output = format
         let workspace = try rootOptions.workspace()
         let report = try workspace.diff(range, asOf: asOf ?? Day.today(), trustRef: trustRef, useCache: !noCache)
         // Trust and the roster come from BASE (or --trust-ref), never from the change under review.
@@ -48,3 +46,5 @@ struct Diff: ParsableCommand {
         Terminal.write(output.render(report, signatures: signatures))
     }
 }
+
+extension DiffFormat: ExpressibleByArgument {}

@@ -8,7 +8,7 @@ struct Graph: ParsableCommand {
     )
 
     @Option(help: "Output format: mermaid or dot.")
-    var format = "mermaid"
+    var format: GraphReport.Format = .mermaid
 
     @Option(help: "Show only this record, its neighbours, and the chains risk -> control -> evidence -> obligation through it.")
     var from: String?
@@ -16,9 +16,6 @@ struct Graph: ParsableCommand {
     @OptionGroup var rootOptions: RootOptions
 
     func run() throws {
-        guard let format = GraphReport.Format(rawValue: format) else {
-            throw ToolError.invalidArgument("unknown format '\(format)'; use mermaid or dot")
-        }
         let isms = try rootOptions.loadForReport()
         if let from, isms.record(from) == nil {
             var message = "no record has the id '\(from)'"
@@ -28,3 +25,5 @@ struct Graph: ParsableCommand {
         Terminal.write(GraphReport.render(isms, GraphReport.select(isms, from: from), format: format))
     }
 }
+
+extension GraphReport.Format: ExpressibleByArgument {}

@@ -28,7 +28,7 @@ struct HistoryCommand: ParsableCommand {
             }
             let shown = HistoryFilter(since: since, field: field).apply(entries)
             let signatures = try source.signatures(of: shown.map(\.commit), in: workspace)
-            return source.format == "json" ? HistoryJSON.history(record: id, entries: shown, signatures: signatures)
+            return source.format == .json ? HistoryJSON.history(record: id, entries: shown, signatures: signatures)
                                            : HistoryText.history(shown, signatures: signatures)
         }
     }

@@ -15,17 +15,11 @@ struct HistorySourceOptions: ParsableArguments {
     @Flag(name: .customLong("first-parent"), help: "Follow only the first parent of merges; a merge is credited with all it brought in.")
     var firstParent = false
 
-    @Option(help: "Output format: text or json.")
-    var format = "text"
+    @Option(help: "Output format.")
+    var format: HistoryFormat = .text
 
     @Option(name: .customLong("trust-ref"), help: "Trust the allowed signers and OpenPGP keys of this revision (default: --rev).")
     var trustRef: String?
-
-    func validateFormat() throws {
-        guard format == "text" || format == "json" else {
-            throw ToolError.invalidArgument("unknown format '\(format)'; use text or json")
-        }
-    }
 
     /// Verifies the signatures of `commits` against the keys trusted at --trust-ref (default --rev), prints the
     /// verifier's notes on stderr and keeps the verdicts in the cache unless --no-cache.
@@ -57,7 +51,6 @@ struct HistorySourceOptions: ParsableArguments {
     }
 
     func load(_ workspace: Workspace) throws -> History {
-        try validateFormat()
         let engine = try workspace.historyEngine()
         let bar = Terminal.stderrIsTTY ? ProgressBar() : nil
         let history: History
@@ -116,3 +109,9 @@ extension RecordKind {
         throw ToolError.invalidArgument(message + " (one of \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")))")
     }
 }
+
+/// `--format` of history, blame and log: an enum, so shells complete it and the parser refuses anything else.
+enum HistoryFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+/// The completion of options and arguments that name a record kind (`risk`, …).
+let recordKindCompletion = CompletionKind.list(RecordKind.allCases.map(\.rawValue))

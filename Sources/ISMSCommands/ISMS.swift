@@ -17,6 +17,12 @@ public struct ISMS: ParsableCommand {
 
     /// Runs the command line and returns the exit code: 0 clean, 1 findings, 2 could not run.
     public static func run(_ arguments: [String]) -> Int32 {
+        // swift-argument-parser answers `isms help nosuch` with the general help and success; a topic that does not
+        // exist is a bad argument like any other.
+        if let unknown = unknownHelpTopic(arguments) {
+            Terminal.error(unknown)
+            return 2
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
@@ -32,12 +38,68 @@ public struct ISMS: ParsableCommand {
                 Terminal.write(fullMessage(for: error) + "\n")
                 return 0
             }
-            // Bad arguments mean the check could not run: exit 2 like every other such failure. The message
-            // holds a usage text of several lines.
-            Terminal.error(fullMessage(for: error), multiline: true)
+            // Bad arguments mean the check could not run: exit 2 like every other such failure, with the one line
+            // docs/cli.md promises (the parser's own message has an "Error:" prefix and the whole usage after it).
+            Terminal.error(usageError(error, arguments: arguments))
             return 2
         }
     }
+
+    /// The parser's message for a bad argument as one line: no "Error:" prefix, a value list folded into the line,
+    /// and where to read more.
+    static func usageError(_ error: Error, arguments: [String]) -> String {
+        var lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if let first = lines.first, first.hasPrefix("Error: ") { lines[0] = String(first.dropFirst("Error: ".count)) }
+        var text = ""
+        var values = [String]()
+        for line in lines {
+            if line.hasPrefix("- ") { values.append("'\(line.dropFirst(2))'") } else { text += (text.isEmpty ? "" : " ") + line }
+        }
+        if !values.isEmpty { text += " " + values.joined(separator: ", ") }
+        if text.hasSuffix(".") || text.hasSuffix(":") { text.removeLast() }
+        if let first = text.first, first.isUppercase, text.dropFirst().first?.isLowercase == true {
+            text = first.lowercased() + text.dropFirst()
+        }
+        let path = (["isms"] + commandPath(arguments).map { $0.configuration.commandName ?? "" }).joined(separator: " ")
+        return text + " (see '\(path) --help')"
+    }
+
+    /// The subcommands named at the start of `arguments`: `check` for `isms check --bogus`.
+    static func commandPath(_ arguments: [String]) -> [ParsableCommand.Type] {
+        var path = [ParsableCommand.Type]()
+        var current: ParsableCommand.Type = ISMS.self
+        for word in arguments {
+            guard let next = current.configuration.subcommands.first(where: { $0.configuration.commandName == word }) else { break }
+            path.append(next)
+            current = next
+        }
+        return path
+    }
+
+    /// The error for `isms help TOPIC…` when a topic is not a command, else nil.
+    static func unknownHelpTopic(_ arguments: [String]) -> String? {
+        guard arguments.first == "help" else { return nil }
+        let topics = arguments.dropFirst().filter { !$0.hasPrefix("-") }
+        let known = commandPath(Array(topics))
+        guard known.count < topics.count else { return nil }
+        let parent: ParsableCommand.Type = known.last ?? ISMS.self
+        let names = parent.configuration.subcommands.compactMap { $0.configuration.commandName }
+        let word = topics[topics.startIndex + known.count]
+        var message = "unknown command '\(word)'"
+        if let close = closest(to: word, in: names) { message += "; did you mean '\(close)'?" }
+        let scope = (["isms"] + known.compactMap { $0.configuration.commandName }).joined(separator: " ")
+        return message + " (commands of '\(scope)': \(names.joined(separator: ", ")))"
+    }
+}
+
+/// An `--owner` that the roster does not hold. The message lists the keys: the person new to an ISMS does not
+/// know them yet (the starter roster's is `alex`), and a guess that happens to be close to one is not enough.
+func unknownPerson(_ key: String, people keys: [String]) -> ToolError {
+    var message = "'\(key)' is not a key of people in isms.yaml"
+    if let close = closest(to: key, in: keys) { message += "; did you mean '\(close)'?" }
+    let sorted = keys.sorted()
+    let shown = sorted.prefix(20).joined(separator: ", ") + (sorted.count > 20 ? ", … (\(sorted.count - 20) more)" : "")
+    return ToolError.invalidArgument(message + " (people: \(shown))")
 }
 
 /// Options every command that reads an ISMS shares.
@@ -62,6 +124,12 @@ enum Terminal {
     }
     /// Information for people, on standard error so that standard output stays machine-readable.
     static func note(_ message: String) {
+        // Some notes from ISMSKit carry their own severity ("warning: the history rules were not run"): print it
+        // once, as that severity, not as "isms: note: warning:".
+        for severity in ["warning", "error"] where message.hasPrefix(severity + ": ") {
+            writeError("isms: " + SafeText.text(message))
+            return
+        }
         writeError("isms: note: " + SafeText.text(message))
     }
     private static func writeError(_ line: String) {

@@ -57,9 +57,7 @@ struct Import: ParsableCommand {
             let ownerKey: String
             if let owner {
                 if !people.isEmpty, people[owner] == nil {
-                    var message = "'\(owner)' is not a key of people in isms.yaml"
-                    if let close = closest(to: owner, in: Array(people.keys)) { message += "; did you mean '\(close)'?" }
-                    throw ToolError.invalidArgument(message)
+                    throw unknownPerson(owner, people: Array(people.keys))
                 }
                 ownerKey = owner
             } else {
@@ -69,7 +67,8 @@ struct Import: ParsableCommand {
                 ownerKey = first
             }
             let plan = try FrameworkImport.plan(chosen, into: isms, owner: ownerKey, root: workspace.root)
-            let name = chosen.name.map { "\(chosen.source) (\($0))" } ?? chosen.source
+            let source = FrameworkImport.convention(for: chosen)   // NIS2, not the library's NIS2-directive
+            let name = chosen.name.map { "\(source) (\($0))" } ?? source
             let prefix = workspace.displayPrefix()
             func shown(_ path: String) -> String { prefix.isEmpty ? path : (prefix.hasSuffix("/") ? prefix : prefix + "/") + path }
             if plan.assessable == 0 {

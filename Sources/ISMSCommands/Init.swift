@@ -42,7 +42,7 @@ struct New: ParsableCommand {
             """
     )
 
-    @Argument(help: "The kind of record: \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Argument(help: "The kind of record: \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")).", completion: recordKindCompletion)
     var kind: String
 
     @Option(help: "The record's title.")
@@ -67,9 +67,7 @@ struct New: ParsableCommand {
         let isms = try Loader.load(from: workspace.workTreeSource).isms
         let people = isms.config.people
         if let owner, !people.isEmpty, people[owner] == nil {
-            var message = "'\(owner)' is not a key of people in isms.yaml"
-            if let close = closest(to: owner, in: Array(people.keys)) { message += "; did you mean '\(close)'?" }
-            throw ToolError.invalidArgument(message)
+            throw unknownPerson(owner, people: Array(people.keys))
         }
         let newID: String
         if let id {

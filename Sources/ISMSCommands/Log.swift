@@ -14,7 +14,7 @@ struct Log: ParsableCommand {
     @Option(help: "Only changes authored on or before this day (YYYY-MM-DD).")
     var until: Day?
 
-    @Option(help: "Only records of this kind (risk, control, obligation, evidence, exception, supplier, asset).")
+    @Option(help: "Only records of this kind (risk, control, obligation, evidence, exception, supplier, asset).", completion: recordKindCompletion)
     var kind: String?
 
     @Option(help: "Only changes to this field (a dotted path; a mapping name matches its fields).")
@@ -29,7 +29,7 @@ struct Log: ParsableCommand {
         try source.finish(history) {
             let entries = history.log(HistoryFilter(since: since, until: until, kind: kind, field: field))
             let signatures = try source.signatures(of: entries.map(\.commit), in: workspace)
-            return source.format == "json" ? HistoryJSON.log(entries, signatures: signatures) : HistoryText.log(entries, signatures: signatures)
+            return source.format == .json ? HistoryJSON.log(entries, signatures: signatures) : HistoryText.log(entries, signatures: signatures)
         }
     }
 }

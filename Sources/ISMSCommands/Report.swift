@@ -8,7 +8,9 @@ struct Report: ParsableCommand {
         discussion: "Formats are documented in docs/reports.md. Reports describe the records as they are; run isms check for the defects."
     )
 
-    @Argument(help: "The report: \((Reports.kinds + [DecisionsReport.kind]).joined(separator: ", ")).")
+    // A list rather than an enum, so that a misspelt report still gets "did you mean".
+    @Argument(help: "The report: \((Reports.kinds + [DecisionsReport.kind]).joined(separator: ", ")).",
+              completion: .list(Reports.kinds + [DecisionsReport.kind]))
     var kind: String
 
     @Option(help: "decisions: only changes authored on or after this day (YYYY-MM-DD).")
@@ -18,7 +20,7 @@ struct Report: ParsableCommand {
     var until: Day?
 
     @Option(help: "Output format: md, csv, json or html.")
-    var format = "md"
+    var format: ReportFormat = .md
 
     @Option(name: .customLong("as-of"), help: "Judge dates against this day (YYYY-MM-DD). Default: today, UTC.")
     var asOf: Day?
@@ -31,9 +33,6 @@ struct Report: ParsableCommand {
             var message = "unknown report '\(kind)'"
             if let close = closest(to: kind, in: kinds) { message += "; did you mean '\(close)'?" }
             throw ToolError.invalidArgument(message + " (reports: \(kinds.joined(separator: ", ")))")
-        }
-        guard let format = ReportFormat(rawValue: format) else {
-            throw ToolError.invalidArgument("unknown format '\(format)'; use one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if kind == DecisionsReport.kind {
             Terminal.write(format.render(try rootOptions.decisions(since: since, until: until, asOf: asOf ?? Day.today())))
@@ -125,6 +124,7 @@ struct Export: ParsableCommand {
 }
 
 extension OSCAL.Model: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {}
 
 extension RootOptions {
     /// The decision log from the history of HEAD, with signatures trusted at HEAD.

@@ -12,7 +12,8 @@ struct SchemaCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The schema to print: \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")), or isms for isms.yaml.")
+    @Option(help: "The schema to print: \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")), or isms for isms.yaml.",
+            completion: .list(RecordKind.allCases.map(\.rawValue) + ["isms"]))
     var kind: String?
 
     @Option(help: "Write the schemas into this folder (created when missing) instead of printing one.")

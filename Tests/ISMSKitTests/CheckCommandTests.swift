@@ -75,7 +75,7 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(badDate.status, 2, badDate.stderr)
         let badFormat = isms(["check", "--format", "xml"], in: badConfig.path)
         XCTAssertEqual(badFormat.status, 2)
-        XCTAssertTrue(badFormat.stderr.contains("unknown format 'xml'"), badFormat.stderr)
+        XCTAssertTrue(badFormat.stderr.contains("the value 'xml' is invalid for '--format <format>'"), badFormat.stderr)
         let notInGit = isms(["check", "--rev", "HEAD"], in: badConfig.path)
         XCTAssertEqual(notInGit.status, 2)
         XCTAssertTrue(notInGit.stderr.contains("not inside a git repository"), notInGit.stderr)

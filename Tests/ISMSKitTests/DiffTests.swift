@@ -83,7 +83,8 @@ final class DiffTests: XCTestCase {
         let text = result.stdout
         XCTAssertTrue(text.hasPrefix("### isms: decision changes in `main..feature`\n\n| | count |"), text)
         XCTAssertTrue(text.contains("| records added | 1 |"), text)
-        XCTAssertTrue(text.contains("| RISK-1 | `treatment` | reduce → accept | Bob Example - ("), text)
+        XCTAssertTrue(text.contains("| RISK-1 | `treatment` | reduce → accept | Bob Example unsigned ("), text)
+        XCTAssertTrue(text.contains("\nSignatures: ✓ signed with a trusted key"), "the marks have a legend: \(text)")
         XCTAssertTrue(text.contains("<details><summary><b>CTRL-1</b> control — moved from controls/ctrl-1.yaml"), text)
         XCTAssertTrue(text.contains("links removed | 1"), text)
         XCTAssertLessThan(text.count, 65_000)

@@ -204,4 +204,34 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(FrameworkImport.scalar("4.1"), "\"4.1\"")
         XCTAssertEqual(FrameworkImport.scalar("Art. 32"), "Art. 32")
     }
+
+    /// CISO Assistant's NIS2 library names its framework `NIS2-directive` and its requirements `21.2.a`; imported into
+    /// example-isms it must meet isms's conventions (`source: NIS2`, `ref: Art. 21(2)(a)`, ids OBL-NIS2-21-2-a) and
+    /// find the 11 NIS2 obligations already there instead of duplicating them.
+    func testNIS2LibraryMeetsTheNIS2ConventionsAndDuplicatesNothing() throws {
+        let folder = exampleISMSOutsideGit()
+        let library = repositoryRoot + "/Tests/ISMSKitTests/Fixtures/ciso-assistant-nis2.yaml"
+        func nis2() -> [(id: String, ref: String)] {
+            let loaded = try! Loader.load(from: WorkTreeSource(root: folder.path))
+            return loaded.isms.records(of: .obligation).filter { Frameworks.canonicalSource($0.string("source") ?? "") == "NIS2" }
+                .map { ($0.id, $0.string("ref") ?? "") }
+        }
+        let before = nis2()
+        XCTAssertEqual(before.count, 11)
+        let run = isms(["import", "ciso-assistant", library], in: folder.path)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.hasPrefix("wrote 2 obligations of NIS2 (Directive (EU) 2022/2555 (Directive NIS2))"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("10 already there") || run.stdout.contains("10 obligations differ"), run.stdout)
+        let after = nis2()
+        XCTAssertEqual(Set(after.map(\.id)).subtracting(before.map(\.id)), ["OBL-NIS2-20-1", "OBL-NIS2-23-1"])
+        let refs = after.map { FrameworkImport.articleRef($0.ref) ?? $0.ref }
+        XCTAssertEqual(refs.count, Set(refs).count, "no NIS2 obligation twice: \(after)")
+        let written = try XCTUnwrap(folder.read("obligations/nis2/obl-nis2-20-1.yaml"))
+        XCTAssertTrue(written.contains("source: NIS2\nref: Art. 20(1)\n"), written)
+        XCTAssertEqual(isms(["import", "ciso-assistant", library], in: folder.path).stdout.hasPrefix("nothing to import"), true)
+        XCTAssertEqual(FrameworkImport.articleRef("21.2.a"), "Art. 21(2)(a)")
+        XCTAssertEqual(FrameworkImport.articleRef("Article 21 (2) (a)"), "Art. 21(2)(a)")
+        XCTAssertNil(FrameworkImport.articleRef("GOV-2"))
+        XCTAssertNil(FrameworkImport.articleRef("Art. 30(1), 30(2)"))
+    }
 }

@@ -109,9 +109,11 @@ public enum FrameworkImport {
 
     /// What importing `framework` into `isms` writes, with `owner` on every new obligation.
     public static func plan(_ framework: LibraryFramework, into isms: ISMS, owner: String, root: String) throws(ToolError) -> Plan {
-        let source = framework.source
+        let source = convention(for: framework)
+        let articles = articleSources.contains(source)
         let byURN = Dictionary(framework.requirements.map { ($0.urn, $0) }, uniquingKeysWith: { first, _ in first })
-        // The obligations there already, by source (any case) and ref.
+        // The obligations there already, by source (any case) and ref; for NIS2, GDPR and DORA by the article
+        // they name, however it is written (`Art. 21(2)(a)`, `Article 21 (2)(a)`, `21.2.a`).
         var existing = [String: Record]()
         for obligation in isms.records(of: .obligation) {
             guard let s = obligation.string("source"), let r = obligation.string("ref") else { continue }
@@ -127,6 +129,13 @@ public enum FrameworkImport {
         let folder = "obligations/" + slug(source).lowercased()
         for requirement in framework.requirements where requirement.assessable {
             var ref = requirement.refID ?? requirement.parentURN.flatMap { byURN[$0]?.refID ?? byURN[$0]?.name } ?? lastPart(requirement.urn)
+            // The id keeps the library's short form (OBL-NIS2-21-2-a, as example-isms names them); the ref is
+            // written as isms's catalogs and people write it (Art. 21(2)(a)).
+            var idRef = ref
+            if articles, let article = articleRef(ref) {
+                idRef = articleNumbers(ref).joined(separator: "-")
+                ref = article
+            }
             if usedRefs.contains(ref) { ref += " [\(lastPart(requirement.urn))]" }
             usedRefs.insert(ref)
             let title = Self.title(requirement, ref: ref)
@@ -139,7 +148,7 @@ public enum FrameworkImport {
                 if !fields.isEmpty { differences.append(Difference(id: record.id, path: record.path, fields: fields)) }
                 continue
             }
-            var id = try baseID(source: source, ref: ref, pattern: pattern)
+            var id = try baseID(source: source, ref: idRef, pattern: pattern)
             var suffix = 2
             let base = id
             while usedIDs.contains(id) || FileManager.default.fileExists(atPath: root + "/" + path(id, folder)) {
@@ -158,7 +167,63 @@ public enum FrameworkImport {
     }
 
     static func key(_ source: String, _ ref: String) -> String {
-        source.trimmingCharacters(in: .whitespaces).lowercased() + "\u{1F}" + ref.trimmingCharacters(in: .whitespaces)
+        let canonical = Frameworks.canonicalSource(source.trimmingCharacters(in: .whitespaces))
+        var ref = ref.trimmingCharacters(in: .whitespaces)
+        if articleSources.contains(canonical), let article = articleRef(ref) { ref = article }
+        return canonical.lowercased() + "\u{1F}" + ref
+    }
+
+    /// The catalogued sources whose references are articles of a legal text.
+    static let articleSources: Set<String> = ["GDPR", "NIS2", "DORA"]
+
+    /// The `source` isms's own conventions give the framework: CISO Assistant names its libraries `NIS2-directive`,
+    /// `DORA`, `GDPR`…, and an obligation of a catalogued framework must say `NIS2` (or `GDPR`, `DORA`) for
+    /// `unknown-reference` to check it and for a second import to see the obligations adopted by hand. Any other
+    /// framework keeps its ref_id.
+    public static func convention(for framework: LibraryFramework) -> String {
+        for name in [framework.refID, String(framework.urn.split(separator: ":").last ?? "")].compactMap({ $0 }) {
+            let canonical = Frameworks.canonicalSource(name)
+            if articleSources.contains(canonical) { return canonical }
+            let letters = name.uppercased().filter { $0.isLetter || $0.isNumber }
+            // NIS2DIRECTIVE, DORAREGULATION, GDPREU… but not NIS21 or a longer word that merely starts alike.
+            for source in articleSources.sorted() where letters.hasPrefix(source) {
+                let rest = letters.dropFirst(source.count)
+                if rest.isEmpty || rest.first!.isLetter { return source }
+            }
+        }
+        return framework.source
+    }
+
+    /// `21.2.a`, `21(2)(a)`, `Art. 21 (2) (a)`, `Article 21` as isms writes an article: `Art. 21(2)(a)`. Nil when
+    /// the text does not start with an article number.
+    static func articleRef(_ text: String) -> String? {
+        let numbers = articleNumbers(text)
+        guard let article = numbers.first else { return nil }
+        return "Art. " + article + numbers.dropFirst().map { "(\($0))" }.joined()
+    }
+
+    /// The article, paragraph, point… of an article reference, in order (`["21", "2", "a"]`); empty when the text
+    /// does not start with an article number or holds anything else (a second reference, a word).
+    static func articleNumbers(_ text: String) -> [String] {
+        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        for prefix in ["article", "artikel", "art.", "art"] where rest.lowercased().hasPrefix(prefix) {
+            rest = rest.dropFirst(prefix.count)
+            break
+        }
+        var parts = [String]()
+        var token = ""
+        for c in rest {
+            if c == "(" || c == ")" || c == "." || c == " " {
+                if !token.isEmpty { parts.append(token); token = "" }
+            } else if c.isASCII && (c.isLetter || c.isNumber) && token.count < 8 {
+                token.append(c)
+            } else {
+                return []
+            }
+        }
+        if !token.isEmpty { parts.append(token) }
+        guard let first = parts.first, first.allSatisfy(\.isNumber), parts.count <= 5 else { return [] }
+        return parts
     }
 
     static func path(_ id: String, _ folder: String) -> String {

@@ -45,6 +45,34 @@ public struct Finding: Codable, Sendable, Hashable {
         if (a.line ?? 0) != (b.line ?? 0) { return (a.line ?? 0) < (b.line ?? 0) }
         if (a.column ?? 0) != (b.column ?? 0) { return (a.column ?? 0) < (b.column ?? 0) }
         if a.rule != b.rule { return a.rule < b.rule }
-        return a.message < b.message
+        return naturalLess(a.message, b.message)
+    }
+
+    /// Text order with runs of digits compared as numbers, so that findings naming Annex A controls on one line
+    /// come in catalogue order (A.5.1, A.5.2, … A.5.10) rather than as text (A.5.1, A.5.10, A.5.11, … A.5.2).
+    static func naturalLess(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        var i = 0, j = 0
+        func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 48 && s.value <= 57 }
+        while i < x.count && j < y.count {
+            if isDigit(x[i]) && isDigit(y[j]) {
+                var ei = i, ej = j
+                while ei < x.count && isDigit(x[ei]) { ei += 1 }
+                while ej < y.count && isDigit(y[ej]) { ej += 1 }
+                // Compare the runs as numbers without converting (they may be longer than an Int): leading zeros
+                // dropped, the shorter run is the smaller number, equal lengths compare digit by digit.
+                let ri = x[i..<ei].drop { $0 == "0" }, rj = y[j..<ej].drop { $0 == "0" }
+                if ri.count != rj.count { return ri.count < rj.count }
+                for (p, q) in zip(ri, rj) where p != q { return p.value < q.value }
+                i = ei
+                j = ej
+                continue
+            }
+            if x[i] != y[j] { return x[i].value < y[j].value }
+            i += 1
+            j += 1
+        }
+        if (x.count - i) != (y.count - j) { return (x.count - i) < (y.count - j) }
+        return a < b
     }
 }

@@ -101,11 +101,15 @@ enum DiffWords {
         commits.map { "\($0.id.short) \(author($0, signatures)) \($0.author.day)" }.joined(separator: "; ")
     }
 
-    /// The author's name with the commit's signature mark (`✓alice`, `-`, …) when signatures were verified.
+    /// The author's name with the commit's signature mark (`✓alice`, `unsigned`, …) when signatures were verified.
+    /// A bare `-` (history's mark for unsigned) read as a stray dash in a table cell or a list item, so it is spelt out.
     static func author(_ commit: CommitInfo, _ signatures: CommitSignatures?) -> String {
         guard let mark = signatures?.mark(commit.id) else { return commit.author.name }
-        return "\(commit.author.name) \(mark)"
+        return "\(commit.author.name) \(mark == "-" ? "unsigned" : mark)"
     }
+
+    /// What the marks mean, under the markdown table of field changes.
+    static let markLegend = "\nSignatures: ✓ signed with a trusted key (by whom), ✗ bad or expired, ? unknown key or not verified, unsigned: no signature (docs/signatures.md).\n"
 
     static func event(_ delta: SemanticDiff.RecordDelta) -> String {
         switch delta.event {
@@ -193,7 +197,7 @@ enum DiffMarkdown {
                 let commits = report.commits(record: delta.id, field: field.field)
                 table += "| \(md(delta.id)) | \(code(field.field)) | \(md(DiffWords.change(field))) | \(by(commits, signatures)) |\n"
             }
-            sections.append(table)
+            sections.append(table + (signatures == nil ? "" : DiffWords.markLegend))
         }
         for delta in diff.records {
             var block = "\n<details><summary><b>\(SafeText.markdownHTML(delta.id))</b> \(delta.kind.rawValue) — "

@@ -37,6 +37,7 @@ public enum CheckReporters {
         SARIFReporter(),
         GitHubReporter(),
         JUnitReporter(),
+        CodeQualityReporter(),
     ]
 
     public static var formats: [String] { all.map { type(of: $0).format } }

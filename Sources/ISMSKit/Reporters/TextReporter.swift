@@ -5,7 +5,14 @@ public struct TextReporter: CheckReporter {
 
     public func render(_ report: CheckReport, context: ReportContext) -> String {
         var out = ""
-        for finding in report.findings {
+        let folded = Self.foldedRules(report.findings)
+        var foldedShown = Set<String>()
+        for var finding in report.findings {
+            if finding.severity == .note, let count = folded[finding.rule] {
+                guard foldedShown.insert(finding.rule).inserted else { continue }
+                finding.message = "\(count) \(finding.rule) notes, the first: \(finding.message); "
+                    + "`isms check --format json` lists them all"
+            }
             // The path and the message carry file names and record values: escaped, so a finding stays one line.
             var location = SafeText.text(ReportContext.join(context.displayPrefix, finding.path ?? "isms.yaml"))
             if let line = finding.line { location += ":\(line):\(finding.column ?? 1)" }
@@ -14,6 +21,17 @@ public struct TextReporter: CheckReporter {
         }
         out += Self.summary(report) + "\n"
         return out
+    }
+
+    /// More notes of one rule than this print as one line in text: a starter ISMS has 91 soa-gap notes, which
+    /// would push its first real error off the screen. Machine formats still list every finding.
+    public static let foldAbove = 10
+
+    /// The rules whose notes are folded, with how many notes each has.
+    static func foldedRules(_ findings: [Finding]) -> [String: Int] {
+        var counts = [String: Int]()
+        for finding in findings where finding.severity == .note { counts[finding.rule, default: 0] += 1 }
+        return counts.filter { $0.value > foldAbove }
     }
 
     static func summary(_ report: CheckReport) -> String {

@@ -183,7 +183,9 @@ public enum Scaffold {
         if manager.fileExists(atPath: folder + "/isms.yaml") || (try? manager.destinationOfSymbolicLink(atPath: folder + "/isms.yaml")) != nil {
             throw .invalidArgument("\(folder) already holds an isms.yaml; refusing to initialise over an ISMS")
         }
-        let values = ["name": name, "today": today.description, "in_90_days": today.adding(days: 90).description]
+        let root = repositoryRelativePath(folder)
+        let values = ["name": name, "today": today.description, "in_90_days": today.adding(days: 90).description,
+                      "root": root, "version": ReportContext.toolVersion]
         let files = Templates.starter.map { (path: $0.path, content: Templates.fill($0.content, values)) } + EditorSchemas.files
         let existing = files.map(\.path).filter { manager.fileExists(atPath: folder + "/" + $0) }
         guard existing.isEmpty else {
@@ -199,6 +201,26 @@ public enum Scaffold {
             }
         }
         return files.map(\.path)
+    }
+
+    /// `folder` seen from the top of the git work tree it is in (the nearest folder at or above it with a `.git`),
+    /// for the `--root` of the pre-commit hook and the CI workflow, which run at the repository top; `.` when the
+    /// folder is the top or in no repository (then it becomes the top once `git init` runs there). Quoted for a
+    /// shell when it needs to be: pre-commit splits `entry` as a shell does.
+    static func repositoryRelativePath(_ folder: String) -> String {
+        let manager = FileManager.default
+        let absolute = URL(fileURLWithPath: folder).standardizedFileURL.path
+        var components = absolute.split(separator: "/").map(String.init)
+        var below = [String]()
+        while true {
+            let candidate = "/" + components.joined(separator: "/")
+            if manager.fileExists(atPath: candidate + "/.git") { break }
+            guard let last = components.popLast() else { return "." }
+            below.insert(last, at: 0)
+        }
+        let relative = below.isEmpty ? "." : below.joined(separator: "/")
+        let plain = relative.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._/-".unicodeScalars.contains($0)) }
+        return plain ? relative : "'" + relative.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// The next free id of `kind`: one more than the highest number among the ids of that shape (gaps are

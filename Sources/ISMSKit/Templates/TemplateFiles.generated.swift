@@ -4,13 +4,20 @@
 enum TemplateFiles {
     static let all: [(path: String, content: String)] = [
         (".github/workflows/isms.yml", ##"""
-# Runs `isms check` on every push and pull request; the job fails when the check finds an error.
-# If the ISMS is a subfolder of the repository, move .github/ to the repository top and add --root.
+# Runs `isms check` on every push and pull request: each finding is an annotation on the file it is about, and
+# the job fails when the check finds an error. On a pull request only the findings it introduces count, and
+# signatures are judged with the keys trusted at its base (--base), so a pull request cannot vouch for itself.
+# GitHub reads workflows only from .github/workflows at the repository top: if the ISMS is a subfolder, move
+# .github/ there and set ISMS_ROOT to that subfolder. `isms init` set it for where it wrote the ISMS.
 name: isms
 
 on:
   push:
   pull_request:
+
+# isms reads the repository and writes nothing to it; a pull request from a fork controls every file it reads.
+permissions:
+  contents: read
 
 jobs:
   check:
@@ -18,12 +25,14 @@ jobs:
     container: swift:6.1
     env:
       # Where to get isms from: its git repository and the tag to build.
-      ISMS_REPOSITORY: https://example.com/your-org/isms.git
-      ISMS_VERSION: main
+      ISMS_REPOSITORY: https://github.com/isms-tool/isms
+      ISMS_VERSION: v{{version}}
+      # The folder holding isms.yaml, relative to the repository top.
+      ISMS_ROOT: {{root}}
     steps:
       - uses: actions/checkout@v4
         with:
-          fetch-depth: 0
+          fetch-depth: 0    # the whole history: --base needs the merge base, the history rules every commit
       - name: Install isms
         run: |
           apt-get update -qq && apt-get install -y -qq libgit2-dev pkg-config git
@@ -31,9 +40,12 @@ jobs:
           swift build -c release --package-path /tmp/isms
           install /tmp/isms/.build/release/isms /usr/local/bin/isms
       - name: isms check
+        env:
+          # Empty outside a pull request: then every finding counts.
+          BASE: ${{ github.event.pull_request.base.sha }}
         run: |
           git config --global --add safe.directory "$GITHUB_WORKSPACE"
-          isms check
+          isms check --root "$ISMS_ROOT" ${BASE:+--base "$BASE"} --format github
 
 """##),
         (".isms/allowed_signers", ##"""
@@ -56,14 +68,17 @@ jobs:
 """##),
         (".pre-commit-config.yaml", ##"""
 # pre-commit (https://pre-commit.com): checks the ISMS as it is staged before every commit.
-# Install once per clone with `pre-commit install`. It needs `isms` on the PATH.
-# If the ISMS is a subfolder of the repository, move this file to the repository top.
+# Install once per clone with `pre-commit install`. It runs the `isms` on the PATH (language: system), so no
+# commit waits for a build; docs/ci.md also shows the hook that builds isms itself (minutes on the first commit).
+# pre-commit reads this file only at the repository top and runs the hook from there: --root is where isms.yaml
+# is, seen from the top. `isms init` set it for where it wrote the ISMS; if you move this file to the top of a
+# repository the ISMS is a subfolder of, set --root to that subfolder (--root isms, say).
 repos:
   - repo: local
     hooks:
       - id: isms-check
         name: isms check
-        entry: isms check --staged
+        entry: isms check --staged --root {{root}}
         language: system
         pass_filenames: false
         always_run: true
@@ -193,6 +208,7 @@ limits:
 # allowed_signers: the SSH keys trusted to sign commits (git's allowed-signers format), relative to this
 # folder. isms reads it from the trusted revision (--trust-ref; in a pull request, its base), never from the
 # change under review, and verifies signatures itself; `isms history`, `blame` and `log` show each commit's.
+# While it lists no key nobody's key is trusted; the first keys must be added in a commit signed by one of them.
 allowed_signers: .isms/allowed_signers
 
 # openpgp_keys: a folder of OpenPGP public keys (.asc) trusted to sign commits, checked with gpg when it is
