@@ -80,6 +80,11 @@ run git log --raw --no-renames --format=%H -- isms; GIT_RAW=$WALL_MIN; row "git,
 run "$ISMS" history "$ID" --root isms; ISMS_WARM=$WALL_MIN; row "warm, one record" "isms history $ID"
 run git log --follow -p -- "$FILE"; GIT_FOLLOW=$WALL_MIN; row "git, one file" "git log --follow -p -- $FILE"
 
+# The pull-request gate: the findings at HEAD and at the merge base, both judged with the base's policy.
+"$ISMS" check --root isms --base HEAD~20 --as-of 2026-12-01 > /dev/null 2>&1 || true   # warms the caches
+run "$ISMS" check --root isms --base HEAD~20 --as-of 2026-12-01; ISMS_GATE=$WALL_MIN
+row "the pull-request gate, warm" "isms check --base HEAD~20 (ratio to git log --raw: $(awk -v a="$ISMS_GATE" -v b="$GIT_RAW" 'BEGIN {printf "%.2f", a / b}'))"
+
 # One new commit before each timed run: the run reads just that commit and the cache.
 incremental() {
   local walls=() cpus=() out=$DIR/time.out since=$1
