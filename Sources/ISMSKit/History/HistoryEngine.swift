@@ -117,7 +117,7 @@ public final class HistoryEngine {
         var keys = [BlobKey: Int]()
         let changes: [[PathChange]]
         do {
-            changes = try compareTrees(walked, graph: graph, progress: progress) { change in
+            changes = try compareTrees(walked, graph: graph, maxDepth: config.maxTreeDepth, revision: options.revision, progress: progress) { change in
                 guard let blob = change.blob else { return }
                 let key = BlobKey(kind: change.kind, blob: blob)
                 guard keys[key] == nil else { return }
@@ -230,7 +230,7 @@ public final class HistoryEngine {
     }
 
     /// For each new commit, the record files that differ from its first parent, comparing raw trees from the ISMS root down.
-    private func compareTrees(_ walked: [WalkedCommit], graph: HistoryGraph, progress: (HistoryProgress) -> Void,
+    private func compareTrees(_ walked: [WalkedCommit], graph: HistoryGraph, maxDepth: Int, revision: String, progress: (HistoryProgress) -> Void,
                               found: (PathChange) throws -> Void) throws -> [[PathChange]] {
         var rootOfTree = [ObjectID: ObjectID?]()
         func rootTree(_ tree: ObjectID) throws -> ObjectID? {
@@ -257,7 +257,7 @@ public final class HistoryEngine {
                     base = try rootTree(parentTree)
                 }
                 var changes = [PathChange]()
-                try repository.diffTrees(base, mine, descend: { path in path.contains("/") || RecordKind(folder: path) != nil }) { change in
+                try repository.diffTrees(base, mine, maxDepth: maxDepth, descend: { path in path.contains("/") || RecordKind(folder: path) != nil }) { change in
                     guard let slash = change.path.firstIndex(of: "/"), let kind = RecordKind(folder: String(change.path[..<slash])),
                           isRecordFileName(change.path) else { return }
                     func isFile(_ entry: TreeEntry?) -> Bool { entry?.mode == .file || entry?.mode == .executable }
@@ -267,6 +267,8 @@ public final class HistoryEngine {
                 }
                 for change in changes { try found(change) }
                 result.append(changes)
+            } catch let error as TreeTooDeep {
+                throw ToolError.treeTooDeep(error, in: "commit \(item.commit.id.short) in the history of \(revision)")
             } catch let error as GitError where error.isNotFound {
                 throw ToolError.git("an object of commit \(item.commit.id.short) is missing from the repository (\(error.message)); "
                                     + "run `git fsck` to find the damage")

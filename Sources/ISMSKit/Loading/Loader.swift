@@ -19,6 +19,9 @@ public enum Loader {
         guard let configData else { throw .missingAtRevision(revision: source.label, path: "isms.yaml") }
         let (config, configFindings) = try ConfigReader.read(configData, path: "isms.yaml")
         var findings = configFindings
+        if let deepest = source.deepestFolder, deepest.depth > config.maxTreeDepth {
+            throw .treeTooDeep(TreeTooDeep(path: deepest.path, limit: config.maxTreeDepth), in: source.label)
+        }
 
         let entries: [SourceEntry]
         do { entries = try source.recordEntries() } catch {
