@@ -172,6 +172,28 @@ final class HostileHistoryTests: XCTestCase {
 
     // MARK: Limits
 
+    /// `limits.history_bytes`: the record bytes one run parses from the history are counted before each parse,
+    /// across versions and records (each version here under the file size limit), cached or not.
+    func testHistoryBytesLimitBoundsWhatOneRunParses() {
+        let r = ISMSRepository()
+        let padding = "description: " + String(repeating: "x", count: 900) + "\n"
+        r.write("controls/c1.yaml", controlYAML("CTRL-1", status: "implemented"))
+        for n in 0..<6 {
+            r.write("risks/r1.yaml", riskYAML("RISK-1", title: "Laptop theft \(n)", extra: padding))
+            r.commit("Edit \(n)", at: "2026-01-\(String(format: "%02d", 5 + n))T10:00:00+01:00")
+        }
+        r.write("isms.yaml", minimalConfig + "limits:\n  history_bytes: 4096\n")
+        r.commit("Limit the bytes", at: "2026-02-01T10:00:00+01:00")
+        for command in [["log"], ["log", "--no-cache"], ["history", "RISK-1"], ["blame", "RISK-1"], ["check", "--as-of", "2026-12-01"]] {
+            assertHeld(command + ["--root", "isms"], in: r.path, exits: [2],
+                       stderrContains: "bytes of records to read (limits.history_bytes in isms.yaml); raise the limit")
+        }
+        r.write("isms.yaml", minimalConfig + "limits:\n  history_bytes: 65536\n")
+        r.commit("Raise it", at: "2026-02-02T10:00:00+01:00")
+        assertHeld(["log", "--root", "isms"], in: r.path, exits: [0])
+        assertHeld(["check", "--as-of", "2026-12-01", "--root", "isms"], in: r.path, exits: [0, 1])
+    }
+
     /// `limits.commits`: the walk stops as soon as it passes the limit, with one line, cached or not.
     func testCommitLimitIsEnforcedWhileWalking() {
         let (r, _) = edited(5)

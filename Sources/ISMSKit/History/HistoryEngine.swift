@@ -115,6 +115,9 @@ public final class HistoryEngine {
             RecordParser.parse(item.content, kind: item.key.kind, path: item.path, config: config).record.map(RecordSnapshot.init)
         }
         var keys = [BlobKey: Int]()
+        // Record bytes handed to the parser this run, held against limits.history_bytes before each parse:
+        // every version of every record is parsed once, and a small pack can hold many large versions.
+        var bytesParsed = 0
         let changes: [[PathChange]]
         do {
             changes = try compareTrees(walked, graph: graph, maxDepth: config.maxTreeDepth, revision: options.revision, progress: progress) { change in
@@ -122,7 +125,16 @@ public final class HistoryEngine {
                 let key = BlobKey(kind: change.kind, blob: blob)
                 guard keys[key] == nil else { return }
                 keys[key] = keys.count
-                parsing.submit((key, change.path, try readBlob(blob, path: change.path, limit: config.maxFileBytes, revision: options.revision)))
+                let content = try readBlob(blob, path: change.path, limit: config.maxFileBytes, revision: options.revision)
+                if case .success(let data) = content {
+                    bytesParsed += data.count
+                    if bytesParsed > config.maxHistoryBytes {
+                        throw ToolError.limitExceeded("the history of \(options.revision) holds more than \(config.maxHistoryBytes) bytes of records "
+                                                      + "to read (limits.history_bytes in isms.yaml); raise the limit, or read less: "
+                                                      + "--first-parent, or a shallow clone")
+                    }
+                }
+                parsing.submit((key, change.path, content))
             }
         } catch {
             _ = parsing.finish()
