@@ -95,11 +95,12 @@ extension Repository {
     /// Every blob, link and submodule below `treeID`, by path relative to it (byte for byte: two names that
     /// differ only in Unicode normalisation are two entries). Walks with its own stack, so no tree depth
     /// overflows the thread's stack; a folder nested more than `maxDepth` deep is refused with `TreeTooDeep`.
-    /// `deepest` is how deep the folders go (0: files only).
     public func flattenTree(_ treeID: ObjectID, maxDepth: Int = Limits.defaultTreeDepth) throws -> [ExactString: TreeEntry] {
         try flattenTreeMeasuring(treeID, maxDepth: maxDepth).entries
     }
 
+    /// `flattenTree`, and how deep its folders go (`deepest.depth` 0: files only), for a caller that learns the
+    /// limit only from a file in the tree.
     public func flattenTreeMeasuring(_ treeID: ObjectID, maxDepth: Int) throws -> (entries: [ExactString: TreeEntry], deepest: (depth: Int, path: String)) {
         var result = [ExactString: TreeEntry]()
         var deepest = (depth: 0, path: "")
