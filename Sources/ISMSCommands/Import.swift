@@ -77,13 +77,12 @@ struct Import: ParsableCommand {
                 Terminal.write("nothing to import: all \(plan.assessable) assessable requirements of \(name) are already obligations\n")
             } else {
                 if !dryRun {
-                    for obligation in plan.new {
-                        let full = workspace.root + "/" + obligation.path
-                        do {
-                            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                            try Data(obligation.text.utf8).write(to: URL(fileURLWithPath: full), options: .withoutOverwriting)
-                        } catch {
-                            throw ToolError.invalidArgument("cannot write \(obligation.path): \(error.localizedDescription)")
+                    // The obligations folder comes from the repository, which may hold a link there; all are
+                    // checked before the first is written.
+                    for dryRun in [true, false] {
+                        for obligation in plan.new {
+                            try ContainedWrite.write(Data(obligation.text.utf8), to: obligation.path, below: workspace.root, mode: .create,
+                                                     dryRun: dryRun)
                         }
                     }
                 }

@@ -87,12 +87,8 @@ struct New: ParsableCommand {
             throw ToolError.invalidArgument("\(relative) already exists; refusing to overwrite it")
         }
         let text = Scaffold.record(recordKind, id: newID, title: title, owner: owner, today: Day.today())
-        do {
-            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: full), options: .withoutOverwriting)
-        } catch {
-            throw ToolError.invalidArgument("cannot write \(relative): \(error.localizedDescription)")
-        }
+        // The kind folder comes from the repository, which may hold a link there (risks -> /elsewhere).
+        try ContainedWrite.write(Data(text.utf8), to: relative, below: workspace.root, mode: .create)
         let prefix = workspace.displayPrefix()
         Terminal.write((prefix.isEmpty ? relative : (prefix.hasSuffix("/") ? prefix : prefix + "/") + relative) + "\n")
         if owner == nil && recordKind != .evidence {

@@ -115,11 +115,7 @@ struct Export: ParsableCommand {
     }
 
     private func write(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ToolError.invalidArgument("cannot write \(path): \(error.localizedDescription)")
-        }
+        try ContainedWrite.write(Data(text.utf8), typedPath: path)
     }
 }
 

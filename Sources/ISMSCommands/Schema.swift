@@ -57,13 +57,12 @@ struct SchemaCommand: ParsableCommand {
             Terminal.write(only.schema.rendered() + "\n")
             return
         }
-        do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        // Often a folder of the repository (.isms/schemas), which may be a committed link: none is followed, and
+        // all are checked before the first is written.
+        for dryRun in [true, false] {
             for schema in schemas {
-                try Data((schema.schema.rendered() + "\n").utf8).write(to: URL(fileURLWithPath: out + "/" + schema.name), options: .atomic)
+                try ContainedWrite.write(Data((schema.schema.rendered() + "\n").utf8), typedPath: out + "/" + schema.name, dryRun: dryRun)
             }
-        } catch {
-            throw ToolError.invalidArgument("cannot write into \(out): \(error.localizedDescription)")
         }
         Terminal.write("wrote \(schemas.count) schema\(schemas.count == 1 ? "" : "s") into \(out): \(schemas.map(\.name).joined(separator: ", "))\n")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import ISMSKit
 
 /// Hostile histories: odd merge shapes, impossible dates, malformed commit objects, shallow and partial clones,
 /// damaged objects, a repository without commits, a conflicted index. Every command either gives correct
@@ -128,14 +129,78 @@ final class HostileHistoryTests: XCTestCase {
         XCTAssertEqual(entries.first?["summary"] as? String, "Sign the edit")
     }
 
+    // MARK: Volume
+
+    /// A list of 120,000 items that changes between two commits: `log` and `history` compare it in linear time
+    /// (it took 125 s, a search of one list per item of the other). Assert well under the debug build's speed.
+    func testLongListChangedBetweenTwoCommitsIsComparedInLinearTime() {
+        let r = ISMSRepository()
+        r.write("isms.yaml", minimalConfig + "limits:\n  file_bytes: 8388608\n")
+        let old = (0..<120_000).map { "CTRL-\($0)" }
+        // One item dropped at the front, one added at the end, and the rest the same: every item is looked up.
+        let new = Array(old.dropFirst()) + ["CTRL-NEW"]
+        r.write("risks/r1.yaml", riskYAML("RISK-1", controls: old))
+        r.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        r.write("risks/r1.yaml", riskYAML("RISK-1", controls: new))
+        r.commit("Swap a control", at: "2026-01-06T10:00:00+01:00")
+        for command in [["log", "--no-cache"], ["history", "RISK-1", "--no-cache"], ["log", "--format", "json", "--no-cache"]] {
+            let result = assertHeld(command + ["--root", "isms"], in: r.path, exits: [0], timeout: 20)
+            XCTAssertLessThan(result.seconds, 20)
+            XCTAssertTrue(result.stdout.contains("CTRL-NEW") && result.stdout.contains("CTRL-0"), String(result.stdout.prefix(2000)))
+        }
+    }
+
+    /// Items added and removed keep their order and their repetitions, as the item-by-item search gave them.
+    func testListChangesKeepOrderAndRepetitions() {
+        func list(_ items: [String]) -> FieldValue { .list(items.map(FieldValue.string)) }
+        func naive(_ a: [String], _ b: [String]) -> [FieldValue] { a.filter { !b.contains($0) }.map(FieldValue.string) }
+        let cases: [([String], [String])] = [
+            (["a", "b", "b", "c"], ["b", "d", "d", "a"]), ([], ["x", "x"]), (["x", "y"], []), (["a", "b"], ["b", "a"]),
+            (["c", "a", "c", "b"], ["b", "e", "c", "e", "f"]),
+        ]
+        for (before, after) in cases {
+            let change = FieldChange(field: "controls", old: list(before), new: list(after))
+            XCTAssertEqual(change.added, naive(after, before))
+            XCTAssertEqual(change.removed, naive(before, after))
+            let delta = SemanticDiff.FieldDelta(field: "controls", old: list(before), new: list(after))
+            XCTAssertEqual(delta.added, naive(after, before))
+            XCTAssertEqual(delta.removed, naive(before, after))
+        }
+        XCTAssertEqual(FieldChange(field: "title", old: .string("a"), new: .string("b")).added, [])
+        XCTAssertEqual(FieldChange(field: "controls", old: nil, new: list(["a", "a"])).added, [.string("a"), .string("a")])
+    }
+
     // MARK: Limits
+
+    /// `limits.history_bytes`: the record bytes one run parses from the history are counted before each parse,
+    /// across versions and records (each version here under the file size limit), cached or not.
+    func testHistoryBytesLimitBoundsWhatOneRunParses() {
+        let r = ISMSRepository()
+        let padding = "description: " + String(repeating: "x", count: 900) + "\n"
+        r.write("controls/c1.yaml", controlYAML("CTRL-1", status: "implemented"))
+        for n in 0..<6 {
+            r.write("risks/r1.yaml", riskYAML("RISK-1", title: "Laptop theft \(n)", extra: padding))
+            r.commit("Edit \(n)", at: "2026-01-\(String(format: "%02d", 5 + n))T10:00:00+01:00")
+        }
+        r.write("isms.yaml", minimalConfig + "limits:\n  history_bytes: 4096\n")
+        r.commit("Limit the bytes", at: "2026-02-01T10:00:00+01:00")
+        for command in [["log"], ["log", "--no-cache"], ["history", "RISK-1"], ["blame", "RISK-1"], ["check", "--as-of", "2026-12-01"]] {
+            assertHeld(command + ["--root", "isms"], in: r.path, exits: [2],
+                       stderrContains: "bytes of records to read (limits.history_bytes in isms.yaml); raise the limit")
+        }
+        r.write("isms.yaml", minimalConfig + "limits:\n  history_bytes: 65536\n")
+        r.commit("Raise it", at: "2026-02-02T10:00:00+01:00")
+        assertHeld(["log", "--root", "isms"], in: r.path, exits: [0])
+        assertHeld(["check", "--as-of", "2026-12-01", "--root", "isms"], in: r.path, exits: [0, 1])
+    }
 
     /// `limits.commits`: the walk stops as soon as it passes the limit, with one line, cached or not.
     func testCommitLimitIsEnforcedWhileWalking() {
         let (r, _) = edited(5)
         r.write("isms.yaml", minimalConfig + "limits:\n  commits: 4\n")
         r.commit("Limit the history", at: "2026-02-01T10:00:00+01:00")
-        for command in [["log"], ["log", "--no-cache"], ["history", "RISK-1"], ["blame", "RISK-1"], ["diff", "HEAD~6..HEAD"]] {
+        // diff reads the history with its trust revision's limits (BASE by default): here HEAD's, which set it.
+        for command in [["log"], ["log", "--no-cache"], ["history", "RISK-1"], ["blame", "RISK-1"], ["diff", "HEAD~6..HEAD", "--trust-ref", "HEAD"]] {
             assertHeld(command + ["--root", "isms"], in: r.path, exits: [2],
                        stderrContains: "has more than 4 commits (limits.commits in isms.yaml); raise the limit")
         }

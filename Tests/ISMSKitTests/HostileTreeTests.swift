@@ -185,6 +185,54 @@ final class HostileTreeTests: XCTestCase {
         XCTAssertEqual((repo.json(["log", "--rev", "odd"])["entries"] as? [[String: Any]] ?? []).strings("record"), ["RISK-2", "RISK-1"])
         assertHeld(["diff", "main..odd", "--as-of", "2026-12-01"], in: repo.path, exits: [0])
     }
+
+    // MARK: Limits
+
+    /// A commit whose tree nests 13,000 folders (made with `git fast-import`, as `git checkout` itself crashes
+    /// on it), with a commit on top: every command reading it exits 2 naming `limits.tree_depth`, none crashes
+    /// (the recursive tree walks overflowed the stack). Raised to 16,384 in isms.yaml, it is read.
+    func testThirteenThousandLevelTreeIsRefusedNotACrash() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let deep = "risks/" + Array(repeating: "a", count: 13_000).joined(separator: "/") + "/r.yaml"
+        let record = hostileRisk("RISK-9"), edited = hostileRisk("RISK-1", title: "edited")
+        let stream = """
+            commit refs/heads/main
+            committer Alice Example <alice@example.com> 1767603600 +0100
+            data 4
+            deep
+            from refs/heads/main^0
+            M 100644 inline \(deep)
+            data \(record.utf8.count)
+            \(record)
+            commit refs/heads/main
+            committer Alice Example <alice@example.com> 1767607200 +0100
+            data 3
+            top
+            M 100644 inline risks/r1.yaml
+            data \(edited.utf8.count)
+            \(edited)
+
+            """
+        let imported = runProcess(GitRepository.git, ["fast-import", "--quiet"], in: repo.path, stdin: stream)
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let line = "holds folders nested more than 4096 deep (risks/a/a/…"
+        for command in [["check", "--as-of", "2026-12-01"], ["check", "--rev", "HEAD", "--as-of", "2026-12-01"],
+                        ["check", "--staged", "--as-of", "2026-12-01"], ["log"], ["log", "--no-cache"], ["history", "RISK-1"],
+                        ["blame", "RISK-1"], ["diff", "HEAD~2..HEAD"]] {
+            let result = assertHeld(command, in: repo.path, exits: [2], timeout: 30, stderrContains: line)
+            XCTAssertTrue(result.stderr.contains("(limits.tree_depth in isms.yaml)"), result.stderr)
+        }
+
+        repo.write("isms.yaml", minimalConfig + "limits:\n  tree_depth: 16384\n")
+        _ = repo.git("add", "isms.yaml")
+        _ = repo.git("commit", "-q", "-m", "Allow deep trees")
+        let log = assertHeld(["log", "--no-cache"], in: repo.path, exits: [0], timeout: 30)
+        XCTAssertTrue(log.stdout.contains("RISK-9  created"), log.stdout.prefix(500).description)
+        assertHeld(["check", "--rev", "HEAD", "--as-of", "2026-12-01"], in: repo.path, exits: [0, 1], timeout: 30)
+    }
 }
 
 extension GitRepository {

@@ -340,10 +340,14 @@ final class RecipeTests: XCTestCase {
 
         let repository = GitRepository()
         XCTAssertEqual(isms(["init", "."], in: repository.path).status, 0)
-        // A history over limits.commits: without a trust revision the records are checked with a warning.
-        repository.write("isms.yaml", (repository.folder.read("isms.yaml") ?? "").replacingOccurrences(of: "  depth: 32\n", with: "  depth: 32\n  commits: 1\n"))
+        // A damaged history (an old record version's object is gone): without a trust revision the records are
+        // checked, with a warning that the history rules were not run.
         repository.commit("Start", at: "2026-11-02T10:00:00+01:00")
+        let record = try XCTUnwrap(repository.git("ls-files", "risks").split(separator: "\n").first.map(String.init))
+        let oldBlob = repository.git("rev-parse", "HEAD:\(record)")
+        repository.write(record, (repository.folder.read(record) ?? "") + "# edited\n")
         repository.commit("Again", at: "2026-11-03T10:00:00+01:00")
+        try FileManager.default.removeItem(atPath: repository.path + "/.git/objects/\(oldBlob.prefix(2))/\(oldBlob.dropFirst(2))")
         let warned = isms(["check"], in: repository.path)
         XCTAssertTrue(warned.stderr.contains("isms: warning: the history rules were not run"), warned.stderr)
         XCTAssertFalse(warned.stderr.contains("note: warning:"), warned.stderr)

@@ -275,10 +275,8 @@ final class TrustTests: XCTestCase {
         XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
         XCTAssertTrue(result.stderr.contains("limits.commits"), result.stderr)
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
-        // Without a trust revision the records are still checked, with a warning, as before.
-        let plain = isms(["check", "--as-of", "2026-12-01"], in: repo.path)
-        XCTAssertEqual(plain.status, 0, plain.stderr)
-        XCTAssertTrue(plain.stderr.contains("history rules were not run"), plain.stderr)
+        // A limit is a refusal with or without a trust revision.
+        XCTAssertEqual(isms(["check", "--as-of", "2026-12-01"], in: repo.path).status, 2)
     }
 
     func testAShallowBoundaryInsideTheRangeFailsClosed() {
@@ -303,6 +301,17 @@ final class TrustTests: XCTestCase {
         let policy = Set(Config.settingRoles.filter { $0.value == .policy }.keys)
         XCTAssertEqual(Set(Config.policyTransferNames), policy, "every policy setting must be taken from the trusted revision")
         XCTAssertEqual(Set(Config.settingRoles.filter { $0.value == .decision }.keys), ["name", "scope", "soa_exclusions"])
+    }
+
+    func testEveryLimitComesFromTheTrustedRevision() throws {
+        let (trusted, _) = try configFrom(minimalConfig + "limits: {file_bytes: 5000, depth: 20, records: 300, commits: 400, tree_depth: 500, history_bytes: 60000}\n")
+        let (head, _) = try configFrom(minimalConfig + "limits: {file_bytes: 1024, depth: 2, records: 1, commits: 1, tree_depth: 1, history_bytes: 1024}\n")
+        let judged = head.applyingPolicy(of: trusted)
+        XCTAssertEqual([judged.maxFileBytes, judged.maxDepth, judged.maxRecords, judged.maxCommits, judged.maxTreeDepth, judged.maxHistoryBytes],
+                       [5000, 20, 300, 400, 500, 60000])
+        // A limit added later must be listed here and in Config.policyTransfer["limits"].
+        guard case .object(let limits, _) = try XCTUnwrap(Config.settings.first { $0.name == "limits" }).type else { return XCTFail() }
+        XCTAssertEqual(Set(limits.map(\.name)), ["file_bytes", "depth", "records", "commits", "tree_depth", "history_bytes"])
     }
 
     func testTheTrustedRosterKeepsIdentitiesAndRolesButAcceptsNewKeys() throws {

@@ -99,16 +99,27 @@ extension Repository {
     }
 
     /// Every blob, link and submodule below `treeID`, by path relative to it (byte for byte: two names that
-    /// differ only in Unicode normalisation are two entries).
-    public func flattenTree(_ treeID: ObjectID) throws -> [ExactString: TreeEntry] {
+    /// differ only in Unicode normalisation are two entries). Walks with its own stack, so no tree depth
+    /// overflows the thread's stack; a folder nested more than `maxDepth` deep is refused with `TreeTooDeep`.
+    public func flattenTree(_ treeID: ObjectID, maxDepth: Int = Limits.defaultTreeDepth) throws -> [ExactString: TreeEntry] {
+        try flattenTreeMeasuring(treeID, maxDepth: maxDepth).entries
+    }
+
+    /// `flattenTree`, and how deep its folders go (`deepest.depth` 0: files only), for a caller that learns the
+    /// limit only from a file in the tree.
+    public func flattenTreeMeasuring(_ treeID: ObjectID, maxDepth: Int) throws -> (entries: [ExactString: TreeEntry], deepest: (depth: Int, path: String)) {
         var result = [ExactString: TreeEntry]()
-        func walk(_ tree: ObjectID, _ prefix: String) throws {
-            for entry in try treeEntries(tree) {
+        var deepest = (depth: 0, path: "")
+        // Pending folders, last out first; entries of one tree are pushed in reverse to keep git's order.
+        var pending = [(tree: treeID, prefix: "", depth: 0)]
+        while let (tree, prefix, depth) = pending.popLast() {
+            if depth > maxDepth { throw TreeTooDeep(path: prefix, limit: maxDepth) }
+            if depth > deepest.depth { deepest = (depth, prefix) }
+            for entry in try treeEntries(tree).reversed() {
                 let path = prefix.isEmpty ? entry.name : prefix + "/" + entry.name
-                if entry.mode == .tree { try walk(entry.id, path) } else { result[ExactString(path)] = entry }
+                if entry.mode == .tree { pending.append((entry.id, path, depth + 1)) } else { result[ExactString(path)] = entry }
             }
         }
-        try walk(treeID, "")
-        return result
+        return (result, deepest)
     }
 }

@@ -72,70 +72,107 @@ extension Repository {
         return try RawTreeCursor.find(Array(name.utf8), in: raw.bytes)?.treeEntry(in: raw.bytes)
     }
 
-    /// Calls `visit` for every leaf entry that differs between the trees `old` and `new` (nil: an empty tree).
+    /// Calls `visit` for every leaf entry that differs between the trees `old` and `new` (nil: an empty tree),
+    /// in git's tree order, depth first.
     ///
     /// Git stores equal content under equal ids, so a subtree whose id is the same on both sides is skipped
     /// whole, and a changed tree is compared on its raw buffer: identical leading and trailing bytes are
     /// skipped with word compares, and only the entries in between are decoded. `descend` is asked (with the
-    /// subtree's path) before a differing subtree is read.
-    public func diffTrees(_ old: ObjectID?, _ new: ObjectID?, path: String = "",
+    /// subtree's path) before a differing subtree is read. The walk keeps its own stack rather than recursing
+    /// (a 13,000-level tree overflowed the thread's stack), and refuses a folder nested more than `maxDepth`
+    /// below the trees compared with `TreeTooDeep`.
+    public func diffTrees(_ old: ObjectID?, _ new: ObjectID?, path: String = "", maxDepth: Int = Limits.defaultTreeDepth,
                           descend: (String) -> Bool, visit: (TreeChange) throws -> Void) throws {
-        guard old != new else { return }
-        let oldTree = try old.map(rawTree), newTree = try new.map(rawTree)
-        let a = oldTree?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
-        let b = newTree?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
-        func child(_ name: String) -> String { path.isEmpty ? name : path + "/" + name }
+        /// One pair of trees being compared, and how far.
+        struct Frame {
+            let oldTree: RawObject?, newTree: RawObject?
+            let path: String
+            let depth: Int
+            var pa: Int, pb: Int
+            let identicalTail: Int
+            var a: UnsafeRawBufferPointer { oldTree?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0) }
+            var b: UnsafeRawBufferPointer { newTree?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0) }
+        }
+        func frame(_ old: ObjectID?, _ new: ObjectID?, path: String, depth: Int) throws -> Frame? {
+            guard old != new else { return nil }
+            if depth > maxDepth { throw TreeTooDeep(path: path, limit: maxDepth) }
+            let oldTree = try old.map(rawTree), newTree = try new.map(rawTree)
+            let a = oldTree?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
+            let b = newTree?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
+            var p = 0, identicalTail = 0
+            if a.count > 0 && b.count > 0 {
+                // Entries wholly inside the common leading bytes are equal: start at the entry holding the first difference.
+                let first = RawTreeCursor.commonPrefixLength(a, b)
+                while p < min(a.count, b.count) {
+                    let end = try RawTreeCursor.entry(in: a, at: p).end
+                    if end > first { break }
+                    p = end
+                }
+                identicalTail = RawTreeCursor.commonSuffixLength(a, b)
+            }
+            return Frame(oldTree: oldTree, newTree: newTree, path: path, depth: depth, pa: p, pb: p, identicalTail: identicalTail)
+        }
 
-        var pa = 0, pb = 0, identicalTail = 0
-        if a.count > 0 && b.count > 0 {
-            // Entries wholly inside the common leading bytes are equal: start at the entry holding the first difference.
-            let first = RawTreeCursor.commonPrefixLength(a, b)
-            var p = 0
-            while p < min(a.count, b.count) {
-                let end = try RawTreeCursor.entry(in: a, at: p).end
-                if end > first { break }
-                p = end
-            }
-            pa = p; pb = p
-            identicalTail = RawTreeCursor.commonSuffixLength(a, b)
-        }
-        while pa < a.count || pb < b.count {
-            // Once both sides have the same number of bytes left inside the identical tail, the rest is equal.
-            if a.count - pa == b.count - pb && a.count - pa <= identicalTail { break }
-            let ea = pa < a.count ? try RawTreeCursor.entry(in: a, at: pa) : nil
-            let eb = pb < b.count ? try RawTreeCursor.entry(in: b, at: pb) : nil
-            let order: Int32
-            if let ea, let eb { order = RawTreeCursor.compare(ea, in: a, eb, in: b) } else { order = ea == nil ? 1 : -1 }
-            if order == 0, let ea, let eb {
-                pa = ea.end; pb = eb.end
-                let idA = ea.id(in: a), idB = eb.id(in: b)
-                if idA == idB && ea.mode == eb.mode { continue }
-                let name = ea.name(in: a)
-                if ea.isTree {
-                    if descend(child(name)) { try diffTrees(idA, idB, path: child(name), descend: descend, visit: visit) }
-                } else {
-                    try visit(TreeChange(path: child(name), old: ea.treeEntry(in: a), new: eb.treeEntry(in: b)))
+        var stack = [Frame]()
+        if let top = try frame(old, new, path: path, depth: path.isEmpty ? 0 : path.split(separator: "/").count) { stack.append(top) }
+        walk: while var f = stack.popLast() {
+            let a = f.a, b = f.b
+            func child(_ name: String) -> String { f.path.isEmpty ? name : f.path + "/" + name }
+            while f.pa < a.count || f.pb < b.count {
+                // Once both sides have the same number of bytes left inside the identical tail, the rest is equal.
+                if a.count - f.pa == b.count - f.pb && a.count - f.pa <= f.identicalTail { break }
+                let ea = f.pa < a.count ? try RawTreeCursor.entry(in: a, at: f.pa) : nil
+                let eb = f.pb < b.count ? try RawTreeCursor.entry(in: b, at: f.pb) : nil
+                let order: Int32
+                if let ea, let eb { order = RawTreeCursor.compare(ea, in: a, eb, in: b) } else { order = ea == nil ? 1 : -1 }
+                var subtree: (old: ObjectID?, new: ObjectID?, name: String)?
+                if order == 0, let ea, let eb {
+                    f.pa = ea.end; f.pb = eb.end
+                    let idA = ea.id(in: a), idB = eb.id(in: b)
+                    if idA == idB && ea.mode == eb.mode { continue }
+                    if ea.isTree {
+                        subtree = (idA, idB, ea.name(in: a))
+                    } else {
+                        try visit(TreeChange(path: child(ea.name(in: a)), old: ea.treeEntry(in: a), new: eb.treeEntry(in: b)))
+                    }
+                } else if order < 0, let ea {
+                    f.pa = ea.end
+                    if ea.isTree {
+                        subtree = (ea.id(in: a), nil, ea.name(in: a))
+                    } else {
+                        try visit(TreeChange(path: child(ea.name(in: a)), old: ea.treeEntry(in: a), new: nil))
+                    }
+                } else if let eb {
+                    f.pb = eb.end
+                    if eb.isTree {
+                        subtree = (nil, eb.id(in: b), eb.name(in: b))
+                    } else {
+                        try visit(TreeChange(path: child(eb.name(in: b)), old: nil, new: eb.treeEntry(in: b)))
+                    }
                 }
-            } else if order < 0, let ea {
-                pa = ea.end
-                let name = ea.name(in: a)
-                if ea.isTree {
-                    if descend(child(name)) { try diffTrees(ea.id(in: a), nil, path: child(name), descend: descend, visit: visit) }
-                } else {
-                    try visit(TreeChange(path: child(name), old: ea.treeEntry(in: a), new: nil))
-                }
-            } else if let eb {
-                pb = eb.end
-                let name = eb.name(in: b)
-                if eb.isTree {
-                    if descend(child(name)) { try diffTrees(nil, eb.id(in: b), path: child(name), descend: descend, visit: visit) }
-                } else {
-                    try visit(TreeChange(path: child(name), old: nil, new: eb.treeEntry(in: b)))
+                if let subtree, descend(child(subtree.name)),
+                   let inner = try frame(subtree.old, subtree.new, path: child(subtree.name), depth: f.depth + 1) {
+                    // Finish the subtree first, then come back here: the same order as the recursion had.
+                    stack.append(f)
+                    stack.append(inner)
+                    continue walk
                 }
             }
         }
-        withExtendedLifetime(oldTree) {}
-        withExtendedLifetime(newTree) {}
+    }
+}
+
+/// A tree nested deeper than the limit (`limits.tree_depth`): `path` is the folder that would pass it.
+public struct TreeTooDeep: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let limit: Int
+
+    public var description: String { "folders nested more than \(limit) deep (\(shortPath))" }
+
+    /// The path for a one-line message: its first folders, as the whole may be tens of kilobytes.
+    public var shortPath: String {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count <= 4 ? path : parts.prefix(3).joined(separator: "/") + "/…(\(parts.count - 3) more)"
     }
 }
 

@@ -80,6 +80,10 @@ extension Workspace {
             do {
                 governance = try self.governance(at: revision, trusted: trusted, trustRef: options.trustRef, config: loaded.isms.config,
                                                  useCache: options.useCache, notes: &notes)
+            } catch let error where error.isLimit {
+                // A limit is a refusal, not damage: a pull request must not turn the history rules off by
+                // adding a history too long, too deep or too large to read.
+                throw error
             } catch {
                 if trusted != nil { throw .historyIncomplete(Self.failClosed(error)) }
                 notes.append("warning: the history rules were not run: \(error)")

@@ -126,14 +126,26 @@ public final class HistoryEngine {
             RecordParser.parse(item.content, kind: item.key.kind, path: item.path, config: parseConfig).record.map(RecordSnapshot.init)
         }
         var keys = [BlobKey: Int]()
+        // Record bytes handed to the parser this run, held against limits.history_bytes before each parse:
+        // every version of every record is parsed once, and a small pack can hold many large versions.
+        var bytesParsed = 0
         let changes: [[PathChange]]
         do {
-            changes = try compareTrees(walked, graph: graph, progress: progress) { change in
+            changes = try compareTrees(walked, graph: graph, maxDepth: config.maxTreeDepth, revision: options.revision, progress: progress) { change in
                 guard let blob = change.blob else { return }
                 let key = BlobKey(kind: change.kind, blob: blob)
                 guard keys[key] == nil else { return }
                 keys[key] = keys.count
-                parsing.submit((key, change.path, try readBlob(blob, path: change.path, limit: config.maxFileBytes, revision: options.revision)))
+                let content = try readBlob(blob, path: change.path, limit: config.maxFileBytes, revision: options.revision)
+                if case .success(let data) = content {
+                    bytesParsed += data.count
+                    if bytesParsed > config.maxHistoryBytes {
+                        throw ToolError.limitExceeded("the history of \(options.revision) holds more than \(config.maxHistoryBytes) bytes of records "
+                                                      + "to read (limits.history_bytes in isms.yaml); raise the limit, or read less: "
+                                                      + "--first-parent, or a shallow clone")
+                    }
+                }
+                parsing.submit((key, change.path, content))
             }
         } catch {
             _ = parsing.finish()
@@ -241,7 +253,7 @@ public final class HistoryEngine {
     }
 
     /// For each new commit, the record files that differ from its first parent, comparing raw trees from the ISMS root down.
-    private func compareTrees(_ walked: [WalkedCommit], graph: HistoryGraph, progress: (HistoryProgress) -> Void,
+    private func compareTrees(_ walked: [WalkedCommit], graph: HistoryGraph, maxDepth: Int, revision: String, progress: (HistoryProgress) -> Void,
                               found: (PathChange) throws -> Void) throws -> [[PathChange]] {
         var rootOfTree = [ObjectID: ObjectID?]()
         func rootTree(_ tree: ObjectID) throws -> ObjectID? {
@@ -268,7 +280,7 @@ public final class HistoryEngine {
                     base = try rootTree(parentTree)
                 }
                 var changes = [PathChange]()
-                try repository.diffTrees(base, mine, descend: { path in path.contains("/") || RecordKind(folder: path) != nil }) { change in
+                try repository.diffTrees(base, mine, maxDepth: maxDepth, descend: { path in path.contains("/") || RecordKind(folder: path) != nil }) { change in
                     guard let slash = change.path.firstIndex(of: "/"), let kind = RecordKind(folder: String(change.path[..<slash])),
                           isRecordFileName(change.path) else { return }
                     func isFile(_ entry: TreeEntry?) -> Bool { entry?.mode == .file || entry?.mode == .executable }
@@ -278,6 +290,8 @@ public final class HistoryEngine {
                 }
                 for change in changes { try found(change) }
                 result.append(changes)
+            } catch let error as TreeTooDeep {
+                throw ToolError.treeTooDeep(error, in: "commit \(item.commit.id.short) in the history of \(revision)")
             } catch let error as GitError where error.isNotFound {
                 throw ToolError.git("an object of commit \(item.commit.id.short) is missing from the repository (\(error.message)); "
                                     + "run `git fsck` to find the damage")

@@ -38,10 +38,19 @@ public struct FieldChange: Sendable, Equatable {
         if case .list? = new { return true }
         return false
     }
-    /// Items of a list field that are in `new` and not in `old`, in `new`'s order.
-    public var added: [FieldValue] { Self.items(new).filter { !Self.items(old).contains($0) } }
+    /// Items of a list field that are in `new` and not in `old`, in `new`'s order (a repeated item as often as it is repeated).
+    public var added: [FieldValue] { Self.missing(from: old, in: new) }
     /// Items of a list field that are in `old` and not in `new`, in `old`'s order.
-    public var removed: [FieldValue] { Self.items(old).filter { !Self.items(new).contains($0) } }
+    public var removed: [FieldValue] { Self.missing(from: new, in: old) }
+
+    /// The items of `list` that `other` lacks, through a hash set: a search of `other` per item made a
+    /// 120,000-item list take two minutes.
+    static func missing(from other: FieldValue?, in list: FieldValue?) -> [FieldValue] {
+        let items = items(list)
+        guard !items.isEmpty else { return [] }
+        let present = Set(Self.items(other))
+        return items.filter { !present.contains($0) }
+    }
 
     private static func items(_ value: FieldValue?) -> [FieldValue] {
         if case .list(let items)? = value { return items }

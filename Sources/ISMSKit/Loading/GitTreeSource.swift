@@ -9,6 +9,7 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
     private let files: [ExactString: TreeEntry]
     /// Paths that are in conflict in the index (unmerged).
     private let conflicted: Set<ExactString>
+    public let deepestFolder: (depth: Int, path: String)?
     // libgit2 objects of one repository are used from one thread at a time.
     private let lock = NSLock()
 
@@ -30,9 +31,13 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
             guard let root = try repository.subtree(of: tree, at: prefix) else {
                 throw ToolError.missingAtRevision(revision: label, path: prefix.isEmpty ? "isms.yaml" : prefix + "/isms.yaml")
             }
-            files = try repository.flattenTree(root)
+            // isms.yaml (and its limits.tree_depth) is among the files, so the tree is flattened up to the
+            // highest limit it may set, and the Loader holds the depth against the setting.
+            (files, deepestFolder) = try repository.flattenTreeMeasuring(root, maxDepth: Limits.treeDepthRange.upperBound)
         } catch let error as ToolError {
             throw error
+        } catch let error as TreeTooDeep {
+            throw .treeTooDeep(error, in: label)
         } catch {
             throw .git("reading \(label): \(error)")
         }
@@ -43,6 +48,7 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
     public init(indexOf repository: Repository, file: String? = nil, prefix: String) throws(ToolError) {
         self.repository = repository
         label = "the index"
+        deepestFolder = nil
         let entries: [IndexEntry]
         do { entries = try repository.indexEntries(file: file) } catch { throw .git("reading the index: \(error)") }
         var files = [ExactString: TreeEntry]()

@@ -21,6 +21,9 @@ public enum Loader {
         let (ownConfig, configFindings) = try ConfigReader.read(configData, path: "isms.yaml")
         let config = policy.map { ownConfig.applyingPolicy(of: $0) } ?? ownConfig
         var findings = configFindings
+        if let deepest = source.deepestFolder, deepest.depth > config.maxTreeDepth {
+            throw .treeTooDeep(TreeTooDeep(path: deepest.path, limit: config.maxTreeDepth), in: source.label)
+        }
 
         let entries: [SourceEntry]
         do { entries = try source.recordEntries() } catch {

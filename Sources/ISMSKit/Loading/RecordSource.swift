@@ -32,6 +32,12 @@ public protocol RecordSource: ArtifactReader {
     /// Reads the entries' bytes (in order); each may fail alone (too large, unreadable). Throws only when the
     /// source itself is damaged: a blob its tree lists is missing from the repository or cannot be inflated.
     func read(_ entries: [SourceEntry], limit: Int) throws -> [Result<Data, YAMLProblem>]
+    /// The most deeply nested folder, for sources read from a git tree (held against `limits.tree_depth`).
+    var deepestFolder: (depth: Int, path: String)? { get }
+}
+
+extension RecordSource {
+    public var deepestFolder: (depth: Int, path: String)? { nil }
 }
 
 func isRecordFileName(_ name: String) -> Bool {

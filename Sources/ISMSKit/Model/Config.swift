@@ -110,6 +110,8 @@ public struct Config: Sendable {
     public var maxDepth = Limits.defaultDepth
     public var maxRecords = Limits.defaultRecords
     public var maxCommits = Limits.defaultCommits
+    public var maxTreeDepth = Limits.defaultTreeDepth
+    public var maxHistoryBytes = Limits.defaultHistoryBytes
 
     /// The allowed-signers file (git's format), relative to the ISMS root; read from the trust revision.
     public var allowedSigners = Config.defaultAllowedSigners
@@ -188,7 +190,12 @@ public struct Config: Sendable {
             Setting("records", .value(.integer(Limits.recordsRange)), "The most record files isms check reads (default \(Limits.defaultRecords))."),
             Setting("commits", .value(.integer(Limits.commitsRange)),
                     "The most commits isms history, blame, log and diff read from a revision (default \(Limits.defaultCommits))."),
-        ], nullable: false), "Input limits: file_bytes (largest record file), depth (deepest nesting), records (most record files), commits (longest history)."),
+            Setting("tree_depth", .value(.integer(Limits.treeDepthRange)),
+                    "The deepest folder nesting read from a git tree (default \(Limits.defaultTreeDepth), git's core.maxTreeDepth)."),
+            Setting("history_bytes", .value(.integer(Limits.historyBytesRange)),
+                    "The most record bytes one run of isms history, blame, log or diff parses from the history (default \(Limits.defaultHistoryBytes), 1 GiB)."),
+        ], nullable: false), "Input limits: file_bytes (largest record file), depth (deepest nesting), records (most record files), commits (longest history), "
+            + "tree_depth (deepest git tree), history_bytes (record bytes parsed from the history)."),
         Setting("soa_exclusions", .map(keys: .suggested(AnnexA.controls.map { SettingKey($0.id, $0.title) }), value: .nonBlankText, nullable: true),
                 "Annex A control id → why it is not applicable; the excluded controls of the Statement of Applicability."),
         Setting("allowed_signers", .value(.text), "The SSH allowed-signers file (git's format), relative to the root; default .isms/allowed_signers."),
@@ -383,8 +390,12 @@ enum ConfigReader {
                     case "depth": config.maxDepth = integer(limit.value, "limits.depth", Limits.depthRange) ?? config.maxDepth
                     case "records": config.maxRecords = integer(limit.value, "limits.records", Limits.recordsRange) ?? config.maxRecords
                     case "commits": config.maxCommits = integer(limit.value, "limits.commits", Limits.commitsRange) ?? config.maxCommits
+                    case "tree_depth": config.maxTreeDepth = integer(limit.value, "limits.tree_depth", Limits.treeDepthRange) ?? config.maxTreeDepth
+                    case "history_bytes":
+                        config.maxHistoryBytes = integer(limit.value, "limits.history_bytes", Limits.historyBytesRange) ?? config.maxHistoryBytes
                     default:
-                        findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(limit.key, known: ["file_bytes", "depth", "records", "commits"], in: "limits"),
+                        findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(limit.key, known: ["file_bytes", "depth", "records", "commits",
+                                                                                                              "tree_depth", "history_bytes"], in: "limits"),
                                                                  path: path, at: limit.keyLocation, field: "limits.\(limit.key)"))
                     }
                 }

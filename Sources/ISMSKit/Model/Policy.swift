@@ -44,6 +44,8 @@ extension Config {
             head.maxDepth = trusted.maxDepth
             head.maxRecords = trusted.maxRecords
             head.maxCommits = trusted.maxCommits
+            head.maxTreeDepth = trusted.maxTreeDepth
+            head.maxHistoryBytes = trusted.maxHistoryBytes
         },
         "allowed_signers": { head, trusted in head.allowedSigners = trusted.allowedSigners },
         "openpgp_keys": { head, trusted in head.openPGPKeys = trusted.openPGPKeys },

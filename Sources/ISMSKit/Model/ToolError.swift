@@ -29,3 +29,17 @@ public enum ToolError: Error, Sendable, CustomStringConvertible, Equatable {
         }
     }
 }
+
+extension ToolError {
+    /// Over one of the limits of isms.yaml.
+    public var isLimit: Bool {
+        if case .limitExceeded = self { return true }
+        return false
+    }
+
+    /// A git tree whose folders nest deeper than `limits.tree_depth`, as one line.
+    public static func treeTooDeep(_ error: TreeTooDeep, in label: String) -> ToolError {
+        .limitExceeded("\(label) holds folders nested more than \(error.limit) deep (\(error.shortPath)), "
+                       + "over the limit of \(error.limit) (limits.tree_depth in isms.yaml)")
+    }
+}

@@ -71,6 +71,8 @@ extension Workspace {
             return staged.allSatisfy { entry in
                 entry.stage == 0 && committed[ExactString(String(entry.path.dropFirst(lead.count)))]?.id == entry.id
             }
+        } catch let error as TreeTooDeep {
+            throw .treeTooDeep(error, in: "HEAD")
         } catch {
             throw .git("comparing the index with HEAD: \(error)")
         }

@@ -62,11 +62,11 @@ extension Workspace {
     public func diff(_ range: String, asOf: Day, trustRef: String? = nil, useCache: Bool = true) throws(ToolError) -> DiffReport {
         let (baseName, headName) = try DiffReport.parseRange(range)
         let (repository, prefix) = try requireRepository()
-        let trusted = try trustedRevision(trustRef ?? baseName)
         let headCommit: ObjectID
         do { headCommit = try repository.resolveCommit(headName) } catch {
             throw .revision(headName, error, in: repository)
         }
+        let trusted = try trustedRevision(trustRef ?? baseName)
         let mergeBase = try self.mergeBase(of: baseName, and: headName)
 
         func state(_ commit: ObjectID, _ label: String) throws(ToolError) -> (LoadedISMS, [Finding]) {

@@ -191,13 +191,17 @@ public enum Scaffold {
         guard existing.isEmpty else {
             throw .invalidArgument("\(folder) already holds \(existing.joined(separator: ", ")); refusing to overwrite")
         }
-        for file in files {
-            let full = folder + "/" + file.path
-            do {
-                try manager.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try Data(file.content.utf8).write(to: URL(fileURLWithPath: full), options: .withoutOverwriting)
-            } catch {
-                throw .invalidArgument("cannot write \(full): \(error.localizedDescription)")
+        do {
+            try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .invalidArgument("cannot create \(folder): \(error.localizedDescription)")
+        }
+        // The folder may be a clone whose .github or risks is a committed link: nothing is written through one,
+        // and every file is checked before the first is written, so a refusal leaves no half-made ISMS.
+        for dryRun in [true, false] {
+            for file in files {
+                try ContainedWrite.write(Data(file.content.utf8), to: file.path, below: folder, mode: .create, shown: folder + "/" + file.path,
+                                         dryRun: dryRun)
             }
         }
         return files.map(\.path)
