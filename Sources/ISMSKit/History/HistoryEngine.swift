@@ -115,9 +115,9 @@ public final class HistoryEngine {
             RecordParser.parse(item.content, kind: item.key.kind, path: item.path, config: config).record.map(RecordSnapshot.init)
         }
         var keys = [BlobKey: Int]()
-        let changes: [[PathChange]]
+        let changes: [[PathChange]], mergeBases: [MergeBaseFiles?]
         do {
-            changes = try compareTrees(walked, graph: graph, progress: progress) { change in
+            (changes, mergeBases) = try compareTrees(walked, graph: graph, progress: progress) { change in
                 guard let blob = change.blob else { return }
                 let key = BlobKey(kind: change.kind, blob: blob)
                 guard keys[key] == nil else { return }
@@ -157,7 +157,7 @@ public final class HistoryEngine {
                 needed = graph.ancestors(of: tipIndex)
             }
             let states = HistoryReplay.run(&graph, needed: needed, initial: initial, keep: [tipIndex], firstNew: firstNew, changes: changes,
-                                           parsed: { parsing.result(keys[$0]!) }, progress: progress)
+                                           mergeBases: mergeBases, parsed: { parsing.result(keys[$0]!) }, progress: progress)
             graph.snapshot = (tipIndex, states[tipIndex]!)
             _ = parsing.finish()
             clock.lap("track records")
@@ -229,9 +229,10 @@ public final class HistoryEngine {
         }
     }
 
-    /// For each new commit, the record files that differ from its first parent, comparing raw trees from the ISMS root down.
+    /// For each new commit, the record files that differ from its first parent, comparing raw trees from the ISMS root
+    /// down; and for a merge whose parents differ on record files, those files at the merge base.
     private func compareTrees(_ walked: [WalkedCommit], graph: HistoryGraph, progress: (HistoryProgress) -> Void,
-                              found: (PathChange) throws -> Void) throws -> [[PathChange]] {
+                              found: (PathChange) throws -> Void) throws -> ([[PathChange]], [MergeBaseFiles?]) {
         var rootOfTree = [ObjectID: ObjectID?]()
         func rootTree(_ tree: ObjectID) throws -> ObjectID? {
             if let known = rootOfTree[tree] { return known }
@@ -241,29 +242,44 @@ public final class HistoryEngine {
         }
         var treeOfCommit = [ObjectID: ObjectID]()
         for item in walked { treeOfCommit[item.commit.id] = item.commit.tree }
+        func treeOf(_ commit: ObjectID) throws -> ObjectID {
+            if let known = treeOfCommit[commit] { return known }
+            let tree = try repository.commit(commit).tree
+            treeOfCommit[commit] = tree
+            return tree
+        }
+        /// The record files that differ between two ISMS root trees, with their kind.
+        func recordChanges(_ old: ObjectID?, _ new: ObjectID?, _ visit: (String, RecordKind, TreeEntry?, TreeEntry?) -> Void) throws {
+            try repository.diffTrees(old, new, descend: { path in path.contains("/") || RecordKind(folder: path) != nil }) { change in
+                guard let slash = change.path.firstIndex(of: "/"), let kind = RecordKind(folder: String(change.path[..<slash])),
+                      isRecordFileName(change.path) else { return }
+                func isFile(_ entry: TreeEntry?) -> Bool { entry?.mode == .file || entry?.mode == .executable }
+                // A link or submodule under the root is not a record: it counts as no file.
+                guard isFile(change.old) || isFile(change.new) else { return }
+                visit(change.path, kind, isFile(change.old) ? change.old : nil, isFile(change.new) ? change.new : nil)
+            }
+        }
         var result = [[PathChange]]()
         result.reserveCapacity(walked.count)
+        var mergeBases = [MergeBaseFiles?](repeating: nil, count: walked.count)
         for (n, item) in walked.enumerated() {
             if n % 128 == 0 { progress(HistoryProgress(phase: "comparing trees", done: n, total: walked.count)) }
             do {
                 let mine = try rootTree(item.commit.tree)
                 var base: ObjectID?
-                if let parent = item.parents.first {
-                    let parentTree: ObjectID
-                    if let known = treeOfCommit[parent] { parentTree = known } else {
-                        parentTree = try repository.commit(parent).tree
-                        treeOfCommit[parent] = parentTree
-                    }
-                    base = try rootTree(parentTree)
-                }
+                if let parent = item.parents.first { base = try rootTree(treeOf(parent)) }
                 var changes = [PathChange]()
-                try repository.diffTrees(base, mine, descend: { path in path.contains("/") || RecordKind(folder: path) != nil }) { change in
-                    guard let slash = change.path.firstIndex(of: "/"), let kind = RecordKind(folder: String(change.path[..<slash])),
-                          isRecordFileName(change.path) else { return }
-                    func isFile(_ entry: TreeEntry?) -> Bool { entry?.mode == .file || entry?.mode == .executable }
-                    // A link or submodule under the root is not a record: it counts as no file.
-                    guard isFile(change.old) || isFile(change.new) else { return }
-                    changes.append(PathChange(path: change.path, kind: kind, blob: isFile(change.new) ? change.new?.id : nil))
+                try recordChanges(base, mine) { path, kind, _, new in changes.append(PathChange(path: path, kind: kind, blob: new?.id)) }
+                if item.parents.count > 1 {
+                    // Only where the parents differ can a merge hold a value no parent's side explains.
+                    var contested = [String: RecordKind]()
+                    for parent in item.parents.dropFirst() {
+                        try recordChanges(base, rootTree(treeOf(parent))) { path, kind, _, _ in contested[path] = kind }
+                    }
+                    if !contested.isEmpty, let files = try mergeBaseFiles(item.parents, contested: contested, rootTree: rootTree, treeOf: treeOf) {
+                        for file in files { try found(file) }
+                        mergeBases[n] = MergeBaseFiles(contested: contested.keys.sorted(), files: files)
+                    }
                 }
                 for change in changes { try found(change) }
                 result.append(changes)
@@ -272,7 +288,32 @@ public final class HistoryEngine {
                                     + "run `git fsck` to find the damage")
             }
         }
-        return result
+        return (result, mergeBases)
+    }
+
+    /// The record files at `contested` paths in the merge base of `parents` (none there when their histories are
+    /// unrelated). Nil when no merge base can be found (a shallow clone's boundary): the merge is then judged
+    /// against its parents only, as before.
+    private func mergeBaseFiles(_ parents: [ObjectID], contested: [String: RecordKind], rootTree: (ObjectID) throws -> ObjectID?,
+                                treeOf: (ObjectID) throws -> ObjectID) throws -> [PathChange]? {
+        var mergeBase: ObjectID? = parents[0]
+        do {
+            for parent in parents.dropFirst() {
+                guard let known = mergeBase else { break }
+                mergeBase = try repository.mergeBase(known, parent)
+            }
+        } catch {
+            return nil
+        }
+        guard let mergeBase, let root = try rootTree(treeOf(mergeBase)) else { return [] }
+        var files = [PathChange]()
+        for (path, kind) in contested.sorted(by: { $0.key < $1.key }) {
+            let components = path.split(separator: "/").map(String.init)
+            guard let name = components.last, let folder = try repository.treeID(at: Array(components.dropLast()), in: root),
+                  let entry = try repository.entry(named: name, in: folder), entry.mode == .file || entry.mode == .executable else { continue }
+            files.append(PathChange(path: path, kind: kind, blob: entry.id))
+        }
+        return files
     }
 
     /// A record blob's bytes; sized from its header first, so a blob over the size limit is never inflated
@@ -302,9 +343,9 @@ public enum HistoryNotice: Sendable, Equatable {
 enum HistoryReplay {
     /// Visits the `needed` commits in graph order, starting from the `initial` states of commits outside
     /// them; commits from `firstNew` on get their operations computed from `changes` (indexed from
-    /// `firstNew`), the others replay their cached operations. Returns the states of `keep`.
+    /// `firstNew`, as are `mergeBases`), the others replay their cached operations. Returns the states of `keep`.
     static func run(_ graph: inout HistoryGraph, needed: [Bool], initial: [Int32: HistoryState], keep: Set<Int32>, firstNew: Int,
-                    changes: [[PathChange]], parsed: (BlobKey) -> RecordSnapshot?,
+                    changes: [[PathChange]], mergeBases: [MergeBaseFiles?] = [], parsed: (BlobKey) -> RecordSnapshot?,
                     progress: (HistoryProgress) -> Void = { _ in }) -> [Int32: HistoryState] {
         var remaining = [Int32](repeating: 0, count: graph.count)
         for index in 0..<graph.count where needed[index] {
@@ -326,8 +367,10 @@ enum HistoryReplay {
                     progress(HistoryProgress(phase: "tracking records", done: index - firstNew, total: graph.count - firstNew))
                 }
                 let others = node.parents.dropFirst().map { states[$0]! }
+                let mergeBase = index - firstNew < mergeBases.count ? mergeBases[index - firstNew] : nil
                 graph.setOps(CommitChanges.ops(commit: Int32(index), base: state, others: others, changes: changes[index - firstNew],
-                                               parsed: parsed, isShallowBoundary: node.isShallowBoundary), of: Int32(index))
+                                               parsed: parsed, isShallowBoundary: node.isShallowBoundary, mergeBase: mergeBase),
+                             of: Int32(index))
             }
             state.apply(graph.ops(Int32(index)))
             for parent in node.parents.dropFirst() {
