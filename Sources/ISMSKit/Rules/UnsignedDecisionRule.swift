@@ -50,6 +50,20 @@ public struct UnsignedDecisionRule: Rule {
                                         + GovernanceRules.describe(verdict), in: record, field: fields[0]))
             }
         }
+        // A removal is a decision too: deleting a risk or its acceptance must be signed like setting it.
+        for removal in GovernanceRules.removals(in: context.isms, config: context.config, governance: governance) {
+            let verdict = governance.signature(removal.commit.id)
+            guard !verdict.isGood else { continue }
+            let how = "by commit \(removal.commit.reference), " + GovernanceRules.describe(verdict)
+            if let record = removal.record {
+                let names = GovernanceRules.removedNames(removal.fields, of: record)
+                findings.append(finding("\(listed(names)) of \(record.id) \(names.count == 1 ? "was" : "were") removed \(how)",
+                                        in: record, field: removal.fields[0]))
+            } else {
+                findings.append(Self.finding("\(removal.id) was deleted \(how)", path: removal.path, at: .start, record: removal.id,
+                                             field: removal.fields[0]))
+            }
+        }
         return findings
     }
 }
