@@ -30,8 +30,9 @@ struct RecordSnapshot: Sendable {
 struct MergeBaseFiles: Sendable {
     /// Record files whose content differs between the first parent and another parent.
     let contested: [String]
-    /// The merge base's record files at the contested paths (only those that are there).
-    let files: [PathChange]
+    /// Per merge base (several after criss-cross merges, none for unrelated histories), its record files at the
+    /// contested paths (only those that are there).
+    let bases: [[PathChange]]
 }
 
 /// Turns the record files a commit changed into what it did to each record, judged by id.
@@ -171,12 +172,17 @@ enum CommitChanges {
                                    mergeBase: MergeBaseFiles, parsed: (BlobKey) -> RecordSnapshot?) -> [RecordOp] {
         var ops = ops
         let parents = [first] + others
-        var atBase = [String: [String: FieldValue]]()
-        for file in mergeBase.files {
-            guard let blob = file.blob, let snapshot = parsed(BlobKey(kind: file.kind, blob: blob)), atBase[snapshot.id] == nil else { continue }
-            atBase[snapshot.id] = snapshot.fields
+        // Per merge base, its records by id; a record a base lacks has no value there.
+        var atBases = [[String: [String: FieldValue]]]()
+        for files in mergeBase.bases {
+            var records = [String: [String: FieldValue]]()
+            for file in files {
+                guard let blob = file.blob, let snapshot = parsed(BlobKey(kind: file.kind, blob: blob)), records[snapshot.id] == nil else { continue }
+                records[snapshot.id] = snapshot.fields
+            }
+            atBases.append(records)
         }
-        var ids = Set(atBase.keys)
+        var ids = Set(atBases.flatMap(\.keys))
         for path in mergeBase.contested {
             for state in parents { if let record = state.record(at: path) { ids.insert(record.id) } }
         }
@@ -195,8 +201,8 @@ enum CommitChanges {
         for id in ids.sorted() {
             let merged = result(id)
             let values = parents.map { $0.record(id: id)?.record.fields }
-            let base = atBase[id]
-            var names = Set(base?.keys.map { $0 } ?? [])
+            let bases = atBases.isEmpty ? [nil] : atBases.map { $0[id] }
+            var names = Set(bases.flatMap { $0?.keys.map { $0 } ?? [] })
             names.formUnion(merged?.fields.keys.map { $0 } ?? [])
             for value in values { names.formUnion(value?.keys.map { $0 } ?? []) }
             var unexplained = [FieldOp]()
@@ -207,8 +213,10 @@ enum CommitChanges {
                 if theirs.allSatisfy({ $0 == theirs[0] }) {
                     expected = .some(theirs[0])
                 } else {
-                    let changed = theirs.filter { $0 != base?[name] }
-                    expected = changed.allSatisfy { $0 == changed[0] } ? .some(changed[0]) : nil
+                    // A side changed the field if its value is at no merge base (criss-cross merges have several).
+                    let changed = theirs.filter { value in !bases.contains { $0?[name] == value } }
+                    // Every side at some base's value (criss-cross): nothing tells which side changed it.
+                    expected = changed.first.flatMap { first in changed.allSatisfy { $0 == first } ? .some(first) : nil }
                 }
                 if let expected, expected == mine { continue }
                 // What the merge replaced: the expected value, or in a conflict a side it did not take.

@@ -276,9 +276,9 @@ public final class HistoryEngine {
                     for parent in item.parents.dropFirst() {
                         try recordChanges(base, rootTree(treeOf(parent))) { path, kind, _, _ in contested[path] = kind }
                     }
-                    if !contested.isEmpty, let files = try mergeBaseFiles(item.parents, contested: contested, rootTree: rootTree, treeOf: treeOf) {
-                        for file in files { try found(file) }
-                        mergeBases[n] = MergeBaseFiles(contested: contested.keys.sorted(), files: files)
+                    if !contested.isEmpty, let bases = try mergeBaseFiles(item.parents, contested: contested, rootTree: rootTree, treeOf: treeOf) {
+                        for file in bases.joined() { try found(file) }
+                        mergeBases[n] = MergeBaseFiles(contested: contested.keys.sorted(), bases: bases)
                     }
                 }
                 for change in changes { try found(change) }
@@ -291,29 +291,33 @@ public final class HistoryEngine {
         return (result, mergeBases)
     }
 
-    /// The record files at `contested` paths in the merge base of `parents` (none there when their histories are
-    /// unrelated). Nil when no merge base can be found (a shallow clone's boundary): the merge is then judged
-    /// against its parents only, as before.
+    /// The record files at `contested` paths in each best common ancestor of the first parent and each other parent
+    /// (several after criss-cross merges; none when the histories are unrelated). Nil when no merge base can be read:
+    /// the merge is then judged against its parents only, as before.
     private func mergeBaseFiles(_ parents: [ObjectID], contested: [String: RecordKind], rootTree: (ObjectID) throws -> ObjectID?,
-                                treeOf: (ObjectID) throws -> ObjectID) throws -> [PathChange]? {
-        var mergeBase: ObjectID? = parents[0]
+                                treeOf: (ObjectID) throws -> ObjectID) throws -> [[PathChange]]? {
+        var bases = [ObjectID]()
         do {
             for parent in parents.dropFirst() {
-                guard let known = mergeBase else { break }
-                mergeBase = try repository.mergeBase(known, parent)
+                for base in try repository.mergeBases(parents[0], parent) where !bases.contains(base) { bases.append(base) }
             }
         } catch {
             return nil
         }
-        guard let mergeBase, let root = try rootTree(treeOf(mergeBase)) else { return [] }
-        var files = [PathChange]()
-        for (path, kind) in contested.sorted(by: { $0.key < $1.key }) {
-            let components = path.split(separator: "/").map(String.init)
-            guard let name = components.last, let folder = try repository.treeID(at: Array(components.dropLast()), in: root),
-                  let entry = try repository.entry(named: name, in: folder), entry.mode == .file || entry.mode == .executable else { continue }
-            files.append(PathChange(path: path, kind: kind, blob: entry.id))
+        var result = [[PathChange]]()
+        for base in bases {
+            var files = [PathChange]()
+            if let root = try rootTree(treeOf(base)) {
+                for (path, kind) in contested.sorted(by: { $0.key < $1.key }) {
+                    let components = path.split(separator: "/").map(String.init)
+                    guard let name = components.last, let folder = try repository.treeID(at: Array(components.dropLast()), in: root),
+                          let entry = try repository.entry(named: name, in: folder), entry.mode == .file || entry.mode == .executable else { continue }
+                    files.append(PathChange(path: path, kind: kind, blob: entry.id))
+                }
+            }
+            result.append(files)
         }
-        return files
+        return result
     }
 
     /// A record blob's bytes; sized from its header first, so a blob over the size limit is never inflated
