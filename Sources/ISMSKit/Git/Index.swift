@@ -54,6 +54,19 @@ extension Repository {
         return try mergeBaseByWalking(one, two, shallow: shallowBoundary().commits)
     }
 
+    /// Every best common ancestor of two commits (more than one after criss-cross merges); empty when their
+    /// histories are unrelated. Where libgit2 cannot answer (a shallow clone), the one `mergeBase` finds.
+    public func mergeBases(_ one: ObjectID, _ two: ObjectID) throws -> [ObjectID] {
+        var out = git_oidarray()
+        var a = one.gitOID, b = two.gitOID
+        if git_merge_bases(&out, pointer, &a, &b) == 0 {
+            defer { git_oidarray_dispose(&out) }
+            guard let ids = out.ids else { return [] }
+            return (0..<out.count).map { ObjectID(ids + $0) }
+        }
+        return try mergeBase(one, two).map { [$0] } ?? []
+    }
+
     /// The common ancestors of `one` and `two` that no other common ancestor descends from, the newest by
     /// committer date (then id) when several are equally good, as the commits are in this repository: a walk
     /// stops at the shallow boundary.

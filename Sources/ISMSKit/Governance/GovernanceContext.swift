@@ -97,6 +97,9 @@ public final class GovernanceContext: @unchecked Sendable {
         }
     }
 
+    /// Every record id the history of the revision knows, present or gone.
+    public func knownIDs() -> [String] { history.knownIDs() }
+
     /// Every record change in the history, newest first.
     public func log() -> [HistoryEntry] {
         locked {

@@ -46,6 +46,69 @@ enum GovernanceRules {
     }
 }
 
+extension GovernanceRules {
+    /// A removal of decision fields that still stands: the commit that made it, and where to point.
+    struct Removal {
+        let commit: CommitInfo
+        let id: String
+        /// The record now, when only fields were removed; nil when the record was deleted.
+        let record: Record?
+        /// Where the record was when deleted.
+        let path: String
+        /// The removed decision fields, in the schema's order.
+        let fields: [String]
+    }
+
+    /// The decision fields whose removal still stands in the checked ISMS, symmetric to `decisionsByCommit`: the
+    /// records it no longer has whose newest change is their deletion (a file deleted, moved out of its kind's folder,
+    /// or renamed to a name not read as a record), and for the records it has, each absent decision field whose
+    /// newest change since the record appeared removed it. Grouped by commit, per record.
+    static func removals(in isms: ISMS, config: Config, governance: GovernanceContext) -> [Removal] {
+        var removals = [Removal]()
+        for record in isms.records {
+            var seen = Set<String>()
+            var groups = [(commit: CommitInfo, fields: [String])]()
+            for entry in governance.entries(record.id) {
+                for change in entry.changes where seen.insert(change.field).inserted {
+                    guard change.new == nil, change.old != nil, record.fields[change.field] == nil,
+                          config.isDecision(change.field, of: record.kind) else { continue }
+                    if let i = groups.firstIndex(where: { $0.commit.id == entry.commit.id }) {
+                        groups[i].fields.append(change.field)
+                    } else {
+                        groups.append((entry.commit, [change.field]))
+                    }
+                }
+                // Fields the record did not have when it appeared were never removed from it.
+                if [.created, .restored, .boundary].contains(entry.event) { break }
+            }
+            removals += groups.map { Removal(commit: $0.commit, id: record.id, record: record, path: record.path,
+                                             fields: Schema.sortFields($0.fields, kind: record.kind) { $0 }) }
+        }
+        let present = Set(isms.records.map(\.id))
+        for id in governance.knownIDs() where !present.contains(id) {
+            // The newest change is the one that stands; an id changed away is not a deletion.
+            guard let entry = governance.entries(id).first, entry.event == .deleted, entry.record == id else { continue }
+            let fields = entry.changes.filter { $0.old != nil && config.isDecision($0.field, of: entry.kind) }.map(\.field)
+            guard !fields.isEmpty else { continue }
+            removals.append(Removal(commit: entry.commit, id: id, record: nil, path: entry.path, fields: fields))
+        }
+        return removals
+    }
+
+    /// How a finding names removed fields: a mapping none of whose fields is left by its name (`acceptance`).
+    static func removedNames(_ fields: [String], of record: Record) -> [String] {
+        var names = [String]()
+        for field in fields {
+            var name = field
+            if let dot = field.firstIndex(of: "."), !record.fields.keys.contains(where: { $0.hasPrefix(field[...dot]) }) {
+                name = String(field[..<dot])
+            }
+            if !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+}
+
 extension Commit {
     /// How a finding names a commit: `1a2b3c4d5e (Bob Example, 2026-02-01)`.
     var reference: String { "\(id.short) (\(author.name), \(author.day))" }

@@ -24,6 +24,17 @@ struct RecordSnapshot: Sendable {
     }
 }
 
+/// What judging a merge by what it produced needs beyond the diff with its first parent: the record files on
+/// which its parents differ, and those files at the parents' merge base. Read only for merges whose parents differ
+/// on some record file; the others cannot hold a value that no parent explains.
+struct MergeBaseFiles: Sendable {
+    /// Record files whose content differs between the first parent and another parent.
+    let contested: [String]
+    /// Per merge base (several after criss-cross merges, none for unrelated histories), its record files at the
+    /// contested paths (only those that are there).
+    let bases: [[PathChange]]
+}
+
 /// Turns the record files a commit changed into what it did to each record, judged by id.
 enum CommitChanges {
     /// - Parameters:
@@ -32,8 +43,10 @@ enum CommitChanges {
     ///   - others: the states at the other parents of a merge.
     ///   - parsed: a record blob's snapshot; nil when the blob is unreadable, and its path then keeps what
     ///     was last known, so a broken commit does not look like a deletion.
+    ///   - mergeBase: for a merge whose parents differ on some record file, those files at the merge base; each
+    ///     field's value is then judged against what a 3-way merge explains (`judgeMerge`).
     static func ops(commit: Int32, base: HistoryState, others: [HistoryState], changes: [PathChange],
-                    parsed: (BlobKey) -> RecordSnapshot?, isShallowBoundary: Bool) -> [RecordOp] {
+                    parsed: (BlobKey) -> RecordSnapshot?, isShallowBoundary: Bool, mergeBase: MergeBaseFiles? = nil) -> [RecordOp] {
         var ops = [RecordOp]()
         var removed = [(path: String, record: TrackedRecord)]()
         var added = [(path: String, kind: RecordKind, snapshot: RecordSnapshot)]()
@@ -97,6 +110,9 @@ enum CommitChanges {
         }
         if !others.isEmpty {
             ops = ops.map { creditOtherParents($0, commit: commit, others: others) }
+            if let mergeBase {
+                ops = judgeMerge(ops, commit: commit, first: base, others: others, mergeBase: mergeBase, parsed: parsed)
+            }
         }
         func key(_ op: RecordOp) -> (ExactString, ExactString) { (ExactString(op.newPath ?? op.oldPath ?? ""), ExactString(op.oldPath ?? "")) }
         return ops.sorted { key($0) < key($1) }
@@ -145,6 +161,99 @@ enum CommitChanges {
             return field
         }
         return op
+    }
+
+    /// A merge is the author of every value a 3-way merge does not explain. Per field, with the parents' values and
+    /// the merge base's: when all parents agree, that value is expected; else when the parents that changed it since
+    /// the base agree, theirs is. A result that is not the expected value (an edit during the merge, a conflict
+    /// resolved either way, a branch's change dropped) is credited to the merge, with `old` the value it replaced.
+    /// Without this, a merge that keeps the first parent's old value keeps that value's old (signed) attribution.
+    private static func judgeMerge(_ ops: [RecordOp], commit: Int32, first: HistoryState, others: [HistoryState],
+                                   mergeBase: MergeBaseFiles, parsed: (BlobKey) -> RecordSnapshot?) -> [RecordOp] {
+        var ops = ops
+        let parents = [first] + others
+        // Per merge base, its records by id; a record a base lacks has no value there.
+        var atBases = [[String: [String: FieldValue]]]()
+        for files in mergeBase.bases {
+            var records = [String: [String: FieldValue]]()
+            for file in files {
+                guard let blob = file.blob, let snapshot = parsed(BlobKey(kind: file.kind, blob: blob)), records[snapshot.id] == nil else { continue }
+                records[snapshot.id] = snapshot.fields
+            }
+            atBases.append(records)
+        }
+        var ids = Set(atBases.flatMap(\.keys))
+        for path in mergeBase.contested {
+            for state in parents { if let record = state.record(at: path) { ids.insert(record.id) } }
+        }
+
+        /// The record as the merge left it: the first parent's, changed by the merge's operations.
+        func result(_ id: String) -> (fields: [String: FieldValue], path: String, kind: RecordKind)? {
+            if let op = ops.first(where: { $0.newID == id }), let path = op.newPath {
+                var fields = op.oldPath.flatMap { first.record(at: $0) }?.fields.mapValues(\.value) ?? [:]
+                for change in op.fields { fields[change.field] = change.new }
+                return (fields, path, op.kind)
+            }
+            if ops.contains(where: { $0.oldID == id }) { return nil }
+            return first.record(id: id).map { ($0.record.fields.mapValues(\.value), $0.path, $0.record.kind) }
+        }
+
+        for id in ids.sorted() {
+            let merged = result(id)
+            let values = parents.map { $0.record(id: id)?.record.fields }
+            let bases = atBases.isEmpty ? [nil] : atBases.map { $0[id] }
+            var names = Set(bases.flatMap { $0?.keys.map { $0 } ?? [] })
+            names.formUnion(merged?.fields.keys.map { $0 } ?? [])
+            for value in values { names.formUnion(value?.keys.map { $0 } ?? []) }
+            var unexplained = [FieldOp]()
+            for name in names {
+                let theirs = values.map { $0?[name]?.value }
+                let mine = merged?.fields[name]
+                let expected: FieldValue??
+                if theirs.allSatisfy({ $0 == theirs[0] }) {
+                    expected = .some(theirs[0])
+                } else {
+                    // A side changed the field if its value is at no merge base (criss-cross merges have several).
+                    let changed = theirs.filter { value in !bases.contains { $0?[name] == value } }
+                    // Every side at some base's value (criss-cross): nothing tells which side changed it.
+                    expected = changed.first.flatMap { first in changed.allSatisfy { $0 == first } ? .some(first) : nil }
+                }
+                if let expected, expected == mine { continue }
+                // What the merge replaced: the expected value, or in a conflict a side it did not take.
+                let old = expected ?? theirs.first { $0 != mine } ?? theirs[0]
+                unexplained.append(FieldOp(field: name, old: old, new: mine, attribution: commit))
+            }
+            guard !unexplained.isEmpty else { continue }
+            let kind = merged?.kind ?? parents.lazy.compactMap { $0.record(id: id)?.record.kind }.first ?? .risk
+
+            if let merged {
+                let present = unexplained.filter { $0.new != nil }
+                // Every value of a record no parent's side explains: the merge brought the record back itself.
+                let broughtBack = present.count == merged.fields.count && present.allSatisfy { $0.old == nil }
+                if let i = ops.firstIndex(where: { $0.newID == id }) {
+                    let replaced = Set(unexplained.map(\.field))
+                    ops[i].fields = Schema.sortFields(ops[i].fields.filter { !replaced.contains($0.field) } + unexplained, kind: kind, by: \.field)
+                    if broughtBack { ops[i].ownEvent = true }
+                } else {
+                    ops.append(RecordOp(event: .modified, ownEvent: false, kind: kind, oldID: id, newID: id, oldPath: merged.path,
+                                        newPath: merged.path, fields: Schema.sortFields(unexplained, kind: kind, by: \.field)))
+                }
+                continue
+            }
+            // Gone from the result although a side's change kept it: the merge deleted it.
+            let removals = Schema.sortFields(unexplained.filter { $0.old != nil }, kind: kind, by: \.field)
+            guard !removals.isEmpty else { continue }
+            if let i = ops.firstIndex(where: { $0.event == .deleted && $0.oldID == id }) {
+                ops[i].ownEvent = true
+                ops[i].fields = removals
+            } else if !ops.contains(where: { $0.oldID == id }),
+                      let path = others.lazy.compactMap({ $0.record(id: id)?.path }).first, first.record(at: path) == nil {
+                // Never on the first parent's side: deleting it removes nothing there, but credits the merge.
+                ops.append(RecordOp(event: .deleted, ownEvent: true, kind: kind, oldID: id, newID: nil, oldPath: path, newPath: nil,
+                                    fields: removals))
+            }
+        }
+        return ops
     }
 
     /// The fields whose value differs, attributed to `commit`, in the schema's field order (the order shown).

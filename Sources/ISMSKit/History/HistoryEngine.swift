@@ -129,9 +129,10 @@ public final class HistoryEngine {
         // Record bytes handed to the parser this run, held against limits.history_bytes before each parse:
         // every version of every record is parsed once, and a small pack can hold many large versions.
         var bytesParsed = 0
-        let changes: [[PathChange]]
+        let changes: [[PathChange]], mergeBases: [MergeBaseFiles?]
         do {
-            changes = try compareTrees(walked, graph: graph, maxDepth: config.maxTreeDepth, revision: options.revision, progress: progress) { change in
+            (changes, mergeBases) = try compareTrees(walked, graph: graph, maxDepth: config.maxTreeDepth, revision: options.revision,
+                                                     progress: progress) { change in
                 guard let blob = change.blob else { return }
                 let key = BlobKey(kind: change.kind, blob: blob)
                 guard keys[key] == nil else { return }
@@ -180,7 +181,7 @@ public final class HistoryEngine {
                 needed = graph.ancestors(of: tipIndex)
             }
             let states = HistoryReplay.run(&graph, needed: needed, initial: initial, keep: [tipIndex], firstNew: firstNew, changes: changes,
-                                           parsed: { parsing.result(keys[$0]!) }, progress: progress)
+                                           mergeBases: mergeBases, parsed: { parsing.result(keys[$0]!) }, progress: progress)
             graph.snapshot = (tipIndex, states[tipIndex]!)
             _ = parsing.finish()
             clock.lap("track records")
@@ -252,9 +253,11 @@ public final class HistoryEngine {
         }
     }
 
-    /// For each new commit, the record files that differ from its first parent, comparing raw trees from the ISMS root down.
-    private func compareTrees(_ walked: [WalkedCommit], graph: HistoryGraph, maxDepth: Int, revision: String, progress: (HistoryProgress) -> Void,
-                              found: (PathChange) throws -> Void) throws -> [[PathChange]] {
+    /// For each new commit, the record files that differ from its first parent, comparing raw trees from the ISMS root
+    /// down; and for a merge whose parents differ on record files, those files at the merge base.
+    private func compareTrees(_ walked: [WalkedCommit], graph: HistoryGraph, maxDepth: Int, revision: String,
+                              progress: (HistoryProgress) -> Void,
+                              found: (PathChange) throws -> Void) throws -> ([[PathChange]], [MergeBaseFiles?]) {
         var rootOfTree = [ObjectID: ObjectID?]()
         func rootTree(_ tree: ObjectID) throws -> ObjectID? {
             if let known = rootOfTree[tree] { return known }
@@ -264,29 +267,44 @@ public final class HistoryEngine {
         }
         var treeOfCommit = [ObjectID: ObjectID]()
         for item in walked { treeOfCommit[item.commit.id] = item.commit.tree }
+        func treeOf(_ commit: ObjectID) throws -> ObjectID {
+            if let known = treeOfCommit[commit] { return known }
+            let tree = try repository.commit(commit).tree
+            treeOfCommit[commit] = tree
+            return tree
+        }
+        /// The record files that differ between two ISMS root trees, with their kind.
+        func recordChanges(_ old: ObjectID?, _ new: ObjectID?, _ visit: (String, RecordKind, TreeEntry?, TreeEntry?) -> Void) throws {
+            try repository.diffTrees(old, new, maxDepth: maxDepth, descend: { path in path.contains("/") || RecordKind(folder: path) != nil }) { change in
+                guard let slash = change.path.firstIndex(of: "/"), let kind = RecordKind(folder: String(change.path[..<slash])),
+                      isRecordFileName(change.path) else { return }
+                func isFile(_ entry: TreeEntry?) -> Bool { entry?.mode == .file || entry?.mode == .executable }
+                // A link or submodule under the root is not a record: it counts as no file.
+                guard isFile(change.old) || isFile(change.new) else { return }
+                visit(change.path, kind, isFile(change.old) ? change.old : nil, isFile(change.new) ? change.new : nil)
+            }
+        }
         var result = [[PathChange]]()
         result.reserveCapacity(walked.count)
+        var mergeBases = [MergeBaseFiles?](repeating: nil, count: walked.count)
         for (n, item) in walked.enumerated() {
             if n % 128 == 0 { progress(HistoryProgress(phase: "comparing trees", done: n, total: walked.count)) }
             do {
                 let mine = try rootTree(item.commit.tree)
                 var base: ObjectID?
-                if let parent = item.parents.first {
-                    let parentTree: ObjectID
-                    if let known = treeOfCommit[parent] { parentTree = known } else {
-                        parentTree = try repository.commit(parent).tree
-                        treeOfCommit[parent] = parentTree
-                    }
-                    base = try rootTree(parentTree)
-                }
+                if let parent = item.parents.first { base = try rootTree(treeOf(parent)) }
                 var changes = [PathChange]()
-                try repository.diffTrees(base, mine, maxDepth: maxDepth, descend: { path in path.contains("/") || RecordKind(folder: path) != nil }) { change in
-                    guard let slash = change.path.firstIndex(of: "/"), let kind = RecordKind(folder: String(change.path[..<slash])),
-                          isRecordFileName(change.path) else { return }
-                    func isFile(_ entry: TreeEntry?) -> Bool { entry?.mode == .file || entry?.mode == .executable }
-                    // A link or submodule under the root is not a record: it counts as no file.
-                    guard isFile(change.old) || isFile(change.new) else { return }
-                    changes.append(PathChange(path: change.path, kind: kind, blob: isFile(change.new) ? change.new?.id : nil))
+                try recordChanges(base, mine) { path, kind, _, new in changes.append(PathChange(path: path, kind: kind, blob: new?.id)) }
+                if item.parents.count > 1 {
+                    // Only where the parents differ can a merge hold a value no parent's side explains.
+                    var contested = [String: RecordKind]()
+                    for parent in item.parents.dropFirst() {
+                        try recordChanges(base, rootTree(treeOf(parent))) { path, kind, _, _ in contested[path] = kind }
+                    }
+                    if !contested.isEmpty, let bases = try mergeBaseFiles(item.parents, contested: contested, rootTree: rootTree, treeOf: treeOf) {
+                        for file in bases.joined() { try found(file) }
+                        mergeBases[n] = MergeBaseFiles(contested: contested.keys.sorted(), bases: bases)
+                    }
                 }
                 for change in changes { try found(change) }
                 result.append(changes)
@@ -296,6 +314,35 @@ public final class HistoryEngine {
                 throw ToolError.git("an object of commit \(item.commit.id.short) is missing from the repository (\(error.message)); "
                                     + "run `git fsck` to find the damage")
             }
+        }
+        return (result, mergeBases)
+    }
+
+    /// The record files at `contested` paths in each best common ancestor of the first parent and each other parent
+    /// (several after criss-cross merges; none when the histories are unrelated). Nil when no merge base can be read:
+    /// the merge is then judged against its parents only, as before.
+    private func mergeBaseFiles(_ parents: [ObjectID], contested: [String: RecordKind], rootTree: (ObjectID) throws -> ObjectID?,
+                                treeOf: (ObjectID) throws -> ObjectID) throws -> [[PathChange]]? {
+        var bases = [ObjectID]()
+        do {
+            for parent in parents.dropFirst() {
+                for base in try repository.mergeBases(parents[0], parent) where !bases.contains(base) { bases.append(base) }
+            }
+        } catch {
+            return nil
+        }
+        var result = [[PathChange]]()
+        for base in bases {
+            var files = [PathChange]()
+            if let root = try rootTree(treeOf(base)) {
+                for (path, kind) in contested.sorted(by: { $0.key < $1.key }) {
+                    let components = path.split(separator: "/").map(String.init)
+                    guard let name = components.last, let folder = try repository.treeID(at: Array(components.dropLast()), in: root),
+                          let entry = try repository.entry(named: name, in: folder), entry.mode == .file || entry.mode == .executable else { continue }
+                    files.append(PathChange(path: path, kind: kind, blob: entry.id))
+                }
+            }
+            result.append(files)
         }
         return result
     }
@@ -327,9 +374,9 @@ public enum HistoryNotice: Sendable, Equatable {
 enum HistoryReplay {
     /// Visits the `needed` commits in graph order, starting from the `initial` states of commits outside
     /// them; commits from `firstNew` on get their operations computed from `changes` (indexed from
-    /// `firstNew`), the others replay their cached operations. Returns the states of `keep`.
+    /// `firstNew`, as are `mergeBases`), the others replay their cached operations. Returns the states of `keep`.
     static func run(_ graph: inout HistoryGraph, needed: [Bool], initial: [Int32: HistoryState], keep: Set<Int32>, firstNew: Int,
-                    changes: [[PathChange]], parsed: (BlobKey) -> RecordSnapshot?,
+                    changes: [[PathChange]], mergeBases: [MergeBaseFiles?] = [], parsed: (BlobKey) -> RecordSnapshot?,
                     progress: (HistoryProgress) -> Void = { _ in }) -> [Int32: HistoryState] {
         var remaining = [Int32](repeating: 0, count: graph.count)
         for index in 0..<graph.count where needed[index] {
@@ -351,8 +398,10 @@ enum HistoryReplay {
                     progress(HistoryProgress(phase: "tracking records", done: index - firstNew, total: graph.count - firstNew))
                 }
                 let others = node.parents.dropFirst().map { states[$0]! }
+                let mergeBase = index - firstNew < mergeBases.count ? mergeBases[index - firstNew] : nil
                 graph.setOps(CommitChanges.ops(commit: Int32(index), base: state, others: others, changes: changes[index - firstNew],
-                                               parsed: parsed, isShallowBoundary: node.isShallowBoundary), of: Int32(index))
+                                               parsed: parsed, isShallowBoundary: node.isShallowBoundary, mergeBase: mergeBase),
+                             of: Int32(index))
             }
             state.apply(graph.ops(Int32(index)))
             for parent in node.parents.dropFirst() {

@@ -1,4 +1,5 @@
-/// A decision whose current value was set by a commit without a good signature, when decisions must be signed.
+/// A decision whose current value was set, or whose removal was made, by a commit without a good signature, when
+/// decisions must be signed.
 public struct UnsignedDecisionRule: Rule {
     public init() {}
 
@@ -19,12 +20,16 @@ public struct UnsignedDecisionRule: Rule {
     public static let definition = RuleDescription(
         id: "unsigned-decision",
         severity: .error,
-        summary: "A decision field whose current value was set by a commit without a good signature (with require_signed_decisions: true).",
+        summary: "A decision field whose current value was set, or whose removal was made, by a commit without a good signature (with require_signed_decisions: true).",
         rationale: """
             A treatment, an acceptance or a control's status is a management decision an auditor traces to a person. \
             The commit's author is whatever the committer typed; a good signature, by a key the allowed-signers file of \
             the trusted revision lists, proves who made the change. Which fields are decisions is set by decision_fields \
-            in isms.yaml. The rule runs only when isms.yaml sets require_signed_decisions: true.
+            in isms.yaml. Removing a decision is a decision too: a record deleted (or moved out of its kind's folder, or \
+            renamed to a name not read as a record) and a decision field removed from a record are judged by the commit \
+            that removed them, as long as the removal stands. A merge is judged by what it produced: a value no parent's \
+            side explains (an edit during the merge, a conflict resolved either way, a branch's change dropped) was set by \
+            the merge commit (docs/history.md). The rule runs only when isms.yaml sets require_signed_decisions: true.
             """,
         fix: """
             Have the decision made again in a signed commit (git commit -S with gpg.format=ssh and the person's key in \
@@ -48,6 +53,20 @@ public struct UnsignedDecisionRule: Rule {
                 let names = listed(fields)
                 findings.append(finding("\(names) of \(record.id) \(fields.count == 1 ? "was" : "were") set by commit \(commit.reference), "
                                         + GovernanceRules.describe(verdict), in: record, field: fields[0]))
+            }
+        }
+        // A removal is a decision too: deleting a risk or its acceptance must be signed like setting it.
+        for removal in GovernanceRules.removals(in: context.isms, config: context.config, governance: governance) {
+            let verdict = governance.signature(removal.commit.id)
+            guard !verdict.isGood else { continue }
+            let how = "by commit \(removal.commit.reference), " + GovernanceRules.describe(verdict)
+            if let record = removal.record {
+                let names = GovernanceRules.removedNames(removal.fields, of: record)
+                findings.append(finding("\(listed(names)) of \(record.id) \(names.count == 1 ? "was" : "were") removed \(how)",
+                                        in: record, field: removal.fields[0]))
+            } else {
+                findings.append(Self.finding("\(removal.id) was deleted \(how)", path: removal.path, at: .start, record: removal.id,
+                                             field: removal.fields[0]))
             }
         }
         return findings
