@@ -213,11 +213,13 @@ final class HistoryMergeTests: XCTestCase {
         XCTAssertEqual(blame.first { $0["field"] as? String == "likelihood" }?["commit"] as? String, merge)
     }
 
-    func testConflictResolvedToTheBranchValueIsCreditedToTheBranch() {
-        let (r, created, branch, main, _) = conflict(resolvedTo: 2)
-        XCTAssertEqual(r.history("RISK-1").strings("commit"), [main, branch, created])
+    /// Both sides changed the field, so no three-way merge explains the result: whoever resolved the conflict
+    /// decided it, even when they took one side's value (issue 11: a conflict resolution is judged like any commit).
+    func testConflictResolvedToTheBranchValueIsCreditedToTheMerge() {
+        let (r, created, branch, main, merge) = conflict(resolvedTo: 2)
+        XCTAssertEqual(r.history("RISK-1").strings("commit"), [merge, main, branch, created])
         let blame = r.json(["blame", "RISK-1"])["fields"] as? [[String: Any]] ?? []
-        XCTAssertEqual(blame.first { $0["field"] as? String == "likelihood" }?["commit"] as? String, branch)
+        XCTAssertEqual(blame.first { $0["field"] as? String == "likelihood" }?["commit"] as? String, merge)
     }
 
     func testRecordCreatedOnABranchIsCreditedToTheBranch() {
