@@ -100,8 +100,10 @@ final class ReviewTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("1 new since main"), result.stderr)
         XCTAssertTrue(result.stderr.contains("2 already there not shown"), result.stderr)
 
-        // Without a new error, --fail-on new passes and --fail-on all fails on the old debt.
+        // Without a new error, --fail-on new passes and --fail-on all fails on the old debt. --base judges what HEAD
+        // commits (docs/signatures.md): the fix is committed first.
         repo.write("isms/risks/risk-1.yaml", goodRisk)
+        repo.commit("Fix the score", by: .bob, at: "2026-03-04T09:00:00+01:00")
         XCTAssertEqual(isms(["check", "--base", "main"], in: repo.path + "/isms").status, 0)
         XCTAssertEqual(isms(["check", "--base", "main", "--fail-on", "all"], in: repo.path + "/isms").status, 1)
         let unknownBase = isms(["check", "--base", "nope"], in: repo.path + "/isms")

@@ -263,6 +263,77 @@ final class TrustTests: XCTestCase {
                           try XCTUnwrap(markdown.range(of: "ASSET-2")).lowerBound)
     }
 
+    // MARK: Found by a red-team pass (each passed the gate before its fix)
+
+    func testAnOctopusMergeThatRevivesAnOldPolicyIsItsAuthor() {
+        let repo = repository()
+        let old = repo.git("rev-parse", "HEAD")
+        repo.git("checkout", "-q", "main")
+        repo.write("isms.yaml", strict + "evidence_grace_days: 1\n")
+        repo.commitSigned("Tighten", by: .alice, at: "2026-01-06T10:00:00Z", key: alice)
+        let tip = repo.git("rev-parse", "HEAD")
+        repo.git("checkout", "-q", "-B", "pr")
+        repo.write("controls/ctrl-1.yaml", control + "# touched\n")
+        repo.commit("Touch", by: Self.mallory, at: "2026-02-01T10:00:00Z")
+        let touched = repo.git("rev-parse", "HEAD")
+        // The octopus takes the old isms.yaml back from its oldest parent, undoing main's signed change.
+        repo.write("isms.yaml", strict)
+        repo.git("add", "-A")
+        let tree = repo.git("write-tree")
+        let merge = repo.git("commit-tree", tree, "-p", touched, "-p", tip, "-p", old, "-m", "Merge",
+                             environment: repo.identity(Self.mallory, "2026-02-02T10:00:00Z"))
+        repo.git("reset", "-q", "--hard", merge)
+        XCTAssertTrue(gate(repo).rules.contains("policy-changed"), "\(gate(repo))")
+    }
+
+    func testTwoListsThatReadAlikeAreStillDifferentSettings() {
+        let repo = repository("require_signed_decisions: true\ndecision_fields:\n  risk: [treatment, likelihood]\n")
+        repo.write("isms.yaml", strict + "decision_fields:\n  risk: ['treatment, likelihood']\n")
+        attackerCommit(repo, "Reformat a list")
+        XCTAssertTrue(gate(repo).rules.contains("policy-changed"), "\(gate(repo))")
+    }
+
+    func testADottedKeyCannotPassForTheSettingItSpells() {
+        let repo = repository("require_signed_decisions: true\nrules:\n  unknown-field: 'off'\n  unsigned-decision: error\n")
+        repo.write("isms.yaml", strict + "rules:\n  unknown-field: 'off'\n  unsigned-decision: 'off'\n'rules.unsigned-decision': error\n")
+        repo.write("risks/risk-1.yaml", risk(likelihood: 1))
+        attackerCommit(repo, "Shuffle keys")
+        let result = gate(repo)
+        XCTAssertTrue(result.rules.contains("policy-changed"), "\(result)")
+        XCTAssertTrue(result.rules.contains("unsigned-decision"), "\(result)")
+    }
+
+    func testARootReachedThroughALinkCannotBeJudgedAgainstABase() throws {
+        let repo = GitRepository()
+        repo.write("isms/isms.yaml", strict)
+        repo.write("isms/.isms/allowed_signers", alice.allowedSigner("alice@example.com") + "\n")
+        repo.write("isms/risks/risk-1.yaml", risk())
+        repo.write("isms/controls/ctrl-1.yaml", control)
+        repo.commitSigned("Start", by: .alice, at: "2026-01-05T10:00:00Z", key: alice)
+        repo.git("checkout", "-q", "-b", "pr")
+        repo.git("mv", "isms", "isms2")
+        try FileManager.default.createSymbolicLink(atPath: repo.path + "/isms", withDestinationPath: "isms2")
+        repo.write("isms2/isms.yaml", minimalConfig)
+        repo.remove("isms2/.isms")
+        attackerCommit(repo, "Tidy the layout")
+        let result = isms(["check", "--root", "isms", "--base", "main", "--as-of", "2026-12-01"], in: repo.path)
+        XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.contains("symbolic link"), result.stderr)
+    }
+
+    func testTheGateJudgesWhatIsCommittedNotWhatCheckoutWrote() {
+        let repo = repository("require_signed_decisions: true\ndecision_fields:\n  risk: [title, treatment]\n")
+        // `ident` makes checkout rewrite `$Id$` in the work tree, so the title on disk differs from its commit and
+        // was skipped as "not committed yet".
+        repo.write(".gitattributes", "*.yaml ident\n")
+        repo.write("risks/risk-1.yaml", risk().replacingOccurrences(of: "title: Ransomware on file shares", with: "title: Ransomware $Id$"))
+        attackerCommit(repo, "Retitle")
+        repo.remove("risks/risk-1.yaml")
+        repo.git("checkout", "--", "risks/risk-1.yaml")
+        XCTAssertTrue(repo.folder.read("risks/risk-1.yaml")!.contains("$Id: "), "checkout applied the attribute")
+        XCTAssertTrue(gate(repo).rules.contains("unsigned-decision"), "\(gate(repo))")
+    }
+
     // MARK: Failing closed
 
     func testAHistoryOverTheTrustedLimitFailsClosed() {

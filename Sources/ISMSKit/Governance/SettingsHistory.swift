@@ -81,6 +81,9 @@ final class SettingsHistory {
     /// agree on the value the merge has (a clean three-way merge); anything else — an evil merge, or a conflict
     /// resolved to a value neither side had or back to an old one — is the merge's own change.
     private func mergeAuthored(_ mine: SettingsSnapshot, parents: [ObjectID], before: [SettingsSnapshot]) throws -> [String] {
+        // An octopus merge has no single merge base to explain its sides by (an old parent can look like a side
+        // that changed a value): whatever it holds that its first parent did not is its own change.
+        if parents.count > 2 { return mine.changedFields(from: before[0]) }
         var base = SettingsSnapshot()
         if let common = try repository.mergeBase(parents[0], parents[1]) { base = try snapshot(at: common) }
         var fields = Set(mine.values.keys).union(base.values.keys)

@@ -17,6 +17,12 @@ extension Workspace {
     /// policy because the trusted one could not be read.
     public func trustedRevision(_ name: String) throws(ToolError) -> TrustedRevision {
         let (repository, prefix) = try requireRepository()
+        // The policy is read at the root's place in the repository: a root reached through a link could be moved
+        // by the change itself to a place the trusted revision has no policy for.
+        if let link = linkOnTheWayToRoot() {
+            throw .invalidArgument("the ISMS root \(rootAsNamed) is reached through the symbolic link \(link); with a trust revision "
+                                   + "(--base, --trust-ref) give the real folder, so the change cannot move the ISMS away from the policy that judges it")
+        }
         let commit: ObjectID
         do { commit = try repository.resolveCommit(name) } catch {
             throw .revision(name, error, in: repository)
@@ -43,5 +49,22 @@ extension Workspace {
             throw .unreadableConfig(path: "\(name):isms.yaml", message: "\(error); the trusted policy is needed to judge the change")
         }
         return TrustedRevision(name: name, commit: commit, config: config, configBlob: blob)
+    }
+}
+
+extension Workspace {
+    /// The first folder from the repository's top down to the ISMS root (the root included) that is a symbolic
+    /// link, as written; nil when none is, or outside a repository.
+    func linkOnTheWayToRoot() -> String? {
+        guard let top = repository?.workTree else { return nil }
+        let base = Workspace.lexical(top)
+        var path = rootAsNamed
+        var links = [String]()
+        while path.count > base.count, path.hasPrefix(base) {
+            var info = stat()
+            if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK { links.append(path) }
+            path = (path as NSString).deletingLastPathComponent
+        }
+        return links.last
     }
 }

@@ -100,6 +100,8 @@ public struct SettingsSnapshot: Sendable, Equatable {
     public static func setting(of field: String) -> String {
         if field.hasPrefix(trustFilePrefix) { return "allowed_signers" }
         if field.hasPrefix(openPGPPrefix) { return "openpgp_keys" }
+        // A quoted first key (one holding a dot) is no setting isms knows: policy, as every unknown key.
+        if field.hasPrefix("\"") { return field }
         return String(field.prefix { $0 != "." })
     }
 
@@ -114,7 +116,7 @@ public struct SettingsSnapshot: Sendable, Equatable {
         var snapshot = SettingsSnapshot()
         var signersPath = Config.defaultAllowedSigners, keysPath = Config.defaultOpenPGPKeys
         if let data, case .success(let node) = YAMLReader(maxBytes: Limits.configBytes).read(data), let pairs = node.pairs {
-            for pair in pairs { flatten(pair.value, into: &snapshot.values, at: pair.key) }
+            for pair in pairs { flatten(pair.value, into: &snapshot.values, at: segment(pair.key)) }
             if let (config, _) = try? ConfigReader.read(data, path: "isms.yaml") {
                 signersPath = config.allowedSigners
                 keysPath = config.openPGPKeys
@@ -146,16 +148,44 @@ public struct SettingsSnapshot: Sendable, Equatable {
         return snapshot
     }
 
+    /// Flattens a mapping into dotted paths, unambiguously: a key holding a dot or a quote is quoted (`"a.b"`),
+    /// and a list or a nested value inside a list is written as JSON, so two different settings never flatten to
+    /// the same field and value (`[a, b]` and `["a, b"]`, `rules: {x: off}` and `"rules.x": off`).
     private static func flatten(_ node: YAMLNode, into values: inout [String: String], at path: String) {
         if let pairs = node.pairs, !pairs.isEmpty {
-            for pair in pairs { flatten(pair.value, into: &values, at: path + "." + pair.key) }
-        } else if let items = node.items {
-            values[path] = "[" + items.map { $0.scalar?.text ?? $0.shapeName }.joined(separator: ", ") + "]"
+            for pair in pairs { flatten(pair.value, into: &values, at: path + "." + segment(pair.key)) }
+        } else if node.items != nil {
+            values[path] = json(node)
         } else if let scalar = node.scalar {
             values[path] = scalar.isNull ? "null" : scalar.text
         } else {
             values[path] = node.shapeName
         }
+    }
+
+    static func segment(_ key: String) -> String {
+        guard key.contains(".") || key.contains("\"") || key.isEmpty else { return key }
+        return quoted(key)
+    }
+
+    private static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    private static func json(_ node: YAMLNode) -> String {
+        if let pairs = node.pairs { return "{" + pairs.map { quoted($0.key) + ": " + json($0.value) }.joined(separator: ", ") + "}" }
+        if let items = node.items { return "[" + items.map(json).joined(separator: ", ") + "]" }
+        if let scalar = node.scalar { return scalar.isNull ? "null" : quoted(scalar.text) }
+        return node.shapeName
     }
 
     /// The fields whose values differ, sorted.

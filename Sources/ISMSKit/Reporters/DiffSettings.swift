@@ -54,6 +54,7 @@ enum DiffSettings {
                     + "\(DiffMarkdown.md(value(setting.new))) | \(DiffMarkdown.by(setting.commits, signatures)) |\n"
             }
         }
-        return out
+        // A blank line ends the table, so the next one is not read as more of its rows.
+        return out + "\n"
     }
 }

@@ -16,7 +16,10 @@ public struct GitHubReporter: CheckReporter {
             if let line = finding.line { properties.append("line=\(line)") }
             if let column = finding.column { properties.append("col=\(column)") }
             properties.append("title=" + Self.escapeProperty(finding.rule))
-            out += "::\(command) \(properties.joined(separator: ","))::\(Self.escapeData(finding.message))\n"
+            // The message is shown to people in the pull request: control and bidi characters escaped as in text
+            // output (a right-to-left override would reorder what the annotation says); the path stays exact so
+            // GitHub can place the annotation.
+            out += "::\(command) \(properties.joined(separator: ","))::\(Self.escapeData(SafeText.text(finding.message)))\n"
         }
         return out
     }

@@ -7,6 +7,9 @@ public final class Workspace {
     public let repository: Repository?
     /// The root relative to the repository's work tree ("" when the same, nil outside a repository).
     public let repositoryPrefix: String?
+    /// The root as named (absolute, `.` and `..` removed by the name alone, links not resolved): where to look for
+    /// a link on the way to it.
+    let rootAsNamed: String
     /// The index `--staged` reads when it is not the repository's own: GIT_INDEX_FILE, made absolute.
     public let indexFile: String?
 
@@ -20,6 +23,7 @@ public final class Workspace {
             let absolute = Workspace.absolute(explicitRoot, from: currentDirectory)
             guard case .file = WorkTreeSource.kind(of: absolute + "/isms.yaml") else { throw .notARoot(path: explicitRoot) }
             root = absolute
+            rootAsNamed = Workspace.lexical(explicitRoot.hasPrefix("/") ? explicitRoot : currentDirectory + "/" + explicitRoot)
         } else {
             var folder = Workspace.absolute(currentDirectory, from: "/")
             while true {
@@ -29,6 +33,7 @@ public final class Workspace {
                 folder = parent
             }
             root = folder
+            rootAsNamed = folder
         }
         do {
             repository = try Repository.discover(containing: root)
@@ -92,6 +97,17 @@ public final class Workspace {
     static func indexFile(environment: [String: String], currentDirectory: String) -> String? {
         guard let file = environment["GIT_INDEX_FILE"], !file.isEmpty else { return nil }
         return absolute(file, from: currentDirectory)
+    }
+
+    /// `path` with `.`, `..` and empty components removed by name, never by reading links.
+    static func lexical(_ path: String) -> String {
+        var parts = [Substring]()
+        for part in path.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { _ = parts.popLast(); continue }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     static func absolute(_ path: String, from base: String) -> String {
