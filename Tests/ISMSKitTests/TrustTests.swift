@@ -364,6 +364,31 @@ final class TrustTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("fetch"), result.stderr)
     }
 
+    // MARK: The path-blob cache
+
+    func testTheTrustFileHistoryIsRememberedAndADamagedCacheIsIgnored() throws {
+        let repo = repository()
+        repo.write(".isms/allowed_signers", mallory.allowedSigner("mallory@example.com") + "\n")
+        attackerCommit(repo, "Trust me instead")
+        func findings(_ extra: [String] = []) -> [String] {
+            let result = isms(["check", "--format", "json", "--as-of", "2026-12-01"] + extra, in: repo.path)
+            return rules(result).filter { $0 == "allowed-signers-changed" }
+        }
+        let uncached = findings(["--no-cache"])
+        XCTAssertEqual(uncached, ["allowed-signers-changed"])
+        XCTAssertEqual(findings(), uncached)
+        let folder = repo.path + "/.git/isms"
+        let file = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: folder).first { $0.hasPrefix("path-blobs-v1-") })
+        XCTAssertEqual(findings(), uncached, "read back from the cache")
+        // Cut short, or not ours: ignored and written anew, with the same answer.
+        let data = try XCTUnwrap(FileManager.default.contents(atPath: folder + "/" + file))
+        try data.prefix(data.count - 7).write(to: URL(fileURLWithPath: folder + "/" + file))
+        XCTAssertEqual(findings(), uncached)
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: folder + "/" + file))
+        XCTAssertEqual(findings(), uncached)
+        XCTAssertEqual(FileManager.default.contents(atPath: folder + "/" + file)?.count, data.count)
+    }
+
     // MARK: Classification
 
     func testEverySettingIsClassified() {

@@ -60,7 +60,7 @@ extension Workspace {
         }
         let verifier = try signatureVerifier(trustRef: trusted?.commit.hex ?? trustRef ?? revision, useCache: useCache)
         return GovernanceContext(revision: revision, history: history, repository: repository, verifier: verifier, prefix: prefix,
-                                 trusted: trustedRange, trustAt: { [weak self] commit in try? self?.signatureTrust(at: commit.hex) })
+                                 trusted: trustedRange, cacheFolder: useCache ? repository.commonDirectory + "/isms" : nil, trustAt: { [weak self] commit in try? self?.signatureTrust(at: commit.hex) })
     }
 
     /// Checks `source` with every rule, the history rules judging `options.revision`. Notes for stderr are
@@ -102,6 +102,7 @@ extension Workspace {
         if let governance {
             notes += governance.verifier.notes
             if options.useCache, let problem = governance.verifier.saveCache() { notes.append(problem) }
+            if options.useCache { notes += governance.saveCaches() }
         }
         return report
     }

@@ -24,13 +24,17 @@ public final class GovernanceContext: @unchecked Sendable {
     /// The trust revision and the commits it judges (`TRUST..revision`); nil without one.
     public let trusted: TrustedRange?
     private var failures: [String] = []
+    /// `<git dir>/isms` when caches are read and written; nil with `--no-cache`.
+    private let cacheFolder: String?
+    private var pathBlobs: [String: PathBlobCache] = [:]
     private var settings: Result<[SettingsChange], Error>?
     /// The trust as some commit's own tree has it: what was trusted before a change to the allowed signers.
     private let trustAt: (ObjectID) -> SignatureTrust?
     private var verifiers: [String: SignatureVerifier] = [:]
 
     init(revision: String, history: History, repository: Repository, verifier: SignatureVerifier, prefix: String,
-         trusted: TrustedRange? = nil, trustAt: @escaping (ObjectID) -> SignatureTrust?) {
+         trusted: TrustedRange? = nil, cacheFolder: String? = nil, trustAt: @escaping (ObjectID) -> SignatureTrust?) {
+        self.cacheFolder = cacheFolder
         self.revision = revision
         self.trusted = trusted
         self.history = history
@@ -168,10 +172,25 @@ public final class GovernanceContext: @unchecked Sendable {
 
     /// The blob id of the file at `path` (below the ISMS root) in `commit`'s tree; nil when absent.
     func blobID(at path: String, in commit: ObjectID) -> ObjectID? {
-        locked { entry(at: path, in: commit)?.id }
+        locked {
+            let cache = pathBlobs[path] ?? PathBlobCache(path: (prefix.isEmpty ? "" : prefix + "/") + path, folder: cacheFolder)
+            pathBlobs[path] = cache
+            struct Unreadable: Error {}
+            // A failure to read is not remembered: the next run tries again (and `readFailures` has it now).
+            return try? cache.blob(in: commit) {
+                let before = failures.count
+                let entry = entry(at: path, in: commit)
+                if failures.count > before { throw Unreadable() }
+                return entry?.id
+            }
+        }
     }
 
-    /// A failure to read is remembered in `readFailures` (a check with a trust revision then fails closed).
+    /// Writes what the caches of this context learnt; problems come back as sentences for stderr.
+    public func saveCaches() -> [String] {
+        locked { pathBlobs.values.compactMap { $0.save() } }
+    }
+
     private func entry(at path: String, in commit: ObjectID) -> TreeEntry? {
         let full = (prefix.isEmpty ? "" : prefix + "/") + path
         let components = full.split(separator: "/")
@@ -200,18 +219,9 @@ public final class GovernanceContext: @unchecked Sendable {
 
     /// Every commit reachable from the revision, newest first; a shallow clone's boundary commits are left out
     /// (their parents are not there to compare with).
-    func commits() -> [Commit] {
-        locked {
-            do {
-                let tip = try repository.resolveCommit(revision)
-                let shallow = repository.shallowBoundary().commits
-                let walked = try repository.walk(from: tip, firstParent: false, shallow: shallow, isKnown: { _ in false })
-                return walked.reversed().filter { !$0.isShallowBoundary }.map(\.commit)
-            } catch {
-                failed("walking the history of \(revision)", error)
-                return []
-            }
-        }
+    func commits() -> [(id: ObjectID, parents: [ObjectID], info: CommitInfo)] {
+        // The history already holds the graph: walking the commits again cost a run 0.1 s per 20,000 commits.
+        history.range(excludingAncestorsOf: nil).filter { !$0.isShallowBoundary }.map { ($0.info.id, $0.parents, $0.info) }
     }
 
     /// `commit`'s signature judged against what `trusted`'s tree trusts (for a change to the allowed signers:
