@@ -90,7 +90,9 @@ public enum GraphReport {
     static let colours: [RecordKind: (fill: String, stroke: String)] = [
         .risk: ("#fde4e1", "#a1261b"), .control: ("#e1ecfb", "#1f4e9c"), .obligation: ("#efe4fb", "#5b2a9c"),
         .evidence: ("#e3f4e8", "#17643a"), .exception: ("#fff3d6", "#7a5300"), .supplier: ("#eceff3", "#4a5263"),
-        .asset: ("#f4f1e8", "#6b5b2e"),
+        .asset: ("#f4f1e8", "#6b5b2e"), .audit: ("#e0f2f1", "#00695c"), .nonconformity: ("#fce4ec", "#880e4f"),
+        .managementReview: ("#ede7f6", "#4527a0"), .objective: ("#e8f5e9", "#2e7d32"), .incident: ("#fbe9e7", "#bf360c"),
+        .party: ("#f1f8e9", "#558b2f"),
     ]
 
     /// The id and title shown on a node, control characters escaped (`SafeText`): a title's line break must not
