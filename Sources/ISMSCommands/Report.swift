@@ -153,7 +153,7 @@ extension Report {
         }
         guard workspace.repository != nil else {
             if sinceRevision != nil { throw ToolError.invalidArgument("--since \(since ?? ""): a revision needs a git repository; give a date") }
-            return ManagementReviewReport.build(isms, history: nil, since: sinceDay.since, asOf: asOf)
+            return ManagementReviewReport.build(isms, history: nil, since: sinceDay.since, period: sinceDay.period, asOf: asOf)
         }
         let history = try workspace.reviewHistory(since: sinceDay.since, sinceRevision: sinceRevision, period: sinceDay.period)
         return ManagementReviewReport.build(isms, history: history, since: sinceDay.since, asOf: asOf)

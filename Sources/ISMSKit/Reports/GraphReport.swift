@@ -121,13 +121,14 @@ public enum GraphReport {
         var out = "flowchart LR\n"
         for kind in RecordKind.allCases {
             let c = colours[kind]!
-            out += "  classDef \(kind.rawValue) fill:\(c.fill),stroke:\(c.stroke),color:#1d2330\n"
+            // A Mermaid class name is a word: management-review becomes management_review.
+            out += "  classDef \(kind.rawValue.replacingOccurrences(of: "-", with: "_")) fill:\(c.fill),stroke:\(c.stroke),color:#1d2330\n"
         }
         out += "  classDef missing fill:#ffffff,stroke:#a1261b,stroke-dasharray:4 3,color:#a1261b\n"
         for id in selection.ids {
             let (head, title) = label(id, isms)
             let text = escape(head) + (title.map { "<br/>" + escape($0) } ?? "")
-            let kind = isms.record(id)?.kind.rawValue ?? "missing"
+            let kind = isms.record(id)?.kind.rawValue.replacingOccurrences(of: "-", with: "_") ?? "missing"
             out += "  \(names[id]!)[\"\(text)\"]:::\(kind)\n"
         }
         for link in selection.links {

@@ -41,10 +41,12 @@ public enum ManagementReviewReport {
 
     /// The pack from the records alone (outside git): the history's inputs are left out.
     public static func build(_ isms: ISMS, asOf: Day) -> ReportDocument {
-        build(isms, history: nil, since: defaultSince(isms, asOf: asOf).since, asOf: asOf)
+        let (since, period) = defaultSince(isms, asOf: asOf)
+        return build(isms, history: nil, since: since, period: period, asOf: asOf)
     }
 
-    public static func build(_ isms: ISMS, history: ReviewHistory?, since: Day?, asOf: Day) -> ReportDocument {
+    /// `period` says how the period was chosen ("since 2026-07-01"); the history's own when it is given.
+    public static func build(_ isms: ISMS, history: ReviewHistory?, since: Day?, period: String? = nil, asOf: Day) -> ReportDocument {
         var rows = [[Cell]]()
         var counts = [String: Int]()
         func row(_ input: String, _ subject: String?, _ what: String, status: String? = nil, tone: Tone = .plain,
@@ -123,8 +125,10 @@ public enum ManagementReviewReport {
                 continue
             }
             let met = target?.isMet(by: value)
-            row("d", objective.id, "objective \(objective.title): \(text) on \(newest.collected), target \(target?.text ?? "—")",
-                status: met.map { $0 ? "met" : "not met" } ?? "no target", tone: met.map { $0 ? .good : .warning } ?? .plain)
+            let due = objective.date("due")
+            let status = met.map { $0 ? "met" : (due.map { $0 < asOf } ?? false) ? "missed" : "not met yet" } ?? "no target"
+            row("d", objective.id, "objective \(objective.title): \(text) on \(newest.collected), target \(target?.text ?? "—")"
+                + (due.map { " by \($0)" } ?? ""), status: status, tone: status == "met" ? .good : status == "missed" ? .bad : .warning)
         }
         // e) Feedback from interested parties: complaints.
         for nc in isms.records(of: .nonconformity) where nc.string("source.type") == "complaint" && (inPeriod(nc.date("raised_on")) || !nc.isClosed) {
@@ -150,7 +154,7 @@ public enum ManagementReviewReport {
         let order = Dictionary(uniqueKeysWithValues: inputs.enumerated().map { ($1.key, $0) })
         // Stable by input, keeping each input's rows in the order they were found.
         let sorted = rows.enumerated().sorted { (order[$0.element[0].value.text] ?? 9, $0.offset) < (order[$1.element[0].value.text] ?? 9, $1.offset) }.map(\.element)
-        let period = history?.period ?? defaultSince(isms, asOf: asOf).period
+        let period = history?.period ?? period ?? defaultSince(isms, asOf: asOf).period
         return ReportDocument(
             kind: kind, title: title, ismsName: isms.config.name, asOf: asOf,
             introduction: """
