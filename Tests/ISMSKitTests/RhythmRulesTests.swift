@@ -184,6 +184,18 @@ final class RhythmRulesTests: XCTestCase {
         XCTAssertEqual(findings("late-notification", in: breach.path, asOf: "2026-11-30").count, 1)
     }
 
+    func testPeopleOfActionsReviewsAndChecksAreOnTheRoster() {
+        let repo = repository([
+            ("nonconformities/nc-1.yaml", "id: NC-1\ntitle: x\nowner: alice\nsource: {type: audit}\ntype: minor\nroot_cause: y\nactions:\n  CA-1: {action: z, owner: bobby, due: 2027-01-01}\nstatus: closed\neffectiveness: {checked_by: Carol, checked_on: 2026-11-01, result: effective}\n"),
+            ("management-reviews/mr-1.yaml", "id: MR-1\ntitle: Review\nowner: alice\ndate: 2026-11-01\nattendees: [alice, dave]\ntop_management: [alice]\n" + OverdueManagementReviewRule.inputs),
+        ])
+        XCTAssertEqual(findings("unknown-person", in: repo.path, asOf: "2026-12-01"), [
+            "management-reviews/mr-1.yaml:5:20: error: attendees 'dave' of MR-1 is not in people [unknown-person]",
+            "nonconformities/nc-1.yaml:8:28: error: actions.CA-1.owner 'bobby' of NC-1 is not in people [unknown-person]",
+            "nonconformities/nc-1.yaml:10:29: error: effectiveness.checked_by 'Carol' of NC-1 is not in people; did you mean 'carol'? [unknown-person]",
+        ])
+    }
+
     func testClosedSignificantIncidentsNeedLessonsAndPartiesObligations() {
         let repo = repository([
             ("incidents/inc-1.yaml", "id: INC-1\ntitle: Breach\nowner: alice\ndetected_at: 2026-10-01T08:00:00Z\npersonal_data_breach: true\nnotifications:\n  gdpr_authority: {sent_at: 2026-10-02T08:00:00Z}\nstatus: closed\n"),
