@@ -4,7 +4,7 @@ import ISMSKit
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print a report: soa, trace, coverage, register, evidence, decisions (from the history), or management-review.",
+        abstract: "Print a report: soa, trace, coverage, register, evidence, nonconformities, audits, objectives, incidents, decisions (from the history), or management-review.",
         discussion: """
             Formats are documented in docs/reports.md. Reports describe the records as they are; run isms check for the defects. \
             management-review assembles the inputs of ISO/IEC 27001 9.3.2 from the records and, in a git repository, the \
