@@ -286,10 +286,6 @@ extension Schema {
                 FieldSpec("need", .text, .required, "What the party requires."),
                 FieldSpec("obligations", .list(.reference([.obligation])), .optional, "The obligations that capture it."),
             ]), .optional, "What the party requires, by name: {need, obligations}."),
-            FieldSpec("review", .object([
-                FieldSpec("last", .date, .required, "When it was last reviewed."),
-                FieldSpec("every", .cadence, .required, "How often it must be reviewed."),
-            ]), .optional, "The review cycle."),
         ], true, [])
     }
 }
