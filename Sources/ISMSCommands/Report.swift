@@ -4,17 +4,20 @@ import ISMSKit
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print a report: soa, trace, coverage, register, evidence, or decisions (from the history).",
-        discussion: "Formats are documented in docs/reports.md. Reports describe the records as they are; run isms check for the defects."
+        abstract: "Print a report: soa, trace, coverage, register, evidence, nonconformities, audits, objectives, incidents, decisions (from the history), or management-review.",
+        discussion: """
+            Formats are documented in docs/reports.md. Reports describe the records as they are; run isms check for the defects. \
+            management-review assembles the inputs of ISO/IEC 27001 9.3.2 from the records and, in a git repository, the \
+            history since the last review record (or --since).
+            """
     )
 
     // A list rather than an enum, so that a misspelt report still gets "did you mean".
-    @Argument(help: "The report: \((Reports.kinds + [DecisionsReport.kind]).joined(separator: ", ")).",
-              completion: .list(Reports.kinds + [DecisionsReport.kind]))
+    @Argument(help: "The report: \(Self.kinds.joined(separator: ", ")).", completion: .list(Self.kinds))
     var kind: String
 
-    @Option(help: "decisions: only changes authored on or after this day (YYYY-MM-DD).")
-    var since: Day?
+    @Option(help: "decisions: only changes authored on or after this day (YYYY-MM-DD). management-review: the period starts on this day, or after this revision (default: after the last review record).")
+    var since: String?
 
     @Option(help: "decisions: only changes authored on or before this day (YYYY-MM-DD).")
     var until: Day?
@@ -27,15 +30,26 @@ struct Report: ParsableCommand {
 
     @OptionGroup var rootOptions: RootOptions
 
+    static let kinds = Reports.kinds + [DecisionsReport.kind, ManagementReviewReport.kind]
+
     func run() throws {
-        let kinds = Reports.kinds + [DecisionsReport.kind]
+        let kinds = Self.kinds
         guard kinds.contains(kind) else {
             var message = "unknown report '\(kind)'"
             if let close = closest(to: kind, in: kinds) { message += "; did you mean '\(close)'?" }
             throw ToolError.invalidArgument(message + " (reports: \(kinds.joined(separator: ", ")))")
         }
+        let day = asOf ?? Day.today()
         if kind == DecisionsReport.kind {
-            Terminal.write(format.render(try rootOptions.decisions(since: since, until: until, asOf: asOf ?? Day.today())))
+            let sinceDay = try since.map { text throws -> Day in
+                guard let day = Day(text) else { throw ToolError.invalidArgument("--since must be a date YYYY-MM-DD for decisions, not '\(text)'") }
+                return day
+            }
+            Terminal.write(format.render(try rootOptions.decisions(since: sinceDay, until: until, asOf: day)))
+            return
+        }
+        if kind == ManagementReviewReport.kind {
+            Terminal.write(format.render(try managementReview(asOf: day)))
             return
         }
         guard let entry = Reports.entry(kind) else { return }
@@ -121,6 +135,25 @@ struct Export: ParsableCommand {
 
 extension OSCAL.Model: ExpressibleByArgument {}
 extension ReportFormat: ExpressibleByArgument {}
+
+extension Report {
+    /// The management review pack: from the history when the ISMS is in a git repository.
+    func managementReview(asOf: Day) throws -> ReportDocument {
+        let isms = try rootOptions.loadForReport()
+        let workspace = try rootOptions.workspace()
+        var sinceDay = ManagementReviewReport.defaultSince(isms, asOf: asOf)
+        var sinceRevision: String?
+        if let since {
+            if let day = Day(since) { sinceDay = (day, "since \(day)") } else { sinceRevision = since; sinceDay = (nil, "since \(since)") }
+        }
+        guard workspace.repository != nil else {
+            if sinceRevision != nil { throw ToolError.invalidArgument("--since \(since ?? ""): a revision needs a git repository; give a date") }
+            return ManagementReviewReport.build(isms, history: nil, since: sinceDay.since, period: sinceDay.period, asOf: asOf)
+        }
+        let history = try workspace.reviewHistory(since: sinceDay.since, sinceRevision: sinceRevision, period: sinceDay.period)
+        return ManagementReviewReport.build(isms, history: history, since: sinceDay.since, asOf: asOf)
+    }
+}
 
 extension RootOptions {
     /// The decision log from the history of HEAD, with signatures trusted at HEAD.

@@ -36,7 +36,7 @@ public func fuzzOne(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         HistoryCacheFuzzing.exercise(Data(HistoryCacheFuzzing.withValidChecksum(Array(UnsafeBufferPointer(start: bytes, count: size)))))
         return 0
     }
-    // The first byte picks where the input goes: as isms.yaml, or as a record of one of the seven kinds.
+    // The first byte picks where the input goes: as isms.yaml, or as a record of one of the kinds.
     let selector = Int(bytes[0]) % (folders.count + 1)
     let input = Data(bytes: bytes + 1, count: size - 1)
     var files = neighbours

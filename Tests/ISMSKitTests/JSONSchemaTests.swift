@@ -112,6 +112,14 @@ final class JSONSchemaTests: XCTestCase {
             ("supplier", .supplier, supplier + "criticality: high\nservices: [hosting]\nassurance: [EV-1]\nreview: {last: 2024-02-29, every: yearly}\n", true),
             ("asset out of scope, justified", .asset, asset + "in_scope: false\nexclusion_reason: Marketing only\nsuppliers: [SUP-1]\n", true),
             ("asset in scope", .asset, asset + "in_scope: true\n", true),
+            ("audit, performed", .audit, "id: AUD-1\ntitle: x\nowner: alice\ntype: internal\nstatus: performed\nplanned_on: 2026-03-01\nperformed_on: 2026-03-02\nscope: {clauses: ['9.2', 10], annex_a: [A.5]}\nnonconformities: [NC-1]\n", true),
+            ("nonconformity with actions", .nonconformity, "id: NC-1\ntitle: x\nowner: alice\nsource: {type: audit, record: AUD-1}\ntype: minor\nactions:\n  CA-1: {action: Fix, owner: bob, due: 2026-05-01, done_on: 2026-04-01}\n  ca_2: {action: Check, owner: bob, due: 2026-06-01}\neffectiveness: {checked_by: carol, checked_on: 2026-07-01, result: effective, evidence: [EV-1]}\nstatus: closed\n", true),
+            ("objective, decimal target", .objective, "id: OBJ-1\ntitle: x\nowner: alice\nmeasure: m\ntarget: {value: 99.5, comparison: at-least, unit: '%'}\nevery: quarterly\n", true),
+            ("objective, whole and negative targets", .objective, "id: OBJ-1\ntitle: x\nowner: alice\nmeasure: m\ntarget: {value: -3, comparison: at-most}\n", true),
+            ("measurement", .evidence, "id: EV-M1\ntitle: x\nobjective: OBJ-1\nvalue: 97.25\ncollected_on: 2026-01-05\n", true),
+            ("incident with notifications", .incident, "id: INC-1\ntitle: x\nowner: alice\ndetected_at: 2026-03-02T14:05:00+01:00\npersonal_data_breach: true\nnotifications:\n  gdpr_authority: {sent_at: 2026-03-03T09:00Z, to: BfDI}\n", true),
+            ("management review", .managementReview, "id: MR-1\ntitle: x\nowner: alice\ndate: 2026-11-01\nattendees: [alice]\ninputs: {previous_actions: a, risks: f}\nactions:\n  A-1: {action: x, owner: bob, due: 2027-01-01, link: OBJ-1}\n", true),
+            ("party", .party, "id: PARTY-1\ntitle: x\nowner: alice\nrequirements:\n  gdpr: {need: privacy, obligations: [OBL-1]}\n", true),
         ]
         let defects: [(String, RecordKind, String)] = [
             // Wrong type.
@@ -184,6 +192,18 @@ final class JSONSchemaTests: XCTestCase {
             ("id of the wrong shape", .risk, "id: RISK-x\ntitle: x\nowner: alice\n"),
             ("id of another kind", .risk, "id: CTRL-1\ntitle: x\nowner: alice\n"),
             ("numeric id", .supplier, "id: 5\ntitle: x\nowner: alice\n"),
+            // The operating rhythm's values: a time with its zone, a number, a mapping of named entries.
+            ("time without a zone", .incident, "id: INC-1\ntitle: x\nowner: a\ndetected_at: 2026-03-02T14:05:00\n"),
+            ("date for a time", .incident, "id: INC-1\ntitle: x\nowner: a\ndetected_at: 2026-03-02\n"),
+            ("time with a bad hour", .incident, "id: INC-1\ntitle: x\nowner: a\ndetected_at: 2026-03-02T25:05Z\n"),
+            ("word for a number", .evidence, "id: EV-1\ntitle: x\nobjective: OBJ-1\nvalue: high\ncollected_on: 2026-01-05\n"),
+            ("number with a comma", .objective, "id: OBJ-1\ntitle: x\nowner: a\nmeasure: m\ntarget: {value: '99,5', comparison: at-least}\n"),
+            ("measurement of nothing", .evidence, "id: EV-1\ntitle: x\nvalue: 3\ncollected_on: 2026-01-05\n"),
+            ("named entry with a dot", .nonconformity, "id: NC-1\ntitle: x\nowner: a\nsource: {type: audit}\ntype: minor\nactions:\n  CA.1: {action: x, owner: b, due: 2026-01-01}\n"),
+            ("named entry that is text", .nonconformity, "id: NC-1\ntitle: x\nowner: a\nsource: {type: audit}\ntype: minor\nactions:\n  CA-1: fix it\n"),
+            ("named entry without its due date", .nonconformity, "id: NC-1\ntitle: x\nowner: a\nsource: {type: audit}\ntype: minor\nactions:\n  CA-1: {action: x, owner: b}\n"),
+            ("list for named entries", .managementReview, "id: MR-1\ntitle: x\nowner: a\ndate: 2026-01-01\nattendees: [a]\ninputs: {risks: x}\nactions: [x]\n"),
+            ("audit performed without a date", .audit, "id: AUD-1\ntitle: x\nowner: a\ntype: internal\nstatus: performed\nplanned_on: 2026-01-01\n"),
         ]
         cases += defects.map { ($0.0, $0.1, $0.2, false) }
         return cases
@@ -210,6 +230,13 @@ final class JSONSchemaTests: XCTestCase {
 
             """, true),
         ("empty soa_exclusions", "soa_exclusions:\n", true),
+        ("context, programme and review cadence", "context:\n  internal: [Small team]\n  external: [NIS2]\n  climate_change: {relevant: false, reason: No premises}\naudit_programme: {cycle: 730d}\nmanagement_review: {every: yearly}\n", true),
+        ("climate change without a reason", "context: {climate_change: {relevant: true, reason: ' '}}\n", false),
+        ("climate change answered yes", "context: {climate_change: {relevant: yes, reason: x}}\n", false),
+        ("unknown context key", "context: {risks: [a]}\n", false),
+        ("context as text", "context: we are small\n", false),
+        ("audit cycle as a word", "audit_programme: {cycle: sometimes}\n", false),
+        ("unknown review key", "management_review: {last: 2026-01-01}\n", false),
         ("boundaries", "evidence_grace_days: 0\nlimits: {file_bytes: 1024, depth: 64}\n", true),
         ("unknown setting", "colour: red\n", false),
         ("negative grace", "evidence_grace_days: -1\n", false),
@@ -291,7 +318,7 @@ final class JSONSchemaTests: XCTestCase {
         guard case .success(let configInstance) = YAMLJSON.instance(of: config) else { return XCTFail("isms.yaml") }
         items.append((configInstance, JSONSchema.configFileName))
         paths.append(root + "/isms.yaml")
-        XCTAssertEqual(items.count, 235, "234 records and isms.yaml")
+        XCTAssertEqual(items.count, 256, "255 records and isms.yaml")
         let errors = try jsonSchemaErrors(items, schemas: schemas, folder: folder)
         for (path, messages) in zip(paths, errors) {
             XCTAssertEqual(messages, [], path)
@@ -434,7 +461,7 @@ final class EditorSchemaTests: XCTestCase {
         let run = runProcess("/usr/bin/python3", ["-c", script, root])
         XCTAssertEqual(run.status, 0, run.stderr)
         let lines = run.stdout.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.count, 8 + 1, run.stdout)  // one example record per kind, the typo, isms.yaml
+        XCTAssertEqual(lines.count, RecordKind.allCases.count + 2, run.stdout)  // one example record per kind, the typo, isms.yaml
         for line in lines where !line.hasPrefix("risks/typo.yaml") {
             XCTAssertTrue(line.hasSuffix(" ok"), line)
         }

@@ -396,7 +396,7 @@ final class TrustTests: XCTestCase {
         XCTAssertEqual(Set(Config.settingRoles.keys), names, "classify every isms.yaml setting as policy or decision in Policy.swift")
         let policy = Set(Config.settingRoles.filter { $0.value == .policy }.keys)
         XCTAssertEqual(Set(Config.policyTransferNames), policy, "every policy setting must be taken from the trusted revision")
-        XCTAssertEqual(Set(Config.settingRoles.filter { $0.value == .decision }.keys), ["name", "scope", "soa_exclusions"])
+        XCTAssertEqual(Set(Config.settingRoles.filter { $0.value == .decision }.keys), ["name", "scope", "soa_exclusions", "context"])
     }
 
     func testEveryLimitComesFromTheTrustedRevision() throws {

@@ -68,6 +68,9 @@ public final class GovernanceContext: @unchecked Sendable {
     /// The allowed-signers path of the trust revision's configuration, relative to the ISMS root.
     public var allowedSignersPath: String { verifier.trust.allowedSignersPath }
 
+    /// The day of the first commit that changed a record of the ISMS.
+    public var firstRecordDay: Day? { history.firstRecordDay }
+
     private func locked<T>(_ body: () -> T) -> T {
         lock.lock()
         defer { lock.unlock() }

@@ -56,12 +56,14 @@ public struct TraceGraph: Sendable {
                 default: continue
                 }
                 let onlyIfShaped: RecordKind? = { if case .referenceOrText(let k) = type { return k } else { return nil } }()
-                var values: [(String, SourceLocation)] = record.list(name)
-                if values.isEmpty, let single = record.string(name) { values = [(single, record.location(of: name))] }
-                for (value, location) in values {
-                    if let kind = onlyIfShaped, !config.idPattern(kind).matches(value) { continue }
-                    links.append(Link(from: record.id, fromKind: record.kind, field: name, to: value, expected: targets,
-                                      path: record.path, location: location))
+                for name in Self.expand(name, in: record) {
+                    var values: [(String, SourceLocation)] = record.list(name)
+                    if values.isEmpty, let single = record.string(name) { values = [(single, record.location(of: name))] }
+                    for (value, location) in values {
+                        if let kind = onlyIfShaped, !config.idPattern(kind).matches(value) { continue }
+                        links.append(Link(from: record.id, fromKind: record.kind, field: name, to: value, expected: targets,
+                                          path: record.path, location: location))
+                    }
                 }
             }
         }
@@ -86,9 +88,21 @@ public struct TraceGraph: Sendable {
                 default: return []
                 }
             case .object(let children): return referenceFields(children, prefix: prefix + spec.name + ".")
+            case .keyed(let children): return referenceFields(children, prefix: prefix + spec.name + ".*.")
             default: return []
             }
         }
+    }
+
+    /// The record's field paths a schema path stands for: itself, or for a path through a keyed mapping
+    /// (`actions.*.link`), each entry's (`actions.CA-1.link`), in name order.
+    static func expand(_ path: String, in record: Record) -> [String] {
+        guard let star = path.range(of: ".*.") else { return [path] }
+        let head = String(path[..<star.lowerBound]) + ".", tail = "." + String(path[star.upperBound...])
+        return record.fields.keys.filter { key in
+            guard key.hasPrefix(head), key.hasSuffix(tail), key.count > head.count + tail.count else { return false }
+            return !key.dropFirst(head.count).dropLast(tail.count).contains(".")
+        }.sorted()
     }
 
     /// Links from a record, optionally of one field.

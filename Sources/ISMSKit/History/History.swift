@@ -36,6 +36,13 @@ public struct History: Sendable {
     /// The number of commits reachable from the tip.
     public var commitCount: Int { order.count }
 
+    /// The day (in its author's zone) of the oldest commit that changed a record: when the ISMS began, as far
+    /// as git knows (a shallow clone knows less). Nil when no commit changed a record.
+    public var firstRecordDay: Day? {
+        for index in order.reversed() where !graph.ops(index).isEmpty { return graph.info(index).author.day }
+        return nil
+    }
+
     // MARK: Queries
 
     /// The entries of record `id`, newest first, following it back through id changes (the entries before

@@ -36,7 +36,7 @@ struct HistoryCacheHeader: Equatable {
 
 enum HistoryCache {
     /// Bump when the meaning of cached operations changes: an older file is then rebuilt, not misread.
-    static let formatVersion: UInt32 = 2
+    static let formatVersion: UInt32 = 3  // 2: merges judged by what they produce; 3: six record kinds added (kind codes are case positions)
     static let magic = Array("ISMSHIST".utf8)
 
     struct Corrupt: Error, CustomStringConvertible {

@@ -120,6 +120,13 @@ public enum JSONSchema {
             return ["type": "array", "items": .object(valueSchema(element))]
         case .object(let children):
             return objectSchema(children, idPattern: nil)
+        case .keyed(let children):
+            return ["type": "object", "propertyNames": .object(["pattern": "^[A-Za-z0-9_-]+$"]),
+                    "additionalProperties": .object(objectSchema(children, idPattern: nil))]
+        case .timestamp:
+            return ["type": "string", "pattern": .string(Timestamp.pattern)]
+        case .number:
+            return ["type": ["number", "string"], "pattern": .string(DecimalNumber.pattern)]
         }
     }
 

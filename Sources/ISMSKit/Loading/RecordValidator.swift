@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns a YAML tree into a `Record` following the kind's schema. Every defect becomes a located finding;
 /// a value that fails is left out of the record.
 struct RecordValidator {
@@ -82,6 +84,26 @@ struct RecordValidator {
             }
             objects[name] = node.location
             validateMapping(pairs, specs: children, prefix: name + ".", parentLocation: node.location, record: record)
+        case .keyed(let children):
+            guard let entries = node.pairs else {
+                invalid("'\(name)' must be a mapping of names to mappings (\(children.map(\.name).joined(separator: ", "))), not \(node.shapeName)", node, name, record)
+                return
+            }
+            objects[name] = node.location
+            for entry in entries {
+                // The name becomes part of a dotted path (`actions.CA-1.due`): no dots, nothing invisible.
+                guard !entry.key.isEmpty, entry.key.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }) else {
+                    invalid("'\(name)' names '\(entry.key)': a name may hold only letters, digits, - and _", node, name, record)
+                    continue
+                }
+                let entryName = name + "." + entry.key
+                guard let pairs = entry.value.pairs else {
+                    invalid("'\(entryName)' must be a mapping (\(children.map(\.name).joined(separator: ", "))), not \(entry.value.shapeName)", entry.value, entryName, record)
+                    continue
+                }
+                objects[entryName] = entry.value.location
+                validateMapping(pairs, specs: children, prefix: entryName + ".", parentLocation: entry.value.location, record: record)
+            }
         case .list(let element):
             guard let items = node.items else {
                 invalid("'\(name)' must be a list, not \(node.shapeName)", node, name, record)
@@ -158,7 +180,19 @@ struct RecordValidator {
                 return nil
             }
             return .string(text)
-        case .list, .object:
+        case .timestamp:
+            guard Timestamp(text) != nil else {
+                invalid("'\(name)' must be a date and time with its zone (2026-03-02T14:05:00+01:00), not '\(text)'", node, name, record)
+                return nil
+            }
+            return .string(text)
+        case .number:
+            guard DecimalNumber.parse(text) != nil else {
+                invalid("'\(name)' must be a number (99.5), not '\(text)'", node, name, record)
+                return nil
+            }
+            return .string(text)
+        case .list, .object, .keyed:
             invalid("'\(name)' must be \(Self.article(type.name)), not a scalar", node, name, record)
             return nil
         }

@@ -144,6 +144,17 @@ public struct Config: Sendable {
 
     public static let defaultAllowedSigners = ".isms/allowed_signers"
     public static let defaultOpenPGPKeys = ".isms/openpgp"
+    /// The context of clause 4.1: internal and external issues and the climate-change answer of Amd 1:2024.
+    public var context = ISMSContext()
+    /// How long the audit programme's cycle is: every clause and applicable Annex A theme is audited within it.
+    public var auditCycle = Cadence.days(3 * 365 + 1)
+    /// Where `audit_programme` stands in isms.yaml; nil when absent.
+    public var auditProgrammeLocation: SourceLocation?
+    /// How often top management reviews the ISMS (clause 9.3).
+    public var managementReviewEvery = Cadence.yearly
+    /// Where `management_review` stands in isms.yaml; nil when absent.
+    public var managementReviewLocation: SourceLocation?
+
     /// Annex A controls excluded from the Statement of Applicability, in file order.
     public var soaExclusions: [SOAExclusion] = []
     /// Where `soa_exclusions` stands in isms.yaml; nil when absent.
@@ -205,6 +216,20 @@ public struct Config: Sendable {
         Setting("require_signed_decisions", .value(.boolean), "true: every current decision must have been set by a commit with a good signature."),
         Setting("backdate_tolerance_days", .value(.integer(0...3650)), "Days a declared date may precede the commit that recorded it (default 14)."),
         Setting("reference_pattern", .value(.text), "A regular expression every commit message changing a decision must match (a ticket reference)."),
+        Setting("context", .object([
+            Setting("internal", .value(.list(.text)), "Internal issues relevant to the ISMS (clause 4.1)."),
+            Setting("external", .value(.list(.text)), "External issues relevant to the ISMS (clause 4.1)."),
+            Setting("climate_change", .object([
+                Setting("relevant", .value(.boolean), "Whether climate change is a relevant issue (Amd 1:2024)."),
+                Setting("reason", .nonBlankText, "Why, or why not."),
+            ], nullable: false), "The climate-change question of ISO/IEC 27001:2022/Amd 1:2024, answered with a reason."),
+        ], nullable: false), "The context of the organisation (clause 4.1): internal and external issues, climate change."),
+        Setting("audit_programme", .object([
+            Setting("cycle", .value(.cadence), "The cycle within which every clause 4–10 and applicable Annex A theme is audited (default 1096d, three years)."),
+        ], nullable: false), "The internal audit programme (clause 9.2.2)."),
+        Setting("management_review", .object([
+            Setting("every", .value(.cadence), "How often top management reviews the ISMS (default yearly)."),
+        ], nullable: false), "The management review cadence (clause 9.3)."),
     ]
 }
 
@@ -415,11 +440,109 @@ enum ConfigReader {
                     }
                     config.soaExclusions.append(SOAExclusion(annexA: exclusion.key, justification: reason.text, location: exclusion.keyLocation))
                 }
+            case "context":
+                config.context = ContextReader.read(value, path: path, findings: &findings)
+            case "audit_programme", "management_review":
+                let (child, fallback): (String, Cadence) = pair.key == "audit_programme" ? ("cycle", config.auditCycle) : ("every", config.managementReviewEvery)
+                var cadence = fallback
+                if let entries = value.pairs {
+                    for entry in entries {
+                        guard entry.key == child else {
+                            findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(entry.key, known: [child], in: pair.key),
+                                                                     path: path, at: entry.keyLocation, field: "\(pair.key).\(entry.key)"))
+                            continue
+                        }
+                        guard let s = entry.value.scalar, !s.isNull, let c = Cadence(s.text), c.periodDays != nil else {
+                            invalid("\(pair.key).\(child) must be a cadence (yearly, 730d, …), not on-event", entry.value.location, field: "\(pair.key).\(child)")
+                            continue
+                        }
+                        cadence = c
+                    }
+                } else {
+                    invalid("\(pair.key) must be a mapping {\(child): CADENCE}", value.location, field: pair.key)
+                }
+                if pair.key == "audit_programme" {
+                    config.auditCycle = cadence
+                    config.auditProgrammeLocation = pair.keyLocation
+                } else {
+                    config.managementReviewEvery = cadence
+                    config.managementReviewLocation = pair.keyLocation
+                }
             default:
                 findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(pair.key, known: Config.keys.map(\.key), in: "isms.yaml"),
                                                          path: path, at: pair.keyLocation, field: pair.key))
             }
         }
         return (config, findings)
+    }
+}
+
+/// The context of the organisation (clause 4.1), as isms.yaml states it.
+public struct ISMSContext: Sendable, Equatable {
+    public var internalIssues: [String] = []
+    public var externalIssues: [String] = []
+    /// Amd 1:2024: whether climate change is a relevant issue; nil when not answered.
+    public var climateRelevant: Bool?
+    public var climateReason: String?
+    /// Where `context` stands in isms.yaml; nil when absent.
+    public var location: SourceLocation?
+}
+
+/// Reads `context` from isms.yaml; a bad value is a located finding and is left out.
+enum ContextReader {
+    static func read(_ node: YAMLNode, path: String, findings: inout [Finding]) -> ISMSContext {
+        var context = ISMSContext()
+        context.location = node.location
+        func invalid(_ message: String, _ at: SourceLocation, _ field: String) {
+            findings.append(InvalidValueRule.finding(message, path: path, at: at, field: field))
+        }
+        func unknown(_ key: String, _ known: [String], _ where_: String, _ at: SourceLocation) {
+            findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(key, known: known, in: where_), path: path, at: at, field: "\(where_).\(key)"))
+        }
+        guard let pairs = node.pairs else {
+            invalid("context must be a mapping {internal, external, climate_change}", node.location, "context")
+            return context
+        }
+        for pair in pairs {
+            switch pair.key {
+            case "internal", "external":
+                guard let items = pair.value.items else {
+                    invalid("context.\(pair.key) must be a list of issues", pair.value.location, "context.\(pair.key)")
+                    continue
+                }
+                let texts = items.compactMap { item -> String? in
+                    guard let s = item.scalar, !s.isNull else {
+                        invalid("context.\(pair.key) must hold text, not \(item.shapeName)", item.location, "context.\(pair.key)")
+                        return nil
+                    }
+                    return s.text
+                }
+                if pair.key == "internal" { context.internalIssues = texts } else { context.externalIssues = texts }
+            case "climate_change":
+                guard let fields = pair.value.pairs else {
+                    invalid("context.climate_change must be a mapping {relevant, reason}", pair.value.location, "context.climate_change")
+                    continue
+                }
+                for field in fields {
+                    switch field.key {
+                    case "relevant":
+                        if let s = field.value.scalar, s.isPlain, s.text == "true" || s.text == "false" {
+                            context.climateRelevant = s.text == "true"
+                        } else {
+                            invalid("context.climate_change.relevant must be true or false", field.value.location, "context.climate_change.relevant")
+                        }
+                    case "reason":
+                        if let s = field.value.scalar, !s.isNull, !s.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                            context.climateReason = s.text
+                        } else {
+                            invalid("context.climate_change.reason must say why climate change is or is not relevant", field.value.location, "context.climate_change.reason")
+                        }
+                    default: unknown(field.key, ["relevant", "reason"], "context.climate_change", field.keyLocation)
+                    }
+                }
+            default: unknown(pair.key, ["internal", "external", "climate_change"], "context", pair.keyLocation)
+            }
+        }
+        return context
     }
 }

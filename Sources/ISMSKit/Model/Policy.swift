@@ -26,6 +26,9 @@ extension Config {
         "require_signed_decisions": .policy,
         "backdate_tolerance_days": .policy,
         "reference_pattern": .policy,
+        "context": .decision,
+        "audit_programme": .policy,
+        "management_review": .policy,
     ]
 
     /// Whether the top-level setting `name` is policy; a key isms does not know counts as policy, so nothing
@@ -53,6 +56,8 @@ extension Config {
         "require_signed_decisions": { head, trusted in head.requireSignedDecisions = trusted.requireSignedDecisions },
         "backdate_tolerance_days": { head, trusted in head.backdateToleranceDays = trusted.backdateToleranceDays },
         "reference_pattern": { head, trusted in head.referencePattern = trusted.referencePattern },
+        "audit_programme": { head, trusted in head.auditCycle = trusted.auditCycle },
+        "management_review": { head, trusted in head.managementReviewEvery = trusted.managementReviewEvery },
     ]
 
     /// The settings `applyingPolicy` takes from the trusted revision.

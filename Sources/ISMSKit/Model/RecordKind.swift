@@ -1,6 +1,9 @@
-/// The seven kinds of record, each kept in the folder of its name.
+/// The kinds of record, each kept in the folder of its name. New kinds go at the end: the history cache
+/// stores a kind as its position here.
 public enum RecordKind: String, CaseIterable, Sendable, Codable, Comparable {
     case risk, control, obligation, evidence, exception, supplier, asset
+    // The operating rhythm (clauses 4.2, 6.2, 9.2, 9.3, 10.2, incident handling).
+    case audit, nonconformity, managementReview = "management-review", objective, incident, party
 
     /// The top-level folder under the ISMS root that holds records of this kind.
     public var folder: String {
@@ -12,6 +15,12 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable, Comparable {
         case .exception: return "exceptions"
         case .supplier: return "suppliers"
         case .asset: return "assets"
+        case .audit: return "audits"
+        case .nonconformity: return "nonconformities"
+        case .managementReview: return "management-reviews"
+        case .objective: return "objectives"
+        case .incident: return "incidents"
+        case .party: return "parties"
         }
     }
 
@@ -29,6 +38,12 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable, Comparable {
         case .exception: return "^EXC-[0-9]+$"
         case .supplier: return "^SUP-[0-9]+$"
         case .asset: return "^ASSET-[0-9]+$"
+        case .audit: return "^AUD-[0-9]+$"
+        case .nonconformity: return "^NC-[0-9]+$"
+        case .managementReview: return "^MR-[0-9]+$"
+        case .objective: return "^OBJ-[0-9]+$"
+        case .incident: return "^INC-[0-9]+$"
+        case .party: return "^PARTY-[0-9]+$"
         }
     }
 

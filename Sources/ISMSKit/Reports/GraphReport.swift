@@ -90,7 +90,9 @@ public enum GraphReport {
     static let colours: [RecordKind: (fill: String, stroke: String)] = [
         .risk: ("#fde4e1", "#a1261b"), .control: ("#e1ecfb", "#1f4e9c"), .obligation: ("#efe4fb", "#5b2a9c"),
         .evidence: ("#e3f4e8", "#17643a"), .exception: ("#fff3d6", "#7a5300"), .supplier: ("#eceff3", "#4a5263"),
-        .asset: ("#f4f1e8", "#6b5b2e"),
+        .asset: ("#f4f1e8", "#6b5b2e"), .audit: ("#e0f2f1", "#00695c"), .nonconformity: ("#fce4ec", "#880e4f"),
+        .managementReview: ("#ede7f6", "#4527a0"), .objective: ("#e8f5e9", "#2e7d32"), .incident: ("#fbe9e7", "#bf360c"),
+        .party: ("#f1f8e9", "#558b2f"),
     ]
 
     /// The id and title shown on a node, control characters escaped (`SafeText`): a title's line break must not
@@ -119,13 +121,14 @@ public enum GraphReport {
         var out = "flowchart LR\n"
         for kind in RecordKind.allCases {
             let c = colours[kind]!
-            out += "  classDef \(kind.rawValue) fill:\(c.fill),stroke:\(c.stroke),color:#1d2330\n"
+            // A Mermaid class name is a word: management-review becomes management_review.
+            out += "  classDef \(kind.rawValue.replacingOccurrences(of: "-", with: "_")) fill:\(c.fill),stroke:\(c.stroke),color:#1d2330\n"
         }
         out += "  classDef missing fill:#ffffff,stroke:#a1261b,stroke-dasharray:4 3,color:#a1261b\n"
         for id in selection.ids {
             let (head, title) = label(id, isms)
             let text = escape(head) + (title.map { "<br/>" + escape($0) } ?? "")
-            let kind = isms.record(id)?.kind.rawValue ?? "missing"
+            let kind = isms.record(id)?.kind.rawValue.replacingOccurrences(of: "-", with: "_") ?? "missing"
             out += "  \(names[id]!)[\"\(text)\"]:::\(kind)\n"
         }
         for link in selection.links {

@@ -12,6 +12,10 @@ public enum Reports {
         Entry(kind: TraceReport.kind, title: TraceReport.title, build: TraceReport.build),
         Entry(kind: EvidenceReport.kind, title: EvidenceReport.title, build: EvidenceReport.build),
         Entry(kind: CoverageReport.kind, title: CoverageReport.title, build: CoverageReport.build),
+        Entry(kind: NonconformitiesReport.kind, title: NonconformitiesReport.title, build: NonconformitiesReport.build),
+        Entry(kind: AuditsReport.kind, title: AuditsReport.title, build: AuditsReport.build),
+        Entry(kind: ObjectivesReport.kind, title: ObjectivesReport.title, build: ObjectivesReport.build),
+        Entry(kind: IncidentsReport.kind, title: IncidentsReport.title, build: IncidentsReport.build),
     ]
 
     public static var kinds: [String] { all.map(\.kind) }

@@ -26,6 +26,20 @@ public enum RuleRegistry {
         // Frameworks and the Statement of Applicability.
         UnknownReferenceRule(),
         SOAGapRule(),
+        // The operating rhythm: audits, nonconformities, management reviews, objectives, incidents, parties.
+        OverdueAuditRule(),
+        AuditProgrammeGapRule(),
+        AuditorNotIndependentRule(),
+        OverdueActionRule(),
+        ClosedWithoutEffectivenessRule(),
+        MissingRootCauseRule(),
+        OverdueManagementReviewRule(),
+        IncompleteManagementReviewRule(),
+        UnmeasuredObjectiveRule(),
+        ObjectiveMissedRule(),
+        LateNotificationRule(),
+        IncidentWithoutLessonsRule(),
+        PartyWithoutObligationRule(),
         // The history, in a git repository: who decided, and can it be proven.
         UnsignedDecisionRule(),
         SelfApprovedAcceptanceRule(),

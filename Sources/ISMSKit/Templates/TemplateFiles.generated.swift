@@ -110,6 +110,21 @@ suppliers:
   - SUP-1
 
 """##),
+        ("audits/aud-1.yaml", ##"""
+# An example audit: the first internal audit of the programme (clause 9.2). Its auditor must not own what
+# is audited; once performed, set status, performed_on, report and the nonconformities it raised.
+id: AUD-1
+title: Internal audit of clauses 4 to 10
+owner: alex
+type: internal
+status: planned
+planned_on: {{in_90_days}}
+auditor: External auditor (to be appointed)
+scope:
+  clauses: ['4', '5', '6', '7', '8', '9', '10']
+  annex_a: [A.5, A.6, A.7, A.8]
+
+"""##),
         ("controls/ctrl-1.yaml", ##"""
 # An example control: what is done, by whom, how often, and what proof it leaves.
 id: CTRL-1
@@ -157,9 +172,23 @@ expires: {{in_90_days}}
 compensating: []
 
 """##),
+        ("incidents/inc-1.yaml", ##"""
+# An example incident: when it was detected (with its zone: NIS2 and GDPR deadlines run in hours from
+# here), whether it must be notified, each notification sent, and the lessons learnt.
+id: INC-1
+title: Phishing mail reported by an employee
+owner: alex
+detected_at: {{today}}T09:00:00Z
+severity: low
+nis2_significant: false
+personal_data_breach: false
+status: open
+
+"""##),
         ("isms.yaml", ##"""
 # isms.yaml: the settings of this ISMS. `isms` finds the ISMS by looking for this file; the records live in
-# the kind folders next to it (risks/, controls/, obligations/, evidence/, exceptions/, suppliers/, assets/).
+# the kind folders next to it (risks/, controls/, obligations/, evidence/, exceptions/, suppliers/, assets/,
+# audits/, nonconformities/, management-reviews/, objectives/, incidents/, parties/).
 # Every setting is optional. docs/format.md in the isms sources describes each one.
 
 # name: the organisation or ISMS name, shown on every report and on the audit pack.
@@ -169,6 +198,27 @@ name: {{name}}
 scope: |
   The information security management system of {{name}} covers ... (describe the services, locations,
   systems and processes in scope, and what is excluded and why).
+
+# context: the context of the organisation (clause 4.1): the internal and external issues that affect the
+# ISMS, and whether climate change is a relevant issue (ISO/IEC 27001:2022/Amd 1:2024), with the reason.
+context:
+  internal:
+    - Small team; the ISMS is run alongside product work.
+  external:
+    - Customers ask for ISO/IEC 27001 certification and GDPR compliance.
+  climate_change:
+    relevant: false
+    reason: >-
+      Replace with your answer: e.g. no premises or operations whose security depends on the climate.
+
+# audit_programme: the internal audit programme (clause 9.2). Within cycle, performed audits must cover
+# every clause 4 to 10 and every applicable Annex A theme (audit-programme-gap).
+audit_programme:
+  cycle: 1096d
+
+# management_review: how often top management reviews the ISMS (clause 9.3; overdue-management-review).
+management_review:
+  every: yearly
 
 # people: the roster. When it is set, every owner, approved_by and collected_by must be one of its keys,
 # so a typo in a name is a finding instead of an unowned control.
@@ -236,6 +286,70 @@ backdate_tolerance_days: 14
 reference_pattern: ''
 
 """##),
+        ("management-reviews/mr-1.yaml", ##"""
+# An example management review (clause 9.3): every input of 9.3.2, the decisions and the actions.
+# `isms report management-review` drafts the inputs from the records and their git history.
+id: MR-1
+title: Management review at the start of the ISMS
+owner: alex
+date: {{today}}
+attendees: [alex]
+top_management: [alex]
+inputs:
+  previous_actions: None; this is the first review.
+  issues: The ISMS was set up; its context is in isms.yaml.
+  parties: The interested parties are recorded under parties/.
+  nonconformities: NC-1, an observation, is open.
+  monitoring: No measurements yet.
+  audits: The first internal audit, AUD-1, is planned.
+  objectives: OBJ-1 is set.
+  feedback: None yet.
+  risks: RISK-1 is treated by CTRL-1.
+  improvement: Replace the example records.
+decisions:
+  - Adopt the ISMS scope and the audit programme.
+
+"""##),
+        ("nonconformities/nc-1.yaml", ##"""
+# An example nonconformity (clause 10.2): where it comes from, its cause, the correction and the corrective
+# actions, each with an owner and a due date. Close it only after checking that the actions worked.
+id: NC-1
+title: Starter records not yet replaced by the organisation's own
+owner: alex
+source:
+  type: monitoring
+type: observation
+requirement: Clause 6.1.2
+raised_on: {{today}}
+description: >-
+  The ISMS still holds the example records of isms init.
+root_cause: The ISMS was just created.
+actions:
+  CA-1:
+    action: Replace the example records with the organisation's own.
+    owner: alex
+    due: {{in_90_days}}
+status: open
+
+"""##),
+        ("objectives/obj-1.yaml", ##"""
+# An example objective (clause 6.2): what is measured, the target, the owner, by when, and how often it
+# is measured. Each measurement is an evidence record with objective: OBJ-1 and a value.
+id: OBJ-1
+title: Every company laptop encrypted
+owner: alex
+measure: Share of company laptops reporting full-disk encryption in the device management console.
+target:
+  value: 100
+  comparison: at-least
+  unit: '%'
+set_on: {{today}}
+due: {{in_90_days}}
+every: quarterly
+risks: [RISK-1]
+controls: [CTRL-1]
+
+"""##),
         ("obligations/obl-gdpr-32-1-a.yaml", ##"""
 # An example obligation: what a law, standard or contract requires. `isms report coverage` shows which
 # obligations a control satisfies.
@@ -248,6 +362,18 @@ source: GDPR
 ref: Art. 32(1)(a)
 
 """##),
+        ("parties/party-1.yaml", ##"""
+# An example interested party (clause 4.2): who, what they require, and the obligations that capture it.
+id: PARTY-1
+title: Customers
+owner: alex
+category: customer
+requirements:
+  data-protection:
+    need: Their personal data is kept confidential.
+    obligations: [OBL-GDPR-32-1-a]
+
+"""##),
         ("records/asset.yaml", ##"""
 id: {{id}}
 title: {{title}}
@@ -257,6 +383,28 @@ description: >-
 in_scope: true
 # exclusion_reason: required when in_scope is false
 # suppliers: [SUP-1]
+
+"""##),
+        ("records/audit.yaml", ##"""
+id: {{id}}
+title: {{title}}
+owner: {{owner}}
+# type: internal, external, certification or supplier. status: planned, performed or cancelled.
+type: internal
+status: planned
+planned_on: {{in_90_days}}
+# performed_on: the day it was performed (required once status is performed).
+# auditor: a roster key or an external auditor's name; never someone who owns what is audited.
+auditor:
+scope:
+  # clauses: ISO/IEC 27001 clauses 4 to 10 (or 9.2); annex_a: controls (A.5.15) or themes (A.5 … A.8).
+  clauses: ['9.2']
+  annex_a: []
+  processes: []
+  controls: []
+# report: the audit report, a URL or a path below the ISMS root.
+# report: artifacts/audit-report.pdf
+# nonconformities: [NC-1]
 
 """##),
         ("records/control.yaml", ##"""
@@ -306,6 +454,100 @@ expires: {{in_90_days}}
 # compensating: [CTRL-2]
 
 """##),
+        ("records/incident.yaml", ##"""
+id: {{id}}
+title: {{title}}
+owner: {{owner}}
+# detected_at: when it was detected, with its zone; notification deadlines run from here.
+detected_at: {{today}}T09:00:00Z
+# severity: low, medium, high or critical.
+severity: medium
+# nis2_significant: NIS2 Art. 23 (early warning 24 h, notification 72 h, final report one month later).
+nis2_significant: false
+# personal_data_breach: GDPR Art. 33 (the supervisory authority within 72 h).
+personal_data_breach: false
+# notifications: nis2_early_warning, nis2_notification, nis2_final_report, gdpr_authority, each {sent_at, to, reference}.
+# notifications:
+#   gdpr_authority: {sent_at: '2026-03-03T10:00:00+01:00', to: BfDI, reference: '...'}
+# status: open or closed.
+status: open
+# lessons: what was learnt and what it changed: {summary, nonconformities, risks, controls}.
+
+"""##),
+        ("records/management-review.yaml", ##"""
+id: {{id}}
+title: {{title}}
+owner: {{owner}}
+date: {{today}}
+attendees: [{{owner}}]
+# top_management: the attendees who are top management (clause 9.3 asks top management to review).
+top_management: [{{owner}}]
+# inputs: one entry per input of ISO/IEC 27001 clause 9.3.2; `isms report management-review` drafts them.
+inputs:
+  previous_actions: Status of the actions from previous reviews.
+  issues: Changes in external and internal issues.
+  parties: Changes in the needs and expectations of interested parties.
+  nonconformities: Nonconformities and corrective actions.
+  monitoring: Monitoring and measurement results.
+  audits: Audit results.
+  objectives: Fulfilment of the information security objectives.
+  feedback: Feedback from interested parties.
+  risks: Results of risk assessment and status of the risk treatment plan.
+  improvement: Opportunities for continual improvement.
+decisions:
+  - What was decided.
+# actions: by name, each with action, owner, due, done_on and link (an NC-, OBJ-, RISK- or CTRL- id).
+# actions:
+#   A-1: {action: ..., owner: ..., due: YYYY-MM-DD, link: OBJ-1}
+
+"""##),
+        ("records/nonconformity.yaml", ##"""
+id: {{id}}
+title: {{title}}
+owner: {{owner}}
+# source.type: audit, management-review, incident, monitoring or complaint; source.record: the AUD-, MR- or INC- id.
+source:
+  type: audit
+  record:
+# type: major, minor, observation or opportunity.
+type: minor
+requirement: Clause 9.2
+raised_on: {{today}}
+description: >-
+  What was found, against which requirement.
+# root_cause: why it happened (clause 10.2 b), needed once there are actions.
+root_cause:
+correction: >-
+  What was done at once to contain it.
+# actions: corrective actions by name, each with action, owner, due and (once done) done_on.
+actions:
+  CA-1:
+    action: What removes the cause.
+    owner: {{owner}}
+    due: {{in_90_days}}
+# status: open or closed. A closed nonconformity needs an effectiveness check.
+status: open
+# effectiveness: {checked_by: ..., checked_on: YYYY-MM-DD, result: effective, evidence: [EV-...]}
+
+"""##),
+        ("records/objective.yaml", ##"""
+id: {{id}}
+title: {{title}}
+owner: {{owner}}
+measure: What is measured, and how.
+# target: value, comparison (at-least or at-most) and unit.
+target:
+  value: 95
+  comparison: at-least
+  unit: '%'
+set_on: {{today}}
+due: {{in_90_days}}
+# every: how often it is measured. A measurement is an evidence record with objective: and value:.
+every: quarterly
+risks: []
+controls: []
+
+"""##),
         ("records/obligation.yaml", ##"""
 id: {{id}}
 title: {{title}}
@@ -317,6 +559,19 @@ source: internal
 ref: Policy, section
 # applies: false    # with a justification of why it does not apply
 # justification: ...
+
+"""##),
+        ("records/party.yaml", ##"""
+id: {{id}}
+title: {{title}}
+owner: {{owner}}
+# category: customer, regulator, employee, supplier, shareholder, …
+category: customer
+# requirements: what the party requires, by name, and the obligations that capture it.
+requirements:
+  R-1:
+    need: What the party requires of the ISMS.
+    obligations: []
 
 """##),
         ("records/risk.yaml", ##"""
