@@ -124,6 +124,8 @@ public struct Config: Sendable {
     public var backdateToleranceDays = 14
     /// What a commit message changing a decision must match (`decision-without-reference`); nil: not checked.
     public var referencePattern: Pattern?
+    /// The risk method: scales, levels, appetite, acceptance authority and periods.
+    public var riskMethod = RiskMethod()
 
     public static let defaultDecisionFields: [RecordKind: [String]] = [
         .risk: ["treatment", "likelihood", "impact", "controls", "acceptance.*", "residual.*"],
@@ -198,6 +200,8 @@ public struct Config: Sendable {
         Setting("require_signed_decisions", .value(.boolean), "true: every current decision must have been set by a commit with a good signature."),
         Setting("backdate_tolerance_days", .value(.integer(0...3650)), "Days a declared date may precede the commit that recorded it (default 14)."),
         Setting("reference_pattern", .value(.text), "A regular expression every commit message changing a decision must match (a ticket reference)."),
+        Setting("risk_method", .object(RiskMethod.settings, nullable: false),
+                "The risk method: likelihood and impact scales, levels, appetite, acceptance authority, longest acceptance and exception."),
     ]
 }
 
@@ -223,6 +227,8 @@ public indirect enum SettingType: Sendable {
     case object([Setting], nullable: Bool)
     /// A mapping from keys to values of one type.
     case map(keys: SettingKeys, value: SettingType, nullable: Bool)
+    /// Any one of these shapes (a number, or a mapping of numbers).
+    case anyOf([SettingType])
 }
 
 public enum SettingKeys: Sendable {
@@ -322,6 +328,7 @@ enum ConfigReader {
                 }
             case "allowed_signers": config.allowedSigners = relativePath(value, "allowed_signers") ?? config.allowedSigners
             case "openpgp_keys": config.openPGPKeys = relativePath(value, "openpgp_keys") ?? config.openPGPKeys
+            case "risk_method": config.riskMethod = RiskMethod.read(value, keyLocation: pair.keyLocation, path: path, findings: &findings)
             case "name": config.name = text(value, "name")
             case "scope": config.scope = text(value, "scope")
             case "evidence_grace_days": config.evidenceGraceDays = integer(value, "evidence_grace_days", Config.evidenceGraceDaysRange) ?? 0

@@ -26,6 +26,8 @@ extension Config {
         "require_signed_decisions": .policy,
         "backdate_tolerance_days": .policy,
         "reference_pattern": .policy,
+        // Who may accept what is how decisions are judged: a pull request may not widen its own authority.
+        "risk_method": .policy,
     ]
 
     /// Whether the top-level setting `name` is policy; a key isms does not know counts as policy, so nothing
@@ -51,6 +53,7 @@ extension Config {
         "require_signed_decisions": { head, trusted in head.requireSignedDecisions = trusted.requireSignedDecisions },
         "backdate_tolerance_days": { head, trusted in head.backdateToleranceDays = trusted.backdateToleranceDays },
         "reference_pattern": { head, trusted in head.referencePattern = trusted.referencePattern },
+        "risk_method": { head, trusted in head.riskMethod = trusted.riskMethod },
     ]
 
     /// The settings `applyingPolicy` takes from the trusted revision.

@@ -1,0 +1,122 @@
+import Foundation
+@testable import ISMSKit
+import XCTest
+
+/// `risk_method` in isms.yaml: its reading, its defaults, and how it is taken from the trusted revision.
+final class RiskMethodTests: XCTestCase {
+    func read(_ text: String) throws -> (Config, [Finding]) {
+        try ConfigReader.read(Data(text.utf8), path: "isms.yaml")
+    }
+
+    func testWithoutARiskMethodTheDefaultsHold() throws {
+        let (config, findings) = try read("name: X\n")
+        XCTAssertTrue(findings.isEmpty)
+        let method = config.riskMethod
+        XCTAssertEqual(method.likelihood.count, 5)
+        XCTAssertEqual(method.impact.count, 5)
+        XCTAssertEqual(method.levels, ["low", "medium", "high", "critical"])
+        XCTAssertEqual(method.level(likelihood: 2, impact: 2), 0)
+        XCTAssertEqual(method.level(likelihood: 1, impact: 5), 1)
+        XCTAssertEqual(method.level(likelihood: 2, impact: 5), 2)
+        XCTAssertEqual(method.level(likelihood: 4, impact: 4), 3)
+        XCTAssertNil(method.appetite)
+        XCTAssertTrue(method.mayAccept("anyone", level: 3, people: [:]))
+        XCTAssertEqual(method.maxAcceptance(level: 3), 730)
+        XCTAssertEqual(method.maxException(level: nil), 730)
+    }
+
+    static let method = """
+        name: X
+        people:
+          md: {name: Mia, role: Managing Director}
+          pl: {name: Pat, role: Platform Lead}
+        risk_method:
+          likelihood: [rare, possible, likely, frequent]
+          impact: [minor, moderate, major, severe]
+          levels: {low: 3, medium: 6, high: 11, critical: 16}
+          appetite: medium
+          acceptance_authority:
+            medium: [Platform Lead]
+            critical: [md]
+          max_acceptance_days: {low: 730, medium: 365, high: 180, critical: 90}
+          max_exception_days: 90
+
+        """
+
+    func testAMethodIsRead() throws {
+        let (config, findings) = try read(Self.method)
+        XCTAssertEqual(findings.map(\.message), [])
+        let method = config.riskMethod
+        XCTAssertEqual(method.likelihood.count, 4)
+        XCTAssertEqual(method.levels, ["low", "medium", "high", "critical"])
+        XCTAssertEqual(method.level(likelihood: 4, impact: 4), 3)
+        XCTAssertEqual(method.level(likelihood: 3, impact: 3), 2)
+        XCTAssertEqual(method.level(likelihood: 1, impact: 3), 0)
+        XCTAssertNil(method.level(likelihood: 5, impact: 1), "outside the scale")
+        XCTAssertEqual(method.appetite, 1)
+        // The Managing Director may accept anything; the Platform Lead (by role) up to medium.
+        XCTAssertTrue(method.mayAccept("md", level: 1, people: config.people))
+        XCTAssertTrue(method.mayAccept("pl", level: 1, people: config.people))
+        XCTAssertFalse(method.mayAccept("pl", level: 2, people: config.people))
+        XCTAssertFalse(method.mayAccept("someone", level: 0, people: config.people))
+        XCTAssertEqual(method.maxAcceptance(level: 3), 90)
+        XCTAssertEqual(method.maxException(level: 0), 90)
+    }
+
+    func testAMatrixRanksLevelsInTheOrderTheyFirstAppear() throws {
+        let (config, findings) = try read("""
+            risk_method:
+              likelihood: [low, mid, high]
+              impact: [low, mid, high]
+              levels:
+                - [green, green, amber]
+                - [green, amber, red]
+                - [amber, red, red]
+
+            """)
+        XCTAssertEqual(findings.map(\.message), [])
+        XCTAssertEqual(config.riskMethod.levels, ["green", "amber", "red"])
+        XCTAssertEqual(config.riskMethod.level(likelihood: 3, impact: 2), 2)
+        XCTAssertEqual(config.riskMethod.level(likelihood: 1, impact: 3), 1)
+    }
+
+    func testEveryDefectIsALocatedFinding() throws {
+        let (_, findings) = try read("""
+            risk_method:
+              likelihood: [one, two]
+              levels: {low: 9, high: 4}
+              appetite: severe
+              acceptance_authority: {hgh: [md]}
+              max_acceptance_days: 0
+              colour: red
+
+            """)
+        let byField = Dictionary(findings.map { ($0.field ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(byField["risk_method.likelihood"]?.line, 2)
+        XCTAssertEqual(byField["risk_method.levels.high"]?.line, 3)
+        XCTAssertEqual(byField["risk_method.colour"]?.rule, "unknown-field")
+        XCTAssertEqual(byField["risk_method.appetite"]?.rule, "invalid-value")
+        XCTAssertTrue(byField["risk_method.acceptance_authority.hgh"]?.message.contains("did you mean high") ?? false, "\(findings)")
+        XCTAssertEqual(byField["risk_method.max_acceptance_days"]?.line, 6)
+    }
+
+    func testScoresAreHeldToTheConfiguredScale() throws {
+        let folder = TemporaryFolder()
+        folder.write("isms.yaml", Self.method)
+        folder.write("risks/risk-1.yaml", "id: RISK-1\ntitle: Flood\nowner: md\nlikelihood: 5\nimpact: 4\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")
+        let findings = try Checker.check(WorkTreeSource(root: folder.path), asOf: Day("2026-12-01")!).findings
+        XCTAssertEqual(findings.map(\.rule), ["invalid-value"], "\(findings)")
+        XCTAssertEqual(findings.first?.field, "likelihood")
+        // With the default method, 5 is fine and 6 is not.
+        folder.write("isms.yaml", "name: X\n")
+        folder.write("risks/risk-1.yaml", "id: RISK-1\ntitle: Flood\nowner: md\nlikelihood: 6\nimpact: 5\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")
+        XCTAssertEqual(try Checker.check(WorkTreeSource(root: folder.path), asOf: Day("2026-12-01")!).findings.map(\.field), ["likelihood"])
+    }
+
+    func testThePolicyComesFromTheTrustedRevision() throws {
+        let (trusted, _) = try read(Self.method)
+        let (head, _) = try read(Self.method.replacingOccurrences(of: "critical: [md]", with: "critical: [md, pl]"))
+        XCTAssertTrue(head.riskMethod.mayAccept("pl", level: 3, people: head.people))
+        XCTAssertFalse(head.applyingPolicy(of: trusted).riskMethod.mayAccept("pl", level: 3, people: trusted.people))
+    }
+}
