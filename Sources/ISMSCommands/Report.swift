@@ -101,7 +101,7 @@ struct Export: ParsableCommand {
             document = OSCAL.componentDefinition(try rootOptions.loadForReport(), asOf: day, generator: generator)
         case .assessmentResults:
             // The findings of `isms check`, the history rules' included (docs/oscal.md promises the same findings
-            // as `isms check --format json`): a self-approved acceptance must not export as satisfied.
+            // as `isms check --format json`): an unproven approval must not export as satisfied.
             let workspace = try rootOptions.workspace()
             let source = workspace.workTreeSource
             var notes = [String]()

@@ -38,6 +38,24 @@ public enum Cadence: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// When the next operation is due after one on `day`: monthly, quarterly and yearly add calendar months or years
+    /// (clamped to the month's end), so a schedule never drifts; `continuous` is an automated feed, fresh for
+    /// `continuousDays`; nil for on-event.
+    public func next(after day: Day, continuousDays: Int = Cadence.defaultContinuousDays) -> Day? {
+        switch self {
+        case .continuous: return day.adding(days: continuousDays)
+        case .daily: return day.adding(days: 1)
+        case .weekly: return day.adding(days: 7)
+        case .monthly: return day.adding(months: 1)
+        case .quarterly: return day.adding(months: 3)
+        case .yearly: return day.adding(months: 12)
+        case .onEvent: return nil
+        case .days(let n): return day.adding(days: n)
+        }
+    }
+
+    public static let defaultContinuousDays = 7
+
     public var description: String {
         switch self {
         case .continuous: return "continuous"

@@ -15,12 +15,12 @@ public struct StaleEvidenceRule: Rule {
         fix: "Record the evidence of the latest operation, or correct the control's every if it runs less often.",
         failing: RuleExample([
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Access review\nowner: alice\nstatus: operating\nevery: monthly\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Unauthorised access\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n"),
+            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Unauthorised access\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
             ("evidence/access-2026-01.yaml", "id: EV-access-2026-01\ntitle: January access review\ncontrol: CTRL-1\ncollected_on: 2026-01-05\nresult: pass\n"),
         ]),
         passing: RuleExample([
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Access review\nowner: alice\nstatus: operating\nevery: monthly\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Unauthorised access\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n"),
+            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Unauthorised access\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
             ("evidence/access-2026-01.yaml", "id: EV-access-2026-01\ntitle: January access review\ncontrol: CTRL-1\ncollected_on: 2026-01-05\nresult: pass\n"),
             ("evidence/access-2026-11.yaml", "id: EV-access-2026-11\ntitle: November access review\ncontrol: CTRL-1\ncollected_on: 2026-11-05\nresult: pass\n"),
         ])
