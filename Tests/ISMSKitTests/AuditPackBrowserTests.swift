@@ -115,7 +115,7 @@ final class AuditPackBrowserTests: XCTestCase {
         XCTAssertTrue(text(trace).contains("CTRL-38 Vulnerability disclosure policy and security.txt planned n/a OBL-NIS2-21-2-e control only planned"))
 
         let evidence = text(try section(dom, "evidence"))
-        XCTAssertTrue(evidence.contains("CTRL-20 Monthly production database restore test twendt operating monthly EV-2026-11-restore-test 2026-11-18 fail 2026-12-19 failed"), evidence)
+        XCTAssertTrue(evidence.contains("CTRL-20 Monthly production database restore test twendt operating monthly EV-2026-11-restore-test 2026-11-18 fail 2026-12-18 failed"), evidence)
         XCTAssertTrue(evidence.contains("excused by EXC-1 until 2027-01-31"))
 
         let coverage = text(try section(dom, "coverage"))

@@ -24,20 +24,6 @@ public enum Cadence: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The longest gap allowed between two operations, in days; nil when the control runs only on events.
-    /// Calendar periods take their longest length so that a run on the same date each period never counts as late.
-    public var periodDays: Int? {
-        switch self {
-        case .continuous, .daily: return 1
-        case .weekly: return 7
-        case .monthly: return 31
-        case .quarterly: return 92
-        case .yearly: return 366
-        case .onEvent: return nil
-        case .days(let n): return n
-        }
-    }
-
     /// When the next operation is due after one on `day`: monthly, quarterly and yearly add calendar months or years
     /// (clamped to the month's end), so a schedule never drifts; `continuous` is an automated feed, fresh for
     /// `continuousDays`; nil for on-event.

@@ -124,6 +124,10 @@ public struct Config: Sendable {
     public var backdateToleranceDays = 14
     /// What a commit message changing a decision must match (`decision-without-reference`); nil: not checked.
     public var referencePattern: Pattern?
+    /// How many days an automated feed (`every: continuous`) stays fresh.
+    public var continuousDays = Cadence.defaultContinuousDays
+    /// The audit period, in calendar months before the day judged (`evidence-gap`).
+    public var auditPeriodMonths = 12
     /// The risk method: scales, levels, appetite, acceptance authority and periods.
     public var riskMethod = RiskMethod()
 
@@ -200,6 +204,10 @@ public struct Config: Sendable {
         Setting("require_signed_decisions", .value(.boolean), "true: every current decision must have been set by a commit with a good signature."),
         Setting("backdate_tolerance_days", .value(.integer(0...3650)), "Days a declared date may precede the commit that recorded it (default 14)."),
         Setting("reference_pattern", .value(.text), "A regular expression every commit message changing a decision must match (a ticket reference)."),
+        Setting("continuous_days", .value(.integer(1...365)),
+                "How many days the evidence of a continuous (automated feed) control stays fresh (default \(Cadence.defaultContinuousDays))."),
+        Setting("audit_period", .value(.integer(1...120)),
+                "The audit period in calendar months before the day judged, in which every cadence interval needs evidence (default 12)."),
         Setting("risk_method", .object(RiskMethod.settings, nullable: false),
                 "The risk method: likelihood and impact scales, levels, appetite, acceptance authority, longest acceptance and exception."),
     ]
@@ -328,6 +336,8 @@ enum ConfigReader {
                 }
             case "allowed_signers": config.allowedSigners = relativePath(value, "allowed_signers") ?? config.allowedSigners
             case "openpgp_keys": config.openPGPKeys = relativePath(value, "openpgp_keys") ?? config.openPGPKeys
+            case "continuous_days": config.continuousDays = integer(value, "continuous_days", 1...365) ?? config.continuousDays
+            case "audit_period": config.auditPeriodMonths = integer(value, "audit_period", 1...120) ?? config.auditPeriodMonths
             case "risk_method": config.riskMethod = RiskMethod.read(value, keyLocation: pair.keyLocation, path: path, findings: &findings)
             case "name": config.name = text(value, "name")
             case "scope": config.scope = text(value, "scope")

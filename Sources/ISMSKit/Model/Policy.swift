@@ -28,6 +28,9 @@ extension Config {
         "reference_pattern": .policy,
         // Who may accept what is how decisions are judged: a pull request may not widen its own authority.
         "risk_method": .policy,
+        // How fresh evidence must be, and over which period, is how controls are judged.
+        "continuous_days": .policy,
+        "audit_period": .policy,
     ]
 
     /// Whether the top-level setting `name` is policy; a key isms does not know counts as policy, so nothing
@@ -54,6 +57,8 @@ extension Config {
         "backdate_tolerance_days": { head, trusted in head.backdateToleranceDays = trusted.backdateToleranceDays },
         "reference_pattern": { head, trusted in head.referencePattern = trusted.referencePattern },
         "risk_method": { head, trusted in head.riskMethod = trusted.riskMethod },
+        "continuous_days": { head, trusted in head.continuousDays = trusted.continuousDays },
+        "audit_period": { head, trusted in head.auditPeriodMonths = trusted.auditPeriodMonths },
     ]
 
     /// The settings `applyingPolicy` takes from the trusted revision.

@@ -43,8 +43,7 @@ public enum RegisterReport {
             let expired = treatment == "accept" && (risk.date("acceptance.expires").map { $0 < asOf } ?? false)
             let treatmentTone: Tone = treatment == nil || expired ? .bad : .plain
             var reviewDue: Cell = .empty
-            if let last = risk.date("review.last"), let period = risk.cadence("review.every")?.periodDays {
-                let due = last.adding(days: period)
+            if let last = risk.date("review.last"), let due = risk.cadence("review.every")?.next(after: last, continuousDays: isms.config.continuousDays) {
                 reviewDue = .text(due.description, tone: due < asOf ? .bad : .plain)
             }
             rows.append([.text(risk.id), .text(risk.title), .text(risk.owner)] + scoreCells(l, i)

@@ -29,6 +29,7 @@ public enum RuleRegistry {
         UncoveredObligationRule(),
         ControlWithoutEvidenceRule(),
         StaleEvidenceRule(),
+        EvidenceGapRule(),
         FailedEvidenceRule(),
         ExpiredExceptionRule(),
         OverdueReviewRule(),

@@ -216,6 +216,13 @@ require_signed_decisions: false
 # review last) may lie before the commit that recorded it before backdated-record reports it.
 backdate_tolerance_days: 14
 
+# continuous_days: how many days the evidence of a continuous control (an automated feed) stays fresh.
+continuous_days: 7
+
+# audit_period: the months before the day judged in which every interval of a control's cadence (weekly or
+# longer) needs evidence; evidence-gap reports the intervals without.
+audit_period: 12
+
 # risk_method: the risk method (ISO/IEC 27001 6.1.2): the scales (3 to 10 labels, lowest first), the levels by
 # the highest score (likelihood x impact) of each, and the longest acceptance and exception in days. These are
 # the defaults. Add `appetite: medium` (the highest level that may stand without acceptance) and who may accept
