@@ -119,8 +119,9 @@ final class AuditPackBrowserTests: XCTestCase {
         XCTAssertTrue(evidence.contains("excused by EXC-1 until 2027-01-31"))
 
         let coverage = text(try section(dom, "coverage"))
-        XCTAssertTrue(coverage.contains("GDPR 12 12 12 0 0 0 100"), coverage)
-        XCTAssertTrue(coverage.contains("DORA 8 7 7 0 0 1 100"), coverage)
+        // CTRL-20's failed restore test leaves the obligations it proves not proven (issue 13).
+        XCTAssertTrue(coverage.contains("GDPR 12 12 10 2 0 0 0 83.3"), coverage)
+        XCTAssertTrue(coverage.contains("DORA 8 7 6 1 0 0 1 85.7"), coverage)
     }
 
     func testThePackPrintsOneReportPerPage() throws {

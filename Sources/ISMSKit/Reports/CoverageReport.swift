@@ -5,6 +5,7 @@ public enum CoverageReport {
 
     enum Status: String {
         case covered, planned, uncovered
+        case notProven = "not proven"
         case notApplicable = "not applicable"
     }
 
@@ -32,19 +33,28 @@ public enum CoverageReport {
                 let status: Status
                 if obligation.boolean("applies") == false {
                     status = .notApplicable
-                } else if controls.contains(where: { ["implemented", "operating"].contains($0.string("status")) }) {
+                } else if controls.contains(where: { [.failed, .stale, .missing, .unknown].contains(ControlStanding($0, in: isms, asOf: asOf).level) }) {
+                    // A control that should run but whose evidence failed, is stale or missing: the obligation is not
+                    // shown as met, whatever the other controls prove (a failed restore test is the RTO not met).
+                    status = .notProven
+                } else if controls.contains(where: { ControlStanding($0, in: isms, asOf: asOf).level == .operating }) {
                     status = .covered
+                } else if controls.contains(where: { $0.string("status") == "implemented" }) {
+                    status = .notProven
                 } else if !controls.isEmpty {
                     status = .planned
                 } else {
                     status = .uncovered
                 }
                 tally[status, default: 0] += 1
-                let tone: Tone = [.covered: .good, .planned: .warning, .uncovered: .bad, .notApplicable: .muted][status]!
+                let tone: Tone = [.covered: .good, .planned: .warning, .notProven: .bad, .uncovered: .bad, .notApplicable: .muted][status] ?? .plain
                 obligationRows.append([
                     .text(source), .text(obligation.id), .text(obligation.string("ref")), .text(obligation.title),
                     .text(status.rawValue, tone: tone),
-                    .list(controls.map { "\($0.id) (\($0.string("status") ?? "no status"))" }),
+                    .list(controls.map { control in
+                        let standing = ControlStanding(control, in: isms, asOf: asOf)
+                        return standing.level == .operating ? "\(control.id) (operating)" : standing.reason
+                    }),
                     .text(status == .notApplicable ? obligation.string("justification") : nil),
                 ])
             }
@@ -55,15 +65,19 @@ public enum CoverageReport {
             let percent = CellValue.percent(covered, of: applicable)
             frameworkRows.append([
                 .text(source), .integer(bySource[source]!.count), .integer(applicable), .integer(covered),
-                .integer(tally[.planned] ?? 0), .integer(tally[.uncovered] ?? 0), .integer(tally[.notApplicable] ?? 0),
+                .integer(tally[.notProven] ?? 0), .integer(tally[.planned] ?? 0), .integer(tally[.uncovered] ?? 0),
+                .integer(tally[.notApplicable] ?? 0),
                 Cell(percent, tone: covered == applicable ? .good : .warning),
             ])
         }
         return ReportDocument(
             kind: kind, title: title, ismsName: isms.config.name, asOf: asOf,
             introduction: """
-                An obligation is covered when an implemented or operating control satisfies it, planned when only planned \
-                controls do, uncovered when no control that is not retired does. Obligations with applies: false are not \
+                An obligation is covered when a control that satisfies it operates with current passing evidence (ok or \
+                within its grace days, with a result) and no operating control that satisfies it has failed, stale, missing \
+                or result-less evidence; not proven when one has (an exception that excuses a failure does not make the \
+                obligation met), or when its controls are only implemented, not yet operating; planned when only planned \
+                controls satisfy it; uncovered when no control that is not retired does. Obligations with applies: false are not \
                 applicable and left out of the percentage.
                 """,
             summary: [
@@ -79,7 +93,7 @@ public enum CoverageReport {
                     columns: [
                         ReportColumn("framework", "Framework"), ReportColumn("obligations", "Obligations"),
                         ReportColumn("applicable", "Applicable"), ReportColumn("covered", "Covered"),
-                        ReportColumn("planned", "Planned"), ReportColumn("uncovered", "Uncovered"),
+                        ReportColumn("not_proven", "Not proven"), ReportColumn("planned", "Planned"), ReportColumn("uncovered", "Uncovered"),
                         ReportColumn("not_applicable", "Not applicable"), ReportColumn("covered_percent", "Covered (%)"),
                     ],
                     rows: frameworkRows),
