@@ -120,3 +120,23 @@ final class RiskMethodTests: XCTestCase {
         XCTAssertFalse(head.applyingPolicy(of: trusted).riskMethod.mayAccept("pl", level: 3, people: trusted.people))
     }
 }
+
+/// Issue 13: the register reads its scales and levels from the risk method, not from fixed 1–5 bands.
+final class RiskMethodRegisterTests: XCTestCase {
+    func testTheRegisterUsesTheMethodsScalesAndLevels() throws {
+        let folder = TemporaryFolder()
+        folder.write("isms.yaml", RiskMethodTests.method)
+        folder.write("risks/risk-1.yaml", "id: RISK-1\ntitle: Flood\nowner: md\nlikelihood: 4\nimpact: 3\ntreatment: avoid\n")
+        let isms = try Loader.load(from: WorkTreeSource(root: folder.path)).isms
+        let report = RegisterReport.build(isms, asOf: Day("2026-12-01")!)
+        XCTAssertTrue(report.introduction.contains("likelihood (1–4) × impact (1–4): 1–3 low, 4–6 medium, 7–11 high, 12–16 critical"),
+                      report.introduction)
+        XCTAssertTrue(report.introduction.contains("The appetite is medium"))
+        let risk = report.tables[0].rows[0]
+        XCTAssertEqual(risk[6].value, .text("critical"), "12 is critical on this method, high on the default one")
+        let heat = report.tables[1]
+        XCTAssertEqual(heat.rows.count, 4)
+        XCTAssertEqual(heat.columns.map(\.header), ["Impact \\ likelihood", "1 rare", "2 possible", "3 likely", "4 frequent"])
+        XCTAssertEqual(heat.rows[1][4].value, .list(["RISK-1"]))
+    }
+}
