@@ -61,3 +61,16 @@ final class ReportTruthTests: XCTestCase {
         XCTAssertEqual(text(obligation[4]), "not proven")
     }
 }
+
+/// Issue 13: coverage used the ISMS's own records as its denominator ("3 of 3 = 100%" of 34 catalogued clauses).
+final class CoverageCatalogueTests: XCTestCase {
+    func testTheCatalogueIsTheDenominator() throws {
+        let folder = exampleISMSOutsideGit()
+        let isms = try Loader.load(from: WorkTreeSource(root: folder.path)).isms
+        let frameworks = CoverageReport.build(isms, asOf: Day("2026-12-01")!).tables[0]
+        let iso = try XCTUnwrap(frameworks.rows.first { $0[0].value == .text("ISO27001") })
+        XCTAssertEqual(iso.last?.value, .text("ISO27001 clauses 4–10: 3 of 34 covered"))
+        let nis2 = try XCTUnwrap(frameworks.rows.first { $0[0].value == .text("NIS2") })
+        XCTAssertEqual(nis2.last?.value, .text("NIS2 Art. 20, 21(2)(a)–(j), 22 and 23: 10 of 13 covered"))
+    }
+}
