@@ -4,7 +4,7 @@ import ISMSKit
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print a report: soa, trace, coverage, register, evidence, or decisions (from the history).",
+        abstract: "Print a report: soa, trace, coverage, register, evidence, registers, or decisions (from the history).",
         discussion: "Formats are documented in docs/reports.md. Reports describe the records as they are; run isms check for the defects."
     )
 
@@ -84,10 +84,11 @@ struct Export: ParsableCommand {
         let day = asOf ?? Day.today()
         // The decision log needs a git history; a plain folder gets the other reports.
         var history = [ReportDocument]()
-        if (try? rootOptions.workspace().requireRepository()) != nil, let decisions = try? rootOptions.decisions(since: nil, until: nil, asOf: day) {
+        let inGit = (try? rootOptions.workspace().requireRepository()) != nil
+        if inGit, let decisions = try? rootOptions.decisions(since: nil, until: nil, asOf: day) {
             history.append(decisions)
         }
-        let pack = AuditPack(isms, asOf: day, generator: "isms \(ISMS.version)", history: history)
+        let pack = AuditPack(isms, asOf: day, generator: "isms \(ISMS.version)", history: history, inGit: inGit)
         try write(HTMLReportRenderer.pack(pack), to: html)
         Terminal.write("wrote \(html): \(pack.documents.map(\.title).joined(separator: ", "))\n")
     }

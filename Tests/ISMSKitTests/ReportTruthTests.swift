@@ -74,3 +74,26 @@ final class CoverageCatalogueTests: XCTestCase {
         XCTAssertEqual(nis2.last?.value, .text("NIS2 Art. 20, 21(2)(a)–(j), 22 and 23: 10 of 13 covered"))
     }
 }
+
+/// Issue 13: the HTML pack had no exception, supplier or asset register, showed owners as roster keys and said
+/// "from the records in git" outside git.
+final class AuditPackRegisterTests: XCTestCase {
+    func testThePackHoldsEveryRegisterWithPeopleByNameAndHonestProvenance() throws {
+        let folder = exampleISMSOutsideGit()
+        let isms = try Loader.load(from: WorkTreeSource(root: folder.path)).isms
+        let asOf = Day("2026-12-01")!
+        let outside = HTMLReportRenderer.pack(AuditPack(isms, asOf: asOf, generator: "isms test"))
+        XCTAssertFalse(outside.contains("from the records in git"))
+        XCTAssertTrue(HTMLReportRenderer.pack(AuditPack(isms, asOf: asOf, generator: "isms test", inGit: true)).contains("from the records in git"))
+        for table in ["registers-acceptances", "registers-exceptions", "registers-suppliers", "registers-assets", "registers-obligations"] {
+            XCTAssertTrue(outside.contains("id=\"\(table)\""), table)
+        }
+        let registers = RegistersReport.build(isms, asOf: asOf)
+        let acceptance = try XCTUnwrap(registers.tables[0].rows.first { $0[0].value == .text("RISK-19") })
+        XCTAssertEqual(acceptance[3].value, .text("Miriam Kessler (mkessler)"))
+        XCTAssertEqual(acceptance[4].value, .text("2026-03-18"))
+        let exception = try XCTUnwrap(registers.tables[1].rows.first { $0[0].value == .text("EXC-1") })
+        XCTAssertEqual(exception[4].value, .text("Tobias Wendt (twendt)"), "requested by")
+        XCTAssertEqual(exception[5].value, .text("Priya Raman (praman)"), "approved by")
+    }
+}

@@ -12,6 +12,7 @@ public enum Reports {
         Entry(kind: TraceReport.kind, title: TraceReport.title, build: TraceReport.build),
         Entry(kind: EvidenceReport.kind, title: EvidenceReport.title, build: EvidenceReport.build),
         Entry(kind: CoverageReport.kind, title: CoverageReport.title, build: CoverageReport.build),
+        Entry(kind: RegistersReport.kind, title: RegistersReport.title, build: RegistersReport.build),
     ]
 
     public static var kinds: [String] { all.map(\.kind) }
