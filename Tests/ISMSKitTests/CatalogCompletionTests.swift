@@ -20,3 +20,12 @@ final class CatalogCompletionTests: XCTestCase {
         guard case .unknown = ReferenceResolver.resolve(source: "GDPR", ref: "Art. 100") else { return XCTFail("GDPR has 99 articles") }
     }
 }
+
+/// Issue 13: Annex A ids were sorted as text (A.5.1, A.5.10, … A.5.2); findings follow catalogue order.
+final class CatalogueOrderTests: XCTestCase {
+    func testSOAGapFindingsAreInCatalogueOrder() throws {
+        let gaps = try findings(of: RuleExample([("isms.yaml", "name: x\nsoa_exclusions: {}\n")])).filter { $0.rule == "soa-gap" }
+        let ids = gaps.compactMap { $0.message.split(separator: " ").dropFirst(2).first.map(String.init) }
+        XCTAssertEqual(ids, AnnexA.controls.map(\.id))
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How much a finding matters; `off` exists only in configuration.
 public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
     case error, warning, note
@@ -45,6 +47,11 @@ public struct Finding: Codable, Sendable, Hashable {
         if (a.line ?? 0) != (b.line ?? 0) { return (a.line ?? 0) < (b.line ?? 0) }
         if (a.column ?? 0) != (b.column ?? 0) { return (a.column ?? 0) < (b.column ?? 0) }
         if a.rule != b.rule { return a.rule < b.rule }
-        return a.message < b.message
+        // Numbers as people count them: soa-gap for A.5.2 before A.5.10, in catalogue order.
+        switch a.message.compare(b.message, options: [.numeric]) {
+        case .orderedAscending: return true
+        case .orderedDescending: return false
+        case .orderedSame: return a.message < b.message
+        }
     }
 }
