@@ -77,7 +77,7 @@ The information security management system of {{name}}, kept as YAML records and
 ```sh
 isms check                      # validate the records and the chain risk → control → evidence → obligation
 isms new risk --title "…"      # a new record from its template, with the next free id
-isms report soa                 # the Statement of Applicability (also trace, coverage, register, evidence)
+isms report soa                 # the Statement of Applicability (also trace, coverage, register, evidence, registers)
 isms export --html pack.html    # every report in one HTML file for the auditor
 ```
 
