@@ -132,8 +132,9 @@ public struct Config: Sendable {
     public var riskMethod = RiskMethod()
 
     public static let defaultDecisionFields: [RecordKind: [String]] = [
-        .risk: ["treatment", "likelihood", "impact", "controls", "acceptance.*", "residual.*"],
-        .control: ["status", "satisfies"],
+        // A target score and a control's due date are commitments of the treatment plan (6.1.3 e), decided like the rest.
+        .risk: ["treatment", "likelihood", "impact", "controls", "acceptance.*", "residual.*", "target.*"],
+        .control: ["status", "satisfies", "due"],
         .obligation: ["applies", "justification"],
         .exception: ["*"],
     ]

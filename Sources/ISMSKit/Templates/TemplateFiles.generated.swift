@@ -203,8 +203,8 @@ openpgp_keys: .isms/openpgp
 # decision_fields: the fields that are decisions, per record kind (* is a wildcard), judged by the history
 # rules unsigned-decision and decision-without-reference. These are the defaults.
 decision_fields:
-  risk: [treatment, likelihood, impact, controls, acceptance.*, residual.*]
-  control: [status, satisfies]
+  risk: [treatment, likelihood, impact, controls, acceptance.*, residual.*, target.*]
+  control: [status, satisfies, due]
   obligation: [applies, justification]
   exception: ['*']
 
