@@ -140,3 +140,58 @@ final class RiskMethodRegisterTests: XCTestCase {
         XCTAssertEqual(heat.rows[1][4].value, .list(["RISK-1"]))
     }
 }
+
+/// The edges of the risk method's rules: which level is judged, and by whom.
+final class RiskMethodRuleEdgeTests: XCTestCase {
+    static let config = ("isms.yaml", """
+        name: X
+        people:
+          md: {name: Mia, role: Managing Director}
+          ciso: {name: Cy, role: CISO}
+          eng: {name: Eve, role: Engineer}
+        risk_method:
+          appetite: low
+          acceptance_authority: {medium: [CISO], critical: [md]}
+          max_exception_days: {low: 365, medium: 180, high: 90, critical: 30}
+
+        """)
+
+    func rules(_ files: [(String, String)], _ rule: String) throws -> [Finding] {
+        try findings(of: RuleExample([Self.config] + files)).filter { $0.rule == rule }
+    }
+
+    func risk(_ body: String) -> (String, String) {
+        ("risks/risk-1.yaml", "id: RISK-1\ntitle: R\nowner: ciso\n\(body)review: {last: 2026-06-01, every: yearly}\n")
+    }
+
+    func testAnUnscoredAcceptedRiskCountsAsTheHighestLevel() throws {
+        let accept = "treatment: accept\nacceptance: {approved_by: ciso, approved_on: 2026-10-01, expires: 2026-12-20, rationale: x}\n"
+        XCTAssertEqual(try rules([risk(accept)], "acceptance-beyond-authority").count, 1, "unscored: only md may accept")
+        XCTAssertEqual(try rules([risk("likelihood: 2\nimpact: 3\n" + accept)], "acceptance-beyond-authority").count, 0, "medium: the CISO may")
+        // The residual decides, not the inherent score.
+        let reduced = "likelihood: 5\nimpact: 5\nresidual: {likelihood: 2, impact: 3}\n" + accept
+        XCTAssertEqual(try rules([risk(reduced)], "acceptance-beyond-authority").count, 0)
+        XCTAssertEqual(try rules([risk("likelihood: 5\nimpact: 5\n" + accept.replacingOccurrences(of: "ciso", with: "md"))],
+                                 "acceptance-beyond-authority").count, 0, "by roster key")
+    }
+
+    func testAnExceptionOnAControlTakesTheHighestLevelOfItsRisks() throws {
+        let control = ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: C\nowner: ciso\nstatus: operating\nevery: yearly\n")
+        let exception = ("exceptions/exc-1.yaml", """
+            id: EXC-1
+            title: E
+            owner: ciso
+            control: CTRL-1
+            requested_by: eng
+            approved_by: ciso
+            approved_on: 2026-11-01
+            expires: 2027-01-15
+
+            """)
+        let low = risk("likelihood: 1\nimpact: 2\ntreatment: reduce\ncontrols: [CTRL-1]\n")
+        XCTAssertEqual(try rules([control, exception, low], "exception-too-long").count, 0, "75 days at low (365)")
+        let critical = ("risks/risk-2.yaml", "id: RISK-2\ntitle: R2\nowner: ciso\nlikelihood: 5\nimpact: 5\ntreatment: reduce\ncontrols: [CTRL-1]\n")
+        let found = try rules([control, exception, low, critical], "exception-too-long")
+        XCTAssertEqual(found.map(\.message), ["exception EXC-1 runs 75 days (approved on 2026-11-01, expires 2027-01-15); the risk method allows 30 at level critical"])
+    }
+}
