@@ -4,7 +4,7 @@ import ISMSKit
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print a report: soa, trace, coverage, register, evidence, nonconformities, audits, objectives, incidents, decisions (from the history), or management-review.",
+        abstract: "Print a report: soa, trace, coverage, register, evidence, registers, nonconformities, audits, objectives, incidents, decisions (from the history), or management-review.",
         discussion: """
             Formats are documented in docs/reports.md. Reports describe the records as they are; run isms check for the defects. \
             management-review assembles the inputs of ISO/IEC 27001 9.3.2 from the records and, in a git repository, the \
@@ -97,10 +97,11 @@ struct Export: ParsableCommand {
         let day = asOf ?? Day.today()
         // The decision log needs a git history; a plain folder gets the other reports.
         var history = [ReportDocument]()
-        if (try? rootOptions.workspace().requireRepository()) != nil, let decisions = try? rootOptions.decisions(since: nil, until: nil, asOf: day) {
+        let inGit = (try? rootOptions.workspace().requireRepository()) != nil
+        if inGit, let decisions = try? rootOptions.decisions(since: nil, until: nil, asOf: day) {
             history.append(decisions)
         }
-        let pack = AuditPack(isms, asOf: day, generator: "isms \(ISMS.version)", history: history)
+        let pack = AuditPack(isms, asOf: day, generator: "isms \(ISMS.version)", history: history, inGit: inGit)
         try write(HTMLReportRenderer.pack(pack), to: html)
         Terminal.write("wrote \(html): \(pack.documents.map(\.title).joined(separator: ", "))\n")
     }
@@ -114,7 +115,7 @@ struct Export: ParsableCommand {
             document = OSCAL.componentDefinition(try rootOptions.loadForReport(), asOf: day, generator: generator)
         case .assessmentResults:
             // The findings of `isms check`, the history rules' included (docs/oscal.md promises the same findings
-            // as `isms check --format json`): a self-approved acceptance must not export as satisfied.
+            // as `isms check --format json`): an unproven approval must not export as satisfied.
             let workspace = try rootOptions.workspace()
             let source = workspace.workTreeSource
             var notes = [String]()

@@ -115,12 +115,13 @@ final class AuditPackBrowserTests: XCTestCase {
         XCTAssertTrue(text(trace).contains("CTRL-38 Vulnerability disclosure policy and security.txt planned n/a OBL-NIS2-21-2-e control only planned"))
 
         let evidence = text(try section(dom, "evidence"))
-        XCTAssertTrue(evidence.contains("CTRL-20 Monthly production database restore test twendt operating monthly EV-2026-11-restore-test 2026-11-18 fail 2026-12-19 failed"), evidence)
+        XCTAssertTrue(evidence.contains("CTRL-20 Monthly production database restore test twendt operating monthly EV-2026-11-restore-test 2026-11-18 fail 2026-12-18 failed"), evidence)
         XCTAssertTrue(evidence.contains("excused by EXC-1 until 2027-01-31"))
 
         let coverage = text(try section(dom, "coverage"))
-        XCTAssertTrue(coverage.contains("GDPR 12 12 12 0 0 0 100"), coverage)
-        XCTAssertTrue(coverage.contains("DORA 8 7 7 0 0 1 100"), coverage)
+        // CTRL-20's failed restore test leaves the obligations it proves not proven (issue 13).
+        XCTAssertTrue(coverage.contains("GDPR 12 12 10 2 0 0 0 83.3"), coverage)
+        XCTAssertTrue(coverage.contains("DORA 8 7 6 1 0 0 1 85.7"), coverage)
     }
 
     func testThePackPrintsOneReportPerPage() throws {

@@ -6,7 +6,7 @@ import XCTest
 final class GovernanceTests: XCTestCase {
     let alice = TestKeys.ed25519, bob = TestKeys.p256, carol = TestKeys.p384, mallory = TestKeys.stranger
 
-    func acceptedRisk(likelihood: Int = 2, impact: Int = 2, approvedBy: String = "carol", approvedOn: String = "2026-01-10",
+    func acceptedRisk(likelihood: Int = 2, impact: Int = 2, approvedBy: String = "alice", approvedOn: String = "2026-01-10",
                       treatment: String = "accept") -> String {
         """
         id: RISK-1
@@ -40,7 +40,7 @@ final class GovernanceTests: XCTestCase {
         let result = isms(["check", "--format", "json", "--as-of", "2026-12-01"] + extra, in: folder ?? repo.path)
         XCTAssertNotEqual(result.status, 2, result.stderr)
         let document = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any] ?? [:]
-        let ids = Set(["unsigned-decision", "self-approved-acceptance", "acceptance-invalidated", "backdated-record",
+        let ids = Set(["unsigned-decision", "unproven-approval", "self-approved-acceptance", "acceptance-invalidated", "backdated-record",
                        "decision-without-reference", "bad-signature", "allowed-signers-changed"])
         return (document["findings"] as? [[String: Any]] ?? []).filter { ids.contains($0["rule"] as? String ?? "") }
     }
@@ -139,17 +139,29 @@ final class GovernanceTests: XCTestCase {
 
     // MARK: The rules' own logic
 
-    func testSelfApprovalBySignature() {
-        let repo = repository()
+    /// Issue 13: the approver recording her own acceptance, signed, is the proof an auditor wants, not a fault;
+    /// an approval recorded in someone else's name, or unsigned, is unproven.
+    func testAnApprovalIsProvenByTheApproversOwnSignature() {
+        let repo = repository("require_signed_decisions: true\n")
         repo.write("risks/risk-1.yaml", acceptedRisk(approvedBy: "carol"))
-        repo.commitSigned("Accept the flood risk", by: .alice, at: "2026-01-12T10:00:00Z", key: carol)
-        let findings = historyFindings(repo)
-        XCTAssertEqual(rules(findings), ["self-approved-acceptance"])
-        XCTAssertTrue((findings.first?["message"] as? String ?? "").hasSuffix("was signed by carol too"), "\(findings)")
-        // An exception recorded by its own approver.
+        repo.commitSigned("Accept the flood risk", by: .carol, at: "2026-01-12T10:00:00Z", key: carol)
+        XCTAssertEqual(rules(historyFindings(repo)), [], "carol signed her own acceptance")
+        // Alice records an exception in Bob's name, signed by herself.
         repo.write("exceptions/exc-1.yaml", "id: EXC-1\ntitle: Legacy VPN\nowner: alice\nrisk: RISK-1\nreason: Vendor migration\napproved_by: bob\nexpires: 2027-01-01\n")
-        repo.commit("Grant the VPN exception", by: .bob, at: "2026-01-13T10:00:00Z")
-        XCTAssertEqual(historyFindings(repo).filter { $0["record"] as? String == "EXC-1" }.count, 1)
+        repo.commitSigned("Grant the VPN exception", by: .alice, at: "2026-01-13T10:00:00Z", key: alice)
+        var findings = historyFindings(repo)
+        XCTAssertEqual(rules(findings), ["unproven-approval"])
+        XCTAssertTrue((findings.first?["message"] as? String ?? "").contains("signed by alice@example.com, not by bob"), "\(findings)")
+        // Bob records Carol's approval, unsigned: still unproven (and an unsigned decision).
+        repo.write("exceptions/exc-1.yaml", "id: EXC-1\ntitle: Legacy VPN\nowner: alice\nrisk: RISK-1\nreason: Vendor migration\napproved_by: carol\nexpires: 2027-01-02\n")
+        repo.commit("Carol approves the VPN exception", by: .bob, at: "2026-01-14T10:00:00Z")
+        findings = historyFindings(repo).filter { $0["rule"] as? String == "unproven-approval" }
+        XCTAssertEqual(findings.count, 1)
+        XCTAssertTrue((findings.first?["message"] as? String ?? "").contains("which is unsigned"), "\(findings)")
+        // Without require_signed_decisions the rule says nothing.
+        repo.write("isms.yaml", minimalConfig)
+        repo.commitSigned("Signatures are not required", by: .alice, at: "2026-01-15T10:00:00Z", key: alice)
+        XCTAssertEqual(historyFindings(repo).filter { $0["rule"] as? String == "unproven-approval" }.count, 0)
     }
 
     func testAChangeFromABranchTheApprovalDidNotSeeInvalidatesIt() {
@@ -197,7 +209,7 @@ final class GovernanceTests: XCTestCase {
         let findings = historyFindings(repo)
         // Only treatment counts for risks, every field for controls; the body's reference is found.
         XCTAssertEqual(findings.map { "\($0["rule"] as? String ?? "") \($0["record"] as? String ?? "")" },
-                       ["unsigned-decision CTRL-1", "unsigned-decision RISK-1"])
+                       ["unsigned-decision CTRL-1", "unsigned-decision RISK-1", "unproven-approval RISK-1"])
         XCTAssertTrue((findings[0]["message"] as? String ?? "").hasPrefix("id, title, owner and status of CTRL-1 were set by commit "))
         XCTAssertTrue((findings[1]["message"] as? String ?? "").hasPrefix("treatment of RISK-1 was set by commit "))
         repo.write("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backups\nowner: alice\nstatus: implemented\n")

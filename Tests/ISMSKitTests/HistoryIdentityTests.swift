@@ -144,7 +144,7 @@ final class HistoryMergeTests: XCTestCase {
     private func branchMergedWithNoFF() -> (ISMSRepository, created: String, branch: String, main: String, merge: String) {
         let r = ISMSRepository()
         r.write("risks/r1.yaml", riskYAML("RISK-1"))
-        r.write("controls/c1.yaml", controlYAML("CTRL-1", status: "implemented"))
+        r.write("controls/c1.yaml", controlYAML("CTRL-1", status: "planned\ndue: 2027-03-01"))
         let created = r.commit("Add register", at: "2026-01-05T10:00:00+01:00")
         _ = r.git("checkout", "-q", "-b", "accept-laptop")
         r.write("risks/r1.yaml", riskYAML("RISK-1", treatment: "accept", extra: "acceptance:\n  approved_by: carol\n  approved_on: 2026-01-06\n"))

@@ -11,7 +11,7 @@ final class HostileHistoryTests: XCTestCase {
         let r = ISMSRepository()
         var commits = [String]()
         r.write("risks/r1.yaml", riskYAML("RISK-1"))
-        r.write("controls/c1.yaml", controlYAML("CTRL-1", status: "implemented"))
+        r.write("controls/c1.yaml", controlYAML("CTRL-1", status: "planned\ndue: 2027-03-01"))
         commits.append(r.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00"))
         for n in 0..<edits {
             r.write("risks/r1.yaml", riskYAML("RISK-1", title: "Laptop theft \(n + 1)"))

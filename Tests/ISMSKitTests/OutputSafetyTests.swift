@@ -373,19 +373,19 @@ final class OutputSafetyTests: XCTestCase {
 
     func testOSCALAssessmentResultsCarryTheHistoryRules() throws {
         let repo = GitRepository()
-        repo.write("isms.yaml", minimalConfig)
+        repo.write("isms.yaml", minimalConfig + "require_signed_decisions: true\n")
         repo.write("risks/risk-1.yaml", SelfApprovedAcceptanceRuleFixture.acceptance)
         repo.commit("Accept the office flood risk", by: .carol, at: "2026-01-12T10:00:00+01:00")
         let check = json(run(["check", "--format", "json"], in: repo).stdout) as? [String: Any]
         let rules = (check?["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
-        XCTAssertTrue(rules.contains("self-approved-acceptance"), "\(rules)")
+        XCTAssertTrue(rules.contains("unproven-approval"), "\(rules)")
         _ = run(["export", "--oscal", "out.json", "--model", "assessment-results"], in: repo, exits: [0])
         let text = try XCTUnwrap(repo.folder.read("out.json"))
         let document = try XCTUnwrap(json(text) as? [String: Any])
         let result = try XCTUnwrap(((document["assessment-results"] as? [String: Any])?["results"] as? [[String: Any]])?.first)
         let observations = result["observations"] as? [[String: Any]] ?? []
         XCTAssertEqual(observations.count, rules.count, "one observation per finding of isms check")
-        XCTAssertTrue(text.contains("self-approved-acceptance"))
+        XCTAssertTrue(text.contains("unproven-approval"))
     }
 
     func testJUnitUnderStrictFailsOnWarnings() {
@@ -415,7 +415,7 @@ final class OutputSafetyTests: XCTestCase {
     }
 }
 
-/// A risk accepted with approval by carol (the failing example of self-approved-acceptance when carol commits it).
+/// A risk accepted with approval by carol (unproven when the commit that records it is unsigned).
 enum SelfApprovedAcceptanceRuleFixture {
     static let acceptance = """
         id: RISK-1

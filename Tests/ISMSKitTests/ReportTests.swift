@@ -97,6 +97,7 @@ final class ReportTests: XCTestCase {
     func testCoveragePerFramework() throws {
         let isms = try load(Dictionary(uniqueKeysWithValues: [
             control(1, extra: "satisfies: [OBL-G1]\n"),
+            ("evidence/ev-1.yaml", "id: EV-1\ntitle: Week 48\ncontrol: CTRL-1\ncollected_on: 2026-11-27\nresult: pass\n"),
             control(2, status: "planned", extra: "satisfies: [OBL-G2]\n"),
             control(3, status: "retired", extra: "satisfies: [OBL-G3]\n"),
             ("obligations/g1.yaml", "id: OBL-G1\ntitle: a\nowner: alice\nsource: GDPR\nref: Art. 32\n"),
@@ -117,6 +118,7 @@ final class ReportTests: XCTestCase {
         let isms = try load([
             "risks/risk-1.yaml": "id: RISK-1\ntitle: a\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n",
             "controls/ctrl-1.yaml": "id: CTRL-1\ntitle: Backups\nowner: alice\nstatus: operating\nannex_a: [A.8.13]\nsatisfies: [OBL-A]\n",
+            "evidence/ev-1.yaml": "id: EV-1\ntitle: Backup log\ncontrol: CTRL-1\ncollected_on: 2026-11-27\nresult: pass\n",
             "controls/ctrl-2.yaml": "id: CTRL-2\ntitle: VPN\nowner: alice\nstatus: retired\nannex_a: [A.8.20]\n",
             "obligations/a.yaml": "id: OBL-A\ntitle: a\nowner: alice\n",
         ], config: "name: Test\nsoa_exclusions:\n  A.7.4: No premises.\n")

@@ -49,20 +49,20 @@ final class RulesEdgeTests: XCTestCase {
 
     // MARK: stale-evidence
 
-    /// Monthly is 31 days: evidence of 2026-10-26 is due by 2026-11-26, five days before the as-of date.
+    /// Monthly is one calendar month: evidence of 2026-10-26 is due by 2026-11-26, five days before the as-of date.
     func testStaleEvidenceGraceDaysMoveTheDueDate() throws {
         let files = [control(every: "monthly"), evidence("EV-1", on: "2026-10-26")]
 
         let withoutGrace = try ruleFindings("stale-evidence", files)
         XCTAssertEqual(withoutGrace.map(\.message), [
-            "the newest evidence of control CTRL-1 is EV-1 from 2026-10-26; at cadence monthly (31 days) new evidence was due by 2026-11-26, 5 days ago",
+            "the newest evidence of control CTRL-1 is EV-1 from 2026-10-26; at cadence monthly (next on 2026-11-26) new evidence was due by 2026-11-26, 5 days ago",
         ])
         XCTAssertEqual(withoutGrace.first?.severity, .warning)
         XCTAssertEqual(withoutGrace.first?.field, "every")
 
         let fourDays = try ruleFindings("stale-evidence", files + [config("evidence_grace_days: 4\n")])
         XCTAssertEqual(fourDays.map(\.message), [
-            "the newest evidence of control CTRL-1 is EV-1 from 2026-10-26; at cadence monthly (31 days plus 4 grace days) new evidence was due by 2026-11-30, 1 day ago",
+            "the newest evidence of control CTRL-1 is EV-1 from 2026-10-26; at cadence monthly (next on 2026-11-26, plus 4 grace days) new evidence was due by 2026-11-30, 1 day ago",
         ])
 
         // Due on the as-of day itself is not yet stale.
@@ -206,10 +206,11 @@ final class RulesEdgeTests: XCTestCase {
         func supplier(last: String, every: String) -> (String, String) {
             ("suppliers/sup-1.yaml", "id: SUP-1\ntitle: Hosting\nowner: alice\nreview:\n  last: \(last)\n  every: \(every)\n")
         }
-        // Quarterly is 92 days: 2026-08-31 + 92 = 2026-12-01, due on the as-of day.
-        XCTAssertEqual(try ruleFindings("overdue-review", [supplier(last: "2026-08-31", every: "quarterly")]).count, 0)
-        XCTAssertEqual(try ruleFindings("overdue-review", [supplier(last: "2026-08-30", every: "quarterly")]).map(\.message), [
-            "supplier SUP-1 (Hosting) was last reviewed on 2026-08-30; with a quarterly review (92 days) the next was due by 2026-11-30, 1 day ago",
+        // Quarterly is three calendar months: 2026-09-01 is due on 2026-12-01, the as-of day; 2026-08-31 on
+        // 2026-11-30, the end of the shorter month (issue 13: fixed day counts drifted 8 days a year).
+        XCTAssertEqual(try ruleFindings("overdue-review", [supplier(last: "2026-09-01", every: "quarterly")]).count, 0)
+        XCTAssertEqual(try ruleFindings("overdue-review", [supplier(last: "2026-08-31", every: "quarterly")]).map(\.message), [
+            "supplier SUP-1 (Hosting) was last reviewed on 2026-08-31; with a quarterly review the next was due by 2026-11-30, 1 day ago",
         ])
         XCTAssertEqual(try ruleFindings("overdue-review", [supplier(last: "2015-01-01", every: "on-event")]).count, 0)
     }

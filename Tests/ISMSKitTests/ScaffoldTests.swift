@@ -87,8 +87,8 @@ final class ScaffoldTests: XCTestCase {
     func testNewTakesTheHighestNumberPlusOne() throws {
         let folder = TemporaryFolder()
         folder.write("isms.yaml", minimalConfig)
-        folder.write("risks/a.yaml", "id: RISK-2\ntitle: a\nowner: alice\ntreatment: avoid\n")
-        folder.write("risks/b/c.yaml", "id: RISK-17\ntitle: b\nowner: alice\ntreatment: avoid\n")
+        folder.write("risks/a.yaml", "id: RISK-2\ntitle: a\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")
+        folder.write("risks/b/c.yaml", "id: RISK-17\ntitle: b\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")
         let first = isms(["new", "risk", "--title", "Supplier insolvency: loss of hosting", "--owner", "bob"], in: folder.path)
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(first.stdout, "risks/risk-18.yaml\n")

@@ -27,6 +27,7 @@ final class TrustTests: XCTestCase {
         title: Offline backups
         owner: bob
         status: planned
+        due: 2027-03-01
         annex_a: [A.8.13]
 
         """

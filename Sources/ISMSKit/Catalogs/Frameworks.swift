@@ -15,9 +15,24 @@ public struct FrameworkCatalog: Sendable {
 
 public enum Frameworks {
     public static let gdpr = FrameworkCatalog(
-        source: "GDPR", name: "Regulation (EU) 2016/679 (GDPR)", scopeNote: "Art. 5, 24, 25, 28, 30, 32, 33, 34, 35, 36",
+        source: "GDPR", name: "Regulation (EU) 2016/679 (GDPR)",
+        scopeNote: "Art. 5, 6, 12–22, 24, 25, 28, 30, 32–39 and 44–49",
         entries: [
             CatalogEntry("5", "Principles relating to processing of personal data", group: "Chapter II"),
+            CatalogEntry("6", "Lawfulness of processing", group: "Chapter II"),
+        ] + [
+            ("12", "Transparent information, communication and modalities for the exercise of the rights of the data subject"),
+            ("13", "Information to be provided where personal data are collected from the data subject"),
+            ("14", "Information to be provided where personal data have not been obtained from the data subject"),
+            ("15", "Right of access by the data subject"),
+            ("16", "Right to rectification"),
+            ("17", "Right to erasure ('right to be forgotten')"),
+            ("18", "Right to restriction of processing"),
+            ("19", "Notification obligation regarding rectification or erasure of personal data or restriction of processing"),
+            ("20", "Right to data portability"),
+            ("21", "Right to object"),
+            ("22", "Automated individual decision-making, including profiling"),
+        ].map { CatalogEntry($0.0, $0.1, group: "Chapter III") } + [
             CatalogEntry("24", "Responsibility of the controller", group: "Chapter IV"),
             CatalogEntry("25", "Data protection by design and by default", group: "Chapter IV"),
             CatalogEntry("28", "Processor", group: "Chapter IV"),
@@ -27,11 +42,21 @@ public enum Frameworks {
             CatalogEntry("34", "Communication of a personal data breach to the data subject", group: "Chapter IV"),
             CatalogEntry("35", "Data protection impact assessment", group: "Chapter IV"),
             CatalogEntry("36", "Prior consultation", group: "Chapter IV"),
-        ])
+            CatalogEntry("37", "Designation of the data protection officer", group: "Chapter IV"),
+            CatalogEntry("38", "Position of the data protection officer", group: "Chapter IV"),
+            CatalogEntry("39", "Tasks of the data protection officer", group: "Chapter IV"),
+        ] + [
+            ("44", "General principle for transfers"),
+            ("45", "Transfers on the basis of an adequacy decision"),
+            ("46", "Transfers subject to appropriate safeguards"),
+            ("47", "Binding corporate rules"),
+            ("48", "Transfers or disclosures not authorised by Union law"),
+            ("49", "Derogations for specific situations"),
+        ].map { CatalogEntry($0.0, $0.1, group: "Chapter V") })
 
     public static let nis2 = FrameworkCatalog(
-        source: "NIS2", name: "Directive (EU) 2022/2555 (NIS2)", scopeNote: "Art. 21(2)(a)–(j) and Art. 23",
-        entries: [
+        source: "NIS2", name: "Directive (EU) 2022/2555 (NIS2)", scopeNote: "Art. 20, 21(2)(a)–(j), 22 and 23",
+        entries: [CatalogEntry("20", "Governance", group: "Art. 20")] + [
             ("a", "Policies on risk analysis and information system security"),
             ("b", "Incident handling"),
             ("c", "Business continuity, such as backup management and disaster recovery, and crisis management"),
@@ -43,10 +68,13 @@ public enum Frameworks {
             ("i", "Human resources security, access control policies and asset management"),
             ("j", "Multi-factor or continuous authentication, secured voice, video and text communications and secured emergency communication systems"),
         ].map { CatalogEntry("21(2)(\($0.0))", $0.1, group: "Art. 21 Cybersecurity risk-management measures") }
-        + [CatalogEntry("23", "Reporting obligations", group: "Art. 23")])
+        + [
+            CatalogEntry("22", "Union level coordinated security risk assessments of critical supply chains", group: "Art. 22"),
+            CatalogEntry("23", "Reporting obligations", group: "Art. 23"),
+        ])
 
     public static let dora = FrameworkCatalog(
-        source: "DORA", name: "Regulation (EU) 2022/2554 (DORA)", scopeNote: "Art. 5–16, 17–19 and 28–30",
+        source: "DORA", name: "Regulation (EU) 2022/2554 (DORA)", scopeNote: "Art. 5–30",
         entries: [
             ("5", "Governance and organisation", "Chapter II ICT risk management"),
             ("6", "ICT risk management framework", "Chapter II ICT risk management"),
@@ -63,6 +91,14 @@ public enum Frameworks {
             ("17", "ICT-related incident management process", "Chapter III ICT-related incidents"),
             ("18", "Classification of ICT-related incidents and cyber threats", "Chapter III ICT-related incidents"),
             ("19", "Reporting of major ICT-related incidents and voluntary notification of significant cyber threats", "Chapter III ICT-related incidents"),
+            ("20", "Harmonisation of reporting content and templates", "Chapter III ICT-related incidents"),
+            ("21", "Centralisation of reporting of major ICT-related incidents", "Chapter III ICT-related incidents"),
+            ("22", "Supervisory feedback", "Chapter III ICT-related incidents"),
+            ("23", "Operational or security payment-related incidents concerning credit institutions, payment institutions, account information service providers, and electronic money institutions", "Chapter III ICT-related incidents"),
+            ("24", "General requirements for the performance of digital operational resilience testing", "Chapter IV Digital operational resilience testing"),
+            ("25", "Testing of ICT tools and systems", "Chapter IV Digital operational resilience testing"),
+            ("26", "Advanced testing of ICT tools, systems and processes based on TLPT", "Chapter IV Digital operational resilience testing"),
+            ("27", "Requirements for testers for the carrying out of TLPT", "Chapter IV Digital operational resilience testing"),
             ("28", "General principles (ICT third-party risk)", "Chapter V ICT third-party risk"),
             ("29", "Preliminary assessment of ICT concentration risk at entity level", "Chapter V ICT third-party risk"),
             ("30", "Key contractual provisions", "Chapter V ICT third-party risk"),

@@ -1,6 +1,6 @@
 /// What the history rules share: which they are, when any of them runs, and how they word a commit.
 enum GovernanceRules {
-    static let ids = ["unsigned-decision", "self-approved-acceptance", "acceptance-invalidated", "backdated-record",
+    static let ids = ["unsigned-decision", "unproven-approval", "acceptance-invalidated", "backdated-record",
                       "decision-without-reference", "bad-signature", "allowed-signers-changed", "policy-changed"]
 
     /// Whether any history rule would report something under `config`: turned off rules, and rules whose own
@@ -12,7 +12,7 @@ enum GovernanceRules {
         return ids.contains { id in
             if case .some(.none) = config.ruleSeverities[id] { return false }
             switch id {
-            case "unsigned-decision": return config.requireSignedDecisions
+            case "unsigned-decision", "unproven-approval": return config.requireSignedDecisions
             case "decision-without-reference": return config.referencePattern != nil
             default: return true
             }

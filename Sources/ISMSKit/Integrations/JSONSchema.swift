@@ -19,10 +19,12 @@ public enum JSONSchema {
         RecordKind.allCases.map { (fileName($0), record($0)) } + [(configFileName, config())]
     }
 
-    /// The schema of one record kind, with the kind's default id pattern on `id`.
+    /// The schema of one record kind, with the kind's default id pattern on `id`, and risk scores held to the
+    /// scales of the default risk method (1–5), as the validator holds them without `risk_method`.
     public static func record(_ kind: RecordKind) -> JSONValue {
         let kindSchema = Schema.of(kind)
         var object = objectSchema(kindSchema.fields, idPattern: kind.defaultIDPattern)
+        if kind == .risk { object = scaled(object, RiskMethod()) }
         object["$schema"] = .string(draft)
         object["title"] = .string("isms \(kind.rawValue) record")
         let article = "aeiou".contains(kind.rawValue.first!) ? "An" : "A"
@@ -36,6 +38,23 @@ public enum JSONSchema {
         }
         if !all.isEmpty { object["allOf"] = .array(all) }
         return .object(object)
+    }
+
+    /// A risk schema whose scores (`likelihood`, `impact`, and inside `residual` and `target`) run to `method`'s scales.
+    private static func scaled(_ object: [String: JSONValue], _ method: RiskMethod) -> [String: JSONValue] {
+        guard case .object(var properties)? = object["properties"] else { return object }
+        for (name, value) in properties {
+            guard case .object(var property) = value else { continue }
+            if name == "likelihood" || name == "impact" {
+                property["maximum"] = .number(name == "likelihood" ? method.likelihood.count : method.impact.count)
+            } else if property["properties"] != nil {
+                property = scaled(property, method)
+            }
+            properties[name] = .object(property)
+        }
+        var result = object
+        result["properties"] = .object(properties)
+        return result
     }
 
     /// The schema of isms.yaml.
@@ -193,6 +212,8 @@ public enum JSONSchema {
                 schema["additionalProperties"] = valueSchema
             }
             if nullable { schema = allowingNull(schema) }
+        case .anyOf(let types):
+            schema = ["anyOf": .array(types.map { settingSchema($0, summary: nil) })]
         }
         if let summary { schema["description"] = .string(summary) }
         return .object(schema)

@@ -51,7 +51,8 @@ public enum OSCAL {
         }
         let obligations = isms.records(of: .obligation)
             .filter { $0.boolean("applies") != false }
-            .sorted { (framework(of: $0), $0.id) < (framework(of: $1), $1.id) }
+            // Catalogue order within a framework: OBL-GDPR-5 before OBL-GDPR-24, as people count.
+            .sorted { framework(of: $0) != framework(of: $1) ? framework(of: $0) < framework(of: $1) : naturalOrder($0.id, $1.id) }
         for obligation in obligations {
             let controls = isms.graph.links(to: obligation.id, field: "satisfies")
                 .compactMap { isms.record($0.from) }

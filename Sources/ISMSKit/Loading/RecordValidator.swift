@@ -120,7 +120,13 @@ struct RecordValidator {
             // A list with a bad item is kept without it: its other references are still checked.
             fields[name] = Field(value: .list(values), location: node.location, keyLocation: keyLocation, itemLocations: locations)
         default:
-            if let value = scalar(node, type: spec.type, name: name, record: record) {
+            var type = spec.type
+            // Risk scores run to the scale of the configured risk method, not the schema's widest.
+            if kind == .risk, case .integer = type {
+                let method = config.riskMethod
+                type = .integer(1...(name.hasSuffix("likelihood") ? method.likelihood.count : method.impact.count))
+            }
+            if let value = scalar(node, type: type, name: name, record: record) {
                 fields[name] = Field(value: value, location: node.location, keyLocation: keyLocation, itemLocations: [])
             }
         }

@@ -24,19 +24,37 @@ public enum Cadence: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The longest gap allowed between two operations, in days; nil when the control runs only on events.
-    /// Calendar periods take their longest length so that a run on the same date each period never counts as late.
-    public var periodDays: Int? {
+    /// When the next operation is due after one on `day`: monthly, quarterly and yearly add calendar months or years
+    /// (clamped to the month's end), so a schedule never drifts; `continuous` is an automated feed, fresh for
+    /// `continuousDays`; nil for on-event.
+    public func next(after day: Day, continuousDays: Int = Cadence.defaultContinuousDays) -> Day? {
         switch self {
-        case .continuous, .daily: return 1
-        case .weekly: return 7
-        case .monthly: return 31
-        case .quarterly: return 92
-        case .yearly: return 366
+        case .continuous: return day.adding(days: continuousDays)
+        case .daily: return day.adding(days: 1)
+        case .weekly: return day.adding(days: 7)
+        case .monthly: return day.adding(months: 1)
+        case .quarterly: return day.adding(months: 3)
+        case .yearly: return day.adding(months: 12)
         case .onEvent: return nil
-        case .days(let n): return n
+        case .days(let n): return day.adding(days: n)
         }
     }
+
+    /// The day one period before `day`, the same calendar way as `next(after:)`; nil for on-event.
+    public func previous(before day: Day, continuousDays: Int = Cadence.defaultContinuousDays) -> Day? {
+        switch self {
+        case .continuous: return day.adding(days: -continuousDays)
+        case .daily: return day.adding(days: -1)
+        case .weekly: return day.adding(days: -7)
+        case .monthly: return day.adding(months: -1)
+        case .quarterly: return day.adding(months: -3)
+        case .yearly: return day.adding(months: -12)
+        case .onEvent: return nil
+        case .days(let n): return day.adding(days: -n)
+        }
+    }
+
+    public static let defaultContinuousDays = 7
 
     public var description: String {
         switch self {

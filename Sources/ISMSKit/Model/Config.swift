@@ -126,10 +126,17 @@ public struct Config: Sendable {
     public var backdateToleranceDays = 14
     /// What a commit message changing a decision must match (`decision-without-reference`); nil: not checked.
     public var referencePattern: Pattern?
+    /// How many days an automated feed (`every: continuous`) stays fresh.
+    public var continuousDays = Cadence.defaultContinuousDays
+    /// The audit period, in calendar months before the day judged (`evidence-gap`).
+    public var auditPeriodMonths = 12
+    /// The risk method: scales, levels, appetite, acceptance authority and periods.
+    public var riskMethod = RiskMethod()
 
     public static let defaultDecisionFields: [RecordKind: [String]] = [
-        .risk: ["treatment", "likelihood", "impact", "controls", "acceptance.*", "residual.*"],
-        .control: ["status", "satisfies"],
+        // A target score and a control's due date are commitments of the treatment plan (6.1.3 e), decided like the rest.
+        .risk: ["treatment", "likelihood", "impact", "controls", "acceptance.*", "residual.*", "target.*"],
+        .control: ["status", "satisfies", "due"],
         .obligation: ["applies", "justification"],
         .exception: ["*"],
     ]
@@ -230,6 +237,12 @@ public struct Config: Sendable {
         Setting("management_review", .object([
             Setting("every", .value(.cadence), "How often top management reviews the ISMS (default yearly)."),
         ], nullable: false), "The management review cadence (clause 9.3)."),
+        Setting("continuous_days", .value(.integer(1...365)),
+                "How many days the evidence of a continuous (automated feed) control stays fresh (default \(Cadence.defaultContinuousDays))."),
+        Setting("audit_period", .value(.integer(1...120)),
+                "The audit period in calendar months before the day judged, in which every cadence interval needs evidence (default 12)."),
+        Setting("risk_method", .object(RiskMethod.settings, nullable: false),
+                "The risk method: likelihood and impact scales, levels, appetite, acceptance authority, longest acceptance and exception."),
     ]
 }
 
@@ -255,6 +268,8 @@ public indirect enum SettingType: Sendable {
     case object([Setting], nullable: Bool)
     /// A mapping from keys to values of one type.
     case map(keys: SettingKeys, value: SettingType, nullable: Bool)
+    /// Any one of these shapes (a number, or a mapping of numbers).
+    case anyOf([SettingType])
 }
 
 public enum SettingKeys: Sendable {
@@ -354,6 +369,9 @@ enum ConfigReader {
                 }
             case "allowed_signers": config.allowedSigners = relativePath(value, "allowed_signers") ?? config.allowedSigners
             case "openpgp_keys": config.openPGPKeys = relativePath(value, "openpgp_keys") ?? config.openPGPKeys
+            case "continuous_days": config.continuousDays = integer(value, "continuous_days", 1...365) ?? config.continuousDays
+            case "audit_period": config.auditPeriodMonths = integer(value, "audit_period", 1...120) ?? config.auditPeriodMonths
+            case "risk_method": config.riskMethod = RiskMethod.read(value, keyLocation: pair.keyLocation, path: path, findings: &findings)
             case "name": config.name = text(value, "name")
             case "scope": config.scope = text(value, "scope")
             case "evidence_grace_days": config.evidenceGraceDays = integer(value, "evidence_grace_days", Config.evidenceGraceDaysRange) ?? 0
@@ -452,7 +470,7 @@ enum ConfigReader {
                                                                      path: path, at: entry.keyLocation, field: "\(pair.key).\(entry.key)"))
                             continue
                         }
-                        guard let s = entry.value.scalar, !s.isNull, let c = Cadence(s.text), c.periodDays != nil else {
+                        guard let s = entry.value.scalar, !s.isNull, let c = Cadence(s.text), c != .onEvent else {
                             invalid("\(pair.key).\(child) must be a cadence (yearly, 730d, …), not on-event", entry.value.location, field: "\(pair.key).\(child)")
                             continue
                         }

@@ -58,6 +58,16 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
     }
 
     public func adding(days: Int) -> Day { Day(ordinal: ordinal + days) }
+
+    /// The same day `months` calendar months later, clamped to the end of a shorter month (31 January + 1 month is
+    /// 28 or 29 February).
+    public func adding(months: Int) -> Day {
+        let c = components
+        let total = c.year * 12 + (c.month - 1) + months
+        let year = total >= 0 ? total / 12 : (total - 11) / 12
+        let month = total - year * 12 + 1
+        return Day(year: year, month: month, day: min(c.day, Day.daysInMonth(year, month)))
+    }
     public func days(until other: Day) -> Int { other.ordinal - ordinal }
 
     public var description: String {

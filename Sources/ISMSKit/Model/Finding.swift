@@ -1,3 +1,5 @@
+import Foundation
+
 /// How much a finding matters; `off` exists only in configuration.
 public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
     case error, warning, note

@@ -29,6 +29,11 @@ extension Config {
         "context": .decision,
         "audit_programme": .policy,
         "management_review": .policy,
+        // Who may accept what is how decisions are judged: a pull request may not widen its own authority.
+        "risk_method": .policy,
+        // How fresh evidence must be, and over which period, is how controls are judged.
+        "continuous_days": .policy,
+        "audit_period": .policy,
     ]
 
     /// Whether the top-level setting `name` is policy; a key isms does not know counts as policy, so nothing
@@ -58,6 +63,9 @@ extension Config {
         "reference_pattern": { head, trusted in head.referencePattern = trusted.referencePattern },
         "audit_programme": { head, trusted in head.auditCycle = trusted.auditCycle },
         "management_review": { head, trusted in head.managementReviewEvery = trusted.managementReviewEvery },
+        "risk_method": { head, trusted in head.riskMethod = trusted.riskMethod },
+        "continuous_days": { head, trusted in head.continuousDays = trusted.continuousDays },
+        "audit_period": { head, trusted in head.auditPeriodMonths = trusted.auditPeriodMonths },
     ]
 
     /// The settings `applyingPolicy` takes from the trusted revision.

@@ -98,10 +98,11 @@ public enum Schema {
             }
             schemas[kind] = KindSchema(kind: kind, fields: base + specific, oneOf: oneOf)
         }
-        let score = FieldType.integer(1...5)
+        // The widest scale a risk method allows; the validator holds scores to the configured scale (default 1–5).
+        let score = FieldType.integer(1...RiskMethod.scaleRange.upperBound)
         add(.risk, [
-            FieldSpec("likelihood", score, .optional, "How likely, 1 (rare) to 5 (almost certain)."),
-            FieldSpec("impact", score, .optional, "How severe, 1 (negligible) to 5 (critical)."),
+            FieldSpec("likelihood", score, .optional, "The inherent likelihood, 1 to the scale of the risk method (default 5, almost certain)."),
+            FieldSpec("impact", score, .optional, "The inherent impact, 1 to the scale of the risk method (default 5, critical)."),
             FieldSpec("treatment", .choice(["reduce", "accept", "transfer", "avoid"]), .optional, "The treatment decision."),
             FieldSpec("controls", .list(.reference([.control])), .optional, "Controls that reduce the risk (required, non-empty, for reduce)."),
             FieldSpec("acceptance", .object([
@@ -115,9 +116,13 @@ public enum Schema {
                 FieldSpec("rationale", .text, .optional, "Why the transfer is adequate."),
             ]), .optional, "Where the risk is transferred."),
             FieldSpec("residual", .object([
-                FieldSpec("likelihood", score, .optional, "Likelihood after treatment."),
-                FieldSpec("impact", score, .optional, "Impact after treatment."),
-            ]), .optional, "The risk left after treatment."),
+                FieldSpec("likelihood", score, .optional, "Likelihood now, counting only operating controls."),
+                FieldSpec("impact", score, .optional, "Impact now, counting only operating controls."),
+            ]), .optional, "The current risk: the score with the controls that operate today."),
+            FieldSpec("target", .object([
+                FieldSpec("likelihood", score, .optional, "Likelihood once the planned controls operate."),
+                FieldSpec("impact", score, .optional, "Impact once the planned controls operate."),
+            ]), .optional, "The score expected once the planned controls operate."),
             FieldSpec("assets", .list(.reference([.asset])), .optional, "Assets the risk concerns."),
             review,
         ])
@@ -125,6 +130,7 @@ public enum Schema {
             FieldSpec("operation", .choice(["manual", "automated", "review"]), .optional, "How the control operates."),
             FieldSpec("status", .choice(["planned", "implemented", "operating", "retired"]), .optional, "Where the control stands."),
             FieldSpec("every", .cadence, .optional, "How often it operates, and so how fresh its evidence must be."),
+            FieldSpec("due", .date, .optional, "For a planned control: when it is to operate."),
             FieldSpec("satisfies", .list(.reference([.obligation])), .optional, "Obligations the control satisfies."),
             FieldSpec("annex_a", .list(.text), .optional, "ISO/IEC 27001:2022 Annex A references, such as A.5.15."),
             FieldSpec("evidence_expected", .object([
@@ -154,7 +160,9 @@ public enum Schema {
             FieldSpec("control", .reference([.control]), .optional, "The control excepted."),
             FieldSpec("risk", .reference([.risk]), .optional, "The risk excepted."),
             FieldSpec("reason", .text, .optional, "Why the exception is needed."),
+            FieldSpec("requested_by", .text, .optional, "Who asked for it; never its approver."),
             FieldSpec("approved_by", .text, .optional, "Who approved it."),
+            FieldSpec("approved_on", .date, .optional, "When it was approved."),
             FieldSpec("expires", .date, .required, "When it lapses."),
             FieldSpec("compensating", .list(.reference([.control])), .optional, "Controls that compensate meanwhile."),
         ], oneOf: [["control", "risk"]])

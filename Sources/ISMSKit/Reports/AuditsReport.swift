@@ -22,8 +22,8 @@ public enum AuditsReport {
                     .list(audit.list("nonconformities").map(\.value)), .text(audit.string("report"))]
         }
         // The matrix: what the programme must cover against each audit that is not cancelled.
-        let cycle = isms.config.auditCycle.periodDays ?? 1096
-        let from = asOf.adding(days: -cycle), until = asOf.adding(days: cycle)
+        let cycle = isms.config.auditCycle
+        let from = cycle.previous(before: asOf) ?? asOf.adding(days: -1096), until = cycle.next(after: asOf) ?? asOf.adding(days: 1096)
         let counted = audits.filter { $0.string("status") != "cancelled" }
         let applicable = Set(AuditCoverage.applicableThemes(isms))
         let subjects = AuditCoverage.clauses.map { ("clause \($0)", $0) } + AnnexA.themes.map { ("A.\($0.clause) \($0.name)", "A.\($0.clause)") }

@@ -46,8 +46,8 @@ public struct EvidenceFreshness: Sendable {
             }
         self.evidence = evidence
         let newest = evidence.first
-        let period = control.cadence("every")?.periodDays
-        nextDue = both(newest?.date("collected_on"), period).map { $0.adding(days: $1) }
+        let cadence = control.cadence("every")
+        nextDue = both(newest?.date("collected_on"), cadence).flatMap { $1.next(after: $0, continuousDays: isms.config.continuousDays) }
         exception = isms.graph.links(to: control.id, field: "control")
             .filter { $0.fromKind == .exception }
             .compactMap { isms.record($0.from) }

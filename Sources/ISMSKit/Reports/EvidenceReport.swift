@@ -27,11 +27,16 @@ public enum EvidenceReport {
                 note.append("control is \(control.string("status") ?? "")")
             case .ok: break
             }
+            var intervals: Cell = .empty
+            if let evidenced = EvidenceIntervals(control: control, in: isms, asOf: asOf), evidenced.total > 0 {
+                intervals = .text("\(evidenced.evidenced) of \(evidenced.total) intervals evidenced",
+                                  tone: evidenced.gaps.isEmpty ? .good : .warning)
+            }
             return [
                 .text(control.id), .text(control.title), .text(control.owner), .text(control.string("status")),
                 .text(control.string("every")), .text(newest?.id), .text(newest?.date("collected_on")?.description),
                 .text(newest?.string("result")), .text(freshness.nextDue?.description),
-                .text(freshness.status.rawValue, tone: freshness.status.tone), .integer(freshness.evidence.count),
+                .text(freshness.status.rawValue, tone: freshness.status.tone), .integer(freshness.evidence.count), intervals,
                 .text(note.isEmpty ? nil : note.joined(separator: "; ")),
             ]
         }
@@ -39,10 +44,14 @@ public enum EvidenceReport {
         return ReportDocument(
             kind: kind, title: title, ismsName: isms.config.name, asOf: asOf,
             introduction: """
-                The next evidence is due one cadence after the newest evidence (continuous and daily: 1 day, weekly: 7, \
-                monthly: 31, quarterly: 92, yearly: 366, <n>d: n; on-event controls have no due date). Evidence is stale \
-                once the due date is more than evidence_grace_days (\(grace)) behind. Evidence dated after the as-of day \
-                is not counted. Planned and retired controls expect none (n/a).
+                The next evidence is due one cadence after the newest evidence, in calendar time (daily: 1 day, weekly: 7, \
+                monthly, quarterly and yearly: the same day one, three or twelve months later, clamped to the month's end; \
+                continuous: continuous_days, \(isms.config.continuousDays); <n>d: n; on-event controls have no due date). \
+                Evidence is stale once the due date is more than evidence_grace_days (\(grace)) behind. Evidence dated \
+                after the as-of day is not counted. Planned and retired controls expect none (n/a). Audit period: for an \
+                operating control of weekly or longer cadence, how many of its cadence intervals in the \
+                \(isms.config.auditPeriodMonths) months before the as-of day (from its first evidence, if later) that have \
+                ended hold evidence.
                 """,
             summary: [SummaryItem("controls", "Controls", .integer(controls.count))] + order.map { status in
                 SummaryItem(status == .notExpected ? "not_expected" : status.rawValue,
@@ -56,7 +65,7 @@ public enum EvidenceReport {
                     ReportColumn("control_status", "Control status"), ReportColumn("cadence", "Cadence"),
                     ReportColumn("newest_evidence", "Newest evidence"), ReportColumn("collected_on", "Collected"),
                     ReportColumn("result", "Result"), ReportColumn("next_due", "Next due"), ReportColumn("status", "Status"),
-                    ReportColumn("evidence_count", "Evidence"), ReportColumn("note", "Note"),
+                    ReportColumn("evidence_count", "Evidence"), ReportColumn("intervals", "Audit period"), ReportColumn("note", "Note"),
                 ],
                 rows: rows)]
         )

@@ -22,7 +22,7 @@ public enum ObjectivesReport {
                 status = ("unmeasured", .warning)
             }
             counts[status.0, default: 0] += 1
-            let next = newest.flatMap { m in objective.cadence("every")?.periodDays.map { m.collected.adding(days: $0) } }
+            let next = newest.flatMap { m in objective.cadence("every")?.next(after: m.collected, continuousDays: isms.config.continuousDays) }
             return [.text(objective.id), .text(objective.title), .text(objective.owner), .text(objective.string("measure")),
                     .text(target?.text), .text(due?.description), .text(objective.string("every")), .text(value),
                     .text(newest?.collected.description), .text(next?.description), .integer(all.count),

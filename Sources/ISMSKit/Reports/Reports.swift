@@ -16,6 +16,7 @@ public enum Reports {
         Entry(kind: AuditsReport.kind, title: AuditsReport.title, build: AuditsReport.build),
         Entry(kind: ObjectivesReport.kind, title: ObjectivesReport.title, build: ObjectivesReport.build),
         Entry(kind: IncidentsReport.kind, title: IncidentsReport.title, build: IncidentsReport.build),
+        Entry(kind: RegistersReport.kind, title: RegistersReport.title, build: RegistersReport.build),
     ]
 
     public static var kinds: [String] { all.map(\.kind) }

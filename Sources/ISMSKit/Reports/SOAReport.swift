@@ -7,7 +7,7 @@ public enum SOAReport {
     public static func build(_ isms: ISMS, asOf: Day) -> ReportDocument {
         let coverage = AnnexACoverage(isms)
         var rows = [[Cell]]()
-        var applicable = 0, excluded = 0, gaps = 0, operating = 0, implementedOnly = 0, plannedOnly = 0
+        var applicable = 0, excluded = 0, gaps = 0, operating = 0, implementedOnly = 0, plannedOnly = 0, unproven = 0
         for control in AnnexA.controls {
             let active = coverage.activeImplementers(control.id)
             let retired = (coverage.implementers[control.id] ?? []).filter { $0.string("status") == "retired" }
@@ -25,13 +25,17 @@ public enum SOAReport {
                 if parts.isEmpty { parts.append("implemented, but no risk or obligation requires its controls") }
                 if exclusion != nil { parts.append("also listed in soa_exclusions, which is ignored while a control implements it") }
                 justification = .text(parts.joined(separator: "; "), tone: risks.isEmpty && obligations.isEmpty ? .warning : .plain)
-                let best = ["operating", "implemented", "planned"].first { wanted in active.contains { $0.string("status") == wanted } }
-                switch best {
-                case "operating": operating += 1; status = .text("operating", tone: .good)
-                case "implemented": implementedOnly += 1; status = .text("implemented", tone: .good)
-                case "planned": plannedOnly += 1; status = .text("planned", tone: .warning)
-                default: status = .text("status not recorded", tone: .warning)
+                // The worst of the implementing controls: one failing control is enough for an auditor to ask.
+                let worst = active.map { ControlStanding($0, in: isms, asOf: asOf) }.max { $0.rank < $1.rank }
+                switch worst?.level {
+                case .operating?: operating += 1
+                case .implemented?: implementedOnly += 1
+                case .planned?: plannedOnly += 1
+                default: unproven += 1
                 }
+                let reasons = active.map { ControlStanding($0, in: isms, asOf: asOf) }.filter { $0.level != .operating }.map(\.reason)
+                let label = worst?.level.rawValue ?? "status not recorded"
+                status = .text(reasons.isEmpty ? label : "\(label): " + reasons.joined(separator: "; "), tone: worst?.level.tone ?? .warning)
             } else if let exclusion {
                 excluded += 1
                 applicability = .text("no", tone: .muted)
@@ -45,7 +49,8 @@ public enum SOAReport {
                 justification = .text(text, tone: .bad)
                 status = .text("gap", tone: .bad)
             }
-            let implementers = (active + retired).map { "\($0.id) \($0.title) (\($0.string("status") ?? "no status"))" }
+            // Retired controls implement nothing; a gap says which retired control once named it.
+            let implementers = active.map { "\($0.id) \($0.title) (\($0.string("status") ?? "no status"))" }
             rows.append([.text(control.id), .text(control.title), .text(control.group), applicability, justification,
                          .list(implementers), status])
         }
@@ -54,14 +59,18 @@ public enum SOAReport {
             introduction: """
                 Every control of ISO/IEC 27001:2022 Annex A. An Annex A control is applicable when a control that is not \
                 retired names it under annex_a; the risks and obligations that require those controls justify it. It is \
-                excluded when soa_exclusions in isms.yaml gives the reason. Anything else is a gap.
+                excluded when soa_exclusions in isms.yaml gives the reason. Anything else is a gap. The status is the worst of \
+                the implementing controls, with the reason: operating only when each operates with current passing \
+                evidence (ok or within its grace days); otherwise evidence failed, stale or missing, implemented (not yet \
+                operating), or planned. Retired controls are never listed as implementing.
                 """,
             summary: [
                 SummaryItem("annex_a_controls", "Annex A controls", .integer(AnnexA.controls.count)),
                 SummaryItem("applicable", "Applicable", .integer(applicable)),
                 SummaryItem("excluded", "Excluded", .integer(excluded)),
                 SummaryItem("gaps", "Gaps (soa-gap)", .integer(gaps)),
-                SummaryItem("operating", "Applicable and operating", .integer(operating)),
+                SummaryItem("operating", "Applicable and operating, with current passing evidence", .integer(operating)),
+                SummaryItem("unproven", "Applicable, with failed, stale or missing evidence", .integer(unproven)),
                 SummaryItem("implemented", "Applicable and implemented, not yet operating", .integer(implementedOnly)),
                 SummaryItem("planned", "Applicable and only planned", .integer(plannedOnly)),
             ],
@@ -78,3 +87,82 @@ public enum SOAReport {
 }
 
 import Foundation
+
+/// Where one control stands, as the records prove it: operating only with current passing evidence.
+struct ControlStanding {
+    enum Level: String {
+        case operating
+        case implemented
+        case planned
+        case failed = "evidence failed"
+        case stale = "evidence stale"
+        case missing = "evidence missing"
+        case unknown = "status not recorded"
+
+        var tone: Tone {
+            switch self {
+            case .operating: return .good
+            case .implemented, .planned, .unknown: return .warning
+            case .failed, .stale, .missing: return .bad
+            }
+        }
+    }
+
+    let control: Record
+    let level: Level
+    let reason: String
+
+    /// Worse is higher.
+    var rank: Int {
+        switch level {
+        case .operating: return 0
+        case .implemented: return 1
+        case .planned: return 2
+        case .unknown: return 3
+        case .missing: return 4
+        case .stale: return 5
+        case .failed: return 6
+        }
+    }
+
+    init(_ control: Record, in isms: ISMS, asOf: Day) {
+        self.control = control
+        switch control.string("status") {
+        case "implemented":
+            level = .implemented
+            reason = "\(control.id) implemented, not yet operating"
+        case "planned":
+            level = .planned
+            reason = "\(control.id) planned" + (control.date("due").map { " (due \($0))" } ?? "")
+        case "operating", nil:
+            let freshness = EvidenceFreshness(control: control, in: isms, asOf: asOf)
+            let newest = freshness.newest?.id ?? "none"
+            switch freshness.status {
+            case .ok, .due:
+                // Evidence that does not say it passed proves that the control ran, not that it worked.
+                if freshness.newest?.string("result") == nil && freshness.newest != nil {
+                    level = .missing
+                    reason = "\(control.id) evidence \(newest) has no result"
+                } else {
+                    level = control.string("status") == nil ? .unknown : .operating
+                    reason = control.string("status") == nil ? "\(control.id) has no status" : "\(control.id) operating"
+                }
+            case .failed:
+                level = .failed
+                reason = "\(control.id) newest evidence \(newest) failed" + (freshness.exception.map { " (excused by \($0.id))" } ?? "")
+            case .stale:
+                level = .stale
+                reason = "\(control.id) newest evidence \(newest) is stale"
+            case .missing:
+                level = .missing
+                reason = "\(control.id) has no evidence"
+            case .notExpected:
+                level = .unknown
+                reason = "\(control.id) expects no evidence"
+            }
+        default:
+            level = .unknown
+            reason = "\(control.id) is \(control.string("status") ?? "")"
+        }
+    }
+}

@@ -16,11 +16,21 @@ public enum TraceReport {
                     let freshness = EvidenceFreshness(control: control, in: isms, asOf: asOf)
                     let lifecycle = control.string("status")
                     if lifecycle == "retired" { breaks.append("control retired") }
-                    if lifecycle == "planned" { breaks.append("control only planned") }
+                    // Each break is an isms check finding, or says why it is not one (issue 13: a test holds the two together).
+                    if lifecycle == "planned" {
+                        if let due = control.date("due"), due >= asOf {
+                            breaks.append("control only planned, due \(due) (not a finding until then: overdue-treatment)")
+                        } else {
+                            breaks.append("control only planned" + (control.date("due").map { ", due \($0)" } ?? ", no due date"))
+                        }
+                    }
+                    if lifecycle == "implemented" {
+                        breaks.append("control implemented, not yet operating (not a finding while the risk has an operating control: ineffective-treatment)")
+                    }
                     var freshnessText = freshness.status.rawValue
                     var tone = freshness.status.tone
                     switch freshness.status {
-                    case .missing: breaks.append("no evidence")
+                    case .missing where lifecycle != "implemented": breaks.append("no evidence")
                     case .stale: breaks.append("evidence stale")
                     case .failed:
                         if let exception = freshness.exception {
@@ -96,7 +106,9 @@ public enum TraceReport {
             introduction: """
                 One row per chain: each control a risk lists, then the controls no risk lists (an obligation must require \
                 them), then the applicable obligations no control satisfies. Breaks name what is missing: a treatment, a \
-                control, fresh passing evidence, a requirement. Freshness is as in the evidence report.
+                control, fresh passing evidence, a requirement. Freshness is as in the evidence report. Each break is a \
+                finding of isms check, or says why it is not one (a planned control before its due date, an implemented \
+                control beside an operating one).
                 """,
             summary: [
                 SummaryItem("chains", "Chains", .integer(rows.count)),

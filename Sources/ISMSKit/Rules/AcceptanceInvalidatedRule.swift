@@ -9,6 +9,7 @@ public struct AcceptanceInvalidatedRule: Rule {
         id: RISK-1
         title: Office flood
         owner: alice
+        review: {last: 2026-06-01, every: yearly}
         likelihood: \(likelihood)
         impact: 2
         treatment: accept

@@ -2,7 +2,7 @@
 public struct AllowedSignersChangedRule: Rule {
     public init() {}
 
-    static let risk = "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n"
+    static let risk = "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"
 
     public static let definition = RuleDescription(
         id: "allowed-signers-changed",

@@ -27,8 +27,9 @@ public struct AuditProgrammeGapRule: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         let audits = context.records(.audit)
-        guard !audits.isEmpty || context.config.auditProgrammeLocation != nil, let cycle = context.config.auditCycle.periodDays else { return [] }
-        let from = context.asOf.adding(days: -cycle), until = context.asOf.adding(days: cycle)
+        let cycle = context.config.auditCycle
+        guard !audits.isEmpty || context.config.auditProgrammeLocation != nil, let from = cycle.previous(before: context.asOf),
+              let until = cycle.next(after: context.asOf) else { return [] }
         var covered = Set<String>()
         for audit in audits where audit.string("status") != "cancelled" {
             let counts: Bool

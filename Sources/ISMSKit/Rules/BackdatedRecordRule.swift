@@ -11,7 +11,7 @@ public struct BackdatedRecordRule: Rule {
     static func files(collectedOn: String) -> [(String, String?)] {
         [
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Access review\nowner: alice\nstatus: operating\nevery: quarterly\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Unauthorised access\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n"),
+            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Unauthorised access\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-11-20, every: yearly}\n"),
             ("evidence/access-review.yaml", "id: EV-access-review\ntitle: Access review\ncontrol: CTRL-1\ncollected_on: \(collectedOn)\nresult: pass\n"),
         ]
     }

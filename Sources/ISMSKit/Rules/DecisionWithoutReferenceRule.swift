@@ -3,7 +3,7 @@ public struct DecisionWithoutReferenceRule: Rule {
     public init() {}
 
     static let config = RuleExample.defaultConfig + "reference_pattern: 'SEC-[0-9]+'\n"
-    static let risk = "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n"
+    static let risk = "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"
 
     public static let definition = RuleDescription(
         id: "decision-without-reference",

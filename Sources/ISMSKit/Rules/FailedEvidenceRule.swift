@@ -14,13 +14,13 @@ public struct FailedEvidenceRule: Rule {
             """,
         fix: "Fix the control and record passing evidence, or record an exception for the control with an expiry date.",
         failing: RuleExample([
-            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backup restore test\nowner: alice\nstatus: operating\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n"),
+            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backup restore test\nowner: alice\nstatus: operating\nevery: yearly\n"),
+            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
             ("evidence/restore-2026-11.yaml", "id: EV-restore-2026-11\ntitle: November restore test\ncontrol: CTRL-1\ncollected_on: 2026-11-20\nresult: fail\n"),
         ]),
         passing: RuleExample([
-            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backup restore test\nowner: alice\nstatus: operating\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n"),
+            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backup restore test\nowner: alice\nstatus: operating\nevery: yearly\n"),
+            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
             ("evidence/restore-2026-11.yaml", "id: EV-restore-2026-11\ntitle: November restore test\ncontrol: CTRL-1\ncollected_on: 2026-11-20\nresult: fail\n"),
             ("exceptions/exc-1.yaml", """
                 id: EXC-1

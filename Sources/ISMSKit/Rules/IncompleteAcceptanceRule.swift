@@ -18,6 +18,7 @@ public struct IncompleteAcceptanceRule: Rule {
                 id: RISK-1
                 title: Office flood
                 owner: alice
+                review: {last: 2026-06-01, every: yearly}
                 treatment: accept
                 acceptance:
                   approved_by: carol
@@ -30,6 +31,7 @@ public struct IncompleteAcceptanceRule: Rule {
                 id: RISK-1
                 title: Office flood
                 owner: alice
+                review: {last: 2026-06-01, every: yearly}
                 treatment: accept
                 acceptance:
                   approved_by: carol

@@ -23,8 +23,8 @@ public struct MissingArtifactRule: Rule {
                 location: artifacts/restore-2026-11.txt
 
                 """),
-            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backup restore test\nowner: alice\nstatus: operating\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n"),
+            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backup restore test\nowner: alice\nstatus: operating\nevery: yearly\n"),
+            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
         ]),
         passing: RuleExample([
             ("evidence/restore-2026-11.yaml", """
@@ -37,8 +37,8 @@ public struct MissingArtifactRule: Rule {
                 sha256: 7aa4d1bb806658e554b433b6e01e5255fa43938d73345060bacfdfba53a84188
 
                 """),
-            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backup restore test\nowner: alice\nstatus: operating\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n"),
+            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backup restore test\nowner: alice\nstatus: operating\nevery: yearly\n"),
+            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
             ("artifacts/restore-2026-11.txt", "Restore of db-prod to staging: 42 tables, checksums match.\n"),
         ])
     )

@@ -8,7 +8,7 @@ public struct OverdueManagementReviewRule: Rule {
         summary: "The last management review is older than management_review.every (default yearly), or none was held in the ISMS's first such period.",
         rationale: """
             ISO 27001 9.3.1 requires top management to review the ISMS at planned intervals; a certification audit \
-            cannot pass without a review in the cycle. The next review is due one period (yearly: 366 days) after \
+            cannot pass without a review in the cycle. The next review is due one period (yearly: the same date a year later) after \
             the date of the newest review record. With no review yet, the period runs from the first commit that \
             changed a record of the ISMS; outside a git repository, with no review, nothing is reported.
             """,
@@ -23,16 +23,15 @@ public struct OverdueManagementReviewRule: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         let every = context.config.managementReviewEvery
-        guard let period = every.periodDays else { return [] }
+        guard every != .onEvent else { return [] }
         if let (review, day) = context.isms.lastManagementReview(asOf: context.asOf) {
-            let due = day.adding(days: period)
+            guard let due = every.next(after: day) else { return [] }
             guard due < context.asOf else { return [] }
             return [finding("the last management review, \(review.id), was held on \(day); with a \(every) review the next was due by \(due), "
                             + daysAgo(due, asOf: context.asOf), in: review, field: "date")]
         }
         guard let first = context.governance?.firstRecordDay else { return [] }
-        let due = first.adding(days: period)
-        guard due < context.asOf else { return [] }
+        guard let due = every.next(after: first), due < context.asOf else { return [] }
         return [Self.finding("no management review is recorded; the ISMS's first commit was on \(first), so with a \(every) review the first was due by \(due), "
                              + daysAgo(due, asOf: context.asOf), path: "isms.yaml",
                              at: context.config.managementReviewLocation ?? .start, field: "management_review")]

@@ -23,11 +23,10 @@ public struct OverdueReviewRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         (context.records(.risk) + context.records(.supplier)).compactMap { record in
             guard let last = record.date("review.last"), let cadence = record.cadence("review.every"),
-                  let period = cadence.periodDays else { return nil }
-            let due = last.adding(days: period)
+                  let due = cadence.next(after: last, continuousDays: context.config.continuousDays) else { return nil }
             guard due < context.asOf else { return nil }
             return finding("\(record.kind.rawValue) \(record.id) (\(record.title)) was last reviewed on \(last); with a \(cadence) review "
-                           + "(\(period) days) the next was due by \(due), \(daysAgo(due, asOf: context.asOf))",
+                           + "the next was due by \(due), \(daysAgo(due, asOf: context.asOf))",
                            in: record, field: "review.last")
         }
     }

@@ -11,7 +11,7 @@ public struct ParseErrorRule: LoadStageRule {
             and nesting limits. The rest of the ISMS is still checked.
             """,
         fix: "Correct the YAML at the reported line and column; write repeated values out instead of using anchors.",
-        failing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: [unclosed\n")]),
-        passing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n")])
+        failing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: [unclosed\nreview: {last: 2026-06-01, every: yearly}\n")]),
+        passing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")])
     )
 }

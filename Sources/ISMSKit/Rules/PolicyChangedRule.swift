@@ -3,7 +3,7 @@
 public struct PolicyChangedRule: Rule {
     public init() {}
 
-    static let risk = "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n"
+    static let risk = "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"
     static let strict = RuleExample.defaultConfig + "require_signed_decisions: true\n"
     static let relaxed = RuleExample.defaultConfig + "require_signed_decisions: true\nrules:\n  unsigned-decision: 'off'\n"
 

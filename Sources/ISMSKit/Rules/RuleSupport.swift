@@ -38,3 +38,41 @@ func listed(_ items: [String]) -> String {
     guard items.count > 1 else { return items.first ?? "" }
     return items.dropLast().joined(separator: ", ") + " and " + items.last!
 }
+
+extension RuleContext {
+    var method: RiskMethod { config.riskMethod }
+
+    /// The level an exception is judged at: its risk's current level, else the highest level of the risks its control
+    /// reduces; nil when none is scored.
+    func level(ofException exception: Record) -> Int? {
+        if let id = exception.string("risk"), let risk = record(id), risk.kind == .risk { return method.currentLevel(of: risk) }
+        guard let control = exception.string("control") else { return nil }
+        return graph.links(to: control, field: "controls").filter { $0.fromKind == .risk }
+            .compactMap { record($0.from).flatMap(method.currentLevel(of:)) }.max()
+    }
+}
+
+/// The `isms.yaml` of rule examples that need a risk method: the default roster, a Managing Director (dana) who may
+/// accept anything, the CISO (alice) up to high, and an appetite of medium.
+let riskMethodExampleConfig = """
+    name: Test ISMS
+    people:
+      alice: {name: Alice Example, email: alice@example.com, role: CISO}
+      bob: {name: Bob Example, email: bob@example.com, role: Engineer}
+      carol: {name: Carol Example, email: carol@example.com, role: CTO}
+      dana: {name: Dana Example, email: dana@example.com, role: Managing Director}
+    risk_method:
+      levels: {low: 4, medium: 9, high: 15, critical: 25}
+      appetite: medium
+      acceptance_authority:
+        high: [CISO]
+        critical: [Managing Director]
+      max_acceptance_days: {low: 730, medium: 365, high: 365, critical: 180}
+      max_exception_days: 180
+
+    """
+
+/// A risk record for examples: reviewed yearly, so that only the point of the example is at fault.
+func exampleRisk(_ body: String, id: String = "RISK-1", title: String = "Office flood") -> (String, String) {
+    ("risks/\(id.lowercased()).yaml", "id: \(id)\ntitle: \(title)\nowner: alice\n\(body)review: {last: 2026-06-01, every: yearly}\n")
+}

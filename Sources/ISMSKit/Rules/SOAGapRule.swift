@@ -30,8 +30,8 @@ public struct SOAGapRule: Rule {
         ]),
         passing: RuleExample([
             ("isms.yaml", "name: Example ISMS\nsoa_exclusions:\n" + physicalExclusions),
-            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Security programme\nowner: alice\nannex_a: [\(otherControls)]\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Unmanaged security\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n"),
+            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Security programme\nowner: alice\nstatus: planned\ndue: 2027-03-01\nannex_a: [\(otherControls)]\n"),
+            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Unmanaged security\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
         ])
     )
 

@@ -1,65 +1,45 @@
-/// A risk acceptance or an exception approved by the person who wrote the approval into the register.
+/// An exception approved by the person who asked for it.
 public struct SelfApprovedAcceptanceRule: Rule {
     public init() {}
 
-    static func risk(approvedBy: String) -> String {
-        """
-        id: RISK-1
-        title: Office flood
-        owner: alice
-        treatment: accept
-        acceptance:
-          approved_by: \(approvedBy)
-          approved_on: 2026-01-10
-          expires: 2027-01-10
-          rationale: Third floor, no servers on site.
+    static func exception(requestedBy: String) -> (String, String) {
+        ("exceptions/exc-1.yaml", """
+            id: EXC-1
+            title: Legacy VPN without MFA
+            owner: alice
+            risk: RISK-1
+            reason: The vendor ships MFA support in the next release.
+            requested_by: \(requestedBy)
+            approved_by: carol
+            approved_on: 2026-10-01
+            expires: 2027-03-31
 
-        """
+            """)
     }
+    static let risk = exampleRisk("likelihood: 2\nimpact: 2\ntreatment: avoid\n")
 
     public static let definition = RuleDescription(
         id: "self-approved-acceptance",
         severity: .error,
-        summary: "The commit that set a risk's acceptance.approved_by or an exception's approved_by was authored or signed by that same person.",
+        summary: "An exception whose requested_by is its approved_by.",
         rationale: """
-            Accepting a risk or approving an exception needs two people: one who asks and one who approves (four eyes). \
-            When the approver writes their own name into approved_by, the register shows no second person: the \
-            acceptance is self-approved. People are matched through the roster: approved_by is a roster key, the \
-            commit's author by e-mail, its signer by the allowed-signers principal.
+            An exception needs two people: the one who asks to deviate and the one who approves it (four eyes). When \
+            they are the same person nobody approved. People are matched through the roster (key or e-mail). Risks are \
+            not judged here: their owners may accept risk within their authority (ISO/IEC 27001 6.1.3 f), which \
+            acceptance-beyond-authority judges, and unproven-approval proves that the approver approved.
             """,
-        fix: """
-            Let someone other than the approver record the approval (the risk owner, say), with the approver's consent \
-            visible in the review of that change; or have another person approve.
-            """,
-        failing: RuleExample(commits: [
-            ExampleCommit("carol", "2026-01-12", "Accept the office flood risk", [("risks/risk-1.yaml", risk(approvedBy: "carol"))]),
-        ]),
-        passing: RuleExample(commits: [
-            ExampleCommit("alice", "2026-01-12", "Accept the office flood risk, approved by Carol", [("risks/risk-1.yaml", risk(approvedBy: "carol"))]),
-        ])
+        fix: "Have the exception approved by someone other than the person who asked for it.",
+        failing: RuleExample([exception(requestedBy: "carol"), risk]),
+        passing: RuleExample([exception(requestedBy: "bob"), risk])
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
-        guard let governance = context.governance else { return [] }
         let people = context.config.people
-        var findings = [Finding]()
-        for record in context.records(.risk) + context.records(.exception) {
-            let field = record.kind == .risk ? "acceptance.approved_by" : "approved_by"
-            guard let approver = record.string(field), let commit = governance.setter(of: field, in: record) else { continue }
-            let approverIDs = Self.identities(approver, people: people)
-            let verdict = governance.signature(commit.id)
-            var how = [String]()
-            if !approverIDs.isDisjoint(with: Self.identities(commit.author.email, people: people)) { how.append("authored") }
-            if let principal = verdict.principal, verdict.status == .good || verdict.status == .expiredKey,
-               !approverIDs.isDisjoint(with: Self.identities(principal, people: people)) {
-                how.append("signed")
-            }
-            guard !how.isEmpty else { continue }
-            let what = record.kind == .risk ? "the acceptance of \(record.id)" : "exception \(record.id)"
-            findings.append(finding("\(what) is approved by \(approver), and commit \(commit.reference) that recorded the approval was "
-                                    + "\(how.joined(separator: " and ")) by \(approver) too", in: record, field: field))
+        return context.records(.exception).compactMap { exception in
+            guard let requester = exception.string("requested_by"), let approver = exception.string("approved_by"),
+                  !Self.identities(requester, people: people).isDisjoint(with: Self.identities(approver, people: people)) else { return nil }
+            return finding("exception \(exception.id) is approved by \(approver), who asked for it", in: exception, field: "approved_by")
         }
-        return findings
     }
 
     /// Every name a person goes by: the text itself, and through the roster their key and e-mail (lower case).

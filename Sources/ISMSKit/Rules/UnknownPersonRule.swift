@@ -19,8 +19,8 @@ public struct UnknownPersonRule: Rule {
             names are free text and this rule is silent.
             """,
         fix: "Use the roster key (the message suggests the closest one), or add the person to people in isms.yaml.",
-        failing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: Alice\ntreatment: avoid\n")]),
-        passing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n")])
+        failing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: Alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")]),
+        passing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")])
     )
 
     public func check(_ context: RuleContext) -> [Finding] {

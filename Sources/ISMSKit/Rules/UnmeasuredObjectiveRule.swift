@@ -27,9 +27,9 @@ public struct UnmeasuredObjectiveRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let measurements = context.measurementsByObjective()
         return context.records(.objective).compactMap { objective in
-            guard let cadence = objective.cadence("every"), let period = cadence.periodDays else { return nil }
+            guard let cadence = objective.cadence("every"), cadence != .onEvent else { return nil }
             if let newest = newestEvidence(measurements[objective.id] ?? []) {
-                let due = newest.collected.adding(days: period)
+                guard let due = cadence.next(after: newest.collected, continuousDays: context.config.continuousDays) else { return nil }
                 guard due < context.asOf else { return nil }
                 return finding("objective \(objective.id) (\(objective.title)) was last measured on \(newest.collected) (\(newest.record.id)); "
                                + "measured \(cadence), the next was due by \(due), \(daysAgo(due, asOf: context.asOf))", in: objective, field: "every")
@@ -37,7 +37,7 @@ public struct UnmeasuredObjectiveRule: Rule {
             guard let set = objective.date("set_on") else {
                 return finding("objective \(objective.id) (\(objective.title)) has never been measured", in: objective, field: "every")
             }
-            let due = set.adding(days: period)
+            guard let due = cadence.next(after: set, continuousDays: context.config.continuousDays) else { return nil }
             guard due < context.asOf else { return nil }
             return finding("objective \(objective.id) (\(objective.title)) has never been measured; set on \(set) and measured \(cadence), "
                            + "the first was due by \(due), \(daysAgo(due, asOf: context.asOf))", in: objective, field: "every")

@@ -7,9 +7,10 @@ public struct UnsignedDecisionRule: Rule {
         id: RISK-1
         title: Office flood
         owner: alice
+        review: {last: 2026-06-01, every: yearly}
         treatment: accept
         acceptance:
-          approved_by: carol
+          approved_by: alice
           approved_on: 2026-01-10
           expires: 2027-01-10
           rationale: Third floor, no servers on site.

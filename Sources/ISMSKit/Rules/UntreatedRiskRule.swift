@@ -12,11 +12,11 @@ public struct UntreatedRiskRule: Rule {
             """,
         fix: "Set treatment (reduce, accept, transfer or avoid); for reduce, list the controls that reduce the risk.",
         failing: RuleExample([
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: []\n"),
+            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: []\nreview: {last: 2026-06-01, every: yearly}\n"),
         ]),
         passing: RuleExample([
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n"),
-            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Disk encryption\nowner: alice\nstatus: implemented\n"),
+            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
+            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Disk encryption\nowner: alice\nstatus: planned\ndue: 2027-03-01\n"),
         ])
     )
 

@@ -8,12 +8,12 @@ public struct WrongLinkKindRule: Rule {
         rationale: "A risk's controls must be controls, a control's satisfies must be obligations: a link of the wrong kind breaks the chain as surely as a missing one.",
         fix: "Point the field at a record of the kind it expects.",
         failing: RuleExample([
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: [ASSET-1]\n"),
+            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: [ASSET-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
             ("assets/asset-1.yaml", "id: ASSET-1\ntitle: Laptops\nowner: alice\n"),
         ]),
         passing: RuleExample([
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nassets: [ASSET-1]\n"),
-            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Disk encryption\nowner: alice\n"),
+            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nassets: [ASSET-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
+            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Disk encryption\nowner: alice\nstatus: planned\ndue: 2027-03-01\n"),
             ("assets/asset-1.yaml", "id: ASSET-1\ntitle: Laptops\nowner: alice\n"),
         ])
     )

@@ -92,7 +92,7 @@ The information security management system of {{name}}, kept as YAML records and
 ```sh
 isms check                      # validate the records and the chain risk → control → evidence → obligation
 isms new risk --title "…"      # a new record from its template, with the next free id
-isms report soa                 # the Statement of Applicability (also trace, coverage, register, evidence)
+isms report soa                 # the Statement of Applicability (also trace, coverage, register, evidence, registers)
 isms export --html pack.html    # every report in one HTML file for the auditor
 ```
 
@@ -168,6 +168,7 @@ control: CTRL-1
 reason: >-
   The shared build laptop runs unattended test suites; a screen lock interrupts them. It holds no customer data.
 approved_by: alex
+approved_on: {{today}}
 expires: {{in_90_days}}
 compensating: []
 
@@ -268,8 +269,8 @@ openpgp_keys: .isms/openpgp
 # decision_fields: the fields that are decisions, per record kind (* is a wildcard), judged by the history
 # rules unsigned-decision and decision-without-reference. These are the defaults.
 decision_fields:
-  risk: [treatment, likelihood, impact, controls, acceptance.*, residual.*]
-  control: [status, satisfies]
+  risk: [treatment, likelihood, impact, controls, acceptance.*, residual.*, target.*]
+  control: [status, satisfies, due]
   obligation: [applies, justification]
   exception: ['*']
 
@@ -280,6 +281,24 @@ require_signed_decisions: false
 # backdate_tolerance_days: how many days a declared date (evidence collected_on, acceptance approved_on,
 # review last) may lie before the commit that recorded it before backdated-record reports it.
 backdate_tolerance_days: 14
+
+# continuous_days: how many days the evidence of a continuous control (an automated feed) stays fresh.
+continuous_days: 7
+
+# audit_period: the months before the day judged in which every interval of a control's cadence (weekly or
+# longer) needs evidence; evidence-gap reports the intervals without.
+audit_period: 12
+
+# risk_method: the risk method (ISO/IEC 27001 6.1.2): the scales (3 to 10 labels, lowest first), the levels by
+# the highest score (likelihood x impact) of each, and the longest acceptance and exception in days. These are
+# the defaults. Add `appetite: medium` (the highest level that may stand without acceptance) and who may accept
+# which level, by role or roster key, e.g. `acceptance_authority: {high: [ISMS manager], critical: [CEO]}`.
+risk_method:
+  likelihood: [rare, unlikely, possible, likely, almost certain]
+  impact: [negligible, minor, moderate, major, critical]
+  levels: {low: 4, medium: 9, high: 15, critical: 25}
+  max_acceptance_days: 730
+  max_exception_days: 730
 
 # reference_pattern: a regular expression every commit that sets a decision must match in its message, such
 # as a ticket id ('SEC-[0-9]+'). Empty: not checked.
@@ -416,6 +435,8 @@ description: >-
 # operation: manual, automated or review. status: planned, implemented, operating or retired.
 operation: manual
 status: planned
+# due: when a planned control is to operate (overdue-treatment after it).
+due: {{in_90_days}}
 # every: continuous, daily, weekly, monthly, quarterly, yearly, on-event or <n>d; evidence must be fresher.
 every: quarterly
 # satisfies: [OBL-GDPR-32-1-b]
@@ -449,7 +470,10 @@ owner: {{owner}}
 control:
 reason: >-
   Why the deviation is needed, and what is done to end it.
+# requested_by: who asked for the exception; approved_by: who approved it, never the same person.
+# requested_by: alex
 approved_by: {{owner}}
+approved_on: {{today}}
 expires: {{in_90_days}}
 # compensating: [CTRL-2]
 
@@ -580,7 +604,8 @@ title: {{title}}
 owner: {{owner}}
 description: >-
   What can happen, to what, and why it matters.
-# likelihood and impact: 1 (rare, negligible) to 5 (almost certain, critical).
+# likelihood and impact: the inherent score, 1 (rare, negligible) to 5 (almost certain, critical) unless
+# risk_method in isms.yaml sets other scales.
 likelihood: 3
 impact: 3
 # treatment: reduce (list the controls), accept (fill in acceptance), transfer (fill in transfer) or avoid.
@@ -588,7 +613,9 @@ impact: 3
 # controls: [CTRL-1]
 # acceptance: {approved_by: alex, approved_on: {{today}}, expires: {{in_90_days}}, rationale: Why the risk is acceptable.}
 # transfer: {to: SUP-1, rationale: Why the transfer is adequate.}
-# residual: {likelihood: 1, impact: 3}
+# residual: the score now, counting only operating controls. target: the score once the planned ones operate.
+# residual: {likelihood: 2, impact: 3}
+# target: {likelihood: 1, impact: 3}
 # assets: [ASSET-1]
 review:
   last: {{today}}
