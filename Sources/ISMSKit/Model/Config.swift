@@ -146,6 +146,8 @@ public struct Config: Sendable {
     public static let defaultOpenPGPKeys = ".isms/openpgp"
     /// Annex A controls excluded from the Statement of Applicability, in file order.
     public var soaExclusions: [SOAExclusion] = []
+    /// Where `scope` stands in isms.yaml; nil when absent.
+    public var scopeLocation: SourceLocation?
     /// Where `soa_exclusions` stands in isms.yaml; nil when absent.
     public var soaExclusionsLocation: SourceLocation?
 
@@ -330,7 +332,9 @@ enum ConfigReader {
             case "allowed_signers": config.allowedSigners = relativePath(value, "allowed_signers") ?? config.allowedSigners
             case "openpgp_keys": config.openPGPKeys = relativePath(value, "openpgp_keys") ?? config.openPGPKeys
             case "name": config.name = text(value, "name")
-            case "scope": config.scope = text(value, "scope")
+            case "scope":
+                config.scope = text(value, "scope")
+                config.scopeLocation = pair.keyLocation
             case "evidence_grace_days": config.evidenceGraceDays = integer(value, "evidence_grace_days", Config.evidenceGraceDaysRange) ?? 0
             case "people":
                 guard let people = value.pairs else { invalid("people must be a mapping of key → {name, email, role}", value.location, field: "people"); continue }
