@@ -137,8 +137,9 @@ final class CheckCommandTests: XCTestCase {
         let after = snapshot(repo.path)
         XCTAssertEqual(after.filter { !$0.key.hasPrefix(".git/isms") }, before)
         let caches = after.keys.filter { $0.hasPrefix(".git/isms/") }.map { ($0 as NSString).lastPathComponent }
-        XCTAssertEqual(caches.count, 2, "\(caches)")
-        XCTAssertTrue(caches.allSatisfy { $0.hasPrefix("history-") || $0.hasPrefix("signatures-") }, "\(caches)")
+        // The history, the signatures, and the trust file's blob per commit (allowed-signers-changed).
+        XCTAssertEqual(caches.count, 3, "\(caches)")
+        XCTAssertTrue(caches.allSatisfy { $0.hasPrefix("history-") || $0.hasPrefix("signatures-") || $0.hasPrefix("path-blobs-") }, "\(caches)")
     }
 
     /// Every path under `root`: a file with its size, modification time and content, a folder by name only.

@@ -26,6 +26,8 @@ extension Config {
         "require_signed_decisions": .policy,
         "backdate_tolerance_days": .policy,
         "reference_pattern": .policy,
+        "material_fields": .policy,
+        "reassessment_days": .policy,
     ]
 
     /// Whether the top-level setting `name` is policy; a key isms does not know counts as policy, so nothing
@@ -53,6 +55,8 @@ extension Config {
         "require_signed_decisions": { head, trusted in head.requireSignedDecisions = trusted.requireSignedDecisions },
         "backdate_tolerance_days": { head, trusted in head.backdateToleranceDays = trusted.backdateToleranceDays },
         "reference_pattern": { head, trusted in head.referencePattern = trusted.referencePattern },
+        "material_fields": { head, trusted in head.materialFields = trusted.materialFields },
+        "reassessment_days": { head, trusted in head.reassessmentDays = trusted.reassessmentDays },
     ]
 
     /// The settings `applyingPolicy` takes from the trusted revision.

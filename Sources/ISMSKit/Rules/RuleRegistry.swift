@@ -28,6 +28,8 @@ public enum RuleRegistry {
         SOAGapRule(),
         // The history, in a git repository: who decided, and can it be proven.
         UnsignedDecisionRule(),
+        ReassessmentDueRule(),
+        ReassessmentOverdueRule(),
         SelfApprovedAcceptanceRule(),
         AcceptanceInvalidatedRule(),
         BackdatedRecordRule(),
