@@ -59,6 +59,12 @@ public struct SettingsLog: Sendable {
         func values(of id: ObjectID?) throws -> [String: String] {
             guard let id else { return [:] }
             if let known = parsed[id] { return known }
+            // An isms.yaml over the reader's limit is never read whole (a hostile 100 MB blob): it is one value,
+            // its blob id, so a change to it still counts.
+            guard try repository.objectSize(id) <= Limits.configBytes else {
+                parsed[id] = ["isms.yaml": "oversized blob " + id.hex]
+                return parsed[id] ?? [:]
+            }
             let data = try repository.readObject(id)
             let read = SettingsSnapshot.read(config: data, allowedSigners: { _ in nil }, openPGPKeys: { _ in [] }).values
             parsed[id] = read
