@@ -68,7 +68,7 @@ final class ReassessmentTests: XCTestCase {
         }
     }
 
-    func testTheArticleScenario() {
+    func testTheArticleScenario() throws {
         let repo = repository()
         XCTAssertTrue(findings(repo).isEmpty)
         repo.write("suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "ExampleCloud, eu-west-1", with: "OtherCloud, us-east-1"))
@@ -90,6 +90,10 @@ final class ReassessmentTests: XCTestCase {
         repo.commitSigned("Raise RISK-2 after the hosting move; add CTRL-2", by: .carol, at: "2026-03-06T10:00:00Z", key: carol)
         XCTAssertTrue(findings(repo).isEmpty)
         XCTAssertTrue(findings(repo, asOf: "2026-06-01").isEmpty)
+        // A later commit that cites the change is part of the trail too.
+        repo.write("controls/ctrl-3.yaml", control("CTRL-3"))
+        repo.commitSigned("Add CTRL-3 for the move in \(change)", by: .carol, at: "2026-03-07T10:00:00Z", key: carol)
+        try checkTrail(repo, change: change)
 
         // A review dated before the change is no reassessment of it.
         repo.write("suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "[customer records]", with: "[customer records, payment data]"))
@@ -97,6 +101,46 @@ final class ReassessmentTests: XCTestCase {
         repo.write("risks/risk-1.yaml", risk("RISK-1", reviewed: "2026-03-20", evidence: "EV-1"))
         repo.commit("Touch RISK-1's review", by: .bob, at: "2026-04-02T10:00:00Z")
         XCTAssertEqual(findings(repo, asOf: "2026-04-10").map(\.record), ["RISK-1", "RISK-2"])
+    }
+
+    /// `isms trail SUP-1` shows the whole chain: names, dates, signatures, evidence and the changed records.
+    func checkTrail(_ repo: GitRepository, change: String) throws {
+        let text = isms(["trail", "SUP-1", "--no-cache"], in: repo.path)
+        XCTAssertEqual(text.status, 0, text.stderr)
+        let expected = [
+            "SUP-1 (supplier): 1 material change",
+            "",
+            "\(change) 2026-03-01 Bob Example -  SUP-1 moves to OtherCloud",
+            "  hosting: ExampleCloud, eu-west-1 → OtherCloud, us-east-1",
+        ]
+        let lines = text.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(Array(lines.prefix(4)), expected, text.stdout)
+        XCTAssertTrue(text.stdout.contains("RISK-1: reassessed by "), text.stdout)
+        XCTAssertTrue(text.stdout.contains("2026-03-05 Carol Example ✓carol  Reassess RISK-1 after the hosting move"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("    decision: unchanged\n    review.last: 2026-03-05\n    evidence: EV-1\n    note: OtherCloud SOC 2 covers us-east-1"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("    decision: likelihood 2 → 3; controls [CTRL-1] → [CTRL-1, CTRL-2]"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("changed too: CTRL-3 (id, title, owner, status) by "), text.stdout)
+        XCTAssertTrue(text.stdout.contains("✓carol, cites the change"), text.stdout)
+        XCTAssertTrue(text.stdout.hasSuffix("  open: nothing\n"), text.stdout)
+
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(isms(["trail", "SUP-1", "--format", "json", "--no-cache"], in: repo.path).stdout.utf8)) as? [String: Any])
+        let changes = json["changes"] as? [[String: Any]] ?? []
+        XCTAssertEqual(changes.count, 1)
+        let risks = changes.first?["risks"] as? [[String: Any]] ?? []
+        XCTAssertEqual(risks.compactMap { $0["id"] as? String }, ["RISK-1", "RISK-2"])
+        let first = risks.first?["reassessment"] as? [String: Any]
+        XCTAssertEqual(first?["evidence"] as? [String], ["EV-1"])
+        XCTAssertEqual(((first?["commit"] as? [String: Any])?["signature"] as? [String: Any])?["status"] as? String, "good")
+        XCTAssertEqual(((first?["commit"] as? [String: Any])?["author"] as? [String: Any])?["name"] as? String, "Carol Example")
+        XCTAssertEqual(changes.first?["open"] as? [String], [])
+
+        let markdown = isms(["trail", "SUP-1", "--format", "markdown", "--no-cache"], in: repo.path)
+        XCTAssertTrue(markdown.stdout.contains("| RISK-1 | 2026-03-05"), markdown.stdout)
+        XCTAssertTrue(markdown.stdout.contains("Open: nothing"), markdown.stdout)
+        // Since the change itself: nothing left.
+        XCTAssertTrue(isms(["trail", "SUP-1", "--since", change, "--no-cache"], in: repo.path).stdout.hasPrefix("SUP-1 (supplier): 0 material changes"))
+        XCTAssertTrue(isms(["trail", "SUP-1", "--since", "2026-03-01", "--no-cache"], in: repo.path).stdout.hasPrefix("SUP-1 (supplier): 1 material change"))
+        XCTAssertEqual(isms(["trail", "SUP-9", "--no-cache"], in: repo.path).status, 2)
     }
 
     func testStagedAndPullRequest() {
@@ -122,6 +166,20 @@ final class ReassessmentTests: XCTestCase {
         let comment = isms(["diff", "main..HEAD", "--format", "markdown", "--no-cache", "--as-of", "2026-03-10"], in: repo.path)
         XCTAssertTrue(comment.stdout.contains("reassessment-due"), comment.stdout)
         XCTAssertTrue(comment.stdout.contains("subprocessors"), comment.stdout)
+    }
+
+    func testTheTrailEscapesWhatCommittersChose() throws {
+        let repo = repository()
+        repo.write("suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "ExampleCloud, eu-west-1", with: "\"Evil\\e[2J\\u202Ecloud\""))
+        repo.git("add", "-A")
+        repo.git("commit", "-q", "-m", "Move\u{1B}[31m hosting\n\nbody", environment: repo.identity(GitRepository.Person(name: "Eve\u{1B}[1m", email: "eve@example.com"), "2026-03-01T10:00:00Z"))
+        for format in ["text", "markdown", "json"] {
+            let result = isms(["trail", "SUP-1", "--format", format, "--no-cache"], in: repo.path)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            // JSON escapes control characters and keeps other text as it is, like every JSON contract.
+            XCTAssertFalse(result.stdout.unicodeScalars.contains { $0 == "\u{1B}" || (format != "json" && $0 == "\u{202E}") }, format + ": " + result.stdout)
+        }
+        XCTAssertTrue(isms(["trail", "SUP-1", "--no-cache"], in: repo.path).stdout.contains("RISK-1: not reassessed"))
     }
 
     func testARetiredControlIsMaterialAndOtherStatusesAreNot() {
