@@ -85,6 +85,25 @@ final class ISMSDecisionTests: XCTestCase {
         XCTAssertEqual(unsignedDecisions(repo, ["--base", "main~1"]).count, 0)
     }
 
+    func testDiffListsAScopeChangeAndAnExclusionAsDecisions() throws {
+        let repo = repository()
+        repo.git("checkout", "-q", "-b", "narrow")
+        repo.write("isms.yaml", config(scope: "The product only", exclusions: [("A.7.1", "No premises.")]))
+        let commit = repo.commit("Narrow the scope", by: .bob, at: "2026-02-01T10:00:00Z")
+        let result = isms(["diff", "main..HEAD", "--format", "json", "--no-cache", "--as-of", "2026-12-01"], in: repo.path)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let settings = json["settings"] as? [[String: Any]] ?? []
+        XCTAssertEqual(settings.compactMap { $0["field"] as? String }, ["scope", "soa_exclusions", "soa_exclusions.\"A.7.1\""])
+        XCTAssertTrue(settings.allSatisfy { $0["policy"] as? Bool == false }, "\(settings)")
+        let scope = settings.first
+        XCTAssertEqual(scope?["old"] as? String, "All of Example Ltd")
+        XCTAssertEqual(scope?["new"] as? String, "The product only")
+        XCTAssertEqual(((scope?["commits"] as? [[String: Any]])?.first)?["commit"] as? String, commit)
+        // And the check of the pull request judges both decisions unsigned.
+        XCTAssertEqual(unsignedDecisions(repo, ["--base", "main"]).count, 2)
+    }
+
     func testLogReportAndHistoryShowTheDecisions() throws {
         let repo = repository()
         repo.write("isms.yaml", config(scope: "The product only", exclusions: [("A.7.1", "No premises.")]))
