@@ -8,7 +8,7 @@ struct HistoryCommand: ParsableCommand {
         discussion: "Reads git objects only. Follows the record through moves and id changes (by its id). Exit status: 0, or 2 when the history cannot be read or the id is unknown."
     )
 
-    @Argument(help: "The record's id, such as RISK-1.")
+    @Argument(help: "The record's id, such as RISK-1, or isms.yaml for the changes to the settings.")
     var id: String
 
     @Option(help: "Show only changes to this field (a dotted path such as acceptance.approved_by; a mapping name matches its fields).")
@@ -23,6 +23,13 @@ struct HistoryCommand: ParsableCommand {
         let workspace = try source.rootOptions.workspace()
         let history = try source.load(workspace)
         try source.finish(history) {
+            if id == SettingEntry.path {
+                let filter = HistoryFilter(since: since, field: field)
+                let shown = try workspace.settingsLog(history).entries.compactMap(filter.apply)
+                let signatures = try source.signatures(of: shown.map(\.commit), in: workspace)
+                return source.format == .json ? HistoryJSON.settingsHistory(shown, signatures: signatures)
+                                               : HistoryText.settingsHistory(shown, signatures: signatures)
+            }
             guard let entries = history.entries(of: id) else {
                 throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.knownIDs()))
             }

@@ -10,7 +10,7 @@ public struct ISMS: ParsableCommand {
         commandName: "isms",
         abstract: "Keep an ISMS as plain-text records in git, and prove that it operates.",
         version: version,
-        subcommands: [Check.self, Diff.self, HistoryCommand.self, Blame.self, Log.self, Rules.self, Explain.self, Hook.self, Init.self, New.self, Report.self, Export.self, Graph.self, SchemaCommand.self, Import.self]
+        subcommands: [Check.self, Diff.self, HistoryCommand.self, Blame.self, Log.self, TrailCommand.self, Rules.self, Explain.self, Hook.self, Init.self, New.self, Report.self, Export.self, Graph.self, SchemaCommand.self, Import.self]
     )
 
     public init() {}

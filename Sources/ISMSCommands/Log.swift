@@ -27,7 +27,9 @@ struct Log: ParsableCommand {
         let workspace = try source.rootOptions.workspace()
         let history = try source.load(workspace)
         try source.finish(history) {
-            let entries = history.log(HistoryFilter(since: since, until: until, kind: kind, field: field))
+            // The ISMS-level decisions of isms.yaml (scope, SoA exclusions) are changes of the ISMS too.
+            let entries = history.log(HistoryFilter(since: since, until: until, kind: kind, field: field),
+                                      decisionsOf: try workspace.settingsLog(history))
             let signatures = try source.signatures(of: entries.map(\.commit), in: workspace)
             return source.format == .json ? HistoryJSON.log(entries, signatures: signatures) : HistoryText.log(entries, signatures: signatures)
         }

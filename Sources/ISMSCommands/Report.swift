@@ -167,13 +167,13 @@ extension RootOptions {
             case .warning(let message): Terminal.warning(message)
             }
         }
-        let entries = history.log(HistoryFilter(since: since, until: until))
+        let entries = history.log(HistoryFilter(since: since, until: until), decisionsOf: try workspace.settingsLog(history))
         let config = try Loader.load(from: workspace.source(at: "HEAD")).isms.config
         let verifier = try workspace.signatureVerifier(trustRef: "HEAD")
         let signatures = verifier.signatures(of: entries.map(\.commit.id), people: config.people)
         for note in verifier.notes { Terminal.note(note) }
         if let problem = verifier.saveCache() { Terminal.warning(problem) }
-        return DecisionsReport.build(entries: entries, config: config, signatures: signatures, since: since, until: until, asOf: asOf)
+        return DecisionsReport.build(items: entries, config: config, signatures: signatures, since: since, until: until, asOf: asOf)
     }
 
     /// Loads the work tree for a report. Reports show what could be read; when some of it could not, one

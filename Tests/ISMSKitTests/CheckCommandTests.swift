@@ -137,6 +137,7 @@ final class CheckCommandTests: XCTestCase {
         let after = snapshot(repo.path)
         XCTAssertEqual(after.filter { !$0.key.hasPrefix(".git/isms") }, before)
         let caches = after.keys.filter { $0.hasPrefix(".git/isms/") }.map { ($0 as NSString).lastPathComponent }
+        // The history, the signatures, and the trust file's blob per commit (allowed-signers-changed).
         XCTAssertEqual(caches.count, 3, "\(caches)")
         XCTAssertTrue(caches.allSatisfy { $0.hasPrefix("history-") || $0.hasPrefix("signatures-") || $0.hasPrefix("path-blobs-") }, "\(caches)")
     }

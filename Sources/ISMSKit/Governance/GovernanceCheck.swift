@@ -27,9 +27,10 @@ extension Workspace {
     /// history rule is on in `config`. Notes (shallow clone, unverified signatures) go to `notes`. With a
     /// `trusted` revision, the history from there to `revision` must be read whole, or this throws.
     public func governance(at revision: String, trusted: TrustedRevision? = nil, trustRef: String?, config: Config, useCache: Bool,
-                           notes: inout [String]) throws(ToolError) -> GovernanceContext? {
+                           notes: inout [String], always: Bool = false) throws(ToolError) -> GovernanceContext? {
         guard let repository, let prefix = repositoryPrefix else { return nil }
-        guard GovernanceRules.anyActive(in: config) else { return nil }
+        // `always`: a command that reads the history itself (`isms trail`), whatever rules are on.
+        guard always || GovernanceRules.anyActive(in: config) else { return nil }
         // An unborn HEAD (a repository without commits) has no history to judge.
         if revision == "HEAD", (try? repository.resolveCommit("HEAD")) == nil { return nil }
         let history = try historyEngine().load(HistoryOptions(revision: revision, useCache: useCache, trusted: trusted))

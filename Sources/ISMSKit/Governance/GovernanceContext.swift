@@ -28,6 +28,7 @@ public final class GovernanceContext: @unchecked Sendable {
     private let cacheFolder: String?
     private var pathBlobs: [String: PathBlobCache] = [:]
     private var settings: Result<[SettingsChange], Error>?
+    private var settingsLogResult: SettingsLog?
     /// The trust as some commit's own tree has it: what was trusted before a change to the allowed signers.
     private let trustAt: (ObjectID) -> SignatureTrust?
     private var verifiers: [String: SignatureVerifier] = [:]
@@ -63,6 +64,23 @@ public final class GovernanceContext: @unchecked Sendable {
             }
             return (try? settings?.get()) ?? []
         }
+    }
+
+    /// The history of isms.yaml over the whole history of the revision: who decided each ISMS-level decision.
+    /// A failure to read it is remembered in `readFailures` and gives an empty log.
+    public func settingsLog() -> SettingsLog {
+        if let known = locked({ settingsLogResult }) { return known }
+        let range = history.range(excludingAncestorsOf: nil)
+        let log: SettingsLog
+        do {
+            // `blobID` takes the lock itself, so the log is read outside it.
+            log = try SettingsLog.read(range: range, repository: repository) { commit in self.blobID(at: "isms.yaml", in: commit) }
+        } catch {
+            locked { failed("reading the history of isms.yaml", error) }
+            log = SettingsLog(entries: [], decisions: [:])
+        }
+        locked { settingsLogResult = log }
+        return log
     }
 
     /// The allowed-signers path of the trust revision's configuration, relative to the ISMS root.

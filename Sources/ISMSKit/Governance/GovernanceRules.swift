@@ -1,7 +1,8 @@
 /// What the history rules share: which they are, when any of them runs, and how they word a commit.
 enum GovernanceRules {
     static let ids = ["unsigned-decision", "unproven-approval", "acceptance-invalidated", "backdated-record",
-                      "decision-without-reference", "bad-signature", "allowed-signers-changed", "policy-changed"]
+                      "decision-without-reference", "bad-signature", "allowed-signers-changed", "policy-changed",
+                      "reassessment-due", "reassessment-overdue"]
 
     /// Whether any history rule would report something under `config`: turned off rules, and rules whose own
     /// setting is missing (`require_signed_decisions`, `reference_pattern`), do not count. When none does, the

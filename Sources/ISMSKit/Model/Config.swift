@@ -120,6 +120,16 @@ public struct Config: Sendable {
 
     /// Record kind → the field patterns that are decisions (`acceptance.*`, `*`), for the governance rules.
     public var decisionFields: [RecordKind: [String]] = Config.defaultDecisionFields
+    /// Per kind, the fields whose change asks for the linked risks to be reassessed (`reassessment-due`).
+    public var materialFields: [RecordKind: [String]] = Config.defaultMaterialFields
+    /// Days after a material change before an unreassessed risk is `reassessment-overdue`.
+    public var reassessmentDays = 30
+    public static let defaultMaterialFields: [RecordKind: [String]] = [
+        .supplier: ["criticality", "services", "data", "hosting", "subprocessors"],
+        .asset: ["classification", "in_scope", "owner", "suppliers"],
+        .obligation: ["applies"],
+        .control: ["status"],
+    ]
     /// `unsigned-decision` runs only when this is true.
     public var requireSignedDecisions = false
     /// How many days a declared date may lie before the commit that recorded it (`backdated-record`).
@@ -164,6 +174,8 @@ public struct Config: Sendable {
 
     /// Annex A controls excluded from the Statement of Applicability, in file order.
     public var soaExclusions: [SOAExclusion] = []
+    /// Where `scope` stands in isms.yaml; nil when absent.
+    public var scopeLocation: SourceLocation?
     /// Where `soa_exclusions` stands in isms.yaml; nil when absent.
     public var soaExclusionsLocation: SourceLocation?
 
@@ -220,6 +232,9 @@ public struct Config: Sendable {
         Setting("openpgp_keys", .value(.text), "The folder of trusted OpenPGP public keys, relative to the root; default .isms/openpgp."),
         Setting("decision_fields", .map(keys: .known(RecordKind.allCases.map { SettingKey($0.rawValue, nil) }), value: .value(.list(.text)), nullable: false),
                 "Record kind → the fields that are decisions (patterns with *), for the governance rules."),
+        Setting("material_fields", .map(keys: .known(RecordKind.allCases.map { SettingKey($0.rawValue, nil) }), value: .value(.list(.text)), nullable: false),
+                "Record kind → the fields whose change asks for the linked risks to be reassessed (reassessment-due)."),
+        Setting("reassessment_days", .value(.integer(0...3650)), "Days after a material change before an unreassessed risk is reassessment-overdue (default 30)."),
         Setting("require_signed_decisions", .value(.boolean), "true: every current decision must have been set by a commit with a good signature."),
         Setting("backdate_tolerance_days", .value(.integer(0...3650)), "Days a declared date may precede the commit that recorded it (default 14)."),
         Setting("reference_pattern", .value(.text), "A regular expression every commit message changing a decision must match (a ticket reference)."),
@@ -353,27 +368,33 @@ enum ConfigReader {
                 do { config.referencePattern = try Pattern(source) } catch {
                     invalid("reference_pattern is not a valid regular expression", value.location, field: "reference_pattern")
                 }
-            case "decision_fields":
-                guard let kinds = value.pairs else { invalid("decision_fields must map record kinds to lists of fields", value.location, field: "decision_fields"); continue }
+            case "decision_fields", "material_fields":
+                let key = pair.key
+                guard let kinds = value.pairs else { invalid("\(key) must map record kinds to lists of fields", value.location, field: key); continue }
                 for entry in kinds {
                     guard let kind = RecordKind(rawValue: entry.key) else {
                         findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(entry.key, known: RecordKind.allCases.map(\.rawValue), in: "the record kinds"),
-                                                                 path: path, at: entry.keyLocation, field: "decision_fields.\(entry.key)"))
+                                                                 path: path, at: entry.keyLocation, field: "\(key).\(entry.key)"))
                         continue
                     }
                     guard let items = entry.value.items else {
-                        invalid("decision_fields.\(entry.key) must be a list of field names", entry.value.location, field: "decision_fields.\(entry.key)")
+                        invalid("\(key).\(entry.key) must be a list of field names", entry.value.location, field: "\(key).\(entry.key)")
                         continue
                     }
-                    config.decisionFields[kind] = items.compactMap { text($0, "decision_fields.\(entry.key)") }
+                    let fields = items.compactMap { text($0, "\(key).\(entry.key)") }
+                    if key == "material_fields" { config.materialFields[kind] = fields } else { config.decisionFields[kind] = fields }
                 }
+            case "reassessment_days":
+                config.reassessmentDays = integer(value, "reassessment_days", 0...3650) ?? config.reassessmentDays
             case "allowed_signers": config.allowedSigners = relativePath(value, "allowed_signers") ?? config.allowedSigners
             case "openpgp_keys": config.openPGPKeys = relativePath(value, "openpgp_keys") ?? config.openPGPKeys
             case "continuous_days": config.continuousDays = integer(value, "continuous_days", 1...365) ?? config.continuousDays
             case "audit_period": config.auditPeriodMonths = integer(value, "audit_period", 1...120) ?? config.auditPeriodMonths
             case "risk_method": config.riskMethod = RiskMethod.read(value, keyLocation: pair.keyLocation, path: path, findings: &findings)
             case "name": config.name = text(value, "name")
-            case "scope": config.scope = text(value, "scope")
+            case "scope":
+                config.scope = text(value, "scope")
+                config.scopeLocation = pair.keyLocation
             case "evidence_grace_days": config.evidenceGraceDays = integer(value, "evidence_grace_days", Config.evidenceGraceDaysRange) ?? 0
             case "people":
                 guard let people = value.pairs else { invalid("people must be a mapping of key → {name, email, role}", value.location, field: "people"); continue }

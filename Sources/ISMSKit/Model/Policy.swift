@@ -34,6 +34,8 @@ extension Config {
         // How fresh evidence must be, and over which period, is how controls are judged.
         "continuous_days": .policy,
         "audit_period": .policy,
+        "material_fields": .policy,
+        "reassessment_days": .policy,
     ]
 
     /// Whether the top-level setting `name` is policy; a key isms does not know counts as policy, so nothing
@@ -66,6 +68,8 @@ extension Config {
         "risk_method": { head, trusted in head.riskMethod = trusted.riskMethod },
         "continuous_days": { head, trusted in head.continuousDays = trusted.continuousDays },
         "audit_period": { head, trusted in head.auditPeriodMonths = trusted.auditPeriodMonths },
+        "material_fields": { head, trusted in head.materialFields = trusted.materialFields },
+        "reassessment_days": { head, trusted in head.reassessmentDays = trusted.reassessmentDays },
     ]
 
     /// The settings `applyingPolicy` takes from the trusted revision.

@@ -84,6 +84,8 @@ public enum Schema {
     static let review = FieldSpec("review", .object([
         FieldSpec("last", .date, .required, "When it was last reviewed."),
         FieldSpec("every", .cadence, .required, "How often it must be reviewed."),
+        FieldSpec("evidence", .list(.reference([.evidence])), .optional, "What the last review used (a reassessment cites it)."),
+        FieldSpec("note", .text, .optional, "What the last review found, or the change it answered."),
     ]), .optional, "The review cycle.")
 
     public static let severityNames = ["error", "warning", "note", "off"]
@@ -170,9 +172,13 @@ public enum Schema {
             FieldSpec("criticality", .choice(["high", "medium", "low"]), .optional, "How much depends on the supplier."),
             FieldSpec("services", .list(.text), .optional, "What it provides."),
             FieldSpec("assurance", .list(.reference([.evidence])), .optional, "Evidence of the supplier's assurance (reports, certificates)."),
+            FieldSpec("data", .list(.text), .optional, "The categories of data it handles."),
+            FieldSpec("hosting", .text, .optional, "Where it runs what it provides: hosting provider and region."),
+            FieldSpec("subprocessors", .list(.text), .optional, "The subprocessors it relies on."),
             review,
         ])
         add(.asset, [
+            FieldSpec("classification", .text, .optional, "The information classification, such as confidential."),
             FieldSpec("in_scope", .boolean, .optional, "Whether the asset is in the ISMS scope."),
             FieldSpec("exclusion_reason", .text, .requiredWhen(field: "in_scope", equals: "false"), "Why it is out of scope (required when not in scope)."),
             FieldSpec("suppliers", .list(.reference([.supplier])), .optional, "Suppliers that host or provide the asset."),

@@ -11,6 +11,16 @@ public enum HistoryJSON {
         JSONOutput.encode(LogDocument(entries: entries.map { Entry($0, withRecord: true, signatures: signatures) })) + "\n"
     }
 
+    /// The log with the changes to isms.yaml among the records' (`record` and `path` are `isms.yaml`).
+    public static func log(_ items: [LogItem], signatures: CommitSignatures? = nil) -> String {
+        JSONOutput.encode(LogDocument(entries: items.map { Entry($0, withRecord: true, signatures: signatures) })) + "\n"
+    }
+
+    /// `isms history isms.yaml`: every change to a setting, newest first.
+    public static func settingsHistory(_ entries: [SettingEntry], signatures: CommitSignatures? = nil) -> String {
+        JSONOutput.encode(HistoryDocument(record: SettingEntry.path, entries: entries.map { Entry($0, withRecord: false, signatures: signatures) })) + "\n"
+    }
+
     public static func blame(record: String, lines: [BlameLine], signatures: CommitSignatures? = nil) -> String {
         JSONOutput.encode(BlameDocument(record: record, fields: lines.map { BlameField($0, signatures: signatures) })) + "\n"
     }
@@ -43,7 +53,7 @@ public enum HistoryJSON {
         let record: String?
         let signature: SignatureVerdict?
 
-        init(_ entry: HistoryEntry, withRecord: Bool, signatures: CommitSignatures?) {
+        init(_ entry: some HistoryItem, withRecord: Bool, signatures: CommitSignatures?) {
             commit = entry.commit.id.hex
             author = Person(entry.commit.author)
             committer = Person(entry.commit.committer)
@@ -146,6 +156,16 @@ public enum HistoryText {
         render(entries, withRecord: true, signatures: signatures)
     }
 
+    /// The log with the changes to isms.yaml among the records' (named `isms.yaml`).
+    public static func log(_ items: [LogItem], signatures: CommitSignatures? = nil) -> String {
+        render(items, withRecord: true, signatures: signatures)
+    }
+
+    /// `isms history isms.yaml`: every change to a setting, newest first.
+    public static func settingsHistory(_ entries: [SettingEntry], signatures: CommitSignatures? = nil) -> String {
+        render(entries, withRecord: false, signatures: signatures)
+    }
+
     public static func blame(_ lines: [BlameLine], signatures: CommitSignatures? = nil) -> String {
         let fields = lines.map { SafeText.text($0.field) }
         let fieldWidth = fields.map(\.count).max() ?? 0
@@ -160,7 +180,7 @@ public enum HistoryText {
         return out
     }
 
-    static func render(_ entries: [HistoryEntry], withRecord: Bool, signatures: CommitSignatures?) -> String {
+    static func render<Item: HistoryItem>(_ entries: [Item], withRecord: Bool, signatures: CommitSignatures?) -> String {
         var out = TextBuffer(capacity: entries.count * 96)
         // Entries of one commit are adjacent: its part of the line is built once.
         var commit: CommitInfo?
@@ -274,6 +294,47 @@ public enum HistoryText {
     static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
+}
+
+/// What `isms history` and `isms log` show of one change: a record's (`HistoryEntry`) or isms.yaml's (`SettingEntry`).
+public protocol HistoryItem: Sendable {
+    var commit: CommitInfo { get }
+    var record: String { get }
+    var path: String { get }
+    var oldPath: String? { get }
+    var oldID: String? { get }
+    var event: HistoryEvent { get }
+    var changes: [FieldChange] { get }
+}
+
+extension HistoryEntry: HistoryItem {}
+
+extension SettingEntry: HistoryItem {
+    public var record: String { Self.path }
+    public var path: String { Self.path }
+    public var oldPath: String? { nil }
+    public var oldID: String? { nil }
+    public var event: HistoryEvent { .modified }
+}
+
+/// One entry of `isms log`: a record's change or a change to the ISMS decisions in isms.yaml.
+public enum LogItem: HistoryItem {
+    case recordChange(HistoryEntry)
+    case settingChange(SettingEntry)
+
+    var item: any HistoryItem {
+        switch self {
+        case .recordChange(let entry): return entry
+        case .settingChange(let entry): return entry
+        }
+    }
+    public var commit: CommitInfo { item.commit }
+    public var record: String { item.record }
+    public var path: String { item.path }
+    public var oldPath: String? { item.oldPath }
+    public var oldID: String? { item.oldID }
+    public var event: HistoryEvent { item.event }
+    public var changes: [FieldChange] { item.changes }
 }
 
 /// Text built as UTF-8 bytes: appending copies bytes, with no intermediate strings.

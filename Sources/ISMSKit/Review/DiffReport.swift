@@ -73,7 +73,16 @@ extension Workspace {
             do {
                 let source = try GitObjectSource(repository: repository, commit: commit, label: label, prefix: prefix)
                 let loaded = try Loader.load(from: source, policy: trusted.config)
-                return (loaded, Checker.check(loaded, asOf: asOf, artifacts: source).findings)
+                var findings = Checker.check(loaded, asOf: asOf, artifacts: source).findings
+                // The risks a change asks to reassess are part of what it does: the comment names them. Only
+                // these history rules are added; the others are `check --base`'s.
+                var notes = [String]()
+                if let governance = try? governance(at: commit.hex, trustRef: trusted.commit.hex, config: loaded.isms.config,
+                                                    useCache: useCache, notes: &notes) {
+                    findings += Checker.check(loaded, asOf: asOf, artifacts: source, governance: governance).findings
+                        .filter { $0.rule.hasPrefix("reassessment-") }
+                }
+                return (loaded, findings)
             } catch .missingAtRevision {
                 return (LoadedISMS(isms: ISMS(config: Config(), records: []), findings: []), [])
             }

@@ -59,6 +59,8 @@ public enum RuleRegistry {
         // The history, in a git repository: who decided, and can it be proven.
         UnsignedDecisionRule(),
         UnprovenApprovalRule(),
+        ReassessmentDueRule(),
+        ReassessmentOverdueRule(),
         AcceptanceInvalidatedRule(),
         BackdatedRecordRule(),
         DecisionWithoutReferenceRule(),

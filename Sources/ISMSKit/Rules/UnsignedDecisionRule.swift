@@ -30,7 +30,9 @@ public struct UnsignedDecisionRule: Rule {
             renamed to a name not read as a record) and a decision field removed from a record are judged by the commit \
             that removed them, as long as the removal stands. A merge is judged by what it produced: a value no parent's \
             side explains (an edit during the merge, a conflict resolved either way, a branch's change dropped) was set by \
-            the merge commit (docs/history.md). The rule runs only when isms.yaml sets require_signed_decisions: true.
+            the merge commit (docs/history.md). The ISMS-level decisions in isms.yaml are judged the same way: the scope \
+            and each soa_exclusions entry with its justification, by the commit that set its current value or removed \
+            an exclusion that is still absent. The rule runs only when isms.yaml sets require_signed_decisions: true.
             """,
         fix: """
             Have the decision made again in a signed commit (git commit -S with gpg.format=ssh and the person's key in \
@@ -69,6 +71,27 @@ public struct UnsignedDecisionRule: Rule {
                 findings.append(Self.finding("\(removal.id) was deleted \(how)", path: removal.path, at: .start, record: removal.id,
                                              field: removal.fields[0]))
             }
+        }
+        return findings + settingFindings(context, governance: governance)
+    }
+
+    /// The ISMS-level decisions of isms.yaml (scope, each SoA exclusion): the commit that set the checked value, or
+    /// removed an exclusion that is still absent, must be signed like any decision.
+    private func settingFindings(_ context: RuleContext, governance: GovernanceContext) -> [Finding] {
+        let config = context.config
+        let current = config.decisionValues
+        var findings = [Finding]()
+        for (field, decided) in governance.settingsLog().decisions.sorted(by: { $0.key < $1.key }) {
+            // A value that differs from the committed one (an uncommitted edit) has no commit to judge yet.
+            guard current[field] == decided.value else { continue }
+            let verdict = governance.signature(decided.commit.id)
+            guard !verdict.isGood else { continue }
+            let how = "by commit \(decided.commit.reference), " + GovernanceRules.describe(verdict)
+            let location = field == "scope" ? config.scopeLocation
+                : config.soaExclusions.first { "soa_exclusions." + SettingsSnapshot.segment($0.annexA) == field }?.location
+                ?? config.soaExclusionsLocation
+            findings.append(Self.finding("\(field) in isms.yaml was \(decided.value == nil ? "removed" : "set") \(how)",
+                                         path: SettingEntry.path, at: location ?? .start, field: field))
         }
         return findings
     }

@@ -274,6 +274,17 @@ decision_fields:
   obligation: [applies, justification]
   exception: ['*']
 
+# material_fields: the fields whose change asks for the risks linked to the record to be reassessed
+# (reassessment-due, then reassessment-overdue after reassessment_days). These are the defaults.
+material_fields:
+  supplier: [criticality, services, data, hosting, subprocessors]
+  asset: [classification, in_scope, owner, suppliers]
+  obligation: [applies]
+  control: [status]
+
+# reassessment_days: how many days a linked risk may wait for its reassessment after a material change.
+reassessment_days: 30
+
 # require_signed_decisions: true makes unsigned-decision report every current decision that was not set by a
 # commit with a good signature from a key in allowed_signers.
 require_signed_decisions: false
