@@ -268,7 +268,7 @@ final class RecipeTests: XCTestCase {
             XCTAssertNotEqual(run.status, 2, run.stderr)
             return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
         }
-        folder.write("risks/risk-99.yaml", "id: RISK-99\ntitle: Planted\nowner: mkessler\ntreatment: reduce\ncontrols: [CTRL-404]\n")
+        folder.write("risks/risk-99.yaml", "id: RISK-99\ntitle: Planted\nowner: mkessler\ntreatment: reduce\ncontrols: [CTRL-404]\nreview: {last: 2026-11-01, every: yearly}\n")
         let first = try issues()
         let json = isms(["check", "--format", "json", "--as-of", "2026-12-01"], in: folder.path)
         let findings = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["findings"] as? [Any])
@@ -286,7 +286,7 @@ final class RecipeTests: XCTestCase {
         let planted = try XCTUnwrap(first.first { ($0["location"] as? [String: Any])?["path"] as? String == "risks/risk-99.yaml" })
         XCTAssertEqual(planted["severity"] as? String, "critical")
         // Two lines more above the finding: same fingerprint, another line.
-        folder.write("risks/risk-99.yaml", "# moved\n\nid: RISK-99\ntitle: Planted\nowner: mkessler\ntreatment: reduce\ncontrols: [CTRL-404]\n")
+        folder.write("risks/risk-99.yaml", "# moved\n\nid: RISK-99\ntitle: Planted\nowner: mkessler\ntreatment: reduce\ncontrols: [CTRL-404]\nreview: {last: 2026-11-01, every: yearly}\n")
         let moved = try XCTUnwrap(try issues().first { ($0["location"] as? [String: Any])?["path"] as? String == "risks/risk-99.yaml" })
         XCTAssertEqual(moved["fingerprint"] as? String, planted["fingerprint"] as? String)
         XCTAssertNotEqual(((moved["location"] as? [String: Any])?["lines"] as? [String: Any])?["begin"] as? Int,
@@ -297,7 +297,7 @@ final class RecipeTests: XCTestCase {
     func testStarterCheckFoldsManyNotesAndKeepsCatalogueOrder() throws {
         let folder = TemporaryFolder()
         XCTAssertEqual(isms(["init", "."], in: folder.path).status, 0)
-        folder.write("risks/risk-2.yaml", "id: RISK-2\ntitle: Broken\nowner: alex\ntreatment: reduce\ncontrols: [CTRL-404]\n")
+        folder.write("risks/risk-2.yaml", "id: RISK-2\ntitle: Broken\nowner: alex\ntreatment: reduce\ncontrols: [CTRL-404]\nreview: {last: 2026-11-01, every: yearly}\n")
         let text = isms(["check"], in: folder.path)
         XCTAssertEqual(text.status, 1)
         let lines = text.stdout.split(separator: "\n")

@@ -106,10 +106,11 @@ final class RhythmRulesTests: XCTestCase {
     func testOverdueManagementReviewRunsFromTheFirstCommitUntilAReviewExists() {
         let risk = ("risks/risk-1.yaml", "id: RISK-1\ntitle: x\nowner: alice\ntreatment: avoid\n")
         let repo = repository([risk], on: "2025-06-01", config: minimalConfig + "management_review:\n  every: yearly\n")
-        XCTAssertEqual(findings("overdue-management-review", in: repo.path, asOf: "2026-06-02"), [], "due by 2026-06-02")
-        XCTAssertEqual(findings("overdue-management-review", in: repo.path, asOf: "2026-06-03"), [
+        // Yearly is the same date a year later (calendar time).
+        XCTAssertEqual(findings("overdue-management-review", in: repo.path, asOf: "2026-06-01"), [], "due by 2026-06-01")
+        XCTAssertEqual(findings("overdue-management-review", in: repo.path, asOf: "2026-06-02"), [
             "isms.yaml:6:1: error: no management review is recorded; the ISMS's first commit was on 2025-06-01, so with a yearly review the first "
-            + "was due by 2026-06-02, 1 day ago [overdue-management-review]"])
+            + "was due by 2026-06-01, 1 day ago [overdue-management-review]"])
         // Outside git, with no review, nothing says when the ISMS began.
         let copy = TemporaryFolder()
         copy.write("isms.yaml", minimalConfig)
@@ -118,9 +119,9 @@ final class RhythmRulesTests: XCTestCase {
         // A review held resets the clock; a longer cadence is policy.
         repo.write("management-reviews/mr-1.yaml", "id: MR-1\ntitle: Review\nowner: alice\ndate: 2026-06-10\nattendees: [carol]\ntop_management: [carol]\n" + OverdueManagementReviewRule.inputs)
         repo.commit("Review", at: "2026-06-10T10:00:00Z")
-        XCTAssertEqual(findings("overdue-management-review", in: repo.path, asOf: "2027-06-11"), [])
-        XCTAssertEqual(findings("overdue-management-review", in: repo.path, asOf: "2027-06-12"), [
-            "management-reviews/mr-1.yaml:4:7: error: the last management review, MR-1, was held on 2026-06-10; with a yearly review the next was due by 2027-06-11, 1 day ago [overdue-management-review]"])
+        XCTAssertEqual(findings("overdue-management-review", in: repo.path, asOf: "2027-06-10"), [])
+        XCTAssertEqual(findings("overdue-management-review", in: repo.path, asOf: "2027-06-11"), [
+            "management-reviews/mr-1.yaml:4:7: error: the last management review, MR-1, was held on 2026-06-10; with a yearly review the next was due by 2027-06-10, 1 day ago [overdue-management-review]"])
     }
 
     func testAFreshInitInGitPassesCheck() {

@@ -2,8 +2,8 @@
 public struct AuditorNotIndependentRule: Rule {
     public init() {}
     static let controls = [
-        ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Access reviews\nowner: bob\nstatus: planned\n"),
-        ("controls/ctrl-2.yaml", "id: CTRL-2\ntitle: Joiner and leaver process\nowner: carol\nstatus: planned\n"),
+        ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Access reviews\nowner: bob\nstatus: planned\ndue: 2027-06-30\n"),
+        ("controls/ctrl-2.yaml", "id: CTRL-2\ntitle: Joiner and leaver process\nowner: carol\nstatus: planned\ndue: 2027-06-30\n"),
         ("risks/risk-1.yaml", "id: RISK-1\ntitle: Excessive access rights\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1, CTRL-2]\n"),
     ]
     public static let definition = RuleDescription(

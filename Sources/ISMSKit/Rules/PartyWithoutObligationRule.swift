@@ -18,7 +18,7 @@ public struct PartyWithoutObligationRule: Rule {
         ]),
         passing: RuleExample([
             obligation,
-            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Encryption at rest\nowner: bob\nstatus: planned\nsatisfies: [OBL-GDPR-32]\n"),
+            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Encryption at rest\nowner: bob\nstatus: planned\ndue: 2027-06-30\nsatisfies: [OBL-GDPR-32]\n"),
             ("parties/party-1.yaml", "id: PARTY-1\ntitle: Customers\nowner: alice\nrequirements:\n  privacy: {need: Personal data kept confidential, obligations: [OBL-GDPR-32]}\n"),
         ])
     )

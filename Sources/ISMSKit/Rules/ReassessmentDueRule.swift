@@ -6,8 +6,11 @@ public struct ReassessmentDueRule: Rule {
         id: SUP-1
         title: Cloud hosting
         owner: alice
-        criticality: high
+        criticality: medium
         hosting: ExampleCloud, eu-west-1
+        review:
+          last: 2026-01-10
+          every: yearly
 
         """
     static let asset = """
@@ -37,7 +40,8 @@ public struct ReassessmentDueRule: Rule {
         id: CTRL-1
         title: Data residency review
         owner: alice
-        status: implemented
+        status: planned
+        due: 2027-06-30
 
         """
     static func start(_ supplier: String) -> [(String, String)] {
