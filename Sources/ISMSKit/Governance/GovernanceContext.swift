@@ -176,6 +176,8 @@ public final class GovernanceContext: @unchecked Sendable {
     /// Whether `ancestor` is `commit` or one of its ancestors: a change the author of `commit` could see.
     public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) -> Bool {
         if ancestor == commit { return true }
+        // The history's graph answers for the commits it holds; others (outside the judged history) ask git.
+        if let known = history.isAncestor(ancestor, of: commit) { return known }
         return locked {
             let key = Pair(a: ancestor, b: commit)
             if let known = ancestry[key] { return known }

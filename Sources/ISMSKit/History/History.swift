@@ -17,6 +17,30 @@ public struct History: Sendable {
     public var timings: PhaseTimings
     /// The state at the tip when it had to be replayed, shared by the copies of this history.
     private let replayedTip = Memo<HistoryState>()
+    /// Each commit's place in `order`, for `entries(of:)`.
+    private let positions = Memo<[Int32]>()
+    /// Per commit asked about, the commits reachable from the tip that descend from it (itself included).
+    private let descendantSets = Locked<[Int32: [Bool]]>([:])
+
+    /// Whether `ancestor` is `commit` or one of its ancestors, from the graph; nil when either is not in it.
+    /// The descendants of each `ancestor` are marked once (one pass over the graph in parents-first order), so
+    /// rules asking it for every record's entries cost a pass per distinct commit, not a merge-base search per pair.
+    public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) -> Bool? {
+        guard let a = graph.index[ancestor], let c = graph.index[commit] else { return nil }
+        if a == c { return true }
+        let marked = descendantSets.update { sets -> [Bool] in
+            if let known = sets[a] { return known }
+            var seen = [Bool](repeating: false, count: graph.count)
+            seen[Int(a)] = true
+            // Parents come before children in the graph's numbering.
+            for index in Int(a) + 1..<graph.count where graph.nodes[index].parents.contains(where: { seen[Int($0)] }) {
+                seen[index] = true
+            }
+            sets[a] = seen
+            return seen
+        }
+        return marked[Int(c)]
+    }
 
     init(graph: HistoryGraph, tip: Int32, notices: [HistoryNotice], commitsRead: Int, blobsParsed: Int, timings: PhaseTimings) {
         self.graph = graph
@@ -49,8 +73,12 @@ public struct History: Sendable {
     /// `RISK-1` became `RISK-9` are in the history of `RISK-9`). Nil when no reachable commit knows the id.
     /// Only the commits that name the record are decoded.
     public func entries(of id: String) -> [HistoryEntry]? {
-        var position = [Int32](repeating: -1, count: graph.count)
-        for (p, index) in order.enumerated() { position[Int(index)] = Int32(p) }
+        // Built once per history: a rule asks for the entries of every record.
+        let position = positions.value {
+            var position = [Int32](repeating: -1, count: graph.count)
+            for (p, index) in order.enumerated() { position[Int(index)] = Int32(p) }
+            return position
+        }
         var tracked: Set<String> = [id]
         var queued = Set<Int32>()
         var pending = Heap<Int32>(less: <)
@@ -220,5 +248,17 @@ final class Memo<Value: Sendable>: @unchecked Sendable {
         let computed = compute()
         stored = computed
         return computed
+    }
+}
+
+/// A value behind a lock, changed in place.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func update<R>(_ body: (inout Value) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
     }
 }
