@@ -35,8 +35,16 @@ struct HistoryCacheHeader: Equatable {
 }
 
 enum HistoryCache {
-    /// Bump when the meaning of cached operations changes: an older file is then rebuilt, not misread.
-    static let formatVersion: UInt32 = 3  // 2: merges judged by what they produce; 3: six record kinds added (kind codes are case positions)
+    /// Bump `format` when the meaning of cached operations changes: an older file is then rebuilt, not misread.
+    /// The record kinds' layout is mixed in, so a kind added or recoded never reads an old cache as complete.
+    static let formatVersion: UInt32 = version(format: 3, kinds: RecordKind.layoutFingerprint)  // 2: merges judged by what they produce; 3: six record kinds added
+
+    static func version(format: UInt32, kinds: UInt64) -> UInt32 {
+        var bytes = [UInt8]()
+        withUnsafeBytes(of: format.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: kinds.littleEndian) { bytes.append(contentsOf: $0) }
+        return UInt32(truncatingIfNeeded: fnv1a(bytes))
+    }
     static let magic = Array("ISMSHIST".utf8)
 
     struct Corrupt: Error, CustomStringConvertible {
@@ -95,7 +103,7 @@ enum HistoryCache {
             for (path, record) in state.byPath.sorted(by: { $0.key < $1.key }) {
                 body.varint(local.index(path.string))
                 body.varint(local.index(record.id))
-                body.byte(kindCodes[record.kind]!)
+                body.byte(record.kind.storageCode)
                 body.varint(record.fields.count)
                 for (name, field) in record.fields.sorted(by: { $0.key < $1.key }) {
                     body.varint(local.index(name))
@@ -145,7 +153,7 @@ enum HistoryCache {
             if op.oldPath != nil { flags |= 8 }
             if op.newPath != nil { flags |= 16 }
             ops.byte(flags)
-            ops.byte(kindCodes[op.kind]!)
+            ops.byte(op.kind.storageCode)
             for text in [op.oldID, op.newID, op.oldPath, op.newPath] {
                 if let text { ops.varint(strings.index(text)) }
             }
@@ -317,7 +325,6 @@ enum HistoryCache {
 
     fileprivate static let events: [HistoryEvent] = HistoryEvent.allCases
     private static let eventCodes: [HistoryEvent: UInt8] = Dictionary(uniqueKeysWithValues: HistoryEvent.allCases.enumerated().map { ($1, UInt8($0)) })
-    fileprivate static let kindCodes: [RecordKind: UInt8] = Dictionary(uniqueKeysWithValues: RecordKind.allCases.enumerated().map { ($1, UInt8($0)) })
 
     static func fnv1a<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
         var hash: UInt64 = 0xcbf29ce484222325
@@ -699,9 +706,8 @@ private struct ByteReader {
         }
     }
     mutating func kind() throws -> RecordKind {
-        let code = Int(try byte())
-        guard code < RecordKind.allCases.count else { throw HistoryCache.Corrupt(description: "bad kind") }
-        return RecordKind.allCases[code]
+        guard let kind = RecordKind(storageCode: try byte()) else { throw HistoryCache.Corrupt(description: "bad kind") }
+        return kind
     }
     /// A length-prefixed section's byte range; the reader moves past it.
     mutating func section() throws -> Range<Int> {

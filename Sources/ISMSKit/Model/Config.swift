@@ -124,12 +124,8 @@ public struct Config: Sendable {
     public var materialFields: [RecordKind: [String]] = Config.defaultMaterialFields
     /// Days after a material change before an unreassessed risk is `reassessment-overdue`.
     public var reassessmentDays = 30
-    public static let defaultMaterialFields: [RecordKind: [String]] = [
-        .supplier: ["criticality", "services", "data", "hosting", "subprocessors"],
-        .asset: ["classification", "in_scope", "owner", "suppliers"],
-        .obligation: ["applies"],
-        .control: ["status"],
-    ]
+    /// Declared by each kind (Model/Kinds/); kinds without any are absent, as before.
+    public static let defaultMaterialFields: [RecordKind: [String]] = RecordKind.defaults { $0.materialFields }
     /// `unsigned-decision` runs only when this is true.
     public var requireSignedDecisions = false
     /// How many days a declared date may lie before the commit that recorded it (`backdated-record`).
@@ -143,13 +139,8 @@ public struct Config: Sendable {
     /// The risk method: scales, levels, appetite, acceptance authority and periods.
     public var riskMethod = RiskMethod()
 
-    public static let defaultDecisionFields: [RecordKind: [String]] = [
-        // A target score and a control's due date are commitments of the treatment plan (6.1.3 e), decided like the rest.
-        .risk: ["treatment", "likelihood", "impact", "controls", "acceptance.*", "residual.*", "target.*"],
-        .control: ["status", "satisfies", "due"],
-        .obligation: ["applies", "justification"],
-        .exception: ["*"],
-    ]
+    /// Declared by each kind (Model/Kinds/); kinds without any are absent, as before.
+    public static let defaultDecisionFields: [RecordKind: [String]] = RecordKind.defaults { $0.decisionFields }
 
     /// Whether `field` (a dotted path) of a record of `kind` is a decision: equal to a pattern, matched by its
     /// `*` wildcards, or inside a mapping a pattern names (`acceptance` covers `acceptance.expires`).

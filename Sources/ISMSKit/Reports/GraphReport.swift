@@ -87,13 +87,6 @@ public enum GraphReport {
         }
     }
 
-    static let colours: [RecordKind: (fill: String, stroke: String)] = [
-        .risk: ("#fde4e1", "#a1261b"), .control: ("#e1ecfb", "#1f4e9c"), .obligation: ("#efe4fb", "#5b2a9c"),
-        .evidence: ("#e3f4e8", "#17643a"), .exception: ("#fff3d6", "#7a5300"), .supplier: ("#eceff3", "#4a5263"),
-        .asset: ("#f4f1e8", "#6b5b2e"), .audit: ("#e0f2f1", "#00695c"), .nonconformity: ("#fce4ec", "#880e4f"),
-        .managementReview: ("#ede7f6", "#4527a0"), .objective: ("#e8f5e9", "#2e7d32"), .incident: ("#fbe9e7", "#bf360c"),
-        .party: ("#f1f8e9", "#558b2f"),
-    ]
 
     /// The id and title shown on a node, control characters escaped (`SafeText`): a title's line break must not
     /// end a Mermaid or DOT statement.
@@ -120,7 +113,7 @@ public enum GraphReport {
         }
         var out = "flowchart LR\n"
         for kind in RecordKind.allCases {
-            let c = colours[kind]!
+            let c = kind.graphStyle
             // A Mermaid class name is a word: management-review becomes management_review.
             out += "  classDef \(kind.rawValue.replacingOccurrences(of: "-", with: "_")) fill:\(c.fill),stroke:\(c.stroke),color:#1d2330\n"
         }
@@ -147,7 +140,7 @@ public enum GraphReport {
         for id in selection.ids {
             let (head, title) = label(id, isms)
             var attributes = "label=\(quote(head + (title.map { "\n" + $0 } ?? "")))"
-            if let kind = isms.record(id)?.kind, let c = colours[kind] {
+            if let c = isms.record(id)?.kind.graphStyle {
                 attributes += ", fillcolor=\(quote(c.fill)), color=\(quote(c.stroke))"
             } else {
                 attributes += ", style=\"rounded,dashed\", color=\"#a1261b\", fontcolor=\"#a1261b\""

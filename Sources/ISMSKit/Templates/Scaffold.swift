@@ -8,9 +8,9 @@ public enum Templates {
         TemplateFiles.all.filter { !$0.path.hasPrefix("records/") }
     }
 
-    /// The template `isms new` fills for a kind (templates/records/<kind>.yaml).
+    /// The template `isms new` fills for a kind (its declaration's `template`; RecordKindTests checks each exists).
     public static func record(_ kind: RecordKind) -> String {
-        TemplateFiles.all.first { $0.path == "records/\(kind.rawValue).yaml" }!.content
+        TemplateFiles.all.first { $0.path == kind.template }?.content ?? ""
     }
 
     /// Every file under templates/, as embedded.
@@ -249,10 +249,10 @@ public enum Scaffold {
         }
     }
 
-    /// The file a new record goes to, relative to the ISMS root: `<kind folder>/<id in lower case>.yaml`.
+    /// The file a new record goes to, relative to the ISMS root: `<kind folder>/<id in lower case>.<extension>`.
     public static func path(for id: String, kind: RecordKind) -> String {
         let name = String(id.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") ? $0 : "-" })
-        return "\(kind.folder)/\(name).yaml"
+        return "\(kind.folder)/\(name).\(kind.fileFormat.fileExtension)"
     }
 
     /// The text of a new record from its kind's template.

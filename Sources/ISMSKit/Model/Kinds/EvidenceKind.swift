@@ -1,0 +1,25 @@
+/// Evidence: the proof that a control operated, or a measurement of an objective (clause 9.1).
+enum EvidenceKind: RecordKindDeclaration {
+    static let storageCode: UInt8 = 3
+    static let folder = "evidence"
+    static let idPattern = "^EV-[A-Za-z0-9][A-Za-z0-9._-]*$"
+    static let fileFormat = RecordFileFormat.yaml
+    static let ownerRequired = false
+    static let oneOf: [[String]] = [["control", "objective"]]
+    static let decisionFields: [String] = []
+    static let materialFields: [String] = []
+    static let template = "records/evidence.yaml"
+    static let graphStyle = GraphStyle(fill: "#e3f4e8", stroke: "#17643a")
+
+    static let fields: [FieldSpec] = [
+        FieldSpec("control", .reference([.control]), .optional, "The control whose operation this proves (or objective)."),
+        FieldSpec("objective", .reference([.objective]), .optional, "The objective this measures (instead of a control)."),
+        FieldSpec("value", .number, .optional, "The measured value, for an objective's measurement."),
+        FieldSpec("collected_on", .date, .required, "When the evidence was produced."),
+        FieldSpec("collected_by", .text, .optional, "Who collected it."),
+        FieldSpec("kind", .choice(["system", "process", "verification"]), .optional, "What sort of proof it is."),
+        FieldSpec("result", .choice(["pass", "fail", "exception"]), .optional, "The outcome."),
+        FieldSpec("location", .text, .optional, "A URL, or a path relative to the ISMS root."),
+        FieldSpec("sha256", .sha256, .optional, "The SHA-256 of the file at location, to prove it is unchanged."),
+    ]
+}
