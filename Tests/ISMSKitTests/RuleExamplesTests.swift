@@ -2,22 +2,56 @@ import ISMSKit
 import XCTest
 
 /// Every rule's own examples are its specification: the failing one must trigger it, the passing one must not.
+/// Each rule's examples run as its own test case, `GeneratedRuleTests.test_<rule id>`, so a failure names the rule.
 final class RuleExamplesTests: XCTestCase {
-    func testEveryRuleFailsItsFailingExampleAndPassesItsPassingExample() throws {
+    func testRuleIDsAreUnique() {
         let ids = RuleRegistry.all.map { type(of: $0).id }
         XCTAssertEqual(Set(ids).count, ids.count, "rule ids must be unique: \(ids)")
+    }
+
+    /// A rule that judges commits says so (`Rule.history`), and shows it with commits: its examples are histories.
+    func testHistoryRulesDeclareThemselves() {
         for rule in RuleRegistry.all {
-            let d = rule.definition
-            let failing = try findings(of: d.failing).filter { $0.rule == d.id }
-            XCTAssertFalse(failing.isEmpty, "\(d.id): its failing example raises no \(d.id) finding")
-            for finding in failing {
-                XCTAssertNotNil(finding.path, "\(d.id): finding '\(finding.message)' has no path")
-                XCTAssertNotNil(finding.line, "\(d.id): finding '\(finding.message)' has no line")
-            }
-            // A passing example is shown to users as the way to do it right: it must be clean of every rule.
-            let passing = try findings(of: d.passing)
-            XCTAssertEqual(passing.map { "\($0.rule): \($0.message)" }, [], "\(d.id): its passing example is not clean")
+            let d = rule.definition, judgesCommits = type(of: rule).history == .judgesCommits
+            XCTAssertEqual(!d.failing.commits.isEmpty, judgesCommits,
+                           "\(d.id): a rule whose examples are commits declares history = .judgesCommits, and only such a rule")
         }
+    }
+
+    /// GeneratedRuleTests holds one test per rule; scripts/generate-rule-tests.sh writes it from `isms rules`.
+    func testGeneratedRuleTestsAreUpToDate() throws {
+        let path = RuleDocsTests.packageRoot.appendingPathComponent("Tests/ISMSKitTests/GeneratedRuleTests.swift").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let generated = text.split(separator: "\n").compactMap { line -> String? in
+            let line = line.trimmingCharacters(in: .whitespaces)
+            guard line.hasPrefix("func test_"), let end = line.firstIndex(of: "(") else { return nil }
+            return String(line[line.index(line.startIndex, offsetBy: 10)..<end])
+        }
+        let expected = RuleRegistry.all.map { GeneratedRuleTests.testName(type(of: $0).id) }
+        XCTAssertEqual(generated, expected, """
+            Tests/ISMSKitTests/GeneratedRuleTests.swift is stale; regenerate it from the package root with:
+              swift build && scripts/generate-rule-tests.sh
+            """)
+    }
+}
+
+extension GeneratedRuleTests {
+    /// How a rule id becomes a test name: `unsigned-decision` → `unsigned_decision`.
+    static func testName(_ id: String) -> String { id.replacingOccurrences(of: "-", with: "_") }
+
+    /// The rule's failing example must raise its finding, located; its passing example must be clean of every rule.
+    func assertExamples(ofRule id: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let rule = try XCTUnwrap(RuleRegistry.rule(id), "no rule \(id); rerun scripts/generate-rule-tests.sh", file: file, line: line)
+        let d = rule.definition
+        let failing = try findings(of: d.failing).filter { $0.rule == d.id }
+        XCTAssertFalse(failing.isEmpty, "\(d.id): its failing example raises no \(d.id) finding", file: file, line: line)
+        for finding in failing {
+            XCTAssertNotNil(finding.path, "\(d.id): finding '\(finding.message)' has no path", file: file, line: line)
+            XCTAssertNotNil(finding.line, "\(d.id): finding '\(finding.message)' has no line", file: file, line: line)
+        }
+        // A passing example is shown to users as the way to do it right: it must be clean of every rule.
+        let passing = try findings(of: d.passing)
+        XCTAssertEqual(passing.map { "\($0.rule): \($0.message)" }, [], "\(d.id): its passing example is not clean", file: file, line: line)
     }
 }
 

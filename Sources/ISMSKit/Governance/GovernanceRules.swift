@@ -1,22 +1,19 @@
 /// What the history rules share: which they are, when any of them runs, and how they word a commit.
 enum GovernanceRules {
-    static let ids = ["unsigned-decision", "unproven-approval", "acceptance-invalidated", "backdated-record",
-                      "decision-without-reference", "bad-signature", "allowed-signers-changed", "policy-changed",
-                      "reassessment-due", "reassessment-overdue"]
+    /// The rules whose findings are about commits, from what each rule declares (`Rule.history`).
+    static let ids: [String] = RuleRegistry.all.compactMap { rule in
+        type(of: rule).history == .judgesCommits ? type(of: rule).id : nil
+    }
 
-    /// Whether any history rule would report something under `config`: turned off rules, and rules whose own
-    /// setting is missing (`require_signed_decisions`, `reference_pattern`), do not count. When none does, the
-    /// history is not read at all.
+    /// Whether any rule that reads the history would report something under `config`: turned off rules, and
+    /// rules whose own setting is missing (`Rule.isActive`), do not count. When none does, the history is not
+    /// read at all.
     static func anyActive(in config: Config) -> Bool {
-        // overdue-management-review dates an ISMS with no review yet from its first commit.
-        if config.ruleSeverities["overdue-management-review"] != .some(.none) { return true }
-        return ids.contains { id in
-            if case .some(.none) = config.ruleSeverities[id] { return false }
-            switch id {
-            case "unsigned-decision", "unproven-approval": return config.requireSignedDecisions
-            case "decision-without-reference": return config.referencePattern != nil
-            default: return true
-            }
+        RuleRegistry.all.contains { rule in
+            let declared = type(of: rule)
+            guard declared.history != .notRead else { return false }
+            if case .some(.none) = config.ruleSeverities[declared.id] { return false }
+            return declared.isActive(in: config)
         }
     }
 

@@ -1,6 +1,7 @@
 /// A risk whose scoring or scope changed after its acceptance was approved, without a new approval.
 public struct AcceptanceInvalidatedRule: Rule {
     public init() {}
+    public static let history = HistoryUse.judgesCommits
     /// What an acceptance was judged on: a change to any of these needs a new approval.
     static let watched = ["likelihood", "impact", "description", "assets"]
 

@@ -1,6 +1,7 @@
 /// The allowed-signers file changed without a good signature from a key trusted before the change.
 public struct AllowedSignersChangedRule: Rule {
     public init() {}
+    public static let history = HistoryUse.judgesCommits
 
     static let risk = "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"
 

@@ -1,6 +1,7 @@
 /// A declared date much earlier than the commit that recorded it.
 public struct BackdatedRecordRule: Rule {
     public init() {}
+    public static let history = HistoryUse.judgesCommits
     /// The dates people declare, by kind.
     static let fields: [RecordKind: [String]] = [
         .evidence: ["collected_on"],

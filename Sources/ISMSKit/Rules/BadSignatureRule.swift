@@ -1,6 +1,7 @@
 /// A commit in the history whose signature does not verify.
 public struct BadSignatureRule: Rule {
     public init() {}
+    public static let history = HistoryUse.judgesCommits
 
     static let risk = "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"
 

@@ -1,6 +1,8 @@
 /// A decision set by a commit whose message does not reference a ticket (reference_pattern).
 public struct DecisionWithoutReferenceRule: Rule {
     public init() {}
+    public static let history = HistoryUse.judgesCommits
+    public static func isActive(in config: Config) -> Bool { config.referencePattern != nil }
 
     static let config = RuleExample.defaultConfig + "reference_pattern: 'SEC-[0-9]+'\n"
     static let risk = "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"

@@ -1,6 +1,8 @@
 /// Top management has not reviewed the ISMS within the cadence of management_review.every.
 public struct OverdueManagementReviewRule: Rule {
     public init() {}
+    /// With no review yet, the first review period runs from the ISMS's first commit.
+    public static let history = HistoryUse.datesFromHistory
     static let inputs = "inputs: {previous_actions: a, issues: b, parties: c, nonconformities: d, monitoring: e, audits: f, objectives: g, feedback: h, risks: i, improvement: j}\n"
     public static let definition = RuleDescription(
         id: "overdue-management-review",

@@ -2,6 +2,7 @@
 /// review, not made by a commit with a good signature from a key the trusted revision trusts.
 public struct PolicyChangedRule: Rule {
     public init() {}
+    public static let history = HistoryUse.judgesCommits
 
     static let risk = "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"
     static let strict = RuleExample.defaultConfig + "require_signed_decisions: true\n"

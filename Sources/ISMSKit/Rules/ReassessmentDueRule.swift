@@ -1,6 +1,7 @@
 /// A risk linked to a record that changed materially, not reassessed since, within `reassessment_days`.
 public struct ReassessmentDueRule: Rule {
     public init() {}
+    public static let history = HistoryUse.judgesCommits
 
     static let supplier = """
         id: SUP-1

@@ -1,6 +1,7 @@
 /// A risk linked to a record that changed materially, still not reassessed after `reassessment_days`.
 public struct ReassessmentOverdueRule: Rule {
     public init() {}
+    public static let history = HistoryUse.judgesCommits
 
     public static let definition = RuleDescription(
         id: "reassessment-overdue",

@@ -96,14 +96,32 @@ public struct RuleDescription: Sendable {
     }
 }
 
+/// Whether a rule reads the git history, and what for. `isms check` reads the history only when an active
+/// rule needs it; review matching treats findings about commits exactly (`GovernanceRules.ids`).
+public enum HistoryUse: Sendable {
+    case notRead
+    /// Dates from the history (the first commit), but findings about records, not commits.
+    case datesFromHistory
+    /// Judges commits: who changed what, signed or not. Its examples are commits (RuleExamplesTests checks).
+    case judgesCommits
+}
+
 /// A check over the loaded ISMS. Rules whose defects are found while reading files (parse-error,
 /// unknown-field, …) are reported by the loader and return nothing from `check`.
 public protocol Rule: Sendable {
     static var definition: RuleDescription { get }
+    /// Declared by the rule itself, so a history rule is registered once, in `RuleRegistry`.
+    static var history: HistoryUse { get }
+    /// Whether the rule can report anything under `config` when it is not turned off: false while its own
+    /// setting is missing (`require_signed_decisions`, `reference_pattern`). Only history rules are asked, to
+    /// skip reading the history when none would report.
+    static func isActive(in config: Config) -> Bool
     func check(_ context: RuleContext) -> [Finding]
 }
 
 extension Rule {
+    public static var history: HistoryUse { .notRead }
+    public static func isActive(in config: Config) -> Bool { true }
     public static var id: String { definition.id }
     public var definition: RuleDescription { Self.definition }
 

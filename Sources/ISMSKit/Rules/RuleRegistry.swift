@@ -1,4 +1,5 @@
-/// Every rule, in the order `isms rules` and docs/rules.md list them. Adding a rule: one file, one line here.
+/// Every rule, in the order `isms rules` and docs/rules.md list them: the only list of rules. Adding a rule: one
+/// file, one line here (a history rule says so in its file: `Rule.history`), then scripts/generate-rule-tests.sh.
 public enum RuleRegistry {
     public static let all: [any Rule] = [
         // Found while reading files.

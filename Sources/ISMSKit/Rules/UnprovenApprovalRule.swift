@@ -1,6 +1,8 @@
 /// An approval whose commit carries no good signature by the approver.
 public struct UnprovenApprovalRule: Rule {
     public init() {}
+    public static let history = HistoryUse.judgesCommits
+    public static func isActive(in config: Config) -> Bool { config.requireSignedDecisions }
 
     static let config = RuleExample.defaultConfig + "require_signed_decisions: true\n"
     static let risk = """

@@ -2,6 +2,8 @@
 /// decisions must be signed.
 public struct UnsignedDecisionRule: Rule {
     public init() {}
+    public static let history = HistoryUse.judgesCommits
+    public static func isActive(in config: Config) -> Bool { config.requireSignedDecisions }
 
     static let risk = """
         id: RISK-1
