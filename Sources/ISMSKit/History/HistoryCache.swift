@@ -35,9 +35,10 @@ struct HistoryCacheHeader: Equatable {
 }
 
 enum HistoryCache {
-    /// Bump `format` when the meaning of cached operations changes: an older file is then rebuilt, not misread.
-    /// The record kinds' layout is mixed in, so a kind added or recoded never reads an old cache as complete.
-    static let formatVersion: UInt32 = version(format: 3, kinds: RecordKind.layoutFingerprint)  // 2: merges judged by what they produce; 3: six record kinds added
+    /// Bump `format` when the meaning of cached operations changes: an older file is then rebuilt, not misread
+    /// (2: merges judged by what they produce; 3: six record kinds added). The record kinds' layout is mixed in,
+    /// so a kind added or recoded never reads an old cache as complete.
+    static let formatVersion: UInt32 = version(format: 3, kinds: RecordKind.layoutFingerprint)
 
     static func version(format: UInt32, kinds: UInt64) -> UInt32 {
         var bytes = [UInt8]()

@@ -75,7 +75,9 @@ public enum GraphReport {
                 ids.insert(link.from)
                 ids.formUnion(risks(link.from) + evidence(link.from))
             }
-        default: break
+        // Not on the risk → control → evidence → obligation chain: the record alone. Listed, so a new kind decides.
+        case .exception, .supplier, .asset, .audit, .nonconformity, .managementReview, .objective, .incident, .party:
+            break
         }
         return ids
     }
@@ -86,7 +88,6 @@ public enum GraphReport {
         case .dot: return dot(isms, selection)
         }
     }
-
 
     /// The id and title shown on a node, control characters escaped (`SafeText`): a title's line break must not
     /// end a Mermaid or DOT statement.

@@ -245,7 +245,8 @@ public enum Scaffold {
         switch kind {
         case .obligation: return "OBL-GDPR-32-1-b"
         case .evidence: return "EV-2026-12-access-review"
-        default: return kind.folder.uppercased() + "-1"
+        case .risk, .control, .exception, .supplier, .asset, .audit, .nonconformity, .managementReview, .objective, .incident, .party:
+            return kind.folder.uppercased() + "-1"
         }
     }
 
