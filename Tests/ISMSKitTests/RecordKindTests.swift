@@ -47,6 +47,7 @@ final class RecordKindTests: XCTestCase {
             XCTAssertTrue(d.template.hasSuffix("." + d.fileFormat.fileExtension), "\(name): template \(d.template) is not a .\(d.fileFormat.fileExtension) file")
             XCTAssertFalse(Templates.record(kind).isEmpty, "\(name): templates/\(d.template) is missing; add it and run scripts/generate-templates.sh")
             XCTAssertFalse(d.fields.isEmpty, "\(name): declare its fields")
+            XCTAssertFalse(d.exampleID.isEmpty, "\(name): declare an example id")
             let names = Schema.of(kind).fields.map(\.name)
             XCTAssertEqual(Set(names).count, names.count, "\(name): a field is declared twice: \(names)")
             for group in d.oneOf {

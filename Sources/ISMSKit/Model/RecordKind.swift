@@ -95,6 +95,8 @@ protocol RecordKindDeclaration {
     static var folder: String { get }
     /// The default id pattern (`id_patterns` in isms.yaml overrides it).
     static var idPattern: String { get }
+    /// An id offered with `--id` when the configured id pattern has no number for `isms new` to count up.
+    static var exampleID: String { get }
     static var fileFormat: RecordFileFormat { get }
     /// Whether `owner` is required (evidence has a collector instead).
     static var ownerRequired: Bool { get }
@@ -116,6 +118,7 @@ extension RecordKind {
     /// The template `isms new` fills, by path under templates/.
     public var template: String { declaration.template }
     public var graphStyle: GraphStyle { declaration.graphStyle }
+    public var exampleID: String { declaration.exampleID }
 
     /// A per-kind default of isms.yaml (`decision_fields`, `material_fields`) from the declarations; kinds that
     /// declare none are left out, so an unset kind reads as absent.

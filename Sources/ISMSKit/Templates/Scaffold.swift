@@ -232,22 +232,13 @@ public enum Scaffold {
     public static func nextID(_ kind: RecordKind, in isms: ISMS) throws(ToolError) -> String {
         let source = isms.config.idPattern(kind).source
         guard let pattern = NumberedIDPattern(source) else {
-            throw .invalidArgument("\(kind.rawValue) ids have no number to count up (id pattern \(source)); give one with --id, such as \(example(kind))")
+            throw .invalidArgument("\(kind.rawValue) ids have no number to count up (id pattern \(source)); give one with --id, such as \(kind.exampleID)")
         }
         let highest = isms.records(of: kind).compactMap { pattern.number(in: $0.id) }.max() ?? 0
         guard let id = pattern.id(highest + 1), isms.config.idPattern(kind).matches(id) else {
             throw .invalidArgument("no free \(kind.rawValue) id after \(pattern.id(highest) ?? String(highest)) in the id pattern \(source); give one with --id")
         }
         return id
-    }
-
-    static func example(_ kind: RecordKind) -> String {
-        switch kind {
-        case .obligation: return "OBL-GDPR-32-1-b"
-        case .evidence: return "EV-2026-12-access-review"
-        case .risk, .control, .exception, .supplier, .asset, .audit, .nonconformity, .managementReview, .objective, .incident, .party:
-            return kind.folder.uppercased() + "-1"
-        }
     }
 
     /// The file a new record goes to, relative to the ISMS root: `<kind folder>/<id in lower case>.<extension>`.

@@ -3,6 +3,7 @@ enum AssetKind: RecordKindDeclaration {
     static let storageCode: UInt8 = 6
     static let folder = "assets"
     static let idPattern = "^ASSET-[0-9]+$"
+    static let exampleID = "ASSETS-1"
     static let fileFormat = RecordFileFormat.yaml
     static let ownerRequired = true
     static let oneOf: [[String]] = []

@@ -3,6 +3,7 @@ enum AuditKind: RecordKindDeclaration {
     static let storageCode: UInt8 = 7
     static let folder = "audits"
     static let idPattern = "^AUD-[0-9]+$"
+    static let exampleID = "AUDITS-1"
     static let fileFormat = RecordFileFormat.yaml
     static let ownerRequired = true
     static let oneOf: [[String]] = []

@@ -3,6 +3,7 @@ enum ControlKind: RecordKindDeclaration {
     static let storageCode: UInt8 = 1
     static let folder = "controls"
     static let idPattern = "^CTRL-[0-9]+$"
+    static let exampleID = "CONTROLS-1"
     static let fileFormat = RecordFileFormat.yaml
     static let ownerRequired = true
     static let oneOf: [[String]] = []

@@ -3,6 +3,7 @@ enum EvidenceKind: RecordKindDeclaration {
     static let storageCode: UInt8 = 3
     static let folder = "evidence"
     static let idPattern = "^EV-[A-Za-z0-9][A-Za-z0-9._-]*$"
+    static let exampleID = "EV-2026-12-access-review"
     static let fileFormat = RecordFileFormat.yaml
     static let ownerRequired = false
     static let oneOf: [[String]] = [["control", "objective"]]

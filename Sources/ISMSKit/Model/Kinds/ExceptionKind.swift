@@ -3,6 +3,7 @@ enum ExceptionKind: RecordKindDeclaration {
     static let storageCode: UInt8 = 4
     static let folder = "exceptions"
     static let idPattern = "^EXC-[0-9]+$"
+    static let exampleID = "EXCEPTIONS-1"
     static let fileFormat = RecordFileFormat.yaml
     static let ownerRequired = true
     static let oneOf: [[String]] = [["control", "risk"]]

@@ -3,6 +3,7 @@ enum IncidentKind: RecordKindDeclaration {
     static let storageCode: UInt8 = 11
     static let folder = "incidents"
     static let idPattern = "^INC-[0-9]+$"
+    static let exampleID = "INCIDENTS-1"
     static let fileFormat = RecordFileFormat.yaml
     static let ownerRequired = true
     static let oneOf: [[String]] = []

@@ -3,6 +3,7 @@ enum ManagementReviewKind: RecordKindDeclaration {
     static let storageCode: UInt8 = 9
     static let folder = "management-reviews"
     static let idPattern = "^MR-[0-9]+$"
+    static let exampleID = "MANAGEMENT-REVIEWS-1"
     static let fileFormat = RecordFileFormat.yaml
     static let ownerRequired = true
     static let oneOf: [[String]] = []

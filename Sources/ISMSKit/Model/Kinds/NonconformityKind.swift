@@ -3,6 +3,7 @@ enum NonconformityKind: RecordKindDeclaration {
     static let storageCode: UInt8 = 8
     static let folder = "nonconformities"
     static let idPattern = "^NC-[0-9]+$"
+    static let exampleID = "NONCONFORMITIES-1"
     static let fileFormat = RecordFileFormat.yaml
     static let ownerRequired = true
     static let oneOf: [[String]] = []

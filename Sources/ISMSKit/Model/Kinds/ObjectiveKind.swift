@@ -3,6 +3,7 @@ enum ObjectiveKind: RecordKindDeclaration {
     static let storageCode: UInt8 = 10
     static let folder = "objectives"
     static let idPattern = "^OBJ-[0-9]+$"
+    static let exampleID = "OBJECTIVES-1"
     static let fileFormat = RecordFileFormat.yaml
     static let ownerRequired = true
     static let oneOf: [[String]] = []

@@ -3,6 +3,7 @@ enum ObligationKind: RecordKindDeclaration {
     static let storageCode: UInt8 = 2
     static let folder = "obligations"
     static let idPattern = "^OBL-[A-Za-z0-9][A-Za-z0-9._-]*$"
+    static let exampleID = "OBL-GDPR-32-1-b"
     static let fileFormat = RecordFileFormat.yaml
     static let ownerRequired = true
     static let oneOf: [[String]] = []

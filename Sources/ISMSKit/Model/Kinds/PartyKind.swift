@@ -3,6 +3,7 @@ enum PartyKind: RecordKindDeclaration {
     static let storageCode: UInt8 = 12
     static let folder = "parties"
     static let idPattern = "^PARTY-[0-9]+$"
+    static let exampleID = "PARTIES-1"
     static let fileFormat = RecordFileFormat.yaml
     static let ownerRequired = true
     static let oneOf: [[String]] = []

@@ -3,6 +3,7 @@ enum RiskKind: RecordKindDeclaration {
     static let storageCode: UInt8 = 0
     static let folder = "risks"
     static let idPattern = "^RISK-[0-9]+$"
+    static let exampleID = "RISKS-1"
     static let fileFormat = RecordFileFormat.yaml
     static let ownerRequired = true
     static let oneOf: [[String]] = []

@@ -3,6 +3,7 @@ enum SupplierKind: RecordKindDeclaration {
     static let storageCode: UInt8 = 5
     static let folder = "suppliers"
     static let idPattern = "^SUP-[0-9]+$"
+    static let exampleID = "SUPPLIERS-1"
     static let fileFormat = RecordFileFormat.yaml
     static let ownerRequired = true
     static let oneOf: [[String]] = []
