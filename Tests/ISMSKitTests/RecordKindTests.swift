@@ -28,7 +28,8 @@ final class RecordKindTests: XCTestCase {
     func testTheLayoutFingerprintIsStableAndFollowsTheCodes() {
         // The value for the 13 kinds above: it changes only when a kind is added, renamed or recoded (then
         // update it here; the history cache is rebuilt once).
-        XCTAssertEqual(RecordKind.layoutFingerprint, Self.currentFingerprint, String(RecordKind.layoutFingerprint, radix: 16))
+        XCTAssertEqual(RecordKind.layoutFingerprint, Self.currentFingerprint,
+                       "the kinds changed: set currentFingerprint to 0x\(String(RecordKind.layoutFingerprint, radix: 16))")
         XCTAssertNotEqual(HistoryCache.version(format: 3, kinds: RecordKind.layoutFingerprint),
                           HistoryCache.version(format: 3, kinds: RecordKind.layoutFingerprint &+ 1))
     }
