@@ -15,9 +15,6 @@ public struct ReportContext: Sendable {
         self.strict = strict
     }
 
-    /// The version every format reports.
-    public static let toolVersion = "0.1.0"
-
     static func join(_ prefix: String, _ path: String) -> String {
         prefix.isEmpty ? path : (prefix.hasSuffix("/") ? prefix + path : prefix + "/" + path)
     }
