@@ -10,6 +10,7 @@ public indirect enum JSONValue: Sendable, Hashable, Encodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    // Hand-written because each case is the JSON value it holds (a synthesized enum would be keyed by case name).
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
