@@ -21,8 +21,7 @@ struct Blame: ParsableCommand {
                 throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.currentIDs()))
             }
             let signatures = try source.signatures(of: lines.map(\.commit), in: workspace)
-            return source.format == .json ? HistoryJSON.blame(record: id, lines: lines, signatures: signatures)
-                                           : HistoryText.blame(lines, signatures: signatures)
+            return source.format.renderer.blame(record: id, lines: lines, signatures: signatures)
         }
     }
 }

@@ -55,10 +55,10 @@ struct Check: ParsableCommand {
                 Terminal.note("nothing staged under the ISMS root")
                 // A tool reading a machine format gets its document (no findings, no records), never an empty output
                 // it cannot parse; people get the note alone.
-                if format != .text {
+                if !format.isForPeople {
                     let context = ReportContext(repositoryPrefix: workspace.repositoryPrefix ?? "", strict: strict)
                     Terminal.write(reporter.render(CheckReport(findings: [], records: []), context: context),
-                                   workflowCommands: format.rawValue == GitHubReporter.format)
+                                   workflowCommands: format.writesWorkflowCommands)
                 }
                 return
             }
@@ -83,8 +83,8 @@ struct Check: ParsableCommand {
                           + "\(old) already there not shown; \(comparison.resolved.count) resolved")
         }
         let context = ReportContext(displayPrefix: workspace.displayPrefix(), repositoryPrefix: workspace.repositoryPrefix ?? "",
-                                    useColour: Terminal.stdoutIsTTY && format == .text, strict: strict)
-        Terminal.write(reporter.render(shown, context: context), workflowCommands: format.rawValue == GitHubReporter.format)
+                                    useColour: Terminal.stdoutIsTTY && format.isForPeople, strict: strict)
+        Terminal.write(reporter.render(shown, context: context), workflowCommands: format.writesWorkflowCommands)
         let judged = base != nil && failOn == .all ? full : shown
         if judged.count(.error) > 0 || (strict && judged.count(.warning) > 0) { throw ExitCode(1) }
     }
@@ -105,4 +105,7 @@ struct CheckFormat: RawRepresentable, ExpressibleByArgument, CaseIterable, Equat
     static var allCases: [CheckFormat] { CheckReporters.formats.compactMap(CheckFormat.init(rawValue:)) }
     static var text: CheckFormat { CheckFormat(rawValue: TextReporter.format)! }
     static func == (a: CheckFormat, b: CheckFormat) -> Bool { a.rawValue == b.rawValue }
+
+    var isForPeople: Bool { type(of: reporter).isForPeople }
+    var writesWorkflowCommands: Bool { type(of: reporter).writesWorkflowCommands }
 }

@@ -27,16 +27,14 @@ struct HistoryCommand: ParsableCommand {
                 let filter = HistoryFilter(since: since, field: field)
                 let shown = try workspace.settingsLog(history).entries.compactMap(filter.apply)
                 let signatures = try source.signatures(of: shown.map(\.commit), in: workspace)
-                return source.format == .json ? HistoryJSON.settingsHistory(shown, signatures: signatures)
-                                               : HistoryText.settingsHistory(shown, signatures: signatures)
+                return source.format.renderer.settingsHistory(shown, signatures: signatures)
             }
             guard let entries = history.entries(of: id) else {
                 throw ToolError.unknownRecord(id, revision: source.rev, suggestion: closest(to: id, in: history.knownIDs()))
             }
             let shown = HistoryFilter(since: since, field: field).apply(entries)
             let signatures = try source.signatures(of: shown.map(\.commit), in: workspace)
-            return source.format == .json ? HistoryJSON.history(record: id, entries: shown, signatures: signatures)
-                                           : HistoryText.history(shown, signatures: signatures)
+            return source.format.renderer.history(record: id, entries: shown, signatures: signatures)
         }
     }
 }

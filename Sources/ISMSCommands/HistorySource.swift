@@ -111,7 +111,7 @@ extension RecordKind {
 }
 
 /// `--format` of history, blame and log: an enum, so shells complete it and the parser refuses anything else.
-enum HistoryFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+extension HistoryFormat: ExpressibleByArgument {}
 
 /// The completion of options and arguments that name a record kind (`risk`, …).
 let recordKindCompletion = CompletionKind.list(RecordKind.allCases.map(\.rawValue))

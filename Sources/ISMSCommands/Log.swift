@@ -31,7 +31,7 @@ struct Log: ParsableCommand {
             let entries = history.log(HistoryFilter(since: since, until: until, kind: kind, field: field),
                                       decisionsOf: try workspace.settingsLog(history))
             let signatures = try source.signatures(of: entries.map(\.commit), in: workspace)
-            return source.format == .json ? HistoryJSON.log(entries, signatures: signatures) : HistoryText.log(entries, signatures: signatures)
+            return source.format.renderer.log(entries, signatures: signatures)
         }
     }
 }

@@ -22,7 +22,7 @@ struct Report: ParsableCommand {
     @Option(help: "decisions: only changes authored on or before this day (YYYY-MM-DD).")
     var until: Day?
 
-    @Option(help: "Output format: md, csv, json or html.")
+    @Option(help: "Output format: \(listed(ReportFormat.allCases.map(\.rawValue))).")
     var format: ReportFormat = .md
 
     @Option(name: .customLong("as-of"), help: "Judge dates against this day (YYYY-MM-DD). Default: today, UTC.")
@@ -101,14 +101,14 @@ struct Export: ParsableCommand {
         if inGit, let decisions = try? rootOptions.decisions(since: nil, until: nil, asOf: day) {
             history.append(decisions)
         }
-        let pack = AuditPack(isms, asOf: day, generator: "isms \(ISMS.version)", history: history, inGit: inGit)
+        let pack = AuditPack(isms, asOf: day, generator: "isms \(ISMSVersion.current)", history: history, inGit: inGit)
         try write(HTMLReportRenderer.pack(pack), to: html)
         Terminal.write("wrote \(html): \(pack.documents.map(\.title).joined(separator: ", "))\n")
     }
 
     private func writeOSCAL(_ out: String) throws {
         let day = asOf ?? Day.today()
-        let generator = "isms \(ISMS.version)"
+        let generator = "isms \(ISMSVersion.current)"
         let document: JSONValue
         switch model {
         case .componentDefinition:
@@ -136,6 +136,12 @@ struct Export: ParsableCommand {
 
 extension OSCAL.Model: ExpressibleByArgument {}
 extension ReportFormat: ExpressibleByArgument {}
+
+/// "md, csv, json or html": the formats in the help text come from the enum, so a new one needs no edit here.
+private func listed(_ values: [String]) -> String {
+    guard let last = values.last, values.count > 1 else { return values.joined() }
+    return values.dropLast().joined(separator: ", ") + " or " + last
+}
 
 extension Report {
     /// The management review pack: from the history when the ISMS is in a git repository.
@@ -178,7 +184,7 @@ extension RootOptions {
 
     /// Loads the work tree for a report. Reports show what could be read; when some of it could not, one
     /// warning on standard error says so.
-    func loadForReport() throws -> ISMSKit.ISMS {
+    func loadForReport() throws -> ISMS {
         let workspace = try workspace()
         let loaded = try Loader.load(from: workspace.workTreeSource)
         let unreadable = loaded.findings.filter { $0.severity == .error }.count

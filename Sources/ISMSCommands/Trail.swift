@@ -15,7 +15,7 @@ struct TrailCommand: ParsableCommand {
     var since: String?
 
     @Option(help: "Output format.")
-    var format: TrailOutput = .text
+    var format: TrailFormat = .text
 
     @Flag(name: .customLong("no-cache"), help: "Neither read nor write the caches under the git folder.")
     var noCache = false
@@ -27,9 +27,9 @@ struct TrailCommand: ParsableCommand {
         var notes = [String]()
         let trail = try workspace.trail(id, since: since, useCache: !noCache, notes: &notes)
         for note in notes { Terminal.note(note) }
-        Terminal.write((TrailFormat(rawValue: format.rawValue) ?? .text).render(trail))
+        Terminal.write(format.render(trail))
     }
 }
 
 /// `--format` of trail: an enum, so shells complete it and the parser refuses anything else.
-enum TrailOutput: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
+extension TrailFormat: ExpressibleByArgument {}

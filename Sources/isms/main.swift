@@ -1,4 +1,4 @@
 import ISMSCommands
 import Foundation
 
-exit(ISMS.run(Array(CommandLine.arguments.dropFirst())))
+exit(ISMSCommand.run(Array(CommandLine.arguments.dropFirst())))

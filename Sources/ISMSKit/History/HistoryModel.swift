@@ -26,7 +26,8 @@ public final class CommitInfo: Sendable {
     }
 }
 
-/// One field's change at one commit. `old`/`new` are nil when the field is absent on that side.
+/// One field's change: at one commit (history, trail) or between two revisions (`isms diff`). `old`/`new` are nil
+/// when the field is absent on that side.
 public struct FieldChange: Sendable, Equatable {
     public let field: String
     public let old: FieldValue?

@@ -1,21 +1,31 @@
 import Foundation
 
 /// The three forms of `isms diff`: text for a terminal, markdown for a pull-request comment, JSON as a contract.
+/// Adding a form: a type conforming to `DiffRenderer` in its own file, and its case here (the switch is exhaustive).
 public enum DiffFormat: String, CaseIterable, Sendable {
     case text, markdown, json
 
+    var renderer: any DiffRenderer.Type {
+        switch self {
+        case .text: return DiffText.self
+        case .markdown: return DiffMarkdown.self
+        case .json: return DiffJSON.self
+        }
+    }
+
     /// With `signatures`, each commit carries its signature (JSON) or a mark after its author (text, markdown).
     public func render(_ report: DiffReport, signatures: CommitSignatures? = nil) -> String {
-        switch self {
-        case .text: return DiffText.render(report, signatures)
-        case .markdown: return DiffMarkdown.render(report, signatures)
-        case .json: return DiffJSON.render(report, signatures)
-        }
+        renderer.render(report, signatures)
     }
 }
 
+/// One form of `isms diff`.
+protocol DiffRenderer {
+    static func render(_ report: DiffReport, _ signatures: CommitSignatures?) -> String
+}
+
 /// The documented JSON contract of `isms diff` (docs/ci.md).
-enum DiffJSON {
+enum DiffJSON: DiffRenderer {
     struct Document: Encodable {
         let version = 1
         let base: String, head: String
@@ -23,45 +33,22 @@ enum DiffJSON {
         let records: [Record]
         let findings: Findings
     }
+    /// `signature` only when signatures were verified.
     struct Commit: Encodable {
         let commit: String
-        let author: HistoryJSON.Person
+        let author: HistoryJSON.Identity
         let summary: String
         let signature: SignatureVerdict?
         init(_ info: CommitInfo, _ signatures: CommitSignatures?) {
             commit = info.id.hex
-            author = HistoryJSON.Person(info.author)
+            author = HistoryJSON.Identity(info.author)
             summary = info.summary
             signature = signatures?[info.id]
-        }
-        enum CodingKeys: String, CodingKey { case commit, author, summary, signature }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(commit, forKey: .commit)
-            try c.encode(author, forKey: .author)
-            try c.encode(summary, forKey: .summary)
-            try c.encodeIfPresent(signature, forKey: .signature)
-        }
-    }
-    struct Change: Encodable {
-        let delta: SemanticDiff.FieldDelta
-        let commits: [Commit]
-        enum CodingKeys: String, CodingKey { case field, old, new, added, removed, commits }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(delta.field, forKey: .field)
-            try c.encode(delta.old.map(HistoryJSON.JSONValue.init), forKey: .old)
-            try c.encode(delta.new.map(HistoryJSON.JSONValue.init), forKey: .new)
-            if delta.isList {
-                try c.encode(delta.added.map(HistoryJSON.JSONValue.init), forKey: .added)
-                try c.encode(delta.removed.map(HistoryJSON.JSONValue.init), forKey: .removed)
-            }
-            try c.encode(commits, forKey: .commits)
         }
     }
     struct Record: Encodable {
         let id: String, kind: String, event: String, path: String
-        let changes: [Change]
+        let changes: [HistoryJSON.Change]
     }
     struct Findings: Encodable {
         let introduced: [JSONReporter.Item]
@@ -71,7 +58,7 @@ enum DiffJSON {
     static func render(_ report: DiffReport, _ signatures: CommitSignatures?) -> String {
         let records = report.diff.records.map { delta in
             Record(id: delta.id, kind: delta.kind.rawValue, event: delta.event.rawValue, path: delta.path,
-                   changes: delta.fields.map { Change(delta: $0, commits: report.commits(record: delta.id, field: $0.field).map { Commit($0, signatures) }) })
+                   changes: delta.fields.map { HistoryJSON.Change($0, commits: report.commits(record: delta.id, field: $0.field).map { Commit($0, signatures) }) })
         }
         return JSONOutput.encode(Document(base: report.base, head: report.head, settings: DiffSettings.json(report, signatures), records: records,
                                           findings: Findings(introduced: report.diff.introduced.map(JSONReporter.Item.init),
@@ -87,7 +74,7 @@ enum DiffWords {
         return text.count > 80 ? String(text.prefix(77)) + "…" : text
     }
 
-    static func change(_ delta: SemanticDiff.FieldDelta) -> String {
+    static func change(_ delta: FieldChange) -> String {
         if delta.isList {
             var parts = [String]()
             if !delta.added.isEmpty { parts.append("+" + delta.added.map(\.text).joined(separator: ", +")) }
@@ -130,7 +117,7 @@ enum DiffWords {
 
 /// Every id, title, path, value, author and commit summary is escaped with `SafeText`: they are chosen by whoever
 /// made the change under review.
-enum DiffText {
+enum DiffText: DiffRenderer {
     static func render(_ report: DiffReport, _ signatures: CommitSignatures?) -> String {
         let t = SafeText.text
         let diff = report.diff
@@ -167,10 +154,10 @@ enum DiffText {
 /// Everything a change chose is Markdown-escaped text or a code span (`SafeText.markdown`, `markdownCode`), or
 /// entity-escaped inside the one HTML element used (`<summary>`): a title cannot close the summary, add a
 /// heading, an image, a link, or mention a team.
-enum DiffMarkdown {
+enum DiffMarkdown: DiffRenderer {
     static let limit = 65_000
 
-    static func render(_ report: DiffReport, _ signatures: CommitSignatures?, limit: Int = limit) -> String {
+    static func render(_ report: DiffReport, _ signatures: CommitSignatures?) -> String {
         let diff = report.diff
         var head = "### isms: decision changes in \(SafeText.markdownCode("\(report.base)..\(report.head)"))\n\n"
         if diff.isEmpty && report.settings.isEmpty { return head + "No record, link or finding changed.\n" }
@@ -246,12 +233,12 @@ enum DiffMarkdown {
         var out = head + "\n> Too large for one comment: every decision and every new error is listed, the rest "
             + "is summarised. \(code(command)) shows everything.\n"
         func fits(_ text: String) -> Bool { out.utf16.count + text.utf16.count <= budget }
-        func change(_ delta: SemanticDiff.RecordDelta, _ fields: [SemanticDiff.FieldDelta]) -> String {
+        func change(_ delta: SemanticDiff.RecordDelta, _ fields: [FieldChange]) -> String {
             var parts = delta.event == .modified ? [] : [DiffWords.event(delta)]
             parts += fields.map { "\($0.field): \(DiffWords.change($0))" }
             return md(parts.joined(separator: "; "))
         }
-        func who(_ delta: SemanticDiff.RecordDelta, _ fields: [SemanticDiff.FieldDelta]) -> String {
+        func who(_ delta: SemanticDiff.RecordDelta, _ fields: [FieldChange]) -> String {
             var commits = delta.event == .modified ? [] : report.recordCommits[delta.id] ?? []
             for field in fields { commits += report.commits(record: delta.id, field: field.field) }
             var seen = Set<ObjectID>()
@@ -259,7 +246,7 @@ enum DiffMarkdown {
         }
 
         // Decisions: one row per record.
-        let decisions = diff.records.compactMap { delta -> (SemanticDiff.RecordDelta, [SemanticDiff.FieldDelta])? in
+        let decisions = diff.records.compactMap { delta -> (SemanticDiff.RecordDelta, [FieldChange])? in
             let fields = delta.fields.filter { report.isDecision(delta, field: $0.field) }
             return report.isDecision(delta) || !fields.isEmpty ? (delta, fields) : nil
         }

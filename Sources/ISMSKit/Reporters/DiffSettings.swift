@@ -3,21 +3,17 @@
 enum DiffSettings {
     /// `{"field", "old", "new", "policy", "commits"}` in the JSON contract (docs/cli.md); absent values are null.
     struct JSONSetting: Encodable {
-        let delta: SettingDelta
+        let field: String
+        @NullEncoded var old: String?
+        @NullEncoded var new: String?
+        let policy: Bool
         let commits: [DiffJSON.Commit]
-        enum CodingKeys: String, CodingKey { case field, old, new, policy, commits }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(delta.field, forKey: .field)
-            try c.encode(delta.old, forKey: .old)
-            try c.encode(delta.new, forKey: .new)
-            try c.encode(delta.policy, forKey: .policy)
-            try c.encode(commits, forKey: .commits)
-        }
     }
 
     static func json(_ report: DiffReport, _ signatures: CommitSignatures?) -> [JSONSetting] {
-        report.settings.map { JSONSetting(delta: $0, commits: $0.commits.map { DiffJSON.Commit($0, signatures) }) }
+        report.settings.map {
+            JSONSetting(field: $0.field, old: $0.old, new: $0.new, policy: $0.policy, commits: $0.commits.map { DiffJSON.Commit($0, signatures) })
+        }
     }
 
     static func value(_ text: String?) -> String {

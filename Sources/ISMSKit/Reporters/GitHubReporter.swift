@@ -1,6 +1,7 @@
 /// GitHub Actions workflow commands: each finding becomes an annotation on the pull request's files.
 public struct GitHubReporter: CheckReporter {
     public static let format = "github"
+    public static let writesWorkflowCommands = true
     public init() {}
 
     public func render(_ report: CheckReport, context: ReportContext) -> String {

@@ -1,7 +1,33 @@
 import Foundation
 
+/// The output formats of `isms history`, `isms log` and `isms blame`. Adding a format: a type conforming to
+/// `HistoryRenderer` in its own file, and its case here (the switch is exhaustive).
+public enum HistoryFormat: String, CaseIterable, Sendable {
+    case text, json
+
+    public var renderer: any HistoryRenderer.Type {
+        switch self {
+        case .text: return HistoryText.self
+        case .json: return HistoryJSON.self
+        }
+    }
+}
+
+/// One output format of the history commands: every subject they show, each with the commits' signatures when
+/// they were verified.
+public protocol HistoryRenderer {
+    /// `isms history ID`: a record's changes, newest first.
+    static func history(record: String, entries: [HistoryEntry], signatures: CommitSignatures?) -> String
+    /// `isms history isms.yaml`: every change to a setting, newest first.
+    static func settingsHistory(_ entries: [SettingEntry], signatures: CommitSignatures?) -> String
+    /// `isms log`: the records' changes with those to isms.yaml.
+    static func log(_ items: [LogItem], signatures: CommitSignatures?) -> String
+    /// `isms blame ID`: each current field with the commit that set it.
+    static func blame(record: String, lines: [BlameLine], signatures: CommitSignatures?) -> String
+}
+
 /// The documented JSON contracts of `isms history`, `isms log` and `isms blame` (docs/history.md).
-public enum HistoryJSON {
+public enum HistoryJSON: HistoryRenderer {
     /// With `signatures`, every entry and blamed field carries its commit's `signature` object (docs/signatures.md).
     public static func history(record: String, entries: [HistoryEntry], signatures: CommitSignatures? = nil) -> String {
         JSONOutput.encode(HistoryDocument(record: record, entries: entries.map { Entry($0, withRecord: false, signatures: signatures) })) + "\n"
@@ -40,14 +66,16 @@ public enum HistoryJSON {
         let fields: [BlameField]
     }
 
-    struct Person: Encodable {
+    /// A commit's author or committer.
+    struct Identity: Encodable {
         let name, email, date: String
         init(_ s: Signature) { name = s.name; email = s.email; date = s.isoDate }
     }
 
+    /// `record` in the log only; `signature` only when signatures were verified (both left out otherwise).
     struct Entry: Encodable {
         let commit: String
-        let author: Person, committer: Person
+        let author: Identity, committer: Identity
         let summary, path, event: String
         let changes: [Change]
         let record: String?
@@ -55,8 +83,8 @@ public enum HistoryJSON {
 
         init(_ entry: some HistoryItem, withRecord: Bool, signatures: CommitSignatures?) {
             commit = entry.commit.id.hex
-            author = Person(entry.commit.author)
-            committer = Person(entry.commit.committer)
+            author = Identity(entry.commit.author)
+            committer = Identity(entry.commit.committer)
             summary = entry.commit.summary
             path = entry.path
             event = entry.event.rawValue
@@ -64,42 +92,36 @@ public enum HistoryJSON {
             record = withRecord ? entry.record : nil
             signature = signatures?[entry.commit.id]
         }
-        enum CodingKeys: String, CodingKey { case commit, author, committer, summary, signature, path, event, changes, record }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(commit, forKey: .commit)
-            try c.encode(author, forKey: .author)
-            try c.encode(committer, forKey: .committer)
-            try c.encode(summary, forKey: .summary)
-            try c.encodeIfPresent(signature, forKey: .signature)
-            try c.encode(path, forKey: .path)
-            try c.encode(event, forKey: .event)
-            try c.encode(changes, forKey: .changes)
-            try c.encodeIfPresent(record, forKey: .record)
-        }
     }
 
-    /// `old`/`new` are always present (null when absent); `added`/`removed` only for list fields.
+    /// A field's change in every contract that lists one (history, log, trail, diff): `old`/`new` are always
+    /// present (null when absent); `added`/`removed` only for list fields; `commits` only in `isms diff`.
     struct Change: Encodable {
-        let change: FieldChange
-        enum CodingKeys: String, CodingKey { case field, old, new, added, removed }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(change.field, forKey: .field)
-            try c.encode(change.old.map(JSONValue.init), forKey: .old)
-            try c.encode(change.new.map(JSONValue.init), forKey: .new)
-            if change.isList {
-                try c.encode(change.added.map(JSONValue.init), forKey: .added)
-                try c.encode(change.removed.map(JSONValue.init), forKey: .removed)
-            }
+        let field: String
+        @NullEncoded var old: JSONValue?
+        @NullEncoded var new: JSONValue?
+        let added: [JSONValue]?
+        let removed: [JSONValue]?
+        let commits: [DiffJSON.Commit]?
+
+        init(_ change: FieldChange) { self.init(change, commits: nil) }
+
+        init(_ change: FieldChange, commits: [DiffJSON.Commit]?) {
+            field = change.field
+            old = change.old.map(JSONValue.init)
+            new = change.new.map(JSONValue.init)
+            added = change.isList ? change.added.map(JSONValue.init) : nil
+            removed = change.isList ? change.removed.map(JSONValue.init) : nil
+            self.commits = commits
         }
     }
 
+    /// `signature` only when signatures were verified.
     struct BlameField: Encodable {
         let field: String
         let value: JSONValue
         let commit: String
-        let author: Person
+        let author: Identity
         let date: String
         let summary: String
         let signature: SignatureVerdict?
@@ -107,37 +129,10 @@ public enum HistoryJSON {
             field = line.field
             value = JSONValue(line.value)
             commit = line.commit.id.hex
-            author = Person(line.commit.author)
+            author = Identity(line.commit.author)
             date = line.commit.author.isoDate
             summary = line.commit.summary
             signature = signatures?[line.commit.id]
-        }
-        enum CodingKeys: String, CodingKey { case field, value, commit, author, date, summary, signature }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(field, forKey: .field)
-            try c.encode(value, forKey: .value)
-            try c.encode(commit, forKey: .commit)
-            try c.encode(author, forKey: .author)
-            try c.encode(date, forKey: .date)
-            try c.encode(summary, forKey: .summary)
-            try c.encodeIfPresent(signature, forKey: .signature)
-        }
-    }
-
-    /// A field value typed by the schema: integers as numbers, booleans, dates as `YYYY-MM-DD`, lists as arrays.
-    struct JSONValue: Encodable {
-        let value: FieldValue
-        init(_ value: FieldValue) { self.value = value }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.singleValueContainer()
-            switch value {
-            case .string(let s): try c.encode(s)
-            case .integer(let i): try c.encode(i)
-            case .boolean(let b): try c.encode(b)
-            case .date(let d): try c.encode(d.description)
-            case .list(let items): try c.encode(items.map(JSONValue.init))
-            }
         }
     }
 }
@@ -146,10 +141,19 @@ public enum HistoryJSON {
 /// reduce → accept`), further changes on the lines below. Author names, commit summaries, ids, paths, field names
 /// and values are whatever a committer chose: each goes through `SafeText`, so none can end a line, move the
 /// cursor, or pass for another author and a signature mark.
-public enum HistoryText {
+public enum HistoryText: HistoryRenderer {
     /// With `signatures`, each line names the commit's signature after its author: `✓alice`, `✗bad`, `?unknown`, `-`.
     public static func history(_ entries: [HistoryEntry], signatures: CommitSignatures? = nil) -> String {
         render(entries, withRecord: false, signatures: signatures)
+    }
+
+    /// The text names the record on the command line only, so `record` is not repeated.
+    public static func history(record: String, entries: [HistoryEntry], signatures: CommitSignatures?) -> String {
+        history(entries, signatures: signatures)
+    }
+
+    public static func blame(record: String, lines: [BlameLine], signatures: CommitSignatures?) -> String {
+        blame(lines, signatures: signatures)
     }
 
     public static func log(_ entries: [HistoryEntry], signatures: CommitSignatures? = nil) -> String {

@@ -10,13 +10,20 @@ public struct JSONReporter: CheckReporter {
         let findings: [Item]
         let summary: Summary
     }
+    /// Absent values are written as null, never left out: consumers rely on every key being there.
     struct Item: Encodable {
         let rule: String, severity: String, message: String
-        let path: String?, line: Int?, column: Int?, record: String?
+        @NullEncoded var path: String?
+        @NullEncoded var line: Int?
+        @NullEncoded var column: Int?
+        @NullEncoded var record: String?
 
         init(rule: String, severity: String, message: String, path: String?, line: Int?, column: Int?, record: String?) {
             (self.rule, self.severity, self.message) = (rule, severity, message)
-            (self.path, self.line, self.column, self.record) = (path, line, column, record)
+            self.path = path
+            self.line = line
+            self.column = column
+            self.record = record
         }
 
         /// The check JSON entry of a finding; `isms diff` lists findings in the same shape.
@@ -24,19 +31,6 @@ public struct JSONReporter: CheckReporter {
             self.init(rule: f.rule, severity: f.severity.rawValue, message: f.message, path: f.path ?? "isms.yaml",
                       line: f.line, column: f.column, record: f.record)
         }
-
-        // Absent values are written as null, never left out: consumers rely on every key being there.
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(rule, forKey: .rule)
-            try c.encode(severity, forKey: .severity)
-            try c.encode(message, forKey: .message)
-            try c.encode(path, forKey: .path)
-            try c.encode(line, forKey: .line)
-            try c.encode(column, forKey: .column)
-            try c.encode(record, forKey: .record)
-        }
-        enum CodingKeys: String, CodingKey { case rule, severity, message, path, line, column, record }
     }
     struct Summary: Encodable {
         let records: Int, errors: Int, warnings: Int, notes: Int
@@ -48,15 +42,5 @@ public struct JSONReporter: CheckReporter {
             summary: Summary(records: report.recordCount, errors: report.count(.error),
                              warnings: report.count(.warning), notes: report.count(.note)))
         return JSONOutput.encode(document) + "\n"
-    }
-}
-
-/// One JSON style for every command: sorted keys, no escaped slashes, pretty-printed.
-public enum JSONOutput {
-    public static func encode(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A JSON document built by hand, for formats whose shape is fixed by others (SARIF) and reads best as a literal.
+/// A JSON value: a document built by hand, for formats whose shape is fixed by others (SARIF) and reads best as a
+/// literal, or a record's field value. Its own `encode(to:)` writes the tree it holds.
 public indirect enum JSONValue: Sendable, Hashable, Encodable {
     case null
     case bool(Bool)
@@ -9,6 +10,7 @@ public indirect enum JSONValue: Sendable, Hashable, Encodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    // Hand-written because each case is the JSON value it holds (a synthesized enum would be keyed by case name).
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
@@ -18,6 +20,17 @@ public indirect enum JSONValue: Sendable, Hashable, Encodable {
         case .string(let s): try container.encode(s)
         case .array(let a): try container.encode(a)
         case .object(let o): try container.encode(o)
+        }
+    }
+
+    /// A record's field value typed by the schema: integers as numbers, booleans, dates as `YYYY-MM-DD`, lists as arrays.
+    public init(_ value: FieldValue) {
+        switch value {
+        case .string(let s): self = .string(s)
+        case .integer(let i): self = .number(i)
+        case .boolean(let b): self = .bool(b)
+        case .date(let d): self = .string(d.description)
+        case .list(let items): self = .array(items.map(JSONValue.init))
         }
     }
 

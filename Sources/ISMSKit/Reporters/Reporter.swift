@@ -15,9 +15,6 @@ public struct ReportContext: Sendable {
         self.strict = strict
     }
 
-    /// The version every format reports.
-    public static let toolVersion = "0.1.0"
-
     static func join(_ prefix: String, _ path: String) -> String {
         prefix.isEmpty ? path : (prefix.hasSuffix("/") ? prefix + path : prefix + "/" + path)
     }
@@ -27,7 +24,17 @@ public struct ReportContext: Sendable {
 public protocol CheckReporter: Sendable {
     /// The value of `--format`.
     static var format: String { get }
+    /// For people at a terminal: coloured when stdout is one, and nothing but a note when nothing is staged
+    /// (a machine format writes its empty document instead, which its reader can parse).
+    static var isForPeople: Bool { get }
+    /// Its lines are GitHub workflow commands, which the output guard must let through.
+    static var writesWorkflowCommands: Bool { get }
     func render(_ report: CheckReport, context: ReportContext) -> String
+}
+
+extension CheckReporter {
+    public static var isForPeople: Bool { false }
+    public static var writesWorkflowCommands: Bool { false }
 }
 
 public enum CheckReporters {

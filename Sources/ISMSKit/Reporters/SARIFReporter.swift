@@ -50,7 +50,7 @@ public struct SARIFReporter: CheckReporter {
             "runs": .array([.object([
                 "tool": .object(["driver": .object([
                     "name": .string("isms"),
-                    "semanticVersion": .string(ReportContext.toolVersion),
+                    "semanticVersion": .string(ISMSVersion.current),
                     "informationUri": .string(RuleDocs.projectURL),
                     "rules": .array(descriptors),
                 ])]),

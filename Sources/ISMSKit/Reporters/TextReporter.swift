@@ -1,6 +1,7 @@
 /// `path:line:col: severity: message [rule]`, one line a finding, then a summary.
 public struct TextReporter: CheckReporter {
     public static let format = "text"
+    public static let isForPeople = true
     public init() {}
 
     public func render(_ report: CheckReport, context: ReportContext) -> String {

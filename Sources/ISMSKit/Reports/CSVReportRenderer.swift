@@ -1,6 +1,6 @@
 /// A report's main table (its first) as RFC 4180 CSV with a header of column keys and `\n` line ends.
 /// Summary figures and further tables (heat maps, per-obligation detail) are in the other formats.
-public enum CSVReportRenderer {
+public enum CSVReportRenderer: ReportRenderer {
     public static func render(_ document: ReportDocument) -> String {
         guard let table = document.tables.first else { return "" }
         var out = table.columns.map { field($0.key) }.joined(separator: ",") + "\n"

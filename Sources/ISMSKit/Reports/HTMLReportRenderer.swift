@@ -1,7 +1,10 @@
 /// Reports as one self-contained HTML page: inline CSS, no script, no external asset, readable offline and
 /// printable (a print stylesheet starts every report on a new page and repeats table headers).
-public enum HTMLReportRenderer {
+public enum HTMLReportRenderer: ReportRenderer {
     /// One report on a page of its own.
+    /// `isms report --format html`: the page of one report.
+    public static func render(_ document: ReportDocument) -> String { page(document) }
+
     public static func page(_ document: ReportDocument) -> String {
         let title = [document.title, document.ismsName].compactMap { $0 }.joined(separator: " – ")
         return head(title: title) + "<body class=\"single\">\n<main>\n" + section(document) + "</main>\n</body>\n</html>\n"

@@ -1,29 +1,17 @@
 /// A report as JSON (docs/reports.md): `version` 1, the report's kind, its summary figures by key and its
 /// tables, each row an object keyed by column key. Absent values are null, never left out.
-public enum JSONReportRenderer {
+public enum JSONReportRenderer: ReportRenderer {
     struct Document: Encodable {
         let version = 1
         let report: String
         let title: String
-        let isms: String?
+        @NullEncoded var isms: String?
         let asOf: String
         let introduction: String
         let summary: [String: CellValue]
         let tables: [Table]
 
         enum CodingKeys: String, CodingKey { case version, report, title, isms, asOf = "as_of", introduction, summary, tables }
-
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(version, forKey: .version)
-            try c.encode(report, forKey: .report)
-            try c.encode(title, forKey: .title)
-            try c.encode(isms, forKey: .isms)
-            try c.encode(asOf, forKey: .asOf)
-            try c.encode(introduction, forKey: .introduction)
-            try c.encode(summary, forKey: .summary)
-            try c.encode(tables, forKey: .tables)
-        }
     }
     struct Table: Encodable {
         let id: String

@@ -1,6 +1,6 @@
 /// A report as GitHub-flavoured Markdown: title, summary list, one pipe table per table. Values from records and
 /// isms.yaml are escaped text (`SafeText.markdown`): no markup, link, image, HTML or mention of theirs renders.
-public enum MarkdownReportRenderer {
+public enum MarkdownReportRenderer: ReportRenderer {
     public static func render(_ document: ReportDocument) -> String {
         var out = "# \(document.title)\n\n"
         out += [document.ismsName.map(SafeText.markdown), "as of \(document.asOf)"].compactMap { $0 }.joined(separator: ", ") + ".\n\n"

@@ -90,6 +90,8 @@ public enum CellValue: Sendable, Equatable, Encodable {
         }
     }
 
+    // Hand-written because a cell is one JSON value of its case's type (a synthesized enum would be an object
+    // keyed by case name), not to keep nulls.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {

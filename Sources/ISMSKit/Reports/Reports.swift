@@ -24,16 +24,24 @@ public enum Reports {
     public static func entry(_ kind: String) -> Entry? { all.first { $0.kind == kind } }
 }
 
-/// The output formats of `isms report`.
+/// The output formats of `isms report`. Adding a format: a type conforming to `ReportRenderer` in its own file
+/// (Reports/*Renderer.swift), and its case here (the switch is exhaustive).
 public enum ReportFormat: String, CaseIterable, Sendable {
     case md, csv, json, html
 
-    public func render(_ document: ReportDocument) -> String {
+    public var renderer: any ReportRenderer.Type {
         switch self {
-        case .md: return MarkdownReportRenderer.render(document)
-        case .csv: return CSVReportRenderer.render(document)
-        case .json: return JSONReportRenderer.render(document)
-        case .html: return HTMLReportRenderer.page(document)
+        case .md: return MarkdownReportRenderer.self
+        case .csv: return CSVReportRenderer.self
+        case .json: return JSONReportRenderer.self
+        case .html: return HTMLReportRenderer.self
         }
     }
+
+    public func render(_ document: ReportDocument) -> String { renderer.render(document) }
+}
+
+/// One output format of `isms report`: a whole report as one document.
+public protocol ReportRenderer {
+    static func render(_ document: ReportDocument) -> String
 }

@@ -2,20 +2,6 @@
 public struct SemanticDiff: Sendable {
     public enum Event: String, Sendable, Codable { case added, removed, modified, moved, idChanged = "id-changed" }
 
-    public struct FieldDelta: Sendable {
-        public let field: String
-        public let old: FieldValue?
-        public let new: FieldValue?
-        public var isList: Bool {
-            if case .list? = old { return true }
-            if case .list? = new { return true }
-            return false
-        }
-        // Linear, as FieldChange's (a 120,000-item list was quadratic).
-        public var added: [FieldValue] { FieldChange.missing(from: old, in: new) }
-        public var removed: [FieldValue] { FieldChange.missing(from: new, in: old) }
-    }
-
     public struct RecordDelta: Sendable {
         public let id: String
         /// The id at BASE when it changed.
@@ -26,7 +12,7 @@ public struct SemanticDiff: Sendable {
         public let path: String
         public let oldPath: String?
         public let title: String
-        public let fields: [FieldDelta]
+        public let fields: [FieldChange]
     }
 
     public struct LinkDelta: Sendable, Hashable {
@@ -83,11 +69,11 @@ public struct SemanticDiff: Sendable {
         self.resolved = resolved
     }
 
-    static func fieldDeltas(from old: Record?, to new: Record?) -> [FieldDelta] {
+    static func fieldDeltas(from old: Record?, to new: Record?) -> [FieldChange] {
         let names = Set((old?.fields.keys).map(Array.init) ?? []).union((new?.fields.keys).map(Array.init) ?? [])
         return names.sorted().compactMap { name in
             let before = old?.fields[name]?.value, after = new?.fields[name]?.value
-            return before == after ? nil : FieldDelta(field: name, old: before, new: after)
+            return before == after ? nil : FieldChange(field: name, old: before, new: after)
         }
     }
 

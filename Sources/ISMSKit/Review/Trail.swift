@@ -130,7 +130,8 @@ extension Workspace {
     }
 }
 
-/// The three formats of `isms trail`. Every text a committer chose goes through `SafeText`.
+/// The three formats of `isms trail`. Every text a committer chose goes through `SafeText`. Adding a format: its case
+/// here, whose rendering the exhaustive switch below then demands.
 public enum TrailFormat: String, Sendable, CaseIterable {
     case text, markdown, json
 
@@ -213,10 +214,10 @@ struct TrailJSON: Encodable {
     }
 
     struct Commit: Encodable {
-        let commit: String, author: HistoryJSON.Person, summary: String, signature: SignatureVerdict
+        let commit: String, author: HistoryJSON.Identity, summary: String, signature: SignatureVerdict
         init(_ made: TrailCommit) {
             commit = made.commit.id.hex
-            author = HistoryJSON.Person(made.commit.author)
+            author = HistoryJSON.Identity(made.commit.author)
             summary = made.commit.summary
             signature = made.signature
         }
@@ -237,36 +238,21 @@ struct TrailJSON: Encodable {
     }
     struct Risk: Encodable {
         let id: String
-        let reassessment: Reassessment?
+        @NullEncoded var reassessment: Reassessment?  // null when not reassessed
         init(_ risk: TrailRisk) { id = risk.id; reassessment = risk.reassessment.map(Reassessment.init) }
-        enum CodingKeys: String, CodingKey { case id, reassessment }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(reassessment, forKey: .reassessment)  // null when not reassessed
-        }
     }
     struct Reassessment: Encodable {
         let commit: Commit
         let decisions: [HistoryJSON.Change]
-        let review_last: String?
+        @NullEncoded var review_last: String?
         let evidence: [String]
-        let note: String?
+        @NullEncoded var note: String?
         init(_ r: TrailReassessment) {
             commit = Commit(r.made)
             decisions = r.decisions.map(HistoryJSON.Change.init)
             review_last = r.reviewed
             evidence = r.evidence
             note = r.note
-        }
-        enum CodingKeys: String, CodingKey { case commit, decisions, review_last, evidence, note }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(commit, forKey: .commit)
-            try c.encode(decisions, forKey: .decisions)
-            try c.encode(review_last, forKey: .review_last)
-            try c.encode(evidence, forKey: .evidence)
-            try c.encode(note, forKey: .note)
         }
     }
     struct Related: Encodable {

@@ -24,12 +24,12 @@ public struct SignatureVerdict: Sendable, Hashable, Encodable {
 
     public var status: Status
     /// Nil when unsigned or when the signature is not of a known kind.
-    public var format: Format?
+    @NullEncoded public var format: Format?
     /// The allowed-signers principal (or the OpenPGP user id's e-mail) that the key is trusted as.
-    public var principal: String?
+    @NullEncoded public var principal: String?
     /// The key's fingerprint: `SHA256:…` for SSH keys (as ssh-keygen prints it), the hexadecimal fingerprint
     /// for OpenPGP keys.
-    public var key: String?
+    @NullEncoded public var key: String?
     /// Why the status is what it is, for people (not part of the JSON contract).
     public var reason: String?
 
@@ -79,14 +79,7 @@ public struct SignatureVerdict: Sendable, Hashable, Encodable {
         }
     }
 
-    /// The JSON contract: exactly `status`, `format`, `principal` and `key`, each present (null when absent).
+    /// The JSON contract: exactly `status`, `format`, `principal` and `key`, each present (null when absent);
+    /// `reason` is for people only.
     enum CodingKeys: String, CodingKey { case status, format, principal, key }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(status.rawValue, forKey: .status)
-        try c.encode(format?.rawValue, forKey: .format)
-        try c.encode(principal, forKey: .principal)
-        try c.encode(key, forKey: .key)
-    }
 }

@@ -185,7 +185,7 @@ public enum Scaffold {
         }
         let root = repositoryRelativePath(folder)
         let values = ["name": name, "today": today.description, "in_90_days": today.adding(days: 90).description,
-                      "root": root, "version": ReportContext.toolVersion]
+                      "root": root, "version": ISMSVersion.current]
         let files = Templates.starter.map { (path: $0.path, content: Templates.fill($0.content, values)) } + EditorSchemas.files
         let existing = files.map(\.path).filter { manager.fileExists(atPath: folder + "/" + $0) }
         guard existing.isEmpty else {

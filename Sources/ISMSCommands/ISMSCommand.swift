@@ -2,14 +2,13 @@ import ArgumentParser
 import Foundation
 import ISMSKit
 
-/// The `isms` command. Each subcommand lives in its own file and stays a thin shell over ISMSKit.
-public struct ISMS: ParsableCommand {
-    public static let version = ReportContext.toolVersion
-
+/// The `isms` command (named apart from ISMSKit's `ISMS`, the records). Each subcommand lives in its own file and
+/// stays a thin shell over ISMSKit.
+public struct ISMSCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "isms",
         abstract: "Keep an ISMS as plain-text records in git, and prove that it operates.",
-        version: version,
+        version: ISMSVersion.current,
         subcommands: [Check.self, Diff.self, HistoryCommand.self, Blame.self, Log.self, TrailCommand.self, Rules.self, Explain.self, Hook.self, Init.self, New.self, Report.self, Export.self, Graph.self, SchemaCommand.self, Import.self]
     )
 
@@ -67,7 +66,7 @@ public struct ISMS: ParsableCommand {
     /// The subcommands named at the start of `arguments`: `check` for `isms check --bogus`.
     static func commandPath(_ arguments: [String]) -> [ParsableCommand.Type] {
         var path = [ParsableCommand.Type]()
-        var current: ParsableCommand.Type = ISMS.self
+        var current: ParsableCommand.Type = ISMSCommand.self
         for word in arguments {
             guard let next = current.configuration.subcommands.first(where: { $0.configuration.commandName == word }) else { break }
             path.append(next)
@@ -82,7 +81,7 @@ public struct ISMS: ParsableCommand {
         let topics = arguments.dropFirst().filter { !$0.hasPrefix("-") }
         let known = commandPath(Array(topics))
         guard known.count < topics.count else { return nil }
-        let parent: ParsableCommand.Type = known.last ?? ISMS.self
+        let parent: ParsableCommand.Type = known.last ?? ISMSCommand.self
         let names = parent.configuration.subcommands.compactMap { $0.configuration.commandName }
         let word = topics[topics.startIndex + known.count]
         var message = "unknown command '\(word)'"

@@ -1,0 +1,31 @@
+import Foundation
+
+/// One JSON style for every command: sorted keys, no escaped slashes, pretty-printed. Keys are sorted, so the
+/// order in which a type declares or encodes them never reaches the output.
+public enum JSONOutput {
+    public static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// An optional that is written as `null` when absent. A synthesized `Encodable` leaves a nil optional's key out;
+/// the JSON contracts promise every key, so each such property is marked `@NullEncoded` instead of its type getting
+/// a hand-written `encode(to:)`.
+@propertyWrapper
+public struct NullEncoded<Value: Encodable>: Encodable {
+    public var wrappedValue: Value?
+
+    public init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
+    }
+}
+
+extension NullEncoded: Sendable where Value: Sendable {}
+extension NullEncoded: Equatable where Value: Equatable {}
+extension NullEncoded: Hashable where Value: Hashable {}
