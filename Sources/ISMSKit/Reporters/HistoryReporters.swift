@@ -42,7 +42,7 @@ public enum HistoryJSON {
 
     struct Person: Encodable {
         let name, email, date: String
-        init(_ s: Signature) { name = s.name; email = s.email; date = s.isoDate }
+        init(_ s: GitIdentity) { name = s.name; email = s.email; date = s.isoDate }
     }
 
     struct Entry: Encodable {
