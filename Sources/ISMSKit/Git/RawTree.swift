@@ -47,13 +47,8 @@ extension Repository {
     private func recentOrRawTree(_ id: ObjectID) throws -> RawObject {
         if let recent = recentTrees[id] { return recent }
         let tree = try readRawTree(id)
-        if recentOrder.count < Self.recentTreeLimit {
-            recentOrder.append(id)
-        } else {
-            recentTrees[recentOrder[recentNext]] = nil
-            recentOrder[recentNext] = id
-            recentNext = (recentNext + 1) % Self.recentTreeLimit
-        }
+        if recentOrder.count == Self.recentTreeLimit { recentTrees[recentOrder.removeFirst()] = nil }
+        recentOrder.append(id)
         recentTrees[id] = tree
         return tree
     }

@@ -1,4 +1,5 @@
 import CLibGit2
+import DequeModule
 import Foundation
 
 /// The one owner of a `git_repository` and its object database.
@@ -19,8 +20,7 @@ public final class Repository: @unchecked Sendable {
     /// Raw trees read lately, oldest first in `recentOrder`: a history walk reads each commit's trees again as
     /// its child's parent trees, and libgit2 keeps no tree over 4 KiB in its own cache.
     var recentTrees: [ObjectID: RawObject] = [:]
-    var recentOrder: [ObjectID] = []
-    var recentNext = 0
+    var recentOrder = Deque<ObjectID>()
     static let recentTreeLimit = 256
 
     private init(pointer: OpaquePointer) throws {
