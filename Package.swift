@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         // SSH signature verification (Ed25519, ECDSA P-256/384/521, SHA-2); _CryptoExtras for RSA.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // Heap: the commit walk's priority queue; Deque: the repository's recent trees.
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // Debian's libgit2-dev (1.5). Only Sources/ISMSKit/Git may import this module.
@@ -29,6 +31,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         .target(

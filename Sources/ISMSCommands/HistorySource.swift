@@ -40,9 +40,9 @@ struct HistorySourceOptions: ParsableArguments {
         Terminal.write(text)
         timings.lap("write")
         if PhaseTimings.requested { Terminal.note("timing: " + timings.summary) }
-        // Freeing a large history object by object costs more than the rest of a warm run; the process exit
-        // reclaims it at once.
-        retainedUntilExit.append(history)
+        // Freeing a large history object by object costs more than the rest of a warm run, and the command ends
+        // with this output: the history is handed to the process, whose exit reclaims it at once.
+        handToProcess(history)
     }
 
     /// Reads the history, with a progress bar when stderr is a terminal, and prints its notes on stderr.
@@ -72,7 +72,15 @@ struct HistorySourceOptions: ParsableArguments {
     }
 }
 
-nonisolated(unsafe) private var retainedUntilExit: [History] = []
+/// Gives `history` to the process: one retain that nothing releases, so it is never freed object by object. Only
+/// for the last thing a command reads; a process that goes on running (a test calling commands in-process) keeps it.
+private func handToProcess(_ history: History) {
+    final class Owner {
+        let history: History
+        init(_ history: History) { self.history = history }
+    }
+    _ = Unmanaged.passRetained(Owner(history))
+}
 
 /// A one-line progress bar on stderr, shown only once a run has taken a moment, redrawn at most ten times a second.
 final class ProgressBar {

@@ -23,8 +23,6 @@ final class OSCALTests: XCTestCase {
         XCTAssertEqual(UUIDv5(namespace: dns, name: "python.org").description, "886313e1-3b8a-5372-9b90-0c9aee199e5d")
         let python = runProcess("/usr/bin/python3", ["-c", "import uuid; n = uuid.uuid5(uuid.NAMESPACE_URL, 'https://github.com/isms-tool/isms/oscal'); print(uuid.uuid5(n, 'implemented-requirement:A.5.15'))"])
         XCTAssertEqual(python.stdout, OSCAL.uuid("implemented-requirement:A.5.15") + "\n")
-        XCTAssertEqual(SHA1.digest(Array("abc".utf8)).map { String(format: "%02x", $0) }.joined(), "a9993e364706816aba3e25717850c26c9cd0d89d")
-        XCTAssertEqual(SHA1.digest(Array(String(repeating: "a", count: 1000).utf8)).count, 20)
     }
 
     func testComponentDefinitionOfExampleISMS() throws {

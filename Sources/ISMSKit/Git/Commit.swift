@@ -1,8 +1,9 @@
 import CLibGit2
 import Foundation
 
-/// Who made a commit and when, copied out of libgit2 memory.
-public struct Signature: Sendable, Hashable {
+/// Who made a commit and when (what git calls a signature: a name and e-mail, not a cryptographic signature, for
+/// which see Signatures/), copied out of libgit2 memory.
+public struct GitIdentity: Sendable, Hashable {
     public let name: String
     public let email: String
     /// Seconds since 1970-01-01 UTC.
@@ -23,8 +24,8 @@ public struct Commit: Sendable {
     public let id: ObjectID
     public let tree: ObjectID
     public let parents: [ObjectID]
-    public let author: Signature
-    public let committer: Signature
+    public let author: GitIdentity
+    public let committer: GitIdentity
     /// The first paragraph of the message on one line, as `git log --format=%s` shows it.
     public let summary: String
     /// The message exactly as stored: not necessarily UTF-8 (see `encoding`).
@@ -44,6 +45,10 @@ extension Repository {
     /// timestamp that overflows), which git itself shows and which `git commit-tree` or a raw `hash-object`
     /// can write; such a commit is read again from its raw bytes by a lenient parser instead of failing.
     public func commit(_ id: ObjectID) throws -> Commit {
+        try serialised { try readCommit(id) }
+    }
+
+    private func readCommit(_ id: ObjectID) throws -> Commit {
         var oid = id.gitOID
         var handle: OpaquePointer?
         do {
@@ -67,8 +72,8 @@ extension Repository {
         }
         return Commit(
             id: id, tree: ObjectID(tree), parents: parents,
-            author: Self.signature(git_commit_author(handle), encoding: encoding),
-            committer: Self.signature(git_commit_committer(handle), encoding: encoding),
+            author: Self.identity(git_commit_author(handle), encoding: encoding),
+            committer: Self.identity(git_commit_committer(handle), encoding: encoding),
             summary: Self.text(git_commit_summary(handle), encoding: encoding),
             message: Self.bytes(git_commit_message_raw(handle)),
             encoding: encoding,
@@ -98,10 +103,10 @@ extension Repository {
         return commit
     }
 
-    private static func signature(_ raw: UnsafePointer<git_signature>?, encoding: String?) -> Signature {
-        guard let raw else { return Signature(name: "", email: "", time: 0, offsetMinutes: 0) }
+    private static func identity(_ raw: UnsafePointer<git_signature>?, encoding: String?) -> GitIdentity {
+        guard let raw else { return GitIdentity(name: "", email: "", time: 0, offsetMinutes: 0) }
         let s = raw.pointee
-        return Signature(name: text(s.name, encoding: encoding), email: text(s.email, encoding: encoding),
+        return GitIdentity(name: text(s.name, encoding: encoding), email: text(s.email, encoding: encoding),
                          time: Int64(s.when.time), offsetMinutes: Int(s.when.offset))
     }
 
@@ -156,8 +161,8 @@ enum RawCommit {
         guard let tree else { return nil }
         let message = Array(bytes[messageStart...])
         return Commit(id: id, tree: tree, parents: parents,
-                      author: signature(authorLine ?? [], encoding: encoding),
-                      committer: signature(committerLine ?? [], encoding: encoding),
+                      author: identity(authorLine ?? [], encoding: encoding),
+                      committer: identity(committerLine ?? [], encoding: encoding),
                       summary: summary(message, encoding: encoding), message: message, encoding: encoding,
                       carriesSignature: bytes.withUnsafeBufferPointer(carriesSignature))
     }
@@ -209,7 +214,7 @@ enum RawCommit {
 
     /// `Name <email> 1700000000 +0100`, read as far as it goes: a missing `<>` leaves the e-mail empty, a
     /// time that is not a number (or overflows) is 0, a zone beyond ±14:59 is +00:00.
-    static func signature(_ line: ArraySlice<UInt8>, encoding: String?) -> Signature {
+    static func identity(_ line: ArraySlice<UInt8>, encoding: String?) -> GitIdentity {
         var name = line[...], email: ArraySlice<UInt8> = [], rest: ArraySlice<UInt8> = []
         if let open = line.firstIndex(of: 0x3C) {
             name = line[..<open]
@@ -245,7 +250,7 @@ enum RawCommit {
         func trimmed(_ s: ArraySlice<UInt8>) -> String {
             Repository.text(s.drop { $0 == 0x20 }.reversed().drop { $0 == 0x20 }.reversed(), encoding: encoding)
         }
-        return Signature(name: trimmed(name), email: trimmed(email), time: time, offsetMinutes: offset)
+        return GitIdentity(name: trimmed(name), email: trimmed(email), time: time, offsetMinutes: offset)
     }
 
     /// The first paragraph of the message on one line, like `git_commit_summary`.

@@ -1,3 +1,5 @@
+import HeapModule
+
 /// A walk stopped because it reached more commits than it may read.
 public struct WalkLimitExceeded: Error {
     public let limit: Int
@@ -23,6 +25,11 @@ extension Repository {
     /// Throws `WalkLimitExceeded` once more than `limit` commits would be returned.
     public func walk(from tip: ObjectID, firstParent: Bool, shallow: Set<ObjectID>, limit: Int = .max,
                      isKnown: (ObjectID) -> Bool, progress: (Int) -> Void = { _ in }) throws -> [WalkedCommit] {
+        try serialised { try walkCommits(from: tip, firstParent: firstParent, shallow: shallow, limit: limit, isKnown: isKnown, progress: progress) }
+    }
+
+    private func walkCommits(from tip: ObjectID, firstParent: Bool, shallow: Set<ObjectID>, limit: Int,
+                             isKnown: (ObjectID) -> Bool, progress: (Int) -> Void) throws -> [WalkedCommit] {
         var found = [ObjectID: Int]()
         var commits = [WalkedCommit]()
         var pending: [(id: ObjectID, child: ObjectID?)] = isKnown(tip) ? [] : [(tip, nil)]
@@ -61,19 +68,31 @@ extension Repository {
                 children[p].append(position)
             }
         }
-        var ready = Heap<(Int64, ObjectID, Int)> { a, b in a.0 != b.0 ? a.0 < b.0 : a.1 < b.1 }
-        for position in commits.indices where waiting[position] == 0 {
-            ready.push((commits[position].commit.committer.time, commits[position].commit.id, position))
+        func ready(_ position: Int) -> ReadyCommit {
+            ReadyCommit(time: commits[position].commit.committer.time, id: commits[position].commit.id, position: position)
         }
+        var heap = Heap(commits.indices.filter { waiting[$0] == 0 }.map(ready))
         var ordered = [WalkedCommit]()
         ordered.reserveCapacity(commits.count)
-        while let (_, _, position) = ready.pop() {
+        while let position = heap.popMin()?.position {
             ordered.append(commits[position])
             for child in children[position] {
                 waiting[child] -= 1
-                if waiting[child] == 0 { ready.push((commits[child].commit.committer.time, commits[child].commit.id, child)) }
+                if waiting[child] == 0 { heap.insert(ready(child)) }
             }
         }
         return ordered
     }
+}
+
+/// A commit whose parents are all placed, in a parents-first ordering; `position` says where it is. Ordered by
+/// committer date, then id: no two commits differ in neither, so the order is total and the result does not
+/// depend on how the heap breaks ties.
+struct ReadyCommit: Comparable {
+    let time: Int64
+    let id: ObjectID
+    let position: Int
+
+    static func < (a: ReadyCommit, b: ReadyCommit) -> Bool { a.time != b.time ? a.time < b.time : a.id < b.id }
+    static func == (a: ReadyCommit, b: ReadyCommit) -> Bool { a.time == b.time && a.id == b.id }
 }

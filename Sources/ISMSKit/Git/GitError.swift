@@ -1,7 +1,7 @@
 import CLibGit2
 
 /// A failure reported by libgit2, with the message it left in `git_error_last`.
-public struct GitError: Error, CustomStringConvertible, Sendable {
+public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
     public let code: Int32
     public let operation: String
     public let message: String

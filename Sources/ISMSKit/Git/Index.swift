@@ -14,6 +14,10 @@ extension Repository {
     /// The entries of the index as it is on disk: the repository's own, or the index file at `file` (absolute)
     /// when given, as git names one in GIT_INDEX_FILE. Reads only: the index file is never written.
     public func indexEntries(file: String? = nil) throws -> [IndexEntry] {
+        try serialised { try readIndexEntries(file: file) }
+    }
+
+    private func readIndexEntries(file: String?) throws -> [IndexEntry] {
         var index: OpaquePointer?
         if let file {
             // A file that is not there reads as an empty index, as git reads it.
@@ -43,20 +47,30 @@ extension Repository {
     /// refuses commits it cannot parse; in those cases the merge base is found by walking the commits here,
     /// stopping at the shallow boundary.
     public func mergeBase(_ one: ObjectID, _ two: ObjectID) throws -> ObjectID? {
+        try serialised { try findMergeBase(one, two) }
+    }
+
+    private func findMergeBase(_ one: ObjectID, _ two: ObjectID) throws -> ObjectID? {
         var out = git_oid()
         var a = one.gitOID, b = two.gitOID
-        let code = git_merge_base(&out, pointer, &a, &b)
-        if code == 0 { return withUnsafePointer(to: &out) { ObjectID($0) } }
-        let errorClass = git_error_last()?.pointee.klass ?? 0
-        // "No merge base" is an answer: the histories are unrelated.
-        if code == GIT_ENOTFOUND.rawValue && errorClass == Int32(GIT_ERROR_MERGE.rawValue) { return nil }
-        if errorClass == Int32(GIT_ERROR_ZLIB.rawValue) { try check(code, "find the merge base of \(one.short) and \(two.short)") }
-        return try mergeBaseByWalking(one, two, shallow: shallowBoundary().commits)
+        do {
+            try check(git_merge_base(&out, pointer, &a, &b), "find the merge base of \(one.short) and \(two.short)")
+        } catch let error as GitError {
+            // "No merge base" is an answer: the histories are unrelated.
+            if error.isNotFound && error.errorClass == Int32(GIT_ERROR_MERGE.rawValue) { return nil }
+            if error.errorClass == Int32(GIT_ERROR_ZLIB.rawValue) { throw error }
+            return try mergeBaseByWalking(one, two, shallow: shallowBoundary().commits)
+        }
+        return withUnsafePointer(to: &out) { ObjectID($0) }
     }
 
     /// Every best common ancestor of two commits (more than one after criss-cross merges); empty when their
     /// histories are unrelated. Where libgit2 cannot answer (a shallow clone), the one `mergeBase` finds.
     public func mergeBases(_ one: ObjectID, _ two: ObjectID) throws -> [ObjectID] {
+        try serialised { try findMergeBases(one, two) }
+    }
+
+    private func findMergeBases(_ one: ObjectID, _ two: ObjectID) throws -> [ObjectID] {
         var out = git_oidarray()
         var a = one.gitOID, b = two.gitOID
         if git_merge_bases(&out, pointer, &a, &b) == 0 {

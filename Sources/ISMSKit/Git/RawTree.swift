@@ -1,10 +1,11 @@
 import CLibGit2
 import Foundation
 
-/// An object's bytes straight from the object database, valid while this owner lives.
+/// An object's bytes straight from the object database, lent only inside `withBytes`: the buffer is libgit2's
+/// and is freed with this owner, so no pointer into it may outlive the call.
 final class RawObject {
     private let handle: OpaquePointer
-    let bytes: UnsafeRawBufferPointer
+    private let bytes: UnsafeRawBufferPointer
 
     init(handle: OpaquePointer) {
         self.handle = handle
@@ -17,6 +18,16 @@ final class RawObject {
     }
 
     deinit { git_odb_object_free(handle) }
+
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withExtendedLifetime(self) { try body(bytes) }
+    }
+
+    /// `withBytes` of `object`, or of no bytes when it is nil (one side of a tree comparison may be absent).
+    static func withBytes<R>(of object: RawObject?, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        guard let object else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try object.withBytes(body)
+    }
 }
 
 /// One change found by `Repository.diffTrees`: a leaf entry (file, link or submodule) that is new, gone, or
@@ -30,15 +41,14 @@ public struct TreeChange: Sendable {
 extension Repository {
     /// Reads a tree object's serialised form: `<octal mode> <name>\0<20-byte id>`, repeated, in git's order.
     func rawTree(_ id: ObjectID) throws -> RawObject {
+        try serialised { try recentOrRawTree(id) }
+    }
+
+    private func recentOrRawTree(_ id: ObjectID) throws -> RawObject {
         if let recent = recentTrees[id] { return recent }
         let tree = try readRawTree(id)
-        if recentOrder.count < Self.recentTreeLimit {
-            recentOrder.append(id)
-        } else {
-            recentTrees[recentOrder[recentNext]] = nil
-            recentOrder[recentNext] = id
-            recentNext = (recentNext + 1) % Self.recentTreeLimit
-        }
+        if recentOrder.count == Self.recentTreeLimit { recentTrees[recentOrder.removeFirst()] = nil }
+        recentOrder.append(id)
         recentTrees[id] = tree
         return tree
     }
@@ -57,19 +67,26 @@ extension Repository {
     /// The id of the tree at `path` (components) below `root`, reading raw tree buffers; nil when a component
     /// is absent or not a folder. An empty path is `root` itself.
     public func treeID(at path: [String], in root: ObjectID) throws -> ObjectID? {
+        try serialised { try findTreeID(at: path, in: root) }
+    }
+
+    private func findTreeID(at path: [String], in root: ObjectID) throws -> ObjectID? {
         var current = root
         for component in path {
-            let tree = try rawTree(current)
-            guard let entry = try RawTreeCursor.find(Array(component.utf8), in: tree.bytes), entry.isTree else { return nil }
-            current = entry.id(in: tree.bytes)
+            let folder = try rawTree(current).withBytes { bytes in
+                try RawTreeCursor.find(Array(component.utf8), in: bytes).flatMap { $0.isTree ? $0.id(in: bytes) : nil }
+            }
+            guard let folder else { return nil }
+            current = folder
         }
         return current
     }
 
     /// The entry named `name` in the tree `tree`, found in its raw buffer; nil when absent.
     public func entry(named name: String, in tree: ObjectID) throws -> TreeEntry? {
-        let raw = try rawTree(tree)
-        return try RawTreeCursor.find(Array(name.utf8), in: raw.bytes)?.treeEntry(in: raw.bytes)
+        try serialised {
+            try rawTree(tree).withBytes { bytes in try RawTreeCursor.find(Array(name.utf8), in: bytes)?.treeEntry(in: bytes) }
+        }
     }
 
     /// Calls `visit` for every leaf entry that differs between the trees `old` and `new` (nil: an empty tree),
@@ -83,6 +100,11 @@ extension Repository {
     /// below the trees compared with `TreeTooDeep`.
     public func diffTrees(_ old: ObjectID?, _ new: ObjectID?, path: String = "", maxDepth: Int = Limits.defaultTreeDepth,
                           descend: (String) -> Bool, visit: (TreeChange) throws -> Void) throws {
+        try serialised { try compareTrees(old, new, path: path, maxDepth: maxDepth, descend: descend, visit: visit) }
+    }
+
+    private func compareTrees(_ old: ObjectID?, _ new: ObjectID?, path: String, maxDepth: Int,
+                              descend: (String) -> Bool, visit: (TreeChange) throws -> Void) throws {
         /// One pair of trees being compared, and how far.
         struct Frame {
             let oldTree: RawObject?, newTree: RawObject?
@@ -90,34 +112,32 @@ extension Repository {
             let depth: Int
             var pa: Int, pb: Int
             let identicalTail: Int
-            var a: UnsafeRawBufferPointer { oldTree?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0) }
-            var b: UnsafeRawBufferPointer { newTree?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0) }
         }
         func frame(_ old: ObjectID?, _ new: ObjectID?, path: String, depth: Int) throws -> Frame? {
             guard old != new else { return nil }
             if depth > maxDepth { throw TreeTooDeep(path: path, limit: maxDepth) }
             let oldTree = try old.map(rawTree), newTree = try new.map(rawTree)
-            let a = oldTree?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
-            let b = newTree?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
-            var p = 0, identicalTail = 0
-            if a.count > 0 && b.count > 0 {
-                // Entries wholly inside the common leading bytes are equal: start at the entry holding the first difference.
-                let first = RawTreeCursor.commonPrefixLength(a, b)
-                while p < min(a.count, b.count) {
-                    let end = try RawTreeCursor.entry(in: a, at: p).end
-                    if end > first { break }
-                    p = end
+            let (p, identicalTail) = try RawObject.withBytes(of: oldTree) { a in
+                try RawObject.withBytes(of: newTree) { b -> (Int, Int) in
+                    guard a.count > 0 && b.count > 0 else { return (0, 0) }
+                    // Entries wholly inside the common leading bytes are equal: start at the entry holding the first difference.
+                    let first = RawTreeCursor.commonPrefixLength(a, b)
+                    var p = 0
+                    while p < min(a.count, b.count) {
+                        let end = try RawTreeCursor.entry(in: a, at: p).end
+                        if end > first { break }
+                        p = end
+                    }
+                    return (p, RawTreeCursor.commonSuffixLength(a, b))
                 }
-                identicalTail = RawTreeCursor.commonSuffixLength(a, b)
             }
             return Frame(oldTree: oldTree, newTree: newTree, path: path, depth: depth, pa: p, pb: p, identicalTail: identicalTail)
         }
-
-        var stack = [Frame]()
-        if let top = try frame(old, new, path: path, depth: path.isEmpty ? 0 : path.split(separator: "/").count) { stack.append(top) }
-        walk: while var f = stack.popLast() {
-            let a = f.a, b = f.b
-            func child(_ name: String) -> String { f.path.isEmpty ? name : f.path + "/" + name }
+        /// Compares `f` on from where it stopped, over its trees' bytes `a` and `b`; returns the differing subtree
+        /// to compare first when it finds one, nil when `f` is done.
+        func advance(_ f: inout Frame, _ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) throws -> Frame? {
+            let parent = f.path
+            func child(_ name: String) -> String { parent.isEmpty ? name : parent + "/" + name }
             while f.pa < a.count || f.pb < b.count {
                 // Once both sides have the same number of bytes left inside the identical tail, the rest is equal.
                 if a.count - f.pa == b.count - f.pb && a.count - f.pa <= f.identicalTail { break }
@@ -152,11 +172,23 @@ extension Repository {
                 }
                 if let subtree, descend(child(subtree.name)),
                    let inner = try frame(subtree.old, subtree.new, path: child(subtree.name), depth: f.depth + 1) {
-                    // Finish the subtree first, then come back here: the same order as the recursion had.
-                    stack.append(f)
-                    stack.append(inner)
-                    continue walk
+                    return inner
                 }
+            }
+            return nil
+        }
+
+        var stack = [Frame]()
+        if let top = try frame(old, new, path: path, depth: path.isEmpty ? 0 : path.split(separator: "/").count) { stack.append(top) }
+        while var f = stack.popLast() {
+            let (oldTree, newTree) = (f.oldTree, f.newTree)
+            let inner = try RawObject.withBytes(of: oldTree) { a in
+                try RawObject.withBytes(of: newTree) { b in try advance(&f, a, b) }
+            }
+            if let inner {
+                // Finish the subtree first, then come back here: the same order as the recursion had.
+                stack.append(f)
+                stack.append(inner)
             }
         }
     }

@@ -1,8 +1,14 @@
 import CLibGit2
+import DequeModule
 import Foundation
 
-/// The one owner of a `git_repository` and its object database. Not thread-safe: use from one thread.
-public final class Repository {
+/// The one owner of a `git_repository` and its object database.
+///
+/// libgit2 allows one thread at a time per repository, so every method that touches it holds `access`: callers
+/// share a `Repository` between threads without a lock of their own. (The lock is re-entrant, unlike `Locked`:
+/// methods call one another, and `walk` and `diffTrees` call back into code that may read more objects.)
+public final class Repository: @unchecked Sendable {
+    private let access = NSRecursiveLock()
     let pointer: OpaquePointer
     let odb: OpaquePointer
 
@@ -14,8 +20,7 @@ public final class Repository {
     /// Raw trees read lately, oldest first in `recentOrder`: a history walk reads each commit's trees again as
     /// its child's parent trees, and libgit2 keeps no tree over 4 KiB in its own cache.
     var recentTrees: [ObjectID: RawObject] = [:]
-    var recentOrder: [ObjectID] = []
-    var recentNext = 0
+    var recentOrder = Deque<ObjectID>()
     static let recentTreeLimit = 256
 
     private init(pointer: OpaquePointer) throws {
@@ -37,6 +42,13 @@ public final class Repository {
         git_repository_free(pointer)
     }
 
+    /// Runs `body` holding this repository's lock; every use of `pointer`, `odb` and the recent trees goes through it.
+    func serialised<R>(_ body: () throws -> R) rethrows -> R {
+        access.lock()
+        defer { access.unlock() }
+        return try body()
+    }
+
     private static func trimSlash(_ path: String) -> String {
         path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
     }
@@ -45,24 +57,29 @@ public final class Repository {
     public static func discover(containing path: String) throws -> Repository? {
         _ = LibGit2.initialised
         var handle: OpaquePointer?
-        var code = git_repository_open_ext(&handle, path, 0, nil)
+        let code = git_repository_open_ext(&handle, path, 0, nil)
         if code == GIT_ENOTFOUND.rawValue { return nil }
-        if code < 0, let last = git_error_last()?.pointee.klass,
-           last == Int32(GIT_ERROR_CONFIG.rawValue) || last == Int32(GIT_ERROR_OS.rawValue) {
+        do {
+            try check(code, "open repository at \(path)")
+        } catch let error as GitError
+                    where error.errorClass == Int32(GIT_ERROR_CONFIG.rawValue) || error.errorClass == Int32(GIT_ERROR_OS.rawValue) {
             // A user's configuration that cannot be read (HOME=/root for another user, as `sudo -u` leaves it)
             // stops libgit2, where git warns and goes on. isms needs only the repository's own settings: read
             // without the global, XDG and system files.
             for level in [GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_PROGRAMDATA] {
                 isms_git_set_search_path(level.rawValue, "")
             }
-            code = git_repository_open_ext(&handle, path, 0, nil)
+            try check(git_repository_open_ext(&handle, path, 0, nil), "open repository at \(path)")
         }
-        try check(code, "open repository at \(path)")
         return try Repository(pointer: handle!)
     }
 
     /// Resolves a revision expression (`HEAD`, `main~2`, a short id) to a commit id.
     public func resolveCommit(_ revision: String) throws -> ObjectID {
+        try serialised { try resolve(revision) }
+    }
+
+    private func resolve(_ revision: String) throws -> ObjectID {
         var object: OpaquePointer?
         do {
             try check(git_revparse_single(&object, pointer, revision), "resolve revision '\(revision)'")
@@ -123,11 +140,21 @@ public final class Repository {
     /// A reference (`HEAD`, `main`, `origin/main`, `v1.0`) or a full object id, without reading the object.
     private func objectNamed(_ name: String) throws -> ObjectID? {
         if let id = ObjectID(hex: name) { return id }
+        // No such reference (or a symbolic one pointing nowhere, as HEAD in a fresh repository) and a name that
+        // cannot be a reference name nothing: nil. Any other failure (an unreadable ref file) is an error.
+        func named(_ code: Int32, _ operation: @autoclosure () -> String) throws -> Bool {
+            do {
+                try check(code, operation())
+                return true
+            } catch let error as GitError where error.isNotFound || error.code == GIT_EINVALIDSPEC.rawValue {
+                return false
+            }
+        }
         var reference: OpaquePointer?
-        guard git_reference_dwim(&reference, pointer, name) == 0 else { return nil }
+        guard try named(git_reference_dwim(&reference, pointer, name), "resolve reference '\(name)'") else { return nil }
         defer { git_reference_free(reference) }
         var resolved: OpaquePointer?
-        guard git_reference_resolve(&resolved, reference) == 0 else { return nil }
+        guard try named(git_reference_resolve(&resolved, reference), "resolve reference '\(name)'") else { return nil }
         defer { git_reference_free(resolved) }
         return git_reference_target(resolved).map { ObjectID($0) }
     }
@@ -139,6 +166,10 @@ public final class Repository {
 
     /// The entries of one tree object, copied out of libgit2 memory.
     public func treeEntries(_ treeID: ObjectID) throws -> [TreeEntry] {
+        try serialised { try readTreeEntries(treeID) }
+    }
+
+    private func readTreeEntries(_ treeID: ObjectID) throws -> [TreeEntry] {
         var oid = treeID.gitOID
         var tree: OpaquePointer?
         try check(git_tree_lookup(&tree, pointer, &oid), "read tree \(treeID.short)")
@@ -163,22 +194,26 @@ public final class Repository {
 
     /// The size of an object from its header, without inflating its content.
     public func objectSize(_ id: ObjectID) throws -> Int {
-        var oid = id.gitOID
-        var length = 0
-        var type = GIT_OBJECT_ANY
-        try check(git_odb_read_header(&length, &type, odb, &oid), "read object header \(id.short)")
-        return length
+        try serialised {
+            var oid = id.gitOID
+            var length = 0
+            var type = GIT_OBJECT_ANY
+            try check(git_odb_read_header(&length, &type, odb, &oid), "read object header \(id.short)")
+            return length
+        }
     }
 
     /// The raw content of an object (a blob's bytes, a commit's or tree's serialised form).
     public func readObject(_ id: ObjectID) throws -> Data {
-        var oid = id.gitOID
-        var object: OpaquePointer?
-        try check(git_odb_read(&object, odb, &oid), "read object \(id.short)")
-        defer { git_odb_object_free(object) }
-        let size = git_odb_object_size(object)
-        guard size > 0, let data = git_odb_object_data(object) else { return Data() }
-        return Data(bytes: data, count: size)
+        try serialised {
+            var oid = id.gitOID
+            var object: OpaquePointer?
+            try check(git_odb_read(&object, odb, &oid), "read object \(id.short)")
+            defer { git_odb_object_free(object) }
+            let size = git_odb_object_size(object)
+            guard size > 0, let data = git_odb_object_data(object) else { return Data() }
+            return Data(bytes: data, count: size)
+        }
     }
 }
 
@@ -205,8 +240,7 @@ public struct TreeEntry: Hashable, Sendable {
 extension Repository {
     /// The git folder shared by all work trees of the repository (where `shallow`, `objects` and `refs` live).
     public var commonDirectory: String {
-        guard let raw = git_repository_commondir(pointer) else { return gitDirectory }
-        let path = String(cString: raw)
+        guard let path = serialised({ git_repository_commondir(pointer).map { String(cString: $0) } }) else { return gitDirectory }
         return path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
     }
 
@@ -220,7 +254,7 @@ extension Repository {
     }
 
     /// True when HEAD names a branch that has no commit yet (a fresh `git init`).
-    public var isHeadUnborn: Bool { git_repository_head_unborn(pointer) == 1 }
+    public var isHeadUnborn: Bool { serialised { git_repository_head_unborn(pointer) == 1 } }
 
     /// True for a partial clone (`git clone --filter=…`), where objects may be missing until git fetches them:
     /// git marks the packs it received from a promisor remote with a `.promisor` file.

@@ -3,6 +3,10 @@ import CLibGit2
 extension Repository {
     /// A string from the repository's configuration (local, global and system, as git reads them), or nil.
     public func configString(_ key: String) throws -> String? {
+        try serialised { try readConfigString(key) }
+    }
+
+    private func readConfigString(_ key: String) throws -> String? {
         var config: OpaquePointer?
         try check(git_repository_config_snapshot(&config, pointer), "read configuration")
         defer { git_config_free(config) }

@@ -3,7 +3,8 @@ import Foundation
 /// What the history rules ask of git: who set each current field (blame), what each commit changed, whether a
 /// commit's signature is good, the full message of a commit, and whether one commit is an ancestor of another.
 /// Built once per check from the history of the checked revision; answers are remembered. Rules run one after
-/// another, but the lock keeps the context safe to share.
+/// another, but `memory` keeps the context safe to share (unchecked only because `verifier` and `trustAt`, which
+/// are not Sendable, are used only while `memory` is held).
 public final class GovernanceContext: @unchecked Sendable {
     /// The revision whose history is judged (`HEAD`, a `--rev`, a merge base).
     public let revision: String
@@ -12,26 +13,35 @@ public final class GovernanceContext: @unchecked Sendable {
     let verifier: SignatureVerifier
     /// The ISMS root relative to the repository's top.
     let prefix: String
-    private let lock = NSLock()
-    private var blames: [String: [String: BlameLine]?] = [:]
-    private var histories: [String: [HistoryEntry]] = [:]
-    private var messages: [ObjectID: String] = [:]
-    private var ancestry: [Pair: Bool] = [:]
-    private var logEntries: [HistoryEntry]?
-    private var recordedTimes: [ObjectID: (when: Signature, parent: ObjectID?)] = [:]
+    /// The answers remembered, and what could not be read. `verifier`, the verifiers and the path-blob caches are
+    /// used only while it is held.
+    private let memory = Locked(Memory())
+
+    private struct Memory {
+        var blames: [String: [String: BlameLine]?] = [:]
+        var histories: [String: [HistoryEntry]] = [:]
+        var messages: [ObjectID: String] = [:]
+        var ancestry: [Pair: Bool] = [:]
+        var logEntries: [HistoryEntry]?
+        var recordedTimes: [ObjectID: (when: GitIdentity, parent: ObjectID?)] = [:]
+        var failures: [String] = []
+        var pathBlobs: [String: PathBlobCache] = [:]
+        var settings: Result<[SettingsChange], Error>?
+        var settingsLog: SettingsLog?
+        var verifiers: [String: SignatureVerifier] = [:]
+
+        mutating func failed(_ what: String, _ error: Error) {
+            failures.append("\(what): \(error)")
+        }
+    }
 
     private struct Pair: Hashable { let a: ObjectID, b: ObjectID }
     /// The trust revision and the commits it judges (`TRUST..revision`); nil without one.
     public let trusted: TrustedRange?
-    private var failures: [String] = []
     /// `<git dir>/isms` when caches are read and written; nil with `--no-cache`.
     private let cacheFolder: String?
-    private var pathBlobs: [String: PathBlobCache] = [:]
-    private var settings: Result<[SettingsChange], Error>?
-    private var settingsLogResult: SettingsLog?
     /// The trust as some commit's own tree has it: what was trusted before a change to the allowed signers.
     private let trustAt: (ObjectID) -> SignatureTrust?
-    private var verifiers: [String: SignatureVerifier] = [:]
 
     init(revision: String, history: History, repository: Repository, verifier: SignatureVerifier, prefix: String,
          trusted: TrustedRange? = nil, cacheFolder: String? = nil, trustAt: @escaping (ObjectID) -> SignatureTrust?) {
@@ -47,39 +57,35 @@ public final class GovernanceContext: @unchecked Sendable {
 
     /// What the rules could not read from git (a damaged or missing object): with a trust revision the check
     /// fails closed on the first one rather than judge without it.
-    public var readFailures: [String] { locked { failures } }
-
-    private func failed(_ what: String, _ error: Error) {
-        failures.append("\(what): \(error)")
-    }
+    public var readFailures: [String] { memory.withLock { $0.failures } }
 
     /// The setting changes of each commit in `TRUST..revision`, oldest first; empty without a trust revision.
     /// A failure to read them is remembered in `readFailures` and gives none.
     public func settingsChanges() -> [SettingsChange] {
-        locked {
+        memory.withLock { m in
             guard let trusted else { return [] }
-            if settings == nil {
-                settings = Result { try SettingsHistory(repository: repository, prefix: prefix).changes(in: trusted.commits) }
-                if case .failure(let error) = settings { failed("reading the settings of \(trusted.revision.name)..\(revision)", error) }
+            if m.settings == nil {
+                m.settings = Result { try SettingsHistory(repository: repository, prefix: prefix).changes(in: trusted.commits) }
+                if case .failure(let error) = m.settings { m.failed("reading the settings of \(trusted.revision.name)..\(revision)", error) }
             }
-            return (try? settings?.get()) ?? []
+            return (try? m.settings?.get()) ?? []
         }
     }
 
     /// The history of isms.yaml over the whole history of the revision: who decided each ISMS-level decision.
     /// A failure to read it is remembered in `readFailures` and gives an empty log.
     public func settingsLog() -> SettingsLog {
-        if let known = locked({ settingsLogResult }) { return known }
+        if let known = memory.withLock({ $0.settingsLog }) { return known }
         let range = history.range(excludingAncestorsOf: nil)
         let log: SettingsLog
         do {
             // `blobID` takes the lock itself, so the log is read outside it.
             log = try SettingsLog.read(range: range, repository: repository) { commit in self.blobID(at: "isms.yaml", in: commit) }
         } catch {
-            locked { failed("reading the history of isms.yaml", error) }
+            memory.withLock { $0.failed("reading the history of isms.yaml", error) }
             log = SettingsLog(entries: [], decisions: [:])
         }
-        locked { settingsLogResult = log }
+        memory.withLock { $0.settingsLog = log }
         return log
     }
 
@@ -89,18 +95,12 @@ public final class GovernanceContext: @unchecked Sendable {
     /// The day of the first commit that changed a record of the ISMS.
     public var firstRecordDay: Day? { history.firstRecordDay }
 
-    private func locked<T>(_ body: () -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body()
-    }
-
     /// The commit that set each current field of record `id` at the revision, by dotted field path.
     public func blame(_ id: String) -> [String: BlameLine]? {
-        locked {
-            if let known = blames[id] { return known }
+        memory.withLock { m in
+            if let known = m.blames[id] { return known }
             let lines = history.blame(id).map { Dictionary($0.map { ($0.field, $0) }, uniquingKeysWith: { a, _ in a }) }
-            blames[id] = lines
+            m.blames[id] = lines
             return lines
         }
     }
@@ -114,10 +114,10 @@ public final class GovernanceContext: @unchecked Sendable {
 
     /// The changes to record `id`, newest first.
     public func entries(_ id: String) -> [HistoryEntry] {
-        locked {
-            if let known = histories[id] { return known }
+        memory.withLock { m in
+            if let known = m.histories[id] { return known }
             let entries = history.entries(of: id) ?? []
-            histories[id] = entries
+            m.histories[id] = entries
             return entries
         }
     }
@@ -127,16 +127,16 @@ public final class GovernanceContext: @unchecked Sendable {
 
     /// Every record change in the history, newest first.
     public func log() -> [HistoryEntry] {
-        locked {
-            if let logEntries { return logEntries }
+        memory.withLock { m in
+            if let logEntries = m.logEntries { return logEntries }
             let entries = history.log()
-            logEntries = entries
+            m.logEntries = entries
             return entries
         }
     }
 
     public func signature(_ commit: ObjectID) -> SignatureVerdict {
-        locked { verifier.verdict(for: commit) }
+        memory.withLock { _ in verifier.verdict(for: commit) }
     }
 
     /// The earliest a commit can have been made. Its author date is whatever its author set (GIT_AUTHOR_DATE), but
@@ -144,31 +144,31 @@ public final class GovernanceContext: @unchecked Sendable {
     /// later than the author date, that committer signature is the bound, with the parent's id. Only the parents
     /// are read, not every ancestor: one clock set far ahead then misleads about its own children, not about the
     /// rest of the history. A parent that cannot be read (beyond a shallow clone's boundary) bounds nothing.
-    public func recordedAt(_ commit: CommitInfo) -> (when: Signature, parent: ObjectID?) {
-        locked {
-            if let known = recordedTimes[commit.id] { return known }
-            var answer: (when: Signature, parent: ObjectID?) = (commit.author, nil)
+    public func recordedAt(_ commit: CommitInfo) -> (when: GitIdentity, parent: ObjectID?) {
+        memory.withLock { m in
+            if let known = m.recordedTimes[commit.id] { return known }
+            var answer: (when: GitIdentity, parent: ObjectID?) = (commit.author, nil)
             for parent in (try? repository.commit(commit.id).parents) ?? [] {
                 guard let committer = try? repository.commit(parent).committer, committer.time > answer.when.time else { continue }
                 answer = (committer, parent)
             }
-            recordedTimes[commit.id] = answer
+            m.recordedTimes[commit.id] = answer
             return answer
         }
     }
 
     /// The whole message of a commit (the history keeps only its first line).
     public func message(_ commit: ObjectID) -> String {
-        locked {
-            if let known = messages[commit] { return known }
+        memory.withLock { m in
+            if let known = m.messages[commit] { return known }
             var text = ""
             do {
                 let read = try repository.commit(commit)
-                text = Repository.text(message: read.message, encoding: read.encoding)
+                text = Repository.text(read.message, encoding: read.encoding)
             } catch {
-                failed("reading commit \(commit.short)", error)
+                m.failed("reading commit \(commit.short)", error)
             }
-            messages[commit] = text
+            m.messages[commit] = text
             return text
         }
     }
@@ -178,32 +178,32 @@ public final class GovernanceContext: @unchecked Sendable {
         if ancestor == commit { return true }
         // The history's graph answers for the commits it holds; others (outside the judged history) ask git.
         if let known = history.isAncestor(ancestor, of: commit) { return known }
-        return locked {
+        return memory.withLock { m in
             let key = Pair(a: ancestor, b: commit)
-            if let known = ancestry[key] { return known }
+            if let known = m.ancestry[key] { return known }
             let answer = (try? repository.mergeBase(ancestor, commit)) == .some(ancestor)
-            ancestry[key] = answer
+            m.ancestry[key] = answer
             return answer
         }
     }
 
     /// The roster key of whoever made a commit: the author's e-mail matched against `people`.
-    public static func person(_ signature: Signature, in people: [String: Person]) -> String? {
+    public static func person(_ signature: GitIdentity, in people: [String: Person]) -> String? {
         let email = signature.email.lowercased()
         return people.values.filter { $0.email?.lowercased() == email }.map(\.key).sorted().first
     }
 
     /// The blob id of the file at `path` (below the ISMS root) in `commit`'s tree; nil when absent.
     func blobID(at path: String, in commit: ObjectID) -> ObjectID? {
-        locked {
-            let cache = pathBlobs[path] ?? PathBlobCache(path: (prefix.isEmpty ? "" : prefix + "/") + path, folder: cacheFolder)
-            pathBlobs[path] = cache
+        memory.withLock { m in
+            let cache = m.pathBlobs[path] ?? PathBlobCache(path: (prefix.isEmpty ? "" : prefix + "/") + path, folder: cacheFolder)
+            m.pathBlobs[path] = cache
             struct Unreadable: Error {}
             // A failure to read is not remembered: the next run tries again (and `readFailures` has it now).
             return try? cache.blob(in: commit) {
-                let before = failures.count
-                let entry = entry(at: path, in: commit)
-                if failures.count > before { throw Unreadable() }
+                let before = m.failures.count
+                let entry = entry(at: path, in: commit, &m)
+                if m.failures.count > before { throw Unreadable() }
                 return entry?.id
             }
         }
@@ -211,10 +211,11 @@ public final class GovernanceContext: @unchecked Sendable {
 
     /// Writes what the caches of this context learnt; problems come back as sentences for stderr.
     public func saveCaches() -> [String] {
-        locked { pathBlobs.values.compactMap { $0.save() } }
+        memory.withLock { m in m.pathBlobs.values.compactMap { $0.save() } }
     }
 
-    private func entry(at path: String, in commit: ObjectID) -> TreeEntry? {
+    /// A failure to read is recorded in `memory`, which the caller holds.
+    private func entry(at path: String, in commit: ObjectID, _ memory: inout Memory) -> TreeEntry? {
         let full = (prefix.isEmpty ? "" : prefix + "/") + path
         let components = full.split(separator: "/")
         guard let name = components.last else { return nil }
@@ -223,7 +224,7 @@ public final class GovernanceContext: @unchecked Sendable {
             guard let folder = try repository.subtree(of: tree, at: components.dropLast().joined(separator: "/")) else { return nil }
             return try repository.treeEntries(folder).first(where: { $0.name == name })
         } catch {
-            failed("reading \(path) at commit \(commit.short)", error)
+            memory.failed("reading \(path) at commit \(commit.short)", error)
             return nil
         }
     }
@@ -232,8 +233,8 @@ public final class GovernanceContext: @unchecked Sendable {
     /// regular file (the trust never follows a link) or lists no key (empty, comments only); true when it lists one,
     /// and when it cannot be read or is too large to (then it is not known to trust nothing).
     func trustsAKey(allowedSignersAt path: String, in commit: ObjectID) -> Bool {
-        locked {
-            guard let entry = entry(at: path, in: commit), entry.mode == .file || entry.mode == .executable else { return false }
+        memory.withLock { m in
+            guard let entry = entry(at: path, in: commit, &m), entry.mode == .file || entry.mode == .executable else { return false }
             guard let size = try? repository.objectSize(entry.id), size <= Limits.configBytes,
                   let data = try? repository.readObject(entry.id) else { return true }
             return !AllowedSigners(text: String(decoding: data, as: UTF8.self), path: path).entries.isEmpty
@@ -250,10 +251,10 @@ public final class GovernanceContext: @unchecked Sendable {
     /// `commit`'s signature judged against what `trusted`'s tree trusts (for a change to the allowed signers:
     /// its parent's). Nil when that trust cannot be read.
     func signature(_ commit: ObjectID, trustingTreeOf trusted: ObjectID) -> SignatureVerdict? {
-        locked {
+        memory.withLock { m in
             guard let trust = trustAt(trusted) else { return nil }
-            let verifier = verifiers[trust.fingerprint] ?? SignatureVerifier(trust: trust, repository: repository)
-            verifiers[trust.fingerprint] = verifier
+            let verifier = m.verifiers[trust.fingerprint] ?? SignatureVerifier(trust: trust, repository: repository)
+            m.verifiers[trust.fingerprint] = verifier
             return verifier.verdict(for: commit)
         }
     }
@@ -271,14 +272,4 @@ public struct TrustedRange: Sendable {
 extension CommitInfo {
     /// How a finding names a commit: `1a2b3c4d5e (Bob Example, 2026-02-01)`.
     public var reference: String { "\(id.short) (\(author.name), \(author.day))" }
-}
-
-extension Repository {
-    /// A commit message's bytes as text: Latin-1 when the commit says so, else UTF-8 with invalid bytes replaced.
-    static func text(message: [UInt8], encoding: String?) -> String {
-        if let encoding, ["iso-8859-1", "iso8859-1", "latin1", "latin-1"].contains(encoding.lowercased()) {
-            return String(String.UnicodeScalarView(message.map { Unicode.Scalar($0) }))
-        }
-        return String(decoding: message, as: UTF8.self)
-    }
 }

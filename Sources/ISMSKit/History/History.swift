@@ -1,4 +1,5 @@
 import Foundation
+import HeapModule
 
 /// The history of the records reachable from one revision, ready to be asked about a record, a range or a blame.
 public struct History: Sendable {
@@ -16,9 +17,9 @@ public struct History: Sendable {
     /// Where the time went, phase by phase (the command adds its own phases).
     public var timings: PhaseTimings
     /// The state at the tip when it had to be replayed, shared by the copies of this history.
-    private let replayedTip = Memo<HistoryState>()
+    private let replayedTip = Locked<HistoryState?>(nil)
     /// Each commit's place in `order`, for `entries(of:)`.
-    private let positions = Memo<[Int32]>()
+    private let positions = Locked<[Int32]?>(nil)
     /// Per commit asked about, the commits reachable from the tip that descend from it (itself included).
     private let descendantSets = Locked<[Int32: [Bool]]>([:])
 
@@ -28,7 +29,7 @@ public struct History: Sendable {
     public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) -> Bool? {
         guard let a = graph.index[ancestor], let c = graph.index[commit] else { return nil }
         if a == c { return true }
-        let marked = descendantSets.update { sets -> [Bool] in
+        let marked = descendantSets.withLock { sets -> [Bool] in
             if let known = sets[a] { return known }
             var seen = [Bool](repeating: false, count: graph.count)
             seen[Int(a)] = true
@@ -81,16 +82,16 @@ public struct History: Sendable {
         }
         var tracked: Set<String> = [id]
         var queued = Set<Int32>()
-        var pending = Heap<Int32>(less: <)
+        var pending = Heap<Int32>()
         func enqueue(_ id: String, olderThan limit: Int32) {
             for commit in graph.mentions[id] ?? [] where position[Int(commit)] > limit && queued.insert(commit).inserted {
-                pending.push(position[Int(commit)])
+                pending.insert(position[Int(commit)])
             }
         }
         enqueue(id, olderThan: -1)
         var entries = [HistoryEntry]()
         var known = false
-        while let p = pending.pop() {
+        while let p = pending.popMin() {
             let index = order[Int(p)]
             for op in graph.ops(index) {
                 guard let newOrOld = op.newID ?? op.oldID,
@@ -184,24 +185,23 @@ public struct History: Sendable {
             }
         }
         let nodes = graph.nodes
-        var ready = Heap<Int32> { a, b in
-            let x = nodes[Int(a)], y = nodes[Int(b)]
-            return x.committerTime != y.committerTime ? x.committerTime < y.committerTime : x.id < y.id
+        func ready(_ index: Int) -> ReadyCommit {
+            ReadyCommit(time: nodes[index].committerTime, id: nodes[index].id, position: index)
         }
-        for index in 0..<graph.count where reachable[index] && waiting[index] == 0 { ready.push(Int32(index)) }
+        var heap = Heap((0..<graph.count).filter { reachable[$0] && waiting[$0] == 0 }.map(ready))
         var order = [Int32]()
-        while let index = ready.pop() {
-            order.append(index)
-            for child in children[Int(index)] {
+        while let index = heap.popMin()?.position {
+            order.append(Int32(index))
+            for child in children[index] {
                 waiting[Int(child)] -= 1
-                if waiting[Int(child)] == 0 { ready.push(child) }
+                if waiting[Int(child)] == 0 { heap.insert(ready(Int(child))) }
             }
         }
         return order.reversed()
     }
 }
 
-extension Signature {
+extension GitIdentity {
     /// The first and last second that print as a four-digit year (0000-01-01T00:00:00, 9999-12-31T23:59:59).
     static let printableSeconds: ClosedRange<Int64> = -62_167_219_200...253_402_300_799
 
@@ -233,32 +233,5 @@ extension Signature {
     public var day: Day {
         let local = localSeconds
         return Day(ordinal: Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400))
-    }
-}
-
-/// A value computed once on first use and shared by every copy of the struct holding it.
-final class Memo<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value?
-
-    func value(_ compute: () -> Value) -> Value {
-        lock.lock()
-        defer { lock.unlock() }
-        if let stored { return stored }
-        let computed = compute()
-        stored = computed
-        return computed
-    }
-}
-
-/// A value behind a lock, changed in place.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func update<R>(_ body: (inout Value) -> R) -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
     }
 }

@@ -529,9 +529,9 @@ final class CachedCommits: @unchecked Sendable {
 
     private func decodeInfo(_ i: Int, string: (Int) throws -> String) throws -> CommitInfo {
         var r = ByteReader(bytes, from: Int(metaOffsets[i]), to: Int(metaEnds[i]))
-        let author = Signature(name: try string(try r.varint()), email: try string(try r.varint()), time: try r.signed(),
+        let author = GitIdentity(name: try string(try r.varint()), email: try string(try r.varint()), time: try r.signed(),
                                offsetMinutes: try r.offset())
-        let committer = Signature(name: try string(try r.varint()), email: try string(try r.varint()), time: nodes[i].committerTime,
+        let committer = GitIdentity(name: try string(try r.varint()), email: try string(try r.varint()), time: nodes[i].committerTime,
                                   offsetMinutes: try r.offset())
         let info = CommitInfo(id: nodes[i].id, author: author, committer: committer, summary: try string(try r.varint()))
         guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing metadata bytes") }

@@ -52,9 +52,9 @@ public final class HistoryEngine {
         } catch let error as ToolError {
             throw error
         } catch let error as GitError {
-            throw .git(error.description)
+            throw .git(error.description, cause: error)
         } catch {
-            throw .git("\(error)")
+            throw .git("\(error)", cause: error as? GitError)
         }
     }
 
@@ -312,7 +312,7 @@ public final class HistoryEngine {
                 throw ToolError.treeTooDeep(error, in: "commit \(item.commit.id.short) in the history of \(revision)")
             } catch let error as GitError where error.isNotFound {
                 throw ToolError.git("an object of commit \(item.commit.id.short) is missing from the repository (\(error.message)); "
-                                    + "run `git fsck` to find the damage")
+                                    + "run `git fsck` to find the damage", cause: error)
             }
         }
         return (result, mergeBases)

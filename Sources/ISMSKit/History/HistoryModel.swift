@@ -11,13 +11,13 @@ public enum HistoryEvent: String, Sendable, CaseIterable {
 /// refers to the same one instead of copying five strings.
 public final class CommitInfo: Sendable {
     public let id: ObjectID
-    public let author: Signature
-    public let committer: Signature
+    public let author: GitIdentity
+    public let committer: GitIdentity
     public let summary: String
     /// Whether the commit has a signature header, when this run read the commit (not kept in the cache).
     public let carriesSignature: Bool?
 
-    init(id: ObjectID, author: Signature, committer: Signature, summary: String, carriesSignature: Bool? = nil) {
+    init(id: ObjectID, author: GitIdentity, committer: GitIdentity, summary: String, carriesSignature: Bool? = nil) {
         self.id = id
         self.author = author
         self.committer = committer

@@ -2,7 +2,7 @@ import Foundation
 
 /// Records as git holds them, in a commit's tree or in the index, read from git objects without touching
 /// the work tree. Paths are relative to the ISMS root.
-public final class GitObjectSource: RecordSource, @unchecked Sendable {
+public final class GitObjectSource: RecordSource, Sendable {
     public let label: String
     private let repository: Repository
     /// Keyed byte for byte (see `ExactString`).
@@ -10,8 +10,6 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
     /// Paths that are in conflict in the index (unmerged).
     private let conflicted: Set<ExactString>
     public let deepestFolder: (depth: Int, path: String)?
-    // libgit2 objects of one repository are used from one thread at a time.
-    private let lock = NSLock()
 
     /// The ISMS as in the commit `revision`; `prefix` is the ISMS root relative to the repository top.
     public convenience init(repository: Repository, revision: String, prefix: String) throws(ToolError) {
@@ -39,7 +37,7 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
         } catch let error as TreeTooDeep {
             throw .treeTooDeep(error, in: label)
         } catch {
-            throw .git("reading \(label): \(error)")
+            throw .git("reading \(label): \(error)", cause: error as? GitError)
         }
     }
 
@@ -50,7 +48,7 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
         label = "the index"
         deepestFolder = nil
         let entries: [IndexEntry]
-        do { entries = try repository.indexEntries(file: file) } catch { throw .git("reading the index: \(error)") }
+        do { entries = try repository.indexEntries(file: file) } catch { throw .git("reading the index: \(error)", cause: error as? GitError) }
         var files = [ExactString: TreeEntry]()
         var conflicted = Set<ExactString>()
         let lead = prefix.isEmpty ? "" : prefix + "/"
@@ -68,7 +66,6 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
 
     public func readConfig() throws -> Data? {
         guard let config = files[ExactString("isms.yaml")], config.mode == .file || config.mode == .executable else { return nil }
-        lock.lock(); defer { lock.unlock() }
         // Sized from the object header before it is inflated.
         let size = try repository.objectSize(config.id)
         if size > Limits.configBytes { throw Limits.configTooLarge(size) }
@@ -76,7 +73,6 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
     }
 
     public func recordEntries() throws -> [SourceEntry] {
-        lock.lock(); defer { lock.unlock() }
         var entries = [SourceEntry]()
         for (key, entry) in files {
             let path = key.string
@@ -112,7 +108,6 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
     }
 
     public func read(_ entries: [SourceEntry], limit: Int) throws -> [Result<Data, YAMLProblem>] {
-        lock.lock(); defer { lock.unlock() }
         return try entries.map { entry in
             guard let id = files[ExactString(entry.path)]?.id else {
                 return .failure(.init(message: "not a file in \(label)", location: .start, kind: .encoding))
@@ -133,7 +128,6 @@ public final class GitObjectSource: RecordSource, @unchecked Sendable {
     public func artifact(at path: String) -> Data? {
         guard let relative = normalisedRelativePath(path), let entry = files[ExactString(relative)],
               entry.mode == .file || entry.mode == .executable else { return nil }
-        lock.lock(); defer { lock.unlock() }
         return try? repository.readObject(entry.id)
     }
 }

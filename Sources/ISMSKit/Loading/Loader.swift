@@ -27,7 +27,7 @@ public enum Loader {
 
         let entries: [SourceEntry]
         do { entries = try source.recordEntries() } catch {
-            throw .git("cannot list records in \(source.label): \(error)")
+            throw .git("cannot list records in \(source.label): \(error)", cause: error as? GitError)
         }
         // Counted before anything is read: a pull request can add files faster than a runner can read them.
         let recordFiles = entries.filter { $0.kind == .file }.count
@@ -59,7 +59,7 @@ public enum Loader {
         do { contents = try source.read(readable, limit: config.maxFileBytes) } catch let error as ToolError {
             throw error
         } catch {
-            throw .git("cannot read records in \(source.label): \(error)")
+            throw .git("cannot read records in \(source.label): \(error)", cause: error as? GitError)
         }
         let work = Array(zip(readable, contents))
         let parsed: [(record: Record?, findings: [Finding])] = parallelMap(work) { entry, content in

@@ -10,7 +10,9 @@ public struct Pattern: @unchecked Sendable {
     private let regex: NSRegularExpression
     /// Where isms.yaml sets the pattern; nil for a default.
     public var location: SourceLocation?
-    private let slow = SlowPattern()
+    /// The text on which the pattern first ran over its budget, shared by the copies of this `Pattern` (settings
+    /// are copied into every parse task).
+    private let slow = Locked<String?>(nil)
 
     /// The most CPU time one match may take (the thread's own time, so a loaded machine does not trip it).
     /// Id patterns match in microseconds; this is thousands of times that.
@@ -27,7 +29,7 @@ public struct Pattern: @unchecked Sendable {
 
     /// Whether `text` matches, or nil when the pattern ran over its budget, on this text or an earlier one.
     public func match(_ text: String) -> Bool? {
-        if slow.input != nil { return nil }
+        if gaveUp != nil { return nil }
         let range = NSRange(text.startIndex..., in: text)
         let deadline = Self.threadCPUSeconds() + Self.matchBudget
         var found = false, overrun = false
@@ -41,33 +43,19 @@ public struct Pattern: @unchecked Sendable {
             }
         }
         guard !overrun else {
-            slow.giveUp(on: text)
+            slow.withLock { first in first = first ?? text }
             return nil
         }
         return found
     }
 
     /// The text on which the pattern first ran over its budget; nil while it has not.
-    public var gaveUp: String? { slow.input }
+    public var gaveUp: String? { slow.withLock { $0 } }
 
     private static func threadCPUSeconds() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
-}
-
-/// Shared by the copies of one `Pattern` (settings are copied into every parse task).
-private final class SlowPattern: @unchecked Sendable {
-    private let lock = NSLock()
-    private var first: String?
-    var input: String? {
-        lock.lock(); defer { lock.unlock() }
-        return first
-    }
-    func giveUp(on text: String) {
-        lock.lock(); defer { lock.unlock() }
-        if first == nil { first = text }
     }
 }
 

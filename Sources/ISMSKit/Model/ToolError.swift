@@ -6,7 +6,8 @@ public enum ToolError: Error, Sendable, CustomStringConvertible, Equatable {
     case notInRepository(path: String)
     case unknownRevision(String, message: String)
     case missingAtRevision(revision: String, path: String)
-    case git(String)
+    /// `cause` is libgit2's own error when one is behind the message, for callers that tell kinds of failure apart.
+    case git(String, cause: GitError? = nil)
     case invalidArgument(String)
     case unknownRecord(String, revision: String, suggestion: String?)
     /// An input over one of the `limits` of isms.yaml that are checked before any work (records, commits).
@@ -22,7 +23,7 @@ public enum ToolError: Error, Sendable, CustomStringConvertible, Equatable {
         case .notInRepository(let path): return "\(path) is not inside a git repository"
         case .unknownRevision(let rev, let message): return "unknown revision '\(rev)': \(message)"
         case .missingAtRevision(let rev, let path): return "no isms.yaml at \(rev):\(path)"
-        case .git(let message): return "git: \(message)"
+        case .git(let message, _): return "git: \(message)"
         case .invalidArgument(let message), .limitExceeded(let message), .historyIncomplete(let message): return message
         case .unknownRecord(let id, let revision, let suggestion):
             return "no record '\(id)' in the history of \(revision)" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")

@@ -69,7 +69,7 @@ public enum HistoryJSON: HistoryRenderer {
     /// A commit's author or committer.
     struct Identity: Encodable {
         let name, email, date: String
-        init(_ s: Signature) { name = s.name; email = s.email; date = s.isoDate }
+        init(_ s: GitIdentity) { name = s.name; email = s.email; date = s.isoDate }
     }
 
     /// `record` in the log only; `signature` only when signatures were verified (both left out otherwise).

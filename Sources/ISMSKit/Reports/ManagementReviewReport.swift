@@ -218,7 +218,7 @@ extension Workspace {
             // Only ISMS decisions: scope, context, name. Policy changes are the decision log's and isms diff's.
             settings = try SettingsHistory(repository: repository, prefix: prefix).changes(in: range)
         } catch {
-            throw .git("reading the settings for the management review: \(error)")
+            throw .git("reading the settings for the management review: \(error)", cause: error as? GitError)
         }
         return ReviewHistory(entries: entries, settings: settings, period: period)
     }

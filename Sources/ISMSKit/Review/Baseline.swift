@@ -26,7 +26,7 @@ extension Workspace {
         } catch let error as ToolError {
             throw error
         } catch {
-            throw .git("\(error)")
+            throw .git("\(error)", cause: error as? GitError)
         }
     }
 
@@ -74,7 +74,7 @@ extension Workspace {
         } catch let error as TreeTooDeep {
             throw .treeTooDeep(error, in: "HEAD")
         } catch {
-            throw .git("comparing the index with HEAD: \(error)")
+            throw .git("comparing the index with HEAD: \(error)", cause: error as? GitError)
         }
     }
 }

@@ -98,7 +98,7 @@ extension Workspace {
             reachableFromBase = Set(try repository.walk(from: mergeBase, firstParent: false, shallow: shallow,
                                                         isKnown: { _ in false }).map(\.commit.id))
         } catch {
-            throw .git("walking the history of \(baseName): \(error)")
+            throw .git("walking the history of \(baseName): \(error)", cause: error as? GitError)
         }
         let entries = history.log().filter { !reachableFromBase.contains($0.commit.id) }
 
@@ -135,7 +135,7 @@ extension Workspace {
                              commits: changes.reversed().filter { $0.fields.contains(field) }.map(\.commit))
             }.sorted { ($0.policy ? 0 : 1, $0.field) < ($1.policy ? 0 : 1, $1.field) }
         } catch {
-            throw .git("reading the settings of \(baseName)..\(headName): \(error)")
+            throw .git("reading the settings of \(baseName)..\(headName): \(error)", cause: error as? GitError)
         }
         return DiffReport(base: baseName, head: headName, mergeBase: mergeBase, headCommit: headCommit, diff: diff,
                           fieldCommits: fieldCommits, recordCommits: recordCommits, settings: settings, trustRef: trusted.name,

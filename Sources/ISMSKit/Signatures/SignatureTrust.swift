@@ -80,7 +80,7 @@ extension Workspace {
             return SignatureTrust(revision: revision, commit: commit, allowedSignersPath: signersPath, allowedSignersText: signersText,
                                   openPGPKeysPath: keysPath, openPGPKeys: keys)
         } catch {
-            throw .git("reading the trusted keys at \(revision): \(error)")
+            throw .git("reading the trusted keys at \(revision): \(error)", cause: error as? GitError)
         }
     }
 }

@@ -38,7 +38,7 @@ public final class Workspace {
         do {
             repository = try Repository.discover(containing: root)
         } catch {
-            throw .git("\(error)")
+            throw .git("\(error)", cause: error as? GitError)
         }
         if let top = repository?.workTree {
             let resolvedTop = Workspace.realPath(top), resolvedRoot = Workspace.realPath(root)
@@ -127,7 +127,7 @@ extension ToolError {
     /// repository without commits, or in a damaged repository.
     static func revision(_ revision: String, _ error: Error, in repository: Repository) -> ToolError {
         guard let error = error as? GitError else { return .unknownRevision(revision, message: "\(error)") }
-        if error.isCorrupt { return .git("cannot read revision '\(revision)': \(error.description)") }
+        if error.isCorrupt { return .git("cannot read revision '\(revision)': \(error.description)", cause: error) }
         if repository.isHeadUnborn && (revision == "HEAD" || revision.hasPrefix("HEAD~") || revision.hasPrefix("HEAD^")
                                        || revision.hasPrefix("@")) {
             return .unknownRevision(revision, message: "the repository has no commits yet")
@@ -148,10 +148,10 @@ extension Repository {
         if let git = error as? GitError, git.isNotFound {
             if isPartialClone {
                 return .git("the record file \(path) (blob \(blob.short)) at \(label) is not in this partial clone, and isms never "
-                            + "fetches; run it in a full clone (no --filter; no `filter` on actions/checkout)")
+                            + "fetches; run it in a full clone (no --filter; no `filter` on actions/checkout)", cause: git)
             }
-            return .git("the record file \(path) (blob \(blob.short)) is missing from the repository; run `git fsck` to find the damage")
+            return .git("the record file \(path) (blob \(blob.short)) is missing from the repository; run `git fsck` to find the damage", cause: git)
         }
-        return .git("cannot read the record file \(path) (blob \(blob.short)) at \(label): \(error)")
+        return .git("cannot read the record file \(path) (blob \(blob.short)) at \(label): \(error)", cause: error as? GitError)
     }
 }
