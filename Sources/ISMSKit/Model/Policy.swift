@@ -1,88 +1,6 @@
 import Foundation
 
-/// What an isms.yaml setting is: policy decides how a change is judged (rules, trust, roster, limits), so a
-/// pull request must never be judged by its own; an ISMS decision is content the ISMS states (its scope, the
-/// SoA exclusions), reviewed like any record.
-public enum SettingRole: String, Sendable {
-    case policy, decision
-}
-
 extension Config {
-    /// Every top-level setting, classified. A setting added to `settings` without a line here fails
-    /// `PolicyTests.testEverySettingIsClassified`: later settings (a risk method, an audit programme,
-    /// reassessment triggers) are judged by the trusted revision's copy from the day they exist.
-    public static let settingRoles: [String: SettingRole] = [
-        "name": .decision,
-        "scope": .decision,
-        "soa_exclusions": .decision,
-        "people": .policy,
-        "rules": .policy,
-        "id_patterns": .policy,
-        "evidence_grace_days": .policy,
-        "limits": .policy,
-        "allowed_signers": .policy,
-        "openpgp_keys": .policy,
-        "decision_fields": .policy,
-        "require_signed_decisions": .policy,
-        "backdate_tolerance_days": .policy,
-        "reference_pattern": .policy,
-        "context": .decision,
-        "audit_programme": .policy,
-        "management_review": .policy,
-        // Who may accept what is how decisions are judged: a pull request may not widen its own authority.
-        "risk_method": .policy,
-        // How fresh evidence must be, and over which period, is how controls are judged.
-        "continuous_days": .policy,
-        "audit_period": .policy,
-        "material_fields": .policy,
-        "reassessment_days": .policy,
-    ]
-
-    /// Whether the top-level setting `name` is policy; a key isms does not know counts as policy, so nothing
-    /// unclassified can slip past `policy-changed`.
-    public static func isPolicy(_ name: String) -> Bool { settingRoles[name] != .decision }
-
-    /// How each policy setting is taken from the trusted revision's configuration. Kept beside `settingRoles`;
-    /// `PolicyTests` proves the two name the same settings.
-    static let policyTransfer: [String: @Sendable (inout Config, Config) -> Void] = [
-        "people": { head, trusted in head.adoptRoster(of: trusted) },
-        "rules": { head, trusted in head.ruleSeverities = trusted.ruleSeverities },
-        "id_patterns": { head, trusted in head.idPatterns = trusted.idPatterns },
-        "evidence_grace_days": { head, trusted in head.evidenceGraceDays = trusted.evidenceGraceDays },
-        "limits": { head, trusted in
-            head.maxFileBytes = trusted.maxFileBytes
-            head.maxDepth = trusted.maxDepth
-            head.maxRecords = trusted.maxRecords
-            head.maxCommits = trusted.maxCommits
-            head.maxTreeDepth = trusted.maxTreeDepth
-            head.maxHistoryBytes = trusted.maxHistoryBytes
-        },
-        "allowed_signers": { head, trusted in head.allowedSigners = trusted.allowedSigners },
-        "openpgp_keys": { head, trusted in head.openPGPKeys = trusted.openPGPKeys },
-        "decision_fields": { head, trusted in head.decisionFields = trusted.decisionFields },
-        "require_signed_decisions": { head, trusted in head.requireSignedDecisions = trusted.requireSignedDecisions },
-        "backdate_tolerance_days": { head, trusted in head.backdateToleranceDays = trusted.backdateToleranceDays },
-        "reference_pattern": { head, trusted in head.referencePattern = trusted.referencePattern },
-        "audit_programme": { head, trusted in head.auditCycle = trusted.auditCycle },
-        "management_review": { head, trusted in head.managementReviewEvery = trusted.managementReviewEvery },
-        "risk_method": { head, trusted in head.riskMethod = trusted.riskMethod },
-        "continuous_days": { head, trusted in head.continuousDays = trusted.continuousDays },
-        "audit_period": { head, trusted in head.auditPeriodMonths = trusted.auditPeriodMonths },
-        "material_fields": { head, trusted in head.materialFields = trusted.materialFields },
-        "reassessment_days": { head, trusted in head.reassessmentDays = trusted.reassessmentDays },
-    ]
-
-    /// The settings `applyingPolicy` takes from the trusted revision.
-    public static var policyTransferNames: [String] { Array(policyTransfer.keys) }
-
-    /// This configuration (the head's) judged by `trusted`'s policy: every policy setting is the trusted one;
-    /// the ISMS decisions (scope, exclusions, name) stay the head's.
-    public func applyingPolicy(of trusted: Config) -> Config {
-        var result = self
-        for (_, transfer) in Self.policyTransfer { transfer(&result, trusted) }
-        return result
-    }
-
     /// The roster as the trusted revision has it: each known person's identity (e-mail) and role come from
     /// there. A person the head adds is a valid key for owners and approvers, but with no e-mail and no role
     /// until the trusted revision has them, so no commit maps to them and they hold no authority yet.
@@ -134,7 +52,8 @@ public struct SettingsSnapshot: Sendable, Equatable {
         var signersPath = Config.defaultAllowedSigners, keysPath = Config.defaultOpenPGPKeys
         if let data, case .success(let node) = YAMLReader(maxBytes: Limits.configBytes).read(data), let pairs = node.pairs {
             for pair in pairs { flatten(pair.value, into: &snapshot.values, at: segment(pair.key)) }
-            if let (config, _) = try? ConfigReader.read(data, path: "isms.yaml") {
+            // Only the trust files' paths are taken, so the rule ids (above the model) are not needed.
+            if let (config, _) = try? ConfigReader.read(data, path: "isms.yaml", ruleIDs: []) {
                 signersPath = config.allowedSigners
                 keysPath = config.openPGPKeys
             }
