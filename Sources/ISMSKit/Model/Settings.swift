@@ -151,6 +151,20 @@ extension Config {
 // MARK: Readers of the settings with more than one value
 
 extension Config {
+    /// The roster as the trusted revision has it: each known person's identity (e-mail) and role come from
+    /// there. A person the head adds is a valid key for owners and approvers, but with no e-mail and no role
+    /// until the trusted revision has them, so no commit maps to them and they hold no authority yet.
+    mutating func adoptRoster(of trusted: Config) {
+        var merged = trusted.people
+        var order = trusted.peopleOrder
+        for key in peopleOrder where merged[key] == nil {
+            merged[key] = Person(key: key, name: people[key]?.name)
+            order.append(key)
+        }
+        people = merged
+        peopleOrder = order
+    }
+
     private static func readPeople(_ r: inout SettingsReader, _ pair: YAMLPair) {
         guard let people = pair.value.pairs else {
             r.invalid("people must be a mapping of key → {name, email, role}", pair.value.location, field: "people")

@@ -1,21 +1,5 @@
 import Foundation
 
-extension Config {
-    /// The roster as the trusted revision has it: each known person's identity (e-mail) and role come from
-    /// there. A person the head adds is a valid key for owners and approvers, but with no e-mail and no role
-    /// until the trusted revision has them, so no commit maps to them and they hold no authority yet.
-    mutating func adoptRoster(of trusted: Config) {
-        var merged = trusted.people
-        var order = trusted.peopleOrder
-        for key in peopleOrder where merged[key] == nil {
-            merged[key] = Person(key: key, name: people[key]?.name)
-            order.append(key)
-        }
-        people = merged
-        peopleOrder = order
-    }
-}
-
 /// isms.yaml and the trust files flattened to `field → value` text, for comparing two revisions setting by
 /// setting (`policy-changed`, the `settings` of `isms diff`). Read from the YAML tree rather than `Config`, so a
 /// value the reader refuses still shows as changed, and a setting added later is compared without new code.
@@ -52,8 +36,7 @@ public struct SettingsSnapshot: Sendable, Equatable {
         var signersPath = Config.defaultAllowedSigners, keysPath = Config.defaultOpenPGPKeys
         if let data, case .success(let node) = YAMLReader(maxBytes: Limits.configBytes).read(data), let pairs = node.pairs {
             for pair in pairs { flatten(pair.value, into: &snapshot.values, at: segment(pair.key)) }
-            // Only the trust files' paths are taken, so the rule ids (above the model) are not needed.
-            if let (config, _) = try? ConfigReader.read(data, path: "isms.yaml", ruleIDs: []) {
+            if let (config, _) = try? ConfigReader.read(data, path: "isms.yaml") {
                 signersPath = config.allowedSigners
                 keysPath = config.openPGPKeys
             }
