@@ -294,7 +294,7 @@ struct InputLimit: Sendable {
     let name: String
     let range: ClosedRange<Int>
     let summary: String
-    nonisolated(unsafe) let value: WritableKeyPath<Config, Int>
+    let value: WritableKeyPath<Config, Int> & Sendable
 
     var setting: Setting { Setting(name, .value(.integer(range)), summary) }
 
