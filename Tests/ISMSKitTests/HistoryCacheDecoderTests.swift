@@ -121,4 +121,18 @@ final class HistoryCacheDecoderTests: XCTestCase {
             XCTAssertTrue(result.stderr.contains("is unreadable (not a regular file); rebuilding it"), result.stderr)
         }
     }
+
+    /// The codes in the file are pinned: renumbering one misreads every cache already written, so it fails here.
+    /// A new kind or event takes a new code, and the format version follows.
+    func testTheStoredCodesArePinnedAndTheVersionFollowsThem() {
+        XCTAssertEqual(HistoryEvent.allCases.map { "\($0.rawValue)=\($0.storageCode)" },
+                       ["created=0", "modified=1", "moved=2", "id-changed=3", "deleted=4", "restored=5", "boundary=6"])
+        let kinds = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { ($0.rawValue, $0.storageCode) })
+        XCTAssertEqual(kinds, ["risk": 0, "control": 1, "obligation": 2, "evidence": 3, "exception": 4, "supplier": 5, "asset": 6,
+                               "audit": 7, "nonconformity": 8, "management-review": 9, "objective": 10, "incident": 11, "party": 12])
+        XCTAssertEqual(HistoryCache.events.compactMap { $0 }.count, HistoryEvent.allCases.count)
+        XCTAssertEqual(HistoryCache.kinds.compactMap { $0 }.count, RecordKind.allCases.count)
+        XCTAssertTrue(HistoryCache.layoutFingerprint.contains("party=12") && HistoryCache.layoutFingerprint.contains("boundary=6"))
+        XCTAssertTrue(HistoryCache.fileName(root: "isms", firstParent: false).hasPrefix("history-v\(HistoryCache.formatVersion)-"))
+    }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import ISMSKit
+@testable import ISMSKit
 import XCTest
 
 /// A pull request can never change the rules, keys, roster or limits that judge it: each attack below is made
@@ -393,11 +393,37 @@ final class TrustTests: XCTestCase {
     // MARK: Classification
 
     func testEverySettingIsClassified() {
+        // Role and transfer are part of each declaration (Settings.swift); what can still go wrong is which
+        // settings are decisions, a policy setting that transfers nothing, and a setting without a description.
         let names = Set(Config.settings.map(\.name))
-        XCTAssertEqual(Set(Config.settingRoles.keys), names, "classify every isms.yaml setting as policy or decision in Policy.swift")
+        XCTAssertEqual(Set(Config.settingRoles.keys), names)
         let policy = Set(Config.settingRoles.filter { $0.value == .policy }.keys)
         XCTAssertEqual(Set(Config.policyTransferNames), policy, "every policy setting must be taken from the trusted revision")
         XCTAssertEqual(Set(Config.settingRoles.filter { $0.value == .decision }.keys), ["name", "scope", "soa_exclusions", "context"])
+        XCTAssertTrue(Config.decisionSettings.allSatisfy { Config.settingRoles[$0] == .decision })
+        func described(_ settings: [Setting], _ prefix: String) {
+            for setting in settings {
+                XCTAssertFalse((setting.summary ?? "").isEmpty, "describe \(prefix)\(setting.name)")
+                if case .object(let children, _) = setting.type { described(children, prefix + setting.name + ".") }
+            }
+        }
+        described(Config.settings, "")
+        // The reader dispatches on the declarations: every declared key is read, any other is unknown.
+        for name in names {
+            let findings = (try? ConfigReader.read(Data("\(name): ~\n".utf8), path: "isms.yaml").1) ?? []
+            XCTAssertFalse(findings.contains { $0.rule == "unknown-field" && $0.field == name }, name)
+        }
+        let unknown = try? ConfigReader.read(Data("scopes: x\n".utf8), path: "isms.yaml").1
+        XCTAssertEqual(unknown?.map(\.message), ["unknown field 'scopes' in isms.yaml; did you mean 'scope'?"])
+    }
+
+    func testSettingFindingsAreTheLoadStageRules() {
+        // The model names these two rules by id, as it sits below them.
+        XCTAssertEqual(SettingFindings.invalidValue, InvalidValueRule.id)
+        XCTAssertEqual(SettingFindings.unknownField, UnknownFieldRule.id)
+        XCTAssertEqual(SettingFindings.severity, InvalidValueRule.definition.severity)
+        XCTAssertEqual(SettingFindings.severity, UnknownFieldRule.definition.severity)
+        XCTAssertEqual(ConfigReader.ruleIDs, RuleRegistry.all.map { type(of: $0).id })
     }
 
     func testEveryLimitComesFromTheTrustedRevision() throws {
@@ -406,7 +432,7 @@ final class TrustTests: XCTestCase {
         let judged = head.applyingPolicy(of: trusted)
         XCTAssertEqual([judged.maxFileBytes, judged.maxDepth, judged.maxRecords, judged.maxCommits, judged.maxTreeDepth, judged.maxHistoryBytes],
                        [5000, 20, 300, 400, 500, 60000])
-        // A limit added later must be listed here and in Config.policyTransfer["limits"].
+        // A limit added later must be listed here; InputLimit.all declares how it is read and transferred.
         guard case .object(let limits, _) = try XCTUnwrap(Config.settings.first { $0.name == "limits" }).type else { return XCTFail() }
         XCTAssertEqual(Set(limits.map(\.name)), ["file_bytes", "depth", "records", "commits", "tree_depth", "history_bytes"])
     }

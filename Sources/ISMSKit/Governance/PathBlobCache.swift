@@ -55,7 +55,7 @@ final class PathBlobCache {
             if let blob { blob.withBytes { out.append(contentsOf: $0) } } else { out.append(contentsOf: Self.none) }
         }
         do {
-            try HistoryCache.write(out, to: file)
+            try AtomicFile.write(out, to: file)
             added = 0
             return nil
         } catch {

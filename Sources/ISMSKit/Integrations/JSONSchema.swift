@@ -185,7 +185,9 @@ public enum JSONSchema {
             switch keys {
             case .any:
                 schema["additionalProperties"] = valueSchema
-            case .known(let known):
+            case .known, .rules:
+                let known: [SettingKey]
+                if case .known(let listed) = keys { known = listed } else { known = RuleRegistry.settingKeys }
                 var properties = [String: JSONValue]()
                 for key in known {
                     var entry: JSONValue = valueSchema

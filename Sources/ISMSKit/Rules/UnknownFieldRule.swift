@@ -15,8 +15,6 @@ public struct UnknownFieldRule: LoadStageRule {
     )
 
     static func message(_ key: String, known: [String], in place: String) -> String {
-        var message = "unknown field '\(key)' in \(place)"
-        if let suggestion = closest(to: key, in: known) { message += "; did you mean '\(suggestion)'?" }
-        return message
+        SettingFindings.unknownMessage(key, known: known, in: place)
     }
 }

@@ -154,43 +154,6 @@ public struct AllowedSigners: Sendable {
     }
 }
 
-/// OpenSSH pattern lists (ssh_config(5), PATTERNS): `*` and `?` wildcards, a leading `!` negates; a negated
-/// match wins over any positive one.
-enum PatternList {
-    static func matches(_ text: String, _ patterns: [String]) -> Bool {
-        var matched = false
-        for pattern in patterns {
-            if pattern.hasPrefix("!") {
-                if glob(text.lowercased(), String(pattern.dropFirst()).lowercased()) { return false }
-            } else if glob(text.lowercased(), pattern.lowercased()) {
-                matched = true
-            }
-        }
-        return matched
-    }
-
-    static func isPattern(_ text: String) -> Bool { text.contains("*") || text.contains("?") || text.hasPrefix("!") }
-
-    /// `*` any run of characters, `?` one character.
-    static func glob(_ text: String, _ pattern: String) -> Bool {
-        let t = Array(text), p = Array(pattern)
-        var ti = 0, pi = 0, star = -1, mark = 0
-        while ti < t.count {
-            if pi < p.count && (p[pi] == "?" || p[pi] == t[ti]) {
-                ti += 1; pi += 1
-            } else if pi < p.count && p[pi] == "*" {
-                star = pi; mark = ti; pi += 1
-            } else if star >= 0 {
-                pi = star + 1; mark += 1; ti = mark
-            } else {
-                return false
-            }
-        }
-        while pi < p.count && p[pi] == "*" { pi += 1 }
-        return pi == p.count
-    }
-}
-
 /// ssh-keygen's absolute times `YYYYMMDD`, `YYYYMMDDHHMM`, `YYYYMMDDHHMMSS`, each optionally ending in `Z`.
 /// ssh-keygen reads a time without `Z` in the machine's time zone; isms reads every time as UTC so that a
 /// check gives the same answer on every machine (docs/signatures.md).

@@ -130,18 +130,7 @@ final class SignatureCache {
             out += other.lines
             if other.lines.last != UInt8(ascii: "\n"), !other.lines.isEmpty { out.append(UInt8(ascii: "\n")) }
         }
-        let folder = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = folder + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
-        do {
-            try Data(out).write(to: URL(fileURLWithPath: temporary))
-            guard rename(temporary, path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-            }
-        } catch {
-            unlink(temporary)
-            throw error
-        }
+        try AtomicFile.write(out, to: path)
         made = [:]
     }
 
