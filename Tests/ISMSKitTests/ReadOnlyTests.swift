@@ -124,7 +124,7 @@ final class ReadOnlyTests: XCTestCase {
         // A script per trigger: if anything runs it, a marker file names what ran.
         func script(_ name: String) -> String {
             let path = markers.path + "/\(name).sh"
-            FileManager.default.createFile(atPath: path, contents: Data("#!/bin/sh\ntouch '\(markers.path)/ran-\(name)'\ncat\n".utf8))
+            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("#!/bin/sh\ntouch '\(markers.path)/ran-\(name)'\ncat\n".utf8)))
             chmod(path, 0o755)
             return path
         }
