@@ -12,17 +12,21 @@ private final class Outputs: @unchecked Sendable {
 /// Faults while the history cache is written: runs killed at random moments, runs at the same time, a full
 /// disk, a cache folder that cannot be written. The results are always those of a run without a cache.
 final class FaultTests: XCTestCase {
-    /// A generated history (scripts/gen-history-repo.py through `git fast-import`) of `commits` commits.
+    /// A generated history (scripts/gen-history-repo.py through `git fast-import`) of `commits` commits: a copy
+    /// of the one shared fixture for these arguments and this version of the script, made once (`SharedFixtures`).
     static func generatedRepository(records: Int, commits: Int, seed: Int = 7) throws -> TemporaryFolder {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("scripts/gen-history-repo.py").path
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else { throw XCTSkip("python3 is needed to generate the history") }
-        let folder = TemporaryFolder("isms-generated")
-        let made = runProcess("/bin/sh", ["-c", "git init -q -b main && /usr/bin/python3 '\(script)' --records \(records) --commits \(commits) --seed \(seed) "
-                                          + "| git fast-import --quiet && git checkout -q -f main"], in: folder.path,
-                              environment: ["GIT_CONFIG_NOSYSTEM": "1", "HOME": folder.path])
-        XCTAssertEqual(made.status, 0, made.stderr)
-        return folder
+        let name = "history-\(records)-records-\(commits)-commits-seed-\(seed)-\(SharedFixtures.digest(ofFile: script))"
+        let fixture = try SharedFixtures.folder(name) { folder in
+            let made = runProcess("/bin/sh", ["-c", "git init -q -b main && /usr/bin/python3 '\(script)' --records \(records) --commits \(commits) --seed \(seed) "
+                                              + "| git fast-import --quiet && git checkout -q -f main"], in: folder,
+                                  environment: ["GIT_CONFIG_NOSYSTEM": "1", "HOME": folder])
+            XCTAssertEqual(made.status, 0, made.stderr)
+            if made.status != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: folder]) }
+        }
+        return SharedFixtures.copy(fixture, name: "isms-generated")
     }
 
     private static let log = ["log", "--format", "json", "--root", "isms"]
@@ -123,7 +127,7 @@ final class FaultTests: XCTestCase {
     /// A full disk while the cache is written: a warning, and the command's own result is complete. The cache
     /// folder is a 64 KiB tmpfs (as root); elsewhere a folder the user cannot write stands in for it.
     func testFullDiskOrUnwritableCacheIsAWarningNotAFailure() throws {
-        let repo = try Self.generatedRepository(records: 100, commits: 800, seed: 5)
+        let repo = try Self.generatedRepository(records: 100, commits: 800, seed: 3)
         let reference = assertHeld(Self.log + ["--no-cache"], in: repo.path, exits: [0], timeout: 300).stdout
         let cache = repo.path + "/.git/isms"
         try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
