@@ -36,16 +36,17 @@ run: release
 # process of its own, as many at once as there are cores (docs/performance.md, "Test suite").
 test: deps browser-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel
+	$(SWIFT) test --skip-build --parallel $(TEST_FLAGS)
 
 # The fast loop while working: the unit and rule tests, in parallel, without the slow suites below; `make test`
 # runs those too. SLOW_TESTS are `swift test --skip` patterns (suites, or Suite/test for a single test).
+# TEST_FLAGS go to `swift test` in both (e.g. TEST_FLAGS=--xunit-output=tests.xml for each test's time).
 SLOW_TESTS := FaultTests ReadOnlyTests HostileHistoryTests HostileRecordTests HostileTreeTests OutputSafetyTests \
 	AuditPackBrowserTests HistoryCacheDecoderTests RecipeTests \
 	LoaderTests/testThousandsOfInventedLinksCostABoundedNumberOfSuggestions
 test-fast: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel $(addprefix --skip ,$(SLOW_TESTS))
+	$(SWIFT) test --skip-build --parallel $(addprefix --skip ,$(SLOW_TESTS)) $(TEST_FLAGS)
 
 # No compiler warning in Sources/ or Tests/ (scripts/check-warnings.sh compiles our modules afresh).
 check-warnings: deps

@@ -55,9 +55,21 @@ final class FaultTests: XCTestCase {
         let cache = repo.path + "/.git/isms"
         // Two kinds of run get killed: a cold one (no cache; it writes the whole file) and one that appends the
         // last 500 commits to the cache of main~500. Each is timed once, to aim the kills inside it.
+        // The cache of main~500 is made by a run once, kept, and put back byte for byte before each later trial.
+        var olderTip: TemporaryFolder?
         func prepare(_ trial: Int) {
             try? FileManager.default.removeItem(atPath: cache)
-            if trial % 2 == 1 { assertHeld(["log", "--rev", "main~500", "--root", "isms"], in: repo.path, exits: [0], timeout: 300) }
+            guard trial % 2 == 1 else { return }
+            if let olderTip {
+                let restored = runProcess("/bin/cp", ["-a", olderTip.path + "/isms", cache])
+                XCTAssertEqual(restored.status, 0, restored.stderr)
+                return
+            }
+            assertHeld(["log", "--rev", "main~500", "--root", "isms"], in: repo.path, exits: [0], timeout: 300)
+            let kept = TemporaryFolder("isms-older-tip-cache")
+            let saved = runProcess("/bin/cp", ["-a", cache, kept.path + "/isms"])
+            XCTAssertEqual(saved.status, 0, saved.stderr)
+            olderTip = kept
         }
         var duration = [Double]()
         for kind in 0..<2 {
