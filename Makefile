@@ -40,7 +40,7 @@ test: deps browser-deps
 
 # The fast loop while working: the unit and rule tests, in parallel, without the slow suites below; `make test`
 # runs those too. SLOW_TESTS are `swift test --skip` patterns (suites, or Suite/test for a single test).
-# TEST_FLAGS go to `swift test` in both (e.g. TEST_FLAGS=--xunit-output=tests.xml for each test's time).
+# TEST_FLAGS go to `swift test` in both (e.g. TEST_FLAGS="--xunit-output tests.xml" for each test's time).
 SLOW_TESTS := FaultTests ReadOnlyTests HostileHistoryTests HostileRecordTests HostileTreeTests OutputSafetyTests \
 	AuditPackBrowserTests HistoryCacheDecoderTests RecipeTests \
 	LoaderTests/testThousandsOfInventedLinksCostABoundedNumberOfSuggestions

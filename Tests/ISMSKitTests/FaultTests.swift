@@ -93,6 +93,8 @@ final class FaultTests: XCTestCase {
             process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
+            let exited = DispatchSemaphore(value: 0)
+            process.terminationHandler = { _ in exited.signal() }
             try process.run()
             Thread.sleep(forTimeInterval: delay)
             if process.isRunning {
@@ -101,7 +103,7 @@ final class FaultTests: XCTestCase {
             } else {
                 finished += 1
             }
-            process.waitUntilExit()
+            exited.wait()
             let rerun = assertHeld(Self.log, in: repo.path, exits: [0], timeout: 300)
             XCTAssertEqual(rerun.stdout, reference.stdout, "trial \(trial): killed after \(delay) s, the rerun differs")
             XCTAssertFalse(rerun.stderr.contains("unreadable"), "trial \(trial): a torn cache file: \(rerun.stderr)")

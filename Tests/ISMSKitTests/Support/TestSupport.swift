@@ -59,6 +59,8 @@ func runProcess(_ executable: String, _ arguments: [String], in directory: Strin
     process.standardOutput = out
     process.standardError = err
     process.standardInput = input
+    let exited = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in exited.signal() }
     try! process.run()
     if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
     try? input.fileHandleForWriting.close()
@@ -69,7 +71,9 @@ func runProcess(_ executable: String, _ arguments: [String], in directory: Strin
     DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     group.enter()
     DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    process.waitUntilExit()
+    // Not `waitUntilExit()`: on Linux it polls its run loop every 50 ms, which cost every git, ssh-keygen and
+    // isms run of the tests up to 50 ms of idling (measured: 51 ms for /bin/true, 0.9 ms this way).
+    exited.wait()
     group.wait()
     return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self))
