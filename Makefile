@@ -4,7 +4,7 @@ AS_OF ?= 2026-12-01
 # graphviz: the README tour draws a graph with `dot`, and RecipeTests runs the tour.
 APT_PACKAGES := libgit2-dev pkg-config git python3-jsonschema python3-rfc3987 python3-markdown-it python3-yaml openssh-client gnupg graphviz
 
-.PHONY: deps browser-deps build release run test test-pre-commit test-oscal bench clean
+.PHONY: deps browser-deps build release run test test-fast check-warnings test-pre-commit test-oscal bench clean
 
 # Installs the system packages the build and the tests need, only when one is missing.
 deps:
@@ -32,8 +32,25 @@ release: deps
 run: release
 	.build/release/isms check --root example-isms --as-of $(AS_OF)
 
+# Every test, the slow suites included (faults, hostile inputs, read-only proofs, the browser), each test in a
+# process of its own, as many at once as there are cores (docs/performance.md, "Test suite").
 test: deps browser-deps
-	$(SWIFT) test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel $(TEST_FLAGS)
+
+# The fast loop while working: the unit and rule tests, in parallel, without the slow suites below; `make test`
+# runs those too. SLOW_TESTS are `swift test --skip` patterns (suites, or Suite/test for a single test).
+# TEST_FLAGS go to `swift test` in both (e.g. TEST_FLAGS="--xunit-output tests.xml" for each test's time).
+SLOW_TESTS := FaultTests ReadOnlyTests HostileHistoryTests HostileRecordTests HostileTreeTests OutputSafetyTests \
+	AuditPackBrowserTests HistoryCacheDecoderTests RecipeTests \
+	LoaderTests/testThousandsOfInventedLinksCostABoundedNumberOfSuggestions
+test-fast: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel $(addprefix --skip ,$(SLOW_TESTS)) $(TEST_FLAGS)
+
+# No compiler warning in Sources/ or Tests/ (scripts/check-warnings.sh compiles our modules afresh).
+check-warnings: deps
+	scripts/check-warnings.sh
 
 # The real pre-commit client (from PyPI) using this repository as a hook source.
 test-pre-commit: deps

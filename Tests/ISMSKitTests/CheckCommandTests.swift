@@ -126,12 +126,15 @@ final class CheckCommandTests: XCTestCase {
         repo.write("risks/risk-1.yaml", risk)
         repo.write("risks/bad.yaml", "id: [\n")
         repo.commit("Add", at: "2026-01-05T10:00:00+01:00")
+        // Every file dated 2001: a rewrite, even within the second of the set-up and with the same bytes, then
+        // shows in its modification time (the snapshot's times are whole seconds). No waiting needed.
+        try backdate(repo.path)
         let before = snapshot(repo.path)
+        XCTAssertTrue(before.values.contains { $0.contains("2001-01-01") }, "the files are dated 2001: \(before)")
         // With --no-cache not a byte is written, not even the history and signature caches.
         isms(["check", "--no-cache"], in: repo.path)
         XCTAssertEqual(snapshot(repo.path), before)
         // Otherwise only those caches, under .git/isms/: never the work tree, the index, refs or objects.
-        Thread.sleep(forTimeInterval: 1.1)
         isms(["check"], in: repo.path)
         isms(["check", "--rev", "HEAD", "--format", "json"], in: repo.path)
         let after = snapshot(repo.path)
@@ -140,6 +143,18 @@ final class CheckCommandTests: XCTestCase {
         // The history, the signatures, and the trust file's blob per commit (allowed-signers-changed).
         XCTAssertEqual(caches.count, 3, "\(caches)")
         XCTAssertTrue(caches.allSatisfy { $0.hasPrefix("history-") || $0.hasPrefix("signatures-") || $0.hasPrefix("path-blobs-") }, "\(caches)")
+    }
+
+    /// Sets the modification time of every file under `root` (the work tree and `.git`) to 2001-01-01.
+    private func backdate(_ root: String) throws {
+        let past = Date(timeIntervalSince1970: 978_307_200)
+        let enumerator = try XCTUnwrap(FileManager.default.enumerator(atPath: root))
+        while let path = enumerator.nextObject() as? String {
+            let full = root + "/" + path
+            let attributes = try FileManager.default.attributesOfItem(atPath: full)
+            guard attributes[.type] as? FileAttributeType == .typeRegular else { continue }
+            try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: full)
+        }
     }
 
     /// Every path under `root`: a file with its size, modification time and content, a folder by name only.

@@ -12,17 +12,21 @@ private final class Outputs: @unchecked Sendable {
 /// Faults while the history cache is written: runs killed at random moments, runs at the same time, a full
 /// disk, a cache folder that cannot be written. The results are always those of a run without a cache.
 final class FaultTests: XCTestCase {
-    /// A generated history (scripts/gen-history-repo.py through `git fast-import`) of `commits` commits.
+    /// A generated history (scripts/gen-history-repo.py through `git fast-import`) of `commits` commits: a copy
+    /// of the one shared fixture for these arguments and this version of the script, made once (`SharedFixtures`).
     static func generatedRepository(records: Int, commits: Int, seed: Int = 7) throws -> TemporaryFolder {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("scripts/gen-history-repo.py").path
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else { throw XCTSkip("python3 is needed to generate the history") }
-        let folder = TemporaryFolder("isms-generated")
-        let made = runProcess("/bin/sh", ["-c", "git init -q -b main && /usr/bin/python3 '\(script)' --records \(records) --commits \(commits) --seed \(seed) "
-                                          + "| git fast-import --quiet && git checkout -q -f main"], in: folder.path,
-                              environment: ["GIT_CONFIG_NOSYSTEM": "1", "HOME": folder.path])
-        XCTAssertEqual(made.status, 0, made.stderr)
-        return folder
+        let name = "history-\(records)-records-\(commits)-commits-seed-\(seed)-\(SharedFixtures.digest(ofFile: script))"
+        let fixture = try SharedFixtures.folder(name) { folder in
+            let made = runProcess("/bin/sh", ["-c", "git init -q -b main && /usr/bin/python3 '\(script)' --records \(records) --commits \(commits) --seed \(seed) "
+                                              + "| git fast-import --quiet && git checkout -q -f main"], in: folder,
+                                  environment: ["GIT_CONFIG_NOSYSTEM": "1", "HOME": folder])
+            XCTAssertEqual(made.status, 0, made.stderr)
+            if made.status != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: folder]) }
+        }
+        return SharedFixtures.copy(fixture, name: "isms-generated")
     }
 
     private static let log = ["log", "--format", "json", "--root", "isms"]
@@ -39,18 +43,33 @@ final class FaultTests: XCTestCase {
     /// Twenty runs killed with SIGKILL at random moments (a third of them aimed late, where the cache is
     /// written), half cold, half appending to the cache of an older tip; after each, a run gives exactly the
     /// output of `--no-cache` and never meets a torn cache file (writes are atomic renames).
+    /// The history has 1,000 commits (it had 3,000): the kills are aimed at fractions of each kind of run's
+    /// measured length, so they land in the same phases (reading commits, building the cache, writing it),
+    /// and the cache file is still written whole by one rename. It took a third of the suite's time.
     func testRunsKilledAtRandomMomentsThenRerunGiveTheCleanResult() throws {
-        let repo = try Self.generatedRepository(records: 300, commits: 3000)
+        let repo = try Self.generatedRepository(records: 300, commits: 1000)
         let started = Date()
         let reference = assertHeld(Self.log + ["--no-cache"], in: repo.path, exits: [0], timeout: 300)
         let cold = Date().timeIntervalSince(started)
         XCTAssertTrue(reference.stdout.contains("\"entries\""))
         let cache = repo.path + "/.git/isms"
         // Two kinds of run get killed: a cold one (no cache; it writes the whole file) and one that appends the
-        // last 1,500 commits to the cache of main~1500. Each is timed once, to aim the kills inside it.
+        // last 500 commits to the cache of main~500. Each is timed once, to aim the kills inside it.
+        // The cache of main~500 is made by a run once, kept, and put back byte for byte before each later trial.
+        var olderTip: TemporaryFolder?
         func prepare(_ trial: Int) {
             try? FileManager.default.removeItem(atPath: cache)
-            if trial % 2 == 1 { assertHeld(["log", "--rev", "main~1500", "--root", "isms"], in: repo.path, exits: [0], timeout: 300) }
+            guard trial % 2 == 1 else { return }
+            if let olderTip {
+                let restored = runProcess("/bin/cp", ["-a", olderTip.path + "/isms", cache])
+                XCTAssertEqual(restored.status, 0, restored.stderr)
+                return
+            }
+            assertHeld(["log", "--rev", "main~500", "--root", "isms"], in: repo.path, exits: [0], timeout: 300)
+            let kept = TemporaryFolder("isms-older-tip-cache")
+            let saved = runProcess("/bin/cp", ["-a", cache, kept.path + "/isms"])
+            XCTAssertEqual(saved.status, 0, saved.stderr)
+            olderTip = kept
         }
         var duration = [Double]()
         for kind in 0..<2 {
@@ -74,6 +93,8 @@ final class FaultTests: XCTestCase {
             process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
+            let exited = DispatchSemaphore(value: 0)
+            process.terminationHandler = { _ in exited.signal() }
             try process.run()
             Thread.sleep(forTimeInterval: delay)
             if process.isRunning {
@@ -82,7 +103,7 @@ final class FaultTests: XCTestCase {
             } else {
                 finished += 1
             }
-            process.waitUntilExit()
+            exited.wait()
             let rerun = assertHeld(Self.log, in: repo.path, exits: [0], timeout: 300)
             XCTAssertEqual(rerun.stdout, reference.stdout, "trial \(trial): killed after \(delay) s, the rerun differs")
             XCTAssertFalse(rerun.stderr.contains("unreadable"), "trial \(trial): a torn cache file: \(rerun.stderr)")
@@ -123,7 +144,7 @@ final class FaultTests: XCTestCase {
     /// A full disk while the cache is written: a warning, and the command's own result is complete. The cache
     /// folder is a 64 KiB tmpfs (as root); elsewhere a folder the user cannot write stands in for it.
     func testFullDiskOrUnwritableCacheIsAWarningNotAFailure() throws {
-        let repo = try Self.generatedRepository(records: 100, commits: 800, seed: 5)
+        let repo = try Self.generatedRepository(records: 100, commits: 800, seed: 3)
         let reference = assertHeld(Self.log + ["--no-cache"], in: repo.path, exits: [0], timeout: 300).stdout
         let cache = repo.path + "/.git/isms"
         try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)

@@ -90,14 +90,14 @@ final class HistoryCacheTests: XCTestCase {
         let file = try cacheFile(r)
         var bytes = [UInt8](FileManager.default.contents(atPath: file)!)
         bytes[bytes.count / 2] ^= 0xFF
-        FileManager.default.createFile(atPath: file, contents: Data(bytes))
+        XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: Data(bytes)))
 
         let corrupt = r.isms(["log", "--format", "json"])
         XCTAssertEqual(corrupt.status, 0)
         XCTAssertEqual(corrupt.stdout, first.stdout)
         XCTAssertEqual(corrupt.stderr, "isms: warning: the history cache \(file) is unreadable (checksum mismatch); rebuilding it\n")
 
-        FileManager.default.createFile(atPath: file, contents: Data("{\"not\": \"ours\"}".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: Data("{\"not\": \"ours\"}".utf8)))
         let foreign = r.isms(["log", "--format", "json"])
         XCTAssertEqual(foreign.stdout, first.stdout)
         XCTAssertEqual(foreign.stderr, "isms: warning: the history cache \(file) is unreadable (not an isms history cache); rebuilding it\n")

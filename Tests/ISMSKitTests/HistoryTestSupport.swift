@@ -26,6 +26,7 @@ final class ISMSRepository {
         repo.commit(message, by: author, at: date)
     }
 
+    @discardableResult
     func git(_ arguments: String...) -> String { repo.gitArguments(arguments) }
 
     /// Runs `isms` at the repository's top with `--root isms`.

@@ -116,7 +116,7 @@ final class HostileRecordTests: XCTestCase {
         repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
         let outside = TemporaryFolder("isms-big")
         let big = outside.path + "/big.yaml"
-        FileManager.default.createFile(atPath: big, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: big, contents: nil))
         let handle = try XCTUnwrap(FileHandle(forWritingAtPath: big))
         handle.write(Data("id: RISK-2\ntitle: big\nowner: alice\ntreatment: avoid\ndescription: ".utf8))
         let chunk = Data(repeating: UInt8(ascii: "x"), count: 1 << 20)

@@ -70,13 +70,7 @@ func findings(of example: RuleExample) throws -> [Finding] {
 /// work tree with the history rules, trusting the keys at HEAD.
 func findings(ofHistory example: RuleExample) throws -> [Finding] {
     let repo = GitRepository()
-    var keys = [String: SSHKey]()
-    func key(_ person: String) -> SSHKey {
-        if let key = keys[person] { return key }
-        let key = SSHKey("ed25519", comment: person)
-        keys[person] = key
-        return key
-    }
+    func key(_ person: String) -> SSHKey { TestKeys.person(person) }
     let people = ["alice", "bob", "carol"]
     func expand(_ content: String) -> String {
         var text = content
@@ -87,8 +81,9 @@ func findings(ofHistory example: RuleExample) throws -> [Finding] {
     let writesSigners = example.commits.contains { $0.files.contains { $0.path == ".isms/allowed_signers" } }
     let signs = example.commits.contains(where: \.signed)
     var trusted: String?
+    var head = ""
     for (index, commit) in example.commits.enumerated() {
-        defer { if example.trustedCommits == index + 1 { trusted = repo.git("rev-parse", "HEAD") } }
+        defer { if example.trustedCommits == index + 1 { trusted = head } }
         if index == 0 {
             if !writesConfig { repo.write("isms.yaml", RuleExample.defaultConfig) }
             if signs && !writesSigners { repo.write(".isms/allowed_signers", expand(people.map { "{{key \($0)}}" }.joined(separator: "\n") + "\n")) }
@@ -100,13 +95,14 @@ func findings(ofHistory example: RuleExample) throws -> [Finding] {
         let author = GitRepository.Person(name: commit.author.prefix(1).uppercased() + commit.author.dropFirst() + " Example",
                                           email: "\(commit.author)@example.com")
         guard commit.signed else {
-            repo.commit(commit.message, by: author, at: date)
+            head = repo.commit(commit.message, by: author, at: date)
             continue
         }
-        let id = repo.commitSigned(commit.message, by: author, at: date, key: key(commit.signer ?? commit.author))
+        head = repo.commitSigned(commit.message, by: author, at: date, key: key(commit.signer ?? commit.author))
         if commit.tampered {
-            let changed = repo.rewriteCommit(id, as: "main") { $0.replacingOccurrences(of: commit.message, with: commit.message + " (edited)") }
-            XCTAssertNotEqual(changed, id, "the example's message was not found in its commit")
+            let changed = repo.rewriteCommit(head, as: "main") { $0.replacingOccurrences(of: commit.message, with: commit.message + " (edited)") }
+            XCTAssertNotEqual(changed, head, "the example's message was not found in its commit")
+            head = changed
         }
     }
     let asOf = try XCTUnwrap(Day(example.asOf), "example as-of \(example.asOf) is not a date")

@@ -11,7 +11,7 @@ final class ScaffoldTests: XCTestCase {
         let enumerator = try XCTUnwrap(FileManager.default.enumerator(atPath: folder))
         while let path = enumerator.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: folder + "/" + path, isDirectory: &isDirectory)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/" + path, isDirectory: &isDirectory), path)
             if !isDirectory.boolValue {
                 onDisk[path] = String(decoding: FileManager.default.contents(atPath: folder + "/" + path)!, as: UTF8.self)
             }

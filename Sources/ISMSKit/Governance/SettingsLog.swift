@@ -77,7 +77,7 @@ public struct SettingsLog: Sendable {
         for (info, parents, boundary) in range {
             let mine = try blob(info.id)
             // A parent outside the range (beyond a shallow boundary) is read for its values; no setter is known.
-            let before: [State] = try (boundary ? [] : parents).map { parent in
+            let before: [State] = (boundary ? [] : parents).map { parent in
                 if let known = states[parent] { return known }
                 let id = try? blob(parent)
                 return State(blob: id ?? nil, values: (try? values(of: id ?? nil)) ?? [:], setters: [:])

@@ -29,6 +29,9 @@ func ismsBounded(_ arguments: [String], in directory: String, timeout: Double = 
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     let started = Date()
+    // Signalled on exit; `waitUntilExit()` would poll every 50 ms (see `runProcess`).
+    let finished = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in finished.signal() }
     try! process.run()
     let group = DispatchGroup()
     nonisolated(unsafe) var outData = Data(), errData = Data()
@@ -36,8 +39,6 @@ func ismsBounded(_ arguments: [String], in directory: String, timeout: Double = 
     DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     group.enter()
     DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    let finished = DispatchSemaphore(value: 0)
-    DispatchQueue.global().async { process.waitUntilExit(); finished.signal() }
     var timedOut = false
     if finished.wait(timeout: .now() + timeout) == .timedOut {
         timedOut = true

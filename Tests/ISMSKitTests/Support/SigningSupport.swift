@@ -26,6 +26,24 @@ final class SSHKey: @unchecked Sendable {
         fingerprint = String(listed.stdout.split(separator: " ")[1])
     }
 
+    /// A key made before, read from its file.
+    private init(existing privateKey: String) {
+        folder = nil
+        self.privateKey = privateKey
+        publicLine = try! String(contentsOfFile: privateKey + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let listed = runProcess(Self.keygen, ["-l", "-E", "sha256", "-f", privateKey + ".pub"])
+        precondition(listed.status == 0, "ssh-keygen -l failed: \(listed.stderr)")
+        fingerprint = String(listed.stdout.split(separator: " ")[1])
+    }
+
+    /// The key of this type and comment shared by every test process (`SharedFixtures`): ssh-keygen runs once
+    /// for it, not once per test.
+    static func shared(_ type: String, bits: Int? = nil, comment: String = "test") -> SSHKey {
+        let name = "ssh-\(type)-\(bits ?? 0)-\(comment)"
+        let folder = try! SharedFixtures.folder(name) { _ = SSHKey(type, bits: bits, comment: comment, in: $0) }
+        return SSHKey(existing: folder + "/id-\(type)-\(bits ?? 0)-\(comment)")
+    }
+
     /// `type base64` without the comment.
     var publicKey: String { publicLine.split(separator: " ").prefix(2).joined(separator: " ") }
 
@@ -35,22 +53,30 @@ final class SSHKey: @unchecked Sendable {
     }
 }
 
-/// Keys shared by the tests of a run: ssh-keygen is quick, but RSA keys take a moment. Made on first use.
+/// Keys shared by the tests of a run (`SSHKey.shared`): ssh-keygen is quick, but RSA keys take a moment.
+/// Made on first use, read from the shared fixtures after that.
 enum TestKeys {
-    /// One folder for the shared keys, removed when the test process exits.
-    static let folder: String = {
-        let template = (NSTemporaryDirectory() as NSString).appendingPathComponent("isms-keys-XXXXXX")
-        var bytes = Array(template.utf8CString)
-        let path = String(cString: bytes.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }!)
-        atexit { try? FileManager.default.removeItem(atPath: TestKeys.folder) }
-        return path
-    }()
-    static let ed25519 = SSHKey("ed25519", in: folder)
-    static let p256 = SSHKey("ecdsa", bits: 256, in: folder)
-    static let p384 = SSHKey("ecdsa", bits: 384, in: folder)
-    static let p521 = SSHKey("ecdsa", bits: 521, in: folder)
-    static let rsa = SSHKey("rsa", bits: 3072, in: folder)
-    static let stranger = SSHKey("ed25519", comment: "stranger", in: folder)
+    static let ed25519 = SSHKey.shared("ed25519")
+    static let p256 = SSHKey.shared("ecdsa", bits: 256)
+    static let p384 = SSHKey.shared("ecdsa", bits: 384)
+    static let p521 = SSHKey.shared("ecdsa", bits: 521)
+    static let rsa = SSHKey.shared("rsa", bits: 3072)
+    static let stranger = SSHKey.shared("ed25519", comment: "stranger")
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var named = [String: SSHKey]()
+
+    /// The Ed25519 key of `person` (alice, bob, mallory…), shared by every test: the rule examples' histories
+    /// sign with these instead of running ssh-keygen for each example. Each example still writes its own
+    /// allowed-signers file, so what one example trusts never leaks into another.
+    static func person(_ person: String) -> SSHKey {
+        lock.lock()
+        defer { lock.unlock() }
+        if let key = named[person] { return key }
+        let key = SSHKey.shared("ed25519", comment: "person-" + person)
+        named[person] = key
+        return key
+    }
 }
 
 /// An OpenPGP key made with gpg in its own temporary GNUPGHOME (never the user's).
@@ -81,21 +107,17 @@ extension GitRepository {
     /// Commits signed with an SSH key through git's own signing (`gpg.format=ssh`, `user.signingkey=KEYFILE`).
     @discardableResult
     func commitSigned(_ message: String, by author: Person = .alice, at date: String, key: SSHKey) -> String {
-        git("add", "-A")
-        gitArguments(["-c", "gpg.format=ssh", "-c", "user.signingkey=\(key.privateKey)", "commit", "-q", "-S", "--allow-empty", "-m", message],
-                     environment: identity(author, date))
-        return git("rev-parse", "HEAD")
+        commitEverything(["-S", "-m", message], configuration: ["-c", "gpg.format=ssh", "-c", "user.signingkey=\(key.privateKey)"],
+                         environment: identity(author, date))
     }
 
     /// Commits signed with an OpenPGP key through gpg, from the key's own GNUPGHOME.
     @discardableResult
     func commitSigned(_ message: String, by author: Person = .alice, at date: String, openPGP key: OpenPGPKey) -> String {
-        git("add", "-A")
         var env = identity(author, date)
         env["GNUPGHOME"] = key.home.path
-        gitArguments(["-c", "gpg.format=openpgp", "-c", "user.signingkey=\(key.fingerprint)", "commit", "-q", "-S", "--allow-empty", "-m", message],
-                     environment: env)
-        return git("rev-parse", "HEAD")
+        return commitEverything(["-S", "-m", message], configuration: ["-c", "gpg.format=openpgp", "-c", "user.signingkey=\(key.fingerprint)"],
+                                environment: env)
     }
 
     func identity(_ author: Person, _ date: String) -> [String: String] {
