@@ -246,7 +246,7 @@ public final class HistoryEngine {
         do {
             let size = try repository.objectSize(entry.id)
             if size > Limits.configBytes { throw ToolError.unreadableConfig(path: "isms.yaml", message: Limits.configTooLarge(size).message) }
-            return (try ConfigReader.read(repository.readObject(entry.id), path: "isms.yaml").0, entry.id)
+            return (try ConfigReader.read(repository.readObject(entry.id), path: "isms.yaml", ruleIDs: nil).0, entry.id)
         } catch let error as ToolError {
             notices.append(.warning("\(error); reading the history with default settings"))
             return (Config(), entry.id)

@@ -7,8 +7,9 @@ public struct LoadedISMS: Sendable {
 public enum Loader {
     /// Reads the settings and every record of `source`. Bad files become findings; only a missing or
     /// unreadable isms.yaml stops the run. With `policy` (the trusted revision's settings), every policy
-    /// setting — limits included, before any record is read — is the trusted one, not the source's.
-    public static func load(from source: some RecordSource, policy: Config? = nil) throws(ToolError) -> LoadedISMS {
+    /// setting — limits included, before any record is read — is the trusted one, not the source's. `ruleIDs`: the
+    /// rules a `rules:` entry may name (the rules sit above the loader; `load(from:policy:)` in Rules/ passes them).
+    public static func load(from source: some RecordSource, policy: Config? = nil, ruleIDs: [String]) throws(ToolError) -> LoadedISMS {
         let configData: Data?
         do { configData = try source.readConfig() } catch let error as ToolError {
             throw error
@@ -18,7 +19,7 @@ public enum Loader {
             throw .unreadableConfig(path: "isms.yaml", message: "\(error)")
         }
         guard let configData else { throw .missingAtRevision(revision: source.label, path: "isms.yaml") }
-        let (ownConfig, configFindings) = try ConfigReader.read(configData, path: "isms.yaml")
+        let (ownConfig, configFindings) = try ConfigReader.read(configData, path: "isms.yaml", ruleIDs: ruleIDs)
         let config = policy.map { ownConfig.applyingPolicy(of: $0) } ?? ownConfig
         var findings = configFindings
         if let deepest = source.deepestFolder, deepest.depth > config.maxTreeDepth {
@@ -40,18 +41,18 @@ public enum Loader {
             switch entry.kind {
             case .file: readable.append(entry)
             case .symlink(let target) where !entry.path.contains("/"):
-                findings.append(ParseErrorRule.finding("the folder \(entry.path)/ is a symbolic link to '\(target)', which is not followed; "
+                findings.append(LoadStage.parseError.finding("the folder \(entry.path)/ is a symbolic link to '\(target)', which is not followed; "
                                                        + "keep records in a real folder", path: entry.path, at: .start))
             case .symlink(let target):
-                findings.append(ParseErrorRule.finding("symbolic link to '\(target)' is not followed; keep records as regular files",
+                findings.append(LoadStage.parseError.finding("symbolic link to '\(target)' is not followed; keep records as regular files",
                                                        path: entry.path, at: .start))
             case .submodule:
-                findings.append(ParseErrorRule.finding("a submodule is not a record", path: entry.path, at: .start))
+                findings.append(LoadStage.parseError.finding("a submodule is not a record", path: entry.path, at: .start))
             case .conflicted:
-                findings.append(ParseErrorRule.finding("unresolved merge conflict in the index; resolve it and stage the result",
+                findings.append(LoadStage.parseError.finding("unresolved merge conflict in the index; resolve it and stage the result",
                                                        path: entry.path, at: .start))
             case .other:
-                findings.append(ParseErrorRule.finding("not a regular file", path: entry.path, at: .start))
+                findings.append(LoadStage.parseError.finding("not a regular file", path: entry.path, at: .start))
             }
         }
 
@@ -73,7 +74,7 @@ public enum Loader {
             findings += recordFindings
             guard let record else { continue }
             if let first = firstByID[record.id] {
-                findings.append(DuplicateIDRule.finding("id '\(record.id)' is already used by \(first.path):\(first.idLocation.line)",
+                findings.append(LoadStage.duplicateID.finding("id '\(record.id)' is already used by \(first.path):\(first.idLocation.line)",
                                                         path: record.path, at: record.idLocation, record: record.id, field: "id"))
             } else {
                 firstByID[record.id] = record

@@ -13,7 +13,7 @@ public enum RecordParser {
         switch content.flatMap({ reader.read($0) }) {
         case .success(let n): node = n
         case .failure(let problem):
-            return (nil, [Finding(rule: ParseErrorRule.id, severity: ParseErrorRule.definition.severity, message: problem.message,
+            return (nil, [Finding(rule: LoadStage.parseError.id, severity: LoadStage.parseError.severity, message: problem.message,
                                   path: path, location: problem.location, record: nil)])
         }
         var validator = RecordValidator(kind: kind, path: path, config: config)

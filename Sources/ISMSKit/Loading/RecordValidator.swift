@@ -19,7 +19,7 @@ struct RecordValidator {
 
     mutating func validate(_ root: YAMLNode) -> Record? {
         guard let pairs = root.pairs else {
-            findings.append(ParseErrorRule.finding("a record must be a mapping of fields, not \(root.shapeName)", path: path, at: root.location))
+            findings.append(LoadStage.parseError.finding("a record must be a mapping of fields, not \(root.shapeName)", path: path, at: root.location))
             return nil
         }
         let schema = Schema.of(kind)
@@ -28,7 +28,7 @@ struct RecordValidator {
         validateMapping(pairs, specs: schema.fields, prefix: "", parentLocation: root.location, record: id)
         // An empty value counts as absent here too (`control:` with no risk names nothing).
         for group in schema.oneOf where !group.contains(where: { name in pairs.contains { $0.key == name && !($0.value.scalar?.isNull ?? false) } }) {
-            findings.append(MissingFieldRule.finding("\(kind.rawValue) needs one of: \(group.joined(separator: ", "))",
+            findings.append(LoadStage.missingField.finding("\(kind.rawValue) needs one of: \(group.joined(separator: ", "))",
                                                      path: path, at: root.location, record: id, field: group[0]))
         }
         guard let id, let idLocation = idNode?.location else { return nil }
@@ -38,7 +38,7 @@ struct RecordValidator {
             if let other = config.kind(ofID: id), other != kind {
                 message += "; it looks like a \(other.rawValue) id, which belongs in \(other.folder)/"
             }
-            findings.append(IDPatternRule.finding(message, path: path, at: idLocation, record: id, field: "id"))
+            findings.append(LoadStage.idPattern.finding(message, path: path, at: idLocation, record: id, field: "id"))
         }
         var record = Record(kind: kind, id: id, path: path, idLocation: idLocation, fields: fields, objects: objects)
         record.rejected = rejected
@@ -51,7 +51,7 @@ struct RecordValidator {
             let name = prefix + pair.key
             guard let spec = specs.first(where: { $0.name == pair.key }) else {
                 let where_ = prefix.isEmpty ? "a \(kind.rawValue)" : String(prefix.dropLast())
-                findings.append(UnknownFieldRule.finding(UnknownFieldRule.message(pair.key, known: specs.map(\.name), in: where_),
+                findings.append(LoadStage.unknownField.finding(LoadStage.unknownMessage(pair.key, known: specs.map(\.name), in: where_),
                                                          path: path, at: pair.keyLocation, record: record, field: name))
                 continue
             }
@@ -66,11 +66,11 @@ struct RecordValidator {
             case .required:
                 let message = "\(kind.rawValue) is missing required field '\(prefix + spec.name)'"
                 let at = pairs.first { $0.key == spec.name }?.keyLocation ?? parentLocation
-                findings.append(MissingFieldRule.finding(message, path: path, at: at, record: record, field: prefix + spec.name))
+                findings.append(LoadStage.missingField.finding(message, path: path, at: at, record: record, field: prefix + spec.name))
             case .requiredWhen(let field, let equals):
                 guard let sibling = pairs.first(where: { $0.key == field })?.value.scalar, sibling.text == equals else { continue }
                 let message = "'\(prefix + spec.name)' is required when \(prefix + field) is \(equals)"
-                findings.append(MissingFieldRule.finding(message, path: path, at: parentLocation, record: record, field: prefix + spec.name))
+                findings.append(LoadStage.missingField.finding(message, path: path, at: parentLocation, record: record, field: prefix + spec.name))
             }
         }
     }
@@ -211,6 +211,6 @@ struct RecordValidator {
 
     private mutating func invalid(_ message: String, _ node: YAMLNode, _ name: String, _ record: String?) {
         rejected.insert(name)
-        findings.append(InvalidValueRule.finding(message, path: path, at: node.location, record: record, field: name))
+        findings.append(LoadStage.invalidValue.finding(message, path: path, at: node.location, record: record, field: name))
     }
 }

@@ -4,8 +4,9 @@ import Foundation
 /// is read by its declaration in `Config.declarations`.
 enum ConfigReader {
     /// `ruleIDs`: the rules a `rules` entry may name. The rules sit above the model, so the caller hands them
-    /// down (`read(_:path:)` in Rules/ passes the registry's).
-    static func read(_ data: Data, path: String, ruleIDs: [String]) throws(ToolError) -> (Config, [Finding]) {
+    /// down (`read(_:path:)` in Rules/ passes the registry's). Nil, for a reader below the rules that only wants
+    /// the values: every entry with a valid severity is kept, and names are not judged.
+    static func read(_ data: Data, path: String, ruleIDs: [String]?) throws(ToolError) -> (Config, [Finding]) {
         let node: YAMLNode
         switch YAMLReader(maxBytes: Limits.configBytes).read(data) {
         case .success(let n): node = n
@@ -36,19 +37,19 @@ struct SettingsReader {
     var config = Config()
     var findings = [Finding]()
     let path: String
-    let ruleIDs: [String]
+    let ruleIDs: [String]?
 
-    init(path: String, ruleIDs: [String]) {
+    init(path: String, ruleIDs: [String]?) {
         self.path = path
         self.ruleIDs = ruleIDs
     }
 
     mutating func invalid(_ message: String, _ at: SourceLocation, field: String) {
-        findings.append(SettingFindings.invalid(message, path: path, at: at, field: field))
+        findings.append(LoadStage.invalid(message, path: path, at: at, field: field))
     }
 
     mutating func unknown(_ key: String, known: [String], in place: String, at: SourceLocation, field: String) {
-        findings.append(SettingFindings.unknown(key, known: known, in: place, path: path, at: at, field: field))
+        findings.append(LoadStage.unknown(key, known: known, in: place, path: path, at: at, field: field))
     }
 
     mutating func text(_ node: YAMLNode, _ field: String) -> String? {
@@ -99,10 +100,10 @@ enum ContextReader {
         var context = ISMSContext()
         context.location = node.location
         func invalid(_ message: String, _ at: SourceLocation, _ field: String) {
-            findings.append(SettingFindings.invalid(message, path: path, at: at, field: field))
+            findings.append(LoadStage.invalid(message, path: path, at: at, field: field))
         }
         func unknown(_ key: String, _ known: [String], _ where_: String, _ at: SourceLocation) {
-            findings.append(SettingFindings.unknown(key, known: known, in: where_, path: path, at: at, field: "\(where_).\(key)"))
+            findings.append(LoadStage.unknown(key, known: known, in: where_, path: path, at: at, field: "\(where_).\(key)"))
         }
         guard let pairs = node.pairs else {
             invalid("context must be a mapping {internal, external, climate_change}", node.location, "context")

@@ -105,7 +105,7 @@ extension RiskMethod {
         var method = RiskMethod()
         method.location = keyLocation
         func invalid(_ message: String, _ at: SourceLocation, _ field: String) {
-            findings.append(SettingFindings.invalid(message, path: path, at: at, field: "risk_method." + field))
+            findings.append(LoadStage.invalid(message, path: path, at: at, field: "risk_method." + field))
         }
         guard let pairs = node.pairs else {
             invalid("risk_method must be a mapping {likelihood, impact, levels, appetite, acceptance_authority, max_acceptance_days, max_exception_days}",
@@ -130,7 +130,7 @@ extension RiskMethod {
         }
         let value = { (key: String) in pairs.first { $0.key == key } }
         for pair in pairs where !settings.contains(where: { $0.name == pair.key }) {
-            findings.append(SettingFindings.unknown(pair.key, known: settings.map(\.name), in: "risk_method", path: path, at: pair.keyLocation,
+            findings.append(LoadStage.unknown(pair.key, known: settings.map(\.name), in: "risk_method", path: path, at: pair.keyLocation,
                                                     field: "risk_method.\(pair.key)"))
         }
         if let pair = value("likelihood"), let l = labels(pair.value, "likelihood") { method.likelihood = l }

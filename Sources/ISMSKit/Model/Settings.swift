@@ -197,8 +197,8 @@ extension Config {
             return
         }
         for rule in rules {
-            guard r.ruleIDs.contains(rule.key) else {
-                r.unknown(rule.key, known: r.ruleIDs, in: "the rules", at: rule.keyLocation, field: "rules.\(rule.key)")
+            if let ruleIDs = r.ruleIDs, !ruleIDs.contains(rule.key) {
+                r.unknown(rule.key, known: ruleIDs, in: "the rules", at: rule.keyLocation, field: "rules.\(rule.key)")
                 continue
             }
             guard let s = rule.value.scalar, Schema.severityNames.contains(s.text) else {

@@ -44,3 +44,37 @@ extension ToolError {
                        + "over the limit of \(error.limit) (limits.tree_depth in isms.yaml)")
     }
 }
+
+extension ToolError {
+    /// Why `revision` could not be resolved, said plainly: unknown, beyond a shallow clone's boundary, in a
+    /// repository without commits, or in a damaged repository.
+    static func revision(_ revision: String, _ error: Error, in repository: Repository) -> ToolError {
+        guard let error = error as? GitError else { return .unknownRevision(revision, message: "\(error)") }
+        if error.isCorrupt { return .git("cannot read revision '\(revision)': \(error.description)", cause: error) }
+        if repository.isHeadUnborn && (revision == "HEAD" || revision.hasPrefix("HEAD~") || revision.hasPrefix("HEAD^")
+                                       || revision.hasPrefix("@")) {
+            return .unknownRevision(revision, message: "the repository has no commits yet")
+        }
+        var message = error.message
+        if error.isNotFound && !repository.shallowBoundary().commits.isEmpty {
+            message += "; this is a shallow clone, and the commit may be beyond its boundary: fetch more history "
+                + "(`git fetch --deepen=N` or `git fetch --unshallow`; in GitHub Actions `fetch-depth: 0` on actions/checkout)"
+        }
+        return .unknownRevision(revision, message: message)
+    }
+}
+
+extension Repository {
+    /// One line saying why the blob of the record file `path` (relative to the ISMS root) could not be read
+    /// from `label`, and what to do about it.
+    func unreadableBlob(_ blob: ObjectID, path: String, at label: String, _ error: Error) -> ToolError {
+        if let git = error as? GitError, git.isNotFound {
+            if isPartialClone {
+                return .git("the record file \(path) (blob \(blob.short)) at \(label) is not in this partial clone, and isms never "
+                            + "fetches; run it in a full clone (no --filter; no `filter` on actions/checkout)", cause: git)
+            }
+            return .git("the record file \(path) (blob \(blob.short)) is missing from the repository; run `git fsck` to find the damage", cause: git)
+        }
+        return .git("cannot read the record file \(path) (blob \(blob.short)) at \(label): \(error)", cause: error as? GitError)
+    }
+}

@@ -2,8 +2,8 @@
 public struct DuplicateIDRule: LoadStageRule {
     public init() {}
     public static let definition = RuleDescription(
-        id: "duplicate-id",
-        severity: .error,
+        id: LoadStage.duplicateID.id,
+        severity: LoadStage.duplicateID.severity,
         summary: "Two records use the same id.",
         rationale: "Links and history follow records by id; with two records behind one id, every link to it is ambiguous.",
         fix: "Give one of the records a new, unused id.",

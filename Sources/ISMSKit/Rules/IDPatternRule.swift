@@ -2,8 +2,8 @@
 public struct IDPatternRule: LoadStageRule {
     public init() {}
     public static let definition = RuleDescription(
-        id: "id-pattern",
-        severity: .error,
+        id: LoadStage.idPattern.id,
+        severity: LoadStage.idPattern.severity,
         summary: "An id does not match its kind's id pattern (often a record in the wrong folder).",
         rationale: """
             Ids tell the kind of a record at a glance and keep references unambiguous. The patterns are the \

@@ -2,8 +2,8 @@
 public struct InvalidValueRule: LoadStageRule {
     public init() {}
     public static let definition = RuleDescription(
-        id: "invalid-value",
-        severity: .error,
+        id: LoadStage.invalidValue.id,
+        severity: LoadStage.invalidValue.severity,
         summary: "A value has the wrong type, is out of range, or is not one of the allowed values.",
         rationale: """
             Scores, dates, cadences and decisions are compared and computed on. A likelihood of 7, a date of \

@@ -2,8 +2,8 @@
 public struct MissingFieldRule: LoadStageRule {
     public init() {}
     public static let definition = RuleDescription(
-        id: "missing-field",
-        severity: .error,
+        id: LoadStage.missingField.id,
+        severity: LoadStage.missingField.severity,
         summary: "A required field is absent or empty.",
         rationale: """
             Every record needs an id and a title, and every record but evidence needs an owner: a control nobody \

@@ -2,8 +2,8 @@
 public struct ParseErrorRule: LoadStageRule {
     public init() {}
     public static let definition = RuleDescription(
-        id: "parse-error",
-        severity: .error,
+        id: LoadStage.parseError.id,
+        severity: LoadStage.parseError.severity,
         summary: "A record file is not readable YAML, or holds something a record may not hold.",
         rationale: """
             A record that cannot be read is a decision nobody can check. Files must be UTF-8 YAML holding one \

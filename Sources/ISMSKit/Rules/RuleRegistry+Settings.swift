@@ -10,6 +10,13 @@ extension ConfigReader {
     }
 }
 
+extension Loader {
+    /// Reads the settings and every record of `source`, its `rules:` judged against every registered rule.
+    public static func load(from source: some RecordSource, policy: Config? = nil) throws(ToolError) -> LoadedISMS {
+        try load(from: source, policy: policy, ruleIDs: ConfigReader.ruleIDs)
+    }
+}
+
 extension RuleRegistry {
     /// The keys of `rules:` in isms.schema.json: each rule's id and summary.
     public static var settingKeys: [SettingKey] { all.map { SettingKey($0.definition.id, $0.definition.summary) } }

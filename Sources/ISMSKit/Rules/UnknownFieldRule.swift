@@ -2,8 +2,8 @@
 public struct UnknownFieldRule: LoadStageRule {
     public init() {}
     public static let definition = RuleDescription(
-        id: "unknown-field",
-        severity: .error,
+        id: LoadStage.unknownField.id,
+        severity: LoadStage.unknownField.severity,
         summary: "A field that the record's kind (or isms.yaml) does not define.",
         rationale: """
             A misspelt field is silently ignored by every other reader: `treatmnet: accept` leaves the risk \
@@ -15,6 +15,6 @@ public struct UnknownFieldRule: LoadStageRule {
     )
 
     static func message(_ key: String, known: [String], in place: String) -> String {
-        SettingFindings.unknownMessage(key, known: known, in: place)
+        LoadStage.unknownMessage(key, known: known, in: place)
     }
 }

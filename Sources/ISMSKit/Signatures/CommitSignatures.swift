@@ -56,7 +56,7 @@ extension Workspace {
         } else {
             data = try? workTreeSource.readConfig()
         }
-        guard let data, let (config, _) = try? ConfigReader.read(data, path: "isms.yaml") else { return [:] }
+        guard let data, let (config, _) = try? ConfigReader.read(data, path: "isms.yaml", ruleIDs: nil) else { return [:] }
         return config.people
     }
 }

@@ -63,7 +63,7 @@ extension Workspace {
             let root = try repository.subtree(of: tree, at: prefix)
             var signersPath = Config.defaultAllowedSigners, keysPath = Config.defaultOpenPGPKeys
             if let root, let data = try repository.file(at: "isms.yaml", below: root),
-               let (config, _) = try? ConfigReader.read(data, path: "isms.yaml") {
+               let (config, _) = try? ConfigReader.read(data, path: "isms.yaml", ruleIDs: nil) {
                 signersPath = config.allowedSigners
                 keysPath = config.openPGPKeys
             }

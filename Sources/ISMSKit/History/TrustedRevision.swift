@@ -45,7 +45,7 @@ extension Workspace {
         }
         guard let data, let blob else { return TrustedRevision(name: name, commit: commit, config: Config(), configBlob: nil) }
         let config: Config
-        do { config = try ConfigReader.read(data, path: "isms.yaml").0 } catch {
+        do { config = try ConfigReader.read(data, path: "isms.yaml", ruleIDs: nil).0 } catch {
             throw .unreadableConfig(path: "\(name):isms.yaml", message: "\(error); the trusted policy is needed to judge the change")
         }
         return TrustedRevision(name: name, commit: commit, config: config, configBlob: blob)
