@@ -18,23 +18,36 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
-        // Debian's libgit2-dev (1.5). Only Sources/ISMSKit/Git may import this module.
+        // Debian's libgit2-dev (1.5). Only GitKit may import this module.
         .systemLibrary(
             name: "CLibGit2",
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // The layers, each depending only on those below it, so that a reference upwards does not compile
+        // (CONTRIBUTING.md draws them). A layer sees the declarations of those below through `package` access.
+        .target(name: "ISMSCore"),
+        // The only target that may import CLibGit2: it owns every git_* pointer.
         .target(
-            name: "ISMSKit",
-            dependencies: [
-                "CLibGit2",
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
-                .product(name: "HeapModule", package: "swift-collections"),
-                .product(name: "DequeModule", package: "swift-collections"),
-            ]
+            name: "GitKit",
+            dependencies: ["CLibGit2", "ISMSCore", .product(name: "HeapModule", package: "swift-collections"),
+                           .product(name: "DequeModule", package: "swift-collections")]
         ),
+        .target(
+            name: "ISMSModel",
+            dependencies: ["GitKit", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "ISMSLoading", dependencies: ["ISMSModel"]),
+        .target(
+            name: "ISMSHistory",
+            dependencies: ["ISMSLoading", .product(name: "HeapModule", package: "swift-collections"),
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "_CryptoExtras", package: "swift-crypto")]
+        ),
+        .target(name: "ISMSRules", dependencies: ["ISMSHistory"]),
+        .target(name: "ISMSOutput", dependencies: ["ISMSRules", .product(name: "Crypto", package: "swift-crypto")]),
+        // The whole library as one import, for the commands, the tests and other tools.
+        .target(name: "ISMSKit", dependencies: ["ISMSOutput"]),
         .target(
             name: "ISMSCommands",
             dependencies: ["ISMSKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]

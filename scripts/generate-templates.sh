@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Embeds templates/ in the binary: writes Sources/ISMSKit/Templates/TemplateFiles.generated.swift, one raw
+# Embeds templates/ in the binary: writes Sources/ISMSOutput/Templates/TemplateFiles.generated.swift, one raw
 # string literal per file, so `isms init` and `isms new` work from any folder without resource bundles.
 # Run it after changing anything under templates/; TemplateTests fails while the generated file is stale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=Sources/ISMSKit/Templates/TemplateFiles.generated.swift
+out=Sources/ISMSOutput/Templates/TemplateFiles.generated.swift
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ISMSKit
+import ISMSModel
 
 struct Blame: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,9 @@
 import ArgumentParser
 import ISMSKit
+import GitKit
+import ISMSModel
+import ISMSRules
+import ISMSOutput
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(

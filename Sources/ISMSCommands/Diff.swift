@@ -1,5 +1,8 @@
 import ArgumentParser
 import ISMSKit
+import GitKit
+import ISMSModel
+import ISMSOutput
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,7 @@
 import ArgumentParser
 import ISMSKit
+import ISMSModel
+import ISMSOutput
 
 struct Graph: ParsableCommand {
     static let configuration = CommandConfiguration(

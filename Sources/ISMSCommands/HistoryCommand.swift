@@ -1,5 +1,8 @@
 import ArgumentParser
 import ISMSKit
+import ISMSModel
+import ISMSHistory
+import ISMSRules
 
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

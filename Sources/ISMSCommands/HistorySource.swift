@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import ISMSKit
+import ISMSModel
+import ISMSHistory
+import ISMSOutput
 
 /// Options shared by `history`, `blame` and `log`: which ISMS, which revision, and how to read the history.
 struct HistorySourceOptions: ParsableArguments {

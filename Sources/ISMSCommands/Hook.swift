@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import ISMSKit
+import GitKit
+import ISMSOutput
 
 struct Hook: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import ISMSKit
+import ISMSCore
+import ISMSModel
+import ISMSHistory
 
 /// The `isms` command (named apart from ISMSKit's `ISMS`, the records). Each subcommand lives in its own file and
 /// stays a thin shell over ISMSKit.

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
 import ISMSKit
+import ISMSModel
+import ISMSLoading
+import ISMSRules
+import ISMSOutput
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(

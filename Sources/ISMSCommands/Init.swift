@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
 import ISMSKit
+import GitKit
+import ISMSModel
+import ISMSLoading
+import ISMSOutput
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,7 @@
 import ArgumentParser
 import ISMSKit
+import ISMSModel
+import ISMSHistory
 
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(

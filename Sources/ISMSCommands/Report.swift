@@ -196,3 +196,10 @@ extension RootOptions {
 }
 
 import Foundation
+import ISMSCore
+import GitKit
+import ISMSModel
+import ISMSLoading
+import ISMSHistory
+import ISMSRules
+import ISMSOutput

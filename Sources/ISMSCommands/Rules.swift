@@ -1,5 +1,8 @@
 import ArgumentParser
 import ISMSKit
+import ISMSModel
+import ISMSRules
+import ISMSOutput
 
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rules", abstract: "List every rule with its default severity.")

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import ISMSKit
+import GitKit
+import ISMSModel
+import ISMSOutput
 
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ISMSKit
+import ISMSOutput
 
 struct TrailCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

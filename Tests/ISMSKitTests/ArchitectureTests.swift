@@ -19,12 +19,12 @@ final class ArchitectureTests: XCTestCase {
 
     func testOnlyTheGitLayerCallsLibgit2() {
         for file in swiftFiles() where file.text.contains("import CLibGit2") {
-            XCTAssertTrue(file.path.hasPrefix("ISMSKit/Git/"), "\(file.path) imports libgit2; only Sources/ISMSKit/Git may")
+            XCTAssertTrue(file.path.hasPrefix("GitKit/"), "\(file.path) imports libgit2; only Sources/GitKit may")
         }
     }
 
     /// The one sanctioned exception: OpenPGP signatures are verified by gpg, run from this file only.
-    static let runsGPG = "ISMSKit/Signatures/OpenPGPVerifier.swift"
+    static let runsGPG = "ISMSHistory/Signatures/OpenPGPVerifier.swift"
 
     func testTheProductNeverRunsOtherPrograms() {
         var sanctioned = false

@@ -30,8 +30,8 @@ final class RecordKindTests: XCTestCase {
         // update it here; the history cache is rebuilt once).
         XCTAssertEqual(RecordKind.layoutFingerprint, Self.currentFingerprint,
                        "the kinds changed: set currentFingerprint to 0x\(String(RecordKind.layoutFingerprint, radix: 16))")
-        XCTAssertNotEqual(HistoryCache.version(format: 3, kinds: RecordKind.layoutFingerprint),
-                          HistoryCache.version(format: 3, kinds: RecordKind.layoutFingerprint &+ 1))
+        // The history cache's version is derived from it, so a changed kind never reads an old cache as complete.
+        XCTAssertTrue(HistoryCache.layoutFingerprint.contains("kinds \(RecordKind.layoutFingerprint);"), HistoryCache.layoutFingerprint)
     }
 
     static let currentFingerprint: UInt64 = 0xbb79_221b_60ea_bacd

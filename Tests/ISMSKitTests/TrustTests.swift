@@ -417,12 +417,11 @@ final class TrustTests: XCTestCase {
         XCTAssertEqual(unknown?.map(\.message), ["unknown field 'scopes' in isms.yaml; did you mean 'scope'?"])
     }
 
-    func testSettingFindingsAreTheLoadStageRules() {
-        // The model names these two rules by id, as it sits below them.
-        XCTAssertEqual(SettingFindings.invalidValue, InvalidValueRule.id)
-        XCTAssertEqual(SettingFindings.unknownField, UnknownFieldRule.id)
-        XCTAssertEqual(SettingFindings.severity, InvalidValueRule.definition.severity)
-        XCTAssertEqual(SettingFindings.severity, UnknownFieldRule.definition.severity)
+    func testLoadStageNamesExactlyTheLoadStageRules() {
+        // The model and the loader name these rules through LoadStage, as they sit below the rules layer.
+        let loadStageRules = RuleRegistry.all.filter { $0 is any LoadStageRule }.map { type(of: $0).definition }
+        XCTAssertEqual(Set(loadStageRules.map(\.id)), Set(LoadStage.allCases.map(\.id)))
+        for rule in loadStageRules { XCTAssertEqual(rule.severity, LoadStage(rawValue: rule.id)?.severity, rule.id) }
         XCTAssertEqual(ConfigReader.ruleIDs, RuleRegistry.all.map { type(of: $0).id })
     }
 

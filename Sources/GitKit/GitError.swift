@@ -1,0 +1,64 @@
+import CLibGit2
+
+/// A failure reported by libgit2, with the message it left in `git_error_last`.
+public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
+    public let code: Int32
+    public let operation: String
+    public let message: String
+    /// libgit2's error class (`GIT_ERROR_ZLIB`, `GIT_ERROR_ODB`, …); 0 when not from libgit2.
+    public let errorClass: Int32
+
+    public init(code: Int32, operation: String, message: String, errorClass: Int32 = 0) {
+        self.code = code
+        self.operation = operation
+        self.message = message
+        self.errorClass = errorClass
+    }
+
+    public var description: String {
+        "\(operation): \(message)" + (isCorrupt ? " (the repository is damaged; run `git fsck` to find what)" : "")
+    }
+
+    /// True when libgit2 said the object or reference does not exist.
+    public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+
+    /// True when an object exists but cannot be read: a damaged pack or loose object, or an object that does
+    /// not parse.
+    public var isCorrupt: Bool {
+        guard !isNotFound else { return false }
+        return errorClass == Int32(GIT_ERROR_ZLIB.rawValue) || errorClass == Int32(GIT_ERROR_ODB.rawValue)
+            || errorClass == Int32(GIT_ERROR_OBJECT.rawValue)
+    }
+
+    /// An object that is in the repository but malformed (a tree or commit that does not parse).
+    package static func corruptObject(_ operation: String, _ message: String) -> GitError {
+        GitError(code: -1, operation: operation, message: message, errorClass: Int32(GIT_ERROR_OBJECT.rawValue))
+    }
+}
+
+/// Turns a libgit2 return code into a thrown `GitError`; every call in this folder goes through it.
+@discardableResult
+package func check(_ code: Int32, _ operation: @autoclosure () -> String) throws -> Int32 {
+    guard code < 0 else { return code }
+    var message = "error \(code)"
+    var errorClass: Int32 = 0
+    if let last = git_error_last() {
+        if let text = last.pointee.message { message = String(cString: text) }
+        errorClass = last.pointee.klass
+    }
+    throw GitError(code: code, operation: operation(), message: message, errorClass: errorClass)
+}
+
+/// libgit2 must be initialised once per process before any other call.
+package enum LibGit2 {
+    package static let initialised: Bool = {
+        git_libgit2_init()
+        // isms only reads objects and never runs hooks, filters or fsmonitor, so a repository owned by another
+        // user (a CI checkout, a mounted volume) is safe to read; git's safe.directory check would refuse it.
+        isms_git_set_owner_validation(0)
+        // libgit2 re-hashes every object it reads (with collision-detecting SHA-1), which cost more than all
+        // other work of a history walk; git verifies hashes in `git fsck`, not on every read, and so do we.
+        isms_git_set_strict_hash_verification(0)
+        return true
+    }()
+}

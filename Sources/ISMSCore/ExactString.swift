@@ -1,0 +1,28 @@
+/// A string compared byte for byte.
+///
+/// Swift's `String` equality, hashing and ordering are canonical: `"café"` spelled with `é` (NFC) equals
+/// `"café"` spelled with `e` and a combining accent (NFD). Git paths are bytes, so those are two files, and a
+/// dictionary keyed by `String` would silently keep one of them (a record `check --rev` never reads). Paths
+/// that identify files are keyed by this type.
+public struct ExactString: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let string: String
+
+    public init(_ string: String) { self.string = string }
+
+    public static func == (a: ExactString, b: ExactString) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
+
+    public func hash(into hasher: inout Hasher) {
+        var copy = string
+        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Byte order (git's order of names).
+    public static func < (a: ExactString, b: ExactString) -> Bool { a.string.utf8.lexicographicallyPrecedes(b.string.utf8) }
+
+    public var description: String { string }
+}
+
+extension String {
+    /// Byte-wise equality, where `==` is canonical equivalence.
+    package func isExactly(_ other: String) -> Bool { utf8.elementsEqual(other.utf8) }
+}

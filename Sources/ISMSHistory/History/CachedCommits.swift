@@ -1,0 +1,187 @@
+import Foundation
+import GitKit
+
+/// The commits of a cache file: their graph decoded at once, their metadata and operations on first use.
+/// Used from one thread at a time; the lock only keeps the memo consistent.
+package final class CachedCommits: @unchecked Sendable {
+    package let bytes: [UInt8]
+    package let nodes: [CommitNode]
+    package let stringCount: Int
+    /// The string table's entries and the commits' bytes, after their counts: copied as they are on write.
+    package let stringBytes: Range<Int>
+    package let commitBytes: Range<Int>
+    private let stringOffsets: [Int32]
+    private let metaOffsets: [Int32], metaEnds: [Int32]
+    private let opsOffsets: [Int32], opsEnds: [Int32]
+    private var strings: [String?]
+    private var infos: [CommitInfo?]
+    private var decodedOps: [[RecordOp]?]
+    /// The commit whose state the snapshot section holds, and where its records are.
+    package private(set) var snapshotCommit: Int32?
+    private var snapshotRecords: Range<Int> = 0..<0
+    private var decodedSnapshot: HistoryState?
+    private let lock = NSLock()
+
+    package init(_ bytes: [UInt8], strings stringSection: Range<Int>, commits commitSection: Range<Int>) throws {
+        self.bytes = bytes
+        var r = ByteReader(bytes, from: stringSection.lowerBound, to: stringSection.upperBound)
+        stringCount = try r.count()
+        stringBytes = r.position..<stringSection.upperBound
+        var offsets = [Int32]()
+        offsets.reserveCapacity(stringCount)
+        for _ in 0..<stringCount {
+            offsets.append(Int32(r.position))
+            try r.skip(try r.varint())
+        }
+        guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing string bytes") }
+        stringOffsets = offsets
+        strings = [String?](repeating: nil, count: stringCount)
+
+        r = ByteReader(bytes, from: commitSection.lowerBound, to: commitSection.upperBound)
+        let count = try r.count()
+        commitBytes = r.position..<commitSection.upperBound
+        var nodes = [CommitNode]()
+        var metas = [Int32](), ops = [Int32](), metaEnds = [Int32](), opsEnds = [Int32]()
+        nodes.reserveCapacity(count)
+        metas.reserveCapacity(count)
+        ops.reserveCapacity(count)
+        for index in 0..<count {
+            guard let id = try r.id() else { throw HistoryCache.Corrupt(description: "zero commit id") }
+            let boundary = try r.byte() & 1 == 1
+            var parents = [Int32]()
+            for _ in 0..<(try r.count()) {
+                let parent = try r.varint()
+                guard parent < index else { throw HistoryCache.Corrupt(description: "parent after child") }
+                parents.append(Int32(parent))
+            }
+            let time = try r.signed()
+            let metaLength = try r.varint()
+            metas.append(Int32(r.position))
+            try r.skip(metaLength)
+            metaEnds.append(Int32(r.position))
+            let opsLength = try r.varint()
+            ops.append(Int32(r.position))
+            try r.skip(opsLength)
+            opsEnds.append(Int32(r.position))
+            nodes.append(CommitNode(id: id, parents: parents, isShallowBoundary: boundary, committerTime: time))
+        }
+        guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing commit bytes") }
+        self.nodes = nodes
+        metaOffsets = metas
+        opsOffsets = ops
+        self.metaEnds = metaEnds
+        self.opsEnds = opsEnds
+        infos = [CommitInfo?](repeating: nil, count: count)
+        decodedOps = [[RecordOp]?](repeating: nil, count: count)
+    }
+
+    package func setSnapshot(_ section: Range<Int>) throws {
+        guard !section.isEmpty else { return }
+        var r = ByteReader(bytes, from: section.lowerBound, to: section.upperBound)
+        let commit = try r.varint()
+        guard commit < nodes.count else { throw HistoryCache.Corrupt(description: "bad snapshot commit") }
+        snapshotCommit = Int32(commit)
+        snapshotRecords = r.position..<section.upperBound
+    }
+
+    /// The snapshot's state, decoded on first use (only runs that add commits, and blame, need it). Nil
+    /// when there is none or it cannot be decoded: the caller then replays the history instead.
+    package var snapshotState: HistoryState? {
+        lock.lock(); defer { lock.unlock() }
+        guard let commit = snapshotCommit else { return nil }
+        if decodedSnapshot == nil {
+            decodedSnapshot = try? HistoryCache.decodeSnapshot(bytes, snapshotRecords, tip: Int(commit))
+        }
+        return decodedSnapshot
+    }
+
+    private func string(_ i: Int) throws -> String {
+        guard i < stringCount else { throw HistoryCache.Corrupt(description: "bad string index") }
+        if let known = strings[i] { return known }
+        var r = ByteReader(bytes, from: Int(stringOffsets[i]), to: bytes.count)
+        let text = try r.text()
+        strings[i] = text
+        return text
+    }
+
+    /// Runs every commit's metadata and operations through the decoders `info` and `ops` use, so those cannot
+    /// fail later. Strings are only checked, not read: the empty string costs no allocation.
+    package func validate() throws {
+        let checked: (Int) throws -> String = { [stringCount] i in
+            guard i < stringCount else { throw HistoryCache.Corrupt(description: "bad string index") }
+            return ""
+        }
+        for i in nodes.indices {
+            _ = try decodeInfo(i, string: checked)
+            _ = try decodeOps(i, string: checked)
+        }
+    }
+
+    /// Validated by `decode` (see `validate`): a failure here would be a bug, not damage.
+    package func info(_ i: Int) -> CommitInfo {
+        lock.lock(); defer { lock.unlock() }
+        if let known = infos[i] { return known }
+        do {
+            let info = try decodeInfo(i, string: string)
+            infos[i] = info
+            return info
+        } catch {
+            preconditionFailure("history cache: commit \(i): \(error)")
+        }
+    }
+
+    /// Validated by `decode` (see `validate`): a failure here would be a bug, not damage.
+    package func ops(_ i: Int) -> [RecordOp] {
+        lock.lock(); defer { lock.unlock() }
+        if let known = decodedOps[i] { return known }
+        do {
+            let ops = try decodeOps(i, string: string)
+            decodedOps[i] = ops
+            return ops
+        } catch {
+            preconditionFailure("history cache: commit \(i): \(error)")
+        }
+    }
+
+    private func decodeInfo(_ i: Int, string: (Int) throws -> String) throws -> CommitInfo {
+        var r = ByteReader(bytes, from: Int(metaOffsets[i]), to: Int(metaEnds[i]))
+        let author = GitIdentity(name: try string(try r.varint()), email: try string(try r.varint()), time: try r.signed(),
+                               offsetMinutes: try r.offset())
+        let committer = GitIdentity(name: try string(try r.varint()), email: try string(try r.varint()), time: nodes[i].committerTime,
+                                  offsetMinutes: try r.offset())
+        let info = CommitInfo(id: nodes[i].id, author: author, committer: committer, summary: try string(try r.varint()))
+        guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing metadata bytes") }
+        return info
+    }
+
+    private func decodeOps(_ i: Int, string: (Int) throws -> String) throws -> [RecordOp] {
+        var r = ByteReader(bytes, from: Int(opsOffsets[i]), to: Int(opsEnds[i]))
+        var ops = [RecordOp]()
+        let count = try r.count()
+        ops.reserveCapacity(count)
+        for _ in 0..<count {
+            let code = Int(try r.byte())
+            guard code < HistoryCache.events.count, let event = HistoryCache.events[code] else { throw HistoryCache.Corrupt(description: "bad event") }
+            let flags = try r.byte()
+            let kind = try r.kind()
+            let oldID = flags & 2 != 0 ? try string(try r.varint()) : nil
+            let newID = flags & 4 != 0 ? try string(try r.varint()) : nil
+            let oldPath = flags & 8 != 0 ? try string(try r.varint()) : nil
+            let newPath = flags & 16 != 0 ? try string(try r.varint()) : nil
+            var fields = [FieldOp]()
+            let fieldCount = try r.count()
+            fields.reserveCapacity(fieldCount)
+            for _ in 0..<fieldCount {
+                let name = try string(try r.varint())
+                let old = try r.value(string), new = try r.value(string)
+                let shift = try r.signed()
+                guard shift >= 0, shift <= Int64(i) + 1 else { throw HistoryCache.Corrupt(description: "bad attribution") }
+                fields.append(FieldOp(field: name, old: old, new: new, attribution: Int32(Int64(i) - shift)))
+            }
+            ops.append(RecordOp(event: event, ownEvent: flags & 1 != 0, kind: kind, oldID: oldID, newID: newID,
+                                oldPath: oldPath, newPath: newPath, fields: fields))
+        }
+        guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing operation bytes") }
+        return ops
+    }
+}

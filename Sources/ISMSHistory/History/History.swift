@@ -1,0 +1,240 @@
+import Foundation
+import HeapModule
+import ISMSCore
+import GitKit
+import ISMSModel
+
+/// The history of the records reachable from one revision, ready to be asked about a record, a range or a blame.
+public struct History: Sendable {
+    package let graph: HistoryGraph
+    package let tip: Int32
+    /// Notes and warnings for stderr (shallow clone, cache rebuilt, history rewritten).
+    public let notices: [HistoryNotice]
+    /// The commits reachable from the tip, newest first (never a parent before its child).
+    package let order: [Int32]
+    /// How many commits this run read from git rather than from the cache.
+    public let commitsRead: Int
+    /// How many distinct record blobs this run parsed into records.
+    public let blobsParsed: Int
+
+    /// Where the time went, phase by phase (the command adds its own phases).
+    public var timings: PhaseTimings
+    /// The state at the tip when it had to be replayed, shared by the copies of this history.
+    private let replayedTip = Locked<HistoryState?>(nil)
+    /// Each commit's place in `order`, for `entries(of:)`.
+    private let positions = Locked<[Int32]?>(nil)
+    /// Per commit asked about, the commits reachable from the tip that descend from it (itself included).
+    private let descendantSets = Locked<[Int32: [Bool]]>([:])
+
+    /// Whether `ancestor` is `commit` or one of its ancestors, from the graph; nil when either is not in it.
+    /// The descendants of each `ancestor` are marked once (one pass over the graph in parents-first order), so
+    /// rules asking it for every record's entries cost a pass per distinct commit, not a merge-base search per pair.
+    public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) -> Bool? {
+        guard let a = graph.index[ancestor], let c = graph.index[commit] else { return nil }
+        if a == c { return true }
+        let marked = descendantSets.withLock { sets -> [Bool] in
+            if let known = sets[a] { return known }
+            var seen = [Bool](repeating: false, count: graph.count)
+            seen[Int(a)] = true
+            // Parents come before children in the graph's numbering.
+            for index in Int(a) + 1..<graph.count where graph.nodes[index].parents.contains(where: { seen[Int($0)] }) {
+                seen[index] = true
+            }
+            sets[a] = seen
+            return seen
+        }
+        return marked[Int(c)]
+    }
+
+    package init(graph: HistoryGraph, tip: Int32, notices: [HistoryNotice], commitsRead: Int, blobsParsed: Int, timings: PhaseTimings) {
+        self.graph = graph
+        self.tip = tip
+        self.notices = notices
+        self.commitsRead = commitsRead
+        self.blobsParsed = blobsParsed
+        self.timings = timings
+        order = History.newestFirst(from: tip, in: graph)
+        self.timings.lap("order")
+    }
+
+    package static let shallowNote = "this is a shallow clone: history stops at its boundary, where each record's oldest known state is "
+        + "marked 'boundary' (it may be older). Fetch the whole history with `git fetch --unshallow` "
+        + "(in GitHub Actions: `fetch-depth: 0` on actions/checkout)"
+
+    /// The number of commits reachable from the tip.
+    public var commitCount: Int { order.count }
+
+    /// The day (in its author's zone) of the oldest commit that changed a record: when the ISMS began, as far
+    /// as git knows (a shallow clone knows less). Nil when no commit changed a record.
+    public var firstRecordDay: Day? {
+        for index in order.reversed() where !graph.ops(index).isEmpty { return graph.info(index).author.day }
+        return nil
+    }
+
+    // MARK: Queries
+
+    /// The entries of record `id`, newest first, following it back through id changes (the entries before
+    /// `RISK-1` became `RISK-9` are in the history of `RISK-9`). Nil when no reachable commit knows the id.
+    /// Only the commits that name the record are decoded.
+    public func entries(of id: String) -> [HistoryEntry]? {
+        // Built once per history: a rule asks for the entries of every record.
+        let position = positions.value {
+            var position = [Int32](repeating: -1, count: graph.count)
+            for (p, index) in order.enumerated() { position[Int(index)] = Int32(p) }
+            return position
+        }
+        var tracked: Set<String> = [id]
+        var queued = Set<Int32>()
+        var pending = Heap<Int32>()
+        func enqueue(_ id: String, olderThan limit: Int32) {
+            for commit in graph.mentions[id] ?? [] where position[Int(commit)] > limit && queued.insert(commit).inserted {
+                pending.insert(position[Int(commit)])
+            }
+        }
+        enqueue(id, olderThan: -1)
+        var entries = [HistoryEntry]()
+        var known = false
+        while let p = pending.popMin() {
+            let index = order[Int(p)]
+            for op in graph.ops(index) {
+                guard let newOrOld = op.newID ?? op.oldID,
+                      tracked.contains(newOrOld) || (op.oldID.map(tracked.contains) ?? false) else { continue }
+                known = true
+                if let entry = entry(op, at: index) { entries.append(entry) }
+                if op.event == .idChanged, let oldID = op.oldID, let newID = op.newID, tracked.contains(newID), tracked.insert(oldID).inserted {
+                    enqueue(oldID, olderThan: p)
+                }
+            }
+        }
+        return known ? entries : nil
+    }
+
+    /// Every record change in the reachable history that `filter` keeps, newest first. Commits outside the
+    /// filter's dates are not decoded.
+    public func log(_ filter: HistoryFilter = HistoryFilter()) -> [HistoryEntry] {
+        var entries = [HistoryEntry]()
+        entries.reserveCapacity(order.count * 2)
+        for index in order where filter.since != nil || filter.until != nil ? filter.keeps(day: graph.info(index).author.day) : true {
+            for op in graph.ops(index) {
+                if let entry = entry(op, at: index), let kept = filter.apply(entry) { entries.append(kept) }
+            }
+        }
+        return entries
+    }
+
+    /// The commits reachable from the tip and not from `base` (`git log base..tip`), oldest first, each with
+    /// the ids of its parents and whether it is a shallow clone's boundary (its parents are not there).
+    public func range(excludingAncestorsOf base: ObjectID?) -> [(info: CommitInfo, parents: [ObjectID], isShallowBoundary: Bool)] {
+        let excluded = base.flatMap { graph.index[$0] }.map { graph.ancestors(of: $0) } ?? [Bool](repeating: false, count: graph.count)
+        return order.reversed().filter { !excluded[Int($0)] }.map { index in
+            let node = graph.nodes[Int(index)]
+            return (graph.info(index), node.parents.map { graph.nodes[Int($0)].id }, node.isShallowBoundary)
+        }
+    }
+
+    /// Every record id the history knows, for did-you-mean.
+    public func knownIDs() -> [String] { graph.mentions.keys.sorted() }
+
+    /// The current fields of record `id` at the tip, each with the commit that set its current value; nil
+    /// when the record is not there.
+    public func blame(_ id: String) -> [BlameLine]? {
+        guard let (_, record) = stateAtTip().record(id: id) else { return nil }
+        let lines = record.fields.compactMap { field, attributed -> BlameLine? in
+            guard attributed.commit >= 0 else { return nil }
+            return BlameLine(field: field, value: attributed.value, commit: graph.info(attributed.commit))
+        }
+        return Schema.sortFields(lines, kind: record.kind, by: \.field)
+    }
+
+    /// The ids of the records present at the tip.
+    public func currentIDs() -> [String] {
+        stateAtTip().byPath.values.map(\.id).sorted()
+    }
+
+    /// The cached snapshot when it is the tip's, else a replay of the tip's ancestry — once per history: blame
+    /// asks for every record of a check, and a tip that is not the cache's (the merge base of `check --base`)
+    /// replayed the whole history for each one.
+    private func stateAtTip() -> HistoryState {
+        if graph.snapshotCommit == tip, let snapshot = graph.snapshot { return snapshot.state }
+        return replayedTip.value {
+            var graph = graph
+            return HistoryReplay.run(&graph, needed: graph.ancestors(of: tip), initial: [:], keep: [tip], firstNew: graph.count,
+                                     changes: [], parsed: { _ in nil })[tip]!
+        }
+    }
+
+    /// What `op` shows at commit `index`: its own event and the field changes that are its own. Nil when a
+    /// merge only took the record's state from one of its parents.
+    private func entry(_ op: RecordOp, at index: Int32) -> HistoryEntry? {
+        let own = op.fields.filter { $0.attribution == index }
+        guard op.ownEvent || !own.isEmpty, let record = op.newID ?? op.oldID, let path = op.newPath ?? op.oldPath else { return nil }
+        let event = op.ownEvent ? op.event : .modified
+        let changes = own.map { FieldChange(field: $0.field, old: $0.old, new: $0.new) }
+        return HistoryEntry(commit: graph.info(index), record: record, kind: op.kind, path: path,
+                            oldPath: event == .moved ? op.oldPath : nil, oldID: event == .idChanged ? op.oldID : nil,
+                            event: event, changes: changes)
+    }
+
+    /// Newest first: the reverse of a parents-first order that takes the oldest committer date among the ready
+    /// commits. It depends only on the graph, so a cached and a fresh run list entries alike.
+    package static func newestFirst(from tip: Int32, in graph: HistoryGraph) -> [Int32] {
+        let reachable = graph.ancestors(of: tip)
+        var waiting = [Int32](repeating: 0, count: graph.count)
+        var children = [[Int32]](repeating: [], count: graph.count)
+        for index in 0..<graph.count where reachable[index] {
+            for parent in graph.nodes[index].parents {
+                waiting[index] += 1
+                children[Int(parent)].append(Int32(index))
+            }
+        }
+        let nodes = graph.nodes
+        func ready(_ index: Int) -> ReadyCommit {
+            ReadyCommit(time: nodes[index].committerTime, id: nodes[index].id, position: index)
+        }
+        var heap = Heap((0..<graph.count).filter { reachable[$0] && waiting[$0] == 0 }.map(ready))
+        var order = [Int32]()
+        while let index = heap.popMin()?.position {
+            order.append(Int32(index))
+            for child in children[index] {
+                waiting[Int(child)] -= 1
+                if waiting[Int(child)] == 0 { heap.insert(ready(Int(child))) }
+            }
+        }
+        return order.reversed()
+    }
+}
+
+extension GitIdentity {
+    /// The first and last second that print as a four-digit year (0000-01-01T00:00:00, 9999-12-31T23:59:59).
+    package static let printableSeconds: ClosedRange<Int64> = -62_167_219_200...253_402_300_799
+
+    /// The offset as ±HH:MM can show it.
+    private var clampedOffset: Int { max(-5999, min(5999, offsetMinutes)) }
+
+    /// Seconds since 1970 in the signer's own time zone, kept to years 0000–9999: a commit may carry any
+    /// 64-bit time (git writes what it is given), and ISO 8601 needs four digits.
+    private var localSeconds: Int64 {
+        let zone = Int64(clampedOffset) * 60
+        let clamped = max(Self.printableSeconds.lowerBound, min(Self.printableSeconds.upperBound, time))
+        return max(Self.printableSeconds.lowerBound, min(Self.printableSeconds.upperBound, clamped + zone))
+    }
+
+    /// ISO 8601 with the signer's offset: `2026-01-05T10:00:00+01:00`. Times before year 0 or after 9999 show
+    /// as the first or last second of that range.
+    public var isoDate: String {
+        let local = localSeconds
+        let days = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+        let seconds = Int(local - Int64(days) * 86_400)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let offset = clampedOffset
+        let sign = offset < 0 ? "-" : "+"
+        let zone = sign + two(abs(offset) / 60) + ":" + two(abs(offset) % 60)
+        return "\(Day(ordinal: days))T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))" + zone
+    }
+
+    /// The calendar day in the signer's own time zone.
+    public var day: Day {
+        let local = localSeconds
+        return Day(ordinal: Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400))
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import GitKit
+import ISMSModel
+
+/// Reading the history cache (layout in HistoryCache.swift).
+extension HistoryCache {
+    /// Reads a cache file: the header and commit graph at once, each commit's metadata and operations when
+    /// asked. Throws `Corrupt` for anything that is not a whole, well-formed file of this version.
+    ///
+    /// Everything is bounds-checked, and every commit's metadata and operations are validated here (with the
+    /// decoder the lazy reads use), so a file that passes its checksum yet is malformed (written by another
+    /// version, or tampered with) is rebuilt with a warning and never traps later.
+    package static func decode(_ data: Data) throws -> (HistoryCacheHeader, HistoryGraph) {
+        try decode([UInt8](data))
+    }
+
+    package static func decode(_ bytes: [UInt8]) throws -> (HistoryCacheHeader, HistoryGraph) {
+        // Offsets into the file are kept as Int32.
+        guard bytes.count <= Int(Int32.max) else { throw Corrupt(description: "file too large") }
+        guard bytes.count >= magic.count + 4 + 8, bytes.starts(with: magic) else { throw Corrupt(description: "not an isms history cache") }
+        let version = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self).littleEndian }
+        guard version == formatVersion else { throw Corrupt(description: "cache format \(version), expected \(formatVersion)") }
+        let stored = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self).littleEndian }
+        guard checksum(bytes[..<(bytes.count - 8)]) == stored else { throw Corrupt(description: "checksum mismatch") }
+
+        var r = ByteReader(bytes, from: magic.count + 4, to: bytes.count - 8)
+        let header = HistoryCacheHeader(firstParent: try r.byte() & 1 == 1, root: try r.text(), configBlob: try r.id(),
+                                        shallowFingerprint: try r.u64(), tip: try r.id())
+        let cached = try CachedCommits(bytes, strings: try r.section(), commits: try r.section())
+        let mentionsSection = try r.section()
+        try cached.setSnapshot(try r.section())
+        guard r.atEnd else { throw Corrupt(description: "trailing bytes") }
+        var m = ByteReader(bytes, from: mentionsSection.lowerBound, to: mentionsSection.upperBound)
+        let mentionStrings = try m.stringTable()
+        var mentions = [String: [Int32]]()
+        let mentionCount = try m.count()
+        mentions.reserveCapacity(mentionCount)
+        for _ in 0..<mentionCount {
+            let id = try m.string(in: mentionStrings)
+            var commits = [Int32]()
+            var commit = 0
+            for _ in 0..<(try m.count()) {
+                commit += try m.varint()
+                guard commit < cached.nodes.count else { throw Corrupt(description: "bad commit index") }
+                commits.append(Int32(commit))
+            }
+            mentions[id] = commits
+        }
+        guard m.atEnd else { throw Corrupt(description: "trailing mention bytes") }
+        try cached.validate()
+        // The snapshot is decoded when a run needs it; one that does not decode is replaced by a replay of the
+        // commits (and rewritten by the next run that adds commits), so it is not checked here.
+        return (header, HistoryGraph(cached: cached, mentions: mentions))
+    }
+
+    /// The state saved at commit `tip`, read from the snapshot section's records (after the commit index).
+    package static func decodeSnapshot(_ bytes: [UInt8], _ range: Range<Int>, tip: Int) throws -> HistoryState {
+        var r = ByteReader(bytes, from: range.lowerBound, to: range.upperBound)
+        let strings = try r.stringTable()
+        var records = [(String, TrackedRecord)]()
+        let count = try r.count()
+        records.reserveCapacity(count)
+        for _ in 0..<count {
+            let path = try r.string(in: strings), id = try r.string(in: strings)
+            let kind = try r.kind()
+            var fields = [String: Attributed]()
+            let fieldCount = try r.count()
+            fields.reserveCapacity(fieldCount)
+            for _ in 0..<fieldCount {
+                let name = try r.string(in: strings)
+                guard let value = try r.value(strings) else { throw Corrupt(description: "absent snapshot value") }
+                let shift = try r.signed()
+                guard shift >= 0, shift <= Int64(tip) + 1 else { throw Corrupt(description: "bad attribution") }
+                fields[name] = Attributed(value: value, commit: Int32(Int64(tip) - shift))
+            }
+            records.append((path, TrackedRecord(id: id, kind: kind, fields: fields)))
+        }
+        var gone = Set<String>()
+        for _ in 0..<(try r.count()) { gone.insert(try r.string(in: strings)) }
+        guard r.atEnd else { throw Corrupt(description: "trailing snapshot bytes") }
+        return HistoryState(records: records, gone: gone)
+    }
+}
+
+package struct ByteReader {
+    package let bytes: [UInt8]
+    package private(set) var position: Int
+    package let end: Int
+
+    package init(_ bytes: [UInt8], from start: Int, to end: Int) {
+        self.bytes = bytes
+        position = start
+        self.end = end
+    }
+
+    package var atEnd: Bool { position == end }
+
+    package mutating func byte() throws -> UInt8 {
+        guard position < end else { throw HistoryCache.Corrupt(description: "truncated") }
+        defer { position += 1 }
+        return bytes[position]
+    }
+    package mutating func skip(_ count: Int) throws {
+        guard count <= end - position else { throw HistoryCache.Corrupt(description: "truncated") }
+        position += count
+    }
+    package mutating func unsigned() throws -> UInt64 {
+        var result: UInt64 = 0, shift: UInt64 = 0
+        while true {
+            let b = try byte()
+            guard shift < 64 else { throw HistoryCache.Corrupt(description: "bad number") }
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+        }
+    }
+    package mutating func varint() throws -> Int {
+        let n = try unsigned()
+        guard n <= UInt64(Int32.max) else { throw HistoryCache.Corrupt(description: "number out of range") }
+        return Int(n)
+    }
+    /// A count of items that follow, each at least one byte: never more than the bytes left, so a damaged
+    /// count cannot make a reader reserve gigabytes or loop long.
+    package mutating func count() throws -> Int {
+        let n = try varint()
+        guard n <= end - position else { throw HistoryCache.Corrupt(description: "count beyond the end") }
+        return n
+    }
+    /// A time-zone offset in minutes, within what ±HH:MM can show.
+    package mutating func offset() throws -> Int {
+        let n = try signed()
+        guard abs(n) <= 99 * 60 + 59 else { throw HistoryCache.Corrupt(description: "bad time-zone offset") }
+        return Int(n)
+    }
+    package mutating func signed() throws -> Int64 {
+        let n = try unsigned()
+        return Int64(bitPattern: n >> 1) ^ -Int64(bitPattern: n & 1)
+    }
+    package mutating func u64() throws -> UInt64 {
+        guard position + 8 <= end else { throw HistoryCache.Corrupt(description: "truncated") }
+        defer { position += 8 }
+        return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: position, as: UInt64.self).littleEndian }
+    }
+    package mutating func text() throws -> String {
+        let count = try varint()
+        guard count <= end - position else { throw HistoryCache.Corrupt(description: "truncated text") }
+        defer { position += count }
+        return String(decoding: bytes[position..<(position + count)], as: UTF8.self)
+    }
+    /// A 20-byte id; nil for all zeros.
+    package mutating func id() throws -> ObjectID? {
+        guard position + 20 <= end else { throw HistoryCache.Corrupt(description: "truncated id") }
+        defer { position += 20 }
+        return bytes.withUnsafeBytes { raw in
+            let slice = UnsafeRawBufferPointer(rebasing: raw[position..<(position + 20)])
+            return slice.allSatisfy({ $0 == 0 }) ? nil : ObjectID(bytes: slice)
+        }
+    }
+    package mutating func kind() throws -> RecordKind {
+        let code = Int(try byte())
+        guard code < HistoryCache.kinds.count, let kind = HistoryCache.kinds[code] else { throw HistoryCache.Corrupt(description: "bad kind") }
+        return kind
+    }
+    /// A length-prefixed section's byte range; the reader moves past it.
+    package mutating func section() throws -> Range<Int> {
+        let length = try u64()
+        guard length <= UInt64(end - position) else { throw HistoryCache.Corrupt(description: "truncated section") }
+        let start = position
+        position += Int(length)
+        return start..<position
+    }
+    package mutating func stringTable() throws -> [String] {
+        var table = [String]()
+        let count = try self.count()
+        table.reserveCapacity(count)
+        for _ in 0..<count { table.append(try text()) }
+        return table
+    }
+    package mutating func string(in table: [String]) throws -> String {
+        let i = try varint()
+        guard i < table.count else { throw HistoryCache.Corrupt(description: "bad string index") }
+        return table[i]
+    }
+    package mutating func value(_ table: [String]) throws -> FieldValue? {
+        try value { i in
+            guard i < table.count else { throw HistoryCache.Corrupt(description: "bad string index") }
+            return table[i]
+        }
+    }
+    /// Record values are scalars or lists of scalars; `nested` refuses a list in a list (and so any recursion).
+    package mutating func value(_ string: (Int) throws -> String, nested: Bool = false) throws -> FieldValue? {
+        switch try byte() {
+        case 0: return nil
+        case 1: return .string(try string(try varint()))
+        case 2: return .integer(Int(try signed()))
+        case 3: return .boolean(false)
+        case 4: return .boolean(true)
+        case 5:
+            // A record's dates have four-digit years (`Day.init?(_:)`).
+            let ordinal = try signed()
+            guard ByteReader.dayOrdinals.contains(ordinal) else { throw HistoryCache.Corrupt(description: "bad date") }
+            return .date(Day(ordinal: Int(ordinal)))
+        case 6 where !nested:
+            var items = [FieldValue]()
+            for _ in 0..<(try count()) {
+                guard let item = try value(string, nested: true) else { throw HistoryCache.Corrupt(description: "absent list item") }
+                items.append(item)
+            }
+            return .list(items)
+        default: throw HistoryCache.Corrupt(description: "bad value tag")
+        }
+    }
+    /// 0000-01-01 ... 9999-12-31.
+    package static let dayOrdinals: ClosedRange<Int64> = -719_528...2_932_896
+}

@@ -1,0 +1,194 @@
+import Foundation
+import ISMSCore
+import GitKit
+import ISMSModel
+
+/// Writing the history cache (layout in HistoryCache.swift).
+extension HistoryCache {
+    package static func encode(_ graph: HistoryGraph, header: HistoryCacheHeader) -> [UInt8] {
+        var out = ByteWriter()
+        // The cached bytes are most of the file: one allocation, and each copied once.
+        out.bytes.reserveCapacity((graph.cached?.bytes.count ?? 0) + (graph.count - graph.cachedCount) * 256 + 65_536)
+        out.bytes.append(contentsOf: magic)
+        out.u32(formatVersion)
+        out.byte(header.firstParent ? 1 : 0)
+        out.text(header.root)
+        out.id(header.configBlob)
+        out.u64(header.shallowFingerprint)
+        out.id(header.tip)
+
+        // Cached commits are copied as they are; only this run's commits are encoded, their strings appended.
+        let cached = graph.cached
+        var strings = StringTable(base: cached?.stringCount ?? 0)
+        var commits = ByteWriter()
+        for i in graph.cachedCount..<graph.count {
+            encodeCommit(Int32(i), of: graph, into: &commits, strings: &strings)
+        }
+        var newStrings = ByteWriter()
+        for text in strings.list { newStrings.text(text) }
+        out.section(count: (cached?.stringCount ?? 0) + strings.list.count, cached.map { $0.bytes[$0.stringBytes] } ?? [], newStrings.bytes)
+        out.section(count: graph.count, cached.map { $0.bytes[$0.commitBytes] } ?? [], commits.bytes)
+
+        var local = StringTable(base: 0)
+        var body = ByteWriter()
+        body.varint(graph.mentions.count)
+        for (id, commits) in graph.mentions.sorted(by: { $0.key < $1.key }) {
+            body.varint(local.index(id))
+            body.varint(commits.count)
+            var previous: Int32 = 0
+            for commit in commits {
+                body.varint(Int(commit - previous))
+                previous = commit
+            }
+        }
+        out.section(local.section(followedBy: body))
+
+        local = StringTable(base: 0)
+        body = ByteWriter()
+        if let (tip, state) = graph.snapshot {
+            body.varint(state.byPath.count)
+            for (path, record) in state.byPath.sorted(by: { $0.key < $1.key }) {
+                body.varint(local.index(path.string))
+                body.varint(local.index(record.id))
+                body.byte(record.kind.storageCode)
+                body.varint(record.fields.count)
+                for (name, field) in record.fields.sorted(by: { $0.key < $1.key }) {
+                    body.varint(local.index(name))
+                    value(field.value, into: &body, strings: &local)
+                    body.signed(Int64(tip) - Int64(field.commit))
+                }
+            }
+            body.varint(state.gone.count)
+            for id in state.gone.sorted() { body.varint(local.index(id)) }
+            var section = ByteWriter()
+            section.varint(Int(tip))
+            section.bytes.append(contentsOf: local.section(followedBy: body).bytes)
+            out.section(section)
+        } else {
+            out.section(ByteWriter())
+        }
+        out.u64(checksum(out.bytes[...]))
+        return out.bytes
+    }
+
+    private static func encodeCommit(_ i: Int32, of graph: HistoryGraph, into out: inout ByteWriter, strings: inout StringTable) {
+        let node = graph.nodes[Int(i)], info = graph.info(i)
+        out.id(node.id)
+        out.byte(node.isShallowBoundary ? 1 : 0)
+        out.varint(node.parents.count)
+        for parent in node.parents { out.varint(Int(parent)) }
+        out.signed(node.committerTime)
+        var meta = ByteWriter()
+        meta.varint(strings.index(info.author.name))
+        meta.varint(strings.index(info.author.email))
+        meta.signed(info.author.time)
+        meta.signed(Int64(info.author.offsetMinutes))
+        meta.varint(strings.index(info.committer.name))
+        meta.varint(strings.index(info.committer.email))
+        meta.signed(Int64(info.committer.offsetMinutes))
+        meta.varint(strings.index(info.summary))
+        out.varint(meta.bytes.count)
+        out.bytes.append(contentsOf: meta.bytes)
+        var ops = ByteWriter()
+        let list = graph.ops(i)
+        ops.varint(list.count)
+        for op in list {
+            ops.byte(op.event.storageCode)
+            var flags: UInt8 = op.ownEvent ? 1 : 0
+            if op.oldID != nil { flags |= 2 }
+            if op.newID != nil { flags |= 4 }
+            if op.oldPath != nil { flags |= 8 }
+            if op.newPath != nil { flags |= 16 }
+            ops.byte(flags)
+            ops.byte(op.kind.storageCode)
+            for text in [op.oldID, op.newID, op.oldPath, op.newPath] {
+                if let text { ops.varint(strings.index(text)) }
+            }
+            ops.varint(op.fields.count)
+            for field in op.fields {
+                ops.varint(strings.index(field.field))
+                value(field.old, into: &ops, strings: &strings)
+                value(field.new, into: &ops, strings: &strings)
+                ops.signed(Int64(i) - Int64(field.attribution))
+            }
+        }
+        out.varint(ops.bytes.count)
+        out.bytes.append(contentsOf: ops.bytes)
+    }
+
+    package static func value(_ value: FieldValue?, into out: inout ByteWriter, strings: inout StringTable) {
+        switch value {
+        case nil: out.byte(0)
+        case .string(let s)?: out.byte(1); out.varint(strings.index(s))
+        case .integer(let i)?: out.byte(2); out.signed(Int64(i))
+        case .boolean(let b)?: out.byte(b ? 4 : 3)
+        case .date(let d)?: out.byte(5); out.signed(Int64(d.ordinal))
+        case .list(let items)?:
+            out.byte(6)
+            out.varint(items.count)
+            for item in items { self.value(item, into: &out, strings: &strings) }
+        }
+    }
+}
+
+/// Strings written once, referred to by index (from `base`, when appended to an existing table).
+package struct StringTable {
+    package let base: Int
+    package var list = [String]()
+    /// Byte for byte: canonically equal spellings of a path stay two strings (`ExactString`).
+    package var indices = [ExactString: Int]()
+    package init(base: Int) { self.base = base }
+    package mutating func index(_ text: String) -> Int {
+        if let i = indices[ExactString(text)] { return i }
+        indices[ExactString(text)] = base + list.count
+        list.append(text)
+        return base + list.count - 1
+    }
+    /// A self-contained section: this table, then `body`.
+    package func section(followedBy body: ByteWriter) -> ByteWriter {
+        var out = ByteWriter()
+        out.varint(list.count)
+        for text in list { out.text(text) }
+        out.bytes.append(contentsOf: body.bytes)
+        return out
+    }
+}
+
+package struct ByteWriter {
+    package var bytes = [UInt8]()
+    package mutating func byte(_ b: UInt8) { bytes.append(b) }
+    package mutating func varint(_ n: Int) { unsigned(UInt64(n)) }
+    package mutating func unsigned(_ n: UInt64) {
+        var n = n
+        while n >= 0x80 { bytes.append(UInt8(n & 0x7F) | 0x80); n >>= 7 }
+        bytes.append(UInt8(n))
+    }
+    package mutating func signed(_ n: Int64) { unsigned(UInt64(bitPattern: (n << 1) ^ (n >> 63))) }
+    package mutating func u32(_ n: UInt32) { withUnsafeBytes(of: n.littleEndian) { bytes.append(contentsOf: $0) } }
+    package mutating func u64(_ n: UInt64) { withUnsafeBytes(of: n.littleEndian) { bytes.append(contentsOf: $0) } }
+    package mutating func text(_ s: String) {
+        var s = s
+        s.withUTF8 { utf8 in
+            varint(utf8.count)
+            bytes.append(contentsOf: utf8)
+        }
+    }
+    package mutating func id(_ id: ObjectID?) {
+        guard let id else { bytes.append(contentsOf: repeatElement(0, count: 20)); return }
+        id.withBytes { bytes.append(contentsOf: $0) }
+    }
+    /// A length-prefixed section.
+    package mutating func section(_ section: ByteWriter) {
+        u64(UInt64(section.bytes.count))
+        bytes.append(contentsOf: section.bytes)
+    }
+    /// A length-prefixed section of a count and two runs of bytes, written without building it first.
+    package mutating func section(count: Int, _ first: ArraySlice<UInt8>, _ second: [UInt8]) {
+        var prefix = ByteWriter()
+        prefix.varint(count)
+        u64(UInt64(prefix.bytes.count + first.count + second.count))
+        bytes.append(contentsOf: prefix.bytes)
+        bytes.append(contentsOf: first)
+        bytes.append(contentsOf: second)
+    }
+}

@@ -1,0 +1,421 @@
+import Foundation
+import ISMSCore
+import GitKit
+import ISMSModel
+import ISMSLoading
+
+/// How to read the history.
+public struct HistoryOptions: Sendable {
+    /// The revision whose ancestry is read.
+    public var revision = "HEAD"
+    /// Follow only first parents: a merge is then credited with everything it brought in.
+    public var firstParent = false
+    /// Read and write the cache under the git folder.
+    public var useCache = true
+    /// The trusted revision whose policy (limits, id patterns) reads the history instead of the tip's own.
+    public var trusted: TrustedRevision?
+
+    public init(revision: String = "HEAD", firstParent: Bool = false, useCache: Bool = true, trusted: TrustedRevision? = nil) {
+        self.revision = revision
+        self.firstParent = firstParent
+        self.useCache = useCache
+        self.trusted = trusted
+    }
+}
+
+/// Where a long run stands, for a progress bar.
+public struct HistoryProgress: Sendable {
+    public let phase: String
+    public let done: Int
+    /// 0 when not known yet.
+    public let total: Int
+}
+
+/// Reads the history of the records under the ISMS root from git objects only: it never touches the work
+/// tree or the index and runs no hooks. Use from one thread (it owns the libgit2 calls).
+public final class HistoryEngine {
+    package let repository: Repository
+    /// The ISMS root relative to the repository's top ("" when the same).
+    package let root: String
+    private let rootComponents: [String]
+
+    public init(repository: Repository, root: String) {
+        self.repository = repository
+        self.root = root
+        rootComponents = root.split(separator: "/").map(String.init).filter { $0 != "." }
+    }
+
+    /// The file the cache for these options lives in.
+    public func cachePath(firstParent: Bool) -> String {
+        repository.commonDirectory + "/isms/" + HistoryCache.fileName(root: root, firstParent: firstParent)
+    }
+
+    public func load(_ options: HistoryOptions, progress: ((HistoryProgress) -> Void)? = nil) throws(ToolError) -> History {
+        do {
+            return try build(options, progress: progress ?? { _ in })
+        } catch let error as ToolError {
+            throw error
+        } catch let error as GitError {
+            throw .git(error.description, cause: error)
+        } catch {
+            throw .git("\(error)", cause: error as? GitError)
+        }
+    }
+
+    private func build(_ options: HistoryOptions, progress: (HistoryProgress) -> Void) throws -> History {
+        var notices = [HistoryNotice]()
+        var clock = PhaseTimings()
+        let tip: ObjectID
+        do { tip = try repository.resolveCommit(options.revision) } catch {
+            throw ToolError.revision(options.revision, error, in: repository)
+        }
+        let tipCommit = try repository.commit(tip)
+        let shallow = repository.shallowBoundary()
+        let (ownConfig, ownBlob) = try readConfig(tree: tipCommit.tree, notices: &notices)
+        var config = ownConfig, configBlob = ownBlob
+        if let trusted = options.trusted, trusted.configBlob != configBlob {
+            config = ownConfig.applyingPolicy(of: trusted.config)
+            // The cache is keyed by the settings it was read with: the tip's isms.yaml and the trusted one.
+            let key = SHA256.hex(Data("\(configBlob?.hex ?? "none")\u{0}\(trusted.configBlob?.hex ?? "none")".utf8))
+            configBlob = ObjectID(hex: String(key.prefix(40)))
+        }
+        let parseConfig = config
+        let header = HistoryCacheHeader(firstParent: options.firstParent, root: root, configBlob: configBlob,
+                                        shallowFingerprint: HistoryCache.fnv1a(Array(shallow.text.utf8)), tip: tip)
+        let cachePath = cachePath(firstParent: options.firstParent)
+
+        clock.lap("open")
+        var graph = HistoryGraph()
+        var previousTip: ObjectID?
+        if options.useCache {
+            do {
+                guard let data = try HistoryCache.read(cachePath) else { throw NoCache() }
+                let (cached, cachedGraph) = try HistoryCache.decode(data)
+                if cached.root != root || cached.firstParent != options.firstParent {
+                    notices.append(.warning("the history cache \(cachePath) belongs to another ISMS root; rebuilding it"))
+                } else if cached.configBlob != configBlob {
+                    notices.append(.note("isms.yaml changed since the history cache was written; rebuilding it"))
+                } else if cached.shallowFingerprint != header.shallowFingerprint {
+                    notices.append(.note("the clone's shallow boundary changed since the history cache was written; rebuilding it"))
+                } else {
+                    graph = cachedGraph
+                    previousTip = cached.tip
+                }
+            } catch is NoCache {
+                // The first run: nothing to say.
+            } catch {
+                notices.append(.warning("the history cache \(cachePath) is unreadable (\(error)); rebuilding it"))
+            }
+        }
+
+        clock.lap("read cache")
+        var walked = try walk(from: tip, options: options, shallow: shallow.commits, graph: graph, limit: config.maxCommits, progress: progress)
+        // A cached commit is trusted only where the walk meets it, if the parents recorded for it are its parents.
+        if let mismatch = try firstParentMismatch(walked: walked, tip: tip, graph: graph, options: options, shallow: shallow.commits) {
+            notices.append(.warning("the history cache \(cachePath) does not match this repository (commit \(mismatch.short) has "
+                                    + "other parents than recorded); rebuilding it"))
+            graph = HistoryGraph()
+            previousTip = nil
+            walked = try walk(from: tip, options: options, shallow: shallow.commits, graph: graph, limit: config.maxCommits, progress: progress)
+        }
+        if walked.contains(where: \.isShallowBoundary) || (walked.isEmpty && graph.nodes.contains(where: \.isShallowBoundary)) {
+            notices.append(.note(History.shallowNote))
+        }
+
+        clock.lap("walk")
+        let firstNew = graph.count
+        // Record blobs are parsed on all cores while the trees are still being compared, and the records are
+        // tracked as soon as a commit's blobs are parsed.
+        let parsing = ParallelQueue<(key: BlobKey, path: String, content: Result<Data, YAMLProblem>), RecordSnapshot?> { item in
+            RecordParser.parse(item.content, kind: item.key.kind, path: item.path, config: parseConfig).record.map(RecordSnapshot.init)
+        }
+        var keys = [BlobKey: Int]()
+        // Record bytes handed to the parser this run, held against limits.history_bytes before each parse:
+        // every version of every record is parsed once, and a small pack can hold many large versions.
+        var bytesParsed = 0
+        let changes: [[PathChange]], mergeBases: [MergeBaseFiles?]
+        do {
+            (changes, mergeBases) = try compareTrees(walked, graph: graph, maxDepth: config.maxTreeDepth, revision: options.revision,
+                                                     progress: progress) { change in
+                guard let blob = change.blob else { return }
+                let key = BlobKey(kind: change.kind, blob: blob)
+                guard keys[key] == nil else { return }
+                keys[key] = keys.count
+                let content = try readBlob(blob, path: change.path, limit: config.maxFileBytes, revision: options.revision)
+                if case .success(let data) = content {
+                    bytesParsed += data.count
+                    if bytesParsed > config.maxHistoryBytes {
+                        throw ToolError.limitExceeded("the history of \(options.revision) holds more than \(config.maxHistoryBytes) bytes of records "
+                                                      + "to read (limits.history_bytes in isms.yaml); raise the limit, or read less: "
+                                                      + "--first-parent, or a shallow clone")
+                    }
+                }
+                parsing.submit((key, change.path, content))
+            }
+        } catch {
+            _ = parsing.finish()
+            throw error
+        }
+        parsing.close()
+        clock.lap("compare trees, read \(keys.count) blobs")
+        for item in walked {
+            let commit = item.commit
+            graph.append(CommitNode(id: commit.id, parents: item.parents.map { graph.index[$0]! }, isShallowBoundary: item.isShallowBoundary,
+                                    committerTime: commit.committer.time),
+                         info: CommitInfo(id: commit.id, author: commit.author, committer: commit.committer, summary: commit.summary,
+                                         carriesSignature: commit.carriesSignature))
+        }
+        var tipIndex = graph.index[tip]!
+
+        if !walked.isEmpty {
+            // The new commits start from the cached snapshot when it is their only cached parent; otherwise the
+            // whole history is replayed from its roots.
+            var needed = [Bool](repeating: false, count: graph.count)
+            var initial = [Int32: HistoryState]()
+            var cachedParents = Set<Int32>()
+            for i in firstNew..<graph.count {
+                needed[i] = true
+                for parent in graph.nodes[i].parents where Int(parent) < firstNew { cachedParents.insert(parent) }
+            }
+            if cachedParents.isEmpty {
+                // A new root: nothing to start from.
+            } else if let commit = graph.snapshotCommit, cachedParents == [commit], let snapshot = graph.snapshot {
+                initial[commit] = snapshot.state
+            } else {
+                needed = graph.ancestors(of: tipIndex)
+            }
+            let states = HistoryReplay.run(&graph, needed: needed, initial: initial, keep: [tipIndex], firstNew: firstNew, changes: changes,
+                                           mergeBases: mergeBases, parsed: { parsing.result(keys[$0]!) }, progress: progress)
+            graph.snapshot = (tipIndex, states[tipIndex]!)
+            _ = parsing.finish()
+            clock.lap("track records")
+            let reachable = graph.ancestors(of: tipIndex)
+            if let previousTip, let old = graph.index[previousTip], Int(old) < firstNew, !reachable[Int(old)] {
+                // New commits were read and the tip the cache was written for is not among their ancestors: the
+                // history was rewritten (or another branch is read). Keep only what the new tip reaches.
+                let dropped = reachable.filter { !$0 }.count
+                notices.append(.note("history was rewritten since the last run, or another branch is read (\(previousTip.short) is "
+                                     + "not an ancestor of \(tip.short)); dropped \(dropped) cached commit(s) that it does not reach"))
+                graph = graph.keeping(reachable)
+                tipIndex = graph.index[tip]!
+            }
+            if options.useCache {
+                do {
+                    try HistoryCache.write(HistoryCache.encode(graph, header: header), to: cachePath)
+                } catch {
+                    notices.append(.warning("cannot write the history cache \(cachePath) (\(error)); the result is complete, only the next run is not faster"))
+                }
+                clock.lap("write cache")
+            }
+        }
+        return History(graph: graph, tip: tipIndex, notices: notices, commitsRead: walked.count, blobsParsed: keys.count, timings: clock)
+    }
+
+    /// The commits new since the cache, in order; the cached and the new together may not pass `limits.commits`.
+    private func walk(from tip: ObjectID, options: HistoryOptions, shallow: Set<ObjectID>, graph: HistoryGraph, limit: Int,
+                      progress: (HistoryProgress) -> Void) throws -> [WalkedCommit] {
+        do {
+            return try repository.walk(from: tip, firstParent: options.firstParent, shallow: shallow, limit: max(0, limit - graph.count),
+                                       isKnown: { graph.index[$0] != nil },
+                                       progress: { progress(HistoryProgress(phase: "walking commits", done: $0, total: 0)) })
+        } catch is WalkLimitExceeded {
+            throw ToolError.limitExceeded("the history of \(options.revision) has more than \(limit) commits (limits.commits in isms.yaml); "
+                                          + "raise the limit, or read less: --first-parent, or a shallow clone")
+        }
+    }
+
+    private func followedParents(_ commit: Commit, options: HistoryOptions, shallow: Set<ObjectID>) -> [ObjectID] {
+        shallow.contains(commit.id) ? [] : (options.firstParent ? Array(commit.parents.prefix(1)) : commit.parents)
+    }
+
+    /// The first cached commit the walk reached (or the tip, when cached) whose recorded parents differ from git's.
+    private func firstParentMismatch(walked: [WalkedCommit], tip: ObjectID, graph: HistoryGraph, options: HistoryOptions,
+                                     shallow: Set<ObjectID>) throws -> ObjectID? {
+        var met = Set<ObjectID>()
+        if graph.index[tip] != nil { met.insert(tip) }
+        for item in walked { for parent in item.parents where graph.index[parent] != nil { met.insert(parent) } }
+        for id in met.sorted() {
+            let recorded = graph.nodes[Int(graph.index[id]!)].parents.map { graph.nodes[Int($0)].id }
+            if recorded != followedParents(try repository.commit(id), options: options, shallow: shallow) { return id }
+        }
+        return nil
+    }
+
+    /// isms.yaml at the tip (defaults when absent or unreadable), and its blob id, which keys the cache.
+    private func readConfig(tree: ObjectID, notices: inout [HistoryNotice]) throws -> (Config, ObjectID?) {
+        guard let rootTree = try repository.treeID(at: rootComponents, in: tree),
+              let entry = try repository.entry(named: "isms.yaml", in: rootTree), entry.mode == .file || entry.mode == .executable else {
+            return (Config(), nil)
+        }
+        do {
+            let size = try repository.objectSize(entry.id)
+            if size > Limits.configBytes { throw ToolError.unreadableConfig(path: "isms.yaml", message: Limits.configTooLarge(size).message) }
+            return (try ConfigReader.read(repository.readObject(entry.id), path: "isms.yaml", ruleIDs: nil).0, entry.id)
+        } catch let error as ToolError {
+            notices.append(.warning("\(error); reading the history with default settings"))
+            return (Config(), entry.id)
+        }
+    }
+
+    /// For each new commit, the record files that differ from its first parent, comparing raw trees from the ISMS root
+    /// down; and for a merge whose parents differ on record files, those files at the merge base.
+    private func compareTrees(_ walked: [WalkedCommit], graph: HistoryGraph, maxDepth: Int, revision: String,
+                              progress: (HistoryProgress) -> Void,
+                              found: (PathChange) throws -> Void) throws -> ([[PathChange]], [MergeBaseFiles?]) {
+        var rootOfTree = [ObjectID: ObjectID?]()
+        func rootTree(_ tree: ObjectID) throws -> ObjectID? {
+            if let known = rootOfTree[tree] { return known }
+            let found = try repository.treeID(at: rootComponents, in: tree)
+            rootOfTree[tree] = found
+            return found
+        }
+        var treeOfCommit = [ObjectID: ObjectID]()
+        for item in walked { treeOfCommit[item.commit.id] = item.commit.tree }
+        func treeOf(_ commit: ObjectID) throws -> ObjectID {
+            if let known = treeOfCommit[commit] { return known }
+            let tree = try repository.commit(commit).tree
+            treeOfCommit[commit] = tree
+            return tree
+        }
+        /// The record files that differ between two ISMS root trees, with their kind.
+        func recordChanges(_ old: ObjectID?, _ new: ObjectID?, _ visit: (String, RecordKind, TreeEntry?, TreeEntry?) -> Void) throws {
+            try repository.diffTrees(old, new, maxDepth: maxDepth, descend: { path in path.contains("/") || RecordKind(folder: path) != nil }) { change in
+                guard let slash = change.path.firstIndex(of: "/"), let kind = RecordKind(folder: String(change.path[..<slash])),
+                      isRecordFileName(change.path) else { return }
+                func isFile(_ entry: TreeEntry?) -> Bool { entry?.mode == .file || entry?.mode == .executable }
+                // A link or submodule under the root is not a record: it counts as no file.
+                guard isFile(change.old) || isFile(change.new) else { return }
+                visit(change.path, kind, isFile(change.old) ? change.old : nil, isFile(change.new) ? change.new : nil)
+            }
+        }
+        var result = [[PathChange]]()
+        result.reserveCapacity(walked.count)
+        var mergeBases = [MergeBaseFiles?](repeating: nil, count: walked.count)
+        for (n, item) in walked.enumerated() {
+            if n % 128 == 0 { progress(HistoryProgress(phase: "comparing trees", done: n, total: walked.count)) }
+            do {
+                let mine = try rootTree(item.commit.tree)
+                var base: ObjectID?
+                if let parent = item.parents.first { base = try rootTree(treeOf(parent)) }
+                var changes = [PathChange]()
+                try recordChanges(base, mine) { path, kind, _, new in changes.append(PathChange(path: path, kind: kind, blob: new?.id)) }
+                if item.parents.count > 1 {
+                    // Only where the parents differ can a merge hold a value no parent's side explains.
+                    var contested = [String: RecordKind]()
+                    for parent in item.parents.dropFirst() {
+                        try recordChanges(base, rootTree(treeOf(parent))) { path, kind, _, _ in contested[path] = kind }
+                    }
+                    if !contested.isEmpty, let bases = try mergeBaseFiles(item.parents, contested: contested, rootTree: rootTree, treeOf: treeOf) {
+                        for file in bases.joined() { try found(file) }
+                        mergeBases[n] = MergeBaseFiles(contested: contested.keys.sorted(), bases: bases)
+                    }
+                }
+                for change in changes { try found(change) }
+                result.append(changes)
+            } catch let error as TreeTooDeep {
+                throw ToolError.treeTooDeep(error, in: "commit \(item.commit.id.short) in the history of \(revision)")
+            } catch let error as GitError where error.isNotFound {
+                throw ToolError.git("an object of commit \(item.commit.id.short) is missing from the repository (\(error.message)); "
+                                    + "run `git fsck` to find the damage", cause: error)
+            }
+        }
+        return (result, mergeBases)
+    }
+
+    /// The record files at `contested` paths in each best common ancestor of the first parent and each other parent
+    /// (several after criss-cross merges; none when the histories are unrelated). Nil when no merge base can be read:
+    /// the merge is then judged against its parents only, as before.
+    private func mergeBaseFiles(_ parents: [ObjectID], contested: [String: RecordKind], rootTree: (ObjectID) throws -> ObjectID?,
+                                treeOf: (ObjectID) throws -> ObjectID) throws -> [[PathChange]]? {
+        var bases = [ObjectID]()
+        do {
+            for parent in parents.dropFirst() {
+                for base in try repository.mergeBases(parents[0], parent) where !bases.contains(base) { bases.append(base) }
+            }
+        } catch {
+            return nil
+        }
+        var result = [[PathChange]]()
+        for base in bases {
+            var files = [PathChange]()
+            if let root = try rootTree(treeOf(base)) {
+                for (path, kind) in contested.sorted(by: { $0.key < $1.key }) {
+                    let components = path.split(separator: "/").map(String.init)
+                    guard let name = components.last, let folder = try repository.treeID(at: Array(components.dropLast()), in: root),
+                          let entry = try repository.entry(named: name, in: folder), entry.mode == .file || entry.mode == .executable else { continue }
+                    files.append(PathChange(path: path, kind: kind, blob: entry.id))
+                }
+            }
+            result.append(files)
+        }
+        return result
+    }
+
+    /// A record blob's bytes; sized from its header first, so a blob over the size limit is never inflated
+    /// (it parses to nothing, like any unreadable file).
+    private func readBlob(_ blob: ObjectID, path: String, limit: Int, revision: String) throws -> Result<Data, YAMLProblem> {
+        do {
+            let size = try repository.objectSize(blob)
+            if size > limit {
+                return .failure(YAMLProblem(message: "file is \(size) bytes, over the limit of \(limit)", location: .start, kind: .tooLarge))
+            }
+            return .success(try repository.readObject(blob))
+        } catch {
+            throw repository.unreadableBlob(blob, path: path, at: "the history of \(revision)", error)
+        }
+    }
+}
+
+private struct NoCache: Error {}
+
+/// Something the user should know about a history run, printed on stderr.
+public enum HistoryNotice: Sendable, Equatable {
+    case note(String)
+    case warning(String)
+}
+
+/// Runs the record state forward through the graph, parents before children.
+package enum HistoryReplay {
+    /// Visits the `needed` commits in graph order, starting from the `initial` states of commits outside
+    /// them; commits from `firstNew` on get their operations computed from `changes` (indexed from
+    /// `firstNew`, as are `mergeBases`), the others replay their cached operations. Returns the states of `keep`.
+    package static func run(_ graph: inout HistoryGraph, needed: [Bool], initial: [Int32: HistoryState], keep: Set<Int32>, firstNew: Int,
+                    changes: [[PathChange]], mergeBases: [MergeBaseFiles?] = [], parsed: (BlobKey) -> RecordSnapshot?,
+                    progress: (HistoryProgress) -> Void = { _ in }) -> [Int32: HistoryState] {
+        var remaining = [Int32](repeating: 0, count: graph.count)
+        for index in 0..<graph.count where needed[index] {
+            for parent in graph.nodes[index].parents { remaining[Int(parent)] += 1 }
+        }
+        var states = initial
+        var kept = [Int32: HistoryState]()
+        for index in 0..<graph.count where needed[index] {
+            let node = graph.nodes[index]
+            var state: HistoryState
+            if let first = node.parents.first {
+                // The last child to need a state takes it without a copy.
+                state = remaining[Int(first)] == 1 ? states.removeValue(forKey: first)! : states[first]!
+            } else {
+                state = HistoryState()
+            }
+            if index >= firstNew {
+                if (index - firstNew) % 128 == 0 {
+                    progress(HistoryProgress(phase: "tracking records", done: index - firstNew, total: graph.count - firstNew))
+                }
+                let others = node.parents.dropFirst().map { states[$0]! }
+                let mergeBase = index - firstNew < mergeBases.count ? mergeBases[index - firstNew] : nil
+                graph.setOps(CommitChanges.ops(commit: Int32(index), base: state, others: others, changes: changes[index - firstNew],
+                                               parsed: parsed, isShallowBoundary: node.isShallowBoundary, mergeBase: mergeBase),
+                             of: Int32(index))
+            }
+            state.apply(graph.ops(Int32(index)))
+            for parent in node.parents.dropFirst() {
+                remaining[Int(parent)] -= 1
+                if remaining[Int(parent)] == 0 { states[parent] = nil }
+            }
+            if let first = node.parents.first { remaining[Int(first)] -= 1 }
+            if keep.contains(Int32(index)) { kept[Int32(index)] = state }
+            if remaining[index] > 0 { states[Int32(index)] = state }
+        }
+        return kept
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import GitKit
+
+/// A commit's place in the history graph: what ordering and reachability need, always decoded.
+package struct CommitNode: Sendable {
+    package let id: ObjectID
+    /// Indices of the parents the walk followed; parents come before children.
+    package let parents: [Int32]
+    package let isShallowBoundary: Bool
+    package let committerTime: Int64
+}
+
+/// Every commit walked so far, parents before children: what the cache holds. The commits read from the
+/// cache come first and keep their metadata and operations encoded until asked for; the commits computed
+/// in this run follow.
+package struct HistoryGraph: Sendable {
+    package private(set) var nodes: [CommitNode] = []
+    package private(set) var index: [ObjectID: Int32] = [:]
+    package let cached: CachedCommits?
+    private var newInfos: [CommitInfo] = []
+    private var newOps: [[RecordOp]] = []
+    /// Record id → the commits whose operations name it (old or new id), ascending.
+    package private(set) var mentions: [String: [Int32]] = [:]
+    /// Set when this run computed the state at its tip; else the cache's snapshot stands.
+    private var computedSnapshot: (commit: Int32, state: HistoryState)??
+
+    package init() { cached = nil }
+
+    package init(cached: CachedCommits, mentions: [String: [Int32]]) {
+        self.cached = cached
+        nodes = cached.nodes
+        index.reserveCapacity(nodes.count)
+        for (i, node) in nodes.enumerated() { index[node.id] = Int32(i) }
+        self.mentions = mentions
+    }
+
+    /// The record state at one commit (the tip of the run that wrote it), so a run need not replay the whole
+    /// history to get it.
+    package var snapshot: (commit: Int32, state: HistoryState)? {
+        get {
+            if let computed = computedSnapshot { return computed }
+            guard let cached, let commit = cached.snapshotCommit, let state = cached.snapshotState else { return nil }
+            return (commit, state)
+        }
+        set { computedSnapshot = .some(newValue) }
+    }
+
+    /// The snapshot's commit, known without decoding the snapshot.
+    package var snapshotCommit: Int32? {
+        if let computed = computedSnapshot { return computed?.commit }
+        return cached?.snapshotCommit
+    }
+
+    package var count: Int { nodes.count }
+    package var cachedCount: Int { cached?.nodes.count ?? 0 }
+
+    package func info(_ i: Int32) -> CommitInfo {
+        Int(i) < cachedCount ? cached!.info(Int(i)) : newInfos[Int(i) - cachedCount]
+    }
+
+    package func ops(_ i: Int32) -> [RecordOp] {
+        Int(i) < cachedCount ? cached!.ops(Int(i)) : newOps[Int(i) - cachedCount]
+    }
+
+    /// Adds a commit computed in this run; its operations follow with `setOps`.
+    package mutating func append(_ node: CommitNode, info: CommitInfo) {
+        index[node.id] = Int32(nodes.count)
+        nodes.append(node)
+        newInfos.append(info)
+        newOps.append([])
+    }
+
+    package mutating func setOps(_ ops: [RecordOp], of i: Int32) {
+        newOps[Int(i) - cachedCount] = ops
+        var named = Set<String>()
+        for op in ops {
+            if let id = op.oldID { named.insert(id) }
+            if let id = op.newID { named.insert(id) }
+        }
+        for id in named { mentions[id, default: []].append(i) }
+    }
+
+    /// The graph with only the `kept` commits (closed under parents), renumbered and fully decoded.
+    package func keeping(_ kept: [Bool]) -> HistoryGraph {
+        var renumber = [Int32](repeating: -1, count: count)
+        var result = HistoryGraph()
+        for (i, node) in nodes.enumerated() where kept[i] {
+            let new = Int32(result.count)
+            renumber[i] = new
+            result.append(CommitNode(id: node.id, parents: node.parents.map { renumber[Int($0)] }, isShallowBoundary: node.isShallowBoundary,
+                                     committerTime: node.committerTime), info: info(Int32(i)))
+            result.setOps(ops(Int32(i)).map { op in
+                var op = op
+                op.fields = op.fields.map { field in
+                    var field = field
+                    if field.attribution >= 0 { field.attribution = renumber[Int(field.attribution)] }
+                    return field
+                }
+                return op
+            }, of: new)
+        }
+        if let (commit, state) = snapshot, renumber[Int(commit)] >= 0 {
+            result.snapshot = (renumber[Int(commit)], state.renumbered(renumber))
+        }
+        return result
+    }
+
+    /// Which commits are `index` or its ancestors.
+    package func ancestors(of index: Int32) -> [Bool] {
+        var seen = [Bool](repeating: false, count: count)
+        var stack = [index]
+        seen[Int(index)] = true
+        while let next = stack.popLast() {
+            for parent in nodes[Int(next)].parents where !seen[Int(parent)] {
+                seen[Int(parent)] = true
+                stack.append(parent)
+            }
+        }
+        return seen
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import ISMSCore
+import GitKit
+import ISMSModel
+
+/// The signature verdicts of the commits a command shows, with the roster that names their signers.
+public struct CommitSignatures: Sendable {
+    public let verdicts: [ObjectID: SignatureVerdict]
+    public let people: [String: Person]
+
+    public init(verdicts: [ObjectID: SignatureVerdict], people: [String: Person]) {
+        self.verdicts = verdicts
+        self.people = people
+    }
+
+    public subscript(commit: ObjectID) -> SignatureVerdict? { verdicts[commit] }
+
+    /// The text mark (`✓alice`, `✗bad`, `?unknown`, `-`) of a commit, nil when it was not verified.
+    /// The mark shown after an author; the principal is a person key or an allowed-signers name, escaped like
+    /// any text a repository chose.
+    public func mark(_ commit: ObjectID) -> String? { verdicts[commit].map { SafeText.text($0.mark(people: people)) } }
+}
+
+extension SignatureVerifier {
+    /// Verifies each of `commits` once.
+    public func signatures(of commits: some Sequence<ObjectID>, people: [String: Person]) -> CommitSignatures {
+        var verdicts = [ObjectID: SignatureVerdict]()
+        verdicts.reserveCapacity(commits.underestimatedCount)
+        for commit in commits where verdicts[commit] == nil { verdicts[commit] = verdict(for: commit) }
+        return CommitSignatures(verdicts: verdicts, people: people)
+    }
+
+    /// Verifies each of the history's `commits` once; those the history saw unsigned are not read again.
+    public func signatures(of commits: [CommitInfo], people: [String: Person]) -> CommitSignatures {
+        var verdicts = [ObjectID: SignatureVerdict]()
+        verdicts.reserveCapacity(commits.count)
+        for commit in commits where verdicts[commit.id] == nil {
+            verdicts[commit.id] = verdict(for: commit.id, carriesSignature: commit.carriesSignature)
+        }
+        return CommitSignatures(verdicts: verdicts, people: people)
+    }
+}
+
+extension Workspace {
+    /// Where verdicts are cached: beside the history cache, under the git folder shared by all work trees.
+    public var signatureCachePath: String? { repository.map { $0.commonDirectory + "/isms/signatures-v1.cache" } }
+
+    /// A verifier trusting the keys at `trustRef` (a revision); `useCache` false neither reads nor writes the cache.
+    public func signatureVerifier(trustRef: String, useCache: Bool = true) throws(ToolError) -> SignatureVerifier {
+        let trust = try signatureTrust(at: trustRef)
+        return SignatureVerifier(trust: trust, repository: repository, cachePath: useCache ? signatureCachePath : nil)
+    }
+
+    /// The roster of isms.yaml at `revision` (the work tree's when nil); empty when it cannot be read.
+    public func people(at revision: String?) -> [String: Person] {
+        let data: Data?
+        if let revision {
+            data = try? source(at: revision).readConfig()
+        } else {
+            data = try? workTreeSource.readConfig()
+        }
+        guard let data, let (config, _) = try? ConfigReader.read(data, path: "isms.yaml", ruleIDs: nil) else { return [:] }
+        return config.people
+    }
+}

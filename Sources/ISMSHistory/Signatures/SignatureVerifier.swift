@@ -1,0 +1,147 @@
+import Foundation
+import GitKit
+import ISMSModel
+
+/// Verifies commit signatures against one `SignatureTrust`: SSH signatures natively, OpenPGP ones through gpg.
+/// Verdicts are remembered for the run and kept in a cache under the git folder (`SignatureCache`), keyed by
+/// commit id and the trust's fingerprint. Not thread-safe: use from one thread, like the repository.
+public final class SignatureVerifier {
+    public let trust: SignatureTrust
+    private let repository: Repository?
+    private var verdicts: [ObjectID: SignatureVerdict] = [:]
+    private var cache: SignatureCache?
+    private var openPGP: OpenPGPVerifier?
+    private let gpgProgram: String?
+    /// Reasons OpenPGP signatures went unverified, with how many.
+    private var unverified: [String: Int] = [:]
+    /// Whether any SSH signature was judged: only then are notes about the allowed-signers file worth showing.
+    private var sawSSH = false
+
+    /// `cachePath` nil: no cache. `gpg` overrides where gpg is looked for (nil: on PATH).
+    public init(trust: SignatureTrust, repository: Repository?, cachePath: String? = nil, gpg: String? = nil) {
+        self.trust = trust
+        self.repository = repository
+        gpgProgram = gpg
+        if let cachePath { cache = SignatureCache(path: cachePath, trust: trust.fingerprint) }
+    }
+
+    /// The verdict for a commit of the repository. A commit that cannot be read is `bad`, with the reason.
+    /// `carriesSignature` false (the history saw no signature header when it read the commit) spares reading
+    /// the commit again: it is unsigned.
+    public func verdict(for commit: ObjectID, carriesSignature: Bool? = nil) -> SignatureVerdict {
+        if let known = verdicts[commit] { return known }
+        if let cached = cache?.verdict(for: commit) {
+            verdicts[commit] = cached
+            if cached.format == .ssh { sawSSH = true }
+            return cached
+        }
+        let verdict: SignatureVerdict
+        if carriesSignature == false {
+            verdict = .unsigned
+        } else if let repository, let object = try? repository.readObject(commit) {
+            verdict = self.verdict(forObject: Array(object))
+        } else {
+            verdict = SignatureVerdict(status: .bad, reason: "the commit object cannot be read")
+        }
+        verdicts[commit] = verdict
+        // A verdict that depends on the machine (gpg missing) is not kept.
+        if verdict.status != .notVerified { cache?.store(verdict, for: commit) }
+        return verdict
+    }
+
+    /// The verdict for the raw bytes of a commit object.
+    public func verdict(forObject object: [UInt8]) -> SignatureVerdict {
+        let signed = SignedCommit(object: object)
+        // Judged before the signature, so a duplicated header is never read one way here and another by git.
+        guard signed.duplicatedHeaders.isEmpty else { return .malformed(duplicatedHeaders: signed.duplicatedHeaders) }
+        guard let signature = signed.signature else { return .unsigned }
+        let armor = signature.drop { $0 == " " || $0 == "\n" }
+        if armor.hasPrefix(SSHSignature.armorBegin) {
+            sawSSH = true
+            return Self.verifySSH(signature, payload: signed.payload, time: signed.committerTime, committer: signed.committerEmail,
+                                  signers: trust.allowedSigners)
+        }
+        if armor.hasPrefix("-----BEGIN PGP SIGNATURE-----") {
+            if openPGP == nil { openPGP = OpenPGPVerifier(keys: trust.openPGPKeys, gpg: gpgProgram) }
+            let verdict = openPGP!.verify(signature: signature, payload: signed.payload)
+            if verdict.status == .notVerified { unverified[verdict.reason ?? "unknown reason", default: 0] += 1 }
+            return verdict
+        }
+        if armor.hasPrefix("-----BEGIN SIGNED MESSAGE-----") {
+            let reason = "X.509 (gpgsm) signatures are not verified"
+            unverified[reason, default: 0] += 1
+            return SignatureVerdict(status: .notVerified, format: .x509, reason: reason)
+        }
+        return SignatureVerdict(status: .bad, reason: "the gpgsig header holds no signature of a known kind")
+    }
+
+    /// Writes the cache if this run added to it. Failing to write is not an error: the next run verifies again.
+    @discardableResult
+    public func saveCache() -> String? {
+        do { try cache?.save() } catch { return "cannot write the signature cache: \(error)" }
+        return nil
+    }
+
+    /// Notes for standard error: ignored allowed-signers lines (once an SSH signature was judged), unverified
+    /// OpenPGP signatures.
+    public var notes: [String] {
+        (sawSSH ? trust.notes : []) + unverified.sorted { $0.key < $1.key }.map { reason, count in
+            "\(count) signature\(count == 1 ? "" : "s") not verified: \(reason)"
+        }
+    }
+
+    // MARK: SSH
+
+    /// An SSHSIG signature over `payload`: well-formed, namespace git, verified by the key it names, that key
+    /// trusted for git and valid at `time` (the committer's time).
+    package static func verifySSH(_ armored: String, payload: [UInt8], time: Int64?, committer: String?,
+                          signers: AllowedSigners) -> SignatureVerdict {
+        let signature: SSHSignature
+        do { signature = try SSHSignature(armored: armored) } catch {
+            return SignatureVerdict(status: .bad, format: .ssh, reason: "malformed SSH signature: \(error)")
+        }
+        let fingerprint = SSHPublicKey.fingerprint(of: signature.publicKey)
+        func bad(_ reason: String) -> SignatureVerdict {
+            SignatureVerdict(status: .bad, format: .ssh, key: fingerprint, reason: reason)
+        }
+        guard signature.namespace == "git" else { return bad("the signature's namespace is '\(signature.namespace)', not 'git'") }
+        let key: SSHPublicKey
+        do { key = try SSHPublicKey(blob: signature.publicKey) } catch let unsupported as SSHPublicKey.Unsupported {
+            return SignatureVerdict(status: .notVerified, format: .ssh, key: fingerprint, reason: unsupported.description)
+        } catch {
+            return bad("malformed SSH public key: \(error)")
+        }
+        do {
+            guard try key.verify(signature: signature.signature, over: signature.signedData(for: payload)) else {
+                return bad("the signature does not match the commit")
+            }
+        } catch {
+            return bad("\(error)")
+        }
+        let entries = signers.entries(forKey: signature.publicKey)
+        guard !entries.isEmpty else {
+            return SignatureVerdict(status: .unknownKey, format: .ssh, key: fingerprint,
+                                    reason: "the key is not in the allowed signers for git")
+        }
+        guard let time else {
+            return SignatureVerdict(status: .bad, format: .ssh, key: fingerprint, reason: "the commit has no committer time")
+        }
+        let valid = entries.filter { $0.isValid(at: time) }
+        guard !valid.isEmpty else {
+            return SignatureVerdict(status: .expiredKey, format: .ssh, principal: principal(of: entries, committer: committer),
+                                    key: fingerprint, reason: "the key was not valid at the commit's time")
+        }
+        return SignatureVerdict(status: .good, format: .ssh, principal: principal(of: valid, committer: committer), key: fingerprint)
+    }
+
+    /// The principal a key is trusted as. A line can name several principals, some of them patterns: the
+    /// committer's address when a principal is it or matches it (as `ssh-keygen -Y verify -I committer` would
+    /// accept), else the first literal principal, else the first pattern.
+    package static func principal(of entries: [AllowedSigners.Entry], committer: String?) -> String? {
+        let principals = entries.flatMap(\.principals)
+        if let committer, !committer.isEmpty, PatternList.matches(committer, principals) {
+            return committer
+        }
+        return principals.first { !PatternList.isPattern($0) } ?? principals.first
+    }
+}

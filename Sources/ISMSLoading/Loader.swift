@@ -1,0 +1,95 @@
+/// The result of reading an ISMS: the records that could be read and the findings made on the way.
+public struct LoadedISMS: Sendable {
+    public let isms: ISMS
+    public let findings: [Finding]
+
+    package init(isms: ISMS, findings: [Finding]) {
+        self.isms = isms
+        self.findings = findings
+    }
+}
+
+public enum Loader {
+    /// Reads the settings and every record of `source`. Bad files become findings; only a missing or
+    /// unreadable isms.yaml stops the run. With `policy` (the trusted revision's settings), every policy
+    /// setting — limits included, before any record is read — is the trusted one, not the source's. `ruleIDs`: the
+    /// rules a `rules:` entry may name (the rules sit above the loader; `load(from:policy:)` in Rules/ passes them).
+    public static func load(from source: some RecordSource, policy: Config? = nil, ruleIDs: [String]) throws(ToolError) -> LoadedISMS {
+        let configData: Data?
+        do { configData = try source.readConfig() } catch let error as ToolError {
+            throw error
+        } catch let problem as YAMLProblem {
+            throw .unreadableConfig(path: "isms.yaml", message: problem.message)
+        } catch {
+            throw .unreadableConfig(path: "isms.yaml", message: "\(error)")
+        }
+        guard let configData else { throw .missingAtRevision(revision: source.label, path: "isms.yaml") }
+        let (ownConfig, configFindings) = try ConfigReader.read(configData, path: "isms.yaml", ruleIDs: ruleIDs)
+        let config = policy.map { ownConfig.applyingPolicy(of: $0) } ?? ownConfig
+        var findings = configFindings
+        if let deepest = source.deepestFolder, deepest.depth > config.maxTreeDepth {
+            throw .treeTooDeep(TreeTooDeep(path: deepest.path, limit: config.maxTreeDepth), in: source.label)
+        }
+
+        let entries: [SourceEntry]
+        do { entries = try source.recordEntries() } catch {
+            throw .git("cannot list records in \(source.label): \(error)", cause: error as? GitError)
+        }
+        // Counted before anything is read: a pull request can add files faster than a runner can read them.
+        let recordFiles = entries.filter { $0.kind == .file }.count
+        if recordFiles > config.maxRecords {
+            throw .limitExceeded("\(source.label) holds \(recordFiles) record files, over the limit of \(config.maxRecords) "
+                                 + "(limits.records in isms.yaml)")
+        }
+        var readable = [SourceEntry]()
+        for entry in entries {
+            switch entry.kind {
+            case .file: readable.append(entry)
+            case .symlink(let target) where !entry.path.contains("/"):
+                findings.append(LoadStage.parseError.finding("the folder \(entry.path)/ is a symbolic link to '\(target)', which is not followed; "
+                                                       + "keep records in a real folder", path: entry.path, at: .start))
+            case .symlink(let target):
+                findings.append(LoadStage.parseError.finding("symbolic link to '\(target)' is not followed; keep records as regular files",
+                                                       path: entry.path, at: .start))
+            case .submodule:
+                findings.append(LoadStage.parseError.finding("a submodule is not a record", path: entry.path, at: .start))
+            case .conflicted:
+                findings.append(LoadStage.parseError.finding("unresolved merge conflict in the index; resolve it and stage the result",
+                                                       path: entry.path, at: .start))
+            case .other:
+                findings.append(LoadStage.parseError.finding("not a regular file", path: entry.path, at: .start))
+            }
+        }
+
+        let contents: [Result<Data, YAMLProblem>]
+        do { contents = try source.read(readable, limit: config.maxFileBytes) } catch let error as ToolError {
+            throw error
+        } catch {
+            throw .git("cannot read records in \(source.label): \(error)", cause: error as? GitError)
+        }
+        let work = Array(zip(readable, contents))
+        let parsed: [(record: Record?, findings: [Finding])] = parallelMap(work) { entry, content in
+            let kind = RecordKind(folder: String(entry.path.prefix { $0 != "/" }))!
+            return RecordParser.parse(content, kind: kind, path: entry.path, config: config)
+        }
+
+        var records = [Record]()
+        var firstByID = [String: Record]()
+        for (record, recordFindings) in parsed {
+            findings += recordFindings
+            guard let record else { continue }
+            if let first = firstByID[record.id] {
+                findings.append(LoadStage.duplicateID.finding("id '\(record.id)' is already used by \(first.path):\(first.idLocation.line)",
+                                                        path: record.path, at: record.idLocation, record: record.id, field: "id"))
+            } else {
+                firstByID[record.id] = record
+            }
+            records.append(record)
+        }
+        return LoadedISMS(isms: ISMS(config: config, records: records), findings: findings)
+    }
+}
+
+import Foundation
+import GitKit
+import ISMSModel

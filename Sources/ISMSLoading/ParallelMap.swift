@@ -1,0 +1,100 @@
+import Foundation
+
+/// How many threads `parallelMap` uses: every core, unless the environment variable `ISMS_THREADS` holds a
+/// positive number. The variable exists for measurements (scripts/bench-check.sh times a single-threaded
+/// run with ISMS_THREADS=1); it changes nothing but the speed. Read once per process.
+package let parallelThreads: Int = {
+    if let value = ProcessInfo.processInfo.environment["ISMS_THREADS"], let n = Int(value), n > 0 { return n }
+    return ProcessInfo.processInfo.activeProcessorCount
+}()
+
+/// Maps on all cores, on threads with large stacks: YAML parsing recurses per nesting level, and the
+/// default stack of a secondary thread is small.
+package func parallelMap<T: Sendable, R: Sendable>(_ items: [T], threads: Int = parallelThreads,
+                                           _ transform: @escaping @Sendable (T) -> R) -> [R] {
+    let workers = max(1, min(threads, items.count))
+    if workers <= 1 || items.count < 8 {
+        return items.map(transform)
+    }
+    let queue = ParallelQueue(threads: workers, transform)
+    for item in items { queue.submit(item) }
+    return queue.finish()
+}
+
+/// `parallelMap` for items that arrive while the work runs: the caller submits each as it finds it (a blob
+/// found while comparing trees) and collects all results, in submission order, with `finish()`. The worker
+/// threads have the same large stacks as `parallelMap`'s.
+package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable {
+    private let transform: @Sendable (T) -> R
+    private var items = [T]()
+    private var results = [R?]()
+    private var next = 0
+    private var closed = false
+    private let condition = NSCondition()
+    private let done = DispatchGroup()
+
+    package init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, _ transform: @escaping @Sendable (T) -> R) {
+        self.transform = transform
+        for _ in 0..<max(1, threads) {
+            done.enter()
+            let thread = Thread { [self] in
+                work()
+                done.leave()
+            }
+            thread.stackSize = 64 << 20
+            thread.start()
+        }
+    }
+
+    package func submit(_ item: T) {
+        condition.lock()
+        items.append(item)
+        results.append(nil)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// The result for the item submitted `index`-th, waiting until it is ready (call `close` first if the
+    /// caller itself would otherwise submit more).
+    package func result(_ index: Int) -> R {
+        condition.lock()
+        defer { condition.unlock() }
+        while results[index] == nil { condition.wait() }
+        return results[index]!
+    }
+
+    /// No more items: the workers stop once the submitted ones are done.
+    package func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for every submitted item and returns the results in submission order.
+    package func finish() -> [R] {
+        close()
+        done.wait()
+        return results.map { $0! }
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while next >= items.count && !closed { condition.wait() }
+            guard next < items.count else {
+                condition.unlock()
+                return
+            }
+            let index = next
+            next += 1
+            let item = items[index]
+            condition.unlock()
+            let result = transform(item)
+            condition.lock()
+            results[index] = result
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+}

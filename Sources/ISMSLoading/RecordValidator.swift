@@ -1,0 +1,217 @@
+import Foundation
+import ISMSModel
+
+/// Turns a YAML tree into a `Record` following the kind's schema. Every defect becomes a located finding;
+/// a value that fails is left out of the record.
+package struct RecordValidator {
+    package let kind: RecordKind
+    package let path: String
+    package let config: Config
+    package private(set) var findings: [Finding] = []
+    private var fields: [String: Field] = [:]
+    private var objects: [String: SourceLocation] = [:]
+    private var rejected: Set<String> = []
+
+    package init(kind: RecordKind, path: String, config: Config) {
+        self.kind = kind
+        self.path = path
+        self.config = config
+    }
+
+    package mutating func validate(_ root: YAMLNode) -> Record? {
+        guard let pairs = root.pairs else {
+            findings.append(LoadStage.parseError.finding("a record must be a mapping of fields, not \(root.shapeName)", path: path, at: root.location))
+            return nil
+        }
+        let schema = Schema.of(kind)
+        let idNode = root["id"]
+        let id = idNode?.scalar.flatMap { $0.isNull ? nil : $0.text }
+        validateMapping(pairs, specs: schema.fields, prefix: "", parentLocation: root.location, record: id)
+        // An empty value counts as absent here too (`control:` with no risk names nothing).
+        for group in schema.oneOf where !group.contains(where: { name in pairs.contains { $0.key == name && !($0.value.scalar?.isNull ?? false) } }) {
+            findings.append(LoadStage.missingField.finding("\(kind.rawValue) needs one of: \(group.joined(separator: ", "))",
+                                                     path: path, at: root.location, record: id, field: group[0]))
+        }
+        guard let id, let idLocation = idNode?.location else { return nil }
+        // A pattern that ran over its time budget is reported once, at isms.yaml (see `Checker`), not per id.
+        if config.idPattern(kind).match(id) == false {
+            var message = "id '\(id)' does not match the \(kind.rawValue) id pattern \(config.idPattern(kind).source)"
+            if let other = config.kind(ofID: id), other != kind {
+                message += "; it looks like a \(other.rawValue) id, which belongs in \(other.folder)/"
+            }
+            findings.append(LoadStage.idPattern.finding(message, path: path, at: idLocation, record: id, field: "id"))
+        }
+        var record = Record(kind: kind, id: id, path: path, idLocation: idLocation, fields: fields, objects: objects)
+        record.rejected = rejected
+        return record
+    }
+
+    private mutating func validateMapping(_ pairs: [YAMLPair], specs: [FieldSpec], prefix: String,
+                                          parentLocation: SourceLocation, record: String?) {
+        for pair in pairs {
+            let name = prefix + pair.key
+            guard let spec = specs.first(where: { $0.name == pair.key }) else {
+                let where_ = prefix.isEmpty ? "a \(kind.rawValue)" : String(prefix.dropLast())
+                findings.append(LoadStage.unknownField.finding(LoadStage.unknownMessage(pair.key, known: specs.map(\.name), in: where_),
+                                                         path: path, at: pair.keyLocation, record: record, field: name))
+                continue
+            }
+            if pair.value.scalar?.isNull == true { continue }  // an empty value counts as absent
+            validate(pair.value, spec: spec, name: name, keyLocation: pair.keyLocation, record: record)
+        }
+        for spec in specs {
+            let present = pairs.first { $0.key == spec.name }.map { !($0.value.scalar?.isNull ?? false) } ?? false
+            guard !present else { continue }
+            switch spec.requirement {
+            case .optional: continue
+            case .required:
+                let message = "\(kind.rawValue) is missing required field '\(prefix + spec.name)'"
+                let at = pairs.first { $0.key == spec.name }?.keyLocation ?? parentLocation
+                findings.append(LoadStage.missingField.finding(message, path: path, at: at, record: record, field: prefix + spec.name))
+            case .requiredWhen(let field, let equals):
+                guard let sibling = pairs.first(where: { $0.key == field })?.value.scalar, sibling.text == equals else { continue }
+                let message = "'\(prefix + spec.name)' is required when \(prefix + field) is \(equals)"
+                findings.append(LoadStage.missingField.finding(message, path: path, at: parentLocation, record: record, field: prefix + spec.name))
+            }
+        }
+    }
+
+    private mutating func validate(_ node: YAMLNode, spec: FieldSpec, name: String, keyLocation: SourceLocation, record: String?) {
+        switch spec.type {
+        case .object(let children):
+            guard let pairs = node.pairs else {
+                invalid("'\(name)' must be a mapping (\(children.map(\.name).joined(separator: ", "))), not \(node.shapeName)", node, name, record)
+                return
+            }
+            objects[name] = node.location
+            validateMapping(pairs, specs: children, prefix: name + ".", parentLocation: node.location, record: record)
+        case .keyed(let children):
+            guard let entries = node.pairs else {
+                invalid("'\(name)' must be a mapping of names to mappings (\(children.map(\.name).joined(separator: ", "))), not \(node.shapeName)", node, name, record)
+                return
+            }
+            objects[name] = node.location
+            for entry in entries {
+                // The name becomes part of a dotted path (`actions.CA-1.due`): no dots, nothing invisible.
+                guard !entry.key.isEmpty, entry.key.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }) else {
+                    invalid("'\(name)' names '\(entry.key)': a name may hold only letters, digits, - and _", node, name, record)
+                    continue
+                }
+                let entryName = name + "." + entry.key
+                guard let pairs = entry.value.pairs else {
+                    invalid("'\(entryName)' must be a mapping (\(children.map(\.name).joined(separator: ", "))), not \(entry.value.shapeName)", entry.value, entryName, record)
+                    continue
+                }
+                objects[entryName] = entry.value.location
+                validateMapping(pairs, specs: children, prefix: entryName + ".", parentLocation: entry.value.location, record: record)
+            }
+        case .list(let element):
+            guard let items = node.items else {
+                invalid("'\(name)' must be a list, not \(node.shapeName)", node, name, record)
+                return
+            }
+            var values = [FieldValue]()
+            var locations = [SourceLocation]()
+            for item in items {
+                if let value = scalar(item, type: element, name: name, record: record) {
+                    values.append(value)
+                    locations.append(item.location)
+                }
+            }
+            // A list with a bad item is kept without it: its other references are still checked.
+            fields[name] = Field(value: .list(values), location: node.location, keyLocation: keyLocation, itemLocations: locations)
+        default:
+            var type = spec.type
+            // Risk scores run to the scale of the configured risk method, not the schema's widest.
+            if kind == .risk, case .integer = type {
+                let method = config.riskMethod
+                type = .integer(1...(name.hasSuffix("likelihood") ? method.likelihood.count : method.impact.count))
+            }
+            if let value = scalar(node, type: type, name: name, record: record) {
+                fields[name] = Field(value: value, location: node.location, keyLocation: keyLocation, itemLocations: [])
+            }
+        }
+    }
+
+    private mutating func scalar(_ node: YAMLNode, type: FieldType, name: String, record: String?) -> FieldValue? {
+        guard let scalar = node.scalar, !scalar.isNull else {
+            invalid("'\(name)' must be \(Self.article(type.name)), not \(node.shapeName)", node, name, record)
+            return nil
+        }
+        let text = scalar.text
+        switch type {
+        case .text:
+            return .string(text)
+        case .integer(let range):
+            guard scalar.isPlain, let n = Int(text), String(n) == text else {
+                invalid("'\(name)' must be an integer from \(range.lowerBound) to \(range.upperBound), not '\(text)'", node, name, record)
+                return nil
+            }
+            guard range.contains(n) else {
+                invalid("'\(name)' is \(n), outside \(range.lowerBound)–\(range.upperBound)", node, name, record)
+                return nil
+            }
+            return .integer(n)
+        case .boolean:
+            guard scalar.isPlain, text == "true" || text == "false" else {
+                invalid("'\(name)' must be true or false, not '\(text)'", node, name, record)
+                return nil
+            }
+            return .boolean(text == "true")
+        case .date:
+            guard let day = Day(text) else {
+                invalid("'\(name)' must be a date YYYY-MM-DD, not '\(text)'", node, name, record)
+                return nil
+            }
+            return .date(day)
+        case .cadence:
+            guard Cadence(text) != nil else {
+                invalid("'\(name)' must be a cadence (\(Cadence.names.joined(separator: ", "))), not '\(text)'", node, name, record)
+                return nil
+            }
+            return .string(text)
+        case .choice(let values):
+            guard values.contains(text) else {
+                var message = "'\(name)' must be one of \(values.joined(separator: ", ")), not '\(text)'"
+                if let close = closest(to: text, in: values) { message += "; did you mean '\(close)'?" }
+                invalid(message, node, name, record)
+                return nil
+            }
+            return .string(text)
+        case .reference, .referenceOrText:
+            // Whether the id exists and has the right kind is the graph rules' question.
+            return .string(text)
+        case .sha256:
+            guard text.utf8.count == 64, text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+                invalid("'\(name)' must be 64 lower-case hexadecimal digits", node, name, record)
+                return nil
+            }
+            return .string(text)
+        case .timestamp:
+            guard Timestamp(text) != nil else {
+                invalid("'\(name)' must be a date and time with its zone (2026-03-02T14:05:00+01:00), not '\(text)'", node, name, record)
+                return nil
+            }
+            return .string(text)
+        case .number:
+            guard DecimalNumber.parse(text) != nil else {
+                invalid("'\(name)' must be a number (99.5), not '\(text)'", node, name, record)
+                return nil
+            }
+            return .string(text)
+        case .list, .object, .keyed:
+            invalid("'\(name)' must be \(Self.article(type.name)), not a scalar", node, name, record)
+            return nil
+        }
+    }
+
+    private static func article(_ name: String) -> String {
+        guard let first = name.first else { return name }
+        return "aeiou".contains(first) ? "an \(name)" : "a \(name)"
+    }
+
+    private mutating func invalid(_ message: String, _ node: YAMLNode, _ name: String, _ record: String?) {
+        rejected.insert(name)
+        findings.append(LoadStage.invalidValue.finding(message, path: path, at: node.location, record: record, field: name))
+    }
+}

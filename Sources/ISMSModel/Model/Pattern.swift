@@ -1,0 +1,59 @@
+import Foundation
+import ISMSCore
+
+/// A compiled regular expression that may be shared across threads (NSRegularExpression is immutable).
+///
+/// isms.yaml comes with the pull request, so a pattern may backtrack catastrophically (`^(a+)+$` against
+/// `aaaa…b` runs for seconds per id). Each match has a time budget; a pattern that exceeds it once is given up
+/// for the rest of the run (`gaveUp`), and the checker reports it at its place in isms.yaml.
+public struct Pattern: @unchecked Sendable {
+    public let source: String
+    private let regex: NSRegularExpression
+    /// Where isms.yaml sets the pattern; nil for a default.
+    public var location: SourceLocation?
+    private let slow = Locked<String?>(nil)
+
+    /// The most CPU time one match may take (the thread's own time, so a loaded machine does not trip it).
+    /// Id patterns match in microseconds; this is thousands of times that.
+    public static let matchBudget: TimeInterval = 0.05
+
+    public init(_ source: String, at location: SourceLocation? = nil) throws {
+        self.source = source
+        self.location = location
+        regex = try NSRegularExpression(pattern: source)
+    }
+
+    /// Whether `text` matches; false when the pattern was given up (see `match`).
+    public func matches(_ text: String) -> Bool { match(text) ?? false }
+
+    /// Whether `text` matches, or nil when the pattern ran over its budget, on this text or an earlier one.
+    public func match(_ text: String) -> Bool? {
+        if gaveUp != nil { return nil }
+        let range = NSRange(text.startIndex..., in: text)
+        let deadline = Self.threadCPUSeconds() + Self.matchBudget
+        var found = false, overrun = false
+        regex.enumerateMatches(in: text, options: [.reportProgress], range: range) { result, _, stop in
+            if result != nil {
+                found = true
+                stop.pointee = true
+            } else if Self.threadCPUSeconds() > deadline {
+                overrun = true
+                stop.pointee = true
+            }
+        }
+        guard !overrun else {
+            slow.withLock { first in first = first ?? text }
+            return nil
+        }
+        return found
+    }
+
+    /// The text on which the pattern first ran over its budget; nil while it has not.
+    public var gaveUp: String? { slow.withLock { $0 } }
+
+    private static func threadCPUSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,114 @@
+/// What a field may hold. The validator, the docs and the history's typed values all read this one description.
+public indirect enum FieldType: Sendable {
+    case text
+    case integer(ClosedRange<Int>)
+    case boolean
+    case date
+    case cadence
+    case choice([String])
+    /// An id of a record of one of these kinds.
+    case reference([RecordKind])
+    /// Free text that is a reference when it has the id shape of `kind` (a risk transferred to a supplier).
+    case referenceOrText(RecordKind)
+    /// 64 lower-case hexadecimal digits.
+    case sha256
+    case list(FieldType)
+    case object([FieldSpec])
+    /// A mapping from names the author chooses (`CA-1`, `gdpr`) to mappings of these fields: corrective
+    /// actions, review actions, a party's requirements. Flattened like objects (`actions.CA-1.due`).
+    case keyed([FieldSpec])
+    /// A moment with its zone: `2026-03-02T14:05:00+01:00` (see `Timestamp`).
+    case timestamp
+    /// A decimal number, such as `99.5`.
+    case number
+
+    public var name: String {
+        switch self {
+        case .text: return "text"
+        case .integer(let r): return "integer \(r.lowerBound)–\(r.upperBound)"
+        case .boolean: return "boolean"
+        case .date: return "date (YYYY-MM-DD)"
+        case .cadence: return "cadence"
+        case .choice(let values): return values.joined(separator: " | ")
+        case .reference(let kinds): return kinds.map { "\($0.rawValue) id" }.joined(separator: " or ")
+        case .referenceOrText(let kind): return "text or \(kind.rawValue) id"
+        case .sha256: return "sha256 (64 hex digits)"
+        case .list(let element): return "list of \(element.name)"
+        case .object: return "mapping"
+        case .keyed: return "mapping of name → mapping"
+        case .timestamp: return "date and time with zone (YYYY-MM-DDTHH:MM:SS+HH:MM)"
+        case .number: return "number"
+        }
+    }
+}
+
+/// When a field must be present.
+public enum Requirement: Sendable {
+    case optional
+    case required
+    /// Required when the sibling field `field` holds the scalar text `equals`.
+    case requiredWhen(field: String, equals: String)
+}
+
+public struct FieldSpec: Sendable {
+    public let name: String
+    public let type: FieldType
+    public let requirement: Requirement
+    public let summary: String
+
+    public init(_ name: String, _ type: FieldType, _ requirement: Requirement = .optional, _ summary: String) {
+        self.name = name
+        self.type = type
+        self.requirement = requirement
+        self.summary = summary
+    }
+}
+
+public struct KindSchema: Sendable {
+    public let kind: RecordKind
+    public let fields: [FieldSpec]
+    /// Groups of fields of which at least one must be present.
+    public let oneOf: [[String]]
+
+    public func field(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
+}
+
+public enum Schema {
+    package static let common: [FieldSpec] = [
+        FieldSpec("id", .text, .required, "Unique id; its shape is set by the kind's id pattern."),
+        FieldSpec("title", .text, .required, "A short name."),
+        FieldSpec("owner", .text, .required, "The person accountable (a key of `people` in isms.yaml when the roster is set)."),
+        FieldSpec("description", .text, .optional, "Free text."),
+        FieldSpec("tags", .list(.text), .optional, "Labels for grouping and filtering."),
+    ]
+    package static let review = FieldSpec("review", .object([
+        FieldSpec("last", .date, .required, "When it was last reviewed."),
+        FieldSpec("every", .cadence, .required, "How often it must be reviewed."),
+        FieldSpec("evidence", .list(.reference([.evidence])), .optional, "What the last review used (a reassessment cites it)."),
+        FieldSpec("note", .text, .optional, "What the last review found, or the change it answered."),
+    ]), .optional, "The review cycle.")
+
+    public static let severityNames = ["error", "warning", "note", "off"]
+
+    /// The fields of a corrective or review action, shared by nonconformities and management reviews.
+    package static let action: [FieldSpec] = [
+        FieldSpec("action", .text, .required, "What is to be done."),
+        FieldSpec("owner", .text, .required, "Who does it."),
+        FieldSpec("due", .date, .required, "By when."),
+        FieldSpec("done_on", .date, .optional, "When it was done."),
+    ]
+
+    /// Never traps: `all` holds every kind, and a miss would only cost building the schema again.
+    public static func of(_ kind: RecordKind) -> KindSchema { all[kind] ?? make(kind) }
+
+    public static let all: [RecordKind: KindSchema] = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { ($0, make($0)) })
+
+    /// The common fields, then the kind's own (from its declaration in Model/Kinds/).
+    package static func make(_ kind: RecordKind) -> KindSchema {
+        let declaration = kind.declaration
+        let base = common.map { spec in
+            spec.name == "owner" && !declaration.ownerRequired ? FieldSpec("owner", .text, .optional, spec.summary) : spec
+        }
+        return KindSchema(kind: kind, fields: base + declaration.fields, oneOf: declaration.oneOf)
+    }
+}

@@ -1,0 +1,279 @@
+import Foundation
+import ISMSCore
+import GitKit
+import ISMSModel
+import ISMSHistory
+
+/// What the history rules ask of git: who set each current field (blame), what each commit changed, whether a
+/// commit's signature is good, the full message of a commit, and whether one commit is an ancestor of another.
+/// Built once per check from the history of the checked revision; answers are remembered. Rules run one after
+/// another, but `memory` keeps the context safe to share (unchecked only because `verifier` and `trustAt`, which
+/// are not Sendable, are used only while `memory` is held).
+public final class GovernanceContext: @unchecked Sendable {
+    /// The revision whose history is judged (`HEAD`, a `--rev`, a merge base).
+    public let revision: String
+    package let history: History
+    package let repository: Repository
+    package let verifier: SignatureVerifier
+    /// The ISMS root relative to the repository's top.
+    package let prefix: String
+    /// The answers remembered, and what could not be read. `verifier`, the verifiers and the path-blob caches are
+    /// used only while it is held.
+    private let memory = Locked(Memory())
+
+    private struct Memory {
+        var blames: [String: [String: BlameLine]?] = [:]
+        var histories: [String: [HistoryEntry]] = [:]
+        var messages: [ObjectID: String] = [:]
+        var ancestry: [Pair: Bool] = [:]
+        var logEntries: [HistoryEntry]?
+        var recordedTimes: [ObjectID: (when: GitIdentity, parent: ObjectID?)] = [:]
+        var failures: [String] = []
+        var pathBlobs: [String: PathBlobCache] = [:]
+        var settings: Result<[SettingsChange], Error>?
+        var settingsLog: SettingsLog?
+        var verifiers: [String: SignatureVerifier] = [:]
+
+        mutating func failed(_ what: String, _ error: Error) {
+            failures.append("\(what): \(error)")
+        }
+    }
+
+    private struct Pair: Hashable { let a: ObjectID, b: ObjectID }
+    /// The trust revision and the commits it judges (`TRUST..revision`); nil without one.
+    public let trusted: TrustedRange?
+    /// `<git dir>/isms` when caches are read and written; nil with `--no-cache`.
+    private let cacheFolder: String?
+    /// The trust as some commit's own tree has it: what was trusted before a change to the allowed signers.
+    private let trustAt: (ObjectID) -> SignatureTrust?
+
+    package init(revision: String, history: History, repository: Repository, verifier: SignatureVerifier, prefix: String,
+         trusted: TrustedRange? = nil, cacheFolder: String? = nil, trustAt: @escaping (ObjectID) -> SignatureTrust?) {
+        self.cacheFolder = cacheFolder
+        self.revision = revision
+        self.trusted = trusted
+        self.history = history
+        self.repository = repository
+        self.verifier = verifier
+        self.prefix = prefix
+        self.trustAt = trustAt
+    }
+
+    /// What the rules could not read from git (a damaged or missing object): with a trust revision the check
+    /// fails closed on the first one rather than judge without it.
+    public var readFailures: [String] { memory.withLock { $0.failures } }
+
+    /// The setting changes of each commit in `TRUST..revision`, oldest first; empty without a trust revision.
+    /// A failure to read them is remembered in `readFailures` and gives none.
+    public func settingsChanges() -> [SettingsChange] {
+        memory.withLock { m in
+            guard let trusted else { return [] }
+            if m.settings == nil {
+                m.settings = Result { try SettingsHistory(repository: repository, prefix: prefix).changes(in: trusted.commits) }
+                if case .failure(let error) = m.settings { m.failed("reading the settings of \(trusted.revision.name)..\(revision)", error) }
+            }
+            return (try? m.settings?.get()) ?? []
+        }
+    }
+
+    /// The history of isms.yaml over the whole history of the revision: who decided each ISMS-level decision.
+    /// A failure to read it is remembered in `readFailures` and gives an empty log.
+    public func settingsLog() -> SettingsLog {
+        if let known = memory.withLock({ $0.settingsLog }) { return known }
+        let range = history.range(excludingAncestorsOf: nil)
+        let log: SettingsLog
+        do {
+            // `blobID` takes the lock itself, so the log is read outside it.
+            log = try SettingsLog.read(range: range, repository: repository) { commit in self.blobID(at: "isms.yaml", in: commit) }
+        } catch {
+            memory.withLock { $0.failed("reading the history of isms.yaml", error) }
+            log = SettingsLog(entries: [], decisions: [:])
+        }
+        memory.withLock { $0.settingsLog = log }
+        return log
+    }
+
+    /// The allowed-signers path of the trust revision's configuration, relative to the ISMS root.
+    public var allowedSignersPath: String { verifier.trust.allowedSignersPath }
+
+    /// The day of the first commit that changed a record of the ISMS.
+    public var firstRecordDay: Day? { history.firstRecordDay }
+
+    /// The commit that set each current field of record `id` at the revision, by dotted field path.
+    public func blame(_ id: String) -> [String: BlameLine]? {
+        memory.withLock { m in
+            if let known = m.blames[id] { return known }
+            let lines = history.blame(id).map { Dictionary($0.map { ($0.field, $0) }, uniquingKeysWith: { a, _ in a }) }
+            m.blames[id] = lines
+            return lines
+        }
+    }
+
+    /// The commit that set `field` of `record`, when the record's value (as checked, possibly the work tree) is
+    /// the committed one; nil for an uncommitted value, which no commit can be judged for yet.
+    public func setter(of field: String, in record: Record) -> CommitInfo? {
+        guard let line = blame(record.id)?[field], let current = record.fields[field]?.value, current == line.value else { return nil }
+        return line.commit
+    }
+
+    /// The changes to record `id`, newest first.
+    public func entries(_ id: String) -> [HistoryEntry] {
+        memory.withLock { m in
+            if let known = m.histories[id] { return known }
+            let entries = history.entries(of: id) ?? []
+            m.histories[id] = entries
+            return entries
+        }
+    }
+
+    /// Every record id the history of the revision knows, present or gone.
+    public func knownIDs() -> [String] { history.knownIDs() }
+
+    /// Every record change in the history, newest first.
+    public func log() -> [HistoryEntry] {
+        memory.withLock { m in
+            if let logEntries = m.logEntries { return logEntries }
+            let entries = history.log()
+            m.logEntries = entries
+            return entries
+        }
+    }
+
+    public func signature(_ commit: ObjectID) -> SignatureVerdict {
+        memory.withLock { _ in verifier.verdict(for: commit) }
+    }
+
+    /// The earliest a commit can have been made. Its author date is whatever its author set (GIT_AUTHOR_DATE), but
+    /// a commit names its parents, so it cannot be older than the newest of them: when a parent's committer date is
+    /// later than the author date, that committer signature is the bound, with the parent's id. Only the parents
+    /// are read, not every ancestor: one clock set far ahead then misleads about its own children, not about the
+    /// rest of the history. A parent that cannot be read (beyond a shallow clone's boundary) bounds nothing.
+    public func recordedAt(_ commit: CommitInfo) -> (when: GitIdentity, parent: ObjectID?) {
+        memory.withLock { m in
+            if let known = m.recordedTimes[commit.id] { return known }
+            var answer: (when: GitIdentity, parent: ObjectID?) = (commit.author, nil)
+            for parent in (try? repository.commit(commit.id).parents) ?? [] {
+                guard let committer = try? repository.commit(parent).committer, committer.time > answer.when.time else { continue }
+                answer = (committer, parent)
+            }
+            m.recordedTimes[commit.id] = answer
+            return answer
+        }
+    }
+
+    /// The whole message of a commit (the history keeps only its first line).
+    public func message(_ commit: ObjectID) -> String {
+        memory.withLock { m in
+            if let known = m.messages[commit] { return known }
+            var text = ""
+            do {
+                let read = try repository.commit(commit)
+                text = Repository.text(read.message, encoding: read.encoding)
+            } catch {
+                m.failed("reading commit \(commit.short)", error)
+            }
+            m.messages[commit] = text
+            return text
+        }
+    }
+
+    /// Whether `ancestor` is `commit` or one of its ancestors: a change the author of `commit` could see.
+    public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) -> Bool {
+        if ancestor == commit { return true }
+        // The history's graph answers for the commits it holds; others (outside the judged history) ask git.
+        if let known = history.isAncestor(ancestor, of: commit) { return known }
+        return memory.withLock { m in
+            let key = Pair(a: ancestor, b: commit)
+            if let known = m.ancestry[key] { return known }
+            let answer = (try? repository.mergeBase(ancestor, commit)) == .some(ancestor)
+            m.ancestry[key] = answer
+            return answer
+        }
+    }
+
+    /// The roster key of whoever made a commit: the author's e-mail matched against `people`.
+    public static func person(_ signature: GitIdentity, in people: [String: Person]) -> String? {
+        let email = signature.email.lowercased()
+        return people.values.filter { $0.email?.lowercased() == email }.map(\.key).sorted().first
+    }
+
+    /// The blob id of the file at `path` (below the ISMS root) in `commit`'s tree; nil when absent.
+    package func blobID(at path: String, in commit: ObjectID) -> ObjectID? {
+        memory.withLock { m in
+            let cache = m.pathBlobs[path] ?? PathBlobCache(path: (prefix.isEmpty ? "" : prefix + "/") + path, folder: cacheFolder)
+            m.pathBlobs[path] = cache
+            struct Unreadable: Error {}
+            // A failure to read is not remembered: the next run tries again (and `readFailures` has it now).
+            return try? cache.blob(in: commit) {
+                let before = m.failures.count
+                let entry = entry(at: path, in: commit, &m)
+                if m.failures.count > before { throw Unreadable() }
+                return entry?.id
+            }
+        }
+    }
+
+    /// Writes what the caches of this context learnt; problems come back as sentences for stderr.
+    public func saveCaches() -> [String] {
+        memory.withLock { m in m.pathBlobs.values.compactMap { $0.save() } }
+    }
+
+    /// A failure to read is recorded in `memory`, which the caller holds.
+    private func entry(at path: String, in commit: ObjectID, _ memory: inout Memory) -> TreeEntry? {
+        let full = (prefix.isEmpty ? "" : prefix + "/") + path
+        let components = full.split(separator: "/")
+        guard let name = components.last else { return nil }
+        do {
+            let tree = try repository.treeOfCommit(commit)
+            guard let folder = try repository.subtree(of: tree, at: components.dropLast().joined(separator: "/")) else { return nil }
+            return try repository.treeEntries(folder).first(where: { $0.name == name })
+        } catch {
+            memory.failed("reading \(path) at commit \(commit.short)", error)
+            return nil
+        }
+    }
+
+    /// Whether the allowed-signers file at `path` in `commit`'s tree trusts any key: false when it is absent, not a
+    /// regular file (the trust never follows a link) or lists no key (empty, comments only); true when it lists one,
+    /// and when it cannot be read or is too large to (then it is not known to trust nothing).
+    package func trustsAKey(allowedSignersAt path: String, in commit: ObjectID) -> Bool {
+        memory.withLock { m in
+            guard let entry = entry(at: path, in: commit, &m), entry.mode == .file || entry.mode == .executable else { return false }
+            guard let size = try? repository.objectSize(entry.id), size <= Limits.configBytes,
+                  let data = try? repository.readObject(entry.id) else { return true }
+            return !AllowedSigners(text: String(decoding: data, as: UTF8.self), path: path).entries.isEmpty
+        }
+    }
+
+    /// Every commit reachable from the revision, newest first; a shallow clone's boundary commits are left out
+    /// (their parents are not there to compare with).
+    package func commits() -> [(id: ObjectID, parents: [ObjectID], info: CommitInfo)] {
+        // The history already holds the graph: walking the commits again cost a run 0.1 s per 20,000 commits.
+        history.range(excludingAncestorsOf: nil).filter { !$0.isShallowBoundary }.map { ($0.info.id, $0.parents, $0.info) }
+    }
+
+    /// `commit`'s signature judged against what `trusted`'s tree trusts (for a change to the allowed signers:
+    /// its parent's). Nil when that trust cannot be read.
+    package func signature(_ commit: ObjectID, trustingTreeOf trusted: ObjectID) -> SignatureVerdict? {
+        memory.withLock { m in
+            guard let trust = trustAt(trusted) else { return nil }
+            let verifier = m.verifiers[trust.fingerprint] ?? SignatureVerifier(trust: trust, repository: repository)
+            m.verifiers[trust.fingerprint] = verifier
+            return verifier.verdict(for: commit)
+        }
+    }
+}
+
+/// The trust revision of a check and the commits it judges.
+public struct TrustedRange: Sendable {
+    public let revision: TrustedRevision
+    /// Where the judged revision branched from the trusted one.
+    public let mergeBase: ObjectID
+    /// `mergeBase..revision`, oldest first.
+    package let commits: [(info: CommitInfo, parents: [ObjectID], isShallowBoundary: Bool)]
+}
+
+extension CommitInfo {
+    /// How a finding names a commit: `1a2b3c4d5e (Bob Example, 2026-02-01)`.
+    public var reference: String { "\(id.short) (\(author.name), \(author.day))" }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import ISMSModel
+import ISMSHistory
+
+/// A risk that a material change to a record it depends on asks to be reassessed, and that was not (issue 15):
+/// the article's test that a hosting change "leaves a trace" through the risks it touches.
+package struct PendingReassessment {
+    package let risk: Record
+    /// The record that changed materially and its material fields that changed.
+    package let changed: String
+    package let fields: [String]
+    /// The commit of the change; nil for a change not committed yet (the work tree, `--staged`), dated the day judged.
+    package let commit: CommitInfo?
+    package let day: Day
+
+    /// `SUP-1's hosting changed in commit 1a2b3c4d5e (Bob Example, 2026-02-01)`.
+    package var what: String {
+        "\(changed)'s \(fields.joined(separator: ", ")) changed " + (commit.map { "in commit \($0.reference)" } ?? "in an uncommitted change")
+    }
+}
+
+package enum Reassessment {
+    /// The records a risk depends on: the assets it lists, their suppliers and the supplier it transfers to, the
+    /// controls it lists and the obligations those controls satisfy.
+    package static func linked(_ risk: Record, in context: RuleContext) -> [String] {
+        var ids = [String]()
+        let assets = risk.list("assets").map(\.value)
+        ids += assets
+        for asset in assets { ids += context.record(asset)?.list("suppliers").map(\.value) ?? [] }
+        if let to = risk.string("transfer.to"), context.record(to)?.kind == .supplier { ids.append(to) }
+        let controls = risk.list("controls").map(\.value)
+        ids += controls
+        for control in controls { ids += context.record(control)?.list("satisfies").map(\.value) ?? [] }
+        var seen = Set<String>()
+        return ids.filter { seen.insert($0).inserted }
+    }
+
+    /// Whether a change of `field` to `new` is material for a record of `kind`: a control's status only when it
+    /// becomes `retired`.
+    package static func isMaterial(_ field: String, new: FieldValue?, kind: RecordKind, config: Config) -> Bool {
+        guard (config.materialFields[kind] ?? []).contains(where: { field == $0 || field.hasPrefix($0 + ".") }) else { return false }
+        if kind == .control, field == "status" { return new?.text == "retired" }
+        return true
+    }
+
+    /// The latest material change of `record`: an uncommitted one (dated `asOf`) first, else the newest commit's.
+    package static func latestChange(of record: Record, context: RuleContext, governance: GovernanceContext) -> (fields: [String], commit: CommitInfo?, day: Day)? {
+        let config = context.config
+        if let blame = governance.blame(record.id) {
+            let material = Set(blame.keys).union(record.fields.keys).filter { field in
+                record.fields[field]?.value != blame[field]?.value
+                    && isMaterial(field, new: record.fields[field]?.value, kind: record.kind, config: config)
+            }
+            if !material.isEmpty { return (material.sorted(), nil, context.asOf) }
+        }
+        for entry in governance.entries(record.id) where entry.event == .modified || entry.event == .moved || entry.event == .idChanged {
+            let fields = entry.changes.filter { isMaterial($0.field, new: $0.new, kind: record.kind, config: config) }.map(\.field)
+            if !fields.isEmpty { return (fields, entry.commit, entry.commit.author.day) }
+        }
+        return nil
+    }
+
+    /// Whether `risk` was reassessed after a change made in `commit` (nil: not committed) on `day`: a commit
+    /// that can see the change (the same one, or a later one on its line) set `review.last` to `day` or after, or
+    /// changed a decision field; for an uncommitted change, such an uncommitted edit of the risk.
+    package static func reassessed(_ risk: Record, after commit: CommitInfo?, day: Day, context: RuleContext, governance: GovernanceContext) -> Bool {
+        let config = context.config
+        if let blame = governance.blame(risk.id) {
+            let pending = Set(blame.keys).union(risk.fields.keys).filter { risk.fields[$0]?.value != blame[$0]?.value }
+            if pending.contains(where: { config.isDecision($0, of: .risk) }) { return true }
+            if pending.contains("review.last"), let last = risk.date("review.last"), last >= day { return true }
+        } else {
+            // A risk not committed yet is assessed now.
+            return true
+        }
+        guard let commit else { return false }
+        for entry in governance.entries(risk.id) where governance.isAncestor(commit.id, of: entry.commit.id) {
+            for change in entry.changes {
+                if config.isDecision(change.field, of: .risk) && change.field != "review.last" { return true }
+                if change.field == "review.last", case .date(let last)? = change.new, last >= day { return true }
+            }
+        }
+        return false
+    }
+
+    /// Every risk not reassessed after the latest material change of a record it depends on.
+    package static func pending(_ context: RuleContext) -> [PendingReassessment] {
+        guard let governance = context.governance else { return [] }
+        var changes = [String: (fields: [String], commit: CommitInfo?, day: Day)?]()
+        var result = [PendingReassessment]()
+        for risk in context.records(.risk) {
+            for id in linked(risk, in: context) {
+                guard let record = context.record(id) else { continue }
+                let change: (fields: [String], commit: CommitInfo?, day: Day)?
+                if let known = changes[id] { change = known } else {
+                    change = latestChange(of: record, context: context, governance: governance)
+                    changes[id] = .some(change)
+                }
+                guard let change, !reassessed(risk, after: change.commit, day: change.day, context: context, governance: governance) else { continue }
+                result.append(PendingReassessment(risk: risk, changed: id, fields: change.fields, commit: change.commit, day: change.day))
+            }
+        }
+        return result
+    }
+}
