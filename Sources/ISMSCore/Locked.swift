@@ -4,13 +4,15 @@ import Foundation
 /// itself (rather than a lock beside some fields) lets the compiler see that nothing touches it unguarded.
 /// (The standard library's `Mutex` needs macOS 15; the package supports macOS 13.)
 package final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
+    // Inlinable so that callers in other layers get a specialised, call-free lock (hot history loops use it).
+    @usableFromInline let lock = NSLock()
+    @usableFromInline var value: Value
 
     package init(_ value: Value) { self.value = value }
 
     /// Runs `body` with the value, changed in place. Not re-entrant: `body` must not call `withLock` on the same
     /// `Locked` again.
+    @inlinable
     package func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
         lock.lock()
         defer { lock.unlock() }

@@ -1,8 +1,9 @@
 import Foundation
+import ISMSCore
 import GitKit
 
 /// The commits of a cache file: their graph decoded at once, their metadata and operations on first use.
-/// Used from one thread at a time; the lock only keeps the memo consistent.
+/// `@unchecked`: `snapshotCommit` and `snapshotRecords` are set once, by the decoder, before the object is shared.
 package final class CachedCommits: @unchecked Sendable {
     package let bytes: [UInt8]
     package let nodes: [CommitNode]
@@ -13,14 +14,17 @@ package final class CachedCommits: @unchecked Sendable {
     private let stringOffsets: [Int32]
     private let metaOffsets: [Int32], metaEnds: [Int32]
     private let opsOffsets: [Int32], opsEnds: [Int32]
-    private var strings: [String?]
-    private var infos: [CommitInfo?]
-    private var decodedOps: [[RecordOp]?]
+    /// What has been decoded so far, shared by the threads that read the history.
+    private struct Decoded {
+        var strings: [String?]
+        var infos: [CommitInfo?]
+        var ops: [[RecordOp]?]
+        var snapshot: HistoryState?
+    }
+    private let decoded: Locked<Decoded>
     /// The commit whose state the snapshot section holds, and where its records are.
     package private(set) var snapshotCommit: Int32?
     private var snapshotRecords: Range<Int> = 0..<0
-    private var decodedSnapshot: HistoryState?
-    private let lock = NSLock()
 
     package init(_ bytes: [UInt8], strings stringSection: Range<Int>, commits commitSection: Range<Int>) throws {
         self.bytes = bytes
@@ -35,7 +39,6 @@ package final class CachedCommits: @unchecked Sendable {
         }
         guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing string bytes") }
         stringOffsets = offsets
-        strings = [String?](repeating: nil, count: stringCount)
 
         r = ByteReader(bytes, from: commitSection.lowerBound, to: commitSection.upperBound)
         let count = try r.count()
@@ -71,8 +74,9 @@ package final class CachedCommits: @unchecked Sendable {
         opsOffsets = ops
         self.metaEnds = metaEnds
         self.opsEnds = opsEnds
-        infos = [CommitInfo?](repeating: nil, count: count)
-        decodedOps = [[RecordOp]?](repeating: nil, count: count)
+        decoded = Locked(Decoded(strings: [String?](repeating: nil, count: stringCount),
+                                 infos: [CommitInfo?](repeating: nil, count: count),
+                                 ops: [[RecordOp]?](repeating: nil, count: count)))
     }
 
     package func setSnapshot(_ section: Range<Int>) throws {
@@ -87,20 +91,21 @@ package final class CachedCommits: @unchecked Sendable {
     /// The snapshot's state, decoded on first use (only runs that add commits, and blame, need it). Nil
     /// when there is none or it cannot be decoded: the caller then replays the history instead.
     package var snapshotState: HistoryState? {
-        lock.lock(); defer { lock.unlock() }
         guard let commit = snapshotCommit else { return nil }
-        if decodedSnapshot == nil {
-            decodedSnapshot = try? HistoryCache.decodeSnapshot(bytes, snapshotRecords, tip: Int(commit))
+        return decoded.withLock { decoded in
+            if decoded.snapshot == nil {
+                decoded.snapshot = try? HistoryCache.decodeSnapshot(bytes, snapshotRecords, tip: Int(commit))
+            }
+            return decoded.snapshot
         }
-        return decodedSnapshot
     }
 
-    private func string(_ i: Int) throws -> String {
+    private func string(_ i: Int, _ decoded: inout Decoded) throws -> String {
         guard i < stringCount else { throw HistoryCache.Corrupt(description: "bad string index") }
-        if let known = strings[i] { return known }
+        if let known = decoded.strings[i] { return known }
         var r = ByteReader(bytes, from: Int(stringOffsets[i]), to: bytes.count)
         let text = try r.text()
-        strings[i] = text
+        decoded.strings[i] = text
         return text
     }
 
@@ -119,27 +124,29 @@ package final class CachedCommits: @unchecked Sendable {
 
     /// Validated by `decode` (see `validate`): a failure here would be a bug, not damage.
     package func info(_ i: Int) -> CommitInfo {
-        lock.lock(); defer { lock.unlock() }
-        if let known = infos[i] { return known }
-        do {
-            let info = try decodeInfo(i, string: string)
-            infos[i] = info
-            return info
-        } catch {
-            preconditionFailure("history cache: commit \(i): \(error)")
+        decoded.withLock { decoded in
+            if let known = decoded.infos[i] { return known }
+            do {
+                let info = try decodeInfo(i, string: { try string($0, &decoded) })
+                decoded.infos[i] = info
+                return info
+            } catch {
+                preconditionFailure("history cache: commit \(i): \(error)")
+            }
         }
     }
 
     /// Validated by `decode` (see `validate`): a failure here would be a bug, not damage.
     package func ops(_ i: Int) -> [RecordOp] {
-        lock.lock(); defer { lock.unlock() }
-        if let known = decodedOps[i] { return known }
-        do {
-            let ops = try decodeOps(i, string: string)
-            decodedOps[i] = ops
-            return ops
-        } catch {
-            preconditionFailure("history cache: commit \(i): \(error)")
+        decoded.withLock { decoded in
+            if let known = decoded.ops[i] { return known }
+            do {
+                let ops = try decodeOps(i, string: { try string($0, &decoded) })
+                decoded.ops[i] = ops
+                return ops
+            } catch {
+                preconditionFailure("history cache: commit \(i): \(error)")
+            }
         }
     }
 
