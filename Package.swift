@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(name: "isms", dependencies: ["ISMSCommands"]),
         .testTarget(
             name: "ISMSKitTests",
-            dependencies: ["ISMSKit", "ISMSCommands"],
+            dependencies: ["ISMSKit", "ISMSOutput", "ISMSCommands"],
             exclude: ["Fixtures", "Golden"]
         ),
     ],
@@ -67,7 +67,7 @@ let package = Package(
 if ProcessInfo.processInfo.environment["ISMS_FUZZ"] == "1" {
     package.targets.append(.executableTarget(
         name: "isms-fuzz",
-        dependencies: ["ISMSKit"],
+        dependencies: ["ISMSKit", "ISMSOutput"],
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]
     ))
     package.products.append(.executable(name: "isms-fuzz", targets: ["isms-fuzz"]))

@@ -1,5 +1,6 @@
 import Foundation
-@_spi(Fuzzing) import ISMSKit
+import ISMSKit
+@_spi(Fuzzing) import ISMSOutput
 
 /// What is fuzzed: records and isms.yaml through the checker (the default), or with ISMS_FUZZ_MODE=cache the
 /// history cache decoder, fed files whose checksum is made to match (scripts/fuzz.sh).

@@ -1,5 +1,6 @@
 import Foundation
-@_spi(Fuzzing) @testable import ISMSKit
+@testable import ISMSKit
+@_spi(Fuzzing) import ISMSOutput
 import XCTest
 
 /// The history cache decoder against files that pass the checksum yet are malformed: every prefix, every
@@ -132,7 +133,8 @@ final class HistoryCacheDecoderTests: XCTestCase {
                                "audit": 7, "nonconformity": 8, "management-review": 9, "objective": 10, "incident": 11, "party": 12])
         XCTAssertEqual(HistoryCache.events.compactMap { $0 }.count, HistoryEvent.allCases.count)
         XCTAssertEqual(HistoryCache.kinds.compactMap { $0 }.count, RecordKind.allCases.count)
-        XCTAssertTrue(HistoryCache.layoutFingerprint.contains("party=12") && HistoryCache.layoutFingerprint.contains("boundary=6"))
+        XCTAssertTrue(HistoryCache.layoutFingerprint.contains("kinds \(RecordKind.layoutFingerprint);")
+                      && HistoryCache.layoutFingerprint.contains("boundary=6"), HistoryCache.layoutFingerprint)
         XCTAssertTrue(HistoryCache.fileName(root: "isms", firstParent: false).hasPrefix("history-v\(HistoryCache.formatVersion)-"))
     }
 }

@@ -169,6 +169,20 @@ public enum JSONSchema {
 
     // MARK: isms.yaml
 
+    /// The listed keys of a map setting, each with the value schema and its own description.
+    private static func properties(_ keys: [SettingKey], _ valueSchema: JSONValue) -> JSONValue {
+        var properties = [String: JSONValue]()
+        for key in keys {
+            var entry = valueSchema
+            if let description = key.summary, case .object(var o) = entry {
+                o["description"] = .string(description)
+                entry = .object(o)
+            }
+            properties[key.name] = entry
+        }
+        return .object(properties)
+    }
+
     private static func settingSchema(_ type: SettingType, summary: String?) -> JSONValue {
         var schema: [String: JSONValue]
         switch type {
@@ -191,29 +205,11 @@ public enum JSONSchema {
             case .known, .rules:
                 let known: [SettingKey]
                 if case .known(let listed) = keys { known = listed } else { known = RuleRegistry.settingKeys }
-                var properties = [String: JSONValue]()
-                for key in known {
-                    var entry: JSONValue = valueSchema
-                    if let description = key.summary, case .object(var o) = entry {
-                        o["description"] = .string(description)
-                        entry = .object(o)
-                    }
-                    properties[key.name] = entry
-                }
-                schema["properties"] = .object(properties)
+                schema["properties"] = properties(known, valueSchema)
                 schema["additionalProperties"] = .bool(false)
             case .suggested(let suggested):
                 // Any key, with the known ones listed so editors can complete them.
-                var properties = [String: JSONValue]()
-                for key in suggested {
-                    var entry: JSONValue = valueSchema
-                    if let description = key.summary, case .object(var o) = entry {
-                        o["description"] = .string(description)
-                        entry = .object(o)
-                    }
-                    properties[key.name] = entry
-                }
-                schema["properties"] = .object(properties)
+                schema["properties"] = properties(suggested, valueSchema)
                 schema["additionalProperties"] = valueSchema
             }
             if nullable { schema = allowingNull(schema) }

@@ -2,7 +2,7 @@ import Foundation
 import ISMSHistory
 
 /// The history cache decoder as the fuzz target (`scripts/fuzz.sh cache`) and its regression tests drive it.
-/// Not API: `@_spi(Fuzzing) import ISMSKit`.
+/// Not API: `@_spi(Fuzzing) import ISMSOutput`.
 @_spi(Fuzzing) public enum HistoryCacheFuzzing {
     /// `bytes` with the trailing checksum recomputed, so the fuzzer explores files that pass the checksum and
     /// are malformed inside: what a buggy writer or a tampering hand would leave.
