@@ -1,4 +1,5 @@
 import Foundation
+import ISMSCore
 import GitKit
 import ISMSModel
 
@@ -70,12 +71,6 @@ package enum HistoryCache {
             table[Int(code(item))] = item
         }
         return table
-    }
-
-    package static func fnv1a<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-        return hash
     }
 
     /// FNV-1a over 8-byte words (then the tail byte by byte): it catches torn and damaged files at a fraction

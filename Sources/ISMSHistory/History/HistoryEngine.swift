@@ -81,7 +81,7 @@ public final class HistoryEngine {
         }
         let parseConfig = config
         let header = HistoryCacheHeader(firstParent: options.firstParent, root: root, configBlob: configBlob,
-                                        shallowFingerprint: HistoryCache.fnv1a(Array(shallow.text.utf8)), tip: tip)
+                                        shallowFingerprint: fnv1a(Array(shallow.text.utf8)), tip: tip)
         let cachePath = cachePath(firstParent: options.firstParent)
 
         clock.lap("open")

@@ -1,3 +1,5 @@
+import ISMSCore
+
 /// The kinds of record. Each is declared whole in its own file, `Model/Kinds/<Kind>Kind.swift`; this file only
 /// registers it: a case here and its line in `declaration` (the compiler asks for the second once the first exists).
 /// The case order is the order kinds are listed and sorted in; it is not stored anywhere, `storageCode` is.
@@ -56,11 +58,7 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable, Comparable {
     /// A stable digest of every kind's name and storage code (FNV-1a, 64 bits): the history cache mixes it into
     /// its version, so a cache written before a kind was added, renamed or recoded is rebuilt, never read as complete.
     public static let layoutFingerprint: UInt64 = {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for kind in allCases.sorted(by: { $0.storageCode < $1.storageCode }) {
-            for byte in Array("\(kind.storageCode):\(kind.rawValue)\n".utf8) { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-        }
-        return hash
+        fnv1a(allCases.sorted(by: { $0.storageCode < $1.storageCode }).map { "\($0.storageCode):\($0.rawValue)\n" }.joined().utf8)
     }()
 
     package var order: Int { RecordKind.allCases.firstIndex(of: self)! }

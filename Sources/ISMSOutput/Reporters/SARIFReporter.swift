@@ -78,10 +78,7 @@ public struct SARIFReporter: CheckReporter {
 
     /// What the finding is about, never where: rule, record (or file), field and message.
     package static func fingerprint(_ finding: Finding) -> String {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in "\(finding.rule)\u{1}\(finding.record ?? finding.path ?? "")\u{1}\(finding.field ?? "")\u{1}\(finding.message)".utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100000001b3
-        }
+        let hash = fnv1a("\(finding.rule)\u{1}\(finding.record ?? finding.path ?? "")\u{1}\(finding.field ?? "")\u{1}\(finding.message)".utf8)
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
