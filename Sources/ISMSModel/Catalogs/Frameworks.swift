@@ -9,8 +9,24 @@ public struct FrameworkCatalog: Sendable {
     /// What the catalog holds, for messages ("Art. 5, 24, 25, 28, 30, 32–36").
     public let scopeNote: String
     public let entries: [CatalogEntry]
+    /// The file of a catalogue the ISMS defines (`catalogs/bsig.yaml`); nil for a shipped one.
+    public let path: String?
+
+    public init(source: String, name: String, scopeNote: String, entries: [CatalogEntry], path: String? = nil) {
+        self.source = source
+        self.name = name
+        self.scopeNote = scopeNote
+        self.entries = entries
+        self.path = path
+    }
 
     public func entry(_ id: String) -> CatalogEntry? { entries.first { $0.id == id } }
+
+    /// How coverage names what it counts: `DORA Art. 5–30`, `ISO27001 clauses 4–10`, or a user catalogue's title.
+    public var coverageName: String {
+        if path != nil { return name }
+        return source == "ISO27001" ? "ISO27001 clauses 4–10" : "\(source) \(scopeNote)"
+    }
 }
 
 public enum Frameworks {
@@ -146,10 +162,29 @@ public enum Frameworks {
 
     public static let all: [FrameworkCatalog] = [gdpr, nis2, dora, iso27001]
 
-    /// The catalog for an obligation `source`, matched leniently (`gdpr`, `NIS 2`, `ISO/IEC 27001`).
-    public static func catalog(forSource source: String) -> FrameworkCatalog? {
+    /// The catalog for an obligation `source`, matched leniently (`gdpr`, `NIS 2`, `ISO/IEC 27001`); then the ISMS's
+    /// own catalogues (`user`), matched by their id without case, spaces or punctuation (`bsig`, `SOC 2`).
+    public static func catalog(forSource source: String, user: [UserCatalog] = []) -> FrameworkCatalog? {
         let key = canonicalSource(source)
-        return all.first { $0.source == key }
+        if let shipped = all.first(where: { $0.source == key }) { return shipped }
+        return userCatalog(forSource: source, in: user)?.framework
+    }
+
+    /// The user catalogue an obligation `source` names, if any.
+    public static func userCatalog(forSource source: String, in user: [UserCatalog]) -> UserCatalog? {
+        guard !user.isEmpty else { return nil }
+        let key = userKey(source)
+        return user.first { userKey($0.id) == key }
+    }
+
+    private static func userKey(_ text: String) -> String { text.uppercased().filter { $0.isLetter || $0.isNumber } }
+
+    /// The catalog name of a source: a shipped framework's (`GDPR`), a user catalogue's id as its file writes it, or
+    /// the source as written.
+    public static func canonicalSource(_ source: String, user: [UserCatalog]) -> String {
+        let key = canonicalSource(source)
+        if all.contains(where: { $0.source == key }) { return key }
+        return userCatalog(forSource: source, in: user)?.id ?? source
     }
 
     /// The catalog name of a source when it is one of the catalogued frameworks, else the source as written.
@@ -175,9 +210,10 @@ public enum ReferenceResolver {
     /// Resolves `ref` against the catalog of `source`, leniently: `Art. 32(1)(b)`, `Article 32`, `art.32`,
     /// `32 (1) b` all name GDPR article 32; for NIS2 Art. 21(2) the letter is matched too; for ISO27001
     /// `Clause 6.1.3`, `6.1.3` and Annex A references (`A.5.15`) are understood.
-    public static func resolve(source: String, ref: String) -> ReferenceResolution {
-        guard let catalog = Frameworks.catalog(forSource: source) else { return .notCatalogued }
+    public static func resolve(source: String, ref: String, user: [UserCatalog] = []) -> ReferenceResolution {
+        guard let catalog = Frameworks.catalog(forSource: source, user: user) else { return .notCatalogued }
         let text = ref.trimmingCharacters(in: .whitespacesAndNewlines)
+        if catalog.path != nil { return UserCatalogReference.resolve(text, in: catalog) }
         if catalog.source == "ISO27001" { return resolveISO(text, catalog) }
         guard let parsed = parseArticle(text) else {
             return .unknown(reason: "'\(text)' does not name an article of \(catalog.source) (write it as Art. <n>)", suggestion: nil)
