@@ -37,6 +37,9 @@ public enum JSONSchema {
             if field.name == "annex_a" {
                 requirement[field.name] = .object(["type": ["array", "string", "null"], "items": .object(["type": "string"]),
                                                    "description": .string(field.summary)])
+            } else if field.name == "id" {
+                // A letter or a digit: a reference is matched by them alone.
+                requirement[field.name] = .object(["type": textTypes, "pattern": "[^\\W_]", "description": .string(field.summary)])
             } else {
                 requirement[field.name] = text(field.summary, required: field.required)
             }
@@ -45,7 +48,7 @@ public enum JSONSchema {
         for field in UserCatalog.fields {
             switch field.name {
             case "id":
-                properties["id"] = .object(["type": "string", "pattern": .string(UserCatalog.idPattern), "description": .string(field.summary)])
+                properties["id"] = .object(["type": textTypes, "pattern": .string(UserCatalog.idPattern), "description": .string(field.summary)])
             case "requirements":
                 properties["requirements"] = .object([
                     "type": "array", "minItems": .number(1), "description": .string(field.summary),
