@@ -62,10 +62,13 @@ public enum CoverageReport {
                         citing[item.id, default: []].append("\(obligation.id) (\(status.rawValue))")
                         if status == .covered { addressed.insert(item.id) }
                     }
-                } else if status == .covered, let catalog, let ref = obligation.string("ref"),
-                   case .known(let entry) = ReferenceResolver.resolve(source: source, ref: ref) {
-                    // NIS2 Art. 21 as a whole addresses each of its points.
-                    for item in catalog.entries where item.id == entry.id || item.id.hasPrefix(entry.id + "(") { addressed.insert(item.id) }
+                } else if status == .covered, let catalog, let ref = obligation.string("ref") {
+                    // Each reference of a list (`Art. 30(2), 30(3)`); an article as a whole addresses each of its
+                    // paragraphs, NIS2 Art. 21(2) each of its points.
+                    for part in ref.split(whereSeparator: { $0 == "," || $0 == ";" }) {
+                        guard case .known(let entry) = ReferenceResolver.resolve(source: source, ref: String(part)) else { continue }
+                        for item in catalog.entries where item.id == entry.id || item.id.hasPrefix(entry.id + "(") { addressed.insert(item.id) }
+                    }
                 }
                 let tone: Tone = [.covered: .good, .planned: .warning, .notProven: .bad, .uncovered: .bad, .notApplicable: .muted][status] ?? .plain
                 obligationRows.append([

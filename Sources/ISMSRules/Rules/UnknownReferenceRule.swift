@@ -11,7 +11,7 @@ public struct UnknownReferenceRule: Rule {
             A mistyped clause breaks the Statement of Applicability and the framework coverage silently: `A.8.35` \
             implements nothing, and an obligation citing `Art. 23` of GDPR when Art. 32 was meant maps to the wrong \
             requirement. `isms` ships ISO/IEC 27001:2022 (clauses 4–10 and the 93 Annex A controls), GDPR Art. 5, \
-            6, 12–22, 24, 25, 28, 30, 32–39 and 44–49, NIS2 Art. 20, 21(2)(a)–(j), 22 and 23, and DORA Art. 5–30, and checks \
+            6, 12–22, 24, 25, 28, 30, 32–39 and 44–49, NIS2 Art. 20–23 by paragraph (21(2) by point), and DORA Art. 5–30 by paragraph, and checks \
             control `annex_a` items, `soa_exclusions` keys and the `ref` of obligations whose `source` is one of \
             these. References are read leniently: `Art. 32(1)(b)`, `Article 32` and `art.32` all name article 32. \
             An ISMS may define catalogues of its own in `catalogs/` (a national law, SOC 2, a customer's schedule): \
