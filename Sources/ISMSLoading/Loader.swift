@@ -37,9 +37,11 @@ public enum Loader {
         }
         // Counted before anything is read: a pull request can add files faster than a runner can read them. The
         // catalogues count with the records.
-        let recordFiles = entries.filter { $0.kind == .file }.count + catalogEntries.filter { $0.kind == .file }.count
+        let catalogFiles = catalogEntries.filter { $0.kind == .file }.count
+        let recordFiles = entries.filter { $0.kind == .file }.count + catalogFiles
         if recordFiles > config.maxRecords {
-            throw .limitExceeded("\(source.label) holds \(recordFiles) record and catalogue files, over the limit of \(config.maxRecords) "
+            let what = catalogFiles == 0 ? "record files" : "record and catalogue files"
+            throw .limitExceeded("\(source.label) holds \(recordFiles) \(what), over the limit of \(config.maxRecords) "
                                  + "(limits.records in isms.yaml)")
         }
         let catalogs = try readCatalogs(catalogEntries, from: source, config: config, findings: &findings)
