@@ -11,6 +11,9 @@ public struct FrameworkCatalog: Sendable {
     public let entries: [CatalogEntry]
     /// The file of a catalogue the ISMS defines (`catalogs/bsig.yaml`); nil for a shipped one.
     public let path: String?
+    /// For a user catalogue, each entry's reference as `UserCatalogReference` matches it, and the entries by it.
+    package let keys: [[String]]
+    package let byKey: [[String]: Int]
 
     public init(source: String, name: String, scopeNote: String, entries: [CatalogEntry], path: String? = nil) {
         self.source = source
@@ -18,6 +21,8 @@ public struct FrameworkCatalog: Sendable {
         self.scopeNote = scopeNote
         self.entries = entries
         self.path = path
+        keys = path == nil ? [] : entries.map { UserCatalogReference.key($0.id) }
+        byKey = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public func entry(_ id: String) -> CatalogEntry? { entries.first { $0.id == id } }

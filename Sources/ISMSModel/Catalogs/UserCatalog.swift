@@ -26,10 +26,7 @@ public struct UserCatalog: Sendable {
     }
 
     /// The catalogue as the shipped ones are held, for resolving references and counting coverage.
-    public var framework: FrameworkCatalog {
-        FrameworkCatalog(source: id, name: title, scopeNote: "\(requirements.count) requirement\(requirements.count == 1 ? "" : "s") in \(path)",
-                         entries: requirements.map { CatalogEntry($0.id, $0.title, group: $0.group ?? title) }, path: path)
-    }
+    public let framework: FrameworkCatalog
 
     package init(id: String, title: String, description: String?, path: String, idLocation: SourceLocation, requirements: [Requirement]) {
         self.id = id
@@ -38,6 +35,8 @@ public struct UserCatalog: Sendable {
         self.path = path
         self.idLocation = idLocation
         self.requirements = requirements
+        framework = FrameworkCatalog(source: id, name: title, scopeNote: "\(requirements.count) requirement\(requirements.count == 1 ? "" : "s") in \(path)",
+                                     entries: requirements.map { CatalogEntry($0.id, $0.title, group: $0.group ?? title) }, path: path)
     }
 
     /// The folder catalogues are kept in, beside the record kinds' folders.
@@ -216,11 +215,9 @@ public enum UserCatalogReference {
         guard !wanted.isEmpty else {
             return .unknown(reason: "'\(ref)' names no requirement of \(catalog.source) (\(catalog.name))", suggestion: nil)
         }
-        let keys = catalog.entries.map { key($0.id) }
-        if let index = keys.firstIndex(of: wanted) { return .known(catalog.entries[index]) }
+        if let index = catalog.byKey[wanted] { return .known(catalog.entries[index]) }
         // The most specific requirement the reference is a part of.
-        if let index = keys.indices.filter({ keys[$0].count < wanted.count && Array(wanted.prefix(keys[$0].count)) == keys[$0] })
-            .max(by: { keys[$0].count < keys[$1].count }) {
+        if let index = enclosing(wanted, in: catalog) {
             return .known(catalog.entries[index])
         }
         let parts = addressed(by: ref, in: catalog)
@@ -232,14 +229,21 @@ public enum UserCatalogReference {
         return .unknown(reason: "'\(ref)' is not a requirement of \(catalog.source) (\(catalog.scopeNote))", suggestion: suggestion)
     }
 
+    /// The most specific requirement a reference is a part of (`30(1) sentence 2` → 30(1)), looked up by its prefixes.
+    private static func enclosing(_ wanted: [String], in catalog: FrameworkCatalog) -> Int? {
+        for length in stride(from: wanted.count - 1, to: 0, by: -1) {
+            if let index = catalog.byKey[Array(wanted.prefix(length))] { return index }
+        }
+        return nil
+    }
+
     /// The requirements a reference covers: the one it names (or is a part of), or every one under the part it names.
     public static func addressed(by ref: String, in catalog: FrameworkCatalog) -> [CatalogEntry] {
         let wanted = key(ref)
         guard !wanted.isEmpty else { return [] }
-        let keys = catalog.entries.map { key($0.id) }
-        if let index = keys.firstIndex(of: wanted) { return [catalog.entries[index]] }
-        if let index = keys.indices.filter({ keys[$0].count < wanted.count && Array(wanted.prefix(keys[$0].count)) == keys[$0] })
-            .max(by: { keys[$0].count < keys[$1].count }) {
+        let keys = catalog.keys
+        if let index = catalog.byKey[wanted] { return [catalog.entries[index]] }
+        if let index = enclosing(wanted, in: catalog) {
             return [catalog.entries[index]]
         }
         return catalog.entries.indices.filter { keys[$0].count > wanted.count && Array(keys[$0].prefix(wanted.count)) == wanted }
