@@ -137,6 +137,13 @@ final class UserCatalogTests: XCTestCase {
         XCTAssertTrue(atHead.stdout.contains("'33' is not a requirement of BSIG"), atHead.stdout + atHead.stderr)
         let workTree = isms(["check", "--as-of", "2026-12-01", "--format", "json"], in: repository.path)
         XCTAssertFalse(workTree.stdout.contains("is not a requirement of BSIG"), workTree.stdout)
+        // The index (the pre-commit hook's view): a catalogue staged with a requirement 33 added.
+        repository.write("catalogs/bsig.yaml", Self.bsig + "  - {id: \"33\", title: Registration}\n")
+        repository.write("obligations/p.yaml", "id: OBL-2\ntitle: y\nowner: alice\nsource: BSIG\nref: \"34\"\n")
+        repository.git("add", "-A")
+        let staged = isms(["check", "--staged", "--as-of", "2026-12-01", "--format", "json"], in: repository.path)
+        XCTAssertFalse(staged.stdout.contains("'33' is not a requirement of BSIG"), staged.stdout + staged.stderr)
+        XCTAssertTrue(staged.stdout.contains("'34' is not a requirement of BSIG"), staged.stdout + staged.stderr)
     }
 
     func testCoverageCountsTheCatalogueAsTheDenominator() throws {
