@@ -20,7 +20,9 @@ struct Import: ParsableCommand {
             discussion: """
                 Requirements already present as obligations (same source and ref) are skipped, so running it again \
                 changes nothing. One whose title or description differs from the library is listed and never \
-                overwritten. docs/import.md describes the format.
+                overwritten. With --catalog it writes the framework as a catalogue of the ISMS's own instead \
+                (catalogs/<id>.yaml: its requirements, which obligations then cite by source and ref, and which \
+                coverage counts). docs/import.md describes the format.
                 """
         )
 
@@ -32,6 +34,12 @@ struct Import: ParsableCommand {
 
         @Option(help: "The owner of the new obligations (a key of people). Default: the first person of the roster.")
         var owner: String?
+
+        @Flag(help: "Write the framework as a catalogue of catalogs/ (docs/format.md, \"Catalogues\") instead of obligations.")
+        var catalog = false
+
+        @Option(help: "The id of the catalogue --catalog writes (what obligations give as source). Default: the framework's ref_id.")
+        var catalogId: String?
 
         @Flag(help: "Print what would be written, and write nothing.")
         var dryRun = false
@@ -56,6 +64,9 @@ struct Import: ParsableCommand {
                 chosen = library.frameworks[0]
             }
             let workspace = try rootOptions.workspace()
+            if catalog || catalogId != nil {
+                return try writeCatalog(chosen, workspace: workspace)
+            }
             let isms = try Loader.load(from: workspace.workTreeSource).isms
             let people = isms.config.people
             let ownerKey: String
@@ -101,6 +112,26 @@ struct Import: ParsableCommand {
                 }
                 Terminal.warning("\(plan.differences.count) obligation\(plan.differences.count == 1 ? "" : "s") not updated: compare them with the library")
             }
+        }
+
+        /// `--catalog`: one new file, never over an existing one; running it again with the library unchanged is a no-op.
+        private func writeCatalog(_ framework: LibraryFramework, workspace: Workspace) throws {
+            let plan = try CatalogImport.plan(framework, id: catalogId)
+            let prefix = workspace.displayPrefix()
+            let shown = prefix.isEmpty ? plan.path : (prefix.hasSuffix("/") ? prefix : prefix + "/") + plan.path
+            if let existing = FileManager.default.contents(atPath: workspace.root + "/" + plan.path) {
+                guard existing != Data(plan.text.utf8) else {
+                    Terminal.write("nothing to import: \(shown) already holds catalogue \(plan.id) as the library has it\n")
+                    return
+                }
+                throw ToolError.invalidArgument("\(shown) exists and differs from the library's \(plan.id); it is not overwritten "
+                                                + "(remove it to import again, or give another id with --catalog-id)")
+            }
+            if !dryRun {
+                try ContainedWrite.write(Data(plan.text.utf8), to: plan.path, below: workspace.root, mode: .create, shown: shown)
+            }
+            Terminal.write("\(dryRun ? "would write" : "wrote") catalogue \(plan.id) with \(plan.requirements) requirement\(plan.requirements == 1 ? "" : "s"): \(shown)\n")
+            Terminal.write("obligations cite it as source: \(plan.id) with one of its ids as ref; isms check and isms report coverage read it\n")
         }
     }
 }

@@ -101,9 +101,27 @@ struct Export: ParsableCommand {
         if inGit, let decisions = try? rootOptions.decisions(since: nil, until: nil, asOf: day) {
             history.append(decisions)
         }
-        let pack = AuditPack(isms, asOf: day, generator: "isms \(ISMSVersion.current)", history: history, inGit: inGit)
+        let pack = AuditPack(isms, asOf: day, generator: "isms \(ISMSVersion.current)", history: history, inGit: inGit,
+                             approvingCommits: inGit ? approvingCommits(isms) : nil)
         try write(HTMLReportRenderer.pack(pack), to: html)
         Terminal.write("wrote \(html): \(pack.documents.map(\.title).joined(separator: ", "))\n")
+    }
+
+    /// The commit that set each risk acceptance's `approved_by` (`a1b2c3d (2026-01-12)`), from the history of HEAD; nil
+    /// when the history cannot be read (the pack then leaves the column out rather than show nothing as proof).
+    private func approvingCommits(_ isms: ISMS) -> [String: String]? {
+        var notes = [String]()
+        guard let workspace = try? rootOptions.workspace(),
+              let governance = try? workspace.governance(at: "HEAD", trustRef: nil, config: isms.config, useCache: true, notes: &notes, always: true)
+        else { return nil }
+        for note in notes { Terminal.note(note) }
+        var commits = [String: String]()
+        for risk in isms.records(of: .risk) where risk.string("treatment") == "accept" {
+            guard let commit = governance.setter(of: "acceptance.approved_by", in: risk) else { continue }
+            commits[risk.id] = "\(commit.id.short) (\(commit.author.day))"
+        }
+        _ = governance.saveCaches()
+        return commits
     }
 
     private func writeOSCAL(_ out: String) throws {

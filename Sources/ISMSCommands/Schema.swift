@@ -8,15 +8,16 @@ import ISMSOutput
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
-        abstract: "Print or write the JSON Schema (draft-07) of each record kind and of isms.yaml, for editors.",
+        abstract: "Print or write the JSON Schema (draft-07) of each record kind, of isms.yaml and of a catalogue, for editors.",
         discussion: """
             Generated from the schema isms check validates against. --kind prints one schema; --out DIR writes \
-            risk.schema.json to party.schema.json and isms.schema.json into DIR (docs/editors.md).
+            risk.schema.json to party.schema.json, isms.schema.json and catalog.schema.json (a file of catalogs/) \
+            into DIR (docs/editors.md).
             """
     )
 
-    @Option(help: "The schema to print: \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")), or isms for isms.yaml.",
-            completion: .list(RecordKind.allCases.map(\.rawValue) + ["isms"]))
+    @Option(help: "The schema to print: \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")), isms for isms.yaml, or catalog for a file of catalogs/.",
+            completion: .list(RecordKind.allCases.map(\.rawValue) + ["isms", "catalog"]))
     var kind: String?
 
     @Option(help: "Write the schemas into this folder (created when missing) instead of printing one.")
@@ -43,10 +44,12 @@ struct SchemaCommand: ParsableCommand {
             let name: String
             if kind == "isms" || kind == "isms.yaml" || kind == "config" {
                 name = JSONSchema.configFileName
+            } else if kind == "catalog" || kind == "catalogue" || kind == "catalogs" {
+                name = JSONSchema.catalogFileName
             } else if let recordKind = RecordKind(rawValue: kind) ?? RecordKind(folder: kind) {
                 name = JSONSchema.fileName(recordKind)
             } else {
-                let known = RecordKind.allCases.map(\.rawValue) + ["isms"]
+                let known = RecordKind.allCases.map(\.rawValue) + ["isms", "catalog"]
                 var message = "unknown kind '\(kind)'"
                 if let close = closest(to: kind, in: known) { message += "; did you mean '\(close)'?" }
                 throw ToolError.invalidArgument(message + " (kinds: \(known.joined(separator: ", ")))")

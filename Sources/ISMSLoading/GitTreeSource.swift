@@ -76,16 +76,27 @@ public final class GitObjectSource: RecordSource, Sendable {
     }
 
     public func recordEntries() throws -> [SourceEntry] {
+        entries(conflicts: true) { RecordKind(folder: $0) != nil }
+    }
+
+    public func catalogEntries() throws -> [SourceEntry] {
+        // A conflicted catalogue is among the record entries already (every conflicted YAML file is).
+        entries(conflicts: false) { $0 == UserCatalog.folder }
+    }
+
+    /// The YAML files under the top folders `isFolder` accepts, and those folders when they are links; with
+    /// `conflicts`, every YAML file in conflict below the root.
+    private func entries(conflicts: Bool, isFolder: (String) -> Bool) -> [SourceEntry] {
         var entries = [SourceEntry]()
         for (key, entry) in files {
             let path = key.string
-            if entry.mode == .symlink, RecordKind(folder: path) != nil {
+            if entry.mode == .symlink, isFolder(path) {
                 // A kind folder that is a link: reported, not followed (as in the work tree).
                 entries.append(SourceEntry(path: path, kind: .symlink(target: linkTarget(entry.id)), size: 0))
                 continue
             }
             guard let folder = path.split(separator: "/").first, path.contains("/"),
-                  RecordKind(folder: String(folder)) != nil, isRecordFileName(path) else { continue }
+                  isFolder(String(folder)), isRecordFileName(path) else { continue }
             switch entry.mode {
             case .file, .executable:
                 // Sized when read (a missing blob is then a clear error, not a zero-byte file).
@@ -98,7 +109,7 @@ public final class GitObjectSource: RecordSource, Sendable {
                 entries.append(SourceEntry(path: path, kind: .other, size: 0))
             }
         }
-        for path in conflicted.map(\.string) where path.contains("/") && isRecordFileName(path) {
+        for path in conflicted.map(\.string) where conflicts && path.contains("/") && isRecordFileName(path) {
             entries.append(SourceEntry(path: path, kind: .conflicted, size: 0))
         }
         return entries.sorted { ExactString($0.path) < ExactString($1.path) }

@@ -31,35 +31,21 @@ public enum Loader {
             throw .treeTooDeep(TreeTooDeep(path: deepest.path, limit: config.maxTreeDepth), in: source.label)
         }
 
-        let entries: [SourceEntry]
-        do { entries = try source.recordEntries() } catch {
+        let entries: [SourceEntry], catalogEntries: [SourceEntry]
+        do { entries = try source.recordEntries(); catalogEntries = try source.catalogEntries() } catch {
             throw .git("cannot list records in \(source.label): \(error)", cause: error as? GitError)
         }
-        // Counted before anything is read: a pull request can add files faster than a runner can read them.
-        let recordFiles = entries.filter { $0.kind == .file }.count
+        // Counted before anything is read: a pull request can add files faster than a runner can read them. The
+        // catalogues count with the records.
+        let catalogFiles = catalogEntries.filter { $0.kind == .file }.count
+        let recordFiles = entries.filter { $0.kind == .file }.count + catalogFiles
         if recordFiles > config.maxRecords {
-            throw .limitExceeded("\(source.label) holds \(recordFiles) record files, over the limit of \(config.maxRecords) "
+            let what = catalogFiles == 0 ? "record files" : "record and catalogue files"
+            throw .limitExceeded("\(source.label) holds \(recordFiles) \(what), over the limit of \(config.maxRecords) "
                                  + "(limits.records in isms.yaml)")
         }
-        var readable = [SourceEntry]()
-        for entry in entries {
-            switch entry.kind {
-            case .file: readable.append(entry)
-            case .symlink(let target) where !entry.path.contains("/"):
-                findings.append(LoadStage.parseError.finding("the folder \(entry.path)/ is a symbolic link to '\(target)', which is not followed; "
-                                                       + "keep records in a real folder", path: entry.path, at: .start))
-            case .symlink(let target):
-                findings.append(LoadStage.parseError.finding("symbolic link to '\(target)' is not followed; keep records as regular files",
-                                                       path: entry.path, at: .start))
-            case .submodule:
-                findings.append(LoadStage.parseError.finding("a submodule is not a record", path: entry.path, at: .start))
-            case .conflicted:
-                findings.append(LoadStage.parseError.finding("unresolved merge conflict in the index; resolve it and stage the result",
-                                                       path: entry.path, at: .start))
-            case .other:
-                findings.append(LoadStage.parseError.finding("not a regular file", path: entry.path, at: .start))
-            }
-        }
+        let catalogs = try readCatalogs(catalogEntries, from: source, config: config, findings: &findings)
+        let readable = regularFiles(entries, findings: &findings)
 
         let contents: [Result<Data, YAMLProblem>]
         do { contents = try source.read(readable, limit: config.maxFileBytes) } catch let error as ToolError {
@@ -86,7 +72,64 @@ public enum Loader {
             }
             records.append(record)
         }
-        return LoadedISMS(isms: ISMS(config: config, records: records), findings: findings)
+        return LoadedISMS(isms: ISMS(config: config, records: records, catalogs: catalogs), findings: findings)
+    }
+
+    /// The regular files among `entries`; each link, submodule, conflict or other file is a parse-error finding.
+    private static func regularFiles(_ entries: [SourceEntry], what: String = "record", findings: inout [Finding]) -> [SourceEntry] {
+        var readable = [SourceEntry]()
+        for entry in entries {
+            switch entry.kind {
+            case .file: readable.append(entry)
+            case .symlink(let target) where !entry.path.contains("/"):
+                findings.append(LoadStage.parseError.finding("the folder \(entry.path)/ is a symbolic link to '\(target)', which is not followed; "
+                                                       + "keep \(what)s in a real folder", path: entry.path, at: .start))
+            case .symlink(let target):
+                findings.append(LoadStage.parseError.finding("symbolic link to '\(target)' is not followed; keep \(what)s as regular files",
+                                                       path: entry.path, at: .start))
+            case .submodule:
+                findings.append(LoadStage.parseError.finding("a submodule is not a \(what)", path: entry.path, at: .start))
+            case .conflicted:
+                findings.append(LoadStage.parseError.finding("unresolved merge conflict in the index; resolve it and stage the result",
+                                                       path: entry.path, at: .start))
+            case .other:
+                findings.append(LoadStage.parseError.finding("not a regular file", path: entry.path, at: .start))
+            }
+        }
+        return readable
+    }
+
+    /// The ISMS's own catalogues (`catalogs/*.yaml`), each held to the limits of a record file; a bad file is located
+    /// findings and no catalogue, a second file with the same catalogue id a duplicate-id finding.
+    private static func readCatalogs(_ entries: [SourceEntry], from source: some RecordSource, config: Config,
+                                     findings: inout [Finding]) throws(ToolError) -> [UserCatalog] {
+        guard !entries.isEmpty else { return [] }
+        let readable = regularFiles(entries, what: "catalogue", findings: &findings)
+        let contents: [Result<Data, YAMLProblem>]
+        do { contents = try source.read(readable, limit: config.maxFileBytes) } catch let error as ToolError {
+            throw error
+        } catch {
+            throw .git("cannot read catalogues in \(source.label): \(error)", cause: error as? GitError)
+        }
+        let reader = YAMLReader(maxBytes: config.maxFileBytes, maxDepth: config.maxDepth)
+        var catalogs = [UserCatalog]()
+        for (entry, content) in zip(readable, contents) {
+            switch content.flatMap({ reader.read($0) }) {
+            case .failure(let problem):
+                findings.append(LoadStage.parseError.finding(problem.message, path: entry.path, at: problem.location))
+            case .success(let node):
+                let (catalog, catalogFindings) = UserCatalogReader.read(node, path: entry.path)
+                findings += catalogFindings
+                guard let catalog else { continue }
+                if let first = Frameworks.userCatalog(forSource: catalog.id, in: catalogs) {
+                    findings.append(LoadStage.duplicateID.finding("catalogue id '\(catalog.id)' is already used by \(first.path):\(first.idLocation.line)",
+                                                                  path: catalog.path, at: catalog.idLocation, record: catalog.id, field: "id"))
+                    continue
+                }
+                catalogs.append(catalog)
+            }
+        }
+        return catalogs
     }
 }
 

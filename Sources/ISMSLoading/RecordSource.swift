@@ -30,6 +30,9 @@ public protocol RecordSource: ArtifactReader {
     func readConfig() throws -> Data?
     /// Every entry under the kind folders whose name ends in .yaml or .yml, in path order.
     func recordEntries() throws -> [SourceEntry]
+    /// Every entry under `catalogs/` (the ISMS's own catalogues) whose name ends in .yaml or .yml, in path order; the
+    /// folder itself when it is a link.
+    func catalogEntries() throws -> [SourceEntry]
     /// Reads the entries' bytes (in order); each may fail alone (too large, unreadable). Throws only when the
     /// source itself is damaged: a blob its tree lists is missing from the repository or cannot be inflated.
     func read(_ entries: [SourceEntry], limit: Int) throws -> [Result<Data, YAMLProblem>]

@@ -24,12 +24,20 @@ public struct WorkTreeSource: RecordSource {
     }
 
     public func recordEntries() throws -> [SourceEntry] {
+        entries(under: RecordKind.allCases.map(\.folder))
+    }
+
+    public func catalogEntries() throws -> [SourceEntry] {
+        entries(under: [UserCatalog.folder])
+    }
+
+    private func entries(under folders: [String]) -> [SourceEntry] {
         var entries = [SourceEntry]()
-        for kind in RecordKind.allCases {
+        for folder in folders {
             // A kind folder that is a link would lead out of the root: reported, not followed.
-            switch Self.kind(of: root + "/" + kind.folder) {
-            case .symlink: entries.append(SourceEntry(path: kind.folder, kind: .symlink(target: Self.linkTarget(root + "/" + kind.folder)), size: 0))
-            case .directory: walk(relative: kind.folder, into: &entries)
+            switch Self.kind(of: root + "/" + folder) {
+            case .symlink: entries.append(SourceEntry(path: folder, kind: .symlink(target: Self.linkTarget(root + "/" + folder)), size: 0))
+            case .directory: walk(relative: folder, into: &entries)
             default: continue
             }
         }

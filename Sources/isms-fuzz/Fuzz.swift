@@ -15,6 +15,7 @@ struct MemorySource: RecordSource {
     func recordEntries() throws -> [SourceEntry] {
         files.keys.filter { $0 != "isms.yaml" }.sorted().map { SourceEntry(path: $0, kind: .file, size: files[$0]!.count) }
     }
+    func catalogEntries() throws -> [SourceEntry] { [] }
     func read(_ entries: [SourceEntry], limit: Int) throws -> [Result<Data, YAMLProblem>] {
         entries.map { .success(files[$0.path]!) }
     }

@@ -51,11 +51,17 @@ final class CatalogTests: XCTestCase {
         let rights: [Int] = Array(12...22), security: [Int] = Array(32...39), transfers: [Int] = Array(44...49)
         let gdpr: [Int] = [5, 6] + rights + [24, 25, 28, 30] + security + transfers
         XCTAssertEqual(Frameworks.gdpr.entries.map(\.id), gdpr.map(String.init))
-        XCTAssertEqual(Frameworks.nis2.entries.map(\.id), ["20"] + "abcdefghij".map { "21(2)(\($0))" } + ["22", "23"])
-        XCTAssertEqual(Frameworks.dora.entries.map(\.id), Array(5...30).map(String.init))
+        func paragraphs(_ article: Int, _ count: Int) -> [String] { count == 0 ? ["\(article)"] : (1...count).map { "\(article)(\($0))" } }
+        XCTAssertEqual(Frameworks.nis2.entries.map(\.id), paragraphs(20, 2) + ["21(1)"] + "abcdefghij".map { "21(2)(\($0))" }
+                       + ["21(3)", "21(4)", "21(5)"] + paragraphs(22, 2) + paragraphs(23, 11))
+        // DORA Art. 5–30 by paragraph (the numbers of CISO Assistant's dora.yaml); 7, 15, 20 and 23 are one paragraph.
+        let dora = [(5, 4), (6, 10), (7, 0), (8, 7), (9, 4), (10, 4), (11, 11), (12, 7), (13, 7), (14, 3), (15, 0), (16, 3), (17, 3),
+                    (18, 4), (19, 8), (20, 0), (21, 3), (22, 3), (23, 0), (24, 6), (25, 3), (26, 11), (27, 3), (28, 10), (29, 2), (30, 5)]
+        XCTAssertEqual(Frameworks.dora.entries.map(\.id), dora.flatMap { paragraphs($0.0, $0.1) })
+        XCTAssertEqual(Frameworks.dora.entry("30(2)")?.title, "Key contractual provisions")
         XCTAssertEqual(Frameworks.gdpr.entry("32")?.title, "Security of processing")
         XCTAssertEqual(Frameworks.nis2.entry("21(2)(d)")?.title, "Supply chain security")
-        XCTAssertEqual(Frameworks.dora.entry("30")?.title, "Key contractual provisions")
+        XCTAssertEqual(Frameworks.dora.entry("7")?.title, "ICT systems, protocols and tools")
         XCTAssertEqual(Frameworks.iso27001.entry("6.1.3")?.title, "Information security risk treatment")
     }
 
@@ -73,9 +79,17 @@ final class CatalogTests: XCTestCase {
         XCTAssertEqual(known("NIS2", "Art. 21(2)(a)"), "21(2)(a)")
         XCTAssertEqual(known("NIS 2", "Article 21 (2) (j)"), "21(2)(j)")
         XCTAssertEqual(known("NIS2", "Art. 21"), "21")
-        XCTAssertEqual(known("NIS2", "Art. 23(4)"), "23")
-        XCTAssertEqual(known("DORA", "Art. 19(1)"), "19")
-        XCTAssertEqual(known("DORA", "Art. 30(2), 30(3)"), "30")
+        XCTAssertEqual(known("NIS2", "Art. 21(2)"), "21(2)")
+        XCTAssertEqual(known("NIS2", "Art. 21(3)"), "21(3)")
+        XCTAssertEqual(known("NIS2", "Art. 23(4)"), "23(4)")
+        XCTAssertEqual(known("NIS2", "Art. 23(4)(a)"), "23(4)")
+        XCTAssertEqual(known("NIS2", "Art. 23"), "23")
+        XCTAssertEqual(known("NIS2", "Art. 20(2)"), "20(2)")
+        XCTAssertEqual(known("DORA", "Art. 19(1)"), "19(1)")
+        XCTAssertEqual(known("DORA", "Art. 19"), "19")
+        XCTAssertEqual(known("DORA", "Art. 30(2), 30(3)"), "30(2)")
+        XCTAssertEqual(known("DORA", "Art. 28(4)(a)"), "28(4)")
+        XCTAssertEqual(known("DORA", "Art. 7(a)"), "7")
         XCTAssertEqual(known("ISO27001", "Clause 6.1.3"), "6.1.3")
         XCTAssertEqual(known("ISO/IEC 27001", "9.2"), "9.2")
         XCTAssertEqual(known("ISO27001", "A.8.13"), "A.8.13")
@@ -89,7 +103,15 @@ final class CatalogTests: XCTestCase {
             return XCTFail("21(2)(k) does not exist")
         }
         XCTAssertTrue(reason.contains("(a) to (j)"), reason)
-        guard case .unknown = ReferenceResolver.resolve(source: "DORA", ref: "Art. 31") else { return XCTFail("DORA Art. 31 is not catalogued") }
+        guard case .unknown(_, let near) = ReferenceResolver.resolve(source: "DORA", ref: "Art. 31") else { return XCTFail("DORA Art. 31 is not catalogued") }
+        XCTAssertEqual(near?.id, "30")
+        guard case .unknown(let paragraphReason, let paragraph) = ReferenceResolver.resolve(source: "DORA", ref: "Art. 5(7)") else {
+            return XCTFail("DORA Art. 5 has four paragraphs")
+        }
+        XCTAssertEqual(paragraphReason, "DORA Art. 5 has paragraphs 1 to 4, not 7")
+        XCTAssertEqual(paragraph?.id, "5(4)")
+        guard case .unknown(let nis2Reason, _) = ReferenceResolver.resolve(source: "NIS2", ref: "Art. 20(3)") else { return XCTFail("NIS2 20(3)") }
+        XCTAssertEqual(nis2Reason, "NIS2 Art. 20 has paragraphs 1 and 2, not 3")
         guard case .unknown = ReferenceResolver.resolve(source: "DORA", ref: "Recital 4") else { return XCTFail("no article") }
         guard case .unknown(_, let clause) = ReferenceResolver.resolve(source: "ISO27001", ref: "Clause 9.4") else { return XCTFail("9.4") }
         XCTAssertNotNil(clause)

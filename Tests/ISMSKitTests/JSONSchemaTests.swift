@@ -400,7 +400,7 @@ final class JSONSchemaTests: XCTestCase {
         let written = isms(["schema", "--out", "s"], in: folder.path)
         XCTAssertEqual(written.status, 0, written.stderr)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path + "/s").sorted()
-        XCTAssertEqual(files, (RecordKind.allCases.map(JSONSchema.fileName) + ["isms.schema.json"]).sorted())
+        XCTAssertEqual(files, (RecordKind.allCases.map(JSONSchema.fileName) + ["isms.schema.json", "catalog.schema.json"]).sorted())
         // The hidden converter prints what the schema judges.
         folder.write("r.yaml", "id: RISK-1\ntitle: no\nlikelihood: 3\nimpact: 03\napplies: true\ndescription:\n")
         let json = isms(["schema", "--yaml-to-json", "r.yaml"], in: folder.path)
@@ -426,11 +426,12 @@ final class EditorSchemaTests: XCTestCase {
         }
         let settings = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(XCTUnwrap(folder.read("acme/.vscode/settings.json")).utf8)) as? [String: Any])
         let mapping = try XCTUnwrap(settings["yaml.schemas"] as? [String: [String]])
-        XCTAssertEqual(mapping.count, RecordKind.allCases.count + 1)
+        XCTAssertEqual(mapping.count, RecordKind.allCases.count + 2)
         for kind in RecordKind.allCases {
             XCTAssertEqual(mapping["./.isms/schemas/\(kind.rawValue).schema.json"], ["\(kind.folder)/**/*.yaml", "\(kind.folder)/**/*.yml"])
         }
         XCTAssertEqual(mapping["./.isms/schemas/isms.schema.json"], ["isms.yaml"])
+        XCTAssertEqual(mapping["./.isms/schemas/catalog.schema.json"], ["catalogs/**/*.yaml", "catalogs/**/*.yml"])
 
         // Every file the globs match validates against its schema (as an editor would see it), and a typo does not.
         folder.write("acme/risks/typo.yaml", "id: RISK-9\ntitle: x\nowner: y\ntreatment: reduse\nlikelyhood: 3\n")

@@ -71,7 +71,11 @@ final class CoverageCatalogueTests: XCTestCase {
         let iso = try XCTUnwrap(frameworks.rows.first { $0[0].value == .text("ISO27001") })
         XCTAssertEqual(iso.last?.value, .text("ISO27001 clauses 4–10: 3 of 34 covered"))
         let nis2 = try XCTUnwrap(frameworks.rows.first { $0[0].value == .text("NIS2") })
-        XCTAssertEqual(nis2.last?.value, .text("NIS2 Art. 20, 21(2)(a)–(j), 22 and 23: 10 of 13 covered"))
+        // By paragraph: the nine points of 21(2) covered, and Art. 23 as a whole (its eleven paragraphs).
+        XCTAssertEqual(nis2.last?.value, .text("NIS2 Art. 20–23 by paragraph, 21(2)(a)–(j) by point: 20 of 29 covered"))
+        // DORA: Art. 9, 10, 11 and 17 whole (4 + 4 + 11 + 3 paragraphs), 19(1), and 30(2) and 30(3) of one reference.
+        let dora = try XCTUnwrap(frameworks.rows.first { $0[0].value == .text("DORA") })
+        XCTAssertEqual(dora.last?.value, .text("DORA Art. 5–30 by paragraph: 25 of 125 covered"))
     }
 }
 

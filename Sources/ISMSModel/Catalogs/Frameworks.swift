@@ -9,8 +9,29 @@ public struct FrameworkCatalog: Sendable {
     /// What the catalog holds, for messages ("Art. 5, 24, 25, 28, 30, 32–36").
     public let scopeNote: String
     public let entries: [CatalogEntry]
+    /// The file of a catalogue the ISMS defines (`catalogs/bsig.yaml`); nil for a shipped one.
+    public let path: String?
+    /// For a user catalogue, each entry's reference as `UserCatalogReference` matches it, and the entries by it.
+    package let keys: [[String]]
+    package let byKey: [[String]: Int]
+
+    public init(source: String, name: String, scopeNote: String, entries: [CatalogEntry], path: String? = nil) {
+        self.source = source
+        self.name = name
+        self.scopeNote = scopeNote
+        self.entries = entries
+        self.path = path
+        keys = path == nil ? [] : entries.map { UserCatalogReference.key($0.id) }
+        byKey = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 
     public func entry(_ id: String) -> CatalogEntry? { entries.first { $0.id == id } }
+
+    /// How coverage names what it counts: `DORA Art. 5–30`, `ISO27001 clauses 4–10`, or a user catalogue's title.
+    public var coverageName: String {
+        if path != nil { return name }
+        return source == "ISO27001" ? "ISO27001 clauses 4–10" : "\(source) \(scopeNote)"
+    }
 }
 
 public enum Frameworks {
@@ -54,9 +75,13 @@ public enum Frameworks {
             ("49", "Derogations for specific situations"),
         ].map { CatalogEntry($0.0, $0.1, group: "Chapter V") })
 
+    /// Art. 20 to 23 by paragraph, and Art. 21(2) by point. Article and paragraph numbers are those of the Directive;
+    /// a paragraph carries its article's title (the Directive gives paragraphs none), a point of 21(2) its own.
     public static let nis2 = FrameworkCatalog(
-        source: "NIS2", name: "Directive (EU) 2022/2555 (NIS2)", scopeNote: "Art. 20, 21(2)(a)–(j), 22 and 23",
-        entries: [CatalogEntry("20", "Governance", group: "Art. 20")] + [
+        source: "NIS2", name: "Directive (EU) 2022/2555 (NIS2)", scopeNote: "Art. 20–23 by paragraph, 21(2)(a)–(j) by point",
+        entries: paragraphs("20", "Governance", 2, group: "Art. 20")
+        + [CatalogEntry("21(1)", "Cybersecurity risk-management measures", group: "Art. 21 Cybersecurity risk-management measures")]
+        + [
             ("a", "Policies on risk analysis and information system security"),
             ("b", "Incident handling"),
             ("c", "Business continuity, such as backup management and disaster recovery, and crisis management"),
@@ -68,41 +93,46 @@ public enum Frameworks {
             ("i", "Human resources security, access control policies and asset management"),
             ("j", "Multi-factor or continuous authentication, secured voice, video and text communications and secured emergency communication systems"),
         ].map { CatalogEntry("21(2)(\($0.0))", $0.1, group: "Art. 21 Cybersecurity risk-management measures") }
-        + [
-            CatalogEntry("22", "Union level coordinated security risk assessments of critical supply chains", group: "Art. 22"),
-            CatalogEntry("23", "Reporting obligations", group: "Art. 23"),
-        ])
+        + (3...5).map { CatalogEntry("21(\($0))", "Cybersecurity risk-management measures", group: "Art. 21 Cybersecurity risk-management measures") }
+        + paragraphs("22", "Union level coordinated security risk assessments of critical supply chains", 2, group: "Art. 22")
+        + paragraphs("23", "Reporting obligations", 11, group: "Art. 23"))
 
+    /// Art. 5 to 30 by paragraph; Art. 7, 15, 20 and 23, which have a single unnumbered paragraph, as articles.
     public static let dora = FrameworkCatalog(
-        source: "DORA", name: "Regulation (EU) 2022/2554 (DORA)", scopeNote: "Art. 5–30",
+        source: "DORA", name: "Regulation (EU) 2022/2554 (DORA)", scopeNote: "Art. 5–30 by paragraph",
         entries: [
-            ("5", "Governance and organisation", "Chapter II ICT risk management"),
-            ("6", "ICT risk management framework", "Chapter II ICT risk management"),
-            ("7", "ICT systems, protocols and tools", "Chapter II ICT risk management"),
-            ("8", "Identification", "Chapter II ICT risk management"),
-            ("9", "Protection and prevention", "Chapter II ICT risk management"),
-            ("10", "Detection", "Chapter II ICT risk management"),
-            ("11", "Response and recovery", "Chapter II ICT risk management"),
-            ("12", "Backup policies and procedures, restoration and recovery procedures and methods", "Chapter II ICT risk management"),
-            ("13", "Learning and evolving", "Chapter II ICT risk management"),
-            ("14", "Communication", "Chapter II ICT risk management"),
-            ("15", "Further harmonisation of ICT risk management tools, methods, processes and policies", "Chapter II ICT risk management"),
-            ("16", "Simplified ICT risk management framework", "Chapter II ICT risk management"),
-            ("17", "ICT-related incident management process", "Chapter III ICT-related incidents"),
-            ("18", "Classification of ICT-related incidents and cyber threats", "Chapter III ICT-related incidents"),
-            ("19", "Reporting of major ICT-related incidents and voluntary notification of significant cyber threats", "Chapter III ICT-related incidents"),
-            ("20", "Harmonisation of reporting content and templates", "Chapter III ICT-related incidents"),
-            ("21", "Centralisation of reporting of major ICT-related incidents", "Chapter III ICT-related incidents"),
-            ("22", "Supervisory feedback", "Chapter III ICT-related incidents"),
-            ("23", "Operational or security payment-related incidents concerning credit institutions, payment institutions, account information service providers, and electronic money institutions", "Chapter III ICT-related incidents"),
-            ("24", "General requirements for the performance of digital operational resilience testing", "Chapter IV Digital operational resilience testing"),
-            ("25", "Testing of ICT tools and systems", "Chapter IV Digital operational resilience testing"),
-            ("26", "Advanced testing of ICT tools, systems and processes based on TLPT", "Chapter IV Digital operational resilience testing"),
-            ("27", "Requirements for testers for the carrying out of TLPT", "Chapter IV Digital operational resilience testing"),
-            ("28", "General principles (ICT third-party risk)", "Chapter V ICT third-party risk"),
-            ("29", "Preliminary assessment of ICT concentration risk at entity level", "Chapter V ICT third-party risk"),
-            ("30", "Key contractual provisions", "Chapter V ICT third-party risk"),
-        ].map { CatalogEntry($0.0, $0.1, group: $0.2) })
+            ("5", "Governance and organisation", 4, "Chapter II ICT risk management"),
+            ("6", "ICT risk management framework", 10, "Chapter II ICT risk management"),
+            ("7", "ICT systems, protocols and tools", 0, "Chapter II ICT risk management"),
+            ("8", "Identification", 7, "Chapter II ICT risk management"),
+            ("9", "Protection and prevention", 4, "Chapter II ICT risk management"),
+            ("10", "Detection", 4, "Chapter II ICT risk management"),
+            ("11", "Response and recovery", 11, "Chapter II ICT risk management"),
+            ("12", "Backup policies and procedures, restoration and recovery procedures and methods", 7, "Chapter II ICT risk management"),
+            ("13", "Learning and evolving", 7, "Chapter II ICT risk management"),
+            ("14", "Communication", 3, "Chapter II ICT risk management"),
+            ("15", "Further harmonisation of ICT risk management tools, methods, processes and policies", 0, "Chapter II ICT risk management"),
+            ("16", "Simplified ICT risk management framework", 3, "Chapter II ICT risk management"),
+            ("17", "ICT-related incident management process", 3, "Chapter III ICT-related incidents"),
+            ("18", "Classification of ICT-related incidents and cyber threats", 4, "Chapter III ICT-related incidents"),
+            ("19", "Reporting of major ICT-related incidents and voluntary notification of significant cyber threats", 8, "Chapter III ICT-related incidents"),
+            ("20", "Harmonisation of reporting content and templates", 0, "Chapter III ICT-related incidents"),
+            ("21", "Centralisation of reporting of major ICT-related incidents", 3, "Chapter III ICT-related incidents"),
+            ("22", "Supervisory feedback", 3, "Chapter III ICT-related incidents"),
+            ("23", "Operational or security payment-related incidents concerning credit institutions, payment institutions, account information service providers, and electronic money institutions", 0, "Chapter III ICT-related incidents"),
+            ("24", "General requirements for the performance of digital operational resilience testing", 6, "Chapter IV Digital operational resilience testing"),
+            ("25", "Testing of ICT tools and systems", 3, "Chapter IV Digital operational resilience testing"),
+            ("26", "Advanced testing of ICT tools, systems and processes based on TLPT", 11, "Chapter IV Digital operational resilience testing"),
+            ("27", "Requirements for testers for the carrying out of TLPT", 3, "Chapter IV Digital operational resilience testing"),
+            ("28", "General principles (ICT third-party risk)", 10, "Chapter V ICT third-party risk"),
+            ("29", "Preliminary assessment of ICT concentration risk at entity level", 2, "Chapter V ICT third-party risk"),
+            ("30", "Key contractual provisions", 5, "Chapter V ICT third-party risk"),
+        ].flatMap { paragraphs($0.0, $0.1, $0.2, group: $0.3) })
+
+    /// An article's paragraphs 1 to `count`, each with the article's title; the article itself when it has none.
+    private static func paragraphs(_ article: String, _ title: String, _ count: Int, group: String) -> [CatalogEntry] {
+        count == 0 ? [CatalogEntry(article, title, group: group)] : (1...count).map { CatalogEntry("\(article)(\($0))", title, group: group) }
+    }
 
     /// ISO/IEC 27001:2022 clauses 4 to 10; Annex A references are resolved against `AnnexA`.
     public static let iso27001 = FrameworkCatalog(
@@ -146,10 +176,29 @@ public enum Frameworks {
 
     public static let all: [FrameworkCatalog] = [gdpr, nis2, dora, iso27001]
 
-    /// The catalog for an obligation `source`, matched leniently (`gdpr`, `NIS 2`, `ISO/IEC 27001`).
-    public static func catalog(forSource source: String) -> FrameworkCatalog? {
+    /// The catalog for an obligation `source`, matched leniently (`gdpr`, `NIS 2`, `ISO/IEC 27001`); then the ISMS's
+    /// own catalogues (`user`), matched by their id without case, spaces or punctuation (`bsig`, `SOC 2`).
+    public static func catalog(forSource source: String, user: [UserCatalog] = []) -> FrameworkCatalog? {
         let key = canonicalSource(source)
-        return all.first { $0.source == key }
+        if let shipped = all.first(where: { $0.source == key }) { return shipped }
+        return userCatalog(forSource: source, in: user)?.framework
+    }
+
+    /// The user catalogue an obligation `source` names, if any.
+    public static func userCatalog(forSource source: String, in user: [UserCatalog]) -> UserCatalog? {
+        guard !user.isEmpty else { return nil }
+        let key = userKey(source)
+        return user.first { userKey($0.id) == key }
+    }
+
+    private static func userKey(_ text: String) -> String { text.uppercased().filter { $0.isLetter || $0.isNumber } }
+
+    /// The catalog name of a source: a shipped framework's (`GDPR`), a user catalogue's id as its file writes it, or
+    /// the source as written.
+    public static func canonicalSource(_ source: String, user: [UserCatalog]) -> String {
+        let key = canonicalSource(source)
+        if all.contains(where: { $0.source == key }) { return key }
+        return userCatalog(forSource: source, in: user)?.id ?? source
     }
 
     /// The catalog name of a source when it is one of the catalogued frameworks, else the source as written.
@@ -175,29 +224,39 @@ public enum ReferenceResolver {
     /// Resolves `ref` against the catalog of `source`, leniently: `Art. 32(1)(b)`, `Article 32`, `art.32`,
     /// `32 (1) b` all name GDPR article 32; for NIS2 Art. 21(2) the letter is matched too; for ISO27001
     /// `Clause 6.1.3`, `6.1.3` and Annex A references (`A.5.15`) are understood.
-    public static func resolve(source: String, ref: String) -> ReferenceResolution {
-        guard let catalog = Frameworks.catalog(forSource: source) else { return .notCatalogued }
+    public static func resolve(source: String, ref: String, user: [UserCatalog] = []) -> ReferenceResolution {
+        guard let catalog = Frameworks.catalog(forSource: source, user: user) else { return .notCatalogued }
         let text = ref.trimmingCharacters(in: .whitespacesAndNewlines)
+        if catalog.path != nil { return UserCatalogReference.resolve(text, in: catalog) }
         if catalog.source == "ISO27001" { return resolveISO(text, catalog) }
         guard let parsed = parseArticle(text) else {
             return .unknown(reason: "'\(text)' does not name an article of \(catalog.source) (write it as Art. <n>)", suggestion: nil)
         }
-        if catalog.source == "NIS2", parsed.article == 21 {
-            switch (parsed.paragraph, parsed.point) {
-            case (nil, _), (2, nil):
-                // Art. 21 or 21(2) as a whole: the measures of 21(2) collectively.
-                return .known(CatalogEntry(parsed.paragraph == nil ? "21" : "21(2)", "Cybersecurity risk-management measures",
-                                           group: "Art. 21 Cybersecurity risk-management measures"))
-            case (2, let letter?):
-                if let entry = catalog.entry("21(2)(\(letter))") { return .known(entry) }
-                return .unknown(reason: "NIS2 Art. 21(2) has points (a) to (j), not (\(letter))", suggestion: nil)
-            default:
-                return .unknown(reason: "NIS2 \(text) is not in the catalog (\(catalog.scopeNote))", suggestion: nil)
-            }
+        let article = String(parsed.article)
+        let held = catalog.entries.filter { $0.id.hasPrefix(article + "(") }
+        guard let first = held.first else {
+            // An article held whole: a paragraph or point named with it is read as the article.
+            if let entry = catalog.entry(article) { return .known(entry) }
+            let suggestion = closestArticle(parsed.article, in: catalog)
+            return .unknown(reason: "\(catalog.source) Art. \(parsed.article) is not in the catalog (\(catalog.scopeNote))", suggestion: suggestion)
         }
-        if let entry = catalog.entry(String(parsed.article)) { return .known(entry) }
-        let suggestion = closestArticle(parsed.article, in: catalog)
-        return .unknown(reason: "\(catalog.source) Art. \(parsed.article) is not in the catalog (\(catalog.scopeNote))", suggestion: suggestion)
+        // An article held by paragraph: the article as a whole, or one of its paragraphs (and of NIS2 21(2), a point).
+        let articleTitle = held.first { !$0.id.dropFirst(article.count + 1).contains("(") }?.title ?? first.title
+        guard let paragraph = parsed.paragraph else { return .known(CatalogEntry(article, articleTitle, group: first.group)) }
+        let paragraphID = "\(article)(\(paragraph))"
+        let points = held.filter { $0.id.hasPrefix(paragraphID + "(") }
+        if let firstPoint = points.first, let lastPoint = points.last {
+            guard let point = parsed.point else { return .known(CatalogEntry(paragraphID, articleTitle, group: first.group)) }
+            if let entry = catalog.entry("\(paragraphID)(\(point))") { return .known(entry) }
+            func letter(_ id: String) -> String { String(id.dropFirst(paragraphID.count + 1).dropLast()) }
+            return .unknown(reason: "\(catalog.source) Art. \(paragraphID) has points (\(letter(firstPoint.id))) to (\(letter(lastPoint.id))), not (\(point))",
+                            suggestion: nil)
+        }
+        if let entry = catalog.entry(paragraphID) { return .known(entry) }
+        let numbers = held.compactMap { Int($0.id.dropFirst(article.count + 1).prefix { $0.isNumber }) }
+        let last = numbers.max() ?? 1
+        return .unknown(reason: "\(catalog.source) Art. \(article) has paragraphs 1 \(last == 2 ? "and" : "to") \(last), not \(paragraph)",
+                        suggestion: catalog.entry("\(article)(\(min(max(paragraph, 1), last)))"))
     }
 
     private static func resolveISO(_ text: String, _ catalog: FrameworkCatalog) -> ReferenceResolution {
@@ -264,6 +323,13 @@ public enum ReferenceResolver {
 
     /// The catalogued article next to a mistyped one (31 → 30), when there is one at distance 1.
     private static func closestArticle(_ article: Int, in catalog: FrameworkCatalog) -> CatalogEntry? {
-        catalog.entry(String(article - 1)) ?? catalog.entry(String(article + 1))
+        for near in [article - 1, article + 1] {
+            if let entry = catalog.entry(String(near)) { return entry }
+            // An article held by paragraph, named as a whole.
+            if let paragraph = catalog.entries.first(where: { $0.id.hasPrefix("\(near)(") }) {
+                return CatalogEntry(String(near), paragraph.title, group: paragraph.group)
+            }
+        }
+        return nil
     }
 }

@@ -4,12 +4,15 @@ public struct ISMS: Sendable {
     /// In path order.
     public let records: [Record]
     public let graph: TraceGraph
+    /// The catalogues the ISMS defines in `catalogs/`, in path order (the first of a duplicated id only).
+    public let catalogs: [UserCatalog]
     private let byID: [String: Int]
     private let byKind: [RecordKind: [Int]]
 
-    public init(config: Config, records: [Record]) {
+    public init(config: Config, records: [Record], catalogs: [UserCatalog] = []) {
         self.config = config
         self.records = records
+        self.catalogs = catalogs
         var byID = [String: Int]()
         var byKind = [RecordKind: [Int]]()
         for (index, record) in records.enumerated() {

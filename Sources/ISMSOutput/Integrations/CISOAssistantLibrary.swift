@@ -282,3 +282,67 @@ public enum FrameworkImport {
         return Templates.yamlScalar(text)
     }
 }
+
+/// `isms import ciso-assistant --catalog`: a framework of a library as a catalogue of the ISMS's own (`catalogs/`),
+/// one requirement per assessable requirement node, grouped under its nearest named ancestor (`21 Cybersecurity
+/// risk-management measures`). No Annex A mapping is written: `annex_a` is added by hand (a framework library maps to
+/// no Annex A control itself; CISO Assistant keeps mappings in libraries of their own).
+public enum CatalogImport {
+    public struct Plan: Sendable {
+        public let id: String
+        /// Relative to the ISMS root: `catalogs/<id>.yaml`.
+        public let path: String
+        public let text: String
+        public let requirements: Int
+    }
+
+    /// The catalogue `framework` makes, with the id `id` (default: the framework's ref_id, such as `NIS2-directive`).
+    public static func plan(_ framework: LibraryFramework, id: String? = nil) throws(ToolError) -> Plan {
+        let catalogID = id ?? FrameworkImport.slug(framework.source)
+        guard UserCatalog.isValidID(catalogID) else {
+            throw .invalidArgument("'\(catalogID)' is not a catalogue id (\(UserCatalog.idPattern)); give one with --catalog-id")
+        }
+        if let shipped = Frameworks.all.first(where: { $0.source == Frameworks.canonicalSource(catalogID) }) {
+            throw .invalidArgument("'\(catalogID)' is the shipped catalogue \(shipped.source) (\(shipped.name)); give the catalogue another id with --catalog-id, "
+                                   + "or import the requirements as obligations (without --catalog)")
+        }
+        let byURN = Dictionary(framework.requirements.map { ($0.urn, $0) }, uniquingKeysWith: { first, _ in first })
+        func group(of requirement: LibraryRequirement) -> String? {
+            var parent = requirement.parentURN.flatMap { byURN[$0] }
+            var steps = 0
+            while let node = parent, steps < 64 {
+                if let name = node.name { return [node.refID, name].compactMap { $0 }.joined(separator: " ") }
+                parent = node.parentURN.flatMap { byURN[$0] }
+                steps += 1
+            }
+            return nil
+        }
+        var seen = Set<[String]>()
+        var lines = [String]()
+        for requirement in framework.requirements where requirement.assessable {
+            let last = String(requirement.urn.split(separator: ":").last ?? Substring(requirement.urn))
+            var ref = requirement.refID ?? last
+            if seen.contains(UserCatalogReference.key(ref)) { ref += " [\(last)]" }
+            let key = UserCatalogReference.key(ref)
+            guard !key.isEmpty, !seen.contains(key) else { continue }
+            seen.insert(key)
+            lines.append("  - id: \(FrameworkImport.scalar(ref))")
+            lines.append("    title: \(FrameworkImport.scalar(oneLine(FrameworkImport.title(requirement, ref: ref))))")
+            if let group = group(of: requirement) { lines.append("    group: \(FrameworkImport.scalar(oneLine(group)))") }
+        }
+        guard !lines.isEmpty else {
+            throw .invalidArgument("framework \(framework.urn) has no assessable requirement: there is no catalogue to write")
+        }
+        var text = "# Imported by isms import ciso-assistant --catalog from \(oneLine(framework.urn)) (docs/format.md, \"Catalogues\").\n"
+        text += "# Obligations name it as source: \(catalogID) and one of these ids as ref; annex_a: [A.x.y] maps a requirement to Annex A.\n"
+        text += "id: \(FrameworkImport.scalar(catalogID))\n"
+        text += "title: \(FrameworkImport.scalar(oneLine(framework.name ?? catalogID)))\n"
+        text += "requirements:\n" + lines.joined(separator: "\n") + "\n"
+        return Plan(id: catalogID, path: UserCatalog.folder + "/" + FrameworkImport.slug(catalogID).lowercased() + ".yaml", text: text,
+                    requirements: seen.count)
+    }
+
+    private static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    }
+}

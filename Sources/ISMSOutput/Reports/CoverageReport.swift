@@ -12,23 +12,27 @@ public enum CoverageReport {
 
     public static func build(_ isms: ISMS, asOf: Day) -> ReportDocument {
         let obligations = isms.records(of: .obligation)
+        let user = isms.catalogs
         var bySource = [String: [Record]]()
         for obligation in obligations {
-            bySource[Frameworks.canonicalSource(obligation.string("source") ?? "(no source)"), default: []].append(obligation)
+            bySource[Frameworks.canonicalSource(obligation.string("source") ?? "(no source)", user: user), default: []].append(obligation)
         }
-        let catalogued = Frameworks.all.map(\.source)
+        // The ISMS's own catalogues are listed even when no obligation cites them yet: 0 of m is what they show.
+        for catalog in user where bySource[catalog.id] == nil { bySource[catalog.id] = [] }
+        let catalogued = Frameworks.all.map(\.source) + user.map(\.id)
         let sources = bySource.keys.sorted { a, b in
             let ia = catalogued.firstIndex(of: a) ?? Int.max, ib = catalogued.firstIndex(of: b) ?? Int.max
             return ia != ib ? ia < ib : a.lowercased() < b.lowercased()
         }
-        var frameworkRows = [[Cell]](), obligationRows = [[Cell]]()
+        var frameworkRows = [[Cell]](), obligationRows = [[Cell]](), requirementRows = [[Cell]]()
         var totalApplicable = 0, totalCovered = 0
         for source in sources {
             var tally = [Status: Int]()
             // The catalogue, not the ISMS's own records, is the denominator: which catalogued requirements a covered
             // obligation addresses ("3 of 3 = 100%" said nothing about the other 31 clauses).
-            let catalog = Frameworks.catalog(forSource: source)
+            let catalog = Frameworks.catalog(forSource: source, user: user)
             var addressed = Set<String>()
+            var citing = [String: [String]]()
             for obligation in bySource[source]!.sorted(by: { naturalOrder($0.id, $1.id) }) {
                 let controls = isms.graph.links(to: obligation.id, field: "satisfies")
                     .filter { $0.fromKind == .control }
@@ -52,10 +56,19 @@ public enum CoverageReport {
                     status = .uncovered
                 }
                 tally[status, default: 0] += 1
-                if status == .covered, let catalog, let ref = obligation.string("ref"),
-                   case .known(let entry) = ReferenceResolver.resolve(source: source, ref: ref) {
-                    // NIS2 Art. 21 as a whole addresses each of its points.
-                    for item in catalog.entries where item.id == entry.id || item.id.hasPrefix(entry.id + "(") { addressed.insert(item.id) }
+                if let catalog, catalog.path != nil, let ref = obligation.string("ref") {
+                    // A user catalogue's requirement, or each requirement under the part the ref names.
+                    for item in UserCatalogReference.addressed(by: ref, in: catalog) {
+                        citing[item.id, default: []].append("\(obligation.id) (\(status.rawValue))")
+                        if status == .covered { addressed.insert(item.id) }
+                    }
+                } else if status == .covered, let catalog, let ref = obligation.string("ref") {
+                    // Each reference of a list (`Art. 30(2), 30(3)`); an article as a whole addresses each of its
+                    // paragraphs, NIS2 Art. 21(2) each of its points.
+                    for part in ref.split(whereSeparator: { $0 == "," || $0 == ";" }) {
+                        guard case .known(let entry) = ReferenceResolver.resolve(source: source, ref: String(part)) else { continue }
+                        for item in catalog.entries where item.id == entry.id || item.id.hasPrefix(entry.id + "(") { addressed.insert(item.id) }
+                    }
                 }
                 let tone: Tone = [.covered: .good, .planned: .warning, .notProven: .bad, .uncovered: .bad, .notApplicable: .muted][status] ?? .plain
                 obligationRows.append([
@@ -78,9 +91,19 @@ public enum CoverageReport {
                 .integer(tally[.notProven] ?? 0), .integer(tally[.planned] ?? 0), .integer(tally[.uncovered] ?? 0),
                 .integer(tally[.notApplicable] ?? 0),
                 Cell(percent, tone: covered == applicable ? .good : .warning),
-                .text(catalog.map { "\($0.source == "ISO27001" ? "ISO27001 clauses 4–10" : "\($0.source) \($0.scopeNote)"): \(addressed.count) of \($0.entries.count) covered" },
+                .text(catalog.map { "\($0.coverageName): \(addressed.count) of \($0.entries.count) covered" },
                       tone: catalog.map { addressed.count == $0.entries.count ? .good : .warning } ?? .plain),
             ])
+            if let catalog, let own = Frameworks.userCatalog(forSource: source, in: user), catalog.path != nil {
+                for requirement in own.requirements {
+                    let covered = addressed.contains(requirement.id)
+                    requirementRows.append([
+                        .text(own.id), .text(requirement.id), .text(requirement.title), .text(requirement.group),
+                        .list(requirement.annexA.map(\.text)), .list(citing[requirement.id] ?? []),
+                        .text(covered ? "covered" : "not covered", tone: covered ? .good : .bad),
+                    ])
+                }
+            }
         }
         return ReportDocument(
             kind: kind, title: title, ismsName: isms.config.name, asOf: asOf,
@@ -90,8 +113,9 @@ public enum CoverageReport {
                 or result-less evidence; not proven when one has (an exception that excuses a failure does not make the \
                 obligation met), or when its controls are only implemented, not yet operating; planned when only planned \
                 controls satisfy it; uncovered when no control that is not retired does. The percentage is of the ISMS's \
-                own obligations; "Catalogue covered" counts the shipped catalogue's requirements (articles, clauses) that \
-                a covered obligation cites. Obligations with applies: false are not \
+                own obligations; "Catalogue covered" counts the catalogue's requirements (articles, clauses; for a \
+                catalogue of the ISMS's own, in catalogs/, its requirements) that a covered obligation cites, out of all \
+                the catalogue holds. Obligations with applies: false are not \
                 applicable and left out of the percentage.
                 """,
             summary: [
@@ -120,7 +144,16 @@ public enum CoverageReport {
                         ReportColumn("controls", "Satisfied by"), ReportColumn("justification", "Why not applicable"),
                     ],
                     rows: obligationRows),
-            ]
+            ] + (user.isEmpty ? [] : [
+                ReportTable(
+                    id: "requirements", title: "Requirements of the ISMS's own catalogues",
+                    columns: [
+                        ReportColumn("catalogue", "Catalogue"), ReportColumn("requirement", "Requirement"),
+                        ReportColumn("title", "Title"), ReportColumn("group", "Group"), ReportColumn("annex_a", "Annex A"),
+                        ReportColumn("obligations", "Cited by"), ReportColumn("status", "Status"),
+                    ],
+                    rows: requirementRows),
+            ])
         )
     }
 }

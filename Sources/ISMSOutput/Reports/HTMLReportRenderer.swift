@@ -193,15 +193,19 @@ public struct AuditPack: Sendable {
     /// Whether the records were read from a git repository.
     public let inGit: Bool
 
-    /// `history` holds reports read from the git history (the decision log), shown after the others.
-    public init(_ isms: ISMS, asOf: Day, generator: String, history: [ReportDocument] = [], inGit: Bool = false) {
+    /// `history` holds reports read from the git history (the decision log), shown after the others;
+    /// `approvingCommits` the commit that set each risk acceptance's approver (`RegistersReport`), when in git.
+    public init(_ isms: ISMS, asOf: Day, generator: String, history: [ReportDocument] = [], inGit: Bool = false,
+                approvingCommits: [String: String]? = nil) {
         self.inGit = inGit
         ismsName = isms.config.name
         scope = isms.config.scope
         self.asOf = asOf
         self.generator = generator
         recordCounts = RecordKind.allCases.map { ($0.folder, isms.records(of: $0).count) }
-        documents = Reports.all.map { $0.build(isms, asOf) } + history
+        documents = Reports.all.map { entry in
+            entry.kind == RegistersReport.kind ? RegistersReport.build(isms, asOf: asOf, approvingCommits: approvingCommits) : entry.build(isms, asOf)
+        } + history
     }
 }
 

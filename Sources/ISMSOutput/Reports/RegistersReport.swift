@@ -6,6 +6,12 @@ public enum RegistersReport {
     public static let title = "Registers"
 
     public static func build(_ isms: ISMS, asOf: Day) -> ReportDocument {
+        build(isms, asOf: asOf, approvingCommits: nil)
+    }
+
+    /// With `approvingCommits` (risk id → the commit that set its `acceptance.approved_by`, as `a1b2c3d (2026-01-12)`,
+    /// read from the git history; the audit pack passes it when the ISMS is in git), the acceptances show it.
+    public static func build(_ isms: ISMS, asOf: Day, approvingCommits: [String: String]?) -> ReportDocument {
         let people = isms.config.people
         /// "Dana Weber (dana)" for a roster key; the text itself otherwise.
         func person(_ key: String?) -> Cell {
@@ -18,9 +24,18 @@ public enum RegistersReport {
         let accepted = sorted(.risk).filter { $0.string("treatment") == "accept" }
         let acceptances: [[Cell]] = accepted.map { risk in
             let expires = risk.date("acceptance.expires")
-            return [.text(risk.id), .text(risk.title), person(risk.owner), person(risk.string("acceptance.approved_by")),
-                    date(risk, "acceptance.approved_on"), .text(expires?.description, tone: (expires.map { $0 < asOf } ?? true) ? .bad : .plain),
-                    .text(risk.string("acceptance.rationale"))]
+            var row: [Cell] = [.text(risk.id), .text(risk.title), person(risk.owner), person(risk.string("acceptance.approved_by")),
+                               date(risk, "acceptance.approved_on"), .text(expires?.description, tone: (expires.map { $0 < asOf } ?? true) ? .bad : .plain),
+                               .text(risk.string("acceptance.rationale"))]
+            if let approvingCommits {
+                if let commit = approvingCommits[risk.id] {
+                    row.append(.text(commit))
+                } else {
+                    // No approver, or an approver typed into the work tree and not committed yet: no commit records it.
+                    row.append(.text(risk.string("acceptance.approved_by") == nil ? nil : "not committed", tone: .bad))
+                }
+            }
+            return row
         }
         let exceptions: [[Cell]] = sorted(.exception).map { exception in
             let expires = exception.date("expires")
@@ -61,7 +76,8 @@ public enum RegistersReport {
                 exception with who asked and who approved; suppliers with their assurance and next review; assets in and \
                 out of scope; obligations and whether they apply. People are shown by their name in the roster. Who \
                 committed each approval, and with what signature, is in the decision log (in git).
-                """,
+                """ + (approvingCommits == nil ? "" : " The approving commit of an acceptance is the commit that set its approved_by "
+                       + "(short id and the author's day), from the git history; \"not committed\" when the approver is not in a commit yet."),
             summary: [
                 SummaryItem("acceptances", "Risk acceptances", .integer(acceptances.count)),
                 SummaryItem("exceptions", "Exceptions", .integer(exceptions.count)),
@@ -71,7 +87,8 @@ public enum RegistersReport {
             ],
             tables: [
                 table("acceptances", "Risk acceptances", [("risk", "Risk"), ("title", "Title"), ("owner", "Owner"), ("approved_by", "Approved by"),
-                                                           ("approved_on", "Approved on"), ("expires", "Expires"), ("rationale", "Rationale")], acceptances),
+                                                           ("approved_on", "Approved on"), ("expires", "Expires"), ("rationale", "Rationale")]
+                      + (approvingCommits == nil ? [] : [("approving_commit", "Approving commit")]), acceptances),
                 table("exceptions", "Exceptions", [("exception", "Exception"), ("title", "Title"), ("excepts", "Excepts"), ("reason", "Reason"),
                                                    ("requested_by", "Requested by"), ("approved_by", "Approved by"), ("approved_on", "Approved on"),
                                                    ("expires", "Expires"), ("status", "Status"), ("compensating", "Compensating")], exceptions),

@@ -157,7 +157,8 @@ public enum EditorSchemas {
     /// Glob → schema file, relative to the ISMS root: each kind's folder, and isms.yaml.
     public static var mapping: [(schema: String, globs: [String])] {
         RecordKind.allCases.map { ("\(folder)/\(JSONSchema.fileName($0))", ["\($0.folder)/**/*.yaml", "\($0.folder)/**/*.yml"]) }
-            + [("\(folder)/\(JSONSchema.configFileName)", ["isms.yaml"])]
+            + [("\(folder)/\(JSONSchema.configFileName)", ["isms.yaml"]),
+               ("\(folder)/\(JSONSchema.catalogFileName)", ["\(UserCatalog.folder)/**/*.yaml", "\(UserCatalog.folder)/**/*.yml"])]
     }
 
     /// `.vscode/settings.json`: the `yaml.schemas` setting of the YAML extension (yaml-language-server).

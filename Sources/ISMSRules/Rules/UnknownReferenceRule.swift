@@ -6,15 +6,18 @@ public struct UnknownReferenceRule: Rule {
     public static let definition = RuleDescription(
         id: "unknown-reference",
         severity: .warning,
-        summary: "An Annex A reference, soa_exclusions id or obligation ref (GDPR, NIS2, DORA, ISO27001) that is not in the catalogs.",
+        summary: "An Annex A reference, soa_exclusions id or obligation ref (GDPR, NIS2, DORA, ISO27001, or a catalogue of catalogs/) that is not in the catalogs.",
         rationale: """
             A mistyped clause breaks the Statement of Applicability and the framework coverage silently: `A.8.35` \
             implements nothing, and an obligation citing `Art. 23` of GDPR when Art. 32 was meant maps to the wrong \
             requirement. `isms` ships ISO/IEC 27001:2022 (clauses 4–10 and the 93 Annex A controls), GDPR Art. 5, \
-            6, 12–22, 24, 25, 28, 30, 32–39 and 44–49, NIS2 Art. 20, 21(2)(a)–(j), 22 and 23, and DORA Art. 5–30, and checks \
+            6, 12–22, 24, 25, 28, 30, 32–39 and 44–49, NIS2 Art. 20–23 by paragraph (21(2) by point), and DORA Art. 5–30 by paragraph, and checks \
             control `annex_a` items, `soa_exclusions` keys and the `ref` of obligations whose `source` is one of \
             these. References are read leniently: `Art. 32(1)(b)`, `Article 32` and `art.32` all name article 32. \
-            Other sources (contract, internal) are not checked.
+            An ISMS may define catalogues of its own in `catalogs/` (a national law, SOC 2, a customer's schedule): \
+            an obligation whose `source` is such a catalogue's id must name one of its requirements (or a part that \
+            holds some), compared without case, spaces and punctuation, and the Annex A controls a catalogue maps \
+            its requirements to are checked too. Other sources (contract, internal) are not checked.
             """,
         fix: """
             Correct the reference (the message suggests a close one). A real article outside the shipped catalogs \
@@ -65,18 +68,31 @@ public struct UnknownReferenceRule: Rule {
                                              field: "soa_exclusions.\(exclusion.annexA)"))
             }
         }
+        // The Annex A controls a catalogue of the ISMS maps its requirements to.
+        for catalog in context.isms.catalogs {
+            for requirement in catalog.requirements {
+                for control in requirement.annexA {
+                    if let message = annexProblem(control.text) {
+                        findings.append(Self.finding("annex_a of requirement \(requirement.id): " + message, path: catalog.path,
+                                                     at: control.location, field: "requirements.annex_a"))
+                    }
+                }
+            }
+        }
+        let user = context.isms.catalogs
         for obligation in context.records(.obligation) {
             guard let source = obligation.string("source") else { continue }
             guard let ref = obligation.string("ref") else {
-                if let catalog = Frameworks.catalog(forSource: source) {
-                    findings.append(finding("source is \(catalog.source) but ref is missing: name the article or clause (\(catalog.scopeNote))",
+                if let catalog = Frameworks.catalog(forSource: source, user: user) {
+                    let what = catalog.path == nil ? "the article or clause" : "one of its requirements"
+                    findings.append(finding("source is \(catalog.source) but ref is missing: name \(what) (\(catalog.scopeNote))",
                                             in: obligation, field: "source"))
                 }
                 continue
             }
-            if case .unknown(let reason, let suggestion) = ReferenceResolver.resolve(source: source, ref: ref) {
+            if case .unknown(let reason, let suggestion) = ReferenceResolver.resolve(source: source, ref: ref, user: user) {
                 var message = "ref: " + reason
-                if let suggestion { message += "; did you mean \(Self.display(suggestion, source: source)) (\(suggestion.title))?" }
+                if let suggestion { message += "; did you mean \(Self.display(suggestion, source: source, user: user)) (\(suggestion.title))?" }
                 findings.append(finding(message, in: obligation, field: "ref"))
             }
         }
@@ -84,7 +100,9 @@ public struct UnknownReferenceRule: Rule {
     }
 
     /// How a catalog entry is written in an obligation's ref.
-    package static func display(_ entry: CatalogEntry, source: String) -> String {
+    package static func display(_ entry: CatalogEntry, source: String, user: [UserCatalog] = []) -> String {
+        // A requirement of the ISMS's own catalogue is written as the catalogue writes it.
+        if Frameworks.catalog(forSource: source, user: user)?.path != nil { return entry.id }
         if entry.id.hasPrefix("A.") { return entry.id }
         return Frameworks.canonicalSource(source) == "ISO27001" ? "Clause \(entry.id)" : "Art. \(entry.id)"
     }
