@@ -74,6 +74,10 @@ public enum HTMLReportRenderer: ReportRenderer {
             }
             out += "</tbody>\n</table>\n</section>\n"
         }
+        for text in document.texts {
+            out += "<section id=\"\(document.kind)-text-\(escape(text.id))\" class=\"text\">\n<h2>\(escape(text.title))</h2>\n"
+            out += "<div class=\"markdown\">\n" + MarkdownHTML.render(text.markdown, headingOffset: 2) + "</div>\n</section>\n"
+        }
         return out + "</section>\n"
     }
 
@@ -194,14 +198,17 @@ public struct AuditPack: Sendable {
     public let inGit: Bool
 
     /// `history` holds reports read from the git history (the decision log), shown after the others.
-    public init(_ isms: ISMS, asOf: Day, generator: String, history: [ReportDocument] = [], inGit: Bool = false) {
+    /// `overrides`: reports built with what only the history knows (the documents with their approving commits),
+    /// in place of the same kind built from the records alone.
+    public init(_ isms: ISMS, asOf: Day, generator: String, history: [ReportDocument] = [], inGit: Bool = false,
+                overrides: [ReportDocument] = []) {
         self.inGit = inGit
         ismsName = isms.config.name
         scope = isms.config.scope
         self.asOf = asOf
         self.generator = generator
         recordCounts = RecordKind.allCases.map { ($0.folder, isms.records(of: $0).count) }
-        documents = Reports.all.map { $0.build(isms, asOf) } + history
+        documents = Reports.all.map { entry in overrides.first { $0.kind == entry.kind } ?? entry.build(isms, asOf) } + history
     }
 }
 
