@@ -11,7 +11,7 @@ struct SchemaCommand: ParsableCommand {
         abstract: "Print or write the JSON Schema (draft-07) of each record kind and of isms.yaml, for editors.",
         discussion: """
             Generated from the schema isms check validates against. --kind prints one schema; --out DIR writes \
-            risk.schema.json to party.schema.json and isms.schema.json into DIR (docs/editors.md).
+            risk.schema.json to document.schema.json and isms.schema.json into DIR (docs/editors.md).
             """
     )
 
