@@ -27,8 +27,7 @@ public enum JSONSchema {
     public static func record(_ kind: RecordKind) -> JSONValue {
         let kindSchema = Schema.of(kind)
         // A Markdown record's schema is its front matter's: the text after it is the body, never a field written there.
-        let fields = kind.fileFormat == .markdown ? kindSchema.fields.filter { $0.name != RecordFileFormat.bodyField } : kindSchema.fields
-        var object = objectSchema(fields, idPattern: kind.defaultIDPattern)
+        var object = objectSchema(Schema.writtenFields(kind), idPattern: kind.defaultIDPattern)
         if kind == .risk { object = scaled(object, RiskMethod()) }
         object["$schema"] = .string(draft)
         object["title"] = .string("isms \(kind.rawValue) record")
