@@ -107,6 +107,28 @@ final class DocumentTests: XCTestCase {
         XCTAssertTrue(findings(repo).isEmpty)
     }
 
+    func testADraftsFirstApprovalApprovesItsVersionAndALaterDateAloneApprovesNothing() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        let draft = policy().replacingOccurrences(of: "approved_on: 2026-01-12\n", with: "")
+        repo.write("documents/doc-1.md", draft)
+        repo.commit("Draft the policy", by: .alice, at: "2026-01-05T10:00:00Z")
+        repo.write("documents/doc-1.md", draft.replacingOccurrences(of: "need-to-know", with: "need-to-know and least-privilege"))
+        repo.commit("Tighten the draft", by: .bob, at: "2026-01-08T10:00:00Z")
+        // First approval: approved_on added, the version the draft named.
+        repo.write("documents/doc-1.md", policy(text: "Access is granted on a need-to-know and least-privilege basis."))
+        repo.commit("Approve the policy 1.0", by: .carol, at: "2026-01-12T10:00:00Z")
+        XCTAssertTrue(findings(repo).isEmpty, "\(findings(repo))")
+        // An edit, then approved_on moved without a new version: the edit is still unapproved.
+        repo.write("documents/doc-1.md", policy(text: "Access is granted to all staff."))
+        let edit = repo.commit("Open access", by: .bob, at: "2026-02-01T10:00:00Z")
+        repo.write("documents/doc-1.md", policy(approvedOn: "2026-02-02", text: "Access is granted to all staff."))
+        repo.commit("Approve again", by: .carol, at: "2026-02-02T10:00:00Z")
+        let found = findings(repo)
+        XCTAssertEqual(found.map(\.rule), ["unapproved-document-change"], "\(found)")
+        XCTAssertTrue(found.first?.message.contains("commit \(edit.prefix(10))") ?? false, "\(found)")
+    }
+
     func testTheRegisterAndTheTextAsApproved() throws {
         let repo = repository()
         repo.write("documents/doc-1.md", policy(text: "Access is granted to <script>all</script> staff."))

@@ -30,7 +30,11 @@ public enum DocumentsReport {
             let lines = Dictionary(blame.map { ($0.field, $0) }, uniquingKeysWith: { a, _ in a })
             let order = Dictionary(entries.enumerated().map { ($1.commit.id, $0) }, uniquingKeysWith: { a, _ in a })
             var approval = lines["approved_on"]?.commit
-            if let a = approval, let v = lines["version"]?.commit, let ia = order[a.id], let iv = order[v.id], iv > ia { approval = v }
+            // As unapproved-document-change has it: a later approved_on alone approves nothing new, a first one does.
+            if let a = approval, let ia = order[a.id], entries[ia].changes.first(where: { $0.field == "approved_on" })?.old != nil,
+               let v = lines["version"]?.commit, let iv = order[v.id], iv > ia {
+                approval = v
+            }
             var text = document.string(RecordFileFormat.bodyField)
             var changed = false
             if let approval, let approvalIndex = order[approval.id] {

@@ -37,7 +37,7 @@ public struct UnapprovedDocumentChangeRule: Rule {
             (clause 7.5.2 c and 7.5.3): the policy in force must be the policy approved. The approval in force is the \
             commit since which both version and approved_on stand (the one that set them together). Any later commit \
             that changes the text (the body after the front matter) or another front-matter field, review excepted, \
-            is an unapproved change, and so is an uncommitted one (the work tree, --staged) that does not update both \
+            is an unapproved change (a draft's first approved_on approves the version it names), and so is an uncommitted one (the work tree, --staged) that does not update both \
             version and approved_on. A change reverted afterwards still needs the approval confirmed. Documents that \
             record no approved_on are drafts and are not judged.
             """,
@@ -67,16 +67,20 @@ public struct UnapprovedDocumentChangeRule: Rule {
             // What the checked files hold that no commit has yet (the work tree, the index): a pending commit.
             let pending = Set(blame.keys).union(document.fields.keys).filter { document.fields[$0]?.value != blame[$0]?.value }
             if pending.contains("approved_on") && pending.contains("version") { continue }  // a new approval, to be committed
+            // A committed draft approved in the work tree: its first approval, judged once committed.
+            guard let approvedOn = blame["approved_on"]?.commit else { continue }
             let uncommitted = Schema.sortFields(pending.filter(Self.isApproved), kind: .document) { $0 }
             if !uncommitted.isEmpty {
                 findings.append(finding("\(listed(uncommitted)) of \(document.id) changed in an uncommitted change without a new approval "
                                         + "(version \(document.string("version") ?? "?"), approved on \(document.date("approved_on")!)): "
                                         + "update version and approved_on with it", in: document, field: uncommitted[0]))
             }
-            guard let approvedOn = blame["approved_on"]?.commit else { continue }
-            // The approval in force: the commit since which both version and approved_on stand.
+            // The approval in force: the commit since which both version and approved_on stand. A later approved_on
+            // alone (a date moved, the version kept) approves nothing new; a first approved_on approves the version.
             var approval = approvedOn
-            if let versioned = blame["version"]?.commit, versioned.id != approvedOn.id,
+            let entries = governance.entries(document.id)
+            let firstApproval = entries.first { $0.commit.id == approvedOn.id }?.changes.first { $0.field == "approved_on" }?.old == nil
+            if !firstApproval, let versioned = blame["version"]?.commit, versioned.id != approvedOn.id,
                governance.isAncestor(versioned.id, of: approvedOn.id) {
                 approval = versioned
             }
@@ -96,7 +100,7 @@ public struct UnapprovedDocumentChangeRule: Rule {
             }
             // A field removed after the approval, still absent.
             var seen = Set<String>()
-            for entry in governance.entries(document.id) {
+            for entry in entries {
                 for change in entry.changes where seen.insert(change.field).inserted {
                     guard change.new == nil, change.old != nil, blame[change.field] == nil, Self.isApproved(change.field),
                           !covered(entry.commit) else { continue }
