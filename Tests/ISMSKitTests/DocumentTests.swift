@@ -148,6 +148,13 @@ final class DocumentTests: XCTestCase {
         let pack = try XCTUnwrap(repo.folder.read("pack.html"))
         XCTAssertTrue(pack.contains("<p>Access is granted on a need-to-know basis.</p>"), pack)
         XCTAssertFalse(pack.contains("<script>"))
+        // An edit not committed yet is not the text approved either.
+        repo.write("documents/doc-1.md", policy(text: "Access is granted to contractors."))
+        XCTAssertEqual(isms(["export", "--html", "pack.html", "--as-of", "2026-03-10"], in: repo.path).status, 0)
+        let packAgain = try XCTUnwrap(repo.folder.read("pack.html"))
+        XCTAssertTrue(packAgain.contains("<p>Access is granted on a need-to-know basis.</p>"), packAgain)
+        XCTAssertFalse(packAgain.contains("contractors"))
+        repo.git("checkout", "-q", "--", "documents/doc-1.md")
         // The history treats the text as the field body.
         let history = isms(["history", "DOC-1", "--no-cache"], in: repo.path)
         XCTAssertTrue(history.stdout.contains("body"), history.stdout)

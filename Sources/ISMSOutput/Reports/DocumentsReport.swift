@@ -35,8 +35,19 @@ public enum DocumentsReport {
                let v = lines["version"]?.commit, let iv = order[v.id], iv > ia {
                 approval = v
             }
-            var text = document.string(RecordFileFormat.bodyField)
-            var changed = false
+            // From the committed text: an edit not committed yet (the work tree) is not the text approved either.
+            let body = RecordFileFormat.bodyField
+            var text = lines[body]?.value.text ?? document.string(body)
+            let pending = Set(lines.keys).union(document.fields.keys).filter { field in
+                UnapprovedDocumentChangeRule.isApproved(field) && document.fields[field]?.value != lines[field]?.value
+            }
+            if pending.contains("approved_on") && pending.contains("version") {
+                // A new approval not committed yet: the text as written is the one it approves.
+                result[document.id] = Provenance(approval: nil, textChange: lines[body]?.commit, approvedText: document.string(body),
+                                                 changedSinceApproval: false)
+                continue
+            }
+            var changed = !pending.isEmpty
             if let approval, let approvalIndex = order[approval.id] {
                 for entry in entries.prefix(approvalIndex) {
                     for change in entry.changes where UnapprovedDocumentChangeRule.isApproved(change.field) && change.field != "approved_on" {
