@@ -312,6 +312,7 @@ decision_fields:
   control: [status, satisfies, due]
   obligation: [applies, justification]
   exception: ['*']
+  document: [version, approved_by, approved_on]
 
 # material_fields: the fields whose change asks for the risks linked to the record to be reassessed
 # (reassessment-due, then reassessment-overdue after reassessment_days). These are the defaults.
