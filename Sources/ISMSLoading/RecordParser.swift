@@ -64,11 +64,11 @@ package struct MarkdownFile: Sendable, Equatable {
     package let closingLocation: SourceLocation
     package let bodyLocation: SourceLocation
 
-    private static func isDelimiter(_ line: Substring) -> Bool {
+    /// A line of `---`, trailing blanks and a carriage return allowed.
+    private static func isDelimiter(_ line: ArraySlice<UInt8>) -> Bool {
         var line = line
-        if line.hasSuffix("\r") { line = line.dropLast() }
-        while line.hasSuffix(" ") || line.hasSuffix("\t") { line = line.dropLast() }
-        return line == "---"
+        while let last = line.last, last == 0x0D || last == 0x20 || last == 0x09 { line = line.dropLast() }
+        return line.elementsEqual("---".utf8)
     }
 
     package static func split(_ data: Data, maxBytes: Int) -> Result<MarkdownFile, YAMLProblem> {
@@ -81,18 +81,26 @@ package struct MarkdownFile: Sendable, Equatable {
         case .success(let t): text = t
         case .failure(let problem): return .failure(problem)
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.first, isDelimiter(first) else {
+        // By bytes: in a String, "\r\n" is one character, never equal to "\n".
+        let bytes = Array(text.utf8)
+        var lines = [Range<Int>]()
+        var lineStart = 0
+        for (index, byte) in bytes.enumerated() where byte == 0x0A {
+            lines.append(lineStart..<index)
+            lineStart = index + 1
+        }
+        lines.append(lineStart..<bytes.count)
+        guard isDelimiter(bytes[lines[0]]) else {
             return .failure(.init(message: "a document starts with its front matter: a line '---', the fields in YAML, then a line '---' "
                                   + "before the text", location: .start, kind: .syntax))
         }
-        guard let closing = lines.indices.dropFirst().first(where: { isDelimiter(lines[$0]) }) else {
+        guard let closing = lines.indices.dropFirst().first(where: { isDelimiter(bytes[lines[$0]]) }) else {
             return .failure(.init(message: "the front matter opened on line 1 is not closed: end it with a line '---' before the text",
                                   location: SourceLocation(line: lines.count, column: 1), kind: .syntax))
         }
-        let front = lines[..<closing].joined(separator: "\n") + "\n"
-        let body = lines[(closing + 1)...].joined(separator: "\n")
-        return .success(MarkdownFile(frontMatter: Data(front.utf8), body: body,
+        let bodyStart = min(bytes.count, lines[closing].upperBound + 1)
+        return .success(MarkdownFile(frontMatter: Data(bytes[..<lines[closing].lowerBound]),
+                                     body: String(decoding: bytes[bodyStart...], as: UTF8.self),
                                      closingLocation: SourceLocation(line: closing + 1, column: 1),
                                      bodyLocation: SourceLocation(line: closing + 2, column: 1)))
     }

@@ -182,6 +182,22 @@ final class DocumentTests: XCTestCase {
         XCTAssertTrue(out.contains("[wrong-link-kind]") && out.contains("[broken-link]"), out)
     }
 
+    func testTheParserKeepsTheTextAndTheLinesOfTheWholeFile() throws {
+        let config = Config()
+        let file = "---\r\nid: DOC-7\r\ntitle: CRLF\r\nowner: alice\r\n---  \r\n# Text\r\n\r\nLine two.\r\n"
+        let parsed = RecordParser.parse(Data(file.utf8), kind: .document, path: "documents/doc-7.md", config: config)
+        XCTAssertTrue(parsed.findings.isEmpty, "\(parsed.findings)")
+        let record = try XCTUnwrap(parsed.record)
+        XCTAssertEqual(record.id, "DOC-7")
+        XCTAssertEqual(record.idLocation.line, 2)
+        XCTAssertEqual(record.string("body"), "# Text\r\n\r\nLine two.\r\n")
+        XCTAssertEqual(record.location(of: "body").line, 6)
+        // A YAML record kind never reads Markdown, and a Markdown file is not YAML.
+        let yaml = RecordParser.parse(Data("id: DOC-8\ntitle: Plain\nowner: alice\n".utf8), kind: .document, path: "documents/doc-8.md", config: config)
+        XCTAssertNil(yaml.record)
+        XCTAssertEqual(yaml.findings.map(\.rule), ["parse-error"])
+    }
+
     func testTheMarkdownIsRenderedSafely() {
         let html = MarkdownHTML.render("""
             # Title <b>bold</b>
