@@ -4,7 +4,7 @@ import ISMSKit
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print a report: soa, trace, coverage, register, evidence, registers, nonconformities, audits, objectives, incidents, decisions (from the history), or management-review.",
+        abstract: "Print a report: soa, trace, coverage, register, evidence, registers, nonconformities, audits, objectives, incidents, documents, decisions (from the history), or management-review.",
         discussion: """
             Formats are documented in docs/reports.md. Reports describe the records as they are; run isms check for the defects. \
             management-review assembles the inputs of ISO/IEC 27001 9.3.2 from the records and, in a git repository, the \
@@ -54,6 +54,10 @@ struct Report: ParsableCommand {
         }
         guard let entry = Reports.entry(kind) else { return }
         let isms = try rootOptions.loadForReport()
+        if kind == DocumentsReport.kind {
+            Terminal.write(format.render(DocumentsReport.build(isms, provenance: try rootOptions.documentProvenance(isms), asOf: day)))
+            return
+        }
         Terminal.write(format.render(entry.build(isms, asOf ?? Day.today())))
     }
 }
@@ -101,8 +105,12 @@ struct Export: ParsableCommand {
         if inGit, let decisions = try? rootOptions.decisions(since: nil, until: nil, asOf: day) {
             history.append(decisions)
         }
+        var overrides = [ReportDocument]()
+        if inGit, let provenance = try? rootOptions.documentProvenance(isms) {
+            overrides.append(DocumentsReport.build(isms, provenance: provenance, asOf: day))
+        }
         let pack = AuditPack(isms, asOf: day, generator: "isms \(ISMSVersion.current)", history: history, inGit: inGit,
-                             approvingCommits: inGit ? approvingCommits(isms) : nil)
+                             approvingCommits: inGit ? approvingCommits(isms) : nil, overrides: overrides)
         try write(HTMLReportRenderer.pack(pack), to: html)
         Terminal.write("wrote \(html): \(pack.documents.map(\.title).joined(separator: ", "))\n")
     }
@@ -198,6 +206,15 @@ extension RootOptions {
         for note in verifier.notes { Terminal.note(note) }
         if let problem = verifier.saveCache() { Terminal.warning(problem) }
         return DecisionsReport.build(items: entries, config: config, signatures: signatures, since: since, until: until, asOf: asOf)
+    }
+
+    /// What the history of HEAD says of each document (its approving commit, its text's last change, the text as
+    /// approved); nil outside a git repository.
+    func documentProvenance(_ isms: ISMS) throws -> [String: DocumentsReport.Provenance]? {
+        let workspace = try workspace()
+        guard workspace.repository != nil, !isms.records(of: .document).isEmpty else { return nil }
+        let history = try workspace.historyEngine().load(HistoryOptions())
+        return DocumentsReport.provenance(isms, history: history)
     }
 
     /// Loads the work tree for a report. Reports show what could be read; when some of it could not, one

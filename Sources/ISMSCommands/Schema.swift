@@ -11,7 +11,7 @@ struct SchemaCommand: ParsableCommand {
         abstract: "Print or write the JSON Schema (draft-07) of each record kind, of isms.yaml and of a catalogue, for editors.",
         discussion: """
             Generated from the schema isms check validates against. --kind prints one schema; --out DIR writes \
-            risk.schema.json to party.schema.json, isms.schema.json and catalog.schema.json (a file of catalogs/) \
+            risk.schema.json to document.schema.json, isms.schema.json and catalog.schema.json (a file of catalogs/) \
             into DIR (docs/editors.md).
             """
     )

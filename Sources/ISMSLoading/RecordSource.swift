@@ -28,7 +28,7 @@ public protocol RecordSource: ArtifactReader {
     var label: String { get }
     /// `isms.yaml` at the root, or nil when there is none.
     func readConfig() throws -> Data?
-    /// Every entry under the kind folders whose name ends in .yaml or .yml, in path order.
+    /// Every entry under the kind folders whose name is a record file's (`isRecordFileName`), in path order.
     func recordEntries() throws -> [SourceEntry]
     /// Every entry under `catalogs/` (the ISMS's own catalogues) whose name ends in .yaml or .yml, in path order; the
     /// folder itself when it is a link.
@@ -44,8 +44,14 @@ extension RecordSource {
     public var deepestFolder: (depth: Int, path: String)? { nil }
 }
 
-package func isRecordFileName(_ name: String) -> Bool {
-    name.hasSuffix(".yaml") || name.hasSuffix(".yml")
+/// Whether the file at `path` (relative to the ISMS root) holds a record: its name ends as its kind's file format
+/// asks (.yaml or .yml; .md for documents), the kind being the path's top folder. A README.md among YAML records
+/// is not one.
+package func isRecordFileName(_ path: String) -> Bool {
+    guard let slash = path.firstIndex(of: "/"), let kind = RecordKind(folder: String(path[..<slash])) else {
+        return RecordFileFormat.yaml.isRecordFileName(path)
+    }
+    return kind.fileFormat.isRecordFileName(path)
 }
 
 /// Rejects paths that climb out of the ISMS root or are absolute.

@@ -62,16 +62,16 @@ public struct WorkTreeSource: RecordSource {
                 // are not this repository's, and `check --rev` would not see them either.
                 var nested = stat()
                 if fstatat(dirfd(dir), name + "/.git", &nested, AT_SYMLINK_NOFOLLOW) == 0 {
-                    if isRecordFileName(name) { entries.append(SourceEntry(path: child, kind: .submodule, size: 0)) }
+                    if isRecordFileName(child) { entries.append(SourceEntry(path: child, kind: .submodule, size: 0)) }
                 } else {
                     walk(relative: child, into: &entries)
                 }
-            case S_IFREG where isRecordFileName(name):
+            case S_IFREG where isRecordFileName(child):
                 entries.append(SourceEntry(path: child, kind: .file, size: Int(info.st_size)))
-            case S_IFLNK where isRecordFileName(name):
+            case S_IFLNK where isRecordFileName(child):
                 entries.append(SourceEntry(path: child, kind: .symlink(target: Self.linkTarget(root + "/" + child)), size: 0))
             default:
-                if isRecordFileName(name) { entries.append(SourceEntry(path: child, kind: .other, size: 0)) }
+                if isRecordFileName(child) { entries.append(SourceEntry(path: child, kind: .other, size: 0)) }
             }
         }
     }

@@ -55,10 +55,12 @@ final class GeneratedRuleTests: XCTestCase {
     func test_late_notification() throws { try assertExamples(ofRule: "late-notification") }
     func test_incident_without_lessons() throws { try assertExamples(ofRule: "incident-without-lessons") }
     func test_party_without_obligation() throws { try assertExamples(ofRule: "party-without-obligation") }
+    func test_overdue_document_review() throws { try assertExamples(ofRule: "overdue-document-review") }
     func test_unsigned_decision() throws { try assertExamples(ofRule: "unsigned-decision") }
     func test_unproven_approval() throws { try assertExamples(ofRule: "unproven-approval") }
     func test_reassessment_due() throws { try assertExamples(ofRule: "reassessment-due") }
     func test_reassessment_overdue() throws { try assertExamples(ofRule: "reassessment-overdue") }
+    func test_unapproved_document_change() throws { try assertExamples(ofRule: "unapproved-document-change") }
     func test_acceptance_invalidated() throws { try assertExamples(ofRule: "acceptance-invalidated") }
     func test_backdated_record() throws { try assertExamples(ofRule: "backdated-record") }
     func test_decision_without_reference() throws { try assertExamples(ofRule: "decision-without-reference") }

@@ -130,9 +130,11 @@ final class HistoryCacheDecoderTests: XCTestCase {
                        ["created=0", "modified=1", "moved=2", "id-changed=3", "deleted=4", "restored=5", "boundary=6"])
         let kinds = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { ($0.rawValue, $0.storageCode) })
         XCTAssertEqual(kinds, ["risk": 0, "control": 1, "obligation": 2, "evidence": 3, "exception": 4, "supplier": 5, "asset": 6,
-                               "audit": 7, "nonconformity": 8, "management-review": 9, "objective": 10, "incident": 11, "party": 12])
+                               "audit": 7, "nonconformity": 8, "management-review": 9, "objective": 10, "incident": 11, "party": 12,
+                               "document": 13])
         XCTAssertEqual(HistoryCache.events.compactMap { $0 }.count, HistoryEvent.allCases.count)
         XCTAssertEqual(HistoryCache.kinds.compactMap { $0 }.count, RecordKind.allCases.count)
+        // The kinds enter as their digest (RecordKindTests pins it), the events by name and code.
         XCTAssertTrue(HistoryCache.layoutFingerprint.contains("kinds \(RecordKind.layoutFingerprint);")
                       && HistoryCache.layoutFingerprint.contains("boundary=6"), HistoryCache.layoutFingerprint)
         XCTAssertTrue(HistoryCache.fileName(root: "isms", firstParent: false).hasPrefix("history-v\(HistoryCache.formatVersion)-"))

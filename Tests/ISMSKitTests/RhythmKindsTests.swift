@@ -73,14 +73,15 @@ final class RhythmKindsTests: XCTestCase {
         let root = folder.path + "/acme"
         for (kind, path) in [("audit", "audits/aud-2.yaml"), ("nonconformity", "nonconformities/nc-2.yaml"),
                              ("management-review", "management-reviews/mr-2.yaml"), ("objective", "objectives/obj-2.yaml"),
-                             ("incident", "incidents/inc-2.yaml"), ("parties", "parties/party-2.yaml")] {
+                             ("incident", "incidents/inc-2.yaml"), ("parties", "parties/party-2.yaml"),
+                             ("document", "documents/doc-2.md")] {
             let result = isms(["new", kind, "--title", "A new \(kind)", "--owner", "alex"], in: root)
             XCTAssertEqual(result.status, 0, result.stderr)
             XCTAssertEqual(result.stdout, path + "\n")
         }
         let check = isms(["check"], in: root)
         XCTAssertEqual(check.status, 0, check.stdout)
-        XCTAssertTrue(check.stdout.contains("19 records checked: 0 errors"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("21 records checked: 0 errors"), check.stdout)
     }
 
     func testHistoryAndDiffFollowNamedEntries() {

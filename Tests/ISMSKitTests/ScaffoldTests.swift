@@ -57,7 +57,7 @@ final class ScaffoldTests: XCTestCase {
         XCTAssertEqual(folder.read("acme/isms.yaml")?.contains("name: \"Acme: GmbH & Co. KG\"\n"), true)
         let check = isms(["check"], in: folder.path + "/acme")
         XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
-        XCTAssertTrue(check.stdout.hasSuffix("13 records checked: 0 errors, 0 warnings, 91 notes\n"), check.stdout)
+        XCTAssertTrue(check.stdout.hasSuffix("14 records checked: 0 errors, 0 warnings, 91 notes\n"), check.stdout)
         XCTAssertFalse(check.stdout.contains("warning:") || check.stdout.contains("error:"), check.stdout)
         // The notes are the Statement of Applicability still to write.
         XCTAssertTrue(check.stdout.split(separator: "\n").dropLast().allSatisfy { $0.hasSuffix("[soa-gap]") })

@@ -7,6 +7,8 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable, Comparable {
     case risk, control, obligation, evidence, exception, supplier, asset
     // The operating rhythm (clauses 4.2, 6.2, 9.2, 9.3, 10.2, incident handling).
     case audit, nonconformity, managementReview = "management-review", objective, incident, party
+    // Documented information (clause 7.5): policies and procedures as Markdown with front matter.
+    case document
 
     /// The registration: the one switch that names every kind's declaration.
     package var declaration: any RecordKindDeclaration.Type {
@@ -24,6 +26,7 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable, Comparable {
         case .objective: return ObjectiveKind.self
         case .incident: return IncidentKind.self
         case .party: return PartyKind.self
+        case .document: return DocumentKind.self
         }
     }
 
@@ -69,11 +72,26 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable, Comparable {
 public enum RecordFileFormat: Sendable, Equatable {
     /// A YAML file holding one mapping.
     case yaml
+    /// A Markdown file that starts with YAML front matter between two `---` lines; the text after it is the
+    /// record's field `body`.
+    case markdown
+
+    /// The field that holds a Markdown record's text.
+    public static let bodyField = "body"
 
     /// The extension `isms new` gives a new record's file.
     public var fileExtension: String {
         switch self {
         case .yaml: return "yaml"
+        case .markdown: return "md"
+        }
+    }
+
+    /// Whether a file named `name` holds a record in this format.
+    public func isRecordFileName(_ name: some StringProtocol) -> Bool {
+        switch self {
+        case .yaml: return name.hasSuffix(".yaml") || name.hasSuffix(".yml")
+        case .markdown: return name.hasSuffix(".md")
         }
     }
 }

@@ -98,6 +98,13 @@ public enum Schema {
         FieldSpec("done_on", .date, .optional, "When it was done."),
     ]
 
+    /// The fields written in a record's YAML: all of them, but for a Markdown kind its body, which is the text
+    /// after the front matter (what the JSON Schema of the kind describes).
+    public static func writtenFields(_ kind: RecordKind) -> [FieldSpec] {
+        let fields = of(kind).fields
+        return kind.fileFormat == .markdown ? fields.filter { $0.name != RecordFileFormat.bodyField } : fields
+    }
+
     /// Never traps: `all` holds every kind, and a miss would only cost building the schema again.
     public static func of(_ kind: RecordKind) -> KindSchema { all[kind] ?? make(kind) }
 

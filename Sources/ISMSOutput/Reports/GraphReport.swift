@@ -78,7 +78,7 @@ public enum GraphReport {
                 ids.formUnion(risks(link.from) + evidence(link.from))
             }
         // Not on the risk → control → evidence → obligation chain: the record alone. Listed, so a new kind decides.
-        case .exception, .supplier, .asset, .audit, .nonconformity, .managementReview, .objective, .incident, .party:
+        case .exception, .supplier, .asset, .audit, .nonconformity, .managementReview, .objective, .incident, .party, .document:
             break
         }
         return ids

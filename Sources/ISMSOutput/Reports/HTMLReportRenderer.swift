@@ -74,6 +74,10 @@ public enum HTMLReportRenderer: ReportRenderer {
             }
             out += "</tbody>\n</table>\n</section>\n"
         }
+        for text in document.texts {
+            out += "<section id=\"\(document.kind)-text-\(escape(text.id))\" class=\"text\">\n<h2>\(escape(text.title))</h2>\n"
+            out += "<div class=\"markdown\">\n" + MarkdownHTML.render(text.markdown, headingOffset: 2) + "</div>\n</section>\n"
+        }
         return out + "</section>\n"
     }
 
@@ -195,8 +199,10 @@ public struct AuditPack: Sendable {
 
     /// `history` holds reports read from the git history (the decision log), shown after the others;
     /// `approvingCommits` the commit that set each risk acceptance's approver (`RegistersReport`), when in git.
+    /// `overrides`: reports built with what only the history knows (the documents with their approving commits),
+    /// in place of the same kind built from the records alone.
     public init(_ isms: ISMS, asOf: Day, generator: String, history: [ReportDocument] = [], inGit: Bool = false,
-                approvingCommits: [String: String]? = nil) {
+                approvingCommits: [String: String]? = nil, overrides: [ReportDocument] = []) {
         self.inGit = inGit
         ismsName = isms.config.name
         scope = isms.config.scope
@@ -204,7 +210,8 @@ public struct AuditPack: Sendable {
         self.generator = generator
         recordCounts = RecordKind.allCases.map { ($0.folder, isms.records(of: $0).count) }
         documents = Reports.all.map { entry in
-            entry.kind == RegistersReport.kind ? RegistersReport.build(isms, asOf: asOf, approvingCommits: approvingCommits) : entry.build(isms, asOf)
+            if let override = overrides.first(where: { $0.kind == entry.kind }) { return override }
+            return entry.kind == RegistersReport.kind ? RegistersReport.build(isms, asOf: asOf, approvingCommits: approvingCommits) : entry.build(isms, asOf)
         } + history
     }
 }

@@ -16,6 +16,9 @@ public struct ReportDocument: Sendable {
     public var summary: [SummaryItem]
     /// The first table is the report's main table (the one CSV holds).
     public var tables: [ReportTable]
+    /// Texts the HTML form shows after the tables, written in Markdown (a document's text as approved); the
+    /// other formats leave them out.
+    public var texts: [ReportText] = []
 
     package init(kind: String, title: String, ismsName: String? = nil, asOf: Day, introduction: String, summary: [SummaryItem], tables: [ReportTable]) {
         self.kind = kind
@@ -25,6 +28,20 @@ public struct ReportDocument: Sendable {
         self.introduction = introduction
         self.summary = summary
         self.tables = tables
+    }
+}
+
+/// A text of a report, in Markdown: rendered safely in HTML (`MarkdownHTML`), never as raw HTML.
+public struct ReportText: Sendable {
+    /// A stable id, unique within the document (a record id).
+    public var id: String
+    public var title: String
+    public var markdown: String
+
+    public init(id: String, title: String, markdown: String) {
+        self.id = id
+        self.title = title
+        self.markdown = markdown
     }
 }
 

@@ -18,6 +18,7 @@ public enum Reports {
         Entry(kind: ObjectivesReport.kind, title: ObjectivesReport.title, build: ObjectivesReport.build),
         Entry(kind: IncidentsReport.kind, title: IncidentsReport.title, build: IncidentsReport.build),
         Entry(kind: RegistersReport.kind, title: RegistersReport.title, build: RegistersReport.build),
+        Entry(kind: DocumentsReport.kind, title: DocumentsReport.title, build: DocumentsReport.build),
     ]
 
     public static var kinds: [String] { all.map(\.kind) }

@@ -79,13 +79,14 @@ extension Workspace {
                 let source = try GitObjectSource(repository: repository, commit: commit, label: label, prefix: prefix)
                 let loaded = try Loader.load(from: source, policy: trusted.config)
                 var findings = Checker.check(loaded, asOf: asOf, artifacts: source).findings
-                // The risks a change asks to reassess are part of what it does: the comment names them. Only
-                // these history rules are added; the others are `check --base`'s.
+                // The risks a change asks to reassess, and a document's text changed without a new approval, are part
+                // of what it does: the comment names them. Only these history rules are added; the others are
+                // `check --base`'s.
                 var notes = [String]()
                 if let governance = try? governance(at: commit.hex, trustRef: trusted.commit.hex, config: loaded.isms.config,
                                                     useCache: useCache, notes: &notes) {
                     findings += Checker.check(loaded, asOf: asOf, artifacts: source, governance: governance).findings
-                        .filter { $0.rule.hasPrefix("reassessment-") }
+                        .filter { $0.rule.hasPrefix("reassessment-") || $0.rule == UnapprovedDocumentChangeRule.id }
                 }
                 return (loaded, findings)
             } catch .missingAtRevision {

@@ -154,9 +154,10 @@ public struct NumberedIDPattern: Sendable, Equatable {
 public enum EditorSchemas {
     public static let folder = ".isms/schemas"
 
-    /// Glob → schema file, relative to the ISMS root: each kind's folder, and isms.yaml.
+    /// Glob → schema file, relative to the ISMS root: each YAML kind's folder (the YAML extension does not read a
+    /// Markdown file's front matter), and isms.yaml.
     public static var mapping: [(schema: String, globs: [String])] {
-        RecordKind.allCases.map { ("\(folder)/\(JSONSchema.fileName($0))", ["\($0.folder)/**/*.yaml", "\($0.folder)/**/*.yml"]) }
+        RecordKind.allCases.filter { $0.fileFormat == .yaml }.map { ("\(folder)/\(JSONSchema.fileName($0))", ["\($0.folder)/**/*.yaml", "\($0.folder)/**/*.yml"]) }
             + [("\(folder)/\(JSONSchema.configFileName)", ["isms.yaml"]),
                ("\(folder)/\(JSONSchema.catalogFileName)", ["\(UserCatalog.folder)/**/*.yaml", "\(UserCatalog.folder)/**/*.yml"])]
     }

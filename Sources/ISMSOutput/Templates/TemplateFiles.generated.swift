@@ -142,10 +142,48 @@ satisfies:
 annex_a:
   - A.8.1
   - A.8.24
+documents:
+  - DOC-1
 evidence_expected:
   record: Monthly device compliance report
   location: Device management console
   retention: 1 year
+
+"""##),
+        ("documents/doc-1.md", ##"""
+---
+# An example document: a policy as Markdown, its approval and review in the front matter above the text.
+id: DOC-1
+title: Information security policy
+owner: alex
+version: "1.0"
+approved_by: alex
+approved_on: {{today}}
+review:
+  last: {{today}}
+  every: yearly
+controls:
+  - CTRL-1
+audience:
+  - All staff
+---
+# Information security policy
+
+## Purpose
+
+This policy sets the direction for information security and commits us to meet the security requirements
+of our customers, the law and ISO/IEC 27001, and to improve the ISMS continually.
+
+## Rules
+
+- Company information is handled according to its classification.
+- Laptops are encrypted and lock their screen (CTRL-1).
+- Security incidents are reported at once to the ISMS manager.
+
+## Approval
+
+A change to this text takes effect once the owner approves it: `version` and `approved_on` are updated in
+the same commit.
 
 """##),
         ("evidence/ev-device-compliance-1.yaml", ##"""
@@ -190,7 +228,8 @@ status: open
         ("isms.yaml", ##"""
 # isms.yaml: the settings of this ISMS. `isms` finds the ISMS by looking for this file; the records live in
 # the kind folders next to it (risks/, controls/, obligations/, evidence/, exceptions/, suppliers/, assets/,
-# audits/, nonconformities/, management-reviews/, objectives/, incidents/, parties/).
+# audits/, nonconformities/, management-reviews/, objectives/, incidents/, parties/, and documents/, policies
+# and procedures as Markdown files with YAML front matter).
 # Every setting is optional. docs/format.md in the isms sources describes each one.
 
 # name: the organisation or ISMS name, shown on every report and on the audit pack.
@@ -274,6 +313,7 @@ decision_fields:
   control: [status, satisfies, due]
   obligation: [applies, justification]
   exception: ['*']
+  document: [version, approved_by, approved_on]
 
 # material_fields: the fields whose change asks for the risks linked to the record to be reassessed
 # (reassessment-due, then reassessment-overdue after reassessment_days). These are the defaults.
@@ -457,6 +497,44 @@ evidence_expected:
   record: What proves one operation of the control.
   location: Where that proof is kept.
   retention: 1 year
+
+"""##),
+        ("records/document.md", ##"""
+---
+id: {{id}}
+title: {{title}}
+owner: {{owner}}
+# version: the version in force. A new approval updates version and approved_on together
+# (unapproved-document-change reports any other edit after the approving commit).
+version: "0.1"
+# approved_by: {{owner}}
+# approved_on: {{today}}
+review:
+  last: {{today}}
+  every: yearly
+# controls: the controls this document governs; list the document in their `documents` too.
+# controls: [CTRL-1]
+audience:
+  - All staff
+---
+# {{title}}
+
+## Purpose
+
+Why this document exists and what it protects.
+
+## Scope
+
+Who and what it applies to.
+
+## Rules
+
+- What must be done.
+- What must not be done.
+
+## Exceptions
+
+Deviations are recorded as exceptions (`exceptions/`), approved and time-limited.
 
 """##),
         ("records/evidence.yaml", ##"""

@@ -57,11 +57,14 @@ public enum RuleRegistry {
         LateNotificationRule(),
         IncidentWithoutLessonsRule(),
         PartyWithoutObligationRule(),
+        // Documented information (clause 7.5): policies and procedures.
+        OverdueDocumentReviewRule(),
         // The history, in a git repository: who decided, and can it be proven.
         UnsignedDecisionRule(),
         UnprovenApprovalRule(),
         ReassessmentDueRule(),
         ReassessmentOverdueRule(),
+        UnapprovedDocumentChangeRule(),
         AcceptanceInvalidatedRule(),
         BackdatedRecordRule(),
         DecisionWithoutReferenceRule(),

@@ -26,12 +26,13 @@ public struct UnprovenApprovalRule: Rule {
     public static let definition = RuleDescription(
         id: "unproven-approval",
         severity: .error,
-        summary: "The commit that set a risk's acceptance.approved_by or an exception's approved_by has no good signature by that approver (with require_signed_decisions: true).",
+        summary: "The commit that set a risk's acceptance.approved_by, an exception's approved_by or a document's approval (approved_on) has no good signature by that approver (with require_signed_decisions: true).",
         rationale: """
             What needs proving about an approval is that the approver approved. Anyone can type a name into approved_by; \
             the approver's own good signature on the commit that records it, by a key the trusted allowed-signers file \
             lists for them, proves it. The approver may well be the risk owner (6.1.3 f): recording one's own acceptance \
-            is not a fault, approving in someone else's name is. People are matched through the roster: approved_by is a \
+            is not a fault, approving in someone else's name is. A document is approved anew with each version: the commit \
+            that set its current approved_on must carry the signature of its approved_by. People are matched through the roster: approved_by is a \
             roster key, the signer its allowed-signers principal (the person's e-mail). The rule runs only when isms.yaml \
             sets require_signed_decisions: true.
             """,
@@ -49,15 +50,22 @@ public struct UnprovenApprovalRule: Rule {
         guard context.config.requireSignedDecisions, let governance = context.governance else { return [] }
         let people = context.config.people
         var findings = [Finding]()
-        for record in context.records(.risk) + context.records(.exception) {
+        for record in context.records(.risk) + context.records(.exception) + context.records(.document) {
             let field = record.kind == .risk ? "acceptance.approved_by" : "approved_by"
-            guard let approver = record.string(field), let commit = governance.setter(of: field, in: record) else { continue }
+            // A document is approved anew with each version, by the commit that set its approved_on (the approver
+            // may be the same person as before, so the commit that set approved_by proves nothing new).
+            let approving = record.kind == .document ? "approved_on" : field
+            guard let approver = record.string(field), let commit = governance.setter(of: approving, in: record) else { continue }
             let verdict = governance.signature(commit.id)
             let approverIDs = SelfApprovedAcceptanceRule.identities(approver, people: people)
             if verdict.isGood, let principal = verdict.principal,
                !approverIDs.isDisjoint(with: SelfApprovedAcceptanceRule.identities(principal, people: people)) { continue }
             let how = verdict.isGood ? "signed by \(verdict.principal ?? "someone else"), not by \(approver)" : GovernanceRules.describe(verdict)
-            let what = record.kind == .risk ? "the acceptance of \(record.id)" : "exception \(record.id)"
+            let what = switch record.kind {
+            case .risk: "the acceptance of \(record.id)"
+            case .document: "the approval of document \(record.id)"
+            default: "exception \(record.id)"
+            }
             findings.append(finding("\(what) names \(approver) as approver, but commit \(commit.reference) that recorded it is \(how)",
                                     in: record, field: field))
         }
