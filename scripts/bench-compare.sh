@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Times two isms builds side by side, interleaved, on a repository from scripts/gen-history-repo.py (ISMS in
+# isms/), with git's comparable commands in the same run: the pre-commit hook (`check --staged`, one staged record
+# change), the pull-request gate (`check --base HEAD~20`), `check` and `history ID`, all with warm caches.
+# Usage: scripts/bench-compare.sh OLD_ISMS NEW_ISMS REPO [RUNS]   (REPO is modified: one record change is staged)
+# Prints, per command, the minimum and median wall time in ms of each build over RUNS runs (default 5).
+set -euo pipefail
+old=$(realpath "$1"); new=$(realpath "$2"); repo=$(realpath "$3"); runs=${4:-5}
+cd "$repo"
+file=$(ls isms/risks/*.yaml | head -1); id=$(awk '/^id:/ {print $2; exit}' "$file")
+ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
+stats() { sort -n | awk '{a[NR]=$1} END {printf "%5d %5d", a[1], a[int((NR+1)/2)]}'; }
+measure() { # label, then the command with ISMS standing for the binary
+    local label=$1; shift
+    local o=() n=() g=()
+    for bin in "$old" "$new"; do "${@/ISMS/$bin}" >/dev/null 2>&1 || true; done   # warm the caches of both
+    for _ in $(seq "$runs"); do
+        o+=($(ms "${@/ISMS/$old}")); n+=($(ms "${@/ISMS/$new}"))
+    done
+    printf '| %-58s | %s | %s |\n' "$label" "$(printf '%s\n' "${o[@]}" | stats)" "$(printf '%s\n' "${n[@]}" | stats)"
+}
+git_time() { local label=$1; shift; local t=(); for _ in $(seq "$runs"); do t+=($(ms "$@")); done
+    printf '| %-58s | %s |\n' "$label" "$(printf '%s\n' "${t[@]}" | stats)"; }
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg); $runs runs each; wall ms: old min median | new min median"
+git reset -q; git checkout -q -- isms
+git_time "git log --raw --no-renames -- isms" git log --raw --no-renames -- isms
+measure "check --root isms --base HEAD~20 --as-of 2026-12-01" ISMS check --root isms --base HEAD~20 --as-of 2026-12-01
+measure "check --root isms --as-of 2026-12-01" ISMS check --root isms --as-of 2026-12-01
+measure "history $id --root isms" ISMS history "$id" --root isms
+sed -i 's/^likelihood: .*/likelihood: 2/' "$file"; grep -q '^likelihood: 2' "$file" || echo "likelihood: 2" >> "$file"; git add "$file"
+git_time "git diff --cached --raw" git diff --cached --raw
+measure "check --root isms --staged --as-of 2026-12-01 (one record)" ISMS check --root isms --staged --as-of 2026-12-01
+git reset -q; git checkout -q -- isms
+git_time "git log --raw --no-renames -- isms (again)" git log --raw --no-renames -- isms
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
