@@ -3,13 +3,21 @@
 # isms/), with git's comparable commands in the same run: the pre-commit hook (`check --staged`, one staged record
 # change), the pull-request gate (`check --base HEAD~20`), `check` and `history ID`, all with warm caches.
 # Usage: scripts/bench-compare.sh OLD_ISMS NEW_ISMS REPO [RUNS]   (REPO is modified: one record change is staged)
-# Prints, per command, the minimum and median wall time in ms of each build over RUNS runs (default 5).
+# Prints, per command, the minimum and median wall time and the median CPU time (user + system) in ms of each
+# build over RUNS runs (default 5); the machine is shared, so CPU time is the steadier figure.
 set -euo pipefail
 old=$(realpath "$1"); new=$(realpath "$2"); repo=$(realpath "$3"); runs=${4:-5}
 cd "$repo"
-file=$(ls isms/risks/*.yaml | head -1); id=$(awk '/^id:/ {print $2; exit}' "$file")
-ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
-stats() { sort -n | awk '{a[NR]=$1} END {printf "%5d %5d", a[1], a[int((NR+1)/2)]}'; }
+files=(isms/risks/*.yaml); file=${files[0]}; id=$(awk '/^id:/ {print $2; exit}' "$file")
+tfile=$(mktemp)
+# One run: "wall cpu" in ms.
+ms() { local s e; s=$(date +%s%N); /usr/bin/time -f "%U %S" -o "$tfile" "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
+       echo "$(( (e - s) / 1000000 )):$(tail -1 "$tfile" | awk '{printf "%d", ($1 + $2) * 1000}')"; }
+# "wall-min wall-median cpu-median" of runs given as wall:cpu lines.
+stats() { local runs; runs=$(cat)
+    local w c; w=$(cut -d: -f1 <<<"$runs" | sort -n); c=$(cut -d: -f2 <<<"$runs" | sort -n)
+    local n; n=$(wc -l <<<"$w"); local m=$(( (n + 1) / 2 ))
+    printf "%5d %5d %5d" "$(sed -n 1p <<<"$w")" "$(sed -n ${m}p <<<"$w")" "$(sed -n ${m}p <<<"$c")"; }
 measure() { # label, then the command with ISMS standing for the binary
     local label=$1; shift
     local o=() n=() g=()
@@ -21,7 +29,7 @@ measure() { # label, then the command with ISMS standing for the binary
 }
 git_time() { local label=$1; shift; local t=(); for _ in $(seq "$runs"); do t+=($(ms "$@")); done
     printf '| %-58s | %s |\n' "$label" "$(printf '%s\n' "${t[@]}" | stats)"; }
-echo "load average $(cut -d' ' -f1-3 /proc/loadavg); $runs runs each; wall ms: old min median | new min median"
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg); $runs runs each; ms: wall min, wall median, CPU median (old | new)"
 git reset -q; git checkout -q -- isms
 git_time "git log --raw --no-renames -- isms" git log --raw --no-renames -- isms
 measure "check --root isms --base HEAD~20 --as-of 2026-12-01" ISMS check --root isms --base HEAD~20 --as-of 2026-12-01
