@@ -183,8 +183,18 @@ public struct History: Sendable {
     private func stateAtTip() -> HistoryState {
         if graph.snapshotCommit == tip, let snapshot = graph.snapshot { return snapshot.state }
         return replayedTip.value {
+            // A commit's state is its first parent's with its own operations applied (the other parents of a merge
+            // only served to compute those operations, which are all known here), so the first-parent chain from
+            // the tip is all the replay needs: one state changed in place, never copied at a branch point. On
+            // 20,000 commits with 734 merged branches, replaying every ancestor was a quarter of `check --base`.
+            var needed = [Bool](repeating: false, count: graph.count)
+            var at: Int32? = tip
+            while let index = at {
+                needed[Int(index)] = true
+                at = graph.nodes[Int(index)].parents.first
+            }
             var graph = graph
-            return HistoryReplay.run(&graph, needed: graph.ancestors(of: tip), initial: [:], keep: [tip], firstNew: graph.count,
+            return HistoryReplay.run(&graph, needed: needed, initial: [:], keep: [tip], firstNew: graph.count,
                                      changes: [], parsed: { _ in nil })[tip]!
         }
     }
