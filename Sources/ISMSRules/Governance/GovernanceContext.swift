@@ -288,7 +288,7 @@ public final class GovernanceContext: @unchecked Sendable {
     }
 
     /// Every commit reachable from the revision, oldest first; a shallow clone's boundary commits are left out
-    /// (their parents are not there to compare with). Metadata is decoded only when `info` is asked for.
+    /// (their parents are not there to compare with). Metadata is decoded only when `info(_:)` is asked for.
     package func commits() -> [GraphCommit] {
         // The history already holds the graph: walking the commits again cost a run 0.1 s per 20,000 commits, and
         // decoding every commit's author and message 20 ms more.
@@ -296,9 +296,12 @@ public final class GovernanceContext: @unchecked Sendable {
         return history.order.reversed().compactMap { index in
             let node = nodes[Int(index)]
             guard !node.isShallowBoundary else { return nil }
-            return GraphCommit(id: node.id, parents: node.parents.map { nodes[Int($0)].id }, index: index, history: history)
+            return GraphCommit(id: node.id, parents: node.parents.map { nodes[Int($0)].id }, index: index)
         }
     }
+
+    /// The author, committer and message of one of `commits()`.
+    package func info(_ commit: GraphCommit) -> CommitInfo { history.graph.info(commit.index) }
 
     /// `commit`'s signature judged against what `trusted`'s tree trusts (for a change to the allowed signers:
     /// its parent's). Nil when that trust cannot be read.
@@ -312,13 +315,11 @@ public final class GovernanceContext: @unchecked Sendable {
     }
 }
 
-/// A commit of the judged history, its metadata decoded on demand.
+/// A commit of the judged history; its metadata is decoded on demand (`GovernanceContext.info`).
 package struct GraphCommit {
     package let id: ObjectID
     package let parents: [ObjectID]
     fileprivate let index: Int32
-    fileprivate let history: History
-    package var info: CommitInfo { history.graph.info(index) }
 }
 
 /// The trust revision of a check and the commits it judges.
