@@ -225,6 +225,20 @@ final class LoadingFastPathTests: XCTestCase {
         }
     }
 
+    /// The banded, capped distance is the full one whenever that is within the limit, and `limit + 1` otherwise.
+    func testBoundedEditDistanceIsTheFullOneCapped() {
+        var generator = SplitMix64(seed: 42)
+        let alphabet = Array("ab-1éİ".unicodeScalars)
+        func word() -> [Unicode.Scalar] { (0..<Int.random(in: 0...9, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! } }
+        for _ in 0..<3_000 {
+            let a = word(), b = word()
+            let full = editDistance(String(String.UnicodeScalarView(a)), String(String.UnicodeScalarView(b)))
+            for limit in 0...4 {
+                XCTAssertEqual(boundedEditDistance(a, b, limit: limit), min(full, limit + 1), "\(a) \(b) limit \(limit)")
+            }
+        }
+    }
+
     func testParallelMapKeepsOrder() {
         let items = Array(0..<10_000)
         XCTAssertEqual(parallelMap(items) { $0 * 2 }, items.map { $0 * 2 })

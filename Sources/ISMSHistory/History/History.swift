@@ -22,7 +22,7 @@ public struct History: Sendable {
     /// The state at the tip when it had to be replayed, shared by the copies of this history.
     private let replayedTip = Locked<HistoryState?>(nil)
     /// Each commit's place in `order`, for `entries(of:)`.
-    private let positions = Locked<[Int32]?>(nil)
+    private let positionsMemo = Locked<[Int32]?>(nil)
     /// Per commit asked about, the commits reachable from the tip that descend from it (itself included).
     private let descendantSets = Locked<[Int32: [Bool]]>([:])
 
@@ -77,12 +77,21 @@ public struct History: Sendable {
     /// `RISK-1` became `RISK-9` are in the history of `RISK-9`). Nil when no reachable commit knows the id.
     /// Only the commits that name the record are decoded.
     public func entries(of id: String) -> [HistoryEntry]? {
-        // Built once per history: a rule asks for the entries of every record.
-        let position = positions.value {
-            var position = [Int32](repeating: -1, count: graph.count)
-            for (p, index) in order.enumerated() { position[Int(index)] = Int32(p) }
-            return position
+        var entries = [HistoryEntry]()
+        let known = forEachEntry(of: id) { entry, _ in
+            entries.append(entry)
+            return true
         }
+        return known ? entries : nil
+    }
+
+    /// The entries of `entries(of:)` one at a time, newest first, each with its commit's place in the newest-first
+    /// order (`place(of:)`), until `body` returns false. True when a reachable commit knows the id (as far as the
+    /// walk went). A rule that needs the newest entry of a kind stops there rather than decode the whole history of
+    /// the record.
+    @discardableResult
+    package func forEachEntry(of id: String, _ body: (HistoryEntry, Int32) -> Bool) -> Bool {
+        let position = positions
         var tracked: Set<String> = [id]
         var queued = Set<Int32>()
         var pending = Heap<Int32>()
@@ -92,7 +101,6 @@ public struct History: Sendable {
             }
         }
         enqueue(id, olderThan: -1)
-        var entries = [HistoryEntry]()
         var known = false
         while let p = pending.popMin() {
             let index = order[Int(p)]
@@ -100,13 +108,31 @@ public struct History: Sendable {
                 guard let newOrOld = op.newID ?? op.oldID,
                       tracked.contains(newOrOld) || (op.oldID.map(tracked.contains) ?? false) else { continue }
                 known = true
-                if let entry = entry(op, at: index) { entries.append(entry) }
+                if let entry = entry(op, at: index), !body(entry, p) { return true }
                 if op.event == .idChanged, let oldID = op.oldID, let newID = op.newID, tracked.contains(newID), tracked.insert(oldID).inserted {
                     enqueue(oldID, olderThan: p)
                 }
             }
         }
-        return known ? entries : nil
+        return known
+    }
+
+    /// Each commit's place in `order`, by graph index (-1: not reachable). Built once per history: a rule asks for
+    /// the entries of every record.
+    private var positions: [Int32] {
+        positionsMemo.value {
+            var position = [Int32](repeating: -1, count: graph.count)
+            for (p, index) in order.enumerated() { position[Int(index)] = Int32(p) }
+            return position
+        }
+    }
+
+    /// `commit`'s place in the newest-first order of the reachable commits; nil when it is not one of them. A commit's
+    /// descendants all come before it, so an entry placed after `commit` is never a change that could see it.
+    package func place(of commit: ObjectID) -> Int32? {
+        guard let index = graph.index[commit] else { return nil }
+        let p = positions[Int(index)]
+        return p < 0 ? nil : p
     }
 
     /// Every record change in the reachable history that `filter` keeps, newest first. Commits outside the
@@ -157,14 +183,32 @@ public struct History: Sendable {
     private func stateAtTip() -> HistoryState {
         if graph.snapshotCommit == tip, let snapshot = graph.snapshot { return snapshot.state }
         return replayedTip.value {
+            // A commit's state is its first parent's with its own operations applied (the other parents of a merge
+            // only served to compute those operations, which are all known here), so the first-parent chain from
+            // the tip is all the replay needs: one state changed in place, never copied at a branch point. On
+            // 20,000 commits with 734 merged branches, replaying every ancestor was a quarter of `check --base`.
+            var needed = [Bool](repeating: false, count: graph.count)
+            var at: Int32? = tip
+            while let index = at {
+                needed[Int(index)] = true
+                at = graph.nodes[Int(index)].parents.first
+            }
             var graph = graph
-            return HistoryReplay.run(&graph, needed: graph.ancestors(of: tip), initial: [:], keep: [tip], firstNew: graph.count,
+            return HistoryReplay.run(&graph, needed: needed, initial: [:], keep: [tip], firstNew: graph.count,
                                      changes: [], parsed: { _ in nil })[tip]!
         }
     }
 
+    /// Whether commit `index` (of the graph) has an entry in `log()`: exactly when `entry` gives one for one of its
+    /// operations, without building it.
+    package func hasEntries(at index: Int32) -> Bool {
+        graph.ops(index).contains { op in
+            (op.ownEvent || op.fields.contains { $0.attribution == index }) && (op.newID ?? op.oldID) != nil && (op.newPath ?? op.oldPath) != nil
+        }
+    }
+
     /// What `op` shows at commit `index`: its own event and the field changes that are its own. Nil when a
-    /// merge only took the record's state from one of its parents.
+    /// merge only took the record's state from one of its parents. (`hasEntries` is the same test.)
     private func entry(_ op: RecordOp, at index: Int32) -> HistoryEntry? {
         let own = op.fields.filter { $0.attribution == index }
         guard op.ownEvent || !own.isEmpty, let record = op.newID ?? op.oldID, let path = op.newPath ?? op.oldPath else { return nil }

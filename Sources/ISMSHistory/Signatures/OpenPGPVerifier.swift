@@ -131,11 +131,15 @@ package final class OpenPGPVerifier {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
+        // Not `waitUntilExit()`: on Linux it polls its run loop every 50 ms, so every gpg run idled up to 50 ms
+        // (measured: 51 ms for /bin/true, 0.9 ms with a termination handler and a semaphore).
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         do { try process.run() } catch { return nil }
         let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        exited.wait()
         timer.cancel()
         guard process.terminationReason == .exit else { return nil }
         return String(decoding: data, as: UTF8.self)

@@ -49,6 +49,16 @@ public final class SignatureVerifier {
         return verdict
     }
 
+    /// The verdict already known for `commit` (this run's, or the signature cache's), when asking `verdict(for:)`
+    /// would return it without reading or verifying anything and without changing what the run reports: an SSH
+    /// verdict from the cache counts as unknown here, because reading it marks the run as having seen SSH
+    /// signatures (which decides the notes about the allowed-signers file). Nothing is remembered.
+    package func knownVerdict(for commit: ObjectID) -> SignatureVerdict? {
+        if let known = verdicts[commit] { return known }
+        guard let cached = cache?.verdict(for: commit), cached.format != .ssh else { return nil }
+        return cached
+    }
+
     /// The verdict for the raw bytes of a commit object.
     public func verdict(forObject object: [UInt8]) -> SignatureVerdict {
         let signed = SignedCommit(object: object)

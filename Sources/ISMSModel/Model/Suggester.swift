@@ -46,23 +46,34 @@ public struct Suggester: Sendable {
 }
 
 /// The edit distance of `a` and `b` when it is at most `limit`, else `limit + 1`: rows stop as soon as every
-/// cell in one passes the limit.
+/// cell in one passes the limit. Only the band of cells within `limit` of the diagonal is computed (a cell further
+/// off is more than `limit` edits away), with values capped at `limit + 1`, on two rows of stack memory: a broken
+/// link compares its id with every id of the ISMS, and allocating two arrays per comparison was most of the cost.
 package func boundedEditDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int {
     if abs(a.count - b.count) > limit { return limit + 1 }
     if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-    var previous = Array(0...b.count)
-    var current = previous
-    for i in 1...a.count {
-        current[0] = i
-        var rowMinimum = i
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            rowMinimum = min(rowMinimum, current[j])
+    if limit == 0 { return a == b ? 0 : 1 }
+    let cap = limit + 1, n = b.count
+    return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * (n + 2)) { buffer in
+        var previous = buffer.baseAddress!, current = previous + (n + 2)
+        for j in 0...n { previous[j] = min(j, cap) }
+        previous[n + 1] = cap
+        for i in 1...a.count {
+            let low = max(1, i - limit), high = min(n, i + limit)
+            current[low - 1] = low == 1 ? min(i, cap) : cap
+            var rowMinimum = current[low - 1]
+            let scalar = a[i - 1]
+            for j in low...high {
+                let value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (scalar == b[j - 1] ? 0 : 1), cap)
+                current[j] = value
+                rowMinimum = min(rowMinimum, value)
+            }
+            current[high + 1] = cap
+            if rowMinimum > limit { return cap }
+            swap(&previous, &current)
         }
-        if rowMinimum > limit { return limit + 1 }
-        swap(&previous, &current)
+        return min(previous[n], cap)
     }
-    return min(previous[b.count], limit + 1)
 }
 
 package func editDistance(_ a: String, _ b: String) -> Int {

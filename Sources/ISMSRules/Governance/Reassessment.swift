@@ -53,11 +53,13 @@ package enum Reassessment {
             }
             if !material.isEmpty { return (material.sorted(), nil, context.asOf) }
         }
-        for entry in governance.entries(record.id) where entry.event == .modified || entry.event == .moved || entry.event == .idChanged {
-            let fields = entry.changes.filter { isMaterial($0.field, new: $0.new, kind: record.kind, config: config) }.map(\.field)
-            if !fields.isEmpty { return (fields, entry.commit, entry.commit.author.day) }
+        func materialFields(_ entry: HistoryEntry) -> [String] {
+            guard entry.event == .modified || entry.event == .moved || entry.event == .idChanged else { return [] }
+            return entry.changes.filter { isMaterial($0.field, new: $0.new, kind: record.kind, config: config) }.map(\.field)
         }
-        return nil
+        // Only as much of the record's history as the newest material change is decoded.
+        guard let entry = governance.newestEntry(record.id, where: { !materialFields($0).isEmpty }) else { return nil }
+        return (materialFields(entry), entry.commit, entry.commit.author.day)
     }
 
     /// Whether `risk` was reassessed after a change made in `commit` (nil: not committed) on `day`: a commit
@@ -74,17 +76,23 @@ package enum Reassessment {
             return true
         }
         guard let commit else { return false }
-        for entry in governance.entries(risk.id) where governance.isAncestor(commit.id, of: entry.commit.id) {
-            for change in entry.changes {
+        // Only the entries that can see the change (newer than it in the history's order) are decoded.
+        return governance.anyEntry(risk.id, seeing: commit.id) { entry in
+            entry.changes.contains { change in
                 if config.isDecision(change.field, of: .risk) && change.field != "review.last" { return true }
                 if change.field == "review.last", case .date(let last)? = change.new, last >= day { return true }
+                return false
             }
         }
-        return false
     }
 
-    /// Every risk not reassessed after the latest material change of a record it depends on.
+    /// Every risk not reassessed after the latest material change of a record it depends on. Computed once per
+    /// context: `reassessment-due` and `reassessment-overdue` both ask.
     package static func pending(_ context: RuleContext) -> [PendingReassessment] {
+        context.pendingReassessments.value { computePending(context) }
+    }
+
+    private static func computePending(_ context: RuleContext) -> [PendingReassessment] {
         guard let governance = context.governance else { return [] }
         var changes = [String: (fields: [String], commit: CommitInfo?, day: Day)?]()
         var result = [PendingReassessment]()

@@ -63,7 +63,7 @@ public struct AllowedSignersChangedRule: Rule {
                 ?? SignatureVerdict(status: .notVerified, reason: "the trust before the change cannot be read")
             guard !verdict.isGood else { continue }
             let what = mine == nil ? "was deleted" : (before.first.flatMap { $0 } == nil ? "was created" : "changed")
-            findings.append(Self.finding("\(path) \(what) in commit \(commit.info.reference) without a good signature from a key trusted before the change "
+            findings.append(Self.finding("\(path) \(what) in commit \(governance.info(commit).reference) without a good signature from a key trusted before the change "
                                          + "(\(verdict.status.rawValue))", path: path, at: SourceLocation(line: 1, column: 1)))
         }
         return findings

@@ -1,4 +1,5 @@
 import GitKit
+import ISMSCore
 import ISMSModel
 import ISMSLoading
 /// A small ISMS used as a rule's example: files by path relative to the ISMS root, judged at `asOf`.
@@ -157,6 +158,8 @@ public struct RuleContext: Sendable {
     /// The git history of the checked revision with its signatures; nil outside a git repository, where the
     /// history rules say nothing.
     public let governance: GovernanceContext?
+    /// The risks awaiting reassessment, computed once for the two rules that report them (`Reassessment.pending`).
+    package let pendingReassessments = Locked<[PendingReassessment]?>(nil)
 
     public init(isms: ISMS, asOf: Day, artifacts: any ArtifactReader, governance: GovernanceContext? = nil) {
         self.isms = isms
