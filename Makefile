@@ -4,7 +4,7 @@ AS_OF ?= 2026-12-01
 # graphviz: the README tour draws a graph with `dot`, and RecipeTests runs the tour.
 APT_PACKAGES := libgit2-dev pkg-config git python3-jsonschema python3-rfc3987 python3-markdown-it python3-yaml openssh-client gnupg graphviz
 
-.PHONY: deps browser-deps build release run test test-fast check-warnings test-pre-commit test-oscal bench clean
+.PHONY: deps browser-deps build release run test test-fast check-warnings lint format test-pre-commit test-oscal bench clean
 
 # Installs the system packages the build and the tests need, only when one is missing.
 deps:
@@ -51,6 +51,14 @@ test-fast: deps
 # No compiler warning in Sources/ or Tests/ (scripts/check-warnings.sh compiles our modules afresh).
 check-warnings: deps
 	scripts/check-warnings.sh
+
+# The sources exactly as swift-format (shipped with the Swift 6 toolchain) writes them, under .swift-format;
+# `make format` rewrites them so. Generated files opt out with a `swift-format-ignore-file` comment.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
+
+format:
+	$(SWIFT) format --in-place --recursive --parallel Sources Tests Package.swift
 
 # The real pre-commit client (from PyPI) using this repository as a hook source.
 test-pre-commit: deps

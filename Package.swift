@@ -30,8 +30,10 @@ let package = Package(
         // The only target that may import CLibGit2: it owns every git_* pointer.
         .target(
             name: "GitKit",
-            dependencies: ["CLibGit2", "ISMSCore", .product(name: "HeapModule", package: "swift-collections"),
-                           .product(name: "DequeModule", package: "swift-collections")]
+            dependencies: [
+                "CLibGit2", "ISMSCore", .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
         ),
         .target(
             name: "ISMSModel",
@@ -40,9 +42,11 @@ let package = Package(
         .target(name: "ISMSLoading", dependencies: ["ISMSModel"]),
         .target(
             name: "ISMSHistory",
-            dependencies: ["ISMSLoading", .product(name: "HeapModule", package: "swift-collections"),
-                           .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "_CryptoExtras", package: "swift-crypto")]
+            dependencies: [
+                "ISMSLoading", .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         .target(name: "ISMSRules", dependencies: ["ISMSHistory"]),
         .target(name: "ISMSOutput", dependencies: ["ISMSRules", .product(name: "Crypto", package: "swift-crypto")]),
@@ -65,10 +69,11 @@ let package = Package(
 // The libFuzzer target (scripts/fuzz.sh). It exists only when asked for: its entry point comes from
 // libFuzzer, so it links only in a build with -sanitize=fuzzer.
 if ProcessInfo.processInfo.environment["ISMS_FUZZ"] == "1" {
-    package.targets.append(.executableTarget(
-        name: "isms-fuzz",
-        dependencies: ["ISMSKit", "ISMSOutput"],
-        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
-    ))
+    package.targets.append(
+        .executableTarget(
+            name: "isms-fuzz",
+            dependencies: ["ISMSKit", "ISMSOutput"],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ))
     package.products.append(.executable(name: "isms-fuzz", targets: ["isms-fuzz"]))
 }

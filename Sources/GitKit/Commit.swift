@@ -84,8 +84,10 @@ extension Repository {
     /// starts with a space) that starts with `gpgsig` is what `SignedCommit` takes for a signature.
     private static func hasSignatureHeader(_ raw: UnsafePointer<CChar>?) -> Bool? {
         guard let raw else { return nil }
-        return RawCommit.carriesSignature(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self),
-                                                              count: strlen(raw)))
+        return RawCommit.carriesSignature(
+            UnsafeBufferPointer(
+                start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self),
+                count: strlen(raw)))
     }
 
     /// The commit parsed from its raw object by `RawCommit`, when libgit2 would not parse it.
@@ -106,8 +108,9 @@ extension Repository {
     private static func identity(_ raw: UnsafePointer<git_signature>?, encoding: String?) -> GitIdentity {
         guard let raw else { return GitIdentity(name: "", email: "", time: 0, offsetMinutes: 0) }
         let s = raw.pointee
-        return GitIdentity(name: text(s.name, encoding: encoding), email: text(s.email, encoding: encoding),
-                         time: Int64(s.when.time), offsetMinutes: Int(s.when.offset))
+        return GitIdentity(
+            name: text(s.name, encoding: encoding), email: text(s.email, encoding: encoding),
+            time: Int64(s.when.time), offsetMinutes: Int(s.when.offset))
     }
 
     private static func bytes(_ raw: UnsafePointer<CChar>?) -> [UInt8] {
@@ -160,11 +163,12 @@ package enum RawCommit {
         }
         guard let tree else { return nil }
         let message = Array(bytes[messageStart...])
-        return Commit(id: id, tree: tree, parents: parents,
-                      author: identity(authorLine ?? [], encoding: encoding),
-                      committer: identity(committerLine ?? [], encoding: encoding),
-                      summary: summary(message, encoding: encoding), message: message, encoding: encoding,
-                      carriesSignature: bytes.withUnsafeBufferPointer(carriesSignature))
+        return Commit(
+            id: id, tree: tree, parents: parents,
+            author: identity(authorLine ?? [], encoding: encoding),
+            committer: identity(committerLine ?? [], encoding: encoding),
+            summary: summary(message, encoding: encoding), message: message, encoding: encoding,
+            carriesSignature: bytes.withUnsafeBufferPointer(carriesSignature))
     }
 
     /// `Commit.carriesSignature` for a raw object or header block: nil when its headers are duplicated.
@@ -243,7 +247,8 @@ package enum RawCommit {
         if words.count > 1 {
             let zone = Array(words[1])
             if zone.count == 5, zone[0] == 0x2B || zone[0] == 0x2D, let digits = Int(String(decoding: zone[1...], as: UTF8.self)),
-               digits / 100 <= 14, digits % 100 <= 59 {
+                digits / 100 <= 14, digits % 100 <= 59
+            {
                 offset = (zone[0] == 0x2D ? -1 : 1) * (digits / 100 * 60 + digits % 100)
             }
         }

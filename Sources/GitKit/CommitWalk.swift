@@ -23,13 +23,19 @@ extension Repository {
     /// commits for which `isKnown` is true (already in the history cache), which are not returned.
     ///
     /// Throws `WalkLimitExceeded` once more than `limit` commits would be returned.
-    public func walk(from tip: ObjectID, firstParent: Bool, shallow: Set<ObjectID>, limit: Int = .max,
-                     isKnown: (ObjectID) -> Bool, progress: (Int) -> Void = { _ in }) throws -> [WalkedCommit] {
-        try serialised { try walkCommits(from: tip, firstParent: firstParent, shallow: shallow, limit: limit, isKnown: isKnown, progress: progress) }
+    public func walk(
+        from tip: ObjectID, firstParent: Bool, shallow: Set<ObjectID>, limit: Int = .max,
+        isKnown: (ObjectID) -> Bool, progress: (Int) -> Void = { _ in }
+    ) throws -> [WalkedCommit] {
+        try serialised {
+            try walkCommits(from: tip, firstParent: firstParent, shallow: shallow, limit: limit, isKnown: isKnown, progress: progress)
+        }
     }
 
-    private func walkCommits(from tip: ObjectID, firstParent: Bool, shallow: Set<ObjectID>, limit: Int,
-                             isKnown: (ObjectID) -> Bool, progress: (Int) -> Void) throws -> [WalkedCommit] {
+    private func walkCommits(
+        from tip: ObjectID, firstParent: Bool, shallow: Set<ObjectID>, limit: Int,
+        isKnown: (ObjectID) -> Bool, progress: (Int) -> Void
+    ) throws -> [WalkedCommit] {
         var found = [ObjectID: Int]()
         var commits = [WalkedCommit]()
         var pending: [(id: ObjectID, child: ObjectID?)] = isKnown(tip) ? [] : [(tip, nil)]
@@ -40,9 +46,10 @@ extension Repository {
                 commit = try self.commit(id)
             } catch let error as GitError where error.isNotFound {
                 let whose = child.map { ", a parent of \($0.short)," } ?? ""
-                throw GitError(code: error.code, operation: "read commit \(id.short)",
-                               message: "commit \(id.hex)\(whose) is missing from the repository (run `git fsck`; "
-                                   + "if this clone is partial or shallow, `git fetch --unshallow` fetches the rest)")
+                throw GitError(
+                    code: error.code, operation: "read commit \(id.short)",
+                    message: "commit \(id.hex)\(whose) is missing from the repository (run `git fsck`; "
+                        + "if this clone is partial or shallow, `git fetch --unshallow` fetches the rest)")
             }
             let boundary = shallow.contains(id)
             let followed = boundary ? [] : (firstParent ? Array(commit.parents.prefix(1)) : commit.parents)

@@ -33,11 +33,12 @@ extension Repository {
         for position in 0..<count {
             guard let entry = git_index_get_byindex(index, position), let rawPath = entry.pointee.path else { continue }
             var oid = entry.pointee.id
-            entries.append(IndexEntry(
-                path: String(cString: rawPath),
-                id: withUnsafePointer(to: &oid) { ObjectID($0) },
-                mode: TreeEntry.Mode(rawMode: entry.pointee.mode),
-                stage: Int(git_index_entry_stage(entry))))
+            entries.append(
+                IndexEntry(
+                    path: String(cString: rawPath),
+                    id: withUnsafePointer(to: &oid) { ObjectID($0) },
+                    mode: TreeEntry.Mode(rawMode: entry.pointee.mode),
+                    stage: Int(git_index_entry_stage(entry))))
         }
         return entries
     }
@@ -89,9 +90,10 @@ extension Repository {
         func parents(_ id: ObjectID) throws -> [ObjectID] {
             guard !shallow.contains(id) else { return [] }
             do { return try commit(id).parents } catch let error as GitError where error.isNotFound {
-                throw GitError(code: error.code, operation: "find the merge base of \(one.short) and \(two.short)",
-                               message: "commit \(id.hex) is missing from the repository (run `git fsck`; if this clone is "
-                                   + "shallow, `git fetch --unshallow` fetches the rest)")
+                throw GitError(
+                    code: error.code, operation: "find the merge base of \(one.short) and \(two.short)",
+                    message: "commit \(id.hex) is missing from the repository (run `git fsck`; if this clone is "
+                        + "shallow, `git fetch --unshallow` fetches the rest)")
             }
         }
         var ofOne = Set<ObjectID>()
@@ -135,7 +137,9 @@ extension Repository {
 
     /// `flattenTree`, and how deep its folders go (`deepest.depth` 0: files only), for a caller that learns the
     /// limit only from a file in the tree.
-    public func flattenTreeMeasuring(_ treeID: ObjectID, maxDepth: Int) throws -> (entries: [ExactString: TreeEntry], deepest: (depth: Int, path: String)) {
+    public func flattenTreeMeasuring(_ treeID: ObjectID, maxDepth: Int) throws -> (
+        entries: [ExactString: TreeEntry], deepest: (depth: Int, path: String)
+    ) {
         var result = [ExactString: TreeEntry]()
         var deepest = (depth: 0, path: "")
         // Pending folders, last out first; entries of one tree are pushed in reverse to keep git's order.

@@ -99,13 +99,17 @@ extension Repository {
     /// subtree's path) before a differing subtree is read. The walk keeps its own stack rather than recursing
     /// (a 13,000-level tree overflowed the thread's stack), and refuses a folder nested more than `maxDepth`
     /// below the trees compared with `TreeTooDeep`.
-    public func diffTrees(_ old: ObjectID?, _ new: ObjectID?, path: String = "", maxDepth: Int = Limits.defaultTreeDepth,
-                          descend: (String) -> Bool, visit: (TreeChange) throws -> Void) throws {
+    public func diffTrees(
+        _ old: ObjectID?, _ new: ObjectID?, path: String = "", maxDepth: Int = Limits.defaultTreeDepth,
+        descend: (String) -> Bool, visit: (TreeChange) throws -> Void
+    ) throws {
         try serialised { try compareTrees(old, new, path: path, maxDepth: maxDepth, descend: descend, visit: visit) }
     }
 
-    private func compareTrees(_ old: ObjectID?, _ new: ObjectID?, path: String, maxDepth: Int,
-                              descend: (String) -> Bool, visit: (TreeChange) throws -> Void) throws {
+    private func compareTrees(
+        _ old: ObjectID?, _ new: ObjectID?, path: String, maxDepth: Int,
+        descend: (String) -> Bool, visit: (TreeChange) throws -> Void
+    ) throws {
         /// One pair of trees being compared, and how far.
         struct Frame {
             let oldTree: RawObject?, newTree: RawObject?
@@ -172,7 +176,8 @@ extension Repository {
                     }
                 }
                 if let subtree, descend(child(subtree.name)),
-                   let inner = try frame(subtree.old, subtree.new, path: child(subtree.name), depth: f.depth + 1) {
+                    let inner = try frame(subtree.old, subtree.new, path: child(subtree.name), depth: f.depth + 1)
+                {
                     return inner
                 }
             }
@@ -249,7 +254,8 @@ package enum RawTreeCursor {
         }
         let nameStart = p + 1
         guard nameStart < buffer.count, let base = buffer.baseAddress,
-              let nul = memchr(base + nameStart, 0, buffer.count - nameStart) else { throw corrupt("unterminated name") }
+            let nul = memchr(base + nameStart, 0, buffer.count - nameStart)
+        else { throw corrupt("unterminated name") }
         let nameEnd = base.distance(to: UnsafeRawPointer(nul))
         let end = nameEnd + 21
         guard end <= buffer.count else { throw corrupt("truncated id") }
@@ -262,7 +268,8 @@ package enum RawTreeCursor {
         while p < buffer.count {
             let e = try entry(in: buffer, at: p)
             if e.nameEnd - e.nameStart == name.count,
-               name.withUnsafeBytes({ memcmp($0.baseAddress!, buffer.baseAddress! + e.nameStart, name.count) }) == 0 {
+                name.withUnsafeBytes({ memcmp($0.baseAddress!, buffer.baseAddress! + e.nameStart, name.count) }) == 0
+            {
                 return e
             }
             p = e.end
@@ -296,8 +303,10 @@ package enum RawTreeCursor {
     package static func commonSuffixLength(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
         let n = min(a.count, b.count)
         var i = 0
-        while i + 8 <= n, a.loadUnaligned(fromByteOffset: a.count - i - 8, as: UInt64.self)
-                == b.loadUnaligned(fromByteOffset: b.count - i - 8, as: UInt64.self) {
+        while i + 8 <= n,
+            a.loadUnaligned(fromByteOffset: a.count - i - 8, as: UInt64.self)
+                == b.loadUnaligned(fromByteOffset: b.count - i - 8, as: UInt64.self)
+        {
             i += 8
         }
         while i < n, a[a.count - i - 1] == b[b.count - i - 1] { i += 1 }

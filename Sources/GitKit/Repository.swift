@@ -62,7 +62,8 @@ public final class Repository: @unchecked Sendable {
         do {
             try check(code, "open repository at \(path)")
         } catch let error as GitError
-                    where error.errorClass == Int32(GIT_ERROR_CONFIG.rawValue) || error.errorClass == Int32(GIT_ERROR_OS.rawValue) {
+            where error.errorClass == Int32(GIT_ERROR_CONFIG.rawValue) || error.errorClass == Int32(GIT_ERROR_OS.rawValue)
+        {
             // A user's configuration that cannot be read (HOME=/root for another user, as `sudo -u` leaves it)
             // stops libgit2, where git warns and goes on. isms needs only the repository's own settings: read
             // without the global, XDG and system files.
@@ -118,7 +119,8 @@ public final class Repository: @unchecked Sendable {
             guard type == GIT_OBJECT_TAG else { return nil }
             let tag = try readObject(id)
             guard tag.starts(with: Array("object ".utf8)), tag.count >= 47,
-                  let target = ObjectID(hex: String(decoding: tag[7..<47], as: UTF8.self)) else { return nil }
+                let target = ObjectID(hex: String(decoding: tag[7..<47], as: UTF8.self))
+            else { return nil }
             id = target
         }
         for step in steps {
@@ -181,8 +183,10 @@ public final class Repository: @unchecked Sendable {
             guard let entry = git_tree_entry_byindex(tree, index) else { continue }
             // Names are bytes in git; a name that is not UTF-8 still gets a printable spelling.
             let name = String(decoding: Data(bytes: git_tree_entry_name(entry), count: strlen(git_tree_entry_name(entry))), as: UTF8.self)
-            entries.append(TreeEntry(name: name, id: ObjectID(git_tree_entry_id(entry)),
-                                     mode: TreeEntry.Mode(rawMode: git_tree_entry_filemode_raw(entry).rawValue)))
+            entries.append(
+                TreeEntry(
+                    name: name, id: ObjectID(git_tree_entry_id(entry)),
+                    mode: TreeEntry.Mode(rawMode: git_tree_entry_filemode_raw(entry).rawValue)))
         }
         return entries
     }

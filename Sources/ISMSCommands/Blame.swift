@@ -6,7 +6,8 @@ struct Blame: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "blame",
         abstract: "Show every current field of a record with the commit that set its current value.",
-        discussion: "A value a merge took from a branch is credited to the branch commit that made it. Exit status: 0, or 2 when the record is not at the revision."
+        discussion:
+            "A value a merge took from a branch is credited to the branch commit that made it. Exit status: 0, or 2 when the record is not at the revision."
     )
 
     @Argument(help: "The record's id, such as RISK-1.")

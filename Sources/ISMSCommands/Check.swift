@@ -1,15 +1,16 @@
 import ArgumentParser
-import ISMSKit
 import GitKit
+import ISMSKit
 import ISMSModel
-import ISMSRules
 import ISMSOutput
+import ISMSRules
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate the records and the chain from risk to treatment, control, evidence and obligation.",
-        discussion: "Exit status: 0 when no finding is an error (with --strict, no warning either), 1 when one is, 2 when the check cannot run."
+        discussion:
+            "Exit status: 0 when no finding is an error (with --strict, no warning either), 1 when one is, 2 when the check cannot run."
     )
 
     enum FailOn: String, ExpressibleByArgument, CaseIterable { case new, all }
@@ -37,7 +38,11 @@ struct Check: ParsableCommand {
     @Flag(help: "Fail (exit 1) on warnings too.")
     var strict = false
 
-    @Option(name: .customLong("trust-ref"), help: "Judge with the policy (rules, limits, roster, allowed signers and OpenPGP keys) of this revision (default: --base; without either, the revision checked).")
+    @Option(
+        name: .customLong("trust-ref"),
+        help:
+            "Judge with the policy (rules, limits, roster, allowed signers and OpenPGP keys) of this revision (default: --base; without either, the revision checked)."
+    )
     var trustRef: String?
 
     @Flag(name: .customLong("no-cache"), help: "Neither read nor write the history and signature caches under the git folder.")
@@ -61,8 +66,9 @@ struct Check: ParsableCommand {
                 // it cannot parse; people get the note alone.
                 if !format.isForPeople {
                     let context = ReportContext(repositoryPrefix: workspace.repositoryPrefix ?? "", strict: strict)
-                    Terminal.write(reporter.render(CheckReport(findings: [], records: []), context: context),
-                                   workflowCommands: format.writesWorkflowCommands)
+                    Terminal.write(
+                        reporter.render(CheckReport(findings: [], records: []), context: context),
+                        workflowCommands: format.writesWorkflowCommands)
                 }
                 return
             }
@@ -83,11 +89,13 @@ struct Check: ParsableCommand {
             let comparison = try workspace.compare(full, withBase: base, asOf: day, trustRef: trustRef ?? base, useCache: !noCache)
             shown = full.with(findings: comparison.introduced)
             let old = full.findings.count - comparison.introduced.count
-            Terminal.note("\(comparison.introduced.count) new since \(base) (merge base \(comparison.baseCommit.short)); "
-                          + "\(old) already there not shown; \(comparison.resolved.count) resolved")
+            Terminal.note(
+                "\(comparison.introduced.count) new since \(base) (merge base \(comparison.baseCommit.short)); "
+                    + "\(old) already there not shown; \(comparison.resolved.count) resolved")
         }
-        let context = ReportContext(displayPrefix: workspace.displayPrefix(), repositoryPrefix: workspace.repositoryPrefix ?? "",
-                                    useColour: Terminal.stdoutIsTTY && format.isForPeople, strict: strict)
+        let context = ReportContext(
+            displayPrefix: workspace.displayPrefix(), repositoryPrefix: workspace.repositoryPrefix ?? "",
+            useColour: Terminal.stdoutIsTTY && format.isForPeople, strict: strict)
         Terminal.write(reporter.render(shown, context: context), workflowCommands: format.writesWorkflowCommands)
         let judged = base != nil && failOn == .all ? full : shown
         if judged.count(.error) > 0 || (strict && judged.count(.warning) > 0) { throw ExitCode(1) }

@@ -1,13 +1,14 @@
 import ArgumentParser
-import ISMSKit
 import GitKit
+import ISMSKit
 import ISMSModel
 import ISMSOutput
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "What changed in decisions between two revisions: records, fields, links and findings, with the commits that made each change.",
+        abstract:
+            "What changed in decisions between two revisions: records, fields, links and findings, with the commits that made each change.",
         discussion: "BASE is compared at the merge base of BASE and HEAD, as a pull request is. Exit status: 0, or 2 when it cannot run."
     )
 
@@ -25,7 +26,9 @@ struct Diff: ParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Neither read nor write the history and signature caches under the git folder.")
     var noCache = false
 
-    @Option(name: .customLong("trust-ref"), help: "Judge with the policy (rules, limits, roster, allowed signers and OpenPGP keys) of this revision (default: BASE).")
+    @Option(
+        name: .customLong("trust-ref"),
+        help: "Judge with the policy (rules, limits, roster, allowed signers and OpenPGP keys) of this revision (default: BASE).")
     var trustRef: String?
 
     func run() throws {

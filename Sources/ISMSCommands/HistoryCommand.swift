@@ -1,14 +1,15 @@
 import ArgumentParser
+import ISMSHistory
 import ISMSKit
 import ISMSModel
-import ISMSHistory
 import ISMSRules
 
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "Show every change to one record, newest first: who changed which field, when, in which commit.",
-        discussion: "Reads git objects only. Follows the record through moves and id changes (by its id). Exit status: 0, or 2 when the history cannot be read or the id is unknown."
+        discussion:
+            "Reads git objects only. Follows the record through moves and id changes (by its id). Exit status: 0, or 2 when the history cannot be read or the id is unknown."
     )
 
     @Argument(help: "The record's id, such as RISK-1, or isms.yaml for the changes to the settings.")

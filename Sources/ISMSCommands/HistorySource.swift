@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import ISMSHistory
 import ISMSKit
 import ISMSModel
-import ISMSHistory
 import ISMSOutput
 
 /// Options shared by `history`, `blame` and `log`: which ISMS, which revision, and how to read the history.
@@ -58,8 +58,9 @@ struct HistorySourceOptions: ParsableArguments {
         let bar = Terminal.stderrIsTTY ? ProgressBar() : nil
         let history: History
         do {
-            history = try engine.load(HistoryOptions(revision: rev, firstParent: firstParent, useCache: !noCache),
-                                      progress: bar.map { bar in { bar.update($0) } })
+            history = try engine.load(
+                HistoryOptions(revision: rev, firstParent: firstParent, useCache: !noCache),
+                progress: bar.map { bar in { bar.update($0) } })
         } catch {
             bar?.finish()
             throw error

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import ISMSKit
 import GitKit
+import ISMSKit
 import ISMSOutput
 
 struct Hook: ParsableCommand {
@@ -12,7 +12,8 @@ struct Hook: ParsableCommand {
     )
 
     struct Install: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "install", abstract: "Write .git/hooks/pre-commit (or core.hooksPath) to check each commit.")
+        static let configuration = CommandConfiguration(
+            commandName: "install", abstract: "Write .git/hooks/pre-commit (or core.hooksPath) to check each commit.")
         @OptionGroup var rootOptions: RootOptions
         @Flag(help: "Replace a pre-commit hook that isms did not write (it is saved as pre-commit.isms-saved).")
         var force = false

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import ISMSKit
 import ISMSCore
-import ISMSModel
 import ISMSHistory
+import ISMSKit
+import ISMSModel
 
 /// The `isms` command (named apart from ISMSKit's `ISMS`, the records). Each subcommand lives in its own file and
 /// stays a thin shell over ISMSKit.
@@ -12,7 +12,10 @@ public struct ISMSCommand: ParsableCommand {
         commandName: "isms",
         abstract: "Keep an ISMS as plain-text records in git, and prove that it operates.",
         version: ISMSVersion.current,
-        subcommands: [Check.self, Diff.self, HistoryCommand.self, Blame.self, Log.self, TrailCommand.self, Rules.self, Explain.self, Hook.self, Init.self, New.self, Report.self, Export.self, Graph.self, SchemaCommand.self, Import.self]
+        subcommands: [
+            Check.self, Diff.self, HistoryCommand.self, Blame.self, Log.self, TrailCommand.self, Rules.self, Explain.self, Hook.self,
+            Init.self, New.self, Report.self, Export.self, Graph.self, SchemaCommand.self, Import.self,
+        ]
     )
 
     public init() {}

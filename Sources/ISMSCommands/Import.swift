@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 import ISMSKit
-import ISMSModel
 import ISMSLoading
-import ISMSRules
+import ISMSModel
 import ISMSOutput
+import ISMSRules
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,12 +54,15 @@ struct Import: ParsableCommand {
             let chosen: LibraryFramework
             if let framework {
                 guard let match = library.frameworks.first(where: { $0.urn == framework }) else {
-                    throw ToolError.invalidArgument("\(file) holds no framework \(framework) (it holds \(library.frameworks.map(\.urn).joined(separator: ", ")))")
+                    throw ToolError.invalidArgument(
+                        "\(file) holds no framework \(framework) (it holds \(library.frameworks.map(\.urn).joined(separator: ", ")))")
                 }
                 chosen = match
             } else {
                 guard library.frameworks.count == 1 else {
-                    throw ToolError.invalidArgument("\(file) holds \(library.frameworks.count) frameworks; pick one with --framework: \(library.frameworks.map(\.urn).joined(separator: ", "))")
+                    throw ToolError.invalidArgument(
+                        "\(file) holds \(library.frameworks.count) frameworks; pick one with --framework: \(library.frameworks.map(\.urn).joined(separator: ", "))"
+                    )
                 }
                 chosen = library.frameworks[0]
             }
@@ -82,7 +85,7 @@ struct Import: ParsableCommand {
                 ownerKey = first
             }
             let plan = try FrameworkImport.plan(chosen, into: isms, owner: ownerKey, root: workspace.root)
-            let source = FrameworkImport.convention(for: chosen)   // NIS2, not the library's NIS2-directive
+            let source = FrameworkImport.convention(for: chosen)  // NIS2, not the library's NIS2-directive
             let name = chosen.name.map { "\(source) (\($0))" } ?? source
             let prefix = workspace.displayPrefix()
             func shown(_ path: String) -> String { prefix.isEmpty ? path : (prefix.hasSuffix("/") ? prefix : prefix + "/") + path }
@@ -96,21 +99,28 @@ struct Import: ParsableCommand {
                     // checked before the first is written.
                     for dryRun in [true, false] {
                         for obligation in plan.new {
-                            try ContainedWrite.write(Data(obligation.text.utf8), to: obligation.path, below: workspace.root, mode: .create,
-                                                     dryRun: dryRun)
+                            try ContainedWrite.write(
+                                Data(obligation.text.utf8), to: obligation.path, below: workspace.root, mode: .create,
+                                dryRun: dryRun)
                         }
                     }
                 }
                 let already = plan.present > 0 ? "; \(plan.present) already there" : ""
-                Terminal.write("\(dryRun ? "would write" : "wrote") \(plan.new.count) obligation\(plan.new.count == 1 ? "" : "s") of \(name), owner \(ownerKey)\(already):\n")
+                Terminal.write(
+                    "\(dryRun ? "would write" : "wrote") \(plan.new.count) obligation\(plan.new.count == 1 ? "" : "s") of \(name), owner \(ownerKey)\(already):\n"
+                )
                 for obligation in plan.new { Terminal.write("  \(shown(obligation.path))  \(obligation.id)\n") }
             }
             if !plan.differences.isEmpty {
-                Terminal.write("\(plan.differences.count) obligation\(plan.differences.count == 1 ? " differs" : "s differ") from the library (changed there or edited here; not overwritten):\n")
+                Terminal.write(
+                    "\(plan.differences.count) obligation\(plan.differences.count == 1 ? " differs" : "s differ") from the library (changed there or edited here; not overwritten):\n"
+                )
                 for difference in plan.differences {
                     Terminal.write("  \(difference.id)  \(shown(difference.path))  \(difference.fields.joined(separator: ", "))\n")
                 }
-                Terminal.warning("\(plan.differences.count) obligation\(plan.differences.count == 1 ? "" : "s") not updated: compare them with the library")
+                Terminal.warning(
+                    "\(plan.differences.count) obligation\(plan.differences.count == 1 ? "" : "s") not updated: compare them with the library"
+                )
             }
         }
 
@@ -124,14 +134,18 @@ struct Import: ParsableCommand {
                     Terminal.write("nothing to import: \(shown) already holds catalogue \(plan.id) as the library has it\n")
                     return
                 }
-                throw ToolError.invalidArgument("\(shown) exists and differs from the library's \(plan.id); it is not overwritten "
-                                                + "(remove it to import again, or give another id with --catalog-id)")
+                throw ToolError.invalidArgument(
+                    "\(shown) exists and differs from the library's \(plan.id); it is not overwritten "
+                        + "(remove it to import again, or give another id with --catalog-id)")
             }
             if !dryRun {
                 try ContainedWrite.write(Data(plan.text.utf8), to: plan.path, below: workspace.root, mode: .create, shown: shown)
             }
-            Terminal.write("\(dryRun ? "would write" : "wrote") catalogue \(plan.id) with \(plan.requirements) requirement\(plan.requirements == 1 ? "" : "s"): \(shown)\n")
-            Terminal.write("obligations cite it as source: \(plan.id) with one of its ids as ref; isms check and isms report coverage read it\n")
+            Terminal.write(
+                "\(dryRun ? "would write" : "wrote") catalogue \(plan.id) with \(plan.requirements) requirement\(plan.requirements == 1 ? "" : "s"): \(shown)\n"
+            )
+            Terminal.write(
+                "obligations cite it as source: \(plan.id) with one of its ids as ref; isms check and isms report coverage read it\n")
         }
     }
 }

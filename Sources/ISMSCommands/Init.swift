@@ -1,15 +1,16 @@
 import ArgumentParser
 import Foundation
-import ISMSKit
 import GitKit
-import ISMSModel
+import ISMSKit
 import ISMSLoading
+import ISMSModel
 import ISMSOutput
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Write a starter ISMS: commented isms.yaml, one example record per kind, editor schemas, a pre-commit hook and a CI workflow.",
+        abstract:
+            "Write a starter ISMS: commented isms.yaml, one example record per kind, editor schemas, a pre-commit hook and a CI workflow.",
         discussion: "Refuses (exit 2) a folder that already holds an isms.yaml, and never overwrites a file."
     )
 
@@ -27,7 +28,8 @@ struct Init: ParsableCommand {
         let shown = folder == "." ? "the current folder" : folder
         Terminal.write("Created an ISMS in \(shown) (\(written.count) files):\n")
         for path in written { Terminal.write("  \(path)\n") }
-        Terminal.write("""
+        Terminal.write(
+            """
             Next: edit isms.yaml (scope, people), replace the example records with your own (isms new KIND --title ...),
             and run isms check. .pre-commit-config.yaml and .github/workflows/isms.yml belong at the repository top.
             Editors with yaml-language-server complete and check records with .isms/schemas (docs/editors.md).
@@ -76,7 +78,8 @@ struct New: ParsableCommand {
         let newID: String
         if let id {
             guard isms.config.idPattern(recordKind).matches(id) else {
-                throw ToolError.invalidArgument("'\(id)' does not match the \(recordKind.rawValue) id pattern \(isms.config.idPattern(recordKind).source)")
+                throw ToolError.invalidArgument(
+                    "'\(id)' does not match the \(recordKind.rawValue) id pattern \(isms.config.idPattern(recordKind).source)")
             }
             if let existing = isms.record(id) {
                 throw ToolError.invalidArgument("\(id) is already used by \(existing.path)")

@@ -1,7 +1,7 @@
 import ArgumentParser
+import ISMSHistory
 import ISMSKit
 import ISMSModel
-import ISMSHistory
 
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +16,9 @@ struct Log: ParsableCommand {
     @Option(help: "Only changes authored on or before this day (YYYY-MM-DD).")
     var until: Day?
 
-    @Option(help: "Only records of this kind (risk, control, obligation, evidence, exception, supplier, asset).", completion: recordKindCompletion)
+    @Option(
+        help: "Only records of this kind (risk, control, obligation, evidence, exception, supplier, asset).",
+        completion: recordKindCompletion)
     var kind: String?
 
     @Option(help: "Only changes to this field (a dotted path; a mapping name matches its fields).")
@@ -30,8 +32,9 @@ struct Log: ParsableCommand {
         let history = try source.load(workspace)
         try source.finish(history) {
             // The ISMS-level decisions of isms.yaml (scope, SoA exclusions) are changes of the ISMS too.
-            let entries = history.log(HistoryFilter(since: since, until: until, kind: kind, field: field),
-                                      decisionsOf: try workspace.settingsLog(history))
+            let entries = history.log(
+                HistoryFilter(since: since, until: until, kind: kind, field: field),
+                decisionsOf: try workspace.settingsLog(history))
             let signatures = try source.signatures(of: entries.map(\.commit), in: workspace)
             return source.format.renderer.log(entries, signatures: signatures)
         }

@@ -1,10 +1,19 @@
 import ArgumentParser
+import Foundation
+import GitKit
+import ISMSCore
+import ISMSHistory
 import ISMSKit
+import ISMSLoading
+import ISMSModel
+import ISMSOutput
+import ISMSRules
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print a report: soa, trace, coverage, register, evidence, registers, nonconformities, audits, objectives, incidents, documents, decisions (from the history), or management-review.",
+        abstract:
+            "Print a report: soa, trace, coverage, register, evidence, registers, nonconformities, audits, objectives, incidents, documents, decisions (from the history), or management-review.",
         discussion: """
             Formats are documented in docs/reports.md. Reports describe the records as they are; run isms check for the defects. \
             management-review assembles the inputs of ISO/IEC 27001 9.3.2 from the records and, in a git repository, the \
@@ -16,7 +25,10 @@ struct Report: ParsableCommand {
     @Argument(help: "The report: \(Self.kinds.joined(separator: ", ")).", completion: .list(Self.kinds))
     var kind: String
 
-    @Option(help: "decisions: only changes authored on or after this day (YYYY-MM-DD). management-review: the period starts on this day, or after this revision (default: after the last review record).")
+    @Option(
+        help:
+            "decisions: only changes authored on or after this day (YYYY-MM-DD). management-review: the period starts on this day, or after this revision (default: after the last review record)."
+    )
     var since: String?
 
     @Option(help: "decisions: only changes authored on or before this day (YYYY-MM-DD).")
@@ -42,7 +54,9 @@ struct Report: ParsableCommand {
         let day = asOf ?? Day.today()
         if kind == DecisionsReport.kind {
             let sinceDay = try since.map { text throws -> Day in
-                guard let day = Day(text) else { throw ToolError.invalidArgument("--since must be a date YYYY-MM-DD for decisions, not '\(text)'") }
+                guard let day = Day(text) else {
+                    throw ToolError.invalidArgument("--since must be a date YYYY-MM-DD for decisions, not '\(text)'")
+                }
                 return day
             }
             Terminal.write(format.render(try rootOptions.decisions(since: sinceDay, until: until, asOf: day)))
@@ -109,8 +123,9 @@ struct Export: ParsableCommand {
         if inGit, let provenance = try? rootOptions.documentProvenance(isms) {
             overrides.append(DocumentsReport.build(isms, provenance: provenance, asOf: day))
         }
-        let pack = AuditPack(isms, asOf: day, generator: "isms \(ISMSVersion.current)", history: history, inGit: inGit,
-                             approvingCommits: inGit ? approvingCommits(isms) : nil, overrides: overrides)
+        let pack = AuditPack(
+            isms, asOf: day, generator: "isms \(ISMSVersion.current)", history: history, inGit: inGit,
+            approvingCommits: inGit ? approvingCommits(isms) : nil, overrides: overrides)
         try write(HTMLReportRenderer.pack(pack), to: html)
         Terminal.write("wrote \(html): \(pack.documents.map(\.title).joined(separator: ", "))\n")
     }
@@ -120,7 +135,8 @@ struct Export: ParsableCommand {
     private func approvingCommits(_ isms: ISMS) -> [String: String]? {
         var notes = [String]()
         guard let workspace = try? rootOptions.workspace(),
-              let governance = try? workspace.governance(at: "HEAD", trustRef: nil, config: isms.config, useCache: true, notes: &notes, always: true)
+            let governance = try? workspace.governance(
+                at: "HEAD", trustRef: nil, config: isms.config, useCache: true, notes: &notes, always: true)
         else { return nil }
         for note in notes { Terminal.note(note) }
         var commits = [String: String]()
@@ -145,8 +161,9 @@ struct Export: ParsableCommand {
             let workspace = try rootOptions.workspace()
             let source = workspace.workTreeSource
             var notes = [String]()
-            let report = try workspace.check(source, asOf: day, options: GovernanceOptions(revision: workspace.repository == nil ? nil : "HEAD"),
-                                             notes: &notes)
+            let report = try workspace.check(
+                source, asOf: day, options: GovernanceOptions(revision: workspace.repository == nil ? nil : "HEAD"),
+                notes: &notes)
             for note in notes { Terminal.note(note) }
             let loaded = try Loader.load(from: source)
             document = OSCAL.assessmentResults(loaded.isms, report: report, asOf: day, generator: generator)
@@ -180,7 +197,9 @@ extension Report {
             if let day = Day(since) { sinceDay = (day, "since \(day)") } else { sinceRevision = since; sinceDay = (nil, "since \(since)") }
         }
         guard workspace.repository != nil else {
-            if sinceRevision != nil { throw ToolError.invalidArgument("--since \(since ?? ""): a revision needs a git repository; give a date") }
+            if sinceRevision != nil {
+                throw ToolError.invalidArgument("--since \(since ?? ""): a revision needs a git repository; give a date")
+            }
             return ManagementReviewReport.build(isms, history: nil, since: sinceDay.since, period: sinceDay.period, asOf: asOf)
         }
         let history = try workspace.reviewHistory(since: sinceDay.since, sinceRevision: sinceRevision, period: sinceDay.period)
@@ -224,17 +243,10 @@ extension RootOptions {
         let loaded = try Loader.load(from: workspace.workTreeSource)
         let unreadable = loaded.findings.filter { $0.severity == .error }.count
         if unreadable > 0 {
-            Terminal.warning("\(unreadable) error\(unreadable == 1 ? "" : "s") while reading the ISMS; the report shows what could be read (isms check lists them)")
+            Terminal.warning(
+                "\(unreadable) error\(unreadable == 1 ? "" : "s") while reading the ISMS; the report shows what could be read (isms check lists them)"
+            )
         }
         return loaded.isms
     }
 }
-
-import Foundation
-import ISMSCore
-import GitKit
-import ISMSModel
-import ISMSLoading
-import ISMSHistory
-import ISMSRules
-import ISMSOutput

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import ISMSKit
 import GitKit
+import ISMSKit
 import ISMSModel
 import ISMSOutput
 
@@ -16,8 +16,10 @@ struct SchemaCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The schema to print: \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")), isms for isms.yaml, or catalog for a file of catalogs/.",
-            completion: .list(RecordKind.allCases.map(\.rawValue) + ["isms", "catalog"]))
+    @Option(
+        help:
+            "The schema to print: \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")), isms for isms.yaml, or catalog for a file of catalogs/.",
+        completion: .list(RecordKind.allCases.map(\.rawValue) + ["isms", "catalog"]))
     var kind: String?
 
     @Option(help: "Write the schemas into this folder (created when missing) instead of printing one.")
@@ -70,6 +72,7 @@ struct SchemaCommand: ParsableCommand {
                 try ContainedWrite.write(Data((schema.schema.rendered() + "\n").utf8), typedPath: out + "/" + schema.name, dryRun: dryRun)
             }
         }
-        Terminal.write("wrote \(schemas.count) schema\(schemas.count == 1 ? "" : "s") into \(out): \(schemas.map(\.name).joined(separator: ", "))\n")
+        Terminal.write(
+            "wrote \(schemas.count) schema\(schemas.count == 1 ? "" : "s") into \(out): \(schemas.map(\.name).joined(separator: ", "))\n")
     }
 }

@@ -5,8 +5,10 @@ import ISMSOutput
 struct TrailCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trail",
-        abstract: "Show what each material change to a record led to: who changed what, the linked risks' reassessments, the records changed with it, and what is open.",
-        discussion: "Reads the history of HEAD; signatures are verified with the keys trusted at HEAD. Exit status: 0, or 2 when the history cannot be read or the id is unknown."
+        abstract:
+            "Show what each material change to a record led to: who changed what, the linked risks' reassessments, the records changed with it, and what is open.",
+        discussion:
+            "Reads the history of HEAD; signatures are verified with the keys trusted at HEAD. Exit status: 0, or 2 when the history cannot be read or the id is unknown."
     )
 
     @Argument(help: "The record's id, such as SUP-1.")

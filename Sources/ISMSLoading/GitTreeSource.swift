@@ -1,6 +1,6 @@
 import Foundation
-import ISMSCore
 import GitKit
+import ISMSCore
 import ISMSModel
 
 /// Records as git holds them, in a commit's tree or in the index, read from git objects without touching
@@ -51,7 +51,9 @@ public final class GitObjectSource: RecordSource, Sendable {
         label = "the index"
         deepestFolder = nil
         let entries: [IndexEntry]
-        do { entries = try repository.indexEntries(file: file) } catch { throw .git("reading the index: \(error)", cause: error as? GitError) }
+        do { entries = try repository.indexEntries(file: file) } catch {
+            throw .git("reading the index: \(error)", cause: error as? GitError)
+        }
         var files = [ExactString: TreeEntry]()
         var conflicted = Set<ExactString>()
         let lead = prefix.isEmpty ? "" : prefix + "/"
@@ -96,7 +98,8 @@ public final class GitObjectSource: RecordSource, Sendable {
                 continue
             }
             guard let folder = path.split(separator: "/").first, path.contains("/"),
-                  isFolder(String(folder)), isRecordFileName(path) else { continue }
+                isFolder(String(folder)), isRecordFileName(path)
+            else { continue }
             switch entry.mode {
             case .file, .executable:
                 // Sized when read (a missing blob is then a clear error, not a zero-byte file).
@@ -131,7 +134,10 @@ public final class GitObjectSource: RecordSource, Sendable {
             let size: Int
             do { size = try repository.objectSize(id) } catch { throw repository.unreadableBlob(id, path: entry.path, at: label, error) }
             if size > limit {
-                return .failure(.init(message: "file is \(size) bytes, over the limit of \(limit) (limits.file_bytes in isms.yaml)", location: .start, kind: .tooLarge))
+                return .failure(
+                    .init(
+                        message: "file is \(size) bytes, over the limit of \(limit) (limits.file_bytes in isms.yaml)", location: .start,
+                        kind: .tooLarge))
             }
             do { return .success(try repository.readObject(id)) } catch {
                 throw repository.unreadableBlob(id, path: entry.path, at: label, error)
@@ -141,7 +147,8 @@ public final class GitObjectSource: RecordSource, Sendable {
 
     public func artifact(at path: String) -> Data? {
         guard let relative = normalisedRelativePath(path), let entry = files[ExactString(relative)],
-              entry.mode == .file || entry.mode == .executable else { return nil }
+            entry.mode == .file || entry.mode == .executable
+        else { return nil }
         return try? repository.readObject(entry.id)
     }
 }

@@ -1,3 +1,7 @@
+import Foundation
+import GitKit
+import ISMSModel
+
 /// The result of reading an ISMS: the records that could be read and the findings made on the way.
 public struct LoadedISMS: Sendable {
     public let isms: ISMS
@@ -41,8 +45,9 @@ public enum Loader {
         let recordFiles = entries.filter { $0.kind == .file }.count + catalogFiles
         if recordFiles > config.maxRecords {
             let what = catalogFiles == 0 ? "record files" : "record and catalogue files"
-            throw .limitExceeded("\(source.label) holds \(recordFiles) \(what), over the limit of \(config.maxRecords) "
-                                 + "(limits.records in isms.yaml)")
+            throw .limitExceeded(
+                "\(source.label) holds \(recordFiles) \(what), over the limit of \(config.maxRecords) "
+                    + "(limits.records in isms.yaml)")
         }
         let catalogs = try readCatalogs(catalogEntries, from: source, config: config, findings: &findings)
         let readable = regularFiles(entries, findings: &findings)
@@ -65,8 +70,10 @@ public enum Loader {
             findings += recordFindings
             guard let record else { continue }
             if let first = firstByID[record.id] {
-                findings.append(LoadStage.duplicateID.finding("id '\(record.id)' is already used by \(first.path):\(first.idLocation.line)",
-                                                        path: record.path, at: record.idLocation, record: record.id, field: "id"))
+                findings.append(
+                    LoadStage.duplicateID.finding(
+                        "id '\(record.id)' is already used by \(first.path):\(first.idLocation.line)",
+                        path: record.path, at: record.idLocation, record: record.id, field: "id"))
             } else {
                 firstByID[record.id] = record
             }
@@ -82,16 +89,22 @@ public enum Loader {
             switch entry.kind {
             case .file: readable.append(entry)
             case .symlink(let target) where !entry.path.contains("/"):
-                findings.append(LoadStage.parseError.finding("the folder \(entry.path)/ is a symbolic link to '\(target)', which is not followed; "
-                                                       + "keep \(what)s in a real folder", path: entry.path, at: .start))
+                findings.append(
+                    LoadStage.parseError.finding(
+                        "the folder \(entry.path)/ is a symbolic link to '\(target)', which is not followed; "
+                            + "keep \(what)s in a real folder", path: entry.path, at: .start))
             case .symlink(let target):
-                findings.append(LoadStage.parseError.finding("symbolic link to '\(target)' is not followed; keep \(what)s as regular files",
-                                                       path: entry.path, at: .start))
+                findings.append(
+                    LoadStage.parseError.finding(
+                        "symbolic link to '\(target)' is not followed; keep \(what)s as regular files",
+                        path: entry.path, at: .start))
             case .submodule:
                 findings.append(LoadStage.parseError.finding("a submodule is not a \(what)", path: entry.path, at: .start))
             case .conflicted:
-                findings.append(LoadStage.parseError.finding("unresolved merge conflict in the index; resolve it and stage the result",
-                                                       path: entry.path, at: .start))
+                findings.append(
+                    LoadStage.parseError.finding(
+                        "unresolved merge conflict in the index; resolve it and stage the result",
+                        path: entry.path, at: .start))
             case .other:
                 findings.append(LoadStage.parseError.finding("not a regular file", path: entry.path, at: .start))
             }
@@ -101,8 +114,10 @@ public enum Loader {
 
     /// The ISMS's own catalogues (`catalogs/*.yaml`), each held to the limits of a record file; a bad file is located
     /// findings and no catalogue, a second file with the same catalogue id a duplicate-id finding.
-    private static func readCatalogs(_ entries: [SourceEntry], from source: some RecordSource, config: Config,
-                                     findings: inout [Finding]) throws(ToolError) -> [UserCatalog] {
+    private static func readCatalogs(
+        _ entries: [SourceEntry], from source: some RecordSource, config: Config,
+        findings: inout [Finding]
+    ) throws(ToolError) -> [UserCatalog] {
         guard !entries.isEmpty else { return [] }
         let readable = regularFiles(entries, what: "catalogue", findings: &findings)
         let contents: [Result<Data, YAMLProblem>]
@@ -122,8 +137,10 @@ public enum Loader {
                 findings += catalogFindings
                 guard let catalog else { continue }
                 if let first = Frameworks.userCatalog(forSource: catalog.id, in: catalogs) {
-                    findings.append(LoadStage.duplicateID.finding("catalogue id '\(catalog.id)' is already used by \(first.path):\(first.idLocation.line)",
-                                                                  path: catalog.path, at: catalog.idLocation, record: catalog.id, field: "id"))
+                    findings.append(
+                        LoadStage.duplicateID.finding(
+                            "catalogue id '\(catalog.id)' is already used by \(first.path):\(first.idLocation.line)",
+                            path: catalog.path, at: catalog.idLocation, record: catalog.id, field: "id"))
                     continue
                 }
                 catalogs.append(catalog)
@@ -132,7 +149,3 @@ public enum Loader {
         return catalogs
     }
 }
-
-import Foundation
-import GitKit
-import ISMSModel

@@ -10,8 +10,10 @@ package let parallelThreads: Int = {
 
 /// Maps on all cores, on threads with large stacks: YAML parsing recurses per nesting level, and the
 /// default stack of a secondary thread is small.
-package func parallelMap<T: Sendable, R: Sendable>(_ items: [T], threads: Int = parallelThreads,
-                                           _ transform: @escaping @Sendable (T) -> R) -> [R] {
+package func parallelMap<T: Sendable, R: Sendable>(
+    _ items: [T], threads: Int = parallelThreads,
+    _ transform: @escaping @Sendable (T) -> R
+) -> [R] {
     let workers = max(1, min(threads, items.count))
     if workers <= 1 || items.count < 8 {
         return items.map(transform)

@@ -8,8 +8,10 @@ public enum RecordParser {
     /// `content` is the file's bytes, or why they could not be read (such as over the size limit).
     /// The record is nil when the file is not YAML (or, for a Markdown kind, has no front matter) or has no id;
     /// the findings say why.
-    public static func parse(_ content: Result<Data, YAMLProblem>, kind: RecordKind, path: String,
-                             config: Config) -> (record: Record?, findings: [Finding]) {
+    public static func parse(
+        _ content: Result<Data, YAMLProblem>, kind: RecordKind, path: String,
+        config: Config
+    ) -> (record: Record?, findings: [Finding]) {
         let reader = YAMLReader(maxBytes: config.maxFileBytes, maxDepth: config.maxDepth)
         var body: MarkdownFile?
         let node: YAMLNode
@@ -28,8 +30,14 @@ public enum RecordParser {
         switch read {
         case .success(let n): node = n
         case .failure(let problem):
-            return (nil, [Finding(rule: LoadStage.parseError.id, severity: LoadStage.parseError.severity, message: problem.message,
-                                  path: path, location: problem.location, record: nil)])
+            return (
+                nil,
+                [
+                    Finding(
+                        rule: LoadStage.parseError.id, severity: LoadStage.parseError.severity, message: problem.message,
+                        path: path, location: problem.location, record: nil)
+                ]
+            )
         }
         var validator = RecordValidator(kind: kind, path: path, config: config)
         guard var record = validator.validate(node) else { return (nil, validator.findings) }
@@ -38,13 +46,16 @@ public enum RecordParser {
         let field = RecordFileFormat.bodyField
         var findings = validator.findings.filter { $0.field != field }
         if let written = node.pairs?.first(where: { $0.key == field }) {
-            findings.append(LoadStage.unknownField.finding("'\(field)' is the text after the front matter, not a front-matter field; "
-                                                           + "move it below the closing '---'", path: path, at: written.keyLocation,
-                                                           record: record.id, field: field))
+            findings.append(
+                LoadStage.unknownField.finding(
+                    "'\(field)' is the text after the front matter, not a front-matter field; "
+                        + "move it below the closing '---'", path: path, at: written.keyLocation,
+                    record: record.id, field: field))
         }
         record.rejected.remove(field)
-        record.fields[field] = Field(value: .string(body.body), location: body.bodyLocation, keyLocation: body.closingLocation,
-                                     itemLocations: [])
+        record.fields[field] = Field(
+            value: .string(body.body), location: body.bodyLocation, keyLocation: body.closingLocation,
+            itemLocations: [])
         return (record, findings)
     }
 
@@ -73,8 +84,10 @@ package struct MarkdownFile: Sendable, Equatable {
 
     package static func split(_ data: Data, maxBytes: Int) -> Result<MarkdownFile, YAMLProblem> {
         if data.count > maxBytes {
-            return .failure(.init(message: "file is \(data.count) bytes, over the limit of \(maxBytes) (limits.file_bytes in isms.yaml)",
-                                  location: .start, kind: .tooLarge))
+            return .failure(
+                .init(
+                    message: "file is \(data.count) bytes, over the limit of \(maxBytes) (limits.file_bytes in isms.yaml)",
+                    location: .start, kind: .tooLarge))
         }
         let text: String
         switch YAMLReader.decodeText(data) {
@@ -91,17 +104,23 @@ package struct MarkdownFile: Sendable, Equatable {
         }
         lines.append(lineStart..<bytes.count)
         guard isDelimiter(bytes[lines[0]]) else {
-            return .failure(.init(message: "a document starts with its front matter: a line '---', the fields in YAML, then a line '---' "
-                                  + "before the text", location: .start, kind: .syntax))
+            return .failure(
+                .init(
+                    message: "a document starts with its front matter: a line '---', the fields in YAML, then a line '---' "
+                        + "before the text", location: .start, kind: .syntax))
         }
         guard let closing = lines.indices.dropFirst().first(where: { isDelimiter(bytes[lines[$0]]) }) else {
-            return .failure(.init(message: "the front matter opened on line 1 is not closed: end it with a line '---' before the text",
-                                  location: SourceLocation(line: lines.count, column: 1), kind: .syntax))
+            return .failure(
+                .init(
+                    message: "the front matter opened on line 1 is not closed: end it with a line '---' before the text",
+                    location: SourceLocation(line: lines.count, column: 1), kind: .syntax))
         }
         let bodyStart = min(bytes.count, lines[closing].upperBound + 1)
-        return .success(MarkdownFile(frontMatter: Data(bytes[..<lines[closing].lowerBound]),
-                                     body: String(decoding: bytes[bodyStart...], as: UTF8.self),
-                                     closingLocation: SourceLocation(line: closing + 1, column: 1),
-                                     bodyLocation: SourceLocation(line: closing + 2, column: 1)))
+        return .success(
+            MarkdownFile(
+                frontMatter: Data(bytes[..<lines[closing].lowerBound]),
+                body: String(decoding: bytes[bodyStart...], as: UTF8.self),
+                closingLocation: SourceLocation(line: closing + 1, column: 1),
+                bodyLocation: SourceLocation(line: closing + 2, column: 1)))
     }
 }

@@ -20,7 +20,8 @@ package struct RecordValidator {
 
     package mutating func validate(_ root: YAMLNode) -> Record? {
         guard let pairs = root.pairs else {
-            findings.append(LoadStage.parseError.finding("a record must be a mapping of fields, not \(root.shapeName)", path: path, at: root.location))
+            findings.append(
+                LoadStage.parseError.finding("a record must be a mapping of fields, not \(root.shapeName)", path: path, at: root.location))
             return nil
         }
         let schema = Schema.of(kind)
@@ -28,9 +29,12 @@ package struct RecordValidator {
         let id = idNode?.scalar.flatMap { $0.isNull ? nil : $0.text }
         validateMapping(pairs, specs: schema.fields, prefix: "", parentLocation: root.location, record: id)
         // An empty value counts as absent here too (`control:` with no risk names nothing).
-        for group in schema.oneOf where !group.contains(where: { name in pairs.contains { $0.key == name && !($0.value.scalar?.isNull ?? false) } }) {
-            findings.append(LoadStage.missingField.finding("\(kind.rawValue) needs one of: \(group.joined(separator: ", "))",
-                                                     path: path, at: root.location, record: id, field: group[0]))
+        for group in schema.oneOf
+        where !group.contains(where: { name in pairs.contains { $0.key == name && !($0.value.scalar?.isNull ?? false) } }) {
+            findings.append(
+                LoadStage.missingField.finding(
+                    "\(kind.rawValue) needs one of: \(group.joined(separator: ", "))",
+                    path: path, at: root.location, record: id, field: group[0]))
         }
         guard let id, let idLocation = idNode?.location else { return nil }
         // A pattern that ran over its time budget is reported once, at isms.yaml (see `Checker`), not per id.
@@ -46,14 +50,18 @@ package struct RecordValidator {
         return record
     }
 
-    private mutating func validateMapping(_ pairs: [YAMLPair], specs: [FieldSpec], prefix: String,
-                                          parentLocation: SourceLocation, record: String?) {
+    private mutating func validateMapping(
+        _ pairs: [YAMLPair], specs: [FieldSpec], prefix: String,
+        parentLocation: SourceLocation, record: String?
+    ) {
         for pair in pairs {
             let name = prefix + pair.key
             guard let spec = specs.first(where: { $0.name == pair.key }) else {
                 let where_ = prefix.isEmpty ? "a \(kind.rawValue)" : String(prefix.dropLast())
-                findings.append(LoadStage.unknownField.finding(LoadStage.unknownMessage(pair.key, known: specs.map(\.name), in: where_),
-                                                         path: path, at: pair.keyLocation, record: record, field: name))
+                findings.append(
+                    LoadStage.unknownField.finding(
+                        LoadStage.unknownMessage(pair.key, known: specs.map(\.name), in: where_),
+                        path: path, at: pair.keyLocation, record: record, field: name))
                 continue
             }
             if pair.value.scalar?.isNull == true { continue }  // an empty value counts as absent
@@ -71,7 +79,8 @@ package struct RecordValidator {
             case .requiredWhen(let field, let equals):
                 guard let sibling = pairs.first(where: { $0.key == field })?.value.scalar, sibling.text == equals else { continue }
                 let message = "'\(prefix + spec.name)' is required when \(prefix + field) is \(equals)"
-                findings.append(LoadStage.missingField.finding(message, path: path, at: parentLocation, record: record, field: prefix + spec.name))
+                findings.append(
+                    LoadStage.missingField.finding(message, path: path, at: parentLocation, record: record, field: prefix + spec.name))
             }
         }
     }
@@ -80,26 +89,36 @@ package struct RecordValidator {
         switch spec.type {
         case .object(let children):
             guard let pairs = node.pairs else {
-                invalid("'\(name)' must be a mapping (\(children.map(\.name).joined(separator: ", "))), not \(node.shapeName)", node, name, record)
+                invalid(
+                    "'\(name)' must be a mapping (\(children.map(\.name).joined(separator: ", "))), not \(node.shapeName)", node, name,
+                    record)
                 return
             }
             objects[name] = node.location
             validateMapping(pairs, specs: children, prefix: name + ".", parentLocation: node.location, record: record)
         case .keyed(let children):
             guard let entries = node.pairs else {
-                invalid("'\(name)' must be a mapping of names to mappings (\(children.map(\.name).joined(separator: ", "))), not \(node.shapeName)", node, name, record)
+                invalid(
+                    "'\(name)' must be a mapping of names to mappings (\(children.map(\.name).joined(separator: ", "))), not \(node.shapeName)",
+                    node, name, record)
                 return
             }
             objects[name] = node.location
             for entry in entries {
                 // The name becomes part of a dotted path (`actions.CA-1.due`): no dots, nothing invisible.
-                guard !entry.key.isEmpty, entry.key.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }) else {
+                guard !entry.key.isEmpty,
+                    entry.key.unicodeScalars.allSatisfy({
+                        $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_")
+                    })
+                else {
                     invalid("'\(name)' names '\(entry.key)': a name may hold only letters, digits, - and _", node, name, record)
                     continue
                 }
                 let entryName = name + "." + entry.key
                 guard let pairs = entry.value.pairs else {
-                    invalid("'\(entryName)' must be a mapping (\(children.map(\.name).joined(separator: ", "))), not \(entry.value.shapeName)", entry.value, entryName, record)
+                    invalid(
+                        "'\(entryName)' must be a mapping (\(children.map(\.name).joined(separator: ", "))), not \(entry.value.shapeName)",
+                        entry.value, entryName, record)
                     continue
                 }
                 objects[entryName] = entry.value.location

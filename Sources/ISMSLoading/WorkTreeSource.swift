@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
-import ISMSCore
-import ISMSModel
+    import Glibc
+    import ISMSCore
+    import ISMSModel
 #endif
 
 /// Records as they are in a folder on disk. Never follows a symbolic link.
@@ -82,7 +83,10 @@ public struct WorkTreeSource: RecordSource {
 
     package func readOne(_ entry: SourceEntry, limit: Int) -> Result<Data, YAMLProblem> {
         if entry.size > limit {
-            return .failure(.init(message: "file is \(entry.size) bytes, over the limit of \(limit) (limits.file_bytes in isms.yaml)", location: .start, kind: .tooLarge))
+            return .failure(
+                .init(
+                    message: "file is \(entry.size) bytes, over the limit of \(limit) (limits.file_bytes in isms.yaml)", location: .start,
+                    kind: .tooLarge))
         }
         let fd = open(root + "/" + entry.path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {

@@ -27,7 +27,8 @@ let neighbours: [String: Data] = [
     "risks/risk-1.yaml": Data("id: RISK-1\ntitle: t\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n".utf8),
     "controls/ctrl-1.yaml": Data("id: CTRL-1\ntitle: c\nowner: alice\nstatus: operating\nevery: monthly\nsatisfies: [OBL-1]\n".utf8),
     "obligations/obl-1.yaml": Data("id: OBL-1\ntitle: o\nowner: alice\nsource: GDPR\nref: Art. 32\n".utf8),
-    "evidence/ev-1.yaml": Data("id: EV-1\ntitle: e\ncontrol: CTRL-1\ncollected_on: 2026-11-01\nresult: fail\nlocation: artifacts/a.txt\n".utf8),
+    "evidence/ev-1.yaml": Data(
+        "id: EV-1\ntitle: e\ncontrol: CTRL-1\ncollected_on: 2026-11-01\nresult: fail\nlocation: artifacts/a.txt\n".utf8),
 ]
 let folders = ["risks", "controls", "obligations", "evidence", "exceptions", "suppliers", "assets"]
 
@@ -53,9 +54,11 @@ public func fuzzOne(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
 }
 
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32) -> Int32
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32
+) -> Int32
 
 // SwiftPM links an executable's entry point as `<target>_main`; hand control to libFuzzer's driver.
 @_cdecl("isms_fuzz_main")

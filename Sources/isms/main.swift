@@ -1,4 +1,4 @@
-import ISMSCommands
 import Foundation
+import ISMSCommands
 
 exit(ISMSCommand.run(Array(CommandLine.arguments.dropFirst())))

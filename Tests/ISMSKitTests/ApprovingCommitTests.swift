@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ISMSKit
 
 /// Issue 13, item 4: the HTML audit pack shows, for each risk acceptance, the commit that approved it (the commit that
@@ -41,7 +42,8 @@ final class ApprovingCommitTests: XCTestCase {
             row.components(separatedBy: "<\(tag)").dropFirst().map { cell in
                 let body = cell.drop { $0 != ">" }.dropFirst()
                 let text = body.components(separatedBy: "</\(tag)>")[0]
-                return text.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression).trimmingCharacters(in: .whitespacesAndNewlines)
+                return text.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression).trimmingCharacters(
+                    in: .whitespacesAndNewlines)
             }
         }
         let rows = table.components(separatedBy: "<tr").dropFirst().map { Substring($0) }
@@ -57,7 +59,8 @@ final class ApprovingCommitTests: XCTestCase {
         repository.commit("Accept two risks", by: .carol, at: "2026-01-12T10:00:00Z")
         let approving = repository.git("rev-parse", "--short=10", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
         // A later commit changes the rationale only: the approving commit stays the first.
-        repository.write("risks/risk-1.yaml", risk("RISK-1", approver: "carol").replacingOccurrences(of: "Third floor", with: "Fourth floor"))
+        repository.write(
+            "risks/risk-1.yaml", risk("RISK-1", approver: "carol").replacingOccurrences(of: "Third floor", with: "Fourth floor"))
         repository.commit("Reword the rationale", by: .bob, at: "2026-02-03T10:00:00Z")
         // An approver typed into the work tree, not committed: no commit records it.
         repository.write("risks/risk-2.yaml", risk("RISK-2", approver: "carol", title: "Laptop theft"))

@@ -1,6 +1,7 @@
 import Foundation
-@testable import ISMSKit
 import XCTest
+
+@testable import ISMSKit
 
 /// The one writer of the caches under the git folder.
 final class AtomicFileTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ISMSKit
 
 /// The audit pack opened in a real headless browser: it must parse into the sections and tables we wrote,
@@ -29,8 +30,10 @@ final class AuditPackBrowserTests: XCTestCase {
 
     private func chromium(_ browser: String, _ arguments: [String], profile: TemporaryFolder) -> ProcessResult {
         // A profile of its own, so parallel runs and the user's browser never share state.
-        runProcess(browser, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)/profile"] + arguments,
-                   environment: ["HOME": profile.path])
+        runProcess(
+            browser,
+            ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)/profile"] + arguments,
+            environment: ["HOME": profile.path])
     }
 
     /// The text a reader sees: tags dropped, entities decoded, white space collapsed.
@@ -107,15 +110,21 @@ final class AuditPackBrowserTests: XCTestCase {
         let register = try section(dom, "register")
         XCTAssertEqual(try rows(register, table: "register-risks"), 31)
         XCTAssertEqual(try rows(register, table: "register-heatmap_inherent"), 6)
-        XCTAssertTrue(text(register).contains("RISK-5 Exploitation of a vulnerable third-party dependency in the public API praman 4 4 16 critical"))
+        XCTAssertTrue(
+            text(register).contains("RISK-5 Exploitation of a vulnerable third-party dependency in the public API praman 4 4 16 critical"))
         XCTAssertTrue(register.contains("<td class=\"t-critical\">RISK-5</td>"), "RISK-5 sits in a critical heat-map cell")
 
         let trace = try section(dom, "trace")
         XCTAssertEqual(try rows(trace, table: "trace-chains"), 98)
-        XCTAssertTrue(text(trace).contains("CTRL-38 Vulnerability disclosure policy and security.txt planned n/a OBL-NIS2-21-2-e control only planned"))
+        XCTAssertTrue(
+            text(trace).contains(
+                "CTRL-38 Vulnerability disclosure policy and security.txt planned n/a OBL-NIS2-21-2-e control only planned"))
 
         let evidence = text(try section(dom, "evidence"))
-        XCTAssertTrue(evidence.contains("CTRL-20 Monthly production database restore test twendt operating monthly EV-2026-11-restore-test 2026-11-18 fail 2026-12-18 failed"), evidence)
+        XCTAssertTrue(
+            evidence.contains(
+                "CTRL-20 Monthly production database restore test twendt operating monthly EV-2026-11-restore-test 2026-11-18 fail 2026-12-18 failed"
+            ), evidence)
         XCTAssertTrue(evidence.contains("excused by EXC-1 until 2027-01-31"))
 
         let coverage = text(try section(dom, "coverage"))
@@ -132,7 +141,8 @@ final class AuditPackBrowserTests: XCTestCase {
         let result = chromium(browser, ["--no-pdf-header-footer", "--print-to-pdf=\(pdf)", "file://\(pack)"], profile: folder)
         XCTAssertEqual(result.status, 0, result.stderr)
         let data = try XCTUnwrap(FileManager.default.contents(atPath: pdf))
-        let pages = String(decoding: data, as: UTF8.self).components(separatedBy: "/Type /Page").count - 1
+        let pages =
+            String(decoding: data, as: UTF8.self).components(separatedBy: "/Type /Page").count - 1
             - (String(decoding: data, as: UTF8.self).components(separatedBy: "/Type /Pages").count - 1)
         // Contents, the overview, then each of the five reports from a new page (the SoA and trace span several).
         XCTAssertGreaterThanOrEqual(pages, 7, "pages: \(pages)")

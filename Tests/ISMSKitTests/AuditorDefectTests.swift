@@ -1,6 +1,7 @@
 import Foundation
-@testable import ISMSKit
 import XCTest
+
+@testable import ISMSKit
 
 /// Issue 13: the states a certification auditor would write up, each planted into a copy of example-isms, must be
 /// findings of `isms check` (all of them passed with no finding before the risk method and its rules).
@@ -17,103 +18,147 @@ final class AuditorDefectTests: XCTestCase {
 
     /// One planted defect per "Why" item: the record written, and the rules that must report it.
     let plants: [(what: String, file: (String, String), rules: Set<String>)] = [
-        ("a risk reduced only by a retired control, residual 25 against inherent 1",
-         ("risks/planted-1.yaml", """
-            id: RISK-901
-            title: Planted
-            owner: jalbrecht
-            likelihood: 1
-            impact: 1
-            treatment: reduce
-            controls: [CTRL-14]
-            residual: {likelihood: 5, impact: 5}
-            review: {last: 2026-10-01, every: quarterly}
+        (
+            "a risk reduced only by a retired control, residual 25 against inherent 1",
+            (
+                "risks/planted-1.yaml",
+                """
+                id: RISK-901
+                title: Planted
+                owner: jalbrecht
+                likelihood: 1
+                impact: 1
+                treatment: reduce
+                controls: [CTRL-14]
+                residual: {likelihood: 5, impact: 5}
+                review: {last: 2026-10-01, every: quarterly}
 
-            """), ["ineffective-treatment", "residual-above-inherent"]),
-        ("a 5×5 risk accepted for 10 years by the Platform Lead, with no residual score",
-         ("risks/planted-2.yaml", """
-            id: RISK-902
-            title: Planted
-            owner: twendt
-            likelihood: 5
-            impact: 5
-            treatment: accept
-            acceptance: {approved_by: twendt, approved_on: 2026-06-01, expires: 2036-06-01, rationale: Cheaper to live with.}
-            review: {last: 2026-10-01, every: quarterly}
+                """
+            ), ["ineffective-treatment", "residual-above-inherent"]
+        ),
+        (
+            "a 5×5 risk accepted for 10 years by the Platform Lead, with no residual score",
+            (
+                "risks/planted-2.yaml",
+                """
+                id: RISK-902
+                title: Planted
+                owner: twendt
+                likelihood: 5
+                impact: 5
+                treatment: accept
+                acceptance: {approved_by: twendt, approved_on: 2026-06-01, expires: 2036-06-01, rationale: Cheaper to live with.}
+                review: {last: 2026-10-01, every: quarterly}
 
-            """), ["acceptance-beyond-authority", "acceptance-too-long"]),
-        ("a transfer with no rationale",
-         ("risks/planted-3.yaml", """
-            id: RISK-903
-            title: Planted
-            owner: jalbrecht
-            treatment: transfer
-            transfer: {to: Hiscox cyber policy}
-            review: {last: 2026-10-01, every: quarterly}
+                """
+            ), ["acceptance-beyond-authority", "acceptance-too-long"]
+        ),
+        (
+            "a transfer with no rationale",
+            (
+                "risks/planted-3.yaml",
+                """
+                id: RISK-903
+                title: Planted
+                owner: jalbrecht
+                treatment: transfer
+                transfer: {to: Hiscox cyber policy}
+                review: {last: 2026-10-01, every: quarterly}
 
-            """), ["incomplete-transfer"]),
-        ("a risk with no review cycle",
-         ("risks/planted-4.yaml", "id: RISK-904\ntitle: Planted\nowner: jalbrecht\ntreatment: avoid\n"), ["missing-review-cycle"]),
-        ("a high-criticality supplier with no assurance evidence and no review",
-         ("suppliers/planted-5.yaml", "id: SUP-905\ntitle: Planted\nowner: jalbrecht\ncriticality: high\n"),
-         ["supplier-without-assurance", "missing-review-cycle"]),
-        ("an exception running to 2036",
-         ("exceptions/planted-6.yaml", """
-            id: EXC-906
-            title: Planted
-            owner: twendt
-            control: CTRL-20
-            reason: Forever.
-            requested_by: twendt
-            approved_by: praman
-            approved_on: 2026-11-01
-            expires: 2036-01-01
+                """
+            ), ["incomplete-transfer"]
+        ),
+        (
+            "a risk with no review cycle",
+            ("risks/planted-4.yaml", "id: RISK-904\ntitle: Planted\nowner: jalbrecht\ntreatment: avoid\n"), ["missing-review-cycle"]
+        ),
+        (
+            "a high-criticality supplier with no assurance evidence and no review",
+            ("suppliers/planted-5.yaml", "id: SUP-905\ntitle: Planted\nowner: jalbrecht\ncriticality: high\n"),
+            ["supplier-without-assurance", "missing-review-cycle"]
+        ),
+        (
+            "an exception running to 2036",
+            (
+                "exceptions/planted-6.yaml",
+                """
+                id: EXC-906
+                title: Planted
+                owner: twendt
+                control: CTRL-20
+                reason: Forever.
+                requested_by: twendt
+                approved_by: praman
+                approved_on: 2026-11-01
+                expires: 2036-01-01
 
-            """), ["exception-too-long"]),
-        ("an exception approved by the one who asked for it",
-         ("exceptions/planted-7.yaml", """
-            id: EXC-907
-            title: Planted
-            owner: twendt
-            control: CTRL-20
-            reason: Migration.
-            requested_by: praman
-            approved_by: praman
-            approved_on: 2026-11-01
-            expires: 2027-01-01
+                """
+            ), ["exception-too-long"]
+        ),
+        (
+            "an exception approved by the one who asked for it",
+            (
+                "exceptions/planted-7.yaml",
+                """
+                id: EXC-907
+                title: Planted
+                owner: twendt
+                control: CTRL-20
+                reason: Migration.
+                requested_by: praman
+                approved_by: praman
+                approved_on: 2026-11-01
+                expires: 2027-01-01
 
-            """), ["self-approved-acceptance"]),
-        ("evidence dated after --as-of",
-         ("evidence/planted-8.yaml", "id: EV-planted-8\ntitle: Planted\ncontrol: CTRL-20\ncollected_on: 2026-12-24\nresult: pass\n"),
-         ["future-dated-evidence"]),
-        ("evidence with no result",
-         ("evidence/planted-9.yaml", "id: EV-planted-9\ntitle: Planted\ncontrol: CTRL-20\ncollected_on: 2026-11-24\n"),
-         ["evidence-without-result"]),
-        ("an operating control with no every, whose 2019 evidence reads ok",
-         ("controls/planted-10.yaml", "id: CTRL-910\ntitle: Planted\nowner: twendt\nstatus: operating\nsatisfies: [OBL-GDPR-32-1-b]\n"),
-         ["missing-cadence"]),
-        ("a planned control with no due date",
-         ("controls/planted-11.yaml", "id: CTRL-911\ntitle: Planted\nowner: twendt\nstatus: planned\nsatisfies: [OBL-GDPR-32-1-b]\n"),
-         ["overdue-treatment"]),
-        ("a risk above the appetite, neither accepted nor planned down",
-         ("risks/planted-12.yaml", """
-            id: RISK-912
-            title: Planted
-            owner: jalbrecht
-            likelihood: 4
-            impact: 4
-            treatment: reduce
-            controls: [CTRL-20]
-            residual: {likelihood: 3, impact: 4}
-            review: {last: 2026-10-01, every: quarterly}
+                """
+            ), ["self-approved-acceptance"]
+        ),
+        (
+            "evidence dated after --as-of",
+            ("evidence/planted-8.yaml", "id: EV-planted-8\ntitle: Planted\ncontrol: CTRL-20\ncollected_on: 2026-12-24\nresult: pass\n"),
+            ["future-dated-evidence"]
+        ),
+        (
+            "evidence with no result",
+            ("evidence/planted-9.yaml", "id: EV-planted-9\ntitle: Planted\ncontrol: CTRL-20\ncollected_on: 2026-11-24\n"),
+            ["evidence-without-result"]
+        ),
+        (
+            "an operating control with no every, whose 2019 evidence reads ok",
+            ("controls/planted-10.yaml", "id: CTRL-910\ntitle: Planted\nowner: twendt\nstatus: operating\nsatisfies: [OBL-GDPR-32-1-b]\n"),
+            ["missing-cadence"]
+        ),
+        (
+            "a planned control with no due date",
+            ("controls/planted-11.yaml", "id: CTRL-911\ntitle: Planted\nowner: twendt\nstatus: planned\nsatisfies: [OBL-GDPR-32-1-b]\n"),
+            ["overdue-treatment"]
+        ),
+        (
+            "a risk above the appetite, neither accepted nor planned down",
+            (
+                "risks/planted-12.yaml",
+                """
+                id: RISK-912
+                title: Planted
+                owner: jalbrecht
+                likelihood: 4
+                impact: 4
+                treatment: reduce
+                controls: [CTRL-20]
+                residual: {likelihood: 3, impact: 4}
+                review: {last: 2026-10-01, every: quarterly}
 
-            """), ["residual-above-appetite"]),
+                """
+            ), ["residual-above-appetite"]
+        ),
     ]
 
     func testEveryPlantedDefectIsFound() throws {
         let folder = exampleISMSOutsideGit()
         for plant in plants { folder.write(plant.file.0, plant.file.1) }
-        folder.write("evidence/planted-10-2019.yaml", "id: EV-planted-10\ntitle: Planted\ncontrol: CTRL-910\ncollected_on: 2019-03-01\nresult: pass\n")
+        folder.write(
+            "evidence/planted-10-2019.yaml",
+            "id: EV-planted-10\ntitle: Planted\ncontrol: CTRL-910\ncollected_on: 2019-03-01\nresult: pass\n")
         let findings = try Checker.check(WorkTreeSource(root: folder.path), asOf: XCTUnwrap(Day("2026-12-01"))).findings
         for plant in plants {
             let found = Set(findings.filter { $0.path == plant.file.0 }.map(\.rule))

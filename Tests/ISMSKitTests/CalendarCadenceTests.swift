@@ -1,6 +1,7 @@
 import Foundation
-@testable import ISMSKit
 import XCTest
+
+@testable import ISMSKit
 
 /// Issue 13: cadences in calendar time, continuous feeds with a freshness window, and gaps in the audit period.
 final class CalendarCadenceTests: XCTestCase {
@@ -26,7 +27,10 @@ final class CalendarCadenceTests: XCTestCase {
         let folder = exampleISMSOutsideGit()
         let isms = try Loader.load(from: WorkTreeSource(root: folder.path)).isms
         let table = RegisterReport.build(isms, asOf: day("2026-12-01")).tables[0]
-        let row = try XCTUnwrap(table.rows.first { if case .text("RISK-15") = $0[0].value { return true }; return false })
+        let row = try XCTUnwrap(
+            table.rows.first {
+                if case .text("RISK-15") = $0[0].value { return true }; return false
+            })
         XCTAssertEqual(row.last.map { "\($0.value)" }?.contains("2027-04-15"), true, "\(row.last.map { "\($0.value)" } ?? "")")
     }
 
@@ -49,14 +53,25 @@ final class CalendarCadenceTests: XCTestCase {
         let clean = try findings(of: RuleExample([control, risk, ev("2026-09-10"), ev("2026-10-12")])).filter { $0.rule == "evidence-gap" }
         XCTAssertEqual(clean.count, 0)
         let gap = try findings(of: RuleExample([control, risk, ev("2026-08-10"), ev("2026-10-12")])).filter { $0.rule == "evidence-gap" }
-        XCTAssertEqual(gap.map(\.message), ["control CTRL-1 (Restore test) has evidence for 2 of 3 monthly intervals in the audit period; "
-                                            + "none for 2026-09-10 to 2026-10-09"])
+        XCTAssertEqual(
+            gap.map(\.message),
+            [
+                "control CTRL-1 (Restore test) has evidence for 2 of 3 monthly intervals in the audit period; "
+                    + "none for 2026-09-10 to 2026-10-09"
+            ])
         // The audit period starts 12 months back: a gap before it is not counted.
-        let old = try findings(of: RuleExample([control, risk, ev("2024-01-10")] + (0..<11).map { ev(String(format: "2025-%02d-20", $0 + 1)) }))
+        let old = try findings(
+            of: RuleExample([control, risk, ev("2024-01-10")] + (0..<11).map { ev(String(format: "2025-%02d-20", $0 + 1)) }))
         XCTAssertTrue(old.filter { $0.rule == "evidence-gap" }.first?.message.contains("for 0 of") ?? false, "\(old)")
-        let audit = try findings(of: RuleExample([("isms.yaml", RuleExample.defaultConfig + "audit_period: 1\n"), control, risk, ev("2026-08-10"), ev("2026-10-12")]))
-        XCTAssertEqual(audit.filter { $0.rule == "evidence-gap" }.map(\.message),
-                       ["control CTRL-1 (Restore test) has evidence for 0 of 1 monthly intervals in the audit period; none for 2026-11-02 to 2026-12-01"],
-                       "audit_period: 1 is the month before the as-of day")
+        let audit = try findings(
+            of: RuleExample([
+                ("isms.yaml", RuleExample.defaultConfig + "audit_period: 1\n"), control, risk, ev("2026-08-10"), ev("2026-10-12"),
+            ]))
+        XCTAssertEqual(
+            audit.filter { $0.rule == "evidence-gap" }.map(\.message),
+            [
+                "control CTRL-1 (Restore test) has evidence for 0 of 1 monthly intervals in the audit period; none for 2026-11-02 to 2026-12-01"
+            ],
+            "audit_period: 1 is the month before the as-of day")
     }
 }

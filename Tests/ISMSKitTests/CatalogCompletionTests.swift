@@ -1,5 +1,6 @@
-@testable import ISMSKit
 import XCTest
+
+@testable import ISMSKit
 
 /// Issue 13: GDPR lacked Art. 6, 12–22, 37–39 and 44–49, NIS2 Art. 20, DORA Art. 20–27.
 final class CatalogCompletionTests: XCTestCase {

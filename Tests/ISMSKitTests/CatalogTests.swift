@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import ISMSKit
 
 /// The framework catalogs shipped in the binary and the lenient reading of references.
@@ -52,11 +53,15 @@ final class CatalogTests: XCTestCase {
         let gdpr: [Int] = [5, 6] + rights + [24, 25, 28, 30] + security + transfers
         XCTAssertEqual(Frameworks.gdpr.entries.map(\.id), gdpr.map(String.init))
         func paragraphs(_ article: Int, _ count: Int) -> [String] { count == 0 ? ["\(article)"] : (1...count).map { "\(article)(\($0))" } }
-        XCTAssertEqual(Frameworks.nis2.entries.map(\.id), paragraphs(20, 2) + ["21(1)"] + "abcdefghij".map { "21(2)(\($0))" }
-                       + ["21(3)", "21(4)", "21(5)"] + paragraphs(22, 2) + paragraphs(23, 11))
+        XCTAssertEqual(
+            Frameworks.nis2.entries.map(\.id),
+            paragraphs(20, 2) + ["21(1)"] + "abcdefghij".map { "21(2)(\($0))" }
+                + ["21(3)", "21(4)", "21(5)"] + paragraphs(22, 2) + paragraphs(23, 11))
         // DORA Art. 5–30 by paragraph (the numbers of CISO Assistant's dora.yaml); 7, 15, 20 and 23 are one paragraph.
-        let dora = [(5, 4), (6, 10), (7, 0), (8, 7), (9, 4), (10, 4), (11, 11), (12, 7), (13, 7), (14, 3), (15, 0), (16, 3), (17, 3),
-                    (18, 4), (19, 8), (20, 0), (21, 3), (22, 3), (23, 0), (24, 6), (25, 3), (26, 11), (27, 3), (28, 10), (29, 2), (30, 5)]
+        let dora = [
+            (5, 4), (6, 10), (7, 0), (8, 7), (9, 4), (10, 4), (11, 11), (12, 7), (13, 7), (14, 3), (15, 0), (16, 3), (17, 3),
+            (18, 4), (19, 8), (20, 0), (21, 3), (22, 3), (23, 0), (24, 6), (25, 3), (26, 11), (27, 3), (28, 10), (29, 2), (30, 5),
+        ]
         XCTAssertEqual(Frameworks.dora.entries.map(\.id), dora.flatMap { paragraphs($0.0, $0.1) })
         XCTAssertEqual(Frameworks.dora.entry("30(2)")?.title, "Key contractual provisions")
         XCTAssertEqual(Frameworks.gdpr.entry("32")?.title, "Security of processing")
@@ -103,14 +108,18 @@ final class CatalogTests: XCTestCase {
             return XCTFail("21(2)(k) does not exist")
         }
         XCTAssertTrue(reason.contains("(a) to (j)"), reason)
-        guard case .unknown(_, let near) = ReferenceResolver.resolve(source: "DORA", ref: "Art. 31") else { return XCTFail("DORA Art. 31 is not catalogued") }
+        guard case .unknown(_, let near) = ReferenceResolver.resolve(source: "DORA", ref: "Art. 31") else {
+            return XCTFail("DORA Art. 31 is not catalogued")
+        }
         XCTAssertEqual(near?.id, "30")
         guard case .unknown(let paragraphReason, let paragraph) = ReferenceResolver.resolve(source: "DORA", ref: "Art. 5(7)") else {
             return XCTFail("DORA Art. 5 has four paragraphs")
         }
         XCTAssertEqual(paragraphReason, "DORA Art. 5 has paragraphs 1 to 4, not 7")
         XCTAssertEqual(paragraph?.id, "5(4)")
-        guard case .unknown(let nis2Reason, _) = ReferenceResolver.resolve(source: "NIS2", ref: "Art. 20(3)") else { return XCTFail("NIS2 20(3)") }
+        guard case .unknown(let nis2Reason, _) = ReferenceResolver.resolve(source: "NIS2", ref: "Art. 20(3)") else {
+            return XCTFail("NIS2 20(3)")
+        }
         XCTAssertEqual(nis2Reason, "NIS2 Art. 20 has paragraphs 1 and 2, not 3")
         guard case .unknown = ReferenceResolver.resolve(source: "DORA", ref: "Recital 4") else { return XCTFail("no article") }
         guard case .unknown(_, let clause) = ReferenceResolver.resolve(source: "ISO27001", ref: "Clause 9.4") else { return XCTFail("9.4") }

@@ -20,7 +20,9 @@ final class CheckCommandTests: XCTestCase {
         folder.write("risks/sub/risk-1.yaml", "id: RISK-1\ntitle: x\nowner: alice\ntreatment: avoid\nfoo: 1\n")
         let below = isms(["check"], in: folder.path + "/risks/sub")
         XCTAssertEqual(below.status, 1)
-        XCTAssertTrue(below.stdout.hasPrefix("\(folder.path)/risks/sub/risk-1.yaml:5:1: error: unknown field 'foo' in a risk [unknown-field]\n"), below.stdout)
+        XCTAssertTrue(
+            below.stdout.hasPrefix("\(folder.path)/risks/sub/risk-1.yaml:5:1: error: unknown field 'foo' in a risk [unknown-field]\n"),
+            below.stdout)
         let above = isms(["check", "--root", "."], in: folder.path)
         XCTAssertTrue(above.stdout.hasPrefix("risks/sub/risk-1.yaml:5:1: error:"), above.stdout)
     }
@@ -142,7 +144,8 @@ final class CheckCommandTests: XCTestCase {
         let caches = after.keys.filter { $0.hasPrefix(".git/isms/") }.map { ($0 as NSString).lastPathComponent }
         // The history, the signatures, and the trust file's blob per commit (allowed-signers-changed).
         XCTAssertEqual(caches.count, 3, "\(caches)")
-        XCTAssertTrue(caches.allSatisfy { $0.hasPrefix("history-") || $0.hasPrefix("signatures-") || $0.hasPrefix("path-blobs-") }, "\(caches)")
+        XCTAssertTrue(
+            caches.allSatisfy { $0.hasPrefix("history-") || $0.hasPrefix("signatures-") || $0.hasPrefix("path-blobs-") }, "\(caches)")
     }
 
     /// Sets the modification time of every file under `root` (the work tree and `.git`) to 2001-01-01.

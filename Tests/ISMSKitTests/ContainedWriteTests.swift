@@ -20,8 +20,9 @@ final class ContainedWriteTests: XCTestCase {
     }
 
     private func link(_ path: String, to target: String, in repo: GitRepository) {
-        try! FileManager.default.createDirectory(atPath: ((repo.path + "/" + path) as NSString).deletingLastPathComponent,
-                                                 withIntermediateDirectories: true)
+        try! FileManager.default.createDirectory(
+            atPath: ((repo.path + "/" + path) as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         try! FileManager.default.createSymbolicLink(atPath: repo.path + "/" + path, withDestinationPath: target)
         repo.commit("Link \(path)", at: "2026-01-06T10:00:00+01:00")
     }
@@ -29,21 +30,24 @@ final class ContainedWriteTests: XCTestCase {
     func testNewRefusesALinkedKindFolderAndALinkAtTheFileName() {
         let (repo, outside) = repository()
         link("risks", to: outside.path, in: repo)
-        let result = assertHeld(["new", "risk", "--title", "Theft", "--owner", "alice"], in: repo.path, exits: [2],
-                                stderrContains: "refusing to write risks/risk-1.yaml: risks is a symbolic link to '\(outside.path)'")
+        let result = assertHeld(
+            ["new", "risk", "--title", "Theft", "--owner", "alice"], in: repo.path, exits: [2],
+            stderrContains: "refusing to write risks/risk-1.yaml: risks is a symbolic link to '\(outside.path)'")
         XCTAssertEqual(contents(outside.path), [], result.stderr)
 
         // A relative link, and a link at the file name itself (dangling: O_CREAT alone would create its target).
         let (repo2, outside2) = repository()
         link("risks", to: "../" + (outside2.path as NSString).lastPathComponent, in: repo2)
         XCTAssertEqual(contents(outside2.path), [])
-        let relative = assertHeld(["new", "risk", "--title", "Theft", "--owner", "alice"], in: repo2.path, exits: [2],
-                                  stderrContains: "risks is a symbolic link")
+        let relative = assertHeld(
+            ["new", "risk", "--title", "Theft", "--owner", "alice"], in: repo2.path, exits: [2],
+            stderrContains: "risks is a symbolic link")
         XCTAssertEqual(contents(outside2.path), [], relative.stderr)
         let (repo3, outside3) = repository()
         link("risks/risk-1.yaml", to: outside3.path + "/stolen.yaml", in: repo3)
-        assertHeld(["new", "risk", "--title", "Theft", "--owner", "alice", "--id", "RISK-1"], in: repo3.path, exits: [2],
-                   stderrContains: "risks/risk-1.yaml")
+        assertHeld(
+            ["new", "risk", "--title", "Theft", "--owner", "alice", "--id", "RISK-1"], in: repo3.path, exits: [2],
+            stderrContains: "risks/risk-1.yaml")
         XCTAssertEqual(contents(outside3.path), [])
 
         // A real folder is written as before.
@@ -58,16 +62,18 @@ final class ContainedWriteTests: XCTestCase {
             let (repo, outside) = repository()
             repo.write("lib.yaml", ImportTests.library())
             link(linked, to: outside.path, in: repo)
-            let result = assertHeld(["import", "ciso-assistant", "lib.yaml"], in: repo.path, exits: [2],
-                                    stderrContains: "\(linked) is a symbolic link to '\(outside.path)', which isms does not follow when writing")
+            let result = assertHeld(
+                ["import", "ciso-assistant", "lib.yaml"], in: repo.path, exits: [2],
+                stderrContains: "\(linked) is a symbolic link to '\(outside.path)', which isms does not follow when writing")
             XCTAssertEqual(contents(outside.path), [], result.stderr)
         }
         // A link at one obligation's file name stops the import before any obligation is written.
         let (repo, outside) = repository()
         repo.write("lib.yaml", ImportTests.library())
         link("obligations/acme-base/obl-acme-base-gov.yaml", to: outside.path + "/gov.yaml", in: repo)
-        assertHeld(["import", "ciso-assistant", "lib.yaml"], in: repo.path, exits: [2],
-                   stderrContains: "refusing to write obligations/acme-base/obl-acme-base-gov.yaml")
+        assertHeld(
+            ["import", "ciso-assistant", "lib.yaml"], in: repo.path, exits: [2],
+            stderrContains: "refusing to write obligations/acme-base/obl-acme-base-gov.yaml")
         XCTAssertEqual(contents(outside.path), [])
         XCTAssertEqual(contents(repo.path + "/obligations"), ["acme-base", "acme-base/obl-acme-base-gov.yaml"])
     }
@@ -85,11 +91,13 @@ final class ContainedWriteTests: XCTestCase {
         // schema --out into a linked folder of the repository, and export --html into one.
         let (repo, elsewhere) = repository()
         link(".isms", to: elsewhere.path, in: repo)
-        assertHeld(["schema", "--out", ".isms/schemas"], in: repo.path, exits: [2],
-                   stderrContains: "refusing to write .isms/schemas/")
+        assertHeld(
+            ["schema", "--out", ".isms/schemas"], in: repo.path, exits: [2],
+            stderrContains: "refusing to write .isms/schemas/")
         link("reports", to: elsewhere.path, in: repo)
-        assertHeld(["export", "--html", "reports/isms.html", "--as-of", "2026-12-01"], in: repo.path, exits: [2],
-                   stderrContains: "refusing to write reports/isms.html: reports is a symbolic link")
+        assertHeld(
+            ["export", "--html", "reports/isms.html", "--as-of", "2026-12-01"], in: repo.path, exits: [2],
+            stderrContains: "refusing to write reports/isms.html: reports is a symbolic link")
         XCTAssertEqual(contents(elsewhere.path), [])
 
         // Real folders, created when missing, and a file replaced whole.

@@ -10,7 +10,8 @@ final class DecisionsReportTests: XCTestCase {
         repo.commit("Add RISK-1", at: "2026-01-10T09:00:00+01:00")
         repo.write("isms/risks/risk-1.yaml", "id: RISK-1\ntitle: Stolen laptops\nowner: alice\ntreatment: avoid\n")
         repo.commit("Retitle RISK-1", by: .bob, at: "2026-02-10T09:00:00+01:00")
-        repo.write("isms/risks/risk-1.yaml", "id: RISK-1\ntitle: Stolen laptops\nowner: alice\ntreatment: transfer\ntransfer: {to: Insurer AG}\n")
+        repo.write(
+            "isms/risks/risk-1.yaml", "id: RISK-1\ntitle: Stolen laptops\nowner: alice\ntreatment: transfer\ntransfer: {to: Insurer AG}\n")
         repo.commit("Transfer RISK-1 to the insurer", by: .carol, at: "2026-03-10T09:00:00+01:00")
         return repo
     }
@@ -23,8 +24,9 @@ final class DecisionsReportTests: XCTestCase {
         let table = try XCTUnwrap((json["tables"] as? [[String: Any]])?.first)
         let rows = try XCTUnwrap(table["rows"] as? [[String: Any]])
         // The retitle is not a decision; the creation's treatment and the transfer are.
-        XCTAssertEqual(rows.map { "\($0["field"] ?? "") \($0["old"] ?? "") \($0["new"] ?? "")" },
-                       ["treatment avoid transfer", "treatment <null> avoid"].map { $0.replacingOccurrences(of: "<null>", with: "\(NSNull())") })
+        XCTAssertEqual(
+            rows.map { "\($0["field"] ?? "") \($0["old"] ?? "") \($0["new"] ?? "")" },
+            ["treatment avoid transfer", "treatment <null> avoid"].map { $0.replacingOccurrences(of: "<null>", with: "\(NSNull())") })
         XCTAssertEqual(rows.first?["author"] as? String, "Carol Example")
         XCTAssertEqual(rows.first?["signature"] as? String, "unsigned")
         XCTAssertEqual(rows.first?["date"] as? String, "2026-03-10T09:00:00+01:00")

@@ -9,13 +9,19 @@ final class DiffTests: XCTestCase {
     private func repository() -> GitRepository {
         let repo = GitRepository()
         repo.write("isms/isms.yaml", minimalConfig)
-        repo.write("isms/risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\nlikelihood: 3\nimpact: 4\ntreatment: reduce\ncontrols: [CTRL-1]\n")
+        repo.write(
+            "isms/risks/risk-1.yaml",
+            "id: RISK-1\ntitle: Laptop theft\nowner: alice\nlikelihood: 3\nimpact: 4\ntreatment: reduce\ncontrols: [CTRL-1]\n")
         repo.write("isms/risks/risk-3.yaml", "id: RISK-3\ntitle: Phishing\nowner: alice\ntreatment: avoid\n")
         repo.write("isms/controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Disk encryption\nowner: bob\nsatisfies: [OBL-1]\n")
-        repo.write("isms/obligations/obl-1.yaml", "id: OBL-1\ntitle: Security of processing\nowner: alice\nsource: GDPR\nref: Art. 32(1)(a)\n")
+        repo.write(
+            "isms/obligations/obl-1.yaml", "id: OBL-1\ntitle: Security of processing\nowner: alice\nsource: GDPR\nref: Art. 32(1)(a)\n")
         repo.commit("Initial ISMS", at: "2026-02-01T09:00:00+01:00")
         repo.git("checkout", "-q", "-b", "feature")
-        repo.write("isms/risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\nlikelihood: 3\nimpact: 4\ntreatment: accept\ncontrols: [CTRL-1]\nacceptance:\n  approved_by: carol\n  approved_on: 2026-02-02\n  expires: 2027-02-02\n  rationale: Fleet is encrypted and insured\n")
+        repo.write(
+            "isms/risks/risk-1.yaml",
+            "id: RISK-1\ntitle: Laptop theft\nowner: alice\nlikelihood: 3\nimpact: 4\ntreatment: accept\ncontrols: [CTRL-1]\nacceptance:\n  approved_by: carol\n  approved_on: 2026-02-02\n  expires: 2027-02-02\n  rationale: Fleet is encrypted and insured\n"
+        )
         repo.commit("Accept laptop theft (CAB-12)", by: .bob, at: "2026-02-02T10:00:00+01:00")
         repo.remove("isms/controls/ctrl-1.yaml")
         repo.write("isms/controls/endpoint/disk-encryption.yaml", "id: CTRL-1\ntitle: Disk encryption\nowner: bob\nsatisfies: []\n")
@@ -26,8 +32,9 @@ final class DiffTests: XCTestCase {
         repo.write("isms/risks/risk-4.yaml", "id: RISK-4\ntitle: Flood\nowner: alice\ntreatment: avoid\n")
         repo.commit("Main: add flood", at: "2026-02-04T10:00:00+01:00")
         repo.git("checkout", "-q", "feature")
-        repo.git("merge", "-q", "--no-ff", "-m", "Merge main into feature", "main",
-                 environment: ["GIT_AUTHOR_DATE": "2026-02-05T10:00:00+01:00", "GIT_COMMITTER_DATE": "2026-02-05T10:00:00+01:00"])
+        repo.git(
+            "merge", "-q", "--no-ff", "-m", "Merge main into feature", "main",
+            environment: ["GIT_AUTHOR_DATE": "2026-02-05T10:00:00+01:00", "GIT_COMMITTER_DATE": "2026-02-05T10:00:00+01:00"])
         return repo
     }
 
@@ -62,7 +69,10 @@ final class DiffTests: XCTestCase {
         let signature = try XCTUnwrap(commits.first?["signature"] as? [String: Any])
         XCTAssertEqual(signature["status"] as? String, "unsigned")
         XCTAssertEqual(Set(signature.keys), ["status", "format", "principal", "key"])
-        XCTAssertTrue(riskChanges.contains { $0["field"] as? String == "acceptance.approved_by" && $0["new"] as? String == "carol" && $0["old"] is NSNull })
+        XCTAssertTrue(
+            riskChanges.contains {
+                $0["field"] as? String == "acceptance.approved_by" && $0["new"] as? String == "carol" && $0["old"] is NSNull
+            })
 
         let satisfies = try XCTUnwrap((byID["CTRL-1"]?["changes"] as? [[String: Any]])?.first { $0["field"] as? String == "satisfies" })
         XCTAssertEqual(satisfies["removed"] as? [String], ["OBL-1"])
@@ -96,7 +106,10 @@ final class DiffTests: XCTestCase {
         repo.commit("Empty ISMS", at: "2026-02-01T09:00:00+01:00")
         repo.git("checkout", "-q", "-b", "bulk")
         for n in 1...600 {
-            repo.write("risks/risk-\(n).yaml", "id: RISK-\(n)\ntitle: Imported risk number \(n) with a long title for the register\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-\(n)]\n")
+            repo.write(
+                "risks/risk-\(n).yaml",
+                "id: RISK-\(n)\ntitle: Imported risk number \(n) with a long title for the register\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-\(n)]\n"
+            )
         }
         repo.commit("Import the register", at: "2026-02-02T09:00:00+01:00")
         let result = isms(["diff", "main..bulk", "--format", "markdown", "--as-of", "2026-03-01"], in: repo.path)
@@ -105,7 +118,8 @@ final class DiffTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("> Too large for one comment"), String(result.stdout.suffix(300)))
         // Every added risk is a decision: listed, or counted with the command that lists them all.
         let rows = result.stdout.split(separator: "\n").filter { $0.hasPrefix("| RISK") }.count
-        let left = result.stdout.range(of: #"\*\*\d+ more decisions? not shown"#, options: .regularExpression)
+        let left =
+            result.stdout.range(of: #"\*\*\d+ more decisions? not shown"#, options: .regularExpression)
             .flatMap { Int(result.stdout[$0].dropFirst(2).prefix { $0.isNumber }) } ?? 0
         XCTAssertEqual(rows + left, 600, String(result.stdout.suffix(1500)))
         XCTAssertTrue(result.stdout.contains("more new errors not shown"), String(result.stdout.suffix(1500)))

@@ -1,6 +1,7 @@
-@testable import ISMSKit
 import Foundation
 import XCTest
+
+@testable import ISMSKit
 
 /// Documents (issue 15, item 4): Markdown with front matter read from the work tree, the index and git trees; a
 /// policy edited after its approval on a branch, in `check`, `check --base`, `--staged` and the pull-request
@@ -9,8 +10,10 @@ final class DocumentTests: XCTestCase {
     let alice = TestKeys.ed25519, bob = TestKeys.p256, carol = TestKeys.p384
     let config = minimalConfig + "require_signed_decisions: true\n"
 
-    func policy(version: String = "1.0", approvedOn: String = "2026-01-12", approvedBy: String = "carol",
-                text: String = "Access is granted on a need-to-know basis.") -> String {
+    func policy(
+        version: String = "1.0", approvedOn: String = "2026-01-12", approvedBy: String = "carol",
+        text: String = "Access is granted on a need-to-know basis."
+    ) -> String {
         """
         ---
         id: DOC-1
@@ -36,8 +39,12 @@ final class DocumentTests: XCTestCase {
     func repository() -> GitRepository {
         let repo = GitRepository()
         repo.write("isms.yaml", config)
-        repo.write(".isms/allowed_signers", [alice.allowedSigner("alice@example.com"), bob.allowedSigner("bob@example.com"),
-                                             carol.allowedSigner("carol@example.com")].joined(separator: "\n") + "\n")
+        repo.write(
+            ".isms/allowed_signers",
+            [
+                alice.allowedSigner("alice@example.com"), bob.allowedSigner("bob@example.com"),
+                carol.allowedSigner("carol@example.com"),
+            ].joined(separator: "\n") + "\n")
         repo.write("controls/ctrl-1.yaml", control)
         repo.write("documents/doc-1.md", policy())
         repo.commitSigned("Approve the access control policy 1.0", by: .carol, at: "2026-01-12T10:00:00Z", key: carol)
@@ -51,8 +58,10 @@ final class DocumentTests: XCTestCase {
         // The rules about documents and approvals (the example's control is traced by nothing, on purpose).
         let judged: Set<String> = ["unapproved-document-change", "unproven-approval", "unsigned-decision", "overdue-document-review"]
         return (document["findings"] as? [[String: Any]] ?? []).filter { judged.contains($0["rule"] as? String ?? "") }.map { finding in
-            (finding["rule"] as? String ?? "", finding["record"] as? String ?? "", finding["message"] as? String ?? "",
-             finding["line"] as? Int ?? 0)
+            (
+                finding["rule"] as? String ?? "", finding["record"] as? String ?? "", finding["message"] as? String ?? "",
+                finding["line"] as? Int ?? 0
+            )
         }
     }
 
@@ -193,13 +202,15 @@ final class DocumentTests: XCTestCase {
         XCTAssertEqual(record.string("body"), "# Text\r\n\r\nLine two.\r\n")
         XCTAssertEqual(record.location(of: "body").line, 6)
         // A YAML record kind never reads Markdown, and a Markdown file is not YAML.
-        let yaml = RecordParser.parse(Data("id: DOC-8\ntitle: Plain\nowner: alice\n".utf8), kind: .document, path: "documents/doc-8.md", config: config)
+        let yaml = RecordParser.parse(
+            Data("id: DOC-8\ntitle: Plain\nowner: alice\n".utf8), kind: .document, path: "documents/doc-8.md", config: config)
         XCTAssertNil(yaml.record)
         XCTAssertEqual(yaml.findings.map(\.rule), ["parse-error"])
     }
 
     func testTheMarkdownIsRenderedSafely() {
-        let html = MarkdownHTML.render("""
+        let html = MarkdownHTML.render(
+            """
             # Title <b>bold</b>
 
             Some *emphasis*, **strong**, `code <i>` and <script>alert(1)</script> [a link](javascript:alert(1)).

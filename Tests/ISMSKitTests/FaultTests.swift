@@ -17,12 +17,19 @@ final class FaultTests: XCTestCase {
     static func generatedRepository(records: Int, commits: Int, seed: Int = 7) throws -> TemporaryFolder {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("scripts/gen-history-repo.py").path
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else { throw XCTSkip("python3 is needed to generate the history") }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else {
+            throw XCTSkip("python3 is needed to generate the history")
+        }
         let name = "history-\(records)-records-\(commits)-commits-seed-\(seed)-\(SharedFixtures.digest(ofFile: script))"
         let fixture = try SharedFixtures.folder(name) { folder in
-            let made = runProcess("/bin/sh", ["-c", "git init -q -b main && /usr/bin/python3 '\(script)' --records \(records) --commits \(commits) --seed \(seed) "
-                                              + "| git fast-import --quiet && git checkout -q -f main"], in: folder,
-                                  environment: ["GIT_CONFIG_NOSYSTEM": "1", "HOME": folder])
+            let made = runProcess(
+                "/bin/sh",
+                [
+                    "-c",
+                    "git init -q -b main && /usr/bin/python3 '\(script)' --records \(records) --commits \(commits) --seed \(seed) "
+                        + "| git fast-import --quiet && git checkout -q -f main",
+                ], in: folder,
+                environment: ["GIT_CONFIG_NOSYSTEM": "1", "HOME": folder])
             XCTAssertEqual(made.status, 0, made.stderr)
             if made.status != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: folder]) }
         }
@@ -110,8 +117,9 @@ final class FaultTests: XCTestCase {
             XCTAssertEqual(assertHeld(Self.log, in: repo.path, exits: [0], timeout: 300).stdout, reference.stdout, "trial \(trial): warm")
         }
         XCTAssertEqual(killed, 20, "\(finished) of \(trial) runs finished before their kill")
-        print("FaultTests: \(killed) runs killed mid-run (\(finished) more finished before their kill); runs take \(duration) s "
-              + "(cold \(cold) s without a cache); every rerun identical to --no-cache")
+        print(
+            "FaultTests: \(killed) runs killed mid-run (\(finished) more finished before their kill); runs take \(duration) s "
+                + "(cold \(cold) s without a cache); every rerun identical to --no-cache")
     }
 
     /// Several runs at once on one repository, cold and then adding commits: each prints the clean result,
@@ -133,7 +141,11 @@ final class FaultTests: XCTestCase {
                 outputs.set(i, result.status == 0 ? (i % 2 == 0 ? result.stdout : "ok") : failed)
             }
             for (i, output) in outputs.all(4).enumerated() {
-                if i % 2 == 0 { XCTAssertEqual(output, reference, "round \(round), run \(i)") } else { XCTAssertEqual(output, "ok", "round \(round), run \(i)") }
+                if i % 2 == 0 {
+                    XCTAssertEqual(output, reference, "round \(round), run \(i)")
+                } else {
+                    XCTAssertEqual(output, "ok", "round \(round), run \(i)")
+                }
             }
             let after = assertHeld(Self.log, in: repo.path, exits: [0], timeout: 300)
             XCTAssertEqual(after.stdout, reference)
@@ -163,7 +175,8 @@ final class FaultTests: XCTestCase {
         XCTAssertTrue(result.stderr.hasPrefix("isms: warning: cannot write the history cache \(cache)/"), result.stderr)
         XCTAssertTrue(result.stderr.contains("(\(expected)); the result is complete"), result.stderr)
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
-        XCTAssertEqual((try FileManager.default.contentsOfDirectory(atPath: cache)).filter { $0.hasSuffix(".tmp") }, [], "no temporary file left")
+        XCTAssertEqual(
+            (try FileManager.default.contentsOfDirectory(atPath: cache)).filter { $0.hasSuffix(".tmp") }, [], "no temporary file left")
         for command in [["history", "RISK-0001"], ["blame", "RISK-0001"], ["diff", "main~10..main"]] {
             assertHeld(command + ["--root", "isms"], in: repo.path, exits: [0], timeout: 300)
         }
@@ -179,12 +192,14 @@ final class FaultTests: XCTestCase {
         chmod(repo.path, 0o755)
         let reference = assertHeld(Self.log + ["--no-cache"], in: repo.path, exits: [0], timeout: 300).stdout
         let before = ReadOnlyTests.snapshot(repo.path)
-        let asNobody = ismsBounded(Self.log, in: repo.path, timeout: 300,
-                                   wrapper: ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+        let asNobody = ismsBounded(
+            Self.log, in: repo.path, timeout: 300,
+            wrapper: ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"])
         XCTAssertFalse(asNobody.signalled || asNobody.timedOut)
         XCTAssertEqual(asNobody.status, 0, asNobody.stderr)
         XCTAssertEqual(asNobody.stdout, reference)
-        XCTAssertTrue(asNobody.stderr.contains("cannot write the history cache") && asNobody.stderr.contains("Permission denied"), asNobody.stderr)
+        XCTAssertTrue(
+            asNobody.stderr.contains("cannot write the history cache") && asNobody.stderr.contains("Permission denied"), asNobody.stderr)
         ReadOnlyTests.assertUnchanged(before, ReadOnlyTests.snapshot(repo.path), "run as nobody")
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import ISMSKit
 
 /// unknown-reference and soa-gap: their own examples and the edge cases.
@@ -79,11 +80,14 @@ final class FrameworkRuleTests: XCTestCase {
     func testSOAGapAppliesOnlyOnceTheISMSUsesAnnexA() throws {
         let risk = ("risks/risk-1.yaml", "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n")
         let plain = ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backups\nowner: alice\nstatus: planned\ndue: 2027-03-01\n")
-        let annexA = ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backups\nowner: alice\nstatus: planned\ndue: 2027-03-01\nannex_a: [A.8.13]\n")
+        let annexA = (
+            "controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backups\nowner: alice\nstatus: planned\ndue: 2027-03-01\nannex_a: [A.8.13]\n"
+        )
         XCTAssertEqual(try check([risk, plain]).findings, [], "no Annex A reference and no soa_exclusions: no soa-gap")
         XCTAssertEqual(findings(try check([risk, annexA]), "soa-gap").count, 92, "a control naming Annex A turns it on")
-        XCTAssertEqual(findings(try check([("isms.yaml", "name: x\nsoa_exclusions:\n"), risk, plain]), "soa-gap").count, 93,
-                       "an empty soa_exclusions turns it on")
+        XCTAssertEqual(
+            findings(try check([("isms.yaml", "name: x\nsoa_exclusions:\n"), risk, plain]), "soa-gap").count, 93,
+            "an empty soa_exclusions turns it on")
     }
 
     func testExampleISMSHasACompleteSoAAndKnownReferences() throws {

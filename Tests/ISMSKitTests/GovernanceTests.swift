@@ -6,8 +6,10 @@ import XCTest
 final class GovernanceTests: XCTestCase {
     let alice = TestKeys.ed25519, bob = TestKeys.p256, carol = TestKeys.p384, mallory = TestKeys.stranger
 
-    func acceptedRisk(likelihood: Int = 2, impact: Int = 2, approvedBy: String = "alice", approvedOn: String = "2026-01-10",
-                      treatment: String = "accept") -> String {
+    func acceptedRisk(
+        likelihood: Int = 2, impact: Int = 2, approvedBy: String = "alice", approvedOn: String = "2026-01-10",
+        treatment: String = "accept"
+    ) -> String {
         """
         id: RISK-1
         title: Office flood
@@ -29,8 +31,12 @@ final class GovernanceTests: XCTestCase {
     func repository(_ settings: String = "", committed: Bool = true) -> GitRepository {
         let repo = GitRepository()
         repo.write("isms.yaml", minimalConfig + settings)
-        repo.write(".isms/allowed_signers", [alice.allowedSigner("alice@example.com"), bob.allowedSigner("bob@example.com"),
-                                             carol.allowedSigner("carol@example.com")].joined(separator: "\n") + "\n")
+        repo.write(
+            ".isms/allowed_signers",
+            [
+                alice.allowedSigner("alice@example.com"), bob.allowedSigner("bob@example.com"),
+                carol.allowedSigner("carol@example.com"),
+            ].joined(separator: "\n") + "\n")
         if committed { repo.commitSigned("Trust the team", by: .alice, at: "2026-01-01T10:00:00Z", key: alice) }
         return repo
     }
@@ -40,8 +46,10 @@ final class GovernanceTests: XCTestCase {
         let result = isms(["check", "--format", "json", "--as-of", "2026-12-01"] + extra, in: folder ?? repo.path)
         XCTAssertNotEqual(result.status, 2, result.stderr)
         let document = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any] ?? [:]
-        let ids = Set(["unsigned-decision", "unproven-approval", "self-approved-acceptance", "acceptance-invalidated", "backdated-record",
-                       "decision-without-reference", "bad-signature", "allowed-signers-changed"])
+        let ids = Set([
+            "unsigned-decision", "unproven-approval", "self-approved-acceptance", "acceptance-invalidated", "backdated-record",
+            "decision-without-reference", "bad-signature", "allowed-signers-changed",
+        ])
         return (document["findings"] as? [[String: Any]] ?? []).filter { ids.contains($0["rule"] as? String ?? "") }
     }
 
@@ -93,7 +101,8 @@ final class GovernanceTests: XCTestCase {
         repo.git("checkout", "-q", "-b", "pull-request")
         let signers = repo.folder.read(".isms/allowed_signers")!
         repo.write(".isms/allowed_signers", signers + mallory.allowedSigner("mallory@example.com") + "\n")
-        repo.write("risks/risk-1.yaml", acceptedRisk(approvedOn: "2026-03-01").replacingOccurrences(of: "likelihood: 2", with: "likelihood: 1"))
+        repo.write(
+            "risks/risk-1.yaml", acceptedRisk(approvedOn: "2026-03-01").replacingOccurrences(of: "likelihood: 2", with: "likelihood: 1"))
         repo.commitSigned("Lower the likelihood; trust my key", by: .alice, at: "2026-03-01T10:00:00Z", key: mallory)
 
         let base = historyFindings(repo, ["--base", "main"])
@@ -126,8 +135,12 @@ final class GovernanceTests: XCTestCase {
         repo.git("checkout", "-q", "main")
         repo.write("README.md", "x\n")
         repo.commit("Unrelated", at: "2026-01-08T10:00:00Z")
-        repo.gitArguments(["-c", "gpg.format=ssh", "-c", "user.signingkey=\(alice.privateKey)", "merge", "-q", "-S", "--no-ff", "-m", "Merge Bob", "bob"],
-                          environment: repo.identity(.alice, "2026-01-09T10:00:00Z"))
+        repo.gitArguments(
+            [
+                "-c", "gpg.format=ssh", "-c", "user.signingkey=\(alice.privateKey)", "merge", "-q", "-S", "--no-ff", "-m", "Merge Bob",
+                "bob",
+            ],
+            environment: repo.identity(.alice, "2026-01-09T10:00:00Z"))
         let findings = historyFindings(repo)
         XCTAssertEqual(rules(findings), ["allowed-signers-changed"], "only Bob's own commit, not the merge that took it")
         XCTAssertTrue((findings.first?["message"] as? String ?? "").contains(String(bobs.prefix(10))))
@@ -147,13 +160,17 @@ final class GovernanceTests: XCTestCase {
         repo.commitSigned("Accept the flood risk", by: .carol, at: "2026-01-12T10:00:00Z", key: carol)
         XCTAssertEqual(rules(historyFindings(repo)), [], "carol signed her own acceptance")
         // Alice records an exception in Bob's name, signed by herself.
-        repo.write("exceptions/exc-1.yaml", "id: EXC-1\ntitle: Legacy VPN\nowner: alice\nrisk: RISK-1\nreason: Vendor migration\napproved_by: bob\nexpires: 2027-01-01\n")
+        repo.write(
+            "exceptions/exc-1.yaml",
+            "id: EXC-1\ntitle: Legacy VPN\nowner: alice\nrisk: RISK-1\nreason: Vendor migration\napproved_by: bob\nexpires: 2027-01-01\n")
         repo.commitSigned("Grant the VPN exception", by: .alice, at: "2026-01-13T10:00:00Z", key: alice)
         var findings = historyFindings(repo)
         XCTAssertEqual(rules(findings), ["unproven-approval"])
         XCTAssertTrue((findings.first?["message"] as? String ?? "").contains("signed by alice@example.com, not by bob"), "\(findings)")
         // Bob records Carol's approval, unsigned: still unproven (and an unsigned decision).
-        repo.write("exceptions/exc-1.yaml", "id: EXC-1\ntitle: Legacy VPN\nowner: alice\nrisk: RISK-1\nreason: Vendor migration\napproved_by: carol\nexpires: 2027-01-02\n")
+        repo.write(
+            "exceptions/exc-1.yaml",
+            "id: EXC-1\ntitle: Legacy VPN\nowner: alice\nrisk: RISK-1\nreason: Vendor migration\napproved_by: carol\nexpires: 2027-01-02\n")
         repo.commit("Carol approves the VPN exception", by: .bob, at: "2026-01-14T10:00:00Z")
         findings = historyFindings(repo).filter { $0["rule"] as? String == "unproven-approval" }
         XCTAssertEqual(findings.count, 1)
@@ -196,26 +213,31 @@ final class GovernanceTests: XCTestCase {
         repo.commit("Accept, 15 days late", by: .alice, at: "2026-02-12T11:00:00Z")
         let findings = historyFindings(repo)
         XCTAssertEqual(rules(findings), ["backdated-record"])
-        XCTAssertTrue((findings.first?["message"] as? String ?? "").hasPrefix("acceptance.approved_on 2026-01-28 of RISK-1 is 15 days before commit "))
+        XCTAssertTrue(
+            (findings.first?["message"] as? String ?? "").hasPrefix("acceptance.approved_on 2026-01-28 of RISK-1 is 15 days before commit ")
+        )
         repo.write("isms.yaml", minimalConfig + "backdate_tolerance_days: 15\n")
         XCTAssertEqual(historyFindings(repo).count, 0, "the setting is read from the work tree's isms.yaml")
     }
 
     func testDecisionFieldsAndReferencePattern() {
-        let repo = repository("require_signed_decisions: true\nreference_pattern: 'SEC-[0-9]+'\ndecision_fields:\n  risk: [treatment]\n  control: ['*']\n")
+        let repo = repository(
+            "require_signed_decisions: true\nreference_pattern: 'SEC-[0-9]+'\ndecision_fields:\n  risk: [treatment]\n  control: ['*']\n")
         repo.write("risks/risk-1.yaml", acceptedRisk())
         repo.write("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backups\nowner: alice\nstatus: planned\n")
         repo.commit("Register\n\nDecided in the risk committee, SEC-12", by: .alice, at: "2026-01-12T10:00:00Z")
         let findings = historyFindings(repo)
         // Only treatment counts for risks, every field for controls; the body's reference is found.
-        XCTAssertEqual(findings.map { "\($0["rule"] as? String ?? "") \($0["record"] as? String ?? "")" },
-                       ["unsigned-decision CTRL-1", "unsigned-decision RISK-1", "unproven-approval RISK-1"])
+        XCTAssertEqual(
+            findings.map { "\($0["rule"] as? String ?? "") \($0["record"] as? String ?? "")" },
+            ["unsigned-decision CTRL-1", "unsigned-decision RISK-1", "unproven-approval RISK-1"])
         XCTAssertTrue((findings[0]["message"] as? String ?? "").hasPrefix("id, title, owner and status of CTRL-1 were set by commit "))
         XCTAssertTrue((findings[1]["message"] as? String ?? "").hasPrefix("treatment of RISK-1 was set by commit "))
         repo.write("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backups\nowner: alice\nstatus: implemented\n")
         repo.commitSigned("Backups run", by: .alice, at: "2026-01-13T10:00:00Z", key: alice)
-        XCTAssertEqual(Set(rules(historyFindings(repo).filter { $0["record"] as? String == "CTRL-1" })),
-                       ["decision-without-reference", "unsigned-decision"])
+        XCTAssertEqual(
+            Set(rules(historyFindings(repo).filter { $0["record"] as? String == "CTRL-1" })),
+            ["decision-without-reference", "unsigned-decision"])
     }
 
     func testABadSignatureIsReportedOnTheRecordsItChangedEvenDeletedOnes() {
@@ -231,7 +253,9 @@ final class GovernanceTests: XCTestCase {
         XCTAssertEqual(findings.map { $0["record"] as? String }, ["RISK-1", "RISK-2"])
         XCTAssertEqual(findings.first { $0["record"] as? String == "RISK-2" }?["path"] as? String, "risks/risk-2.yaml")
         XCTAssertTrue(findings.first { $0["record"] as? String == "RISK-2" }?["line"] is NSNull)
-        XCTAssertTrue((findings.first?["message"] as? String ?? "").contains("carries a signature that does not verify (the signature does not match the commit)"))
+        XCTAssertTrue(
+            (findings.first?["message"] as? String ?? "").contains(
+                "carries a signature that does not verify (the signature does not match the commit)"))
     }
 
     /// example-isms is checked with this repository's own history: it must pass as it is (docs/signatures.md

@@ -1,7 +1,8 @@
 import Foundation
-@testable import ISMSKit
 @_spi(Fuzzing) import ISMSOutput
 import XCTest
+
+@testable import ISMSKit
 
 /// The history cache decoder against files that pass the checksum yet are malformed: every prefix, every
 /// byte set to telling values, and the inputs the fuzzer (`scripts/fuzz.sh … cache`) kept. None may trap;
@@ -111,8 +112,10 @@ final class HistoryCacheDecoderTests: XCTestCase {
         XCTAssertTrue(refusedOnce)
 
         // Not a regular file: a folder, and a FIFO that would block a plain read.
-        for make in [{ try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) },
-                     { XCTAssertEqual(mkfifo(path, 0o644), 0) }] as [() throws -> Void] {
+        for make in [
+            { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) },
+            { XCTAssertEqual(mkfifo(path, 0o644), 0) },
+        ] as [() throws -> Void] {
             try? FileManager.default.removeItem(atPath: path)
             try make()
             let result = ismsBounded(["log", "--format", "json", "--root", "isms"], in: r.path, timeout: 30)
@@ -126,17 +129,23 @@ final class HistoryCacheDecoderTests: XCTestCase {
     /// The codes in the file are pinned: renumbering one misreads every cache already written, so it fails here.
     /// A new kind or event takes a new code, and the format version follows.
     func testTheStoredCodesArePinnedAndTheVersionFollowsThem() {
-        XCTAssertEqual(HistoryEvent.allCases.map { "\($0.rawValue)=\($0.storageCode)" },
-                       ["created=0", "modified=1", "moved=2", "id-changed=3", "deleted=4", "restored=5", "boundary=6"])
+        XCTAssertEqual(
+            HistoryEvent.allCases.map { "\($0.rawValue)=\($0.storageCode)" },
+            ["created=0", "modified=1", "moved=2", "id-changed=3", "deleted=4", "restored=5", "boundary=6"])
         let kinds = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { ($0.rawValue, $0.storageCode) })
-        XCTAssertEqual(kinds, ["risk": 0, "control": 1, "obligation": 2, "evidence": 3, "exception": 4, "supplier": 5, "asset": 6,
-                               "audit": 7, "nonconformity": 8, "management-review": 9, "objective": 10, "incident": 11, "party": 12,
-                               "document": 13])
+        XCTAssertEqual(
+            kinds,
+            [
+                "risk": 0, "control": 1, "obligation": 2, "evidence": 3, "exception": 4, "supplier": 5, "asset": 6,
+                "audit": 7, "nonconformity": 8, "management-review": 9, "objective": 10, "incident": 11, "party": 12,
+                "document": 13,
+            ])
         XCTAssertEqual(HistoryCache.events.compactMap { $0 }.count, HistoryEvent.allCases.count)
         XCTAssertEqual(HistoryCache.kinds.compactMap { $0 }.count, RecordKind.allCases.count)
         // The kinds enter as their digest (RecordKindTests pins it), the events by name and code.
-        XCTAssertTrue(HistoryCache.layoutFingerprint.contains("kinds \(RecordKind.layoutFingerprint);")
-                      && HistoryCache.layoutFingerprint.contains("boundary=6"), HistoryCache.layoutFingerprint)
+        XCTAssertTrue(
+            HistoryCache.layoutFingerprint.contains("kinds \(RecordKind.layoutFingerprint);")
+                && HistoryCache.layoutFingerprint.contains("boundary=6"), HistoryCache.layoutFingerprint)
         XCTAssertTrue(HistoryCache.fileName(root: "isms", firstParent: false).hasPrefix("history-v\(HistoryCache.formatVersion)-"))
     }
 }

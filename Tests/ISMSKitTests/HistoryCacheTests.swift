@@ -100,7 +100,8 @@ final class HistoryCacheTests: XCTestCase {
         XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: Data("{\"not\": \"ours\"}".utf8)))
         let foreign = r.isms(["log", "--format", "json"])
         XCTAssertEqual(foreign.stdout, first.stdout)
-        XCTAssertEqual(foreign.stderr, "isms: warning: the history cache \(file) is unreadable (not an isms history cache); rebuilding it\n")
+        XCTAssertEqual(
+            foreign.stderr, "isms: warning: the history cache \(file) is unreadable (not an isms history cache); rebuilding it\n")
 
         let healed = r.isms(["log", "--format", "json"])
         XCTAssertEqual(healed.stderr, "")
@@ -117,9 +118,11 @@ final class HistoryCacheTests: XCTestCase {
 
         let result = r.isms(["history", "RISK-1", "--format", "json"])
         XCTAssertEqual(result.status, 0)
-        XCTAssertEqual(result.stderr, "isms: note: history was rewritten since the last run, or another branch is read ("
-                       + String(commits[2].prefix(10)) + " is not an ancestor of " + String(rewritten.prefix(10))
-                       + "); dropped 2 cached commit(s) that it does not reach\n")
+        XCTAssertEqual(
+            result.stderr,
+            "isms: note: history was rewritten since the last run, or another branch is read ("
+                + String(commits[2].prefix(10)) + " is not an ancestor of " + String(rewritten.prefix(10))
+                + "); dropped 2 cached commit(s) that it does not reach\n")
         XCTAssertEqual(result.stdout, r.isms(["history", "RISK-1", "--format", "json", "--no-cache"]).stdout)
         let entries = r.history("RISK-1")
         XCTAssertEqual(entries.strings("commit"), [rewritten, commits[0]])
@@ -147,11 +150,13 @@ final class HistoryCacheTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("isms: note: this is a shallow clone"), result.stderr)
         XCTAssertTrue(result.stderr.contains("`git fetch --unshallow`"), result.stderr)
         XCTAssertTrue(result.stderr.contains("`fetch-depth: 0`"), result.stderr)
-        let entries = (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["entries"] as? [[String: Any]] ?? []
+        let entries =
+            (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["entries"] as? [[String: Any]] ?? []
         XCTAssertEqual(entries.strings("commit"), [commits[1]])
         XCTAssertEqual(entries.strings("event"), ["boundary"])
         let log = isms(["log", "--root", "isms", "--format", "json"], in: repo)
-        let logEntries = (try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [String: Any])?["entries"] as? [[String: Any]] ?? []
+        let logEntries =
+            (try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [String: Any])?["entries"] as? [[String: Any]] ?? []
         XCTAssertEqual(logEntries.strings("event"), ["modified", "boundary", "boundary"])
         XCTAssertFalse(logEntries.strings("event").contains("created"))
 
@@ -160,7 +165,8 @@ final class HistoryCacheTests: XCTestCase {
         XCTAssertEqual(unshallow.status, 0, unshallow.stderr)
         let full = isms(["history", "RISK-1", "--root", "isms", "--format", "json"], in: repo)
         XCTAssertEqual(full.stderr, "isms: note: the clone's shallow boundary changed since the history cache was written; rebuilding it\n")
-        let fullEntries = (try JSONSerialization.jsonObject(with: Data(full.stdout.utf8)) as? [String: Any])?["entries"] as? [[String: Any]] ?? []
+        let fullEntries =
+            (try JSONSerialization.jsonObject(with: Data(full.stdout.utf8)) as? [String: Any])?["entries"] as? [[String: Any]] ?? []
         XCTAssertEqual(fullEntries.strings("event"), ["modified", "created"])
     }
 
@@ -173,8 +179,10 @@ final class HistoryCacheTests: XCTestCase {
 
         let result = r.isms(["history", "RISK-1", "--no-cache"])
         XCTAssertEqual(result.status, 2)
-        XCTAssertEqual(result.stderr, "isms: error: git: the record file risks/r1.yaml (blob \(blob.prefix(10))) is missing from the "
-                       + "repository; run `git fsck` to find the damage\n")
+        XCTAssertEqual(
+            result.stderr,
+            "isms: error: git: the record file risks/r1.yaml (blob \(blob.prefix(10))) is missing from the "
+                + "repository; run `git fsck` to find the damage\n")
     }
 
     func testOutsideAGitRepositoryHistoryCommandsExit2WithOneLine() {
@@ -185,7 +193,8 @@ final class HistoryCacheTests: XCTestCase {
             let result = isms(command, in: folder.path)
             XCTAssertEqual(result.status, 2, "\(command)")
             XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
-            XCTAssertTrue(result.stderr.hasPrefix("isms: error: ") && result.stderr.hasSuffix("is not inside a git repository\n"), result.stderr)
+            XCTAssertTrue(
+                result.stderr.hasPrefix("isms: error: ") && result.stderr.hasSuffix("is not inside a git repository\n"), result.stderr)
         }
         XCTAssertNotEqual(isms(["check"], in: folder.path).status, 2, "check keeps working on a plain folder")
     }

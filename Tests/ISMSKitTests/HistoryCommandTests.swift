@@ -14,12 +14,17 @@ final class HistoryCommandTests: XCTestCase {
         r.write("controls/c1.yaml", controlYAML("CTRL-1"))
         r.write("obligations/gdpr-32.yaml", "id: OBL-GDPR-32\ntitle: Security of processing\nowner: carol\napplies: true\n")
         commits.append(r.commit("Add register", by: .alice, at: "2026-01-05T10:00:00+01:00"))
-        r.write("risks/r1.yaml", riskYAML("RISK-1", likelihood: 2, treatment: "accept", controls: [],
-                                          extra: "acceptance:\n  approved_by: carol\n  approved_on: 2026-02-01\n"))
+        r.write(
+            "risks/r1.yaml",
+            riskYAML(
+                "RISK-1", likelihood: 2, treatment: "accept", controls: [],
+                extra: "acceptance:\n  approved_by: carol\n  approved_on: 2026-02-01\n"))
         commits.append(r.commit("Accept laptop theft", by: .bob, at: "2026-02-01T14:30:00+01:00"))
         r.touchUnrelated()
         commits.append(r.commit("Unrelated work", by: .bob, at: "2026-02-10T09:00:00+01:00"))
-        r.write("obligations/gdpr-32.yaml", "id: OBL-GDPR-32\ntitle: Security of processing\nowner: carol\napplies: false\njustification: No personal data\n")
+        r.write(
+            "obligations/gdpr-32.yaml",
+            "id: OBL-GDPR-32\ntitle: Security of processing\nowner: carol\napplies: false\njustification: No personal data\n")
         r.remove("controls/c1.yaml")
         r.write("controls/disk-encryption.yaml", controlYAML("CTRL-1"))
         commits.append(r.commit("Scope out GDPR 32; rename control file", by: .carol, at: "2026-03-02T08:00:00+00:00"))
@@ -49,10 +54,12 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertEqual(accepted["summary"] as? String, "Accept laptop theft")
         XCTAssertEqual(accepted["path"] as? String, "risks/r1.yaml")
         XCTAssertEqual(accepted["event"] as? String, "modified")
-        XCTAssertEqual(accepted["author"] as? [String: String],
-                       ["name": "Bob Example", "email": "bob@example.com", "date": "2026-02-01T14:30:00+01:00"])
+        XCTAssertEqual(
+            accepted["author"] as? [String: String],
+            ["name": "Bob Example", "email": "bob@example.com", "date": "2026-02-01T14:30:00+01:00"])
         let changes = accepted.changes
-        XCTAssertEqual(changes.strings("field"), ["likelihood", "treatment", "controls", "acceptance.approved_by", "acceptance.approved_on"])
+        XCTAssertEqual(
+            changes.strings("field"), ["likelihood", "treatment", "controls", "acceptance.approved_by", "acceptance.approved_on"])
         for change in changes {
             let list = change["field"] as? String == "controls"
             XCTAssertEqual(Set(change.keys), list ? ["field", "old", "new", "added", "removed"] : ["field", "old", "new"])
@@ -62,8 +69,10 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertTrue(changes[3]["old"] is NSNull)
         // Typed by the schema: integers are numbers, dates are YYYY-MM-DD strings, absent is null.
         XCTAssertTrue(result.stdout.contains("\"field\" : \"likelihood\",\n          \"new\" : 2,\n          \"old\" : 3"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("\"field\" : \"acceptance.approved_on\",\n          \"new\" : \"2026-02-01\",\n          \"old\" : null"),
-                      result.stdout)
+        XCTAssertTrue(
+            result.stdout.contains(
+                "\"field\" : \"acceptance.approved_on\",\n          \"new\" : \"2026-02-01\",\n          \"old\" : null"),
+            result.stdout)
 
         let obligation = r.isms(["history", "OBL-GDPR-32", "--format", "json"]).stdout
         XCTAssertTrue(obligation.contains("\"field\" : \"applies\",\n          \"new\" : false,\n          \"old\" : true"), obligation)
@@ -75,13 +84,18 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertEqual(document["version"] as? Int, 1)
         let entries = try XCTUnwrap(document["entries"] as? [[String: Any]])
         for entry in entries {
-            XCTAssertEqual(Set(entry.keys), ["commit", "author", "committer", "summary", "signature", "path", "event", "changes", "record"])
+            XCTAssertEqual(
+                Set(entry.keys), ["commit", "author", "committer", "summary", "signature", "path", "event", "changes", "record"])
         }
         XCTAssertEqual(entries.strings("record"), ["CTRL-1", "OBL-GDPR-32", "RISK-1", "CTRL-1", "OBL-GDPR-32", "RISK-1"])
         XCTAssertEqual(entries.strings("event"), ["moved", "modified", "modified", "created", "created", "created"])
         XCTAssertEqual(entries.strings("commit"), [commits[3], commits[3], commits[1], commits[0], commits[0], commits[0]])
-        XCTAssertEqual(entries.strings("path"), ["controls/disk-encryption.yaml", "obligations/gdpr-32.yaml", "risks/r1.yaml",
-                                                 "controls/c1.yaml", "obligations/gdpr-32.yaml", "risks/r1.yaml"])
+        XCTAssertEqual(
+            entries.strings("path"),
+            [
+                "controls/disk-encryption.yaml", "obligations/gdpr-32.yaml", "risks/r1.yaml",
+                "controls/c1.yaml", "obligations/gdpr-32.yaml", "risks/r1.yaml",
+            ])
     }
 
     func testBlameJSONShapeAndValues() throws {
@@ -93,10 +107,18 @@ final class HistoryCommandTests: XCTestCase {
             XCTAssertEqual(Set(field.keys), ["field", "value", "commit", "author", "date", "summary", "signature"])
             XCTAssertEqual(keys(field["author"]), ["name", "email", "date"])
         }
-        XCTAssertEqual(fields.strings("field"), ["id", "title", "owner", "likelihood", "impact", "treatment", "controls",
-                                                 "acceptance.approved_by", "acceptance.approved_on"])
-        XCTAssertEqual(fields.strings("commit"), [commits[0], commits[0], commits[0], commits[1], commits[0], commits[1], commits[1],
-                                                  commits[1], commits[1]])
+        XCTAssertEqual(
+            fields.strings("field"),
+            [
+                "id", "title", "owner", "likelihood", "impact", "treatment", "controls",
+                "acceptance.approved_by", "acceptance.approved_on",
+            ])
+        XCTAssertEqual(
+            fields.strings("commit"),
+            [
+                commits[0], commits[0], commits[0], commits[1], commits[0], commits[1], commits[1],
+                commits[1], commits[1],
+            ])
         XCTAssertEqual(fields[3]["value"] as? Int, 2)
         XCTAssertEqual(fields[6]["value"] as? [String], [])
         XCTAssertEqual(fields[8]["value"] as? String, "2026-02-01")
@@ -107,7 +129,9 @@ final class HistoryCommandTests: XCTestCase {
 
     func testTextOutput() {
         let a = String(commits[0].prefix(10)), b = String(commits[1].prefix(10)), d = String(commits[3].prefix(10))
-        XCTAssertEqual(r.isms(["history", "RISK-1"]).stdout, """
+        XCTAssertEqual(
+            r.isms(["history", "RISK-1"]).stdout,
+            """
             \(b) 2026-02-01 Bob Example -  modified  likelihood: 3 → 2
                                                            treatment: reduce → accept
                                                            controls: -CTRL-1
@@ -116,12 +140,16 @@ final class HistoryCommandTests: XCTestCase {
             \(a) 2026-01-05 Alice Example -  created  risks/r1.yaml
 
             """)
-        XCTAssertEqual(r.isms(["log", "--kind", "control"]).stdout, """
+        XCTAssertEqual(
+            r.isms(["log", "--kind", "control"]).stdout,
+            """
             \(d) 2026-03-02 Carol Example -  CTRL-1  moved  controls/c1.yaml → controls/disk-encryption.yaml
             \(a) 2026-01-05 Alice Example -  CTRL-1  created  controls/c1.yaml
 
             """)
-        XCTAssertEqual(r.isms(["blame", "OBL-GDPR-32"]).stdout, """
+        XCTAssertEqual(
+            r.isms(["blame", "OBL-GDPR-32"]).stdout,
+            """
             id             OBL-GDPR-32             \(a) 2026-01-05 Alice Example -  Add register
             title          Security of processing  \(a) 2026-01-05 Alice Example -  Add register
             owner          carol                   \(a) 2026-01-05 Alice Example -  Add register
@@ -141,7 +169,8 @@ final class HistoryCommandTests: XCTestCase {
         let treatment = log(["--field", "treatment"])
         XCTAssertEqual(treatment.strings("commit"), [commits[1], commits[0]])
         XCTAssertEqual(treatment.map { $0.changes.strings("field") }, [["treatment"], ["treatment"]])
-        XCTAssertEqual(log(["--field", "acceptance"]).first?.changes.strings("field"), ["acceptance.approved_by", "acceptance.approved_on"])
+        XCTAssertEqual(
+            log(["--field", "acceptance"]).first?.changes.strings("field"), ["acceptance.approved_by", "acceptance.approved_on"])
 
         let bad = r.isms(["log", "--kind", "risc"])
         XCTAssertEqual(bad.status, 2)
@@ -149,7 +178,8 @@ final class HistoryCommandTests: XCTestCase {
     }
 
     func testHistoryFilters() {
-        XCTAssertEqual(r.history("RISK-1", ["--field", "likelihood"]).map { $0.changes.strings("field") }, [["likelihood"], ["likelihood"]])
+        XCTAssertEqual(
+            r.history("RISK-1", ["--field", "likelihood"]).map { $0.changes.strings("field") }, [["likelihood"], ["likelihood"]])
         XCTAssertEqual(r.history("RISK-1", ["--since", "2026-01-06"]).strings("commit"), [commits[1]])
     }
 

@@ -99,7 +99,9 @@ final class HistoryIdentityTests: XCTestCase {
         let r = ISMSRepository()
         r.write("risks/r1.yaml", riskYAML("RISK-1"))
         let created = r.commit("Add laptop risk", at: "2026-01-05T10:00:00+01:00")
-        r.write("risks/r1.yaml", """
+        r.write(
+            "risks/r1.yaml",
+            """
             # Laptop theft, reviewed at the risk workshop
 
             treatment: reduce   # decided 2026-01
@@ -147,7 +149,9 @@ final class HistoryMergeTests: XCTestCase {
         r.write("controls/c1.yaml", controlYAML("CTRL-1", status: "planned\ndue: 2027-03-01"))
         let created = r.commit("Add register", at: "2026-01-05T10:00:00+01:00")
         _ = r.git("checkout", "-q", "-b", "accept-laptop")
-        r.write("risks/r1.yaml", riskYAML("RISK-1", treatment: "accept", extra: "acceptance:\n  approved_by: carol\n  approved_on: 2026-01-06\n"))
+        r.write(
+            "risks/r1.yaml",
+            riskYAML("RISK-1", treatment: "accept", extra: "acceptance:\n  approved_by: carol\n  approved_on: 2026-01-06\n"))
         let branch = r.commit("Accept the laptop risk", by: .bob, at: "2026-01-06T10:00:00+01:00")
         _ = r.git("checkout", "-q", "main")
         r.write("controls/c1.yaml", controlYAML("CTRL-1", status: "operating"))
@@ -170,8 +174,12 @@ final class HistoryMergeTests: XCTestCase {
         XCTAssertFalse(log.strings("commit").contains(merge))
 
         let blame = r.json(["blame", "RISK-1"])["fields"] as? [[String: Any]] ?? []
-        XCTAssertEqual(blame.strings("field"), ["id", "title", "owner", "likelihood", "impact", "treatment", "controls",
-                                                "acceptance.approved_by", "acceptance.approved_on"])
+        XCTAssertEqual(
+            blame.strings("field"),
+            [
+                "id", "title", "owner", "likelihood", "impact", "treatment", "controls",
+                "acceptance.approved_by", "acceptance.approved_on",
+            ])
         XCTAssertEqual(blame.strings("commit"), [created, created, created, created, created, branch, created, branch, branch])
     }
 

@@ -33,7 +33,8 @@ final class HistorySignatureTests: XCTestCase {
         XCTAssertTrue(signatures[1]["key"] is NSNull)
 
         let blame = try XCTUnwrap(r.json(["blame", "RISK-1"])["fields"] as? [[String: Any]])
-        let byField = Dictionary(uniqueKeysWithValues: blame.map { ($0["field"] as! String, ($0["signature"] as? [String: Any])?["status"] as? String) })
+        let byField = Dictionary(
+            uniqueKeysWithValues: blame.map { ($0["field"] as! String, ($0["signature"] as? [String: Any])?["status"] as? String) })
         XCTAssertEqual(byField["id"], "good")
         XCTAssertEqual(byField["likelihood"], "unsigned")
         XCTAssertEqual(byField["impact"], "unknown-key")
@@ -52,7 +53,8 @@ final class HistorySignatureTests: XCTestCase {
 
     func testTrustComesFromTheTrustRefNotFromTheChange() {
         r.git("checkout", "-q", "-b", "pull-request")
-        r.write(".isms/allowed_signers", alice.allowedSigner("alice@example.com") + "\n" + mallory.allowedSigner("carol@example.com") + "\n")
+        r.write(
+            ".isms/allowed_signers", alice.allowedSigner("alice@example.com") + "\n" + mallory.allowedSigner("carol@example.com") + "\n")
         r.write("risks/r1.yaml", riskYAML("RISK-1", likelihood: 1, impact: 2, controls: []))
         r.repo.commitSigned("Trust my key and lower the likelihood again", by: .carol, at: "2026-03-02T10:00:00+01:00", key: mallory)
         func statuses(_ extra: [String]) -> [String?] {
@@ -85,13 +87,18 @@ final class HistorySignatureTests: XCTestCase {
         XCTAssertEqual(signature["key"] as? String, key.fingerprint)
 
         // No gpg on PATH: not-verified, with the reason on stderr, and never cached as such.
-        let bare = runProcess(ismsExecutable, ["history", "RISK-1", "--root", "isms", "--format", "json", "--no-cache"], in: r.path,
-                              environment: ["PATH": "/nonexistent"])
+        let bare = runProcess(
+            ismsExecutable, ["history", "RISK-1", "--root", "isms", "--format", "json", "--no-cache"], in: r.path,
+            environment: ["PATH": "/nonexistent"])
         XCTAssertEqual(bare.status, 0, bare.stderr)
         XCTAssertTrue(bare.stderr.contains("isms: note: 1 signature not verified: gpg is not installed"), bare.stderr)
-        let entries = (try JSONSerialization.jsonObject(with: Data(bare.stdout.utf8)) as? [String: Any])?["entries"] as? [[String: Any]] ?? []
+        let entries =
+            (try JSONSerialization.jsonObject(with: Data(bare.stdout.utf8)) as? [String: Any])?["entries"] as? [[String: Any]] ?? []
         XCTAssertEqual((entries.first?["signature"] as? [String: Any])?["status"] as? String, "not-verified")
-        let text = runProcess(ismsExecutable, ["history", "RISK-1", "--root", "isms", "--no-cache"], in: r.path, environment: ["PATH": "/nonexistent"])
-        XCTAssertTrue(text.stdout.hasPrefix(String(r.git("rev-parse", "HEAD").prefix(10)) + " 2026-03-06 Alice Example ?unverified  modified"), text.stdout)
+        let text = runProcess(
+            ismsExecutable, ["history", "RISK-1", "--root", "isms", "--no-cache"], in: r.path, environment: ["PATH": "/nonexistent"])
+        XCTAssertTrue(
+            text.stdout.hasPrefix(String(r.git("rev-parse", "HEAD").prefix(10)) + " 2026-03-06 Alice Example ?unverified  modified"),
+            text.stdout)
     }
 }

@@ -48,8 +48,10 @@ final class ISMSRepository {
 }
 
 /// A risk record in YAML.
-func riskYAML(_ id: String, title: String = "Laptop theft", owner: String = "alice", likelihood: Int = 3, impact: Int = 4,
-              treatment: String = "reduce", controls: [String] = ["CTRL-1"], extra: String = "") -> String {
+func riskYAML(
+    _ id: String, title: String = "Laptop theft", owner: String = "alice", likelihood: Int = 3, impact: Int = 4,
+    treatment: String = "reduce", controls: [String] = ["CTRL-1"], extra: String = ""
+) -> String {
     """
     id: \(id)
     title: \(title)
@@ -84,6 +86,7 @@ extension Dictionary where Key == String, Value == Any {
 /// Runs git in `directory`, returning the result even when git fails (for merges that stop on a conflict).
 @discardableResult
 func gitAllowingFailure(_ arguments: [String], in directory: String) -> ProcessResult {
-    runProcess(GitRepository.git, arguments, in: directory,
-               environment: ["GIT_CONFIG_NOSYSTEM": "1", "HOME": directory, "GIT_TERMINAL_PROMPT": "0"])
+    runProcess(
+        GitRepository.git, arguments, in: directory,
+        environment: ["GIT_CONFIG_NOSYSTEM": "1", "HOME": directory, "GIT_TERMINAL_PROMPT": "0"])
 }

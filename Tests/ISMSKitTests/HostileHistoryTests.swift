@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ISMSKit
 
 /// Hostile histories: odd merge shapes, impossible dates, malformed commit objects, shallow and partial clones,
@@ -15,19 +16,24 @@ final class HostileHistoryTests: XCTestCase {
         commits.append(r.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00"))
         for n in 0..<edits {
             r.write("risks/r1.yaml", riskYAML("RISK-1", title: "Laptop theft \(n + 1)"))
-            commits.append(r.commit("Edit \(n + 1)", by: n % 2 == 0 ? .bob : .carol, at: "2026-01-\(String(format: "%02d", 6 + n))T10:00:00+01:00"))
+            commits.append(
+                r.commit("Edit \(n + 1)", by: n % 2 == 0 ? .bob : .carol, at: "2026-01-\(String(format: "%02d", 6 + n))T10:00:00+01:00"))
         }
         return (r, commits)
     }
 
     /// Runs the reading commands and the JSON log with and without the cache, which must agree.
-    private func assertAllCommandsHold(_ r: ISMSRepository, id: String = "RISK-1", rev: String = "HEAD", exits: Set<Int32> = [0, 1],
-                                       file: StaticString = #filePath, line: UInt = #line) {
+    private func assertAllCommandsHold(
+        _ r: ISMSRepository, id: String = "RISK-1", rev: String = "HEAD", exits: Set<Int32> = [0, 1],
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         for command in Commands.reading(id: id, rev: rev) {
             assertHeld(command + ["--root", "isms"], in: r.path, exits: exits, file: file, line: line)
         }
-        let cached = assertHeld(["log", "--rev", rev, "--format", "json", "--root", "isms"], in: r.path, exits: exits, file: file, line: line)
-        let fresh = assertHeld(["log", "--rev", rev, "--format", "json", "--no-cache", "--root", "isms"], in: r.path, exits: exits, file: file, line: line)
+        let cached = assertHeld(
+            ["log", "--rev", rev, "--format", "json", "--root", "isms"], in: r.path, exits: exits, file: file, line: line)
+        let fresh = assertHeld(
+            ["log", "--rev", rev, "--format", "json", "--no-cache", "--root", "isms"], in: r.path, exits: exits, file: file, line: line)
         XCTAssertEqual(cached.stdout, fresh.stdout, "a cached run differs from a fresh one", file: file, line: line)
     }
 
@@ -42,19 +48,20 @@ final class HostileHistoryTests: XCTestCase {
     func testSkewedFutureExtremeAndIdenticalDates() {
         let (r, commits) = edited(6)
         let authors = [
-            "Alice Example <alice@example.com> 1767603600 +0100",             // the original creation time
-            "Bob Example <bob@example.com> 946684800 +1400",                  // 2000: older than its parent (skew), +14:00
-            "Carol Example <carol@example.com> 4102444800 -1200",             // 2100
-            "Bob Example <bob@example.com> 9223372036854775807 +1400",        // the largest time git can write
-            "Carol Example <carol@example.com> -9223372036854775808 -1400",   // the smallest
-            "Bob Example <bob@example.com> 1767603600 +0100",                 // identical to the first
-            "Carol Example <carol@example.com> 1767603600 +0100",             // identical again
+            "Alice Example <alice@example.com> 1767603600 +0100",  // the original creation time
+            "Bob Example <bob@example.com> 946684800 +1400",  // 2000: older than its parent (skew), +14:00
+            "Carol Example <carol@example.com> 4102444800 -1200",  // 2100
+            "Bob Example <bob@example.com> 9223372036854775807 +1400",  // the largest time git can write
+            "Carol Example <carol@example.com> -9223372036854775808 -1400",  // the smallest
+            "Bob Example <bob@example.com> 1767603600 +0100",  // identical to the first
+            "Carol Example <carol@example.com> 1767603600 +0100",  // identical again
         ]
         var parent: String?
         var rewritten = [String]()
         for (commit, author) in zip(commits, authors) {
             let tree = r.git("rev-parse", commit + "^{tree}")
-            let id = r.repo.rawCommit(tree: tree, parents: parent.map { [$0] } ?? [], author: author, message: "Rewritten \(rewritten.count)")
+            let id = r.repo.rawCommit(
+                tree: tree, parents: parent.map { [$0] } ?? [], author: author, message: "Rewritten \(rewritten.count)")
             rewritten.append(id)
             parent = id
         }
@@ -98,8 +105,9 @@ final class HostileHistoryTests: XCTestCase {
         for (n, (commit, author)) in zip(commits, authors).enumerated() {
             let tree = r.git("rev-parse", commit + "^{tree}")
             let message = n == 6 ? "Sign the edit\n\ngpgsig -----BEGIN PGP SIGNATURE-----\nnot a header" : "Edit \(n)"
-            let id = r.repo.rawCommit(tree: tree, parents: parent.map { [$0] } ?? [], author: author, message: message,
-                                      extraHeaders: n == 6 ? signature : "")
+            let id = r.repo.rawCommit(
+                tree: tree, parents: parent.map { [$0] } ?? [], author: author, message: message,
+                extraHeaders: n == 6 ? signature : "")
             rewritten.append(id)
             parent = id
         }
@@ -107,7 +115,9 @@ final class HostileHistoryTests: XCTestCase {
         _ = r.git("reset", "-q", "--hard", "main")
 
         assertAllCommandsHold(r)
-        for command in [["diff", "HEAD~5..HEAD"], ["check", "--base", "HEAD~5"], ["check", "--rev", "HEAD~3"], ["check", "--rev", "main~4^{commit}"]] {
+        for command in [
+            ["diff", "HEAD~5..HEAD"], ["check", "--base", "HEAD~5"], ["check", "--rev", "HEAD~3"], ["check", "--rev", "main~4^{commit}"],
+        ] {
             // The forged gpgsig header is a bad signature: check reports it (bad-signature) and exits 1.
             assertHeld(command + ["--root", "isms", "--as-of", "2026-12-01"], in: r.path, exits: command[0] == "check" ? [0, 1] : [0])
         }
@@ -117,15 +127,17 @@ final class HostileHistoryTests: XCTestCase {
             let author = entry["author"] as? [String: Any] ?? [:]
             return "\(author["name"] as? String ?? "?") <\(author["email"] as? String ?? "?")> \(author["date"] as? String ?? "?")"
         }
-        XCTAssertEqual(authorsSeen, [
-            "Signed Off <signed@example.com> 2026-01-11T10:00:00+01:00",
-            "Huge Time <huge@example.com> 1970-01-01T01:00:00+01:00",
-            " <nameless@example.com> 2026-01-09T10:00:00+01:00",
-            "Broken Mail <broken@example.com> 2026-01-08T10:00:00+01:00",
-            "No Mail <> 2026-01-07T10:00:00+01:00",
-            "Empty Mail <> 2026-01-06T10:00:00+01:00",
-            "Alice Example <alice@example.com> 2026-01-05T10:00:00+01:00",
-        ])
+        XCTAssertEqual(
+            authorsSeen,
+            [
+                "Signed Off <signed@example.com> 2026-01-11T10:00:00+01:00",
+                "Huge Time <huge@example.com> 1970-01-01T01:00:00+01:00",
+                " <nameless@example.com> 2026-01-09T10:00:00+01:00",
+                "Broken Mail <broken@example.com> 2026-01-08T10:00:00+01:00",
+                "No Mail <> 2026-01-07T10:00:00+01:00",
+                "Empty Mail <> 2026-01-06T10:00:00+01:00",
+                "Alice Example <alice@example.com> 2026-01-05T10:00:00+01:00",
+            ])
         XCTAssertEqual(entries.first?["summary"] as? String, "Sign the edit")
     }
 
@@ -182,8 +194,9 @@ final class HostileHistoryTests: XCTestCase {
         r.write("isms.yaml", minimalConfig + "limits:\n  history_bytes: 4096\n")
         r.commit("Limit the bytes", at: "2026-02-01T10:00:00+01:00")
         for command in [["log"], ["log", "--no-cache"], ["history", "RISK-1"], ["blame", "RISK-1"], ["check", "--as-of", "2026-12-01"]] {
-            assertHeld(command + ["--root", "isms"], in: r.path, exits: [2],
-                       stderrContains: "bytes of records to read (limits.history_bytes in isms.yaml); raise the limit")
+            assertHeld(
+                command + ["--root", "isms"], in: r.path, exits: [2],
+                stderrContains: "bytes of records to read (limits.history_bytes in isms.yaml); raise the limit")
         }
         r.write("isms.yaml", minimalConfig + "limits:\n  history_bytes: 65536\n")
         r.commit("Raise it", at: "2026-02-02T10:00:00+01:00")
@@ -197,9 +210,12 @@ final class HostileHistoryTests: XCTestCase {
         r.write("isms.yaml", minimalConfig + "limits:\n  commits: 4\n")
         r.commit("Limit the history", at: "2026-02-01T10:00:00+01:00")
         // diff reads the history with its trust revision's limits (BASE by default): here HEAD's, which set it.
-        for command in [["log"], ["log", "--no-cache"], ["history", "RISK-1"], ["blame", "RISK-1"], ["diff", "HEAD~6..HEAD", "--trust-ref", "HEAD"]] {
-            assertHeld(command + ["--root", "isms"], in: r.path, exits: [2],
-                       stderrContains: "has more than 4 commits (limits.commits in isms.yaml); raise the limit")
+        for command in [
+            ["log"], ["log", "--no-cache"], ["history", "RISK-1"], ["blame", "RISK-1"], ["diff", "HEAD~6..HEAD", "--trust-ref", "HEAD"],
+        ] {
+            assertHeld(
+                command + ["--root", "isms"], in: r.path, exits: [2],
+                stderrContains: "has more than 4 commits (limits.commits in isms.yaml); raise the limit")
         }
         assertHeld(["log", "--rev", "HEAD~3", "--root", "isms"], in: r.path, exits: [0])
         r.write("isms.yaml", minimalConfig + "limits:\n  commits: 7\n")
@@ -254,8 +270,11 @@ final class HostileHistoryTests: XCTestCase {
         r.write("assets/a1.yaml", "id: ASSET-1\ntitle: Laptops\nowner: alice\n")
         r.commit("Imported register", by: .bob, at: "2025-12-01T10:00:00+01:00")
         _ = r.git("checkout", "-q", "-f", "main")
-        let merged = gitAllowingFailure(["merge", "--no-ff", "--allow-unrelated-histories", "-m", "Adopt the imported register",
-                                         "-X", "ours", "imported"], in: r.path)
+        let merged = gitAllowingFailure(
+            [
+                "merge", "--no-ff", "--allow-unrelated-histories", "-m", "Adopt the imported register",
+                "-X", "ours", "imported",
+            ], in: r.path)
         XCTAssertEqual(merged.status, 0, merged.stderr)
 
         XCTAssertEqual(r.git("rev-list", "--max-parents=0", "HEAD").split(separator: "\n").count, 2, "two root commits")
@@ -280,7 +299,8 @@ final class HostileHistoryTests: XCTestCase {
         let (origin, commits) = edited(4)
         for depth in [1, 2] {
             let folder = TemporaryFolder("isms-shallow-\(depth)")
-            let cloned = runProcess(GitRepository.git, ["clone", "-q", "--depth", "\(depth)", "file://" + origin.path, folder.path + "/repo"])
+            let cloned = runProcess(
+                GitRepository.git, ["clone", "-q", "--depth", "\(depth)", "file://" + origin.path, folder.path + "/repo"])
             XCTAssertEqual(cloned.status, 0, cloned.stderr)
             let repo = folder.path + "/repo"
             for command in Commands.reading(id: "RISK-1") {
@@ -288,18 +308,23 @@ final class HostileHistoryTests: XCTestCase {
                 if command.first != "check" { XCTAssertTrue(result.stderr.contains("shallow clone"), result.stderr) }
             }
             let history = isms(["history", "RISK-1", "--root", "isms", "--format", "json"], in: repo)
-            let entries = (try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any])?["entries"] as? [[String: Any]] ?? []
+            let entries =
+                (try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any])?["entries"] as? [[String: Any]] ?? []
             XCTAssertEqual(entries.strings("event"), depth == 1 ? ["boundary"] : ["modified", "boundary"])
             XCTAssertEqual(entries.strings("commit"), Array(commits.reversed().prefix(depth)))
             if depth == 2 {
                 // libgit2 cannot find a merge base in a shallow clone; isms walks to the boundary itself.
-                let diff = assertHeld(["diff", "HEAD~1..HEAD", "--root", "isms", "--format", "json", "--as-of", "2026-12-01"], in: repo, exits: [0])
+                let diff = assertHeld(
+                    ["diff", "HEAD~1..HEAD", "--root", "isms", "--format", "json", "--as-of", "2026-12-01"], in: repo, exits: [0])
                 XCTAssertTrue(diff.stdout.contains("\"title\""), diff.stdout)
-                assertHeld(["check", "--base", "HEAD~1", "--root", "isms", "--as-of", "2026-12-01"], in: repo, exits: [0],
-                           stderrContains: "0 new since HEAD~1")
+                assertHeld(
+                    ["check", "--base", "HEAD~1", "--root", "isms", "--as-of", "2026-12-01"], in: repo, exits: [0],
+                    stderrContains: "0 new since HEAD~1")
             } else {
                 for command in [["check", "--base", "HEAD~1"], ["diff", "HEAD~1..HEAD"], ["check", "--rev", "HEAD~1"]] {
-                    assertHeld(command + ["--root", "isms"], in: repo, exits: [2], stderrContains: "this is a shallow clone, and the commit may be beyond its boundary")
+                    assertHeld(
+                        command + ["--root", "isms"], in: repo, exits: [2],
+                        stderrContains: "this is a shallow clone, and the commit may be beyond its boundary")
                 }
             }
         }
@@ -312,8 +337,10 @@ final class HostileHistoryTests: XCTestCase {
     func testBaseNotInTheRepositoryAndForcePushedBase() {
         let (r, commits) = edited(3)
         let unknown = String(repeating: "d", count: 40)
-        for command in [["check", "--base", unknown], ["diff", "\(unknown)..HEAD"], ["check", "--base", "no-such-branch"],
-                        ["diff", "HEAD..no-such-branch"], ["check", "--rev", unknown], ["log", "--rev", unknown]] {
+        for command in [
+            ["check", "--base", unknown], ["diff", "\(unknown)..HEAD"], ["check", "--base", "no-such-branch"],
+            ["diff", "HEAD..no-such-branch"], ["check", "--rev", unknown], ["log", "--rev", unknown],
+        ] {
             assertHeld(command + ["--root", "isms"], in: r.path, exits: [2], stderrContains: "unknown revision")
         }
         // Force-push: main is rewritten and the feature branch rebased onto it; the old tip of main (the base a CI
@@ -345,31 +372,43 @@ final class HostileHistoryTests: XCTestCase {
         let repo = folder.path + "/repo"
         let cloned = runProcess(GitRepository.git, ["clone", "-q", "--filter=blob:none", "file://" + origin.path, repo])
         XCTAssertEqual(cloned.status, 0, cloned.stderr)
-        XCTAssertNotEqual(runProcess(GitRepository.git, ["cat-file", "-e", "HEAD~2:isms/risks/r1.yaml"], in: repo,
-                                     environment: ["GIT_NO_LAZY_FETCH": "1"]).status, 0, "old blobs are not in the partial clone")
+        XCTAssertNotEqual(
+            runProcess(
+                GitRepository.git, ["cat-file", "-e", "HEAD~2:isms/risks/r1.yaml"], in: repo,
+                environment: ["GIT_NO_LAZY_FETCH": "1"]
+            ).status, 0, "old blobs are not in the partial clone")
         // The work tree and HEAD are complete: checked as usual.
         assertHeld(["check", "--root", "isms", "--as-of", "2026-12-01"], in: repo, exits: [0])
         assertHeld(["check", "--rev", "HEAD", "--root", "isms", "--as-of", "2026-12-01"], in: repo, exits: [0])
         // What needs an old blob stops with one line that names the file and the cause; nothing is fetched.
-        for command in [["check", "--rev", "HEAD~2"], ["check", "--base", "HEAD~2"], ["log"], ["log", "--no-cache"],
-                        ["history", "RISK-1"], ["blame", "RISK-1"], ["diff", "HEAD~2..HEAD"]] {
-            assertHeld(command + ["--root", "isms"], in: repo, exits: [2],
-                       stderrContains: "is not in this partial clone, and isms never fetches")
+        for command in [
+            ["check", "--rev", "HEAD~2"], ["check", "--base", "HEAD~2"], ["log"], ["log", "--no-cache"],
+            ["history", "RISK-1"], ["blame", "RISK-1"], ["diff", "HEAD~2..HEAD"],
+        ] {
+            assertHeld(
+                command + ["--root", "isms"], in: repo, exits: [2],
+                stderrContains: "is not in this partial clone, and isms never fetches")
         }
-        XCTAssertNotEqual(runProcess(GitRepository.git, ["cat-file", "-e", "HEAD~2:isms/risks/r1.yaml"], in: repo,
-                                     environment: ["GIT_NO_LAZY_FETCH": "1"]).status, 0, "isms fetched nothing")
+        XCTAssertNotEqual(
+            runProcess(
+                GitRepository.git, ["cat-file", "-e", "HEAD~2:isms/risks/r1.yaml"], in: repo,
+                environment: ["GIT_NO_LAZY_FETCH": "1"]
+            ).status, 0, "isms fetched nothing")
     }
 
     /// Flips bytes inside one packed object after `git gc`: a blob, a tree, a commit. And a corrupt loose object.
     func testCorruptPackAndLooseObjects() throws {
         let (r, commits) = edited(3)
         _ = r.git("gc", "-q")
-        let pack = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: r.path + "/.git/objects/pack").first { $0.hasSuffix(".pack") })
+        let pack = try XCTUnwrap(
+            try FileManager.default.contentsOfDirectory(atPath: r.path + "/.git/objects/pack").first { $0.hasSuffix(".pack") })
         let packPath = r.path + "/.git/objects/pack/" + pack
         let index = packPath.replacingOccurrences(of: ".pack", with: ".idx")
         let verify = r.git("verify-pack", "-v", index)
         func offset(of id: String) -> Int? {
-            verify.split(separator: "\n").first { $0.hasPrefix(id) }.flatMap { line in Int(line.split(separator: " ", omittingEmptySubsequences: true)[4]) }
+            verify.split(separator: "\n").first { $0.hasPrefix(id) }.flatMap { line in
+                Int(line.split(separator: " ", omittingEmptySubsequences: true)[4])
+            }
         }
         let pristine = try Data(contentsOf: URL(fileURLWithPath: packPath))
         let targets: [(what: String, id: String)] = [
@@ -384,10 +423,13 @@ final class HostileHistoryTests: XCTestCase {
             chmod(packPath, 0o644)
             try Data(bytes).write(to: URL(fileURLWithPath: packPath))
             assertHeld(["check", "--root", "isms", "--as-of", "2026-12-01"], in: r.path, exits: [0])
-            for command in [["check", "--rev", commits[1]], ["log", "--no-cache"], ["history", "RISK-1", "--no-cache"],
-                            ["blame", "RISK-1", "--no-cache"], ["diff", "\(commits[0])..HEAD", "--no-cache"], ["check", "--base", commits[1]]] {
+            for command in [
+                ["check", "--rev", commits[1]], ["log", "--no-cache"], ["history", "RISK-1", "--no-cache"],
+                ["blame", "RISK-1", "--no-cache"], ["diff", "\(commits[0])..HEAD", "--no-cache"], ["check", "--base", commits[1]],
+            ] {
                 let result = assertHeld(command + ["--root", "isms"], in: r.path, exits: [2])
-                XCTAssertTrue(result.stderr.contains("damaged") || result.stderr.contains("fsck"), "\(target.what) \(command): \(result.stderr)")
+                XCTAssertTrue(
+                    result.stderr.contains("damaged") || result.stderr.contains("fsck"), "\(target.what) \(command): \(result.stderr)")
             }
         }
         try Data(pristine).write(to: URL(fileURLWithPath: packPath))
@@ -414,8 +456,10 @@ final class HostileHistoryTests: XCTestCase {
         repo.write("isms.yaml", minimalConfig)
         repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
         assertHeld(["check", "--as-of", "2026-12-01"], in: repo.path, exits: [0])
-        for command in [["check", "--rev", "HEAD"], ["log"], ["history", "RISK-1"], ["blame", "RISK-1"], ["diff", "HEAD~1..HEAD"],
-                        ["check", "--base", "HEAD"]] {
+        for command in [
+            ["check", "--rev", "HEAD"], ["log"], ["history", "RISK-1"], ["blame", "RISK-1"], ["diff", "HEAD~1..HEAD"],
+            ["check", "--base", "HEAD"],
+        ] {
             assertHeld(command, in: repo.path, exits: [2], stderrContains: "unknown revision 'HEAD': the repository has no commits yet")
         }
         repo.git("add", "-A")

@@ -18,21 +18,43 @@ final class HostileRecordTests: XCTestCase {
         return [
             ("risks/alias-bomb.yaml", Data(aliasBomb.utf8), "parse-error", "anchors and aliases"),
             ("risks/alias-key.yaml", Data(aliasKey.utf8), "parse-error", "anchors and aliases"),
-            ("risks/deep-flow.yaml", Data(("id: RISK-12\ntitle: deep\nowner: alice\ndescription: " + String(repeating: "[", count: 10_000)
-                                           + String(repeating: "]", count: 10_000) + "\n").utf8), "parse-error", "nesting"),
-            ("risks/deep-block.yaml", Data(("id: RISK-13\ntitle: deep\nowner: alice\ntags:\n  " + String(repeating: "- ", count: 10_000) + "x\n").utf8),
-             "parse-error", "nesting"),
-            ("risks/duplicate-key.yaml", Data("id: RISK-14\ntitle: a\nowner: alice\ntitle: b\n".utf8), "parse-error", "duplicate key 'title'"),
+            (
+                "risks/deep-flow.yaml",
+                Data(
+                    ("id: RISK-12\ntitle: deep\nowner: alice\ndescription: " + String(repeating: "[", count: 10_000)
+                        + String(repeating: "]", count: 10_000) + "\n").utf8), "parse-error", "nesting"
+            ),
+            (
+                "risks/deep-block.yaml",
+                Data(("id: RISK-13\ntitle: deep\nowner: alice\ntags:\n  " + String(repeating: "- ", count: 10_000) + "x\n").utf8),
+                "parse-error", "nesting"
+            ),
+            (
+                "risks/duplicate-key.yaml", Data("id: RISK-14\ntitle: a\nowner: alice\ntitle: b\n".utf8), "parse-error",
+                "duplicate key 'title'"
+            ),
             ("risks/utf16.yaml", utf16, "parse-error", "UTF-16"),
             ("risks/latin1.yaml", Data("id: RISK-16\ntitle: Caf".utf8) + Data([0xE9, 0x0A]), "parse-error", "not valid UTF-8"),
             ("risks/nul.yaml", Data("id: RISK-17\ntitle: x".utf8) + Data([0x00, 0x0A]), "parse-error", "NUL byte"),
-            ("risks/tabs.yaml", Data("id: RISK-18\ntitle: tabs\nowner: alice\nacceptance:\n\tapproved_by: alice\n".utf8), "parse-error", "YAML syntax"),
-            ("risks/two-documents.yaml", Data("id: RISK-19\ntitle: one\nowner: alice\ntreatment: avoid\n---\nid: RISK-20\ntitle: two\n".utf8),
-             "parse-error", nil),
+            (
+                "risks/tabs.yaml", Data("id: RISK-18\ntitle: tabs\nowner: alice\nacceptance:\n\tapproved_by: alice\n".utf8), "parse-error",
+                "YAML syntax"
+            ),
+            (
+                "risks/two-documents.yaml",
+                Data("id: RISK-19\ntitle: one\nowner: alice\ntreatment: avoid\n---\nid: RISK-20\ntitle: two\n".utf8),
+                "parse-error", nil
+            ),
             ("risks/bom.yaml", Data([0xEF, 0xBB, 0xBF]) + Data(hostileRisk("RISK-21", title: "BOM").utf8), nil, nil),
-            ("assets/yaml11.yaml", Data("id: ASSET-1\ntitle: no\nowner: alice\ndescription: on\ntags: [1:30, 0755, yes, off]\n".utf8), nil, nil),
-            ("risks/yaml11-typed.yaml", Data("id: RISK-22\ntitle: x\nowner: alice\ntreatment: avoid\nlikelihood: 0x3\nimpact: '4'\n".utf8),
-             "invalid-value", "likelihood"),
+            (
+                "assets/yaml11.yaml", Data("id: ASSET-1\ntitle: no\nowner: alice\ndescription: on\ntags: [1:30, 0755, yes, off]\n".utf8),
+                nil, nil
+            ),
+            (
+                "risks/yaml11-typed.yaml",
+                Data("id: RISK-22\ntitle: x\nowner: alice\ntreatment: avoid\nlikelihood: 0x3\nimpact: '4'\n".utf8),
+                "invalid-value", "likelihood"
+            ),
             ("risks/x.yaml/inside.yaml", Data(hostileRisk("RISK-23", title: "in a folder named x.yaml").utf8), nil, nil),
         ]
     }()
@@ -41,7 +63,8 @@ final class HostileRecordTests: XCTestCase {
         let json = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any] ?? [:]
         var byPath = [String: [(rule: String, message: String)]]()
         for finding in json["findings"] as? [[String: Any]] ?? [] {
-            byPath[finding["path"] as? String ?? "", default: []].append((finding["rule"] as? String ?? "", finding["message"] as? String ?? ""))
+            byPath[finding["path"] as? String ?? "", default: []].append(
+                (finding["rule"] as? String ?? "", finding["message"] as? String ?? ""))
         }
         return byPath
     }
@@ -57,9 +80,11 @@ final class HostileRecordTests: XCTestCase {
         var results = [String: [String: [(rule: String, message: String)]]]()
         let started = Date()
         results["work tree"] = findings(assertHeld(["check", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1]))
-        results["index"] = findings(assertHeld(["check", "--staged", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1]))
+        results["index"] = findings(
+            assertHeld(["check", "--staged", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1]))
         repo.commit("Hostile records", by: .bob, at: "2026-01-06T10:00:00+01:00")
-        results["commit"] = findings(assertHeld(["check", "--rev", "HEAD", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1]))
+        results["commit"] = findings(
+            assertHeld(["check", "--rev", "HEAD", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1]))
         XCTAssertLessThan(Date().timeIntervalSince(started), 30, "alias bombs and deep nesting are refused before they cost anything")
 
         for (mode, byPath) in results {
@@ -129,14 +154,17 @@ final class HostileRecordTests: XCTestCase {
         repo.git("update-index", "--add", "--cacheinfo", "100644,\(blob),risks/big.yaml")
         repo.git("commit", "-q", "-m", "A 100 MB record")
 
-        for command in [["check", "--rev", "HEAD"], ["log", "--no-cache"], ["history", "RISK-1", "--no-cache"], ["diff", "HEAD~1..HEAD"]] {
+        for command in [
+            ["check", "--rev", "HEAD"], ["log", "--no-cache"], ["history", "RISK-1", "--no-cache"], ["diff", "HEAD~1..HEAD"],
+        ] {
             let (result, peak) = try peakMemory(command + ["--as-of", "2026-12-01"], in: repo.path)
             XCTAssertLessThan(result.seconds, 10, "\(command) took \(result.seconds) s")
             XCTAssertLessThan(peak, 80_000, "\(command) peaked at \(peak) KB: the blob was read")
             XCTAssertFalse(result.signalled || result.timedOut, "\(command): \(result.stderr)")
         }
         let check = assertHeld(["check", "--rev", "HEAD", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1])
-        XCTAssertTrue(check.stdout.contains("file is \(size) bytes, over the limit of 1048576 (limits.file_bytes in isms.yaml)"), check.stdout)
+        XCTAssertTrue(
+            check.stdout.contains("file is \(size) bytes, over the limit of 1048576 (limits.file_bytes in isms.yaml)"), check.stdout)
         XCTAssertTrue(check.stdout.contains("\"records\" : 1"), check.stdout)
         XCTAssertEqual((repo.json(["log", "--no-cache"])["entries"] as? [[String: Any]] ?? []).strings("record"), ["RISK-1"])
 
@@ -206,9 +234,12 @@ func peakMemory(_ arguments: [String], in directory: String, timeout: Double = 6
     let marker = "isms-peak-kb="
     let result = ismsBounded(arguments, in: directory, timeout: timeout, wrapper: ["/usr/bin/time", "-f", marker + "%M"])
     let line = result.stderr.split(separator: "\n").last { $0.hasPrefix(marker) } ?? ""
-    let stderr = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix(marker) && !$0.hasPrefix("Command exited") }
-        .joined(separator: "\n")
-    let cleaned = BoundedResult(status: result.status, stdout: result.stdout, stderr: stderr, signalled: result.signalled,
-                                timedOut: result.timedOut, seconds: result.seconds)
+    let stderr = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter {
+        !$0.hasPrefix(marker) && !$0.hasPrefix("Command exited")
+    }
+    .joined(separator: "\n")
+    let cleaned = BoundedResult(
+        status: result.status, stdout: result.stdout, stderr: stderr, signalled: result.signalled,
+        timedOut: result.timedOut, seconds: result.seconds)
     return (cleaned, Int(line.dropFirst(marker.count)) ?? .max)
 }

@@ -13,10 +13,12 @@ final class HostileTreeTests: XCTestCase {
     }
 
     /// `check` as JSON in the three modes that read files: the work tree, the index and HEAD.
-    private func checkAllModes(_ repo: GitRepository, exits: Set<Int32> = [1]) -> [String: [(path: String, rule: String, message: String)]] {
+    private func checkAllModes(_ repo: GitRepository, exits: Set<Int32> = [1]) -> [String: [(path: String, rule: String, message: String)]]
+    {
         var byMode = [String: [(path: String, rule: String, message: String)]]()
         for (mode, extra) in [("work tree", [String]()), ("HEAD", ["--rev", "HEAD"])] {
-            byMode[mode] = findings(assertHeld(["check", "--format", "json", "--as-of", "2026-12-01"] + extra, in: repo.path, exits: exits))
+            byMode[mode] = findings(
+                assertHeld(["check", "--format", "json", "--as-of", "2026-12-01"] + extra, in: repo.path, exits: exits))
         }
         return byMode
     }
@@ -33,7 +35,9 @@ final class HostileTreeTests: XCTestCase {
         repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
         let fm = FileManager.default
         try fm.createSymbolicLink(atPath: repo.path + "/risks/absolute.yaml", withDestinationPath: outside.path + "/secret.yaml")
-        try fm.createSymbolicLink(atPath: repo.path + "/risks/relative.yaml", withDestinationPath: "../../" + (outside.path as NSString).lastPathComponent + "/secret.yaml")
+        try fm.createSymbolicLink(
+            atPath: repo.path + "/risks/relative.yaml",
+            withDestinationPath: "../../" + (outside.path as NSString).lastPathComponent + "/secret.yaml")
         try fm.createSymbolicLink(atPath: repo.path + "/controls", withDestinationPath: outside.path + "/controls")
         repo.git("add", "-A")
         let staged = findings(assertHeld(["check", "--staged", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1]))
@@ -46,9 +50,13 @@ final class HostileTreeTests: XCTestCase {
             XCTAssertTrue(found[0].message.hasPrefix("the folder controls/ is a symbolic link to "), "\(mode): \(found[0].message)")
             XCTAssertTrue(found[1].message.contains("is not followed"), "\(mode): \(found[1].message)")
         }
-        for command in Commands.reading(id: "RISK-1") + [["report", "register", "--format", "csv"], ["graph"], ["export", "--html", outside.path + "/pack.html"]] {
+        for command in Commands.reading(id: "RISK-1") + [
+            ["report", "register", "--format", "csv"], ["graph"], ["export", "--html", outside.path + "/pack.html"],
+        ] {
             let result = assertHeld(command, in: repo.path, exits: [0, 1])
-            XCTAssertFalse(result.stdout.contains("SECRET-FROM-OUTSIDE") || result.stdout.contains("RISK-99"), "\(command) read outside: \(result.stdout)")
+            XCTAssertFalse(
+                result.stdout.contains("SECRET-FROM-OUTSIDE") || result.stdout.contains("RISK-99"),
+                "\(command) read outside: \(result.stdout)")
         }
         XCTAssertFalse(try String(contentsOfFile: outside.path + "/pack.html", encoding: .utf8).contains("SECRET-FROM-OUTSIDE"))
         assertHeld(["history", "RISK-99"], in: repo.path, exits: [2], stderrContains: "no record 'RISK-99'")
@@ -97,7 +105,8 @@ final class HostileTreeTests: XCTestCase {
         let caseRename = repo.commit("Case-only rename", by: .bob, at: "2026-01-06T10:00:00+01:00")
         repo.git("mv", nfc, nfd)
         let normalisationRename = repo.commit("Normalisation-only rename", by: .carol, at: "2026-01-07T10:00:00+01:00")
-        XCTAssertEqual(repo.json(["history", "RISK-1"])["entries"].map { ($0 as? [[String: Any]] ?? []).strings("event") }, ["moved", "created"])
+        XCTAssertEqual(
+            repo.json(["history", "RISK-1"])["entries"].map { ($0 as? [[String: Any]] ?? []).strings("event") }, ["moved", "created"])
         let cafe = repo.json(["history", "RISK-5"])["entries"] as? [[String: Any]] ?? []
         XCTAssertEqual(cafe.strings("event"), ["moved", "created"])
         XCTAssertEqual(cafe.strings("commit"), [normalisationRename, created])
@@ -117,12 +126,14 @@ final class HostileTreeTests: XCTestCase {
         // Dropping one spelling deletes its record only; the cache agrees with a fresh run.
         repo.remove(nfd)
         repo.commit("Drop the NFD spelling", by: .bob, at: "2026-01-09T10:00:00+01:00")
-        XCTAssertEqual(repo.json(["history", "RISK-5"])["entries"].map { ($0 as? [[String: Any]] ?? []).strings("event") },
-                       ["deleted", "moved", "created"])
+        XCTAssertEqual(
+            repo.json(["history", "RISK-5"])["entries"].map { ($0 as? [[String: Any]] ?? []).strings("event") },
+            ["deleted", "moved", "created"])
         XCTAssertEqual(repo.json(["blame", "RISK-6"])["record"] as? String, "RISK-6")
         for command in Commands.reading(id: "RISK-6") { assertHeld(command, in: repo.path, exits: [0]) }
-        XCTAssertEqual(assertHeld(["log", "--format", "json"], in: repo.path, exits: [0]).stdout,
-                       assertHeld(["log", "--format", "json", "--no-cache"], in: repo.path, exits: [0]).stdout)
+        XCTAssertEqual(
+            assertHeld(["log", "--format", "json"], in: repo.path, exits: [0]).stdout,
+            assertHeld(["log", "--format", "json", "--no-cache"], in: repo.path, exits: [0]).stdout)
     }
 
     /// One record file split into two records, a file holding two YAML documents, and two files claiming one
@@ -171,15 +182,20 @@ final class HostileTreeTests: XCTestCase {
         let inner = repo.rawObject(type: "blob", hostileRisk("RISK-2"))
         let folderNamedYAML = repo.git("mktree", "--missing", input: "100644 blob \(inner)\tinner.yaml\n")
         let risks = repo.git("mktree", "--missing", input: "100755 blob \(record)\tr1.yaml\n040000 tree \(folderNamedYAML)\tx.yaml\n")
-        let tree = repo.git("mktree", "--missing", input: "100644 blob \(config)\tisms.yaml\n100644 blob \(record)\tcontrols\n040000 tree \(risks)\trisks\n")
-        let commit = repo.rawCommit(tree: tree, parents: [first, first], author: "Bob Example <bob@example.com> 1767690000 +0100",
-                                    message: "Odd tree, one parent twice")
+        let tree = repo.git(
+            "mktree", "--missing", input: "100644 blob \(config)\tisms.yaml\n100644 blob \(record)\tcontrols\n040000 tree \(risks)\trisks\n"
+        )
+        let commit = repo.rawCommit(
+            tree: tree, parents: [first, first], author: "Bob Example <bob@example.com> 1767690000 +0100",
+            message: "Odd tree, one parent twice")
         repo.git("update-ref", "refs/heads/odd", commit)
         let check = findings(assertHeld(["check", "--rev", "odd", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [0]))
         XCTAssertEqual(check.map(\.path), [])
         let records = assertHeld(["check", "--rev", "odd", "--as-of", "2026-12-01"], in: repo.path, exits: [0]).stdout
         XCTAssertTrue(records.hasPrefix("2 records checked"), records)
-        for command in Commands.reading(id: "RISK-2", rev: "odd").filter({ !$0.contains("--staged") && $0 != ["check", "--as-of", "2026-12-01"] }) {
+        for command in Commands.reading(id: "RISK-2", rev: "odd").filter({
+            !$0.contains("--staged") && $0 != ["check", "--as-of", "2026-12-01"]
+        }) {
             assertHeld(command, in: repo.path, exits: [0])
         }
         XCTAssertEqual((repo.json(["log", "--rev", "odd"])["entries"] as? [[String: Any]] ?? []).strings("record"), ["RISK-2", "RISK-1"])
@@ -219,9 +235,11 @@ final class HostileTreeTests: XCTestCase {
         let imported = runProcess(GitRepository.git, ["fast-import", "--quiet"], in: repo.path, stdin: stream)
         XCTAssertEqual(imported.status, 0, imported.stderr)
         let line = "holds folders nested more than 4096 deep (risks/a/a/…"
-        for command in [["check", "--as-of", "2026-12-01"], ["check", "--rev", "HEAD", "--as-of", "2026-12-01"],
-                        ["check", "--staged", "--as-of", "2026-12-01"], ["log"], ["log", "--no-cache"], ["history", "RISK-1"],
-                        ["blame", "RISK-1"], ["diff", "HEAD~2..HEAD"]] {
+        for command in [
+            ["check", "--as-of", "2026-12-01"], ["check", "--rev", "HEAD", "--as-of", "2026-12-01"],
+            ["check", "--staged", "--as-of", "2026-12-01"], ["log"], ["log", "--no-cache"], ["history", "RISK-1"],
+            ["blame", "RISK-1"], ["diff", "HEAD~2..HEAD"],
+        ] {
             let result = assertHeld(command, in: repo.path, exits: [2], timeout: 30, stderrContains: line)
             XCTAssertTrue(result.stderr.contains("(limits.tree_depth in isms.yaml)"), result.stderr)
         }

@@ -16,8 +16,10 @@ final class ISMSDecisionTests: XCTestCase {
     func repository(scope: String = "All of Example Ltd", exclusions: [(String, String)] = []) -> GitRepository {
         let repo = GitRepository()
         repo.write("isms.yaml", config(scope: scope, exclusions: exclusions))
-        repo.write(".isms/allowed_signers", [alice.allowedSigner("alice@example.com"), bob.allowedSigner("bob@example.com")]
-            .joined(separator: "\n") + "\n")
+        repo.write(
+            ".isms/allowed_signers",
+            [alice.allowedSigner("alice@example.com"), bob.allowedSigner("bob@example.com")]
+                .joined(separator: "\n") + "\n")
         repo.commitSigned("Start the ISMS", by: .alice, at: "2026-01-01T10:00:00Z", key: alice)
         return repo
     }
@@ -36,16 +38,20 @@ final class ISMSDecisionTests: XCTestCase {
         repo.write("isms.yaml", config(scope: "The product only", exclusions: [("A.7.1", "No premises, staff work remotely.")]))
         let commit = String(repo.commit("Narrow the scope", by: .bob, at: "2026-02-01T10:00:00Z").prefix(10))
         let findings = unsignedDecisions(repo)
-        XCTAssertEqual(findings.map { $0["message"] as? String ?? "" }, [
-            "scope in isms.yaml was set by commit \(commit) (Bob Example, 2026-02-01), which is unsigned",
-            "soa_exclusions.\"A.7.1\" in isms.yaml was set by commit \(commit) (Bob Example, 2026-02-01), which is unsigned",
-        ])
+        XCTAssertEqual(
+            findings.map { $0["message"] as? String ?? "" },
+            [
+                "scope in isms.yaml was set by commit \(commit) (Bob Example, 2026-02-01), which is unsigned",
+                "soa_exclusions.\"A.7.1\" in isms.yaml was set by commit \(commit) (Bob Example, 2026-02-01), which is unsigned",
+            ])
         XCTAssertEqual(findings.map { $0["path"] as? String ?? "" }, ["isms.yaml", "isms.yaml"])
         XCTAssertEqual(findings.first?["line"] as? Int, 7)
 
         // A later unrelated change to isms.yaml does not take the decision over; an uncommitted edit is not judged yet.
-        repo.write("isms.yaml", config(scope: "The product only", exclusions: [("A.7.1", "No premises, staff work remotely.")])
-            .replacingOccurrences(of: "name: Test ISMS", with: "name: Test ISMS 2"))
+        repo.write(
+            "isms.yaml",
+            config(scope: "The product only", exclusions: [("A.7.1", "No premises, staff work remotely.")])
+                .replacingOccurrences(of: "name: Test ISMS", with: "name: Test ISMS 2"))
         repo.commitSigned("Rename", by: .alice, at: "2026-02-02T10:00:00Z", key: alice)
         XCTAssertEqual(unsignedDecisions(repo).count, 2)
         repo.write("isms.yaml", config(scope: "Everything", exclusions: [("A.7.1", "No premises, staff work remotely.")]))
@@ -64,8 +70,9 @@ final class ISMSDecisionTests: XCTestCase {
         let repo = repository(exclusions: [("A.7.1", "No premises.")])
         repo.write("isms.yaml", config(scope: "All of Example Ltd"))
         let commit = String(repo.commit("Bring A.7.1 back", by: .bob, at: "2026-02-01T10:00:00Z").prefix(10))
-        XCTAssertEqual(unsignedDecisions(repo).map { $0["message"] as? String ?? "" },
-                       ["soa_exclusions.\"A.7.1\" in isms.yaml was removed by commit \(commit) (Bob Example, 2026-02-01), which is unsigned"])
+        XCTAssertEqual(
+            unsignedDecisions(repo).map { $0["message"] as? String ?? "" },
+            ["soa_exclusions.\"A.7.1\" in isms.yaml was removed by commit \(commit) (Bob Example, 2026-02-01), which is unsigned"])
         repo.write("isms.yaml", config(scope: "All of Example Ltd", exclusions: [("A.7.1", "No premises.")]))
         repo.commitSigned("Exclude A.7.1 again", by: .alice, at: "2026-02-02T10:00:00Z", key: alice)
         XCTAssertEqual(unsignedDecisions(repo).count, 0)
@@ -110,8 +117,10 @@ final class ISMSDecisionTests: XCTestCase {
         repo.commitSigned("Narrow the scope", by: .bob, at: "2026-02-01T10:00:00Z", key: bob)
         repo.write("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n")
         repo.commit("Add a risk", by: .alice, at: "2026-02-02T10:00:00Z")
-        repo.write("isms.yaml", config(scope: "The product only", exclusions: [("A.7.1", "No premises.")])
-            .replacingOccurrences(of: "require_signed_decisions: true\n", with: ""))
+        repo.write(
+            "isms.yaml",
+            config(scope: "The product only", exclusions: [("A.7.1", "No premises.")])
+                .replacingOccurrences(of: "require_signed_decisions: true\n", with: ""))
         repo.commit("Relax signing", by: .alice, at: "2026-02-03T10:00:00Z")
 
         let log = isms(["log"], in: repo.path)
@@ -132,8 +141,10 @@ final class ISMSDecisionTests: XCTestCase {
         let entries = json["entries"] as? [[String: Any]] ?? []
         XCTAssertEqual(entries.count, 2)  // the start and Bob's exclusion
         XCTAssertEqual((entries.first?["signature"] as? [String: Any])?["status"] as? String, "good")
-        let logJSON = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(isms(["log", "--format", "json"], in: repo.path).stdout.utf8)) as? [String: Any])
-        XCTAssertEqual(((logJSON["entries"] as? [[String: Any]]) ?? []).compactMap { $0["record"] as? String }, ["RISK-1", "isms.yaml", "isms.yaml"])
+        let logJSON = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(isms(["log", "--format", "json"], in: repo.path).stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(
+            ((logJSON["entries"] as? [[String: Any]]) ?? []).compactMap { $0["record"] as? String }, ["RISK-1", "isms.yaml", "isms.yaml"])
         XCTAssertFalse(isms(["log", "--kind", "risk"], in: repo.path).stdout.contains("isms.yaml"))
 
         let report = isms(["report", "decisions", "--format", "csv"], in: repo.path)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ISMSKit
 
 /// `isms import ciso-assistant`: obligations from a framework library in CISO Assistant's format (docs/import.md).
@@ -84,14 +85,18 @@ final class ImportTests: XCTestCase {
         folder.write("lib.yaml", Self.library())
         let first = isms(["import", "ciso-assistant", "lib.yaml"], in: folder.path)
         XCTAssertEqual(first.status, 0, first.stderr)
-        XCTAssertEqual(first.stdout, """
+        XCTAssertEqual(
+            first.stdout,
+            """
             wrote 3 obligations of ACME-BASE (Acme security baseline), owner alice:
               obligations/acme-base/obl-acme-base-1.10.yaml  OBL-ACME-BASE-1.10
               obligations/acme-base/obl-acme-base-gov.yaml  OBL-ACME-BASE-GOV
               obligations/acme-base/obl-acme-base-gov-2.yaml  OBL-ACME-BASE-GOV-2
 
             """)
-        XCTAssertEqual(folder.read("obligations/acme-base/obl-acme-base-1.10.yaml"), """
+        XCTAssertEqual(
+            folder.read("obligations/acme-base/obl-acme-base-1.10.yaml"),
+            """
             # Imported by isms import ciso-assistant from urn:example:risk:req_node:acme-baseline:gov.1
             id: OBL-ACME-BASE-1.10
             title: Security policy
@@ -102,10 +107,13 @@ final class ImportTests: XCTestCase {
 
             """)
         let roles = try XCTUnwrap(folder.read("obligations/acme-base/obl-acme-base-gov-2.yaml"))
-        XCTAssertTrue(roles.contains("title: Roles\n") && roles.contains("description: \"Assign security roles.\\nWrite them down.\"\n"), roles)
+        XCTAssertTrue(
+            roles.contains("title: Roles\n") && roles.contains("description: \"Assign security roles.\\nWrite them down.\"\n"), roles)
         // Known only by its text: the title is the text's start, the ref its parent's.
         let review = try XCTUnwrap(folder.read("obligations/acme-base/obl-acme-base-gov.yaml"))
-        XCTAssertTrue(review.contains("title: \"Review the policy every year: record the date and who approved it, in a sentence long enough to…\"\n"), review)
+        XCTAssertTrue(
+            review.contains(
+                "title: \"Review the policy every year: record the date and who approved it, in a sentence long enough to…\"\n"), review)
         XCTAssertTrue(review.contains("ref: GOV\n"), review)
 
         // The new records are well-formed: what is left is the work of satisfying them.
@@ -119,7 +127,9 @@ final class ImportTests: XCTestCase {
         let before = files(folder)
         let again = isms(["import", "ciso-assistant", "lib.yaml"], in: folder.path)
         XCTAssertEqual(again.status, 0, again.stderr)
-        XCTAssertEqual(again.stdout, "nothing to import: all 3 assessable requirements of ACME-BASE (Acme security baseline) are already obligations\n")
+        XCTAssertEqual(
+            again.stdout, "nothing to import: all 3 assessable requirements of ACME-BASE (Acme security baseline) are already obligations\n"
+        )
         XCTAssertEqual(again.stderr, "")
         XCTAssertEqual(files(folder), before)
     }
@@ -132,7 +142,9 @@ final class ImportTests: XCTestCase {
         folder.write("lib.yaml", Self.library(policyName: "Information security policy"))
         let changed = isms(["import", "ciso-assistant", "lib.yaml"], in: folder.path)
         XCTAssertEqual(changed.status, 0, changed.stderr)
-        XCTAssertEqual(changed.stdout, """
+        XCTAssertEqual(
+            changed.stdout,
+            """
             nothing to import: all 3 assessable requirements of ACME-BASE (Acme security baseline) are already obligations
             1 obligation differs from the library (changed there or edited here; not overwritten):
               OBL-ACME-BASE-1.10  obligations/acme-base/obl-acme-base-1.10.yaml  title
@@ -150,7 +162,9 @@ final class ImportTests: XCTestCase {
         let before = files(folder)
         let dry = isms(["import", "ciso-assistant", "lib.yaml", "--dry-run", "--owner", "carol"], in: folder.path)
         XCTAssertEqual(dry.status, 0, dry.stderr)
-        XCTAssertTrue(dry.stdout.hasPrefix("would write 2 obligations of ACME-BASE (Acme security baseline), owner carol; 1 already there:\n"), dry.stdout)
+        XCTAssertTrue(
+            dry.stdout.hasPrefix("would write 2 obligations of ACME-BASE (Acme security baseline), owner carol; 1 already there:\n"),
+            dry.stdout)
         XCTAssertFalse(dry.stdout.contains("GOV-2"), dry.stdout)
         // The hand-written one has no description: it differs, and is left alone.
         XCTAssertTrue(dry.stdout.contains("  OBL-ROLES  obligations/roles.yaml  description\n"), dry.stdout)
@@ -163,7 +177,10 @@ final class ImportTests: XCTestCase {
         folder.write("two.yaml", Self.library(frameworks: 2))
         let ambiguous = isms(["import", "ciso-assistant", "two.yaml"], in: folder.path)
         XCTAssertEqual(ambiguous.status, 2)
-        XCTAssertTrue(ambiguous.stderr.contains("holds 2 frameworks; pick one with --framework: urn:example:risk:framework:acme-1, urn:example:risk:framework:acme-2"), ambiguous.stderr)
+        XCTAssertTrue(
+            ambiguous.stderr.contains(
+                "holds 2 frameworks; pick one with --framework: urn:example:risk:framework:acme-1, urn:example:risk:framework:acme-2"),
+            ambiguous.stderr)
         let picked = isms(["import", "ciso-assistant", "two.yaml", "--framework", "urn:example:risk:framework:acme-2"], in: folder.path)
         XCTAssertEqual(picked.status, 0, picked.stderr)
         XCTAssertTrue(picked.stdout.contains("obligations/acme-2/obl-acme-2-1.10.yaml"), picked.stdout)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ISMSKit
 
 /// `isms schema`: the JSON Schema generated from `Schema` and `Config.settings` must never disagree with the
@@ -25,11 +26,15 @@ final class JSONSchemaTests: XCTestCase {
     }
 
     private func configFindings(_ text: String) -> [Finding] {
-        (try? ConfigReader.read(Data(text.utf8), path: "isms.yaml").1) ?? [Finding(rule: "parse-error", severity: .error, message: "", path: nil, location: nil, record: nil)]
+        (try? ConfigReader.read(Data(text.utf8), path: "isms.yaml").1) ?? [
+            Finding(rule: "parse-error", severity: .error, message: "", path: nil, location: nil, record: nil)
+        ]
     }
 
     /// Validates each (instance, schema file) with python3-jsonschema; returns the error messages per instance.
-    private func jsonSchemaErrors(_ items: [(instance: JSONValue, schema: String)], schemas: String, folder: TemporaryFolder) throws -> [[String]] {
+    private func jsonSchemaErrors(_ items: [(instance: JSONValue, schema: String)], schemas: String, folder: TemporaryFolder) throws
+        -> [[String]]
+    {
         let manifest = JSONValue.array(items.map { .object(["instance": $0.instance, "schema": .string(schemas + "/" + $0.schema)]) })
         let path = folder.write("manifest.json", manifest.rendered())
         let result = runProcess("/usr/bin/python3", ["-c", Self.validateScript, path])
@@ -73,7 +78,9 @@ final class JSONSchemaTests: XCTestCase {
         let asset = "id: ASSET-1\ntitle: Laptops\nowner: alice\n"
         var cases: [(String, RecordKind, String, Bool)] = [
             // Valid records, including the values isms reads as text.
-            ("risk, every field", .risk, """
+            (
+                "risk, every field", .risk,
+                """
                 id: RISK-7
                 title: Customer data exposed through a compromised support account
                 owner: dana
@@ -89,36 +96,78 @@ final class JSONSchemaTests: XCTestCase {
                 assets: [ASSET-2]
                 review: {last: 2026-09-15, every: quarterly}
 
-                """, true),
+                """, true
+            ),
             ("empty optional values count as absent", .risk, risk + "description:\nlikelihood: ~\ntags: null\nreview:\ntreatment:\n", true),
-            ("number, boolean and YAML 1.1 words as text", .risk, "id: RISK-2\ntitle: 2024\nowner: no\ndescription: on\ntags: [true, 3, off, 0x3]\n", true),
+            (
+                "number, boolean and YAML 1.1 words as text", .risk,
+                "id: RISK-2\ntitle: 2024\nowner: no\ndescription: on\ntags: [true, 3, off, 0x3]\n", true
+            ),
             ("quoted date and n-day cadence", .risk, risk + "review: {last: '2026-09-15', every: 30d}\n", true),
             ("score boundaries", .risk, risk + "likelihood: 1\nimpact: 5\nresidual: {likelihood: 5, impact: 1}\n", true),
-            ("control, every field", .control, control + """
-                operation: automated
-                status: operating
-                every: 36600d
-                satisfies: [OBL-GDPR-32]
-                annex_a: [A.8.24, 5.15]
-                evidence_expected: {record: MDM export, location: s3://evidence, retention: 3 years}
+            (
+                "control, every field", .control,
+                control + """
+                    operation: automated
+                    status: operating
+                    every: 36600d
+                    satisfies: [OBL-GDPR-32]
+                    annex_a: [A.8.24, 5.15]
+                    evidence_expected: {record: MDM export, location: s3://evidence, retention: 3 years}
 
-                """, true),
-            ("obligation that does not apply, justified", .obligation, obligation + "source: GDPR\nref: Art. 32\napplies: false\njustification: No personal data\n", true),
+                    """, true
+            ),
+            (
+                "obligation that does not apply, justified", .obligation,
+                obligation + "source: GDPR\nref: Art. 32\napplies: false\njustification: No personal data\n", true
+            ),
             ("obligation that applies", .obligation, obligation + "applies: true\n", true),
-            ("evidence with a digest and no owner", .evidence, evidence + "kind: system\nresult: pass\nlocation: artifacts/x.pdf\nsha256: \(String(repeating: "0a", count: 32))\n", true),
+            (
+                "evidence with a digest and no owner", .evidence,
+                evidence + "kind: system\nresult: pass\nlocation: artifacts/x.pdf\nsha256: \(String(repeating: "0a", count: 32))\n", true
+            ),
             ("evidence with an all-digit digest", .evidence, evidence + "sha256: \(String(repeating: "1", count: 64))\n", true),
             ("exception on a risk", .exception, exception + "risk: RISK-1\ncompensating: [CTRL-2]\n", true),
             ("exception on a control", .exception, exception + "control: CTRL-1\nreason: Vendor EOL\napproved_by: bob\n", true),
-            ("supplier", .supplier, supplier + "criticality: high\nservices: [hosting]\nassurance: [EV-1]\nreview: {last: 2024-02-29, every: yearly}\n", true),
-            ("asset out of scope, justified", .asset, asset + "in_scope: false\nexclusion_reason: Marketing only\nsuppliers: [SUP-1]\n", true),
+            (
+                "supplier", .supplier,
+                supplier + "criticality: high\nservices: [hosting]\nassurance: [EV-1]\nreview: {last: 2024-02-29, every: yearly}\n", true
+            ),
+            (
+                "asset out of scope, justified", .asset, asset + "in_scope: false\nexclusion_reason: Marketing only\nsuppliers: [SUP-1]\n",
+                true
+            ),
             ("asset in scope", .asset, asset + "in_scope: true\n", true),
-            ("audit, performed", .audit, "id: AUD-1\ntitle: x\nowner: alice\ntype: internal\nstatus: performed\nplanned_on: 2026-03-01\nperformed_on: 2026-03-02\nscope: {clauses: ['9.2', 10], annex_a: [A.5]}\nnonconformities: [NC-1]\n", true),
-            ("nonconformity with actions", .nonconformity, "id: NC-1\ntitle: x\nowner: alice\nsource: {type: audit, record: AUD-1}\ntype: minor\nactions:\n  CA-1: {action: Fix, owner: bob, due: 2026-05-01, done_on: 2026-04-01}\n  ca_2: {action: Check, owner: bob, due: 2026-06-01}\neffectiveness: {checked_by: carol, checked_on: 2026-07-01, result: effective, evidence: [EV-1]}\nstatus: closed\n", true),
-            ("objective, decimal target", .objective, "id: OBJ-1\ntitle: x\nowner: alice\nmeasure: m\ntarget: {value: 99.5, comparison: at-least, unit: '%'}\nevery: quarterly\n", true),
-            ("objective, whole and negative targets", .objective, "id: OBJ-1\ntitle: x\nowner: alice\nmeasure: m\ntarget: {value: -3, comparison: at-most}\n", true),
+            (
+                "audit, performed", .audit,
+                "id: AUD-1\ntitle: x\nowner: alice\ntype: internal\nstatus: performed\nplanned_on: 2026-03-01\nperformed_on: 2026-03-02\nscope: {clauses: ['9.2', 10], annex_a: [A.5]}\nnonconformities: [NC-1]\n",
+                true
+            ),
+            (
+                "nonconformity with actions", .nonconformity,
+                "id: NC-1\ntitle: x\nowner: alice\nsource: {type: audit, record: AUD-1}\ntype: minor\nactions:\n  CA-1: {action: Fix, owner: bob, due: 2026-05-01, done_on: 2026-04-01}\n  ca_2: {action: Check, owner: bob, due: 2026-06-01}\neffectiveness: {checked_by: carol, checked_on: 2026-07-01, result: effective, evidence: [EV-1]}\nstatus: closed\n",
+                true
+            ),
+            (
+                "objective, decimal target", .objective,
+                "id: OBJ-1\ntitle: x\nowner: alice\nmeasure: m\ntarget: {value: 99.5, comparison: at-least, unit: '%'}\nevery: quarterly\n",
+                true
+            ),
+            (
+                "objective, whole and negative targets", .objective,
+                "id: OBJ-1\ntitle: x\nowner: alice\nmeasure: m\ntarget: {value: -3, comparison: at-most}\n", true
+            ),
             ("measurement", .evidence, "id: EV-M1\ntitle: x\nobjective: OBJ-1\nvalue: 97.25\ncollected_on: 2026-01-05\n", true),
-            ("incident with notifications", .incident, "id: INC-1\ntitle: x\nowner: alice\ndetected_at: 2026-03-02T14:05:00+01:00\npersonal_data_breach: true\nnotifications:\n  gdpr_authority: {sent_at: 2026-03-03T09:00Z, to: BfDI}\n", true),
-            ("management review", .managementReview, "id: MR-1\ntitle: x\nowner: alice\ndate: 2026-11-01\nattendees: [alice]\ninputs: {previous_actions: a, risks: f}\nactions:\n  A-1: {action: x, owner: bob, due: 2027-01-01, link: OBJ-1}\n", true),
+            (
+                "incident with notifications", .incident,
+                "id: INC-1\ntitle: x\nowner: alice\ndetected_at: 2026-03-02T14:05:00+01:00\npersonal_data_breach: true\nnotifications:\n  gdpr_authority: {sent_at: 2026-03-03T09:00Z, to: BfDI}\n",
+                true
+            ),
+            (
+                "management review", .managementReview,
+                "id: MR-1\ntitle: x\nowner: alice\ndate: 2026-11-01\nattendees: [alice]\ninputs: {previous_actions: a, risks: f}\nactions:\n  A-1: {action: x, owner: bob, due: 2027-01-01, link: OBJ-1}\n",
+                true
+            ),
             ("party", .party, "id: PARTY-1\ntitle: x\nowner: alice\nrequirements:\n  gdpr: {need: privacy, obligations: [OBL-1]}\n", true),
         ]
         let defects: [(String, RecordKind, String)] = [
@@ -197,20 +246,40 @@ final class JSONSchemaTests: XCTestCase {
             ("date for a time", .incident, "id: INC-1\ntitle: x\nowner: a\ndetected_at: 2026-03-02\n"),
             ("time with a bad hour", .incident, "id: INC-1\ntitle: x\nowner: a\ndetected_at: 2026-03-02T25:05Z\n"),
             ("word for a number", .evidence, "id: EV-1\ntitle: x\nobjective: OBJ-1\nvalue: high\ncollected_on: 2026-01-05\n"),
-            ("number with a comma", .objective, "id: OBJ-1\ntitle: x\nowner: a\nmeasure: m\ntarget: {value: '99,5', comparison: at-least}\n"),
+            (
+                "number with a comma", .objective,
+                "id: OBJ-1\ntitle: x\nowner: a\nmeasure: m\ntarget: {value: '99,5', comparison: at-least}\n"
+            ),
             ("measurement of nothing", .evidence, "id: EV-1\ntitle: x\nvalue: 3\ncollected_on: 2026-01-05\n"),
-            ("named entry with a dot", .nonconformity, "id: NC-1\ntitle: x\nowner: a\nsource: {type: audit}\ntype: minor\nactions:\n  CA.1: {action: x, owner: b, due: 2026-01-01}\n"),
-            ("named entry that is text", .nonconformity, "id: NC-1\ntitle: x\nowner: a\nsource: {type: audit}\ntype: minor\nactions:\n  CA-1: fix it\n"),
-            ("named entry without its due date", .nonconformity, "id: NC-1\ntitle: x\nowner: a\nsource: {type: audit}\ntype: minor\nactions:\n  CA-1: {action: x, owner: b}\n"),
-            ("list for named entries", .managementReview, "id: MR-1\ntitle: x\nowner: a\ndate: 2026-01-01\nattendees: [a]\ninputs: {risks: x}\nactions: [x]\n"),
-            ("audit performed without a date", .audit, "id: AUD-1\ntitle: x\nowner: a\ntype: internal\nstatus: performed\nplanned_on: 2026-01-01\n"),
+            (
+                "named entry with a dot", .nonconformity,
+                "id: NC-1\ntitle: x\nowner: a\nsource: {type: audit}\ntype: minor\nactions:\n  CA.1: {action: x, owner: b, due: 2026-01-01}\n"
+            ),
+            (
+                "named entry that is text", .nonconformity,
+                "id: NC-1\ntitle: x\nowner: a\nsource: {type: audit}\ntype: minor\nactions:\n  CA-1: fix it\n"
+            ),
+            (
+                "named entry without its due date", .nonconformity,
+                "id: NC-1\ntitle: x\nowner: a\nsource: {type: audit}\ntype: minor\nactions:\n  CA-1: {action: x, owner: b}\n"
+            ),
+            (
+                "list for named entries", .managementReview,
+                "id: MR-1\ntitle: x\nowner: a\ndate: 2026-01-01\nattendees: [a]\ninputs: {risks: x}\nactions: [x]\n"
+            ),
+            (
+                "audit performed without a date", .audit,
+                "id: AUD-1\ntitle: x\nowner: a\ntype: internal\nstatus: performed\nplanned_on: 2026-01-01\n"
+            ),
         ]
         cases += defects.map { ($0.0, $0.1, $0.2, false) }
         return cases
     }()
 
     static let configCorpus: [(String, String, Bool)] = [
-        ("every setting", """
+        (
+            "every setting",
+            """
             name: Ledgerline GmbH ISMS
             scope: |
               Everything.
@@ -228,9 +297,14 @@ final class JSONSchemaTests: XCTestCase {
               A.7.4: No premises in scope.
               A.8.30: 2024
 
-            """, true),
+            """, true
+        ),
         ("empty soa_exclusions", "soa_exclusions:\n", true),
-        ("context, programme and review cadence", "context:\n  internal: [Small team]\n  external: [NIS2]\n  climate_change: {relevant: false, reason: No premises}\naudit_programme: {cycle: 730d}\nmanagement_review: {every: yearly}\n", true),
+        (
+            "context, programme and review cadence",
+            "context:\n  internal: [Small team]\n  external: [NIS2]\n  climate_change: {relevant: false, reason: No premises}\naudit_programme: {cycle: 730d}\nmanagement_review: {every: yearly}\n",
+            true
+        ),
         ("climate change without a reason", "context: {climate_change: {relevant: true, reason: ' '}}\n", false),
         ("climate change answered yes", "context: {climate_change: {relevant: yes, reason: x}}\n", false),
         ("unknown context key", "context: {risks: [a]}\n", false),
@@ -290,8 +364,10 @@ final class JSONSchemaTests: XCTestCase {
         for index in items.indices where index < errors.count {
             let schemaValid = errors[index].isEmpty
             XCTAssertEqual(validator[index], expected[index], "\(names[index]): the validator's verdict")
-            XCTAssertEqual(schemaValid, validator[index],
-                           "\(names[index]): JSON Schema says \(schemaValid ? "valid" : "invalid (\(errors[index].joined(separator: "; ")))"), the validator \(validator[index] ? "valid" : "invalid")")
+            XCTAssertEqual(
+                schemaValid, validator[index],
+                "\(names[index]): JSON Schema says \(schemaValid ? "valid" : "invalid (\(errors[index].joined(separator: "; ")))"), the validator \(validator[index] ? "valid" : "invalid")"
+            )
         }
         XCTAssertGreaterThan(expected.filter { !$0 }.count, 80, "the corpus plants defects of every sort")
     }
@@ -325,25 +401,40 @@ final class JSONSchemaTests: XCTestCase {
         }
 
         // The same files through an ordinary YAML loader (PyYAML's SafeLoader, YAML 1.1), dates written back as text.
-        let list = folder.write("files.json", JSONValue.array(paths.map { path in
-            .object(["path": .string(path), "schema": .string(schemas + "/" + (path.hasSuffix("isms.yaml") ? JSONSchema.configFileName
-                : JSONSchema.fileName(RecordKind.allCases.first { path.contains("/example-isms/\($0.folder)/") }!)))])
-        }).rendered())
-        let pyyaml = runProcess("/usr/bin/python3", ["-c", """
-            import datetime, json, sys, jsonschema, yaml
-            def plain(v):
-                if isinstance(v, (datetime.date, datetime.datetime)): return v.isoformat()
-                if isinstance(v, dict): return {str(k): plain(x) for k, x in v.items()}
-                if isinstance(v, list): return [plain(x) for x in v]
-                return v
-            bad = 0
-            for f in json.load(open(sys.argv[1])):
-                doc = plain(yaml.load(open(f["path"], encoding="utf-8-sig"), Loader=yaml.SafeLoader))
-                for e in jsonschema.Draft7Validator(json.load(open(f["schema"]))).iter_errors(doc):
-                    bad += 1
-                    print(f["path"], e.message)
-            print("checked", bad)
-            """, list])
+        let list = folder.write(
+            "files.json",
+            JSONValue.array(
+                paths.map { path in
+                    .object([
+                        "path": .string(path),
+                        "schema": .string(
+                            schemas + "/"
+                                + (path.hasSuffix("isms.yaml")
+                                    ? JSONSchema.configFileName
+                                    : JSONSchema.fileName(RecordKind.allCases.first { path.contains("/example-isms/\($0.folder)/") }!))),
+                    ])
+                }
+            ).rendered())
+        let pyyaml = runProcess(
+            "/usr/bin/python3",
+            [
+                "-c",
+                """
+                import datetime, json, sys, jsonschema, yaml
+                def plain(v):
+                    if isinstance(v, (datetime.date, datetime.datetime)): return v.isoformat()
+                    if isinstance(v, dict): return {str(k): plain(x) for k, x in v.items()}
+                    if isinstance(v, list): return [plain(x) for x in v]
+                    return v
+                bad = 0
+                for f in json.load(open(sys.argv[1])):
+                    doc = plain(yaml.load(open(f["path"], encoding="utf-8-sig"), Loader=yaml.SafeLoader))
+                    for e in jsonschema.Draft7Validator(json.load(open(f["schema"]))).iter_errors(doc):
+                        bad += 1
+                        print(f["path"], e.message)
+                print("checked", bad)
+                """, list,
+            ])
         XCTAssertEqual(pyyaml.status, 0, pyyaml.stderr)
         XCTAssertTrue(pyyaml.stdout.hasSuffix("checked 0\n"), pyyaml.stdout)
     }
@@ -363,7 +454,10 @@ final class JSONSchemaTests: XCTestCase {
             XCTAssertEqual(day.matches(text), Day(text) != nil, "date '\(text)'")
         }
         let cadence = try Pattern(Cadence.pattern)
-        var cadences = Cadence.names.filter { $0 != "<n>d" } + ["", "d", "0d", "00d", "01d", "+1d", "-1d", "1D", "1", "1dd", " 1d", "Weekly", "on_event"]
+        var cadences =
+            Cadence.names.filter { $0 != "<n>d" } + [
+                "", "d", "0d", "00d", "01d", "+1d", "-1d", "1D", "1", "1dd", " 1d", "Weekly", "on_event",
+            ]
         cadences += (0...40_000).map { "\($0)d" }
         for text in cadences {
             XCTAssertEqual(cadence.matches(text), Cadence(text) != nil, "cadence '\(text)'")
@@ -424,13 +518,15 @@ final class EditorSchemaTests: XCTestCase {
         for schema in JSONSchema.all {
             XCTAssertEqual(folder.read("acme/.isms/schemas/\(schema.name)"), schema.schema.rendered() + "\n", schema.name)
         }
-        let settings = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(XCTUnwrap(folder.read("acme/.vscode/settings.json")).utf8)) as? [String: Any])
+        let settings = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(XCTUnwrap(folder.read("acme/.vscode/settings.json")).utf8)) as? [String: Any])
         let mapping = try XCTUnwrap(settings["yaml.schemas"] as? [String: [String]])
         // The YAML kinds' folders; a document's front matter sits in a Markdown file, which the YAML extension does not read.
         let yamlKinds = RecordKind.allCases.filter { $0.fileFormat == .yaml }
         XCTAssertEqual(mapping.count, yamlKinds.count + 2)
         for kind in yamlKinds {
-            XCTAssertEqual(mapping["./.isms/schemas/\(kind.rawValue).schema.json"], ["\(kind.folder)/**/*.yaml", "\(kind.folder)/**/*.yml"])
+            XCTAssertEqual(
+                mapping["./.isms/schemas/\(kind.rawValue).schema.json"], ["\(kind.folder)/**/*.yaml", "\(kind.folder)/**/*.yml"])
         }
         XCTAssertNil(mapping["./.isms/schemas/document.schema.json"])
         XCTAssertEqual(mapping["./.isms/schemas/isms.schema.json"], ["isms.yaml"])

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ISMSKit
 
 /// Bad input becomes a located finding and the rest of the ISMS is still checked.
@@ -18,8 +19,10 @@ final class LoaderTests: XCTestCase {
         return folder
     }
 
-    private func assertOnlyFinding(_ report: CheckReport, rule: String, path: String, line: Int? = nil,
-                                   containing text: String, file: StaticString = #filePath, lineNumber: UInt = #line) {
+    private func assertOnlyFinding(
+        _ report: CheckReport, rule: String, path: String, line: Int? = nil,
+        containing text: String, file: StaticString = #filePath, lineNumber: UInt = #line
+    ) {
         let matching = report.findings.filter { $0.path == path }
         XCTAssertEqual(matching.count, 1, "findings for \(path): \(matching)", file: file, line: lineNumber)
         guard let finding = matching.first else { return }
@@ -51,14 +54,16 @@ final class LoaderTests: XCTestCase {
 
     func testByteOrderMarkIsAccepted() throws {
         let folder = ismsWith([:])
-        folder.write("risks/bom.yaml", data: Data([0xEF, 0xBB, 0xBF]) + Data("id: RISK-2\ntitle: BOM\nowner: alice\ntreatment: avoid\n".utf8))
+        folder.write(
+            "risks/bom.yaml", data: Data([0xEF, 0xBB, 0xBF]) + Data("id: RISK-2\ntitle: BOM\nowner: alice\ntreatment: avoid\n".utf8))
         let report = try check(folder)
         XCTAssertEqual(report.findings, [])
         XCTAssertEqual(report.recordCount, 2)
     }
 
     func testAliasBombIsRefusedQuickly() throws {
-        var bomb = "id: RISK-2\ntitle: bomb\nowner: alice\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        var bomb =
+            "id: RISK-2\ntitle: bomb\nowner: alice\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
         var previous = "a"
         for name in ["b", "c", "d", "e", "f", "g", "h", "i"] {
             bomb += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
@@ -87,20 +92,25 @@ final class LoaderTests: XCTestCase {
     }
 
     func testAmpersandsAndAsterisksInProseAreNotAliases() throws {
-        let folder = ismsWith(["risks/prose.yaml": "id: RISK-2\ntitle: R&D laptops & *important* data\nowner: alice\ntreatment: avoid\ndescription: \"costs 5 * 3 &amp; more\"\n"])
+        let folder = ismsWith([
+            "risks/prose.yaml":
+                "id: RISK-2\ntitle: R&D laptops & *important* data\nowner: alice\ntreatment: avoid\ndescription: \"costs 5 * 3 &amp; more\"\n"
+        ])
         let report = try check(folder)
         XCTAssertEqual(report.findings, [])
     }
 
     func testHugeScalarIsOverTheSizeLimit() throws {
         let folder = ismsWith([:])
-        folder.write("risks/huge.yaml", "id: RISK-2\ntitle: huge\nowner: alice\ndescription: " + String(repeating: "x", count: 10_000_000) + "\n")
+        folder.write(
+            "risks/huge.yaml", "id: RISK-2\ntitle: huge\nowner: alice\ndescription: " + String(repeating: "x", count: 10_000_000) + "\n")
         assertOnlyFinding(try check(folder), rule: "parse-error", path: "risks/huge.yaml", line: 1, containing: "over the limit")
     }
 
     func testDeepNestingIsRefused() throws {
         let folder = ismsWith([
-            "risks/flow.yaml": "id: RISK-2\ntitle: deep\nowner: alice\ndescription: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "\n",
+            "risks/flow.yaml": "id: RISK-2\ntitle: deep\nowner: alice\ndescription: " + String(repeating: "[", count: 10_000)
+                + String(repeating: "]", count: 10_000) + "\n",
             "risks/block.yaml": "id: RISK-3\ntitle: deep\nowner: alice\ntags:\n  " + String(repeating: "- ", count: 10_000) + "x\n",
         ])
         let report = try check(folder)
@@ -122,7 +132,8 @@ final class LoaderTests: XCTestCase {
         let outside = TemporaryFolder("outside")
         outside.write("secret.yaml", "id: RISK-99\ntitle: secret\nowner: alice\n")
         let folder = ismsWith([:])
-        try FileManager.default.createSymbolicLink(atPath: folder.path + "/risks/link.yaml", withDestinationPath: outside.path + "/secret.yaml")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.path + "/risks/link.yaml", withDestinationPath: outside.path + "/secret.yaml")
         let report = try check(folder)
         assertOnlyFinding(report, rule: "parse-error", path: "risks/link.yaml", containing: "not followed")
         XCTAssertFalse(report.findings.contains { $0.record == "RISK-99" })
@@ -156,7 +167,9 @@ final class LoaderTests: XCTestCase {
         let folder = ismsWith([:])
         folder.write("isms.yaml", minimalConfig + "scope: " + String(repeating: "x", count: 2 << 20) + "\n")
         XCTAssertThrowsError(try check(folder)) { error in
-            XCTAssertEqual("\(error)", "cannot read isms.yaml: isms.yaml is \(2 << 20 + minimalConfig.utf8.count + 8) bytes, over the limit of 1048576")
+            XCTAssertEqual(
+                "\(error)", "cannot read isms.yaml: isms.yaml is \(2 << 20 + minimalConfig.utf8.count + 8) bytes, over the limit of 1048576"
+            )
         }
     }
 
@@ -196,7 +209,8 @@ final class LoaderTests: XCTestCase {
         let suggested = broken.filter { $0.message.contains("did you mean") }.count
         XCTAssertLessThanOrEqual(suggested, BrokenLinkRule.suggestionBudget)
         XCTAssertGreaterThan(suggested, 0)
-        XCTAssertTrue(broken[0].message.hasSuffix("did you mean CTRL-900?") || broken[0].message.contains("did you mean"), broken[0].message)
+        XCTAssertTrue(
+            broken[0].message.hasSuffix("did you mean CTRL-900?") || broken[0].message.contains("did you mean"), broken[0].message)
     }
 
     func testThousandsOfInventedAnnexReferencesCostABoundedNumberOfSuggestions() throws {
@@ -284,7 +298,8 @@ final class LoaderTests: XCTestCase {
         let folder = ismsWith(["risks/empty.yaml": "", "risks/list.yaml": "- a\n- b\n"])
         let report = try check(folder)
         XCTAssertEqual(report.findings.filter { $0.path == "risks/empty.yaml" }.map(\.rule), ["parse-error"])
-        XCTAssertEqual(report.findings.filter { $0.path == "risks/list.yaml" }.map(\.message), ["a record must be a mapping of fields, not a list"])
+        XCTAssertEqual(
+            report.findings.filter { $0.path == "risks/list.yaml" }.map(\.message), ["a record must be a mapping of fields, not a list"])
     }
 
     func testFolderNamedLikeARecordIsNotRead() throws {
@@ -309,8 +324,12 @@ final class LoaderTests: XCTestCase {
         let report = try check(folder)
         XCTAssertFalse(report.findings.contains { $0.rule == "id-pattern" })
         let unknown = report.findings.filter { $0.rule == "unknown-field" }.map(\.message)
-        XCTAssertEqual(unknown, ["unknown field 'evidence_grace' in isms.yaml; did you mean 'evidence_grace_days'?",
-                                 "unknown field 'broken-lnk' in the rules; did you mean 'broken-link'?"])
+        XCTAssertEqual(
+            unknown,
+            [
+                "unknown field 'evidence_grace' in isms.yaml; did you mean 'evidence_grace_days'?",
+                "unknown field 'broken-lnk' in the rules; did you mean 'broken-link'?",
+            ])
     }
 
     func testSeverityOverridesAndOff() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Yams
+
 @testable import ISMSKit
 
 /// The loader's fast paths (docs/performance.md) must give exactly what the plain ways give.
@@ -25,14 +26,14 @@ final class LoadingFastPathTests: XCTestCase {
         let cases = [
             "a: 1\nb: [x, 'y', \"z\"]\nc:\n  d: |\n    text\n",
             "a: 1\na: 2\n",
-            "1: a\n\"1\": b\n",                        // not duplicates for the default resolver
-            "'a': 1\na: 2\n",                          // duplicates for both
+            "1: a\n\"1\": b\n",  // not duplicates for the default resolver
+            "'a': 1\na: 2\n",  // duplicates for both
             "true: a\n'true': b\n",
             "~: a\nnull: b\n'': c\n",
-            "!!int 1: a\n1: b\n",                      // an explicit tag
+            "!!int 1: a\n1: b\n",  // an explicit tag
             "!!str a: 1\na: 2\n",
-            "x:\n  1: a\n  '1': b\nx2: 1\nx2: 2\n",    // nested: only the outer pair is a duplicate by default
-            "x:\n  a: 1\n  a: 2\ny: [\n",              // duplicate, then a syntax error
+            "x:\n  1: a\n  '1': b\nx2: 1\nx2: 2\n",  // nested: only the outer pair is a duplicate by default
+            "x:\n  a: 1\n  a: 2\ny: [\n",  // duplicate, then a syntax error
             "a: [1, 2\n",
             "a: 1\n---\nb: 2\n",
             "",
@@ -129,9 +130,9 @@ final class LoadingFastPathTests: XCTestCase {
             Array("a: b\n".utf8) + [0x00] + Array("c\n".utf8),
             Array("a: caf".utf8) + [0xC3] + Array("\n".utf8),
             Array("a: caf".utf8) + [0xE9, 0x0A],
-            Array("a: ".utf8) + [0xED, 0xA0, 0x80],   // a surrogate
+            Array("a: ".utf8) + [0xED, 0xA0, 0x80],  // a surrogate
             Array("a: ".utf8) + [0xF4, 0x90, 0x80, 0x80],  // past U+10FFFF
-            Array("a: ".utf8) + [0xC0, 0xAF],         // overlong
+            Array("a: ".utf8) + [0xC0, 0xAF],  // overlong
             Array("a: café ✓ 𝄞\n".utf8),
         ]
         for bytes in cases {
@@ -145,8 +146,10 @@ final class LoadingFastPathTests: XCTestCase {
                 XCTAssertTrue(Array(decoded.utf8) == Array(body) && !body.contains(0), "\(bytes)")
                 XCTAssertEqual(text, decoded)
             case .failure(let problem):
-                XCTAssertTrue(Array(decoded.utf8) != Array(body) || body.contains(0) || body.starts(with: [0xFF, 0xFE]) || body.starts(with: [0xFE, 0xFF]),
-                              "\(bytes): \(problem.message)")
+                XCTAssertTrue(
+                    Array(decoded.utf8) != Array(body) || body.contains(0) || body.starts(with: [0xFF, 0xFE])
+                        || body.starts(with: [0xFE, 0xFF]),
+                    "\(bytes): \(problem.message)")
             }
         }
         XCTAssertEqual(try? YAMLReader.decodeText(Data([0x61, 0x0A, 0x62, 0x00])).get(), nil)
@@ -169,7 +172,7 @@ final class LoadingFastPathTests: XCTestCase {
         folder.write("risks/empty.yaml", "")
         let source = WorkTreeSource(root: folder.path)
         let exact = SourceEntry(path: "risks/a.yaml", kind: .file, size: content.utf8.count)
-        let grown = SourceEntry(path: "risks/a.yaml", kind: .file, size: 10)     // the file grew after listing
+        let grown = SourceEntry(path: "risks/a.yaml", kind: .file, size: 10)  // the file grew after listing
         let shrunk = SourceEntry(path: "risks/a.yaml", kind: .file, size: 100_000)  // or shrank
         let empty = SourceEntry(path: "risks/empty.yaml", kind: .file, size: 0)
         for entry in [exact, grown, shrunk] {
@@ -229,7 +232,9 @@ final class LoadingFastPathTests: XCTestCase {
     func testBoundedEditDistanceIsTheFullOneCapped() {
         var generator = SplitMix64(seed: 42)
         let alphabet = Array("ab-1éİ".unicodeScalars)
-        func word() -> [Unicode.Scalar] { (0..<Int.random(in: 0...9, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! } }
+        func word() -> [Unicode.Scalar] {
+            (0..<Int.random(in: 0...9, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+        }
         for _ in 0..<3_000 {
             let a = word(), b = word()
             let full = editDistance(String(String.UnicodeScalarView(a)), String(String.UnicodeScalarView(b)))

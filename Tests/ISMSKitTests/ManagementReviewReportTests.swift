@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ISMSKit
 
 /// `isms report management-review`: the 9.3.2 inputs from the records and the git history since the last review.
@@ -9,21 +10,33 @@ final class ManagementReviewReportTests: XCTestCase {
     private func repository() -> GitRepository {
         let repo = GitRepository()
         repo.write("isms.yaml", minimalConfig + "context:\n  external: [NIS2 applies]\n")
-        repo.write("risks/risk-1.yaml", "id: RISK-1\ntitle: Ransomware\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nlikelihood: 3\nimpact: 4\n")
+        repo.write(
+            "risks/risk-1.yaml",
+            "id: RISK-1\ntitle: Ransomware\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nlikelihood: 3\nimpact: 4\n")
         repo.write("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Offline backups\nowner: bob\nstatus: planned\n")
         repo.write("suppliers/sup-1.yaml", "id: SUP-1\ntitle: AWS\nowner: bob\ncriticality: medium\n")
-        repo.write("obligations/obl-gdpr-32.yaml", "id: OBL-GDPR-32\ntitle: Security of processing\nowner: carol\nsource: GDPR\nref: Art. 32\n")
+        repo.write(
+            "obligations/obl-gdpr-32.yaml", "id: OBL-GDPR-32\ntitle: Security of processing\nowner: carol\nsource: GDPR\nref: Art. 32\n")
         repo.commit("Start", by: .alice, at: "2026-01-05T10:00:00Z")
-        repo.write("risks/risk-1.yaml", "id: RISK-1\ntitle: Ransomware\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nlikelihood: 4\nimpact: 4\n")
+        repo.write(
+            "risks/risk-1.yaml",
+            "id: RISK-1\ntitle: Ransomware\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nlikelihood: 4\nimpact: 4\n")
         repo.commit("Before the review", by: .bob, at: "2026-02-01T10:00:00Z")
-        repo.write("management-reviews/mr-1.yaml", "id: MR-1\ntitle: Review 2026\nowner: alice\ndate: 2026-03-10\nattendees: [alice, carol]\ntop_management: [carol]\n"
-                   + OverdueManagementReviewRule.inputs + "actions:\n  A-1: {action: Assess AWS regions, owner: bob, due: 2026-06-30, link: SUP-1}\n")
+        repo.write(
+            "management-reviews/mr-1.yaml",
+            "id: MR-1\ntitle: Review 2026\nowner: alice\ndate: 2026-03-10\nattendees: [alice, carol]\ntop_management: [carol]\n"
+                + OverdueManagementReviewRule.inputs
+                + "actions:\n  A-1: {action: Assess AWS regions, owner: bob, due: 2026-06-30, link: SUP-1}\n")
         repo.commit("Management review 2026", by: .alice, at: "2026-03-10T16:00:00Z")
         repo.write("suppliers/sup-1.yaml", "id: SUP-1\ntitle: AWS\nowner: bob\ncriticality: high\n")
         repo.commit("AWS is critical", by: .bob, at: "2026-04-01T10:00:00Z")
-        repo.write("obligations/obl-gdpr-32.yaml", "id: OBL-GDPR-32\ntitle: Security of processing\nowner: carol\nsource: GDPR\nref: Art. 32(1)(b)\n")
+        repo.write(
+            "obligations/obl-gdpr-32.yaml",
+            "id: OBL-GDPR-32\ntitle: Security of processing\nowner: carol\nsource: GDPR\nref: Art. 32(1)(b)\n")
         repo.commit("Narrow the GDPR reference", by: .carol, at: "2026-05-01T10:00:00Z")
-        repo.write("risks/risk-1.yaml", "id: RISK-1\ntitle: Ransomware\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nlikelihood: 4\nimpact: 5\n")
+        repo.write(
+            "risks/risk-1.yaml",
+            "id: RISK-1\ntitle: Ransomware\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nlikelihood: 4\nimpact: 5\n")
         repo.commit("Ransomware impact up", by: .alice, at: "2026-06-01T10:00:00Z")
         repo.write("isms.yaml", minimalConfig + "context:\n  external: [NIS2 applies, DORA applies]\n")
         repo.commit("DORA", by: .carol, at: "2026-07-01T10:00:00Z")
@@ -59,14 +72,16 @@ final class ManagementReviewReportTests: XCTestCase {
         XCTAssertEqual(context["author"] as? String, "Carol Example")
         let action = try XCTUnwrap(find("a", "MR-1 A-1"))
         XCTAssertEqual(action["status"] as? String, "overdue since 2026-06-30")
-        XCTAssertNotNil(rows.first { $0["input"] as? String == "f" && ($0["what"] as? String ?? "").contains("1 control still planned (CTRL-1)") })
+        XCTAssertNotNil(
+            rows.first { $0["input"] as? String == "f" && ($0["what"] as? String ?? "").contains("1 control still planned (CTRL-1)") })
         // Every input has a row, in the standard's order.
         var inputs = [String]()
         for input in rows.compactMap({ $0["input"] as? String }) where inputs.last != input { inputs.append(input) }
         XCTAssertEqual(inputs, ["a", "b", "c", "d", "e", "f", "g"])
         // Markdown and HTML render the same rows.
         let markdown = isms(["report", "management-review", "--as-of", "2026-12-01"], in: repo.path)
-        XCTAssertTrue(markdown.stdout.contains("| c | SUP-1 | criticality: medium → high | modified | Bob Example | 2026-04-01 |"), markdown.stdout)
+        XCTAssertTrue(
+            markdown.stdout.contains("| c | SUP-1 | criticality: medium → high | modified | Bob Example | 2026-04-01 |"), markdown.stdout)
         XCTAssertTrue(markdown.stdout.contains("since the last review, MR-1 on 2026-03-10"), markdown.stdout)
         let html = isms(["report", "management-review", "--format", "html", "--as-of", "2026-12-01"], in: repo.path)
         XCTAssertEqual(html.status, 0)
@@ -75,12 +90,16 @@ final class ManagementReviewReportTests: XCTestCase {
 
     func testSinceADateOrARevision() throws {
         let repo = repository()
-        let fromJune = try rows(isms(["report", "management-review", "--since", "2026-06-01", "--format", "json", "--as-of", "2026-12-01"], in: repo.path).stdout)
+        let fromJune = try rows(
+            isms(["report", "management-review", "--since", "2026-06-01", "--format", "json", "--as-of", "2026-12-01"], in: repo.path)
+                .stdout)
         XCTAssertNil(fromJune.first { $0["subject"] as? String == "SUP-1" })
         XCTAssertNotNil(fromJune.first { $0["subject"] as? String == "RISK-1" })
-        let afterObligation = try rows(isms(["report", "management-review", "--since", "HEAD~2", "--format", "json", "--as-of", "2026-12-01"], in: repo.path).stdout)
-        XCTAssertEqual(afterObligation.filter { ($0["commit"] as? String) != nil }.compactMap { $0["subject"] as? String }.sorted(),
-                       ["RISK-1", "isms.yaml context.external"])
+        let afterObligation = try rows(
+            isms(["report", "management-review", "--since", "HEAD~2", "--format", "json", "--as-of", "2026-12-01"], in: repo.path).stdout)
+        XCTAssertEqual(
+            afterObligation.filter { ($0["commit"] as? String) != nil }.compactMap { $0["subject"] as? String }.sorted(),
+            ["RISK-1", "isms.yaml context.external"])
         let bad = isms(["report", "management-review", "--since", "no-such-rev"], in: repo.path)
         XCTAssertEqual(bad.status, 2)
     }
@@ -88,7 +107,10 @@ final class ManagementReviewReportTests: XCTestCase {
     func testOutsideGitTheRecordsAloneAreShown() throws {
         let folder = TemporaryFolder()
         folder.write("isms.yaml", minimalConfig)
-        folder.write("nonconformities/nc-1.yaml", "id: NC-1\ntitle: Customer asked for our SOC 2 report\nowner: alice\nsource: {type: complaint}\ntype: opportunity\nraised_on: 2026-10-01\n")
+        folder.write(
+            "nonconformities/nc-1.yaml",
+            "id: NC-1\ntitle: Customer asked for our SOC 2 report\nowner: alice\nsource: {type: complaint}\ntype: opportunity\nraised_on: 2026-10-01\n"
+        )
         let result = isms(["report", "management-review", "--format", "json", "--as-of", "2026-12-01"], in: folder.path)
         XCTAssertEqual(result.status, 0, result.stderr)
         let rows = try rows(result.stdout)

@@ -26,8 +26,10 @@ extension GovernanceTests {
     func unsignedDecisionFields(_ repo: GitRepository) throws -> [String?] {
         let workspace = try Workspace(explicitRoot: repo.path)
         var notes = [String]()
-        return try workspace.check(workspace.workTreeSource, asOf: Day("2026-12-01")!, options: GovernanceOptions(useCache: false), notes: &notes)
-            .findings.filter { $0.rule == "unsigned-decision" }.map(\.field)
+        return try workspace.check(
+            workspace.workTreeSource, asOf: Day("2026-12-01")!, options: GovernanceOptions(useCache: false), notes: &notes
+        )
+        .findings.filter { $0.rule == "unsigned-decision" }.map(\.field)
     }
 
     func unsignedDecisions(_ repo: GitRepository) -> [[String: Any]] {
@@ -87,8 +89,9 @@ extension GovernanceTests {
         _ = branch
 
         let findings = unsignedDecisions(repo)
-        XCTAssertEqual(findings.compactMap { $0["message"] as? String },
-                       ["treatment of RISK-1 was set by commit \(merge.prefix(10)) (Bob Example, 2026-02-03), which is unsigned"])
+        XCTAssertEqual(
+            findings.compactMap { $0["message"] as? String },
+            ["treatment of RISK-1 was set by commit \(merge.prefix(10)) (Bob Example, 2026-02-03), which is unsigned"])
     }
 
     /// Both sides changed the treatment and the merge wrote a value neither had.
@@ -107,8 +110,9 @@ extension GovernanceTests {
         let merge = repo.commit("Merge branch 'transfer'", by: .bob, at: "2026-02-03T10:00:00Z")
 
         XCTAssertEqual(blamed(repo, "RISK-1", "treatment"), merge)
-        XCTAssertEqual(unsignedDecisions(repo).compactMap { $0["message"] as? String },
-                       ["treatment of RISK-1 was set by commit \(merge.prefix(10)) (Bob Example, 2026-02-03), which is unsigned"])
+        XCTAssertEqual(
+            unsignedDecisions(repo).compactMap { $0["message"] as? String },
+            ["treatment of RISK-1 was set by commit \(merge.prefix(10)) (Bob Example, 2026-02-03), which is unsigned"])
     }
 
     /// Both sides changed the treatment; the merge took one side. Choosing is the merge's decision, not the
@@ -221,13 +225,16 @@ extension GovernanceTests {
         assertDeletionJudged(repo, deletion: deletion, path: "risks/risk-1.yaml", since: start)
     }
 
-    func assertDeletionJudged(_ repo: GitRepository, deletion: String, path: String, since start: String,
-                              file: StaticString = #filePath, line: UInt = #line) {
+    func assertDeletionJudged(
+        _ repo: GitRepository, deletion: String, path: String, since start: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         let findings = unsignedDecisions(repo)
         XCTAssertEqual(findings.count, 1, "\(findings)", file: file, line: line)
         let finding = findings.first ?? [:]
-        XCTAssertEqual(finding["message"] as? String,
-                       "RISK-1 was deleted by commit \(deletion.prefix(10)) (Bob Example, 2026-02-01), which is unsigned", file: file, line: line)
+        XCTAssertEqual(
+            finding["message"] as? String,
+            "RISK-1 was deleted by commit \(deletion.prefix(10)) (Bob Example, 2026-02-01), which is unsigned", file: file, line: line)
         XCTAssertEqual(finding["path"] as? String, path, file: file, line: line)
         XCTAssertEqual(finding["line"] as? Int, 1, file: file, line: line)
         XCTAssertEqual(finding["column"] as? Int, 1, file: file, line: line)
@@ -240,7 +247,8 @@ extension GovernanceTests {
         XCTAssertEqual(diff.commits["RISK-1"]?["treatment"], [deletion], file: file, line: line)
         XCTAssertEqual(diff.commits["RISK-1"]?["acceptance.approved_by"], [deletion], file: file, line: line)
         let text = isms(["diff", "\(start)..HEAD"], in: repo.path).stdout
-        XCTAssertTrue(text.contains("RISK-1 (risk) removed  \(path)\n    by \(deletion.prefix(10)) Bob Example"), text, file: file, line: line)
+        XCTAssertTrue(
+            text.contains("RISK-1 (risk) removed  \(path)\n    by \(deletion.prefix(10)) Bob Example"), text, file: file, line: line)
     }
 
     /// A risk's acceptance removed by an unsigned commit: the risk stays, its acceptance does not.
@@ -253,8 +261,9 @@ extension GovernanceTests {
 
         let findings = unsignedDecisions(repo)
         XCTAssertEqual(findings.count, 1, "\(findings)")
-        XCTAssertEqual(findings.first?["message"] as? String,
-                       "acceptance of RISK-1 was removed by commit \(removal.prefix(10)) (Bob Example, 2026-02-01), which is unsigned")
+        XCTAssertEqual(
+            findings.first?["message"] as? String,
+            "acceptance of RISK-1 was removed by commit \(removal.prefix(10)) (Bob Example, 2026-02-01), which is unsigned")
         XCTAssertEqual(findings.first?["path"] as? String, "risks/risk-1.yaml")
         XCTAssertEqual(findings.first?["record"] as? String, "RISK-1")
         XCTAssertEqual(try unsignedDecisionFields(repo), ["acceptance.approved_by"])
@@ -288,7 +297,8 @@ extension GovernanceTests {
         startMerge(repo, "accept")
         repo.write("risks/risk-1.yaml", acceptedRisk().components(separatedBy: "acceptance:")[0])
         let merge = repo.commit("Merge branch 'accept'", by: .bob, at: "2026-02-03T10:00:00Z")
-        XCTAssertEqual(unsignedDecisions(repo).compactMap { $0["message"] as? String },
-                       ["acceptance of RISK-1 was removed by commit \(merge.prefix(10)) (Bob Example, 2026-02-03), which is unsigned"])
+        XCTAssertEqual(
+            unsignedDecisions(repo).compactMap { $0["message"] as? String },
+            ["acceptance of RISK-1 was removed by commit \(merge.prefix(10)) (Bob Example, 2026-02-03), which is unsigned"])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ISMSKit
 
 /// `isms export --oscal`: the structure of the component definition and the assessment results, and stable UUIDs.
@@ -21,7 +22,12 @@ final class OSCALTests: XCTestCase {
         // The RFC's DNS namespace and a well-known vector (Python: uuid.uuid5(uuid.NAMESPACE_DNS, "python.org")).
         let dns = UUIDv5(bytes: [0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8])
         XCTAssertEqual(UUIDv5(namespace: dns, name: "python.org").description, "886313e1-3b8a-5372-9b90-0c9aee199e5d")
-        let python = runProcess("/usr/bin/python3", ["-c", "import uuid; n = uuid.uuid5(uuid.NAMESPACE_URL, 'https://github.com/isms-tool/isms/oscal'); print(uuid.uuid5(n, 'implemented-requirement:A.5.15'))"])
+        let python = runProcess(
+            "/usr/bin/python3",
+            [
+                "-c",
+                "import uuid; n = uuid.uuid5(uuid.NAMESPACE_URL, 'https://github.com/isms-tool/isms/oscal'); print(uuid.uuid5(n, 'implemented-requirement:A.5.15'))",
+            ])
         XCTAssertEqual(python.stdout, OSCAL.uuid("implemented-requirement:A.5.15") + "\n")
     }
 
@@ -53,7 +59,8 @@ final class OSCALTests: XCTestCase {
         XCTAssertEqual(annexA.count, 93 - isms.config.soaExclusions.count)
         let accessControl = try XCTUnwrap(annexA.first { $0["control-id"] as? String == "a.5.15" })
         XCTAssertEqual(accessControl["uuid"] as? String, OSCAL.uuid("implemented-requirement:A.5.15"))
-        let implementers = (accessControl["props"] as? [[String: Any]] ?? []).filter { $0["name"] as? String == "implemented-by" }.compactMap { $0["value"] as? String }
+        let implementers = (accessControl["props"] as? [[String: Any]] ?? []).filter { $0["name"] as? String == "implemented-by" }
+            .compactMap { $0["value"] as? String }
         XCTAssertEqual(implementers, coverage.activeImplementers("A.5.15").map(\.id))
         // Responsible roles are the owners, as parties of the metadata.
         let parties = try XCTUnwrap(metadata["parties"] as? [[String: Any]])
@@ -61,12 +68,15 @@ final class OSCALTests: XCTestCase {
         XCTAssertEqual(roles.first?["role-id"] as? String, "control-owner")
         let owners = Set(coverage.activeImplementers("A.5.15").compactMap(\.owner))
         let partyNames = Dictionary(uniqueKeysWithValues: parties.map { ($0["uuid"] as! String, $0["name"] as! String) })
-        XCTAssertEqual(Set((roles.first?["party-uuids"] as? [String] ?? []).compactMap { partyNames[$0] }), Set(owners.map { isms.config.people[$0]?.name ?? $0 }))
+        XCTAssertEqual(
+            Set((roles.first?["party-uuids"] as? [String] ?? []).compactMap { partyNames[$0] }),
+            Set(owners.map { isms.config.people[$0]?.name ?? $0 }))
 
         // Obligations: the applicable ones a control satisfies, keyed by their ids.
         let obligationRequirements = implementations.dropFirst().flatMap { $0["implemented-requirements"] as? [[String: Any]] ?? [] }
         let satisfied = isms.records(of: .obligation).filter { obligation in
-            obligation.boolean("applies") != false && isms.graph.links(to: obligation.id, field: "satisfies").contains { isms.record($0.from)?.string("status") != "retired" }
+            obligation.boolean("applies") != false
+                && isms.graph.links(to: obligation.id, field: "satisfies").contains { isms.record($0.from)?.string("status") != "retired" }
         }
         XCTAssertEqual(Set(obligationRequirements.compactMap { $0["control-id"] as? String }), Set(satisfied.map { $0.id.lowercased() }))
 
@@ -75,7 +85,9 @@ final class OSCALTests: XCTestCase {
         let uuids = text.matches(of: /"uuid":"([^"]+)"/).map { String($0.output.1) }
         XCTAssertGreaterThan(uuids.count, annexA.count)
         XCTAssertEqual(uuids.count, Set(uuids).count)
-        for uuid in uuids { XCTAssertNotNil(uuid.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/), uuid) }
+        for uuid in uuids {
+            XCTAssertNotNil(uuid.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/), uuid)
+        }
         let again = try export([], root: root)
         XCTAssertEqual(NSDictionary(dictionary: again), NSDictionary(dictionary: json))
     }
@@ -84,9 +96,12 @@ final class OSCALTests: XCTestCase {
         let folder = TemporaryFolder()
         folder.write("isms.yaml", minimalConfig)
         folder.write("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1, CTRL-2]\n")
-        folder.write("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Disk encryption\nowner: bob\nevery: monthly\nannex_a: [A.8.24]\nsatisfies: [OBL-GDPR-32]\n")
+        folder.write(
+            "controls/ctrl-1.yaml",
+            "id: CTRL-1\ntitle: Disk encryption\nowner: bob\nevery: monthly\nannex_a: [A.8.24]\nsatisfies: [OBL-GDPR-32]\n")
         folder.write("controls/ctrl-2.yaml", "id: CTRL-2\ntitle: Access review\nowner: carol\nevery: quarterly\nannex_a: [A.5.18]\n")
-        folder.write("obligations/gdpr.yaml", "id: OBL-GDPR-32\ntitle: Security of processing\nowner: alice\nsource: GDPR\nref: Art. 32(1)(a)\n")
+        folder.write(
+            "obligations/gdpr.yaml", "id: OBL-GDPR-32\ntitle: Security of processing\nowner: alice\nsource: GDPR\nref: Art. 32(1)(a)\n")
         folder.write("evidence/ev-1.yaml", "id: EV-1\ntitle: MDM export\ncontrol: CTRL-1\ncollected_on: 2026-11-20\nresult: fail\n")
         folder.write("evidence/ev-2.yaml", "id: EV-2\ntitle: Review\ncontrol: CTRL-2\ncollected_on: 2026-11-01\nresult: pass\n")
 
@@ -98,12 +113,15 @@ final class OSCALTests: XCTestCase {
         XCTAssertTrue(resources.contains { "#" + ($0["uuid"] as! String) == plan }, "import-ap names a back-matter resource")
         let result = try XCTUnwrap((document["results"] as? [[String: Any]])?.first)
         XCTAssertEqual(result["start"] as? String, "2026-12-01T00:00:00Z")
-        let reviewed = try XCTUnwrap(((result["reviewed-controls"] as? [String: Any])?["control-selections"] as? [[String: Any]])?.first?["include-controls"] as? [[String: String]])
+        let reviewed = try XCTUnwrap(
+            ((result["reviewed-controls"] as? [String: Any])?["control-selections"] as? [[String: Any]])?.first?["include-controls"]
+                as? [[String: String]])
         XCTAssertEqual(reviewed.map { $0["control-id"] }, ["a.5.18", "a.8.24", "obl-gdpr-32"])
 
         // The check's findings are observations: here the failed evidence of CTRL-1 and the soa-gap notes.
         let check = isms(["check", "--format", "json", "--as-of", asOf, "--root", folder.path], in: folder.path)
-        let checkFindings = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]])
+        let checkFindings = try XCTUnwrap(
+            (try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]])
         let observations = try XCTUnwrap(result["observations"] as? [[String: Any]])
         XCTAssertEqual(observations.count, checkFindings.count)
         XCTAssertEqual(observations.map { $0["description"] as? String }, checkFindings.map { $0["message"] as? String })
@@ -112,11 +130,14 @@ final class OSCALTests: XCTestCase {
         // One finding per reviewed control: CTRL-1's failed evidence leaves A.8.24 and the GDPR obligation unsatisfied.
         let findings = try XCTUnwrap(result["findings"] as? [[String: Any]])
         func target(_ id: String) -> [String: Any]? { findings.first { ($0["target"] as? [String: Any])?["target-id"] as? String == id } }
-        func state(_ id: String) -> String? { ((target(id)?["target"] as? [String: Any])?["status"] as? [String: Any])?["state"] as? String }
+        func state(_ id: String) -> String? {
+            ((target(id)?["target"] as? [String: Any])?["status"] as? [String: Any])?["state"] as? String
+        }
         XCTAssertEqual(state("a.8.24"), "not-satisfied")
         XCTAssertEqual(state("obl-gdpr-32"), "not-satisfied")
         XCTAssertEqual(state("a.5.18"), "satisfied")
-        XCTAssertEqual((target("a.8.24")?["related-observations"] as? [[String: String]])?.map { $0["observation-uuid"] }, [failed["uuid"] as? String])
+        XCTAssertEqual(
+            (target("a.8.24")?["related-observations"] as? [[String: String]])?.map { $0["observation-uuid"] }, [failed["uuid"] as? String])
 
         // UUIDs come from ids: adding a record and fixing the evidence changes states, not identities.
         folder.write("controls/ctrl-3.yaml", "id: CTRL-3\ntitle: Backups\nowner: bob\nevery: daily\nannex_a: [A.8.13]\n")
@@ -126,7 +147,8 @@ final class OSCALTests: XCTestCase {
         let laterFindings = try XCTUnwrap(laterResult["findings"] as? [[String: Any]])
         for id in ["a.8.24", "a.5.18", "obl-gdpr-32"] {
             let before = target(id)?["uuid"] as? String
-            XCTAssertEqual(laterFindings.first { ($0["target"] as? [String: Any])?["target-id"] as? String == id }?["uuid"] as? String, before, id)
+            XCTAssertEqual(
+                laterFindings.first { ($0["target"] as? [String: Any])?["target-id"] as? String == id }?["uuid"] as? String, before, id)
         }
         XCTAssertEqual(laterResult["uuid"] as? String, result["uuid"] as? String)
     }

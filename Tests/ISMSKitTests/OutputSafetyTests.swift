@@ -3,20 +3,27 @@ import XCTest
 
 /// The SARIF schema of OASIS (its root refers to the log definition, so every document is judged), with format
 /// checking: a `uri-reference` must be one.
-private let sarifSchema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/sarif-schema-2.1.0.json").path
+private let sarifSchema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+    "Fixtures/sarif-schema-2.1.0.json"
+).path
 
 /// Validates the SARIF file at `path` with python3-jsonschema (Draft 7, FormatChecker; python3-rfc3987 checks URIs).
 func validateSARIF(_ path: String) -> ProcessResult {
-    runProcess("/usr/bin/python3", ["-c", """
-        import json, sys, jsonschema
-        schema = json.load(open(sys.argv[2]))
-        assert schema.get("$ref") == "#/definitions/Root", "the schema must constrain its root"
-        checker = jsonschema.FormatChecker()
-        assert "uri-reference" in checker.checkers, "format checking of URIs needs python3-rfc3987"
-        errors = list(jsonschema.Draft7Validator(schema, format_checker=checker).iter_errors(json.load(open(sys.argv[1]))))
-        for e in errors: print(list(e.absolute_path), e.message, file=sys.stderr)
-        sys.exit(1 if errors else 0)
-        """, path, sarifSchema])
+    runProcess(
+        "/usr/bin/python3",
+        [
+            "-c",
+            """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[2]))
+            assert schema.get("$ref") == "#/definitions/Root", "the schema must constrain its root"
+            checker = jsonschema.FormatChecker()
+            assert "uri-reference" in checker.checkers, "format checking of URIs needs python3-rfc3987"
+            errors = list(jsonschema.Draft7Validator(schema, format_checker=checker).iter_errors(json.load(open(sys.argv[1]))))
+            for e in errors: print(list(e.absolute_path), e.message, file=sys.stderr)
+            sys.exit(1 if errors else 0)
+            """, path, sarifSchema,
+        ])
 }
 
 /// Every output meets text chosen by the people isms judges: record values, ids, keys, file names, author names and
@@ -25,8 +32,10 @@ final class OutputSafetyTests: XCTestCase {
     // MARK: the corpus
 
     static let workflow = "\n::error file=x.yaml::pwned\n::add-mask::secret\n  ::stop-commands::tok\n"
-    static let terminal = "\u{1B}[31mred\u{1B}[0m \u{1B}]0;title\u{07} \u{1B}]8;;http://evil/\u{1B}\\link\u{1B}]8;;\u{1B}\\ \u{9B}2J \u{202E}txt.exe\u{202C} \u{2066}iso\u{2069}\r"
-    static let markup = "</summary><h1>H</h1> @org/team ![x](http://t/x.png) [a](javascript:x) <img src=x onerror=alert(1)> `tick` ```fence``` www.evil.com http://evil.example/ &amp; | # x"
+    static let terminal =
+        "\u{1B}[31mred\u{1B}[0m \u{1B}]0;title\u{07} \u{1B}]8;;http://evil/\u{1B}\\link\u{1B}]8;;\u{1B}\\ \u{9B}2J \u{202E}txt.exe\u{202C} \u{2066}iso\u{2069}\r"
+    static let markup =
+        "</summary><h1>H</h1> @org/team ![x](http://t/x.png) [a](javascript:x) <img src=x onerror=alert(1)> `tick` ```fence``` www.evil.com http://evil.example/ &amp; | # x"
     static let title = "Laptop theft" + workflow + terminal + markup
     static let brokenID = "CTRL-9\n::error::link\u{1B}[2J"
     static let badKey = "x\n::warning::key"
@@ -34,8 +43,10 @@ final class OutputSafetyTests: XCTestCase {
     static let author = "Mallory\u{1B}[2K\r0123456789 2026-01-01 Alice Example ✓alice"
     static let summary = "Accept \u{1B}[32m✓ signed\u{1B}[0m </summary>@org/team ::error::msg"
     static let formula = "=cmd|' /C calc'!A0"
-    static let oddFiles = ["risks/risk 90 (copy).yaml": "RISK-90", "risks/risikö-93.yaml": "RISK-93", "risks/risk#91.yaml": "RISK-91",
-                           "risks/x\n::error::name.yaml": "RISK-94", "risks/a:b?c%d.yaml": "RISK-95"]
+    static let oddFiles = [
+        "risks/risk 90 (copy).yaml": "RISK-90", "risks/risikö-93.yaml": "RISK-93", "risks/risk#91.yaml": "RISK-91",
+        "risks/x\n::error::name.yaml": "RISK-94", "risks/a:b?c%d.yaml": "RISK-95",
+    ]
 
     /// A YAML double-quoted scalar holding `text` exactly.
     static func quoted(_ text: String) -> String {
@@ -56,10 +67,12 @@ final class OutputSafetyTests: XCTestCase {
     }
 
     static func risk(_ id: String, title: String, controls: [String] = ["CTRL-1"], extra: String = "") -> String {
-        "id: \(id)\ntitle: \(quoted(title))\nowner: alice\ntreatment: reduce\nlikelihood: 3\nimpact: 4\ncontrols: [\(controls.map(quoted).joined(separator: ", "))]\n" + extra
+        "id: \(id)\ntitle: \(quoted(title))\nowner: alice\ntreatment: reduce\nlikelihood: 3\nimpact: 4\ncontrols: [\(controls.map(quoted).joined(separator: ", "))]\n"
+            + extra
     }
 
-    static let control = "id: CTRL-1\ntitle: Disk encryption\nowner: alice\ndescription: Full-disk encryption.\noperation: automated\nstatus: implemented\nevery: quarterly\n"
+    static let control =
+        "id: CTRL-1\ntitle: Disk encryption\nowner: alice\ndescription: Full-disk encryption.\noperation: automated\nstatus: implemented\nevery: quarterly\n"
 
     /// BASE: a clean register. HEAD: one commit by a hostile author with a hostile message, making every record
     /// hostile and adding files with odd names.
@@ -77,10 +90,13 @@ final class OutputSafetyTests: XCTestCase {
         }
         for (path, id) in oddFiles { repo.write(path, risk(id, title: markup, controls: ["CTRL-404"])) }
         repo.git("add", "-A")
-        repo.git("commit", "-q", "-m", summary + "\n\n::error::body", environment: [
-            "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": "mallory@example.com", "GIT_AUTHOR_DATE": "2026-02-01T10:00:00+01:00",
-            "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": "mallory@example.com", "GIT_COMMITTER_DATE": "2026-02-01T10:00:00+01:00",
-        ])
+        repo.git(
+            "commit", "-q", "-m", summary + "\n\n::error::body",
+            environment: [
+                "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": "mallory@example.com", "GIT_AUTHOR_DATE": "2026-02-01T10:00:00+01:00",
+                "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": "mallory@example.com",
+                "GIT_COMMITTER_DATE": "2026-02-01T10:00:00+01:00",
+            ])
         return repo
     }
 
@@ -105,7 +121,9 @@ final class OutputSafetyTests: XCTestCase {
         }
     }
 
-    func run(_ arguments: [String], in repo: GitRepository, exits: Set<Int32> = [0, 1], file: StaticString = #filePath, line: UInt = #line) -> BoundedResult {
+    func run(_ arguments: [String], in repo: GitRepository, exits: Set<Int32> = [0, 1], file: StaticString = #filePath, line: UInt = #line)
+        -> BoundedResult
+    {
         let dated = ["check", "diff", "report", "export"].contains(arguments[0]) ? ["--as-of", "2026-12-01"] : []
         let result = assertHeld(arguments + dated, in: repo.path, exits: exits, file: file, line: line)
         assertContained(result.stderr, "stderr of isms \(arguments.joined(separator: " "))", file: file, line: line)
@@ -133,18 +151,23 @@ final class OutputSafetyTests: XCTestCase {
     func renderMarkdown(_ markdown: String) -> (tags: [String], text: String) {
         let folder = TemporaryFolder("md")
         let path = folder.write("in.md", markdown)
-        let result = runProcess("/usr/bin/python3", ["-c", """
-            import json, sys
-            from html.parser import HTMLParser
-            from markdown_it import MarkdownIt
-            html = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough").render(open(sys.argv[1]).read())
-            class P(HTMLParser):
-                tags, text = [], []
-                def handle_starttag(self, tag, attrs): self.tags.append(tag)
-                def handle_data(self, data): self.text.append(data)
-            p = P(); p.feed(html)
-            print(json.dumps({"tags": p.tags, "text": "".join(p.text)}))
-            """, path])
+        let result = runProcess(
+            "/usr/bin/python3",
+            [
+                "-c",
+                """
+                import json, sys
+                from html.parser import HTMLParser
+                from markdown_it import MarkdownIt
+                html = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough").render(open(sys.argv[1]).read())
+                class P(HTMLParser):
+                    tags, text = [], []
+                    def handle_starttag(self, tag, attrs): self.tags.append(tag)
+                    def handle_data(self, data): self.text.append(data)
+                p = P(); p.feed(html)
+                print(json.dumps({"tags": p.tags, "text": "".join(p.text)}))
+                """, path,
+            ])
         XCTAssertEqual(result.status, 0, result.stderr)
         let object = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any] ?? [:]
         return (object["tags"] as? [String] ?? [], object["text"] as? String ?? "")
@@ -180,31 +203,44 @@ final class OutputSafetyTests: XCTestCase {
         let validation = validateSARIF(sarifFile)
         XCTAssertEqual(validation.status, 0, validation.stderr)
         let uris = Set(sarif.components(separatedBy: "\"uri\" : \"").dropFirst().map { String($0.prefix { $0 != "\"" }) })
-        XCTAssertTrue(uris.isSuperset(of: ["risks/risk%2090%20(copy).yaml", "risks/risik%C3%B6-93.yaml", "risks/risk%2391.yaml",
-                                           "risks/x%0A%3A%3Aerror%3A%3Aname.yaml", "risks/a%3Ab%3Fc%25d.yaml"]), "\(uris.sorted())")
+        XCTAssertTrue(
+            uris.isSuperset(of: [
+                "risks/risk%2090%20(copy).yaml", "risks/risik%C3%B6-93.yaml", "risks/risk%2391.yaml",
+                "risks/x%0A%3A%3Aerror%3A%3Aname.yaml", "risks/a%3Ab%3Fc%25d.yaml",
+            ]), "\(uris.sorted())")
         XCTAssertTrue(Set(uris.compactMap { $0.removingPercentEncoding }).isSuperset(of: Self.oddFiles.keys), "URIs decode to the files")
 
         let github = run(["check", "--format", "github"], in: repo).stdout
         for line in github.split(separator: "\n") {
-            XCTAssertTrue(line.hasPrefix("::error file=") || line.hasPrefix("::warning file=") || line.hasPrefix("::notice file="), String(line))
+            XCTAssertTrue(
+                line.hasPrefix("::error file=") || line.hasPrefix("::warning file=") || line.hasPrefix("::notice file="), String(line))
         }
 
         let junit = run(["check", "--format", "junit"], in: repo).stdout
         for line in junit.split(separator: "\n") { XCTAssertFalse(line.drop { $0 == " " }.hasPrefix("::"), String(line)) }
         let junitFile = repo.folder.write("junit.xml", junit)
-        let parsed = runProcess("/usr/bin/python3", ["-c", """
-            import sys, xml.etree.ElementTree as ET
-            messages = [f.get("message") for f in ET.parse(sys.argv[1]).iter("failure")]
-            sys.exit(0 if any("CTRL-9\\n::error::link" in m for m in messages) else 1)
-            """, junitFile])
+        let parsed = runProcess(
+            "/usr/bin/python3",
+            [
+                "-c",
+                """
+                import sys, xml.etree.ElementTree as ET
+                messages = [f.get("message") for f in ET.parse(sys.argv[1]).iter("failure")]
+                sys.exit(0 if any("CTRL-9\\n::error::link" in m for m in messages) else 1)
+                """, junitFile,
+            ])
         XCTAssertEqual(parsed.status, 0, "JUnit keeps the message exactly, line break included: \(parsed.stderr)")
 
         // diff: text, markdown, json.
         let diffText = run(["diff", "HEAD~1..HEAD"], in: repo, exits: [0]).stdout
         assertContained(diffText, "diff text")
         let markdown = run(["diff", "HEAD~1..HEAD", "--format", "markdown"], in: repo, exits: [0]).stdout
-        assertSafeMarkdown(markdown, allowed: ["h3", "table", "thead", "tbody", "tr", "th", "td", "p", "strong", "code", "ul", "li",
-                                               "details", "summary", "b"], "diff markdown")
+        assertSafeMarkdown(
+            markdown,
+            allowed: [
+                "h3", "table", "thead", "tbody", "tr", "th", "td", "p", "strong", "code", "ul", "li",
+                "details", "summary", "b",
+            ], "diff markdown")
         let diffJSON = strings(json(run(["diff", "HEAD~1..HEAD", "--format", "json"], in: repo, exits: [0]).stdout))
         XCTAssertTrue(diffJSON.contains(Self.title), "diff JSON keeps the title exactly")
         let storedAuthor = repo.git("log", "-1", "--format=%an")
@@ -225,24 +261,34 @@ final class OutputSafetyTests: XCTestCase {
             assertContained(md, "report \(kind) md")
             let rendered = renderMarkdown(md)
             XCTAssertEqual(rendered.tags.filter { $0 == "h1" }.count, 1, "report \(kind): one title")
-            XCTAssertTrue(Set(rendered.tags).isSubset(of: ["h1", "h2", "p", "ul", "li", "strong", "table", "thead", "tbody", "tr", "th", "td"]),
-                          "report \(kind) md: \(Set(rendered.tags).sorted())")
+            XCTAssertTrue(
+                Set(rendered.tags).isSubset(of: ["h1", "h2", "p", "ul", "li", "strong", "table", "thead", "tbody", "tr", "th", "td"]),
+                "report \(kind) md: \(Set(rendered.tags).sorted())")
             XCTAssertFalse(rendered.text.contains("@org"), "report \(kind) md mentions")
             let html = run(["report", kind, "--format", "html"], in: repo, exits: [0]).stdout
             assertContained(html, "report \(kind) html")
-            XCTAssertFalse(html.contains("<h1>H</h1>") || html.contains("<img") || html.contains("href=\"javascript"), "report \(kind) html")
+            XCTAssertFalse(
+                html.contains("<h1>H</h1>") || html.contains("<img") || html.contains("href=\"javascript"), "report \(kind) html")
             XCTAssertFalse(strings(json(run(["report", kind, "--format", "json"], in: repo, exits: [0]).stdout)).isEmpty)
         }
-        XCTAssertTrue(run(["report", "register", "--format", "html"], in: repo, exits: [0]).stdout.contains("&lt;/summary&gt;&lt;h1&gt;H&lt;/h1&gt;"))
+        XCTAssertTrue(
+            run(["report", "register", "--format", "html"], in: repo, exits: [0]).stdout.contains("&lt;/summary&gt;&lt;h1&gt;H&lt;/h1&gt;"))
         let csv = run(["report", "register", "--format", "csv"], in: repo, exits: [0]).stdout
         let csvFile = repo.folder.write("register.csv", csv)
-        let cells = runProcess("/usr/bin/python3", ["-c", """
-            import csv, json, sys
-            print(json.dumps([c for row in csv.reader(open(sys.argv[1], newline="")) for c in row]))
-            """, csvFile])
+        let cells = runProcess(
+            "/usr/bin/python3",
+            [
+                "-c",
+                """
+                import csv, json, sys
+                print(json.dumps([c for row in csv.reader(open(sys.argv[1], newline="")) for c in row]))
+                """, csvFile,
+            ])
         let values = (try? JSONSerialization.jsonObject(with: Data(cells.stdout.utf8))) as? [String] ?? []
         XCTAssertTrue(values.contains("'" + Self.formula), "the formula is neutralised: \(values)")
-        for cell in values { XCTAssertFalse(["=", "+", "-", "@", "\t", "\r"].contains { cell.hasPrefix($0) }, "CSV cell \(cell.debugDescription)") }
+        for cell in values {
+            XCTAssertFalse(["=", "+", "-", "@", "\t", "\r"].contains { cell.hasPrefix($0) }, "CSV cell \(cell.debugDescription)")
+        }
 
         // export: the audit pack and OSCAL.
         XCTAssertEqual(run(["export", "--html", "pack.html"], in: repo, exits: [0]).status, 0)
@@ -250,10 +296,14 @@ final class OutputSafetyTests: XCTestCase {
         assertContained(pack, "audit pack")
         XCTAssertFalse(pack.contains("<h1>H</h1>") || pack.contains("<img"), "audit pack")
         _ = run(["export", "--oscal", "oscal.json", "--model", "assessment-results"], in: repo, exits: [0])
-        XCTAssertTrue(strings(json(try XCTUnwrap(repo.folder.read("oscal.json")))).contains { $0.contains(Self.brokenID) }, "OSCAL keeps the message exactly")
+        XCTAssertTrue(
+            strings(json(try XCTUnwrap(repo.folder.read("oscal.json")))).contains { $0.contains(Self.brokenID) },
+            "OSCAL keeps the message exactly")
 
         // graph.
-        for format in ["mermaid", "dot"] { assertContained(run(["graph", "--format", format], in: repo, exits: [0]).stdout, "graph \(format)") }
+        for format in ["mermaid", "dot"] {
+            assertContained(run(["graph", "--format", format], in: repo, exits: [0]).stdout, "graph \(format)")
+        }
     }
 
     // MARK: one test per defect found
@@ -292,18 +342,23 @@ final class OutputSafetyTests: XCTestCase {
         repo.write("risks/risk-1.yaml", "id: RISK-1\ntitle: Office flood\nowner: alice\ntreatment: reduce\n")
         repo.commit("Register", at: "2026-01-05T10:00:00+01:00")
         for n in 1...400 {
-            repo.write("assets/asset-\(n).yaml", "id: ASSET-\(n)\ntitle: Laptop number \(n) of the sales team in the Hamburg office, bought in 2025\nowner: bob\n"
-                       + "description: One of the laptops the sales team uses on the road.\n")
+            repo.write(
+                "assets/asset-\(n).yaml",
+                "id: ASSET-\(n)\ntitle: Laptop number \(n) of the sales team in the Hamburg office, bought in 2025\nowner: bob\n"
+                    + "description: One of the laptops the sales team uses on the road.\n")
         }
         repo.write("risks/risk-1.yaml", SelfApprovedAcceptanceRuleFixture.acceptance)
         repo.commit("Inventory, and accept the flood risk", by: .bob, at: "2026-01-06T10:00:00+01:00")
         let markdown = run(["diff", "HEAD~1..HEAD", "--format", "markdown"], in: repo, exits: [0]).stdout
         XCTAssertLessThanOrEqual(markdown.utf16.count, 65_000)
-        XCTAssertTrue(markdown.contains("| RISK\\-1 | risk |") || markdown.contains("| RISK-1 | risk |"), "the acceptance is listed: \(markdown.suffix(3000))")
+        XCTAssertTrue(
+            markdown.contains("| RISK\\-1 | risk |") || markdown.contains("| RISK-1 | risk |"),
+            "the acceptance is listed: \(markdown.suffix(3000))")
         XCTAssertTrue(markdown.contains("acceptance.approved\\_by") || markdown.contains("acceptance"), markdown.suffix(3000).description)
         // Each asset is a row or counted among those not shown.
         let rows = markdown.split(separator: "\n").filter { $0.hasPrefix("| ASSET") }.count
-        let counted = markdown.range(of: #"(\d+) more asset additions"#, options: .regularExpression)
+        let counted =
+            markdown.range(of: #"(\d+) more asset additions"#, options: .regularExpression)
             .flatMap { Int(markdown[$0].prefix { $0.isNumber }) } ?? 0
         XCTAssertEqual(rows + counted, 400, markdown.suffix(2000).description)
         assertSafeMarkdownStructure(markdown)
@@ -314,8 +369,10 @@ final class OutputSafetyTests: XCTestCase {
         repo.write("isms.yaml", minimalConfig)
         repo.commit("Start", at: "2026-01-05T10:00:00+01:00")
         for n in 1...800 {
-            repo.write("risks/risk-\(n).yaml", "id: RISK-\(n)\ntitle: Risk \(n) of a long list of risks found in the annual workshop\nowner: alice\n"
-                       + "treatment: avoid\nlikelihood: 2\nimpact: 3\n")
+            repo.write(
+                "risks/risk-\(n).yaml",
+                "id: RISK-\(n)\ntitle: Risk \(n) of a long list of risks found in the annual workshop\nowner: alice\n"
+                    + "treatment: avoid\nlikelihood: 2\nimpact: 3\n")
         }
         repo.commit("The workshop's risks", at: "2026-01-06T10:00:00+01:00")
         let markdown = run(["diff", "HEAD~1..HEAD", "--format", "markdown"], in: repo, exits: [0]).stdout
@@ -331,15 +388,22 @@ final class OutputSafetyTests: XCTestCase {
     /// The rendered comment of the shortened form holds our tables and notes only.
     func assertSafeMarkdownStructure(_ markdown: String, file: StaticString = #filePath, line: UInt = #line) {
         let rendered = renderMarkdown(markdown)
-        XCTAssertTrue(Set(rendered.tags).isSubset(of: ["h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "p", "strong", "code", "ul", "li",
-                                                      "blockquote", "details", "summary", "b"]), "\(Set(rendered.tags).sorted())", file: file, line: line)
+        XCTAssertTrue(
+            Set(rendered.tags).isSubset(of: [
+                "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "p", "strong", "code", "ul", "li",
+                "blockquote", "details", "summary", "b",
+            ]), "\(Set(rendered.tags).sorted())", file: file, line: line)
     }
 
     func testDiffMarkdownRendersNoMarkupFromTheChange() {
         let repo = Self.hostileRepository()
         let markdown = run(["diff", "HEAD~1..HEAD", "--format", "markdown"], in: repo, exits: [0]).stdout
-        assertSafeMarkdown(markdown, allowed: ["h3", "table", "thead", "tbody", "tr", "th", "td", "p", "strong", "code", "ul", "li",
-                                               "details", "summary", "b"], "diff markdown")
+        assertSafeMarkdown(
+            markdown,
+            allowed: [
+                "h3", "table", "thead", "tbody", "tr", "th", "td", "p", "strong", "code", "ul", "li",
+                "details", "summary", "b",
+            ], "diff markdown")
     }
 
     func testRegisterCSVNeutralisesFormulas() {
@@ -368,7 +432,8 @@ final class OutputSafetyTests: XCTestCase {
              "locations": [{"physicalLocation": {"artifactLocation": {"uri": "risks/risk 90 (copy).yaml"}}}]}]}]}
             """
         XCTAssertNotEqual(validateSARIF(folder.write("b.sarif", badURI)).status, 0, "a URI with a space")
-        XCTAssertEqual(validateSARIF(folder.write("c.sarif", badURI.replacingOccurrences(of: "risk 90 (copy)", with: "risk%2090%20(copy)"))).status, 0)
+        XCTAssertEqual(
+            validateSARIF(folder.write("c.sarif", badURI.replacingOccurrences(of: "risk 90 (copy)", with: "risk%2090%20(copy)"))).status, 0)
     }
 
     func testOSCALAssessmentResultsCarryTheHistoryRules() throws {

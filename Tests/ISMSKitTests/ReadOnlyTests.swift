@@ -1,6 +1,7 @@
 import Foundation
-@testable import ISMSKit
 import XCTest
+
+@testable import ISMSKit
 
 /// `isms` never writes into the repository (the history cache under `.git/isms/` aside) and never runs
 /// anything the repository configures: hooks, filters, fsmonitor. Proved by hashing every file before and
@@ -60,8 +61,10 @@ final class ReadOnlyTests: XCTestCase {
         return result
     }
 
-    static func assertUnchanged(_ before: [String: String], _ after: [String: String], _ context: String,
-                                file: StaticString = #filePath, line: UInt = #line) {
+    static func assertUnchanged(
+        _ before: [String: String], _ after: [String: String], _ context: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         // A line holds the whole content: a failure shows its start.
         func shown(_ line: String?) -> String { line.map { $0.count > 300 ? $0.prefix(300) + "…" : $0 } ?? "absent" }
         for path in Set(before.keys).union(after.keys).sorted() where before[path] != after[path] {
@@ -76,13 +79,19 @@ final class ReadOnlyTests: XCTestCase {
         for format in ["text", "json", "sarif", "github", "junit"] {
             commands.append(["check", "--format", format])
         }
-        commands += [["check", "--rev", "HEAD"], ["check", "--rev", "review"], ["check", "--staged"], ["check", "--base", "HEAD~1"],
-                     ["check", "--base", "review", "--fail-on", "all"], ["check", "--strict"]]
+        commands += [
+            ["check", "--rev", "HEAD"], ["check", "--rev", "review"], ["check", "--staged"], ["check", "--base", "HEAD~1"],
+            ["check", "--base", "review", "--fail-on", "all"], ["check", "--strict"],
+        ]
         for format in ["text", "json"] {
-            commands += [["history", "RISK-1", "--format", format], ["blame", "RISK-1", "--format", format], ["log", "--format", format]]
+            commands += [
+                ["history", "RISK-1", "--format", format], ["blame", "RISK-1", "--format", format], ["log", "--format", format],
+            ]
         }
-        commands += [["history", "RISK-1", "--no-cache"], ["log", "--first-parent"], ["log", "--rev", "review", "--kind", "risk"],
-                     ["log", "--since", "2026-01-06", "--field", "likelihood"], ["blame", "RISK-1", "--rev", "HEAD~1", "--no-cache"]]
+        commands += [
+            ["history", "RISK-1", "--no-cache"], ["log", "--first-parent"], ["log", "--rev", "review", "--kind", "risk"],
+            ["log", "--since", "2026-01-06", "--field", "likelihood"], ["blame", "RISK-1", "--rev", "HEAD~1", "--no-cache"],
+        ]
         for format in ["text", "markdown", "json"] {
             commands.append(["diff", "HEAD~1..HEAD", "--format", format])
         }
@@ -92,8 +101,10 @@ final class ReadOnlyTests: XCTestCase {
         for report in ["soa", "trace", "coverage", "register", "evidence"] {
             for format in ["md", "csv", "json", "html"] { commands.append(["report", report, "--format", format]) }
         }
-        commands += [["export", "--html", outside + "/pack.html"], ["export", "--oscal", outside + "/cd.json"],
-                     ["export", "--oscal", outside + "/ar.json", "--model", "assessment-results"]]
+        commands += [
+            ["export", "--html", outside + "/pack.html"], ["export", "--oscal", outside + "/cd.json"],
+            ["export", "--oscal", outside + "/ar.json", "--model", "assessment-results"],
+        ]
         commands += [["graph"], ["graph", "--format", "dot"], ["graph", "--from", "RISK-1"]]
         commands += [["schema", "--kind", "risk"], ["schema", "--kind", "isms"]]
         return commands.map { command in
@@ -111,7 +122,8 @@ final class ReadOnlyTests: XCTestCase {
         XCTAssertGreaterThan(before.count, 250)
         for command in Self.everyCommand(outside: outside.path) {
             let result = assertHeld(command, in: r.path, exits: [0, 1])
-            XCTAssertFalse(result.stdout.isEmpty && !command.contains("export") && !command.contains("github"), "\(command) printed nothing")
+            XCTAssertFalse(
+                result.stdout.isEmpty && !command.contains("export") && !command.contains("github"), "\(command) printed nothing")
             Self.assertUnchanged(before, Self.snapshot(r.path), "isms \(command.joined(separator: " "))")
         }
         // The only thing written: the history cache, under the git folder.
@@ -126,13 +138,16 @@ final class ReadOnlyTests: XCTestCase {
         // A script per trigger: if anything runs it, a marker file names what ran.
         func script(_ name: String) -> String {
             let path = markers.path + "/\(name).sh"
-            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("#!/bin/sh\ntouch '\(markers.path)/ran-\(name)'\ncat\n".utf8)))
+            XCTAssertTrue(
+                FileManager.default.createFile(atPath: path, contents: Data("#!/bin/sh\ntouch '\(markers.path)/ran-\(name)'\ncat\n".utf8)))
             chmod(path, 0o755)
             return path
         }
         let hooks = r.path + "/.git/hooks"
-        for hook in ["pre-commit", "post-checkout", "post-index-change", "reference-transaction", "pre-auto-gc", "post-merge",
-                     "post-rewrite", "fsmonitor-watchman", "post-commit", "pre-push"] {
+        for hook in [
+            "pre-commit", "post-checkout", "post-index-change", "reference-transaction", "pre-auto-gc", "post-merge",
+            "post-rewrite", "fsmonitor-watchman", "post-commit", "pre-push",
+        ] {
             try? FileManager.default.removeItem(atPath: hooks + "/" + hook)
             try FileManager.default.copyItem(atPath: script(hook), toPath: hooks + "/" + hook)
         }
@@ -145,8 +160,9 @@ final class ReadOnlyTests: XCTestCase {
         _ = r.git("config", "core.sshCommand", script("ssh"))
         _ = r.git("config", "gc.auto", "1")
         r.repo.write(".gitattributes", "*.yaml filter=x diff=x\n")
-        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: markers.path))?.filter { $0.hasPrefix("ran-") }, [],
-                       "the set-up itself ran nothing")
+        XCTAssertEqual(
+            (try? FileManager.default.contentsOfDirectory(atPath: markers.path))?.filter { $0.hasPrefix("ran-") }, [],
+            "the set-up itself ran nothing")
         return r
     }
 
@@ -156,11 +172,13 @@ final class ReadOnlyTests: XCTestCase {
         let records = try XCTUnwrap(FileManager.default.subpathsOfDirectory(atPath: r.path + "/isms").filter { $0.hasSuffix(".yaml") })
         XCTAssertFalse(records.isEmpty)
         for record in records {
-            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 978_307_200)], ofItemAtPath: r.path + "/isms/" + record)
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date(timeIntervalSince1970: 978_307_200)], ofItemAtPath: r.path + "/isms/" + record)
         }
         _ = runProcess(GitRepository.git, ["status", "--porcelain"], in: r.path, environment: ["HOME": markers.path])
         let ran = Set((try FileManager.default.contentsOfDirectory(atPath: markers.path)).filter { $0.hasPrefix("ran-") })
-        XCTAssertTrue(ran.contains("ran-fsmonitor") && (ran.contains("ran-clean") || ran.contains("ran-process")), "the traps are live: \(ran)")
+        XCTAssertTrue(
+            ran.contains("ran-fsmonitor") && (ran.contains("ran-clean") || ran.contains("ran-process")), "the traps are live: \(ran)")
     }
 
     /// Hooks, filters and fsmonitor configured to leave a marker: none runs.
@@ -180,14 +198,17 @@ final class ReadOnlyTests: XCTestCase {
     /// The same traps in a repository owned by another user (git's `safe.directory` refuses it; isms only reads
     /// objects and runs nothing). A test of its own, so that `swift test --parallel` runs it beside the one above.
     func testNothingConfiguredRunsInARepositoryOwnedByAnotherUser() throws {
-        guard getuid() == 0 else { throw XCTSkip("chown to another user needs root; testNothingConfiguredInTheRepositoryRuns ran the traps") }
+        guard getuid() == 0 else {
+            throw XCTSkip("chown to another user needs root; testNothingConfiguredInTheRepositoryRuns ran the traps")
+        }
         let markers = TemporaryFolder("isms-markers")
         let r = try trappedRepository(markers: markers)
         let outside = TemporaryFolder("isms-exports")
         let chown = runProcess("/bin/chown", ["-R", "nobody:nogroup", r.path])
         XCTAssertEqual(chown.status, 0, chown.stderr)
-        XCTAssertNotEqual(runProcess(GitRepository.git, ["status"], in: r.path, environment: ["HOME": markers.path]).status, 0,
-                          "git itself refuses a repository owned by another user")
+        XCTAssertNotEqual(
+            runProcess(GitRepository.git, ["status"], in: r.path, environment: ["HOME": markers.path]).status, 0,
+            "git itself refuses a repository owned by another user")
         let before = Self.snapshot(r.path)
         for command in Self.everyCommand(outside: outside.path) {
             assertHeld(command, in: r.path, exits: [0, 1])

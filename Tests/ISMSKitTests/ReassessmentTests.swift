@@ -17,8 +17,10 @@ final class ReassessmentTests: XCTestCase {
         """
     let asset = "id: ASSET-1\ntitle: Customer database\nowner: alice\nclassification: confidential\nsuppliers: [SUP-1]\n"
 
-    func risk(_ id: String, likelihood: Int = 2, controls: [String] = ["CTRL-1"], reviewed: String = "2026-01-10",
-              evidence: String? = nil, note: String? = nil) -> String {
+    func risk(
+        _ id: String, likelihood: Int = 2, controls: [String] = ["CTRL-1"], reviewed: String = "2026-01-10",
+        evidence: String? = nil, note: String? = nil
+    ) -> String {
         var text = """
             id: \(id)
             title: Risk \(id)
@@ -44,20 +46,28 @@ final class ReassessmentTests: XCTestCase {
     func repository() -> GitRepository {
         let repo = GitRepository()
         repo.write("isms.yaml", minimalConfig)
-        repo.write(".isms/allowed_signers", [alice.allowedSigner("alice@example.com"), bob.allowedSigner("bob@example.com"),
-                                             carol.allowedSigner("carol@example.com")].joined(separator: "\n") + "\n")
+        repo.write(
+            ".isms/allowed_signers",
+            [
+                alice.allowedSigner("alice@example.com"), bob.allowedSigner("bob@example.com"),
+                carol.allowedSigner("carol@example.com"),
+            ].joined(separator: "\n") + "\n")
         repo.write("suppliers/sup-1.yaml", supplier)
         repo.write("assets/asset-1.yaml", asset)
         repo.write("risks/risk-1.yaml", risk("RISK-1"))
         repo.write("risks/risk-2.yaml", risk("RISK-2"))
         repo.write("controls/ctrl-1.yaml", control("CTRL-1"))
         repo.write("controls/ctrl-2.yaml", control("CTRL-2"))
-        repo.write("evidence/ev-1.yaml", "id: EV-1\ntitle: OtherCloud SOC 2 report\ncontrol: CTRL-1\ncollected_on: 2026-03-02\ncollected_by: carol\n")
+        repo.write(
+            "evidence/ev-1.yaml",
+            "id: EV-1\ntitle: OtherCloud SOC 2 report\ncontrol: CTRL-1\ncollected_on: 2026-03-02\ncollected_by: carol\n")
         repo.commitSigned("Start the ISMS", by: .alice, at: "2026-01-12T10:00:00Z", key: alice)
         return repo
     }
 
-    func findings(_ repo: GitRepository, asOf: String = "2026-03-10", _ extra: [String] = []) -> [(rule: String, record: String, message: String)] {
+    func findings(_ repo: GitRepository, asOf: String = "2026-03-10", _ extra: [String] = []) -> [(
+        rule: String, record: String, message: String
+    )] {
         let result = isms(["check", "--format", "json", "--no-cache", "--as-of", asOf] + extra, in: repo.path)
         XCTAssertNotEqual(result.status, 2, result.stderr)
         let document = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any] ?? [:]
@@ -77,8 +87,10 @@ final class ReassessmentTests: XCTestCase {
         let due = findings(repo)
         XCTAssertEqual(due.map(\.rule), ["reassessment-due", "reassessment-due"])
         XCTAssertEqual(due.map(\.record), ["RISK-1", "RISK-2"])
-        XCTAssertEqual(due.first?.message, "RISK-1 has not been reassessed since SUP-1's hosting changed in commit \(change) "
-                       + "(Bob Example, 2026-03-01); reassess it by 2026-03-31 (update the risk, or set review.last)")
+        XCTAssertEqual(
+            due.first?.message,
+            "RISK-1 has not been reassessed since SUP-1's hosting changed in commit \(change) "
+                + "(Bob Example, 2026-03-01); reassess it by 2026-03-31 (update the risk, or set review.last)")
         // Past reassessment_days it is an error.
         XCTAssertEqual(findings(repo, asOf: "2026-04-15").map(\.rule), ["reassessment-overdue", "reassessment-overdue"])
 
@@ -96,7 +108,8 @@ final class ReassessmentTests: XCTestCase {
         try checkTrail(repo, change: change)
 
         // A review dated before the change is no reassessment of it.
-        repo.write("suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "[customer records]", with: "[customer records, payment data]"))
+        repo.write(
+            "suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "[customer records]", with: "[customer records, payment data]"))
         repo.commit("SUP-1 now handles payment data", by: .bob, at: "2026-04-01T10:00:00Z")
         repo.write("risks/risk-1.yaml", risk("RISK-1", reviewed: "2026-03-20", evidence: "EV-1"))
         repo.commit("Touch RISK-1's review", by: .bob, at: "2026-04-02T10:00:00Z")
@@ -117,13 +130,18 @@ final class ReassessmentTests: XCTestCase {
         XCTAssertEqual(Array(lines.prefix(4)), expected, text.stdout)
         XCTAssertTrue(text.stdout.contains("RISK-1: reassessed by "), text.stdout)
         XCTAssertTrue(text.stdout.contains("2026-03-05 Carol Example ✓carol  Reassess RISK-1 after the hosting move"), text.stdout)
-        XCTAssertTrue(text.stdout.contains("    decision: unchanged\n    review.last: 2026-03-05\n    evidence: EV-1\n    note: OtherCloud SOC 2 covers us-east-1"), text.stdout)
+        XCTAssertTrue(
+            text.stdout.contains(
+                "    decision: unchanged\n    review.last: 2026-03-05\n    evidence: EV-1\n    note: OtherCloud SOC 2 covers us-east-1"),
+            text.stdout)
         XCTAssertTrue(text.stdout.contains("    decision: likelihood 2 → 3; controls [CTRL-1] → [CTRL-1, CTRL-2]"), text.stdout)
         XCTAssertTrue(text.stdout.contains("changed too: CTRL-3 (id, title, owner, status) by "), text.stdout)
         XCTAssertTrue(text.stdout.contains("✓carol, cites the change"), text.stdout)
         XCTAssertTrue(text.stdout.hasSuffix("  open: nothing\n"), text.stdout)
 
-        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(isms(["trail", "SUP-1", "--format", "json", "--no-cache"], in: repo.path).stdout.utf8)) as? [String: Any])
+        let json = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(isms(["trail", "SUP-1", "--format", "json", "--no-cache"], in: repo.path).stdout.utf8))
+                as? [String: Any])
         let changes = json["changes"] as? [[String: Any]] ?? []
         XCTAssertEqual(changes.count, 1)
         let risks = changes.first?["risks"] as? [[String: Any]] ?? []
@@ -138,8 +156,12 @@ final class ReassessmentTests: XCTestCase {
         XCTAssertTrue(markdown.stdout.contains("| RISK-1 | 2026-03-05"), markdown.stdout)
         XCTAssertTrue(markdown.stdout.contains("Open: nothing"), markdown.stdout)
         // Since the change itself: nothing left.
-        XCTAssertTrue(isms(["trail", "SUP-1", "--since", change, "--no-cache"], in: repo.path).stdout.hasPrefix("SUP-1 (supplier): 0 material changes"))
-        XCTAssertTrue(isms(["trail", "SUP-1", "--since", "2026-03-01", "--no-cache"], in: repo.path).stdout.hasPrefix("SUP-1 (supplier): 1 material change"))
+        XCTAssertTrue(
+            isms(["trail", "SUP-1", "--since", change, "--no-cache"], in: repo.path).stdout.hasPrefix(
+                "SUP-1 (supplier): 0 material changes"))
+        XCTAssertTrue(
+            isms(["trail", "SUP-1", "--since", "2026-03-01", "--no-cache"], in: repo.path).stdout.hasPrefix(
+                "SUP-1 (supplier): 1 material change"))
         XCTAssertEqual(isms(["trail", "SUP-9", "--no-cache"], in: repo.path).status, 2)
     }
 
@@ -172,12 +194,16 @@ final class ReassessmentTests: XCTestCase {
         let repo = repository()
         repo.write("suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "ExampleCloud, eu-west-1", with: "\"Evil\\e[2J\\u202Ecloud\""))
         repo.git("add", "-A")
-        repo.git("commit", "-q", "-m", "Move\u{1B}[31m hosting\n\nbody", environment: repo.identity(GitRepository.Person(name: "Eve\u{1B}[1m", email: "eve@example.com"), "2026-03-01T10:00:00Z"))
+        repo.git(
+            "commit", "-q", "-m", "Move\u{1B}[31m hosting\n\nbody",
+            environment: repo.identity(GitRepository.Person(name: "Eve\u{1B}[1m", email: "eve@example.com"), "2026-03-01T10:00:00Z"))
         for format in ["text", "markdown", "json"] {
             let result = isms(["trail", "SUP-1", "--format", format, "--no-cache"], in: repo.path)
             XCTAssertEqual(result.status, 0, result.stderr)
             // JSON escapes control characters and keeps other text as it is, like every JSON contract.
-            XCTAssertFalse(result.stdout.unicodeScalars.contains { $0 == "\u{1B}" || (format != "json" && $0 == "\u{202E}") }, format + ": " + result.stdout)
+            XCTAssertFalse(
+                result.stdout.unicodeScalars.contains { $0 == "\u{1B}" || (format != "json" && $0 == "\u{202E}") },
+                format + ": " + result.stdout)
         }
         XCTAssertTrue(isms(["trail", "SUP-1", "--no-cache"], in: repo.path).stdout.contains("RISK-1: not reassessed"))
     }

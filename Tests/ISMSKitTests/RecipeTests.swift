@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ISMSKit
 
 /// The CI recipes of docs/ci.md and the files `isms init` writes, run as the platforms run them: their shell lines are
@@ -29,8 +30,10 @@ final class RecipeTests: XCTestCase {
                 "GIT_COMMITTER_NAME": "Tour Reader", "GIT_COMMITTER_EMAIL": "reader@example.com",
             ]
             // Whatever CI this test itself runs in must not leak into the recipe's logic.
-            for name in ["CI_PIPELINE_SOURCE", "CI_MERGE_REQUEST_DIFF_BASE_SHA", "CI_COMMIT_BEFORE_SHA", "CI_COMMIT_BRANCH",
-                         "BASE", "GITHUB_EVENT_NAME", "ISMS_BIN"] {
+            for name in [
+                "CI_PIPELINE_SOURCE", "CI_MERGE_REQUEST_DIFF_BASE_SHA", "CI_COMMIT_BEFORE_SHA", "CI_COMMIT_BRANCH",
+                "BASE", "GITHUB_EVENT_NAME", "ISMS_BIN",
+            ] {
                 environment[name] = ""
             }
             for (key, value) in variables { environment[key] = value }
@@ -90,10 +93,12 @@ final class RecipeTests: XCTestCase {
     /// docs/ci.md's GitLab job on a merge request, a push to a new branch, a schedule and a manual run: it judges
     /// (exit 0 or 1) every time, fails a merge request only on what it introduces, and writes a Code Quality report.
     func testGitLabJobJudgesMergeRequestsBranchesSchedulesAndManualRuns() throws {
-        let block = try XCTUnwrap(Self.blocks(try Self.read("docs/ci.md"), "yaml").first { $0.hasPrefix("isms:\n") && $0.contains("script:") })
+        let block = try XCTUnwrap(
+            Self.blocks(try Self.read("docs/ci.md"), "yaml").first { $0.hasPrefix("isms:\n") && $0.contains("script:") })
         let job = try XCTUnwrap(try Self.yaml(block)["isms"])
         let rules = job["rules"]?.items?.compactMap { $0["if"]?.scalar?.text } ?? []
-        XCTAssertTrue(rules.contains { $0.contains("$CI_PIPELINE_SOURCE == \"merge_request_event\"") }, "merge requests run the job: \(rules)")
+        XCTAssertTrue(
+            rules.contains { $0.contains("$CI_PIPELINE_SOURCE == \"merge_request_event\"") }, "merge requests run the job: \(rules)")
         XCTAssertTrue(rules.contains("$CI_COMMIT_BRANCH"), "branches, schedules and manual runs run the job: \(rules)")
         XCTAssertEqual(job["artifacts"]?["reports"]?["codequality"]?.scalar?.text, "gl-code-quality.json")
         XCTAssertFalse(block.contains("CI_COMMIT_BEFORE_SHA:"), "forty zeros on new branches, schedules and manual runs")
@@ -103,23 +108,37 @@ final class RecipeTests: XCTestCase {
 
         let clean = scenario()
         let environment = Environment()
-        let mergeRequest = ["CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_DIFF_BASE_SHA": clean.base,
-                            "CI_COMMIT_BEFORE_SHA": zeros]
+        let mergeRequest = [
+            "CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_DIFF_BASE_SHA": clean.base,
+            "CI_COMMIT_BEFORE_SHA": zeros,
+        ]
         let review = environment.bash(script, in: clean.top, mergeRequest)
         XCTAssertEqual(review.status, 0, "a merge request that adds nothing wrong passes despite main's debt: \(review.stderr)")
-        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: clean.top + "/gl-code-quality.json"))) as? [[String: Any]])
-        XCTAssertTrue(report.contains { $0["check_name"] as? String == "broken-link" && ($0["location"] as? [String: Any])?["path"] as? String == "isms/risks/risk-9.yaml" },
-                      "the Code Quality report holds every finding, for GitLab to compare with the target branch's")
+        let report = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: clean.top + "/gl-code-quality.json")))
+                as? [[String: Any]])
+        XCTAssertTrue(
+            report.contains {
+                $0["check_name"] as? String == "broken-link"
+                    && ($0["location"] as? [String: Any])?["path"] as? String == "isms/risks/risk-9.yaml"
+            },
+            "the Code Quality report holds every finding, for GitLab to compare with the target branch's")
         XCTAssertTrue(FileManager.default.fileExists(atPath: clean.top + "/isms-junit.xml"))
 
         for (name, source) in [("new branch", "push"), ("schedule", "schedule"), ("manual run", "web")] {
-            let run = environment.bash(script, in: clean.top, ["CI_PIPELINE_SOURCE": source, "CI_COMMIT_BRANCH": "feature", "CI_COMMIT_BEFORE_SHA": zeros])
-            XCTAssertEqual(run.status, 1, "\(name): every error counts outside a merge request, and the job judges (never 2): \(run.stderr)")
+            let run = environment.bash(
+                script, in: clean.top, ["CI_PIPELINE_SOURCE": source, "CI_COMMIT_BRANCH": "feature", "CI_COMMIT_BEFORE_SHA": zeros])
+            XCTAssertEqual(
+                run.status, 1, "\(name): every error counts outside a merge request, and the job judges (never 2): \(run.stderr)")
         }
 
         let introducing = scenario(newError: true)
-        let failing = environment.bash(script, in: introducing.top, ["CI_PIPELINE_SOURCE": "merge_request_event",
-                                                                      "CI_MERGE_REQUEST_DIFF_BASE_SHA": introducing.base])
+        let failing = environment.bash(
+            script, in: introducing.top,
+            [
+                "CI_PIPELINE_SOURCE": "merge_request_event",
+                "CI_MERGE_REQUEST_DIFF_BASE_SHA": introducing.base,
+            ])
         XCTAssertEqual(failing.status, 1, "a merge request that introduces an error fails: \(failing.stderr)")
     }
 
@@ -154,7 +173,8 @@ final class RecipeTests: XCTestCase {
         XCTAssertTrue(push.stdout.contains("::error file=isms/risks/risk-9.yaml,line="), "an annotation on the file: \(push.stdout)")
 
         let introducing = scenario(newError: true)
-        let failing = environment.bash("set -e\n" + run, in: introducing.top, ["ISMS_ROOT": "isms", "BASE": introducing.base, "GITHUB_WORKSPACE": introducing.top])
+        let failing = environment.bash(
+            "set -e\n" + run, in: introducing.top, ["ISMS_ROOT": "isms", "BASE": introducing.base, "GITHUB_WORKSPACE": introducing.top])
         XCTAssertEqual(failing.status, 1, failing.stderr)
         XCTAssertTrue(failing.stdout.contains("::error file=isms/risks/risk-11.yaml"), failing.stdout)
         XCTAssertFalse(failing.stdout.contains("risk-9.yaml"), "only what the pull request introduced: \(failing.stdout)")
@@ -176,18 +196,23 @@ final class RecipeTests: XCTestCase {
             let output = environment.folder.write("output-\(expected)", "")
             let runnerTemp = environment.folder.path + "/temp-\(expected)"
             try FileManager.default.createDirectory(atPath: runnerTemp, withIntermediateDirectories: true)
-            let variables = ["ROOT": "isms", "BASE": base, "AS_OF": "", "FAIL_ON": "new", "GITHUB_ACTION_PATH": actionPath,
-                             "GITHUB_OUTPUT": output, "RUNNER_TEMP": runnerTemp]
+            let variables = [
+                "ROOT": "isms", "BASE": base, "AS_OF": "", "FAIL_ON": "new", "GITHUB_ACTION_PATH": actionPath,
+                "GITHUB_OUTPUT": output, "RUNNER_TEMP": runnerTemp,
+            ]
             let run = environment.bash("set -e\n" + (check["run"]?.scalar?.text ?? ""), in: clean.top, variables)
             XCTAssertEqual(run.status, 0, run.stderr)
             XCTAssertEqual(environment.folder.read("output-\(expected)"), "status=\(expected)\n", base.isEmpty ? "push" : "pull request")
             XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: runnerTemp + "/isms.sarif"))))
         }
         let stepSummary = environment.folder.write("summary.md", "")
-        let written = environment.bash("set -e\n" + (summary["run"]?.scalar?.text ?? ""), in: clean.top,
-                                       ["ROOT": "isms", "BASE": clean.base, "AS_OF": "", "GITHUB_ACTION_PATH": actionPath, "GITHUB_STEP_SUMMARY": stepSummary])
+        let written = environment.bash(
+            "set -e\n" + (summary["run"]?.scalar?.text ?? ""), in: clean.top,
+            ["ROOT": "isms", "BASE": clean.base, "AS_OF": "", "GITHUB_ACTION_PATH": actionPath, "GITHUB_STEP_SUMMARY": stepSummary])
         XCTAssertEqual(written.status, 0, written.stderr)
-        XCTAssertTrue(environment.folder.read("summary.md")?.contains("### isms: decision changes") ?? false, environment.folder.read("summary.md") ?? "")
+        XCTAssertTrue(
+            environment.folder.read("summary.md")?.contains("### isms: decision changes") ?? false,
+            environment.folder.read("summary.md") ?? "")
     }
 
     // MARK: - pre-commit
@@ -242,7 +267,8 @@ final class RecipeTests: XCTestCase {
         let lines = Self.blocks(String(readme[start..<end]), "sh")
         XCTAssertGreaterThanOrEqual(lines.count, 4)
         XCTAssertTrue(lines.first?.hasPrefix("isms init ") ?? false, "the tour starts with isms init")
-        XCTAssertTrue(runProcess("/bin/sh", ["-c", "command -v dot"]).status == 0, "the tour draws with Graphviz: install graphviz (make deps)")
+        XCTAssertTrue(
+            runProcess("/bin/sh", ["-c", "command -v dot"]).status == 0, "the tour draws with Graphviz: install graphviz (make deps)")
         let environment = Environment()
         let checkout = environment.folder.path + "/checkout"
         let fixture = "Tests/ISMSKitTests/Fixtures/ciso-assistant-nis2.yaml"
@@ -251,8 +277,10 @@ final class RecipeTests: XCTestCase {
         let run = environment.bash("set -eo pipefail\n" + lines.joined(separator: "\n"), in: checkout)
         XCTAssertEqual(run.status, 0, "the tour stopped: \(run.stderr.suffix(2000))")
         XCTAssertFalse(run.stderr.contains("isms: error"), run.stderr)
-        for written in ["my-isms/risks/risk-2.yaml", "my-isms/audit-pack.html", "my-isms/r.svg", "my-isms/controls.json",
-                        "my-isms/obligations/nis2/obl-nis2-21-2-a.yaml", "my-isms/.git/hooks/pre-commit"] {
+        for written in [
+            "my-isms/risks/risk-2.yaml", "my-isms/audit-pack.html", "my-isms/r.svg", "my-isms/controls.json",
+            "my-isms/obligations/nis2/obl-nis2-21-2-a.yaml", "my-isms/.git/hooks/pre-commit",
+        ] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: checkout + "/" + written), written)
         }
         XCTAssertTrue(run.stdout.contains("<svg") == false && run.stdout.contains("### isms: decision changes"), "the diff is shown")
@@ -268,10 +296,14 @@ final class RecipeTests: XCTestCase {
             XCTAssertNotEqual(run.status, 2, run.stderr)
             return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
         }
-        folder.write("risks/risk-99.yaml", "id: RISK-99\ntitle: Planted\nowner: mkessler\ntreatment: reduce\ncontrols: [CTRL-404]\nreview: {last: 2026-11-01, every: yearly}\n")
+        folder.write(
+            "risks/risk-99.yaml",
+            "id: RISK-99\ntitle: Planted\nowner: mkessler\ntreatment: reduce\ncontrols: [CTRL-404]\nreview: {last: 2026-11-01, every: yearly}\n"
+        )
         let first = try issues()
         let json = isms(["check", "--format", "json", "--as-of", "2026-12-01"], in: folder.path)
-        let findings = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["findings"] as? [Any])
+        let findings = try XCTUnwrap(
+            (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["findings"] as? [Any])
         XCTAssertEqual(first.count, findings.count, "every finding")
         for issue in first {
             XCTAssertNotNil(issue["description"] as? String)
@@ -286,35 +318,45 @@ final class RecipeTests: XCTestCase {
         let planted = try XCTUnwrap(first.first { ($0["location"] as? [String: Any])?["path"] as? String == "risks/risk-99.yaml" })
         XCTAssertEqual(planted["severity"] as? String, "critical")
         // Two lines more above the finding: same fingerprint, another line.
-        folder.write("risks/risk-99.yaml", "# moved\n\nid: RISK-99\ntitle: Planted\nowner: mkessler\ntreatment: reduce\ncontrols: [CTRL-404]\nreview: {last: 2026-11-01, every: yearly}\n")
+        folder.write(
+            "risks/risk-99.yaml",
+            "# moved\n\nid: RISK-99\ntitle: Planted\nowner: mkessler\ntreatment: reduce\ncontrols: [CTRL-404]\nreview: {last: 2026-11-01, every: yearly}\n"
+        )
         let moved = try XCTUnwrap(try issues().first { ($0["location"] as? [String: Any])?["path"] as? String == "risks/risk-99.yaml" })
         XCTAssertEqual(moved["fingerprint"] as? String, planted["fingerprint"] as? String)
-        XCTAssertNotEqual(((moved["location"] as? [String: Any])?["lines"] as? [String: Any])?["begin"] as? Int,
-                          ((planted["location"] as? [String: Any])?["lines"] as? [String: Any])?["begin"] as? Int)
+        XCTAssertNotEqual(
+            ((moved["location"] as? [String: Any])?["lines"] as? [String: Any])?["begin"] as? Int,
+            ((planted["location"] as? [String: Any])?["lines"] as? [String: Any])?["begin"] as? Int)
     }
 
     /// A starter ISMS's 91 soa-gap notes: one line in text, every one in JSON, in Annex A catalogue order.
     func testStarterCheckFoldsManyNotesAndKeepsCatalogueOrder() throws {
         let folder = TemporaryFolder()
         XCTAssertEqual(isms(["init", "."], in: folder.path).status, 0)
-        folder.write("risks/risk-2.yaml", "id: RISK-2\ntitle: Broken\nowner: alex\ntreatment: reduce\ncontrols: [CTRL-404]\nreview: {last: 2026-11-01, every: yearly}\n")
+        folder.write(
+            "risks/risk-2.yaml",
+            "id: RISK-2\ntitle: Broken\nowner: alex\ntreatment: reduce\ncontrols: [CTRL-404]\nreview: {last: 2026-11-01, every: yearly}\n")
         let text = isms(["check"], in: folder.path)
         XCTAssertEqual(text.status, 1)
         let lines = text.stdout.split(separator: "\n")
         XCTAssertEqual(lines.filter { $0.hasSuffix("[soa-gap]") }.count, 1, text.stdout)
-        XCTAssertTrue(text.stdout.contains("note: 91 soa-gap notes, the first: Annex A A.5.1 (Policies for information security)"), text.stdout)
+        XCTAssertTrue(
+            text.stdout.contains("note: 91 soa-gap notes, the first: Annex A A.5.1 (Policies for information security)"), text.stdout)
         XCTAssertTrue(text.stdout.contains("`isms check --format json` lists them all"), text.stdout)
         XCTAssertTrue(lines.count <= 4 && text.stdout.contains("[broken-link]"), "the error is not buried: \(text.stdout)")
         XCTAssertTrue(text.stdout.hasSuffix("15 records checked: 1 error, 0 warnings, 91 notes\n"), text.stdout)
 
         let json = isms(["check", "--format", "json"], in: folder.path)
-        let findings = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]])
-        let ids = findings.filter { $0["rule"] as? String == "soa-gap" }.compactMap { ($0["message"] as? String)?.split(separator: " ")[2] }.map(String.init)
+        let findings = try XCTUnwrap(
+            (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]])
+        let ids = findings.filter { $0["rule"] as? String == "soa-gap" }.compactMap { ($0["message"] as? String)?.split(separator: " ")[2] }
+            .map(String.init)
         XCTAssertEqual(ids.count, 91)
         XCTAssertEqual(ids, AnnexA.controls.map(\.id).filter(ids.contains), "catalogue order")
         XCTAssertEqual(Array(ids.prefix(3)), ["A.5.1", "A.5.2", "A.5.3"])
         // Few notes of a rule stay one line each.
-        XCTAssertTrue(Finding.naturalLess("A.5.9 x", "A.5.10 x") && !Finding.naturalLess("A.5.10", "A.5.9") && Finding.naturalLess("A.5.1", "A.5.1 "))
+        XCTAssertTrue(
+            Finding.naturalLess("A.5.9 x", "A.5.10 x") && !Finding.naturalLess("A.5.10", "A.5.9") && Finding.naturalLess("A.5.1", "A.5.1 "))
     }
 
     /// Messages a new user meets: one line, one prefix, and the right exit status.
@@ -327,7 +369,9 @@ final class RecipeTests: XCTestCase {
         let value = isms(["check", "--format", "xml"], in: folder.path)
         XCTAssertEqual(value.status, 2)
         XCTAssertEqual(value.stderr.split(separator: "\n").count, 1, value.stderr)
-        XCTAssertTrue(value.stderr.hasPrefix("isms: error: the value 'xml' is invalid for '--format <format>'") && value.stderr.contains("'codequality'"), value.stderr)
+        XCTAssertTrue(
+            value.stderr.hasPrefix("isms: error: the value 'xml' is invalid for '--format <format>'")
+                && value.stderr.contains("'codequality'"), value.stderr)
         XCTAssertFalse(value.stderr.contains("Error:"), value.stderr)
         let help = isms(["help", "nosuch"], in: folder.path)
         XCTAssertEqual(help.status, 2, help.stdout)
@@ -391,8 +435,12 @@ final class RecipeTests: XCTestCase {
         for item in [".It 0", ".It 1", ".It 2"] { XCTAssertTrue(section.contains(item), "EXIT STATUS lists \(item): \(section)") }
         XCTAssertFalse(page.contains(".Ex -std"))
         let cli = try Self.read("docs/cli.md")
-        for format in CheckReporters.formats { XCTAssertTrue(cli.contains("--format text|json|sarif|github|junit|codequality") && cli.contains(format)) }
-        for kind in Reports.kinds + [DecisionsReport.kind] { XCTAssertTrue(cli.contains("isms report \(kind)") || cli.contains("|\(kind)"), kind) }
+        for format in CheckReporters.formats {
+            XCTAssertTrue(cli.contains("--format text|json|sarif|github|junit|codequality") && cli.contains(format))
+        }
+        for kind in Reports.kinds + [DecisionsReport.kind] {
+            XCTAssertTrue(cli.contains("isms report \(kind)") || cli.contains("|\(kind)"), kind)
+        }
         XCTAssertTrue(cli.contains("isms report decisions"))
     }
 

@@ -1,5 +1,6 @@
-@testable import ISMSKit
 import XCTest
+
+@testable import ISMSKit
 
 /// A record kind is declared whole in Model/Kinds/<Kind>Kind.swift (the compiler catches a missing property);
 /// these tests catch a declaration whose values are incomplete or clash with another kind's.
@@ -28,8 +29,9 @@ final class RecordKindTests: XCTestCase {
     func testTheLayoutFingerprintIsStableAndFollowsTheCodes() {
         // The value for the 14 kinds above: it changes only when a kind is added, renamed or recoded (then
         // update it here; the history cache is rebuilt once).
-        XCTAssertEqual(RecordKind.layoutFingerprint, Self.currentFingerprint,
-                       "the kinds changed: set currentFingerprint to 0x\(String(RecordKind.layoutFingerprint, radix: 16))")
+        XCTAssertEqual(
+            RecordKind.layoutFingerprint, Self.currentFingerprint,
+            "the kinds changed: set currentFingerprint to 0x\(String(RecordKind.layoutFingerprint, radix: 16))")
         // The history cache's version is derived from it, so a changed kind never reads an old cache as complete.
         XCTAssertTrue(HistoryCache.layoutFingerprint.contains("kinds \(RecordKind.layoutFingerprint);"), HistoryCache.layoutFingerprint)
     }
@@ -45,8 +47,11 @@ final class RecordKindTests: XCTestCase {
             XCTAssertNotNil(try? Pattern(d.idPattern), "\(name): id pattern \(d.idPattern) does not compile")
             XCTAssertTrue(d.idPattern.hasPrefix("^") && d.idPattern.hasSuffix("$"), "\(name): anchor the id pattern")
             XCTAssertTrue(templates.insert(d.template).inserted, "\(name): template \(d.template) is another kind's")
-            XCTAssertTrue(d.template.hasSuffix("." + d.fileFormat.fileExtension), "\(name): template \(d.template) is not a .\(d.fileFormat.fileExtension) file")
-            XCTAssertFalse(Templates.record(kind).isEmpty, "\(name): templates/\(d.template) is missing; add it and run scripts/generate-templates.sh")
+            XCTAssertTrue(
+                d.template.hasSuffix("." + d.fileFormat.fileExtension),
+                "\(name): template \(d.template) is not a .\(d.fileFormat.fileExtension) file")
+            XCTAssertFalse(
+                Templates.record(kind).isEmpty, "\(name): templates/\(d.template) is missing; add it and run scripts/generate-templates.sh")
             XCTAssertFalse(d.fields.isEmpty, "\(name): declare its fields")
             XCTAssertFalse(d.exampleID.isEmpty, "\(name): declare an example id")
             let names = Schema.of(kind).fields.map(\.name)
@@ -60,7 +65,9 @@ final class RecordKindTests: XCTestCase {
             }
             for colour in [d.graphStyle.fill, d.graphStyle.stroke] {
                 let hex = colour.dropFirst()
-                XCTAssertTrue(colour.hasPrefix("#") && hex.count == 6 && hex.allSatisfy(\.isHexDigit), "\(name): graph colour \(colour) is not #rrggbb")
+                XCTAssertTrue(
+                    colour.hasPrefix("#") && hex.count == 6 && hex.allSatisfy(\.isHexDigit),
+                    "\(name): graph colour \(colour) is not #rrggbb")
             }
         }
     }

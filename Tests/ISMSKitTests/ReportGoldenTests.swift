@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ISMSKit
 
 /// Every report, graph and the audit pack of example-isms at a fixed day, compared with the files in
@@ -24,7 +25,8 @@ final class ReportGoldenTests: XCTestCase {
             let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
             let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
             let first = (0..<min(e.count, a.count)).first { e[$0] != a[$0] } ?? min(e.count, a.count)
-            XCTFail("""
+            XCTFail(
+                """
                 \(name) differs from the golden file at line \(first + 1):
                   expected: \(first < e.count ? String(e[first]) : "<end>")
                   actual:   \(first < a.count ? String(a[first]) : "<end>")
@@ -73,7 +75,9 @@ final class ReportGoldenTests: XCTestCase {
     /// The JSON contract: version 1, and every row has exactly its table's column keys.
     func testJSONRowsHaveTheirColumnKeys() throws {
         for kind in Reports.kinds {
-            let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run(["report", kind, "--format", "json", "--as-of", Self.asOf]).utf8)) as? [String: Any])
+            let json = try XCTUnwrap(
+                try JSONSerialization.jsonObject(with: Data(run(["report", kind, "--format", "json", "--as-of", Self.asOf]).utf8))
+                    as? [String: Any])
             XCTAssertEqual(json["version"] as? Int, 1)
             XCTAssertEqual(json["report"] as? String, kind)
             XCTAssertEqual(json["as_of"] as? String, Self.asOf)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import ISMSKit
 
 /// The reports as pure functions of (ISMS, as-of day), on small ISMSs built for each case.
@@ -27,14 +28,14 @@ final class ReportTests: XCTestCase {
 
     func testEvidenceStatuses() throws {
         let files = Dictionary(uniqueKeysWithValues: [
-            control(1), evidence("EV-1", control: 1, on: "2026-11-28"),                      // ok: due 12-05
-            control(2), evidence("EV-2", control: 2, on: "2026-11-20"),                      // due: 11-27 + 7 grace
-            control(3), evidence("EV-3", control: 3, on: "2026-11-10"),                      // stale
+            control(1), evidence("EV-1", control: 1, on: "2026-11-28"),  // ok: due 12-05
+            control(2), evidence("EV-2", control: 2, on: "2026-11-20"),  // due: 11-27 + 7 grace
+            control(3), evidence("EV-3", control: 3, on: "2026-11-10"),  // stale
             control(4), evidence("EV-4a", control: 4, on: "2026-11-01"), evidence("EV-4b", control: 4, on: "2026-11-30", result: "fail"),
-            control(5),                                                                     // missing
-            control(6, status: "planned"),                                                  // n/a
-            control(7, every: "on-event"), evidence("EV-7", control: 7, on: "2025-01-01"),   // ok, never due
-            control(8), evidence("EV-8", control: 8, on: "2026-12-05"),                      // future evidence: missing
+            control(5),  // missing
+            control(6, status: "planned"),  // n/a
+            control(7, every: "on-event"), evidence("EV-7", control: 7, on: "2025-01-01"),  // ok, never due
+            control(8), evidence("EV-8", control: 8, on: "2026-12-05"),  // future evidence: missing
             ("exceptions/exc-1.yaml", "id: EXC-1\ntitle: x\nowner: alice\ncontrol: CTRL-4\nexpires: 2027-01-31\n"),
         ])
         let report = EvidenceReport.build(try load(files), asOf: asOf)
@@ -49,8 +50,10 @@ final class ReportTests: XCTestCase {
 
     func testRegisterScoresAndHeatMaps() throws {
         let isms = try load([
-            "risks/risk-1.yaml": "id: RISK-1\ntitle: a\nowner: alice\nlikelihood: 4\nimpact: 5\ntreatment: avoid\nresidual: {likelihood: 1, impact: 2}\n",
-            "risks/risk-2.yaml": "id: RISK-2\ntitle: b\nowner: alice\nlikelihood: 4\nimpact: 5\ntreatment: accept\nacceptance: {approved_by: alice, approved_on: 2026-01-01, expires: 2026-06-30, rationale: x}\n",
+            "risks/risk-1.yaml":
+                "id: RISK-1\ntitle: a\nowner: alice\nlikelihood: 4\nimpact: 5\ntreatment: avoid\nresidual: {likelihood: 1, impact: 2}\n",
+            "risks/risk-2.yaml":
+                "id: RISK-2\ntitle: b\nowner: alice\nlikelihood: 4\nimpact: 5\ntreatment: accept\nacceptance: {approved_by: alice, approved_on: 2026-01-01, expires: 2026-06-30, rationale: x}\n",
             "risks/risk-10.yaml": "id: RISK-10\ntitle: c\nowner: alice\n",
         ])
         let report = RegisterReport.build(isms, asOf: asOf)
@@ -71,41 +74,51 @@ final class ReportTests: XCTestCase {
     }
 
     func testTraceMarksBreaks() throws {
-        let isms = try load(Dictionary(uniqueKeysWithValues: [
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: a\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1, CTRL-9, CTRL-2]\n"),
-            ("risks/risk-2.yaml", "id: RISK-2\ntitle: b\nowner: alice\ntreatment: reduce\n"),
-            ("risks/risk-3.yaml", "id: RISK-3\ntitle: c\nowner: alice\ntreatment: accept\nacceptance: {approved_by: alice, approved_on: 2026-01-01, expires: 2026-06-30, rationale: x}\n"),
-            control(1, extra: "satisfies: [OBL-A]\n"), evidence("EV-1", control: 1, on: "2026-11-30"),
-            control(2, status: "retired"),
-            control(3),
-            ("obligations/a.yaml", "id: OBL-A\ntitle: a\nowner: alice\n"),
-            ("obligations/b.yaml", "id: OBL-B\ntitle: b\nowner: alice\n"),
-            ("obligations/c.yaml", "id: OBL-C\ntitle: c\nowner: alice\napplies: false\njustification: n/a\n"),
-        ]))
+        let isms = try load(
+            Dictionary(uniqueKeysWithValues: [
+                ("risks/risk-1.yaml", "id: RISK-1\ntitle: a\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1, CTRL-9, CTRL-2]\n"),
+                ("risks/risk-2.yaml", "id: RISK-2\ntitle: b\nowner: alice\ntreatment: reduce\n"),
+                (
+                    "risks/risk-3.yaml",
+                    "id: RISK-3\ntitle: c\nowner: alice\ntreatment: accept\nacceptance: {approved_by: alice, approved_on: 2026-01-01, expires: 2026-06-30, rationale: x}\n"
+                ),
+                control(1, extra: "satisfies: [OBL-A]\n"), evidence("EV-1", control: 1, on: "2026-11-30"),
+                control(2, status: "retired"),
+                control(3),
+                ("obligations/a.yaml", "id: OBL-A\ntitle: a\nowner: alice\n"),
+                ("obligations/b.yaml", "id: OBL-B\ntitle: b\nowner: alice\n"),
+                ("obligations/c.yaml", "id: OBL-C\ntitle: c\nowner: alice\napplies: false\njustification: n/a\n"),
+            ]))
         let report = TraceReport.build(isms, asOf: asOf)
         XCTAssertEqual(column(report, "risk"), ["RISK-1", "RISK-1", "RISK-1", "RISK-2", "RISK-3", "", ""])
         XCTAssertEqual(column(report, "control"), ["CTRL-1", "CTRL-9", "CTRL-2", "", "", "CTRL-3", ""])
-        XCTAssertEqual(column(report, "breaks"), [
-            "", "CTRL-9 is not a control on record", "control retired",
-            "reduce without controls", "acceptance expired on 2026-06-30",
-            "no evidence; no risk or obligation requires it", "no control satisfies it",
-        ])
+        XCTAssertEqual(
+            column(report, "breaks"),
+            [
+                "", "CTRL-9 is not a control on record", "control retired",
+                "reduce without controls", "acceptance expired on 2026-06-30",
+                "no evidence; no risk or obligation requires it", "no control satisfies it",
+            ])
         XCTAssertEqual(column(report, "obligations"), ["OBL-A", "", "", "", "", "", "OBL-B"])
         XCTAssertEqual(report.summary.map(\.value), [.integer(7), .integer(6), .integer(1)])
     }
 
     func testCoveragePerFramework() throws {
-        let isms = try load(Dictionary(uniqueKeysWithValues: [
-            control(1, extra: "satisfies: [OBL-G1]\n"),
-            ("evidence/ev-1.yaml", "id: EV-1\ntitle: Week 48\ncontrol: CTRL-1\ncollected_on: 2026-11-27\nresult: pass\n"),
-            control(2, status: "planned", extra: "satisfies: [OBL-G2]\n"),
-            control(3, status: "retired", extra: "satisfies: [OBL-G3]\n"),
-            ("obligations/g1.yaml", "id: OBL-G1\ntitle: a\nowner: alice\nsource: GDPR\nref: Art. 32\n"),
-            ("obligations/g2.yaml", "id: OBL-G2\ntitle: b\nowner: alice\nsource: gdpr\nref: Art. 33\n"),
-            ("obligations/g3.yaml", "id: OBL-G3\ntitle: c\nowner: alice\nsource: GDPR\nref: Art. 34\n"),
-            ("obligations/g4.yaml", "id: OBL-G4\ntitle: d\nowner: alice\nsource: GDPR\nref: Art. 36\napplies: false\njustification: no prior consultation needed\n"),
-            ("obligations/i1.yaml", "id: OBL-I1\ntitle: e\nowner: alice\nsource: internal\n"),
-        ]))
+        let isms = try load(
+            Dictionary(uniqueKeysWithValues: [
+                control(1, extra: "satisfies: [OBL-G1]\n"),
+                ("evidence/ev-1.yaml", "id: EV-1\ntitle: Week 48\ncontrol: CTRL-1\ncollected_on: 2026-11-27\nresult: pass\n"),
+                control(2, status: "planned", extra: "satisfies: [OBL-G2]\n"),
+                control(3, status: "retired", extra: "satisfies: [OBL-G3]\n"),
+                ("obligations/g1.yaml", "id: OBL-G1\ntitle: a\nowner: alice\nsource: GDPR\nref: Art. 32\n"),
+                ("obligations/g2.yaml", "id: OBL-G2\ntitle: b\nowner: alice\nsource: gdpr\nref: Art. 33\n"),
+                ("obligations/g3.yaml", "id: OBL-G3\ntitle: c\nowner: alice\nsource: GDPR\nref: Art. 34\n"),
+                (
+                    "obligations/g4.yaml",
+                    "id: OBL-G4\ntitle: d\nowner: alice\nsource: GDPR\nref: Art. 36\napplies: false\njustification: no prior consultation needed\n"
+                ),
+                ("obligations/i1.yaml", "id: OBL-I1\ntitle: e\nowner: alice\nsource: internal\n"),
+            ]))
         let report = CoverageReport.build(isms, asOf: asOf)
         XCTAssertEqual(column(report, "framework"), ["GDPR", "internal"], "catalogued frameworks first; gdpr is GDPR")
         XCTAssertEqual(column(report, "covered_percent"), ["33.3", "0"])
@@ -115,13 +128,15 @@ final class ReportTests: XCTestCase {
     }
 
     func testSOAReportShowsApplicabilityJustificationAndGaps() throws {
-        let isms = try load([
-            "risks/risk-1.yaml": "id: RISK-1\ntitle: a\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n",
-            "controls/ctrl-1.yaml": "id: CTRL-1\ntitle: Backups\nowner: alice\nstatus: operating\nannex_a: [A.8.13]\nsatisfies: [OBL-A]\n",
-            "evidence/ev-1.yaml": "id: EV-1\ntitle: Backup log\ncontrol: CTRL-1\ncollected_on: 2026-11-27\nresult: pass\n",
-            "controls/ctrl-2.yaml": "id: CTRL-2\ntitle: VPN\nowner: alice\nstatus: retired\nannex_a: [A.8.20]\n",
-            "obligations/a.yaml": "id: OBL-A\ntitle: a\nowner: alice\n",
-        ], config: "name: Test\nsoa_exclusions:\n  A.7.4: No premises.\n")
+        let isms = try load(
+            [
+                "risks/risk-1.yaml": "id: RISK-1\ntitle: a\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n",
+                "controls/ctrl-1.yaml":
+                    "id: CTRL-1\ntitle: Backups\nowner: alice\nstatus: operating\nannex_a: [A.8.13]\nsatisfies: [OBL-A]\n",
+                "evidence/ev-1.yaml": "id: EV-1\ntitle: Backup log\ncontrol: CTRL-1\ncollected_on: 2026-11-27\nresult: pass\n",
+                "controls/ctrl-2.yaml": "id: CTRL-2\ntitle: VPN\nowner: alice\nstatus: retired\nannex_a: [A.8.20]\n",
+                "obligations/a.yaml": "id: OBL-A\ntitle: a\nowner: alice\n",
+            ], config: "name: Test\nsoa_exclusions:\n  A.7.4: No premises.\n")
         let report = SOAReport.build(isms, asOf: asOf)
         XCTAssertEqual(report.tables[0].rows.count, 93)
         let ids = column(report, "annex_a")
@@ -138,17 +153,19 @@ final class ReportTests: XCTestCase {
     }
 
     func testGraphAroundARecordFollowsTheChainOutward() throws {
-        let isms = try load(Dictionary(uniqueKeysWithValues: [
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: a\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nassets: [ASSET-1]\n"),
-            ("risks/risk-2.yaml", "id: RISK-2\ntitle: b\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1, CTRL-2]\n"),
-            control(1, extra: "satisfies: [OBL-A, OBL-X]\n"), control(2, extra: "satisfies: [OBL-A]\n"),
-            evidence("EV-1", control: 1, on: "2026-11-30"), evidence("EV-2", control: 2, on: "2026-11-30"),
-            ("obligations/a.yaml", "id: OBL-A\ntitle: a\nowner: alice\n"),
-            ("assets/asset-1.yaml", "id: ASSET-1\ntitle: a\nowner: alice\n"),
-            ("assets/asset-2.yaml", "id: ASSET-2\ntitle: unrelated\nowner: alice\n"),
-        ]))
-        XCTAssertEqual(GraphReport.select(isms, from: "RISK-1").ids, ["RISK-1", "CTRL-1", "OBL-A", "EV-1", "ASSET-1", "OBL-X"],
-                       "its control, that control's evidence and obligations, its asset; not RISK-2; a broken link as a missing node")
+        let isms = try load(
+            Dictionary(uniqueKeysWithValues: [
+                ("risks/risk-1.yaml", "id: RISK-1\ntitle: a\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nassets: [ASSET-1]\n"),
+                ("risks/risk-2.yaml", "id: RISK-2\ntitle: b\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1, CTRL-2]\n"),
+                control(1, extra: "satisfies: [OBL-A, OBL-X]\n"), control(2, extra: "satisfies: [OBL-A]\n"),
+                evidence("EV-1", control: 1, on: "2026-11-30"), evidence("EV-2", control: 2, on: "2026-11-30"),
+                ("obligations/a.yaml", "id: OBL-A\ntitle: a\nowner: alice\n"),
+                ("assets/asset-1.yaml", "id: ASSET-1\ntitle: a\nowner: alice\n"),
+                ("assets/asset-2.yaml", "id: ASSET-2\ntitle: unrelated\nowner: alice\n"),
+            ]))
+        XCTAssertEqual(
+            GraphReport.select(isms, from: "RISK-1").ids, ["RISK-1", "CTRL-1", "OBL-A", "EV-1", "ASSET-1", "OBL-X"],
+            "its control, that control's evidence and obligations, its asset; not RISK-2; a broken link as a missing node")
         XCTAssertEqual(GraphReport.select(isms, from: "OBL-A").ids, ["RISK-1", "RISK-2", "CTRL-1", "CTRL-2", "OBL-A", "EV-1", "EV-2"])
         XCTAssertEqual(GraphReport.select(isms, from: "ASSET-1").ids, ["RISK-1", "CTRL-1", "OBL-A", "EV-1", "ASSET-1", "OBL-X"])
         let whole = GraphReport.select(isms, from: nil)
@@ -166,8 +183,11 @@ final class ReportTests: XCTestCase {
         let document = ReportDocument(
             kind: "x", title: "T", ismsName: "A <b> & \"c\"", asOf: asOf, introduction: "i",
             summary: [SummaryItem("n", "N", .decimal(66.7))],
-            tables: [ReportTable(id: "t", title: "Table", columns: [ReportColumn("a", "A"), ReportColumn("b", "B")],
-                                 rows: [[.text("x | y"), .list(["one, two", "three \"3\""])], [.empty, .integer(4)]])])
+            tables: [
+                ReportTable(
+                    id: "t", title: "Table", columns: [ReportColumn("a", "A"), ReportColumn("b", "B")],
+                    rows: [[.text("x | y"), .list(["one, two", "three \"3\""])], [.empty, .integer(4)]])
+            ])
         XCTAssertEqual(CSVReportRenderer.render(document), "a,b\nx | y,\"one, two; three \"\"3\"\"\"\n,4\n")
         let markdown = MarkdownReportRenderer.render(document)
         XCTAssertTrue(markdown.contains("| x \\| y | one, two; three \"3\" |\n|  | 4 |\n"), markdown)

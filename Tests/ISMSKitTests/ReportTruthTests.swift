@@ -1,6 +1,7 @@
 import Foundation
-@testable import ISMSKit
 import XCTest
+
+@testable import ISMSKit
 
 /// Issue 13: the reports say no more than the records prove, on example-isms as of 2026-12-01.
 final class ReportTruthTests: XCTestCase {
@@ -49,7 +50,9 @@ final class ReportTruthTests: XCTestCase {
     func testResultlessEvidenceProvesNothing() throws {
         let folder = TemporaryFolder()
         folder.write("isms.yaml", "name: x\n")
-        folder.write("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backups\nowner: a\nstatus: operating\nevery: yearly\nannex_a: [A.8.13]\nsatisfies: [OBL-1]\n")
+        folder.write(
+            "controls/ctrl-1.yaml",
+            "id: CTRL-1\ntitle: Backups\nowner: a\nstatus: operating\nevery: yearly\nannex_a: [A.8.13]\nsatisfies: [OBL-1]\n")
         folder.write("obligations/obl-1.yaml", "id: OBL-1\ntitle: Backups\nowner: a\nsource: internal\n")
         folder.write("evidence/ev-1.yaml", "id: EV-1\ntitle: Log\ncontrol: CTRL-1\ncollected_on: 2026-06-01\n")
         let isms = try Loader.load(from: WorkTreeSource(root: folder.path)).isms
@@ -88,7 +91,8 @@ final class AuditPackRegisterTests: XCTestCase {
         let asOf = Day("2026-12-01")!
         let outside = HTMLReportRenderer.pack(AuditPack(isms, asOf: asOf, generator: "isms test"))
         XCTAssertFalse(outside.contains("from the records in git"))
-        XCTAssertTrue(HTMLReportRenderer.pack(AuditPack(isms, asOf: asOf, generator: "isms test", inGit: true)).contains("from the records in git"))
+        XCTAssertTrue(
+            HTMLReportRenderer.pack(AuditPack(isms, asOf: asOf, generator: "isms test", inGit: true)).contains("from the records in git"))
         for table in ["registers-acceptances", "registers-exceptions", "registers-suppliers", "registers-assets", "registers-obligations"] {
             XCTAssertTrue(outside.contains("id=\"\(table)\""), table)
         }

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import XCTest
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// The places users meet isms in review and CI: output formats, --base, --staged and the pre-commit hook.
 final class ReviewTests: XCTestCase {
@@ -14,7 +15,8 @@ final class ReviewTests: XCTestCase {
         let repo = GitRepository()
         repo.write("isms/isms.yaml", minimalConfig)
         repo.write("isms/risks/risk-1.yaml", goodRisk)
-        repo.write("isms/risks/risk-2.yaml", "id: RISK-2\ntitle: Phishing\nowner: bob\ntreatment: reduce\ncontrols: [CTRL-404]\ncolour: red\n")
+        repo.write(
+            "isms/risks/risk-2.yaml", "id: RISK-2\ntitle: Phishing\nowner: bob\ntreatment: reduce\ncontrols: [CTRL-404]\ncolour: red\n")
         repo.commit("Add ISMS", at: "2026-03-01T09:00:00+01:00")
         return repo
     }
@@ -31,7 +33,10 @@ final class ReviewTests: XCTestCase {
         let run = try XCTUnwrap((sarif["runs"] as? [[String: Any]])?.first)
         let driver = try XCTUnwrap((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
         let rules = try XCTUnwrap(driver["rules"] as? [[String: Any]])
-        XCTAssertTrue(rules.contains { $0["id"] as? String == "broken-link" && ($0["helpUri"] as? String)?.hasSuffix("docs/rules.md#broken-link") == true })
+        XCTAssertTrue(
+            rules.contains {
+                $0["id"] as? String == "broken-link" && ($0["helpUri"] as? String)?.hasSuffix("docs/rules.md#broken-link") == true
+            })
         let results = try XCTUnwrap(run["results"] as? [[String: Any]])
         XCTAssertEqual(results.map { $0["ruleId"] as? String }, ["broken-link", "unknown-field"])
         let location = try XCTUnwrap(((results[0]["locations"] as? [[String: Any]])?.first?["physicalLocation"]) as? [String: Any])
@@ -39,7 +44,9 @@ final class ReviewTests: XCTestCase {
         XCTAssertEqual((location["region"] as? [String: Int])?["startLine"], 5)
 
         // Moving the finding down two lines keeps its fingerprint.
-        repo.write("isms/risks/risk-2.yaml", "# moved\n\nid: RISK-2\ntitle: Phishing\nowner: bob\ntreatment: reduce\ncontrols: [CTRL-404]\ncolour: red\n")
+        repo.write(
+            "isms/risks/risk-2.yaml",
+            "# moved\n\nid: RISK-2\ntitle: Phishing\nowner: bob\ntreatment: reduce\ncontrols: [CTRL-404]\ncolour: red\n")
         let moved = isms(["check", "--format", "sarif", "--as-of", "2026-12-01"], in: repo.path + "/isms")
         func fingerprints(_ text: String) -> [String] {
             let document = try! JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
@@ -52,15 +59,20 @@ final class ReviewTests: XCTestCase {
 
     func testGitHubAnnotations() {
         let repo = repositoryWithFindings()
-        repo.write("isms/risks/risk-3.yaml", "id: RISK-3\ntitle: 'Odd: title, with 100% punctuation'\nowner: bob\ntreatment: avoid\nlikelihood: 9\n")
+        repo.write(
+            "isms/risks/risk-3.yaml",
+            "id: RISK-3\ntitle: 'Odd: title, with 100% punctuation'\nowner: bob\ntreatment: avoid\nlikelihood: 9\n")
         let result = isms(["check", "--format", "github", "--as-of", "2026-12-01"], in: repo.path + "/isms")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 3, result.stdout)
-        let pattern = try! NSRegularExpression(pattern: #"^::(error|warning|notice) file=isms/risks/[^,]+,line=\d+,col=\d+,title=[a-z-]+::.+$"#)
+        let pattern = try! NSRegularExpression(
+            pattern: #"^::(error|warning|notice) file=isms/risks/[^,]+,line=\d+,col=\d+,title=[a-z-]+::.+$"#)
         for line in lines {
             XCTAssertNotNil(pattern.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)), line)
         }
-        XCTAssertTrue(lines.contains("::error file=isms/risks/risk-3.yaml,line=5,col=13,title=invalid-value::'likelihood' is 9, outside 1–5"), result.stdout)
+        XCTAssertTrue(
+            lines.contains("::error file=isms/risks/risk-3.yaml,line=5,col=13,title=invalid-value::'likelihood' is 9, outside 1–5"),
+            result.stdout)
     }
 
     func testJUnitIsWellFormedWithACasePerRecord() throws {
@@ -73,7 +85,8 @@ final class ReviewTests: XCTestCase {
         let failures = try document.nodes(forXPath: "//testcase[@name='RISK-2']/failure")
         XCTAssertEqual(failures.count, 2)
         XCTAssertEqual(try document.nodes(forXPath: "//testcase[@name='RISK-1']/failure").count, 0)
-        XCTAssertEqual(try document.nodes(forXPath: "//testcase[@name='risks/broken.yaml']/failure/@type").first?.stringValue, "parse-error")
+        XCTAssertEqual(
+            try document.nodes(forXPath: "//testcase[@name='risks/broken.yaml']/failure/@type").first?.stringValue, "parse-error")
         XCTAssertEqual(try document.nodes(forXPath: "/testsuites/@failures").first?.stringValue, "2")
     }
 
@@ -81,7 +94,9 @@ final class ReviewTests: XCTestCase {
         let repo = repositoryWithFindings()
         repo.git("checkout", "-q", "-b", "feature")
         // The old findings' file is reformatted (lines move, flow list becomes a block list) ...
-        repo.write("isms/risks/risk-2.yaml", "# Phishing of staff\nid: RISK-2\n\ntitle: Phishing\nowner: bob\ntreatment: reduce\ncolour: red\ncontrols:\n  - CTRL-404\n")
+        repo.write(
+            "isms/risks/risk-2.yaml",
+            "# Phishing of staff\nid: RISK-2\n\ntitle: Phishing\nowner: bob\ntreatment: reduce\ncolour: red\ncontrols:\n  - CTRL-404\n")
         // ... and one new finding is added.
         repo.write("isms/risks/risk-1.yaml", goodRisk + "likelihood: 6\n")
         repo.commit("Reformat and rescore", by: .bob, at: "2026-03-02T09:00:00+01:00")

@@ -1,6 +1,7 @@
 import Foundation
-@testable import ISMSKit
 import XCTest
+
+@testable import ISMSKit
 
 /// `risk_method` in isms.yaml: its reading, its defaults, and how it is taken from the trusted revision.
 final class RiskMethodTests: XCTestCase {
@@ -64,7 +65,8 @@ final class RiskMethodTests: XCTestCase {
     }
 
     func testAMatrixRanksLevelsInTheOrderTheyFirstAppear() throws {
-        let (config, findings) = try read("""
+        let (config, findings) = try read(
+            """
             risk_method:
               likelihood: [low, mid, high]
               impact: [low, mid, high]
@@ -81,7 +83,8 @@ final class RiskMethodTests: XCTestCase {
     }
 
     func testEveryDefectIsALocatedFinding() throws {
-        let (_, findings) = try read("""
+        let (_, findings) = try read(
+            """
             risk_method:
               likelihood: [one, two]
               levels: {low: 9, high: 4}
@@ -103,13 +106,17 @@ final class RiskMethodTests: XCTestCase {
     func testScoresAreHeldToTheConfiguredScale() throws {
         let folder = TemporaryFolder()
         folder.write("isms.yaml", Self.method)
-        folder.write("risks/risk-1.yaml", "id: RISK-1\ntitle: Flood\nowner: md\nlikelihood: 5\nimpact: 4\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")
+        folder.write(
+            "risks/risk-1.yaml",
+            "id: RISK-1\ntitle: Flood\nowner: md\nlikelihood: 5\nimpact: 4\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")
         let findings = try Checker.check(WorkTreeSource(root: folder.path), asOf: Day("2026-12-01")!).findings
         XCTAssertEqual(findings.map(\.rule), ["invalid-value"], "\(findings)")
         XCTAssertEqual(findings.first?.field, "likelihood")
         // With the default method, 5 is fine and 6 is not.
         folder.write("isms.yaml", "name: X\n")
-        folder.write("risks/risk-1.yaml", "id: RISK-1\ntitle: Flood\nowner: md\nlikelihood: 6\nimpact: 5\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")
+        folder.write(
+            "risks/risk-1.yaml",
+            "id: RISK-1\ntitle: Flood\nowner: md\nlikelihood: 6\nimpact: 5\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")
         XCTAssertEqual(try Checker.check(WorkTreeSource(root: folder.path), asOf: Day("2026-12-01")!).findings.map(\.field), ["likelihood"])
     }
 
@@ -129,8 +136,9 @@ final class RiskMethodRegisterTests: XCTestCase {
         folder.write("risks/risk-1.yaml", "id: RISK-1\ntitle: Flood\nowner: md\nlikelihood: 4\nimpact: 3\ntreatment: avoid\n")
         let isms = try Loader.load(from: WorkTreeSource(root: folder.path)).isms
         let report = RegisterReport.build(isms, asOf: Day("2026-12-01")!)
-        XCTAssertTrue(report.introduction.contains("likelihood (1–4) × impact (1–4): 1–3 low, 4–6 medium, 7–11 high, 12–16 critical"),
-                      report.introduction)
+        XCTAssertTrue(
+            report.introduction.contains("likelihood (1–4) × impact (1–4): 1–3 low, 4–6 medium, 7–11 high, 12–16 critical"),
+            report.introduction)
         XCTAssertTrue(report.introduction.contains("The appetite is medium"))
         let risk = report.tables[0].rows[0]
         XCTAssertEqual(risk[6].value, .text("critical"), "12 is critical on this method, high on the default one")
@@ -143,7 +151,9 @@ final class RiskMethodRegisterTests: XCTestCase {
 
 /// The edges of the risk method's rules: which level is judged, and by whom.
 final class RiskMethodRuleEdgeTests: XCTestCase {
-    static let config = ("isms.yaml", """
+    static let config = (
+        "isms.yaml",
+        """
         name: X
         people:
           md: {name: Mia, role: Managing Director}
@@ -154,7 +164,8 @@ final class RiskMethodRuleEdgeTests: XCTestCase {
           acceptance_authority: {medium: [CISO], critical: [md]}
           max_exception_days: {low: 365, medium: 180, high: 90, critical: 30}
 
-        """)
+        """
+    )
 
     func rules(_ files: [(String, String)], _ rule: String) throws -> [Finding] {
         try findings(of: RuleExample([Self.config] + files)).filter { $0.rule == rule }
@@ -167,17 +178,23 @@ final class RiskMethodRuleEdgeTests: XCTestCase {
     func testAnUnscoredAcceptedRiskCountsAsTheHighestLevel() throws {
         let accept = "treatment: accept\nacceptance: {approved_by: ciso, approved_on: 2026-10-01, expires: 2026-12-20, rationale: x}\n"
         XCTAssertEqual(try rules([risk(accept)], "acceptance-beyond-authority").count, 1, "unscored: only md may accept")
-        XCTAssertEqual(try rules([risk("likelihood: 2\nimpact: 3\n" + accept)], "acceptance-beyond-authority").count, 0, "medium: the CISO may")
+        XCTAssertEqual(
+            try rules([risk("likelihood: 2\nimpact: 3\n" + accept)], "acceptance-beyond-authority").count, 0, "medium: the CISO may")
         // The residual decides, not the inherent score.
         let reduced = "likelihood: 5\nimpact: 5\nresidual: {likelihood: 2, impact: 3}\n" + accept
         XCTAssertEqual(try rules([risk(reduced)], "acceptance-beyond-authority").count, 0)
-        XCTAssertEqual(try rules([risk("likelihood: 5\nimpact: 5\n" + accept.replacingOccurrences(of: "ciso", with: "md"))],
-                                 "acceptance-beyond-authority").count, 0, "by roster key")
+        XCTAssertEqual(
+            try rules(
+                [risk("likelihood: 5\nimpact: 5\n" + accept.replacingOccurrences(of: "ciso", with: "md"))],
+                "acceptance-beyond-authority"
+            ).count, 0, "by roster key")
     }
 
     func testAnExceptionOnAControlTakesTheHighestLevelOfItsRisks() throws {
         let control = ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: C\nowner: ciso\nstatus: operating\nevery: yearly\n")
-        let exception = ("exceptions/exc-1.yaml", """
+        let exception = (
+            "exceptions/exc-1.yaml",
+            """
             id: EXC-1
             title: E
             owner: ciso
@@ -187,11 +204,16 @@ final class RiskMethodRuleEdgeTests: XCTestCase {
             approved_on: 2026-11-01
             expires: 2027-01-15
 
-            """)
+            """
+        )
         let low = risk("likelihood: 1\nimpact: 2\ntreatment: reduce\ncontrols: [CTRL-1]\n")
         XCTAssertEqual(try rules([control, exception, low], "exception-too-long").count, 0, "75 days at low (365)")
-        let critical = ("risks/risk-2.yaml", "id: RISK-2\ntitle: R2\nowner: ciso\nlikelihood: 5\nimpact: 5\ntreatment: reduce\ncontrols: [CTRL-1]\n")
+        let critical = (
+            "risks/risk-2.yaml", "id: RISK-2\ntitle: R2\nowner: ciso\nlikelihood: 5\nimpact: 5\ntreatment: reduce\ncontrols: [CTRL-1]\n"
+        )
         let found = try rules([control, exception, low, critical], "exception-too-long")
-        XCTAssertEqual(found.map(\.message), ["exception EXC-1 runs 75 days (approved on 2026-11-01, expires 2027-01-15); the risk method allows 30 at level critical"])
+        XCTAssertEqual(
+            found.map(\.message),
+            ["exception EXC-1 runs 75 days (approved on 2026-11-01, expires 2027-01-15); the risk method allows 30 at level critical"])
     }
 }

@@ -15,7 +15,8 @@ final class RuleDocsTests: XCTestCase {
         guard written != generated else { return }
         let a = written.components(separatedBy: "\n"), b = generated.components(separatedBy: "\n")
         let line = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
-        XCTFail("""
+        XCTFail(
+            """
             docs/rules.md is stale (first difference at line \(line + 1)); regenerate it from the package root with:
               swift build && .build/debug/isms rules --format markdown > docs/rules.md
             """)

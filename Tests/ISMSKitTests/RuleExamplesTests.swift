@@ -13,8 +13,9 @@ final class RuleExamplesTests: XCTestCase {
     func testHistoryRulesDeclareThemselves() {
         for rule in RuleRegistry.all {
             let d = rule.definition, judgesCommits = type(of: rule).history == .judgesCommits
-            XCTAssertEqual(!d.failing.commits.isEmpty, judgesCommits,
-                           "\(d.id): a rule whose examples are commits declares history = .judgesCommits, and only such a rule")
+            XCTAssertEqual(
+                !d.failing.commits.isEmpty, judgesCommits,
+                "\(d.id): a rule whose examples are commits declares history = .judgesCommits, and only such a rule")
         }
     }
 
@@ -28,7 +29,9 @@ final class RuleExamplesTests: XCTestCase {
             return String(line[line.index(line.startIndex, offsetBy: 10)..<end])
         }
         let expected = RuleRegistry.all.map { GeneratedRuleTests.testName(type(of: $0).id) }
-        XCTAssertEqual(generated, expected, """
+        XCTAssertEqual(
+            generated, expected,
+            """
             Tests/ISMSKitTests/GeneratedRuleTests.swift is stale; regenerate it from the package root with:
               swift build && scripts/generate-rule-tests.sh
             """)
@@ -74,7 +77,9 @@ func findings(ofHistory example: RuleExample) throws -> [Finding] {
     let people = ["alice", "bob", "carol"]
     func expand(_ content: String) -> String {
         var text = content
-        for person in people { text = text.replacingOccurrences(of: "{{key \(person)}}", with: key(person).allowedSigner("\(person)@example.com")) }
+        for person in people {
+            text = text.replacingOccurrences(of: "{{key \(person)}}", with: key(person).allowedSigner("\(person)@example.com"))
+        }
         return text
     }
     let writesConfig = example.commits.contains { $0.files.contains { $0.path == "isms.yaml" } }
@@ -86,21 +91,26 @@ func findings(ofHistory example: RuleExample) throws -> [Finding] {
         defer { if example.trustedCommits == index + 1 { trusted = head } }
         if index == 0 {
             if !writesConfig { repo.write("isms.yaml", RuleExample.defaultConfig) }
-            if signs && !writesSigners { repo.write(".isms/allowed_signers", expand(people.map { "{{key \($0)}}" }.joined(separator: "\n") + "\n")) }
+            if signs && !writesSigners {
+                repo.write(".isms/allowed_signers", expand(people.map { "{{key \($0)}}" }.joined(separator: "\n") + "\n"))
+            }
         }
         for file in commit.files {
             if let content = file.content { repo.write(file.path, expand(content)) } else { repo.remove(file.path) }
         }
         let date = commit.date.count == 10 ? commit.date + "T10:00:00Z" : commit.date
-        let author = GitRepository.Person(name: commit.author.prefix(1).uppercased() + commit.author.dropFirst() + " Example",
-                                          email: "\(commit.author)@example.com")
+        let author = GitRepository.Person(
+            name: commit.author.prefix(1).uppercased() + commit.author.dropFirst() + " Example",
+            email: "\(commit.author)@example.com")
         guard commit.signed else {
             head = repo.commit(commit.message, by: author, at: date)
             continue
         }
         head = repo.commitSigned(commit.message, by: author, at: date, key: key(commit.signer ?? commit.author))
         if commit.tampered {
-            let changed = repo.rewriteCommit(head, as: "main") { $0.replacingOccurrences(of: commit.message, with: commit.message + " (edited)") }
+            let changed = repo.rewriteCommit(head, as: "main") {
+                $0.replacingOccurrences(of: commit.message, with: commit.message + " (edited)")
+            }
             XCTAssertNotEqual(changed, head, "the example's message was not found in its commit")
             head = changed
         }
@@ -108,6 +118,8 @@ func findings(ofHistory example: RuleExample) throws -> [Finding] {
     let asOf = try XCTUnwrap(Day(example.asOf), "example as-of \(example.asOf) is not a date")
     let workspace = try Workspace(explicitRoot: repo.path)
     var notes = [String]()
-    return try workspace.check(workspace.workTreeSource, asOf: asOf, options: GovernanceOptions(trustRef: trusted, useCache: false),
-                               notes: &notes).findings
+    return try workspace.check(
+        workspace.workTreeSource, asOf: asOf, options: GovernanceOptions(trustRef: trusted, useCache: false),
+        notes: &notes
+    ).findings
 }

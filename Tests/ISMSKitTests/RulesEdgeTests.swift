@@ -12,26 +12,35 @@ final class RulesEdgeTests: XCTestCase {
         try findings(of: RuleExample(asOf: asOf, files)).filter { $0.rule == rule }
     }
 
-    func control(_ id: String = "CTRL-1", status: String = "operating", every: String? = nil, satisfies: String? = nil) -> (String, String) {
+    func control(_ id: String = "CTRL-1", status: String = "operating", every: String? = nil, satisfies: String? = nil) -> (String, String)
+    {
         var text = "id: \(id)\ntitle: Backups\nowner: alice\nstatus: \(status)\n"
         if let every { text += "every: \(every)\n" }
         if let satisfies { text += "satisfies: [\(satisfies)]\n" }
         return ("controls/\(id.lowercased()).yaml", text)
     }
 
-    func evidence(_ id: String, control: String = "CTRL-1", on day: String, result: String = "pass", file: String? = nil,
-                  extra: String = "") -> (String, String) {
-        ("evidence/\(file ?? id.lowercased()).yaml",
-         "id: \(id)\ntitle: Backup log\ncontrol: \(control)\ncollected_on: \(day)\nresult: \(result)\n\(extra)")
+    func evidence(
+        _ id: String, control: String = "CTRL-1", on day: String, result: String = "pass", file: String? = nil,
+        extra: String = ""
+    ) -> (String, String) {
+        (
+            "evidence/\(file ?? id.lowercased()).yaml",
+            "id: \(id)\ntitle: Backup log\ncontrol: \(control)\ncollected_on: \(day)\nresult: \(result)\n\(extra)"
+        )
     }
 
     func exception(_ id: String = "EXC-1", control: String = "CTRL-1", expires: String) -> (String, String) {
-        ("exceptions/\(id.lowercased()).yaml",
-         "id: \(id)\ntitle: Restore fails during migration\nowner: alice\ncontrol: \(control)\napproved_by: carol\nexpires: \(expires)\n")
+        (
+            "exceptions/\(id.lowercased()).yaml",
+            "id: \(id)\ntitle: Restore fails during migration\nowner: alice\ncontrol: \(control)\napproved_by: carol\nexpires: \(expires)\n"
+        )
     }
 
     func acceptedRisk(expires: String) -> (String, String) {
-        ("risks/risk-1.yaml", """
+        (
+            "risks/risk-1.yaml",
+            """
             id: RISK-1
             title: Office flood
             owner: alice
@@ -42,7 +51,8 @@ final class RulesEdgeTests: XCTestCase {
               expires: \(expires)
               rationale: Third floor.
 
-            """)
+            """
+        )
     }
 
     func config(_ extra: String) -> (String, String) { ("isms.yaml", RuleExample.defaultConfig + extra) }
@@ -54,16 +64,20 @@ final class RulesEdgeTests: XCTestCase {
         let files = [control(every: "monthly"), evidence("EV-1", on: "2026-10-26")]
 
         let withoutGrace = try ruleFindings("stale-evidence", files)
-        XCTAssertEqual(withoutGrace.map(\.message), [
-            "the newest evidence of control CTRL-1 is EV-1 from 2026-10-26; at cadence monthly (next on 2026-11-26) new evidence was due by 2026-11-26, 5 days ago",
-        ])
+        XCTAssertEqual(
+            withoutGrace.map(\.message),
+            [
+                "the newest evidence of control CTRL-1 is EV-1 from 2026-10-26; at cadence monthly (next on 2026-11-26) new evidence was due by 2026-11-26, 5 days ago"
+            ])
         XCTAssertEqual(withoutGrace.first?.severity, .warning)
         XCTAssertEqual(withoutGrace.first?.field, "every")
 
         let fourDays = try ruleFindings("stale-evidence", files + [config("evidence_grace_days: 4\n")])
-        XCTAssertEqual(fourDays.map(\.message), [
-            "the newest evidence of control CTRL-1 is EV-1 from 2026-10-26; at cadence monthly (next on 2026-11-26, plus 4 grace days) new evidence was due by 2026-11-30, 1 day ago",
-        ])
+        XCTAssertEqual(
+            fourDays.map(\.message),
+            [
+                "the newest evidence of control CTRL-1 is EV-1 from 2026-10-26; at cadence monthly (next on 2026-11-26, plus 4 grace days) new evidence was due by 2026-11-30, 1 day ago"
+            ])
 
         // Due on the as-of day itself is not yet stale.
         XCTAssertEqual(try ruleFindings("stale-evidence", files + [config("evidence_grace_days: 5\n")]).map(\.message), [])
@@ -78,8 +92,12 @@ final class RulesEdgeTests: XCTestCase {
     func testStaleEvidenceJudgesTheNewestEvidenceOnly() throws {
         let files = [control(every: "weekly"), evidence("EV-old", on: "2026-01-01"), evidence("EV-new", on: "2026-11-28")]
         XCTAssertEqual(try ruleFindings("stale-evidence", files).count, 0)
-        let stale = try ruleFindings("stale-evidence", [control(every: "weekly"), evidence("EV-old", on: "2026-01-01"),
-                                                         evidence("EV-new", on: "2026-11-01")])
+        let stale = try ruleFindings(
+            "stale-evidence",
+            [
+                control(every: "weekly"), evidence("EV-old", on: "2026-01-01"),
+                evidence("EV-new", on: "2026-11-01"),
+            ])
         XCTAssertEqual(stale.count, 1)
         XCTAssertTrue(stale[0].message.contains("is EV-new from 2026-11-01"), stale[0].message)
     }
@@ -102,8 +120,9 @@ final class RulesEdgeTests: XCTestCase {
 
     func testExceptionExpiringOnTheAsOfDayIsStillValid() throws {
         XCTAssertEqual(try ruleFindings("expired-exception", [control(), exception(expires: "2026-12-01")]).count, 0)
-        XCTAssertEqual(try ruleFindings("expired-exception", [control(), exception(expires: "2026-11-30")]).map(\.message),
-                       ["exception EXC-1 (Restore fails during migration) expired on 2026-11-30, 1 day ago"])
+        XCTAssertEqual(
+            try ruleFindings("expired-exception", [control(), exception(expires: "2026-11-30")]).map(\.message),
+            ["exception EXC-1 (Restore fails during migration) expired on 2026-11-30, 1 day ago"])
     }
 
     // MARK: failed-evidence
@@ -114,16 +133,21 @@ final class RulesEdgeTests: XCTestCase {
 
         let laterFail = [control(), evidence("EV-1", on: "2026-11-01"), evidence("EV-2", on: "2026-11-20", result: "fail")]
         let found = try ruleFindings("failed-evidence", laterFail)
-        XCTAssertEqual(found.map(\.message), ["EV-2, the newest evidence of control CTRL-1 (2026-11-20), failed and no current exception covers it"])
+        XCTAssertEqual(
+            found.map(\.message), ["EV-2, the newest evidence of control CTRL-1 (2026-11-20), failed and no current exception covers it"])
         XCTAssertEqual(found.first?.path, "evidence/ev-2.yaml")
         XCTAssertEqual(found.first?.field, "result")
     }
 
     /// Two records of one day: the later path is the newer.
     func testFailedEvidenceOnTheSameDayTakesTheLaterPath() throws {
-        let failLast = [control(), evidence("EV-x", on: "2026-11-20", file: "a"), evidence("EV-y", on: "2026-11-20", result: "fail", file: "b")]
+        let failLast = [
+            control(), evidence("EV-x", on: "2026-11-20", file: "a"), evidence("EV-y", on: "2026-11-20", result: "fail", file: "b"),
+        ]
         XCTAssertEqual(try ruleFindings("failed-evidence", failLast).map(\.record), ["EV-y"])
-        let passLast = [control(), evidence("EV-x", on: "2026-11-20", result: "fail", file: "a"), evidence("EV-y", on: "2026-11-20", file: "b")]
+        let passLast = [
+            control(), evidence("EV-x", on: "2026-11-20", result: "fail", file: "a"), evidence("EV-y", on: "2026-11-20", file: "b"),
+        ]
         XCTAssertEqual(try ruleFindings("failed-evidence", passLast).count, 0)
     }
 
@@ -132,12 +156,15 @@ final class RulesEdgeTests: XCTestCase {
         XCTAssertEqual(try ruleFindings("failed-evidence", failed + [exception(expires: "2026-12-01")]).count, 0)
 
         let lapsed = try ruleFindings("failed-evidence", failed + [exception(expires: "2026-11-30")])
-        XCTAssertEqual(lapsed.map(\.message), [
-            "EV-1, the newest evidence of control CTRL-1 (2026-11-20), failed and no current exception covers it; exception EXC-1 expired on 2026-11-30",
-        ])
+        XCTAssertEqual(
+            lapsed.map(\.message),
+            [
+                "EV-1, the newest evidence of control CTRL-1 (2026-11-20), failed and no current exception covers it; exception EXC-1 expired on 2026-11-30"
+            ])
 
         // An exception for another control covers nothing here.
-        let elsewhere = try ruleFindings("failed-evidence", failed + [control("CTRL-2"), exception(control: "CTRL-2", expires: "2027-01-01")])
+        let elsewhere = try ruleFindings(
+            "failed-evidence", failed + [control("CTRL-2"), exception(control: "CTRL-2", expires: "2027-01-01")])
         XCTAssertEqual(elsewhere.count, 1)
     }
 
@@ -145,8 +172,9 @@ final class RulesEdgeTests: XCTestCase {
 
     func testOnlyEvidenceRecordsCountAsEvidence() throws {
         // An exception names the control too, but it proves nothing happened.
-        XCTAssertEqual(try ruleFindings("control-without-evidence", [control(), exception(expires: "2027-01-01")]).map(\.message),
-                       ["control CTRL-1 (Backups) is operating but no evidence record has control: CTRL-1"])
+        XCTAssertEqual(
+            try ruleFindings("control-without-evidence", [control(), exception(expires: "2027-01-01")]).map(\.message),
+            ["control CTRL-1 (Backups) is operating but no evidence record has control: CTRL-1"])
         XCTAssertEqual(try ruleFindings("control-without-evidence", [control(), evidence("EV-1", on: "2026-11-20")]).count, 0)
         XCTAssertEqual(try ruleFindings("control-without-evidence", [control(status: "implemented")]).count, 0)
     }
@@ -157,15 +185,22 @@ final class RulesEdgeTests: XCTestCase {
 
     func testRetiredControlDoesNotCoverAnObligation() throws {
         let retired = try ruleFindings("uncovered-obligation", [obligation, control(status: "retired", satisfies: "OBL-GDPR-32")])
-        XCTAssertEqual(retired.map(\.message), [
-            "obligation OBL-GDPR-32 (Security of processing) applies but no control satisfies it; CTRL-1 is retired and no longer covers it",
-        ])
-        let active = [obligation, control(status: "retired", satisfies: "OBL-GDPR-32"), control("CTRL-2", status: "planned", satisfies: "OBL-GDPR-32")]
+        XCTAssertEqual(
+            retired.map(\.message),
+            [
+                "obligation OBL-GDPR-32 (Security of processing) applies but no control satisfies it; CTRL-1 is retired and no longer covers it"
+            ])
+        let active = [
+            obligation, control(status: "retired", satisfies: "OBL-GDPR-32"),
+            control("CTRL-2", status: "planned", satisfies: "OBL-GDPR-32"),
+        ]
         XCTAssertEqual(try ruleFindings("uncovered-obligation", active).count, 0)
     }
 
     func testObligationThatDoesNotApplyNeedsNoControl() throws {
-        let notApplicable = ("obligations/dora.yaml", "id: OBL-DORA\ntitle: DORA\nowner: alice\napplies: false\njustification: Not a financial entity.\n")
+        let notApplicable = (
+            "obligations/dora.yaml", "id: OBL-DORA\ntitle: DORA\nowner: alice\napplies: false\njustification: Not a financial entity.\n"
+        )
         XCTAssertEqual(try ruleFindings("uncovered-obligation", [notApplicable]).count, 0)
         XCTAssertEqual(try ruleFindings("uncovered-obligation", [obligation]).map(\.record), ["OBL-GDPR-32"])
     }
@@ -174,8 +209,12 @@ final class RulesEdgeTests: XCTestCase {
         XCTAssertEqual(try ruleFindings("untraced-control", [obligation, control(satisfies: "OBL-GDPR-32")]).count, 0)
         XCTAssertEqual(try ruleFindings("untraced-control", [control(status: "retired")]).count, 0)
         // Compensating for an exception is not a reason to exist.
-        let compensating = ("exceptions/exc-1.yaml", "id: EXC-1\ntitle: Legacy VPN\nowner: alice\ncontrol: CTRL-2\nexpires: 2027-01-01\ncompensating: [CTRL-1]\n")
-        let found = try ruleFindings("untraced-control", [control(), control("CTRL-2", satisfies: "OBL-GDPR-32"), obligation, compensating])
+        let compensating = (
+            "exceptions/exc-1.yaml",
+            "id: EXC-1\ntitle: Legacy VPN\nowner: alice\ncontrol: CTRL-2\nexpires: 2027-01-01\ncompensating: [CTRL-1]\n"
+        )
+        let found = try ruleFindings(
+            "untraced-control", [control(), control("CTRL-2", satisfies: "OBL-GDPR-32"), obligation, compensating])
         XCTAssertEqual(found.map(\.record), ["CTRL-1"])
         XCTAssertEqual(found.first?.line, 1)
         XCTAssertEqual(found.first?.column, 5)
@@ -187,16 +226,21 @@ final class RulesEdgeTests: XCTestCase {
         let none = try ruleFindings("untreated-risk", [("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\n")])
         XCTAssertEqual(none.map(\.message), ["risk RISK-1 (Laptop theft) has no treatment decision (reduce, accept, transfer or avoid)"])
         // reduce without a controls key points at the treatment.
-        let noList = try ruleFindings("untreated-risk", [("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\n")])
+        let noList = try ruleFindings(
+            "untreated-risk", [("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\n")])
         XCTAssertEqual(noList.map(\.message), ["risk RISK-1 (Laptop theft) is to be reduced but lists no controls"])
         XCTAssertEqual(noList.first?.line, 4)
-        let avoided = try ruleFindings("untreated-risk", [("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n")])
+        let avoided = try ruleFindings(
+            "untreated-risk", [("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n")])
         XCTAssertEqual(avoided.count, 0)
     }
 
     func testAcceptanceMissingAltogetherNamesEveryPart() throws {
-        let found = try ruleFindings("incomplete-acceptance", [("risks/risk-1.yaml", "id: RISK-1\ntitle: Office flood\nowner: alice\ntreatment: accept\n")])
-        XCTAssertEqual(found.map(\.message), ["risk RISK-1 (Office flood) is accepted but has no acceptance: add approved_by, approved_on, expires and rationale"])
+        let found = try ruleFindings(
+            "incomplete-acceptance", [("risks/risk-1.yaml", "id: RISK-1\ntitle: Office flood\nowner: alice\ntreatment: accept\n")])
+        XCTAssertEqual(
+            found.map(\.message),
+            ["risk RISK-1 (Office flood) is accepted but has no acceptance: add approved_by, approved_on, expires and rationale"])
         XCTAssertEqual(try ruleFindings("incomplete-acceptance", [acceptedRisk(expires: "2027-01-10")]).count, 0)
     }
 
@@ -209,9 +253,11 @@ final class RulesEdgeTests: XCTestCase {
         // Quarterly is three calendar months: 2026-09-01 is due on 2026-12-01, the as-of day; 2026-08-31 on
         // 2026-11-30, the end of the shorter month (issue 13: fixed day counts drifted 8 days a year).
         XCTAssertEqual(try ruleFindings("overdue-review", [supplier(last: "2026-09-01", every: "quarterly")]).count, 0)
-        XCTAssertEqual(try ruleFindings("overdue-review", [supplier(last: "2026-08-31", every: "quarterly")]).map(\.message), [
-            "supplier SUP-1 (Hosting) was last reviewed on 2026-08-31; with a quarterly review the next was due by 2026-11-30, 1 day ago",
-        ])
+        XCTAssertEqual(
+            try ruleFindings("overdue-review", [supplier(last: "2026-08-31", every: "quarterly")]).map(\.message),
+            [
+                "supplier SUP-1 (Hosting) was last reviewed on 2026-08-31; with a quarterly review the next was due by 2026-11-30, 1 day ago"
+            ])
         XCTAssertEqual(try ruleFindings("overdue-review", [supplier(last: "2015-01-01", every: "on-event")]).count, 0)
     }
 
@@ -223,10 +269,12 @@ final class RulesEdgeTests: XCTestCase {
             control(), evidence("EV-1", on: "2026-11-20", extra: "collected_by: Carol@Example.com\n"),
         ]
         let found = try ruleFindings("unknown-person", files)
-        XCTAssertEqual(found.map(\.message), [
-            "collected_by 'Carol@Example.com' of EV-1 is not in people; it is the email of 'carol', use the roster key 'carol'",
-            "owner 'bob@example.com' of RISK-1 is not in people; it is the email of 'bob', use the roster key 'bob'",
-        ])
+        XCTAssertEqual(
+            found.map(\.message),
+            [
+                "collected_by 'Carol@Example.com' of EV-1 is not in people; it is the email of 'carol', use the roster key 'carol'",
+                "owner 'bob@example.com' of RISK-1 is not in people; it is the email of 'bob', use the roster key 'bob'",
+            ])
         XCTAssertEqual(found.map(\.field), ["collected_by", "owner"])
     }
 
@@ -235,10 +283,12 @@ final class RulesEdgeTests: XCTestCase {
             ("risks/risk-1.yaml", "id: RISK-1\ntitle: Flood\nowner: alice\ntreatment: accept\nacceptance:\n  approved_by: zed\n"),
             ("exceptions/exc-1.yaml", "id: EXC-1\ntitle: VPN\nowner: alice\nrisk: RISK-1\napproved_by: carl\nexpires: 2027-01-01\n"),
         ]
-        XCTAssertEqual(try ruleFindings("unknown-person", files).map(\.message), [
-            "approved_by 'carl' of EXC-1 is not in people; did you mean 'carol'?",
-            "acceptance.approved_by 'zed' of RISK-1 is not in people",
-        ])
+        XCTAssertEqual(
+            try ruleFindings("unknown-person", files).map(\.message),
+            [
+                "approved_by 'carl' of EXC-1 is not in people; did you mean 'carol'?",
+                "acceptance.approved_by 'zed' of RISK-1 is not in people",
+            ])
         XCTAssertEqual(try ruleFindings("unknown-person", files + [("isms.yaml", "name: No roster\n")]).count, 0)
     }
 
@@ -251,18 +301,25 @@ final class RulesEdgeTests: XCTestCase {
     static let abcDigest = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 
     func testArtifactWhoseDigestDiffersIsReported() throws {
-        let matching = try ruleFindings("missing-artifact", [control(), artifactEvidence("artifacts/log.txt", sha256: Self.abcDigest), ("artifacts/log.txt", "abc")])
+        let matching = try ruleFindings(
+            "missing-artifact", [control(), artifactEvidence("artifacts/log.txt", sha256: Self.abcDigest), ("artifacts/log.txt", "abc")])
         XCTAssertEqual(matching.count, 0)
 
-        let changed = try ruleFindings("missing-artifact", [control(), artifactEvidence("artifacts/log.txt", sha256: Self.abcDigest), ("artifacts/log.txt", "abd")])
+        let changed = try ruleFindings(
+            "missing-artifact", [control(), artifactEvidence("artifacts/log.txt", sha256: Self.abcDigest), ("artifacts/log.txt", "abd")])
         XCTAssertEqual(changed.count, 1)
         XCTAssertEqual(changed.first?.field, "sha256")
-        XCTAssertTrue(changed.first?.message.hasPrefix("'artifacts/log.txt' has SHA-256 a52d159f262b2c6ddb724a61840befc36eb30c88877a4030b65cbe86298449c9, not the sha256 recorded in EV-1") ?? false,
-                      changed.first?.message ?? "no finding")
+        XCTAssertTrue(
+            changed.first?.message.hasPrefix(
+                "'artifacts/log.txt' has SHA-256 a52d159f262b2c6ddb724a61840befc36eb30c88877a4030b65cbe86298449c9, not the sha256 recorded in EV-1"
+            ) ?? false,
+            changed.first?.message ?? "no finding")
     }
 
     func testURLLocationsAreNotChecked() throws {
-        XCTAssertEqual(try ruleFindings("missing-artifact", [control(), artifactEvidence("https://example.com/log.txt", sha256: Self.abcDigest)]).count, 0)
+        XCTAssertEqual(
+            try ruleFindings("missing-artifact", [control(), artifactEvidence("https://example.com/log.txt", sha256: Self.abcDigest)])
+                .count, 0)
         XCTAssertEqual(try ruleFindings("missing-artifact", [control(), artifactEvidence("artifacts/log.txt")]).count, 1)
     }
 
@@ -294,7 +351,8 @@ final class RulesEdgeTests: XCTestCase {
 
         let linkedFolder = try artifactFindings("artifacts/real.txt") { folder in
             folder.write("elsewhere/real.txt", "abc")
-            try FileManager.default.createSymbolicLink(atPath: folder.path + "/isms/artifacts", withDestinationPath: folder.path + "/elsewhere")
+            try FileManager.default.createSymbolicLink(
+                atPath: folder.path + "/isms/artifacts", withDestinationPath: folder.path + "/elsewhere")
         }
         XCTAssertEqual(linkedFolder.count, 1)
     }

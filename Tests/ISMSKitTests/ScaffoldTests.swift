@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ISMSKit
 
 /// `isms init`, `isms new` and the templates shipped in the binary.
@@ -179,6 +180,7 @@ final class ScaffoldTests: XCTestCase {
         XCTAssertEqual(Templates.yamlScalar("#1 risk"), "\"#1 risk\"")
         XCTAssertEqual(Templates.yamlScalar("say \"hi\""), "say \"hi\"", "quotes inside a plain scalar are text")
         XCTAssertEqual(Templates.yamlScalar("\"Quoted\": C:\\temp"), "\"\\\"Quoted\\\": C:\\\\temp\"")
-        XCTAssertEqual(Templates.fill("title: {{title}}\nscope: |\n  of {{title}}\n", ["title": "A: B"]), "title: \"A: B\"\nscope: |\n  of A: B\n")
+        XCTAssertEqual(
+            Templates.fill("title: {{title}}\nscope: |\n  of {{title}}\n", ["title": "A: B"]), "title: \"A: B\"\nscope: |\n  of A: B\n")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ISMSKit
 
 /// Shell completions (swift-argument-parser's `--generate-completion-script`) and the man page (docs/man/isms.1,
@@ -46,7 +47,8 @@ final class ShellIntegrationTests: XCTestCase {
 
     /// docs/man/isms.1 was generated from the commands as they are: rerun scripts/generate-man.sh when this fails.
     func testManPageIsNotStale() throws {
-        let page = try XCTUnwrap(FileManager.default.contents(atPath: repositoryRoot + "/docs/man/isms.1").map { String(decoding: $0, as: UTF8.self) })
+        let page = try XCTUnwrap(
+            FileManager.default.contents(atPath: repositoryRoot + "/docs/man/isms.1").map { String(decoding: $0, as: UTF8.self) })
         let marker = ".\\\" isms-dump-help-sha256: "
         let recorded = try XCTUnwrap(page.split(separator: "\n").last { $0.hasPrefix(marker) }).dropFirst(marker.count)
         let dump = isms(["--experimental-dump-help"], in: repositoryRoot)

@@ -1,5 +1,6 @@
-@testable import ISMSKit
 import XCTest
+
+@testable import ISMSKit
 
 /// The pieces under the verifier: the commit object split, the allowed-signers format, times and patterns.
 final class SignatureParsingTests: XCTestCase {
@@ -56,8 +57,9 @@ final class SignatureParsingTests: XCTestCase {
         ]
         for object in objects {
             let bytes = Array(object.utf8)
-            XCTAssertEqual(bytes.withUnsafeBufferPointer(RawCommit.hasSignatureHeader), SignedCommit(object: bytes).signature != nil,
-                           object.debugDescription)
+            XCTAssertEqual(
+                bytes.withUnsafeBufferPointer(RawCommit.hasSignatureHeader), SignedCommit(object: bytes).signature != nil,
+                object.debugDescription)
         }
     }
 
@@ -108,14 +110,17 @@ final class SignatureParsingTests: XCTestCase {
             [GNUPG:] GOODSIG 0123456789ABCDEF Alice Example <alice@example.com>
             [GNUPG:] VALIDSIG AAAA 2026-02-01 1769936400 0 4 0 22 10 00 FFFF
             """
-        XCTAssertEqual(OpenPGPVerifier.verdict(fromStatus: good),
-                       SignatureVerdict(status: .good, format: .openpgp, principal: "alice@example.com", key: "FFFF"))
+        XCTAssertEqual(
+            OpenPGPVerifier.verdict(fromStatus: good),
+            SignatureVerdict(status: .good, format: .openpgp, principal: "alice@example.com", key: "FFFF"))
         XCTAssertEqual(OpenPGPVerifier.verdict(fromStatus: "[GNUPG:] BADSIG 0123 Alice <a@x>\n").status, .bad)
         XCTAssertEqual(OpenPGPVerifier.verdict(fromStatus: "[GNUPG:] EXPKEYSIG 0123 Alice <a@x>\n").status, .expiredKey)
         XCTAssertEqual(OpenPGPVerifier.verdict(fromStatus: "[GNUPG:] REVKEYSIG 0123 Alice <a@x>\n").status, .expiredKey)
-        XCTAssertEqual(OpenPGPVerifier.verdict(fromStatus: "[GNUPG:] ERRSIG 0123 22 10 00 1769936400 9 FFFF\n[GNUPG:] NO_PUBKEY 0123\n"),
-                       SignatureVerdict(status: .unknownKey, format: .openpgp, key: "FFFF",
-                                        reason: "no key of the openpgp_keys folder made this signature"))
+        XCTAssertEqual(
+            OpenPGPVerifier.verdict(fromStatus: "[GNUPG:] ERRSIG 0123 22 10 00 1769936400 9 FFFF\n[GNUPG:] NO_PUBKEY 0123\n"),
+            SignatureVerdict(
+                status: .unknownKey, format: .openpgp, key: "FFFF",
+                reason: "no key of the openpgp_keys folder made this signature"))
         XCTAssertEqual(OpenPGPVerifier.verdict(fromStatus: "[GNUPG:] NODATA 1\n").status, .bad)
         XCTAssertEqual(OpenPGPVerifier.verdict(fromStatus: "").status, .bad, "no answer is never good")
     }

@@ -20,27 +20,35 @@ final class SignatureTests: XCTestCase {
         return repo
     }
 
-    func verifier(_ repo: GitRepository, trustAt revision: String = "HEAD", gpg: String? = nil, cache: String? = nil) throws -> SignatureVerifier {
+    func verifier(_ repo: GitRepository, trustAt revision: String = "HEAD", gpg: String? = nil, cache: String? = nil) throws
+        -> SignatureVerifier
+    {
         let workspace = try Workspace(explicitRoot: repo.path)
-        return SignatureVerifier(trust: try workspace.signatureTrust(at: revision), repository: workspace.repository,
-                                 cachePath: cache, gpg: gpg)
+        return SignatureVerifier(
+            trust: try workspace.signatureTrust(at: revision), repository: workspace.repository,
+            cachePath: cache, gpg: gpg)
     }
 
-    func verdict(_ repo: GitRepository, _ commit: String, trustAt revision: String = "HEAD", gpg: String? = nil) throws -> SignatureVerdict {
+    func verdict(_ repo: GitRepository, _ commit: String, trustAt revision: String = "HEAD", gpg: String? = nil) throws -> SignatureVerdict
+    {
         try verifier(repo, trustAt: revision, gpg: gpg).verdict(for: XCTUnwrap(ObjectID(hex: commit)))
     }
 
     /// git's own verdict, with the same allowed signers taken from the work tree.
     func gitVerifies(_ repo: GitRepository, _ commit: String) -> Bool {
-        runProcess(GitRepository.git, ["-c", "gpg.ssh.allowedSignersFile=\(repo.path)/.isms/allowed_signers", "verify-commit", commit],
-                   in: repo.path, environment: ["HOME": repo.path, "GIT_CONFIG_NOSYSTEM": "1"]).status == 0
+        runProcess(
+            GitRepository.git, ["-c", "gpg.ssh.allowedSignersFile=\(repo.path)/.isms/allowed_signers", "verify-commit", commit],
+            in: repo.path, environment: ["HOME": repo.path, "GIT_CONFIG_NOSYSTEM": "1"]
+        ).status == 0
     }
 
     // MARK: SSH
 
     func testEd25519EcdsaAndRsaSignaturesAreGood() throws {
-        let keys: [(String, SSHKey)] = [("alice@example.com", Self.ed25519), ("bob@example.com", Self.p256),
-                                        ("carol@example.com", Self.p384), ("dana@example.com", Self.p521), ("erin@example.com", Self.rsa)]
+        let keys: [(String, SSHKey)] = [
+            ("alice@example.com", Self.ed25519), ("bob@example.com", Self.p256),
+            ("carol@example.com", Self.p384), ("dana@example.com", Self.p521), ("erin@example.com", Self.rsa),
+        ]
         let repo = repository(signers: keys.map { $0.1.allowedSigner($0.0) })
         var commits = [(String, String, SSHKey)]()
         for (index, (principal, key)) in keys.enumerated() {
@@ -72,7 +80,9 @@ final class SignatureTests: XCTestCase {
         XCTAssertEqual(verdict.key, Self.ed25519.fingerprint)
         XCTAssertFalse(gitVerifies(repo, tampered), "git agrees")
         // A changed author date is just as bad.
-        let redated = repo.rewriteCommit(signed, as: "redated") { $0.replacingOccurrences(of: "> 1769936400 +0100", with: "> 1769936401 +0100") }
+        let redated = repo.rewriteCommit(signed, as: "redated") {
+            $0.replacingOccurrences(of: "> 1769936400 +0100", with: "> 1769936401 +0100")
+        }
         XCTAssertNotEqual(redated, signed)
         XCTAssertEqual(try self.verdict(repo, redated).status, .bad)
     }
@@ -90,11 +100,14 @@ final class SignatureTests: XCTestCase {
     func testAKeyAddedInThePullRequestIsNotTrusted() throws {
         let repo = repository(signers: [Self.ed25519.allowedSigner("alice@example.com")])
         repo.git("checkout", "-q", "-b", "pull-request")
-        repo.write(".isms/allowed_signers", Self.ed25519.allowedSigner("alice@example.com") + "\n" + Self.stranger.allowedSigner("mallory@example.com") + "\n")
+        repo.write(
+            ".isms/allowed_signers",
+            Self.ed25519.allowedSigner("alice@example.com") + "\n" + Self.stranger.allowedSigner("mallory@example.com") + "\n")
         repo.write("risks/risk-1.yaml", "id: RISK-1\ntreatment: accept\n")
         let commit = repo.commitSigned("Accept RISK-1, trust my own key", at: "2026-02-01T10:00:00+01:00", key: Self.stranger)
         XCTAssertEqual(try verdict(repo, commit, trustAt: "main").status, .unknownKey, "trust comes from the base, not the change")
-        XCTAssertEqual(try verdict(repo, commit, trustAt: "pull-request").status, .good, "the branch trusts itself, which is why it is not asked")
+        XCTAssertEqual(
+            try verdict(repo, commit, trustAt: "pull-request").status, .good, "the branch trusts itself, which is why it is not asked")
     }
 
     func testAKeyOutsideItsValidityIsExpired() throws {
@@ -207,17 +220,21 @@ final class SignatureTests: XCTestCase {
             XCTAssertTrue(padded.reason?.contains("unexpected bytes") ?? false, padded.reason ?? "")
         }
         // A damaged armor or blob is bad, never a crash.
-        for broken in ["-----BEGIN SSH SIGNATURE-----\nnot base64!\n-----END SSH SIGNATURE-----\n",
-                       "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n",
-                       "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAQ==\n"] {
+        for broken in [
+            "-----BEGIN SSH SIGNATURE-----\nnot base64!\n-----END SSH SIGNATURE-----\n",
+            "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n",
+            "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAQ==\n",
+        ] {
             XCTAssertEqual(verifier.verdict(forObject: object(repo, commit, signature: broken)).status, .bad, broken)
         }
         XCTAssertEqual(verifier.verdict(forObject: object(repo, commit, signature: "garbage")).status, .bad)
     }
 
     func testEveryTruncationAndByteFlipOfASignatureIsRefusedWithoutACrash() throws {
-        let repo = repository(signers: [Self.ed25519.allowedSigner("alice@example.com"), Self.p384.allowedSigner("carol@example.com"),
-                                        Self.rsa.allowedSigner("erin@example.com")])
+        let repo = repository(signers: [
+            Self.ed25519.allowedSigner("alice@example.com"), Self.p384.allowedSigner("carol@example.com"),
+            Self.rsa.allowedSigner("erin@example.com"),
+        ])
         let commit = repo.commit("Unsigned", at: "2026-02-01T10:00:00+01:00")
         let verifier = try verifier(repo)
         var seed: UInt64 = 42
@@ -237,11 +254,14 @@ final class SignatureTests: XCTestCase {
             }
             for _ in 0..<300 {
                 let at = next() % blob.count, bit = UInt8(1) << UInt8(next() % 8)
-                let verdict = verifier.verdict(forObject: object(raw: raw, signature: reArmored(good) { bytes in
-                    var bytes = bytes
-                    bytes[at] ^= bit
-                    return bytes
-                }))
+                let verdict = verifier.verdict(
+                    forObject: object(
+                        raw: raw,
+                        signature: reArmored(good) { bytes in
+                            var bytes = bytes
+                            bytes[at] ^= bit
+                            return bytes
+                        }))
                 XCTAssertNotEqual(verdict.status, .good, "bit flipped at byte \(at)")
             }
         }
@@ -257,12 +277,18 @@ final class SignatureTests: XCTestCase {
         let renamed = reArmored(good) { blob in
             var bytes = blob
             let name = Array("rsa-sha2-512".utf8)
-            guard let at = (0...(bytes.count - name.count)).last(where: { Array(bytes[$0..<($0 + name.count)]) == name }) else { return bytes }
+            guard let at = (0...(bytes.count - name.count)).last(where: { Array(bytes[$0..<($0 + name.count)]) == name }) else {
+                return bytes
+            }
             bytes.replaceSubrange((at - 4)..<(at + name.count), with: [0, 0, 0, 7] + Array("ssh-rsa".utf8))
             // The enclosing signature string is 5 bytes shorter now.
             let sigLengthAt = at - 8
-            let length = (Int(bytes[sigLengthAt]) << 24 | Int(bytes[sigLengthAt + 1]) << 16 | Int(bytes[sigLengthAt + 2]) << 8 | Int(bytes[sigLengthAt + 3])) - 5
-            bytes.replaceSubrange(sigLengthAt..<(sigLengthAt + 4), with: [UInt8(length >> 24), UInt8(length >> 16 & 255), UInt8(length >> 8 & 255), UInt8(length & 255)])
+            let length =
+                (Int(bytes[sigLengthAt]) << 24 | Int(bytes[sigLengthAt + 1]) << 16 | Int(bytes[sigLengthAt + 2]) << 8
+                    | Int(bytes[sigLengthAt + 3])) - 5
+            bytes.replaceSubrange(
+                sigLengthAt..<(sigLengthAt + 4),
+                with: [UInt8(length >> 24), UInt8(length >> 16 & 255), UInt8(length >> 8 & 255), UInt8(length & 255)])
             return bytes
         }
         let refused = verifier.verdict(forObject: object(repo, commit, signature: renamed))
@@ -282,7 +308,9 @@ final class SignatureTests: XCTestCase {
         repo.write("risks/risk-1.yaml", "id: RISK-1\n")
         let good = repo.commitSigned("Signed with OpenPGP", at: "2026-02-01T10:00:00+01:00", openPGP: key)
         let unknown = repo.commitSigned("Signed by someone else", at: "2026-02-02T10:00:00+01:00", openPGP: other)
-        let tampered = repo.rewriteCommit(good, as: "tampered") { $0.replacingOccurrences(of: "Signed with OpenPGP", with: "Signed with PGP") }
+        let tampered = repo.rewriteCommit(good, as: "tampered") {
+            $0.replacingOccurrences(of: "Signed with OpenPGP", with: "Signed with PGP")
+        }
 
         let verifier = try verifier(repo)
         let verdict = verifier.verdict(for: try XCTUnwrap(ObjectID(hex: good)))
@@ -322,7 +350,9 @@ final class SignatureTests: XCTestCase {
         try Data(text.replacingOccurrences(of: "\tgood\t", with: "\tunknown-key\t").utf8).write(to: URL(fileURLWithPath: cache))
         XCTAssertEqual(try verifier(repo, cache: cache).verdict(for: commit).status, .unknownKey)
         // Another allowed-signers content is another trust: verified again, and the old section is kept.
-        repo.write(".isms/allowed_signers", Self.ed25519.allowedSigner("alice@example.com") + "\n" + Self.p256.allowedSigner("bob@example.com") + "\n")
+        repo.write(
+            ".isms/allowed_signers",
+            Self.ed25519.allowedSigner("alice@example.com") + "\n" + Self.p256.allowedSigner("bob@example.com") + "\n")
         repo.commit("Trust Bob", at: "2026-02-02T10:00:00+01:00")
         let second = try verifier(repo, cache: cache)
         XCTAssertNotEqual(second.trust.fingerprint, first.trust.fingerprint)
@@ -336,9 +366,10 @@ final class SignatureTests: XCTestCase {
         let third = try verifier(repo, cache: cache)
         XCTAssertEqual(third.verdict(for: commit).status, .good)
         XCTAssertNil(third.saveCache())
-        XCTAssertEqual(String(decoding: FileManager.default.contents(atPath: cache)!, as: UTF8.self),
-                       "isms-signatures 2\ntrust \(second.trust.fingerprint)\n\(commit.hex)\tgood\tssh\talice@example.com\t"
-                       + Self.ed25519.fingerprint + "\t-\n" + foreign)
+        XCTAssertEqual(
+            String(decoding: FileManager.default.contents(atPath: cache)!, as: UTF8.self),
+            "isms-signatures 2\ntrust \(second.trust.fingerprint)\n\(commit.hex)\tgood\tssh\talice@example.com\t"
+                + Self.ed25519.fingerprint + "\t-\n" + foreign)
         // A damaged file is ignored.
         try Data("isms-signatures 2\ntrust \(second.trust.fingerprint)\nnonsense\n".utf8).write(to: URL(fileURLWithPath: cache))
         XCTAssertEqual(try verifier(repo, cache: cache).verdict(for: commit).status, .good)

@@ -1,6 +1,7 @@
 import Foundation
-@testable import ISMSKit
 import XCTest
+
+@testable import ISMSKit
 
 /// Issue 13: every break in `report trace` is a finding of `isms check`, or the trace says why it is not one
 /// (example-isms gave 0 findings while the trace counted 4 chains with a break).
@@ -34,7 +35,9 @@ final class TraceFindingsTests: XCTestCase {
         // An operating control with no evidence, a planned control past its date, a risk with no treatment.
         folder.write("controls/planted-1.yaml", "id: CTRL-901\ntitle: Planted\nowner: twendt\nstatus: operating\nevery: yearly\n")
         folder.write("controls/planted-2.yaml", "id: CTRL-902\ntitle: Planted\nowner: twendt\nstatus: planned\ndue: 2026-10-01\n")
-        folder.write("risks/planted-3.yaml", "id: RISK-903\ntitle: Planted\nowner: twendt\ncontrols: [CTRL-901, CTRL-902]\nreview: {last: 2026-10-01, every: yearly}\n")
+        folder.write(
+            "risks/planted-3.yaml",
+            "id: RISK-903\ntitle: Planted\nowner: twendt\ncontrols: [CTRL-901, CTRL-902]\nreview: {last: 2026-10-01, every: yearly}\n")
         XCTAssertEqual(try unexplainedBreaks(folder), [])
     }
 }

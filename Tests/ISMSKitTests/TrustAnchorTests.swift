@@ -1,6 +1,7 @@
 import Foundation
-@testable import ISMSKit
 import XCTest
+
+@testable import ISMSKit
 
 /// Trust anchored in what the repository itself proves: a commit's time bounded by its parents, commit objects
 /// that git and isms could read two ways, a repository's first day with nothing to protect, and the index git
@@ -41,9 +42,10 @@ final class TrustAnchorTests: XCTestCase {
         let backdated = repo.commit("Record the access review", at: "2026-09-05T10:00:00Z")
         let found = findings(repo.path, rules: ["backdated-record"])
         XCTAssertEqual(ruleIDs(found), ["backdated-record"], "\(found)")
-        XCTAssertEqual(found.first?["message"] as? String,
-                       "collected_on 2026-09-01 of EV-access-review is 80 days before commit \(backdated.prefix(10)) (Alice Example, 2026-09-05) "
-                       + "that recorded it, which cannot be older than its parent \(parent.prefix(10)), committed 2026-11-20 (tolerance 14 days)")
+        XCTAssertEqual(
+            found.first?["message"] as? String,
+            "collected_on 2026-09-01 of EV-access-review is 80 days before commit \(backdated.prefix(10)) (Alice Example, 2026-09-05) "
+                + "that recorded it, which cannot be older than its parent \(parent.prefix(10)), committed 2026-11-20 (tolerance 14 days)")
 
         // Recorded on time on top of the same parent: nothing to report.
         repo.write("evidence/access-review.yaml", evidence("2026-11-21"))
@@ -58,8 +60,10 @@ final class TrustAnchorTests: XCTestCase {
     func signedRepository() -> GitRepository {
         let repo = GitRepository()
         repo.write("isms.yaml", minimalConfig + "require_signed_decisions: true\n")
-        repo.write(".isms/allowed_signers", alice.allowedSigner("alice@example.com", options: "valid-before=20260201Z") + "\n"
-                   + bob.allowedSigner("bob@example.com") + "\n")
+        repo.write(
+            ".isms/allowed_signers",
+            alice.allowedSigner("alice@example.com", options: "valid-before=20260201Z") + "\n"
+                + bob.allowedSigner("bob@example.com") + "\n")
         repo.write("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n")
         repo.commitSigned("Start the ISMS", by: .alice, at: "2026-01-05T10:00:00Z", key: alice)
         return repo
@@ -69,8 +73,10 @@ final class TrustAnchorTests: XCTestCase {
     /// HEAD's tree plus `risk` as risks/risk-1.yaml, signed with `key` when given (the signature placed where git places it,
     /// after the other headers), and points main at it. Returns its id.
     @discardableResult
-    func writeCommit(_ repo: GitRepository, headers: [String], message: String, riskTreatment: String = "accept",
-                     signedWith key: SSHKey? = nil, extraHeaders: [String] = []) -> String {
+    func writeCommit(
+        _ repo: GitRepository, headers: [String], message: String, riskTreatment: String = "accept",
+        signedWith key: SSHKey? = nil, extraHeaders: [String] = []
+    ) -> String {
         repo.write("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: \(riskTreatment)\n")
         repo.git("add", "-A")
         let tree = repo.git("write-tree")
@@ -89,8 +95,9 @@ final class TrustAnchorTests: XCTestCase {
         } else if !extraHeaders.isEmpty {
             object = ([header] + extraHeaders).joined(separator: "\n") + "\n\n" + message + "\n"
         }
-        let written = runProcess(GitRepository.git, ["hash-object", "-t", "commit", "-w", "--literally", "--stdin"], in: repo.path,
-                                 stdin: object)
+        let written = runProcess(
+            GitRepository.git, ["hash-object", "-t", "commit", "-w", "--literally", "--stdin"], in: repo.path,
+            stdin: object)
         XCTAssertEqual(written.status, 0, written.stderr)
         let id = written.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         repo.git("update-ref", "refs/heads/main", id)
@@ -106,8 +113,10 @@ final class TrustAnchorTests: XCTestCase {
 
     /// git's own verdict, with the allowed signers of the work tree.
     func gitVerifies(_ repo: GitRepository, _ commit: String) -> Bool {
-        runProcess(GitRepository.git, ["-c", "gpg.ssh.allowedSignersFile=\(repo.path)/.isms/allowed_signers", "verify-commit", commit],
-                   in: repo.path, environment: ["HOME": repo.path, "GIT_CONFIG_NOSYSTEM": "1"]).status == 0
+        runProcess(
+            GitRepository.git, ["-c", "gpg.ssh.allowedSignersFile=\(repo.path)/.isms/allowed_signers", "verify-commit", commit],
+            in: repo.path, environment: ["HOME": repo.path, "GIT_CONFIG_NOSYSTEM": "1"]
+        ).status == 0
     }
 
     func gitShows(_ repo: GitRepository, _ format: String, _ commit: String) -> String {
@@ -120,11 +129,13 @@ final class TrustAnchorTests: XCTestCase {
     func testTwoCommitterHeadersAreMalformedNotJudgedAtTheLastOne() throws {
         let repo = signedRepository()
         let march = 1_772_359_200, january = 1_768_903_200  // 2026-03-01T10:00Z, 2026-01-20T10:00Z
-        let commit = writeCommit(repo, headers: [
-            "author Alice Example <alice@example.com> \(march) +0000",
-            "committer Alice Example <alice@example.com> \(march) +0000",
-            "committer Alice Example <alice@example.com> \(january) +0000",
-        ], message: "Accept the laptop risk", signedWith: alice)
+        let commit = writeCommit(
+            repo,
+            headers: [
+                "author Alice Example <alice@example.com> \(march) +0000",
+                "committer Alice Example <alice@example.com> \(march) +0000",
+                "committer Alice Example <alice@example.com> \(january) +0000",
+            ], message: "Accept the laptop risk", signedWith: alice)
         XCTAssertFalse(gitVerifies(repo, commit), "git judges the key at the first committer header")
         XCTAssertEqual(gitShows(repo, "%ct", commit), "\(january)", "while git log shows the last: two readings of one object")
         let repository = try XCTUnwrap(Workspace(explicitRoot: repo.path).repository)
@@ -137,8 +148,10 @@ final class TrustAnchorTests: XCTestCase {
         let found = findings(repo.path, rules: ["bad-signature", "unsigned-decision"])
         XCTAssertEqual(Set(ruleIDs(found)), ["bad-signature", "unsigned-decision"], "\(found)")
         let bad = found.first { $0["rule"] as? String == "bad-signature" }?["message"] as? String ?? ""
-        XCTAssertEqual(bad, "commit \(commit.prefix(10)) (Alice Example, 2026-03-01) that changed RISK-1 is malformed "
-                       + "(the commit has duplicated headers: committer)")
+        XCTAssertEqual(
+            bad,
+            "commit \(commit.prefix(10)) (Alice Example, 2026-03-01) that changed RISK-1 is malformed "
+                + "(the commit has duplicated headers: committer)")
         let unsigned = found.first { $0["rule"] as? String == "unsigned-decision" }?["message"] as? String ?? ""
         XCTAssertTrue(unsigned.hasSuffix("which is malformed (the commit has duplicated headers: committer)"), unsigned)
     }
@@ -147,33 +160,41 @@ final class TrustAnchorTests: XCTestCase {
         let repo = signedRepository()
         let march = 1_772_359_200
         // Signed by Bob, whose key is trusted: the signature itself verifies.
-        let signed = writeCommit(repo, headers: [
-            "author Carol Example <carol@example.com> \(march) +0000",
-            "author Bob Example <bob@example.com> \(march) +0000",
-            "committer Bob Example <bob@example.com> \(march) +0000",
-        ], message: "Accept the laptop risk", signedWith: bob)
+        let signed = writeCommit(
+            repo,
+            headers: [
+                "author Carol Example <carol@example.com> \(march) +0000",
+                "author Bob Example <bob@example.com> \(march) +0000",
+                "committer Bob Example <bob@example.com> \(march) +0000",
+            ], message: "Accept the laptop risk", signedWith: bob)
         XCTAssertEqual(gitShows(repo, "%an", signed), "Bob Example", "git log shows the last author header")
         let repository = try XCTUnwrap(Workspace(explicitRoot: repo.path).repository)
-        XCTAssertEqual(try repository.commit(XCTUnwrap(ObjectID(hex: signed))).author.name, "Carol Example",
-                       "libgit2 and git's commit parser read the first")
+        XCTAssertEqual(
+            try repository.commit(XCTUnwrap(ObjectID(hex: signed))).author.name, "Carol Example",
+            "libgit2 and git's commit parser read the first")
         let verdict = try verdict(repo, signed)
         XCTAssertEqual(verdict.status, .bad)
         XCTAssertEqual(verdict.reason, "the commit has duplicated headers: author")
 
         // Unsigned: the history, which reads every commit, must not wave it through as plainly unsigned.
-        let unsigned = writeCommit(repo, headers: [
-            "author Carol Example <carol@example.com> \(march + 60) +0000",
-            "author Bob Example <bob@example.com> \(march + 60) +0000",
-            "committer Bob Example <bob@example.com> \(march + 60) +0000",
-        ], message: "Avoid the laptop risk again", riskTreatment: "avoid")
+        let unsigned = writeCommit(
+            repo,
+            headers: [
+                "author Carol Example <carol@example.com> \(march + 60) +0000",
+                "author Bob Example <bob@example.com> \(march + 60) +0000",
+                "committer Bob Example <bob@example.com> \(march + 60) +0000",
+            ], message: "Avoid the laptop risk again", riskTreatment: "avoid")
         XCTAssertNil(try repository.commit(XCTUnwrap(ObjectID(hex: unsigned))).carriesSignature)
         XCTAssertEqual(try self.verdict(repo, unsigned).status, .bad)
         let found = findings(repo.path, rules: ["bad-signature"])
-        XCTAssertEqual(Set(found.map { $0["message"] as? String ?? "" }),
-                       ["commit \(unsigned.prefix(10)) (Carol Example, 2026-03-01) that changed RISK-1 is malformed "
-                        + "(the commit has duplicated headers: author)",
-                        "commit \(signed.prefix(10)) (Carol Example, 2026-03-01) that changed RISK-1 is malformed "
-                        + "(the commit has duplicated headers: author)"])
+        XCTAssertEqual(
+            Set(found.map { $0["message"] as? String ?? "" }),
+            [
+                "commit \(unsigned.prefix(10)) (Carol Example, 2026-03-01) that changed RISK-1 is malformed "
+                    + "(the commit has duplicated headers: author)",
+                "commit \(signed.prefix(10)) (Carol Example, 2026-03-01) that changed RISK-1 is malformed "
+                    + "(the commit has duplicated headers: author)",
+            ])
     }
 
     func testTwoGpgsigHeadersAreMalformed() throws {
@@ -185,7 +206,8 @@ final class TrustAnchorTests: XCTestCase {
         let verdict = try verdict(repo, commit)
         XCTAssertEqual(verdict.status, .bad)
         XCTAssertEqual(verdict.reason, "the commit has duplicated headers: gpgsig")
-        XCTAssertEqual(Set(ruleIDs(findings(repo.path, rules: ["bad-signature", "unsigned-decision"]))), ["bad-signature", "unsigned-decision"])
+        XCTAssertEqual(
+            Set(ruleIDs(findings(repo.path, rules: ["bad-signature", "unsigned-decision"]))), ["bad-signature", "unsigned-decision"])
         // One signature per hash is not a duplicate.
         let both = SignedCommit(object: Array((identity.joined(separator: "\n") + "\ngpgsig A\ngpgsig-sha256 B\n\nMessage\n").utf8))
         XCTAssertEqual(both.duplicatedHeaders, [])

@@ -1,6 +1,7 @@
 import Foundation
-@testable import ISMSKit
 import XCTest
+
+@testable import ISMSKit
 
 /// A pull request can never change the rules, keys, roster or limits that judge it: each attack below is made
 /// on a branch by an untrusted contributor (mallory, whose key no one trusts) against a main whose first
@@ -38,8 +39,12 @@ final class TrustTests: XCTestCase {
         let repo = GitRepository()
         repo.write("isms.yaml", minimalConfig + settings)
         if signers {
-            repo.write(".isms/allowed_signers", [alice.allowedSigner("alice@example.com"), bob.allowedSigner("bob@example.com"),
-                                                 carol.allowedSigner("carol@example.com")].joined(separator: "\n") + "\n")
+            repo.write(
+                ".isms/allowed_signers",
+                [
+                    alice.allowedSigner("alice@example.com"), bob.allowedSigner("bob@example.com"),
+                    carol.allowedSigner("carol@example.com"),
+                ].joined(separator: "\n") + "\n")
         }
         repo.write("risks/risk-1.yaml", risk())
         repo.write("controls/ctrl-1.yaml", control)
@@ -54,7 +59,8 @@ final class TrustTests: XCTestCase {
 
     /// The gate as the Action runs it: exit status and the findings' rules.
     func gate(_ repo: GitRepository, _ extra: [String] = []) -> (status: Int32, rules: [String], stderr: String) {
-        let result = isms(["check", "--base", "main", "--fail-on", "all", "--format", "json", "--as-of", "2026-12-01"] + extra, in: repo.path)
+        let result = isms(
+            ["check", "--base", "main", "--fail-on", "all", "--format", "json", "--as-of", "2026-12-01"] + extra, in: repo.path)
         let document = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any] ?? [:]
         let rules = (document["findings"] as? [[String: Any]] ?? []).map { $0["rule"] as? String ?? "?" }
         return (result.status, rules.sorted(), result.stderr)
@@ -232,15 +238,18 @@ final class TrustTests: XCTestCase {
         clean.git("checkout", "-q", "pr")
         clean.write("controls/ctrl-1.yaml", control + "# touched\n")
         clean.commitSigned("Touch", by: .bob, at: "2026-02-02T10:00:00Z", key: bob)
-        clean.git("merge", "-q", "--no-ff", "-m", "Merge side", "side",
-                  environment: clean.identity(Self.mallory, "2026-02-03T10:00:00Z"))
+        clean.git(
+            "merge", "-q", "--no-ff", "-m", "Merge side", "side",
+            environment: clean.identity(Self.mallory, "2026-02-03T10:00:00Z"))
         XCTAssertEqual(gate(clean).rules, [])
     }
 
     func testDiffListsPolicyChangesFirstInEveryFormat() throws {
         let repo = repository()
-        repo.write("isms.yaml", strict.replacingOccurrences(of: "name: Test ISMS", with: "name: Test ISMS\nscope: The SaaS platform")
-                   + "rules:\n  unsigned-decision: 'off'\n")
+        repo.write(
+            "isms.yaml",
+            strict.replacingOccurrences(of: "name: Test ISMS", with: "name: Test ISMS\nscope: The SaaS platform")
+                + "rules:\n  unsigned-decision: 'off'\n")
         for n in 2...40 { repo.write("assets/asset-\(n).yaml", "id: ASSET-\(n)\ntitle: Laptop \(n)\nowner: alice\n") }
         attackerCommit(repo, "Relax the rules and add laptops")
         let json = isms(["diff", "main..HEAD", "--format", "json", "--as-of", "2026-12-01"], in: repo.path)
@@ -260,8 +269,9 @@ final class TrustTests: XCTestCase {
         XCTAssertLessThan(policyAt, try XCTUnwrap(text.range(of: "ASSET-2")).lowerBound, text)
         let markdown = isms(["diff", "main..HEAD", "--format", "markdown", "--as-of", "2026-12-01"], in: repo.path).stdout
         XCTAssertTrue(markdown.contains("Policy changes"), markdown)
-        XCTAssertLessThan(try XCTUnwrap(markdown.range(of: "rules.unsigned-decision")).lowerBound,
-                          try XCTUnwrap(markdown.range(of: "ASSET-2")).lowerBound)
+        XCTAssertLessThan(
+            try XCTUnwrap(markdown.range(of: "rules.unsigned-decision")).lowerBound,
+            try XCTUnwrap(markdown.range(of: "ASSET-2")).lowerBound)
     }
 
     // MARK: Found by a red-team pass (each passed the gate before its fix)
@@ -281,8 +291,9 @@ final class TrustTests: XCTestCase {
         repo.write("isms.yaml", strict)
         repo.git("add", "-A")
         let tree = repo.git("write-tree")
-        let merge = repo.git("commit-tree", tree, "-p", touched, "-p", tip, "-p", old, "-m", "Merge",
-                             environment: repo.identity(Self.mallory, "2026-02-02T10:00:00Z"))
+        let merge = repo.git(
+            "commit-tree", tree, "-p", touched, "-p", tip, "-p", old, "-m", "Merge",
+            environment: repo.identity(Self.mallory, "2026-02-02T10:00:00Z"))
         repo.git("reset", "-q", "--hard", merge)
         XCTAssertTrue(gate(repo).rules.contains("policy-changed"), "\(gate(repo))")
     }
@@ -358,7 +369,8 @@ final class TrustTests: XCTestCase {
             repo.commitSigned("Touch \(day)", by: .bob, at: "2026-02-0\(day)T10:00:00Z", key: bob)
         }
         let clone = TemporaryFolder("isms-shallow")
-        let cloned = runProcess(GitRepository.git, ["clone", "-q", "--depth", "2", "--no-single-branch", "file://" + repo.path, clone.path + "/c"])
+        let cloned = runProcess(
+            GitRepository.git, ["clone", "-q", "--depth", "2", "--no-single-branch", "file://" + repo.path, clone.path + "/c"])
         XCTAssertEqual(cloned.status, 0, cloned.stderr)
         let result = isms(["check", "--base", "origin/main", "--as-of", "2026-12-01"], in: clone.path + "/c")
         XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
@@ -426,11 +438,14 @@ final class TrustTests: XCTestCase {
     }
 
     func testEveryLimitComesFromTheTrustedRevision() throws {
-        let (trusted, _) = try configFrom(minimalConfig + "limits: {file_bytes: 5000, depth: 20, records: 300, commits: 400, tree_depth: 500, history_bytes: 60000}\n")
-        let (head, _) = try configFrom(minimalConfig + "limits: {file_bytes: 1024, depth: 2, records: 1, commits: 1, tree_depth: 1, history_bytes: 1024}\n")
+        let (trusted, _) = try configFrom(
+            minimalConfig + "limits: {file_bytes: 5000, depth: 20, records: 300, commits: 400, tree_depth: 500, history_bytes: 60000}\n")
+        let (head, _) = try configFrom(
+            minimalConfig + "limits: {file_bytes: 1024, depth: 2, records: 1, commits: 1, tree_depth: 1, history_bytes: 1024}\n")
         let judged = head.applyingPolicy(of: trusted)
-        XCTAssertEqual([judged.maxFileBytes, judged.maxDepth, judged.maxRecords, judged.maxCommits, judged.maxTreeDepth, judged.maxHistoryBytes],
-                       [5000, 20, 300, 400, 500, 60000])
+        XCTAssertEqual(
+            [judged.maxFileBytes, judged.maxDepth, judged.maxRecords, judged.maxCommits, judged.maxTreeDepth, judged.maxHistoryBytes],
+            [5000, 20, 300, 400, 500, 60000])
         // A limit added later must be listed here; InputLimit.all declares how it is read and transferred.
         guard case .object(let limits, _) = try XCTUnwrap(Config.settings.first { $0.name == "limits" }).type else { return XCTFail() }
         XCTAssertEqual(Set(limits.map(\.name)), ["file_bytes", "depth", "records", "commits", "tree_depth", "history_bytes"])
@@ -440,8 +455,9 @@ final class TrustTests: XCTestCase {
         let folder = TemporaryFolder()
         folder.write("isms.yaml", minimalConfig)
         let (trusted, _) = try configFrom(minimalConfig)
-        let (head, _) = try configFrom(minimalConfig.replacingOccurrences(of: "carol@example.com", with: "mallory@example.com")
-                                       + "  dave: {name: Dave, email: dave@example.com, role: CEO}\n")
+        let (head, _) = try configFrom(
+            minimalConfig.replacingOccurrences(of: "carol@example.com", with: "mallory@example.com")
+                + "  dave: {name: Dave, email: dave@example.com, role: CEO}\n")
         let judged = head.applyingPolicy(of: trusted)
         XCTAssertEqual(judged.people["carol"]?.email, "carol@example.com")
         XCTAssertEqual(judged.people["dave"]?.name, "Dave")

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ISMSKit
 
 /// Catalogues of the ISMS's own (`catalogs/*.yaml`): read from real folders and git trees, checked by
@@ -44,11 +45,11 @@ final class UserCatalogTests: XCTestCase {
     func testAFolderOfCataloguesIsLoadedAndReferencesAreCheckedAgainstIt() throws {
         let report = try check([
             ("catalogs/bsig.yaml", Self.bsig),
-            obligation("OBL-BSIG-30-1", source: "BSIG", ref: "§ 30 (1)"),           // lenient: § and spaces
-            obligation("OBL-BSIG-30", source: "bsig", ref: "30"),                    // a part: 30(1) and 30(2)
-            obligation("OBL-BSIG-32", source: "BSIG", ref: "32(1) sentence 2"),      // more specific than 32(1)
-            obligation("OBL-BSIG-31", source: "BSIG", ref: "31(1)"),                 // not in the catalogue
-            obligation("OBL-CONTRACT", source: "contract", ref: "31(1)"),            // not catalogued: not checked
+            obligation("OBL-BSIG-30-1", source: "BSIG", ref: "§ 30 (1)"),  // lenient: § and spaces
+            obligation("OBL-BSIG-30", source: "bsig", ref: "30"),  // a part: 30(1) and 30(2)
+            obligation("OBL-BSIG-32", source: "BSIG", ref: "32(1) sentence 2"),  // more specific than 32(1)
+            obligation("OBL-BSIG-31", source: "BSIG", ref: "31(1)"),  // not in the catalogue
+            obligation("OBL-CONTRACT", source: "contract", ref: "31(1)"),  // not catalogued: not checked
         ])
         let unknown = report.findings.filter { $0.rule == "unknown-reference" }
         XCTAssertEqual(unknown.count, 1, unknown.map(\.message).joined(separator: "\n"))
@@ -64,15 +65,20 @@ final class UserCatalogTests: XCTestCase {
         XCTAssertFalse(without.findings.contains { $0.rule == "unknown-reference" })
 
         // A ref missing for a source that is a catalogue.
-        let missing = try check([("catalogs/bsig.yaml", Self.bsig),
-                                 ("obligations/o.yaml", "id: OBL-X\ntitle: x\nowner: alice\nsource: BSIG\n")])
+        let missing = try check([
+            ("catalogs/bsig.yaml", Self.bsig),
+            ("obligations/o.yaml", "id: OBL-X\ntitle: x\nowner: alice\nsource: BSIG\n"),
+        ])
         let message = try XCTUnwrap(missing.findings.first { $0.rule == "unknown-reference" }).message
         XCTAssertTrue(message.contains("source is BSIG but ref is missing: name one of its requirements"), message)
     }
 
     func testBadCatalogueFilesAreLocatedFindings() throws {
         let report = try check([
-            ("catalogs/a.yaml", "id: ACME\ntitle: Acme schedule\nrequirements:\n  - id: S1\n    title: One\n    colour: red\n  - id: s 1\n    title: Again\n  - title: No id\n  - id: S3\n    title: Three\n    annex_a: [A.8.35]\n"),
+            (
+                "catalogs/a.yaml",
+                "id: ACME\ntitle: Acme schedule\nrequirements:\n  - id: S1\n    title: One\n    colour: red\n  - id: s 1\n    title: Again\n  - title: No id\n  - id: S3\n    title: Three\n    annex_a: [A.8.35]\n"
+            ),
             ("catalogs/b.yaml", "id: acme\ntitle: Same id\nrequirements:\n  - {id: X, title: x}\n"),
             ("catalogs/c.yaml", "id: GDPR\ntitle: Shadowing\nrequirements:\n  - {id: X, title: x}\n"),
             ("catalogs/d.yaml", "id: D\ntitle: [not, text]\nrequirements: none\n"),
@@ -89,12 +95,17 @@ final class UserCatalogTests: XCTestCase {
         XCTAssertEqual(at("catalogs/e.yaml").map { $0.hasSuffix("parse-error") }, [true])
         XCTAssertEqual(at("catalogs/f.yaml"), ["1:5 invalid-value", "3:15 invalid-value"])
         let messages = report.findings.filter { $0.path?.hasPrefix("catalogs/") == true }.map(\.message)
-        XCTAssertTrue(messages.contains { $0.contains("did you mean 'group'?") || $0.contains("unknown field 'colour'") }, messages.joined(separator: "\n"))
-        XCTAssertTrue(messages.contains { $0.contains("catalogue id 'acme' is already used by catalogs/a.yaml:1") }, messages.joined(separator: "\n"))
+        XCTAssertTrue(
+            messages.contains { $0.contains("did you mean 'group'?") || $0.contains("unknown field 'colour'") },
+            messages.joined(separator: "\n"))
+        XCTAssertTrue(
+            messages.contains { $0.contains("catalogue id 'acme' is already used by catalogs/a.yaml:1") }, messages.joined(separator: "\n"))
         XCTAssertTrue(messages.contains { $0.contains("names the shipped catalogue GDPR") }, messages.joined(separator: "\n"))
-        XCTAssertTrue(messages.contains { $0.contains("requirement 's 1' is already listed at catalogs/a.yaml:4") }, messages.joined(separator: "\n"))
-        XCTAssertTrue(messages.contains { $0.contains("A.8.35 is not an ISO/IEC 27001:2022 Annex A control") && $0.contains("did you mean A.8.34") },
-                      messages.joined(separator: "\n"))
+        XCTAssertTrue(
+            messages.contains { $0.contains("requirement 's 1' is already listed at catalogs/a.yaml:4") }, messages.joined(separator: "\n"))
+        XCTAssertTrue(
+            messages.contains { $0.contains("A.8.35 is not an ISO/IEC 27001:2022 Annex A control") && $0.contains("did you mean A.8.34") },
+            messages.joined(separator: "\n"))
         // The catalogue with defects in some requirements still stands; the command says where each defect is.
         let one = write([("catalogs/a.yaml", "id: ACME\ntitle: x\nrequirements:\n  - {id: S1, title: One, colour: red}\n")])
         let cli = isms(["check", "--as-of", "2026-12-01"], in: one.path)
@@ -111,8 +122,10 @@ final class UserCatalogTests: XCTestCase {
         XCTAssertTrue(tooLarge.first?.message.contains("over the limit of 1024") ?? false, tooLarge.first?.message ?? "")
 
         // The catalogue files count with the records.
-        let folder = write([("isms.yaml", "name: x\nlimits: {records: 2}\n"), ("catalogs/a.yaml", Self.bsig), ("catalogs/b.yaml", Self.bsig),
-                            ("obligations/o.yaml", "id: OBL-1\ntitle: x\nowner: a\n")])
+        let folder = write([
+            ("isms.yaml", "name: x\nlimits: {records: 2}\n"), ("catalogs/a.yaml", Self.bsig), ("catalogs/b.yaml", Self.bsig),
+            ("obligations/o.yaml", "id: OBL-1\ntitle: x\nowner: a\n"),
+        ])
         XCTAssertThrowsError(try Checker.check(WorkTreeSource(root: folder.path), asOf: Day("2026-12-01")!)) { error in
             XCTAssertTrue("\(error)".contains("3 record and catalogue files, over the limit of 2"), "\(error)")
         }
@@ -152,7 +165,10 @@ final class UserCatalogTests: XCTestCase {
             ("catalogs/soc2.yaml", "id: SOC2\ntitle: SOC 2 (2017 TSC)\nrequirements:\n  - {id: CC6.1, title: Logical access}\n"),
             obligation("OBL-BSIG-30", source: "BSIG", ref: "30"),
             obligation("OBL-BSIG-32", source: "BSIG", ref: "32(1)"),
-            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Risk management\nowner: alice\nstatus: operating\nevery: yearly\nsatisfies: [OBL-BSIG-30]\n"),
+            (
+                "controls/ctrl-1.yaml",
+                "id: CTRL-1\ntitle: Risk management\nowner: alice\nstatus: operating\nevery: yearly\nsatisfies: [OBL-BSIG-30]\n"
+            ),
             ("evidence/ev-1.yaml", "id: EV-1\ntitle: Review\ncontrol: CTRL-1\ncollected_on: 2026-10-01\nresult: pass\n"),
         ])
         let isms = try Loader.load(from: WorkTreeSource(root: folder.path)).isms
@@ -165,12 +181,14 @@ final class UserCatalogTests: XCTestCase {
         // A catalogue no obligation cites yet still shows what it holds.
         XCTAssertEqual(row("SOC2").last, "SOC 2 (2017 TSC): 0 of 1 covered")
         let requirements = try XCTUnwrap(document.tables.first { $0.id == "requirements" })
-        XCTAssertEqual(requirements.rows.map { $0.map(\.value.text) }, [
-            ["BSIG", "30(1)", "Risk-management measures", "Part 3", "A.5.1, A.8.8", "OBL-BSIG-30 (covered)", "covered"],
-            ["BSIG", "30(2)", "State of the art", "Part 3", "", "OBL-BSIG-30 (covered)", "covered"],
-            ["BSIG", "32(1)", "Reporting obligations", "Part 3", "", "OBL-BSIG-32 (uncovered)", "not covered"],
-            ["SOC2", "CC6.1", "Logical access", "", "", "", "not covered"],
-        ])
+        XCTAssertEqual(
+            requirements.rows.map { $0.map(\.value.text) },
+            [
+                ["BSIG", "30(1)", "Risk-management measures", "Part 3", "A.5.1, A.8.8", "OBL-BSIG-30 (covered)", "covered"],
+                ["BSIG", "30(2)", "State of the art", "Part 3", "", "OBL-BSIG-30 (covered)", "covered"],
+                ["BSIG", "32(1)", "Reporting obligations", "Part 3", "", "OBL-BSIG-32 (uncovered)", "not covered"],
+                ["SOC2", "CC6.1", "Logical access", "", "", "", "not covered"],
+            ])
         // Without catalogues of its own, the report has no such table (the golden files hold the rest).
         let empty = write([])
         let plain = try Loader.load(from: WorkTreeSource(root: empty.path)).isms
@@ -191,14 +209,18 @@ final class UserCatalogTests: XCTestCase {
         let library = repositoryRoot + "/Tests/ISMSKitTests/Fixtures/ciso-assistant-nis2.yaml"
         let dry = isms(["import", "ciso-assistant", library, "--catalog", "--dry-run"], in: folder.path)
         XCTAssertEqual(dry.status, 0, dry.stderr)
-        XCTAssertTrue(dry.stdout.hasPrefix("would write catalogue NIS2-directive with 12 requirements: catalogs/nis2-directive.yaml"), dry.stdout)
+        XCTAssertTrue(
+            dry.stdout.hasPrefix("would write catalogue NIS2-directive with 12 requirements: catalogs/nis2-directive.yaml"), dry.stdout)
         XCTAssertNil(folder.read("catalogs/nis2-directive.yaml"))
 
         let written = isms(["import", "ciso-assistant", library, "--catalog"], in: folder.path)
         XCTAssertEqual(written.status, 0, written.stderr)
         let text = try XCTUnwrap(folder.read("catalogs/nis2-directive.yaml"))
         XCTAssertTrue(text.contains("id: NIS2-directive\ntitle: Directive (EU) 2022/2555 (Directive NIS2)\nrequirements:\n"), text)
-        XCTAssertTrue(text.contains("  - id: 21.2.a\n    title: policies on risk analysis and information system security;\n    group: 21 Cybersecurity risk-management measures\n"), text)
+        XCTAssertTrue(
+            text.contains(
+                "  - id: 21.2.a\n    title: policies on risk analysis and information system security;\n    group: 21 Cybersecurity risk-management measures\n"
+            ), text)
         XCTAssertFalse(text.contains("obligations/"))
         XCTAssertNil(folder.read("obligations"))
 
@@ -253,13 +275,18 @@ final class UserCatalogTests: XCTestCase {
             manifest.append(instance)
         }
         let path = folder.write("instances.json", JSONValue.array(manifest).rendered())
-        let run = runProcess("/usr/bin/python3", ["-c", """
-            import json, sys, jsonschema
-            schema = json.load(open(sys.argv[1]))
-            jsonschema.Draft7Validator.check_schema(schema)
-            v = jsonschema.Draft7Validator(schema)
-            print(json.dumps([not list(v.iter_errors(i)) for i in json.load(open(sys.argv[2]))]))
-            """, folder.path + "/catalog.schema.json", path])
+        let run = runProcess(
+            "/usr/bin/python3",
+            [
+                "-c",
+                """
+                import json, sys, jsonschema
+                schema = json.load(open(sys.argv[1]))
+                jsonschema.Draft7Validator.check_schema(schema)
+                v = jsonschema.Draft7Validator(schema)
+                print(json.dumps([not list(v.iter_errors(i)) for i in json.load(open(sys.argv[2]))]))
+                """, folder.path + "/catalog.schema.json", path,
+            ])
         XCTAssertEqual(run.status, 0, run.stderr)
         let verdicts = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [Bool])
         for ((text, valid), schemaValid) in zip(cases, verdicts) {

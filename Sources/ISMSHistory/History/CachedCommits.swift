@@ -1,6 +1,6 @@
 import Foundation
-import ISMSCore
 import GitKit
+import ISMSCore
 
 /// The commits of a cache file: their graph decoded at once, their metadata and operations on first use.
 /// `@unchecked`: `snapshotCommit` and `snapshotRecords` are set once, by the decoder, before the object is shared.
@@ -74,9 +74,11 @@ package final class CachedCommits: @unchecked Sendable {
         opsOffsets = ops
         self.metaEnds = metaEnds
         self.opsEnds = opsEnds
-        decoded = Locked(Decoded(strings: [String?](repeating: nil, count: stringCount),
-                                 infos: [CommitInfo?](repeating: nil, count: count),
-                                 ops: [[RecordOp]?](repeating: nil, count: count)))
+        decoded = Locked(
+            Decoded(
+                strings: [String?](repeating: nil, count: stringCount),
+                infos: [CommitInfo?](repeating: nil, count: count),
+                ops: [[RecordOp]?](repeating: nil, count: count)))
     }
 
     package func setSnapshot(_ section: Range<Int>) throws {
@@ -152,10 +154,12 @@ package final class CachedCommits: @unchecked Sendable {
 
     private func decodeInfo(_ i: Int, string: (Int) throws -> String) throws -> CommitInfo {
         var r = ByteReader(bytes, from: Int(metaOffsets[i]), to: Int(metaEnds[i]))
-        let author = GitIdentity(name: try string(try r.varint()), email: try string(try r.varint()), time: try r.signed(),
-                               offsetMinutes: try r.offset())
-        let committer = GitIdentity(name: try string(try r.varint()), email: try string(try r.varint()), time: nodes[i].committerTime,
-                                  offsetMinutes: try r.offset())
+        let author = GitIdentity(
+            name: try string(try r.varint()), email: try string(try r.varint()), time: try r.signed(),
+            offsetMinutes: try r.offset())
+        let committer = GitIdentity(
+            name: try string(try r.varint()), email: try string(try r.varint()), time: nodes[i].committerTime,
+            offsetMinutes: try r.offset())
         let info = CommitInfo(id: nodes[i].id, author: author, committer: committer, summary: try string(try r.varint()))
         guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing metadata bytes") }
         return info
@@ -168,7 +172,9 @@ package final class CachedCommits: @unchecked Sendable {
         ops.reserveCapacity(count)
         for _ in 0..<count {
             let code = Int(try r.byte())
-            guard code < HistoryCache.events.count, let event = HistoryCache.events[code] else { throw HistoryCache.Corrupt(description: "bad event") }
+            guard code < HistoryCache.events.count, let event = HistoryCache.events[code] else {
+                throw HistoryCache.Corrupt(description: "bad event")
+            }
             let flags = try r.byte()
             let kind = try r.kind()
             let oldID = flags & 2 != 0 ? try string(try r.varint()) : nil
@@ -185,8 +191,10 @@ package final class CachedCommits: @unchecked Sendable {
                 guard shift >= 0, shift <= Int64(i) + 1 else { throw HistoryCache.Corrupt(description: "bad attribution") }
                 fields.append(FieldOp(field: name, old: old, new: new, attribution: Int32(Int64(i) - shift)))
             }
-            ops.append(RecordOp(event: event, ownEvent: flags & 1 != 0, kind: kind, oldID: oldID, newID: newID,
-                                oldPath: oldPath, newPath: newPath, fields: fields))
+            ops.append(
+                RecordOp(
+                    event: event, ownEvent: flags & 1 != 0, kind: kind, oldID: oldID, newID: newID,
+                    oldPath: oldPath, newPath: newPath, fields: fields))
         }
         guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing operation bytes") }
         return ops

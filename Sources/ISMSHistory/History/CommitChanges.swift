@@ -1,6 +1,7 @@
-import ISMSCore
 import GitKit
+import ISMSCore
 import ISMSModel
+
 /// A record file that a commit added, changed or removed, relative to its first parent.
 package struct PathChange: Sendable {
     /// Relative to the ISMS root.
@@ -48,8 +49,10 @@ package enum CommitChanges {
     ///     was last known, so a broken commit does not look like a deletion.
     ///   - mergeBase: for a merge whose parents differ on some record file, those files at the merge base; each
     ///     field's value is then judged against what a 3-way merge explains (`judgeMerge`).
-    package static func ops(commit: Int32, base: HistoryState, others: [HistoryState], changes: [PathChange],
-                    parsed: (BlobKey) -> RecordSnapshot?, isShallowBoundary: Bool, mergeBase: MergeBaseFiles? = nil) -> [RecordOp] {
+    package static func ops(
+        commit: Int32, base: HistoryState, others: [HistoryState], changes: [PathChange],
+        parsed: (BlobKey) -> RecordSnapshot?, isShallowBoundary: Bool, mergeBase: MergeBaseFiles? = nil
+    ) -> [RecordOp] {
         var ops = [RecordOp]()
         var removed = [(path: String, record: TrackedRecord)]()
         var added = [(path: String, kind: RecordKind, snapshot: RecordSnapshot)]()
@@ -64,8 +67,10 @@ package enum CommitChanges {
                 let fields = diff(old.fields, snapshot.fields, kind: change.kind, commit: commit)
                 // Whitespace, comments or key order alone change no field: no operation at all.
                 guard !fields.isEmpty else { continue }
-                ops.append(RecordOp(event: .modified, ownEvent: true, kind: change.kind, oldID: old.id, newID: snapshot.id,
-                                    oldPath: change.path, newPath: change.path, fields: fields))
+                ops.append(
+                    RecordOp(
+                        event: .modified, ownEvent: true, kind: change.kind, oldID: old.id, newID: snapshot.id,
+                        oldPath: change.path, newPath: change.path, fields: fields))
             } else {
                 if let old { removed.append((change.path, old)) }
                 added.append((change.path, change.kind, snapshot))
@@ -83,9 +88,11 @@ package enum CommitChanges {
         for item in added {
             if let i = removed.indices.first(where: { !consumed[$0] && removed[$0].record.id == item.snapshot.id }) {
                 consumed[i] = true
-                ops.append(RecordOp(event: .moved, ownEvent: true, kind: item.kind, oldID: item.snapshot.id, newID: item.snapshot.id,
-                                    oldPath: removed[i].path, newPath: item.path,
-                                    fields: diff(removed[i].record.fields, item.snapshot.fields, kind: item.kind, commit: commit)))
+                ops.append(
+                    RecordOp(
+                        event: .moved, ownEvent: true, kind: item.kind, oldID: item.snapshot.id, newID: item.snapshot.id,
+                        oldPath: removed[i].path, newPath: item.path,
+                        fields: diff(removed[i].record.fields, item.snapshot.fields, kind: item.kind, commit: commit)))
             } else {
                 appeared.append(item)
             }
@@ -93,23 +100,30 @@ package enum CommitChanges {
         // A new id where an old one stood, the old one gone: the record's id changed in place.
         for item in appeared {
             if let i = removed.indices.first(where: { !consumed[$0] && removed[$0].path.isExactly(item.path) }),
-               !remains(removed[i].record.id) {
+                !remains(removed[i].record.id)
+            {
                 consumed[i] = true
-                ops.append(RecordOp(event: .idChanged, ownEvent: true, kind: item.kind, oldID: removed[i].record.id,
-                                    newID: item.snapshot.id, oldPath: item.path, newPath: item.path,
-                                    fields: diff(removed[i].record.fields, item.snapshot.fields, kind: item.kind, commit: commit)))
+                ops.append(
+                    RecordOp(
+                        event: .idChanged, ownEvent: true, kind: item.kind, oldID: removed[i].record.id,
+                        newID: item.snapshot.id, oldPath: item.path, newPath: item.path,
+                        fields: diff(removed[i].record.fields, item.snapshot.fields, kind: item.kind, commit: commit)))
             } else {
                 let event: HistoryEvent = isShallowBoundary ? .boundary : (base.gone.contains(item.snapshot.id) ? .restored : .created)
-                ops.append(RecordOp(event: event, ownEvent: true, kind: item.kind, oldID: nil, newID: item.snapshot.id,
-                                    oldPath: nil, newPath: item.path, fields: diff([:], item.snapshot.fields, kind: item.kind, commit: commit)))
+                ops.append(
+                    RecordOp(
+                        event: event, ownEvent: true, kind: item.kind, oldID: nil, newID: item.snapshot.id,
+                        oldPath: nil, newPath: item.path, fields: diff([:], item.snapshot.fields, kind: item.kind, commit: commit)))
             }
         }
         for (i, item) in removed.enumerated() where !consumed[i] {
             // A duplicate id leaving one of its paths is not the record's deletion.
             let deleted = !remains(item.record.id)
-            ops.append(RecordOp(event: .deleted, ownEvent: deleted, kind: item.record.kind, oldID: item.record.id, newID: nil,
-                                oldPath: item.path, newPath: nil,
-                                fields: deleted ? diff(item.record.fields, [:], kind: item.record.kind, commit: commit) : []))
+            ops.append(
+                RecordOp(
+                    event: .deleted, ownEvent: deleted, kind: item.record.kind, oldID: item.record.id, newID: nil,
+                    oldPath: item.path, newPath: nil,
+                    fields: deleted ? diff(item.record.fields, [:], kind: item.record.kind, commit: commit) : []))
         }
         if !others.isEmpty {
             ops = ops.map { creditOtherParents($0, commit: commit, others: others) }
@@ -117,7 +131,9 @@ package enum CommitChanges {
                 ops = judgeMerge(ops, commit: commit, first: base, others: others, mergeBase: mergeBase, parsed: parsed)
             }
         }
-        func key(_ op: RecordOp) -> (ExactString, ExactString) { (ExactString(op.newPath ?? op.oldPath ?? ""), ExactString(op.oldPath ?? "")) }
+        func key(_ op: RecordOp) -> (ExactString, ExactString) {
+            (ExactString(op.newPath ?? op.oldPath ?? ""), ExactString(op.oldPath ?? ""))
+        }
         return ops.sorted { key($0) < key($1) }
     }
 
@@ -139,7 +155,9 @@ package enum CommitChanges {
             // New relative to the first parent but brought by another parent: compare with that parent.
             if let source {
                 op.ownEvent = false
-                op.fields = op.fields.map { FieldOp(field: $0.field, old: source.record.fields[$0.field]?.value, new: $0.new, attribution: $0.attribution) }
+                op.fields = op.fields.map {
+                    FieldOp(field: $0.field, old: source.record.fields[$0.field]?.value, new: $0.new, attribution: $0.attribution)
+                }
             }
         case .moved:
             if others.contains(where: { $0.holds(id, at: op.newPath ?? "") }) { op.ownEvent = false }
@@ -171,8 +189,10 @@ package enum CommitChanges {
     /// the base agree, theirs is. A result that is not the expected value (an edit during the merge, a conflict
     /// resolved either way, a branch's change dropped) is credited to the merge, with `old` the value it replaced.
     /// Without this, a merge that keeps the first parent's old value keeps that value's old (signed) attribution.
-    private static func judgeMerge(_ ops: [RecordOp], commit: Int32, first: HistoryState, others: [HistoryState],
-                                   mergeBase: MergeBaseFiles, parsed: (BlobKey) -> RecordSnapshot?) -> [RecordOp] {
+    private static func judgeMerge(
+        _ ops: [RecordOp], commit: Int32, first: HistoryState, others: [HistoryState],
+        mergeBase: MergeBaseFiles, parsed: (BlobKey) -> RecordSnapshot?
+    ) -> [RecordOp] {
         var ops = ops
         let parents = [first] + others
         // Per merge base, its records by id; a record a base lacks has no value there.
@@ -180,7 +200,9 @@ package enum CommitChanges {
         for files in mergeBase.bases {
             var records = [String: [String: FieldValue]]()
             for file in files {
-                guard let blob = file.blob, let snapshot = parsed(BlobKey(kind: file.kind, blob: blob)), records[snapshot.id] == nil else { continue }
+                guard let blob = file.blob, let snapshot = parsed(BlobKey(kind: file.kind, blob: blob)), records[snapshot.id] == nil else {
+                    continue
+                }
                 records[snapshot.id] = snapshot.fields
             }
             atBases.append(records)
@@ -235,11 +257,14 @@ package enum CommitChanges {
                 let broughtBack = present.count == merged.fields.count && present.allSatisfy { $0.old == nil }
                 if let i = ops.firstIndex(where: { $0.newID == id }) {
                     let replaced = Set(unexplained.map(\.field))
-                    ops[i].fields = Schema.sortFields(ops[i].fields.filter { !replaced.contains($0.field) } + unexplained, kind: kind, by: \.field)
+                    ops[i].fields = Schema.sortFields(
+                        ops[i].fields.filter { !replaced.contains($0.field) } + unexplained, kind: kind, by: \.field)
                     if broughtBack { ops[i].ownEvent = true }
                 } else {
-                    ops.append(RecordOp(event: .modified, ownEvent: false, kind: kind, oldID: id, newID: id, oldPath: merged.path,
-                                        newPath: merged.path, fields: Schema.sortFields(unexplained, kind: kind, by: \.field)))
+                    ops.append(
+                        RecordOp(
+                            event: .modified, ownEvent: false, kind: kind, oldID: id, newID: id, oldPath: merged.path,
+                            newPath: merged.path, fields: Schema.sortFields(unexplained, kind: kind, by: \.field)))
                 }
                 continue
             }
@@ -250,10 +275,13 @@ package enum CommitChanges {
                 ops[i].ownEvent = true
                 ops[i].fields = removals
             } else if !ops.contains(where: { $0.oldID == id }),
-                      let path = others.lazy.compactMap({ $0.record(id: id)?.path }).first, first.record(at: path) == nil {
+                let path = others.lazy.compactMap({ $0.record(id: id)?.path }).first, first.record(at: path) == nil
+            {
                 // Never on the first parent's side: deleting it removes nothing there, but credits the merge.
-                ops.append(RecordOp(event: .deleted, ownEvent: true, kind: kind, oldID: id, newID: nil, oldPath: path, newPath: nil,
-                                    fields: removals))
+                ops.append(
+                    RecordOp(
+                        event: .deleted, ownEvent: true, kind: kind, oldID: id, newID: nil, oldPath: path, newPath: nil,
+                        fields: removals))
             }
         }
         return ops

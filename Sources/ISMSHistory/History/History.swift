@@ -1,7 +1,7 @@
 import Foundation
+import GitKit
 import HeapModule
 import ISMSCore
-import GitKit
 import ISMSModel
 
 /// The history of the records reachable from one revision, ready to be asked about a record, a range or a blame.
@@ -57,7 +57,8 @@ public struct History: Sendable {
         self.timings.lap("order")
     }
 
-    package static let shallowNote = "this is a shallow clone: history stops at its boundary, where each record's oldest known state is "
+    package static let shallowNote =
+        "this is a shallow clone: history stops at its boundary, where each record's oldest known state is "
         + "marked 'boundary' (it may be older). Fetch the whole history with `git fetch --unshallow` "
         + "(in GitHub Actions: `fetch-depth: 0` on actions/checkout)"
 
@@ -106,10 +107,13 @@ public struct History: Sendable {
             let index = order[Int(p)]
             for op in graph.ops(index) {
                 guard let newOrOld = op.newID ?? op.oldID,
-                      tracked.contains(newOrOld) || (op.oldID.map(tracked.contains) ?? false) else { continue }
+                    tracked.contains(newOrOld) || (op.oldID.map(tracked.contains) ?? false)
+                else { continue }
                 known = true
                 if let entry = entry(op, at: index), !body(entry, p) { return true }
-                if op.event == .idChanged, let oldID = op.oldID, let newID = op.newID, tracked.contains(newID), tracked.insert(oldID).inserted {
+                if op.event == .idChanged, let oldID = op.oldID, let newID = op.newID, tracked.contains(newID),
+                    tracked.insert(oldID).inserted
+                {
                     enqueue(oldID, olderThan: p)
                 }
             }
@@ -194,8 +198,9 @@ public struct History: Sendable {
                 at = graph.nodes[Int(index)].parents.first
             }
             var graph = graph
-            return HistoryReplay.run(&graph, needed: needed, initial: [:], keep: [tip], firstNew: graph.count,
-                                     changes: [], parsed: { _ in nil })[tip]!
+            return HistoryReplay.run(
+                &graph, needed: needed, initial: [:], keep: [tip], firstNew: graph.count,
+                changes: [], parsed: { _ in nil })[tip]!
         }
     }
 
@@ -203,7 +208,8 @@ public struct History: Sendable {
     /// operations, without building it.
     package func hasEntries(at index: Int32) -> Bool {
         graph.ops(index).contains { op in
-            (op.ownEvent || op.fields.contains { $0.attribution == index }) && (op.newID ?? op.oldID) != nil && (op.newPath ?? op.oldPath) != nil
+            (op.ownEvent || op.fields.contains { $0.attribution == index }) && (op.newID ?? op.oldID) != nil
+                && (op.newPath ?? op.oldPath) != nil
         }
     }
 
@@ -214,9 +220,10 @@ public struct History: Sendable {
         guard op.ownEvent || !own.isEmpty, let record = op.newID ?? op.oldID, let path = op.newPath ?? op.oldPath else { return nil }
         let event = op.ownEvent ? op.event : .modified
         let changes = own.map { FieldChange(field: $0.field, old: $0.old, new: $0.new) }
-        return HistoryEntry(commit: graph.info(index), record: record, kind: op.kind, path: path,
-                            oldPath: event == .moved ? op.oldPath : nil, oldID: event == .idChanged ? op.oldID : nil,
-                            event: event, changes: changes)
+        return HistoryEntry(
+            commit: graph.info(index), record: record, kind: op.kind, path: path,
+            oldPath: event == .moved ? op.oldPath : nil, oldID: event == .idChanged ? op.oldID : nil,
+            event: event, changes: changes)
     }
 
     /// Newest first: the reverse of a parents-first order that takes the oldest committer date among the ready

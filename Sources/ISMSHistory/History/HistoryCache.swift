@@ -1,6 +1,6 @@
 import Foundation
-import ISMSCore
 import GitKit
+import ISMSCore
 import ISMSModel
 
 /// The history cache: every walked commit with what it did to each record, in one compact binary file under

@@ -24,8 +24,9 @@ extension HistoryCache {
         guard checksum(bytes[..<(bytes.count - 8)]) == stored else { throw Corrupt(description: "checksum mismatch") }
 
         var r = ByteReader(bytes, from: magic.count + 4, to: bytes.count - 8)
-        let header = HistoryCacheHeader(firstParent: try r.byte() & 1 == 1, root: try r.text(), configBlob: try r.id(),
-                                        shallowFingerprint: try r.u64(), tip: try r.id())
+        let header = HistoryCacheHeader(
+            firstParent: try r.byte() & 1 == 1, root: try r.text(), configBlob: try r.id(),
+            shallowFingerprint: try r.u64(), tip: try r.id())
         let cached = try CachedCommits(bytes, strings: try r.section(), commits: try r.section())
         let mentionsSection = try r.section()
         try cached.setSnapshot(try r.section())
@@ -158,7 +159,9 @@ package struct ByteReader {
     }
     package mutating func kind() throws -> RecordKind {
         let code = Int(try byte())
-        guard code < HistoryCache.kinds.count, let kind = HistoryCache.kinds[code] else { throw HistoryCache.Corrupt(description: "bad kind") }
+        guard code < HistoryCache.kinds.count, let kind = HistoryCache.kinds[code] else {
+            throw HistoryCache.Corrupt(description: "bad kind")
+        }
         return kind
     }
     /// A length-prefixed section's byte range; the reader moves past it.

@@ -1,6 +1,6 @@
 import Foundation
-import ISMSCore
 import GitKit
+import ISMSCore
 import ISMSModel
 
 /// Writing the history cache (layout in HistoryCache.swift).

@@ -1,8 +1,8 @@
 import Foundation
-import ISMSCore
 import GitKit
-import ISMSModel
+import ISMSCore
 import ISMSLoading
+import ISMSModel
 
 /// How to read the history.
 public struct HistoryOptions: Sendable {
@@ -80,8 +80,9 @@ public final class HistoryEngine {
             configBlob = ObjectID(hex: String(key.prefix(40)))
         }
         let parseConfig = config
-        let header = HistoryCacheHeader(firstParent: options.firstParent, root: root, configBlob: configBlob,
-                                        shallowFingerprint: fnv1a(Array(shallow.text.utf8)), tip: tip)
+        let header = HistoryCacheHeader(
+            firstParent: options.firstParent, root: root, configBlob: configBlob,
+            shallowFingerprint: fnv1a(Array(shallow.text.utf8)), tip: tip)
         let cachePath = cachePath(firstParent: options.firstParent)
 
         clock.lap("open")
@@ -109,14 +110,18 @@ public final class HistoryEngine {
         }
 
         clock.lap("read cache")
-        var walked = try walk(from: tip, options: options, shallow: shallow.commits, graph: graph, limit: config.maxCommits, progress: progress)
+        var walked = try walk(
+            from: tip, options: options, shallow: shallow.commits, graph: graph, limit: config.maxCommits, progress: progress)
         // A cached commit is trusted only where the walk meets it, if the parents recorded for it are its parents.
         if let mismatch = try firstParentMismatch(walked: walked, tip: tip, graph: graph, options: options, shallow: shallow.commits) {
-            notices.append(.warning("the history cache \(cachePath) does not match this repository (commit \(mismatch.short) has "
-                                    + "other parents than recorded); rebuilding it"))
+            notices.append(
+                .warning(
+                    "the history cache \(cachePath) does not match this repository (commit \(mismatch.short) has "
+                        + "other parents than recorded); rebuilding it"))
             graph = HistoryGraph()
             previousTip = nil
-            walked = try walk(from: tip, options: options, shallow: shallow.commits, graph: graph, limit: config.maxCommits, progress: progress)
+            walked = try walk(
+                from: tip, options: options, shallow: shallow.commits, graph: graph, limit: config.maxCommits, progress: progress)
         }
         if walked.contains(where: \.isShallowBoundary) || (walked.isEmpty && graph.nodes.contains(where: \.isShallowBoundary)) {
             notices.append(.note(History.shallowNote))
@@ -135,8 +140,10 @@ public final class HistoryEngine {
         var bytesParsed = 0
         let changes: [[PathChange]], mergeBases: [MergeBaseFiles?]
         do {
-            (changes, mergeBases) = try compareTrees(walked, graph: graph, maxDepth: config.maxTreeDepth, revision: options.revision,
-                                                     progress: progress) { change in
+            (changes, mergeBases) = try compareTrees(
+                walked, graph: graph, maxDepth: config.maxTreeDepth, revision: options.revision,
+                progress: progress
+            ) { change in
                 guard let blob = change.blob else { return }
                 let key = BlobKey(kind: change.kind, blob: blob)
                 guard keys[key] == nil else { return }
@@ -145,9 +152,10 @@ public final class HistoryEngine {
                 if case .success(let data) = content {
                     bytesParsed += data.count
                     if bytesParsed > config.maxHistoryBytes {
-                        throw ToolError.limitExceeded("the history of \(options.revision) holds more than \(config.maxHistoryBytes) bytes of records "
-                                                      + "to read (limits.history_bytes in isms.yaml); raise the limit, or read less: "
-                                                      + "--first-parent, or a shallow clone")
+                        throw ToolError.limitExceeded(
+                            "the history of \(options.revision) holds more than \(config.maxHistoryBytes) bytes of records "
+                                + "to read (limits.history_bytes in isms.yaml); raise the limit, or read less: "
+                                + "--first-parent, or a shallow clone")
                     }
                 }
                 parsing.submit((key, change.path, content))
@@ -160,10 +168,13 @@ public final class HistoryEngine {
         clock.lap("compare trees, read \(keys.count) blobs")
         for item in walked {
             let commit = item.commit
-            graph.append(CommitNode(id: commit.id, parents: item.parents.map { graph.index[$0]! }, isShallowBoundary: item.isShallowBoundary,
-                                    committerTime: commit.committer.time),
-                         info: CommitInfo(id: commit.id, author: commit.author, committer: commit.committer, summary: commit.summary,
-                                         carriesSignature: commit.carriesSignature))
+            graph.append(
+                CommitNode(
+                    id: commit.id, parents: item.parents.map { graph.index[$0]! }, isShallowBoundary: item.isShallowBoundary,
+                    committerTime: commit.committer.time),
+                info: CommitInfo(
+                    id: commit.id, author: commit.author, committer: commit.committer, summary: commit.summary,
+                    carriesSignature: commit.carriesSignature))
         }
         var tipIndex = graph.index[tip]!
 
@@ -184,8 +195,9 @@ public final class HistoryEngine {
             } else {
                 needed = graph.ancestors(of: tipIndex)
             }
-            let states = HistoryReplay.run(&graph, needed: needed, initial: initial, keep: [tipIndex], firstNew: firstNew, changes: changes,
-                                           mergeBases: mergeBases, parsed: { parsing.result(keys[$0]!) }, progress: progress)
+            let states = HistoryReplay.run(
+                &graph, needed: needed, initial: initial, keep: [tipIndex], firstNew: firstNew, changes: changes,
+                mergeBases: mergeBases, parsed: { parsing.result(keys[$0]!) }, progress: progress)
             graph.snapshot = (tipIndex, states[tipIndex]!)
             _ = parsing.finish()
             clock.lap("track records")
@@ -194,8 +206,10 @@ public final class HistoryEngine {
                 // New commits were read and the tip the cache was written for is not among their ancestors: the
                 // history was rewritten (or another branch is read). Keep only what the new tip reaches.
                 let dropped = reachable.filter { !$0 }.count
-                notices.append(.note("history was rewritten since the last run, or another branch is read (\(previousTip.short) is "
-                                     + "not an ancestor of \(tip.short)); dropped \(dropped) cached commit(s) that it does not reach"))
+                notices.append(
+                    .note(
+                        "history was rewritten since the last run, or another branch is read (\(previousTip.short) is "
+                            + "not an ancestor of \(tip.short)); dropped \(dropped) cached commit(s) that it does not reach"))
                 graph = graph.keeping(reachable)
                 tipIndex = graph.index[tip]!
             }
@@ -203,7 +217,10 @@ public final class HistoryEngine {
                 do {
                     try HistoryCache.write(HistoryCache.encode(graph, header: header), to: cachePath)
                 } catch {
-                    notices.append(.warning("cannot write the history cache \(cachePath) (\(error)); the result is complete, only the next run is not faster"))
+                    notices.append(
+                        .warning(
+                            "cannot write the history cache \(cachePath) (\(error)); the result is complete, only the next run is not faster"
+                        ))
                 }
                 clock.lap("write cache")
             }
@@ -212,15 +229,19 @@ public final class HistoryEngine {
     }
 
     /// The commits new since the cache, in order; the cached and the new together may not pass `limits.commits`.
-    private func walk(from tip: ObjectID, options: HistoryOptions, shallow: Set<ObjectID>, graph: HistoryGraph, limit: Int,
-                      progress: (HistoryProgress) -> Void) throws -> [WalkedCommit] {
+    private func walk(
+        from tip: ObjectID, options: HistoryOptions, shallow: Set<ObjectID>, graph: HistoryGraph, limit: Int,
+        progress: (HistoryProgress) -> Void
+    ) throws -> [WalkedCommit] {
         do {
-            return try repository.walk(from: tip, firstParent: options.firstParent, shallow: shallow, limit: max(0, limit - graph.count),
-                                       isKnown: { graph.index[$0] != nil },
-                                       progress: { progress(HistoryProgress(phase: "walking commits", done: $0, total: 0)) })
+            return try repository.walk(
+                from: tip, firstParent: options.firstParent, shallow: shallow, limit: max(0, limit - graph.count),
+                isKnown: { graph.index[$0] != nil },
+                progress: { progress(HistoryProgress(phase: "walking commits", done: $0, total: 0)) })
         } catch is WalkLimitExceeded {
-            throw ToolError.limitExceeded("the history of \(options.revision) has more than \(limit) commits (limits.commits in isms.yaml); "
-                                          + "raise the limit, or read less: --first-parent, or a shallow clone")
+            throw ToolError.limitExceeded(
+                "the history of \(options.revision) has more than \(limit) commits (limits.commits in isms.yaml); "
+                    + "raise the limit, or read less: --first-parent, or a shallow clone")
         }
     }
 
@@ -229,8 +250,10 @@ public final class HistoryEngine {
     }
 
     /// The first cached commit the walk reached (or the tip, when cached) whose recorded parents differ from git's.
-    private func firstParentMismatch(walked: [WalkedCommit], tip: ObjectID, graph: HistoryGraph, options: HistoryOptions,
-                                     shallow: Set<ObjectID>) throws -> ObjectID? {
+    private func firstParentMismatch(
+        walked: [WalkedCommit], tip: ObjectID, graph: HistoryGraph, options: HistoryOptions,
+        shallow: Set<ObjectID>
+    ) throws -> ObjectID? {
         var met = Set<ObjectID>()
         if graph.index[tip] != nil { met.insert(tip) }
         for item in walked { for parent in item.parents where graph.index[parent] != nil { met.insert(parent) } }
@@ -244,12 +267,15 @@ public final class HistoryEngine {
     /// isms.yaml at the tip (defaults when absent or unreadable), and its blob id, which keys the cache.
     private func readConfig(tree: ObjectID, notices: inout [HistoryNotice]) throws -> (Config, ObjectID?) {
         guard let rootTree = try repository.treeID(at: rootComponents, in: tree),
-              let entry = try repository.entry(named: "isms.yaml", in: rootTree), entry.mode == .file || entry.mode == .executable else {
+            let entry = try repository.entry(named: "isms.yaml", in: rootTree), entry.mode == .file || entry.mode == .executable
+        else {
             return (Config(), nil)
         }
         do {
             let size = try repository.objectSize(entry.id)
-            if size > Limits.configBytes { throw ToolError.unreadableConfig(path: "isms.yaml", message: Limits.configTooLarge(size).message) }
+            if size > Limits.configBytes {
+                throw ToolError.unreadableConfig(path: "isms.yaml", message: Limits.configTooLarge(size).message)
+            }
             return (try ConfigReader.read(repository.readObject(entry.id), path: "isms.yaml", ruleIDs: nil).0, entry.id)
         } catch let error as ToolError {
             notices.append(.warning("\(error); reading the history with default settings"))
@@ -259,9 +285,11 @@ public final class HistoryEngine {
 
     /// For each new commit, the record files that differ from its first parent, comparing raw trees from the ISMS root
     /// down; and for a merge whose parents differ on record files, those files at the merge base.
-    private func compareTrees(_ walked: [WalkedCommit], graph: HistoryGraph, maxDepth: Int, revision: String,
-                              progress: (HistoryProgress) -> Void,
-                              found: (PathChange) throws -> Void) throws -> ([[PathChange]], [MergeBaseFiles?]) {
+    private func compareTrees(
+        _ walked: [WalkedCommit], graph: HistoryGraph, maxDepth: Int, revision: String,
+        progress: (HistoryProgress) -> Void,
+        found: (PathChange) throws -> Void
+    ) throws -> ([[PathChange]], [MergeBaseFiles?]) {
         var rootOfTree = [ObjectID: ObjectID?]()
         func rootTree(_ tree: ObjectID) throws -> ObjectID? {
             if let known = rootOfTree[tree] { return known }
@@ -279,9 +307,12 @@ public final class HistoryEngine {
         }
         /// The record files that differ between two ISMS root trees, with their kind.
         func recordChanges(_ old: ObjectID?, _ new: ObjectID?, _ visit: (String, RecordKind, TreeEntry?, TreeEntry?) -> Void) throws {
-            try repository.diffTrees(old, new, maxDepth: maxDepth, descend: { path in path.contains("/") || RecordKind(folder: path) != nil }) { change in
+            try repository.diffTrees(
+                old, new, maxDepth: maxDepth, descend: { path in path.contains("/") || RecordKind(folder: path) != nil }
+            ) { change in
                 guard let slash = change.path.firstIndex(of: "/"), let kind = RecordKind(folder: String(change.path[..<slash])),
-                      isRecordFileName(change.path) else { return }
+                    isRecordFileName(change.path)
+                else { return }
                 func isFile(_ entry: TreeEntry?) -> Bool { entry?.mode == .file || entry?.mode == .executable }
                 // A link or submodule under the root is not a record: it counts as no file.
                 guard isFile(change.old) || isFile(change.new) else { return }
@@ -305,7 +336,9 @@ public final class HistoryEngine {
                     for parent in item.parents.dropFirst() {
                         try recordChanges(base, rootTree(treeOf(parent))) { path, kind, _, _ in contested[path] = kind }
                     }
-                    if !contested.isEmpty, let bases = try mergeBaseFiles(item.parents, contested: contested, rootTree: rootTree, treeOf: treeOf) {
+                    if !contested.isEmpty,
+                        let bases = try mergeBaseFiles(item.parents, contested: contested, rootTree: rootTree, treeOf: treeOf)
+                    {
                         for file in bases.joined() { try found(file) }
                         mergeBases[n] = MergeBaseFiles(contested: contested.keys.sorted(), bases: bases)
                     }
@@ -315,8 +348,9 @@ public final class HistoryEngine {
             } catch let error as TreeTooDeep {
                 throw ToolError.treeTooDeep(error, in: "commit \(item.commit.id.short) in the history of \(revision)")
             } catch let error as GitError where error.isNotFound {
-                throw ToolError.git("an object of commit \(item.commit.id.short) is missing from the repository (\(error.message)); "
-                                    + "run `git fsck` to find the damage", cause: error)
+                throw ToolError.git(
+                    "an object of commit \(item.commit.id.short) is missing from the repository (\(error.message)); "
+                        + "run `git fsck` to find the damage", cause: error)
             }
         }
         return (result, mergeBases)
@@ -325,8 +359,10 @@ public final class HistoryEngine {
     /// The record files at `contested` paths in each best common ancestor of the first parent and each other parent
     /// (several after criss-cross merges; none when the histories are unrelated). Nil when no merge base can be read:
     /// the merge is then judged against its parents only, as before.
-    private func mergeBaseFiles(_ parents: [ObjectID], contested: [String: RecordKind], rootTree: (ObjectID) throws -> ObjectID?,
-                                treeOf: (ObjectID) throws -> ObjectID) throws -> [[PathChange]]? {
+    private func mergeBaseFiles(
+        _ parents: [ObjectID], contested: [String: RecordKind], rootTree: (ObjectID) throws -> ObjectID?,
+        treeOf: (ObjectID) throws -> ObjectID
+    ) throws -> [[PathChange]]? {
         var bases = [ObjectID]()
         do {
             for parent in parents.dropFirst() {
@@ -342,7 +378,8 @@ public final class HistoryEngine {
                 for (path, kind) in contested.sorted(by: { $0.key < $1.key }) {
                     let components = path.split(separator: "/").map(String.init)
                     guard let name = components.last, let folder = try repository.treeID(at: Array(components.dropLast()), in: root),
-                          let entry = try repository.entry(named: name, in: folder), entry.mode == .file || entry.mode == .executable else { continue }
+                        let entry = try repository.entry(named: name, in: folder), entry.mode == .file || entry.mode == .executable
+                    else { continue }
                     files.append(PathChange(path: path, kind: kind, blob: entry.id))
                 }
             }
@@ -357,7 +394,8 @@ public final class HistoryEngine {
         do {
             let size = try repository.objectSize(blob)
             if size > limit {
-                return .failure(YAMLProblem(message: "file is \(size) bytes, over the limit of \(limit)", location: .start, kind: .tooLarge))
+                return .failure(
+                    YAMLProblem(message: "file is \(size) bytes, over the limit of \(limit)", location: .start, kind: .tooLarge))
             }
             return .success(try repository.readObject(blob))
         } catch {
@@ -379,9 +417,11 @@ package enum HistoryReplay {
     /// Visits the `needed` commits in graph order, starting from the `initial` states of commits outside
     /// them; commits from `firstNew` on get their operations computed from `changes` (indexed from
     /// `firstNew`, as are `mergeBases`), the others replay their cached operations. Returns the states of `keep`.
-    package static func run(_ graph: inout HistoryGraph, needed: [Bool], initial: [Int32: HistoryState], keep: Set<Int32>, firstNew: Int,
-                    changes: [[PathChange]], mergeBases: [MergeBaseFiles?] = [], parsed: (BlobKey) -> RecordSnapshot?,
-                    progress: (HistoryProgress) -> Void = { _ in }) -> [Int32: HistoryState] {
+    package static func run(
+        _ graph: inout HistoryGraph, needed: [Bool], initial: [Int32: HistoryState], keep: Set<Int32>, firstNew: Int,
+        changes: [[PathChange]], mergeBases: [MergeBaseFiles?] = [], parsed: (BlobKey) -> RecordSnapshot?,
+        progress: (HistoryProgress) -> Void = { _ in }
+    ) -> [Int32: HistoryState] {
         var remaining = [Int32](repeating: 0, count: graph.count)
         for index in 0..<graph.count where needed[index] {
             for parent in graph.nodes[index].parents { remaining[Int(parent)] += 1 }
@@ -403,9 +443,11 @@ package enum HistoryReplay {
                 }
                 let others = node.parents.dropFirst().map { states[$0]! }
                 let mergeBase = index - firstNew < mergeBases.count ? mergeBases[index - firstNew] : nil
-                graph.setOps(CommitChanges.ops(commit: Int32(index), base: state, others: others, changes: changes[index - firstNew],
-                                               parsed: parsed, isShallowBoundary: node.isShallowBoundary, mergeBase: mergeBase),
-                             of: Int32(index))
+                graph.setOps(
+                    CommitChanges.ops(
+                        commit: Int32(index), base: state, others: others, changes: changes[index - firstNew],
+                        parsed: parsed, isShallowBoundary: node.isShallowBoundary, mergeBase: mergeBase),
+                    of: Int32(index))
             }
             state.apply(graph.ops(Int32(index)))
             for parent in node.parents.dropFirst() {

@@ -1,4 +1,5 @@
 import ISMSModel
+
 /// Narrows history entries by date, kind and field (`isms log`, `isms history`).
 public struct HistoryFilter: Sendable {
     /// Entries authored on or after this day (in the author's time zone).
@@ -30,8 +31,9 @@ public struct HistoryFilter: Sendable {
         guard let field else { return entry }
         let changes = entry.changes.filter { $0.field == field || $0.field.hasPrefix(field + ".") }
         guard !changes.isEmpty else { return nil }
-        return HistoryEntry(commit: entry.commit, record: entry.record, kind: entry.kind, path: entry.path, oldPath: entry.oldPath,
-                            oldID: entry.oldID, event: entry.event, changes: changes)
+        return HistoryEntry(
+            commit: entry.commit, record: entry.record, kind: entry.kind, path: entry.path, oldPath: entry.oldPath,
+            oldID: entry.oldID, event: entry.event, changes: changes)
     }
 
     /// Whether a change authored on `day` is in the date range.

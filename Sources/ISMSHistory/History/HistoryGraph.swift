@@ -87,17 +87,20 @@ package struct HistoryGraph: Sendable {
         for (i, node) in nodes.enumerated() where kept[i] {
             let new = Int32(result.count)
             renumber[i] = new
-            result.append(CommitNode(id: node.id, parents: node.parents.map { renumber[Int($0)] }, isShallowBoundary: node.isShallowBoundary,
-                                     committerTime: node.committerTime), info: info(Int32(i)))
-            result.setOps(ops(Int32(i)).map { op in
-                var op = op
-                op.fields = op.fields.map { field in
-                    var field = field
-                    if field.attribution >= 0 { field.attribution = renumber[Int(field.attribution)] }
-                    return field
-                }
-                return op
-            }, of: new)
+            result.append(
+                CommitNode(
+                    id: node.id, parents: node.parents.map { renumber[Int($0)] }, isShallowBoundary: node.isShallowBoundary,
+                    committerTime: node.committerTime), info: info(Int32(i)))
+            result.setOps(
+                ops(Int32(i)).map { op in
+                    var op = op
+                    op.fields = op.fields.map { field in
+                        var field = field
+                        if field.attribution >= 0 { field.attribution = renumber[Int(field.attribution)] }
+                        return field
+                    }
+                    return op
+                }, of: new)
         }
         if let (commit, state) = snapshot, renumber[Int(commit)] >= 0 {
             result.snapshot = (renumber[Int(commit)], state.renumbered(renumber))

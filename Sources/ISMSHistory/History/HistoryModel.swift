@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// What a commit did to a record, as `isms history` shows it.
 public enum HistoryEvent: String, Sendable, CaseIterable {
     case created, modified, moved
@@ -132,9 +133,10 @@ extension KindSchema {
 }
 
 extension Schema {
-    private static let orders: [RecordKind: [String: Int]] = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { kind in
-        (kind, Dictionary(uniqueKeysWithValues: of(kind).fieldOrder.enumerated().map { ($1, $0) }))
-    })
+    private static let orders: [RecordKind: [String: Int]] = Dictionary(
+        uniqueKeysWithValues: RecordKind.allCases.map { kind in
+            (kind, Dictionary(uniqueKeysWithValues: of(kind).fieldOrder.enumerated().map { ($1, $0) }))
+        })
 
     /// Sorts dotted field paths in the kind's declaration order (unknown ones last, by name).
     package static func sortFields<T>(_ items: [T], kind: RecordKind, by field: (T) -> String) -> [T] {

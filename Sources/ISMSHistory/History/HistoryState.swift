@@ -1,5 +1,6 @@
 import ISMSCore
 import ISMSModel
+
 /// A field's value with the index of the commit that set it.
 package struct Attributed: Sendable, Equatable {
     package var value: FieldValue

@@ -1,6 +1,6 @@
 import Foundation
-import ISMSCore
 import GitKit
+import ISMSCore
 import ISMSModel
 
 /// The revision a change is judged from (`--trust-ref`, by default BASE in `check --base` and `diff`): its
@@ -23,8 +23,9 @@ extension Workspace {
         // The policy is read at the root's place in the repository: a root reached through a link could be moved
         // by the change itself to a place the trusted revision has no policy for.
         if let link = linkOnTheWayToRoot() {
-            throw .invalidArgument("the ISMS root \(rootAsNamed) is reached through the symbolic link \(link); with a trust revision "
-                                   + "(--base, --trust-ref) give the real folder, so the change cannot move the ISMS away from the policy that judges it")
+            throw .invalidArgument(
+                "the ISMS root \(rootAsNamed) is reached through the symbolic link \(link); with a trust revision "
+                    + "(--base, --trust-ref) give the real folder, so the change cannot move the ISMS away from the policy that judges it")
         }
         let commit: ObjectID
         do { commit = try repository.resolveCommit(name) } catch {

@@ -107,8 +107,9 @@ public struct AllowedSigners: Sendable {
         guard let inner = try? reader.text("key type"), inner == type else {
             throw LineError(description: "the key is not a \(type) key")
         }
-        return Entry(principals: principals, namespaces: namespaces, validAfter: validAfter, validBefore: validBefore,
-                     keyType: type, keyBlob: blob, line: number)
+        return Entry(
+            principals: principals, namespaces: namespaces, validAfter: validAfter, validBefore: validBefore,
+            keyType: type, keyBlob: blob, line: number)
     }
 
     /// Splits at spaces and tabs outside double quotes; quotes around a whole principals field are removed.

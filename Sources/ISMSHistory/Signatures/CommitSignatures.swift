@@ -1,6 +1,6 @@
 import Foundation
-import ISMSCore
 import GitKit
+import ISMSCore
 import ISMSModel
 
 /// The signature verdicts of the commits a command shows, with the roster that names their signers.

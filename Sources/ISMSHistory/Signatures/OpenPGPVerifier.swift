@@ -58,14 +58,18 @@ package final class OpenPGPVerifier {
         if let unavailable { return SignatureVerdict(status: .notVerified, format: .openpgp, reason: unavailable) }
         let signaturePath = home + "/signature.asc", payloadPath = home + "/payload"
         guard FileManager.default.createFile(atPath: signaturePath, contents: Data(signature.utf8)),
-              FileManager.default.createFile(atPath: payloadPath, contents: Data(payload)) else {
+            FileManager.default.createFile(atPath: payloadPath, contents: Data(payload))
+        else {
             return SignatureVerdict(status: .notVerified, format: .openpgp, reason: "cannot write gpg's input files")
         }
         defer {
             try? FileManager.default.removeItem(atPath: signaturePath)
             try? FileManager.default.removeItem(atPath: payloadPath)
         }
-        guard let status = Self.run(gpg: gpg, home: home, ["--trust-model", "always", "--status-fd", "1", "--verify", signaturePath, payloadPath]) else {
+        guard
+            let status = Self.run(
+                gpg: gpg, home: home, ["--trust-model", "always", "--status-fd", "1", "--verify", signaturePath, payloadPath])
+        else {
             return SignatureVerdict(status: .notVerified, format: .openpgp, reason: "gpg could not be run or did not answer")
         }
         return Self.verdict(fromStatus: status)
@@ -89,14 +93,18 @@ package final class OpenPGPVerifier {
             return uid
         }
         if let bad = fields["BADSIG"] {
-            return SignatureVerdict(status: .bad, format: .openpgp, principal: email(bad), key: bad.first,
-                                    reason: "the OpenPGP signature does not match the commit")
+            return SignatureVerdict(
+                status: .bad, format: .openpgp, principal: email(bad), key: bad.first,
+                reason: "the OpenPGP signature does not match the commit")
         }
-        for (keyword, why) in [("EXPKEYSIG", "the OpenPGP key has expired"), ("REVKEYSIG", "the OpenPGP key was revoked"),
-                               ("EXPSIG", "the OpenPGP signature has expired")] {
+        for (keyword, why) in [
+            ("EXPKEYSIG", "the OpenPGP key has expired"), ("REVKEYSIG", "the OpenPGP key was revoked"),
+            ("EXPSIG", "the OpenPGP signature has expired"),
+        ] {
             if let values = fields[keyword] {
-                return SignatureVerdict(status: .expiredKey, format: .openpgp, principal: email(values) ?? email(fields["GOODSIG"]),
-                                        key: fingerprint ?? values.first, reason: why)
+                return SignatureVerdict(
+                    status: .expiredKey, format: .openpgp, principal: email(values) ?? email(fields["GOODSIG"]),
+                    key: fingerprint ?? values.first, reason: why)
             }
         }
         if let good = fields["GOODSIG"], fingerprint != nil {
@@ -105,11 +113,13 @@ package final class OpenPGPVerifier {
         if let error = fields["ERRSIG"] {
             let key = error.count >= 7 && error[6] != "-" ? error[6] : error.first
             if error.count >= 6 && error[5] == "9" || fields["NO_PUBKEY"] != nil {
-                return SignatureVerdict(status: .unknownKey, format: .openpgp, key: key,
-                                        reason: "no key of the openpgp_keys folder made this signature")
+                return SignatureVerdict(
+                    status: .unknownKey, format: .openpgp, key: key,
+                    reason: "no key of the openpgp_keys folder made this signature")
             }
             if error.count >= 6 && error[5] == "4" {
-                return SignatureVerdict(status: .notVerified, format: .openpgp, key: key, reason: "gpg does not support the signature's algorithm")
+                return SignatureVerdict(
+                    status: .notVerified, format: .openpgp, key: key, reason: "gpg does not support the signature's algorithm")
             }
             return SignatureVerdict(status: .bad, format: .openpgp, key: key, reason: "gpg could not check the signature")
         }

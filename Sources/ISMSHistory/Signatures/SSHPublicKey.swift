@@ -1,7 +1,7 @@
 import Crypto
-import _CryptoExtras
 import Foundation
 import ISMSModel
+import _CryptoExtras
 
 /// An SSH public key parsed from its wire blob (the base64 part of `ssh-ed25519 AAAA…`), able to check an SSH
 /// signature blob. Ed25519, ECDSA over NIST P-256, P-384 and P-521, and RSA with SHA-2 are verified here,
@@ -27,7 +27,9 @@ package struct SSHPublicKey {
     package let blob: [UInt8]
     package let algorithm: Algorithm
 
-    package static let supportedTypes: Set<String> = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa"]
+    package static let supportedTypes: Set<String> = [
+        "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa",
+    ]
 
     /// Parses a key blob. Throws `SSHWireReader.Malformed` for a damaged blob, `Unsupported` for another key type.
     package init(blob: [UInt8]) throws {
@@ -89,7 +91,9 @@ package struct SSHPublicKey {
         switch algorithm {
         case .ed25519(let key):
             try expect(name, "ssh-ed25519")
-            guard bytes.count == 64 else { throw SSHWireReader.Malformed(description: "an Ed25519 signature has 64 bytes, not \(bytes.count)") }
+            guard bytes.count == 64 else {
+                throw SSHWireReader.Malformed(description: "an Ed25519 signature has 64 bytes, not \(bytes.count)")
+            }
             return key.isValidSignature(bytes, for: data)
         case .p256(let key):
             try expect(name, type)
@@ -102,13 +106,16 @@ package struct SSHPublicKey {
             return key.isValidSignature(try P521.Signing.ECDSASignature(rawRepresentation: Self.scalars(bytes, width: 66)), for: data)
         case .rsa(let key, let modulusBytes):
             if name == "ssh-rsa" {
-                throw SSHWireReader.Malformed(description: "the signature uses ssh-rsa (RSA with SHA-1), which is refused; sign with rsa-sha2-256 or rsa-sha2-512")
+                throw SSHWireReader.Malformed(
+                    description: "the signature uses ssh-rsa (RSA with SHA-1), which is refused; sign with rsa-sha2-256 or rsa-sha2-512")
             }
             guard name == "rsa-sha2-256" || name == "rsa-sha2-512" else {
                 throw SSHWireReader.Malformed(description: "an ssh-rsa key cannot make a \(name) signature")
             }
             // A signature shorter than the modulus lost leading zero bytes: put them back, as OpenSSH does.
-            guard bytes.count <= modulusBytes else { throw SSHWireReader.Malformed(description: "the RSA signature is longer than the modulus") }
+            guard bytes.count <= modulusBytes else {
+                throw SSHWireReader.Malformed(description: "the RSA signature is longer than the modulus")
+            }
             let padded = _RSA.Signing.RSASignature(rawRepresentation: [UInt8](repeating: 0, count: modulusBytes - bytes.count) + bytes)
             if name == "rsa-sha2-256" {
                 return key.isValidSignature(padded, for: Crypto.SHA256.hash(data: data), padding: .insecurePKCS1v1_5)
@@ -126,7 +133,9 @@ package struct SSHPublicKey {
         var reader = SSHWireReader(bytes)
         let r = try reader.positiveInteger("ECDSA r"), s = try reader.positiveInteger("ECDSA s")
         try reader.requireEnd("the ECDSA signature")
-        guard r.count <= width, s.count <= width else { throw SSHWireReader.Malformed(description: "an ECDSA scalar is too long for the curve") }
+        guard r.count <= width, s.count <= width else {
+            throw SSHWireReader.Malformed(description: "an ECDSA scalar is too long for the curve")
+        }
         return [UInt8](repeating: 0, count: width - r.count) + r + [UInt8](repeating: 0, count: width - s.count) + s
     }
 }

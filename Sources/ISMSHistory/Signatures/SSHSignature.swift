@@ -27,7 +27,9 @@ package struct SSHSignature: Sendable {
         var body = lines.drop { $0.trimmingCharacters(in: .whitespaces).isEmpty }
         while let last = body.last, last.trimmingCharacters(in: .whitespaces).isEmpty { body.removeLast() }
         guard body.first == Substring(Self.armorBegin) else { throw SSHWireReader.Malformed(description: "no \(Self.armorBegin) line") }
-        guard body.count >= 2, body.last == Substring(Self.armorEnd) else { throw SSHWireReader.Malformed(description: "no \(Self.armorEnd) line at the end") }
+        guard body.count >= 2, body.last == Substring(Self.armorEnd) else {
+            throw SSHWireReader.Malformed(description: "no \(Self.armorEnd) line at the end")
+        }
         let base64 = body.dropFirst().dropLast().map { $0.trimmingCharacters(in: .whitespaces) }.joined()
         guard let decoded = Data(base64Encoded: base64) else { throw SSHWireReader.Malformed(description: "the signature is not base64") }
         try self.init(blob: Array(decoded))
@@ -58,7 +60,11 @@ package struct SSHSignature: Sendable {
         writer.string(namespace)
         writer.string(reserved)
         writer.string(hashAlgorithm)
-        if hashAlgorithm == "sha512" { writer.string(Array(Crypto.SHA512.hash(data: message))) } else { writer.string(Array(Crypto.SHA256.hash(data: message))) }
+        if hashAlgorithm == "sha512" {
+            writer.string(Array(Crypto.SHA512.hash(data: message)))
+        } else {
+            writer.string(Array(Crypto.SHA256.hash(data: message)))
+        }
         return writer.bytes
     }
 }

@@ -54,7 +54,8 @@ package final class SignatureCache {
             if inCurrent {
                 // A line out of order, or not a line of this format, makes the file one to replace.
                 guard line.count > 41, line[line.startIndex + 40] == UInt8(ascii: "\t"),
-                      starts.last.map({ Self.compareIDs(bytes, $0, line.startIndex) < 0 }) ?? true else {
+                    starts.last.map({ Self.compareIDs(bytes, $0, line.startIndex) < 0 }) ?? true
+                else {
                     others = []; return
                 }
                 starts.append(line.startIndex)
@@ -186,7 +187,8 @@ package final class SignatureCache {
             guard let f = SignatureVerdict.Format(rawValue: fields[1]) else { return nil }
             format = f
         }
-        return SignatureVerdict(status: status, format: format, principal: optional(fields[2]), key: optional(fields[3]),
-                                reason: optional(fields[4]))
+        return SignatureVerdict(
+            status: status, format: format, principal: optional(fields[2]), key: optional(fields[3]),
+            reason: optional(fields[4]))
     }
 }

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
-import ISMSCore
 import GitKit
+import ISMSCore
 import ISMSModel
 
 /// What a signature is trusted against: the allowed-signers file and the OpenPGP public keys as they are in a
@@ -23,8 +23,10 @@ public struct SignatureTrust: Sendable {
     /// Lines of the allowed-signers file that were ignored, and other things people should know.
     public let notes: [String]
 
-    public init(revision: String, commit: ObjectID?, allowedSignersPath: String, allowedSignersText: String?,
-                openPGPKeysPath: String, openPGPKeys: [(name: String, data: Data)]) {
+    public init(
+        revision: String, commit: ObjectID?, allowedSignersPath: String, allowedSignersText: String?,
+        openPGPKeysPath: String, openPGPKeys: [(name: String, data: Data)]
+    ) {
         self.revision = revision
         self.commit = commit
         self.allowedSignersPath = allowedSignersPath
@@ -47,8 +49,9 @@ public struct SignatureTrust: Sendable {
 
     /// No key at all: every signature is unknown-key (used outside a repository and in tests).
     public static func empty(revision: String = "(none)") -> SignatureTrust {
-        SignatureTrust(revision: revision, commit: nil, allowedSignersPath: Config.defaultAllowedSigners, allowedSignersText: "",
-                       openPGPKeysPath: Config.defaultOpenPGPKeys, openPGPKeys: [])
+        SignatureTrust(
+            revision: revision, commit: nil, allowedSignersPath: Config.defaultAllowedSigners, allowedSignersText: "",
+            openPGPKeysPath: Config.defaultOpenPGPKeys, openPGPKeys: [])
     }
 }
 
@@ -66,7 +69,8 @@ extension Workspace {
             let root = try repository.subtree(of: tree, at: prefix)
             var signersPath = Config.defaultAllowedSigners, keysPath = Config.defaultOpenPGPKeys
             if let root, let data = try repository.file(at: "isms.yaml", below: root),
-               let (config, _) = try? ConfigReader.read(data, path: "isms.yaml", ruleIDs: nil) {
+                let (config, _) = try? ConfigReader.read(data, path: "isms.yaml", ruleIDs: nil)
+            {
                 signersPath = config.allowedSigners
                 keysPath = config.openPGPKeys
             }
@@ -80,8 +84,9 @@ extension Workspace {
                     }
                 }
             }
-            return SignatureTrust(revision: revision, commit: commit, allowedSignersPath: signersPath, allowedSignersText: signersText,
-                                  openPGPKeysPath: keysPath, openPGPKeys: keys)
+            return SignatureTrust(
+                revision: revision, commit: commit, allowedSignersPath: signersPath, allowedSignersText: signersText,
+                openPGPKeysPath: keysPath, openPGPKeys: keys)
         } catch {
             throw .git("reading the trusted keys at \(revision): \(error)", cause: error as? GitError)
         }
@@ -96,7 +101,8 @@ extension Repository {
         guard let name = components.last, !components.contains("..") else { return nil }
         guard let folder = try subtree(of: root, at: components.dropLast().joined(separator: "/")) else { return nil }
         guard let entry = try treeEntries(folder).first(where: { $0.name == name }),
-              entry.mode == .file || entry.mode == .executable else { return nil }
+            entry.mode == .file || entry.mode == .executable
+        else { return nil }
         // Settings and key files are small: one over the limit is read as absent, never inflated.
         guard try objectSize(entry.id) <= Limits.configBytes else { return nil }
         return try readObject(entry.id)

@@ -1,5 +1,6 @@
 import ISMSCore
 import ISMSModel
+
 /// What isms found about one commit's signature: the `signature` object of the history JSON contracts.
 public struct SignatureVerdict: Sendable, Hashable, Encodable {
     public enum Status: String, Sendable, Hashable, Codable, CaseIterable {

@@ -68,8 +68,9 @@ public final class SignatureVerifier {
         let armor = signature.drop { $0 == " " || $0 == "\n" }
         if armor.hasPrefix(SSHSignature.armorBegin) {
             sawSSH = true
-            return Self.verifySSH(signature, payload: signed.payload, time: signed.committerTime, committer: signed.committerEmail,
-                                  signers: trust.allowedSigners)
+            return Self.verifySSH(
+                signature, payload: signed.payload, time: signed.committerTime, committer: signed.committerEmail,
+                signers: trust.allowedSigners)
         }
         if armor.hasPrefix("-----BEGIN PGP SIGNATURE-----") {
             if openPGP == nil { openPGP = OpenPGPVerifier(keys: trust.openPGPKeys, gpg: gpgProgram) }
@@ -95,17 +96,20 @@ public final class SignatureVerifier {
     /// Notes for standard error: ignored allowed-signers lines (once an SSH signature was judged), unverified
     /// OpenPGP signatures.
     public var notes: [String] {
-        (sawSSH ? trust.notes : []) + unverified.sorted { $0.key < $1.key }.map { reason, count in
-            "\(count) signature\(count == 1 ? "" : "s") not verified: \(reason)"
-        }
+        (sawSSH ? trust.notes : [])
+            + unverified.sorted { $0.key < $1.key }.map { reason, count in
+                "\(count) signature\(count == 1 ? "" : "s") not verified: \(reason)"
+            }
     }
 
     // MARK: SSH
 
     /// An SSHSIG signature over `payload`: well-formed, namespace git, verified by the key it names, that key
     /// trusted for git and valid at `time` (the committer's time).
-    package static func verifySSH(_ armored: String, payload: [UInt8], time: Int64?, committer: String?,
-                          signers: AllowedSigners) -> SignatureVerdict {
+    package static func verifySSH(
+        _ armored: String, payload: [UInt8], time: Int64?, committer: String?,
+        signers: AllowedSigners
+    ) -> SignatureVerdict {
         let signature: SSHSignature
         do { signature = try SSHSignature(armored: armored) } catch {
             return SignatureVerdict(status: .bad, format: .ssh, reason: "malformed SSH signature: \(error)")
@@ -130,16 +134,18 @@ public final class SignatureVerifier {
         }
         let entries = signers.entries(forKey: signature.publicKey)
         guard !entries.isEmpty else {
-            return SignatureVerdict(status: .unknownKey, format: .ssh, key: fingerprint,
-                                    reason: "the key is not in the allowed signers for git")
+            return SignatureVerdict(
+                status: .unknownKey, format: .ssh, key: fingerprint,
+                reason: "the key is not in the allowed signers for git")
         }
         guard let time else {
             return SignatureVerdict(status: .bad, format: .ssh, key: fingerprint, reason: "the commit has no committer time")
         }
         let valid = entries.filter { $0.isValid(at: time) }
         guard !valid.isEmpty else {
-            return SignatureVerdict(status: .expiredKey, format: .ssh, principal: principal(of: entries, committer: committer),
-                                    key: fingerprint, reason: "the key was not valid at the commit's time")
+            return SignatureVerdict(
+                status: .expiredKey, format: .ssh, principal: principal(of: entries, committer: committer),
+                key: fingerprint, reason: "the key was not valid at the commit's time")
         }
         return SignatureVerdict(status: .good, format: .ssh, principal: principal(of: valid, committer: committer), key: fingerprint)
     }

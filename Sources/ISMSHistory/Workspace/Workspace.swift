@@ -1,7 +1,7 @@
 import Foundation
 import GitKit
-import ISMSModel
 import ISMSLoading
+import ISMSModel
 
 /// Where the ISMS is: its root folder and, when there is one, the git repository around it.
 public final class Workspace {
@@ -19,8 +19,10 @@ public final class Workspace {
     /// Finds the ISMS root: `explicitRoot` when given (it must hold isms.yaml), else the nearest folder
     /// at or above `currentDirectory` that does.
     /// `environment` is read for GIT_INDEX_FILE (see `indexFile(environment:currentDirectory:)`).
-    public init(explicitRoot: String?, currentDirectory: String = FileManager.default.currentDirectoryPath,
-                environment: [String: String] = ProcessInfo.processInfo.environment) throws(ToolError) {
+    public init(
+        explicitRoot: String?, currentDirectory: String = FileManager.default.currentDirectoryPath,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ToolError) {
         indexFile = Workspace.indexFile(environment: environment, currentDirectory: currentDirectory)
         if let explicitRoot {
             let absolute = Workspace.absolute(explicitRoot, from: currentDirectory)

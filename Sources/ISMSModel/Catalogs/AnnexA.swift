@@ -1,3 +1,5 @@
+import Foundation
+
 /// One entry of a framework catalog: a clause, an article or a control, with its official short title.
 public struct CatalogEntry: Sendable, Hashable {
     /// The canonical reference: `A.5.15`, `32`, `21(2)(a)`, `6.1.3`.
@@ -24,113 +26,123 @@ public enum AnnexA {
     }
 
     public static let themes: [Theme] = [
-        theme("organizational", 5, [
-            "Policies for information security",
-            "Information security roles and responsibilities",
-            "Segregation of duties",
-            "Management responsibilities",
-            "Contact with authorities",
-            "Contact with special interest groups",
-            "Threat intelligence",
-            "Information security in project management",
-            "Inventory of information and other associated assets",
-            "Acceptable use of information and other associated assets",
-            "Return of assets",
-            "Classification of information",
-            "Labelling of information",
-            "Information transfer",
-            "Access control",
-            "Identity management",
-            "Authentication information",
-            "Access rights",
-            "Information security in supplier relationships",
-            "Addressing information security within supplier agreements",
-            "Managing information security in the ICT supply chain",
-            "Monitoring, review and change management of supplier services",
-            "Information security for use of cloud services",
-            "Information security incident management planning and preparation",
-            "Assessment and decision on information security events",
-            "Response to information security incidents",
-            "Learning from information security incidents",
-            "Collection of evidence",
-            "Information security during disruption",
-            "ICT readiness for business continuity",
-            "Legal, statutory, regulatory and contractual requirements",
-            "Intellectual property rights",
-            "Protection of records",
-            "Privacy and protection of PII",
-            "Independent review of information security",
-            "Compliance with policies, rules and standards for information security",
-            "Documented operating procedures",
-        ]),
-        theme("people", 6, [
-            "Screening",
-            "Terms and conditions of employment",
-            "Information security awareness, education and training",
-            "Disciplinary process",
-            "Responsibilities after termination or change of employment",
-            "Confidentiality or non-disclosure agreements",
-            "Remote working",
-            "Information security event reporting",
-        ]),
-        theme("physical", 7, [
-            "Physical security perimeters",
-            "Physical entry",
-            "Securing offices, rooms and facilities",
-            "Physical security monitoring",
-            "Protecting against physical and environmental threats",
-            "Working in secure areas",
-            "Clear desk and clear screen",
-            "Equipment siting and protection",
-            "Security of assets off-premises",
-            "Storage media",
-            "Supporting utilities",
-            "Cabling security",
-            "Equipment maintenance",
-            "Secure disposal or re-use of equipment",
-        ]),
-        theme("technological", 8, [
-            "User endpoint devices",
-            "Privileged access rights",
-            "Information access restriction",
-            "Access to source code",
-            "Secure authentication",
-            "Capacity management",
-            "Protection against malware",
-            "Management of technical vulnerabilities",
-            "Configuration management",
-            "Information deletion",
-            "Data masking",
-            "Data leakage prevention",
-            "Information backup",
-            "Redundancy of information processing facilities",
-            "Logging",
-            "Monitoring activities",
-            "Clock synchronization",
-            "Use of privileged utility programs",
-            "Installation of software on operational systems",
-            "Networks security",
-            "Security of network services",
-            "Segregation of networks",
-            "Web filtering",
-            "Use of cryptography",
-            "Secure development life cycle",
-            "Application security requirements",
-            "Secure system architecture and engineering principles",
-            "Secure coding",
-            "Security testing in development and acceptance",
-            "Outsourced development",
-            "Separation of development, test and production environments",
-            "Change management",
-            "Test information",
-            "Protection of information systems during audit testing",
-        ]),
+        theme(
+            "organizational", 5,
+            [
+                "Policies for information security",
+                "Information security roles and responsibilities",
+                "Segregation of duties",
+                "Management responsibilities",
+                "Contact with authorities",
+                "Contact with special interest groups",
+                "Threat intelligence",
+                "Information security in project management",
+                "Inventory of information and other associated assets",
+                "Acceptable use of information and other associated assets",
+                "Return of assets",
+                "Classification of information",
+                "Labelling of information",
+                "Information transfer",
+                "Access control",
+                "Identity management",
+                "Authentication information",
+                "Access rights",
+                "Information security in supplier relationships",
+                "Addressing information security within supplier agreements",
+                "Managing information security in the ICT supply chain",
+                "Monitoring, review and change management of supplier services",
+                "Information security for use of cloud services",
+                "Information security incident management planning and preparation",
+                "Assessment and decision on information security events",
+                "Response to information security incidents",
+                "Learning from information security incidents",
+                "Collection of evidence",
+                "Information security during disruption",
+                "ICT readiness for business continuity",
+                "Legal, statutory, regulatory and contractual requirements",
+                "Intellectual property rights",
+                "Protection of records",
+                "Privacy and protection of PII",
+                "Independent review of information security",
+                "Compliance with policies, rules and standards for information security",
+                "Documented operating procedures",
+            ]),
+        theme(
+            "people", 6,
+            [
+                "Screening",
+                "Terms and conditions of employment",
+                "Information security awareness, education and training",
+                "Disciplinary process",
+                "Responsibilities after termination or change of employment",
+                "Confidentiality or non-disclosure agreements",
+                "Remote working",
+                "Information security event reporting",
+            ]),
+        theme(
+            "physical", 7,
+            [
+                "Physical security perimeters",
+                "Physical entry",
+                "Securing offices, rooms and facilities",
+                "Physical security monitoring",
+                "Protecting against physical and environmental threats",
+                "Working in secure areas",
+                "Clear desk and clear screen",
+                "Equipment siting and protection",
+                "Security of assets off-premises",
+                "Storage media",
+                "Supporting utilities",
+                "Cabling security",
+                "Equipment maintenance",
+                "Secure disposal or re-use of equipment",
+            ]),
+        theme(
+            "technological", 8,
+            [
+                "User endpoint devices",
+                "Privileged access rights",
+                "Information access restriction",
+                "Access to source code",
+                "Secure authentication",
+                "Capacity management",
+                "Protection against malware",
+                "Management of technical vulnerabilities",
+                "Configuration management",
+                "Information deletion",
+                "Data masking",
+                "Data leakage prevention",
+                "Information backup",
+                "Redundancy of information processing facilities",
+                "Logging",
+                "Monitoring activities",
+                "Clock synchronization",
+                "Use of privileged utility programs",
+                "Installation of software on operational systems",
+                "Networks security",
+                "Security of network services",
+                "Segregation of networks",
+                "Web filtering",
+                "Use of cryptography",
+                "Secure development life cycle",
+                "Application security requirements",
+                "Secure system architecture and engineering principles",
+                "Secure coding",
+                "Security testing in development and acceptance",
+                "Outsourced development",
+                "Separation of development, test and production environments",
+                "Change management",
+                "Test information",
+                "Protection of information systems during audit testing",
+            ]),
     ]
 
     private static func theme(_ name: String, _ clause: Int, _ titles: [String]) -> Theme {
-        Theme(name: name, clause: clause, controls: titles.enumerated().map { index, title in
-            CatalogEntry("A.\(clause).\(index + 1)", title, group: name)
-        })
+        Theme(
+            name: name, clause: clause,
+            controls: titles.enumerated().map { index, title in
+                CatalogEntry("A.\(clause).\(index + 1)", title, group: name)
+            })
     }
 
     /// All 93 controls, A.5.1 to A.8.34, in catalog order.
@@ -150,8 +162,9 @@ public enum AnnexA {
         }
         let parts = rest.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let theme = Int(parts[0].trimmingCharacters(in: .whitespaces)),
-              let number = Int(parts[1].trimmingCharacters(in: .whitespaces)),
-              parts.allSatisfy({ !$0.isEmpty && $0.trimmingCharacters(in: .whitespaces).allSatisfy(\.isNumber) }) else { return nil }
+            let number = Int(parts[1].trimmingCharacters(in: .whitespaces)),
+            parts.allSatisfy({ !$0.isEmpty && $0.trimmingCharacters(in: .whitespaces).allSatisfy(\.isNumber) })
+        else { return nil }
         return "A.\(theme).\(number)"
     }
 
@@ -177,5 +190,3 @@ public enum AnnexA {
         canonical(text).flatMap(control)
     }
 }
-
-import Foundation

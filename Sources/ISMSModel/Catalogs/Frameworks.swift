@@ -41,61 +41,71 @@ public enum Frameworks {
         entries: [
             CatalogEntry("5", "Principles relating to processing of personal data", group: "Chapter II"),
             CatalogEntry("6", "Lawfulness of processing", group: "Chapter II"),
-        ] + [
-            ("12", "Transparent information, communication and modalities for the exercise of the rights of the data subject"),
-            ("13", "Information to be provided where personal data are collected from the data subject"),
-            ("14", "Information to be provided where personal data have not been obtained from the data subject"),
-            ("15", "Right of access by the data subject"),
-            ("16", "Right to rectification"),
-            ("17", "Right to erasure ('right to be forgotten')"),
-            ("18", "Right to restriction of processing"),
-            ("19", "Notification obligation regarding rectification or erasure of personal data or restriction of processing"),
-            ("20", "Right to data portability"),
-            ("21", "Right to object"),
-            ("22", "Automated individual decision-making, including profiling"),
-        ].map { CatalogEntry($0.0, $0.1, group: "Chapter III") } + [
-            CatalogEntry("24", "Responsibility of the controller", group: "Chapter IV"),
-            CatalogEntry("25", "Data protection by design and by default", group: "Chapter IV"),
-            CatalogEntry("28", "Processor", group: "Chapter IV"),
-            CatalogEntry("30", "Records of processing activities", group: "Chapter IV"),
-            CatalogEntry("32", "Security of processing", group: "Chapter IV"),
-            CatalogEntry("33", "Notification of a personal data breach to the supervisory authority", group: "Chapter IV"),
-            CatalogEntry("34", "Communication of a personal data breach to the data subject", group: "Chapter IV"),
-            CatalogEntry("35", "Data protection impact assessment", group: "Chapter IV"),
-            CatalogEntry("36", "Prior consultation", group: "Chapter IV"),
-            CatalogEntry("37", "Designation of the data protection officer", group: "Chapter IV"),
-            CatalogEntry("38", "Position of the data protection officer", group: "Chapter IV"),
-            CatalogEntry("39", "Tasks of the data protection officer", group: "Chapter IV"),
-        ] + [
-            ("44", "General principle for transfers"),
-            ("45", "Transfers on the basis of an adequacy decision"),
-            ("46", "Transfers subject to appropriate safeguards"),
-            ("47", "Binding corporate rules"),
-            ("48", "Transfers or disclosures not authorised by Union law"),
-            ("49", "Derogations for specific situations"),
-        ].map { CatalogEntry($0.0, $0.1, group: "Chapter V") })
+        ]
+            + [
+                ("12", "Transparent information, communication and modalities for the exercise of the rights of the data subject"),
+                ("13", "Information to be provided where personal data are collected from the data subject"),
+                ("14", "Information to be provided where personal data have not been obtained from the data subject"),
+                ("15", "Right of access by the data subject"),
+                ("16", "Right to rectification"),
+                ("17", "Right to erasure ('right to be forgotten')"),
+                ("18", "Right to restriction of processing"),
+                ("19", "Notification obligation regarding rectification or erasure of personal data or restriction of processing"),
+                ("20", "Right to data portability"),
+                ("21", "Right to object"),
+                ("22", "Automated individual decision-making, including profiling"),
+            ].map { CatalogEntry($0.0, $0.1, group: "Chapter III") } + [
+                CatalogEntry("24", "Responsibility of the controller", group: "Chapter IV"),
+                CatalogEntry("25", "Data protection by design and by default", group: "Chapter IV"),
+                CatalogEntry("28", "Processor", group: "Chapter IV"),
+                CatalogEntry("30", "Records of processing activities", group: "Chapter IV"),
+                CatalogEntry("32", "Security of processing", group: "Chapter IV"),
+                CatalogEntry("33", "Notification of a personal data breach to the supervisory authority", group: "Chapter IV"),
+                CatalogEntry("34", "Communication of a personal data breach to the data subject", group: "Chapter IV"),
+                CatalogEntry("35", "Data protection impact assessment", group: "Chapter IV"),
+                CatalogEntry("36", "Prior consultation", group: "Chapter IV"),
+                CatalogEntry("37", "Designation of the data protection officer", group: "Chapter IV"),
+                CatalogEntry("38", "Position of the data protection officer", group: "Chapter IV"),
+                CatalogEntry("39", "Tasks of the data protection officer", group: "Chapter IV"),
+            ]
+            + [
+                ("44", "General principle for transfers"),
+                ("45", "Transfers on the basis of an adequacy decision"),
+                ("46", "Transfers subject to appropriate safeguards"),
+                ("47", "Binding corporate rules"),
+                ("48", "Transfers or disclosures not authorised by Union law"),
+                ("49", "Derogations for specific situations"),
+            ].map { CatalogEntry($0.0, $0.1, group: "Chapter V") })
 
     /// Art. 20 to 23 by paragraph, and Art. 21(2) by point. Article and paragraph numbers are those of the Directive;
     /// a paragraph carries its article's title (the Directive gives paragraphs none), a point of 21(2) its own.
     public static let nis2 = FrameworkCatalog(
         source: "NIS2", name: "Directive (EU) 2022/2555 (NIS2)", scopeNote: "Art. 20–23 by paragraph, 21(2)(a)–(j) by point",
         entries: paragraphs("20", "Governance", 2, group: "Art. 20")
-        + [CatalogEntry("21(1)", "Cybersecurity risk-management measures", group: "Art. 21 Cybersecurity risk-management measures")]
-        + [
-            ("a", "Policies on risk analysis and information system security"),
-            ("b", "Incident handling"),
-            ("c", "Business continuity, such as backup management and disaster recovery, and crisis management"),
-            ("d", "Supply chain security"),
-            ("e", "Security in network and information systems acquisition, development and maintenance, including vulnerability handling and disclosure"),
-            ("f", "Policies and procedures to assess the effectiveness of cybersecurity risk-management measures"),
-            ("g", "Basic cyber hygiene practices and cybersecurity training"),
-            ("h", "Policies and procedures regarding the use of cryptography and, where appropriate, encryption"),
-            ("i", "Human resources security, access control policies and asset management"),
-            ("j", "Multi-factor or continuous authentication, secured voice, video and text communications and secured emergency communication systems"),
-        ].map { CatalogEntry("21(2)(\($0.0))", $0.1, group: "Art. 21 Cybersecurity risk-management measures") }
-        + (3...5).map { CatalogEntry("21(\($0))", "Cybersecurity risk-management measures", group: "Art. 21 Cybersecurity risk-management measures") }
-        + paragraphs("22", "Union level coordinated security risk assessments of critical supply chains", 2, group: "Art. 22")
-        + paragraphs("23", "Reporting obligations", 11, group: "Art. 23"))
+            + [CatalogEntry("21(1)", "Cybersecurity risk-management measures", group: "Art. 21 Cybersecurity risk-management measures")]
+            + [
+                ("a", "Policies on risk analysis and information system security"),
+                ("b", "Incident handling"),
+                ("c", "Business continuity, such as backup management and disaster recovery, and crisis management"),
+                ("d", "Supply chain security"),
+                (
+                    "e",
+                    "Security in network and information systems acquisition, development and maintenance, including vulnerability handling and disclosure"
+                ),
+                ("f", "Policies and procedures to assess the effectiveness of cybersecurity risk-management measures"),
+                ("g", "Basic cyber hygiene practices and cybersecurity training"),
+                ("h", "Policies and procedures regarding the use of cryptography and, where appropriate, encryption"),
+                ("i", "Human resources security, access control policies and asset management"),
+                (
+                    "j",
+                    "Multi-factor or continuous authentication, secured voice, video and text communications and secured emergency communication systems"
+                ),
+            ].map { CatalogEntry("21(2)(\($0.0))", $0.1, group: "Art. 21 Cybersecurity risk-management measures") }
+            + (3...5).map {
+                CatalogEntry("21(\($0))", "Cybersecurity risk-management measures", group: "Art. 21 Cybersecurity risk-management measures")
+            }
+            + paragraphs("22", "Union level coordinated security risk assessments of critical supply chains", 2, group: "Art. 22")
+            + paragraphs("23", "Reporting obligations", 11, group: "Art. 23"))
 
     /// Art. 5 to 30 by paragraph; Art. 7, 15, 20 and 23, which have a single unnumbered paragraph, as articles.
     public static let dora = FrameworkCatalog(
@@ -111,18 +121,34 @@ public enum Frameworks {
             ("12", "Backup policies and procedures, restoration and recovery procedures and methods", 7, "Chapter II ICT risk management"),
             ("13", "Learning and evolving", 7, "Chapter II ICT risk management"),
             ("14", "Communication", 3, "Chapter II ICT risk management"),
-            ("15", "Further harmonisation of ICT risk management tools, methods, processes and policies", 0, "Chapter II ICT risk management"),
+            (
+                "15", "Further harmonisation of ICT risk management tools, methods, processes and policies", 0,
+                "Chapter II ICT risk management"
+            ),
             ("16", "Simplified ICT risk management framework", 3, "Chapter II ICT risk management"),
             ("17", "ICT-related incident management process", 3, "Chapter III ICT-related incidents"),
             ("18", "Classification of ICT-related incidents and cyber threats", 4, "Chapter III ICT-related incidents"),
-            ("19", "Reporting of major ICT-related incidents and voluntary notification of significant cyber threats", 8, "Chapter III ICT-related incidents"),
+            (
+                "19", "Reporting of major ICT-related incidents and voluntary notification of significant cyber threats", 8,
+                "Chapter III ICT-related incidents"
+            ),
             ("20", "Harmonisation of reporting content and templates", 0, "Chapter III ICT-related incidents"),
             ("21", "Centralisation of reporting of major ICT-related incidents", 3, "Chapter III ICT-related incidents"),
             ("22", "Supervisory feedback", 3, "Chapter III ICT-related incidents"),
-            ("23", "Operational or security payment-related incidents concerning credit institutions, payment institutions, account information service providers, and electronic money institutions", 0, "Chapter III ICT-related incidents"),
-            ("24", "General requirements for the performance of digital operational resilience testing", 6, "Chapter IV Digital operational resilience testing"),
+            (
+                "23",
+                "Operational or security payment-related incidents concerning credit institutions, payment institutions, account information service providers, and electronic money institutions",
+                0, "Chapter III ICT-related incidents"
+            ),
+            (
+                "24", "General requirements for the performance of digital operational resilience testing", 6,
+                "Chapter IV Digital operational resilience testing"
+            ),
             ("25", "Testing of ICT tools and systems", 3, "Chapter IV Digital operational resilience testing"),
-            ("26", "Advanced testing of ICT tools, systems and processes based on TLPT", 11, "Chapter IV Digital operational resilience testing"),
+            (
+                "26", "Advanced testing of ICT tools, systems and processes based on TLPT", 11,
+                "Chapter IV Digital operational resilience testing"
+            ),
             ("27", "Requirements for testers for the carrying out of TLPT", 3, "Chapter IV Digital operational resilience testing"),
             ("28", "General principles (ICT third-party risk)", 10, "Chapter V ICT third-party risk"),
             ("29", "Preliminary assessment of ICT concentration risk at entity level", 2, "Chapter V ICT third-party risk"),
@@ -131,7 +157,8 @@ public enum Frameworks {
 
     /// An article's paragraphs 1 to `count`, each with the article's title; the article itself when it has none.
     private static func paragraphs(_ article: String, _ title: String, _ count: Int, group: String) -> [CatalogEntry] {
-        count == 0 ? [CatalogEntry(article, title, group: group)] : (1...count).map { CatalogEntry("\(article)(\($0))", title, group: group) }
+        count == 0
+            ? [CatalogEntry(article, title, group: group)] : (1...count).map { CatalogEntry("\(article)(\($0))", title, group: group) }
     }
 
     /// ISO/IEC 27001:2022 clauses 4 to 10; Annex A references are resolved against `AnnexA`.
@@ -238,7 +265,8 @@ public enum ReferenceResolver {
             // An article held whole: a paragraph or point named with it is read as the article.
             if let entry = catalog.entry(article) { return .known(entry) }
             let suggestion = closestArticle(parsed.article, in: catalog)
-            return .unknown(reason: "\(catalog.source) Art. \(parsed.article) is not in the catalog (\(catalog.scopeNote))", suggestion: suggestion)
+            return .unknown(
+                reason: "\(catalog.source) Art. \(parsed.article) is not in the catalog (\(catalog.scopeNote))", suggestion: suggestion)
         }
         // An article held by paragraph: the article as a whole, or one of its paragraphs (and of NIS2 21(2), a point).
         let articleTitle = held.first { !$0.id.dropFirst(article.count + 1).contains("(") }?.title ?? first.title
@@ -249,14 +277,17 @@ public enum ReferenceResolver {
             guard let point = parsed.point else { return .known(CatalogEntry(paragraphID, articleTitle, group: first.group)) }
             if let entry = catalog.entry("\(paragraphID)(\(point))") { return .known(entry) }
             func letter(_ id: String) -> String { String(id.dropFirst(paragraphID.count + 1).dropLast()) }
-            return .unknown(reason: "\(catalog.source) Art. \(paragraphID) has points (\(letter(firstPoint.id))) to (\(letter(lastPoint.id))), not (\(point))",
-                            suggestion: nil)
+            return .unknown(
+                reason:
+                    "\(catalog.source) Art. \(paragraphID) has points (\(letter(firstPoint.id))) to (\(letter(lastPoint.id))), not (\(point))",
+                suggestion: nil)
         }
         if let entry = catalog.entry(paragraphID) { return .known(entry) }
         let numbers = held.compactMap { Int($0.id.dropFirst(article.count + 1).prefix { $0.isNumber }) }
         let last = numbers.max() ?? 1
-        return .unknown(reason: "\(catalog.source) Art. \(article) has paragraphs 1 \(last == 2 ? "and" : "to") \(last), not \(paragraph)",
-                        suggestion: catalog.entry("\(article)(\(min(max(paragraph, 1), last)))"))
+        return .unknown(
+            reason: "\(catalog.source) Art. \(article) has paragraphs 1 \(last == 2 ? "and" : "to") \(last), not \(paragraph)",
+            suggestion: catalog.entry("\(article)(\(min(max(paragraph, 1), last)))"))
     }
 
     private static func resolveISO(_ text: String, _ catalog: FrameworkCatalog) -> ReferenceResolution {
@@ -271,16 +302,19 @@ public enum ReferenceResolver {
                 return .unknown(reason: "'\(text)' is not an Annex A reference (A.<theme>.<n>)", suggestion: nil)
             }
             if let entry = AnnexA.control(canonical) { return .known(entry) }
-            return .unknown(reason: "\(canonical) is not an ISO/IEC 27001:2022 Annex A control (A.5.1–A.5.37, A.6.1–A.6.8, A.7.1–A.7.14, A.8.1–A.8.34)",
-                            suggestion: AnnexA.suggestion(for: canonical))
+            return .unknown(
+                reason: "\(canonical) is not an ISO/IEC 27001:2022 Annex A control (A.5.1–A.5.37, A.6.1–A.6.8, A.7.1–A.7.14, A.8.1–A.8.34)",
+                suggestion: AnnexA.suggestion(for: canonical))
         }
         let clause = String(rest.prefix { $0.isNumber || $0 == "." }).trimmingCharacters(in: CharacterSet(charactersIn: "."))
         guard !clause.isEmpty else {
-            return .unknown(reason: "'\(text)' does not name a clause of ISO/IEC 27001:2022 (write it as Clause 6.1.3 or A.5.15)", suggestion: nil)
+            return .unknown(
+                reason: "'\(text)' does not name a clause of ISO/IEC 27001:2022 (write it as Clause 6.1.3 or A.5.15)", suggestion: nil)
         }
         if let entry = catalog.entry(clause) { return .known(entry) }
-        return .unknown(reason: "ISO27001 clause \(clause) is not a clause of ISO/IEC 27001:2022 (4.1–10.2)",
-                        suggestion: closest(to: clause, in: catalog.entries.map(\.id)).flatMap(catalog.entry))
+        return .unknown(
+            reason: "ISO27001 clause \(clause) is not a clause of ISO/IEC 27001:2022 (4.1–10.2)",
+            suggestion: closest(to: clause, in: catalog.entries.map(\.id)).flatMap(catalog.entry))
     }
 
     package struct ArticleReference: Equatable {

@@ -35,8 +35,9 @@ public struct UserCatalog: Sendable {
         self.path = path
         self.idLocation = idLocation
         self.requirements = requirements
-        framework = FrameworkCatalog(source: id, name: title, scopeNote: "\(requirements.count) requirement\(requirements.count == 1 ? "" : "s") in \(path)",
-                                     entries: requirements.map { CatalogEntry($0.id, $0.title, group: $0.group ?? title) }, path: path)
+        framework = FrameworkCatalog(
+            source: id, name: title, scopeNote: "\(requirements.count) requirement\(requirements.count == 1 ? "" : "s") in \(path)",
+            entries: requirements.map { CatalogEntry($0.id, $0.title, group: $0.group ?? title) }, path: path)
     }
 
     /// The folder catalogues are kept in, beside the record kinds' folders.
@@ -45,8 +46,12 @@ public struct UserCatalog: Sendable {
     public static let idPattern = "^[A-Za-z0-9][A-Za-z0-9._-]*$"
     /// Whether `text` matches `idPattern`.
     public static func isValidID(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic || ("0"..."9").contains(first) else { return false }
-        return text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
+        guard let first = text.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic || ("0"..."9").contains(first) else {
+            return false
+        }
+        return text.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0))
+        }
     }
 
     /// The longest requirement id and title read.
@@ -81,25 +86,33 @@ public enum UserCatalogReader {
         }
         let known = UserCatalog.fields.map(\.name)
         for pair in pairs where !known.contains(pair.key) {
-            findings.append(LoadStage.unknownField.finding(LoadStage.unknownMessage(pair.key, known: known, in: "a catalogue"),
-                                                           path: path, at: pair.keyLocation, field: pair.key))
+            findings.append(
+                LoadStage.unknownField.finding(
+                    LoadStage.unknownMessage(pair.key, known: known, in: "a catalogue"),
+                    path: path, at: pair.keyLocation, field: pair.key))
         }
         func text(_ node: YAMLNode?, _ field: String, in place: String, required: Bool, at parent: SourceLocation) -> String? {
             guard let node, let scalar = node.scalar, !scalar.isNull else {
                 if let node, node.scalar == nil {
                     invalid("\(field) of \(place) must be text, not \(node.shapeName)", node.location, field: field)
                 } else if required {
-                    findings.append(LoadStage.missingField.finding("\(place) has no \(field)", path: path, at: node?.location ?? parent, field: field))
+                    findings.append(
+                        LoadStage.missingField.finding("\(place) has no \(field)", path: path, at: node?.location ?? parent, field: field))
                 }
                 return nil
             }
             let value = scalar.text.trimmingCharacters(in: .whitespacesAndNewlines)
             if value.isEmpty {
-                if required { findings.append(LoadStage.missingField.finding("\(place) has an empty \(field)", path: path, at: node.location, field: field)) }
+                if required {
+                    findings.append(
+                        LoadStage.missingField.finding("\(place) has an empty \(field)", path: path, at: node.location, field: field))
+                }
                 return nil
             }
             if value.count > UserCatalog.maxTextLength {
-                invalid("\(field) of \(place) is \(value.count) characters, over the limit of \(UserCatalog.maxTextLength)", node.location, field: field)
+                invalid(
+                    "\(field) of \(place) is \(value.count) characters, over the limit of \(UserCatalog.maxTextLength)", node.location,
+                    field: field)
                 return nil
             }
             return value
@@ -108,11 +121,14 @@ public enum UserCatalogReader {
         var id = text(idNode, "id", in: "the catalogue", required: true, at: node.location)
         if let value = id {
             if !UserCatalog.isValidID(value) {
-                invalid("catalogue id '\(value)' does not match \(UserCatalog.idPattern) (letters, digits, '.', '_', '-')", idNode!.location, field: "id")
+                invalid(
+                    "catalogue id '\(value)' does not match \(UserCatalog.idPattern) (letters, digits, '.', '_', '-')", idNode!.location,
+                    field: "id")
                 id = nil
             } else if let builtIn = Frameworks.all.first(where: { $0.source == Frameworks.canonicalSource(value) }) {
-                invalid("catalogue id '\(value)' names the shipped catalogue \(builtIn.source) (\(builtIn.name)); give this catalogue an id of its own",
-                        idNode!.location, field: "id")
+                invalid(
+                    "catalogue id '\(value)' names the shipped catalogue \(builtIn.source) (\(builtIn.name)); give this catalogue an id of its own",
+                    idNode!.location, field: "id")
                 id = nil
             }
         }
@@ -122,7 +138,9 @@ public enum UserCatalogReader {
         var requirements = [UserCatalog.Requirement]()
         if let list = node["requirements"] {
             if let items = list.items {
-                if items.isEmpty { invalid("requirements is empty: a catalogue lists at least one requirement", list.location, field: "requirements") }
+                if items.isEmpty {
+                    invalid("requirements is empty: a catalogue lists at least one requirement", list.location, field: "requirements")
+                }
                 var seen = [String: SourceLocation]()
                 let requirementKnown = UserCatalog.requirementFields.map(\.name)
                 for (index, item) in items.enumerated() {
@@ -132,8 +150,10 @@ public enum UserCatalogReader {
                         continue
                     }
                     for pair in itemPairs where !requirementKnown.contains(pair.key) {
-                        findings.append(LoadStage.unknownField.finding(LoadStage.unknownMessage(pair.key, known: requirementKnown, in: place),
-                                                                       path: path, at: pair.keyLocation, field: "requirements.\(pair.key)"))
+                        findings.append(
+                            LoadStage.unknownField.finding(
+                                LoadStage.unknownMessage(pair.key, known: requirementKnown, in: place),
+                                path: path, at: pair.keyLocation, field: "requirements.\(pair.key)"))
                     }
                     let requirementID = text(item["id"], "id", in: place, required: true, at: item.location)
                     let requirementTitle = text(item["title"], "title", in: place, required: true, at: item.location)
@@ -145,40 +165,54 @@ public enum UserCatalogReader {
                         } else if let controls = mapping.items {
                             for control in controls {
                                 guard let scalar = control.scalar, !scalar.isNull else {
-                                    invalid("annex_a of \(place) lists \(control.shapeName); write Annex A ids such as A.5.15", control.location, field: "annex_a")
+                                    invalid(
+                                        "annex_a of \(place) lists \(control.shapeName); write Annex A ids such as A.5.15",
+                                        control.location, field: "annex_a")
                                     continue
                                 }
                                 annexA.append(.init(text: scalar.text.trimmingCharacters(in: .whitespaces), location: control.location))
                             }
                         } else {
-                            invalid("annex_a of \(place) must be a list of Annex A ids, not \(mapping.shapeName)", mapping.location, field: "annex_a")
+                            invalid(
+                                "annex_a of \(place) must be a list of Annex A ids, not \(mapping.shapeName)", mapping.location,
+                                field: "annex_a")
                         }
                     }
                     guard let requirementID, let requirementTitle else { continue }
                     let key = UserCatalogReference.key(requirementID)
                     if let first = seen[key.joined(separator: ".")] {
-                        findings.append(LoadStage.duplicateID.finding(
-                            "requirement '\(requirementID)' is already listed at \(path):\(first.line) (references are compared without case, spaces and punctuation)",
-                            path: path, at: item["id"]!.location, record: id, field: "requirements.id"))
+                        findings.append(
+                            LoadStage.duplicateID.finding(
+                                "requirement '\(requirementID)' is already listed at \(path):\(first.line) (references are compared without case, spaces and punctuation)",
+                                path: path, at: item["id"]!.location, record: id, field: "requirements.id"))
                         continue
                     }
                     if key.isEmpty {
-                        invalid("requirement id '\(requirementID)' holds no letter or digit", item["id"]!.location, field: "requirements.id")
+                        invalid(
+                            "requirement id '\(requirementID)' holds no letter or digit", item["id"]!.location, field: "requirements.id")
                         continue
                     }
                     seen[key.joined(separator: ".")] = item["id"]!.location
-                    requirements.append(.init(id: requirementID, title: requirementTitle, group: group, annexA: annexA,
-                                              location: item["id"]!.location))
+                    requirements.append(
+                        .init(
+                            id: requirementID, title: requirementTitle, group: group, annexA: annexA,
+                            location: item["id"]!.location))
                 }
             } else {
-                invalid("requirements must be a list of requirements (each an id and a title), not \(list.shapeName)", list.location, field: "requirements")
+                invalid(
+                    "requirements must be a list of requirements (each an id and a title), not \(list.shapeName)", list.location,
+                    field: "requirements")
             }
         } else {
-            findings.append(LoadStage.missingField.finding("the catalogue has no requirements", path: path, at: node.location, field: "requirements"))
+            findings.append(
+                LoadStage.missingField.finding("the catalogue has no requirements", path: path, at: node.location, field: "requirements"))
         }
         guard let id, let title, !requirements.isEmpty else { return (nil, findings) }
-        return (UserCatalog(id: id, title: title, description: description, path: path, idLocation: idNode!.location,
-                            requirements: requirements), findings)
+        return (
+            UserCatalog(
+                id: id, title: title, description: description, path: path, idLocation: idNode!.location,
+                requirements: requirements), findings
+        )
     }
 }
 
@@ -222,8 +256,10 @@ public enum UserCatalogReference {
         }
         let parts = addressed(by: ref, in: catalog)
         if !parts.isEmpty {
-            return .known(CatalogEntry(ref.trimmingCharacters(in: .whitespaces),
-                                       "\(parts.count) requirement\(parts.count == 1 ? "" : "s") of \(catalog.name)", group: parts[0].group))
+            return .known(
+                CatalogEntry(
+                    ref.trimmingCharacters(in: .whitespaces),
+                    "\(parts.count) requirement\(parts.count == 1 ? "" : "s") of \(catalog.name)", group: parts[0].group))
         }
         let suggestion = closest(to: ref.trimmingCharacters(in: .whitespaces), in: catalog.entries.map(\.id)).flatMap(catalog.entry)
         return .unknown(reason: "'\(ref)' is not a requirement of \(catalog.source) (\(catalog.scopeNote))", suggestion: suggestion)

@@ -64,8 +64,10 @@ public struct TraceGraph: Sendable {
                     if values.isEmpty, let single = record.string(name) { values = [(single, record.location(of: name))] }
                     for (value, location) in values {
                         if let kind = onlyIfShaped, !config.idPattern(kind).matches(value) { continue }
-                        links.append(Link(from: record.id, fromKind: record.kind, field: name, to: value, expected: targets,
-                                          path: record.path, location: location))
+                        links.append(
+                            Link(
+                                from: record.id, fromKind: record.kind, field: name, to: value, expected: targets,
+                                path: record.path, location: location))
                     }
                 }
             }

@@ -6,7 +6,8 @@ public enum Cadence: Hashable, Sendable, CustomStringConvertible {
     public static let names = ["continuous", "daily", "weekly", "monthly", "quarterly", "yearly", "on-event", "<n>d"]
 
     /// What `init?(_:)` accepts, as a regular expression for JSON Schema (`<n>d` for n from 1 to 36600).
-    public static let pattern = "^(?:continuous|daily|weekly|monthly|quarterly|yearly|on-event|(?:[1-9][0-9]{0,3}|[12][0-9]{4}|3[0-5][0-9]{3}|36[0-5][0-9]{2}|36600)d)$"
+    public static let pattern =
+        "^(?:continuous|daily|weekly|monthly|quarterly|yearly|on-event|(?:[1-9][0-9]{0,3}|[12][0-9]{4}|3[0-5][0-9]{3}|36[0-5][0-9]{2}|36600)d)$"
 
     public init?(_ text: String) {
         switch text {
@@ -19,7 +20,8 @@ public enum Cadence: Hashable, Sendable, CustomStringConvertible {
         case "on-event": self = .onEvent
         default:
             guard text.hasSuffix("d"), let n = Int(text.dropLast()), n > 0, n <= 36_600,
-                  text.first != "+", text.first != "0" else { return nil }
+                text.first != "+", text.first != "0"
+            else { return nil }
             self = .days(n)
         }
     }

@@ -86,8 +86,9 @@ package struct SettingsReader {
     package mutating func forEachKind(in pair: YAMLPair, _ body: (inout SettingsReader, RecordKind, YAMLPair) -> Void) {
         for entry in pair.value.pairs ?? [] {
             guard let kind = RecordKind(rawValue: entry.key) else {
-                unknown(entry.key, known: RecordKind.allCases.map(\.rawValue), in: "the record kinds", at: entry.keyLocation,
-                        field: "\(pair.key).\(entry.key)")
+                unknown(
+                    entry.key, known: RecordKind.allCases.map(\.rawValue), in: "the record kinds", at: entry.keyLocation,
+                    field: "\(pair.key).\(entry.key)")
                 continue
             }
             body(&self, kind, entry)
@@ -136,13 +137,17 @@ package enum ContextReader {
                         if let s = field.value.scalar, s.isPlain, s.text == "true" || s.text == "false" {
                             context.climateRelevant = s.text == "true"
                         } else {
-                            invalid("context.climate_change.relevant must be true or false", field.value.location, "context.climate_change.relevant")
+                            invalid(
+                                "context.climate_change.relevant must be true or false", field.value.location,
+                                "context.climate_change.relevant")
                         }
                     case "reason":
                         if let s = field.value.scalar, !s.isNull, !s.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                             context.climateReason = s.text
                         } else {
-                            invalid("context.climate_change.reason must say why climate change is or is not relevant", field.value.location, "context.climate_change.reason")
+                            invalid(
+                                "context.climate_change.reason must say why climate change is or is not relevant", field.value.location,
+                                "context.climate_change.reason")
                         }
                     default: unknown(field.key, ["relevant", "reason"], "context.climate_change", field.keyLocation)
                     }

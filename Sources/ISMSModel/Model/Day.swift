@@ -6,7 +6,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
 
     /// What `init?(_:)` accepts, as an ECMA-262 regular expression for JSON Schema: YYYY-MM-DD with a real
     /// calendar day (month lengths, and 29 February in leap years only). A test sweeps it against the parser.
-    public static let pattern = "^(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+    public static let pattern =
+        "^(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
         + "|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)$"
 
     /// Strict `YYYY-MM-DD` with a real calendar day; nil otherwise.
@@ -22,7 +23,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
             return n
         }
         guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10),
-              (1...12).contains(m), d >= 1, d <= Day.daysInMonth(y, m) else { return nil }
+            (1...12).contains(m), d >= 1, d <= Day.daysInMonth(y, m)
+        else { return nil }
         self.init(year: y, month: m, day: d)
     }
 
@@ -102,7 +104,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -21,8 +21,9 @@ public struct EvidenceIntervals: Sendable {
     /// judged by freshness), on-event, or no evidence at all (control-without-evidence).
     public init?(control: Record, in isms: ISMS, asOf: Day) {
         guard control.string("status") == "operating", let cadence = control.cadence("every"),
-              let next = cadence.next(after: asOf, continuousDays: isms.config.continuousDays),
-              cadence != .continuous, asOf.days(until: next) >= 7 else { return nil }
+            let next = cadence.next(after: asOf, continuousDays: isms.config.continuousDays),
+            cadence != .continuous, asOf.days(until: next) >= 7
+        else { return nil }
         let days = isms.graph.links(to: control.id, field: "control").filter { $0.fromKind == .evidence }
             .compactMap { isms.record($0.from)?.date("collected_on") }.filter { $0 <= asOf }.sorted()
         guard let first = days.first else { return nil }

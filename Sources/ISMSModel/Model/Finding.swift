@@ -28,8 +28,10 @@ public struct Finding: Codable, Sendable, Hashable {
     /// The field the finding is about (dotted path), used to match findings across revisions.
     public var field: String?
 
-    public init(rule: String, severity: Severity, message: String, path: String?, location: SourceLocation?,
-                record: String?, field: String? = nil) {
+    public init(
+        rule: String, severity: Severity, message: String, path: String?, location: SourceLocation?,
+        record: String?, field: String? = nil
+    ) {
         self.rule = rule
         self.severity = severity
         self.message = message

@@ -13,8 +13,10 @@ public enum LoadStage: String, CaseIterable, Sendable {
     /// A file that cannot be read as intended is an error unless isms.yaml says otherwise.
     public var severity: Severity { .error }
 
-    public func finding(_ message: String, path: String?, at location: SourceLocation?, record: String? = nil,
-                        field: String? = nil) -> Finding {
+    public func finding(
+        _ message: String, path: String?, at location: SourceLocation?, record: String? = nil,
+        field: String? = nil
+    ) -> Finding {
         Finding(rule: id, severity: severity, message: message, path: path, location: location, record: record, field: field)
     }
 
@@ -24,8 +26,10 @@ public enum LoadStage: String, CaseIterable, Sendable {
     }
 
     /// unknown-field about a setting of isms.yaml.
-    package static func unknown(_ key: String, known: [String], in place: String, path: String, at location: SourceLocation?,
-                        field: String) -> Finding {
+    package static func unknown(
+        _ key: String, known: [String], in place: String, path: String, at location: SourceLocation?,
+        field: String
+    ) -> Finding {
         unknownField.finding(unknownMessage(key, known: known, in: place), path: path, at: location, field: field)
     }
 

@@ -47,8 +47,10 @@ public struct Record: Sendable {
     /// for an absent field skip these, so one defect is reported once.
     public var rejected: Set<String> = []
 
-    public init(kind: RecordKind, id: String, path: String, idLocation: SourceLocation,
-                fields: [String: Field], objects: [String: SourceLocation]) {
+    public init(
+        kind: RecordKind, id: String, path: String, idLocation: SourceLocation,
+        fields: [String: Field], objects: [String: SourceLocation]
+    ) {
         self.kind = kind
         self.id = id
         self.path = path

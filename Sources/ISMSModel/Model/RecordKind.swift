@@ -139,9 +139,10 @@ extension RecordKind {
     /// A per-kind default of isms.yaml (`decision_fields`, `material_fields`) from the declarations; kinds that
     /// declare none are left out, so an unset kind reads as absent.
     package static func defaults(_ value: (any RecordKindDeclaration.Type) -> [String]) -> [RecordKind: [String]] {
-        Dictionary(uniqueKeysWithValues: allCases.compactMap { kind in
-            let fields = value(kind.declaration)
-            return fields.isEmpty ? nil : (kind, fields)
-        })
+        Dictionary(
+            uniqueKeysWithValues: allCases.compactMap { kind in
+                let fields = value(kind.declaration)
+                return fields.isEmpty ? nil : (kind, fields)
+            })
     }
 }

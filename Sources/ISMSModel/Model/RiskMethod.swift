@@ -84,18 +84,27 @@ public struct RiskMethod: Sendable {
     package static let settings: [Setting] = [
         Setting("likelihood", .value(.list(.text)), "Likelihood labels, lowest first (3 to 10); a score runs from 1 to their count."),
         Setting("impact", .value(.list(.text)), "Impact labels, lowest first (3 to 10)."),
-        Setting("levels", .anyOf([
-            .map(keys: .any, value: .value(.integer(1...100)), nullable: false),
-            .value(.list(.list(.text))),
-        ]), "Level name → the highest score (likelihood × impact) of its band, lowest first; or a matrix: one row per impact (1 first) "
-            + "listing the level of each likelihood."),
+        Setting(
+            "levels",
+            .anyOf([
+                .map(keys: .any, value: .value(.integer(1...100)), nullable: false),
+                .value(.list(.list(.text))),
+            ]),
+            "Level name → the highest score (likelihood × impact) of its band, lowest first; or a matrix: one row per impact (1 first) "
+                + "listing the level of each likelihood."),
         Setting("appetite", .value(.text), "The highest level that may stand without acceptance."),
-        Setting("acceptance_authority", .map(keys: .any, value: .value(.list(.text)), nullable: false),
-                "Level name → the roles or roster keys that may accept a risk of that level (or a lower one)."),
-        Setting("max_acceptance_days", .anyOf([.value(.integer(1...36600)), .map(keys: .any, value: .value(.integer(1...36600)), nullable: false)]),
-                "The longest a risk acceptance may run, from approved_on to expires: one number, or level name → days (default 730)."),
-        Setting("max_exception_days", .anyOf([.value(.integer(1...36600)), .map(keys: .any, value: .value(.integer(1...36600)), nullable: false)]),
-                "The longest an exception may run, from approved_on (else the day judged) to expires: one number, or level name → days (default 730)."),
+        Setting(
+            "acceptance_authority", .map(keys: .any, value: .value(.list(.text)), nullable: false),
+            "Level name → the roles or roster keys that may accept a risk of that level (or a lower one)."),
+        Setting(
+            "max_acceptance_days",
+            .anyOf([.value(.integer(1...36600)), .map(keys: .any, value: .value(.integer(1...36600)), nullable: false)]),
+            "The longest a risk acceptance may run, from approved_on to expires: one number, or level name → days (default 730)."),
+        Setting(
+            "max_exception_days",
+            .anyOf([.value(.integer(1...36600)), .map(keys: .any, value: .value(.integer(1...36600)), nullable: false)]),
+            "The longest an exception may run, from approved_on (else the day judged) to expires: one number, or level name → days (default 730)."
+        ),
     ]
 }
 
@@ -108,12 +117,15 @@ extension RiskMethod {
             findings.append(LoadStage.invalid(message, path: path, at: at, field: "risk_method." + field))
         }
         guard let pairs = node.pairs else {
-            invalid("risk_method must be a mapping {likelihood, impact, levels, appetite, acceptance_authority, max_acceptance_days, max_exception_days}",
-                    node.location, "")
+            invalid(
+                "risk_method must be a mapping {likelihood, impact, levels, appetite, acceptance_authority, max_acceptance_days, max_exception_days}",
+                node.location, "")
             return method
         }
         func labels(_ node: YAMLNode, _ field: String) -> [String]? {
-            guard let items = node.items else { invalid("risk_method.\(field) must be a list of level labels, lowest first", node.location, field); return nil }
+            guard let items = node.items else {
+                invalid("risk_method.\(field) must be a list of level labels, lowest first", node.location, field); return nil
+            }
             let texts = items.compactMap { $0.scalar.flatMap { $0.isNull ? nil : $0.text } }
             guard texts.count == items.count, RiskMethod.scaleRange.contains(texts.count), Set(texts).count == texts.count else {
                 invalid("risk_method.\(field) must list 3 to 10 distinct labels, lowest first", node.location, field)
@@ -130,55 +142,63 @@ extension RiskMethod {
         }
         let value = { (key: String) in pairs.first { $0.key == key } }
         for pair in pairs where !settings.contains(where: { $0.name == pair.key }) {
-            findings.append(LoadStage.unknown(pair.key, known: settings.map(\.name), in: "risk_method", path: path, at: pair.keyLocation,
-                                                    field: "risk_method.\(pair.key)"))
+            findings.append(
+                LoadStage.unknown(
+                    pair.key, known: settings.map(\.name), in: "risk_method", path: path, at: pair.keyLocation,
+                    field: "risk_method.\(pair.key)"))
         }
         if let pair = value("likelihood"), let l = labels(pair.value, "likelihood") { method.likelihood = l }
         if let pair = value("impact"), let i = labels(pair.value, "impact") { method.impact = i }
-        if let pair = value("levels") { readLevels: do {
-            if let bands = pair.value.pairs, !bands.isEmpty {
-                var names = [String](), highs = [Int]()
-                for band in bands {
-                    guard let high = days(band.value, "levels.\(band.key)") else { method = fallback(method); break readLevels }
-                    guard highs.last.map({ high > $0 }) ?? true else {
-                        invalid("risk_method.levels must rise: \(band.key) ends at \(high), not above the level before", band.value.location, "levels.\(band.key)")
-                        method = fallback(method); break readLevels
-                    }
-                    names.append(band.key)
-                    highs.append(high)
-                }
-                method.levels = names
-                method.bands = Array(highs.dropLast())
-                method.matrix = nil
-            } else if let rows = pair.value.items, rows.count == method.impact.count {
-                var names = [String](), matrix = [[Int]]()
-                for row in rows {
-                    guard let cells = row.items, cells.count == method.likelihood.count else {
-                        invalid("each row of the risk_method.levels matrix must name a level for each of the \(method.likelihood.count) likelihoods",
-                                row.location, "levels")
-                        method = fallback(method); break readLevels
-                    }
-                    var indices = [Int]()
-                    for cell in cells {
-                        guard let name = cell.scalar?.text, !(cell.scalar?.isNull ?? true) else {
-                            invalid("a cell of the risk_method.levels matrix must be a level name", cell.location, "levels")
+        if let pair = value("levels") {
+            readLevels: do {
+                if let bands = pair.value.pairs, !bands.isEmpty {
+                    var names = [String](), highs = [Int]()
+                    for band in bands {
+                        guard let high = days(band.value, "levels.\(band.key)") else { method = fallback(method); break readLevels }
+                        guard highs.last.map({ high > $0 }) ?? true else {
+                            invalid(
+                                "risk_method.levels must rise: \(band.key) ends at \(high), not above the level before",
+                                band.value.location, "levels.\(band.key)")
                             method = fallback(method); break readLevels
                         }
-                        // Levels rank in the order they first appear, reading from the lowest impact and likelihood.
-                        if !names.contains(name) { names.append(name) }
-                        indices.append(names.firstIndex(of: name) ?? 0)
+                        names.append(band.key)
+                        highs.append(high)
                     }
-                    matrix.append(indices)
+                    method.levels = names
+                    method.bands = Array(highs.dropLast())
+                    method.matrix = nil
+                } else if let rows = pair.value.items, rows.count == method.impact.count {
+                    var names = [String](), matrix = [[Int]]()
+                    for row in rows {
+                        guard let cells = row.items, cells.count == method.likelihood.count else {
+                            invalid(
+                                "each row of the risk_method.levels matrix must name a level for each of the \(method.likelihood.count) likelihoods",
+                                row.location, "levels")
+                            method = fallback(method); break readLevels
+                        }
+                        var indices = [Int]()
+                        for cell in cells {
+                            guard let name = cell.scalar?.text, !(cell.scalar?.isNull ?? true) else {
+                                invalid("a cell of the risk_method.levels matrix must be a level name", cell.location, "levels")
+                                method = fallback(method); break readLevels
+                            }
+                            // Levels rank in the order they first appear, reading from the lowest impact and likelihood.
+                            if !names.contains(name) { names.append(name) }
+                            indices.append(names.firstIndex(of: name) ?? 0)
+                        }
+                        matrix.append(indices)
+                    }
+                    method.levels = names
+                    method.matrix = matrix
+                    method.bands = nil
+                } else {
+                    invalid(
+                        "risk_method.levels must map level names to the highest score of each band, or be a matrix with one row per impact "
+                            + "(\(method.impact.count))", pair.value.location, "levels")
+                    method = fallback(method)
                 }
-                method.levels = names
-                method.matrix = matrix
-                method.bands = nil
-            } else {
-                invalid("risk_method.levels must map level names to the highest score of each band, or be a matrix with one row per impact "
-                        + "(\(method.impact.count))", pair.value.location, "levels")
-                method = fallback(method)
             }
-        } }
+        }
         method.maxAcceptanceDays = Array(repeating: defaultMaxDays, count: method.levels.count)
         method.maxExceptionDays = method.maxAcceptanceDays
         func level(_ name: String, _ at: SourceLocation, _ field: String) -> Int? {
@@ -200,27 +220,34 @@ extension RiskMethod {
                 var authority = [Int: [String]]()
                 for entry in entries {
                     guard let index = level(entry.key, entry.keyLocation, "acceptance_authority.\(entry.key)") else { continue }
-                    let names = entry.value.items?.compactMap { $0.scalar.flatMap { $0.isNull ? nil : $0.text } }
+                    let names =
+                        entry.value.items?.compactMap { $0.scalar.flatMap { $0.isNull ? nil : $0.text } }
                         ?? entry.value.scalar.flatMap { $0.isNull ? nil : [$0.text] }
                     guard let names, !names.isEmpty else {
-                        invalid("risk_method.acceptance_authority.\(entry.key) must list roles or roster keys", entry.value.location,
-                                "acceptance_authority.\(entry.key)")
+                        invalid(
+                            "risk_method.acceptance_authority.\(entry.key) must list roles or roster keys", entry.value.location,
+                            "acceptance_authority.\(entry.key)")
                         continue
                     }
                     authority[index] = names
                 }
                 method.acceptanceAuthority = authority
             } else {
-                invalid("risk_method.acceptance_authority must map level names to roles or roster keys", pair.value.location, "acceptance_authority")
+                invalid(
+                    "risk_method.acceptance_authority must map level names to roles or roster keys", pair.value.location,
+                    "acceptance_authority")
             }
         }
-        for (key, keyPath) in [("max_acceptance_days", \RiskMethod.maxAcceptanceDays), ("max_exception_days", \RiskMethod.maxExceptionDays)] {
+        for (key, keyPath) in [
+            ("max_acceptance_days", \RiskMethod.maxAcceptanceDays), ("max_exception_days", \RiskMethod.maxExceptionDays),
+        ] {
             guard let pair = value(key) else { continue }
             if let entries = pair.value.pairs {
                 // Levels not listed keep the default.
                 for entry in entries {
                     guard let index = level(entry.key, entry.keyLocation, "\(key).\(entry.key)"),
-                          let n = days(entry.value, "\(key).\(entry.key)") else { continue }
+                        let n = days(entry.value, "\(key).\(entry.key)")
+                    else { continue }
                     method[keyPath: keyPath][index] = n
                 }
             } else if let n = days(pair.value, key) {
@@ -232,15 +259,15 @@ extension RiskMethod {
 
     /// A method whose levels could not be read keeps the default levels, scaled to the scales read.
     private static func fallback(_ partial: RiskMethod) -> RiskMethod {
-            var method = RiskMethod()
-            method.location = partial.location
-            method.likelihood = partial.likelihood
-            method.impact = partial.impact
-            if partial.likelihood.count != 5 || partial.impact.count != 5 {
-                // The default bands assume 5 × 5: scale them to the highest score.
-                let top = partial.likelihood.count * partial.impact.count
-                method.bands = [4, 9, 15].map { $0 * top / 25 }
-            }
-            return method
+        var method = RiskMethod()
+        method.location = partial.location
+        method.likelihood = partial.likelihood
+        method.impact = partial.impact
+        if partial.likelihood.count != 5 || partial.impact.count != 5 {
+            // The default bands assume 5 × 5: scale them to the highest score.
+            let top = partial.likelihood.count * partial.impact.count
+            method.bands = [4, 9, 15].map { $0 * top / 25 }
+        }
+        return method
     }
 }

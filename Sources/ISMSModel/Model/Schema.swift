@@ -81,12 +81,14 @@ public enum Schema {
         FieldSpec("description", .text, .optional, "Free text."),
         FieldSpec("tags", .list(.text), .optional, "Labels for grouping and filtering."),
     ]
-    package static let review = FieldSpec("review", .object([
-        FieldSpec("last", .date, .required, "When it was last reviewed."),
-        FieldSpec("every", .cadence, .required, "How often it must be reviewed."),
-        FieldSpec("evidence", .list(.reference([.evidence])), .optional, "What the last review used (a reassessment cites it)."),
-        FieldSpec("note", .text, .optional, "What the last review found, or the change it answered."),
-    ]), .optional, "The review cycle.")
+    package static let review = FieldSpec(
+        "review",
+        .object([
+            FieldSpec("last", .date, .required, "When it was last reviewed."),
+            FieldSpec("every", .cadence, .required, "How often it must be reviewed."),
+            FieldSpec("evidence", .list(.reference([.evidence])), .optional, "What the last review used (a reassessment cites it)."),
+            FieldSpec("note", .text, .optional, "What the last review found, or the change it answered."),
+        ]), .optional, "The review cycle.")
 
     public static let severityNames = ["error", "warning", "note", "off"]
 

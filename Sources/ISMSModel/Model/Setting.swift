@@ -22,15 +22,19 @@ public struct SettingDeclaration: Sendable {
     public var role: SettingRole { transfer == nil ? .decision : .policy }
 
     /// Policy: judged by the trusted revision's copy, which `transfer` copies over the head's.
-    package static func policy(_ name: String, _ type: SettingType, _ summary: String,
-                       read: @escaping @Sendable (inout SettingsReader, YAMLPair) -> Void,
-                       transfer: @escaping @Sendable (inout Config, Config) -> Void) -> SettingDeclaration {
+    package static func policy(
+        _ name: String, _ type: SettingType, _ summary: String,
+        read: @escaping @Sendable (inout SettingsReader, YAMLPair) -> Void,
+        transfer: @escaping @Sendable (inout Config, Config) -> Void
+    ) -> SettingDeclaration {
         SettingDeclaration(setting: Setting(name, type, summary), transfer: transfer, read: read)
     }
 
     /// An ISMS decision: the head's value stands, reviewed like a record.
-    package static func decision(_ name: String, _ type: SettingType, _ summary: String,
-                         read: @escaping @Sendable (inout SettingsReader, YAMLPair) -> Void) -> SettingDeclaration {
+    package static func decision(
+        _ name: String, _ type: SettingType, _ summary: String,
+        read: @escaping @Sendable (inout SettingsReader, YAMLPair) -> Void
+    ) -> SettingDeclaration {
         SettingDeclaration(setting: Setting(name, type, summary), transfer: nil, read: read)
     }
 }

@@ -7,7 +7,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     public init(seconds: Int) { self.seconds = seconds }
 
     /// The JSON Schema's pattern, as strict as `init`: a real day, hours 00–23, minutes and seconds 00–59.
-    public static let pattern = "^(?:" + Day.pattern.dropFirst().dropLast() + ")T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
+    public static let pattern =
+        "^(?:" + Day.pattern.dropFirst().dropLast() + ")T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
         + "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
 
     public init?(_ text: String) {
@@ -76,7 +77,8 @@ public enum DecimalNumber {
         if digits.first == "-" { digits = digits.dropFirst() }
         let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
         guard !parts.isEmpty, parts.count <= 2, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (48...57).contains($0) } }),
-              digits.count <= 30 else { return nil }
+            digits.count <= 30
+        else { return nil }
         return Double(text)
     }
 }

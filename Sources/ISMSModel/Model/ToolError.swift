@@ -1,4 +1,5 @@
 import GitKit
+
 /// Why a command could not run at all (exit 2). One message per case.
 public enum ToolError: Error, Sendable, CustomStringConvertible, Equatable {
     case noRoot(searchedFrom: String)
@@ -41,8 +42,9 @@ extension ToolError {
 
     /// A git tree whose folders nest deeper than `limits.tree_depth`, as one line.
     public static func treeTooDeep(_ error: TreeTooDeep, in label: String) -> ToolError {
-        .limitExceeded("\(label) holds folders nested more than \(error.limit) deep (\(error.shortPath)), "
-                       + "over the limit of \(error.limit) (limits.tree_depth in isms.yaml)")
+        .limitExceeded(
+            "\(label) holds folders nested more than \(error.limit) deep (\(error.shortPath)), "
+                + "over the limit of \(error.limit) (limits.tree_depth in isms.yaml)")
     }
 }
 
@@ -52,13 +54,16 @@ extension ToolError {
     package static func revision(_ revision: String, _ error: Error, in repository: Repository) -> ToolError {
         guard let error = error as? GitError else { return .unknownRevision(revision, message: "\(error)") }
         if error.isCorrupt { return .git("cannot read revision '\(revision)': \(error.description)", cause: error) }
-        if repository.isHeadUnborn && (revision == "HEAD" || revision.hasPrefix("HEAD~") || revision.hasPrefix("HEAD^")
-                                       || revision.hasPrefix("@")) {
+        if repository.isHeadUnborn
+            && (revision == "HEAD" || revision.hasPrefix("HEAD~") || revision.hasPrefix("HEAD^")
+                || revision.hasPrefix("@"))
+        {
             return .unknownRevision(revision, message: "the repository has no commits yet")
         }
         var message = error.message
         if error.isNotFound && !repository.shallowBoundary().commits.isEmpty {
-            message += "; this is a shallow clone, and the commit may be beyond its boundary: fetch more history "
+            message +=
+                "; this is a shallow clone, and the commit may be beyond its boundary: fetch more history "
                 + "(`git fetch --deepen=N` or `git fetch --unshallow`; in GitHub Actions `fetch-depth: 0` on actions/checkout)"
         }
         return .unknownRevision(revision, message: message)
@@ -71,10 +76,13 @@ extension Repository {
     package func unreadableBlob(_ blob: ObjectID, path: String, at label: String, _ error: Error) -> ToolError {
         if let git = error as? GitError, git.isNotFound {
             if isPartialClone {
-                return .git("the record file \(path) (blob \(blob.short)) at \(label) is not in this partial clone, and isms never "
-                            + "fetches; run it in a full clone (no --filter; no `filter` on actions/checkout)", cause: git)
+                return .git(
+                    "the record file \(path) (blob \(blob.short)) at \(label) is not in this partial clone, and isms never "
+                        + "fetches; run it in a full clone (no --filter; no `filter` on actions/checkout)", cause: git)
             }
-            return .git("the record file \(path) (blob \(blob.short)) is missing from the repository; run `git fsck` to find the damage", cause: git)
+            return .git(
+                "the record file \(path) (blob \(blob.short)) is missing from the repository; run `git fsck` to find the damage", cause: git
+            )
         }
         return .git("cannot read the record file \(path) (blob \(blob.short)) at \(label): \(error)", cause: error as? GitError)
     }

@@ -23,11 +23,12 @@ package enum DirectComposer {
             return withUnsafeMutablePointer(to: &parser) { parser in
                 var events = EventReader(parser: parser)
                 guard events.next()?.type == YAML_STREAM_START_EVENT,
-                      events.next()?.type == YAML_DOCUMENT_START_EVENT,
-                      let first = events.next(),
-                      let root = node(from: first, depth: 1, maxDepth: maxDepth, events: &events),
-                      events.next()?.type == YAML_DOCUMENT_END_EVENT,
-                      events.next()?.type == YAML_STREAM_END_EVENT else { return nil }
+                    events.next()?.type == YAML_DOCUMENT_START_EVENT,
+                    let first = events.next(),
+                    let root = node(from: first, depth: 1, maxDepth: maxDepth, events: &events),
+                    events.next()?.type == YAML_DOCUMENT_END_EVENT,
+                    events.next()?.type == YAML_STREAM_END_EVENT
+                else { return nil }
                 return root
             }
         }
@@ -60,7 +61,8 @@ package enum DirectComposer {
                 if pairs.count == linearKeySearch { seen = Set(pairs.map(\.key)) }
                 let repeated = pairs.count < linearKeySearch ? pairs.contains { $0.key == key.text } : !seen.insert(key.text).inserted
                 guard !repeated, let first = events.next(),
-                      let value = node(from: first, depth: depth + 1, maxDepth: maxDepth, events: &events) else { return nil }
+                    let value = node(from: first, depth: depth + 1, maxDepth: maxDepth, events: &events)
+                else { return nil }
                 pairs.append(YAMLPair(key: key.text, keyLocation: key.location, value: value))
             }
             return YAMLNode(.mapping(pairs), at: event.location)
@@ -93,14 +95,18 @@ package enum DirectComposer {
             guard yaml_parser_parse(parser, &raw) == 1 else { return nil }
             defer { yaml_event_delete(&raw) }
             // libyaml counts from 0; Yams' marks, and ours, from 1.
-            var event = Event(type: raw.type, location: SourceLocation(line: Int(raw.start_mark.line) + 1,
-                                                                         column: Int(raw.start_mark.column) + 1))
+            var event = Event(
+                type: raw.type,
+                location: SourceLocation(
+                    line: Int(raw.start_mark.line) + 1,
+                    column: Int(raw.start_mark.column) + 1))
             switch raw.type {
             case YAML_SCALAR_EVENT:
                 let scalar = raw.data.scalar
                 event.isDecorated = scalar.anchor != nil || scalar.tag != nil
                 // A scalar may hold NUL (written "\0"), so its length counts, not a terminator.
-                event.text = scalar.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self) } ?? ""
+                event.text =
+                    scalar.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self) } ?? ""
                 event.isPlain = scalar.style == YAML_PLAIN_SCALAR_STYLE || scalar.style == YAML_ANY_SCALAR_STYLE
             case YAML_SEQUENCE_START_EVENT:
                 event.isDecorated = raw.data.sequence_start.anchor != nil || raw.data.sequence_start.tag != nil

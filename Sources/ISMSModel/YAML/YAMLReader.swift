@@ -1,6 +1,6 @@
 import Foundation
-import Yams
 import ISMSCore
+import Yams
 
 /// Why a YAML file could not become a tree; always located.
 public struct YAMLProblem: Error, Sendable, Equatable {
@@ -31,7 +31,10 @@ public struct YAMLReader: Sendable {
 
     public func read(_ data: Data) -> Result<YAMLNode, YAMLProblem> {
         if data.count > maxBytes {
-            return .failure(.init(message: "file is \(data.count) bytes, over the limit of \(maxBytes) (limits.file_bytes in isms.yaml)", location: .start, kind: .tooLarge))
+            return .failure(
+                .init(
+                    message: "file is \(data.count) bytes, over the limit of \(maxBytes) (limits.file_bytes in isms.yaml)",
+                    location: .start, kind: .tooLarge))
         }
         let text: String
         switch Self.decodeText(data) {
@@ -45,7 +48,8 @@ public struct YAMLReader: Sendable {
         // Yams hashes mapping keys to find duplicates; an alias bomb used as a key would be expanded there,
         // before any node reaches us. Refuse anchor-and-alias pairs on the text first.
         if let alias = Self.firstAliasOfAnAnchor(in: text) {
-            return .failure(.init(message: "anchors and aliases are not allowed in records; write the value out", location: alias, kind: .anchor))
+            return .failure(
+                .init(message: "anchors and aliases are not allowed in records; write the value out", location: alias, kind: .anchor))
         }
         if composesDirectly, let root = DirectComposer.compose(text, maxDepth: maxDepth) {
             return .success(root)
@@ -114,7 +118,8 @@ public struct YAMLReader: Sendable {
         // Every alias refers to an anchored node, so refusing anchors refuses aliases (and alias bombs)
         // before anything is expanded.
         if node.anchor != nil || node.alias != nil {
-            throw YAMLProblem(message: "anchors and aliases are not allowed in records; write the value out", location: location, kind: .anchor)
+            throw YAMLProblem(
+                message: "anchors and aliases are not allowed in records; write the value out", location: location, kind: .anchor)
         }
         switch node {
         case .scalar(let scalar):
@@ -130,7 +135,9 @@ public struct YAMLReader: Sendable {
             for (key, value) in mapping {
                 let keyLocation = key.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? location
                 if key.anchor != nil || key.alias != nil {
-                    throw YAMLProblem(message: "anchors and aliases are not allowed in records; write the value out", location: keyLocation, kind: .anchor)
+                    throw YAMLProblem(
+                        message: "anchors and aliases are not allowed in records; write the value out", location: keyLocation, kind: .anchor
+                    )
                 }
                 guard case .scalar(let keyScalar) = key else {
                     throw YAMLProblem(message: "a mapping key must be a plain string", location: keyLocation, kind: .syntax)
@@ -141,14 +148,16 @@ public struct YAMLReader: Sendable {
                 }
                 let first = pairs.count < Self.linearKeySearch ? pairs.first { $0.key == text }?.keyLocation : seen[text]
                 if let first {
-                    throw YAMLProblem(message: "duplicate key '\(text)' (first at line \(first.line))", location: keyLocation, kind: .duplicateKey)
+                    throw YAMLProblem(
+                        message: "duplicate key '\(text)' (first at line \(first.line))", location: keyLocation, kind: .duplicateKey)
                 }
                 if pairs.count >= Self.linearKeySearch { seen[text] = keyLocation }
                 pairs.append(YAMLPair(key: text, keyLocation: keyLocation, value: try convert(value, depth: depth + 1)))
             }
             return YAMLNode(.mapping(pairs), at: location)
         case .alias:
-            throw YAMLProblem(message: "anchors and aliases are not allowed in records; write the value out", location: location, kind: .anchor)
+            throw YAMLProblem(
+                message: "anchors and aliases are not allowed in records; write the value out", location: location, kind: .anchor)
         }
     }
 
@@ -174,7 +183,8 @@ public struct YAMLReader: Sendable {
             return .failure(.init(message: "file is UTF-16; save it as UTF-8", location: .start, kind: .encoding))
         }
         if let nul = bytes.firstIndex(of: 0) {
-            return .failure(.init(message: "file holds a NUL byte: it is binary, not YAML", location: location(of: nul, in: bytes), kind: .encoding))
+            return .failure(
+                .init(message: "file holds a NUL byte: it is binary, not YAML", location: location(of: nul, in: bytes), kind: .encoding))
         }
         guard let text = String(validatingUTF8Bytes: bytes) else {
             let bad = firstInvalidUTF8(in: bytes)

@@ -16,7 +16,8 @@ public struct FrameworkLibrary: Sendable {
         let node: YAMLNode
         switch YAMLReader(maxBytes: maxBytes, maxDepth: 64).read(data) {
         case .success(let n): node = n
-        case .failure(let problem): throw .invalidArgument("\(path):\(problem.location.line):\(problem.location.column): \(problem.message)")
+        case .failure(let problem):
+            throw .invalidArgument("\(path):\(problem.location.line):\(problem.location.column): \(problem.message)")
         }
         func fail(_ message: String, _ at: YAMLNode) -> ToolError {
             .invalidArgument("\(path):\(at.location.line):\(at.location.column): \(message)")
@@ -33,21 +34,28 @@ public struct FrameworkLibrary: Sendable {
         guard !frameworkNodes.isEmpty else { throw fail("the library holds no framework (objects.framework)", objects) }
         var frameworks = [LibraryFramework]()
         for frameworkNode in frameworkNodes {
-            guard frameworkNode.pairs != nil else { throw fail("a framework is a mapping with urn, ref_id, name and requirement_nodes", frameworkNode) }
+            guard frameworkNode.pairs != nil else {
+                throw fail("a framework is a mapping with urn, ref_id, name and requirement_nodes", frameworkNode)
+            }
             guard let urn = text(frameworkNode["urn"]) else { throw fail("the framework has no urn", frameworkNode) }
             guard let nodes = frameworkNode["requirement_nodes"]?.items else {
                 throw fail("framework \(urn) has no list of requirement_nodes", frameworkNode)
             }
             var requirements = [LibraryRequirement]()
             for item in nodes {
-                guard item.pairs != nil, let nodeURN = text(item["urn"]) else { throw fail("a requirement node is a mapping with a urn", item) }
-                requirements.append(LibraryRequirement(
-                    urn: nodeURN, parentURN: text(item["parent_urn"]), refID: text(item["ref_id"]), name: text(item["name"]),
-                    description: text(item["description"]),
-                    assessable: text(item["assessable"])?.lowercased() == "true", line: item.location.line))
+                guard item.pairs != nil, let nodeURN = text(item["urn"]) else {
+                    throw fail("a requirement node is a mapping with a urn", item)
+                }
+                requirements.append(
+                    LibraryRequirement(
+                        urn: nodeURN, parentURN: text(item["parent_urn"]), refID: text(item["ref_id"]), name: text(item["name"]),
+                        description: text(item["description"]),
+                        assessable: text(item["assessable"])?.lowercased() == "true", line: item.location.line))
             }
-            frameworks.append(LibraryFramework(urn: urn, refID: text(frameworkNode["ref_id"]), name: text(frameworkNode["name"]),
-                                               requirements: requirements))
+            frameworks.append(
+                LibraryFramework(
+                    urn: urn, refID: text(frameworkNode["ref_id"]), name: text(frameworkNode["name"]),
+                    requirements: requirements))
         }
         return FrameworkLibrary(urn: text(node["urn"]), refID: text(node["ref_id"]), name: text(node["name"]), frameworks: frameworks)
     }
@@ -129,7 +137,8 @@ public enum FrameworkImport {
         var differences = [Difference]()
         let folder = "obligations/" + slug(source).lowercased()
         for requirement in framework.requirements where requirement.assessable {
-            var ref = requirement.refID ?? requirement.parentURN.flatMap { byURN[$0]?.refID ?? byURN[$0]?.name } ?? lastPart(requirement.urn)
+            var ref =
+                requirement.refID ?? requirement.parentURN.flatMap { byURN[$0]?.refID ?? byURN[$0]?.name } ?? lastPart(requirement.urn)
             // The id keeps the library's short form (OBL-NIS2-21-2-a, as example-isms names them); the ref is
             // written as isms's catalogs and people write it (Art. 21(2)(a)).
             var idRef = ref
@@ -160,9 +169,13 @@ public enum FrameworkImport {
                 throw .invalidArgument("\(id) does not match the obligation id pattern \(pattern.source)")
             }
             usedIDs.insert(id)
-            new.append(NewObligation(id: id, path: path(id, folder), text: record(id: id, title: title, owner: owner, source: source, ref: ref,
-                                                                                  description: description, urn: requirement.urn),
-                                     requirement: requirement))
+            new.append(
+                NewObligation(
+                    id: id, path: path(id, folder),
+                    text: record(
+                        id: id, title: title, owner: owner, source: source, ref: ref,
+                        description: description, urn: requirement.urn),
+                    requirement: requirement))
         }
         return Plan(framework: framework, new: new, present: present, differences: differences)
     }
@@ -252,7 +265,8 @@ public enum FrameworkImport {
         let strict = id.uppercased().replacingOccurrences(of: ".", with: "-").replacingOccurrences(of: "_", with: "-")
             .replacingOccurrences(of: "--", with: "-")
         if pattern.matches(strict) { return strict }
-        throw .invalidArgument("neither \(id) nor \(strict) matches the obligation id pattern \(pattern.source); widen id_patterns.obligation in isms.yaml")
+        throw .invalidArgument(
+            "neither \(id) nor \(strict) matches the obligation id pattern \(pattern.source); widen id_patterns.obligation in isms.yaml")
     }
 
     /// Letters, digits, `.`, `_` and `-`; any other run of characters becomes one `-`.
@@ -265,7 +279,9 @@ public enum FrameworkImport {
         return trimmed.isEmpty ? "X" : trimmed
     }
 
-    package static func record(id: String, title: String, owner: String, source: String, ref: String, description: String?, urn: String) -> String {
+    package static func record(id: String, title: String, owner: String, source: String, ref: String, description: String?, urn: String)
+        -> String
+    {
         var text = "# Imported by isms import ciso-assistant from \(urn.replacingOccurrences(of: "\n", with: " "))\n"
         text += "id: \(scalar(id))\ntitle: \(scalar(title))\nowner: \(scalar(owner))\nsource: \(scalar(source))\nref: \(scalar(ref))\n"
         if let description { text += "description: \(scalar(description))\n" }
@@ -303,8 +319,9 @@ public enum CatalogImport {
             throw .invalidArgument("'\(catalogID)' is not a catalogue id (\(UserCatalog.idPattern)); give one with --catalog-id")
         }
         if let shipped = Frameworks.all.first(where: { $0.source == Frameworks.canonicalSource(catalogID) }) {
-            throw .invalidArgument("'\(catalogID)' is the shipped catalogue \(shipped.source) (\(shipped.name)); give the catalogue another id with --catalog-id, "
-                                   + "or import the requirements as obligations (without --catalog)")
+            throw .invalidArgument(
+                "'\(catalogID)' is the shipped catalogue \(shipped.source) (\(shipped.name)); give the catalogue another id with --catalog-id, "
+                    + "or import the requirements as obligations (without --catalog)")
         }
         let byURN = Dictionary(framework.requirements.map { ($0.urn, $0) }, uniquingKeysWith: { first, _ in first })
         func group(of requirement: LibraryRequirement) -> String? {
@@ -334,12 +351,14 @@ public enum CatalogImport {
             throw .invalidArgument("framework \(framework.urn) has no assessable requirement: there is no catalogue to write")
         }
         var text = "# Imported by isms import ciso-assistant --catalog from \(oneLine(framework.urn)) (docs/format.md, \"Catalogues\").\n"
-        text += "# Obligations name it as source: \(catalogID) and one of these ids as ref; annex_a: [A.x.y] maps a requirement to Annex A.\n"
+        text +=
+            "# Obligations name it as source: \(catalogID) and one of these ids as ref; annex_a: [A.x.y] maps a requirement to Annex A.\n"
         text += "id: \(FrameworkImport.scalar(catalogID))\n"
         text += "title: \(FrameworkImport.scalar(oneLine(framework.name ?? catalogID)))\n"
         text += "requirements:\n" + lines.joined(separator: "\n") + "\n"
-        return Plan(id: catalogID, path: UserCatalog.folder + "/" + FrameworkImport.slug(catalogID).lowercased() + ".yaml", text: text,
-                    requirements: seen.count)
+        return Plan(
+            id: catalogID, path: UserCatalog.folder + "/" + FrameworkImport.slug(catalogID).lowercased() + ".yaml", text: text,
+            requirements: seen.count)
     }
 
     private static func oneLine(_ text: String) -> String {

@@ -1,3 +1,8 @@
+import Foundation
+import GitKit
+import ISMSModel
+import ISMSRules
+
 /// OSCAL 1.1.2 JSON of an ISMS (docs/oscal.md): its controls as a component-definition, and the findings of
 /// `isms check` as assessment-results. Every UUID is a version-5 UUID of a name made from record ids, so the same
 /// ISMS on the same day gives the same bytes.
@@ -20,7 +25,8 @@ public enum OSCAL {
 
     /// An obligation id as an OSCAL control id (a token: letters, digits, `.`, `-`, `_`, starting with a letter).
     public static func controlID(obligation id: String) -> String {
-        var token = String(id.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_") ? $0 : "_" })
+        var token = String(
+            id.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_") ? $0 : "_" })
         if !(token.first?.isLetter ?? false) { token = "_" + token }
         return token
     }
@@ -46,8 +52,9 @@ public enum OSCAL {
         var result = AnnexA.controls.compactMap { entry -> Requirement? in
             let controls = coverage.activeImplementers(entry.id)
             guard !controls.isEmpty else { return nil }
-            return Requirement(controlID: controlID(annexA: entry.id), label: entry.id, title: entry.title, controls: controls,
-                               obligation: nil, framework: annexAFramework)
+            return Requirement(
+                controlID: controlID(annexA: entry.id), label: entry.id, title: entry.title, controls: controls,
+                obligation: nil, framework: annexAFramework)
         }
         let obligations = isms.records(of: .obligation)
             .filter { $0.boolean("applies") != false }
@@ -59,9 +66,11 @@ public enum OSCAL {
                 .filter { $0.kind == .control && $0.string("status") != "retired" }
             guard !controls.isEmpty else { continue }
             let ref = obligation.string("ref").map { " " + $0 } ?? ""
-            result.append(Requirement(controlID: controlID(obligation: obligation.id), label: obligation.id,
-                                      title: "\(framework(of: obligation))\(ref): \(obligation.title)", controls: unique(controls),
-                                      obligation: obligation, framework: framework(of: obligation)))
+            result.append(
+                Requirement(
+                    controlID: controlID(obligation: obligation.id), label: obligation.id,
+                    title: "\(framework(of: obligation))\(ref): \(obligation.title)", controls: unique(controls),
+                    obligation: obligation, framework: framework(of: obligation)))
         }
         return result
     }
@@ -129,9 +138,11 @@ public enum OSCAL {
             .object([
                 "uuid": .string(uuid("control-implementation:" + framework)),
                 "source": .string("#" + uuid("resource:" + framework)),
-                "description": .string(framework == annexAFramework
-                    ? "The Annex A controls the ISMS implements (its Statement of Applicability), each with the controls that implement it."
-                    : "The applicable \(framework) obligations and the controls that satisfy them; control ids are the obligations' ids."),
+                "description": .string(
+                    framework == annexAFramework
+                        ? "The Annex A controls the ISMS implements (its Statement of Applicability), each with the controls that implement it."
+                        : "The applicable \(framework) obligations and the controls that satisfy them; control ids are the obligations' ids."
+                ),
                 "implemented-requirements": .array(byFramework[framework] ?? []),
             ])
         }
@@ -160,7 +171,8 @@ public enum OSCAL {
         var observations = [JSONValue]()
         var observationsByRecord = [String: [(uuid: String, severity: Severity)]]()
         for finding in report.findings {
-            let identity = [finding.rule, finding.path ?? "", finding.record ?? "", finding.field ?? "", finding.message].joined(separator: "\u{1F}")
+            let identity = [finding.rule, finding.path ?? "", finding.record ?? "", finding.field ?? "", finding.message].joined(
+                separator: "\u{1F}")
             let id = uuid("observation:" + identity)
             var place = finding.path ?? "isms.yaml"
             if let line = finding.line { place += ":\(line)" + (finding.column.map { ":\($0)" } ?? "") }
@@ -169,16 +181,22 @@ public enum OSCAL {
                 props.append(property("record", record))
                 observationsByRecord[record, default: []].append((id, finding.severity))
             }
-            observations.append(.object([
-                "uuid": .string(id),
-                "title": .string("\(finding.rule) at \(place)"),
-                "description": .string(finding.message),
-                "methods": ["EXAMINE"],
-                "types": ["finding"],
-                "props": .array(props),
-                "relevant-evidence": [.object(["href": .string(finding.path ?? "isms.yaml"), "description": .string("\(place): \(finding.severity.rawValue) [\(finding.rule)]")])],
-                "collected": .string(collected),
-            ]))
+            observations.append(
+                .object([
+                    "uuid": .string(id),
+                    "title": .string("\(finding.rule) at \(place)"),
+                    "description": .string(finding.message),
+                    "methods": ["EXAMINE"],
+                    "types": ["finding"],
+                    "props": .array(props),
+                    "relevant-evidence": [
+                        .object([
+                            "href": .string(finding.path ?? "isms.yaml"),
+                            "description": .string("\(place): \(finding.severity.rawValue) [\(finding.rule)]"),
+                        ])
+                    ],
+                    "collected": .string(collected),
+                ]))
         }
         var findings = [JSONValue]()
         for requirement in requirements {
@@ -194,29 +212,36 @@ public enum OSCAL {
             var finding: [String: JSONValue] = [
                 "uuid": .string(uuid("finding:" + requirement.label)),
                 "title": .string("\(requirement.label) \(requirement.title)"),
-                "description": .string(satisfied
-                    ? "isms check finds no error or warning on \(orderedUnique(records).joined(separator: ", "))."
-                    : "isms check finds \(failing.count) error\(failing.count == 1 ? "" : "s") or warning\(failing.count == 1 ? "" : "s") on the controls, evidence or obligation behind it."),
+                "description": .string(
+                    satisfied
+                        ? "isms check finds no error or warning on \(orderedUnique(records).joined(separator: ", "))."
+                        : "isms check finds \(failing.count) error\(failing.count == 1 ? "" : "s") or warning\(failing.count == 1 ? "" : "s") on the controls, evidence or obligation behind it."
+                ),
                 "target": .object([
                     "type": "objective-id",
                     "target-id": .string(requirement.controlID),
-                    "status": .object(["state": .string(satisfied ? "satisfied" : "not-satisfied"), "reason": .string(satisfied ? "pass" : "fail")]),
+                    "status": .object([
+                        "state": .string(satisfied ? "satisfied" : "not-satisfied"), "reason": .string(satisfied ? "pass" : "fail"),
+                    ]),
                 ]),
             ]
             if !related.isEmpty {
-                finding["related-observations"] = .array(orderedUnique(related.map(\.uuid)).map { .object(["observation-uuid": .string($0)]) })
+                finding["related-observations"] = .array(
+                    orderedUnique(related.map(\.uuid)).map { .object(["observation-uuid": .string($0)]) })
             }
             findings.append(.object(finding))
         }
-        let selection: JSONValue = requirements.isEmpty
+        let selection: JSONValue =
+            requirements.isEmpty
             ? .object(["include-all": .object([:])])
             : .object(["include-controls": .array(requirements.map { .object(["control-id": .string($0.controlID)]) })])
         var result: [String: JSONValue] = [
             "uuid": .string(uuid("result:" + name + ":" + asOf.description)),
             "title": .string("isms check as of \(asOf)"),
-            "description": .string("\(report.recordCount) records checked: \(report.count(.error)) errors, \(report.count(.warning)) warnings, "
-                                   + "\(report.count(.note)) notes. One observation per finding of isms check; one finding per control the "
-                                   + "component definition implements, satisfied when no error or warning bears on it."),
+            "description": .string(
+                "\(report.recordCount) records checked: \(report.count(.error)) errors, \(report.count(.warning)) warnings, "
+                    + "\(report.count(.note)) notes. One observation per finding of isms check; one finding per control the "
+                    + "component definition implements, satisfied when no error or warning bears on it."),
             "start": .string(collected),
             "end": .string(collected),
             "reviewed-controls": .object(["control-selections": [selection]]),
@@ -224,13 +249,17 @@ public enum OSCAL {
         if !observations.isEmpty { result["observations"] = .array(observations) }
         if !findings.isEmpty { result["findings"] = .array(findings) }
         let planResource = uuid("resource:assessment-plan")
-        var resources = [JSONValue.object([
-            "uuid": .string(planResource),
-            "title": "The rules of isms check",
-            "description": "There is no separate assessment plan: the assessment is isms check, whose rules are described in docs/rules.md.",
-            "rlinks": [.object(["href": .string(RuleDocs.projectURL + "/blob/main/docs/rules.md")])],
-        ])]
-        if case .object(let matter) = backMatter(orderedUnique(requirements.map(\.framework))), case .array(let more)? = matter["resources"] {
+        var resources = [
+            JSONValue.object([
+                "uuid": .string(planResource),
+                "title": "The rules of isms check",
+                "description":
+                    "There is no separate assessment plan: the assessment is isms check, whose rules are described in docs/rules.md.",
+                "rlinks": [.object(["href": .string(RuleDocs.projectURL + "/blob/main/docs/rules.md")])],
+            ])
+        ]
+        if case .object(let matter) = backMatter(orderedUnique(requirements.map(\.framework))), case .array(let more)? = matter["resources"]
+        {
             resources += more
         }
         let document: [String: JSONValue] = [
@@ -250,7 +279,9 @@ public enum OSCAL {
     package static func property(_ name: String, _ value: String, remarks: String? = nil) -> JSONValue {
         // A property value is one line without surrounding white space.
         let cleaned = value.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
-        var object: [String: JSONValue] = ["name": .string(name), "ns": .string(propertyNamespace), "value": .string(cleaned.isEmpty ? "-" : cleaned)]
+        var object: [String: JSONValue] = [
+            "name": .string(name), "ns": .string(propertyNamespace), "value": .string(cleaned.isEmpty ? "-" : cleaned),
+        ]
         if let remarks { object["remarks"] = .string(remarks) }
         return .object(object)
     }
@@ -265,41 +296,53 @@ public enum OSCAL {
         ]
         if !people.isEmpty {
             metadata["roles"] = [
-                .object(["id": "control-owner", "title": "Control owner", "description": "Accountable for a control's operation (its owner)."]),
-                .object(["id": "obligation-owner", "title": "Obligation owner", "description": "Accountable for meeting an obligation (its owner)."]),
+                .object([
+                    "id": "control-owner", "title": "Control owner", "description": "Accountable for a control's operation (its owner).",
+                ]),
+                .object([
+                    "id": "obligation-owner", "title": "Obligation owner",
+                    "description": "Accountable for meeting an obligation (its owner).",
+                ]),
             ]
-            metadata["parties"] = .array(people.map { key in
-                let person = isms.config.people[key]
-                var party: [String: JSONValue] = [
-                    "uuid": .string(uuid("party:" + key)),
-                    "type": "person",
-                    "name": .string(nonEmpty(person?.name) ?? key),
-                    "props": [property("roster-key", key)],
-                ]
-                if let email = person?.email, email.range(of: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", options: .regularExpression) != nil {
-                    party["email-addresses"] = [.string(email)]
-                }
-                if let role = nonEmpty(person?.role) { party["remarks"] = .string(role) }
-                return .object(party)
-            })
+            metadata["parties"] = .array(
+                people.map { key in
+                    let person = isms.config.people[key]
+                    var party: [String: JSONValue] = [
+                        "uuid": .string(uuid("party:" + key)),
+                        "type": "person",
+                        "name": .string(nonEmpty(person?.name) ?? key),
+                        "props": [property("roster-key", key)],
+                    ]
+                    if let email = person?.email, email.range(of: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", options: .regularExpression) != nil {
+                        party["email-addresses"] = [.string(email)]
+                    }
+                    if let role = nonEmpty(person?.role) { party["remarks"] = .string(role) }
+                    return .object(party)
+                })
         }
         return .object(metadata)
     }
 
     private static func backMatter(_ frameworks: [String]) -> JSONValue {
-        .object(["resources": .array(frameworks.map { framework in
-            var resource: [String: JSONValue] = [
-                "uuid": .string(uuid("resource:" + framework)),
-                "title": .string(framework),
-            ]
-            if framework == annexAFramework {
-                resource["description"] = "ISO/IEC 27001:2022 Annex A; control ids are the Annex A ids in lower case (A.5.15 is a.5.15). ISO publishes no OSCAL catalog."
-                resource["rlinks"] = [.object(["href": "https://www.iso.org/standard/27001"])]
-            } else {
-                resource["description"] = .string("The \(framework) obligations of the ISMS (obligations/ with source \(framework)); control ids are obligation ids in lower case.")
-            }
-            return .object(resource)
-        })])
+        .object([
+            "resources": .array(
+                frameworks.map { framework in
+                    var resource: [String: JSONValue] = [
+                        "uuid": .string(uuid("resource:" + framework)),
+                        "title": .string(framework),
+                    ]
+                    if framework == annexAFramework {
+                        resource["description"] =
+                            "ISO/IEC 27001:2022 Annex A; control ids are the Annex A ids in lower case (A.5.15 is a.5.15). ISO publishes no OSCAL catalog."
+                        resource["rlinks"] = [.object(["href": "https://www.iso.org/standard/27001"])]
+                    } else {
+                        resource["description"] = .string(
+                            "The \(framework) obligations of the ISMS (obligations/ with source \(framework)); control ids are obligation ids in lower case."
+                        )
+                    }
+                    return .object(resource)
+                })
+        ])
     }
 
     private static func nonEmpty(_ text: String?) -> String? {
@@ -312,8 +355,3 @@ public enum OSCAL {
         return items.filter { seen.insert($0).inserted }
     }
 }
-
-import Foundation
-import GitKit
-import ISMSModel
-import ISMSRules

@@ -1,8 +1,8 @@
 import Foundation
-import ISMSCore
 import GitKit
-import ISMSModel
+import ISMSCore
 import ISMSHistory
+import ISMSModel
 import ISMSRules
 
 /// The three forms of `isms diff`: text for a terminal, markdown for a pull-request comment, JSON as a contract.
@@ -62,12 +62,18 @@ package enum DiffJSON: DiffRenderer {
 
     package static func render(_ report: DiffReport, _ signatures: CommitSignatures?) -> String {
         let records = report.diff.records.map { delta in
-            Record(id: delta.id, kind: delta.kind.rawValue, event: delta.event.rawValue, path: delta.path,
-                   changes: delta.fields.map { HistoryJSON.Change($0, commits: report.commits(record: delta.id, field: $0.field).map { Commit($0, signatures) }) })
+            Record(
+                id: delta.id, kind: delta.kind.rawValue, event: delta.event.rawValue, path: delta.path,
+                changes: delta.fields.map {
+                    HistoryJSON.Change($0, commits: report.commits(record: delta.id, field: $0.field).map { Commit($0, signatures) })
+                })
         }
-        return JSONOutput.encode(Document(base: report.base, head: report.head, settings: DiffSettings.json(report, signatures), records: records,
-                                          findings: Findings(introduced: report.diff.introduced.map(JSONReporter.Item.init),
-                                                             resolved: report.diff.resolved.map(JSONReporter.Item.init)))) + "\n"
+        return JSONOutput.encode(
+            Document(
+                base: report.base, head: report.head, settings: DiffSettings.json(report, signatures), records: records,
+                findings: Findings(
+                    introduced: report.diff.introduced.map(JSONReporter.Item.init),
+                    resolved: report.diff.resolved.map(JSONReporter.Item.init)))) + "\n"
     }
 }
 
@@ -101,7 +107,8 @@ package enum DiffWords {
     }
 
     /// What the marks mean, under the markdown table of field changes.
-    package static let markLegend = "\nSignatures: ✓ signed with a trusted key (by whom), ✗ bad or expired, ? unknown key or not verified, unsigned: no signature (docs/signatures.md).\n"
+    package static let markLegend =
+        "\nSignatures: ✓ signed with a trusted key (by whom), ✗ bad or expired, ? unknown key or not verified, unsigned: no signature (docs/signatures.md).\n"
 
     package static func event(_ delta: SemanticDiff.RecordDelta) -> String {
         switch delta.event {
@@ -113,10 +120,12 @@ package enum DiffWords {
 
     package static func counts(_ diff: SemanticDiff) -> [(String, Int)] {
         func n(_ event: SemanticDiff.Event) -> Int { diff.records.filter { $0.event == event }.count }
-        return [("records added", n(.added)), ("records removed", n(.removed)), ("records modified", n(.modified)),
-                ("records moved", n(.moved)), ("ids changed", n(.idChanged)),
-                ("links added", diff.links.filter(\.added).count), ("links removed", diff.links.filter { !$0.added }.count),
-                ("findings introduced", diff.introduced.count), ("findings resolved", diff.resolved.count)]
+        return [
+            ("records added", n(.added)), ("records removed", n(.removed)), ("records modified", n(.modified)),
+            ("records moved", n(.moved)), ("ids changed", n(.idChanged)),
+            ("links added", diff.links.filter(\.added).count), ("links removed", diff.links.filter { !$0.added }.count),
+            ("findings introduced", diff.introduced.count), ("findings resolved", diff.resolved.count),
+        ]
     }
 }
 
@@ -147,7 +156,9 @@ package enum DiffText: DiffRenderer {
         }
         for (title, findings) in [("findings introduced", diff.introduced), ("findings resolved", diff.resolved)] where !findings.isEmpty {
             out += "\n\(title)\n"
-            for f in findings { out += "    \(t(f.path ?? "isms.yaml")):\(f.line ?? 1): \(f.severity.rawValue): \(t(f.message)) [\(f.rule)]\n" }
+            for f in findings {
+                out += "    \(t(f.path ?? "isms.yaml")):\(f.line ?? 1): \(f.severity.rawValue): \(t(f.message)) [\(f.rule)]\n"
+            }
         }
         out += "\n" + DiffWords.counts(diff).filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }.joined(separator: ", ") + "\n"
         return out
@@ -192,28 +203,36 @@ package enum DiffMarkdown: DiffRenderer {
             sections.append(table + (signatures == nil ? "" : DiffWords.markLegend))
         }
         for delta in diff.records {
-            var block = "\n<details><summary><b>\(SafeText.markdownHTML(delta.id))</b> \(delta.kind.rawValue) — "
+            var block =
+                "\n<details><summary><b>\(SafeText.markdownHTML(delta.id))</b> \(delta.kind.rawValue) — "
                 + "\(SafeText.markdownHTML(DiffWords.event(delta))): \(SafeText.markdownHTML(delta.title))</summary>\n\n"
             block += "Path: \(code(delta.path))\n\n"
             if let commits = report.recordCommits[delta.id], delta.event != .modified {
-                block += commits.map { "- \($0.id.short) \(md(DiffWords.author($0, signatures))) \($0.author.isoDate): \(md($0.summary))\n" }.joined()
+                block += commits.map {
+                    "- \($0.id.short) \(md(DiffWords.author($0, signatures))) \($0.author.isoDate): \(md($0.summary))\n"
+                }.joined()
             }
             for field in delta.fields {
                 block += "- \(code(field.field)): \(md(DiffWords.change(field)))\n"
                 for commit in report.commits(record: delta.id, field: field.field) {
-                    block += "  - \(commit.id.short) \(md(DiffWords.author(commit, signatures))) \(md("<" + commit.author.email + ">")) "
+                    block +=
+                        "  - \(commit.id.short) \(md(DiffWords.author(commit, signatures))) \(md("<" + commit.author.email + ">")) "
                         + "\(commit.author.isoDate): \(md(commit.summary))\n"
                 }
             }
             sections.append(block + "\n</details>\n")
         }
         if !diff.links.isEmpty {
-            sections.append("\n<details><summary>Links (\(diff.links.count))</summary>\n\n"
-                + diff.links.map { "- \($0.added ? "added" : "removed"): \(md($0.from)) \(code($0.field)) → \(md($0.to))\n" }.joined() + "\n</details>\n")
+            sections.append(
+                "\n<details><summary>Links (\(diff.links.count))</summary>\n\n"
+                    + diff.links.map { "- \($0.added ? "added" : "removed"): \(md($0.from)) \(code($0.field)) → \(md($0.to))\n" }.joined()
+                    + "\n</details>\n")
         }
-        for (title, findings, open) in [("Findings introduced", diff.introduced, true), ("Findings resolved", diff.resolved, false)] where !findings.isEmpty {
-            sections.append("\n<details\(open ? " open" : "")><summary>\(title) (\(findings.count))</summary>\n\n"
-                + findings.map { finding($0) + "\n" }.joined() + "\n</details>\n")
+        for (title, findings, open) in [("Findings introduced", diff.introduced, true), ("Findings resolved", diff.resolved, false)]
+        where !findings.isEmpty {
+            sections.append(
+                "\n<details\(open ? " open" : "")><summary>\(title) (\(findings.count))</summary>\n\n"
+                    + findings.map { finding($0) + "\n" }.joined() + "\n</details>\n")
         }
         return sections
     }
@@ -235,7 +254,8 @@ package enum DiffMarkdown: DiffRenderer {
         let command = "isms diff \(report.base)..\(report.head)"
         // Room kept for the closing notes, whatever the rows took.
         let budget = limit - 2_000
-        var out = head + "\n> Too large for one comment: every decision and every new error is listed, the rest "
+        var out =
+            head + "\n> Too large for one comment: every decision and every new error is listed, the rest "
             + "is summarised. \(code(command)) shows everything.\n"
         func fits(_ text: String) -> Bool { out.utf16.count + text.utf16.count <= budget }
         func change(_ delta: SemanticDiff.RecordDelta, _ fields: [FieldChange]) -> String {
@@ -263,7 +283,8 @@ package enum DiffMarkdown: DiffRenderer {
                 if decisionsLeft == 0 && fits(row) { out += row } else { decisionsLeft += 1 }
             }
             if decisionsLeft > 0 {
-                out += "\n> **\(decisionsLeft) more decision\(decisionsLeft == 1 ? "" : "s") not shown** (no room in one comment): "
+                out +=
+                    "\n> **\(decisionsLeft) more decision\(decisionsLeft == 1 ? "" : "s") not shown** (no room in one comment): "
                     + "\(code(command)) lists them all.\n"
             }
         }
@@ -276,7 +297,8 @@ package enum DiffMarkdown: DiffRenderer {
                 if errorsLeft == 0 && fits(line) { out += line } else { errorsLeft += 1 }
             }
             if errorsLeft > 0 {
-                out += "\n> **\(errorsLeft) more new error\(errorsLeft == 1 ? "" : "s") not shown**: "
+                out +=
+                    "\n> **\(errorsLeft) more new error\(errorsLeft == 1 ? "" : "s") not shown**: "
                     + "\(code("isms check --base \(report.base)")) lists them all.\n"
             }
         }
@@ -294,7 +316,8 @@ package enum DiffMarkdown: DiffRenderer {
             let eventRow = delta.event != .modified && !report.isDecision(delta)
             guard eventRow || (delta.event == .modified && !fields.isEmpty) else { continue }
             // An added or removed record is one row; its fields are what it was created or removed with.
-            let row = "| \(md(delta.id)) | \(delta.kind.rawValue) | \(change(delta, delta.event == .modified ? fields : [])) | "
+            let row =
+                "| \(md(delta.id)) | \(delta.kind.rawValue) | \(change(delta, delta.event == .modified ? fields : [])) | "
                 + "\(who(delta, delta.event == .modified ? fields : [])) |\n"
             if left.isEmpty && fits(other + row + "\n#### Other changes\n\n| record | kind | change | by |\n| --- | --- | --- | --- |\n") {
                 other += row
@@ -303,7 +326,7 @@ package enum DiffMarkdown: DiffRenderer {
             }
         }
         if !other.isEmpty { out += "\n#### Other changes\n\n| record | kind | change | by |\n| --- | --- | --- | --- |\n" + other }
-        if !diff.links.isEmpty { count("link change") ; left["link change"] = diff.links.count }
+        if !diff.links.isEmpty { count("link change"); left["link change"] = diff.links.count }
         let otherIntroduced = diff.introduced.count - newErrors.count
         if otherIntroduced > 0 { count("warning or note introduced"); left["warning or note introduced"] = otherIntroduced }
         if !diff.resolved.isEmpty { count("finding resolved"); left["finding resolved"] = diff.resolved.count }
@@ -311,7 +334,8 @@ package enum DiffMarkdown: DiffRenderer {
             out += "\n#### Not shown\n\n"
             for key in order {
                 let n = left[key]!
-                out += "- \(n) \(key == "link change" || key.hasSuffix("resolved") || key.hasSuffix("introduced") ? "" : "more ")\(plural(key, n))\n"
+                out +=
+                    "- \(n) \(key == "link change" || key.hasSuffix("resolved") || key.hasSuffix("introduced") ? "" : "more ")\(plural(key, n))\n"
             }
             out += "\nRun \(code(command)) to list them.\n"
         }

@@ -1,7 +1,8 @@
-import ISMSCore
 import GitKit
-import ISMSModel
+import ISMSCore
 import ISMSHistory
+import ISMSModel
+
 /// The settings part of `isms diff` in each form. Policy changes come first and are never cut: they decide how
 /// everything else in the change is judged.
 package enum DiffSettings {
@@ -16,7 +17,8 @@ package enum DiffSettings {
 
     package static func json(_ report: DiffReport, _ signatures: CommitSignatures?) -> [JSONSetting] {
         report.settings.map {
-            JSONSetting(field: $0.field, old: $0.old, new: $0.new, policy: $0.policy, commits: $0.commits.map { DiffJSON.Commit($0, signatures) })
+            JSONSetting(
+                field: $0.field, old: $0.old, new: $0.new, policy: $0.policy, commits: $0.commits.map { DiffJSON.Commit($0, signatures) })
         }
     }
 
@@ -45,12 +47,15 @@ package enum DiffSettings {
     package static func markdown(_ report: DiffReport, _ signatures: CommitSignatures?) -> String {
         guard !report.settings.isEmpty else { return "" }
         var out = ""
-        for (title, policy) in [("Policy changes (judged by \(DiffMarkdown.code(report.trustRef))'s policy until merged)", true), ("ISMS settings", false)] {
+        for (title, policy) in [
+            ("Policy changes (judged by \(DiffMarkdown.code(report.trustRef))'s policy until merged)", true), ("ISMS settings", false),
+        ] {
             let settings = report.settings.filter { $0.policy == policy }
             guard !settings.isEmpty else { continue }
             out += "\n**\(title)**\n\n| setting | before | after | by |\n| --- | --- | --- | --- |\n"
             for setting in settings {
-                out += "| \(DiffMarkdown.code(setting.field)) | \(DiffMarkdown.md(value(setting.old))) | "
+                out +=
+                    "| \(DiffMarkdown.code(setting.field)) | \(DiffMarkdown.md(value(setting.old))) | "
                     + "\(DiffMarkdown.md(value(setting.new))) | \(DiffMarkdown.by(setting.commits, signatures)) |\n"
             }
         }

@@ -1,3 +1,7 @@
+import Foundation
+import ISMSCore
+import ISMSRules
+
 /// GitHub Actions workflow commands: each finding becomes an annotation on the pull request's files.
 public struct GitHubReporter: CheckReporter {
     public static let format = "github"
@@ -35,7 +39,3 @@ public struct GitHubReporter: CheckReporter {
         escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 }
-
-import Foundation
-import ISMSCore
-import ISMSRules

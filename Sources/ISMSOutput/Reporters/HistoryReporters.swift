@@ -1,6 +1,6 @@
 import Foundation
-import ISMSCore
 import GitKit
+import ISMSCore
 import ISMSHistory
 import ISMSRules
 
@@ -34,7 +34,8 @@ public protocol HistoryRenderer {
 public enum HistoryJSON: HistoryRenderer {
     /// With `signatures`, every entry and blamed field carries its commit's `signature` object (docs/signatures.md).
     public static func history(record: String, entries: [HistoryEntry], signatures: CommitSignatures? = nil) -> String {
-        JSONOutput.encode(HistoryDocument(record: record, entries: entries.map { Entry($0, withRecord: false, signatures: signatures) })) + "\n"
+        JSONOutput.encode(HistoryDocument(record: record, entries: entries.map { Entry($0, withRecord: false, signatures: signatures) }))
+            + "\n"
     }
 
     public static func log(_ entries: [HistoryEntry], signatures: CommitSignatures? = nil) -> String {
@@ -48,7 +49,9 @@ public enum HistoryJSON: HistoryRenderer {
 
     /// `isms history isms.yaml`: every change to a setting, newest first.
     public static func settingsHistory(_ entries: [SettingEntry], signatures: CommitSignatures? = nil) -> String {
-        JSONOutput.encode(HistoryDocument(record: SettingEntry.path, entries: entries.map { Entry($0, withRecord: false, signatures: signatures) })) + "\n"
+        JSONOutput.encode(
+            HistoryDocument(record: SettingEntry.path, entries: entries.map { Entry($0, withRecord: false, signatures: signatures) }))
+            + "\n"
     }
 
     public static func blame(record: String, lines: [BlameLine], signatures: CommitSignatures? = nil) -> String {
@@ -181,7 +184,8 @@ public enum HistoryText: HistoryRenderer {
         let valueWidth = values.map(\.count).max() ?? 0
         var out = ""
         for ((line, field), value) in zip(zip(lines, fields), values) {
-            out += pad(field, fieldWidth) + "  " + pad(value, valueWidth) + "  " + line.commit.id.short + " "
+            out +=
+                pad(field, fieldWidth) + "  " + pad(value, valueWidth) + "  " + line.commit.id.short + " "
                 + line.commit.author.day.description + " " + SafeText.text(line.commit.author.name)
                 + (signatures?.mark(line.commit.id).map { " " + $0 } ?? "") + "  " + SafeText.text(line.commit.summary) + "\n"
         }
@@ -197,7 +201,8 @@ public enum HistoryText: HistoryRenderer {
         for entry in entries {
             if entry.commit !== commit {
                 commit = entry.commit
-                prefix = entry.commit.id.short + " " + entry.commit.author.day.description + " " + SafeText.text(entry.commit.author.name)
+                prefix =
+                    entry.commit.id.short + " " + entry.commit.author.day.description + " " + SafeText.text(entry.commit.author.name)
                     + (signatures?.mark(entry.commit.id).map { " " + $0 } ?? "") + "  "
                 prefixWidth = prefix.count
             }

@@ -31,8 +31,9 @@ public struct JSONReporter: CheckReporter {
 
         /// The check JSON entry of a finding; `isms diff` lists findings in the same shape.
         package init(_ f: Finding) {
-            self.init(rule: f.rule, severity: f.severity.rawValue, message: f.message, path: f.path ?? "isms.yaml",
-                      line: f.line, column: f.column, record: f.record)
+            self.init(
+                rule: f.rule, severity: f.severity.rawValue, message: f.message, path: f.path ?? "isms.yaml",
+                line: f.line, column: f.column, record: f.record)
         }
     }
     package struct Summary: Encodable {
@@ -42,8 +43,9 @@ public struct JSONReporter: CheckReporter {
     public func render(_ report: CheckReport, context: ReportContext) -> String {
         let document = Document(
             findings: report.findings.map(Item.init),
-            summary: Summary(records: report.recordCount, errors: report.count(.error),
-                             warnings: report.count(.warning), notes: report.count(.note)))
+            summary: Summary(
+                records: report.recordCount, errors: report.count(.error),
+                warnings: report.count(.warning), notes: report.count(.note)))
         return JSONOutput.encode(document) + "\n"
     }
 }

@@ -1,6 +1,7 @@
 import GitKit
 import ISMSModel
 import ISMSRules
+
 /// JUnit XML for CI systems that show test results: a test case per record, a failure per error finding (and per
 /// warning under `--strict`, which fails the job on warnings: the report must show why).
 public struct JUnitReporter: CheckReporter {
@@ -11,8 +12,11 @@ public struct JUnitReporter: CheckReporter {
         var byRecord = [String: [Finding]]()
         var byFile = [String: [Finding]]()
         for finding in report.findings {
-            if let record = finding.record { byRecord[record, default: []].append(finding) }
-            else { byFile[finding.path ?? "isms.yaml", default: []].append(finding) }
+            if let record = finding.record {
+                byRecord[record, default: []].append(finding)
+            } else {
+                byFile[finding.path ?? "isms.yaml", default: []].append(finding)
+            }
         }
         var cases = [(classname: String, name: String, file: String, findings: [Finding])]()
         var seen = Set<String>()
@@ -33,7 +37,8 @@ public struct JUnitReporter: CheckReporter {
         out += "  <testsuite name=\"isms check\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\">\n"
         for testCase in cases {
             let file = ReportContext.join(context.repositoryPrefix, testCase.file)
-            out += "    <testcase classname=\"\(Self.escape(testCase.classname))\" name=\"\(Self.escape(testCase.name))\" file=\"\(Self.escape(file))\""
+            out +=
+                "    <testcase classname=\"\(Self.escape(testCase.classname))\" name=\"\(Self.escape(testCase.name))\" file=\"\(Self.escape(file))\""
             let errors = testCase.findings.filter(fails)
             let others = testCase.findings.filter { !fails($0) }
             if errors.isEmpty && others.isEmpty {
@@ -43,7 +48,9 @@ public struct JUnitReporter: CheckReporter {
             out += ">\n"
             for finding in errors {
                 out += "      <failure type=\"\(Self.escape(finding.rule))\" message=\"\(Self.escape(finding.message))\">"
-                out += Self.escape("\(file):\(finding.line ?? 1):\(finding.column ?? 1): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)]")
+                out += Self.escape(
+                    "\(file):\(finding.line ?? 1):\(finding.column ?? 1): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)]"
+                )
                 out += "</failure>\n"
             }
             if !others.isEmpty {
@@ -73,7 +80,11 @@ public struct JUnitReporter: CheckReporter {
             case "\t": out += "&#9;"
             // XML 1.0 cannot carry most control characters at all, not even escaped.
             default:
-                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
+                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) {
+                    out += "\u{FFFD}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out

@@ -1,4 +1,5 @@
 import ISMSRules
+
 /// What a reporter knows besides the findings.
 public struct ReportContext: Sendable {
     /// Prepended to finding paths for display (the ISMS root as seen from where the user stands).

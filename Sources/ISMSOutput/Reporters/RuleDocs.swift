@@ -1,3 +1,7 @@
+import Foundation
+import GitKit
+import ISMSRules
+
 /// Rule documentation generated from the rules' own descriptions: `isms explain`, docs/rules.md.
 public enum RuleDocs {
     /// Where the project and its rule documentation are published; SARIF links every rule here.
@@ -52,15 +56,17 @@ public enum RuleDocs {
 
     /// Marks the last commit of the trusted revision (the base of the pull request the rest make up).
     private static func trustMark(_ e: RuleExample, _ index: Int) -> String {
-        e.trustedCommits == index + 1 ? " (the trusted revision, `--trust-ref`, is this commit; the commits after it are the pull request)" : ""
+        e.trustedCommits == index + 1
+            ? " (the trusted revision, `--trust-ref`, is this commit; the commits after it are the pull request)" : ""
     }
 
     private static func example(_ e: RuleExample) -> String {
         if !e.commits.isEmpty {
             return e.commits.enumerated().map { index, commit in
-                "  commit \(index + 1): \(commit.heading)\(trustMark(e, index))\n" + commit.files.map { file in
-                    file.content.map { "    # \(file.path)\n" + indent(indent($0)) } ?? "    # \(file.path): deleted\n"
-                }.joined(separator: "\n")
+                "  commit \(index + 1): \(commit.heading)\(trustMark(e, index))\n"
+                    + commit.files.map { file in
+                        file.content.map { "    # \(file.path)\n" + indent(indent($0)) } ?? "    # \(file.path): deleted\n"
+                    }.joined(separator: "\n")
             }.joined(separator: "\n")
         }
         return e.files.map { "  # \($0.path)\n" + indent($0.content) }.joined(separator: "\n")
@@ -69,17 +75,14 @@ public enum RuleDocs {
     private static func markdownExample(_ e: RuleExample) -> String {
         if !e.commits.isEmpty {
             return e.commits.enumerated().map { index, commit in
-                "Commit \(index + 1): \(commit.heading)\(trustMark(e, index))\n\n" + commit.files.map { file in
-                    guard let content = file.content else { return "`\(file.path)` deleted.\n\n" }
-                    let language = file.path.hasSuffix(".yaml") || file.path.hasSuffix(".yml") ? "yaml" : "text"
-                    return "```\(language)\n# \(file.path)\n\(content.hasSuffix("\n") ? content : content + "\n")```\n\n"
-                }.joined()
+                "Commit \(index + 1): \(commit.heading)\(trustMark(e, index))\n\n"
+                    + commit.files.map { file in
+                        guard let content = file.content else { return "`\(file.path)` deleted.\n\n" }
+                        let language = file.path.hasSuffix(".yaml") || file.path.hasSuffix(".yml") ? "yaml" : "text"
+                        return "```\(language)\n# \(file.path)\n\(content.hasSuffix("\n") ? content : content + "\n")```\n\n"
+                    }.joined()
             }.joined().trimmingCharacters(in: .newlines) + "\n"
         }
         return e.files.map { "```yaml\n# \($0.path)\n\($0.content.hasSuffix("\n") ? $0.content : $0.content + "\n")```\n" }.joined()
     }
 }
-
-import Foundation
-import GitKit
-import ISMSRules

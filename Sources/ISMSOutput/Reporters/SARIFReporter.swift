@@ -1,6 +1,7 @@
 import ISMSCore
 import ISMSModel
 import ISMSRules
+
 /// SARIF 2.1.0 for code scanning (GitHub and others): one reportingDescriptor per rule, a result per
 /// finding, paths relative to the repository root, fingerprints that survive line moves.
 public struct SARIFReporter: CheckReporter {
@@ -38,7 +39,7 @@ public struct SARIFReporter: CheckReporter {
                     // to name their file (SARIF §3.4.3, RFC 3986).
                     "uri": .string(SafeText.uriPath(ReportContext.join(context.repositoryPrefix, finding.path ?? "isms.yaml"))),
                     "uriBaseId": .string("%SRCROOT%"),
-                ]),
+                ])
             ]
             if !region.isEmpty { physical["region"] = .object(region) }
             result["locations"] = .array([.object(["physicalLocation": .object(physical)])])
@@ -50,16 +51,20 @@ public struct SARIFReporter: CheckReporter {
         let document: JSONValue = .object([
             "$schema": .string("https://json.schemastore.org/sarif-2.1.0.json"),
             "version": .string("2.1.0"),
-            "runs": .array([.object([
-                "tool": .object(["driver": .object([
-                    "name": .string("isms"),
-                    "semanticVersion": .string(ISMSVersion.current),
-                    "informationUri": .string(RuleDocs.projectURL),
-                    "rules": .array(descriptors),
-                ])]),
-                "results": .array(results),
-                "columnKind": .string("unicodeCodePoints"),
-            ])]),
+            "runs": .array([
+                .object([
+                    "tool": .object([
+                        "driver": .object([
+                            "name": .string("isms"),
+                            "semanticVersion": .string(ISMSVersion.current),
+                            "informationUri": .string(RuleDocs.projectURL),
+                            "rules": .array(descriptors),
+                        ])
+                    ]),
+                    "results": .array(results),
+                    "columnKind": .string("unicodeCodePoints"),
+                ])
+            ]),
         ])
         return document.rendered() + "\n"
     }
@@ -78,7 +83,8 @@ public struct SARIFReporter: CheckReporter {
 
     /// What the finding is about, never where: rule, record (or file), field and message.
     package static func fingerprint(_ finding: Finding) -> String {
-        let hash = fnv1a("\(finding.rule)\u{1}\(finding.record ?? finding.path ?? "")\u{1}\(finding.field ?? "")\u{1}\(finding.message)".utf8)
+        let hash = fnv1a(
+            "\(finding.rule)\u{1}\(finding.record ?? finding.path ?? "")\u{1}\(finding.field ?? "")\u{1}\(finding.message)".utf8)
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }

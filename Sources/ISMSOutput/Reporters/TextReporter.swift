@@ -1,7 +1,8 @@
-import ISMSCore
 import GitKit
+import ISMSCore
 import ISMSModel
 import ISMSRules
+
 /// `path:line:col: severity: message [rule]`, one line a finding, then a summary.
 public struct TextReporter: CheckReporter {
     public static let format = "text"
@@ -15,7 +16,8 @@ public struct TextReporter: CheckReporter {
         for var finding in report.findings {
             if finding.severity == .note, let count = folded[finding.rule] {
                 guard foldedShown.insert(finding.rule).inserted else { continue }
-                finding.message = "\(count) \(finding.rule) notes, the first: \(finding.message); "
+                finding.message =
+                    "\(count) \(finding.rule) notes, the first: \(finding.message); "
                     + "`isms check --format json` lists them all"
             }
             // The path and the message carry file names and record values: escaped, so a finding stays one line.

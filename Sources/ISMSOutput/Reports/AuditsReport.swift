@@ -1,5 +1,6 @@
 import ISMSModel
 import ISMSRules
+
 /// The audit programme (clause 9.2.2): every audit, and a matrix of the clauses 4–10 and Annex A themes
 /// against the audits that cover them, with whether the programme covers each within its cycle.
 public enum AuditsReport {
@@ -8,7 +9,9 @@ public enum AuditsReport {
 
     public static func build(_ isms: ISMS, asOf: Day) -> ReportDocument {
         let audits = isms.records(of: .audit).sorted {
-            ($0.date("performed_on") ?? $0.date("planned_on") ?? asOf, $0.id) < ($1.date("performed_on") ?? $1.date("planned_on") ?? asOf, $1.id)
+            ($0.date("performed_on") ?? $0.date("planned_on") ?? asOf, $0.id) < (
+                $1.date("performed_on") ?? $1.date("planned_on") ?? asOf, $1.id
+            )
         }
         func status(_ audit: Record) -> (String, Tone) {
             if audit.isPerformedAudit { return ("performed", .good) }
@@ -18,17 +21,21 @@ public enum AuditsReport {
         }
         let rows: [[Cell]] = audits.map { audit in
             let (text, tone) = status(audit)
-            return [.text(audit.id), .text(audit.title), .text(audit.string("type")), .text(text, tone: tone),
-                    .text(audit.date("planned_on")?.description), .text(audit.date("performed_on")?.description), .text(audit.string("auditor")),
-                    .list(audit.list("scope.clauses").map(\.value) + audit.list("scope.annex_a").map(\.value)),
-                    .list(audit.list("nonconformities").map(\.value)), .text(audit.string("report"))]
+            return [
+                .text(audit.id), .text(audit.title), .text(audit.string("type")), .text(text, tone: tone),
+                .text(audit.date("planned_on")?.description), .text(audit.date("performed_on")?.description),
+                .text(audit.string("auditor")),
+                .list(audit.list("scope.clauses").map(\.value) + audit.list("scope.annex_a").map(\.value)),
+                .list(audit.list("nonconformities").map(\.value)), .text(audit.string("report")),
+            ]
         }
         // The matrix: what the programme must cover against each audit that is not cancelled.
         let cycle = isms.config.auditCycle
         let from = cycle.previous(before: asOf) ?? asOf.adding(days: -1096), until = cycle.next(after: asOf) ?? asOf.adding(days: 1096)
         let counted = audits.filter { $0.string("status") != "cancelled" }
         let applicable = Set(AuditCoverage.applicableThemes(isms))
-        let subjects = AuditCoverage.clauses.map { ("clause \($0)", $0) } + AnnexA.themes.map { ("A.\($0.clause) \($0.name)", "A.\($0.clause)") }
+        let subjects =
+            AuditCoverage.clauses.map { ("clause \($0)", $0) } + AnnexA.themes.map { ("A.\($0.clause) \($0.name)", "A.\($0.clause)") }
         var gaps = 0
         let matrix: [[Cell]] = subjects.map { label, key in
             var inCycle = false
@@ -41,7 +48,8 @@ public enum AuditsReport {
             }
             let needed = key.hasPrefix("A.") ? applicable.contains(key) : true
             if needed && !inCycle { gaps += 1 }
-            let coverage: Cell = !needed ? .text("not applicable", tone: .muted) : inCycle ? .text("covered", tone: .good) : .text("gap", tone: .bad)
+            let coverage: Cell =
+                !needed ? .text("not applicable", tone: .muted) : inCycle ? .text("covered", tone: .good) : .text("gap", tone: .bad)
             return [.text(label)] + cells + [coverage]
         }
         let performed = audits.filter(\.isPerformedAudit).count
@@ -61,15 +69,21 @@ public enum AuditsReport {
                 SummaryItem("gaps", "Clauses and themes not covered in the cycle", .integer(gaps)),
             ],
             tables: [
-                ReportTable(id: "audits", title: "Audits", columns: [
-                    ReportColumn("audit", "Audit"), ReportColumn("title", "Title"), ReportColumn("type", "Type"), ReportColumn("status", "Status"),
-                    ReportColumn("planned_on", "Planned"), ReportColumn("performed_on", "Performed"), ReportColumn("auditor", "Auditor"),
-                    ReportColumn("scope", "Scope"), ReportColumn("nonconformities", "Nonconformities"), ReportColumn("report", "Report"),
-                ], rows: rows),
-                ReportTable(id: "programme", title: "Programme: clauses and themes by audit",
-                            columns: [ReportColumn("subject", "Clause or theme")] + counted.map { ReportColumn($0.id, $0.id) }
-                                + [ReportColumn("coverage", "In the cycle")],
-                            rows: matrix, isGrid: true),
+                ReportTable(
+                    id: "audits", title: "Audits",
+                    columns: [
+                        ReportColumn("audit", "Audit"), ReportColumn("title", "Title"), ReportColumn("type", "Type"),
+                        ReportColumn("status", "Status"),
+                        ReportColumn("planned_on", "Planned"), ReportColumn("performed_on", "Performed"),
+                        ReportColumn("auditor", "Auditor"),
+                        ReportColumn("scope", "Scope"), ReportColumn("nonconformities", "Nonconformities"),
+                        ReportColumn("report", "Report"),
+                    ], rows: rows),
+                ReportTable(
+                    id: "programme", title: "Programme: clauses and themes by audit",
+                    columns: [ReportColumn("subject", "Clause or theme")] + counted.map { ReportColumn($0.id, $0.id) }
+                        + [ReportColumn("coverage", "In the cycle")],
+                    rows: matrix, isGrid: true),
             ])
     }
 }

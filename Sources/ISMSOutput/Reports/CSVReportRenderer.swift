@@ -1,3 +1,6 @@
+import Foundation
+import ISMSCore
+
 /// A report's main table (its first) as RFC 4180 CSV with a header of column keys and `\n` line ends.
 /// Summary figures and further tables (heat maps, per-obligation detail) are in the other formats.
 public enum CSVReportRenderer: ReportRenderer {
@@ -5,12 +8,13 @@ public enum CSVReportRenderer: ReportRenderer {
         guard let table = document.tables.first else { return "" }
         var out = table.columns.map { field($0.key) }.joined(separator: ",") + "\n"
         for row in table.rows {
-            out += row.map { cell in
-                switch cell.value {
-                case .integer, .decimal: return SafeText.csv(cell.value.text, isNumber: true)
-                default: return field(cell.value.text)
-                }
-            }.joined(separator: ",") + "\n"
+            out +=
+                row.map { cell in
+                    switch cell.value {
+                    case .integer, .decimal: return SafeText.csv(cell.value.text, isNumber: true)
+                    default: return field(cell.value.text)
+                    }
+                }.joined(separator: ",") + "\n"
         }
         return out
     }
@@ -19,6 +23,3 @@ public enum CSVReportRenderer: ReportRenderer {
     /// (`=cmd|' /C calc'!A0` is written `"'=cmd|' /C calc'!A0"`). docs/reports.md says so.
     package static func field(_ text: String) -> String { SafeText.csv(text) }
 }
-
-import Foundation
-import ISMSCore

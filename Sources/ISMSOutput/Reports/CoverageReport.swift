@@ -1,4 +1,5 @@
 import ISMSModel
+
 /// Per framework (obligation `source`): which obligations a live control satisfies.
 public enum CoverageReport {
     public static let kind = "coverage"
@@ -42,7 +43,9 @@ public enum CoverageReport {
                 let status: Status
                 if obligation.boolean("applies") == false {
                     status = .notApplicable
-                } else if controls.contains(where: { [.failed, .stale, .missing, .unknown].contains(ControlStanding($0, in: isms, asOf: asOf).level) }) {
+                } else if controls.contains(where: {
+                    [.failed, .stale, .missing, .unknown].contains(ControlStanding($0, in: isms, asOf: asOf).level)
+                }) {
                     // A control that should run but whose evidence failed, is stale or missing: the obligation is not
                     // shown as met, whatever the other controls prove (a failed restore test is the RTO not met).
                     status = .notProven
@@ -67,17 +70,21 @@ public enum CoverageReport {
                     // paragraphs, NIS2 Art. 21(2) each of its points.
                     for part in ref.split(whereSeparator: { $0 == "," || $0 == ";" }) {
                         guard case .known(let entry) = ReferenceResolver.resolve(source: source, ref: String(part)) else { continue }
-                        for item in catalog.entries where item.id == entry.id || item.id.hasPrefix(entry.id + "(") { addressed.insert(item.id) }
+                        for item in catalog.entries where item.id == entry.id || item.id.hasPrefix(entry.id + "(") {
+                            addressed.insert(item.id)
+                        }
                     }
                 }
-                let tone: Tone = [.covered: .good, .planned: .warning, .notProven: .bad, .uncovered: .bad, .notApplicable: .muted][status] ?? .plain
+                let tone: Tone =
+                    [.covered: .good, .planned: .warning, .notProven: .bad, .uncovered: .bad, .notApplicable: .muted][status] ?? .plain
                 obligationRows.append([
                     .text(source), .text(obligation.id), .text(obligation.string("ref")), .text(obligation.title),
                     .text(status.rawValue, tone: tone),
-                    .list(controls.map { control in
-                        let standing = ControlStanding(control, in: isms, asOf: asOf)
-                        return standing.level == .operating ? "\(control.id) (operating)" : standing.reason
-                    }),
+                    .list(
+                        controls.map { control in
+                            let standing = ControlStanding(control, in: isms, asOf: asOf)
+                            return standing.level == .operating ? "\(control.id) (operating)" : standing.reason
+                        }),
                     .text(status == .notApplicable ? obligation.string("justification") : nil),
                 ])
             }
@@ -91,8 +98,9 @@ public enum CoverageReport {
                 .integer(tally[.notProven] ?? 0), .integer(tally[.planned] ?? 0), .integer(tally[.uncovered] ?? 0),
                 .integer(tally[.notApplicable] ?? 0),
                 Cell(percent, tone: covered == applicable ? .good : .warning),
-                .text(catalog.map { "\($0.coverageName): \(addressed.count) of \($0.entries.count) covered" },
-                      tone: catalog.map { addressed.count == $0.entries.count ? .good : .warning } ?? .plain),
+                .text(
+                    catalog.map { "\($0.coverageName): \(addressed.count) of \($0.entries.count) covered" },
+                    tone: catalog.map { addressed.count == $0.entries.count ? .good : .warning } ?? .plain),
             ])
             if let catalog, let own = Frameworks.userCatalog(forSource: source, in: user), catalog.path != nil {
                 for requirement in own.requirements {
@@ -131,7 +139,8 @@ public enum CoverageReport {
                     columns: [
                         ReportColumn("framework", "Framework"), ReportColumn("obligations", "Obligations"),
                         ReportColumn("applicable", "Applicable"), ReportColumn("covered", "Covered"),
-                        ReportColumn("not_proven", "Not proven"), ReportColumn("planned", "Planned"), ReportColumn("uncovered", "Uncovered"),
+                        ReportColumn("not_proven", "Not proven"), ReportColumn("planned", "Planned"),
+                        ReportColumn("uncovered", "Uncovered"),
                         ReportColumn("not_applicable", "Not applicable"), ReportColumn("covered_percent", "Covered (%)"),
                         ReportColumn("catalogue", "Catalogue covered"),
                     ],
@@ -144,16 +153,19 @@ public enum CoverageReport {
                         ReportColumn("controls", "Satisfied by"), ReportColumn("justification", "Why not applicable"),
                     ],
                     rows: obligationRows),
-            ] + (user.isEmpty ? [] : [
-                ReportTable(
-                    id: "requirements", title: "Requirements of the ISMS's own catalogues",
-                    columns: [
-                        ReportColumn("catalogue", "Catalogue"), ReportColumn("requirement", "Requirement"),
-                        ReportColumn("title", "Title"), ReportColumn("group", "Group"), ReportColumn("annex_a", "Annex A"),
-                        ReportColumn("obligations", "Cited by"), ReportColumn("status", "Status"),
-                    ],
-                    rows: requirementRows),
-            ])
+            ]
+                + (user.isEmpty
+                    ? []
+                    : [
+                        ReportTable(
+                            id: "requirements", title: "Requirements of the ISMS's own catalogues",
+                            columns: [
+                                ReportColumn("catalogue", "Catalogue"), ReportColumn("requirement", "Requirement"),
+                                ReportColumn("title", "Title"), ReportColumn("group", "Group"), ReportColumn("annex_a", "Annex A"),
+                                ReportColumn("obligations", "Cited by"), ReportColumn("status", "Status"),
+                            ],
+                            rows: requirementRows)
+                    ])
         )
     }
 }

@@ -1,21 +1,26 @@
 import GitKit
-import ISMSModel
 import ISMSHistory
+import ISMSModel
 import ISMSRules
+
 /// Every change of a decision field in a period, from the history: record, field, old → new, who, when, and
 /// whether the commit's signature proves who. Decision fields are those of `decision_fields` in isms.yaml.
 public enum DecisionsReport {
     public static let kind = "decisions"
     public static let title = "Decision log"
 
-    public static func build(entries: [HistoryEntry], config: Config, signatures: CommitSignatures?,
-                             since: Day?, until: Day?, asOf: Day) -> ReportDocument {
+    public static func build(
+        entries: [HistoryEntry], config: Config, signatures: CommitSignatures?,
+        since: Day?, until: Day?, asOf: Day
+    ) -> ReportDocument {
         build(items: entries.map(LogItem.recordChange), config: config, signatures: signatures, since: since, until: until, asOf: asOf)
     }
 
     /// With the ISMS-level decisions of isms.yaml (`History.log(_:decisionsOf:)`): record `isms.yaml`, kind `isms`.
-    public static func build(items: [LogItem], config: Config, signatures: CommitSignatures?,
-                             since: Day?, until: Day?, asOf: Day) -> ReportDocument {
+    public static func build(
+        items: [LogItem], config: Config, signatures: CommitSignatures?,
+        since: Day?, until: Day?, asOf: Day
+    ) -> ReportDocument {
         var rows = [[Cell]]()
         var records = Set<String>(), people = Set<String>()
         var signed = 0
@@ -65,15 +70,17 @@ public enum DecisionsReport {
                 SummaryItem("authors", "Authors", .integer(people.count)),
                 SummaryItem("signed", "Changes with a good signature", .integer(signed)),
             ],
-            tables: [ReportTable(
-                id: "decisions", title: "Decision changes",
-                columns: [
-                    ReportColumn("date", "When"), ReportColumn("record", "Record"), ReportColumn("kind", "Kind"),
-                    ReportColumn("field", "Field"), ReportColumn("old", "Old"), ReportColumn("new", "New"),
-                    ReportColumn("author", "Who"), ReportColumn("email", "E-mail"), ReportColumn("commit", "Commit"),
-                    ReportColumn("summary", "Commit message"), ReportColumn("signature", "Signature"),
-                    ReportColumn("signer", "Signed by"),
-                ],
-                rows: rows)])
+            tables: [
+                ReportTable(
+                    id: "decisions", title: "Decision changes",
+                    columns: [
+                        ReportColumn("date", "When"), ReportColumn("record", "Record"), ReportColumn("kind", "Kind"),
+                        ReportColumn("field", "Field"), ReportColumn("old", "Old"), ReportColumn("new", "New"),
+                        ReportColumn("author", "Who"), ReportColumn("email", "E-mail"), ReportColumn("commit", "Commit"),
+                        ReportColumn("summary", "Commit message"), ReportColumn("signature", "Signature"),
+                        ReportColumn("signer", "Signed by"),
+                    ],
+                    rows: rows)
+            ])
     }
 }

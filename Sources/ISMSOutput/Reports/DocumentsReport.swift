@@ -1,7 +1,8 @@
 import GitKit
-import ISMSModel
 import ISMSHistory
+import ISMSModel
 import ISMSRules
+
 /// The register of documented information (clause 7.5): each policy or procedure with its version, approval, the
 /// commit that approved it and the last change to its text (from the history, when in git), and its next review.
 public enum DocumentsReport {
@@ -32,7 +33,8 @@ public enum DocumentsReport {
             var approval = lines["approved_on"]?.commit
             // As unapproved-document-change has it: a later approved_on alone approves nothing new, a first one does.
             if let a = approval, let ia = order[a.id], entries[ia].changes.first(where: { $0.field == "approved_on" })?.old != nil,
-               let v = lines["version"]?.commit, let iv = order[v.id], iv > ia {
+                let v = lines["version"]?.commit, let iv = order[v.id], iv > ia
+            {
                 approval = v
             }
             // From the committed text: an edit not committed yet (the work tree) is not the text approved either.
@@ -43,21 +45,24 @@ public enum DocumentsReport {
             }
             if pending.contains("approved_on") && pending.contains("version") {
                 // A new approval not committed yet: the text as written is the one it approves.
-                result[document.id] = Provenance(approval: nil, textChange: lines[body]?.commit, approvedText: document.string(body),
-                                                 changedSinceApproval: false)
+                result[document.id] = Provenance(
+                    approval: nil, textChange: lines[body]?.commit, approvedText: document.string(body),
+                    changedSinceApproval: false)
                 continue
             }
             var changed = !pending.isEmpty
             if let approval, let approvalIndex = order[approval.id] {
                 for entry in entries.prefix(approvalIndex) {
-                    for change in entry.changes where UnapprovedDocumentChangeRule.isApproved(change.field) && change.field != "approved_on" {
+                    for change in entry.changes where UnapprovedDocumentChangeRule.isApproved(change.field) && change.field != "approved_on"
+                    {
                         changed = true
                         if change.field == RecordFileFormat.bodyField { text = change.old?.text }
                     }
                 }
             }
-            result[document.id] = Provenance(approval: approval, textChange: lines[RecordFileFormat.bodyField]?.commit,
-                                             approvedText: approval == nil ? nil : text, changedSinceApproval: changed)
+            result[document.id] = Provenance(
+                approval: approval, textChange: lines[RecordFileFormat.bodyField]?.commit,
+                approvedText: approval == nil ? nil : text, changedSinceApproval: changed)
         }
         return result
     }
@@ -74,22 +79,31 @@ public enum DocumentsReport {
                 document.cadence("review.every")?.next(after: last, continuousDays: isms.config.continuousDays)
             }
             let status: (String, Tone)
-            if approvedOn == nil { status = ("draft", .warning) }
-            else if known?.changedSinceApproval == true { status = ("changed since approval", .bad) }
-            else if let next, next < asOf { status = ("review overdue", .warning) }
-            else { status = ("approved", .good) }
+            if approvedOn == nil {
+                status = ("draft", .warning)
+            } else if known?.changedSinceApproval == true {
+                status = ("changed since approval", .bad)
+            } else if let next, next < asOf {
+                status = ("review overdue", .warning)
+            } else {
+                status = ("approved", .good)
+            }
             counts[status.0, default: 0] += 1
             if approvedOn != nil {
                 let text = known?.approvedText ?? document.string(RecordFileFormat.bodyField) ?? ""
                 let how = known?.approval.map { "as approved in commit \($0.id.short)" } ?? "as written (no history read)"
-                texts.append(ReportText(id: document.id, title: "\(document.id) \(document.title), version \(document.string("version") ?? "?"), \(how)",
-                                        markdown: text))
+                texts.append(
+                    ReportText(
+                        id: document.id, title: "\(document.id) \(document.title), version \(document.string("version") ?? "?"), \(how)",
+                        markdown: text))
             }
-            return [.text(document.id), .text(document.title), .text(document.owner), .text(document.string("version")),
-                    .text(document.string("approved_by")), .text(approvedOn?.description), .text(known?.approval?.id.short),
-                    .text(known?.textChange?.id.short), .text(known?.textChange?.author.day.description),
-                    .text(document.date("review.last")?.description), .text(next?.description),
-                    .list(document.list("controls").map(\.value)), .text(status.0, tone: status.1)]
+            return [
+                .text(document.id), .text(document.title), .text(document.owner), .text(document.string("version")),
+                .text(document.string("approved_by")), .text(approvedOn?.description), .text(known?.approval?.id.short),
+                .text(known?.textChange?.id.short), .text(known?.textChange?.author.day.description),
+                .text(document.date("review.last")?.description), .text(next?.description),
+                .list(document.list("controls").map(\.value)), .text(status.0, tone: status.1),
+            ]
         }
         var report = ReportDocument(
             kind: kind, title: title, ismsName: isms.config.name, asOf: asOf,
@@ -104,13 +118,18 @@ public enum DocumentsReport {
                 + ["approved", "changed since approval", "review overdue", "draft"].map {
                     SummaryItem($0.replacingOccurrences(of: " ", with: "_"), $0, .integer(counts[$0] ?? 0))
                 },
-            tables: [ReportTable(id: "documents", title: "Documents", columns: [
-                ReportColumn("document", "Document"), ReportColumn("title", "Title"), ReportColumn("owner", "Owner"),
-                ReportColumn("version", "Version"), ReportColumn("approved_by", "Approved by"), ReportColumn("approved_on", "Approved on"),
-                ReportColumn("approving_commit", "Approving commit"), ReportColumn("text_changed_commit", "Text last changed in"),
-                ReportColumn("text_changed_on", "Text last changed on"), ReportColumn("last_review", "Last review"),
-                ReportColumn("next_review", "Next review"), ReportColumn("controls", "Controls"), ReportColumn("status", "Status"),
-            ], rows: rows)])
+            tables: [
+                ReportTable(
+                    id: "documents", title: "Documents",
+                    columns: [
+                        ReportColumn("document", "Document"), ReportColumn("title", "Title"), ReportColumn("owner", "Owner"),
+                        ReportColumn("version", "Version"), ReportColumn("approved_by", "Approved by"),
+                        ReportColumn("approved_on", "Approved on"),
+                        ReportColumn("approving_commit", "Approving commit"), ReportColumn("text_changed_commit", "Text last changed in"),
+                        ReportColumn("text_changed_on", "Text last changed on"), ReportColumn("last_review", "Last review"),
+                        ReportColumn("next_review", "Next review"), ReportColumn("controls", "Controls"), ReportColumn("status", "Status"),
+                    ], rows: rows)
+            ])
         report.texts = texts
         return report
     }

@@ -1,4 +1,5 @@
 import ISMSModel
+
 /// How well a control's newest evidence proves that it operates, as of a day. Shared by the evidence and
 /// trace reports.
 public struct EvidenceFreshness: Sendable {

@@ -1,4 +1,5 @@
 import ISMSModel
+
 /// Each control's cadence, newest evidence, next due date and whether the evidence proves it operates.
 public enum EvidenceReport {
     public static let kind = "evidence"
@@ -30,8 +31,9 @@ public enum EvidenceReport {
             }
             var intervals: Cell = .empty
             if let evidenced = EvidenceIntervals(control: control, in: isms, asOf: asOf), evidenced.total > 0 {
-                intervals = .text("\(evidenced.evidenced) of \(evidenced.total) intervals evidenced",
-                                  tone: evidenced.gaps.isEmpty ? .good : .warning)
+                intervals = .text(
+                    "\(evidenced.evidenced) of \(evidenced.total) intervals evidenced",
+                    tone: evidenced.gaps.isEmpty ? .good : .warning)
             }
             return [
                 .text(control.id), .text(control.title), .text(control.owner), .text(control.string("status")),
@@ -54,21 +56,25 @@ public enum EvidenceReport {
                 \(isms.config.auditPeriodMonths) months before the as-of day (from its first evidence, if later) that have \
                 ended hold evidence.
                 """,
-            summary: [SummaryItem("controls", "Controls", .integer(controls.count))] + order.map { status in
-                SummaryItem(status == .notExpected ? "not_expected" : status.rawValue,
-                            status == .notExpected ? "n/a (planned or retired)" : status.rawValue,
-                            .integer(counts[status] ?? 0))
-            },
-            tables: [ReportTable(
-                id: "controls", title: "Controls and their evidence",
-                columns: [
-                    ReportColumn("control", "Control"), ReportColumn("title", "Title"), ReportColumn("owner", "Owner"),
-                    ReportColumn("control_status", "Control status"), ReportColumn("cadence", "Cadence"),
-                    ReportColumn("newest_evidence", "Newest evidence"), ReportColumn("collected_on", "Collected"),
-                    ReportColumn("result", "Result"), ReportColumn("next_due", "Next due"), ReportColumn("status", "Status"),
-                    ReportColumn("evidence_count", "Evidence"), ReportColumn("intervals", "Audit period"), ReportColumn("note", "Note"),
-                ],
-                rows: rows)]
+            summary: [SummaryItem("controls", "Controls", .integer(controls.count))]
+                + order.map { status in
+                    SummaryItem(
+                        status == .notExpected ? "not_expected" : status.rawValue,
+                        status == .notExpected ? "n/a (planned or retired)" : status.rawValue,
+                        .integer(counts[status] ?? 0))
+                },
+            tables: [
+                ReportTable(
+                    id: "controls", title: "Controls and their evidence",
+                    columns: [
+                        ReportColumn("control", "Control"), ReportColumn("title", "Title"), ReportColumn("owner", "Owner"),
+                        ReportColumn("control_status", "Control status"), ReportColumn("cadence", "Cadence"),
+                        ReportColumn("newest_evidence", "Newest evidence"), ReportColumn("collected_on", "Collected"),
+                        ReportColumn("result", "Result"), ReportColumn("next_due", "Next due"), ReportColumn("status", "Status"),
+                        ReportColumn("evidence_count", "Evidence"), ReportColumn("intervals", "Audit period"), ReportColumn("note", "Note"),
+                    ],
+                    rows: rows)
+            ]
         )
     }
 }

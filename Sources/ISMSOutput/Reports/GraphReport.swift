@@ -1,5 +1,6 @@
 import ISMSCore
 import ISMSModel
+
 /// The traceability graph as Mermaid or Graphviz DOT: every record and link, or the part around one record.
 public enum GraphReport {
     public enum Format: String, CaseIterable, Sendable { case mermaid, dot }
@@ -135,7 +136,8 @@ public enum GraphReport {
 
     package static func dot(_ isms: ISMS, _ selection: Selection) -> String {
         func quote(_ text: String) -> String {
-            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            "\""
+                + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                 .replacingOccurrences(of: "\n", with: "\\n") + "\""
         }
         var out = "digraph isms {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10];\n"

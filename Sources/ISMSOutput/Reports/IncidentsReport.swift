@@ -1,5 +1,6 @@
 import ISMSModel
 import ISMSRules
+
 /// Incidents with their NIS2 and GDPR notifications against the deadlines, and the lessons they changed.
 public enum IncidentsReport {
     public static let kind = "incidents"
@@ -13,17 +14,24 @@ public enum IncidentsReport {
         let rows: [[Cell]] = incidents.map { incident in
             for due in NotificationDeadlines.owed(by: incident) {
                 let status: (String, Tone)
-                if let sent = due.sentAt { status = sent > due.deadline ? ("late", .bad) : ("on time", .good) }
-                else { status = now > due.deadline ? ("not sent", .bad) : ("due", .warning) }
+                if let sent = due.sentAt {
+                    status = sent > due.deadline ? ("late", .bad) : ("on time", .good)
+                } else {
+                    status = now > due.deadline ? ("not sent", .bad) : ("due", .warning)
+                }
                 if status.1 == .bad { late += 1 }
-                notificationRows.append([.text(incident.id), .text(due.label), .text(due.deadline.description), .text(due.sentAt?.description),
-                                         .text(incident.string("notifications.\(due.name).to")), .text(status.0, tone: status.1)])
+                notificationRows.append([
+                    .text(incident.id), .text(due.label), .text(due.deadline.description), .text(due.sentAt?.description),
+                    .text(incident.string("notifications.\(due.name).to")), .text(status.0, tone: status.1),
+                ])
             }
             let lessons = ["nonconformities", "risks", "controls"].flatMap { incident.list("lessons.\($0)").map(\.value) }
-            return [.text(incident.id), .text(incident.title), .text(incident.string("detected_at").flatMap(Timestamp.init)?.description),
-                    .text(incident.string("severity")), .text(incident.boolean("nis2_significant") == true ? "yes" : "no"),
-                    .text(incident.boolean("personal_data_breach") == true ? "yes" : "no"),
-                    .text(incident.isClosed ? "closed" : "open", tone: incident.isClosed ? .good : .warning), .list(lessons)]
+            return [
+                .text(incident.id), .text(incident.title), .text(incident.string("detected_at").flatMap(Timestamp.init)?.description),
+                .text(incident.string("severity")), .text(incident.boolean("nis2_significant") == true ? "yes" : "no"),
+                .text(incident.boolean("personal_data_breach") == true ? "yes" : "no"),
+                .text(incident.isClosed ? "closed" : "open", tone: incident.isClosed ? .good : .warning), .list(lessons),
+            ]
         }
         return ReportDocument(
             kind: kind, title: title, ismsName: isms.config.name, asOf: asOf,
@@ -37,20 +45,27 @@ public enum IncidentsReport {
                 SummaryItem("incidents", "Incidents", .integer(incidents.count)),
                 SummaryItem("open", "Open", .integer(incidents.filter { !$0.isClosed }.count)),
                 SummaryItem("significant", "NIS2 significant", .integer(incidents.filter { $0.boolean("nis2_significant") == true }.count)),
-                SummaryItem("breaches", "Personal-data breaches", .integer(incidents.filter { $0.boolean("personal_data_breach") == true }.count)),
+                SummaryItem(
+                    "breaches", "Personal-data breaches", .integer(incidents.filter { $0.boolean("personal_data_breach") == true }.count)),
                 SummaryItem("notifications", "Notifications owed", .integer(notificationRows.count)),
                 SummaryItem("late", "Late or not sent", .integer(late)),
             ],
             tables: [
-                ReportTable(id: "incidents", title: "Incidents", columns: [
-                    ReportColumn("incident", "Incident"), ReportColumn("title", "Title"), ReportColumn("detected_at", "Detected (UTC)"),
-                    ReportColumn("severity", "Severity"), ReportColumn("nis2_significant", "NIS2 significant"),
-                    ReportColumn("personal_data_breach", "Personal-data breach"), ReportColumn("status", "Status"), ReportColumn("lessons", "Lessons"),
-                ], rows: rows),
-                ReportTable(id: "notifications", title: "Notifications", columns: [
-                    ReportColumn("incident", "Incident"), ReportColumn("notification", "Notification"), ReportColumn("deadline", "Deadline (UTC)"),
-                    ReportColumn("sent_at", "Sent (UTC)"), ReportColumn("to", "To"), ReportColumn("status", "Status"),
-                ], rows: notificationRows),
+                ReportTable(
+                    id: "incidents", title: "Incidents",
+                    columns: [
+                        ReportColumn("incident", "Incident"), ReportColumn("title", "Title"), ReportColumn("detected_at", "Detected (UTC)"),
+                        ReportColumn("severity", "Severity"), ReportColumn("nis2_significant", "NIS2 significant"),
+                        ReportColumn("personal_data_breach", "Personal-data breach"), ReportColumn("status", "Status"),
+                        ReportColumn("lessons", "Lessons"),
+                    ], rows: rows),
+                ReportTable(
+                    id: "notifications", title: "Notifications",
+                    columns: [
+                        ReportColumn("incident", "Incident"), ReportColumn("notification", "Notification"),
+                        ReportColumn("deadline", "Deadline (UTC)"),
+                        ReportColumn("sent_at", "Sent (UTC)"), ReportColumn("to", "To"), ReportColumn("status", "Status"),
+                    ], rows: notificationRows),
             ])
     }
 }

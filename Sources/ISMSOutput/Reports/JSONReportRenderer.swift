@@ -1,4 +1,5 @@
 import ISMSCore
+
 /// A report as JSON (docs/reports.md): `version` 1, the report's kind, its summary figures by key and its
 /// tables, each row an object keyed by column key. Absent values are null, never left out.
 public enum JSONReportRenderer: ReportRenderer {
@@ -35,10 +36,11 @@ public enum JSONReportRenderer: ReportRenderer {
             introduction: document.introduction,
             summary: Dictionary(uniqueKeysWithValues: document.summary.map { ($0.key, $0.value) }),
             tables: document.tables.map { table in
-                Table(id: table.id, title: table.title, columns: table.columns.map { Column(key: $0.key, header: $0.header) },
-                      rows: table.rows.map { row in
-                          Dictionary(uniqueKeysWithValues: zip(table.columns, row).map { ($0.key, $1.value) })
-                      })
+                Table(
+                    id: table.id, title: table.title, columns: table.columns.map { Column(key: $0.key, header: $0.header) },
+                    rows: table.rows.map { row in
+                        Dictionary(uniqueKeysWithValues: zip(table.columns, row).map { ($0.key, $1.value) })
+                    })
             })
     }
 }

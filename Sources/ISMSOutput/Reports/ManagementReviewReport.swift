@@ -1,7 +1,8 @@
 import GitKit
-import ISMSModel
 import ISMSHistory
+import ISMSModel
 import ISMSRules
+
 /// What changed in the ISMS over a period, read from the git history: record changes and isms.yaml setting
 /// changes, each with its commit (author, date). Built by `Workspace.reviewHistory`.
 public struct ReviewHistory: Sendable {
@@ -39,7 +40,9 @@ public enum ManagementReviewReport {
 
     /// The period a pack covers by default: after the newest review held on or before `asOf`.
     public static func defaultSince(_ isms: ISMS, asOf: Day) -> (since: Day?, period: String) {
-        guard let (review, day) = isms.lastManagementReview(asOf: asOf) else { return (nil, "since the ISMS began (no review is recorded)") }
+        guard let (review, day) = isms.lastManagementReview(asOf: asOf) else {
+            return (nil, "since the ISMS began (no review is recorded)")
+        }
         return (day.adding(days: 1), "since the last review, \(review.id) on \(day)")
     }
 
@@ -53,12 +56,16 @@ public enum ManagementReviewReport {
     public static func build(_ isms: ISMS, history: ReviewHistory?, since: Day?, period: String? = nil, asOf: Day) -> ReportDocument {
         var rows = [[Cell]]()
         var counts = [String: Int]()
-        func row(_ input: String, _ subject: String?, _ what: String, status: String? = nil, tone: Tone = .plain,
-                 commit: CommitInfo? = nil, day: Day? = nil) {
+        func row(
+            _ input: String, _ subject: String?, _ what: String, status: String? = nil, tone: Tone = .plain,
+            commit: CommitInfo? = nil, day: Day? = nil
+        ) {
             counts[input, default: 0] += 1
-            rows.append([.text(input), .text(subject), .text(what), .text(status, tone: tone),
-                         .text(commit?.author.name), .text(commit.map { $0.author.day.description } ?? day?.description),
-                         .text(commit?.id.short)])
+            rows.append([
+                .text(input), .text(subject), .text(what), .text(status, tone: tone),
+                .text(commit?.author.name), .text(commit.map { $0.author.day.description } ?? day?.description),
+                .text(commit?.id.short),
+            ])
         }
         func inPeriod(_ day: Day?) -> Bool { guard let day else { return false }; return (since.map { day >= $0 } ?? true) && day <= asOf }
         let entries = history?.entries.filter { $0.commit.author.day <= asOf } ?? []
@@ -71,14 +78,21 @@ public enum ManagementReviewReport {
 
         // a) Actions of previous reviews.
         for review in isms.records(of: .managementReview).filter({ ($0.date("date") ?? asOf) <= asOf })
-            .sorted(by: { ($0.date("date") ?? asOf, $0.id) < ($1.date("date") ?? asOf, $1.id) }) {
+            .sorted(by: { ($0.date("date") ?? asOf, $0.id) < ($1.date("date") ?? asOf, $1.id) })
+        {
             for action in review.actions {
                 let (status, tone): (String, Tone)
-                if let done = action.doneOn { (status, tone) = ("done \(done)", .good) }
-                else if let due = action.due, due < asOf { (status, tone) = ("overdue since \(due)", .bad) }
-                else { (status, tone) = ("open, due \(action.due?.description ?? "—")", .warning) }
+                if let done = action.doneOn {
+                    (status, tone) = ("done \(done)", .good)
+                } else if let due = action.due, due < asOf {
+                    (status, tone) = ("overdue since \(due)", .bad)
+                } else {
+                    (status, tone) = ("open, due \(action.due?.description ?? "—")", .warning)
+                }
                 let link = action.link.map { " → \($0)" } ?? ""
-                row("a", "\(review.id) \(action.name)", (action.text ?? "") + link + (action.owner.map { " (\($0))" } ?? ""), status: status, tone: tone,
+                row(
+                    "a", "\(review.id) \(action.name)", (action.text ?? "") + link + (action.owner.map { " (\($0))" } ?? ""),
+                    status: status, tone: tone,
                     day: review.date("date"))
             }
         }
@@ -95,21 +109,34 @@ public enum ManagementReviewReport {
         // d) Nonconformities, monitoring, audits, objectives.
         for nc in isms.records(of: .nonconformity) {
             let raised = nc.date("raised_on"), closed = nc.date("closed_on")
-            if inPeriod(raised) { row("d", nc.id, "raised: \(nc.title) (\(nc.string("type") ?? "nonconformity"))", status: nc.isClosed ? "closed" : "open", day: raised) }
+            if inPeriod(raised) {
+                row(
+                    "d", nc.id, "raised: \(nc.title) (\(nc.string("type") ?? "nonconformity"))", status: nc.isClosed ? "closed" : "open",
+                    day: raised)
+            }
             if nc.isClosed, inPeriod(closed) {
-                row("d", nc.id, "closed: \(nc.title); effectiveness \(nc.string("effectiveness.result") ?? "not checked")",
+                row(
+                    "d", nc.id, "closed: \(nc.title); effectiveness \(nc.string("effectiveness.result") ?? "not checked")",
                     status: "closed", tone: nc.string("effectiveness.result") == "effective" ? .good : .warning, day: closed)
             }
             for action in nc.actions where action.doneOn == nil {
                 guard let due = action.due, due < asOf else { continue }
-                row("d", "\(nc.id) \(action.name)", "corrective action overdue: \(action.text ?? "")", status: "overdue since \(due)", tone: .bad)
+                row(
+                    "d", "\(nc.id) \(action.name)", "corrective action overdue: \(action.text ?? "")", status: "overdue since \(due)",
+                    tone: .bad)
             }
         }
         let evidence = isms.records(of: .evidence).filter { $0.string("control") != nil && inPeriod($0.date("collected_on")) }
         let failed = evidence.filter { $0.string("result") == "fail" }
-        row("d", nil, "evidence collected in the period: \(evidence.count), failed: \(failed.count)", status: failed.isEmpty ? "ok" : "failures",
+        row(
+            "d", nil, "evidence collected in the period: \(evidence.count), failed: \(failed.count)",
+            status: failed.isEmpty ? "ok" : "failures",
             tone: failed.isEmpty ? .good : .bad)
-        for record in failed { row("d", record.id, "failed evidence of \(record.string("control") ?? "")", status: "fail", tone: .bad, day: record.date("collected_on")) }
+        for record in failed {
+            row(
+                "d", record.id, "failed evidence of \(record.string("control") ?? "")", status: "fail", tone: .bad,
+                day: record.date("collected_on"))
+        }
         for control in isms.records(of: .control) {
             let freshness = EvidenceFreshness(control: control, in: isms, asOf: asOf)
             guard [.stale, .missing, .failed].contains(freshness.status) else { continue }
@@ -117,38 +144,49 @@ public enum ManagementReviewReport {
         }
         for audit in isms.records(of: .audit) where audit.isPerformedAudit && inPeriod(audit.date("performed_on")) {
             let ncs = audit.list("nonconformities").map(\.value)
-            row("d", audit.id, "audit performed: \(audit.title); nonconformities: \(ncs.isEmpty ? "none" : ncs.joined(separator: ", "))",
+            row(
+                "d", audit.id, "audit performed: \(audit.title); nonconformities: \(ncs.isEmpty ? "none" : ncs.joined(separator: ", "))",
                 status: "performed", day: audit.date("performed_on"))
         }
         let measurements = isms.measurementsByObjective(asOf: asOf)
         for objective in isms.records(of: .objective) {
             let target = ObjectiveTarget(objective)
             guard let newest = newestEvidence(measurements[objective.id] ?? []), let text = newest.record.string("value"),
-                  let value = DecimalNumber.parse(text) else {
+                let value = DecimalNumber.parse(text)
+            else {
                 row("d", objective.id, "objective \(objective.title): not measured", status: "unmeasured", tone: .warning)
                 continue
             }
             let met = target?.isMet(by: value)
             let due = objective.date("due")
             let status = met.map { $0 ? "met" : (due.map { $0 < asOf } ?? false) ? "missed" : "not met yet" } ?? "no target"
-            row("d", objective.id, "objective \(objective.title): \(text) on \(newest.collected), target \(target?.text ?? "—")"
-                + (due.map { " by \($0)" } ?? ""), status: status, tone: status == "met" ? .good : status == "missed" ? .bad : .warning)
+            row(
+                "d", objective.id,
+                "objective \(objective.title): \(text) on \(newest.collected), target \(target?.text ?? "—")"
+                    + (due.map { " by \($0)" } ?? ""), status: status, tone: status == "met" ? .good : status == "missed" ? .bad : .warning)
         }
         // e) Feedback from interested parties: complaints.
-        for nc in isms.records(of: .nonconformity) where nc.string("source.type") == "complaint" && (inPeriod(nc.date("raised_on")) || !nc.isClosed) {
+        for nc in isms.records(of: .nonconformity)
+        where nc.string("source.type") == "complaint" && (inPeriod(nc.date("raised_on")) || !nc.isClosed) {
             row("e", nc.id, "complaint: \(nc.title)", status: nc.isClosed ? "closed" : "open", day: nc.date("raised_on"))
         }
         // f) Risks: changes, acceptances, the treatment plan.
         changes(of: [.risk], "f")
         for risk in isms.records(of: .risk) where risk.string("treatment") == "accept" {
             guard let expires = risk.date("acceptance.expires") else { continue }
-            if expires < asOf { row("f", risk.id, "acceptance expired: \(risk.title)", status: "expired \(expires)", tone: .bad) }
-            else if inPeriod(risk.date("acceptance.approved_on")) { row("f", risk.id, "accepted: \(risk.title)", status: "until \(expires)", day: risk.date("acceptance.approved_on")) }
+            if expires < asOf {
+                row("f", risk.id, "acceptance expired: \(risk.title)", status: "expired \(expires)", tone: .bad)
+            } else if inPeriod(risk.date("acceptance.approved_on")) {
+                row("f", risk.id, "accepted: \(risk.title)", status: "until \(expires)", day: risk.date("acceptance.approved_on"))
+            }
         }
         let planned = isms.records(of: .control).filter { $0.string("status") == "planned" }
         let risks = isms.records(of: .risk).count
-        row("f", nil, "treatment plan: \(risks) risk\(risks == 1 ? "" : "s"), \(planned.count) control\(planned.count == 1 ? "" : "s") still planned"
-            + (planned.isEmpty ? "" : " (\(planned.map(\.id).joined(separator: ", ")))"), status: planned.isEmpty ? "complete" : "in progress",
+        row(
+            "f", nil,
+            "treatment plan: \(risks) risk\(risks == 1 ? "" : "s"), \(planned.count) control\(planned.count == 1 ? "" : "s") still planned"
+                + (planned.isEmpty ? "" : " (\(planned.map(\.id).joined(separator: ", ")))"),
+            status: planned.isEmpty ? "complete" : "in progress",
             tone: planned.isEmpty ? .good : .warning)
         // g) Open opportunities.
         for nc in isms.records(of: .nonconformity) where nc.string("type") == "opportunity" && !nc.isClosed {
@@ -157,7 +195,9 @@ public enum ManagementReviewReport {
         for input in inputs where counts[input.key] == nil { row(input.key, nil, "nothing recorded", status: "—", tone: .muted) }
         let order = Dictionary(uniqueKeysWithValues: inputs.enumerated().map { ($1.key, $0) })
         // Stable by input, keeping each input's rows in the order they were found.
-        let sorted = rows.enumerated().sorted { (order[$0.element[0].value.text] ?? 9, $0.offset) < (order[$1.element[0].value.text] ?? 9, $1.offset) }.map(\.element)
+        let sorted = rows.enumerated().sorted {
+            (order[$0.element[0].value.text] ?? 9, $0.offset) < (order[$1.element[0].value.text] ?? 9, $1.offset)
+        }.map(\.element)
         let period = history?.period ?? period ?? defaultSince(isms, asOf: asOf).period
         return ReportDocument(
             kind: kind, title: title, ismsName: isms.config.name, asOf: asOf,
@@ -170,17 +210,22 @@ public enum ManagementReviewReport {
             summary: [
                 SummaryItem("since", "Period from", .optional(since?.description)),
                 SummaryItem("changes", "Record changes in the period", .integer(entries.count)),
-            ] + inputs.map { input in
-                SummaryItem("input_\(input.key)", input.label, .integer(rows.filter { $0[0].value.text == input.key && $0[3].value.text != "—" }.count))
-            },
-            tables: [ReportTable(
-                id: "inputs", title: "Inputs",
-                columns: [
-                    ReportColumn("input", "Input"), ReportColumn("subject", "Subject"), ReportColumn("what", "What"),
-                    ReportColumn("status", "Status"), ReportColumn("author", "Who"), ReportColumn("date", "When"),
-                    ReportColumn("commit", "Commit"),
-                ],
-                rows: sorted)])
+            ]
+                + inputs.map { input in
+                    SummaryItem(
+                        "input_\(input.key)", input.label,
+                        .integer(rows.filter { $0[0].value.text == input.key && $0[3].value.text != "—" }.count))
+                },
+            tables: [
+                ReportTable(
+                    id: "inputs", title: "Inputs",
+                    columns: [
+                        ReportColumn("input", "Input"), ReportColumn("subject", "Subject"), ReportColumn("what", "What"),
+                        ReportColumn("status", "Status"), ReportColumn("author", "Who"), ReportColumn("date", "When"),
+                        ReportColumn("commit", "Commit"),
+                    ],
+                    rows: sorted)
+            ])
     }
 
     /// A history entry in a few words: `created: Title`, `treatment: reduce → accept; controls`.
@@ -191,7 +236,9 @@ public enum ManagementReviewReport {
         case .deleted: return "deleted"
         case .moved, .idChanged, .modified:
             let fields = entry.changes.prefix(6).map { change -> String in
-                guard !change.isList, let old = change.old?.text, let new = change.new?.text, old.count + new.count < 80 else { return change.field }
+                guard !change.isList, let old = change.old?.text, let new = change.new?.text, old.count + new.count < 80 else {
+                    return change.field
+                }
                 return "\(change.field): \(old) → \(new)"
             }
             let more = entry.changes.count > 6 ? "; and \(entry.changes.count - 6) more" : ""

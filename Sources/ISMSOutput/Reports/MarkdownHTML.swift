@@ -1,4 +1,5 @@
 import ISMSCore
+
 /// The little Markdown a policy needs, as HTML for the audit pack: headings, paragraphs, lists, emphasis, inline
 /// code and fenced code blocks. Every piece of text is escaped: HTML written in the file shows as text, never as
 /// markup, and links stay text, so a document cannot add script, style or requests to the pack.
@@ -65,7 +66,8 @@ package enum MarkdownHTML {
             }
             let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
             if !digits.isEmpty, digits.count < 10, let after = trimmed.dropFirst(digits.count).first, after == "." || after == ")",
-               trimmed.dropFirst(digits.count + 1).first == " " {
+                trimmed.dropFirst(digits.count + 1).first == " "
+            {
                 startItem(String(trimmed.dropFirst(digits.count + 2)), ordered: true)
                 continue
             }

@@ -1,3 +1,6 @@
+import Foundation
+import ISMSCore
+
 /// A report as GitHub-flavoured Markdown: title, summary list, one pipe table per table. Values from records and
 /// isms.yaml are escaped text (`SafeText.markdown`): no markup, link, image, HTML or mention of theirs renders.
 public enum MarkdownReportRenderer: ReportRenderer {
@@ -26,6 +29,3 @@ public enum MarkdownReportRenderer: ReportRenderer {
         return SafeText.markdown(flat)
     }
 }
-
-import Foundation
-import ISMSCore

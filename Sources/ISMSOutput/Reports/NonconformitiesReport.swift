@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// The nonconformity and corrective-action register (clause 10.2): each nonconformity with its source, cause,
 /// status and effectiveness check, and each corrective action with its owner, due date and whether it is done.
 public enum NonconformitiesReport {
@@ -14,11 +15,17 @@ public enum NonconformitiesReport {
             var open = 0, late = 0
             for action in nc.actions {
                 let status: (String, Tone)
-                if let done = action.doneOn { status = ("done \(done)", .good) }
-                else if let due = action.due, due < asOf { status = ("overdue", .bad); late += 1; open += 1 }
-                else { status = ("open", .warning); open += 1 }
-                actionRows.append([.text(nc.id), .text(action.name), .text(action.text), .text(action.owner),
-                                   .text(action.due?.description), .text(action.doneOn?.description), .text(status.0, tone: status.1)])
+                if let done = action.doneOn {
+                    status = ("done \(done)", .good)
+                } else if let due = action.due, due < asOf {
+                    status = ("overdue", .bad); late += 1; open += 1
+                } else {
+                    status = ("open", .warning); open += 1
+                }
+                actionRows.append([
+                    .text(nc.id), .text(action.name), .text(action.text), .text(action.owner),
+                    .text(action.due?.description), .text(action.doneOn?.description), .text(status.0, tone: status.1),
+                ])
             }
             overdue += late
             openActions += open
@@ -29,8 +36,9 @@ public enum NonconformitiesReport {
             return [
                 .text(nc.id), .text(nc.title), .text(nc.string("type")), .text(nc.string("source.type")), .text(nc.string("source.record")),
                 .text(nc.string("requirement")), .text(nc.date("raised_on")?.description), .text(nc.owner),
-                .text(nc.string("root_cause") == nil ? (nc.actions.isEmpty ? nil : "missing") : "recorded",
-                      tone: nc.string("root_cause") == nil && !nc.actions.isEmpty ? .warning : .plain),
+                .text(
+                    nc.string("root_cause") == nil ? (nc.actions.isEmpty ? nil : "missing") : "recorded",
+                    tone: nc.string("root_cause") == nil && !nc.actions.isEmpty ? .warning : .plain),
                 .integer(nc.actions.count), .integer(open, tone: late > 0 ? .bad : .plain),
                 .text(closed ? "closed" : "open", tone: closed ? .good : .warning), .text(nc.date("closed_on")?.description),
                 .text(result ?? (needsCheck ? "not checked" : nil), tone: needsCheck ? .bad : result == "effective" ? .good : .plain),
@@ -55,17 +63,23 @@ public enum NonconformitiesReport {
                 SummaryItem("closed_unchecked", "Closed without an effective check", .integer(unchecked)),
             ],
             tables: [
-                ReportTable(id: "nonconformities", title: "Nonconformities", columns: [
-                    ReportColumn("nonconformity", "Nonconformity"), ReportColumn("title", "Title"), ReportColumn("type", "Type"),
-                    ReportColumn("source", "Source"), ReportColumn("source_record", "Raised by"), ReportColumn("requirement", "Requirement"),
-                    ReportColumn("raised_on", "Raised"), ReportColumn("owner", "Owner"), ReportColumn("root_cause", "Root cause"),
-                    ReportColumn("actions", "Actions"), ReportColumn("open_actions", "Open actions"), ReportColumn("status", "Status"),
-                    ReportColumn("closed_on", "Closed"), ReportColumn("effectiveness", "Effectiveness"),
-                ], rows: rows),
-                ReportTable(id: "actions", title: "Corrective actions", columns: [
-                    ReportColumn("nonconformity", "Nonconformity"), ReportColumn("action_id", "Action"), ReportColumn("action", "What"),
-                    ReportColumn("owner", "Owner"), ReportColumn("due", "Due"), ReportColumn("done_on", "Done"), ReportColumn("status", "Status"),
-                ], rows: actionRows),
+                ReportTable(
+                    id: "nonconformities", title: "Nonconformities",
+                    columns: [
+                        ReportColumn("nonconformity", "Nonconformity"), ReportColumn("title", "Title"), ReportColumn("type", "Type"),
+                        ReportColumn("source", "Source"), ReportColumn("source_record", "Raised by"),
+                        ReportColumn("requirement", "Requirement"),
+                        ReportColumn("raised_on", "Raised"), ReportColumn("owner", "Owner"), ReportColumn("root_cause", "Root cause"),
+                        ReportColumn("actions", "Actions"), ReportColumn("open_actions", "Open actions"), ReportColumn("status", "Status"),
+                        ReportColumn("closed_on", "Closed"), ReportColumn("effectiveness", "Effectiveness"),
+                    ], rows: rows),
+                ReportTable(
+                    id: "actions", title: "Corrective actions",
+                    columns: [
+                        ReportColumn("nonconformity", "Nonconformity"), ReportColumn("action_id", "Action"), ReportColumn("action", "What"),
+                        ReportColumn("owner", "Owner"), ReportColumn("due", "Due"), ReportColumn("done_on", "Done"),
+                        ReportColumn("status", "Status"),
+                    ], rows: actionRows),
             ])
     }
 }

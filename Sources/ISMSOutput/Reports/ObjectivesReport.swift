@@ -1,5 +1,6 @@
 import ISMSModel
 import ISMSRules
+
 /// The information security objectives (clause 6.2) with their targets, newest measurements and status.
 public enum ObjectivesReport {
     public static let kind = "objectives"
@@ -17,18 +18,26 @@ public enum ObjectivesReport {
             let due = objective.date("due")
             let status: (String, Tone)
             if let value, let measured = DecimalNumber.parse(value), let target {
-                if target.isMet(by: measured) { status = ("met", .good) }
-                else if let due, due < asOf { status = ("missed", .bad) }
-                else { status = ("not met yet", .warning) }
+                if target.isMet(by: measured) {
+                    status = ("met", .good)
+                } else if let due, due < asOf {
+                    status = ("missed", .bad)
+                } else {
+                    status = ("not met yet", .warning)
+                }
             } else {
                 status = ("unmeasured", .warning)
             }
             counts[status.0, default: 0] += 1
-            let next = newest.flatMap { m in objective.cadence("every")?.next(after: m.collected, continuousDays: isms.config.continuousDays) }
-            return [.text(objective.id), .text(objective.title), .text(objective.owner), .text(objective.string("measure")),
-                    .text(target?.text), .text(due?.description), .text(objective.string("every")), .text(value),
-                    .text(newest?.collected.description), .text(next?.description), .integer(all.count),
-                    .text(status.0, tone: status.1)]
+            let next = newest.flatMap { m in
+                objective.cadence("every")?.next(after: m.collected, continuousDays: isms.config.continuousDays)
+            }
+            return [
+                .text(objective.id), .text(objective.title), .text(objective.owner), .text(objective.string("measure")),
+                .text(target?.text), .text(due?.description), .text(objective.string("every")), .text(value),
+                .text(newest?.collected.description), .text(next?.description), .integer(all.count),
+                .text(status.0, tone: status.1),
+            ]
         }
         return ReportDocument(
             kind: kind, title: title, ismsName: isms.config.name, asOf: asOf,
@@ -38,12 +47,20 @@ public enum ObjectivesReport {
                 missed: it does not and the due date has passed; not met yet: it does not, before the due date.
                 """,
             summary: [SummaryItem("objectives", "Objectives", .integer(objectives.count))]
-                + ["met", "not met yet", "missed", "unmeasured"].map { SummaryItem($0.replacingOccurrences(of: " ", with: "_"), $0, .integer(counts[$0] ?? 0)) },
-            tables: [ReportTable(id: "objectives", title: "Objectives", columns: [
-                ReportColumn("objective", "Objective"), ReportColumn("title", "Title"), ReportColumn("owner", "Owner"),
-                ReportColumn("measure", "Measure"), ReportColumn("target", "Target"), ReportColumn("due", "Due"),
-                ReportColumn("cadence", "Measured"), ReportColumn("value", "Newest value"), ReportColumn("measured_on", "Measured on"),
-                ReportColumn("next_due", "Next measurement due"), ReportColumn("measurements", "Measurements"), ReportColumn("status", "Status"),
-            ], rows: rows)])
+                + ["met", "not met yet", "missed", "unmeasured"].map {
+                    SummaryItem($0.replacingOccurrences(of: " ", with: "_"), $0, .integer(counts[$0] ?? 0))
+                },
+            tables: [
+                ReportTable(
+                    id: "objectives", title: "Objectives",
+                    columns: [
+                        ReportColumn("objective", "Objective"), ReportColumn("title", "Title"), ReportColumn("owner", "Owner"),
+                        ReportColumn("measure", "Measure"), ReportColumn("target", "Target"), ReportColumn("due", "Due"),
+                        ReportColumn("cadence", "Measured"), ReportColumn("value", "Newest value"),
+                        ReportColumn("measured_on", "Measured on"),
+                        ReportColumn("next_due", "Next measurement due"), ReportColumn("measurements", "Measurements"),
+                        ReportColumn("status", "Status"),
+                    ], rows: rows)
+            ])
     }
 }

@@ -1,4 +1,5 @@
 import ISMSModel
+
 /// The risk register: every risk with its inherent and residual score (likelihood × impact), its treatment,
 /// and heat maps of both scores, on the scales and levels of the risk method (`risk_method`; default 5 × 5).
 public enum RegisterReport {
@@ -22,7 +23,9 @@ public enum RegisterReport {
         var residualGrid = inherentGrid
         var unscored = 0
         func scoreCells(_ l: Int?, _ i: Int?) -> [Cell] {
-            guard let l, let i, let level = method.level(likelihood: l, impact: i) else { return [.integer(l), .integer(i), .empty, .empty] }
+            guard let l, let i, let level = method.level(likelihood: l, impact: i) else {
+                return [.integer(l), .integer(i), .empty, .empty]
+            }
             let tone = Self.tone(level, of: method)
             return [.integer(l), .integer(i), .integer(l * i, tone: tone), .text(method.levelName(level), tone: tone)]
         }
@@ -51,23 +54,29 @@ public enum RegisterReport {
             let expired = treatment == "accept" && (risk.date("acceptance.expires").map { $0 < asOf } ?? false)
             let treatmentTone: Tone = treatment == nil || expired ? .bad : .plain
             var reviewDue: Cell = .empty
-            if let last = risk.date("review.last"), let due = risk.cadence("review.every")?.next(after: last, continuousDays: isms.config.continuousDays) {
+            if let last = risk.date("review.last"),
+                let due = risk.cadence("review.every")?.next(after: last, continuousDays: isms.config.continuousDays)
+            {
                 reviewDue = .text(due.description, tone: due < asOf ? .bad : .plain)
             }
-            rows.append([.text(risk.id), .text(risk.title), .text(risk.owner)] + scoreCells(l, i)
-                        + [.text(treatmentText, tone: treatmentTone), .list(risk.list("controls").map(\.value))]
-                        + scoreCells(rl, ri) + [reviewDue])
+            rows.append(
+                [.text(risk.id), .text(risk.title), .text(risk.owner)] + scoreCells(l, i)
+                    + [.text(treatmentText, tone: treatmentTone), .list(risk.list("controls").map(\.value))]
+                    + scoreCells(rl, ri) + [reviewDue])
         }
         func grid(_ cells: [[[String]]], id: String, title: String, note: String) -> ReportTable {
             ReportTable(
                 id: id, title: title,
-                columns: [ReportColumn("impact", "Impact \\ likelihood")] + (1...nl).map { ReportColumn("likelihood_\($0)", "\($0) \(method.likelihood[$0 - 1])") },
+                columns: [ReportColumn("impact", "Impact \\ likelihood")]
+                    + (1...nl).map { ReportColumn("likelihood_\($0)", "\($0) \(method.likelihood[$0 - 1])") },
                 rows: (0..<ni).map { row in
                     let impact = ni - row
-                    return [Cell(.text("\(impact) \(method.impact[impact - 1])"))] + (0..<nl).map { column in
-                        Cell(cells[row][column].isEmpty ? .empty : .list(cells[row][column]),
-                             tone: tone(method.level(likelihood: column + 1, impact: impact), of: method))
-                    }
+                    return [Cell(.text("\(impact) \(method.impact[impact - 1])"))]
+                        + (0..<nl).map { column in
+                            Cell(
+                                cells[row][column].isEmpty ? .empty : .list(cells[row][column]),
+                                tone: tone(method.level(likelihood: column + 1, impact: impact), of: method))
+                        }
                 },
                 note: note, isGrid: true)
         }
@@ -88,7 +97,9 @@ public enum RegisterReport {
         } else {
             bands = "levels " + method.levels.joined(separator: ", ") + " by the matrix of the risk method"
         }
-        let appetite = method.appetite.map { " The appetite is \(method.levelName($0)): a risk above it needs acceptance or a target at or below it." } ?? ""
+        let appetite =
+            method.appetite.map { " The appetite is \(method.levelName($0)): a risk above it needs acceptance or a target at or below it." }
+            ?? ""
         func count(_ treatment: String?) -> Int { risks.filter { $0.string("treatment") == treatment }.count }
         return ReportDocument(
             kind: kind, title: title, ismsName: isms.config.name, asOf: asOf,
@@ -119,10 +130,12 @@ public enum RegisterReport {
                         ReportColumn("review_due", "Review due"),
                     ],
                     rows: rows),
-                grid(inherentGrid, id: "heatmap_inherent", title: "Heat map: inherent risk",
-                     note: "Rows are impact (\(ni) at the top), columns likelihood; each cell lists the risks with that score."),
-                grid(residualGrid, id: "heatmap_residual", title: "Heat map: residual risk",
-                     note: "The same grid after treatment, for the risks that record a residual score."),
+                grid(
+                    inherentGrid, id: "heatmap_inherent", title: "Heat map: inherent risk",
+                    note: "Rows are impact (\(ni) at the top), columns likelihood; each cell lists the risks with that score."),
+                grid(
+                    residualGrid, id: "heatmap_residual", title: "Heat map: residual risk",
+                    note: "The same grid after treatment, for the risks that record a residual score."),
             ]
         )
     }

@@ -20,7 +20,9 @@ public struct ReportDocument: Sendable {
     /// other formats leave them out.
     public var texts: [ReportText] = []
 
-    package init(kind: String, title: String, ismsName: String? = nil, asOf: Day, introduction: String, summary: [SummaryItem], tables: [ReportTable]) {
+    package init(
+        kind: String, title: String, ismsName: String? = nil, asOf: Day, introduction: String, summary: [SummaryItem], tables: [ReportTable]
+    ) {
         self.kind = kind
         self.title = title
         self.ismsName = ismsName

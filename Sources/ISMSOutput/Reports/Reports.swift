@@ -1,4 +1,5 @@
 import ISMSModel
+
 /// Every report `isms report` can build, in the order the audit pack shows them.
 public enum Reports {
     public struct Entry: Sendable {

@@ -1,3 +1,7 @@
+import Foundation
+import ISMSModel
+import ISMSRules
+
 /// The Statement of Applicability (ISO/IEC 27001 clause 6.1.3 d): every Annex A control, applicable or
 /// excluded, why, and the controls that implement it.
 public enum SOAReport {
@@ -16,8 +20,10 @@ public enum SOAReport {
             if !active.isEmpty {
                 applicable += 1
                 applicability = .text("yes", tone: .good)
-                let risks = Set(active.flatMap { isms.graph.links(to: $0.id, field: "controls").filter { $0.fromKind == .risk }.map(\.from) })
-                    .sorted(by: naturalOrder)
+                let risks = Set(
+                    active.flatMap { isms.graph.links(to: $0.id, field: "controls").filter { $0.fromKind == .risk }.map(\.from) }
+                )
+                .sorted(by: naturalOrder)
                 let obligations = Set(active.flatMap { $0.list("satisfies").map(\.value) }).sorted(by: naturalOrder)
                 var parts = [String]()
                 if !risks.isEmpty { parts.append("risks: " + risks.joined(separator: ", ")) }
@@ -35,7 +41,8 @@ public enum SOAReport {
                 }
                 let reasons = active.map { ControlStanding($0, in: isms, asOf: asOf) }.filter { $0.level != .operating }.map(\.reason)
                 let label = worst?.level.rawValue ?? "status not recorded"
-                status = .text(reasons.isEmpty ? label : "\(label): " + reasons.joined(separator: "; "), tone: worst?.level.tone ?? .warning)
+                status = .text(
+                    reasons.isEmpty ? label : "\(label): " + reasons.joined(separator: "; "), tone: worst?.level.tone ?? .warning)
             } else if let exclusion {
                 excluded += 1
                 applicability = .text("no", tone: .muted)
@@ -51,8 +58,10 @@ public enum SOAReport {
             }
             // Retired controls implement nothing; a gap says which retired control once named it.
             let implementers = active.map { "\($0.id) \($0.title) (\($0.string("status") ?? "no status"))" }
-            rows.append([.text(control.id), .text(control.title), .text(control.group), applicability, justification,
-                         .list(implementers), status])
+            rows.append([
+                .text(control.id), .text(control.title), .text(control.group), applicability, justification,
+                .list(implementers), status,
+            ])
         }
         return ReportDocument(
             kind: kind, title: title, ismsName: isms.config.name, asOf: asOf,
@@ -74,21 +83,19 @@ public enum SOAReport {
                 SummaryItem("implemented", "Applicable and implemented, not yet operating", .integer(implementedOnly)),
                 SummaryItem("planned", "Applicable and only planned", .integer(plannedOnly)),
             ],
-            tables: [ReportTable(
-                id: "controls", title: "Annex A controls",
-                columns: [
-                    ReportColumn("annex_a", "Annex A"), ReportColumn("title", "Title"), ReportColumn("theme", "Theme"),
-                    ReportColumn("applicable", "Applicable"), ReportColumn("justification", "Justification"),
-                    ReportColumn("controls", "Implementing controls"), ReportColumn("status", "Status"),
-                ],
-                rows: rows)]
+            tables: [
+                ReportTable(
+                    id: "controls", title: "Annex A controls",
+                    columns: [
+                        ReportColumn("annex_a", "Annex A"), ReportColumn("title", "Title"), ReportColumn("theme", "Theme"),
+                        ReportColumn("applicable", "Applicable"), ReportColumn("justification", "Justification"),
+                        ReportColumn("controls", "Implementing controls"), ReportColumn("status", "Status"),
+                    ],
+                    rows: rows)
+            ]
         )
     }
 }
-
-import Foundation
-import ISMSModel
-import ISMSRules
 
 /// Where one control stands, as the records prove it: operating only with current passing evidence.
 package struct ControlStanding {

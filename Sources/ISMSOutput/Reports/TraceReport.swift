@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// The traceability chain, a row per chain: risk → treatment → control → newest evidence and its freshness →
 /// obligations, with every break marked.
 public enum TraceReport {
@@ -27,7 +28,9 @@ public enum TraceReport {
                         }
                     }
                     if lifecycle == "implemented" {
-                        breaks.append("control implemented, not yet operating (not a finding while the risk has an operating control: ineffective-treatment)")
+                        breaks.append(
+                            "control implemented, not yet operating (not a finding while the risk has an operating control: ineffective-treatment)"
+                        )
                     }
                     var freshnessText = freshness.status.rawValue
                     var tone = freshness.status.tone
@@ -49,7 +52,8 @@ public enum TraceReport {
                     }
                     if risk == nil && obligations.isEmpty { breaks.append("no risk or obligation requires it") }
                     controlCells = [
-                        .text(control.id), .text(control.title), .text(lifecycle, tone: lifecycle == "retired" || lifecycle == "planned" ? .warning : .plain),
+                        .text(control.id), .text(control.title),
+                        .text(lifecycle, tone: lifecycle == "retired" || lifecycle == "planned" ? .warning : .plain),
                         .text(freshness.newest?.id), .text(freshness.newest?.date("collected_on")?.description),
                         .text(freshnessText, tone: tone),
                     ]
@@ -95,13 +99,15 @@ public enum TraceReport {
         where !citedControls.contains(control.id) && control.string("status") != "retired" {
             add(risk: nil, treatment: nil, controlID: control.id, riskBreaks: [])
         }
-        for obligation in isms.records(of: .obligation).sorted(by: { naturalOrder($0.id, $1.id) }) where obligation.boolean("applies") != false {
+        for obligation in isms.records(of: .obligation).sorted(by: { naturalOrder($0.id, $1.id) })
+        where obligation.boolean("applies") != false {
             let live = isms.graph.links(to: obligation.id, field: "satisfies")
                 .compactMap { isms.record($0.from) }
                 .filter { $0.kind == .control && $0.string("status") != "retired" }
             guard live.isEmpty else { continue }
             broken += 1
-            rows.append([Cell](repeating: .empty, count: 9) + [.list([obligation.id], tone: .bad), .list(["no control satisfies it"], tone: .bad)])
+            rows.append(
+                [Cell](repeating: .empty, count: 9) + [.list([obligation.id], tone: .bad), .list(["no control satisfies it"], tone: .bad)])
         }
         return ReportDocument(
             kind: kind, title: title, ismsName: isms.config.name, asOf: asOf,
@@ -117,16 +123,18 @@ public enum TraceReport {
                 SummaryItem("broken", "Chains with a break", .integer(broken)),
                 SummaryItem("intact", "Intact chains", .integer(rows.count - broken)),
             ],
-            tables: [ReportTable(
-                id: "chains", title: "Chains",
-                columns: [
-                    ReportColumn("risk", "Risk"), ReportColumn("risk_title", "Risk title"), ReportColumn("treatment", "Treatment"),
-                    ReportColumn("control", "Control"), ReportColumn("control_title", "Control title"),
-                    ReportColumn("control_status", "Control status"), ReportColumn("evidence", "Newest evidence"),
-                    ReportColumn("collected_on", "Collected"), ReportColumn("freshness", "Freshness"),
-                    ReportColumn("obligations", "Obligations"), ReportColumn("breaks", "Breaks"),
-                ],
-                rows: rows)]
+            tables: [
+                ReportTable(
+                    id: "chains", title: "Chains",
+                    columns: [
+                        ReportColumn("risk", "Risk"), ReportColumn("risk_title", "Risk title"), ReportColumn("treatment", "Treatment"),
+                        ReportColumn("control", "Control"), ReportColumn("control_title", "Control title"),
+                        ReportColumn("control_status", "Control status"), ReportColumn("evidence", "Newest evidence"),
+                        ReportColumn("collected_on", "Collected"), ReportColumn("freshness", "Freshness"),
+                        ReportColumn("obligations", "Obligations"), ReportColumn("breaks", "Breaks"),
+                    ],
+                    rows: rows)
+            ]
         )
     }
 }

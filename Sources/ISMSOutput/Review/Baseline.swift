@@ -1,9 +1,10 @@
-import ISMSCore
 import GitKit
-import ISMSModel
-import ISMSLoading
+import ISMSCore
 import ISMSHistory
+import ISMSLoading
+import ISMSModel
 import ISMSRules
+
 /// `check --base`: what a change introduces compared with where it branched off.
 public struct BaselineComparison: Sendable {
     /// The commit the base was taken at (the merge base of BASE and HEAD).
@@ -38,14 +39,18 @@ extension Workspace {
 
     /// The findings of the ISMS at `commit`, its history judged with the keys trusted at `trustRef` (default:
     /// the commit itself); none when the ISMS did not exist there yet.
-    public func findings(atCommit commit: ObjectID, label: String, asOf: Day, trustRef: String? = nil,
-                         useCache: Bool = true) throws(ToolError) -> [Finding] {
+    public func findings(
+        atCommit commit: ObjectID, label: String, asOf: Day, trustRef: String? = nil,
+        useCache: Bool = true
+    ) throws(ToolError) -> [Finding] {
         let (repository, prefix) = try requireRepository()
         do {
             let source = try GitObjectSource(repository: repository, commit: commit, label: label, prefix: prefix)
             var notes = [String]()
-            return try check(source, asOf: asOf, options: GovernanceOptions(revision: commit.hex, trustRef: trustRef, useCache: useCache),
-                             notes: &notes).findings
+            return try check(
+                source, asOf: asOf, options: GovernanceOptions(revision: commit.hex, trustRef: trustRef, useCache: useCache),
+                notes: &notes
+            ).findings
         } catch .missingAtRevision {
             return []
         }
@@ -53,8 +58,10 @@ extension Workspace {
 
     /// Compares `head` with the ISMS at the merge base of `base` and HEAD, both histories judged with the keys
     /// trusted at `trustRef` (default: BASE).
-    public func compare(_ head: CheckReport, withBase base: String, asOf: Day, trustRef: String? = nil,
-                        useCache: Bool = true) throws(ToolError) -> BaselineComparison {
+    public func compare(
+        _ head: CheckReport, withBase base: String, asOf: Day, trustRef: String? = nil,
+        useCache: Bool = true
+    ) throws(ToolError) -> BaselineComparison {
         let commit = try mergeBase(of: base)
         let baseFindings = try findings(atCommit: commit, label: base, asOf: asOf, trustRef: trustRef ?? base, useCache: useCache)
         let (introduced, resolved) = FindingMatcher.compare(base: baseFindings, head: head.findings)
@@ -70,7 +77,8 @@ extension Workspace {
             let staged = try repository.indexEntries(file: indexFile).filter { $0.path.hasPrefix(lead) }
             var committed = [ExactString: TreeEntry]()
             if let head = try? repository.resolveCommit("HEAD"),
-               let root = try repository.subtree(of: try repository.treeOfCommit(head), at: prefix) {
+                let root = try repository.subtree(of: try repository.treeOfCommit(head), at: prefix)
+            {
                 committed = try repository.flattenTree(root)
             }
             guard staged.count == committed.count else { return false }

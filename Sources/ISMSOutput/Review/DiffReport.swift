@@ -1,8 +1,9 @@
 import GitKit
-import ISMSModel
-import ISMSLoading
 import ISMSHistory
+import ISMSLoading
+import ISMSModel
 import ISMSRules
+
 /// `isms diff BASE..HEAD`: the semantic diff between the merge base of BASE and HEAD and HEAD, with the
 /// commits in the range that made each change.
 public struct DiffReport: Sendable {
@@ -83,8 +84,10 @@ extension Workspace {
                 // of what it does: the comment names them. Only these history rules are added; the others are
                 // `check --base`'s.
                 var notes = [String]()
-                if let governance = try? governance(at: commit.hex, trustRef: trusted.commit.hex, config: loaded.isms.config,
-                                                    useCache: useCache, notes: &notes) {
+                if let governance = try? governance(
+                    at: commit.hex, trustRef: trusted.commit.hex, config: loaded.isms.config,
+                    useCache: useCache, notes: &notes)
+                {
                     findings += Checker.check(loaded, asOf: asOf, artifacts: source, governance: governance).findings
                         .filter { $0.rule.hasPrefix("reassessment-") || $0.rule == UnapprovedDocumentChangeRule.id }
                 }
@@ -101,8 +104,11 @@ extension Workspace {
         let reachableFromBase: Set<ObjectID>
         do {
             let shallow = repository.shallowBoundary().commits
-            reachableFromBase = Set(try repository.walk(from: mergeBase, firstParent: false, shallow: shallow,
-                                                        isKnown: { _ in false }).map(\.commit.id))
+            reachableFromBase = Set(
+                try repository.walk(
+                    from: mergeBase, firstParent: false, shallow: shallow,
+                    isKnown: { _ in false }
+                ).map(\.commit.id))
         } catch {
             throw .git("walking the history of \(baseName): \(error)", cause: error as? GitError)
         }
@@ -115,8 +121,9 @@ extension Workspace {
             let original = renamed.first { $0.value == old }?.key ?? old
             renamed[original] = entry.record
         }
-        let diff = SemanticDiff(base: before.isms, head: after.isms, baseFindings: beforeFindings,
-                                headFindings: afterFindings, renamedIDs: renamed.filter { $0.key != $0.value })
+        let diff = SemanticDiff(
+            base: before.isms, head: after.isms, baseFindings: beforeFindings,
+            headFindings: afterFindings, renamedIDs: renamed.filter { $0.key != $0.value })
 
         var fieldCommits = [String: [String: [CommitInfo]]]()
         var recordCommits = [String: [CommitInfo]]()
@@ -136,15 +143,17 @@ extension Workspace {
             let before = try reader.snapshot(at: mergeBase), after = try reader.snapshot(at: headCommit)
             let changes = try reader.changes(in: history.range(excludingAncestorsOf: mergeBase))
             settings = after.changedFields(from: before).map { field in
-                SettingDelta(field: field, old: before.values[field], new: after.values[field],
-                             policy: Config.isPolicy(SettingsSnapshot.setting(of: field)),
-                             commits: changes.reversed().filter { $0.fields.contains(field) }.map(\.commit))
+                SettingDelta(
+                    field: field, old: before.values[field], new: after.values[field],
+                    policy: Config.isPolicy(SettingsSnapshot.setting(of: field)),
+                    commits: changes.reversed().filter { $0.fields.contains(field) }.map(\.commit))
             }.sorted { ($0.policy ? 0 : 1, $0.field) < ($1.policy ? 0 : 1, $1.field) }
         } catch {
             throw .git("reading the settings of \(baseName)..\(headName): \(error)", cause: error as? GitError)
         }
-        return DiffReport(base: baseName, head: headName, mergeBase: mergeBase, headCommit: headCommit, diff: diff,
-                          fieldCommits: fieldCommits, recordCommits: recordCommits, settings: settings, trustRef: trusted.name,
-                          notices: history.notices, configs: [before.isms.config, after.isms.config])
+        return DiffReport(
+            base: baseName, head: headName, mergeBase: mergeBase, headCommit: headCommit, diff: diff,
+            fieldCommits: fieldCommits, recordCommits: recordCommits, settings: settings, trustRef: trusted.name,
+            notices: history.notices, configs: [before.isms.config, after.isms.config])
     }
 }

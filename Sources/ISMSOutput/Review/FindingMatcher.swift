@@ -1,5 +1,6 @@
 import ISMSModel
 import ISMSRules
+
 /// Matches findings of two revisions by what they are about — rule, record (or file) and field, then
 /// message — never by line, so reformatting a file does not make its old findings new.
 public enum FindingMatcher {

@@ -1,7 +1,7 @@
 import Foundation
 import GitKit
-import ISMSModel
 import ISMSHistory
+import ISMSModel
 
 /// The git pre-commit hook that runs `isms check --staged`. It is recognised by its marker line, so
 /// `isms` never replaces or removes a hook it did not write.
@@ -53,7 +53,8 @@ public struct PreCommitHook {
         switch state {
         case .foreign:
             guard force else {
-                throw .invalidArgument("\(path) exists and was not written by isms; use --force to replace it (it is saved as pre-commit.isms-saved)")
+                throw .invalidArgument(
+                    "\(path) exists and was not written by isms; use --force to replace it (it is saved as pre-commit.isms-saved)")
             }
             saved = path + ".isms-saved"
             do {

@@ -1,5 +1,6 @@
-import ISMSModel
 import ISMSHistory
+import ISMSModel
+
 /// What changed in decisions between two states of an ISMS: records, fields, links and findings — not lines.
 public struct SemanticDiff: Sendable {
     public enum Event: String, Sendable, Codable { case added, removed, modified, moved, idChanged = "id-changed" }
@@ -36,25 +37,36 @@ public struct SemanticDiff: Sendable {
         for record in head.records where head.record(record.id)?.path == record.path {
             let oldID = renamedIDs.first { $0.value == record.id }?.key
             guard let old = base.record(oldID ?? record.id) else {
-                deltas.append(RecordDelta(id: record.id, oldID: nil, kind: record.kind, event: .added, path: record.path, oldPath: nil,
-                                          title: record.title, fields: Self.fieldDeltas(from: nil, to: record)))
+                deltas.append(
+                    RecordDelta(
+                        id: record.id, oldID: nil, kind: record.kind, event: .added, path: record.path, oldPath: nil,
+                        title: record.title, fields: Self.fieldDeltas(from: nil, to: record)))
                 continue
             }
             let fields = Self.fieldDeltas(from: old, to: record).filter { $0.field != "id" }
             let event: Event
-            if oldID != nil && oldID != record.id { event = .idChanged }
-            else if old.path != record.path { event = .moved }
-            else if !fields.isEmpty { event = .modified }
-            else { continue }
-            deltas.append(RecordDelta(id: record.id, oldID: oldID == record.id ? nil : oldID, kind: record.kind, event: event,
-                                      path: record.path, oldPath: old.path == record.path ? nil : old.path,
-                                      title: record.title, fields: fields))
+            if oldID != nil && oldID != record.id {
+                event = .idChanged
+            } else if old.path != record.path {
+                event = .moved
+            } else if !fields.isEmpty {
+                event = .modified
+            } else {
+                continue
+            }
+            deltas.append(
+                RecordDelta(
+                    id: record.id, oldID: oldID == record.id ? nil : oldID, kind: record.kind, event: event,
+                    path: record.path, oldPath: old.path == record.path ? nil : old.path,
+                    title: record.title, fields: fields))
         }
         for record in base.records where base.record(record.id)?.path == record.path {
             let renamedTo = renamedIDs[record.id]
             guard head.record(renamedTo ?? record.id) == nil else { continue }
-            deltas.append(RecordDelta(id: record.id, oldID: nil, kind: record.kind, event: .removed, path: record.path, oldPath: nil,
-                                      title: record.title, fields: Self.fieldDeltas(from: record, to: nil)))
+            deltas.append(
+                RecordDelta(
+                    id: record.id, oldID: nil, kind: record.kind, event: .removed, path: record.path, oldPath: nil,
+                    title: record.title, fields: Self.fieldDeltas(from: record, to: nil)))
         }
         records = deltas.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }
 
@@ -62,7 +74,8 @@ public struct SemanticDiff: Sendable {
             Set(isms.graph.links.map { [renamedIDs[$0.from] ?? $0.from, $0.field, renamedIDs[$0.to] ?? $0.to] })
         }
         let before = linkSet(base), after = Set(head.graph.links.map { [$0.from, $0.field, $0.to] })
-        links = (after.subtracting(before).map { LinkDelta(from: $0[0], field: $0[1], to: $0[2], added: true) }
+        links =
+            (after.subtracting(before).map { LinkDelta(from: $0[0], field: $0[1], to: $0[2], added: true) }
             + before.subtracting(after).map { LinkDelta(from: $0[0], field: $0[1], to: $0[2], added: false) })
             .sorted { ($0.from, $0.field, $0.to) < ($1.from, $1.field, $1.to) }
 

@@ -1,9 +1,9 @@
 import Foundation
-import ISMSCore
 import GitKit
-import ISMSModel
-import ISMSLoading
+import ISMSCore
 import ISMSHistory
+import ISMSLoading
+import ISMSModel
 import ISMSRules
 
 /// `isms trail ID`: the article's test as a command. For each material change to a record: who made it, when and
@@ -59,13 +59,18 @@ public struct TrailRelated: Sendable {
 extension Workspace {
     /// The trail of `id` at `revision` (default HEAD), for changes since `since` (a day, or a revision whose
     /// ancestors are left out). Signatures are verified with the keys trusted at `revision`.
-    public func trail(_ id: String, since: String?, revision: String = "HEAD", useCache: Bool = true,
-                      notes: inout [String]) throws(ToolError) -> TrailReport {
+    public func trail(
+        _ id: String, since: String?, revision: String = "HEAD", useCache: Bool = true,
+        notes: inout [String]
+    ) throws(ToolError) -> TrailReport {
         let (repository, _) = try requireRepository()
         let source = try self.source(at: revision)
         let loaded = try Loader.load(from: source)
         let config = loaded.isms.config
-        guard let governance = try governance(at: revision, trustRef: revision, config: config, useCache: useCache, notes: &notes, always: true) else {
+        guard
+            let governance = try governance(
+                at: revision, trustRef: revision, config: config, useCache: useCache, notes: &notes, always: true)
+        else {
             throw .invalidArgument("\(revision) has no history to read a trail from")
         }
         let context = RuleContext(isms: loaded.isms, asOf: Day.today(), artifacts: source, governance: governance)
@@ -74,7 +79,9 @@ extension Workspace {
         }
         var sinceDay: Day?, sinceCommit: ObjectID?
         if let since {
-            if let day = Day(since) { sinceDay = day } else {
+            if let day = Day(since) {
+                sinceDay = day
+            } else {
                 do { sinceCommit = try repository.resolveCommit(since) } catch { throw .revision(since, error, in: repository) }
             }
         }
@@ -96,10 +103,11 @@ extension Workspace {
             for risk in risks {
                 // The first commit, oldest first, that reassessed the risk after this change.
                 let found = governance.entries(risk.id).reversed().first { candidate in
-                    governance.isAncestor(entry.commit.id, of: candidate.commit.id) && candidate.changes.contains { change in
-                        if change.field == "review.last", case .date(let last)? = change.new { return last >= day }
-                        return config.isDecision(change.field, of: .risk)
-                    }
+                    governance.isAncestor(entry.commit.id, of: candidate.commit.id)
+                        && candidate.changes.contains { change in
+                            if change.field == "review.last", case .date(let last)? = change.new { return last >= day }
+                            return config.isDecision(change.field, of: .risk)
+                        }
                 }
                 guard let found else { trailRisks.append(TrailRisk(id: risk.id, reassessment: nil)); continue }
                 reassessing[found.commit.id] = found.commit
@@ -107,10 +115,13 @@ extension Workspace {
                 let value = { (field: String) in found.changes.first { $0.field == field }?.new }
                 let evidence: [String]
                 if case .list(let items)? = value("review.evidence") { evidence = items.map(\.text) } else { evidence = [] }
-                trailRisks.append(TrailRisk(id: risk.id, reassessment: TrailReassessment(
-                    made: made(found.commit),
-                    decisions: found.changes.filter { config.isDecision($0.field, of: .risk) && $0.field != "review.last" },
-                    reviewed: value("review.last")?.text, evidence: evidence, note: value("review.note")?.text)))
+                trailRisks.append(
+                    TrailRisk(
+                        id: risk.id,
+                        reassessment: TrailReassessment(
+                            made: made(found.commit),
+                            decisions: found.changes.filter { config.isDecision($0.field, of: .risk) && $0.field != "review.last" },
+                            reviewed: value("review.last")?.text, evidence: evidence, note: value("review.note")?.text)))
             }
             let short = entry.commit.id.short
             let riskIDs = Set(risks.map(\.id))
@@ -122,8 +133,9 @@ extension Workspace {
                 } else if reassessing[other.commit.id] != nil, !riskIDs.contains(other.record) {
                     why = "reassessment"
                 } else if governance.isAncestor(entry.commit.id, of: other.commit.id), other.commit.id != entry.commit.id,
-                          governance.message(other.commit.id).contains(short)
-                            || other.changes.contains(where: { $0.field == "review.note" && ($0.new?.text.contains(short) ?? false) }) {
+                    governance.message(other.commit.id).contains(short)
+                        || other.changes.contains(where: { $0.field == "review.note" && ($0.new?.text.contains(short) ?? false) })
+                {
                     why = "cites the change"
                 } else {
                     continue
@@ -157,21 +169,26 @@ public enum TrailFormat: String, Sendable, CaseIterable {
 
     package static func text(_ trail: TrailReport) -> String {
         let e = SafeText.text
-        var out = "\(e(trail.record)) (\(trail.kind.rawValue)): \(trail.changes.count) material change\(trail.changes.count == 1 ? "" : "s")\n"
+        var out =
+            "\(e(trail.record)) (\(trail.kind.rawValue)): \(trail.changes.count) material change\(trail.changes.count == 1 ? "" : "s")\n"
         for change in trail.changes {
             out += "\n\(who(change.made, e))  \(e(change.made.commit.summary))\n"
             for field in change.fields { out += "  \(e(field.field)): \(e(value(field.old))) → \(e(value(field.new)))\n" }
             for risk in change.risks {
                 guard let r = risk.reassessment else { out += "  \(e(risk.id)): not reassessed\n"; continue }
                 out += "  \(e(risk.id)): reassessed by \(who(r.made, e))  \(e(r.made.commit.summary))\n"
-                out += "    decision: " + (r.decisions.isEmpty ? "unchanged"
-                    : r.decisions.map { "\(e($0.field)) \(e(value($0.old))) → \(e(value($0.new)))" }.joined(separator: "; ")) + "\n"
+                out +=
+                    "    decision: "
+                    + (r.decisions.isEmpty
+                        ? "unchanged"
+                        : r.decisions.map { "\(e($0.field)) \(e(value($0.old))) → \(e(value($0.new)))" }.joined(separator: "; ")) + "\n"
                 if let reviewed = r.reviewed { out += "    review.last: \(e(reviewed))\n" }
                 if !r.evidence.isEmpty { out += "    evidence: \(r.evidence.map(e).joined(separator: ", "))\n" }
                 if let note = r.note { out += "    note: \(e(HistoryText.short(note, limit: 200)))\n" }
             }
             for related in change.related {
-                out += "  changed too: \(e(related.record)) (\(related.fields.map(e).joined(separator: ", "))) by \(who(related.made, e)), \(related.why)\n"
+                out +=
+                    "  changed too: \(e(related.record)) (\(related.fields.map(e).joined(separator: ", "))) by \(who(related.made, e)), \(related.why)\n"
             }
             out += "  open: " + (change.open.isEmpty ? "nothing" : change.open.map(e).joined(separator: ", ")) + "\n"
         }
@@ -189,14 +206,18 @@ public enum TrailFormat: String, Sendable, CaseIterable {
             out += "\n| risk | reassessed | by | signature | decision | evidence | note |\n| --- | --- | --- | --- | --- | --- | --- |\n"
             for risk in change.risks {
                 guard let r = risk.reassessment else { out += "| \(m(risk.id)) | no | | | | | |\n"; continue }
-                let decision = r.decisions.isEmpty ? "unchanged" : r.decisions.map { "\(c($0.field)) \(m(value($0.old))) → \(m(value($0.new)))" }.joined(separator: "; ")
-                out += "| \(m(risk.id)) | \(r.made.commit.author.day) (\(r.made.commit.id.short)) | \(m(r.made.commit.author.name)) | \(m(r.made.mark)) | "
+                let decision =
+                    r.decisions.isEmpty
+                    ? "unchanged" : r.decisions.map { "\(c($0.field)) \(m(value($0.old))) → \(m(value($0.new)))" }.joined(separator: "; ")
+                out +=
+                    "| \(m(risk.id)) | \(r.made.commit.author.day) (\(r.made.commit.id.short)) | \(m(r.made.commit.author.name)) | \(m(r.made.mark)) | "
                     + "\(decision) | \(r.evidence.map(m).joined(separator: ", ")) | \(m(r.note.map { HistoryText.short($0, limit: 200) } ?? "")) |\n"
             }
             if !change.related.isEmpty {
                 out += "\nChanged too:\n\n"
                 for related in change.related {
-                    out += "- \(m(related.record)) (\(related.fields.map(c).joined(separator: ", "))) in \(related.made.commit.id.short) by "
+                    out +=
+                        "- \(m(related.record)) (\(related.fields.map(c).joined(separator: ", "))) in \(related.made.commit.id.short) by "
                         + "\(m(related.made.commit.author.name)) \(m(related.made.mark)), \(related.why)\n"
                 }
             }

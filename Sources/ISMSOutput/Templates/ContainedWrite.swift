@@ -23,8 +23,10 @@ public enum ContainedWrite {
     /// the user typed, such as `--out ../schemas`; never a path made from record content).
     /// With `dryRun`, nothing is created: the folders that exist are checked and the file must be absent, so a
     /// command writing several files can refuse before it writes the first.
-    public static func write(_ content: Data, to relative: String, below base: String, mode: Mode, shown: String? = nil,
-                             allowParent: Bool = false, dryRun: Bool = false) throws(ToolError) {
+    public static func write(
+        _ content: Data, to relative: String, below base: String, mode: Mode, shown: String? = nil,
+        allowParent: Bool = false, dryRun: Bool = false
+    ) throws(ToolError) {
         let shown = shown ?? relative
         func refuse(_ why: String) -> ToolError { .invalidArgument("refusing to write \(shown): \(why)") }
         var components = relative.split(separator: "/").map(String.init).filter { $0 != "." }
@@ -140,7 +142,8 @@ extension ContainedWrite {
     /// repository that is a committed link is refused rather than written through.
     public static func write(_ content: Data, typedPath path: String, dryRun: Bool = false) throws(ToolError) {
         let absolute = path.hasPrefix("/")
-        try write(content, to: absolute ? String(path.dropFirst()) : path, below: absolute ? "/" : ".", mode: .replace,
-                  shown: path, allowParent: true, dryRun: dryRun)
+        try write(
+            content, to: absolute ? String(path.dropFirst()) : path, below: absolute ? "/" : ".", mode: .replace,
+            shown: path, allowParent: true, dryRun: dryRun)
     }
 }

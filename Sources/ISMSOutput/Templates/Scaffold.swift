@@ -28,7 +28,9 @@ public enum Templates {
                 guard line.contains(placeholder) else { continue }
                 if line.hasSuffix(": " + placeholder) && !line.trimmingCharacters(in: .whitespaces).hasPrefix("#") {
                     // An empty value stays empty (`owner:`), which reads as absent: check then asks for it.
-                    line = value.isEmpty ? String(line.dropLast(placeholder.count + 1)) : String(line.dropLast(placeholder.count)) + yamlScalar(value)
+                    line =
+                        value.isEmpty
+                        ? String(line.dropLast(placeholder.count + 1)) : String(line.dropLast(placeholder.count)) + yamlScalar(value)
                 } else {
                     line = line.replacingOccurrences(of: placeholder, with: value.replacingOccurrences(of: "\n", with: " "))
                 }
@@ -40,7 +42,8 @@ public enum Templates {
     /// `text` as a YAML scalar: plain when that reads back as the same text, double-quoted otherwise.
     public static func yamlScalar(_ text: String) -> String {
         let indicators: Set<Character> = ["-", "?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", "\"", "%", "@", "`"]
-        let plain = !text.isEmpty && !text.hasPrefix(" ") && !text.hasSuffix(" ") && !text.hasSuffix(":")
+        let plain =
+            !text.isEmpty && !text.hasPrefix(" ") && !text.hasSuffix(" ") && !text.hasSuffix(":")
             && !indicators.contains(text.first!) && !text.contains(": ") && !text.contains(" #")
             && !text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
         if plain { return text }
@@ -84,7 +87,11 @@ public struct NumberedIDPattern: Sendable, Equatable {
         while i < chars.count {
             var rest = String(chars[i...])
             var grouped = false
-            if rest.hasPrefix("(?:") { grouped = true; rest.removeFirst(3) } else if rest.hasPrefix("(") { grouped = true; rest.removeFirst(1) }
+            if rest.hasPrefix("(?:") {
+                grouped = true; rest.removeFirst(3)
+            } else if rest.hasPrefix("(") {
+                grouped = true; rest.removeFirst(1)
+            }
             if let digit = digitClasses.first(where: { rest.hasPrefix($0) }) {
                 guard found == nil else { return nil }
                 var consumed = chars.count - i - rest.count + digit.count
@@ -103,14 +110,19 @@ public struct NumberedIDPattern: Sendable, Equatable {
                 }
                 switch quantifier {
                 case "+": found = (1, nil)
-                case "": return nil   // a single digit is not a counter
+                case "": return nil  // a single digit is not a counter
                 default:
                     let inner = quantifier.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
                     guard let low = Int(inner[0]), low >= 1 else { return nil }
-                    if inner.count == 1 { found = (low, low) }
-                    else if inner.count == 2, inner[1].isEmpty { found = (low, nil) }
-                    else if inner.count == 2, let high = Int(inner[1]), high >= low { found = (low, high) }
-                    else { return nil }
+                    if inner.count == 1 {
+                        found = (low, low)
+                    } else if inner.count == 2, inner[1].isEmpty {
+                        found = (low, nil)
+                    } else if inner.count == 2, let high = Int(inner[1]), high >= low {
+                        found = (low, high)
+                    } else {
+                        return nil
+                    }
                 }
                 i += consumed
                 continue
@@ -157,14 +169,19 @@ public enum EditorSchemas {
     /// Glob → schema file, relative to the ISMS root: each YAML kind's folder (the YAML extension does not read a
     /// Markdown file's front matter), and isms.yaml.
     public static var mapping: [(schema: String, globs: [String])] {
-        RecordKind.allCases.filter { $0.fileFormat == .yaml }.map { ("\(folder)/\(JSONSchema.fileName($0))", ["\($0.folder)/**/*.yaml", "\($0.folder)/**/*.yml"]) }
-            + [("\(folder)/\(JSONSchema.configFileName)", ["isms.yaml"]),
-               ("\(folder)/\(JSONSchema.catalogFileName)", ["\(UserCatalog.folder)/**/*.yaml", "\(UserCatalog.folder)/**/*.yml"])]
+        RecordKind.allCases.filter { $0.fileFormat == .yaml }.map {
+            ("\(folder)/\(JSONSchema.fileName($0))", ["\($0.folder)/**/*.yaml", "\($0.folder)/**/*.yml"])
+        }
+            + [
+                ("\(folder)/\(JSONSchema.configFileName)", ["isms.yaml"]),
+                ("\(folder)/\(JSONSchema.catalogFileName)", ["\(UserCatalog.folder)/**/*.yaml", "\(UserCatalog.folder)/**/*.yml"]),
+            ]
     }
 
     /// `.vscode/settings.json`: the `yaml.schemas` setting of the YAML extension (yaml-language-server).
     public static var vscodeSettings: String {
-        let schemas = JSONValue.object(Dictionary(uniqueKeysWithValues: mapping.map { ("./" + $0.schema, JSONValue.array($0.globs.map(JSONValue.string))) }))
+        let schemas = JSONValue.object(
+            Dictionary(uniqueKeysWithValues: mapping.map { ("./" + $0.schema, JSONValue.array($0.globs.map(JSONValue.string))) }))
         return JSONValue.object(["yaml.schemas": schemas]).rendered() + "\n"
     }
 
@@ -184,12 +201,16 @@ public enum Scaffold {
         if manager.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw .invalidArgument("\(folder) is a file, not a folder")
         }
-        if manager.fileExists(atPath: folder + "/isms.yaml") || (try? manager.destinationOfSymbolicLink(atPath: folder + "/isms.yaml")) != nil {
+        if manager.fileExists(atPath: folder + "/isms.yaml")
+            || (try? manager.destinationOfSymbolicLink(atPath: folder + "/isms.yaml")) != nil
+        {
             throw .invalidArgument("\(folder) already holds an isms.yaml; refusing to initialise over an ISMS")
         }
         let root = repositoryRelativePath(folder)
-        let values = ["name": name, "today": today.description, "in_90_days": today.adding(days: 90).description,
-                      "root": root, "version": ISMSVersion.current]
+        let values = [
+            "name": name, "today": today.description, "in_90_days": today.adding(days: 90).description,
+            "root": root, "version": ISMSVersion.current,
+        ]
         let files = Templates.starter.map { (path: $0.path, content: Templates.fill($0.content, values)) } + EditorSchemas.files
         let existing = files.map(\.path).filter { manager.fileExists(atPath: folder + "/" + $0) }
         guard existing.isEmpty else {
@@ -204,8 +225,9 @@ public enum Scaffold {
         // and every file is checked before the first is written, so a refusal leaves no half-made ISMS.
         for dryRun in [true, false] {
             for file in files {
-                try ContainedWrite.write(Data(file.content.utf8), to: file.path, below: folder, mode: .create, shown: folder + "/" + file.path,
-                                         dryRun: dryRun)
+                try ContainedWrite.write(
+                    Data(file.content.utf8), to: file.path, below: folder, mode: .create, shown: folder + "/" + file.path,
+                    dryRun: dryRun)
             }
         }
         return files.map(\.path)
@@ -227,7 +249,9 @@ public enum Scaffold {
             below.insert(last, at: 0)
         }
         let relative = below.isEmpty ? "." : below.joined(separator: "/")
-        let plain = relative.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._/-".unicodeScalars.contains($0)) }
+        let plain = relative.unicodeScalars.allSatisfy {
+            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._/-".unicodeScalars.contains($0))
+        }
         return plain ? relative : "'" + relative.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
@@ -236,26 +260,32 @@ public enum Scaffold {
     public static func nextID(_ kind: RecordKind, in isms: ISMS) throws(ToolError) -> String {
         let source = isms.config.idPattern(kind).source
         guard let pattern = NumberedIDPattern(source) else {
-            throw .invalidArgument("\(kind.rawValue) ids have no number to count up (id pattern \(source)); give one with --id, such as \(kind.exampleID)")
+            throw .invalidArgument(
+                "\(kind.rawValue) ids have no number to count up (id pattern \(source)); give one with --id, such as \(kind.exampleID)")
         }
         let highest = isms.records(of: kind).compactMap { pattern.number(in: $0.id) }.max() ?? 0
         guard let id = pattern.id(highest + 1), isms.config.idPattern(kind).matches(id) else {
-            throw .invalidArgument("no free \(kind.rawValue) id after \(pattern.id(highest) ?? String(highest)) in the id pattern \(source); give one with --id")
+            throw .invalidArgument(
+                "no free \(kind.rawValue) id after \(pattern.id(highest) ?? String(highest)) in the id pattern \(source); give one with --id"
+            )
         }
         return id
     }
 
     /// The file a new record goes to, relative to the ISMS root: `<kind folder>/<id in lower case>.<extension>`.
     public static func path(for id: String, kind: RecordKind) -> String {
-        let name = String(id.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") ? $0 : "-" })
+        let name = String(
+            id.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") ? $0 : "-" })
         return "\(kind.folder)/\(name).\(kind.fileFormat.fileExtension)"
     }
 
     /// The text of a new record from its kind's template.
     public static func record(_ kind: RecordKind, id: String, title: String, owner: String?, today: Day) -> String {
-        Templates.fill(Templates.record(kind), [
-            "id": id, "title": title, "owner": owner ?? "", "today": today.description,
-            "in_90_days": today.adding(days: 90).description,
-        ])
+        Templates.fill(
+            Templates.record(kind),
+            [
+                "id": id, "title": title, "owner": owner ?? "", "today": today.description,
+                "in_90_days": today.adding(days: 90).description,
+            ])
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
-import ISMSCore
 import GitKit
-import ISMSModel
-import ISMSLoading
+import ISMSCore
 import ISMSHistory
+import ISMSLoading
+import ISMSModel
 
 /// `isms check` with the history rules: the ISMS is loaded from a source, and when it lives in a git repository
 /// the history of `revision` and the signatures trusted at the trust revision are judged too.
@@ -31,8 +31,10 @@ extension Workspace {
     /// The history rules' view of `revision`; nil outside a repository, before the first commit, or when no
     /// history rule is on in `config`. Notes (shallow clone, unverified signatures) go to `notes`. With a
     /// `trusted` revision, the history from there to `revision` must be read whole, or this throws.
-    public func governance(at revision: String, trusted: TrustedRevision? = nil, trustRef: String?, config: Config, useCache: Bool,
-                           notes: inout [String], always: Bool = false) throws(ToolError) -> GovernanceContext? {
+    public func governance(
+        at revision: String, trusted: TrustedRevision? = nil, trustRef: String?, config: Config, useCache: Bool,
+        notes: inout [String], always: Bool = false
+    ) throws(ToolError) -> GovernanceContext? {
         guard let repository, let prefix = repositoryPrefix else { return nil }
         // `always`: a command that reads the history itself (`isms trail`), whatever rules are on.
         guard always || GovernanceRules.anyActive(in: config) else { return nil }
@@ -53,26 +55,32 @@ extension Workspace {
                 throw .historyIncomplete("cannot find where \(revision) branched from the trusted revision \(trusted.name): \(error)")
             }
             guard let common else {
-                throw .historyIncomplete("\(revision) shares no history with the trusted revision \(trusted.name), so its changes cannot be "
-                                         + "judged; fetch the whole history (`git fetch --unshallow`; in GitHub Actions `fetch-depth: 0`)")
+                throw .historyIncomplete(
+                    "\(revision) shares no history with the trusted revision \(trusted.name), so its changes cannot be "
+                        + "judged; fetch the whole history (`git fetch --unshallow`; in GitHub Actions `fetch-depth: 0`)")
             }
             let range = history.range(excludingAncestorsOf: common)
             if let cut = range.first(where: \.isShallowBoundary) {
-                throw .historyIncomplete("the history from \(trusted.name) to \(revision) is cut by this shallow clone at commit "
-                                         + "\(cut.info.id.short), so its changes cannot be judged; fetch it (`git fetch --deepen=N` or "
-                                         + "`git fetch --unshallow`; in GitHub Actions `fetch-depth: 0` on actions/checkout)")
+                throw .historyIncomplete(
+                    "the history from \(trusted.name) to \(revision) is cut by this shallow clone at commit "
+                        + "\(cut.info.id.short), so its changes cannot be judged; fetch it (`git fetch --deepen=N` or "
+                        + "`git fetch --unshallow`; in GitHub Actions `fetch-depth: 0` on actions/checkout)")
             }
             trustedRange = TrustedRange(revision: trusted, mergeBase: common, commits: range)
         }
         let verifier = try signatureVerifier(trustRef: trusted?.commit.hex ?? trustRef ?? revision, useCache: useCache)
-        return GovernanceContext(revision: revision, history: history, repository: repository, verifier: verifier, prefix: prefix,
-                                 trusted: trustedRange, cacheFolder: useCache ? repository.commonDirectory + "/isms" : nil, trustAt: { [weak self] commit in try? self?.signatureTrust(at: commit.hex) })
+        return GovernanceContext(
+            revision: revision, history: history, repository: repository, verifier: verifier, prefix: prefix,
+            trusted: trustedRange, cacheFolder: useCache ? repository.commonDirectory + "/isms" : nil,
+            trustAt: { [weak self] commit in try? self?.signatureTrust(at: commit.hex) })
     }
 
     /// Checks `source` with every rule, the history rules judging `options.revision`. Notes for stderr are
     /// appended to `notes`.
-    public func check(_ source: some RecordSource, asOf: Day, options: GovernanceOptions,
-                      notes: inout [String]) throws(ToolError) -> CheckReport {
+    public func check(
+        _ source: some RecordSource, asOf: Day, options: GovernanceOptions,
+        notes: inout [String]
+    ) throws(ToolError) -> CheckReport {
         var timings = PhaseTimings()
         // With a trust revision, its policy judges: the change under review cannot turn off what judges it.
         let trusted = try options.trustRef.flatMap { ref throws(ToolError) in repository == nil ? nil : try trustedRevision(ref) }
@@ -84,8 +92,9 @@ extension Workspace {
             // damaged object or a history that cannot be walked costs the history rules only, and says so. With
             // one, a pull request is being judged, and a history that cannot be read fails closed.
             do {
-                governance = try self.governance(at: revision, trusted: trusted, trustRef: options.trustRef, config: loaded.isms.config,
-                                                 useCache: options.useCache, notes: &notes)
+                governance = try self.governance(
+                    at: revision, trusted: trusted, trustRef: options.trustRef, config: loaded.isms.config,
+                    useCache: options.useCache, notes: &notes)
             } catch let error where error.isLimit {
                 // A limit is a refusal, not damage: a pull request must not turn the history rules off by
                 // adding a history too long, too deep or too large to read.
@@ -98,12 +107,15 @@ extension Workspace {
         timings.lap("history")
         let report = Checker.check(loaded, asOf: asOf, artifacts: source, governance: governance)
         if trusted != nil, let failure = governance?.readFailures.first {
-            throw .historyIncomplete("the history rules could not read what they need (\(failure)), so the change cannot be judged; "
-                                     + "run in a full, undamaged clone (`git fsck`; `fetch-depth: 0`)")
+            throw .historyIncomplete(
+                "the history rules could not read what they need (\(failure)), so the change cannot be judged; "
+                    + "run in a full, undamaged clone (`git fsck`; `fetch-depth: 0`)")
         }
         if let rules = report.timings {
-            notes.append("timing: " + timings.summary + ", " + rules.phases.filter { $0.seconds >= 0.001 }
-                .map { "\($0.name) \(String(format: "%.3f", $0.seconds)) s" }.joined(separator: ", "))
+            notes.append(
+                "timing: " + timings.summary + ", "
+                    + rules.phases.filter { $0.seconds >= 0.001 }
+                    .map { "\($0.name) \(String(format: "%.3f", $0.seconds)) s" }.joined(separator: ", "))
         }
         if let governance {
             notes += governance.verifier.notes
@@ -129,6 +141,6 @@ extension Workspace {
             kept.removeFirst(kept.count - 2)
             return old
         }
-        _ = dropped   // freed here, outside the lock
+        _ = dropped  // freed here, outside the lock
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
-import ISMSCore
 import GitKit
-import ISMSModel
+import ISMSCore
 import ISMSHistory
+import ISMSModel
 
 /// What the history rules ask of git: who set each current field (blame), what each commit changed, whether a
 /// commit's signature is good, the full message of a commit, and whether one commit is an ancestor of another.
@@ -47,8 +47,10 @@ public final class GovernanceContext: @unchecked Sendable {
     /// The trust as some commit's own tree has it: what was trusted before a change to the allowed signers.
     private let trustAt: (ObjectID) -> SignatureTrust?
 
-    package init(revision: String, history: History, repository: Repository, verifier: SignatureVerifier, prefix: String,
-         trusted: TrustedRange? = nil, cacheFolder: String? = nil, trustAt: @escaping (ObjectID) -> SignatureTrust?) {
+    package init(
+        revision: String, history: History, repository: Repository, verifier: SignatureVerifier, prefix: String,
+        trusted: TrustedRange? = nil, cacheFolder: String? = nil, trustAt: @escaping (ObjectID) -> SignatureTrust?
+    ) {
         self.cacheFolder = cacheFolder
         self.revision = revision
         self.trusted = trusted
@@ -70,7 +72,9 @@ public final class GovernanceContext: @unchecked Sendable {
             guard let trusted else { return [] }
             if m.settings == nil {
                 m.settings = Result { try SettingsHistory(repository: repository, prefix: prefix).changes(in: trusted.commits) }
-                if case .failure(let error) = m.settings { m.failed("reading the settings of \(trusted.revision.name)..\(revision)", error) }
+                if case .failure(let error) = m.settings {
+                    m.failed("reading the settings of \(trusted.revision.name)..\(revision)", error)
+                }
             }
             return (try? m.settings?.get()) ?? []
         }
@@ -282,7 +286,8 @@ public final class GovernanceContext: @unchecked Sendable {
         memory.withLock { m in
             guard let entry = entry(at: path, in: commit, &m), entry.mode == .file || entry.mode == .executable else { return false }
             guard let size = try? repository.objectSize(entry.id), size <= Limits.configBytes,
-                  let data = try? repository.readObject(entry.id) else { return true }
+                let data = try? repository.readObject(entry.id)
+            else { return true }
             return !AllowedSigners(text: String(decoding: data, as: UTF8.self), path: path).entries.isEmpty
         }
     }

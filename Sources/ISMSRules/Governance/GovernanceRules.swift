@@ -1,6 +1,7 @@
 import GitKit
-import ISMSModel
 import ISMSHistory
+import ISMSModel
+
 /// What the history rules share: which they are, when any of them runs, and how they word a commit.
 package enum GovernanceRules {
     /// The rules whose findings are about commits, from what each rule declares (`Rule.history`).
@@ -34,7 +35,9 @@ package enum GovernanceRules {
     }
 
     /// The decision fields a record has now, in the schema's order, grouped by the commit that set each one.
-    package static func decisionsByCommit(_ record: Record, config: Config, governance: GovernanceContext) -> [(commit: CommitInfo, fields: [String])] {
+    package static func decisionsByCommit(_ record: Record, config: Config, governance: GovernanceContext) -> [(
+        commit: CommitInfo, fields: [String]
+    )] {
         var groups = [(commit: CommitInfo, fields: [String])]()
         let fields = Schema.sortFields(record.fields.keys.filter { config.isDecision($0, of: record.kind) }, kind: record.kind) { $0 }
         for field in fields {
@@ -74,7 +77,8 @@ extension GovernanceRules {
             for entry in governance.entries(record.id) {
                 for change in entry.changes where seen.insert(change.field).inserted {
                     guard change.new == nil, change.old != nil, record.fields[change.field] == nil,
-                          config.isDecision(change.field, of: record.kind) else { continue }
+                        config.isDecision(change.field, of: record.kind)
+                    else { continue }
                     if let i = groups.firstIndex(where: { $0.commit.id == entry.commit.id }) {
                         groups[i].fields.append(change.field)
                     } else {
@@ -84,8 +88,11 @@ extension GovernanceRules {
                 // Fields the record did not have when it appeared were never removed from it.
                 if [.created, .restored, .boundary].contains(entry.event) { break }
             }
-            removals += groups.map { Removal(commit: $0.commit, id: record.id, record: record, path: record.path,
-                                             fields: Schema.sortFields($0.fields, kind: record.kind) { $0 }) }
+            removals += groups.map {
+                Removal(
+                    commit: $0.commit, id: record.id, record: record, path: record.path,
+                    fields: Schema.sortFields($0.fields, kind: record.kind) { $0 })
+            }
         }
         let present = Set(isms.records.map(\.id))
         for id in governance.knownIDs() where !present.contains(id) {

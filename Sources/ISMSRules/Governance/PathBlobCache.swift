@@ -1,7 +1,7 @@
 import Foundation
 import GitKit
-import ISMSModel
 import ISMSLoading
+import ISMSModel
 
 /// Which blob one path holds in each commit, remembered across runs under the git folder. `allowed-signers-changed`
 /// asks it of every commit in the history, and a commit's tree never changes: reading each commit's trees again

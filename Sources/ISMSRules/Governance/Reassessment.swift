@@ -1,6 +1,6 @@
 import Foundation
-import ISMSModel
 import ISMSHistory
+import ISMSModel
 
 /// A risk that a material change to a record it depends on asks to be reassessed, and that was not (issue 15):
 /// the article's test that a hosting change "leaves a trace" through the risks it touches.
@@ -15,7 +15,8 @@ package struct PendingReassessment {
 
     /// `SUP-1's hosting changed in commit 1a2b3c4d5e (Bob Example, 2026-02-01)`.
     package var what: String {
-        "\(changed)'s \(fields.joined(separator: ", ")) changed " + (commit.map { "in commit \($0.reference)" } ?? "in an uncommitted change")
+        "\(changed)'s \(fields.joined(separator: ", ")) changed "
+            + (commit.map { "in commit \($0.reference)" } ?? "in an uncommitted change")
     }
 }
 
@@ -44,7 +45,9 @@ package enum Reassessment {
     }
 
     /// The latest material change of `record`: an uncommitted one (dated `asOf`) first, else the newest commit's.
-    package static func latestChange(of record: Record, context: RuleContext, governance: GovernanceContext) -> (fields: [String], commit: CommitInfo?, day: Day)? {
+    package static func latestChange(of record: Record, context: RuleContext, governance: GovernanceContext) -> (
+        fields: [String], commit: CommitInfo?, day: Day
+    )? {
         let config = context.config
         if let blame = governance.blame(record.id) {
             let material = Set(blame.keys).union(record.fields.keys).filter { field in
@@ -65,7 +68,9 @@ package enum Reassessment {
     /// Whether `risk` was reassessed after a change made in `commit` (nil: not committed) on `day`: a commit
     /// that can see the change (the same one, or a later one on its line) set `review.last` to `day` or after, or
     /// changed a decision field; for an uncommitted change, such an uncommitted edit of the risk.
-    package static func reassessed(_ risk: Record, after commit: CommitInfo?, day: Day, context: RuleContext, governance: GovernanceContext) -> Bool {
+    package static func reassessed(_ risk: Record, after commit: CommitInfo?, day: Day, context: RuleContext, governance: GovernanceContext)
+        -> Bool
+    {
         let config = context.config
         if let blame = governance.blame(risk.id) {
             let pending = Set(blame.keys).union(risk.fields.keys).filter { risk.fields[$0]?.value != blame[$0]?.value }
@@ -100,11 +105,15 @@ package enum Reassessment {
             for id in linked(risk, in: context) {
                 guard let record = context.record(id) else { continue }
                 let change: (fields: [String], commit: CommitInfo?, day: Day)?
-                if let known = changes[id] { change = known } else {
+                if let known = changes[id] {
+                    change = known
+                } else {
                     change = latestChange(of: record, context: context, governance: governance)
                     changes[id] = .some(change)
                 }
-                guard let change, !reassessed(risk, after: change.commit, day: change.day, context: context, governance: governance) else { continue }
+                guard let change, !reassessed(risk, after: change.commit, day: change.day, context: context, governance: governance) else {
+                    continue
+                }
                 result.append(PendingReassessment(risk: risk, changed: id, fields: change.fields, commit: change.commit, day: change.day))
             }
         }

@@ -1,7 +1,7 @@
 import Foundation
 import GitKit
-import ISMSModel
 import ISMSHistory
+import ISMSModel
 
 /// What one commit did to the settings (isms.yaml and the trust files): the fields whose value it is the
 /// author of. For a merge, only what the merge itself produced — a value no parent's side explains.
@@ -73,9 +73,11 @@ package final class SettingsHistory {
             guard !fields.isEmpty else { continue }
             let first = before.first ?? SettingsSnapshot()
             let addsKeys = !mine.keys.subtracting(before.reduce(into: Set<String>()) { $0.formUnion($1.keys) }).isEmpty
-            result.append(SettingsChange(commit: info, fields: fields, addsKeys: addsKeys,
-                                         old: first.values.filter { fields.contains($0.key) },
-                                         new: mine.values.filter { fields.contains($0.key) }))
+            result.append(
+                SettingsChange(
+                    commit: info, fields: fields, addsKeys: addsKeys,
+                    old: first.values.filter { fields.contains($0.key) },
+                    new: mine.values.filter { fields.contains($0.key) }))
         }
         return result
     }

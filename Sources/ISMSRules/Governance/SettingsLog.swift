@@ -1,8 +1,8 @@
 import Foundation
-import ISMSCore
 import GitKit
-import ISMSModel
+import ISMSCore
 import ISMSHistory
+import ISMSModel
 
 extension Config {
     /// The settings whose changes are ISMS-level decisions (clauses 4.3 and 6.1.3 d): the scope, each Annex A
@@ -57,8 +57,10 @@ public struct SettingsLog: Sendable {
     /// Reads isms.yaml at every commit of `range` (oldest first, as `History.range` gives it). `blob` names the
     /// isms.yaml blob of a commit (nil: absent); a commit with its first parent's blob and one parent is skipped
     /// unread, so a long history costs one lookup per commit.
-    package static func read(range: [(info: CommitInfo, parents: [ObjectID], isShallowBoundary: Bool)], repository: Repository,
-                     blob: (ObjectID) throws -> ObjectID?) throws -> SettingsLog {
+    package static func read(
+        range: [(info: CommitInfo, parents: [ObjectID], isShallowBoundary: Bool)], repository: Repository,
+        blob: (ObjectID) throws -> ObjectID?
+    ) throws -> SettingsLog {
         var parsed = [ObjectID: [String: String]]()
         func values(of id: ObjectID?) throws -> [String: String] {
             guard let id else { return [:] }
@@ -117,9 +119,12 @@ public struct SettingsLog: Sendable {
                 state = State(blob: mine, values: current, setters: setters)
                 if !authored.isEmpty {
                     let old = before.first?.values ?? [:]
-                    entries.append(SettingEntry(commit: info, changes: authored.map {
-                        FieldChange(field: $0, old: old[$0].map(FieldValue.string), new: current[$0].map(FieldValue.string))
-                    }))
+                    entries.append(
+                        SettingEntry(
+                            commit: info,
+                            changes: authored.map {
+                                FieldChange(field: $0, old: old[$0].map(FieldValue.string), new: current[$0].map(FieldValue.string))
+                            }))
                 }
             }
             states[info.id] = state
@@ -166,7 +171,9 @@ extension Repository {
         let components = path.split(separator: "/")
         guard let name = components.last else { return nil }
         guard let folder = try subtree(of: try treeOfCommit(commit), at: components.dropLast().joined(separator: "/")) else { return nil }
-        guard let entry = try treeEntries(folder).first(where: { $0.name == name }), entry.mode == .file || entry.mode == .executable else { return nil }
+        guard let entry = try treeEntries(folder).first(where: { $0.name == name }), entry.mode == .file || entry.mode == .executable else {
+            return nil
+        }
         return entry.id
     }
 }
@@ -194,7 +201,8 @@ extension History {
         result.reserveCapacity(records.count + changes.count)
         var i = 0, j = 0
         while i < records.count || j < changes.count {
-            let takeSetting = i == records.count
+            let takeSetting =
+                i == records.count
                 || (j < changes.count && (position[changes[j].commit.id] ?? -1) > (position[records[i].commit.id] ?? -1))
             if takeSetting { result.append(.settingChange(changes[j])); j += 1 } else { result.append(.recordChange(records[i])); i += 1 }
         }

@@ -1,7 +1,7 @@
 import Foundation
 import ISMSCore
-import ISMSModel
 import ISMSHistory
+import ISMSModel
 
 /// isms.yaml and the trust files flattened to `field → value` text, for comparing two revisions setting by
 /// setting (`policy-changed`, the `settings` of `isms diff`). Read from the YAML tree rather than `Config`, so a
@@ -34,7 +34,9 @@ public struct SettingsSnapshot: Sendable, Equatable {
     package static let openPGPPrefix = "openpgp_keys file: "
 
     /// Flattens isms.yaml (`data`, nil when absent) and the trust material it names.
-    public static func read(config data: Data?, allowedSigners: (String) -> Data?, openPGPKeys: (String) -> [(name: String, data: Data)]) -> SettingsSnapshot {
+    public static func read(config data: Data?, allowedSigners: (String) -> Data?, openPGPKeys: (String) -> [(name: String, data: Data)])
+        -> SettingsSnapshot
+    {
         var snapshot = SettingsSnapshot()
         var signersPath = Config.defaultAllowedSigners, keysPath = Config.defaultOpenPGPKeys
         if let data, case .success(let node) = YAMLReader(maxBytes: Limits.configBytes).read(data), let pairs = node.pairs {
@@ -58,7 +60,8 @@ public struct SettingsSnapshot: Sendable, Equatable {
                 snapshot.keys.insert("ssh \(entry.keyType) \(Data(entry.keyBlob).base64EncodedString())")
             }
             // Lines the parser ignores still change the file: count them as one field, never as a key.
-            let other = text.split(separator: "\n", omittingEmptySubsequences: true)
+            let other =
+                text.split(separator: "\n", omittingEmptySubsequences: true)
                 .filter { !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count - signers.entries.count
             if other > 0 { snapshot.values[trustFilePrefix + "(unreadable lines)"] = String(other) }
         }

@@ -1,11 +1,13 @@
 import GitKit
 import ISMSModel
+
 /// A risk accepted by someone the risk method does not allow to accept its level.
 public struct AcceptanceBeyondAuthorityRule: Rule {
     public init() {}
 
     package static func risk(approvedBy: String) -> (String, String) {
-        exampleRisk("""
+        exampleRisk(
+            """
             likelihood: 5
             impact: 5
             treatment: accept
@@ -42,8 +44,9 @@ public struct AcceptanceBeyondAuthorityRule: Rule {
             let level = method.currentLevel(of: risk) ?? method.levels.count - 1
             guard !method.mayAccept(approver, level: level, people: context.config.people) else { return nil }
             let who = method.authorities(for: level)
-            return finding("\(approver) may not accept risk \(risk.id) at level \(method.levelName(level))"
-                           + (who.isEmpty ? "" : "; acceptance_authority allows \(listed(who))"), in: risk, field: "acceptance.approved_by")
+            return finding(
+                "\(approver) may not accept risk \(risk.id) at level \(method.levelName(level))"
+                    + (who.isEmpty ? "" : "; acceptance_authority allows \(listed(who))"), in: risk, field: "acceptance.approved_by")
         }
     }
 }

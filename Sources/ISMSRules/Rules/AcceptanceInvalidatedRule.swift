@@ -1,6 +1,7 @@
 import GitKit
-import ISMSModel
 import ISMSHistory
+import ISMSModel
+
 /// A risk whose scoring or scope changed after its acceptance was approved, without a new approval.
 public struct AcceptanceInvalidatedRule: Rule {
     public init() {}
@@ -29,7 +30,8 @@ public struct AcceptanceInvalidatedRule: Rule {
     public static let definition = RuleDescription(
         id: "acceptance-invalidated",
         severity: .error,
-        summary: "A risk's likelihood, impact, description or assets changed after its acceptance was approved, and approved_on was not updated.",
+        summary:
+            "A risk's likelihood, impact, description or assets changed after its acceptance was approved, and approved_on was not updated.",
         rationale: """
             An acceptance is a decision about the risk as it was described and scored when it was approved. Raising \
             the likelihood, the impact or the assets concerned afterwards leaves an approval that covers a different, \
@@ -43,12 +45,20 @@ public struct AcceptanceInvalidatedRule: Rule {
             register shows the acceptance was reviewed.
             """,
         failing: RuleExample(commits: [
-            ExampleCommit("alice", "2026-01-12", "Accept the office flood risk", [("risks/risk-1.yaml", risk(likelihood: 2, approvedOn: "2026-01-10"))]),
-            ExampleCommit("bob", "2026-03-01", "Flooding is more likely since the river works", [("risks/risk-1.yaml", risk(likelihood: 4, approvedOn: "2026-01-10"))]),
+            ExampleCommit(
+                "alice", "2026-01-12", "Accept the office flood risk",
+                [("risks/risk-1.yaml", risk(likelihood: 2, approvedOn: "2026-01-10"))]),
+            ExampleCommit(
+                "bob", "2026-03-01", "Flooding is more likely since the river works",
+                [("risks/risk-1.yaml", risk(likelihood: 4, approvedOn: "2026-01-10"))]),
         ]),
         passing: RuleExample(commits: [
-            ExampleCommit("alice", "2026-01-12", "Accept the office flood risk", [("risks/risk-1.yaml", risk(likelihood: 2, approvedOn: "2026-01-10"))]),
-            ExampleCommit("bob", "2026-03-01", "Flooding is more likely; Carol accepts it again", [("risks/risk-1.yaml", risk(likelihood: 4, approvedOn: "2026-03-01"))]),
+            ExampleCommit(
+                "alice", "2026-01-12", "Accept the office flood risk",
+                [("risks/risk-1.yaml", risk(likelihood: 2, approvedOn: "2026-01-10"))]),
+            ExampleCommit(
+                "bob", "2026-03-01", "Flooding is more likely; Carol accepts it again",
+                [("risks/risk-1.yaml", risk(likelihood: 4, approvedOn: "2026-03-01"))]),
         ])
     )
 
@@ -67,7 +77,8 @@ public struct AcceptanceInvalidatedRule: Rule {
                         if by == nil || setter.committer.time > by!.committer.time { by = setter }
                     }
                 } else if let removal = governance.entries(risk.id).first(where: { entry in
-                    entry.changes.contains { $0.field == field && $0.new == nil } && !governance.isAncestor(entry.commit.id, of: approval.id)
+                    entry.changes.contains { $0.field == field && $0.new == nil }
+                        && !governance.isAncestor(entry.commit.id, of: approval.id)
                 }) {
                     changed.append(field)
                     if by == nil || removal.commit.committer.time > by!.committer.time { by = removal.commit }
@@ -75,9 +86,11 @@ public struct AcceptanceInvalidatedRule: Rule {
             }
             guard let by, !changed.isEmpty else { continue }
             let day = risk.date("acceptance.approved_on").map { " of \($0)" } ?? ""
-            findings.append(finding("\(listed(changed)) of \(risk.id) changed in commit \(by.reference) after its acceptance was approved "
-                                    + "(approved_on\(day), commit \(approval.reference)); have it approved again and update acceptance.approved_on",
-                                    in: risk, field: "acceptance.approved_on"))
+            findings.append(
+                finding(
+                    "\(listed(changed)) of \(risk.id) changed in commit \(by.reference) after its acceptance was approved "
+                        + "(approved_on\(day), commit \(approval.reference)); have it approved again and update acceptance.approved_on",
+                    in: risk, field: "acceptance.approved_on"))
         }
         return findings
     }

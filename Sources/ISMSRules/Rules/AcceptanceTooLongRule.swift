@@ -1,11 +1,13 @@
 import GitKit
 import ISMSModel
+
 /// A risk acceptance that runs longer than the risk method allows for its level.
 public struct AcceptanceTooLongRule: Rule {
     public init() {}
 
     package static func risk(expires: String) -> (String, String) {
-        exampleRisk("""
+        exampleRisk(
+            """
             likelihood: 2
             impact: 2
             treatment: accept
@@ -21,7 +23,8 @@ public struct AcceptanceTooLongRule: Rule {
     public static let definition = RuleDescription(
         id: "acceptance-too-long",
         severity: .error,
-        summary: "A risk acceptance whose expires lies further after approved_on than risk_method.max_acceptance_days allows (default 730).",
+        summary:
+            "A risk acceptance whose expires lies further after approved_on than risk_method.max_acceptance_days allows (default 730).",
         rationale: """
             An acceptance is a decision about the risk as it was: threats, assets and the business change. The risk method \
             sets how long a decision may stand before it is taken again (6.1.2, 8.2); an acceptance for ten years is no \
@@ -42,8 +45,9 @@ public struct AcceptanceTooLongRule: Rule {
             let days = approved.days(until: expires)
             guard days > limit else { return nil }
             let at = level.map { " at level \(method.levelName($0))" } ?? ""
-            return finding("the acceptance of risk \(risk.id) runs \(days) days, from \(approved) to \(expires); the risk method allows "
-                           + "\(limit)\(at)", in: risk, field: "acceptance.expires")
+            return finding(
+                "the acceptance of risk \(risk.id) runs \(days) days, from \(approved) to \(expires); the risk method allows "
+                    + "\(limit)\(at)", in: risk, field: "acceptance.expires")
         }
     }
 }

@@ -1,6 +1,7 @@
 import GitKit
-import ISMSModel
 import ISMSHistory
+import ISMSModel
+
 /// The allowed-signers file changed without a good signature from a key trusted before the change.
 public struct AllowedSignersChangedRule: Rule {
     public init() {}
@@ -25,14 +26,17 @@ public struct AllowedSignersChangedRule: Rule {
             again with git commit --amend -S before it is merged).
             """,
         failing: RuleExample(commits: [
-            ExampleCommit("alice", "2026-01-12", "Trust Alice", signed: true,
-                          [(".isms/allowed_signers", "{{key alice}}\n"), ("risks/risk-1.yaml", risk)]),
+            ExampleCommit(
+                "alice", "2026-01-12", "Trust Alice", signed: true,
+                [(".isms/allowed_signers", "{{key alice}}\n"), ("risks/risk-1.yaml", risk)]),
             ExampleCommit("bob", "2026-02-01", "Trust Bob too", [(".isms/allowed_signers", "{{key alice}}\n{{key bob}}\n")]),
         ]),
         passing: RuleExample(commits: [
-            ExampleCommit("alice", "2026-01-12", "Trust Alice", signed: true,
-                          [(".isms/allowed_signers", "{{key alice}}\n"), ("risks/risk-1.yaml", risk)]),
-            ExampleCommit("alice", "2026-02-01", "Trust Bob too", signed: true, [(".isms/allowed_signers", "{{key alice}}\n{{key bob}}\n")]),
+            ExampleCommit(
+                "alice", "2026-01-12", "Trust Alice", signed: true,
+                [(".isms/allowed_signers", "{{key alice}}\n"), ("risks/risk-1.yaml", risk)]),
+            ExampleCommit(
+                "alice", "2026-02-01", "Trust Bob too", signed: true, [(".isms/allowed_signers", "{{key alice}}\n{{key bob}}\n")]),
         ])
     )
 
@@ -59,12 +63,15 @@ public struct AllowedSignersChangedRule: Rule {
             // Judged against the first parent whose file trusted a key. When none did, the commit's own tree: the first
             // keys must be signed by one of them.
             let trusted = zip(commit.parents, trustedBefore).first { $0.1 }?.0 ?? commit.id
-            let verdict = governance.signature(commit.id, trustingTreeOf: trusted)
+            let verdict =
+                governance.signature(commit.id, trustingTreeOf: trusted)
                 ?? SignatureVerdict(status: .notVerified, reason: "the trust before the change cannot be read")
             guard !verdict.isGood else { continue }
             let what = mine == nil ? "was deleted" : (before.first.flatMap { $0 } == nil ? "was created" : "changed")
-            findings.append(Self.finding("\(path) \(what) in commit \(governance.info(commit).reference) without a good signature from a key trusted before the change "
-                                         + "(\(verdict.status.rawValue))", path: path, at: SourceLocation(line: 1, column: 1)))
+            findings.append(
+                Self.finding(
+                    "\(path) \(what) in commit \(governance.info(commit).reference) without a good signature from a key trusted before the change "
+                        + "(\(verdict.status.rawValue))", path: path, at: SourceLocation(line: 1, column: 1)))
         }
         return findings
     }

@@ -1,9 +1,11 @@
 import GitKit
 import ISMSModel
+
 /// A clause or Annex A theme the audit programme does not cover within its cycle.
 public struct AuditProgrammeGapRule: Rule {
     public init() {}
-    package static let audit = "id: AUD-1\ntitle: Internal audit 2026\nowner: alice\ntype: internal\nstatus: performed\nplanned_on: 2026-05-01\nperformed_on: 2026-05-04\nauditor: carol\n"
+    package static let audit =
+        "id: AUD-1\ntitle: Internal audit 2026\nowner: alice\ntype: internal\nstatus: performed\nplanned_on: 2026-05-01\nperformed_on: 2026-05-04\nauditor: carol\n"
     public static let definition = RuleDescription(
         id: "audit-programme-gap",
         severity: .warning,
@@ -31,7 +33,8 @@ public struct AuditProgrammeGapRule: Rule {
         let audits = context.records(.audit)
         let cycle = context.config.auditCycle
         guard !audits.isEmpty || context.config.auditProgrammeLocation != nil, let from = cycle.previous(before: context.asOf),
-              let until = cycle.next(after: context.asOf) else { return [] }
+            let until = cycle.next(after: context.asOf)
+        else { return [] }
         var covered = Set<String>()
         for audit in audits where audit.string("status") != "cancelled" {
             let counts: Bool
@@ -42,10 +45,13 @@ public struct AuditProgrammeGapRule: Rule {
             }
             if counts { covered.formUnion(AuditCoverage.covered(by: audit, in: context.isms)) }
         }
-        let required = AuditCoverage.clauses.map { ("clause \($0)", $0) } + AuditCoverage.applicableThemes(context.isms).map { ("Annex A theme \($0)", $0) }
+        let required =
+            AuditCoverage.clauses.map { ("clause \($0)", $0) }
+            + AuditCoverage.applicableThemes(context.isms).map { ("Annex A theme \($0)", $0) }
         let missing = required.filter { !covered.contains($0.1) }.map(\.0)
         guard !missing.isEmpty else { return [] }
-        let message = "the audit programme covers \(listed(missing)) with no audit performed in the last \(context.config.auditCycle) "
+        let message =
+            "the audit programme covers \(listed(missing)) with no audit performed in the last \(context.config.auditCycle) "
             + "or planned in the next"
         if let location = context.config.auditProgrammeLocation {
             return [Self.finding(message, path: "isms.yaml", at: location, field: "audit_programme")]

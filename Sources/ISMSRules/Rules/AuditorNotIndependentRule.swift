@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// An auditor who audits their own work.
 public struct AuditorNotIndependentRule: Rule {
     public init() {}
@@ -17,13 +18,22 @@ public struct AuditorNotIndependentRule: Rule {
             audit: nobody audits their own work. A control is in an audit's scope when its scope lists it under \
             controls, or lists an Annex A control or theme the control implements.
             """,
-        fix: "Have someone who owns nothing in the scope audit it, or take the auditor's controls out of the scope and audit them separately.",
-        failing: RuleExample(controls + [
-            ("audits/aud-1.yaml", "id: AUD-1\ntitle: Access control audit\nowner: alice\ntype: internal\nplanned_on: 2027-02-01\nauditor: bob\nscope: {clauses: ['4', '5', '6', '7', '8', '9', '10'], controls: [CTRL-1, CTRL-2]}\n"),
-        ]),
-        passing: RuleExample(controls + [
-            ("audits/aud-1.yaml", "id: AUD-1\ntitle: Access control audit\nowner: alice\ntype: internal\nplanned_on: 2027-02-01\nauditor: alice\nscope: {clauses: ['4', '5', '6', '7', '8', '9', '10'], controls: [CTRL-1, CTRL-2]}\n"),
-        ])
+        fix:
+            "Have someone who owns nothing in the scope audit it, or take the auditor's controls out of the scope and audit them separately.",
+        failing: RuleExample(
+            controls + [
+                (
+                    "audits/aud-1.yaml",
+                    "id: AUD-1\ntitle: Access control audit\nowner: alice\ntype: internal\nplanned_on: 2027-02-01\nauditor: bob\nscope: {clauses: ['4', '5', '6', '7', '8', '9', '10'], controls: [CTRL-1, CTRL-2]}\n"
+                )
+            ]),
+        passing: RuleExample(
+            controls + [
+                (
+                    "audits/aud-1.yaml",
+                    "id: AUD-1\ntitle: Access control audit\nowner: alice\ntype: internal\nplanned_on: 2027-02-01\nauditor: alice\nscope: {clauses: ['4', '5', '6', '7', '8', '9', '10'], controls: [CTRL-1, CTRL-2]}\n"
+                )
+            ])
     )
 
     public func check(_ context: RuleContext) -> [Finding] {

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A declared date much earlier than the commit that recorded it.
 public struct BackdatedRecordRule: Rule {
     public init() {}
@@ -14,15 +15,22 @@ public struct BackdatedRecordRule: Rule {
     package static func files(collectedOn: String) -> [(String, String?)] {
         [
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Access review\nowner: alice\nstatus: operating\nevery: quarterly\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Unauthorised access\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-11-20, every: yearly}\n"),
-            ("evidence/access-review.yaml", "id: EV-access-review\ntitle: Access review\ncontrol: CTRL-1\ncollected_on: \(collectedOn)\nresult: pass\n"),
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Unauthorised access\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-11-20, every: yearly}\n"
+            ),
+            (
+                "evidence/access-review.yaml",
+                "id: EV-access-review\ntitle: Access review\ncontrol: CTRL-1\ncollected_on: \(collectedOn)\nresult: pass\n"
+            ),
         ]
     }
 
     public static let definition = RuleDescription(
         id: "backdated-record",
         severity: .warning,
-        summary: "A declared date (evidence collected_on, acceptance approved_on, review last) is earlier than the commit that recorded it by more than backdate_tolerance_days.",
+        summary:
+            "A declared date (evidence collected_on, acceptance approved_on, review last) is earlier than the commit that recorded it by more than backdate_tolerance_days.",
         rationale: """
             Evidence collected in September but first written down in November may be real, or may have been produced \
             for the audit and dated back. The commit that first recorded a date is the earliest proof that it was \
@@ -38,10 +46,10 @@ public struct BackdatedRecordRule: Rule {
             backdate_tolerance_days or set this rule's severity in isms.yaml, and say why there.
             """,
         failing: RuleExample(commits: [
-            ExampleCommit("alice", "2026-11-25", "Record the access review", files(collectedOn: "2026-09-01")),
+            ExampleCommit("alice", "2026-11-25", "Record the access review", files(collectedOn: "2026-09-01"))
         ]),
         passing: RuleExample(commits: [
-            ExampleCommit("alice", "2026-11-25", "Record the access review", files(collectedOn: "2026-11-20")),
+            ExampleCommit("alice", "2026-11-25", "Record the access review", files(collectedOn: "2026-11-20"))
         ])
     )
 
@@ -58,8 +66,10 @@ public struct BackdatedRecordRule: Rule {
                     guard days > tolerance else { continue }
                     // The reference shows the author date; when a parent is the bound, the message says why it is later.
                     let bound = parent.map { ", which cannot be older than its parent \($0.short), committed \(recorded.day)" } ?? ""
-                    findings.append(finding("\(field) \(declared) of \(record.id) is \(days) days before commit \(commit.reference) that recorded it"
-                                            + bound + " (tolerance \(tolerance) days)", in: record, field: field))
+                    findings.append(
+                        finding(
+                            "\(field) \(declared) of \(record.id) is \(days) days before commit \(commit.reference) that recorded it"
+                                + bound + " (tolerance \(tolerance) days)", in: record, field: field))
                 }
             }
         }

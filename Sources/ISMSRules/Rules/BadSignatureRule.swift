@@ -1,6 +1,7 @@
 import GitKit
-import ISMSModel
 import ISMSHistory
+import ISMSModel
+
 /// A commit in the history whose signature does not verify.
 public struct BadSignatureRule: Rule {
     public init() {}
@@ -11,7 +12,8 @@ public struct BadSignatureRule: Rule {
     public static let definition = RuleDescription(
         id: "bad-signature",
         severity: .error,
-        summary: "A commit in the checked history carries a signature that does not verify, or is malformed (a duplicated author, committer or gpgsig header); reported on each record it changed.",
+        summary:
+            "A commit in the checked history carries a signature that does not verify, or is malformed (a duplicated author, committer or gpgsig header); reported on each record it changed.",
         rationale: """
             A signature that does not verify means the commit is not what was signed: its message, author, date or \
             content was changed afterwards (a rewritten commit that kept its old signature), or the signature is \
@@ -25,10 +27,10 @@ public struct BadSignatureRule: Rule {
             exists, or make the change again in a new, properly signed commit and have the history reviewed.
             """,
         failing: RuleExample(commits: [
-            ExampleCommit("alice", "2026-01-12", "Avoid laptop theft", tampered: true, [("risks/risk-1.yaml", risk)]),
+            ExampleCommit("alice", "2026-01-12", "Avoid laptop theft", tampered: true, [("risks/risk-1.yaml", risk)])
         ]),
         passing: RuleExample(commits: [
-            ExampleCommit("alice", "2026-01-12", "Avoid laptop theft", signed: true, [("risks/risk-1.yaml", risk)]),
+            ExampleCommit("alice", "2026-01-12", "Avoid laptop theft", signed: true, [("risks/risk-1.yaml", risk)])
         ])
     )
 
@@ -42,7 +44,8 @@ public struct BadSignatureRule: Rule {
             let verdict = verdicts[entry.commit.id] ?? governance.signature(entry.commit.id)
             verdicts[entry.commit.id] = verdict
             guard verdict.status == .bad, seen.insert(entry.commit.id.hex + "\u{1}" + entry.record).inserted else { continue }
-            let message = "commit \(entry.commit.reference) that changed \(entry.record) "
+            let message =
+                "commit \(entry.commit.reference) that changed \(entry.record) "
                 + (verdict.isMalformedCommit ? "is malformed" : "carries a signature that does not verify")
                 + (verdict.reason.map { " (\($0))" } ?? "")
             if let record = context.record(entry.record) {

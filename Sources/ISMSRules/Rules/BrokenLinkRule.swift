@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A reference to an id that no record has.
 public struct BrokenLinkRule: Rule {
     public init() {}
@@ -12,9 +13,17 @@ public struct BrokenLinkRule: Rule {
             control that was renamed or deleted looks treated and is not.
             """,
         fix: "Correct the id (the message suggests the closest one), or create the missing record.",
-        failing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-9]\nreview: {last: 2026-06-01, every: yearly}\n")]),
+        failing: RuleExample([
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-9]\nreview: {last: 2026-06-01, every: yearly}\n"
+            )
+        ]),
         passing: RuleExample([
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"
+            ),
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Disk encryption\nowner: alice\nstatus: planned\ndue: 2027-03-01\n"),
         ])
     )

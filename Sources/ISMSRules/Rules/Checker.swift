@@ -1,7 +1,8 @@
 import GitKit
-import ISMSModel
-import ISMSLoading
 import ISMSHistory
+import ISMSLoading
+import ISMSModel
+
 /// The outcome of `isms check`.
 public struct CheckReport: Sendable {
     public let findings: [Finding]
@@ -31,8 +32,10 @@ public enum Checker {
         return check(loaded, asOf: asOf, artifacts: source)
     }
 
-    public static func check(_ loaded: LoadedISMS, asOf: Day, artifacts: any ArtifactReader,
-                             governance: GovernanceContext? = nil) -> CheckReport {
+    public static func check(
+        _ loaded: LoadedISMS, asOf: Day, artifacts: any ArtifactReader,
+        governance: GovernanceContext? = nil
+    ) -> CheckReport {
         let context = RuleContext(isms: loaded.isms, asOf: asOf, artifacts: artifacts, governance: governance)
         var findings = loaded.findings
         var timings = PhaseTimings.requested ? PhaseTimings() : nil
@@ -44,12 +47,15 @@ public enum Checker {
             let pattern = loaded.isms.config.idPattern(kind)
             guard let input = pattern.gaveUp else { continue }
             // Which ids were checked before the pattern was given up depends on timing: report none of them.
-            findings.removeAll { $0.rule == IDPatternRule.id && $0.path.map { RecordKind(folder: String($0.prefix { $0 != "/" })) } == kind }
+            findings.removeAll {
+                $0.rule == IDPatternRule.id && $0.path.map { RecordKind(folder: String($0.prefix { $0 != "/" })) } == kind
+            }
             let shown = input.count > 40 ? String(input.prefix(40)) + "…" : input
-            findings.append(InvalidValueRule.finding(
-                "id_patterns.\(kind.rawValue) took over \(Int(Pattern.matchBudget * 1000)) ms to match '\(shown)' (a pattern that "
-                    + "backtracks catastrophically, such as nested repetition); \(kind.rawValue) ids were not checked against it: simplify it",
-                path: "isms.yaml", at: pattern.location, field: "id_patterns.\(kind.rawValue)"))
+            findings.append(
+                InvalidValueRule.finding(
+                    "id_patterns.\(kind.rawValue) took over \(Int(Pattern.matchBudget * 1000)) ms to match '\(shown)' (a pattern that "
+                        + "backtracks catastrophically, such as nested repetition); \(kind.rawValue) ids were not checked against it: simplify it",
+                    path: "isms.yaml", at: pattern.location, field: "id_patterns.\(kind.rawValue)"))
         }
         let overrides = loaded.isms.config.ruleSeverities
         findings = findings.compactMap { finding in

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A control said to be operating with nothing to prove it.
 public struct ControlWithoutEvidenceRule: Rule {
     public init() {}
@@ -15,12 +16,21 @@ public struct ControlWithoutEvidenceRule: Rule {
         fix: "Add an evidence record with control: set to the control's id, or set the status to implemented until it runs.",
         failing: RuleExample([
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backups\nowner: alice\nstatus: operating\nevery: daily\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"
+            ),
         ]),
         passing: RuleExample([
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backups\nowner: alice\nstatus: operating\nevery: daily\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
-            ("evidence/backup-2026-11-30.yaml", "id: EV-backup-2026-11-30\ntitle: Backup log\ncontrol: CTRL-1\ncollected_on: 2026-11-30\nresult: pass\n"),
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"
+            ),
+            (
+                "evidence/backup-2026-11-30.yaml",
+                "id: EV-backup-2026-11-30\ntitle: Backup log\ncontrol: CTRL-1\ncollected_on: 2026-11-30\nresult: pass\n"
+            ),
         ])
     )
 
@@ -28,8 +38,9 @@ public struct ControlWithoutEvidenceRule: Rule {
         let evidence = context.evidenceByControl()
         return context.records(.control).compactMap { control in
             guard control.string("status") == "operating", evidence[control.id] == nil else { return nil }
-            return finding("control \(control.id) (\(control.title)) is operating but no evidence record has control: \(control.id)",
-                           in: control, field: "status")
+            return finding(
+                "control \(control.id) (\(control.title)) is operating but no evidence record has control: \(control.id)",
+                in: control, field: "status")
         }
     }
 }

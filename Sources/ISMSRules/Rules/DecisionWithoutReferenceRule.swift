@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A decision set by a commit whose message does not reference a ticket (reference_pattern).
 public struct DecisionWithoutReferenceRule: Rule {
     public init() {}
@@ -12,7 +13,8 @@ public struct DecisionWithoutReferenceRule: Rule {
     public static let definition = RuleDescription(
         id: "decision-without-reference",
         severity: .warning,
-        summary: "A decision field's current value was set by a commit whose message does not match reference_pattern (off until the pattern is set).",
+        summary:
+            "A decision field's current value was set by a commit whose message does not match reference_pattern (off until the pattern is set).",
         rationale: """
             Where decisions are discussed in tickets (a change request, a risk committee's minutes), the commit that \
             records a decision should name it, so that an auditor can go from the register to the discussion. The \
@@ -21,10 +23,14 @@ public struct DecisionWithoutReferenceRule: Rule {
             """,
         fix: "Record the decision again with a commit message naming its ticket (or amend the commit before it is shared).",
         failing: RuleExample(commits: [
-            ExampleCommit("alice", "2026-01-12", "Avoid laptop theft: no laptops leave the office", [("isms.yaml", config), ("risks/risk-1.yaml", risk)]),
+            ExampleCommit(
+                "alice", "2026-01-12", "Avoid laptop theft: no laptops leave the office",
+                [("isms.yaml", config), ("risks/risk-1.yaml", risk)])
         ]),
         passing: RuleExample(commits: [
-            ExampleCommit("alice", "2026-01-12", "Avoid laptop theft: no laptops leave the office\n\nRefs: SEC-42", [("isms.yaml", config), ("risks/risk-1.yaml", risk)]),
+            ExampleCommit(
+                "alice", "2026-01-12", "Avoid laptop theft: no laptops leave the office\n\nRefs: SEC-42",
+                [("isms.yaml", config), ("risks/risk-1.yaml", risk)])
         ])
     )
 
@@ -34,8 +40,10 @@ public struct DecisionWithoutReferenceRule: Rule {
         for record in context.isms.records {
             for (commit, fields) in GovernanceRules.decisionsByCommit(record, config: context.config, governance: governance)
             where !pattern.matches(governance.message(commit.id)) {
-                findings.append(finding("commit \(commit.reference) set \(listed(fields)) of \(record.id) without a reference: its message does "
-                                        + "not match \(pattern.source)", in: record, field: fields[0]))
+                findings.append(
+                    finding(
+                        "commit \(commit.reference) set \(listed(fields)) of \(record.id) without a reference: its message does "
+                            + "not match \(pattern.source)", in: record, field: fields[0]))
             }
         }
         return findings

@@ -1,4 +1,5 @@
 import ISMSModel
+
 /// Two records claim one id.
 public struct DuplicateIDRule: LoadStageRule {
     public init() {}

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A cadence interval within the audit period in which an operating control left no evidence.
 public struct EvidenceGapRule: Rule {
     public init() {}
@@ -8,7 +9,13 @@ public struct EvidenceGapRule: Rule {
         [
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backup restore test\nowner: alice\nstatus: operating\nevery: quarterly\n"),
             exampleRisk("treatment: reduce\ncontrols: [CTRL-1]\n"),
-        ] + months.map { ("evidence/restore-\($0).yaml", "id: EV-restore-\($0)\ntitle: Restore test\ncontrol: CTRL-1\ncollected_on: \($0)-10\nresult: pass\n") }
+        ]
+            + months.map {
+                (
+                    "evidence/restore-\($0).yaml",
+                    "id: EV-restore-\($0)\ntitle: Restore test\ncontrol: CTRL-1\ncollected_on: \($0)-10\nresult: pass\n"
+                )
+            }
     }
 
     public static let definition = RuleDescription(
@@ -31,12 +38,14 @@ public struct EvidenceGapRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         context.records(.control).compactMap { control in
             guard let intervals = EvidenceIntervals(control: control, in: context.isms, asOf: context.asOf),
-                  !intervals.gaps.isEmpty else { return nil }
+                !intervals.gaps.isEmpty
+            else { return nil }
             let gaps = intervals.gaps.prefix(3).map { "\($0.start) to \($0.end.adding(days: -1))" }
             let more = intervals.gaps.count > 3 ? " and \(intervals.gaps.count - 3) more" : ""
-            return finding("control \(control.id) (\(control.title)) has evidence for \(intervals.evidenced) of \(intervals.total) "
-                           + "\(control.string("every") ?? "") intervals in the audit period; none for \(gaps.joined(separator: ", "))\(more)",
-                           in: control, field: "every")
+            return finding(
+                "control \(control.id) (\(control.title)) has evidence for \(intervals.evidenced) of \(intervals.total) "
+                    + "\(control.string("every") ?? "") intervals in the audit period; none for \(gaps.joined(separator: ", "))\(more)",
+                in: control, field: "every")
         }
     }
 }

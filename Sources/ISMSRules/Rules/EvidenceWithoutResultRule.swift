@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// Evidence that does not say how the operation came out.
 public struct EvidenceWithoutResultRule: Rule {
     public init() {}

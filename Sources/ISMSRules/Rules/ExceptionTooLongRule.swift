@@ -1,11 +1,14 @@
 import GitKit
 import ISMSModel
+
 /// An exception that runs longer than the risk method allows.
 public struct ExceptionTooLongRule: Rule {
     public init() {}
 
     package static func exception(expires: String) -> (String, String) {
-        ("exceptions/exc-1.yaml", """
+        (
+            "exceptions/exc-1.yaml",
+            """
             id: EXC-1
             title: Legacy VPN without MFA
             owner: alice
@@ -16,14 +19,16 @@ public struct ExceptionTooLongRule: Rule {
             approved_on: 2026-10-01
             expires: \(expires)
 
-            """)
+            """
+        )
     }
     package static let risk = exampleRisk("likelihood: 2\nimpact: 2\ntreatment: avoid\n")
 
     public static let definition = RuleDescription(
         id: "exception-too-long",
         severity: .error,
-        summary: "An exception whose expires lies further after approved_on (else the day judged) than risk_method.max_exception_days allows (default 730).",
+        summary:
+            "An exception whose expires lies further after approved_on (else the day judged) than risk_method.max_exception_days allows (default 730).",
         rationale: """
             An exception is a time-boxed permission to deviate; one that runs for a decade is a permanent change of the \
             control, made without treating the risk. The risk method sets the longest exception per level of the risk \
@@ -46,8 +51,9 @@ public struct ExceptionTooLongRule: Rule {
             guard days > limit else { return nil }
             let from = exception.date("approved_on") != nil ? "approved on \(start)" : "as of \(start)"
             let at = level.map { " at level \(method.levelName($0))" } ?? ""
-            return finding("exception \(exception.id) runs \(days) days (\(from), expires \(expires)); the risk method allows \(limit)\(at)",
-                           in: exception, field: "expires")
+            return finding(
+                "exception \(exception.id) runs \(days) days (\(from), expires \(expires)); the risk method allows \(limit)\(at)",
+                in: exception, field: "expires")
         }
     }
 }

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A risk acceptance past its expiry date.
 public struct ExpiredAcceptanceRule: Rule {
     public init() {}
@@ -14,7 +15,9 @@ public struct ExpiredAcceptanceRule: Rule {
             """,
         fix: "Review the risk: renew the acceptance with a new approved_on and expires, or choose another treatment.",
         failing: RuleExample([
-            ("risks/risk-1.yaml", """
+            (
+                "risks/risk-1.yaml",
+                """
                 id: RISK-1
                 title: Office flood
                 owner: alice
@@ -26,10 +29,13 @@ public struct ExpiredAcceptanceRule: Rule {
                   expires: 2026-06-30
                   rationale: Third floor, no servers on site.
 
-                """),
+                """
+            )
         ]),
         passing: RuleExample([
-            ("risks/risk-1.yaml", """
+            (
+                "risks/risk-1.yaml",
+                """
                 id: RISK-1
                 title: Office flood
                 owner: alice
@@ -41,15 +47,19 @@ public struct ExpiredAcceptanceRule: Rule {
                   expires: 2027-06-30
                   rationale: Third floor, no servers on site.
 
-                """),
+                """
+            )
         ])
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
         context.records(.risk).compactMap { risk in
-            guard risk.string("treatment") == "accept", let expires = risk.date("acceptance.expires"), expires < context.asOf else { return nil }
-            return finding("the acceptance of risk \(risk.id) (\(risk.title)) expired on \(expires), \(daysAgo(expires, asOf: context.asOf))",
-                           in: risk, field: "acceptance.expires")
+            guard risk.string("treatment") == "accept", let expires = risk.date("acceptance.expires"), expires < context.asOf else {
+                return nil
+            }
+            return finding(
+                "the acceptance of risk \(risk.id) (\(risk.title)) expired on \(expires), \(daysAgo(expires, asOf: context.asOf))",
+                in: risk, field: "acceptance.expires")
         }
     }
 }

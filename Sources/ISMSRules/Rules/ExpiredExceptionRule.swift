@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// An exception past its expiry date.
 public struct ExpiredExceptionRule: Rule {
     public init() {}
@@ -15,20 +16,33 @@ public struct ExpiredExceptionRule: Rule {
             """,
         fix: "Close the exception (delete the record or move it to an archive), or have it re-approved with a new expires.",
         failing: RuleExample([
-            ("exceptions/exc-1.yaml", "id: EXC-1\ntitle: Legacy VPN without MFA\nowner: alice\nrisk: RISK-1\napproved_by: carol\nexpires: 2026-10-31\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Remote access compromise\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"),
+            (
+                "exceptions/exc-1.yaml",
+                "id: EXC-1\ntitle: Legacy VPN without MFA\nowner: alice\nrisk: RISK-1\napproved_by: carol\nexpires: 2026-10-31\n"
+            ),
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Remote access compromise\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"
+            ),
         ]),
         passing: RuleExample([
-            ("exceptions/exc-1.yaml", "id: EXC-1\ntitle: Legacy VPN without MFA\nowner: alice\nrisk: RISK-1\napproved_by: carol\nexpires: 2027-03-31\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Remote access compromise\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"),
+            (
+                "exceptions/exc-1.yaml",
+                "id: EXC-1\ntitle: Legacy VPN without MFA\nowner: alice\nrisk: RISK-1\napproved_by: carol\nexpires: 2027-03-31\n"
+            ),
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Remote access compromise\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"
+            ),
         ])
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
         context.records(.exception).compactMap { exception in
             guard let expires = exception.date("expires"), expires < context.asOf else { return nil }
-            return finding("exception \(exception.id) (\(exception.title)) expired on \(expires), \(daysAgo(expires, asOf: context.asOf))",
-                           in: exception, field: "expires")
+            return finding(
+                "exception \(exception.id) (\(exception.title)) expired on \(expires), \(daysAgo(expires, asOf: context.asOf))",
+                in: exception, field: "expires")
         }
     }
 }

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A control whose newest evidence records a failure that no current exception covers.
 public struct FailedEvidenceRule: Rule {
     public init() {}
@@ -17,14 +18,28 @@ public struct FailedEvidenceRule: Rule {
         fix: "Fix the control and record passing evidence, or record an exception for the control with an expiry date.",
         failing: RuleExample([
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backup restore test\nowner: alice\nstatus: operating\nevery: yearly\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
-            ("evidence/restore-2026-11.yaml", "id: EV-restore-2026-11\ntitle: November restore test\ncontrol: CTRL-1\ncollected_on: 2026-11-20\nresult: fail\n"),
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"
+            ),
+            (
+                "evidence/restore-2026-11.yaml",
+                "id: EV-restore-2026-11\ntitle: November restore test\ncontrol: CTRL-1\ncollected_on: 2026-11-20\nresult: fail\n"
+            ),
         ]),
         passing: RuleExample([
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backup restore test\nowner: alice\nstatus: operating\nevery: yearly\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
-            ("evidence/restore-2026-11.yaml", "id: EV-restore-2026-11\ntitle: November restore test\ncontrol: CTRL-1\ncollected_on: 2026-11-20\nresult: fail\n"),
-            ("exceptions/exc-1.yaml", """
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Data loss\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"
+            ),
+            (
+                "evidence/restore-2026-11.yaml",
+                "id: EV-restore-2026-11\ntitle: November restore test\ncontrol: CTRL-1\ncollected_on: 2026-11-20\nresult: fail\n"
+            ),
+            (
+                "exceptions/exc-1.yaml",
+                """
                 id: EXC-1
                 title: Restore fails on the new storage until migration
                 owner: alice
@@ -33,7 +48,8 @@ public struct FailedEvidenceRule: Rule {
                 approved_by: carol
                 expires: 2027-01-31
 
-                """),
+                """
+            ),
         ])
     )
 
@@ -46,7 +62,8 @@ public struct FailedEvidenceRule: Rule {
             guard let (newest, collected) = newestEvidence(evidence), newest.string("result") == "fail" else { return nil }
             let excepting = exceptions[control] ?? []
             guard !excepting.contains(where: { $0.date("expires").map { $0 >= context.asOf } ?? false }) else { return nil }
-            var message = "\(newest.id), the newest evidence of control \(control) (\(collected)), failed and no current exception covers it"
+            var message =
+                "\(newest.id), the newest evidence of control \(control) (\(collected)), failed and no current exception covers it"
             let lapsed = excepting.compactMap { e in e.date("expires").map { "\(e.id) expired on \($0)" } }
             if !lapsed.isEmpty { message += "; exception \(listed(lapsed))" }
             return finding(message, in: newest, field: "result")

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// Evidence dated after the day judged.
 public struct FutureDatedEvidenceRule: Rule {
     public init() {}
@@ -27,7 +28,8 @@ public struct FutureDatedEvidenceRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         context.records(.evidence).compactMap { evidence in
             guard let day = evidence.date("collected_on"), day > context.asOf else { return nil }
-            return finding("evidence \(evidence.id) is dated \(day), after the day judged (\(context.asOf))", in: evidence, field: "collected_on")
+            return finding(
+                "evidence \(evidence.id) is dated \(day), after the day judged (\(context.asOf))", in: evidence, field: "collected_on")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ISMSModel
+
 /// An id that does not have its kind's shape.
 public struct IDPatternRule: LoadStageRule {
     public init() {}
@@ -12,6 +13,11 @@ public struct IDPatternRule: LoadStageRule {
             """,
         fix: "Rename the id to the pattern, move the file to the folder of its kind, or change id_patterns.",
         failing: RuleExample([("risks/risk-1.yaml", "id: R1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n")]),
-        passing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")])
+        passing: RuleExample([
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"
+            )
+        ])
     )
 }

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A risk accepted without a complete record of who accepted it, when, until when and why.
 public struct IncompleteAcceptanceRule: Rule {
     public init() {}
@@ -16,7 +17,9 @@ public struct IncompleteAcceptanceRule: Rule {
             """,
         fix: "Add an acceptance mapping with approved_by, approved_on, expires and rationale.",
         failing: RuleExample([
-            ("risks/risk-1.yaml", """
+            (
+                "risks/risk-1.yaml",
+                """
                 id: RISK-1
                 title: Office flood
                 owner: alice
@@ -26,10 +29,13 @@ public struct IncompleteAcceptanceRule: Rule {
                   approved_by: carol
                   approved_on: 2026-01-10
 
-                """),
+                """
+            )
         ]),
         passing: RuleExample([
-            ("risks/risk-1.yaml", """
+            (
+                "risks/risk-1.yaml",
+                """
                 id: RISK-1
                 title: Office flood
                 owner: alice
@@ -41,7 +47,8 @@ public struct IncompleteAcceptanceRule: Rule {
                   expires: 2027-01-10
                   rationale: Third floor, no servers on site.
 
-                """),
+                """
+            )
         ])
     )
 
@@ -51,8 +58,9 @@ public struct IncompleteAcceptanceRule: Rule {
             let missing = Self.parts.filter { !risk.isWritten("acceptance." + $0) }
             guard !missing.isEmpty else { return nil }
             if missing.count == Self.parts.count && risk.objects["acceptance"] == nil {
-                return finding("risk \(risk.id) (\(risk.title)) is accepted but has no acceptance: add \(listed(Self.parts))",
-                               in: risk, field: "acceptance", at: risk.location(of: "treatment"))
+                return finding(
+                    "risk \(risk.id) (\(risk.title)) is accepted but has no acceptance: add \(listed(Self.parts))",
+                    in: risk, field: "acceptance", at: risk.location(of: "treatment"))
             }
             return finding("the acceptance of risk \(risk.id) lacks \(listed(missing))", in: risk, field: "acceptance")
         }

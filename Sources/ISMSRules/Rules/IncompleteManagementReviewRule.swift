@@ -1,9 +1,11 @@
 import GitKit
 import ISMSModel
+
 /// A management review record without every input clause 9.3.2 requires.
 public struct IncompleteManagementReviewRule: Rule {
     public init() {}
-    package static let review = "id: MR-1\ntitle: Management review 2026\nowner: alice\ndate: 2026-10-20\nattendees: [alice, carol]\ntop_management: [carol]\n"
+    package static let review =
+        "id: MR-1\ntitle: Management review 2026\nowner: alice\ndate: 2026-10-20\nattendees: [alice, carol]\ntop_management: [carol]\n"
     /// The inputs of ISO/IEC 27001:2022 9.3.2 (with Amd 1:2024), as the fields under `inputs`.
     package static let inputs: [(field: String, clause: String, what: String)] = [
         ("previous_actions", "a", "the status of actions from previous reviews"),
@@ -29,31 +31,42 @@ public struct IncompleteManagementReviewRule: Rule {
             treatment, g) opportunities for improvement. An auditor checks each; a review that skipped one did not \
             review the ISMS. 9.3.1 asks top management to review: the record names them under top_management.
             """,
-        fix: "Write each input under inputs (isms report management-review drafts them from the records and the history), and name top management among the attendees.",
+        fix:
+            "Write each input under inputs (isms report management-review drafts them from the records and the history), and name top management among the attendees.",
         failing: RuleExample([
-            ("management-reviews/mr-1.yaml", review + "inputs: {previous_actions: All closed, issues: NIS2 applies, risks: Two new risks}\n"),
+            (
+                "management-reviews/mr-1.yaml",
+                review + "inputs: {previous_actions: All closed, issues: NIS2 applies, risks: Two new risks}\n"
+            )
         ]),
         passing: RuleExample([
-            ("management-reviews/mr-1.yaml", review + OverdueManagementReviewRule.inputs),
+            ("management-reviews/mr-1.yaml", review + OverdueManagementReviewRule.inputs)
         ])
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
         context.records(.managementReview).flatMap { review -> [Finding] in
             var findings = [Finding]()
-            let missing = Self.inputs.filter { review.string("inputs.\($0.field)")?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true }
+            let missing = Self.inputs.filter {
+                review.string("inputs.\($0.field)")?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true
+            }
             if !missing.isEmpty, review.isWritten("inputs"), !missing.allSatisfy({ review.rejected.contains("inputs.\($0.field)") }) {
-                findings.append(finding("management review \(review.id) lacks 9.3.2 input\(missing.count == 1 ? "" : "s") "
-                                        + listed(missing.map { "\($0.clause) (inputs.\($0.field): \($0.what))" }),
-                                        in: review, field: "inputs"))
+                findings.append(
+                    finding(
+                        "management review \(review.id) lacks 9.3.2 input\(missing.count == 1 ? "" : "s") "
+                            + listed(missing.map { "\($0.clause) (inputs.\($0.field): \($0.what))" }),
+                        in: review, field: "inputs"))
             }
             let attendees = Set(review.list("attendees").map(\.value))
             let top = review.list("top_management").map(\.value)
             if top.isEmpty {
-                findings.append(finding("management review \(review.id) names no top management (top_management)", in: review, field: "attendees"))
+                findings.append(
+                    finding("management review \(review.id) names no top management (top_management)", in: review, field: "attendees"))
             } else if let absent = top.first(where: { !attendees.contains($0) }) {
-                findings.append(finding("management review \(review.id) names \(absent) as top management, who is not among the attendees",
-                                        in: review, field: "top_management"))
+                findings.append(
+                    finding(
+                        "management review \(review.id) names \(absent) as top management, who is not among the attendees",
+                        in: review, field: "top_management"))
             }
             return findings
         }

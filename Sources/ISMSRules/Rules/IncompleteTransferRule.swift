@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A risk transferred without saying to whom or why that is adequate.
 public struct IncompleteTransferRule: Rule {
     public init() {}
@@ -19,15 +20,18 @@ public struct IncompleteTransferRule: Rule {
             """,
         fix: "Add transfer: {to: <insurer, or a supplier id>, rationale: <what is covered and why that is enough>}.",
         failing: RuleExample([risk("transfer: {to: Hiscox cyber policy}\n")]),
-        passing: RuleExample([risk("transfer: {to: Hiscox cyber policy, rationale: Covers incident response and business interruption up to 2 MEUR.}\n")])
+        passing: RuleExample([
+            risk("transfer: {to: Hiscox cyber policy, rationale: Covers incident response and business interruption up to 2 MEUR.}\n")
+        ])
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
         context.records(.risk).compactMap { risk in
             guard risk.string("treatment") == "transfer" else { return nil }
             guard risk.isWritten("transfer") else {
-                return finding("risk \(risk.id) is transferred but has no transfer: add to and rationale", in: risk, field: "transfer",
-                               at: risk.location(of: "treatment"))
+                return finding(
+                    "risk \(risk.id) is transferred but has no transfer: add to and rationale", in: risk, field: "transfer",
+                    at: risk.location(of: "treatment"))
             }
             // A transfer without to is missing-field's finding.
             guard !risk.isWritten("transfer.rationale"), risk.isWritten("transfer.to") else { return nil }

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A risk to be reduced by controls none of which operates or is planned with a future due date.
 public struct IneffectiveTreatmentRule: Rule {
     public init() {}
@@ -39,9 +40,12 @@ public struct IneffectiveTreatmentRule: Rule {
                 }
             }
             guard !effective else { return nil }
-            let states = controls.map { "\($0.id) \($0.string("status") ?? "without status")\($0.date("due").map { " (due \($0))" } ?? "")" }
-            return finding("risk \(risk.id) is to be reduced, but none of its controls operates or is planned with a due date to come: "
-                           + listed(states), in: risk, field: "controls")
+            let states = controls.map {
+                "\($0.id) \($0.string("status") ?? "without status")\($0.date("due").map { " (due \($0))" } ?? "")"
+            }
+            return finding(
+                "risk \(risk.id) is to be reduced, but none of its controls operates or is planned with a due date to come: "
+                    + listed(states), in: risk, field: "controls")
         }
     }
 }

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A value of the wrong type, outside its range, or not one of the allowed values.
 public struct InvalidValueRule: LoadStageRule {
     public init() {}
@@ -13,7 +14,17 @@ public struct InvalidValueRule: LoadStageRule {
             converted: a boolean field takes only true or false, an integer field only digits.
             """,
         fix: "Use a value of the type the message names.",
-        failing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\nlikelihood: 7\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")]),
-        passing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\nlikelihood: 3\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")])
+        failing: RuleExample([
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Laptop theft\nowner: alice\nlikelihood: 7\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"
+            )
+        ]),
+        passing: RuleExample([
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Laptop theft\nowner: alice\nlikelihood: 3\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"
+            )
+        ])
     )
 }

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// An operating control that does not say how often it operates.
 public struct MissingCadenceRule: Rule {
     public init() {}
@@ -7,7 +8,9 @@ public struct MissingCadenceRule: Rule {
     package static func control(_ every: String) -> (String, String) {
         ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backups\nowner: alice\nstatus: operating\n\(every)")
     }
-    package static let evidence = ("evidence/ev-1.yaml", "id: EV-1\ntitle: Backup log\ncontrol: CTRL-1\ncollected_on: 2026-11-30\nresult: pass\n")
+    package static let evidence = (
+        "evidence/ev-1.yaml", "id: EV-1\ntitle: Backup log\ncontrol: CTRL-1\ncollected_on: 2026-11-30\nresult: pass\n"
+    )
     package static let risk = exampleRisk("treatment: reduce\ncontrols: [CTRL-1]\n")
 
     public static let definition = RuleDescription(

@@ -1,4 +1,5 @@
 import ISMSModel
+
 /// A required field is absent.
 public struct MissingFieldRule: LoadStageRule {
     public init() {}

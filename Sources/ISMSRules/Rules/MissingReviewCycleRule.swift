@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A risk or supplier with no review cycle.
 public struct MissingReviewCycleRule: Rule {
     public init() {}

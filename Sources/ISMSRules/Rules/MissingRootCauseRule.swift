@@ -1,9 +1,11 @@
 import GitKit
 import ISMSModel
+
 /// A nonconformity with corrective actions but no root cause.
 public struct MissingRootCauseRule: Rule {
     public init() {}
-    package static let nc = "id: NC-1\ntitle: Leaver accounts left active\nowner: alice\nsource: {type: audit}\ntype: minor\nactions:\n  CA-1: {action: Deprovision from the HR system, owner: bob, due: 2027-01-31}\n"
+    package static let nc =
+        "id: NC-1\ntitle: Leaver accounts left active\nowner: alice\nsource: {type: audit}\ntype: minor\nactions:\n  CA-1: {action: Deprovision from the HR system, owner: bob, due: 2027-01-31}\n"
     public static let definition = RuleDescription(
         id: "missing-root-cause",
         severity: .warning,

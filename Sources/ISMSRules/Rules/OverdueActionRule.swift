@@ -1,9 +1,11 @@
 import GitKit
 import ISMSModel
+
 /// A corrective action or a management review action past its due date and not done.
 public struct OverdueActionRule: Rule {
     public init() {}
-    package static let nc = "id: NC-1\ntitle: Leaver accounts left active\nowner: alice\nsource: {type: audit}\ntype: minor\nroot_cause: No trigger from HR\n"
+    package static let nc =
+        "id: NC-1\ntitle: Leaver accounts left active\nowner: alice\nsource: {type: audit}\ntype: minor\nroot_cause: No trigger from HR\n"
     public static let definition = RuleDescription(
         id: "overdue-action",
         severity: .error,
@@ -14,8 +16,15 @@ public struct OverdueActionRule: Rule {
             thing an auditor follows up: the ISMS does not do what it decided. An action is still on time on its due day.
             """,
         fix: "Do the action and record done_on, or agree a new due date with its owner (the history shows the change).",
-        failing: RuleExample([("nonconformities/nc-1.yaml", nc + "actions:\n  CA-1: {action: Deprovision from the HR system, owner: bob, due: 2026-11-15}\n")]),
-        passing: RuleExample([("nonconformities/nc-1.yaml", nc + "actions:\n  CA-1: {action: Deprovision from the HR system, owner: bob, due: 2026-11-15, done_on: 2026-11-10}\n")])
+        failing: RuleExample([
+            ("nonconformities/nc-1.yaml", nc + "actions:\n  CA-1: {action: Deprovision from the HR system, owner: bob, due: 2026-11-15}\n")
+        ]),
+        passing: RuleExample([
+            (
+                "nonconformities/nc-1.yaml",
+                nc + "actions:\n  CA-1: {action: Deprovision from the HR system, owner: bob, due: 2026-11-15, done_on: 2026-11-10}\n"
+            )
+        ])
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -23,8 +32,9 @@ public struct OverdueActionRule: Rule {
             record.actions.compactMap { action in
                 guard action.doneOn == nil, let due = action.due, due < context.asOf else { return nil }
                 let what = record.kind == .nonconformity ? "corrective action" : "action"
-                return finding("\(what) \(action.name) of \(record.id) (\(action.text ?? record.title)) was due on \(due), "
-                               + "\(daysAgo(due, asOf: context.asOf)), and is not done", in: record, field: "actions.\(action.name).due")
+                return finding(
+                    "\(what) \(action.name) of \(record.id) (\(action.text ?? record.title)) was due on \(due), "
+                        + "\(daysAgo(due, asOf: context.asOf)), and is not done", in: record, field: "actions.\(action.name).due")
             }
         }
     }

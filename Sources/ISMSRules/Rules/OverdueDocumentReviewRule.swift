@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A document whose review cycle has lapsed.
 public struct OverdueDocumentReviewRule: Rule {
     public init() {}
@@ -43,10 +44,12 @@ public struct OverdueDocumentReviewRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         context.records(.document).compactMap { record in
             guard let last = record.date("review.last"), let cadence = record.cadence("review.every"),
-                  let due = cadence.next(after: last, continuousDays: context.config.continuousDays), due < context.asOf else { return nil }
-            return finding("document \(record.id) (\(record.title)) was last reviewed on \(last); with a \(cadence) review "
-                           + "the next was due by \(due), \(daysAgo(due, asOf: context.asOf))",
-                           in: record, field: "review.last")
+                let due = cadence.next(after: last, continuousDays: context.config.continuousDays), due < context.asOf
+            else { return nil }
+            return finding(
+                "document \(record.id) (\(record.title)) was last reviewed on \(last); with a \(cadence) review "
+                    + "the next was due by \(due), \(daysAgo(due, asOf: context.asOf))",
+                in: record, field: "review.last")
         }
     }
 }

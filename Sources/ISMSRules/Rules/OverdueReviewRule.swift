@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A risk or supplier whose review cycle has lapsed.
 public struct OverdueReviewRule: Rule {
     public init() {}
@@ -15,21 +16,29 @@ public struct OverdueReviewRule: Rule {
             """,
         fix: "Review the record and set review.last to the day of the review.",
         failing: RuleExample([
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview:\n  last: 2025-06-01\n  every: yearly\n"),
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview:\n  last: 2025-06-01\n  every: yearly\n"
+            )
         ]),
         passing: RuleExample([
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview:\n  last: 2026-06-01\n  every: yearly\n"),
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview:\n  last: 2026-06-01\n  every: yearly\n"
+            )
         ])
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
         (context.records(.risk) + context.records(.supplier)).compactMap { record in
             guard let last = record.date("review.last"), let cadence = record.cadence("review.every"),
-                  let due = cadence.next(after: last, continuousDays: context.config.continuousDays) else { return nil }
+                let due = cadence.next(after: last, continuousDays: context.config.continuousDays)
+            else { return nil }
             guard due < context.asOf else { return nil }
-            return finding("\(record.kind.rawValue) \(record.id) (\(record.title)) was last reviewed on \(last); with a \(cadence) review "
-                           + "the next was due by \(due), \(daysAgo(due, asOf: context.asOf))",
-                           in: record, field: "review.last")
+            return finding(
+                "\(record.kind.rawValue) \(record.id) (\(record.title)) was last reviewed on \(last); with a \(cadence) review "
+                    + "the next was due by \(due), \(daysAgo(due, asOf: context.asOf))",
+                in: record, field: "review.last")
         }
     }
 }

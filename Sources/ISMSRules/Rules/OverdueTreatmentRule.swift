@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A planned control past its due date, or with none.
 public struct OverdueTreatmentRule: Rule {
     public init() {}
@@ -31,8 +32,9 @@ public struct OverdueTreatmentRule: Rule {
                 return finding("control \(control.id) (\(control.title)) is planned with no due date", in: control, field: "status")
             }
             guard due < context.asOf else { return nil }
-            return finding("control \(control.id) (\(control.title)) was due to operate on \(due), \(daysAgo(due, asOf: context.asOf)), "
-                           + "and is still planned", in: control, field: "due")
+            return finding(
+                "control \(control.id) (\(control.title)) was due to operate on \(due), \(daysAgo(due, asOf: context.asOf)), "
+                    + "and is still planned", in: control, field: "due")
         }
     }
 }

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A record file that cannot be read as one YAML mapping.
 public struct ParseErrorRule: LoadStageRule {
     public init() {}
@@ -14,6 +15,11 @@ public struct ParseErrorRule: LoadStageRule {
             """,
         fix: "Correct the YAML at the reported line and column; write repeated values out instead of using anchors.",
         failing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: [unclosed\nreview: {last: 2026-06-01, every: yearly}\n")]),
-        passing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")])
+        passing: RuleExample([
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"
+            )
+        ])
     )
 }

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A change to the policy — the settings and files that decide how a change is judged — in the commits under
 /// review, not made by a commit with a good signature from a key the trusted revision trusts.
 public struct PolicyChangedRule: Rule {
@@ -13,7 +14,8 @@ public struct PolicyChangedRule: Rule {
     public static let definition = RuleDescription(
         id: "policy-changed",
         severity: .error,
-        summary: "A pull request changes the policy (rules, severities, trust files, roster, limits) without a good signature trusted at the base.",
+        summary:
+            "A pull request changes the policy (rules, severities, trust files, roster, limits) without a good signature trusted at the base.",
         rationale: """
             The policy is every part of isms.yaml and of the repository that decides how a change is judged: rules and \
             their severities, require_signed_decisions, decision_fields, backdate_tolerance_days, reference_pattern, \
@@ -32,14 +34,16 @@ public struct PolicyChangedRule: Rule {
             that trusts no key yet, add the first keys in a commit of their own, reviewed and merged by the repository's \
             own branch protection.
             """,
-        failing: RuleExample(commits: [
-            ExampleCommit("alice", "2026-01-12", "Start the ISMS", signed: true, [("isms.yaml", strict), ("risks/risk-1.yaml", risk)]),
-            ExampleCommit("bob", "2026-02-01", "Relax the signing rule", [("isms.yaml", relaxed)]),
-        ], trustedCommits: 1),
-        passing: RuleExample(commits: [
-            ExampleCommit("alice", "2026-01-12", "Start the ISMS", signed: true, [("isms.yaml", strict), ("risks/risk-1.yaml", risk)]),
-            ExampleCommit("alice", "2026-02-01", "Relax the signing rule", signed: true, [("isms.yaml", relaxed)]),
-        ], trustedCommits: 1)
+        failing: RuleExample(
+            commits: [
+                ExampleCommit("alice", "2026-01-12", "Start the ISMS", signed: true, [("isms.yaml", strict), ("risks/risk-1.yaml", risk)]),
+                ExampleCommit("bob", "2026-02-01", "Relax the signing rule", [("isms.yaml", relaxed)]),
+            ], trustedCommits: 1),
+        passing: RuleExample(
+            commits: [
+                ExampleCommit("alice", "2026-01-12", "Start the ISMS", signed: true, [("isms.yaml", strict), ("risks/risk-1.yaml", risk)]),
+                ExampleCommit("alice", "2026-02-01", "Relax the signing rule", signed: true, [("isms.yaml", relaxed)]),
+            ], trustedCommits: 1)
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -55,16 +59,20 @@ public struct PolicyChangedRule: Rule {
             let what = Self.describe(fields, change)
             if trustsNoKey {
                 guard change.addsKeys else { continue }
-                findings.append(finding("commit \(commit.reference) adds trusted keys (\(what)) while \(trusted.revision.name) trusts "
-                                        + "none: a new key cannot vouch for itself; have the first keys added in a commit of their "
-                                        + "own, reviewed and merged", path: path, field: fields[0]))
+                findings.append(
+                    finding(
+                        "commit \(commit.reference) adds trusted keys (\(what)) while \(trusted.revision.name) trusts "
+                            + "none: a new key cannot vouch for itself; have the first keys added in a commit of their "
+                            + "own, reviewed and merged", path: path, field: fields[0]))
                 continue
             }
             let verdict = governance.signature(commit.id)
             guard !verdict.isGood else { continue }
-            findings.append(finding("policy changed by commit \(commit.reference), \(GovernanceRules.describe(verdict)): \(what); "
-                                    + "\(trusted.revision.name)'s policy applies until a key it trusts signs the change",
-                                    path: path, field: fields[0]))
+            findings.append(
+                finding(
+                    "policy changed by commit \(commit.reference), \(GovernanceRules.describe(verdict)): \(what); "
+                        + "\(trusted.revision.name)'s policy applies until a key it trusts signs the change",
+                    path: path, field: fields[0]))
         }
         return findings
     }

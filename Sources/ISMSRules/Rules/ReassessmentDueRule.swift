@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A risk linked to a record that changed materially, not reassessed since, within `reassessment_days`.
 public struct ReassessmentDueRule: Rule {
     public init() {}
@@ -48,15 +49,18 @@ public struct ReassessmentDueRule: Rule {
 
         """
     package static func start(_ supplier: String) -> [(String, String)] {
-        [("suppliers/sup-1.yaml", supplier), ("assets/asset-1.yaml", asset), ("risks/risk-1.yaml", risk(reviewed: "2026-01-10")),
-         ("controls/ctrl-1.yaml", control)]
+        [
+            ("suppliers/sup-1.yaml", supplier), ("assets/asset-1.yaml", asset), ("risks/risk-1.yaml", risk(reviewed: "2026-01-10")),
+            ("controls/ctrl-1.yaml", control),
+        ]
     }
     package static let moved = supplier.replacingOccurrences(of: "ExampleCloud, eu-west-1", with: "OtherCloud, us-east-1")
 
     public static let definition = RuleDescription(
         id: "reassessment-due",
         severity: .warning,
-        summary: "A risk linked to a record that changed materially (material_fields) has not been reassessed since, within reassessment_days.",
+        summary:
+            "A risk linked to a record that changed materially (material_fields) has not been reassessed since, within reassessment_days.",
         rationale: """
             A new hosting model, a new subprocessor, an asset reclassified or a control retired changes the risks \
             that depend on the record: the risk register must be updated when systems, suppliers or incidents \
@@ -71,22 +75,29 @@ public struct ReassessmentDueRule: Rule {
             Look at the risk again in the light of the change: update its scores, treatment or controls, or confirm \
             them by setting review.last to today, citing what you used in review.evidence and review.note.
             """,
-        failing: RuleExample(asOf: "2026-03-10", commits: [
-            ExampleCommit("alice", "2026-01-12", "Record the customer database and its hosting", start(supplier)),
-            ExampleCommit("bob", "2026-03-01", "SUP-1 moves to OtherCloud in us-east-1", [("suppliers/sup-1.yaml", moved)]),
-        ]),
-        passing: RuleExample(asOf: "2026-03-10", commits: [
-            ExampleCommit("alice", "2026-01-12", "Record the customer database and its hosting", start(supplier)),
-            ExampleCommit("bob", "2026-03-01", "SUP-1 moves to OtherCloud in us-east-1", [("suppliers/sup-1.yaml", moved)]),
-            ExampleCommit("carol", "2026-03-05", "Reassess RISK-1 after the hosting move", [("risks/risk-1.yaml", risk(reviewed: "2026-03-05"))]),
-        ])
+        failing: RuleExample(
+            asOf: "2026-03-10",
+            commits: [
+                ExampleCommit("alice", "2026-01-12", "Record the customer database and its hosting", start(supplier)),
+                ExampleCommit("bob", "2026-03-01", "SUP-1 moves to OtherCloud in us-east-1", [("suppliers/sup-1.yaml", moved)]),
+            ]),
+        passing: RuleExample(
+            asOf: "2026-03-10",
+            commits: [
+                ExampleCommit("alice", "2026-01-12", "Record the customer database and its hosting", start(supplier)),
+                ExampleCommit("bob", "2026-03-01", "SUP-1 moves to OtherCloud in us-east-1", [("suppliers/sup-1.yaml", moved)]),
+                ExampleCommit(
+                    "carol", "2026-03-05", "Reassess RISK-1 after the hosting move", [("risks/risk-1.yaml", risk(reviewed: "2026-03-05"))]),
+            ])
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
         let days = context.config.reassessmentDays
         return Reassessment.pending(context).filter { $0.day.days(until: context.asOf) <= days }.map { pending in
-            finding("\(pending.risk.id) has not been reassessed since \(pending.what); reassess it by \(pending.day.adding(days: days)) "
-                    + "(update the risk, or set review.last)", in: pending.risk, field: pending.risk.fields["review.last"] != nil ? "review.last" : nil)
+            finding(
+                "\(pending.risk.id) has not been reassessed since \(pending.what); reassess it by \(pending.day.adding(days: days)) "
+                    + "(update the risk, or set review.last)", in: pending.risk,
+                field: pending.risk.fields["review.last"] != nil ? "review.last" : nil)
         }
     }
 }

@@ -1,11 +1,13 @@
 import GitKit
 import ISMSModel
+
 /// A risk above the appetite that is neither accepted nor planned to come down.
 public struct ResidualAboveAppetiteRule: Rule {
     public init() {}
 
     package static func risk(_ extra: String) -> (String, String) {
-        exampleRisk("likelihood: 4\nimpact: 4\ntreatment: reduce\ncontrols: [CTRL-1, CTRL-2]\nresidual: {likelihood: 3, impact: 4}\n" + extra)
+        exampleRisk(
+            "likelihood: 4\nimpact: 4\ntreatment: reduce\ncontrols: [CTRL-1, CTRL-2]\nresidual: {likelihood: 3, impact: 4}\n" + extra)
     }
     package static let files = [
         ("isms.yaml", riskMethodExampleConfig),
@@ -36,10 +38,14 @@ public struct ResidualAboveAppetiteRule: Rule {
             guard let level = method.currentLevel(of: risk), level > appetite else { return nil }
             if risk.string("treatment") == "accept" && risk.isWritten("acceptance.approved_by") { return nil }
             if let l = risk.integer("target.likelihood"), let i = risk.integer("target.impact"),
-               let target = method.level(likelihood: l, impact: i), target <= appetite { return nil }
+                let target = method.level(likelihood: l, impact: i), target <= appetite
+            {
+                return nil
+            }
             let field = risk.isWritten("residual") ? "residual" : "likelihood"
-            return finding("risk \(risk.id) stands at \(method.levelName(level)), above the appetite (\(method.levelName(appetite))), "
-                           + "and is neither accepted nor has a target at or below it", in: risk, field: field)
+            return finding(
+                "risk \(risk.id) stands at \(method.levelName(level)), above the appetite (\(method.levelName(appetite))), "
+                    + "and is neither accepted nor has a target at or below it", in: risk, field: field)
         }
     }
 }

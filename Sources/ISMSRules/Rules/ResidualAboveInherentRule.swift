@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A residual or target score above the inherent one.
 public struct ResidualAboveInherentRule: Rule {
     public init() {}
@@ -7,8 +8,12 @@ public struct ResidualAboveInherentRule: Rule {
     package static func risk(residual: String) -> (String, String) {
         exampleRisk("likelihood: 3\nimpact: 4\ntreatment: reduce\ncontrols: [CTRL-1]\nresidual: \(residual)\n")
     }
-    package static let control = ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Flood sensors\nowner: alice\nstatus: operating\nevery: yearly\n")
-    package static let evidence = ("evidence/ev-1.yaml", "id: EV-1\ntitle: Sensor test\ncontrol: CTRL-1\ncollected_on: 2026-06-01\nresult: pass\n")
+    package static let control = (
+        "controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Flood sensors\nowner: alice\nstatus: operating\nevery: yearly\n"
+    )
+    package static let evidence = (
+        "evidence/ev-1.yaml", "id: EV-1\ntitle: Sensor test\ncontrol: CTRL-1\ncollected_on: 2026-06-01\nresult: pass\n"
+    )
 
     public static let definition = RuleDescription(
         id: "residual-above-inherent",
@@ -34,8 +39,10 @@ public struct ResidualAboveInherentRule: Rule {
                 }
                 guard let first = above.first else { continue }
                 let detail = above.map { "\($0) \(risk.integer("\(part).\($0)") ?? 0) > \(risk.integer($0) ?? 0)" }
-                findings.append(finding("the \(part) score of risk \(risk.id) is above its inherent score (\(detail.joined(separator: ", ")))",
-                                        in: risk, field: "\(part).\(first)"))
+                findings.append(
+                    finding(
+                        "the \(part) score of risk \(risk.id) is above its inherent score (\(detail.joined(separator: ", ")))",
+                        in: risk, field: "\(part).\(first)"))
             }
         }
         return findings

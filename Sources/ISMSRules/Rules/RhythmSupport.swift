@@ -1,4 +1,5 @@
 import ISMSModel
+
 /// Questions the operating-rhythm rules and reports ask of audits, nonconformities, reviews, objectives and
 /// incidents, answered one way.
 
@@ -31,13 +32,16 @@ extension Record {
     package var actions: [DatedAction] {
         entryNames("actions").map { name in
             let base = "actions.\(name)."
-            return DatedAction(record: self, name: name, text: string(base + "action"), owner: string(base + "owner"),
-                               due: date(base + "due"), doneOn: date(base + "done_on"), link: string(base + "link"))
+            return DatedAction(
+                record: self, name: name, text: string(base + "action"), owner: string(base + "owner"),
+                due: date(base + "due"), doneOn: date(base + "done_on"), link: string(base + "link"))
         }
     }
 
     /// An audit counts as performed once its status says so or it has a performed_on date.
-    package var isPerformedAudit: Bool { string("status") == "performed" || (date("performed_on") != nil && string("status") != "cancelled") }
+    package var isPerformedAudit: Bool {
+        string("status") == "performed" || (date("performed_on") != nil && string("status") != "cancelled")
+    }
     package var isClosed: Bool { string("status") == "closed" }
 }
 
@@ -71,7 +75,8 @@ package struct ObjectiveTarget {
 
     package init?(_ objective: Record) {
         guard let text = objective.string("target.value"), let value = DecimalNumber.parse(text),
-              let comparison = objective.string("target.comparison") else { return nil }
+            let comparison = objective.string("target.comparison")
+        else { return nil }
         self.value = value
         atMost = comparison == "at-most"
         self.text = (atMost ? "at most " : "at least ") + text + (objective.string("target.unit").map { $0 == "%" ? "%" : " " + $0 } ?? "")
@@ -89,13 +94,17 @@ package enum AuditCoverage {
         var rest = Substring(text.trimmingCharacters(in: .whitespaces))
         for prefix in ["Clause ", "clause ", "Cl. "] where rest.hasPrefix(prefix) { rest = rest.dropFirst(prefix.count) }
         let head = rest.prefix { $0 != "." }
-        guard let n = Int(head), (4...10).contains(n), rest.count == head.count || rest.dropFirst(head.count).first == "." else { return nil }
+        guard let n = Int(head), (4...10).contains(n), rest.count == head.count || rest.dropFirst(head.count).first == "." else {
+            return nil
+        }
         return String(n)
     }
 
     /// The theme (`A.5`) an Annex A scope entry names: a theme itself (`A.5`) or one of its controls (`A.5.15`).
     package static func theme(_ text: String) -> String? {
-        if let id = AnnexA.canonical(text), AnnexA.control(id) != nil { return String(id.split(separator: ".").prefix(2).joined(separator: ".")) }
+        if let id = AnnexA.canonical(text), AnnexA.control(id) != nil {
+            return String(id.split(separator: ".").prefix(2).joined(separator: "."))
+        }
         var rest = Substring(text.trimmingCharacters(in: .whitespaces))
         if rest.first == "A" || rest.first == "a" { rest = rest.dropFirst().drop { $0 == "." || $0 == " " } }
         guard let n = Int(rest), (5...8).contains(n) else { return nil }
@@ -153,19 +162,27 @@ package enum NotificationDeadlines {
         func sent(_ name: String) -> Timestamp? { incident.string("notifications.\(name).sent_at").flatMap(Timestamp.init) }
         var owed = [Due]()
         if incident.boolean("nis2_significant") == true {
-            owed.append(Due(name: "nis2_early_warning", label: "NIS2 early warning", deadline: detected.adding(hours: 24),
-                            basis: "24 hours after detection", sentAt: sent("nis2_early_warning")))
+            owed.append(
+                Due(
+                    name: "nis2_early_warning", label: "NIS2 early warning", deadline: detected.adding(hours: 24),
+                    basis: "24 hours after detection", sentAt: sent("nis2_early_warning")))
             let notificationDue = detected.adding(hours: 72)
-            owed.append(Due(name: "nis2_notification", label: "NIS2 incident notification", deadline: notificationDue,
-                            basis: "72 hours after detection", sentAt: sent("nis2_notification")))
+            owed.append(
+                Due(
+                    name: "nis2_notification", label: "NIS2 incident notification", deadline: notificationDue,
+                    basis: "72 hours after detection", sentAt: sent("nis2_notification")))
             // One month from the incident notification (Art. 23(4)(d)); from its deadline while it is not sent.
             let base = sent("nis2_notification") ?? notificationDue
-            owed.append(Due(name: "nis2_final_report", label: "NIS2 final report", deadline: base.addingMonth(),
-                            basis: "one month after the incident notification", sentAt: sent("nis2_final_report")))
+            owed.append(
+                Due(
+                    name: "nis2_final_report", label: "NIS2 final report", deadline: base.addingMonth(),
+                    basis: "one month after the incident notification", sentAt: sent("nis2_final_report")))
         }
         if incident.boolean("personal_data_breach") == true {
-            owed.append(Due(name: "gdpr_authority", label: "GDPR notification to the supervisory authority",
-                            deadline: detected.adding(hours: 72), basis: "72 hours after detection", sentAt: sent("gdpr_authority")))
+            owed.append(
+                Due(
+                    name: "gdpr_authority", label: "GDPR notification to the supervisory authority",
+                    deadline: detected.adding(hours: 72), basis: "72 hours after detection", sentAt: sent("gdpr_authority")))
         }
         return owed
     }

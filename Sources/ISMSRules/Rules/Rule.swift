@@ -1,7 +1,8 @@
 import GitKit
 import ISMSCore
-import ISMSModel
 import ISMSLoading
+import ISMSModel
+
 /// A small ISMS used as a rule's example: files by path relative to the ISMS root, judged at `asOf`.
 /// A minimal `isms.yaml` is added when the files do not hold one.
 ///
@@ -57,8 +58,10 @@ public struct ExampleCommit: Sendable {
     /// The message is changed after signing, the signature kept: a signature that no longer verifies.
     public let tampered: Bool
 
-    public init(_ author: String, _ date: String, _ message: String, signed: Bool = false, signer: String? = nil,
-                tampered: Bool = false, _ files: [(String, String?)]) {
+    public init(
+        _ author: String, _ date: String, _ message: String, signed: Bool = false, signer: String? = nil,
+        tampered: Bool = false, _ files: [(String, String?)]
+    ) {
         self.author = author
         self.date = date
         self.message = message
@@ -88,8 +91,10 @@ public struct RuleDescription: Sendable {
     public let failing: RuleExample
     public let passing: RuleExample
 
-    public init(id: String, severity: Severity, summary: String, rationale: String, fix: String,
-                failing: RuleExample, passing: RuleExample) {
+    public init(
+        id: String, severity: Severity, summary: String, rationale: String, fix: String,
+        failing: RuleExample, passing: RuleExample
+    ) {
         self.id = id
         self.severity = severity
         self.summary = summary
@@ -130,17 +135,23 @@ extension Rule {
     public var definition: RuleDescription { Self.definition }
 
     /// A finding of this rule about `field` of `record`, located at that field.
-    public func finding(_ message: String, in record: Record, field: String? = nil,
-                        at location: SourceLocation? = nil) -> Finding {
-        Finding(rule: Self.id, severity: Self.definition.severity, message: message, path: record.path,
-                location: location ?? field.map(record.location(of:)) ?? record.idLocation,
-                record: record.id, field: field)
+    public func finding(
+        _ message: String, in record: Record, field: String? = nil,
+        at location: SourceLocation? = nil
+    ) -> Finding {
+        Finding(
+            rule: Self.id, severity: Self.definition.severity, message: message, path: record.path,
+            location: location ?? field.map(record.location(of:)) ?? record.idLocation,
+            record: record.id, field: field)
     }
 
-    public static func finding(_ message: String, path: String?, at location: SourceLocation?,
-                               record: String? = nil, field: String? = nil) -> Finding {
-        Finding(rule: id, severity: definition.severity, message: message, path: path, location: location,
-                record: record, field: field)
+    public static func finding(
+        _ message: String, path: String?, at location: SourceLocation?,
+        record: String? = nil, field: String? = nil
+    ) -> Finding {
+        Finding(
+            rule: id, severity: definition.severity, message: message, path: path, location: location,
+            record: record, field: field)
     }
 }
 

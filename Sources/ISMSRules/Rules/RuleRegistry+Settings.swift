@@ -1,6 +1,6 @@
 import Foundation
-import ISMSModel
 import ISMSLoading
+import ISMSModel
 
 /// The rules handed down to the settings, which sit below them: the ids a `rules:` entry may name.
 extension ConfigReader {

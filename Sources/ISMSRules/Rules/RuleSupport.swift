@@ -1,4 +1,5 @@
 import ISMSModel
+
 /// Questions several rules ask of the loaded ISMS, answered one way.
 extension RuleContext {
     /// Evidence records grouped by the control id they name, in path order.

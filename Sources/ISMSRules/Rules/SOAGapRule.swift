@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// An Annex A control that the Statement of Applicability neither implements nor excludes.
 public struct SOAGapRule: Rule {
     public init() {}
@@ -32,15 +33,22 @@ public struct SOAGapRule: Rule {
         ]),
         passing: RuleExample([
             ("isms.yaml", "name: Example ISMS\nsoa_exclusions:\n" + physicalExclusions),
-            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Security programme\nowner: alice\nstatus: planned\ndue: 2027-03-01\nannex_a: [\(otherControls)]\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Unmanaged security\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
+            (
+                "controls/ctrl-1.yaml",
+                "id: CTRL-1\ntitle: Security programme\nowner: alice\nstatus: planned\ndue: 2027-03-01\nannex_a: [\(otherControls)]\n"
+            ),
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Unmanaged security\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"
+            ),
         ])
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
         // An ISMS takes on the Statement of Applicability once it uses Annex A: it records exclusions (even
         // none), or a control names an Annex A control. A register of risks alone is not held to all 93.
-        let usesAnnexA = context.config.soaExclusionsLocation != nil
+        let usesAnnexA =
+            context.config.soaExclusionsLocation != nil
             || context.records(.control).contains { !$0.list("annex_a").isEmpty }
         guard usesAnnexA else { return [] }
         let coverage = AnnexACoverage(context.isms)

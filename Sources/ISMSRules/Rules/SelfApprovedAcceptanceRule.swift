@@ -1,11 +1,14 @@
 import GitKit
 import ISMSModel
+
 /// An exception approved by the person who asked for it.
 public struct SelfApprovedAcceptanceRule: Rule {
     public init() {}
 
     package static func exception(requestedBy: String) -> (String, String) {
-        ("exceptions/exc-1.yaml", """
+        (
+            "exceptions/exc-1.yaml",
+            """
             id: EXC-1
             title: Legacy VPN without MFA
             owner: alice
@@ -16,7 +19,8 @@ public struct SelfApprovedAcceptanceRule: Rule {
             approved_on: 2026-10-01
             expires: 2027-03-31
 
-            """)
+            """
+        )
     }
     package static let risk = exampleRisk("likelihood: 2\nimpact: 2\ntreatment: avoid\n")
 
@@ -39,7 +43,8 @@ public struct SelfApprovedAcceptanceRule: Rule {
         let people = context.config.people
         return context.records(.exception).compactMap { exception in
             guard let requester = exception.string("requested_by"), let approver = exception.string("approved_by"),
-                  !Self.identities(requester, people: people).isDisjoint(with: Self.identities(approver, people: people)) else { return nil }
+                !Self.identities(requester, people: people).isDisjoint(with: Self.identities(approver, people: people))
+            else { return nil }
             return finding("exception \(exception.id) is approved by \(approver), who asked for it", in: exception, field: "approved_by")
         }
     }

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// An operating control whose newest evidence is older than its cadence allows.
 public struct StaleEvidenceRule: Rule {
     public init() {}
@@ -18,13 +19,25 @@ public struct StaleEvidenceRule: Rule {
         fix: "Record the evidence of the latest operation, or correct the control's every if it runs less often.",
         failing: RuleExample([
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Access review\nowner: alice\nstatus: operating\nevery: monthly\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Unauthorised access\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
-            ("evidence/access-2026-01.yaml", "id: EV-access-2026-01\ntitle: January access review\ncontrol: CTRL-1\ncollected_on: 2026-01-05\nresult: pass\n"),
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Unauthorised access\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"
+            ),
+            (
+                "evidence/access-2026-01.yaml",
+                "id: EV-access-2026-01\ntitle: January access review\ncontrol: CTRL-1\ncollected_on: 2026-01-05\nresult: pass\n"
+            ),
         ]),
         passing: RuleExample([
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Access review\nowner: alice\nstatus: operating\nevery: monthly\n"),
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Unauthorised access\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
-            ("evidence/access-2026-11.yaml", "id: EV-access-2026-11\ntitle: November access review\ncontrol: CTRL-1\ncollected_on: 2026-11-05\nresult: pass\n"),
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Unauthorised access\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"
+            ),
+            (
+                "evidence/access-2026-11.yaml",
+                "id: EV-access-2026-11\ntitle: November access review\ncontrol: CTRL-1\ncollected_on: 2026-11-05\nresult: pass\n"
+            ),
         ])
     )
 
@@ -33,14 +46,16 @@ public struct StaleEvidenceRule: Rule {
         let grace = context.config.evidenceGraceDays
         return context.records(.control).compactMap { control in
             guard control.string("status") == "operating", let cadence = control.cadence("every"),
-                  let (newest, collected) = newestEvidence(evidence[control.id] ?? []),
-                  let next = cadence.next(after: collected, continuousDays: context.config.continuousDays) else { return nil }
+                let (newest, collected) = newestEvidence(evidence[control.id] ?? []),
+                let next = cadence.next(after: collected, continuousDays: context.config.continuousDays)
+            else { return nil }
             let due = next.adding(days: grace)
             guard due < context.asOf else { return nil }
             let allowance = grace == 0 ? "next on \(next)" : "next on \(next), plus \(grace) grace days"
-            return finding("the newest evidence of control \(control.id) is \(newest.id) from \(collected); at cadence \(cadence) "
-                           + "(\(allowance)) new evidence was due by \(due), \(daysAgo(due, asOf: context.asOf))",
-                           in: control, field: "every")
+            return finding(
+                "the newest evidence of control \(control.id) is \(newest.id) from \(collected); at cadence \(cadence) "
+                    + "(\(allowance)) new evidence was due by \(due), \(daysAgo(due, asOf: context.asOf))",
+                in: control, field: "every")
         }
     }
 }

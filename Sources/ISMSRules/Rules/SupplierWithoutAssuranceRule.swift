@@ -1,12 +1,15 @@
 import GitKit
 import ISMSModel
+
 /// A high-criticality supplier with no current assurance evidence.
 public struct SupplierWithoutAssuranceRule: Rule {
     public init() {}
 
     package static func files(collected: String) -> [(String, String)] {
         [
-            ("suppliers/sup-1.yaml", """
+            (
+                "suppliers/sup-1.yaml",
+                """
                 id: SUP-1
                 title: Cloud hosting
                 owner: alice
@@ -14,8 +17,12 @@ public struct SupplierWithoutAssuranceRule: Rule {
                 assurance: [EV-soc2]
                 review: {last: 2026-06-01, every: yearly}
 
-                """),
-            ("evidence/ev-soc2.yaml", "id: EV-soc2\ntitle: SOC 2 report reviewed\ncontrol: CTRL-1\ncollected_on: \(collected)\nresult: pass\n"),
+                """
+            ),
+            (
+                "evidence/ev-soc2.yaml",
+                "id: EV-soc2\ntitle: SOC 2 report reviewed\ncontrol: CTRL-1\ncollected_on: \(collected)\nresult: pass\n"
+            ),
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Supplier reviews\nowner: alice\nstatus: operating\nevery: yearly\n"),
             exampleRisk("treatment: reduce\ncontrols: [CTRL-1]\n"),
         ]
@@ -42,15 +49,17 @@ public struct SupplierWithoutAssuranceRule: Rule {
             let cadence = supplier.cadence("review.every") ?? .yearly
             let current = supplier.list("assurance").contains { item in
                 guard let evidence = context.record(item.value), evidence.kind == .evidence,
-                      let collected = evidence.date("collected_on"), collected <= context.asOf,
-                      evidence.string("result") != "fail" else { return false }
+                    let collected = evidence.date("collected_on"), collected <= context.asOf,
+                    evidence.string("result") != "fail"
+                else { return false }
                 guard let due = cadence.next(after: collected) else { return true }
                 return context.asOf <= due.adding(days: context.config.evidenceGraceDays)
             }
             guard !current else { return nil }
             let field = supplier.isWritten("assurance") ? "assurance" : "criticality"
-            return finding("supplier \(supplier.id) (\(supplier.title)) is of high criticality but has no current, passing assurance evidence",
-                           in: supplier, field: field)
+            return finding(
+                "supplier \(supplier.id) (\(supplier.title)) is of high criticality but has no current, passing assurance evidence",
+                in: supplier, field: field)
         }
     }
 }

@@ -1,6 +1,7 @@
 import GitKit
-import ISMSModel
 import ISMSHistory
+import ISMSModel
+
 /// A document whose text or front matter changed after the commit that set its current approval, with no new
 /// approval: the text in force is not the text approved.
 public struct UnapprovedDocumentChangeRule: Rule {
@@ -31,7 +32,8 @@ public struct UnapprovedDocumentChangeRule: Rule {
     public static let definition = RuleDescription(
         id: "unapproved-document-change",
         severity: .error,
-        summary: "A document's text or a front-matter field other than review changed after the commit that set its current approval, with no new approval (version and approved_on updated).",
+        summary:
+            "A document's text or a front-matter field other than review changed after the commit that set its current approval, with no new approval (version and approved_on updated).",
         rationale: """
             Documented information must be approved for suitability and adequacy, and changes to it controlled \
             (clause 7.5.2 c and 7.5.3): the policy in force must be the policy approved. The approval in force is the \
@@ -71,9 +73,11 @@ public struct UnapprovedDocumentChangeRule: Rule {
             guard let approvedOn = blame["approved_on"]?.commit else { continue }
             let uncommitted = Schema.sortFields(pending.filter(Self.isApproved), kind: .document) { $0 }
             if !uncommitted.isEmpty {
-                findings.append(finding("\(listed(uncommitted)) of \(document.id) changed in an uncommitted change without a new approval "
-                                        + "(version \(document.string("version") ?? "?"), approved on \(document.date("approved_on")!)): "
-                                        + "update version and approved_on with it", in: document, field: uncommitted[0]))
+                findings.append(
+                    finding(
+                        "\(listed(uncommitted)) of \(document.id) changed in an uncommitted change without a new approval "
+                            + "(version \(document.string("version") ?? "?"), approved on \(document.date("approved_on")!)): "
+                            + "update version and approved_on with it", in: document, field: uncommitted[0]))
             }
             // The approval in force: the commit since which both version and approved_on stand. A later approved_on
             // alone (a date moved, the version kept) approves nothing new; a first approved_on approves the version.
@@ -81,7 +85,8 @@ public struct UnapprovedDocumentChangeRule: Rule {
             let entries = governance.entries(document.id)
             let firstApproval = entries.first { $0.commit.id == approvedOn.id }?.changes.first { $0.field == "approved_on" }?.old == nil
             if !firstApproval, let versioned = blame["version"]?.commit, versioned.id != approvedOn.id,
-               governance.isAncestor(versioned.id, of: approvedOn.id) {
+                governance.isAncestor(versioned.id, of: approvedOn.id)
+            {
                 approval = versioned
             }
             func covered(_ commit: CommitInfo) -> Bool { commit.id == approval.id || governance.isAncestor(commit.id, of: approval.id) }
@@ -103,16 +108,19 @@ public struct UnapprovedDocumentChangeRule: Rule {
             for entry in entries {
                 for change in entry.changes where seen.insert(change.field).inserted {
                     guard change.new == nil, change.old != nil, blame[change.field] == nil, Self.isApproved(change.field),
-                          !covered(entry.commit) else { continue }
+                        !covered(entry.commit)
+                    else { continue }
                     add(change.field, entry.commit)
                 }
             }
             let version = blame["version"]?.value.text ?? "?"
             for (commit, fields) in byCommit.sorted(by: { $0.commit.author.time < $1.commit.author.time }) {
                 let names = Schema.sortFields(fields, kind: .document) { $0 }
-                findings.append(finding("\(listed(names)) of \(document.id) changed in commit \(commit.reference) after its approval in "
-                                        + "commit \(approval.reference) (version \(version)), without a new approval: update version "
-                                        + "and approved_on", in: document, field: document.fields[names[0]] != nil ? names[0] : nil))
+                findings.append(
+                    finding(
+                        "\(listed(names)) of \(document.id) changed in commit \(commit.reference) after its approval in "
+                            + "commit \(approval.reference) (version \(version)), without a new approval: update version "
+                            + "and approved_on", in: document, field: document.fields[names[0]] != nil ? names[0] : nil))
             }
         }
         return findings

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// An applicable obligation that no active control satisfies.
 public struct UncoveredObligationRule: Rule {
     public init() {}
@@ -15,7 +16,7 @@ public struct UncoveredObligationRule: Rule {
             """,
         fix: "List the obligation under satisfies of the control that meets it, or set applies: false with a justification.",
         failing: RuleExample([
-            ("obligations/gdpr-32.yaml", "id: OBL-GDPR-32\ntitle: Security of processing\nowner: alice\nsource: GDPR\nref: Art. 32\n"),
+            ("obligations/gdpr-32.yaml", "id: OBL-GDPR-32\ntitle: Security of processing\nowner: alice\nsource: GDPR\nref: Art. 32\n")
         ]),
         passing: RuleExample([
             ("obligations/gdpr-32.yaml", "id: OBL-GDPR-32\ntitle: Security of processing\nowner: alice\nsource: GDPR\nref: Art. 32\n"),
@@ -33,7 +34,8 @@ public struct UncoveredObligationRule: Rule {
             var message = "obligation \(obligation.id) (\(obligation.title)) applies but no control satisfies it"
             if !controls.isEmpty {
                 let retired = controls.map(\.id)
-                message += "; \(listed(retired)) \(retired.count == 1 ? "is" : "are") retired and no longer cover\(retired.count == 1 ? "s" : "") it"
+                message +=
+                    "; \(listed(retired)) \(retired.count == 1 ? "is" : "are") retired and no longer cover\(retired.count == 1 ? "s" : "") it"
             }
             return finding(message, in: obligation, field: "id")
         }

@@ -1,4 +1,5 @@
 import ISMSModel
+
 /// A field the schema does not know, usually a typo.
 public struct UnknownFieldRule: LoadStageRule {
     public init() {}
@@ -11,8 +12,18 @@ public struct UnknownFieldRule: LoadStageRule {
             untreated while looking decided. Unknown fields are reported with the nearest known name.
             """,
         fix: "Rename the field to the suggested one, or remove it.",
-        failing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatmnet: avoid\nreview: {last: 2026-06-01, every: yearly}\n")]),
-        passing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")])
+        failing: RuleExample([
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatmnet: avoid\nreview: {last: 2026-06-01, every: yearly}\n"
+            )
+        ]),
+        passing: RuleExample([
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"
+            )
+        ])
     )
 
     package static func message(_ key: String, known: [String], in place: String) -> String {

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// An owner, approver or collector who is not on the roster.
 public struct UnknownPersonRule: Rule {
     public init() {}
@@ -21,8 +22,18 @@ public struct UnknownPersonRule: Rule {
             names are free text and this rule is silent.
             """,
         fix: "Use the roster key (the message suggests the closest one), or add the person to people in isms.yaml.",
-        failing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: Alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")]),
-        passing: RuleExample([("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n")])
+        failing: RuleExample([
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Laptop theft\nowner: Alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"
+            )
+        ]),
+        passing: RuleExample([
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\nreview: {last: 2026-06-01, every: yearly}\n"
+            )
+        ])
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -31,7 +42,10 @@ public struct UnknownPersonRule: Rule {
         let keys = people.keys.sorted()
         return context.isms.records.flatMap { record in
             let actionOwners = record.entryNames("actions").map { "actions.\($0).owner" }
-            let named = (Self.personFields + actionOwners).compactMap { field in record.string(field).map { (field, $0, record.location(of: field)) } }
+            let named =
+                (Self.personFields + actionOwners).compactMap { field in
+                    record.string(field).map { (field, $0, record.location(of: field)) }
+                }
                 + Self.personLists.flatMap { field in record.list(field).map { (field, $0.value, $0.location) } }
             return named.compactMap { field, name, location -> Finding? in
                 guard people[name] == nil else { return nil }

@@ -1,12 +1,14 @@
 import GitKit
 import ISMSModel
+
 /// A reference to a framework clause that the shipped catalogs do not know.
 public struct UnknownReferenceRule: Rule {
     public init() {}
     public static let definition = RuleDescription(
         id: "unknown-reference",
         severity: .warning,
-        summary: "An Annex A reference, soa_exclusions id or obligation ref (GDPR, NIS2, DORA, ISO27001, or a catalogue of catalogs/) that is not in the catalogs.",
+        summary:
+            "An Annex A reference, soa_exclusions id or obligation ref (GDPR, NIS2, DORA, ISO27001, or a catalogue of catalogs/) that is not in the catalogs.",
         rationale: """
             A mistyped clause breaks the Statement of Applicability and the framework coverage silently: `A.8.35` \
             implements nothing, and an obligation citing `Art. 23` of GDPR when Art. 32 was meant maps to the wrong \
@@ -25,12 +27,21 @@ public struct UnknownReferenceRule: Rule {
             """,
         failing: RuleExample([
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Nightly backups\nowner: alice\nannex_a: [A.8.35]\nsatisfies: [OBL-GDPR-32]\n"),
-            ("obligations/obl-gdpr-32.yaml", "id: OBL-GDPR-32\ntitle: Security of processing\nowner: alice\nsource: GDPR\nref: Art. 23(1)(b)\n"),
+            (
+                "obligations/obl-gdpr-32.yaml",
+                "id: OBL-GDPR-32\ntitle: Security of processing\nowner: alice\nsource: GDPR\nref: Art. 23(1)(b)\n"
+            ),
         ]),
         passing: RuleExample([
-            ("isms.yaml", RuleExample.defaultConfig + "rules:\n  soa-gap: off   # this example does not keep a full Statement of Applicability\n"),
+            (
+                "isms.yaml",
+                RuleExample.defaultConfig + "rules:\n  soa-gap: off   # this example does not keep a full Statement of Applicability\n"
+            ),
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Nightly backups\nowner: alice\nannex_a: [A.8.13]\nsatisfies: [OBL-GDPR-32]\n"),
-            ("obligations/obl-gdpr-32.yaml", "id: OBL-GDPR-32\ntitle: Security of processing\nowner: alice\nsource: GDPR\nref: Art. 32(1)(b)\n"),
+            (
+                "obligations/obl-gdpr-32.yaml",
+                "id: OBL-GDPR-32\ntitle: Security of processing\nowner: alice\nsource: GDPR\nref: Art. 32(1)(b)\n"
+            ),
         ])
     )
 
@@ -64,8 +75,10 @@ public struct UnknownReferenceRule: Rule {
         }
         for exclusion in context.config.soaExclusions {
             if let message = annexProblem(exclusion.annexA) {
-                findings.append(Self.finding("soa_exclusions: " + message, path: "isms.yaml", at: exclusion.location,
-                                             field: "soa_exclusions.\(exclusion.annexA)"))
+                findings.append(
+                    Self.finding(
+                        "soa_exclusions: " + message, path: "isms.yaml", at: exclusion.location,
+                        field: "soa_exclusions.\(exclusion.annexA)"))
             }
         }
         // The Annex A controls a catalogue of the ISMS maps its requirements to.
@@ -73,8 +86,10 @@ public struct UnknownReferenceRule: Rule {
             for requirement in catalog.requirements {
                 for control in requirement.annexA {
                     if let message = annexProblem(control.text) {
-                        findings.append(Self.finding("annex_a of requirement \(requirement.id): " + message, path: catalog.path,
-                                                     at: control.location, field: "requirements.annex_a"))
+                        findings.append(
+                            Self.finding(
+                                "annex_a of requirement \(requirement.id): " + message, path: catalog.path,
+                                at: control.location, field: "requirements.annex_a"))
                     }
                 }
             }
@@ -85,14 +100,18 @@ public struct UnknownReferenceRule: Rule {
             guard let ref = obligation.string("ref") else {
                 if let catalog = Frameworks.catalog(forSource: source, user: user) {
                     let what = catalog.path == nil ? "the article or clause" : "one of its requirements"
-                    findings.append(finding("source is \(catalog.source) but ref is missing: name \(what) (\(catalog.scopeNote))",
-                                            in: obligation, field: "source"))
+                    findings.append(
+                        finding(
+                            "source is \(catalog.source) but ref is missing: name \(what) (\(catalog.scopeNote))",
+                            in: obligation, field: "source"))
                 }
                 continue
             }
             if case .unknown(let reason, let suggestion) = ReferenceResolver.resolve(source: source, ref: ref, user: user) {
                 var message = "ref: " + reason
-                if let suggestion { message += "; did you mean \(Self.display(suggestion, source: source, user: user)) (\(suggestion.title))?" }
+                if let suggestion {
+                    message += "; did you mean \(Self.display(suggestion, source: source, user: user)) (\(suggestion.title))?"
+                }
                 findings.append(finding(message, in: obligation, field: "ref"))
             }
         }

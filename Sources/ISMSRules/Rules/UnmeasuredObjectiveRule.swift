@@ -1,9 +1,11 @@
 import GitKit
 import ISMSModel
+
 /// An objective with no measurement within its cadence.
 public struct UnmeasuredObjectiveRule: Rule {
     public init() {}
-    package static let objective = "id: OBJ-1\ntitle: Fewer phishing clicks\nowner: alice\nmeasure: Click rate of the quarterly phishing simulation\ntarget: {value: 5, comparison: at-most, unit: '%'}\nset_on: 2026-01-15\ndue: 2027-12-31\nevery: quarterly\n"
+    package static let objective =
+        "id: OBJ-1\ntitle: Fewer phishing clicks\nowner: alice\nmeasure: Click rate of the quarterly phishing simulation\ntarget: {value: 5, comparison: at-most, unit: '%'}\nset_on: 2026-01-15\ndue: 2027-12-31\nevery: quarterly\n"
     public static let definition = RuleDescription(
         id: "unmeasured-objective",
         severity: .warning,
@@ -18,11 +20,17 @@ public struct UnmeasuredObjectiveRule: Rule {
         fix: "Measure the objective and record an evidence record with objective: and value:.",
         failing: RuleExample([
             ("objectives/obj-1.yaml", objective),
-            ("evidence/ev-obj-1-q1.yaml", "id: EV-OBJ-1-Q1\ntitle: Phishing simulation Q1\nobjective: OBJ-1\nvalue: 9.5\ncollected_on: 2026-03-31\n"),
+            (
+                "evidence/ev-obj-1-q1.yaml",
+                "id: EV-OBJ-1-Q1\ntitle: Phishing simulation Q1\nobjective: OBJ-1\nvalue: 9.5\ncollected_on: 2026-03-31\n"
+            ),
         ]),
         passing: RuleExample([
             ("objectives/obj-1.yaml", objective),
-            ("evidence/ev-obj-1-q3.yaml", "id: EV-OBJ-1-Q3\ntitle: Phishing simulation Q3\nobjective: OBJ-1\nvalue: 6.1\ncollected_on: 2026-09-30\n"),
+            (
+                "evidence/ev-obj-1-q3.yaml",
+                "id: EV-OBJ-1-Q3\ntitle: Phishing simulation Q3\nobjective: OBJ-1\nvalue: 6.1\ncollected_on: 2026-09-30\n"
+            ),
         ])
     )
 
@@ -33,16 +41,19 @@ public struct UnmeasuredObjectiveRule: Rule {
             if let newest = newestEvidence(measurements[objective.id] ?? []) {
                 guard let due = cadence.next(after: newest.collected, continuousDays: context.config.continuousDays) else { return nil }
                 guard due < context.asOf else { return nil }
-                return finding("objective \(objective.id) (\(objective.title)) was last measured on \(newest.collected) (\(newest.record.id)); "
-                               + "measured \(cadence), the next was due by \(due), \(daysAgo(due, asOf: context.asOf))", in: objective, field: "every")
+                return finding(
+                    "objective \(objective.id) (\(objective.title)) was last measured on \(newest.collected) (\(newest.record.id)); "
+                        + "measured \(cadence), the next was due by \(due), \(daysAgo(due, asOf: context.asOf))", in: objective,
+                    field: "every")
             }
             guard let set = objective.date("set_on") else {
                 return finding("objective \(objective.id) (\(objective.title)) has never been measured", in: objective, field: "every")
             }
             guard let due = cadence.next(after: set, continuousDays: context.config.continuousDays) else { return nil }
             guard due < context.asOf else { return nil }
-            return finding("objective \(objective.id) (\(objective.title)) has never been measured; set on \(set) and measured \(cadence), "
-                           + "the first was due by \(due), \(daysAgo(due, asOf: context.asOf))", in: objective, field: "every")
+            return finding(
+                "objective \(objective.id) (\(objective.title)) has never been measured; set on \(set) and measured \(cadence), "
+                    + "the first was due by \(due), \(daysAgo(due, asOf: context.asOf))", in: objective, field: "every")
         }
     }
 }

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// An approval whose commit carries no good signature by the approver.
 public struct UnprovenApprovalRule: Rule {
     public init() {}
@@ -26,7 +27,8 @@ public struct UnprovenApprovalRule: Rule {
     public static let definition = RuleDescription(
         id: "unproven-approval",
         severity: .error,
-        summary: "The commit that set a risk's acceptance.approved_by, an exception's approved_by or a document's approval (approved_on) has no good signature by that approver (with require_signed_decisions: true).",
+        summary:
+            "The commit that set a risk's acceptance.approved_by, an exception's approved_by or a document's approval (approved_on) has no good signature by that approver (with require_signed_decisions: true).",
         rationale: """
             What needs proving about an approval is that the approver approved. Anyone can type a name into approved_by; \
             the approver's own good signature on the commit that records it, by a key the trusted allowed-signers file \
@@ -38,11 +40,13 @@ public struct UnprovenApprovalRule: Rule {
             """,
         fix: "Have the approver commit the approval signed with their own key (git commit -S), or sign a commit that sets it again.",
         failing: RuleExample(commits: [
-            ExampleCommit("alice", "2026-01-12", "Accept the office flood risk, approved by Carol", signed: true,
-                          [("isms.yaml", config), ("risks/risk-1.yaml", risk)]),
+            ExampleCommit(
+                "alice", "2026-01-12", "Accept the office flood risk, approved by Carol", signed: true,
+                [("isms.yaml", config), ("risks/risk-1.yaml", risk)])
         ]),
         passing: RuleExample(commits: [
-            ExampleCommit("carol", "2026-01-12", "Accept the office flood risk", signed: true, [("isms.yaml", config), ("risks/risk-1.yaml", risk)]),
+            ExampleCommit(
+                "carol", "2026-01-12", "Accept the office flood risk", signed: true, [("isms.yaml", config), ("risks/risk-1.yaml", risk)])
         ])
     )
 
@@ -59,15 +63,22 @@ public struct UnprovenApprovalRule: Rule {
             let verdict = governance.signature(commit.id)
             let approverIDs = SelfApprovedAcceptanceRule.identities(approver, people: people)
             if verdict.isGood, let principal = verdict.principal,
-               !approverIDs.isDisjoint(with: SelfApprovedAcceptanceRule.identities(principal, people: people)) { continue }
-            let how = verdict.isGood ? "signed by \(verdict.principal ?? "someone else"), not by \(approver)" : GovernanceRules.describe(verdict)
-            let what = switch record.kind {
-            case .risk: "the acceptance of \(record.id)"
-            case .document: "the approval of document \(record.id)"
-            default: "exception \(record.id)"
+                !approverIDs.isDisjoint(with: SelfApprovedAcceptanceRule.identities(principal, people: people))
+            {
+                continue
             }
-            findings.append(finding("\(what) names \(approver) as approver, but commit \(commit.reference) that recorded it is \(how)",
-                                    in: record, field: field))
+            let how =
+                verdict.isGood ? "signed by \(verdict.principal ?? "someone else"), not by \(approver)" : GovernanceRules.describe(verdict)
+            let what =
+                switch record.kind {
+                case .risk: "the acceptance of \(record.id)"
+                case .document: "the approval of document \(record.id)"
+                default: "exception \(record.id)"
+                }
+            findings.append(
+                finding(
+                    "\(what) names \(approver) as approver, but commit \(commit.reference) that recorded it is \(how)",
+                    in: record, field: field))
         }
         return findings
     }

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A decision whose current value was set, or whose removal was made, by a commit without a good signature, when
 /// decisions must be signed.
 public struct UnsignedDecisionRule: Rule {
@@ -25,7 +26,8 @@ public struct UnsignedDecisionRule: Rule {
     public static let definition = RuleDescription(
         id: "unsigned-decision",
         severity: .error,
-        summary: "A decision field whose current value was set, or whose removal was made, by a commit without a good signature (with require_signed_decisions: true).",
+        summary:
+            "A decision field whose current value was set, or whose removal was made, by a commit without a good signature (with require_signed_decisions: true).",
         rationale: """
             A treatment, an acceptance or a control's status is a management decision an auditor traces to a person. \
             The commit's author is whatever the committer typed; a good signature, by a key the allowed-signers file of \
@@ -43,10 +45,11 @@ public struct UnsignedDecisionRule: Rule {
             .isms/allowed_signers at the trusted revision), or add the signer's key if the signature is unknown-key.
             """,
         failing: RuleExample(commits: [
-            ExampleCommit("alice", "2026-01-12", "Accept the office flood risk", [("isms.yaml", config), ("risks/risk-1.yaml", risk)]),
+            ExampleCommit("alice", "2026-01-12", "Accept the office flood risk", [("isms.yaml", config), ("risks/risk-1.yaml", risk)])
         ]),
         passing: RuleExample(commits: [
-            ExampleCommit("alice", "2026-01-12", "Accept the office flood risk", signed: true, [("isms.yaml", config), ("risks/risk-1.yaml", risk)]),
+            ExampleCommit(
+                "alice", "2026-01-12", "Accept the office flood risk", signed: true, [("isms.yaml", config), ("risks/risk-1.yaml", risk)])
         ])
     )
 
@@ -58,8 +61,10 @@ public struct UnsignedDecisionRule: Rule {
                 let verdict = governance.signature(commit.id)
                 guard !verdict.isGood else { continue }
                 let names = listed(fields)
-                findings.append(finding("\(names) of \(record.id) \(fields.count == 1 ? "was" : "were") set by commit \(commit.reference), "
-                                        + GovernanceRules.describe(verdict), in: record, field: fields[0]))
+                findings.append(
+                    finding(
+                        "\(names) of \(record.id) \(fields.count == 1 ? "was" : "were") set by commit \(commit.reference), "
+                            + GovernanceRules.describe(verdict), in: record, field: fields[0]))
             }
         }
         // A removal is a decision too: deleting a risk or its acceptance must be signed like setting it.
@@ -69,11 +74,15 @@ public struct UnsignedDecisionRule: Rule {
             let how = "by commit \(removal.commit.reference), " + GovernanceRules.describe(verdict)
             if let record = removal.record {
                 let names = GovernanceRules.removedNames(removal.fields, of: record)
-                findings.append(finding("\(listed(names)) of \(record.id) \(names.count == 1 ? "was" : "were") removed \(how)",
-                                        in: record, field: removal.fields[0]))
+                findings.append(
+                    finding(
+                        "\(listed(names)) of \(record.id) \(names.count == 1 ? "was" : "were") removed \(how)",
+                        in: record, field: removal.fields[0]))
             } else {
-                findings.append(Self.finding("\(removal.id) was deleted \(how)", path: removal.path, at: .start, record: removal.id,
-                                             field: removal.fields[0]))
+                findings.append(
+                    Self.finding(
+                        "\(removal.id) was deleted \(how)", path: removal.path, at: .start, record: removal.id,
+                        field: removal.fields[0]))
             }
         }
         return findings + settingFindings(context, governance: governance)
@@ -91,11 +100,15 @@ public struct UnsignedDecisionRule: Rule {
             let verdict = governance.signature(decided.commit.id)
             guard !verdict.isGood else { continue }
             let how = "by commit \(decided.commit.reference), " + GovernanceRules.describe(verdict)
-            let location = field == "scope" ? config.scopeLocation
+            let location =
+                field == "scope"
+                ? config.scopeLocation
                 : config.soaExclusions.first { "soa_exclusions." + SettingsSnapshot.segment($0.annexA) == field }?.location
-                ?? config.soaExclusionsLocation
-            findings.append(Self.finding("\(field) in isms.yaml was \(decided.value == nil ? "removed" : "set") \(how)",
-                                         path: SettingEntry.path, at: location ?? .start, field: field))
+                    ?? config.soaExclusionsLocation
+            findings.append(
+                Self.finding(
+                    "\(field) in isms.yaml was \(decided.value == nil ? "removed" : "set") \(how)",
+                    path: SettingEntry.path, at: location ?? .start, field: field))
         }
         return findings
     }

@@ -1,5 +1,6 @@
 import GitKit
 import ISMSModel
+
 /// A risk without a treatment decision, or to be reduced by no control.
 public struct UntreatedRiskRule: Rule {
     public init() {}
@@ -14,10 +15,16 @@ public struct UntreatedRiskRule: Rule {
             """,
         fix: "Set treatment (reduce, accept, transfer or avoid); for reduce, list the controls that reduce the risk.",
         failing: RuleExample([
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: []\nreview: {last: 2026-06-01, every: yearly}\n"),
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: []\nreview: {last: 2026-06-01, every: yearly}\n"
+            )
         ]),
         passing: RuleExample([
-            ("risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"),
+            (
+                "risks/risk-1.yaml",
+                "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\nreview: {last: 2026-06-01, every: yearly}\n"
+            ),
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Disk encryption\nowner: alice\nstatus: planned\ndue: 2027-03-01\n"),
         ])
     )
@@ -26,12 +33,14 @@ public struct UntreatedRiskRule: Rule {
         context.records(.risk).compactMap { risk in
             switch risk.string("treatment") {
             case nil where !risk.isWritten("treatment"):
-                return finding("risk \(risk.id) (\(risk.title)) has no treatment decision (reduce, accept, transfer or avoid)",
-                               in: risk, field: "treatment")
+                return finding(
+                    "risk \(risk.id) (\(risk.title)) has no treatment decision (reduce, accept, transfer or avoid)",
+                    in: risk, field: "treatment")
             case "reduce" where risk.list("controls").isEmpty:
                 // Point at an empty list when there is one, else at the decision that promised controls.
-                return finding("risk \(risk.id) (\(risk.title)) is to be reduced but lists no controls", in: risk, field: "controls",
-                               at: risk.fields["controls"] == nil ? risk.location(of: "treatment") : nil)
+                return finding(
+                    "risk \(risk.id) (\(risk.title)) is to be reduced but lists no controls", in: risk, field: "controls",
+                    at: risk.fields["controls"] == nil ? risk.location(of: "treatment") : nil)
             default:
                 return nil
             }

@@ -15,8 +15,10 @@ struct BoundedResult {
 
 /// Runs `isms` with a deadline: a run that hangs is killed and reported, never waited for. `wrapper` runs it
 /// under another program (`/usr/bin/time -f …`).
-func ismsBounded(_ arguments: [String], in directory: String, timeout: Double = 60,
-                 environment: [String: String] = [:], wrapper: [String] = []) -> BoundedResult {
+func ismsBounded(
+    _ arguments: [String], in directory: String, timeout: Double = 60,
+    environment: [String: String] = [:], wrapper: [String] = []
+) -> BoundedResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: wrapper.first ?? ismsExecutable)
     process.arguments = wrapper.isEmpty ? arguments : Array(wrapper.dropFirst()) + [ismsExecutable] + arguments
@@ -36,9 +38,13 @@ func ismsBounded(_ arguments: [String], in directory: String, timeout: Double = 
     let group = DispatchGroup()
     nonisolated(unsafe) var outData = Data(), errData = Data()
     group.enter()
-    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    DispatchQueue.global().async {
+        outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave()
+    }
     group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    DispatchQueue.global().async {
+        errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave()
+    }
     var timedOut = false
     if finished.wait(timeout: .now() + timeout) == .timedOut {
         timedOut = true
@@ -48,30 +54,35 @@ func ismsBounded(_ arguments: [String], in directory: String, timeout: Double = 
     group.wait()
     let stderr = String(decoding: errData, as: UTF8.self)
     let signalled = process.terminationReason == .uncaughtSignal || stderr.contains("Command terminated by signal")
-    return BoundedResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: stderr, signalled: signalled && !timedOut, timedOut: timedOut,
-                         seconds: Date().timeIntervalSince(started))
+    return BoundedResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: stderr, signalled: signalled && !timedOut, timedOut: timedOut,
+        seconds: Date().timeIntervalSince(started))
 }
 
 /// The promise every hostile case is held to: the run ended by itself, in time, without a signal, with one of
 /// the `allowed` exit codes; exit 2 comes with exactly one line on stderr, `isms: error: …`.
 @discardableResult
-func assertHeld(_ arguments: [String], in directory: String, exits allowed: Set<Int32>, timeout: Double = 60,
-                stderrContains: String? = nil, environment: [String: String] = [:],
-                file: StaticString = #filePath, line: UInt = #line) -> BoundedResult {
+func assertHeld(
+    _ arguments: [String], in directory: String, exits allowed: Set<Int32>, timeout: Double = 60,
+    stderrContains: String? = nil, environment: [String: String] = [:],
+    file: StaticString = #filePath, line: UInt = #line
+) -> BoundedResult {
     let result = ismsBounded(arguments, in: directory, timeout: timeout, environment: environment)
     let label = "isms \(arguments.joined(separator: " "))"
     XCTAssertFalse(result.timedOut, "\(label) hung (killed after \(timeout) s)", file: file, line: line)
     XCTAssertFalse(result.signalled, "\(label) crashed with signal \(result.status): \(result.stderr.prefix(2000))", file: file, line: line)
-    XCTAssertTrue(allowed.contains(result.status), "\(label) exited \(result.status), expected \(allowed.sorted()): \(result.stderr.prefix(2000))",
-                  file: file, line: line)
+    XCTAssertTrue(
+        allowed.contains(result.status), "\(label) exited \(result.status), expected \(allowed.sorted()): \(result.stderr.prefix(2000))",
+        file: file, line: line)
     if result.status == 2 && !result.signalled && !result.timedOut {
         let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("isms: error:") }
         XCTAssertEqual(errors.count, 1, "\(label): exit 2 needs one error line: \(result.stderr)", file: file, line: line)
         XCTAssertFalse(result.stderr.contains("Fatal error") || result.stderr.contains("Backtrac"), result.stderr, file: file, line: line)
     }
     if let stderrContains {
-        XCTAssertTrue(result.stderr.contains(stderrContains), "\(label): stderr lacks '\(stderrContains)': \(result.stderr)", file: file, line: line)
+        XCTAssertTrue(
+            result.stderr.contains(stderrContains), "\(label): stderr lacks '\(stderrContains)': \(result.stderr)", file: file, line: line)
     }
     return result
 }
@@ -80,9 +91,12 @@ func assertHeld(_ arguments: [String], in directory: String, exits allowed: Set<
 enum Commands {
     /// check in its modes, and the three history commands, for record `id`.
     static func reading(id: String, rev: String = "HEAD") -> [[String]] {
-        [["check", "--as-of", "2026-12-01"], ["check", "--rev", rev, "--as-of", "2026-12-01"], ["check", "--staged", "--as-of", "2026-12-01"],
-         ["log", "--rev", rev], ["log", "--rev", rev, "--no-cache"], ["log", "--rev", rev, "--format", "json"],
-         ["history", id, "--rev", rev], ["blame", id, "--rev", rev], ["log", "--rev", rev, "--first-parent"]]
+        [
+            ["check", "--as-of", "2026-12-01"], ["check", "--rev", rev, "--as-of", "2026-12-01"],
+            ["check", "--staged", "--as-of", "2026-12-01"],
+            ["log", "--rev", rev], ["log", "--rev", rev, "--no-cache"], ["log", "--rev", rev, "--format", "json"],
+            ["history", id, "--rev", rev], ["blame", id, "--rev", rev], ["log", "--rev", rev, "--first-parent"],
+        ]
     }
 }
 
@@ -95,8 +109,10 @@ extension GitRepository {
     }
 
     /// A commit object written byte for byte.
-    func rawCommit(tree: String, parents: [String], author: String, committer: String? = nil, message: String,
-                   extraHeaders: String = "") -> String {
+    func rawCommit(
+        tree: String, parents: [String], author: String, committer: String? = nil, message: String,
+        extraHeaders: String = ""
+    ) -> String {
         var text = "tree \(tree)\n"
         for parent in parents { text += "parent \(parent)\n" }
         text += "author \(author)\ncommitter \(committer ?? author)\n" + extraHeaders + "\n" + message + "\n"

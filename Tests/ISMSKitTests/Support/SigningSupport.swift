@@ -90,10 +90,13 @@ final class OpenPGPKey {
     init(_ uid: String) {
         home = TemporaryFolder("isms-gnupg")
         let env = ["GNUPGHOME": home.path]
-        let made = runProcess(Self.gpg, ["--batch", "--passphrase", "", "--quick-gen-key", uid, "ed25519", "sign", "never"], environment: env)
+        let made = runProcess(
+            Self.gpg, ["--batch", "--passphrase", "", "--quick-gen-key", uid, "ed25519", "sign", "never"], environment: env)
         precondition(made.status == 0, "gpg --quick-gen-key failed: \(made.stderr)")
         let listed = runProcess(Self.gpg, ["--batch", "--with-colons", "--list-keys", uid], environment: env)
-        fingerprint = listed.stdout.split(separator: "\n").first { $0.hasPrefix("fpr:") }!.split(separator: ":", omittingEmptySubsequences: false)[9].description
+        fingerprint =
+            listed.stdout.split(separator: "\n").first { $0.hasPrefix("fpr:") }!.split(separator: ":", omittingEmptySubsequences: false)[9]
+            .description
         armoredPublicKey = runProcess(Self.gpg, ["--batch", "--armor", "--export", fingerprint], environment: env).stdout
     }
 
@@ -107,8 +110,9 @@ extension GitRepository {
     /// Commits signed with an SSH key through git's own signing (`gpg.format=ssh`, `user.signingkey=KEYFILE`).
     @discardableResult
     func commitSigned(_ message: String, by author: Person = .alice, at date: String, key: SSHKey) -> String {
-        commitEverything(["-S", "-m", message], configuration: ["-c", "gpg.format=ssh", "-c", "user.signingkey=\(key.privateKey)"],
-                         environment: identity(author, date))
+        commitEverything(
+            ["-S", "-m", message], configuration: ["-c", "gpg.format=ssh", "-c", "user.signingkey=\(key.privateKey)"],
+            environment: identity(author, date))
     }
 
     /// Commits signed with an OpenPGP key through gpg, from the key's own GNUPGHOME.
@@ -116,13 +120,16 @@ extension GitRepository {
     func commitSigned(_ message: String, by author: Person = .alice, at date: String, openPGP key: OpenPGPKey) -> String {
         var env = identity(author, date)
         env["GNUPGHOME"] = key.home.path
-        return commitEverything(["-S", "-m", message], configuration: ["-c", "gpg.format=openpgp", "-c", "user.signingkey=\(key.fingerprint)"],
-                                environment: env)
+        return commitEverything(
+            ["-S", "-m", message], configuration: ["-c", "gpg.format=openpgp", "-c", "user.signingkey=\(key.fingerprint)"],
+            environment: env)
     }
 
     func identity(_ author: Person, _ date: String) -> [String: String] {
-        ["GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email, "GIT_AUTHOR_DATE": date,
-         "GIT_COMMITTER_NAME": author.name, "GIT_COMMITTER_EMAIL": author.email, "GIT_COMMITTER_DATE": date]
+        [
+            "GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email, "GIT_AUTHOR_DATE": date,
+            "GIT_COMMITTER_NAME": author.name, "GIT_COMMITTER_EMAIL": author.email, "GIT_COMMITTER_DATE": date,
+        ]
     }
 
     /// Rewrites commit `id` with `edit` applied to its raw object (signature kept) and points `branch` at the

@@ -46,8 +46,10 @@ struct ProcessResult {
 
 /// Runs a program to completion and captures its output.
 @discardableResult
-func runProcess(_ executable: String, _ arguments: [String], in directory: String? = nil,
-                environment: [String: String] = [:], stdin: String? = nil) -> ProcessResult {
+func runProcess(
+    _ executable: String, _ arguments: [String], in directory: String? = nil,
+    environment: [String: String] = [:], stdin: String? = nil
+) -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -68,15 +70,20 @@ func runProcess(_ executable: String, _ arguments: [String], in directory: Strin
     let group = DispatchGroup()
     nonisolated(unsafe) var outData = Data(), errData = Data()
     group.enter()
-    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    DispatchQueue.global().async {
+        outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave()
+    }
     group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    DispatchQueue.global().async {
+        errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave()
+    }
     // Not `waitUntilExit()`: on Linux it polls its run loop every 50 ms, which cost every git, ssh-keygen and
     // isms run of the tests up to 50 ms of idling (measured: 51 ms for /bin/true, 0.9 ms this way).
     exited.wait()
     group.wait()
-    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+    return ProcessResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
 }
 
 /// The `isms` binary built beside the test bundle.
@@ -139,10 +146,12 @@ final class GitRepository {
     @discardableResult
     func commit(_ message: String, by author: Person = .alice, at date: String, committer: Person? = nil) -> String {
         let committer = committer ?? author
-        return commitEverything(["-m", message], environment: [
-            "GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email, "GIT_AUTHOR_DATE": date,
-            "GIT_COMMITTER_NAME": committer.name, "GIT_COMMITTER_EMAIL": committer.email, "GIT_COMMITTER_DATE": date,
-        ])
+        return commitEverything(
+            ["-m", message],
+            environment: [
+                "GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email, "GIT_AUTHOR_DATE": date,
+                "GIT_COMMITTER_NAME": committer.name, "GIT_COMMITTER_EMAIL": committer.email, "GIT_COMMITTER_DATE": date,
+            ])
     }
 
     /// What the last commit left: the work tree's files and the identity of the index file. While both hold
@@ -161,9 +170,12 @@ final class GitRepository {
         if !onlyTracked || files.contains(where: { ($0 as NSString).lastPathComponent == ".gitignore" }) {
             git("add", "-A")
         }
-        let output = gitArguments(configuration + ["-c", "core.abbrev=40", "-c", "maintenance.auto=false",
-                                                   "commit", "-a", "--allow-empty"] + options,
-                                  environment: environment)
+        let output = gitArguments(
+            configuration + [
+                "-c", "core.abbrev=40", "-c", "maintenance.auto=false",
+                "commit", "-a", "--allow-empty",
+            ] + options,
+            environment: environment)
         tracked = (files, indexStamp())
         // `[main (root-commit) <40 hex>] subject`, or `[detached HEAD <40 hex>] subject`
         let summary = output.split(separator: "\n").first.map(String.init) ?? ""

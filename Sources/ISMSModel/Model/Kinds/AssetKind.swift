@@ -15,7 +15,9 @@ package enum AssetKind: RecordKindDeclaration {
     package static let fields: [FieldSpec] = [
         FieldSpec("classification", .text, .optional, "The information classification, such as confidential."),
         FieldSpec("in_scope", .boolean, .optional, "Whether the asset is in the ISMS scope."),
-        FieldSpec("exclusion_reason", .text, .requiredWhen(field: "in_scope", equals: "false"), "Why it is out of scope (required when not in scope)."),
+        FieldSpec(
+            "exclusion_reason", .text, .requiredWhen(field: "in_scope", equals: "false"),
+            "Why it is out of scope (required when not in scope)."),
         FieldSpec("suppliers", .list(.reference([.supplier])), .optional, "Suppliers that host or provide the asset."),
     ]
 }

@@ -21,10 +21,12 @@ package enum ControlKind: RecordKindDeclaration {
         FieldSpec("satisfies", .list(.reference([.obligation])), .optional, "Obligations the control satisfies."),
         FieldSpec("annex_a", .list(.text), .optional, "ISO/IEC 27001:2022 Annex A references, such as A.5.15."),
         FieldSpec("documents", .list(.reference([.document])), .optional, "The documents (policies, procedures) that define the control."),
-        FieldSpec("evidence_expected", .object([
-            FieldSpec("record", .text, .optional, "What record proves an operation."),
-            FieldSpec("location", .text, .optional, "Where that record is kept."),
-            FieldSpec("retention", .text, .optional, "How long it is kept."),
-        ]), .optional, "The evidence the control should leave."),
+        FieldSpec(
+            "evidence_expected",
+            .object([
+                FieldSpec("record", .text, .optional, "What record proves an operation."),
+                FieldSpec("location", .text, .optional, "Where that record is kept."),
+                FieldSpec("retention", .text, .optional, "How long it is kept."),
+            ]), .optional, "The evidence the control should leave."),
     ]
 }

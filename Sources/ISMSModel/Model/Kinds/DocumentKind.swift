@@ -21,7 +21,8 @@ package enum DocumentKind: RecordKindDeclaration {
         Schema.review,
         FieldSpec("controls", .list(.reference([.control])), .optional, "The controls the document governs."),
         FieldSpec("audience", .list(.text), .optional, "Who must know and follow it."),
-        FieldSpec(RecordFileFormat.bodyField, .text, .optional,
-                  "The text: the Markdown after the front matter (not a front-matter field)."),
+        FieldSpec(
+            RecordFileFormat.bodyField, .text, .optional,
+            "The text: the Markdown after the front matter (not a front-matter field)."),
     ]
 }

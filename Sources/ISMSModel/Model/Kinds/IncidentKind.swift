@@ -22,19 +22,23 @@ package enum IncidentKind: RecordKindDeclaration {
         FieldSpec("severity", .choice(["low", "medium", "high", "critical"]), .optional, "How severe."),
         FieldSpec("nis2_significant", .boolean, .optional, "A significant incident under NIS2 Art. 23."),
         FieldSpec("personal_data_breach", .boolean, .optional, "A personal-data breach under GDPR Art. 33."),
-        FieldSpec("notifications", .object([
-            FieldSpec("nis2_early_warning", .object(notification), .optional, "NIS2 early warning (24 hours)."),
-            FieldSpec("nis2_notification", .object(notification), .optional, "NIS2 incident notification (72 hours)."),
-            FieldSpec("nis2_final_report", .object(notification), .optional, "NIS2 final report (one month after the notification)."),
-            FieldSpec("gdpr_authority", .object(notification), .optional, "GDPR notification to the supervisory authority (72 hours)."),
-        ]), .optional, "The notifications sent."),
+        FieldSpec(
+            "notifications",
+            .object([
+                FieldSpec("nis2_early_warning", .object(notification), .optional, "NIS2 early warning (24 hours)."),
+                FieldSpec("nis2_notification", .object(notification), .optional, "NIS2 incident notification (72 hours)."),
+                FieldSpec("nis2_final_report", .object(notification), .optional, "NIS2 final report (one month after the notification)."),
+                FieldSpec("gdpr_authority", .object(notification), .optional, "GDPR notification to the supervisory authority (72 hours)."),
+            ]), .optional, "The notifications sent."),
         FieldSpec("status", .choice(["open", "closed"]), .optional, "Whether it is open (default) or closed."),
         FieldSpec("closed_on", .date, .optional, "When it was closed."),
-        FieldSpec("lessons", .object([
-            FieldSpec("summary", .text, .optional, "What was learnt."),
-            FieldSpec("nonconformities", .list(.reference([.nonconformity])), .optional, "Nonconformities raised."),
-            FieldSpec("risks", .list(.reference([.risk])), .optional, "Risks changed."),
-            FieldSpec("controls", .list(.reference([.control])), .optional, "Controls changed."),
-        ]), .optional, "The lessons learnt and what they changed."),
+        FieldSpec(
+            "lessons",
+            .object([
+                FieldSpec("summary", .text, .optional, "What was learnt."),
+                FieldSpec("nonconformities", .list(.reference([.nonconformity])), .optional, "Nonconformities raised."),
+                FieldSpec("risks", .list(.reference([.risk])), .optional, "Risks changed."),
+                FieldSpec("controls", .list(.reference([.control])), .optional, "Controls changed."),
+            ]), .optional, "The lessons learnt and what they changed."),
     ]
 }

@@ -14,11 +14,13 @@ package enum ObjectiveKind: RecordKindDeclaration {
 
     package static let fields: [FieldSpec] = [
         FieldSpec("measure", .text, .required, "What is measured."),
-        FieldSpec("target", .object([
-            FieldSpec("value", .number, .required, "The target value."),
-            FieldSpec("comparison", .choice(["at-least", "at-most"]), .required, "Whether a value meets it from above or below."),
-            FieldSpec("unit", .text, .optional, "The unit, such as % or days."),
-        ]), .required, "What counts as achieved."),
+        FieldSpec(
+            "target",
+            .object([
+                FieldSpec("value", .number, .required, "The target value."),
+                FieldSpec("comparison", .choice(["at-least", "at-most"]), .required, "Whether a value meets it from above or below."),
+                FieldSpec("unit", .text, .optional, "The unit, such as % or days."),
+            ]), .required, "What counts as achieved."),
         FieldSpec("set_on", .date, .optional, "When the objective was set: the first measurement is due one cadence later."),
         FieldSpec("due", .date, .optional, "When the target is to be met."),
         FieldSpec("every", .cadence, .optional, "How often it is measured."),

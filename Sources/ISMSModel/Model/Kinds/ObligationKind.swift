@@ -16,6 +16,8 @@ package enum ObligationKind: RecordKindDeclaration {
         FieldSpec("source", .text, .optional, "GDPR, NIS2, DORA, ISO27001, contract, internal, …"),
         FieldSpec("ref", .text, .optional, "The clause, such as Art. 32(1)(b)."),
         FieldSpec("applies", .boolean, .optional, "Whether the obligation applies (default true)."),
-        FieldSpec("justification", .text, .requiredWhen(field: "applies", equals: "false"), "Why it does not apply (required when applies is false)."),
+        FieldSpec(
+            "justification", .text, .requiredWhen(field: "applies", equals: "false"),
+            "Why it does not apply (required when applies is false)."),
     ]
 }

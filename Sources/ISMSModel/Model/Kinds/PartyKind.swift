@@ -14,9 +14,11 @@ package enum PartyKind: RecordKindDeclaration {
 
     package static let fields: [FieldSpec] = [
         FieldSpec("category", .text, .optional, "customer, regulator, employee, supplier, shareholder, …"),
-        FieldSpec("requirements", .keyed([
-            FieldSpec("need", .text, .required, "What the party requires."),
-            FieldSpec("obligations", .list(.reference([.obligation])), .optional, "The obligations that capture it."),
-        ]), .optional, "What the party requires, by name: {need, obligations}."),
+        FieldSpec(
+            "requirements",
+            .keyed([
+                FieldSpec("need", .text, .required, "What the party requires."),
+                FieldSpec("obligations", .list(.reference([.obligation])), .optional, "The obligations that capture it."),
+            ]), .optional, "What the party requires, by name: {need, obligations}."),
     ]
 }
