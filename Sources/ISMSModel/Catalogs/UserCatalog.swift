@@ -244,6 +244,9 @@ public enum UserCatalogReference {
 
     /// What `ref` names in `catalog`: a requirement (the same, or one the ref is a part of: `30(1) sentence 2` names
     /// 30(1)), or a part of the catalogue that holds requirements (`30` names 30(1) and 30(2)).
+    /// The largest catalogue whose unknown refs get a did-you-mean.
+    package static let maxSuggestedCatalog = 2_000
+
     public static func resolve(_ ref: String, in catalog: FrameworkCatalog) -> ReferenceResolution {
         let wanted = key(ref)
         guard !wanted.isEmpty else {
@@ -261,7 +264,10 @@ public enum UserCatalogReference {
                     ref.trimmingCharacters(in: .whitespaces),
                     "\(parts.count) requirement\(parts.count == 1 ? "" : "s") of \(catalog.name)", group: parts[0].group))
         }
-        let suggestion = closest(to: ref.trimmingCharacters(in: .whitespaces), in: catalog.entries.map(\.id)).flatMap(catalog.entry)
+        // Did-you-mean costs an edit distance per requirement for each unknown ref: over a catalogue of thousands,
+        // a pull request's many unknown refs would cost hours (RedTeamDocumentsTests), so such a catalogue suggests none.
+        let suggestion = catalog.entries.count > maxSuggestedCatalog ? nil
+            : closest(to: ref.trimmingCharacters(in: .whitespaces), in: catalog.entries.map(\.id)).flatMap(catalog.entry)
         return .unknown(reason: "'\(ref)' is not a requirement of \(catalog.source) (\(catalog.scopeNote))", suggestion: suggestion)
     }
 

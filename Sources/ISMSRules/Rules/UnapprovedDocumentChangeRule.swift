@@ -40,8 +40,9 @@ public struct UnapprovedDocumentChangeRule: Rule {
             commit since which both version and approved_on stand (the one that set them together). Any later commit \
             that changes the text (the body after the front matter) or another front-matter field, review excepted, \
             is an unapproved change (a draft's first approved_on approves the version it names), and so is an uncommitted one (the work tree, --staged) that does not update both \
-            version and approved_on. A change reverted afterwards still needs the approval confirmed. Documents that \
-            record no approved_on are drafts and are not judged.
+            version and approved_on. A change reverted afterwards still needs the approval confirmed, and removing the approved_on \
+            of a document approved before is a change too. Documents that \
+            never recorded an approved_on are drafts and are not judged.
             """,
         fix: """
             Have the approver approve the text as it stands: update version and approved_on (and approved_by) in one \
@@ -65,7 +66,13 @@ public struct UnapprovedDocumentChangeRule: Rule {
         guard let governance = context.governance else { return [] }
         var findings = [Finding]()
         for document in context.records(.document) {
-            guard document.date("approved_on") != nil, let blame = governance.blame(document.id), !blame.isEmpty else { continue }
+            guard let blame = governance.blame(document.id), !blame.isEmpty else { continue }
+            guard document.date("approved_on") != nil else {
+                // A draft now. One that was approved before had its approval withdrawn: that is a change to the
+                // document too, or a pull request could strip approved_on and edit the text unjudged.
+                if let finding = withdrawn(document, blame: blame, governance: governance) { findings.append(finding) }
+                continue
+            }
             // What the checked files hold that no commit has yet (the work tree, the index): a pending commit.
             let pending = Set(blame.keys).union(document.fields.keys).filter { document.fields[$0]?.value != blame[$0]?.value }
             if pending.contains("approved_on") && pending.contains("version") { continue }  // a new approval, to be committed
@@ -124,5 +131,28 @@ public struct UnapprovedDocumentChangeRule: Rule {
             }
         }
         return findings
+    }
+
+    /// The finding for a document whose approved_on (a date once) was removed or emptied since, uncommitted or in
+    /// the latest commit that touched it; nil for a document never approved, or one whose date is merely invalid
+    /// (invalid-value says so).
+    private func withdrawn(_ document: Record, blame: [String: BlameLine], governance: GovernanceContext) -> Finding? {
+        func isDate(_ value: FieldValue?) -> Bool { if case .date? = value { return true } else { return false } }
+        func isUnset(_ value: FieldValue?) -> Bool {
+            guard let value else { return true }
+            if case .string(let text) = value { return text.trimmingCharacters(in: .whitespaces).isEmpty || text == "null" }
+            return false
+        }
+        guard isUnset(document.fields["approved_on"]?.value) else { return nil }
+        let fix = "a withdrawn approval leaves the changed text unapproved: update version and approved_on, or revert"
+        if let line = blame["approved_on"], isDate(line.value) {
+            return finding("approved_on of \(document.id) removed in an uncommitted change (approved on \(line.value.text) in commit "
+                           + "\(line.commit.reference)): \(fix)", in: document)
+        }
+        guard let entry = governance.entries(document.id).first(where: { $0.changes.contains { $0.field == "approved_on" } }),
+              let change = entry.changes.first(where: { $0.field == "approved_on" }), isDate(change.old), !isDate(change.new)
+        else { return nil }
+        return finding("approved_on of \(document.id) removed in commit \(entry.commit.reference) (approved on "
+                       + "\(change.old!.text) before): \(fix)", in: document)
     }
 }
