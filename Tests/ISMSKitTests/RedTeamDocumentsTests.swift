@@ -1,12 +1,15 @@
-@testable import ISMSKit
 import Foundation
 import XCTest
+
+@testable import ISMSKit
 
 /// Red-team attacks on the document kind and user catalogues, as the author of a pull request would make them:
 /// every file of the repository under review is the attacker's.
 final class RedTeamDocumentsTests: XCTestCase {
-    func policy(version: String = "1.0", approvedOn: String? = "2026-01-12",
-                text: String = "Access is granted on a need-to-know basis.") -> String {
+    func policy(
+        version: String = "1.0", approvedOn: String? = "2026-01-12",
+        text: String = "Access is granted on a need-to-know basis."
+    ) -> String {
         """
         ---
         id: DOC-1
@@ -87,11 +90,15 @@ final class RedTeamCatalogTests: XCTestCase {
     func testUnknownRefsIntoAHugeCatalogueStayCheap() {
         let folder = TemporaryFolder("huge-catalogue")
         folder.write("isms.yaml", minimalConfig)
-        folder.write("catalogs/big.yaml", "id: BIG\ntitle: Big\nrequirements:\n"
-                     + (0..<20_000).map { "  - {id: \"R\($0)a\($0 % 97)b\($0 % 89)c\", title: t}\n" }.joined())
+        folder.write(
+            "catalogs/big.yaml",
+            "id: BIG\ntitle: Big\nrequirements:\n"
+                + (0..<20_000).map { "  - {id: \"R\($0)a\($0 % 97)b\($0 % 89)c\", title: t}\n" }.joined())
         for j in 0..<300 {
-            folder.write("obligations/o\(j).yaml", "id: OBL-\(j)\ntitle: x\nowner: alice\nsource: BIG\nref: \"Q\(j)z\(j % 97)y\(j % 89)x\"\n"
-                         + "applies: true\njustification: x\n")
+            folder.write(
+                "obligations/o\(j).yaml",
+                "id: OBL-\(j)\ntitle: x\nowner: alice\nsource: BIG\nref: \"Q\(j)z\(j % 97)y\(j % 89)x\"\n"
+                    + "applies: true\njustification: x\n")
         }
         let start = Date()
         let result = isms(["check", "--format", "json", "--no-cache", "--as-of", "2026-03-10"], in: folder.path)

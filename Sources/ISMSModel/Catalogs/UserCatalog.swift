@@ -266,7 +266,9 @@ public enum UserCatalogReference {
         }
         // Did-you-mean costs an edit distance per requirement for each unknown ref: over a catalogue of thousands,
         // a pull request's many unknown refs would cost hours (RedTeamDocumentsTests), so such a catalogue suggests none.
-        let suggestion = catalog.entries.count > maxSuggestedCatalog ? nil
+        let suggestion =
+            catalog.entries.count > maxSuggestedCatalog
+            ? nil
             : closest(to: ref.trimmingCharacters(in: .whitespaces), in: catalog.entries.map(\.id)).flatMap(catalog.entry)
         return .unknown(reason: "'\(ref)' is not a requirement of \(catalog.source) (\(catalog.scopeNote))", suggestion: suggestion)
     }

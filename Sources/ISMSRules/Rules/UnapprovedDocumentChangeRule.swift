@@ -146,13 +146,15 @@ public struct UnapprovedDocumentChangeRule: Rule {
         guard isUnset(document.fields["approved_on"]?.value) else { return nil }
         let fix = "a withdrawn approval leaves the changed text unapproved: update version and approved_on, or revert"
         if let line = blame["approved_on"], isDate(line.value) {
-            return finding("approved_on of \(document.id) removed in an uncommitted change (approved on \(line.value.text) in commit "
-                           + "\(line.commit.reference)): \(fix)", in: document)
+            return finding(
+                "approved_on of \(document.id) removed in an uncommitted change (approved on \(line.value.text) in commit "
+                    + "\(line.commit.reference)): \(fix)", in: document)
         }
         guard let entry = governance.entries(document.id).first(where: { $0.changes.contains { $0.field == "approved_on" } }),
-              let change = entry.changes.first(where: { $0.field == "approved_on" }), isDate(change.old), !isDate(change.new)
+            let change = entry.changes.first(where: { $0.field == "approved_on" }), isDate(change.old), !isDate(change.new)
         else { return nil }
-        return finding("approved_on of \(document.id) removed in commit \(entry.commit.reference) (approved on "
-                       + "\(change.old!.text) before): \(fix)", in: document)
+        return finding(
+            "approved_on of \(document.id) removed in commit \(entry.commit.reference) (approved on "
+                + "\(change.old!.text) before): \(fix)", in: document)
     }
 }
