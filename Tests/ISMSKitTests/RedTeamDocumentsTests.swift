@@ -71,6 +71,23 @@ final class RedTeamDocumentsTests: XCTestCase {
         XCTAssertEqual(documentFindings(repo, ["--base", "main"]).map(\.rule), [])
     }
 
+    /// The audit pack shows each policy's text as approved; its heading must not pair that text with the version
+    /// (or title) a pull request wrote afterwards.
+    func testTheAuditPackHeadsTheApprovedTextWithTheApprovedVersionAndTitle() throws {
+        let repo = repository()
+        let edited = policy().replacingOccurrences(of: "version: \"1.0\"", with: "version: \"2.0\"")
+            .replacingOccurrences(of: "title: Access control policy", with: "title: Open access policy")
+        repo.write("documents/doc-1.md", edited)
+        repo.commit("Call it 2.0", by: .bob, at: "2026-02-01T10:00:00Z")
+        let pack = repo.path + "/pack.html"
+        let result = isms(["export", "--html", pack, "--as-of", "2026-03-10"], in: repo.path)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let html = try String(contentsOfFile: pack, encoding: .utf8)
+        XCTAssertTrue(
+            html.contains("DOC-1 Access control policy, version 1.0, as approved in commit"), "the heading names the approved version")
+        XCTAssertFalse(html.contains("version 2.0, as approved"), "a version written after the approval is not the approved one")
+    }
+
     /// A document that was never approved stays a draft that nobody judges.
     func testADraftIsStillNotJudged() {
         let repo = GitRepository()

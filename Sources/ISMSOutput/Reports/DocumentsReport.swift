@@ -17,6 +17,10 @@ public enum DocumentsReport {
         public let textChange: CommitInfo?
         /// The text as approved: the current one, with the changes made after the approval undone.
         public let approvedText: String?
+        /// The title and version as approved, undone the same way: the pack's heading must not pair a pull
+        /// request's version with the approved text.
+        public var approvedTitle: String?
+        public var approvedVersion: String?
         /// Whether the text or another approved field changed after the approval.
         public let changedSinceApproval: Bool
     }
@@ -40,6 +44,7 @@ public enum DocumentsReport {
             // From the committed text: an edit not committed yet (the work tree) is not the text approved either.
             let body = RecordFileFormat.bodyField
             var text = lines[body]?.value.text ?? document.string(body)
+            var title = lines["title"]?.value.text ?? document.title, version = lines["version"]?.value.text ?? document.string("version")
             let pending = Set(lines.keys).union(document.fields.keys).filter { field in
                 UnapprovedDocumentChangeRule.isApproved(field) && document.fields[field]?.value != lines[field]?.value
             }
@@ -56,13 +61,21 @@ public enum DocumentsReport {
                     for change in entry.changes where UnapprovedDocumentChangeRule.isApproved(change.field) && change.field != "approved_on"
                     {
                         changed = true
-                        if change.field == RecordFileFormat.bodyField { text = change.old?.text }
+                        // Newest first: the last assignment is the oldest change's old value, the one approved.
+                        switch change.field {
+                        case RecordFileFormat.bodyField: text = change.old?.text
+                        case "title": title = change.old?.text ?? title
+                        case "version": version = change.old?.text
+                        default: break
+                        }
                     }
                 }
             }
-            result[document.id] = Provenance(
+            var provenance = Provenance(
                 approval: approval, textChange: lines[RecordFileFormat.bodyField]?.commit,
                 approvedText: approval == nil ? nil : text, changedSinceApproval: changed)
+            if approval != nil { (provenance.approvedTitle, provenance.approvedVersion) = (title, version) }
+            result[document.id] = provenance
         }
         return result
     }
@@ -94,7 +107,9 @@ public enum DocumentsReport {
                 let how = known?.approval.map { "as approved in commit \($0.id.short)" } ?? "as written (no history read)"
                 texts.append(
                     ReportText(
-                        id: document.id, title: "\(document.id) \(document.title), version \(document.string("version") ?? "?"), \(how)",
+                        id: document.id,
+                        title: "\(document.id) \(known?.approvedTitle ?? document.title), version "
+                            + "\(known?.approvedVersion ?? document.string("version") ?? "?"), \(how)",
                         markdown: text))
             }
             return [
