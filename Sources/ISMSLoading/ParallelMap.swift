@@ -25,7 +25,8 @@ package func parallelMap<T: Sendable, R: Sendable>(
 
 /// `parallelMap` for items that arrive while the work runs: the caller submits each as it finds it (a blob
 /// found while comparing trees) and collects all results, in submission order, with `finish()`. The worker
-/// threads have the same large stacks as `parallelMap`'s.
+/// threads have the same large stacks as `parallelMap`'s. `@unchecked`: every field is touched only while
+/// `condition` is held; it needs wait and signal, which `Locked` does not offer.
 package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable {
     private let transform: @Sendable (T) -> R
     private var items = [T]()

@@ -5,7 +5,8 @@ import ISMSCore
 ///
 /// isms.yaml comes with the pull request, so a pattern may backtrack catastrophically (`^(a+)+$` against
 /// `aaaa…b` runs for seconds per id). Each match has a time budget; a pattern that exceeds it once is given up
-/// for the rest of the run (`gaveUp`), and the checker reports it at its place in isms.yaml.
+/// for the rest of the run (`gaveUp`), and the checker reports it at its place in isms.yaml. `@unchecked`:
+/// `NSRegularExpression` is immutable and thread-safe but not marked `Sendable`.
 public struct Pattern: @unchecked Sendable {
     public let source: String
     private let regex: NSRegularExpression
