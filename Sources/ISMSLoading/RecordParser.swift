@@ -83,14 +83,8 @@ package struct MarkdownFile: Sendable, Equatable {
     }
 
     package static func split(_ data: Data, maxBytes: Int) -> Result<MarkdownFile, YAMLProblem> {
-        if data.count > maxBytes {
-            return .failure(
-                .init(
-                    message: "file is \(data.count) bytes, over the limit of \(maxBytes) (limits.file_bytes in isms.yaml)",
-                    location: .start, kind: .tooLarge))
-        }
         let text: String
-        switch YAMLReader.decodeText(data) {
+        switch YAMLReader.text(of: data, maxBytes: maxBytes) {
         case .success(let t): text = t
         case .failure(let problem): return .failure(problem)
         }

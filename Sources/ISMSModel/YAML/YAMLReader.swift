@@ -30,14 +30,8 @@ public struct YAMLReader: Sendable {
     }
 
     public func read(_ data: Data) -> Result<YAMLNode, YAMLProblem> {
-        if data.count > maxBytes {
-            return .failure(
-                .init(
-                    message: "file is \(data.count) bytes, over the limit of \(maxBytes) (limits.file_bytes in isms.yaml)",
-                    location: .start, kind: .tooLarge))
-        }
         let text: String
-        switch Self.decodeText(data) {
+        switch Self.text(of: data, maxBytes: maxBytes) {
         case .success(let t): text = t
         case .failure(let problem): return .failure(problem)
         }
@@ -162,6 +156,18 @@ public struct YAMLReader: Sendable {
     }
 
     /// UTF-8 only, with an optional BOM; NUL bytes mark a binary file.
+    /// A file's text when it is within `maxBytes` (`limits.file_bytes`) and valid UTF-8: what every record file
+    /// must be, YAML or Markdown.
+    package static func text(of data: Data, maxBytes: Int) -> Result<String, YAMLProblem> {
+        if data.count > maxBytes {
+            return .failure(
+                .init(
+                    message: "file is \(data.count) bytes, over the limit of \(maxBytes) (limits.file_bytes in isms.yaml)",
+                    location: .start, kind: .tooLarge))
+        }
+        return decodeText(data)
+    }
+
     package static func decodeText(_ data: Data) -> Result<String, YAMLProblem> {
         // The common case, a valid UTF-8 file without NUL, in one pass over contiguous bytes.
         let fast: String? = data.withUnsafeBytes { raw in
