@@ -20,8 +20,8 @@ final class OnEventEvidenceTests: XCTestCase {
         return ("incidents/inc-\(n).yaml", text)
     }
 
-    private func evidence(_ id: String, cites event: String?, on day: String, result: String = "pass") -> (String, String) {
-        var text = "id: \(id)\ntitle: Ticket\ncontrol: CTRL-1\ncollected_on: \(day)\nresult: \(result)\n"
+    private func evidence(_ id: String, cites event: String?, on day: String, result: String? = "pass") -> (String, String) {
+        var text = "id: \(id)\ntitle: Ticket\ncontrol: CTRL-1\ncollected_on: \(day)\n" + (result.map { "result: \($0)\n" } ?? "")
         if let event { text += "event: \(event)\n" }
         return ("evidence/\(id.lowercased()).yaml", text)
     }
@@ -31,12 +31,13 @@ final class OnEventEvidenceTests: XCTestCase {
     }
 
     func testAnIncidentInThePeriodNeedsEvidenceOfTheControlCitingIt() throws {
-        let unanswered = try findings("evidence-gap", [control(), risk, incident(4, on: "2026-05-02"), evidence("EV-1", cites: nil, on: "2026-05-03")])
+        let unanswered = try findings(
+            "evidence-gap", [control(), risk, incident(4, on: "2026-05-02"), evidence("EV-1", cites: nil, on: "2026-05-03")])
         XCTAssertEqual(
             unanswered.map { "\($0.path ?? ""):\($0.line ?? 0):\($0.column ?? 0): \($0.message)" },
             [
                 "controls/ctrl-1.yaml:6:15: INC-4 (2026-05-02) has no evidence of control CTRL-1 (Incident response): none of its "
-                    + "evidence cites INC-4 in event without failing; 0 of 1 events in the audit period evidenced"
+                    + "evidence cites INC-4 in event with result pass or exception; 0 of 1 events in the audit period evidenced"
             ])
         XCTAssertEqual(unanswered.first?.severity, .warning)
         let answered = [control(), risk, incident(4, on: "2026-05-02"), evidence("EV-1", cites: "INC-4", on: "2026-05-03")]
@@ -53,7 +54,8 @@ final class OnEventEvidenceTests: XCTestCase {
                 evidence("EV-2", cites: "INC-2", on: "2026-08-21"),
             ])
         XCTAssertEqual(gaps.map { String($0.message.prefix(24)) }, ["INC-1 (2026-03-10) has n"])
-        XCTAssertTrue(gaps[0].message.hasSuffix("1 of 2 events in the audit period evidenced"), gaps[0].message)
+        let message = gaps.first?.message ?? ""
+        XCTAssertTrue(message.hasSuffix("1 of 2 events in the audit period evidenced"), message)
     }
 
     func testAnIncidentOutsideTheAuditPeriodIsIgnored() throws {
@@ -64,11 +66,13 @@ final class OnEventEvidenceTests: XCTestCase {
         XCTAssertEqual(try findings("evidence-gap", [longer, control(), risk, incident(1, on: "2025-12-01")]).count, 1)
     }
 
-    func testEvidenceThatFailedOrPrecedesTheEventDoesNotAnswerIt() throws {
+    func testEvidenceThatFailedHasNoResultOrPrecedesTheEventDoesNotAnswerIt() throws {
         let base = [control(), risk, incident(1, on: "2026-05-02")]
         XCTAssertEqual(try findings("evidence-gap", base + [evidence("EV-1", cites: "INC-1", on: "2026-05-03", result: "fail")]).count, 1)
+        XCTAssertEqual(try findings("evidence-gap", base + [evidence("EV-1", cites: "INC-1", on: "2026-05-03", result: nil)]).count, 1)
         XCTAssertEqual(try findings("evidence-gap", base + [evidence("EV-1", cites: "INC-1", on: "2026-05-01")]).count, 1)
-        XCTAssertEqual(try findings("evidence-gap", base + [evidence("EV-1", cites: "INC-1", on: "2026-05-03", result: "exception")]).count, 0)
+        XCTAssertEqual(
+            try findings("evidence-gap", base + [evidence("EV-1", cites: "INC-1", on: "2026-05-03", result: "exception")]).count, 0)
         // Evidence of another control citing the incident answers for that control, not this one.
         let other = (
             "evidence/ev-9.yaml", "id: EV-9\ntitle: x\ncontrol: CTRL-2\nevent: INC-1\ncollected_on: 2026-05-03\nresult: pass\n"
@@ -80,9 +84,11 @@ final class OnEventEvidenceTests: XCTestCase {
     func testEvidenceCitingAMissingOrWrongKindEventIsALinkError() throws {
         let base = [control(), risk, incident(1, on: "2026-05-02")]
         let broken = try findings("broken-link", base + [evidence("EV-1", cites: "INC-9", on: "2026-05-03")])
-        XCTAssertEqual(broken.map { "\($0.path ?? ""):\($0.line ?? 0): \($0.message)" }, [
-            "evidence/ev-1.yaml:6: event refers to INC-9, which no record has; did you mean INC-1?"
-        ])
+        XCTAssertEqual(
+            broken.map { "\($0.path ?? ""):\($0.line ?? 0): \($0.message)" },
+            [
+                "evidence/ev-1.yaml:6: event refers to INC-9, which no record has; did you mean INC-1?"
+            ])
         let wrong = try findings("wrong-link-kind", base + [evidence("EV-1", cites: "RISK-1", on: "2026-05-03")])
         XCTAssertEqual(wrong.map(\.field), ["event"])
         XCTAssertEqual(wrong.map(\.severity), [.error])
@@ -124,6 +130,7 @@ final class OnEventEvidenceTests: XCTestCase {
 
     func testOnlyOperatingControlsAreJudged() throws {
         XCTAssertEqual(try findings("evidence-gap", [control(status: "implemented"), risk, incident(1, on: "2026-05-02")]).count, 0)
+        XCTAssertEqual(try findings("evidence-gap", [control(status: "operating"), risk, incident(1, on: "2026-05-02")]).count, 1)
     }
 
     func testMissingCadenceAsksAnOnEventControlForItsEvent() throws {

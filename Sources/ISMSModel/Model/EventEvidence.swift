@@ -45,11 +45,15 @@ public struct EventEvidence: Sendable {
     public struct Event: Sendable {
         public let record: Record
         public let day: Day
-        /// The control's evidence that answers it: citing it in `event`, dated from its day to the as-of day, and
-        /// not failed.
+        /// The control's evidence that answers it: citing it in `event`, dated from its day to the as-of day, with
+        /// a result of pass or exception.
         public let evidence: [Record]
         public var evidenced: Bool { !evidence.isEmpty }
     }
+
+    /// The results that answer an event, as the SoA counts a control operating: a failure did not answer it, and
+    /// evidence without a result proves that something ran, not that it worked.
+    public static let answeringResults: Set<String> = ["pass", "exception"]
 
     public let event: ControlEvent
     /// The events in the audit period that are due their evidence (evidence_grace_days after their day have
@@ -93,7 +97,7 @@ public struct EventEvidence: Sendable {
             }
             let answers = evidence.filter { evidence in
                 guard evidence.string("event") == record.id, let collected = evidence.date("collected_on") else { return false }
-                return collected >= day && collected <= asOf && evidence.string("result") != "fail"
+                return collected >= day && collected <= asOf && Self.answeringResults.contains(evidence.string("result") ?? "")
             }
             judged.append(Event(record: record, day: day, evidence: answers))
         }

@@ -58,7 +58,7 @@ public enum EvidenceReport {
                 \(isms.config.auditPeriodMonths) months before the as-of day (from its first evidence, if later) that have \
                 ended hold evidence; for an operating on-event control whose event is a record kind (incidents), how many \
                 of those events in the period, evidence_grace_days after their day, are answered by evidence of the \
-                control that cites them (event) and did not fail. An event described in words cannot be enumerated: \
+                control that cites them (event) with result pass or exception. An event described in words cannot be enumerated: \
                 the column counts the control's evidence in the period instead.
                 """,
             summary: [SummaryItem("controls", "Controls", .integer(controls.count))]

@@ -48,7 +48,8 @@ public struct EvidenceGapRule: Rule {
             (stale-evidence). An on-event control is judged per event: when its event names records isms holds \
             (event: {kind: incident}, optionally narrowed by severity), each such record dated in the period needs at \
             least one evidence record of the control that cites it (event: INC-4), is dated from the event's day to \
-            the day judged, and did not fail; the event's own day and evidence_grace_days after it are left for the \
+            the day judged, and has result pass or exception (a failure did not answer it; evidence without a \
+            result proves that something ran, not that it worked); the event's own day and evidence_grace_days after it are left for the \
             response. The control's first evidence does not shorten this period: an incident before it is exactly what \
             went unanswered. An event described in words (kind: other) cannot be enumerated and is never a gap.
             """,
@@ -85,7 +86,7 @@ public struct EvidenceGapRule: Rule {
             return events.gaps.map { gap in
                 finding(
                     "\(gap.record.id) (\(gap.day)) has no evidence of control \(control.id) (\(control.title)): none of its "
-                        + "evidence cites \(gap.record.id) in event without failing; \(events.evidenced) of \(events.total) "
+                        + "evidence cites \(gap.record.id) in event with result pass or exception; \(events.evidenced) of \(events.total) "
                         + "events in the audit period evidenced",
                     in: control, field: "event.kind")
             }

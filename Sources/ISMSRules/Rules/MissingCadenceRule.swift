@@ -48,7 +48,8 @@ public struct MissingCadenceRule: Rule {
             }
             guard control.cadence("every") == .onEvent, !control.isWritten("event") else { return nil }
             return finding(
-                "control \(control.id) (\(control.title)) operates on-event but does not say which event (event)", in: control, field: "every")
+                "control \(control.id) (\(control.title)) operates on-event but does not say which event (event)", in: control,
+                field: "every")
         }
     }
 }
