@@ -5,9 +5,9 @@ import ISMSModel
 public struct EvidenceGapRule: Rule {
     public init() {}
 
-    /// A quarterly restore test with evidence in `months`, and an incident-response control whose evidence cites
-    /// `answered` incidents: one incident of 2026-05-02 in the period, one of 2025-06-20 before it.
-    package static func files(_ months: [String], answered: [String] = []) -> [(String, String)] {
+    /// A quarterly restore test with evidence in `months`, and an incident-response control with evidence of
+    /// 2026-05-04 that cites the incident of 2026-05-02 or not (one of 2025-06-20 lies before the period).
+    package static func files(_ months: [String], citing: Bool) -> [(String, String)] {
         [
             ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backup restore test\nowner: alice\nstatus: operating\nevery: quarterly\n"),
             (
@@ -24,12 +24,12 @@ public struct EvidenceGapRule: Rule {
                     "id: EV-restore-\($0)\ntitle: Restore test\ncontrol: CTRL-1\ncollected_on: \($0)-10\nresult: pass\n"
                 )
             }
-            + answered.map {
+            + [
                 (
-                    "evidence/\($0.lowercased()).yaml",
-                    "id: EV-\($0)\ntitle: Incident ticket\ncontrol: CTRL-2\nevent: \($0)\ncollected_on: 2026-05-04\nresult: pass\n"
+                    "evidence/inc-2.yaml",
+                    "id: EV-INC-2\ntitle: Incident ticket\ncontrol: CTRL-2\n\(citing ? "event: INC-2\n" : "")collected_on: 2026-05-04\nresult: pass\n"
                 )
-            }
+            ]
     }
 
     public static let definition = RuleDescription(
@@ -57,8 +57,8 @@ public struct EvidenceGapRule: Rule {
             Record the evidence of each operation in the period, and for an on-event control the evidence that answers \
             each event, citing it in event; if the control did not run, say so (an exception, a nonconformity).
             """,
-        failing: RuleExample(files(["2025-11", "2026-02", "2026-08", "2026-11"])),
-        passing: RuleExample(files(["2025-11", "2026-02", "2026-05", "2026-08", "2026-11"], answered: ["INC-2"]))
+        failing: RuleExample(files(["2025-11", "2026-02", "2026-08", "2026-11"], citing: false)),
+        passing: RuleExample(files(["2025-11", "2026-02", "2026-05", "2026-08", "2026-11"], citing: true))
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
