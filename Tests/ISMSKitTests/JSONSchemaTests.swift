@@ -236,6 +236,12 @@ final class JSONSchemaTests: XCTestCase {
             ("zero-padded days", .control, control + "every: 01d\n"),
             ("too many days", .control, control + "every: 36601d\n"),
             ("days without a unit", .control, control + "every: 7\n"),
+            // An on-event control's event, and the evidence citing one.
+            ("unknown event kind", .control, control + "event: {kind: joiner}\n"),
+            ("event in words without words", .control, control + "event: {kind: other}\n"),
+            ("event as a bare word", .control, control + "event: incident\n"),
+            ("unknown event severity", .control, control + "event: {kind: incident, severity: [urgent]}\n"),
+            ("evidence citing a list of events", .evidence, evidence + "event: [INC-4]\n"),
             ("upper-case digest", .evidence, evidence + "sha256: \(String(repeating: "0A", count: 32))\n"),
             ("short digest", .evidence, evidence + "sha256: \(String(repeating: "a", count: 63))\n"),
             ("id of the wrong shape", .risk, "id: RISK-x\ntitle: x\nowner: alice\n"),
@@ -273,6 +279,11 @@ final class JSONSchemaTests: XCTestCase {
             ),
         ]
         cases += defects.map { ($0.0, $0.1, $0.2, false) }
+        cases += [
+            ("event of incidents", .control, control + "every: on-event\nevent: {kind: incident, severity: [high, critical]}\n", true),
+            ("event in words", .control, control + "every: on-event\nevent: {kind: other, description: A person leaves}\n", true),
+            ("evidence citing an event", .evidence, evidence + "event: INC-4\n", true),
+        ]
         return cases
     }()
 
@@ -394,7 +405,7 @@ final class JSONSchemaTests: XCTestCase {
         guard case .success(let configInstance) = YAMLJSON.instance(of: config) else { return XCTFail("isms.yaml") }
         items.append((configInstance, JSONSchema.configFileName))
         paths.append(root + "/isms.yaml")
-        XCTAssertEqual(items.count, 256, "255 records and isms.yaml")
+        XCTAssertEqual(items.count, 259, "258 records and isms.yaml")
         let errors = try jsonSchemaErrors(items, schemas: schemas, folder: folder)
         for (path, messages) in zip(paths, errors) {
             XCTAssertEqual(messages, [], path)

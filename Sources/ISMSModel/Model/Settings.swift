@@ -155,7 +155,7 @@ extension Config {
             transfer: { head, trusted in head.continuousDays = trusted.continuousDays }),
         .policy(
             "audit_period", .value(.integer(1...120)),
-            "The audit period in calendar months before the day judged, in which every cadence interval needs evidence (default 12).",
+            "The audit period in calendar months before the day judged, in which every cadence interval, and every incident an on-event control answers, needs evidence (default 12).",
             read: { r, pair in r.config.auditPeriodMonths = r.integer(pair.value, "audit_period", 1...120) ?? r.config.auditPeriodMonths },
             transfer: { head, trusted in head.auditPeriodMonths = trusted.auditPeriodMonths }),
         // Who may accept what is how decisions are judged: a pull request may not widen its own authority.

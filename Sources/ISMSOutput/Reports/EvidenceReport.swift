@@ -34,6 +34,8 @@ public enum EvidenceReport {
                 intervals = .text(
                     "\(evidenced.evidenced) of \(evidenced.total) intervals evidenced",
                     tone: evidenced.gaps.isEmpty ? .good : .warning)
+            } else if let events = EventEvidence(control: control, in: isms, asOf: asOf) {
+                intervals = eventsCell(events)
             }
             return [
                 .text(control.id), .text(control.title), .text(control.owner), .text(control.string("status")),
@@ -54,7 +56,10 @@ public enum EvidenceReport {
                 after the as-of day is not counted. Planned and retired controls expect none (n/a). Audit period: for an \
                 operating control of weekly or longer cadence, how many of its cadence intervals in the \
                 \(isms.config.auditPeriodMonths) months before the as-of day (from its first evidence, if later) that have \
-                ended hold evidence.
+                ended hold evidence; for an operating on-event control whose event is a record kind (incidents), how many \
+                of those events in the period, evidence_grace_days after their day, are answered by evidence of the \
+                control that cites them (event) with result pass or exception. An event described in words cannot be enumerated: \
+                the column counts the control's evidence in the period instead.
                 """,
             summary: [SummaryItem("controls", "Controls", .integer(controls.count))]
                 + order.map { status in
@@ -76,5 +81,17 @@ public enum EvidenceReport {
                     rows: rows)
             ]
         )
+    }
+
+    /// "n of m events evidenced" (with the events still within the grace days), or for an event isms cannot
+    /// enumerate, how much evidence the period holds.
+    private static func eventsCell(_ events: EventEvidence) -> Cell {
+        guard events.enumerable else {
+            let records = events.evidenceInPeriod == 1 ? "record" : "records"
+            return .text("event not enumerable: \(events.evidenceInPeriod) evidence \(records) in the period", tone: .muted)
+        }
+        let pending = events.pending == 0 ? "" : "; \(events.pending) within the grace days"
+        return .text(
+            "\(events.evidenced) of \(events.total) events evidenced\(pending)", tone: events.gaps.isEmpty ? .good : .warning)
     }
 }

@@ -338,7 +338,7 @@ backdate_tolerance_days: 14
 continuous_days: 7
 
 # audit_period: the months before the day judged in which every interval of a control's cadence (weekly or
-# longer) needs evidence; evidence-gap reports the intervals without.
+# longer), and every incident an on-event control answers, needs evidence; evidence-gap reports those without.
 audit_period: 12
 
 # risk_method: the risk method (ISO/IEC 27001 6.1.2): the scales (3 to 10 labels, lowest first), the levels by
@@ -491,6 +491,9 @@ status: planned
 due: {{in_90_days}}
 # every: continuous, daily, weekly, monthly, quarterly, yearly, on-event or <n>d; evidence must be fresher.
 every: quarterly
+# event: for every: on-event, the event it answers. {kind: incident} asks evidence citing each incident
+# (optionally only severity: [high, critical]); {kind: other, description: A person leaves.} is counted only.
+# event: {kind: incident}
 # satisfies: [OBL-GDPR-32-1-b]
 # annex_a: [A.5.15]
 evidence_expected:
@@ -542,6 +545,7 @@ id: {{id}}
 title: {{title}}
 # control: the control whose operation this proves (required).
 control:
+# event: for an on-event control, the incident this answers (INC-4).
 collected_on: {{today}}
 collected_by: {{owner}}
 # kind: system, process or verification. result: pass, fail or exception.

@@ -14,7 +14,8 @@ public struct StaleEvidenceRule: Rule {
             control has stopped operating or stopped being recorded. The evidence is due one period after it was \
             collected, in calendar time (monthly: the same day next month, clamped to the month's end; quarterly: three \
             months; yearly: a year; continuous: continuous_days, default 7), plus evidence_grace_days, and is stale \
-            from the day after. Controls that run on-event have no schedule and are never stale.
+            from the day after. Controls that run on-event have no schedule and are never stale: evidence-gap judges them \
+            per event.
             """,
         fix: "Record the evidence of the latest operation, or correct the control's every if it runs less often.",
         failing: RuleExample([

@@ -17,6 +17,17 @@ package enum ControlKind: RecordKindDeclaration {
         FieldSpec("operation", .choice(["manual", "automated", "review"]), .optional, "How the control operates."),
         FieldSpec("status", .choice(["planned", "implemented", "operating", "retired"]), .optional, "Where the control stands."),
         FieldSpec("every", .cadence, .optional, "How often it operates, and so how fresh its evidence must be."),
+        FieldSpec(
+            "event",
+            .object([
+                FieldSpec(
+                    "kind", .choice(ControlEvent.kindNames), .required,
+                    "incident: every incident in the audit period; other: an event isms holds no records of."),
+                FieldSpec(
+                    "severity", .list(.choice(IncidentKind.severities)), .optional,
+                    "For incidents: only those of these severities (an incident without severity always counts)."),
+                FieldSpec("description", .text, .requiredWhen(field: "kind", equals: "other"), "What the event is (a person leaves)."),
+            ]), .optional, "For an on-event control: the event it answers, each of which needs its evidence."),
         FieldSpec("due", .date, .optional, "For a planned control: when it is to operate."),
         FieldSpec("satisfies", .list(.reference([.obligation])), .optional, "Obligations the control satisfies."),
         FieldSpec("annex_a", .list(.text), .optional, "ISO/IEC 27001:2022 Annex A references, such as A.5.15."),

@@ -15,6 +15,9 @@ package enum EvidenceKind: RecordKindDeclaration {
     package static let fields: [FieldSpec] = [
         FieldSpec("control", .reference([.control]), .optional, "The control whose operation this proves (or objective)."),
         FieldSpec("objective", .reference([.objective]), .optional, "The objective this measures (instead of a control)."),
+        FieldSpec(
+            "event", .reference(ControlEvent.recordKinds.keys.sorted { $0.rawValue < $1.rawValue }), .optional,
+            "For an on-event control: the event (an incident) this answers."),
         FieldSpec("value", .number, .optional, "The measured value, for an objective's measurement."),
         FieldSpec("collected_on", .date, .required, "When the evidence was produced."),
         FieldSpec("collected_by", .text, .optional, "Who collected it."),

@@ -17,9 +17,11 @@ package enum IncidentKind: RecordKindDeclaration {
         FieldSpec("reference", .text, .optional, "The recipient's case number."),
     ]
 
+    package static let severities = ["low", "medium", "high", "critical"]
+
     package static let fields: [FieldSpec] = [
         FieldSpec("detected_at", .timestamp, .required, "When it was detected, with the zone: deadlines run from here."),
-        FieldSpec("severity", .choice(["low", "medium", "high", "critical"]), .optional, "How severe."),
+        FieldSpec("severity", .choice(severities), .optional, "How severe."),
         FieldSpec("nis2_significant", .boolean, .optional, "A significant incident under NIS2 Art. 23."),
         FieldSpec("personal_data_breach", .boolean, .optional, "A personal-data breach under GDPR Art. 33."),
         FieldSpec(
