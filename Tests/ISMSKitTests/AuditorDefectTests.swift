@@ -18,6 +18,7 @@ import XCTest
 // | prove the approver approved and had the authority             | GovernanceTests/testAnApprovalIsProvenByTheApproversOwnSignature (unproven-approval), plant 2 (acceptance-beyond-authority) |
 // | exceptions: nothing records who asked; asker = approver       | AuditorDefectTests/testEveryPlantedDefectIsFound (plant 7), AuditPackRegisterTests/testThePackHoldsEveryRegisterWithPeopleByNameAndHonestProvenance |
 // | "Permissive check", its nine states                           | AuditorDefectTests/testEveryPlantedDefectIsFound (plants 1–6, 8–10) |
+// | … the 2019 evidence of a control without `every` reads `ok`   | ReportTruthTests/testEvidenceWithoutACadenceIsNotCurrent (the SoA and coverage) |
 // | fixed day counts; RISK-15 due 2027-04-16                      | CalendarCadenceTests/testMonthsAndYearsAreCalendarMonthsClampedToTheMonthsEnd, …/testTheExampleReviewIsDueOnTheSameDayNextYear, RulesEdgeTests/testOverdueReviewBoundariesAndOnEvent |
 // | continuous is 1 day: 25 of 58 controls `due`                  | AuditorExampleTests/testAContinuousFeedIsFreshForAWeek, CalendarCadenceTests/testContinuousEvidenceIsFreshForContinuousDays |
 // | only the newest evidence counts: gaps invisible               | CalendarCadenceTests/testEvidenceGapCountsEndedIntervalsFromTheFirstEvidence, plant 13 (evidence-gap) |
