@@ -4,8 +4,8 @@ import XCTest
 @testable import ISMSKit
 
 // Issue 13, "Done when": every item of its "Why" is a test. Each test below failed on the main the issue was filed
-// against (0ef74f2); a test that needs APIs that did not exist then was checked by running its scenario through the
-// isms built from 0ef74f2 (see the branch `why`'s report).
+// against (0ef74f2): the example-data tests with the example's fixes reverted, the others by running their scenario
+// through the isms built from 0ef74f2 (their APIs did not exist then).
 //
 // | "Why" item                                                    | test (Suite/testName)                                   |
 // | ------------------------------------------------------------- | ------------------------------------------------------- |
