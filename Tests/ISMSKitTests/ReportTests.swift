@@ -132,7 +132,7 @@ final class ReportTests: XCTestCase {
             [
                 "risks/risk-1.yaml": "id: RISK-1\ntitle: a\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-1]\n",
                 "controls/ctrl-1.yaml":
-                    "id: CTRL-1\ntitle: Backups\nowner: alice\nstatus: operating\nannex_a: [A.8.13]\nsatisfies: [OBL-A]\n",
+                    "id: CTRL-1\ntitle: Backups\nowner: alice\nstatus: operating\nevery: monthly\nannex_a: [A.8.13]\nsatisfies: [OBL-A]\n",
                 "evidence/ev-1.yaml": "id: EV-1\ntitle: Backup log\ncontrol: CTRL-1\ncollected_on: 2026-11-27\nresult: pass\n",
                 "controls/ctrl-2.yaml": "id: CTRL-2\ntitle: VPN\nowner: alice\nstatus: retired\nannex_a: [A.8.20]\n",
                 "obligations/a.yaml": "id: OBL-A\ntitle: a\nowner: alice\n",

@@ -63,6 +63,32 @@ final class ReportTruthTests: XCTestCase {
         let obligation = try row(coverage, "OBL-1", column: 1)
         XCTAssertEqual(text(obligation[4]), "not proven")
     }
+
+    /// An operating control with no `every`, whose 2019 evidence reads `ok`: without a cadence nothing is ever out of
+    /// date, so the SoA and coverage cannot call the control operating (they did, beside a missing-cadence warning).
+    func testEvidenceWithoutACadenceIsNotCurrent() throws {
+        let folder = TemporaryFolder()
+        folder.write("isms.yaml", "name: x\n")
+        folder.write(
+            "controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Backups\nowner: a\nstatus: operating\nannex_a: [A.8.13]\nsatisfies: [OBL-1]\n")
+        folder.write("obligations/obl-1.yaml", "id: OBL-1\ntitle: Backups\nowner: a\nsource: internal\n")
+        folder.write("evidence/ev-1.yaml", "id: EV-1\ntitle: Log\ncontrol: CTRL-1\ncollected_on: 2019-03-01\nresult: pass\n")
+        let isms = try Loader.load(from: WorkTreeSource(root: folder.path)).isms
+        let soa = SOAReport.build(isms, asOf: Day("2026-12-01")!)
+        XCTAssertEqual(
+            text(try row(soa.tables[0], "A.8.13")[6]),
+            "cadence not recorded: CTRL-1 has no cadence (every): its evidence cannot be judged current")
+        XCTAssertEqual(soa.summary.first { $0.key == "unproven" }?.value, .integer(1))
+        let coverage = CoverageReport.build(isms, asOf: Day("2026-12-01")!).tables[1]
+        XCTAssertEqual(text(try row(coverage, "OBL-1", column: 1)[4]), "not proven")
+        // With a cadence the same evidence is stale, and fresh evidence makes the control operate.
+        folder.write(
+            "controls/ctrl-1.yaml",
+            "id: CTRL-1\ntitle: Backups\nowner: a\nstatus: operating\nevery: yearly\nannex_a: [A.8.13]\nsatisfies: [OBL-1]\n")
+        folder.write("evidence/ev-1.yaml", "id: EV-1\ntitle: Log\ncontrol: CTRL-1\ncollected_on: 2026-03-01\nresult: pass\n")
+        let fresh = try Loader.load(from: WorkTreeSource(root: folder.path)).isms
+        XCTAssertEqual(text(try row(SOAReport.build(fresh, asOf: Day("2026-12-01")!).tables[0], "A.8.13")[6]), "operating")
+    }
 }
 
 /// Issue 13: coverage used the ISMS's own records as its denominator ("3 of 3 = 100%" of 34 catalogued clauses).

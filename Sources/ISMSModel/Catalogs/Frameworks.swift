@@ -77,7 +77,8 @@ public enum Frameworks {
                 ("49", "Derogations for specific situations"),
             ].map { CatalogEntry($0.0, $0.1, group: "Chapter V") })
 
-    /// Art. 20 to 23 by paragraph, and Art. 21(2) by point. Article and paragraph numbers are those of the Directive;
+    /// Art. 20 to 23 by paragraph, and Art. 21(2) by point. Article and paragraph numbers are those of the Directive
+    /// (checked against its published text: 2, 5, 2 and 11 paragraphs; CatalogCompletionTests holds them);
     /// a paragraph carries its article's title (the Directive gives paragraphs none), a point of 21(2) its own.
     public static let nis2 = FrameworkCatalog(
         source: "NIS2", name: "Directive (EU) 2022/2555 (NIS2)", scopeNote: "Art. 20–23 by paragraph, 21(2)(a)–(j) by point",

@@ -9,9 +9,8 @@ public enum AuditsReport {
 
     public static func build(_ isms: ISMS, asOf: Day) -> ReportDocument {
         let audits = isms.records(of: .audit).sorted {
-            ($0.date("performed_on") ?? $0.date("planned_on") ?? asOf, $0.id) < (
-                $1.date("performed_on") ?? $1.date("planned_on") ?? asOf, $1.id
-            )
+            let a = $0.date("performed_on") ?? $0.date("planned_on") ?? asOf, b = $1.date("performed_on") ?? $1.date("planned_on") ?? asOf
+            return a != b ? a < b : naturalOrder($0.id, $1.id)
         }
         func status(_ audit: Record) -> (String, Tone) {
             if audit.isPerformedAudit { return ("performed", .good) }

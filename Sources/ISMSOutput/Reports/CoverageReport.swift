@@ -44,7 +44,7 @@ public enum CoverageReport {
                 if obligation.boolean("applies") == false {
                     status = .notApplicable
                 } else if controls.contains(where: {
-                    [.failed, .stale, .missing, .unknown].contains(ControlStanding($0, in: isms, asOf: asOf).level)
+                    [.failed, .stale, .missing, .unknown, .noCadence].contains(ControlStanding($0, in: isms, asOf: asOf).level)
                 }) {
                     // A control that should run but whose evidence failed, is stale or missing: the obligation is not
                     // shown as met, whatever the other controls prove (a failed restore test is the RTO not met).

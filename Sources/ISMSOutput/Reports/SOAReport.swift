@@ -107,11 +107,12 @@ package struct ControlStanding {
         case stale = "evidence stale"
         case missing = "evidence missing"
         case unknown = "status not recorded"
+        case noCadence = "cadence not recorded"
 
         package var tone: Tone {
             switch self {
             case .operating: return .good
-            case .implemented, .planned, .unknown: return .warning
+            case .implemented, .planned, .unknown, .noCadence: return .warning
             case .failed, .stale, .missing: return .bad
             }
         }
@@ -128,9 +129,10 @@ package struct ControlStanding {
         case .implemented: return 1
         case .planned: return 2
         case .unknown: return 3
-        case .missing: return 4
-        case .stale: return 5
-        case .failed: return 6
+        case .noCadence: return 4
+        case .missing: return 5
+        case .stale: return 6
+        case .failed: return 7
         }
     }
 
@@ -152,9 +154,16 @@ package struct ControlStanding {
                 if freshness.newest?.string("result") == nil && freshness.newest != nil {
                     level = .missing
                     reason = "\(control.id) evidence \(newest) has no result"
+                } else if control.string("status") == nil {
+                    level = .unknown
+                    reason = "\(control.id) has no status"
+                } else if control.string("every") == nil {
+                    // Without a cadence no evidence is ever out of date: 2019 evidence would read as current.
+                    level = .noCadence
+                    reason = "\(control.id) has no cadence (every): its evidence cannot be judged current"
                 } else {
-                    level = control.string("status") == nil ? .unknown : .operating
-                    reason = control.string("status") == nil ? "\(control.id) has no status" : "\(control.id) operating"
+                    level = .operating
+                    reason = "\(control.id) operating"
                 }
             case .failed:
                 level = .failed

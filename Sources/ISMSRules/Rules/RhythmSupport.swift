@@ -17,7 +17,8 @@ package struct DatedAction {
 }
 
 extension Record {
-    /// The names of the entries of a named-entries field (`actions`), in name order.
+    /// The names of the entries of a named-entries field (`actions`), in name order with numbers compared as numbers
+    /// (CA-2 before CA-10).
     package func entryNames(_ field: String) -> [String] {
         var names = Set<String>()
         let prefix = field + "."
@@ -25,7 +26,7 @@ extension Record {
             let rest = key.dropFirst(prefix.count)
             if let dot = rest.firstIndex(of: ".") { names.insert(String(rest[..<dot])) }
         }
-        return names.sorted()
+        return names.sorted(by: Finding.naturalLess)
     }
 
     /// The actions of a nonconformity or management review.
