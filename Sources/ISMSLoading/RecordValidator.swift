@@ -1,4 +1,5 @@
 import Foundation
+import ISMSCore
 import ISMSModel
 
 /// Turns a YAML tree into a `Record` following the kind's schema. Every defect becomes a located finding;
@@ -41,7 +42,7 @@ package struct RecordValidator {
         if config.idPattern(kind).match(id) == false {
             var message = "id '\(id)' does not match the \(kind.rawValue) id pattern \(config.idPattern(kind).source)"
             if let other = config.kind(ofID: id), other != kind {
-                message += "; it looks like a \(other.rawValue) id, which belongs in \(other.folder)/"
+                message += "; it looks like \(withIndefiniteArticle(other.rawValue)) id, which belongs in \(other.folder)/"
             }
             findings.append(LoadStage.idPattern.finding(message, path: path, at: idLocation, record: id, field: "id"))
         }
@@ -57,7 +58,7 @@ package struct RecordValidator {
         for pair in pairs {
             let name = prefix + pair.key
             guard let spec = specs.first(where: { $0.name == pair.key }) else {
-                let where_ = prefix.isEmpty ? "a \(kind.rawValue)" : String(prefix.dropLast())
+                let where_ = prefix.isEmpty ? withIndefiniteArticle(kind.rawValue) : String(prefix.dropLast())
                 findings.append(
                     LoadStage.unknownField.finding(
                         LoadStage.unknownMessage(pair.key, known: specs.map(\.name), in: where_),
@@ -68,10 +69,24 @@ package struct RecordValidator {
             validate(pair.value, spec: spec, name: name, keyLocation: pair.keyLocation, record: record)
         }
         for spec in specs {
-            let present = pairs.first { $0.key == spec.name }.map { !($0.value.scalar?.isNull ?? false) } ?? false
+            let pair = pairs.first { $0.key == spec.name }
+            let present = pair.map { !($0.value.scalar?.isNull ?? false) } ?? false
+            if case .onlyWhen(let field, let equals) = spec.requirement, let pair, present,
+                let sibling = pairs.first(where: { $0.key == field })?.value.scalar, !sibling.isNull, sibling.text != equals
+            {
+                let name = prefix + spec.name
+                findings.append(
+                    LoadStage.invalidValue.finding(
+                        "'\(name)' applies only when \(prefix + field) is \(equals), not \(sibling.text)",
+                        path: path, at: pair.keyLocation, record: record, field: name))
+                // Left out of the record, as any value that fails is.
+                rejected.insert(name)
+                fields = fields.filter { $0.key != name && !$0.key.hasPrefix(name + ".") }
+                continue
+            }
             guard !present else { continue }
             switch spec.requirement {
-            case .optional: continue
+            case .optional, .onlyWhen: continue
             case .required:
                 let message = "\(kind.rawValue) is missing required field '\(prefix + spec.name)'"
                 let at = pairs.first { $0.key == spec.name }?.keyLocation ?? parentLocation
@@ -154,7 +169,7 @@ package struct RecordValidator {
 
     private mutating func scalar(_ node: YAMLNode, type: FieldType, name: String, record: String?) -> FieldValue? {
         guard let scalar = node.scalar, !scalar.isNull else {
-            invalid("'\(name)' must be \(Self.article(type.name)), not \(node.shapeName)", node, name, record)
+            invalid("'\(name)' must be \(withIndefiniteArticle(type.name)), not \(node.shapeName)", node, name, record)
             return nil
         }
         let text = scalar.text
@@ -219,14 +234,9 @@ package struct RecordValidator {
             }
             return .string(text)
         case .list, .object, .keyed:
-            invalid("'\(name)' must be \(Self.article(type.name)), not a scalar", node, name, record)
+            invalid("'\(name)' must be \(withIndefiniteArticle(type.name)), not a scalar", node, name, record)
             return nil
         }
-    }
-
-    private static func article(_ name: String) -> String {
-        guard let first = name.first else { return name }
-        return "aeiou".contains(first) ? "an \(name)" : "a \(name)"
     }
 
     private mutating func invalid(_ message: String, _ node: YAMLNode, _ name: String, _ record: String?) {

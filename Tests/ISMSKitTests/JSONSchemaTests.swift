@@ -241,6 +241,7 @@ final class JSONSchemaTests: XCTestCase {
             ("event in words without words", .control, control + "event: {kind: other}\n"),
             ("event as a bare word", .control, control + "event: incident\n"),
             ("unknown event severity", .control, control + "event: {kind: incident, severity: [urgent]}\n"),
+            ("severity of an event in words", .control, control + "event: {kind: other, description: A person leaves, severity: [high]}\n"),
             ("evidence citing a list of events", .evidence, evidence + "event: [INC-4]\n"),
             ("upper-case digest", .evidence, evidence + "sha256: \(String(repeating: "0A", count: 32))\n"),
             ("short digest", .evidence, evidence + "sha256: \(String(repeating: "a", count: 63))\n"),
@@ -282,6 +283,10 @@ final class JSONSchemaTests: XCTestCase {
         cases += [
             ("event of incidents", .control, control + "every: on-event\nevent: {kind: incident, severity: [high, critical]}\n", true),
             ("event in words", .control, control + "every: on-event\nevent: {kind: other, description: A person leaves}\n", true),
+            (
+                "event in words, severity left empty", .control,
+                control + "every: on-event\nevent: {kind: other, description: A person leaves, severity: }\n", true
+            ),
             ("evidence citing an event", .evidence, evidence + "event: INC-4\n", true),
         ]
         return cases

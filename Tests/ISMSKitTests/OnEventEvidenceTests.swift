@@ -92,6 +92,38 @@ final class OnEventEvidenceTests: XCTestCase {
         let wrong = try findings("wrong-link-kind", base + [evidence("EV-1", cites: "RISK-1", on: "2026-05-03")])
         XCTAssertEqual(wrong.map(\.field), ["event"])
         XCTAssertEqual(wrong.map(\.severity), [.error])
+        // "an" before a vowel sound (it said "a incident").
+        XCTAssertEqual(wrong.map(\.message), ["event must refer to an incident, but RISK-1 is a risk"])
+    }
+
+    func testWrongLinkKindUsesTheRightArticle() throws {
+        let files = [
+            ("risks/risk-1.yaml", "id: RISK-1\ntitle: R\nowner: alice\ntreatment: reduce\ncontrols: [ASSET-1]\n"),
+            ("assets/asset-1.yaml", "id: ASSET-1\ntitle: Laptops\nowner: alice\n"),
+            ("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: C\nowner: alice\nstatus: planned\ndue: 2027-01-01\nsatisfies: [RISK-1]\n"),
+        ]
+        XCTAssertEqual(
+            try findings("wrong-link-kind", files).map(\.message).sorted(),
+            [
+                "controls must refer to a control, but ASSET-1 is an asset",
+                "satisfies must refer to an obligation, but RISK-1 is a risk",
+            ])
+    }
+
+    /// `severity` narrows incidents; beside `kind: other` it would narrow nothing, and was ignored without a word.
+    func testSeverityOfAnEventInWordsIsALocatedInvalidValue() throws {
+        let described = control(event: "{kind: other, description: A person leaves, severity: [high]}")
+        let invalid = try findings("invalid-value", [described, risk])
+        XCTAssertEqual(
+            invalid.map { "\($0.path ?? ""):\($0.line ?? 0):\($0.column ?? 0): \($0.message)" },
+            ["controls/ctrl-1.yaml:6:52: 'event.severity' applies only when event.kind is incident, not other"])
+        XCTAssertEqual(invalid.map(\.field), ["event.severity"])
+        let block = control(event: "\n  kind: other\n  description: A person leaves\n  severity: [high]")
+        XCTAssertEqual(try findings("invalid-value", [block, risk]).map { "\($0.line ?? 0):\($0.column ?? 0)" }, ["9:3"])
+        // With incidents it narrows them, and an empty severity is no severity.
+        XCTAssertEqual(try findings("invalid-value", [control(event: "{kind: incident, severity: [high]}"), risk]).count, 0)
+        XCTAssertEqual(
+            try findings("invalid-value", [control(event: "{kind: other, description: A person leaves, severity: }"), risk]).count, 0)
     }
 
     func testAnEventInWordsIsNeverAGapAndTheReportSaysSo() throws {

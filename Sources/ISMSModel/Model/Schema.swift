@@ -48,6 +48,9 @@ public enum Requirement: Sendable {
     case required
     /// Required when the sibling field `field` holds the scalar text `equals`.
     case requiredWhen(field: String, equals: String)
+    /// Optional, and meaningful only when the sibling field `field` holds the scalar text `equals`: given beside
+    /// another value it would be ignored without a word, so it is an invalid value.
+    case onlyWhen(field: String, equals: String)
 }
 
 public struct FieldSpec: Sendable {

@@ -155,13 +155,23 @@ public enum JSONSchema {
                 schema = allowingNull(schema)
             case .requiredWhen(let field, let equals):
                 schema = allowingNull(schema)
-                // The validator compares the sibling's text: a plain `false` (a JSON boolean) or a quoted 'false'.
-                var values: [JSONValue] = [.string(equals)]
-                if equals == "true" || equals == "false" { values.insert(.bool(equals == "true"), at: 0) }
                 conditions.append(
                     .object([
-                        "if": .object(["properties": .object([field: .object(["enum": .array(values)])]), "required": [.string(field)]]),
+                        "if": .object([
+                            "properties": .object([field: .object(["enum": siblingValues(equals)])]), "required": [.string(field)],
+                        ]),
                         "then": presentWithValue(spec.name),
+                    ]))
+            case .onlyWhen(let field, let equals):
+                schema = allowingNull(schema)
+                // Another value of the sibling (an empty one is a missing field of its own): this one absent or empty.
+                conditions.append(
+                    .object([
+                        "if": .object([
+                            "properties": .object([field: .object(["not": .object(["enum": siblingValues(equals)])])]),
+                            "required": [.string(field)],
+                        ]),
+                        "then": .object(["properties": .object([spec.name: .object(["type": "null"])])]),
                     ]))
             }
             properties[spec.name] = .object(schema)
@@ -174,6 +184,14 @@ public enum JSONSchema {
         if !required.isEmpty { object["required"] = .array(required) }
         if !conditions.isEmpty { object["allOf"] = .array(conditions) }
         return object
+    }
+
+    /// The sibling values the validator takes for `equals`, which compares the text: a plain `false` (a JSON boolean)
+    /// or a quoted 'false'.
+    private static func siblingValues(_ equals: String) -> JSONValue {
+        var values: [JSONValue] = [.string(equals)]
+        if equals == "true" || equals == "false" { values.insert(.bool(equals == "true"), at: 0) }
+        return .array(values)
     }
 
     /// A field that must be there and not empty.

@@ -23,7 +23,7 @@ public enum AuditsReport {
             return [
                 .text(audit.id), .text(audit.title), .text(audit.string("type")), .text(text, tone: tone),
                 .text(audit.date("planned_on")?.description), .text(audit.date("performed_on")?.description),
-                .text(audit.string("auditor")),
+                .person(audit.string("auditor"), in: isms.config),
                 .list(audit.list("scope.clauses").map(\.value) + audit.list("scope.annex_a").map(\.value)),
                 .list(audit.list("nonconformities").map(\.value)), .text(audit.string("report")),
             ]

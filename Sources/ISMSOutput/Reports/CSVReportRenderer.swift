@@ -10,9 +10,9 @@ public enum CSVReportRenderer: ReportRenderer {
         for row in table.rows {
             out +=
                 row.map { cell in
-                    switch cell.value {
-                    case .integer, .decimal: return SafeText.csv(cell.value.text, isNumber: true)
-                    default: return field(cell.value.text)
+                    switch cell.readable {
+                    case .integer, .decimal: return SafeText.csv(cell.readable.text, isNumber: true)
+                    default: return field(cell.readable.text)
                     }
                 }.joined(separator: ",") + "\n"
         }

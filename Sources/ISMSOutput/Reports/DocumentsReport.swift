@@ -113,8 +113,8 @@ public enum DocumentsReport {
                         markdown: text))
             }
             return [
-                .text(document.id), .text(document.title), .text(document.owner), .text(document.string("version")),
-                .text(document.string("approved_by")), .text(approvedOn?.description), .text(known?.approval?.id.short),
+                .text(document.id), .text(document.title), .person(document.owner, in: isms.config), .text(document.string("version")),
+                .person(document.string("approved_by"), in: isms.config), .text(approvedOn?.description), .text(known?.approval?.id.short),
                 .text(known?.textChange?.id.short), .text(known?.textChange?.author.day.description),
                 .text(document.date("review.last")?.description), .text(next?.description),
                 .list(document.list("controls").map(\.value)), .text(status.0, tone: status.1),

@@ -38,7 +38,7 @@ public enum EvidenceReport {
                 intervals = eventsCell(events)
             }
             return [
-                .text(control.id), .text(control.title), .text(control.owner), .text(control.string("status")),
+                .text(control.id), .text(control.title), .person(control.owner, in: isms.config), .text(control.string("status")),
                 .text(control.string("every")), .text(newest?.id), .text(newest?.date("collected_on")?.description),
                 .text(newest?.string("result")), .text(freshness.nextDue?.description),
                 .text(freshness.status.rawValue, tone: freshness.status.tone), .integer(freshness.evidence.count), intervals,

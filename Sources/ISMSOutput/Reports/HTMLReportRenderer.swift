@@ -79,12 +79,12 @@ public enum HTMLReportRenderer: ReportRenderer {
                         let tag = table.isGrid && index == 0 ? "th" : "td"
                         var classes = [String]()
                         if cell.tone != .plain { classes.append("t-\(cell.tone.rawValue)") }
-                        switch cell.value {
+                        switch cell.readable {
                         case .integer, .decimal: classes.append("num")
                         default: break
                         }
                         let attribute = classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\""
-                        return "<\(tag)\(attribute)>\(content(cell.value))</\(tag)>"
+                        return "<\(tag)\(attribute)>\(content(cell.readable))</\(tag)>"
                     }.joined() + "</tr>\n"
             }
             out += "</tbody>\n</table>\n</section>\n"

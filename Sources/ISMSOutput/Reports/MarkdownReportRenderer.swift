@@ -17,7 +17,7 @@ public enum MarkdownReportRenderer: ReportRenderer {
             out += "| " + table.columns.map { escape($0.header) }.joined(separator: " | ") + " |\n"
             out += "|" + String(repeating: " --- |", count: table.columns.count) + "\n"
             for row in table.rows {
-                out += "| " + row.map { escape($0.value.text) }.joined(separator: " | ") + " |\n"
+                out += "| " + row.map { escape($0.readable.text) }.joined(separator: " | ") + " |\n"
             }
         }
         return out

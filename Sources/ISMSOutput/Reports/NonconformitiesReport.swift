@@ -23,7 +23,7 @@ public enum NonconformitiesReport {
                     status = ("open", .warning); open += 1
                 }
                 actionRows.append([
-                    .text(nc.id), .text(action.name), .text(action.text), .text(action.owner),
+                    .text(nc.id), .text(action.name), .text(action.text), .person(action.owner, in: isms.config),
                     .text(action.due?.description), .text(action.doneOn?.description), .text(status.0, tone: status.1),
                 ])
             }
@@ -35,7 +35,7 @@ public enum NonconformitiesReport {
             if needsCheck { unchecked += 1 }
             return [
                 .text(nc.id), .text(nc.title), .text(nc.string("type")), .text(nc.string("source.type")), .text(nc.string("source.record")),
-                .text(nc.string("requirement")), .text(nc.date("raised_on")?.description), .text(nc.owner),
+                .text(nc.string("requirement")), .text(nc.date("raised_on")?.description), .person(nc.owner, in: isms.config),
                 .text(
                     nc.string("root_cause") == nil ? (nc.actions.isEmpty ? nil : "missing") : "recorded",
                     tone: nc.string("root_cause") == nil && !nc.actions.isEmpty ? .warning : .plain),

@@ -33,7 +33,7 @@ public enum ObjectivesReport {
                 objective.cadence("every")?.next(after: m.collected, continuousDays: isms.config.continuousDays)
             }
             return [
-                .text(objective.id), .text(objective.title), .text(objective.owner), .text(objective.string("measure")),
+                .text(objective.id), .text(objective.title), .person(objective.owner, in: isms.config), .text(objective.string("measure")),
                 .text(target?.text), .text(due?.description), .text(objective.string("every")), .text(value),
                 .text(newest?.collected.description), .text(next?.description), .integer(all.count),
                 .text(status.0, tone: status.1),

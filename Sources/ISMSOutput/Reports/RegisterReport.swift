@@ -1,6 +1,6 @@
 import ISMSModel
 
-/// The risk register: every risk with its inherent and residual score (likelihood × impact), its treatment,
+/// The risk register: every risk with its inherent, residual and target score (likelihood × impact), its treatment,
 /// and heat maps of both scores, on the scales and levels of the risk method (`risk_method`; default 5 × 5).
 public enum RegisterReport {
     public static let kind = "register"
@@ -38,6 +38,7 @@ public enum RegisterReport {
         for risk in risks {
             let l = risk.integer("likelihood"), i = risk.integer("impact")
             let rl = risk.integer("residual.likelihood"), ri = risk.integer("residual.impact")
+            let tl = risk.integer("target.likelihood"), ti = risk.integer("target.impact")
             if !place(l, i, risk.id, in: &inherentGrid) { unscored += 1 }
             _ = place(rl, ri, risk.id, in: &residualGrid)
             let treatment = risk.string("treatment")
@@ -60,9 +61,9 @@ public enum RegisterReport {
                 reviewDue = .text(due.description, tone: due < asOf ? .bad : .plain)
             }
             rows.append(
-                [.text(risk.id), .text(risk.title), .text(risk.owner)] + scoreCells(l, i)
+                [.text(risk.id), .text(risk.title), .person(risk.owner, in: isms.config)] + scoreCells(l, i)
                     + [.text(treatmentText, tone: treatmentTone), .list(risk.list("controls").map(\.value))]
-                    + scoreCells(rl, ri) + [reviewDue])
+                    + scoreCells(rl, ri) + scoreCells(tl, ti) + [reviewDue])
         }
         func grid(_ cells: [[[String]]], id: String, title: String, note: String) -> ReportTable {
             ReportTable(
@@ -105,7 +106,8 @@ public enum RegisterReport {
             kind: kind, title: title, ismsName: isms.config.name, asOf: asOf,
             introduction: """
                 Scores are likelihood (1–\(nl)) × impact (1–\(ni)): \(bands). Inherent is the risk before treatment, \
-                residual the risk now, with the controls that operate (as recorded under residual).\(appetite)
+                residual the risk now, with the controls that operate (as recorded under residual), target the risk expected \
+                once the planned controls operate too (as recorded under target).\(appetite)
                 """,
             summary: [
                 SummaryItem("risks", "Risks", .integer(risks.count)),
@@ -127,6 +129,8 @@ public enum RegisterReport {
                         ReportColumn("level", "Level"), ReportColumn("treatment", "Treatment"), ReportColumn("controls", "Controls"),
                         ReportColumn("residual_likelihood", "Residual L"), ReportColumn("residual_impact", "Residual I"),
                         ReportColumn("residual_score", "Residual"), ReportColumn("residual_level", "Residual level"),
+                        ReportColumn("target_likelihood", "Target L"), ReportColumn("target_impact", "Target I"),
+                        ReportColumn("target_score", "Target"), ReportColumn("target_level", "Target level"),
                         ReportColumn("review_due", "Review due"),
                     ],
                     rows: rows),

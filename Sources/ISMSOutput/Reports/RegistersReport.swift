@@ -13,12 +13,9 @@ public enum RegistersReport {
     /// With `approvingCommits` (risk id → the commit that set its `acceptance.approved_by`, as `a1b2c3d (2026-01-12)`,
     /// read from the git history; the audit pack passes it when the ISMS is in git), the acceptances show it.
     public static func build(_ isms: ISMS, asOf: Day, approvingCommits: [String: String]?) -> ReportDocument {
-        let people = isms.config.people
-        /// "Dana Weber (dana)" for a roster key; the text itself otherwise.
-        func person(_ key: String?) -> Cell {
-            guard let key else { return .empty }
-            return .text(people[key]?.name.map { "\($0) (\(key))" } ?? key)
-        }
+        /// By name in every format, JSON included: the registers have shown `Name (key)` as the value since they were
+        /// added, and JSON consumers read it so (the other reports keep the key in JSON: `Cell.person`).
+        func person(_ key: String?) -> Cell { .text(key.map(isms.config.personLabel)) }
         func sorted(_ kind: RecordKind) -> [Record] { isms.records(of: kind).sorted { naturalOrder($0.id, $1.id) } }
         func date(_ record: Record, _ field: String) -> Cell { .text(record.date(field)?.description) }
 

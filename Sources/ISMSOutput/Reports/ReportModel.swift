@@ -151,18 +151,41 @@ public enum Tone: String, Sendable {
 }
 
 public struct Cell: Sendable {
+    /// What JSON holds (a roster key as written).
     public var value: CellValue
     public var tone: Tone
+    /// What people read in Markdown, CSV and HTML when it differs from `value` (a person by name); nil otherwise.
+    public var shown: CellValue?
 
-    public init(_ value: CellValue, tone: Tone = .plain) {
+    public init(_ value: CellValue, tone: Tone = .plain, shown: CellValue? = nil) {
         self.value = value
         self.tone = tone
+        self.shown = shown
     }
+
+    /// What the formats for people write.
+    public var readable: CellValue { shown ?? value }
 
     public static func text(_ s: String?, tone: Tone = .plain) -> Cell { Cell(.optional(s), tone: tone) }
     public static func integer(_ i: Int?, tone: Tone = .plain) -> Cell { Cell(i.map(CellValue.integer) ?? .empty, tone: tone) }
     public static func list(_ items: [String], tone: Tone = .plain) -> Cell { Cell(items.isEmpty ? .empty : .list(items), tone: tone) }
     public static let empty = Cell(.empty)
+
+    /// A person named by a roster key (or by text that is none, as an external auditor's name): people read
+    /// `Config.personLabel` ("Dana Weber (dana)"), JSON keeps the text as written.
+    public static func person(_ key: String?, in config: Config) -> Cell {
+        guard let key else { return .empty }
+        let label = config.personLabel(key)
+        return Cell(.text(key), shown: label == key ? nil : .text(label))
+    }
+}
+
+extension Config {
+    /// How reports name a person: "Dana Weber (dana)" for a roster key with a name; the text itself otherwise (a
+    /// key the roster lacks, a person it gives no name, an external auditor's name).
+    public func personLabel(_ key: String) -> String {
+        people[key]?.name.map { "\($0) (\(key))" } ?? key
+    }
 }
 
 /// Orders ids the way people count: RISK-2 before RISK-10.

@@ -1,4 +1,5 @@
 import GitKit
+import ISMSCore
 import ISMSModel
 
 /// A reference to a record of another kind than the field expects.
@@ -33,7 +34,7 @@ public struct WrongLinkKindRule: Rule {
             guard let target = context.record(link.to), !link.expected.contains(target.kind) else { return nil }
             let expected = link.expected.map(\.rawValue).joined(separator: " or ")
             return Self.finding(
-                "\(link.field) must refer to a \(expected), but \(link.to) is a \(target.kind.rawValue)",
+                "\(link.field) must refer to \(withIndefiniteArticle(expected)), but \(link.to) is \(withIndefiniteArticle(target.kind.rawValue))",
                 path: link.path, at: link.location, record: link.from, field: link.field)
         }
     }

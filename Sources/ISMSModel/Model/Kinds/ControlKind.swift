@@ -24,8 +24,8 @@ package enum ControlKind: RecordKindDeclaration {
                     "kind", .choice(ControlEvent.kindNames), .required,
                     "incident: every incident in the audit period; other: an event isms holds no records of."),
                 FieldSpec(
-                    "severity", .list(.choice(IncidentKind.severities)), .optional,
-                    "For incidents: only those of these severities (an incident without severity always counts)."),
+                    "severity", .list(.choice(IncidentKind.severities)), .onlyWhen(field: "kind", equals: "incident"),
+                    "For kind incident only: those of these severities (an incident without severity always counts)."),
                 FieldSpec("description", .text, .requiredWhen(field: "kind", equals: "other"), "What the event is (a person leaves)."),
             ]), .optional, "For an on-event control: the event it answers, each of which needs its evidence."),
         FieldSpec("due", .date, .optional, "For a planned control: when it is to operate."),
