@@ -170,6 +170,12 @@ public final class GovernanceContext: @unchecked Sendable {
         }
     }
 
+    /// Whether a signature of this run could not be verified here (gpg missing, an unsupported algorithm): findings
+    /// drawn from such a verdict depend on the machine and are not cached (`BaseFindingsCache`).
+    package var reachedNotVerified: Bool {
+        memory.withLock { m in verifier.reachedNotVerified || m.verifiers.values.contains { $0.reachedNotVerified } }
+    }
+
     public func signature(_ commit: ObjectID) -> SignatureVerdict {
         memory.withLock { _ in verifier.verdict(for: commit) }
     }
