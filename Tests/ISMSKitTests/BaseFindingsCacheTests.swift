@@ -118,10 +118,10 @@ final class BaseFindingsCacheTests: XCTestCase {
         bytes.replaceSubrange(at..<at + error.count, with: bogus)
         let keyLength = Int(bytes[22]) | Int(bytes[23]) << 8
         let payloadAt = 22 + 4 + keyLength + 4 + 8
-        let sum = BaseFindingsCache.checksum(bytes[26..<26 + keyLength], bytes[payloadAt...])
+        let sum = KeyedCacheFile.checksum(bytes[26..<26 + keyLength], bytes[payloadAt...])
         for i in 0..<8 { bytes[payloadAt - 8 + i] = UInt8(truncatingIfNeeded: sum >> UInt64(8 * i)) }
         try Data(bytes).write(to: URL(fileURLWithPath: file))
-        XCTAssertNotNil(BaseFindingsCache.entries(in: file), "the checksum holds")
+        XCTAssertNotNil(BaseFindingsCache.file(in: repo.path + "/.git/isms").entries(), "the checksum holds")
         XCTAssertEqual(try baseFindings(repo), fresh)
         // A link planted at the cache's name is not followed when writing, and is read as any other file.
         try? FileManager.default.removeItem(atPath: file)

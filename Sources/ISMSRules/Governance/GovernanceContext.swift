@@ -33,6 +33,7 @@ public final class GovernanceContext: @unchecked Sendable {
         var settings: Result<[SettingsChange], Error>?
         var settingsLog: SettingsLog?
         var verifiers: [String: SignatureVerifier] = [:]
+        var reassessment: ReassessmentCache?
 
         mutating func failed(_ what: String, _ error: Error) {
             failures.append("\(what): \(error)")
@@ -267,7 +268,51 @@ public final class GovernanceContext: @unchecked Sendable {
 
     /// Writes what the caches of this context learnt; problems come back as sentences for stderr.
     public func saveCaches() -> [String] {
-        memory.withLock { m in m.pathBlobs.values.compactMap { $0.save() } }
+        memory.withLock { m in
+            m.reassessment?.save()
+            return m.pathBlobs.values.compactMap { $0.save() }
+        }
+    }
+
+    /// The reassessment answers of this tip under `config` (made on first use; one config per check).
+    private func reassessmentCache(_ m: inout Memory, _ config: Config) -> ReassessmentCache {
+        if let known = m.reassessment { return known }
+        let cache = ReassessmentCache(
+            tip: history.graph.nodes[Int(history.tip)].id, prefix: prefix, repository: repository,
+            trustedConfigBlob: trusted?.revision.configBlob, config: config, folder: cacheFolder)
+        m.reassessment = cache
+        return cache
+    }
+
+    /// The newest committed change of record `id` (a `kind`) that has material fields under `config`, with those
+    /// fields (`material` gives them for an entry): remembered across runs for this tip (`ReassessmentCache`).
+    package func newestMaterialChange(of id: String, kind: RecordKind, config: Config, material: (HistoryEntry) -> [String]) -> (
+        fields: [String], commit: CommitInfo
+    )? {
+        let known = memory.withLock { m in reassessmentCache(&m, config).newestMaterialChange(of: id, kind: kind) }
+        if let known {
+            guard let change = known else { return nil }
+            // An answer naming a commit this history does not hold is asked again.
+            if let index = history.graph.index[change.commit] { return (change.fields, history.graph.info(index)) }
+        }
+        let change = newestEntry(id, where: { !material($0).isEmpty }).map { (fields: material($0), commit: $0.commit) }
+        memory.withLock { m in
+            reassessmentCache(&m, config).remember(newest: change.map { ($0.fields, $0.commit.id) }, of: id, kind: kind)
+        }
+        return change
+    }
+
+    /// Whether a commit that can see `commit` reassessed `risk` (`reassessedBy` judges an entry of the risk):
+    /// remembered across runs for this tip, the change's day and `config`'s decision fields (`ReassessmentCache`).
+    package func reassessedInHistory(
+        _ risk: String, after commit: ObjectID, day: Day, config: Config, reassessedBy: (HistoryEntry) -> Bool
+    ) -> Bool {
+        if let known = memory.withLock({ m in reassessmentCache(&m, config).reassessed(risk, after: commit, day: day) }) {
+            return known
+        }
+        let answer = anyEntry(risk, seeing: commit, where: reassessedBy)
+        memory.withLock { m in reassessmentCache(&m, config).remember(reassessed: answer, risk, after: commit, day: day) }
+        return answer
     }
 
     /// A failure to read is recorded in `memory`, which the caller holds.
