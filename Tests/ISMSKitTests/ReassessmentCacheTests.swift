@@ -33,11 +33,22 @@ final class ReassessmentCacheTests: XCTestCase {
         return repo
     }
 
-    private func reassessments(_ repo: GitRepository, useCache: Bool = true, staged: Bool = false) throws -> [Finding] {
+    /// The reassessment findings of the work tree (or the index, or `revision` as `check --rev` reads it).
+    private func reassessments(_ repo: GitRepository, useCache: Bool = true, staged: Bool = false, revision: String? = nil) throws
+        -> [Finding]
+    {
         let workspace = try Workspace(explicitRoot: repo.path)
         var notes = [String]()
-        let source: any RecordSource = staged ? try workspace.stagedSource() : workspace.workTreeSource
-        return try workspace.check(source, asOf: Day("2026-03-10")!, options: GovernanceOptions(useCache: useCache), notes: &notes)
+        let source: any RecordSource
+        if let revision {
+            source = try workspace.source(at: revision)
+        } else if staged {
+            source = try workspace.stagedSource()
+        } else {
+            source = workspace.workTreeSource
+        }
+        let options = GovernanceOptions(revision: revision ?? "HEAD", useCache: useCache)
+        return try workspace.check(source, asOf: Day("2026-03-10")!, options: options, notes: &notes)
             .findings.filter { $0.rule.hasPrefix("reassessment-") }
     }
 
@@ -124,6 +135,51 @@ final class ReassessmentCacheTests: XCTestCase {
         var payload = Array(entry.payload)
         payload.append(0)
         stored.store(payload, for: String(decoding: entry.key, as: UTF8.self))
+        XCTAssertEqual(try reassessments(repo), fresh)
+    }
+
+    func testAnswersAboutRecordsANewCommitDoesNotTouchAreCarriedOver() throws {
+        let repo = repository()
+        try plant(repo)
+        // A commit that touches neither SUP-1 nor the risks: the planted answer about SUP-1 stands at the new tip.
+        repo.write("controls/ctrl-2.yaml", "id: CTRL-2\ntitle: Control\nowner: bob\nstatus: implemented\n")
+        repo.commit("Add CTRL-2", by: .bob, at: "2026-03-06T10:00:00Z")
+        XCTAssertEqual(try reassessments(repo), [], "carried over from the parent's tip")
+        // A commit that touches SUP-1 (its data, a material field) drops every answer about it.
+        repo.write("suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "ExampleCloud", with: "OtherCloud") + "data: [logs]\n")
+        repo.commit("SUP-1 keeps logs", by: .carol, at: "2026-03-07T10:00:00Z")
+        let fresh = try reassessments(repo, useCache: false)
+        XCTAssertEqual(Set(fresh.map(\.record)), ["RISK-1", "RISK-2"])
+        XCTAssertEqual(try reassessments(repo), fresh)
+    }
+
+    func testAnswersOfAnotherBranchOrAMergedChangeAreNotCarriedOver() throws {
+        let repo = repository()
+        try plant(repo)
+        // An older revision, whose history the cached graph of the tip holds: the tip's answers are not its own.
+        XCTAssertEqual(try reassessments(repo, revision: "HEAD~1"), try reassessments(repo, useCache: false, revision: "HEAD~1"))
+        XCTAssertFalse(try reassessments(repo, revision: "HEAD~1").isEmpty)
+        try plant(repo)
+        // A sibling branch: the planted tip is not an ancestor of its tip.
+        repo.git("checkout", "-q", "-b", "other", "HEAD~1")
+        repo.write("controls/ctrl-2.yaml", "id: CTRL-2\ntitle: Control\nowner: bob\nstatus: implemented\n")
+        repo.commit("Add CTRL-2", by: .bob, at: "2026-03-06T10:00:00Z")
+        XCTAssertEqual(try reassessments(repo), try reassessments(repo, useCache: false))
+        XCTAssertFalse(try reassessments(repo).isEmpty)
+        // Back on main, plant again, then merge a branch whose commit touched SUP-1.
+        repo.git("checkout", "-q", "main")
+        try plant(repo)
+        repo.git("checkout", "-q", "-b", "supplier", "main")
+        repo.write("suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "ExampleCloud", with: "ThirdCloud"))
+        repo.commit("SUP-1 moves again", by: .carol, at: "2026-03-08T10:00:00Z")
+        repo.git("checkout", "-q", "main")
+        repo.write("controls/ctrl-3.yaml", "id: CTRL-3\ntitle: Control\nowner: bob\nstatus: implemented\n")
+        repo.commit("Add CTRL-3", by: .bob, at: "2026-03-08T11:00:00Z")
+        repo.git(
+            "merge", "-q", "--no-ff", "-m", "Merge the supplier change", "supplier",
+            environment: ["GIT_AUTHOR_DATE": "2026-03-09T10:00:00Z", "GIT_COMMITTER_DATE": "2026-03-09T10:00:00Z"])
+        let fresh = try reassessments(repo, useCache: false)
+        XCTAssertEqual(Set(fresh.map(\.record)), ["RISK-1", "RISK-2"])
         XCTAssertEqual(try reassessments(repo), fresh)
     }
 }

@@ -277,11 +277,29 @@ public final class GovernanceContext: @unchecked Sendable {
     /// The reassessment answers of this tip under `config` (made on first use; one config per check).
     private func reassessmentCache(_ m: inout Memory, _ config: Config) -> ReassessmentCache {
         if let known = m.reassessment { return known }
+        let tip = history.graph.nodes[Int(history.tip)].id
         let cache = ReassessmentCache(
-            tip: history.graph.nodes[Int(history.tip)].id, prefix: prefix, repository: repository,
-            trustedConfigBlob: trusted?.revision.configBlob, config: config, folder: cacheFolder)
+            tip: tip, prefix: prefix, repository: repository, trustedConfigBlob: trusted?.revision.configBlob, config: config,
+            folder: cacheFolder, touchedSince: { [history] older in Self.recordsTouched(in: history, since: older) })
         m.reassessment = cache
         return cache
+    }
+
+    /// The records the commits of `history` that `older` does not have touch (their ids before and after); nil when
+    /// `older` is not an ancestor of the tip, or one of those commits changes an id or is cut by a shallow boundary.
+    private static func recordsTouched(in history: History, since older: ObjectID) -> Set<String>? {
+        // Answers for another branch's tip speak of commits this history does not hold.
+        guard history.isAncestor(older, of: history.graph.nodes[Int(history.tip)].id) == true else { return nil }
+        var touched = Set<String>()
+        for commit in history.range(excludingAncestorsOf: older) {
+            guard !commit.isShallowBoundary, let index = history.graph.index[commit.info.id] else { return nil }
+            for op in history.graph.ops(index) {
+                if op.event == .idChanged { return nil }
+                if let id = op.oldID { touched.insert(id) }
+                if let id = op.newID { touched.insert(id) }
+            }
+        }
+        return touched
     }
 
     /// The newest committed change of record `id` (a `kind`) that has material fields under `config`, with those

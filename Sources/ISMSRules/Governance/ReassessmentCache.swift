@@ -23,9 +23,15 @@ package final class ReassessmentCache {
     private var reassessed: [String: Bool] = [:]
     private var added = 0
 
-    /// `folder` nil: answers are kept for this run only (`--no-cache`).
+    /// `folder` nil: answers are kept for this run only (`--no-cache`). Without answers for `tip`, those of an older
+    /// tip stored under the same settings are carried over when `touchedSince` names the records the commits since
+    /// it touched (nil when it is not an ancestor, or a commit since changed an id): every answer about one of
+    /// them is dropped, the rest stand, since an answer about a record reads only the commits that touch it and
+    /// their order, which commits made later do not change. So the hook after a new commit recomputes only what
+    /// that commit touched.
     package init(
-        tip: ObjectID, prefix: String, repository: Repository, trustedConfigBlob: ObjectID?, config: Config, folder: String?
+        tip: ObjectID, prefix: String, repository: Repository, trustedConfigBlob: ObjectID?, config: Config, folder: String?,
+        touchedSince: (ObjectID) -> Set<String>? = { _ in nil }
     ) {
         var lines = ["tip \(tip.hex)", "root \(prefix)", "trust-config \(trustedConfigBlob?.hex ?? "none")"]
         lines += CacheKey.historyShape(repository)
@@ -36,7 +42,24 @@ package final class ReassessmentCache {
         lines.append("build \(CacheKey.build)")
         key = lines.map { $0.replacingOccurrences(of: "\n", with: "\\n") }.joined(separator: "\n")
         file = folder.map { KeyedCacheFile(path: $0 + "/" + Self.fileName, header: "isms reassessment v1", maxEntries: 4) }
-        if let payload = file?.payload(for: key) { decode(payload) }
+        guard let file, let entries = file.entries() else { return }
+        let wanted = Array(key.utf8)
+        if let entry = entries.first(where: { $0.key.elementsEqual(wanted) }) {
+            decode(entry.payload)
+            return
+        }
+        let settings = key.drop { $0 != "\n" }
+        for entry in entries {
+            let text = String(decoding: entry.key, as: UTF8.self)
+            guard text.hasPrefix("tip "), text.drop(while: { $0 != "\n" }) == settings,
+                let older = ObjectID(hex: String(text.dropFirst(4).prefix { $0 != "\n" })), let touched = touchedSince(older),
+                decode(entry.payload)
+            else { continue }
+            newest = newest.filter { !touched.contains(String($0.key.prefix { $0 != "\u{0}" })) }
+            reassessed = reassessed.filter { !touched.contains(String($0.key.prefix { $0 != "\u{0}" })) }
+            added += 1  // stored under this tip
+            return
+        }
     }
 
     private static func newestKey(_ id: String, _ kind: RecordKind) -> String { id + "\u{0}" + kind.rawValue }
@@ -83,36 +106,38 @@ package final class ReassessmentCache {
         added = 0
     }
 
-    /// Reads a payload whole or not at all.
-    private func decode(_ payload: ArraySlice<UInt8>) {
+    /// Reads a payload whole or not at all; false when it is not read.
+    @discardableResult
+    private func decode(_ payload: ArraySlice<UInt8>) -> Bool {
         var reader = CacheBytes.Reader(bytes: Array(payload), offset: 0)
         var newest = [String: (fields: [String], commit: ObjectID)?]()
         var reassessed = [String: Bool]()
-        guard let newestCount = reader.u32(), Int(newestCount) <= payload.count else { return }
+        guard let newestCount = reader.u32(), Int(newestCount) <= payload.count else { return false }
         for _ in 0..<newestCount {
             guard let key = reader.string(), let hex = reader.optional(), let fieldCount = reader.u32(),
                 Int(fieldCount) <= payload.count
-            else { return }
+            else { return false }
             var fields = [String]()
             for _ in 0..<fieldCount {
-                guard let field = reader.string() else { return }
+                guard let field = reader.string() else { return false }
                 fields.append(field)
             }
             if let hex {
-                guard let commit = ObjectID(hex: hex), !fields.isEmpty else { return }
+                guard let commit = ObjectID(hex: hex), !fields.isEmpty else { return false }
                 newest[key] = .some((fields, commit))
             } else {
-                guard fields.isEmpty else { return }
+                guard fields.isEmpty else { return false }
                 newest[key] = .some(nil)
             }
         }
-        guard let reassessedCount = reader.u32(), Int(reassessedCount) <= payload.count else { return }
+        guard let reassessedCount = reader.u32(), Int(reassessedCount) <= payload.count else { return false }
         for _ in 0..<reassessedCount {
-            guard let key = reader.string(), let flag = reader.bytes(1)?.first, flag <= 1 else { return }
+            guard let key = reader.string(), let flag = reader.bytes(1)?.first, flag <= 1 else { return false }
             reassessed[key] = flag == 1
         }
-        guard reader.atEnd else { return }
+        guard reader.atEnd else { return false }
         self.newest = newest
         self.reassessed = reassessed
+        return true
     }
 }
