@@ -374,6 +374,80 @@ public final class GovernanceContext: @unchecked Sendable {
         }
     }
 
+    /// The commits of `commits()` in which the file at `path` (below the ISMS root) differs from the file in every
+    /// parent (in a root commit: exists), oldest first. Which commits change a file is a question about each commit
+    /// and its parents alone, so the answer is kept per tip under the git folder (`path-changes-v1.cache`, a
+    /// `KeyedCacheFile` keyed by the tip, the path, the shallow boundary and grafts, and the build), and a newer tip
+    /// adds the answers for the commits an older one lacks: `allowed-signers-changed` looked the file up in all
+    /// 20,000 commits of the benchmark on every run. Not stored when a tree could not be read.
+    package func commitsChanging(_ path: String) -> [GraphCommit] {
+        let nodes = history.graph.nodes
+        let tip = nodes[Int(history.tip)].id
+        let settings =
+            (["path \((prefix.isEmpty ? "" : prefix + "/") + path)"] + CacheKey.historyShape(repository) + ["build \(CacheKey.build)"])
+            .map { $0.replacingOccurrences(of: "\n", with: "\\n") }.joined(separator: "\n")
+        let key = "tip \(tip.hex)\n" + settings
+        let file = cacheFolder.map { KeyedCacheFile(path: $0 + "/path-changes-v1.cache", header: "isms path-changes v1", maxEntries: 4) }
+        func decode(_ payload: ArraySlice<UInt8>) -> Set<ObjectID>? {
+            guard payload.count % 20 == 0 else { return nil }
+            var ids = Set<ObjectID>()
+            var offset = payload.startIndex
+            while offset < payload.endIndex {
+                ids.insert(payload[offset..<offset + 20].withUnsafeBytes { ObjectID(bytes: $0) })
+                offset += 20
+            }
+            return ids
+        }
+        var changed: Set<ObjectID>?
+        var toJudge: [GraphCommit] = []
+        let entries = file?.entries() ?? []
+        if let entry = entries.first(where: { $0.key.elementsEqual(Array(key.utf8)) }) {
+            changed = decode(entry.payload)
+        }
+        if changed == nil {
+            for entry in entries {
+                let text = String(decoding: entry.key, as: UTF8.self)
+                guard text.hasPrefix("tip "), text.drop(while: { $0 != "\n" }).dropFirst() == settings,
+                    let older = ObjectID(hex: String(text.dropFirst(4).prefix { $0 != "\n" })),
+                    history.isAncestor(older, of: tip) == true, let known = decode(entry.payload)
+                else { continue }
+                // The commits the older tip's history lacks, as `commits()` lists them.
+                toJudge = history.range(excludingAncestorsOf: older).compactMap { commit in
+                    guard !commit.isShallowBoundary, let index = history.graph.index[commit.info.id] else { return nil }
+                    return GraphCommit(id: commit.info.id, parents: commit.parents, index: index)
+                }
+                changed = known
+                break
+            }
+        }
+        if changed == nil { toJudge = commits() }
+        var found = changed ?? []
+        let failuresBefore = readFailures.count
+        var blobs = [ObjectID: ObjectID?]()
+        func blob(_ commit: ObjectID) -> ObjectID? {
+            if let known = blobs[commit] { return known }
+            let id = blobID(at: path, in: commit)
+            blobs[commit] = id
+            return id
+        }
+        for commit in toJudge {
+            let mine = blob(commit.id)
+            let before = commit.parents.map(blob)
+            // A merge that took the file from one parent did not change it: the branch commit that did is judged.
+            if before.isEmpty ? mine != nil : before.allSatisfy({ $0 != mine }) { found.insert(commit.id) }
+        }
+        if let file, !toJudge.isEmpty || changed == nil, readFailures.count == failuresBefore {
+            var out = [UInt8]()
+            for id in found.sorted(by: { $0.hex < $1.hex }) { id.withBytes { out.append(contentsOf: $0) } }
+            file.store(out, for: key)
+        }
+        return found.compactMap { id -> GraphCommit? in
+            guard let index = history.graph.index[id] else { return nil }
+            let node = nodes[Int(index)]
+            return GraphCommit(id: id, parents: node.parents.map { nodes[Int($0)].id }, index: index)
+        }.sorted { (history.place(of: $0.id) ?? 0) > (history.place(of: $1.id) ?? 0) }
+    }
+
     /// The author, committer and message of one of `commits()`.
     package func info(_ commit: GraphCommit) -> CommitInfo { history.graph.info(commit.index) }
 
