@@ -69,7 +69,10 @@ final class PathChangesCacheTests: XCTestCase {
         repo.write("risks/risk-1.yaml", risk)
         repo.commit("Shorten RISK-1", by: .alice, at: "2026-02-04T10:00:00Z")
         XCTAssertEqual(try findings(repo), [], "carried over from the parent's tip")
-        // Any byte damaged: the file is not read.
+        // The entry of this tip alone, then a byte of it damaged: it is not read.
+        try FileManager.default.removeItem(atPath: path)
+        _ = try findings(repo)
+        stored.store([], for: String(decoding: try XCTUnwrap(stored.entries()?.first).key, as: UTF8.self))
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         bytes[bytes.count - 1] ^= 1
         try Data(bytes).write(to: URL(fileURLWithPath: path))

@@ -401,13 +401,13 @@ public final class GovernanceContext: @unchecked Sendable {
         var changed: Set<ObjectID>?
         var toJudge: [GraphCommit] = []
         let entries = file?.entries() ?? []
-        if let entry = entries.first(where: { $0.key.elementsEqual(Array(key.utf8)) }) {
+        if let entry = entries.first(where: { $0.key.elementsEqual(Array(key.utf8)) && $0.isWhole }) {
             changed = decode(entry.payload)
         }
         if changed == nil {
             for entry in entries {
                 let text = String(decoding: entry.key, as: UTF8.self)
-                guard text.hasPrefix("tip "), text.drop(while: { $0 != "\n" }).dropFirst() == settings,
+                guard entry.isWhole, text.hasPrefix("tip "), text.drop(while: { $0 != "\n" }).dropFirst() == settings,
                     let older = ObjectID(hex: String(text.dropFirst(4).prefix { $0 != "\n" })),
                     history.isAncestor(older, of: tip) == true, let known = decode(entry.payload)
                 else { continue }

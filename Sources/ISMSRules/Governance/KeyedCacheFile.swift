@@ -35,9 +35,10 @@ package enum CacheKey {
 
 /// A cache file of a few entries, each a key (a text naming everything its payload depends on) and a payload,
 /// newest first: `<header line>`, then per entry `[key length u32][key][payload length u32][FNV-1a of both u64]
-/// [payload]`. A file that does not parse whole, or any entry whose checksum fails, is ignored as a whole (and
-/// rewritten by the next store); a payload is then only as good as its decoder, which must refuse what it does not
-/// read exactly. Written whole with `AtomicFile`.
+/// [payload]`. A file that does not parse whole is ignored (and rewritten by the next store); an entry is used only
+/// when its checksum holds (only the entry used is summed: the gate's base findings are half a megabyte an entry),
+/// and one whose checksum fails is dropped by the next store. A payload is then only as good as its decoder, which
+/// must refuse what it does not read exactly. Written whole with `AtomicFile`.
 package struct KeyedCacheFile {
     package let path: String
     package let header: [UInt8]
@@ -52,27 +53,32 @@ package struct KeyedCacheFile {
     package struct Entry {
         package let key: ArraySlice<UInt8>
         package let payload: ArraySlice<UInt8>
+        /// The checksum stored with it.
+        let sum: UInt64
+
+        /// Whether the key and payload are the bytes that were written.
+        package var isWhole: Bool { KeyedCacheFile.checksum(key, payload) == sum }
     }
 
     /// The payload stored for `key`; nil when there is none or the file cannot be trusted.
     package func payload(for key: String) -> ArraySlice<UInt8>? {
         let wanted = Array(key.utf8)
-        return entries()?.first { $0.key.elementsEqual(wanted) }?.payload
+        return entries()?.first { $0.key.elementsEqual(wanted) && $0.isWhole }?.payload
     }
 
     /// Stores `payload` for `key` before the other entries (the oldest beyond `maxEntries` dropped). A failure to
     /// write is not reported: the result of the run is whole, only the next is not faster.
     package func store(_ payload: [UInt8], for key: String) {
         let wanted = Array(key.utf8)
-        let kept = (entries() ?? []).filter { !$0.key.elementsEqual(wanted) }.prefix(maxEntries - 1)
+        let kept = (entries() ?? []).filter { !$0.key.elementsEqual(wanted) && $0.isWhole }.prefix(maxEntries - 1)
         var out = header
-        append(Entry(key: ArraySlice(wanted), payload: ArraySlice(payload)), to: &out)
+        append(Entry(key: ArraySlice(wanted), payload: ArraySlice(payload), sum: 0), to: &out)
         for entry in kept { append(entry, to: &out) }
         try? AtomicFile.write(out, to: path)
     }
 
-    /// The entries, each checked against its checksum; nil when the file is absent or any part of it is not as
-    /// written.
+    /// The entries, newest first (check `isWhole` before using one); nil when the file is absent or does not parse
+    /// whole.
     package func entries() -> [Entry]? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let bytes = [UInt8](data)
@@ -81,10 +87,9 @@ package struct KeyedCacheFile {
         var entries = [Entry]()
         while !reader.atEnd {
             guard entries.count < maxEntries, let keyLength = reader.u32(), let key = reader.bytes(Int(keyLength)),
-                let payloadLength = reader.u32(), let sum = reader.u64(), let payload = reader.bytes(Int(payloadLength)),
-                Self.checksum(key, payload) == sum
+                let payloadLength = reader.u32(), let sum = reader.u64(), let payload = reader.bytes(Int(payloadLength))
             else { return nil }
-            entries.append(Entry(key: key, payload: payload))
+            entries.append(Entry(key: key, payload: payload, sum: sum))
         }
         return entries
     }

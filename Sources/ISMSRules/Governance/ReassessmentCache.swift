@@ -44,14 +44,14 @@ package final class ReassessmentCache {
         file = folder.map { KeyedCacheFile(path: $0 + "/" + Self.fileName, header: "isms reassessment v1", maxEntries: 4) }
         guard let file, let entries = file.entries() else { return }
         let wanted = Array(key.utf8)
-        if let entry = entries.first(where: { $0.key.elementsEqual(wanted) }) {
+        if let entry = entries.first(where: { $0.key.elementsEqual(wanted) && $0.isWhole }) {
             decode(entry.payload)
             return
         }
         let settings = key.drop { $0 != "\n" }
         for entry in entries {
             let text = String(decoding: entry.key, as: UTF8.self)
-            guard text.hasPrefix("tip "), text.drop(while: { $0 != "\n" }) == settings,
+            guard entry.isWhole, text.hasPrefix("tip "), text.drop(while: { $0 != "\n" }) == settings,
                 let older = ObjectID(hex: String(text.dropFirst(4).prefix { $0 != "\n" })), let touched = touchedSince(older),
                 decode(entry.payload)
             else { continue }
