@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks `isms check` against `yamllint` on a generated ISMS (docs/performance.md, section "check").
+# Benchmarks `isms check` against `yamllint` on a generated ISMS (docs/performance.md, section "check"), then the
+# warm rows of a 20,000-commit repository beside git: the gate, the pre-commit hook and check (SKIP_HISTORY=1 skips).
 #
 #   scripts/bench-check.sh            # 10,000 records, median of 5 runs each
 #   RECORDS=2000 RUNS=3 scripts/bench-check.sh
