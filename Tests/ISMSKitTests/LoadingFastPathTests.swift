@@ -244,6 +244,23 @@ final class LoadingFastPathTests: XCTestCase {
         }
     }
 
+    /// The bit-parallel distance of did-you-mean is the full edit distance, for words of 1 to 64 scalars (ASCII and not)
+    /// against words of any length.
+    func testBitParallelDistanceIsTheFullOne() {
+        var generator = SplitMix64(seed: 7)
+        let alphabet = Array("ab-1éİ".unicodeScalars)
+        func word(_ range: ClosedRange<Int>) -> [Unicode.Scalar] {
+            (0..<Int.random(in: range, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+        }
+        for round in 0..<3_000 {
+            let a = word(1...(round % 10 == 0 ? 64 : 12)), b = word(0...(round % 10 == 0 ? 70 : 14))
+            let full = editDistance(String(String.UnicodeScalarView(a)), String(String.UnicodeScalarView(b)))
+            let other = b.map(\.value)
+            let fast = BitParallelDistance(a.map(\.value)).distance(to: other, in: 0..<other.count)
+            XCTAssertEqual(fast, full, "\(a) \(b)")
+        }
+    }
+
     func testParallelMapKeepsOrder() {
         let items = Array(0..<10_000)
         XCTAssertEqual(parallelMap(items) { $0 * 2 }, items.map { $0 * 2 })

@@ -16,6 +16,9 @@ public final class SignatureVerifier {
     private var unverified: [String: Int] = [:]
     /// Whether any SSH signature was judged: only then are notes about the allowed-signers file worth showing.
     private var sawSSH = false
+    /// Whether a verdict of this run could not be reached (gpg missing, an unsupported key): such a verdict depends
+    /// on the machine, so neither it nor a result drawn from it is kept in a cache.
+    package private(set) var reachedNotVerified = false
 
     /// `cachePath` nil: no cache. `gpg` overrides where gpg is looked for (nil: on PATH).
     public init(trust: SignatureTrust, repository: Repository?, cachePath: String? = nil, gpg: String? = nil) {
@@ -45,7 +48,7 @@ public final class SignatureVerifier {
         }
         verdicts[commit] = verdict
         // A verdict that depends on the machine (gpg missing) is not kept.
-        if verdict.status != .notVerified { cache?.store(verdict, for: commit) }
+        if verdict.status != .notVerified { cache?.store(verdict, for: commit) } else { reachedNotVerified = true }
         return verdict
     }
 

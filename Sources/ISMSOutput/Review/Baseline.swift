@@ -44,13 +44,26 @@ extension Workspace {
         useCache: Bool = true
     ) throws(ToolError) -> [Finding] {
         let (repository, prefix) = try requireRepository()
+        // The merge base's findings depend only on what the key names, so a gate run again on the same base (every
+        // push to a pull request) reads them instead of checking the base again. Only a judged trust revision is
+        // cached: it pins the policy.
+        let folder = repository.commonDirectory + "/isms"
+        var key: BaseFindingsCache.Key?
+        // A trust revision that cannot be read is not cached: the check below says why, as before.
+        if useCache, let trustRef, let trusted = try? trustedRevision(trustRef) {
+            key = BaseFindingsCache.Key(
+                baseCommit: commit, label: label, prefix: prefix, trustName: trustRef, trustCommit: trusted.commit,
+                trustConfigBlob: trusted.configBlob, asOf: asOf, repository: repository)
+            if let key, let known = BaseFindingsCache.findings(for: key, in: folder) { return known }
+        }
         do {
             let source = try GitObjectSource(repository: repository, commit: commit, label: label, prefix: prefix)
             var notes = [String]()
-            return try check(
+            let report = try check(
                 source, asOf: asOf, options: GovernanceOptions(revision: commit.hex, trustRef: trustRef, useCache: useCache),
-                notes: &notes
-            ).findings
+                notes: &notes)
+            if let key, report.reproducible { BaseFindingsCache.store(report.findings, for: key, in: folder) }
+            return report.findings
         } catch .missingAtRevision {
             return []
         }

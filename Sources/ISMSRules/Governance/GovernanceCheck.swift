@@ -105,7 +105,8 @@ extension Workspace {
             }
         }
         timings.lap("history")
-        let report = Checker.check(loaded, asOf: asOf, artifacts: source, governance: governance)
+        var report = Checker.check(loaded, asOf: asOf, artifacts: source, governance: governance)
+        if governance?.reachedNotVerified == true { report.reproducible = false }
         if trusted != nil, let failure = governance?.readFailures.first {
             throw .historyIncomplete(
                 "the history rules could not read what they need (\(failure)), so the change cannot be judged; "

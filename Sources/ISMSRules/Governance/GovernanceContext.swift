@@ -33,6 +33,7 @@ public final class GovernanceContext: @unchecked Sendable {
         var settings: Result<[SettingsChange], Error>?
         var settingsLog: SettingsLog?
         var verifiers: [String: SignatureVerifier] = [:]
+        var reassessment: ReassessmentCache?
 
         mutating func failed(_ what: String, _ error: Error) {
             failures.append("\(what): \(error)")
@@ -170,6 +171,12 @@ public final class GovernanceContext: @unchecked Sendable {
         }
     }
 
+    /// Whether a signature of this run could not be verified here (gpg missing, an unsupported algorithm): findings
+    /// drawn from such a verdict depend on the machine and are not cached (`BaseFindingsCache`).
+    package var reachedNotVerified: Bool {
+        memory.withLock { m in verifier.reachedNotVerified || m.verifiers.values.contains { $0.reachedNotVerified } }
+    }
+
     public func signature(_ commit: ObjectID) -> SignatureVerdict {
         memory.withLock { _ in verifier.verdict(for: commit) }
     }
@@ -261,7 +268,69 @@ public final class GovernanceContext: @unchecked Sendable {
 
     /// Writes what the caches of this context learnt; problems come back as sentences for stderr.
     public func saveCaches() -> [String] {
-        memory.withLock { m in m.pathBlobs.values.compactMap { $0.save() } }
+        memory.withLock { m in
+            m.reassessment?.save()
+            return m.pathBlobs.values.compactMap { $0.save() }
+        }
+    }
+
+    /// The reassessment answers of this tip under `config` (made on first use; one config per check).
+    private func reassessmentCache(_ m: inout Memory, _ config: Config) -> ReassessmentCache {
+        if let known = m.reassessment { return known }
+        let tip = history.graph.nodes[Int(history.tip)].id
+        let cache = ReassessmentCache(
+            tip: tip, prefix: prefix, repository: repository, trustedConfigBlob: trusted?.revision.configBlob, config: config,
+            folder: cacheFolder, touchedSince: { [history] older in Self.recordsTouched(in: history, since: older) })
+        m.reassessment = cache
+        return cache
+    }
+
+    /// The records the commits of `history` that `older` does not have touch (their ids before and after); nil when
+    /// `older` is not an ancestor of the tip, or one of those commits changes an id or is cut by a shallow boundary.
+    private static func recordsTouched(in history: History, since older: ObjectID) -> Set<String>? {
+        // Answers for another branch's tip speak of commits this history does not hold.
+        guard history.isAncestor(older, of: history.graph.nodes[Int(history.tip)].id) == true else { return nil }
+        var touched = Set<String>()
+        for commit in history.range(excludingAncestorsOf: older) {
+            guard !commit.isShallowBoundary, let index = history.graph.index[commit.info.id] else { return nil }
+            for op in history.graph.ops(index) {
+                if op.event == .idChanged { return nil }
+                if let id = op.oldID { touched.insert(id) }
+                if let id = op.newID { touched.insert(id) }
+            }
+        }
+        return touched
+    }
+
+    /// The newest committed change of record `id` (a `kind`) that has material fields under `config`, with those
+    /// fields (`material` gives them for an entry): remembered across runs for this tip (`ReassessmentCache`).
+    package func newestMaterialChange(of id: String, kind: RecordKind, config: Config, material: (HistoryEntry) -> [String]) -> (
+        fields: [String], commit: CommitInfo
+    )? {
+        let known = memory.withLock { m in reassessmentCache(&m, config).newestMaterialChange(of: id, kind: kind) }
+        if let known {
+            guard let change = known else { return nil }
+            // An answer naming a commit this history does not hold is asked again.
+            if let index = history.graph.index[change.commit] { return (change.fields, history.graph.info(index)) }
+        }
+        let change = newestEntry(id, where: { !material($0).isEmpty }).map { (fields: material($0), commit: $0.commit) }
+        memory.withLock { m in
+            reassessmentCache(&m, config).remember(newest: change.map { ($0.fields, $0.commit.id) }, of: id, kind: kind)
+        }
+        return change
+    }
+
+    /// Whether a commit that can see `commit` reassessed `risk` (`reassessedBy` judges an entry of the risk):
+    /// remembered across runs for this tip, the change's day and `config`'s decision fields (`ReassessmentCache`).
+    package func reassessedInHistory(
+        _ risk: String, after commit: ObjectID, day: Day, config: Config, reassessedBy: (HistoryEntry) -> Bool
+    ) -> Bool {
+        if let known = memory.withLock({ m in reassessmentCache(&m, config).reassessed(risk, after: commit, day: day) }) {
+            return known
+        }
+        let answer = anyEntry(risk, seeing: commit, where: reassessedBy)
+        memory.withLock { m in reassessmentCache(&m, config).remember(reassessed: answer, risk, after: commit, day: day) }
+        return answer
     }
 
     /// A failure to read is recorded in `memory`, which the caller holds.
@@ -303,6 +372,80 @@ public final class GovernanceContext: @unchecked Sendable {
             guard !node.isShallowBoundary else { return nil }
             return GraphCommit(id: node.id, parents: node.parents.map { nodes[Int($0)].id }, index: index)
         }
+    }
+
+    /// The commits of `commits()` in which the file at `path` (below the ISMS root) differs from the file in every
+    /// parent (in a root commit: exists), oldest first. Which commits change a file is a question about each commit
+    /// and its parents alone, so the answer is kept per tip under the git folder (`path-changes-v1.cache`, a
+    /// `KeyedCacheFile` keyed by the tip, the path, the shallow boundary and grafts, and the build), and a newer tip
+    /// adds the answers for the commits an older one lacks: `allowed-signers-changed` looked the file up in all
+    /// 20,000 commits of the benchmark on every run. Not stored when a tree could not be read.
+    package func commitsChanging(_ path: String) -> [GraphCommit] {
+        let nodes = history.graph.nodes
+        let tip = nodes[Int(history.tip)].id
+        let settings =
+            (["path \((prefix.isEmpty ? "" : prefix + "/") + path)"] + CacheKey.historyShape(repository) + ["build \(CacheKey.build)"])
+            .map { $0.replacingOccurrences(of: "\n", with: "\\n") }.joined(separator: "\n")
+        let key = "tip \(tip.hex)\n" + settings
+        let file = cacheFolder.map { KeyedCacheFile(path: $0 + "/path-changes-v1.cache", header: "isms path-changes v1", maxEntries: 4) }
+        func decode(_ payload: ArraySlice<UInt8>) -> Set<ObjectID>? {
+            guard payload.count % 20 == 0 else { return nil }
+            var ids = Set<ObjectID>()
+            var offset = payload.startIndex
+            while offset < payload.endIndex {
+                ids.insert(payload[offset..<offset + 20].withUnsafeBytes { ObjectID(bytes: $0) })
+                offset += 20
+            }
+            return ids
+        }
+        var changed: Set<ObjectID>?
+        var toJudge: [GraphCommit] = []
+        let entries = file?.entries() ?? []
+        if let entry = entries.first(where: { $0.key.elementsEqual(Array(key.utf8)) && $0.isWhole }) {
+            changed = decode(entry.payload)
+        }
+        if changed == nil {
+            for entry in entries {
+                let text = String(decoding: entry.key, as: UTF8.self)
+                guard entry.isWhole, text.hasPrefix("tip "), text.drop(while: { $0 != "\n" }).dropFirst() == settings,
+                    let older = ObjectID(hex: String(text.dropFirst(4).prefix { $0 != "\n" })),
+                    history.isAncestor(older, of: tip) == true, let known = decode(entry.payload)
+                else { continue }
+                // The commits the older tip's history lacks, as `commits()` lists them.
+                toJudge = history.range(excludingAncestorsOf: older).compactMap { commit in
+                    guard !commit.isShallowBoundary, let index = history.graph.index[commit.info.id] else { return nil }
+                    return GraphCommit(id: commit.info.id, parents: commit.parents, index: index)
+                }
+                changed = known
+                break
+            }
+        }
+        if changed == nil { toJudge = commits() }
+        var found = changed ?? []
+        let failuresBefore = readFailures.count
+        var blobs = [ObjectID: ObjectID?]()
+        func blob(_ commit: ObjectID) -> ObjectID? {
+            if let known = blobs[commit] { return known }
+            let id = blobID(at: path, in: commit)
+            blobs[commit] = id
+            return id
+        }
+        for commit in toJudge {
+            let mine = blob(commit.id)
+            let before = commit.parents.map(blob)
+            // A merge that took the file from one parent did not change it: the branch commit that did is judged.
+            if before.isEmpty ? mine != nil : before.allSatisfy({ $0 != mine }) { found.insert(commit.id) }
+        }
+        if let file, !toJudge.isEmpty || changed == nil, readFailures.count == failuresBefore {
+            var out = [UInt8]()
+            for id in found.sorted(by: { $0.hex < $1.hex }) { id.withBytes { out.append(contentsOf: $0) } }
+            file.store(out, for: key)
+        }
+        return found.compactMap { id -> GraphCommit? in
+            guard let index = history.graph.index[id] else { return nil }
+            let node = nodes[Int(index)]
+            return GraphCommit(id: id, parents: node.parents.map { nodes[Int($0)].id }, index: index)
+        }.sorted { (history.place(of: $0.id) ?? 0) > (history.place(of: $1.id) ?? 0) }
     }
 
     /// The author, committer and message of one of `commits()`.

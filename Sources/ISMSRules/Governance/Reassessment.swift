@@ -60,9 +60,10 @@ package enum Reassessment {
             guard entry.event == .modified || entry.event == .moved || entry.event == .idChanged else { return [] }
             return entry.changes.filter { isMaterial($0.field, new: $0.new, kind: record.kind, config: config) }.map(\.field)
         }
-        // Only as much of the record's history as the newest material change is decoded.
-        guard let entry = governance.newestEntry(record.id, where: { !materialFields($0).isEmpty }) else { return nil }
-        return (materialFields(entry), entry.commit, entry.commit.author.day)
+        // Only as much of the record's history as the newest material change is decoded, and only once per tip.
+        guard let change = governance.newestMaterialChange(of: record.id, kind: record.kind, config: config, material: materialFields)
+        else { return nil }
+        return (change.fields, change.commit, change.commit.author.day)
     }
 
     /// Whether `risk` was reassessed after a change made in `commit` (nil: not committed) on `day`: a commit
@@ -81,8 +82,9 @@ package enum Reassessment {
             return true
         }
         guard let commit else { return false }
-        // Only the entries that can see the change (newer than it in the history's order) are decoded.
-        return governance.anyEntry(risk.id, seeing: commit.id) { entry in
+        // Only the entries that can see the change (newer than it in the history's order) are decoded, and only once
+        // per tip.
+        return governance.reassessedInHistory(risk.id, after: commit.id, day: day, config: config) { entry in
             entry.changes.contains { change in
                 if config.isDecision(change.field, of: .risk) && change.field != "review.last" { return true }
                 if change.field == "review.last", case .date(let last)? = change.new, last >= day { return true }

@@ -51,7 +51,8 @@ public struct AllowedSignersChangedRule: Rule {
             return id
         }
         var findings = [Finding]()
-        for commit in governance.commits() {
+        // Only the commits that changed the file are judged; which those are is kept per tip (`commitsChanging`).
+        for commit in governance.commitsChanging(path) {
             let mine = blob(commit.id)
             let before = commit.parents.map(blob)
             // A merge that took the file from one parent did not change it: the branch commit that did is judged.

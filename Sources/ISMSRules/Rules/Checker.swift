@@ -11,6 +11,9 @@ public struct CheckReport: Sendable {
     public var recordCount: Int { records.count }
     /// With ISMS_TIMING=1: how long each rule took.
     public var timings: PhaseTimings?
+    /// False when the findings depend on the machine or the moment rather than on the ISMS, its history and the
+    /// day (a pattern given up after its time budget, a signature gpg could not verify): such a report is not cached.
+    package var reproducible = true
 
     public init(findings: [Finding], records: [RecordSummary]) {
         self.findings = findings
@@ -39,6 +42,7 @@ public enum Checker {
         let context = RuleContext(isms: loaded.isms, asOf: asOf, artifacts: artifacts, governance: governance)
         var findings = loaded.findings
         var timings = PhaseTimings.requested ? PhaseTimings() : nil
+        var reproducible = true
         for rule in RuleRegistry.all {
             findings += rule.check(context)
             timings?.lap(type(of: rule).id)
@@ -46,6 +50,7 @@ public enum Checker {
         for kind in RecordKind.allCases {
             let pattern = loaded.isms.config.idPattern(kind)
             guard let input = pattern.gaveUp else { continue }
+            reproducible = false
             // Which ids were checked before the pattern was given up depends on timing: report none of them.
             findings.removeAll {
                 $0.rule == IDPatternRule.id && $0.path.map { RecordKind(folder: String($0.prefix { $0 != "/" })) } == kind
@@ -68,6 +73,7 @@ public enum Checker {
         let records = loaded.isms.records.map { RecordSummary(id: $0.id, kind: $0.kind, path: $0.path) }
         var report = CheckReport(findings: findings.sorted(by: Finding.ordered), records: records)
         report.timings = timings
+        report.reproducible = reproducible
         return report
     }
 }
