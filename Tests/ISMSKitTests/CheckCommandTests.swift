@@ -142,8 +142,9 @@ final class CheckCommandTests: XCTestCase {
         let after = snapshot(repo.path)
         XCTAssertEqual(after.filter { !$0.key.hasPrefix(".git/isms") }, before)
         let caches = after.keys.filter { $0.hasPrefix(".git/isms/") }.map { ($0 as NSString).lastPathComponent }
-        // The history, the signatures, and the trust file's blob per commit (allowed-signers-changed).
-        XCTAssertEqual(caches.count, 3, "\(caches)")
+        // The history, the signatures, and the blob per commit of the trust file (allowed-signers-changed) and of
+        // isms.yaml (the scope's changes, reassessment-due).
+        XCTAssertEqual(caches.count, 4, "\(caches)")
         XCTAssertTrue(
             caches.allSatisfy { $0.hasPrefix("history-") || $0.hasPrefix("signatures-") || $0.hasPrefix("path-blobs-") }, "\(caches)")
     }
