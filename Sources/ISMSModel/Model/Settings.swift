@@ -283,7 +283,6 @@ extension Config {
         }
     }
 
-    /// `decision_fields` and `material_fields`: record kind → a list of field names.
     /// The key of `material_fields` naming ISMS-level settings rather than a record kind's fields.
     package static let materialSettingsKey = "isms"
 
@@ -314,6 +313,7 @@ extension Config {
         readKindFields(&r, kinds) { $0.materialFields[$1] = $2 }
     }
 
+    /// `decision_fields` and `material_fields`: record kind → a list of field names.
     private static func readKindFields(_ r: inout SettingsReader, _ pair: YAMLPair, _ store: (inout Config, RecordKind, [String]) -> Void) {
         let key = pair.key
         guard pair.value.pairs != nil else {
