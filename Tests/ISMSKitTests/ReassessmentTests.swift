@@ -319,6 +319,17 @@ final class ReassessmentTests: XCTestCase {
         XCTAssertTrue(findings(repo, ["--base", "main"]).isEmpty, "\(findings(repo, ["--base", "main"]))")
     }
 
+    /// `material_fields` is policy: a pull request that narrows the scope and switches the scope off in the same
+    /// change is judged with the base's material fields, so its risks are still to be reassessed.
+    func testAPullRequestCannotSwitchTheScopeOffForItself() {
+        let repo = repository(config: scoped(scope))
+        repo.git("checkout", "-q", "-b", "pull-request")
+        repo.write("isms.yaml", scoped(narrowed, "material_fields:\n  isms: []\n"))
+        repo.commitSigned("Narrow the scope, and stop asking for reassessment", by: .bob, at: "2026-03-01T10:00:00Z", key: bob)
+        XCTAssertTrue(findings(repo).isEmpty, "\(findings(repo))")  // HEAD's own policy, outside the gate
+        XCTAssertEqual(findings(repo, ["--base", "main"]).map(\.record), ["RISK-1", "RISK-2"])
+    }
+
     func testMaterialFieldsDecideWhetherTheScopeIsMaterial() {
         // `isms: []` switches the scope off: no finding for its change, committed or not.
         let off = repository(config: scoped(scope, "material_fields:\n  isms: []\n"))
