@@ -11,7 +11,7 @@ struct TrailCommand: ParsableCommand {
             "Reads the history of HEAD; signatures are verified with the keys trusted at HEAD. Exit status: 0, or 2 when the history cannot be read or the id is unknown."
     )
 
-    @Argument(help: "The record's id, such as SUP-1.")
+    @Argument(help: "The record's id, such as SUP-1; isms.yaml for the ISMS scope, to which every risk is linked.")
     var id: String
 
     @Option(help: "Only changes since this revision (its ancestors left out) or authored on or after this day (YYYY-MM-DD).")

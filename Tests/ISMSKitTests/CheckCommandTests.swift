@@ -142,9 +142,10 @@ final class CheckCommandTests: XCTestCase {
         let after = snapshot(repo.path)
         XCTAssertEqual(after.filter { !$0.key.hasPrefix(".git/isms") }, before)
         let caches = after.keys.filter { $0.hasPrefix(".git/isms/") }.map { ($0 as NSString).lastPathComponent }
-        // The history, the signatures, the trust file's blob per commit and the commits that changed it per tip
-        // (allowed-signers-changed); the reassessment answers and the base findings (`check --base`) are caches too.
-        XCTAssertEqual(caches.count, 4, "\(caches)")
+        // The history, the signatures, the blob per commit of the trust file (allowed-signers-changed) and of
+        // isms.yaml (the scope's changes, reassessment-due), the commits that changed the trust file per tip; the
+        // reassessment answers and the base findings (`check --base`) are caches too.
+        XCTAssertEqual(caches.count, 5, "\(caches)")
         let kinds = ["history-", "signatures-", "path-blobs-", "path-changes-", "reassessment-", "base-findings-"]
         XCTAssertTrue(caches.allSatisfy { name in kinds.contains { name.hasPrefix($0) } }, "\(caches)")
     }

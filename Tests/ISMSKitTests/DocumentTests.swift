@@ -95,6 +95,41 @@ final class DocumentTests: XCTestCase {
         XCTAssertTrue(findings(repo).isEmpty)
     }
 
+    /// example-isms's access control policy with a pending unapproved edit on a branch, not on main (issue 15,
+    /// item 5): the gate and the pull-request comment name it, and nothing else of the example is new.
+    func testTheExamplesAccessControlPolicyEditedOnABranch() throws {
+        let example = exampleISMSOutsideGit()
+        let repo = GitRepository()
+        for name in try FileManager.default.contentsOfDirectory(atPath: example.path) {
+            try FileManager.default.copyItem(atPath: example.path + "/" + name, toPath: repo.path + "/" + name)
+        }
+        repo.commit("Import the ISMS", by: .alice, at: "2026-11-29T10:00:00Z")
+        repo.git("checkout", "-q", "-b", "open-access")
+        let path = "documents/doc-2.md"
+        let text = try String(contentsOfFile: repo.path + "/" + path, encoding: .utf8)
+        let edited = text.replacingOccurrences(
+            of: "- Access rights are reviewed every quarter", with: "- Access rights are reviewed every year")
+        XCTAssertNotEqual(edited, text)
+        repo.write(path, edited)
+        let edit = String(repo.commit("Review access yearly", by: .bob, at: "2026-11-30T10:00:00Z").prefix(10))
+
+        let gate = isms(["check", "--base", "main", "--format", "json", "--no-cache", "--as-of", "2026-12-01"], in: repo.path)
+        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(gate.stdout.utf8)) as? [String: Any], gate.stderr)
+        let findings = document["findings"] as? [[String: Any]] ?? []
+        XCTAssertEqual(findings.compactMap { $0["rule"] as? String }, ["unapproved-document-change"], gate.stdout)
+        XCTAssertEqual(findings.first?["record"] as? String, "DOC-2")
+        XCTAssertTrue((findings.first?["message"] as? String ?? "").hasPrefix("body of DOC-2 changed in commit \(edit)"), gate.stdout)
+        XCTAssertEqual(gate.status, 1)
+        let comment = isms(["diff", "main..HEAD", "--format", "markdown", "--no-cache", "--as-of", "2026-12-01"], in: repo.path)
+        XCTAssertEqual(comment.status, 0, comment.stderr)
+        XCTAssertTrue(comment.stdout.contains("unapproved-document-change"), comment.stdout)
+        XCTAssertTrue(comment.stdout.contains("DOC-2"), comment.stdout)
+        // main itself passes the gate's rules: the edit exists only on the branch.
+        repo.git("checkout", "-q", "main")
+        let main = isms(["check", "--no-cache", "--as-of", "2026-12-01"], in: repo.path)
+        XCTAssertFalse(main.stdout.contains("unapproved-document-change"), main.stdout)
+    }
+
     func testAnUncommittedEditIsJudgedInTheWorkTreeAndTheIndex() {
         let repo = repository()
         repo.write("documents/doc-1.md", policy(text: "Access is granted to all staff."))

@@ -43,9 +43,9 @@ final class ReassessmentTests: XCTestCase {
     func control(_ id: String) -> String { "id: \(id)\ntitle: Control \(id)\nowner: alice\nstatus: implemented\n" }
 
     /// The ISMS before the change, signed by Alice on 2026-01-12.
-    func repository() -> GitRepository {
+    func repository(config: String = minimalConfig) -> GitRepository {
         let repo = GitRepository()
-        repo.write("isms.yaml", minimalConfig)
+        repo.write("isms.yaml", config)
         repo.write(
             ".isms/allowed_signers",
             [
@@ -216,5 +216,184 @@ final class ReassessmentTests: XCTestCase {
         repo.write("controls/ctrl-1.yaml", control("CTRL-1").replacingOccurrences(of: "implemented", with: "retired"))
         repo.commit("Retire CTRL-1", by: .bob, at: "2026-03-02T10:00:00Z")
         XCTAssertEqual(findings(repo).map(\.record), ["RISK-1", "RISK-2"])
+    }
+
+    // MARK: The ISMS scope, to which every risk is linked
+
+    func scoped(_ scope: String, _ extra: String = "") -> String { minimalConfig + "scope: \(scope)\n" + extra }
+    let scope = "The customer platform hosted in eu-west-1"
+    let narrowed = "The customer platform, without the EU support desk"
+
+    func testAScopeChangeAsksEveryRiskToBeReassessed() {
+        let repo = repository(config: scoped(scope))
+        // Risks assessed in the commit that set the scope are assessed against it.
+        XCTAssertTrue(findings(repo).isEmpty, "\(findings(repo))")
+        repo.write("isms.yaml", scoped(narrowed))
+        let change = String(repo.commit("Narrow the scope: the support desk leaves", by: .bob, at: "2026-03-01T10:00:00Z").prefix(10))
+
+        let due = findings(repo)
+        XCTAssertEqual(due.map(\.rule), ["reassessment-due", "reassessment-due"])
+        XCTAssertEqual(due.map(\.record), ["RISK-1", "RISK-2"])
+        XCTAssertEqual(
+            due.first?.message,
+            "RISK-1 has not been reassessed since isms.yaml's scope changed in commit \(change) "
+                + "(Bob Example, 2026-03-01); reassess it by 2026-03-31 (update the risk, or set review.last)")
+        XCTAssertEqual(findings(repo, asOf: "2026-03-31").map(\.rule), ["reassessment-due", "reassessment-due"])
+        let overdue = findings(repo, asOf: "2026-04-01")
+        XCTAssertEqual(overdue.map(\.rule), ["reassessment-overdue", "reassessment-overdue"])
+        XCTAssertTrue(overdue.first?.message.contains("isms.yaml's scope changed in commit \(change)") ?? false, "\(overdue)")
+
+        // Carol reassesses RISK-1 against the new scope; RISK-2 is still open.
+        repo.write("risks/risk-1.yaml", risk("RISK-1", reviewed: "2026-03-05", note: "Scope narrowed in \(change); unchanged"))
+        repo.commitSigned("Reassess RISK-1 for the narrowed scope", by: .carol, at: "2026-03-05T10:00:00Z", key: carol)
+        XCTAssertEqual(findings(repo, asOf: "2026-04-15").map(\.record), ["RISK-2"])
+        // A review dated before the change does not answer it.
+        repo.write("risks/risk-2.yaml", risk("RISK-2", reviewed: "2026-02-20"))
+        repo.commit("Record RISK-2's February review", by: .bob, at: "2026-03-06T10:00:00Z")
+        XCTAssertEqual(findings(repo, asOf: "2026-04-15").map(\.rule), ["reassessment-overdue"])
+        repo.write("risks/risk-2.yaml", risk("RISK-2", likelihood: 1, reviewed: "2026-02-20"))
+        repo.commitSigned("Lower RISK-2: the support desk is out of scope", by: .carol, at: "2026-03-07T10:00:00Z", key: carol)
+        XCTAssertTrue(findings(repo, asOf: "2026-06-01").isEmpty)
+
+        // A change of the scope in the work tree, not committed, is judged as the records' are: made on the day judged.
+        repo.write("isms.yaml", scoped(scope))
+        let uncommitted = findings(repo, asOf: "2026-06-01")
+        XCTAssertEqual(uncommitted.map(\.record), ["RISK-1", "RISK-2"])
+        XCTAssertTrue(
+            uncommitted.first?.message.contains("isms.yaml's scope changed in an uncommitted change; reassess it by 2026-07-01") ?? false,
+            "\(uncommitted)")
+        // Removing the scope is a change of it too.
+        repo.write("isms.yaml", minimalConfig)
+        XCTAssertEqual(findings(repo, asOf: "2026-06-01").map(\.record), ["RISK-1", "RISK-2"])
+    }
+
+    func testAStagedScopeChange() {
+        let repo = repository(config: scoped(scope))
+        // Only what is staged counts: a scope changed in the work tree alone is not part of the commit being made.
+        repo.write("isms.yaml", scoped(narrowed))
+        XCTAssertTrue(findings(repo, ["--staged"]).isEmpty, "\(findings(repo, ["--staged"]))")
+        repo.git("add", "isms.yaml")
+        let staged = findings(repo, ["--staged"])
+        XCTAssertEqual(staged.map(\.rule), ["reassessment-due", "reassessment-due"])
+        XCTAssertEqual(staged.map(\.record), ["RISK-1", "RISK-2"])
+        XCTAssertTrue(
+            staged.first?.message.contains("isms.yaml's scope changed in an uncommitted change; reassess it by 2026-04-09") ?? false,
+            "\(staged)")
+        // Staged reassessments answer it: one review on the day judged, one changed decision.
+        repo.write("risks/risk-1.yaml", risk("RISK-1", reviewed: "2026-03-10"))
+        repo.write("risks/risk-2.yaml", risk("RISK-2", likelihood: 3))
+        repo.git("add", "risks/risk-1.yaml")
+        XCTAssertEqual(findings(repo, ["--staged"]).map(\.record), ["RISK-2"])
+        repo.git("add", "risks/risk-2.yaml")
+        XCTAssertTrue(findings(repo, ["--staged"]).isEmpty)
+    }
+
+    func testAPullRequestChangingTheScope() {
+        let repo = repository(config: scoped(scope))
+        // main already has an open reassessment (a supplier change); the gate reports only what the pull request adds.
+        repo.write("suppliers/sup-1.yaml", supplier + "subprocessors: [MailCo]\n")
+        repo.commitSigned("SUP-1 adds MailCo", by: .alice, at: "2026-02-01T10:00:00Z", key: alice)
+        XCTAssertEqual(findings(repo).count, 2)
+        repo.git("checkout", "-q", "-b", "pull-request")
+        repo.write("isms.yaml", scoped(narrowed))
+        let change = String(repo.commitSigned("Narrow the scope", by: .bob, at: "2026-03-01T10:00:00Z", key: bob).prefix(10))
+        let gate = findings(repo, ["--base", "main"])
+        XCTAssertEqual(gate.map(\.rule), ["reassessment-due", "reassessment-due"])
+        XCTAssertEqual(gate.map(\.record), ["RISK-1", "RISK-2"])
+        XCTAssertTrue(gate.allSatisfy { $0.message.contains("isms.yaml's scope changed in commit \(change)") }, "\(gate)")
+
+        // The pull-request comment names the risks to reassess.
+        let comment = isms(["diff", "main..HEAD", "--format", "markdown", "--no-cache", "--as-of", "2026-03-10"], in: repo.path)
+        XCTAssertEqual(comment.status, 0, comment.stderr)
+        for id in ["RISK-1", "RISK-2"] {
+            XCTAssertTrue(
+                comment.stdout.contains("\(id) has not been reassessed since isms.yaml's scope changed in commit \(change)"), comment.stdout
+            )
+        }
+        XCTAssertFalse(comment.stdout.contains("SUP-1's subprocessors"), comment.stdout)
+
+        // Reassessing both on the branch clears the gate.
+        repo.write("risks/risk-1.yaml", risk("RISK-1", reviewed: "2026-03-02"))
+        repo.write("risks/risk-2.yaml", risk("RISK-2", reviewed: "2026-03-02"))
+        repo.commitSigned("Reassess RISK-1 and RISK-2 for the narrowed scope", by: .carol, at: "2026-03-02T10:00:00Z", key: carol)
+        XCTAssertTrue(findings(repo, ["--base", "main"]).isEmpty, "\(findings(repo, ["--base", "main"]))")
+    }
+
+    /// `material_fields` is policy: a pull request that narrows the scope and switches the scope off in the same
+    /// change is judged with the base's material fields, so its risks are still to be reassessed.
+    func testAPullRequestCannotSwitchTheScopeOffForItself() {
+        let repo = repository(config: scoped(scope))
+        repo.git("checkout", "-q", "-b", "pull-request")
+        repo.write("isms.yaml", scoped(narrowed, "material_fields:\n  isms: []\n"))
+        repo.commitSigned("Narrow the scope, and stop asking for reassessment", by: .bob, at: "2026-03-01T10:00:00Z", key: bob)
+        XCTAssertTrue(findings(repo).isEmpty, "\(findings(repo))")  // HEAD's own policy, outside the gate
+        XCTAssertEqual(findings(repo, ["--base", "main"]).map(\.record), ["RISK-1", "RISK-2"])
+    }
+
+    func testMaterialFieldsDecideWhetherTheScopeIsMaterial() {
+        // `isms: []` switches the scope off: no finding for its change, committed or not.
+        let off = repository(config: scoped(scope, "material_fields:\n  isms: []\n"))
+        off.write("isms.yaml", scoped(narrowed, "material_fields:\n  isms: []\n"))
+        XCTAssertTrue(findings(off).isEmpty, "\(findings(off))")
+        off.commit("Narrow the scope", by: .bob, at: "2026-03-01T10:00:00Z")
+        XCTAssertTrue(findings(off).isEmpty, "\(findings(off))")
+        // Listing a kind's fields leaves the ISMS-level default as it is; `isms: [scope]` states it.
+        for extra in ["material_fields:\n  supplier: [hosting]\n", "material_fields:\n  isms: [scope]\n"] {
+            let on = repository(config: scoped(scope, extra))
+            on.write("isms.yaml", scoped(narrowed, extra))
+            on.commit("Narrow the scope", by: .bob, at: "2026-03-01T10:00:00Z")
+            XCTAssertEqual(findings(on).map(\.record), ["RISK-1", "RISK-2"], extra)
+        }
+        // A setting no risk depends on is a located finding, and the rest of the list still counts.
+        let wrong = repository(config: scoped(scope, "material_fields:\n  isms: [scope, name]\n"))
+        let result = isms(["check", "--no-cache", "--as-of", "2026-03-10"], in: wrong.path)
+        XCTAssertTrue(
+            result.stdout.contains("isms.yaml:8:17: error: material_fields.isms lists name, which is not an ISMS-level setting"),
+            result.stdout)
+        wrong.write("isms.yaml", scoped(narrowed, "material_fields:\n  isms: [scope, name]\n"))
+        XCTAssertEqual(findings(wrong).map(\.record), ["RISK-1", "RISK-2"])
+    }
+
+    /// `isms trail isms.yaml`: the scope's changes, every risk's reassessment, what else changed, what is open.
+    func testTheTrailOfTheScope() throws {
+        let repo = repository(config: scoped(scope))
+        // The scope set when isms.yaml was created is the ISMS's start, not a change.
+        XCTAssertTrue(isms(["trail", "isms.yaml", "--no-cache"], in: repo.path).stdout.hasPrefix("isms.yaml (isms): 0 material changes\n"))
+        repo.write("isms.yaml", scoped(narrowed).replacingOccurrences(of: "name: Test ISMS", with: "name: Test ISMS 2"))
+        let change = String(repo.commit("Narrow the scope", by: .bob, at: "2026-03-01T10:00:00Z").prefix(10))
+        repo.write("risks/risk-1.yaml", risk("RISK-1", reviewed: "2026-03-05", evidence: "EV-1", note: "Scope narrowed in \(change)"))
+        repo.commitSigned("Reassess RISK-1 for the narrowed scope", by: .carol, at: "2026-03-05T10:00:00Z", key: carol)
+
+        let text = isms(["trail", "isms.yaml", "--no-cache"], in: repo.path)
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(
+            text.stdout.hasPrefix(
+                "isms.yaml (isms): 1 material change\n\n\(change) 2026-03-01 Bob Example -  Narrow the scope\n"
+                    + "  scope: \(scope) → \(narrowed)\n  RISK-1: reassessed by "),
+            text.stdout)
+        XCTAssertFalse(text.stdout.contains("name:"), text.stdout)  // only the material settings
+        XCTAssertTrue(text.stdout.contains("Carol Example ✓carol  Reassess RISK-1 for the narrowed scope"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("    evidence: EV-1\n    note: Scope narrowed in \(change)"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("  RISK-2: not reassessed\n"), text.stdout)
+        XCTAssertTrue(text.stdout.hasSuffix("  open: RISK-2\n"), text.stdout)
+
+        let json = try XCTUnwrap(
+            JSONSerialization.jsonObject(
+                with: Data(isms(["trail", "isms.yaml", "--format", "json", "--no-cache"], in: repo.path).stdout.utf8))
+                as? [String: Any])
+        XCTAssertEqual(json["record"] as? String, "isms.yaml")
+        XCTAssertEqual(json["kind"] as? String, "isms")
+        let changes = json["changes"] as? [[String: Any]] ?? []
+        XCTAssertEqual((changes.first?["fields"] as? [[String: Any]])?.compactMap { $0["field"] as? String }, ["scope"])
+        XCTAssertEqual(changes.first?["open"] as? [String], ["RISK-2"])
+        XCTAssertTrue(
+            isms(["trail", "isms.yaml", "--format", "markdown", "--no-cache"], in: repo.path).stdout.hasPrefix(
+                "### Trail of isms.yaml (isms)"))
+        // Switched off, the scope has no trail.
+        repo.write(
+            "isms.yaml",
+            scoped(narrowed, "material_fields:\n  isms: []\n").replacingOccurrences(of: "name: Test ISMS", with: "name: Test ISMS 2"))
+        repo.commit("Scope changes ask for no reassessment", by: .alice, at: "2026-03-06T10:00:00Z")
+        XCTAssertTrue(isms(["trail", "isms.yaml", "--no-cache"], in: repo.path).stdout.hasPrefix("isms.yaml (isms): 0 material changes\n"))
     }
 }

@@ -53,6 +53,12 @@ public struct Config: Sendable {
     public var decisionFields: [RecordKind: [String]] = Config.defaultDecisionFields
     /// Per kind, the fields whose change asks for the linked risks to be reassessed (`reassessment-due`).
     public var materialFields: [RecordKind: [String]] = Config.defaultMaterialFields
+    /// The ISMS-level settings whose change asks for every risk to be reassessed (`material_fields.isms`): the
+    /// scope, to which every risk is linked.
+    public var materialSettings: [String] = Config.defaultMaterialSettings
+    public static let defaultMaterialSettings = ["scope"]
+    /// The settings `material_fields.isms` may name.
+    public static let materialSettingChoices = ["scope"]
     /// Days after a material change before an unreassessed risk is `reassessment-overdue`.
     public var reassessmentDays = 30
     /// Declared by each kind (Model/Kinds/); kinds without any are absent, as before.

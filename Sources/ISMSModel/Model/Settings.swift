@@ -65,10 +65,18 @@ extension Config {
             transfer: { head, trusted in head.decisionFields = trusted.decisionFields }),
         .policy(
             "material_fields",
-            .map(keys: .known(RecordKind.allCases.map { SettingKey($0.rawValue, nil) }), value: .value(.list(.text)), nullable: false),
-            "Record kind → the fields whose change asks for the linked risks to be reassessed (reassessment-due).",
-            read: { r, pair in readKindFields(&r, pair) { $0.materialFields[$1] = $2 } },
-            transfer: { head, trusted in head.materialFields = trusted.materialFields }),
+            .map(
+                keys: .known(
+                    RecordKind.allCases.map { SettingKey($0.rawValue, nil) }
+                        + [SettingKey(materialSettingsKey, "ISMS-level settings that every risk depends on: scope (the default), or none")]),
+                value: .value(.list(.text)), nullable: false),
+            "Record kind → the fields whose change asks for the linked risks to be reassessed (reassessment-due); "
+                + "isms → the settings whose change asks it of every risk (default [scope]).",
+            read: readMaterialFields,
+            transfer: { head, trusted in
+                head.materialFields = trusted.materialFields
+                head.materialSettings = trusted.materialSettings
+            }),
         .policy(
             "reassessment_days", .value(.integer(0...3650)),
             "Days after a material change before an unreassessed risk is reassessment-overdue (default 30).",
@@ -273,6 +281,36 @@ extension Config {
                     "id_patterns.\(entry.key) is not a valid regular expression", entry.value.location, field: "id_patterns.\(entry.key)")
             }
         }
+    }
+
+    /// The key of `material_fields` naming ISMS-level settings rather than a record kind's fields.
+    package static let materialSettingsKey = "isms"
+
+    /// `material_fields`: the kinds' lists, and under `isms` the ISMS-level settings (each one of
+    /// `materialSettingChoices`; anything else is a located finding and left out).
+    private static func readMaterialFields(_ r: inout SettingsReader, _ pair: YAMLPair) {
+        var kinds = pair
+        if let pairs = pair.value.pairs, let entry = pairs.first(where: { $0.key == materialSettingsKey }) {
+            let field = "\(pair.key).\(materialSettingsKey)"
+            if let items = entry.value.items {
+                var settings = [String]()
+                for item in items {
+                    guard let name = r.text(item, field) else { continue }
+                    guard materialSettingChoices.contains(name) else {
+                        r.invalid(
+                            "\(field) lists \(name), which is not an ISMS-level setting a risk depends on (known: "
+                                + materialSettingChoices.joined(separator: ", ") + ")", item.location, field: field)
+                        continue
+                    }
+                    settings.append(name)
+                }
+                r.config.materialSettings = settings
+            } else {
+                r.invalid("\(field) must be a list of settings", entry.value.location, field: field)
+            }
+            kinds.value = YAMLNode(.mapping(pairs.filter { $0.key != materialSettingsKey }), at: pair.value.location)
+        }
+        readKindFields(&r, kinds) { $0.materialFields[$1] = $2 }
     }
 
     /// `decision_fields` and `material_fields`: record kind → a list of field names.

@@ -11,7 +11,9 @@ import ISMSRules
 /// same commits or by commits that cite the change; and what is still open (docs/cli.md).
 public struct TrailReport: Sendable {
     public let record: String
-    public let kind: RecordKind
+    /// The record's kind; `isms` for isms.yaml, whose ISMS-level material settings (`material_fields.isms`, the
+    /// scope) every risk depends on.
+    public let kind: String
     /// Oldest first.
     public let changes: [TrailChange]
 }
@@ -58,7 +60,8 @@ public struct TrailRelated: Sendable {
 
 extension Workspace {
     /// The trail of `id` at `revision` (default HEAD), for changes since `since` (a day, or a revision whose
-    /// ancestors are left out). Signatures are verified with the keys trusted at `revision`.
+    /// ancestors are left out). Signatures are verified with the keys trusted at `revision`. `isms.yaml` is the
+    /// trail of the ISMS-level material settings (the scope), to which every risk is linked.
     public func trail(
         _ id: String, since: String?, revision: String = "HEAD", useCache: Bool = true,
         notes: inout [String]
@@ -74,7 +77,9 @@ extension Workspace {
             throw .invalidArgument("\(revision) has no history to read a trail from")
         }
         let context = RuleContext(isms: loaded.isms, asOf: Day.today(), artifacts: source, governance: governance)
-        guard let record = loaded.isms.record(id) else {
+        let isSettings = id == SettingEntry.path
+        let record = loaded.isms.record(id)
+        guard isSettings || record != nil else {
             throw .unknownRecord(id, revision: revision, suggestion: nil)
         }
         var sinceDay: Day?, sinceCommit: ObjectID?
@@ -89,21 +94,39 @@ extension Workspace {
             let verdict = governance.signature(commit.id)
             return TrailCommit(commit: commit, signature: verdict, mark: SafeText.text(verdict.mark(people: config.people)))
         }
-        let risks = context.records(.risk).filter { Reassessment.linked($0, in: context).contains(id) }
+        // Every risk depends on the ISMS-level settings; a record, on the risks linked to it now.
+        let risks = context.records(.risk).filter { isSettings || Reassessment.linked($0, in: context).contains(id) }
         let log = governance.log()
+        // Oldest first: each commit's material fields. For isms.yaml, the changes of `material_fields.isms` as
+        // the settings log credits them (merges as for records); setting the scope in the commit that created
+        // isms.yaml is the ISMS's start, not a change of it, as a record's creation is not.
+        var material = [(commit: CommitInfo, fields: [FieldChange])]()
+        if isSettings {
+            let settings = config.materialSettings
+            let entries = governance.settingsLog().entries.reversed()
+            for (index, entry) in entries.enumerated() {
+                let fields = entry.changes.filter { change in
+                    settings.contains { change.field == $0 || change.field.hasPrefix($0 + ".") } && !(index == 0 && change.old == nil)
+                }
+                if !fields.isEmpty { material.append((entry.commit, fields)) }
+            }
+        } else if let record {
+            for entry in governance.entries(id).reversed() where entry.event == .modified || entry.event == .moved {
+                let fields = entry.changes.filter { Reassessment.isMaterial($0.field, new: $0.new, kind: record.kind, config: config) }
+                if !fields.isEmpty { material.append((entry.commit, fields)) }
+            }
+        }
         var changes = [TrailChange]()
-        for entry in governance.entries(id).reversed() where entry.event == .modified || entry.event == .moved {
-            let fields = entry.changes.filter { Reassessment.isMaterial($0.field, new: $0.new, kind: record.kind, config: config) }
-            guard !fields.isEmpty else { continue }
-            if let sinceDay, entry.commit.author.day < sinceDay { continue }
-            if let sinceCommit, governance.isAncestor(entry.commit.id, of: sinceCommit) { continue }
-            let day = entry.commit.author.day
+        for (commit, fields) in material {
+            if let sinceDay, commit.author.day < sinceDay { continue }
+            if let sinceCommit, governance.isAncestor(commit.id, of: sinceCommit) { continue }
+            let day = commit.author.day
             var trailRisks = [TrailRisk]()
             var reassessing = [ObjectID: CommitInfo]()
             for risk in risks {
                 // The first commit, oldest first, that reassessed the risk after this change.
                 let found = governance.entries(risk.id).reversed().first { candidate in
-                    governance.isAncestor(entry.commit.id, of: candidate.commit.id)
+                    governance.isAncestor(commit.id, of: candidate.commit.id)
                         && candidate.changes.contains { change in
                             if change.field == "review.last", case .date(let last)? = change.new { return last >= day }
                             return config.isDecision(change.field, of: .risk)
@@ -123,16 +146,16 @@ extension Workspace {
                             decisions: found.changes.filter { config.isDecision($0.field, of: .risk) && $0.field != "review.last" },
                             reviewed: value("review.last")?.text, evidence: evidence, note: value("review.note")?.text)))
             }
-            let short = entry.commit.id.short
+            let short = commit.id.short
             let riskIDs = Set(risks.map(\.id))
             var related = [TrailRelated]()
             for other in log.reversed() where other.record != id {
                 let why: String
-                if other.commit.id == entry.commit.id {
+                if other.commit.id == commit.id {
                     why = "same commit"
                 } else if reassessing[other.commit.id] != nil, !riskIDs.contains(other.record) {
                     why = "reassessment"
-                } else if governance.isAncestor(entry.commit.id, of: other.commit.id), other.commit.id != entry.commit.id,
+                } else if governance.isAncestor(commit.id, of: other.commit.id), other.commit.id != commit.id,
                     governance.message(other.commit.id).contains(short)
                         || other.changes.contains(where: { $0.field == "review.note" && ($0.new?.text.contains(short) ?? false) })
                 {
@@ -142,9 +165,9 @@ extension Workspace {
                 }
                 related.append(TrailRelated(record: other.record, made: made(other.commit), fields: other.changes.map(\.field), why: why))
             }
-            changes.append(TrailChange(made: made(entry.commit), fields: fields, risks: trailRisks, related: related))
+            changes.append(TrailChange(made: made(commit), fields: fields, risks: trailRisks, related: related))
         }
-        return TrailReport(record: id, kind: record.kind, changes: changes)
+        return TrailReport(record: id, kind: record?.kind.rawValue ?? "isms", changes: changes)
     }
 }
 
@@ -170,7 +193,7 @@ public enum TrailFormat: String, Sendable, CaseIterable {
     package static func text(_ trail: TrailReport) -> String {
         let e = SafeText.text
         var out =
-            "\(e(trail.record)) (\(trail.kind.rawValue)): \(trail.changes.count) material change\(trail.changes.count == 1 ? "" : "s")\n"
+            "\(e(trail.record)) (\(trail.kind)): \(trail.changes.count) material change\(trail.changes.count == 1 ? "" : "s")\n"
         for change in trail.changes {
             out += "\n\(who(change.made, e))  \(e(change.made.commit.summary))\n"
             for field in change.fields { out += "  \(e(field.field)): \(e(value(field.old))) → \(e(value(field.new)))\n" }
@@ -197,7 +220,7 @@ public enum TrailFormat: String, Sendable, CaseIterable {
 
     package static func markdown(_ trail: TrailReport) -> String {
         let m = SafeText.markdown, c = SafeText.markdownCode
-        var out = "### Trail of \(m(trail.record)) (\(trail.kind.rawValue))\n"
+        var out = "### Trail of \(m(trail.record)) (\(trail.kind))\n"
         if trail.changes.isEmpty { out += "\nNo material change.\n" }
         for change in trail.changes {
             out += "\n#### \(change.made.commit.id.short) \(change.made.commit.author.day): \(m(change.made.commit.summary))\n\n"
@@ -236,7 +259,7 @@ package struct TrailJSON: Encodable {
 
     package init(_ trail: TrailReport) {
         record = trail.record
-        kind = trail.kind.rawValue
+        kind = trail.kind
         changes = trail.changes.map(Change.init)
     }
 

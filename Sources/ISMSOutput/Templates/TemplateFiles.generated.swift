@@ -316,12 +316,14 @@ decision_fields:
   document: [version, approved_by, approved_on]
 
 # material_fields: the fields whose change asks for the risks linked to the record to be reassessed
-# (reassessment-due, then reassessment-overdue after reassessment_days). These are the defaults.
+# (reassessment-due, then reassessment-overdue after reassessment_days). These are the defaults. isms: the
+# ISMS-level settings every risk depends on; [] stops a change of the scope from asking for reassessment.
 material_fields:
   supplier: [criticality, services, data, hosting, subprocessors]
   asset: [classification, in_scope, owner, suppliers]
   obligation: [applies]
   control: [status]
+  isms: [scope]
 
 # reassessment_days: how many days a linked risk may wait for its reassessment after a material change.
 reassessment_days: 30

@@ -32,6 +32,7 @@ public final class GovernanceContext: @unchecked Sendable {
         var pathBlobs: [String: PathBlobCache] = [:]
         var settings: Result<[SettingsChange], Error>?
         var settingsLog: SettingsLog?
+        var committedDecisions: [String: String]?
         var verifiers: [String: SignatureVerifier] = [:]
         var reassessment: ReassessmentCache?
 
@@ -96,6 +97,29 @@ public final class GovernanceContext: @unchecked Sendable {
         }
         memory.withLock { $0.settingsLog = log }
         return log
+    }
+
+    /// The ISMS-level decisions (`Config.decisionValues`) of isms.yaml as the revision commits it, read from git and
+    /// not from the work tree or the index: what an uncommitted or staged change of them is compared with. A
+    /// failure to read it is remembered in `readFailures` and gives none.
+    package func committedDecisionValues() -> [String: String] {
+        if let known = memory.withLock({ $0.committedDecisions }) { return known }
+        var values = [String: String]()
+        let tip = history.graph.nodes[Int(history.tip)].id
+        // `blobID` takes the lock itself, so the file is read outside it.
+        if let blob = blobID(at: SettingEntry.path, in: tip) {
+            do {
+                // An isms.yaml over the limit or not YAML has no decisions the checked one could equal.
+                if try repository.objectSize(blob) <= Limits.configBytes {
+                    let data = try repository.readObject(blob)
+                    if let (config, _) = try? ConfigReader.read(data, path: SettingEntry.path) { values = config.decisionValues }
+                }
+            } catch {
+                memory.withLock { $0.failed("reading isms.yaml at \(revision)", error) }
+            }
+        }
+        memory.withLock { $0.committedDecisions = values }
+        return values
     }
 
     /// The allowed-signers path of the trust revision's configuration, relative to the ISMS root.

@@ -22,7 +22,8 @@ package struct PendingReassessment {
 
 package enum Reassessment {
     /// The records a risk depends on: the assets it lists, their suppliers and the supplier it transfers to, the
-    /// controls it lists and the obligations those controls satisfy.
+    /// controls it lists and the obligations those controls satisfy. Every risk also depends on the ISMS-level
+    /// settings of `material_fields.isms` (`latestSettingsChange`).
     package static func linked(_ risk: Record, in context: RuleContext) -> [String] {
         var ids = [String]()
         let assets = risk.list("assets").map(\.value)
@@ -99,10 +100,45 @@ package enum Reassessment {
         context.pendingReassessments.value { computePending(context) }
     }
 
+    /// How a finding names the ISMS itself when one of its `material_fields.isms` settings changed.
+    package static let ismsSettings = SettingEntry.path
+
+    /// The latest material change of the ISMS-level settings every risk depends on (`material_fields.isms`, by
+    /// default the scope): an uncommitted one first (the checked isms.yaml, from the work tree or the index, against
+    /// the revision's own, read from git), dated `asOf`; else the commit that set, or removed, the current value.
+    package static func latestSettingsChange(context: RuleContext, governance: GovernanceContext) -> (
+        fields: [String], commit: CommitInfo?, day: Day
+    )? {
+        let settings = context.config.materialSettings
+        guard !settings.isEmpty else { return nil }
+        func material(_ field: String) -> Bool { settings.contains { field == $0 || field.hasPrefix($0 + ".") } }
+        let current = context.config.decisionValues.filter { material($0.key) }
+        let committed = governance.committedDecisionValues().filter { material($0.key) }
+        let uncommitted = Set(current.keys).union(committed.keys).filter { current[$0] != committed[$0] }
+        if !uncommitted.isEmpty { return (uncommitted.sorted(), nil, context.asOf) }
+        let log = governance.settingsLog()
+        let decided = log.decisions.filter { material($0.key) }
+        guard !decided.isEmpty else { return nil }
+        // The log's entries are newest first: the first that set one of them is the latest change.
+        for entry in log.entries {
+            let fields = decided.filter { $0.value.commit.id == entry.commit.id }.map(\.key)
+            if !fields.isEmpty { return (fields.sorted(), entry.commit, entry.commit.author.day) }
+        }
+        return nil
+    }
+
     private static func computePending(_ context: RuleContext) -> [PendingReassessment] {
         guard let governance = context.governance else { return [] }
         var changes = [String: (fields: [String], commit: CommitInfo?, day: Day)?]()
         var result = [PendingReassessment]()
+        // Every risk depends on the scope (issue 15): a change of it asks each to be looked at again.
+        if !context.records(.risk).isEmpty, let change = latestSettingsChange(context: context, governance: governance) {
+            for risk in context.records(.risk)
+            where !reassessed(risk, after: change.commit, day: change.day, context: context, governance: governance) {
+                result.append(
+                    PendingReassessment(risk: risk, changed: ismsSettings, fields: change.fields, commit: change.commit, day: change.day))
+            }
+        }
         for risk in context.records(.risk) {
             for id in linked(risk, in: context) {
                 guard let record = context.record(id) else { continue }

@@ -62,11 +62,12 @@ public struct ReassessmentDueRule: Rule {
         summary:
             "A risk linked to a record that changed materially (material_fields) has not been reassessed since, within reassessment_days.",
         rationale: """
-            A new hosting model, a new subprocessor, an asset reclassified or a control retired changes the risks \
-            that depend on the record: the risk register must be updated when systems, suppliers or incidents \
-            change (clauses 6.1.2 and 8.2). A risk depends on the assets it lists, their suppliers and the supplier \
-            it transfers to, the controls it lists and the obligations they satisfy. The fields that matter are \
-            material_fields in isms.yaml. A risk is reassessed by a commit that can see the change (the same one or a \
+            A new hosting model, a new subprocessor, an asset reclassified, a control retired or a narrowed ISMS \
+            scope changes the risks that depend on it: the risk register must be updated when systems, suppliers \
+            or incidents change (clauses 6.1.2 and 8.2). A risk depends on the assets it lists, their suppliers and \
+            the supplier it transfers to, the controls it lists and the obligations they satisfy; every risk \
+            depends on the scope in isms.yaml. The fields that matter are material_fields in isms.yaml (isms: \
+            [scope] for the scope). A risk is reassessed by a commit that can see the change (the same one or a \
             later one) and sets its review.last to the day of the change or after, or changes one of its decision \
             fields; an uncommitted change (the work tree, --staged) is a change made on the day judged. After \
             reassessment_days (default 30) the finding becomes reassessment-overdue.
