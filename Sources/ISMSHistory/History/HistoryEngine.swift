@@ -38,6 +38,10 @@ public final class HistoryEngine {
     /// The ISMS root relative to the repository's top ("" when the same).
     package let root: String
     private let rootComponents: [String]
+    /// How far (in commits, at least 1) tracking the records stays behind comparing the trees, so that the blobs of
+    /// the commit tracked are parsed by then and the main thread seldom waits for the parsers. Only speed and memory
+    /// depend on it (tests set 1, so that every record version is freed and met again as soon as can be).
+    package var trackingLag = 256
 
     public init(repository: Repository, root: String) {
         self.repository = repository
@@ -244,7 +248,7 @@ public final class HistoryEngine {
                 compared: { commit, found, mergeBase in
                     changes.append(found)
                     mergeBases.append(mergeBase)
-                    if commit >= Self.trackingLag { track(to: commit - Self.trackingLag + 1) }
+                    if commit >= trackingLag { track(to: commit - trackingLag + 1) }
                 })
             parsing.close()
             track(to: commitsRead)
@@ -339,10 +343,6 @@ public final class HistoryEngine {
             return (Config(), entry.id)
         }
     }
-
-    /// How far (in commits) tracking the records stays behind comparing the trees, so that the blobs of the commit
-    /// tracked are parsed by then and the main thread seldom waits for the parsers.
-    static let trackingLag = 256
 
     /// For each new commit in order (from 0), the record files that differ from its first parent, comparing raw trees
     /// from the ISMS root down; and for a merge whose parents differ on record files, those files at the merge base.
