@@ -190,7 +190,8 @@ final class RecipeTests: XCTestCase {
         let action = try Self.yaml(try Self.read("action.yml"))
         for steps in [workflow["jobs"]?["check"]?["steps"]?.items ?? [], action["runs"]?["steps"]?.items ?? []] {
             func index(_ prefix: String) -> Int? { steps.firstIndex { $0["uses"]?.scalar?.text.hasPrefix(prefix) ?? false } }
-            let check = try XCTUnwrap(steps.firstIndex { ($0["name"]?.scalar?.text ?? "").hasPrefix("isms check") || $0["id"]?.scalar?.text == "check" })
+            let check = try XCTUnwrap(
+                steps.firstIndex { ($0["name"]?.scalar?.text ?? "").hasPrefix("isms check") || $0["id"]?.scalar?.text == "check" })
             let restoreAt = try XCTUnwrap(index("actions/cache/restore@")), saveAt = try XCTUnwrap(index("actions/cache/save@"))
             XCTAssertTrue(restoreAt < check && check < saveAt, "restored before the check, saved after it")
             let restore = steps[restoreAt], save = steps[saveAt]
