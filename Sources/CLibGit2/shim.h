@@ -16,3 +16,8 @@ static inline int isms_git_set_owner_validation(int enabled) {
 static inline int isms_git_set_search_path(int level, const char *path) {
     return git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, path);
 }
+
+/* The most bytes libgit2 keeps in its cache of parsed objects (commits and small trees); 0 would turn it off. */
+static inline int isms_git_set_cache_max_size(ssize_t bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, bytes);
+}

@@ -51,6 +51,12 @@ package func check(_ code: Int32, _ operation: @autoclosure () -> String) throws
 
 /// libgit2 must be initialised once per process before any other call.
 package enum LibGit2 {
+    /// libgit2's object cache limit (`ISMS_GIT_CACHE_MB` overrides it, for measurements only).
+    package static let cacheBytes: Int = {
+        if let value = getenv("ISMS_GIT_CACHE_MB").flatMap({ Int(String(cString: $0)) }), value >= 0 { return value << 20 }
+        return 256 << 20
+    }()
+
     package static let initialised: Bool = {
         git_libgit2_init()
         // isms only reads objects and never runs hooks, filters or fsmonitor, so a repository owned by another
@@ -59,6 +65,10 @@ package enum LibGit2 {
         // libgit2 re-hashes every object it reads (with collision-detecting SHA-1), which cost more than all
         // other work of a history walk; git verifies hashes in `git fsck`, not on every read, and so do we.
         isms_git_set_strict_hash_verification(0)
+        // libgit2 caches the commits and small trees it reads, up to 256 MB (its default, kept). At 64 MB a cold
+        // `log` of 100,000 commits peaked 110 MB lower but took 17% more CPU: commits are read again for the merge
+        // bases and the signatures.
+        isms_git_set_cache_max_size(cacheBytes)
         return true
     }()
 }

@@ -29,12 +29,21 @@ package func parallelMap<T: Sendable, R: Sendable>(
 /// `condition` is held; it needs wait and signal, which `Locked` does not offer.
 package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable {
     private let transform: @Sendable (T) -> R
-    private var items = [T]()
-    private var results = [R?]()
+    /// An item is dropped as soon as a worker takes it: a queue fed every record version of a long history must
+    /// not hold all their bytes until the end.
+    private var items = [T?]()
+    private var results = [Slot]()
     private var next = 0
     private var closed = false
     private let condition = NSCondition()
     private let done = DispatchGroup()
+
+    private enum Slot {
+        case pending
+        case ready(R)
+        /// Handed back with `release`: its result is not needed any more.
+        case released
+    }
 
     package init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, _ transform: @escaping @Sendable (T) -> R) {
         self.transform = transform
@@ -52,18 +61,31 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
     package func submit(_ item: T) {
         condition.lock()
         items.append(item)
-        results.append(nil)
+        results.append(.pending)
         condition.signal()
         condition.unlock()
     }
 
     /// The result for the item submitted `index`-th, waiting until it is ready (call `close` first if the
-    /// caller itself would otherwise submit more).
+    /// caller itself would otherwise submit more). Not after `release(index)`.
     package func result(_ index: Int) -> R {
         condition.lock()
         defer { condition.unlock() }
-        while results[index] == nil { condition.wait() }
-        return results[index]!
+        while true {
+            switch results[index] {
+            case .ready(let result): return result
+            case .pending: condition.wait()
+            case .released: preconditionFailure("ParallelQueue: result \(index) asked for after its release")
+            }
+        }
+    }
+
+    /// Frees the result of the item submitted `index`-th once the caller needs it no more (waiting for it first).
+    package func release(_ index: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        while case .pending = results[index] { condition.wait() }
+        results[index] = .released
     }
 
     /// No more items: the workers stop once the submitted ones are done.
@@ -74,11 +96,19 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
         condition.unlock()
     }
 
-    /// Waits for every submitted item and returns the results in submission order.
-    package func finish() -> [R] {
+    /// Waits for every submitted item (for a caller that took its results with `result` and `release`).
+    package func drain() {
         close()
         done.wait()
-        return results.map { $0! }
+    }
+
+    /// Waits for every submitted item and returns the results in submission order (none may have been released).
+    package func finish() -> [R] {
+        drain()
+        return results.map { slot in
+            guard case .ready(let result) = slot else { preconditionFailure("ParallelQueue: finish after a release") }
+            return result
+        }
     }
 
     private func work() {
@@ -91,11 +121,12 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
             }
             let index = next
             next += 1
-            let item = items[index]
+            let item = items[index]!
+            items[index] = nil
             condition.unlock()
             let result = transform(item)
             condition.lock()
-            results[index] = result
+            results[index] = .ready(result)
             condition.broadcast()
             condition.unlock()
         }

@@ -180,6 +180,47 @@ final class RecipeTests: XCTestCase {
         XCTAssertFalse(failing.stdout.contains("risk-9.yaml"), "only what the pull request introduced: \(failing.stdout)")
     }
 
+    /// The history cache between jobs (docs/ci.md): in the workflow `isms init` writes and in the action, a pull
+    /// request only restores `.git/isms`, keyed by its base commit, and only a push to the default branch saves it.
+    /// Carried into a fresh clone of the pull request as actions/cache does, it is taken (no warning, no rebuild)
+    /// and the check prints what it prints without it.
+    func testHistoryCacheIsRestoredByPullRequestsAndSavedOnlyByTheDefaultBranch() throws {
+        let clean = scenario()
+        let workflow = try Self.yaml(try XCTUnwrap(clean.repository.folder.read("isms/.github/workflows/isms.yml")))
+        let action = try Self.yaml(try Self.read("action.yml"))
+        for steps in [workflow["jobs"]?["check"]?["steps"]?.items ?? [], action["runs"]?["steps"]?.items ?? []] {
+            func index(_ prefix: String) -> Int? { steps.firstIndex { $0["uses"]?.scalar?.text.hasPrefix(prefix) ?? false } }
+            let check = try XCTUnwrap(
+                steps.firstIndex { ($0["name"]?.scalar?.text ?? "").hasPrefix("isms check") || $0["id"]?.scalar?.text == "check" })
+            let restoreAt = try XCTUnwrap(index("actions/cache/restore@")), saveAt = try XCTUnwrap(index("actions/cache/save@"))
+            XCTAssertTrue(restoreAt < check && check < saveAt, "restored before the check, saved after it")
+            let restore = steps[restoreAt], save = steps[saveAt]
+            XCTAssertEqual(restore["with"]?["path"]?.scalar?.text, ".git/isms")
+            XCTAssertEqual(save["with"]?["path"]?.scalar?.text, ".git/isms")
+            XCTAssertTrue(restore["if"]?.scalar?.text.contains("github.event_name == 'pull_request'") ?? false)
+            XCTAssertTrue(restore["with"]?["key"]?.scalar?.text.contains("github.event.pull_request.base.sha") ?? false)
+            let condition = save["if"]?.scalar?.text ?? ""
+            XCTAssertTrue(condition.contains("github.event_name == 'push'") && condition.contains("default_branch"), condition)
+        }
+
+        // A job on main writes the cache; a pull request's job starts from a fresh clone and restores it.
+        let environment = Environment()
+        let check = "isms check --root isms --base \(clean.base) --format github"
+        let mainJob = environment.folder.path + "/main-job", prJob = environment.folder.path + "/pr-job"
+        let coldJob = environment.folder.path + "/cold-job"
+        for (folder, branch) in [(mainJob, "main"), (prJob, "feature"), (coldJob, "feature")] {
+            let cloned = gitAllowingFailure(["clone", "-q", "--no-local", "-b", branch, clean.top, folder], in: environment.folder.path)
+            XCTAssertEqual(cloned.status, 0, cloned.stderr)
+        }
+        XCTAssertEqual(environment.bash("isms check --root isms --format github", in: mainJob).status, 1, "main has old debt")
+        let copied = environment.bash("cp -R \(mainJob)/.git/isms \(prJob)/.git/isms", in: environment.folder.path)
+        XCTAssertEqual(copied.status, 0, copied.stderr)
+        let restored = environment.bash(check, in: prJob), cold = environment.bash(check, in: coldJob)
+        XCTAssertEqual(restored.status, 0, restored.stderr)
+        XCTAssertEqual(restored.stdout, cold.stdout)
+        XCTAssertEqual(restored.stderr, cold.stderr, "the restored cache is taken without a warning")
+    }
+
     /// The composite action (action.yml): its check step records 0 on a clean pull request and 1 on a push with old
     /// errors, writes SARIF, and its summary step writes the markdown diff.
     func testActionRecordsStatusWritesSARIFAndSummary() throws {

@@ -105,10 +105,13 @@ public struct History: Sendable {
         var known = false
         while let p = pending.popMin() {
             let index = order[Int(p)]
-            for op in graph.ops(index) {
-                guard let newOrOld = op.newID ?? op.oldID,
-                    tracked.contains(newOrOld) || (op.oldID.map(tracked.contains) ?? false)
+            // A commit names many records: only the operations on this one are copied out of its array.
+            let ops = graph.ops(index)
+            for i in ops.indices {
+                guard let newOrOld = ops[i].newID ?? ops[i].oldID,
+                    tracked.contains(newOrOld) || (ops[i].oldID.map(tracked.contains) ?? false)
                 else { continue }
+                let op = ops[i]
                 known = true
                 if let entry = entry(op, at: index), !body(entry, p) { return true }
                 if op.event == .idChanged, let oldID = op.oldID, let newID = op.newID, tracked.contains(newID),

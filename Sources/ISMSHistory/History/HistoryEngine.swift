@@ -38,6 +38,12 @@ public final class HistoryEngine {
     /// The ISMS root relative to the repository's top ("" when the same).
     package let root: String
     private let rootComponents: [String]
+    /// How far (in commits, at least 1) tracking the records stays behind comparing the trees: the blobs of the commit
+    /// tracked are parsed by then, so the main thread seldom waits for the parsers, and a version a merge brings back
+    /// from its branch is seldom freed before (at 256, 9% of the versions of 100,000 commits were read twice; at
+    /// 2,048, 1.5%). Memory holds the records of that many commits. Only speed and memory depend on it (tests set 1,
+    /// so that every record version is freed and met again as soon as can be).
+    package var trackingLag = 2048
 
     public init(repository: Repository, root: String) {
         self.repository = repository
@@ -129,43 +135,6 @@ public final class HistoryEngine {
 
         clock.lap("walk")
         let firstNew = graph.count
-        // Record blobs are parsed on all cores while the trees are still being compared, and the records are
-        // tracked as soon as a commit's blobs are parsed.
-        let parsing = ParallelQueue<(key: BlobKey, path: String, content: Result<Data, YAMLProblem>), RecordSnapshot?> { item in
-            RecordParser.parse(item.content, kind: item.key.kind, path: item.path, config: parseConfig).record.map(RecordSnapshot.init)
-        }
-        var keys = [BlobKey: Int]()
-        // Record bytes handed to the parser this run, held against limits.history_bytes before each parse:
-        // every version of every record is parsed once, and a small pack can hold many large versions.
-        var bytesParsed = 0
-        let changes: [[PathChange]], mergeBases: [MergeBaseFiles?]
-        do {
-            (changes, mergeBases) = try compareTrees(
-                walked, graph: graph, maxDepth: config.maxTreeDepth, revision: options.revision,
-                progress: progress
-            ) { change in
-                guard let blob = change.blob else { return }
-                let key = BlobKey(kind: change.kind, blob: blob)
-                guard keys[key] == nil else { return }
-                keys[key] = keys.count
-                let content = try readBlob(blob, path: change.path, limit: config.maxFileBytes, revision: options.revision)
-                if case .success(let data) = content {
-                    bytesParsed += data.count
-                    if bytesParsed > config.maxHistoryBytes {
-                        throw ToolError.limitExceeded(
-                            "the history of \(options.revision) holds more than \(config.maxHistoryBytes) bytes of records "
-                                + "to read (limits.history_bytes in isms.yaml); raise the limit, or read less: "
-                                + "--first-parent, or a shallow clone")
-                    }
-                }
-                parsing.submit((key, change.path, content))
-            }
-        } catch {
-            _ = parsing.finish()
-            throw error
-        }
-        parsing.close()
-        clock.lap("compare trees, read \(keys.count) blobs")
         for item in walked {
             let commit = item.commit
             graph.append(
@@ -177,30 +146,125 @@ public final class HistoryEngine {
                     carriesSignature: commit.carriesSignature))
         }
         var tipIndex = graph.index[tip]!
+        let commitsRead = walked.count
+        // The trees to compare are all that is left to read of each commit; its message and identities now live in
+        // the graph's CommitInfo, so the walk's copies go before the records are read.
+        let toCompare = walked.map { CommitTrees(id: $0.commit.id, tree: $0.commit.tree, parents: $0.parents) }
+        walked = []
 
-        if !walked.isEmpty {
-            // The new commits start from the cached snapshot when it is their only cached parent; otherwise the
-            // whole history is replayed from its roots.
-            var needed = [Bool](repeating: false, count: graph.count)
-            var initial = [Int32: HistoryState]()
-            var cachedParents = Set<Int32>()
-            for i in firstNew..<graph.count {
-                needed[i] = true
-                for parent in graph.nodes[i].parents where Int(parent) < firstNew { cachedParents.insert(parent) }
+        // The new commits start from the cached snapshot when it is their only cached parent; otherwise the
+        // whole history is replayed from its roots.
+        var needed = [Bool](repeating: false, count: graph.count)
+        var initial = [Int32: HistoryState]()
+        var cachedParents = Set<Int32>()
+        for i in firstNew..<graph.count {
+            needed[i] = true
+            for parent in graph.nodes[i].parents where Int(parent) < firstNew { cachedParents.insert(parent) }
+        }
+        if cachedParents.isEmpty {
+            // A new root: nothing to start from.
+        } else if let commit = graph.snapshotCommit, cachedParents == [commit], let snapshot = graph.snapshot {
+            initial[commit] = snapshot.state
+        } else {
+            needed = graph.ancestors(of: tipIndex)
+        }
+        var replay = HistoryReplay(graph, needed: needed, initial: initial, keep: [tipIndex], firstNew: firstNew)
+        needed = []
+
+        // Record blobs are parsed on all cores while the trees are still being compared, and each commit's records
+        // are tracked a little behind the comparison (`trackingLag` commits), once its blobs are parsed. A parsed
+        // blob is freed once the last commit compared so far that names it is tracked: memory holds the records of
+        // the commits in flight, not every version ever committed. A freed blob met again later (a merge bringing
+        // a branch's change, a restored record) is read and parsed again.
+        let parsing = ParallelQueue<(key: BlobKey, path: String, content: Result<Data, YAMLProblem>), RecordSnapshot?> { item in
+            RecordParser.parse(item.content, kind: item.key.kind, path: item.path, config: parseConfig).record.map(RecordSnapshot.init)
+        }
+        var keys = [BlobKey: Int]()
+        var distinctBlobs = 0, readAgain = 0
+        // Per item submitted to `parsing`: the last new commit (from 0) compared so far that names it, and whether it
+        // was freed.
+        var lastUse = [Int32](), freed = [Bool]()
+        // Per new commit compared and not yet tracked, the items it names.
+        var named = [[Int32]]()
+        // Record bytes handed to the parser this run, held against limits.history_bytes before each parse:
+        // every version of every record is parsed once, and a small pack can hold many large versions.
+        var bytesParsed = 0
+        var changes = [[PathChange]](), mergeBases = [MergeBaseFiles?]()
+        changes.reserveCapacity(commitsRead)
+        mergeBases.reserveCapacity(commitsRead)
+        func submit(_ key: BlobKey, path: String, commit: Int, firstTime: Bool) throws {
+            let content = try readBlob(key.blob, path: path, limit: config.maxFileBytes, revision: options.revision)
+            if firstTime, case .success(let data) = content {
+                bytesParsed += data.count
+                if bytesParsed > config.maxHistoryBytes {
+                    throw ToolError.limitExceeded(
+                        "the history of \(options.revision) holds more than \(config.maxHistoryBytes) bytes of records "
+                            + "to read (limits.history_bytes in isms.yaml); raise the limit, or read less: "
+                            + "--first-parent, or a shallow clone")
+                }
             }
-            if cachedParents.isEmpty {
-                // A new root: nothing to start from.
-            } else if let commit = graph.snapshotCommit, cachedParents == [commit], let snapshot = graph.snapshot {
-                initial[commit] = snapshot.state
-            } else {
-                needed = graph.ancestors(of: tipIndex)
+            keys[key] = lastUse.count
+            named[commit].append(Int32(lastUse.count))
+            lastUse.append(Int32(commit))
+            freed.append(false)
+            parsing.submit((key, path, content))
+        }
+        /// Tracks the new commits up to `end` (exclusive, from 0), then frees what they alone named.
+        func track(to end: Int) {
+            let from = replay.position
+            replay.advance(
+                to: firstNew + end, &graph, changes: changes, mergeBases: mergeBases,
+                parsed: { parsing.result(keys[$0]!) }, progress: progress)
+            for commit in max(0, from - firstNew)..<max(0, end) {
+                for item in named[commit] where lastUse[Int(item)] == commit && !freed[Int(item)] {
+                    freed[Int(item)] = true
+                    parsing.release(Int(item))
+                }
+                named[commit] = []
+                changes[commit] = []
+                mergeBases[commit] = nil
             }
-            let states = HistoryReplay.run(
-                &graph, needed: needed, initial: initial, keep: [tipIndex], firstNew: firstNew, changes: changes,
-                mergeBases: mergeBases, parsed: { parsing.result(keys[$0]!) }, progress: progress)
+        }
+        do {
+            try compareTrees(
+                toCompare, graph: graph, maxDepth: config.maxTreeDepth, revision: options.revision,
+                progress: progress,
+                found: { change, commit in
+                    guard let blob = change.blob else { return }
+                    let key = BlobKey(kind: change.kind, blob: blob)
+                    if let known = keys[key] {
+                        if !freed[known] {
+                            if lastUse[known] != Int32(commit) {
+                                lastUse[known] = Int32(commit)
+                                named[commit].append(Int32(known))
+                            }
+                            return
+                        }
+                        readAgain += 1
+                        try submit(key, path: change.path, commit: commit, firstTime: false)
+                        return
+                    }
+                    distinctBlobs += 1
+                    try submit(key, path: change.path, commit: commit, firstTime: true)
+                },
+                starting: { _ in named.append([]) },
+                compared: { commit, found, mergeBase in
+                    changes.append(found)
+                    mergeBases.append(mergeBase)
+                    if commit >= trackingLag { track(to: commit - trackingLag + 1) }
+                })
+            parsing.close()
+            track(to: commitsRead)
+        } catch {
+            parsing.drain()
+            throw error
+        }
+        clock.lap("compare trees, read \(distinctBlobs) blobs (\(readAgain) again), track records")
+
+        if commitsRead > 0 {
+            let states = replay.kept
             graph.snapshot = (tipIndex, states[tipIndex]!)
-            _ = parsing.finish()
-            clock.lap("track records")
+            parsing.drain()
             let reachable = graph.ancestors(of: tipIndex)
             if let previousTip, let old = graph.index[previousTip], Int(old) < firstNew, !reachable[Int(old)] {
                 // New commits were read and the tip the cache was written for is not among their ancestors: the
@@ -225,7 +289,7 @@ public final class HistoryEngine {
                 clock.lap("write cache")
             }
         }
-        return History(graph: graph, tip: tipIndex, notices: notices, commitsRead: walked.count, blobsParsed: keys.count, timings: clock)
+        return History(graph: graph, tip: tipIndex, notices: notices, commitsRead: commitsRead, blobsParsed: distinctBlobs, timings: clock)
     }
 
     /// The commits new since the cache, in order; the cached and the new together may not pass `limits.commits`.
@@ -283,13 +347,15 @@ public final class HistoryEngine {
         }
     }
 
-    /// For each new commit, the record files that differ from its first parent, comparing raw trees from the ISMS root
-    /// down; and for a merge whose parents differ on record files, those files at the merge base.
+    /// For each new commit in order (from 0), the record files that differ from its first parent, comparing raw trees
+    /// from the ISMS root down; and for a merge whose parents differ on record files, those files at the merge base.
+    /// `starting` comes first for each commit, then `found` for each file (the merge base's first), then `compared`.
     private func compareTrees(
-        _ walked: [WalkedCommit], graph: HistoryGraph, maxDepth: Int, revision: String,
+        _ walked: [CommitTrees], graph: HistoryGraph, maxDepth: Int, revision: String,
         progress: (HistoryProgress) -> Void,
-        found: (PathChange) throws -> Void
-    ) throws -> ([[PathChange]], [MergeBaseFiles?]) {
+        found: (PathChange, Int) throws -> Void, starting: (Int) -> Void,
+        compared: (Int, [PathChange], MergeBaseFiles?) throws -> Void
+    ) throws {
         var rootOfTree = [ObjectID: ObjectID?]()
         func rootTree(_ tree: ObjectID) throws -> ObjectID? {
             if let known = rootOfTree[tree] { return known }
@@ -298,7 +364,7 @@ public final class HistoryEngine {
             return found
         }
         var treeOfCommit = [ObjectID: ObjectID]()
-        for item in walked { treeOfCommit[item.commit.id] = item.commit.tree }
+        for item in walked { treeOfCommit[item.id] = item.tree }
         func treeOf(_ commit: ObjectID) throws -> ObjectID {
             if let known = treeOfCommit[commit] { return known }
             let tree = try repository.commit(commit).tree
@@ -319,17 +385,16 @@ public final class HistoryEngine {
                 visit(change.path, kind, isFile(change.old) ? change.old : nil, isFile(change.new) ? change.new : nil)
             }
         }
-        var result = [[PathChange]]()
-        result.reserveCapacity(walked.count)
-        var mergeBases = [MergeBaseFiles?](repeating: nil, count: walked.count)
         for (n, item) in walked.enumerated() {
             if n % 128 == 0 { progress(HistoryProgress(phase: "comparing trees", done: n, total: walked.count)) }
+            starting(n)
             do {
-                let mine = try rootTree(item.commit.tree)
+                let mine = try rootTree(item.tree)
                 var base: ObjectID?
                 if let parent = item.parents.first { base = try rootTree(treeOf(parent)) }
                 var changes = [PathChange]()
                 try recordChanges(base, mine) { path, kind, _, new in changes.append(PathChange(path: path, kind: kind, blob: new?.id)) }
+                var mergeBase: MergeBaseFiles?
                 if item.parents.count > 1 {
                     // Only where the parents differ can a merge hold a value no parent's side explains.
                     var contested = [String: RecordKind]()
@@ -339,21 +404,20 @@ public final class HistoryEngine {
                     if !contested.isEmpty,
                         let bases = try mergeBaseFiles(item.parents, contested: contested, rootTree: rootTree, treeOf: treeOf)
                     {
-                        for file in bases.joined() { try found(file) }
-                        mergeBases[n] = MergeBaseFiles(contested: contested.keys.sorted(), bases: bases)
+                        for file in bases.joined() { try found(file, n) }
+                        mergeBase = MergeBaseFiles(contested: contested.keys.sorted(), bases: bases)
                     }
                 }
-                for change in changes { try found(change) }
-                result.append(changes)
+                for change in changes { try found(change, n) }
+                try compared(n, changes, mergeBase)
             } catch let error as TreeTooDeep {
-                throw ToolError.treeTooDeep(error, in: "commit \(item.commit.id.short) in the history of \(revision)")
+                throw ToolError.treeTooDeep(error, in: "commit \(item.id.short) in the history of \(revision)")
             } catch let error as GitError where error.isNotFound {
                 throw ToolError.git(
-                    "an object of commit \(item.commit.id.short) is missing from the repository (\(error.message)); "
+                    "an object of commit \(item.id.short) is missing from the repository (\(error.message)); "
                         + "run `git fsck` to find the damage", cause: error)
             }
         }
-        return (result, mergeBases)
     }
 
     /// The record files at `contested` paths in each best common ancestor of the first parent and each other parent
@@ -406,14 +470,46 @@ public final class HistoryEngine {
 
 private struct NoCache: Error {}
 
+/// What comparing a new commit's trees needs of it.
+private struct CommitTrees {
+    let id: ObjectID
+    let tree: ObjectID
+    /// The parents the walk followed.
+    let parents: [ObjectID]
+}
+
 /// Something the user should know about a history run, printed on stderr.
 public enum HistoryNotice: Sendable, Equatable {
     case note(String)
     case warning(String)
 }
 
-/// Runs the record state forward through the graph, parents before children.
-package enum HistoryReplay {
+/// Runs the record state forward through the graph, parents before children, in steps: the history engine tracks
+/// new commits as soon as their trees are compared and their blobs parsed.
+package struct HistoryReplay {
+    private let needed: [Bool]
+    private let keep: Set<Int32>
+    private let firstNew: Int
+    /// Per commit, how many needed children have yet to take its state.
+    private var remaining: [Int32]
+    private var states: [Int32: HistoryState]
+    /// The states of the `keep` commits visited so far.
+    package private(set) var kept = [Int32: HistoryState]()
+    /// The graph index up to which (exclusive) commits have been visited.
+    package private(set) var position = 0
+
+    /// Starts from the `initial` states of commits outside the `needed` ones.
+    package init(_ graph: HistoryGraph, needed: [Bool], initial: [Int32: HistoryState], keep: Set<Int32>, firstNew: Int) {
+        self.needed = needed
+        self.keep = keep
+        self.firstNew = firstNew
+        remaining = [Int32](repeating: 0, count: graph.count)
+        for index in 0..<graph.count where needed[index] {
+            for parent in graph.nodes[index].parents { remaining[Int(parent)] += 1 }
+        }
+        states = initial
+    }
+
     /// Visits the `needed` commits in graph order, starting from the `initial` states of commits outside
     /// them; commits from `firstNew` on get their operations computed from `changes` (indexed from
     /// `firstNew`, as are `mergeBases`), the others replay their cached operations. Returns the states of `keep`.
@@ -422,13 +518,21 @@ package enum HistoryReplay {
         changes: [[PathChange]], mergeBases: [MergeBaseFiles?] = [], parsed: (BlobKey) -> RecordSnapshot?,
         progress: (HistoryProgress) -> Void = { _ in }
     ) -> [Int32: HistoryState] {
-        var remaining = [Int32](repeating: 0, count: graph.count)
-        for index in 0..<graph.count where needed[index] {
-            for parent in graph.nodes[index].parents { remaining[Int(parent)] += 1 }
-        }
-        var states = initial
-        var kept = [Int32: HistoryState]()
-        for index in 0..<graph.count where needed[index] {
+        var replay = HistoryReplay(graph, needed: needed, initial: initial, keep: keep, firstNew: firstNew)
+        replay.advance(to: graph.count, &graph, changes: changes, mergeBases: mergeBases, parsed: parsed, progress: progress)
+        return replay.kept
+    }
+
+    /// Visits the needed commits not visited yet below graph index `end`. The operations of a new commit come from
+    /// `changes` and `mergeBases` (indexed from `firstNew`, and holding at least the commits visited).
+    package mutating func advance(
+        to end: Int, _ graph: inout HistoryGraph, changes: [[PathChange]], mergeBases: [MergeBaseFiles?],
+        parsed: (BlobKey) -> RecordSnapshot?, progress: (HistoryProgress) -> Void
+    ) {
+        while position < end {
+            let index = position
+            position += 1
+            guard needed[index] else { continue }
             let node = graph.nodes[index]
             var state: HistoryState
             if let first = node.parents.first {
@@ -458,6 +562,5 @@ package enum HistoryReplay {
             if keep.contains(Int32(index)) { kept[Int32(index)] = state }
             if remaining[index] > 0 { states[Int32(index)] = state }
         }
-        return kept
     }
 }

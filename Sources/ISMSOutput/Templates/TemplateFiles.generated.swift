@@ -40,6 +40,14 @@ jobs:
           git clone --depth 1 --branch "$ISMS_VERSION" "$ISMS_REPOSITORY" /tmp/isms
           swift build -c release --package-path /tmp/isms
           install /tmp/isms/.build/release/isms /usr/local/bin/isms
+      # The history cache (docs/ci.md): a pull request restores what the default branch saved, so only the
+      # commits new since are read; only a push to the default branch saves. Without it the result is the same.
+      - uses: actions/cache/restore@v4
+        if: github.event_name == 'pull_request'
+        with:
+          path: .git/isms
+          key: isms-history-${{ github.event.pull_request.base.sha }}
+          restore-keys: isms-history-
       - name: isms check
         env:
           # Empty outside a pull request: then every finding counts.
@@ -47,6 +55,11 @@ jobs:
         run: |
           git config --global --add safe.directory "$GITHUB_WORKSPACE"
           isms check --root "$ISMS_ROOT" ${BASE:+--base "$BASE"} --format github
+      - uses: actions/cache/save@v4
+        if: always() && github.event_name == 'push' && github.ref == format('refs/heads/{0}', github.event.repository.default_branch)
+        with:
+          path: .git/isms
+          key: isms-history-${{ github.sha }}
 
 """##),
         (".isms/allowed_signers", ##"""
