@@ -148,4 +148,13 @@ final class HistoryCacheDecoderTests: XCTestCase {
                 && HistoryCache.layoutFingerprint.contains("boundary=6"), HistoryCache.layoutFingerprint)
         XCTAssertTrue(HistoryCache.fileName(root: "isms", firstParent: false).hasPrefix("history-v\(HistoryCache.formatVersion)-"))
     }
+
+    /// The cache keeps only the fields a record's schema accepts, so a field added to a kind (as `event` was to
+    /// controls and evidence) must change the file's version, or a cache from the older build would hide the field's
+    /// history. The schema enters the version as its digest.
+    func testTheCacheVersionFollowsTheSchema() {
+        XCTAssertTrue(HistoryCache.layoutFingerprint.contains("fields \(Schema.fingerprint);"), HistoryCache.layoutFingerprint)
+        let control = Schema.of(.control).fields.map(\.name)
+        XCTAssertTrue(control.contains("event"), "\(control)")
+    }
 }

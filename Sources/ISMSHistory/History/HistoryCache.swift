@@ -41,9 +41,11 @@ package enum HistoryCache {
     /// Bump when the meaning of cached operations changes: an older file is then rebuilt, not misread.
     /// 2: merges judged by what they produce; 3: six record kinds added.
     package static let formatRevision: UInt32 = 3
-    /// The codes the file stores for record kinds and events. A kind or an event added, or a code changed,
-    /// changes it and so `formatVersion`: a new kind never reads an old cache as complete.
-    package static let layoutFingerprint = "kinds \(RecordKind.layoutFingerprint); events " + HistoryEvent.layoutFingerprint
+    /// The codes the file stores for record kinds and events, and the fields the schema accepts. A kind, an event
+    /// or a field added, or a code changed, changes it and so `formatVersion`: a new kind never reads an old cache
+    /// as complete, and a new field is never missing from an old cache's records.
+    package static let layoutFingerprint =
+        "kinds \(RecordKind.layoutFingerprint); fields \(Schema.fingerprint); events " + HistoryEvent.layoutFingerprint
     /// What the file's first bytes and name carry: derived from the revision and the layout, never set by hand.
     package static let formatVersion: UInt32 = {
         let hash = fnv1a(Array("\(formatRevision) \(layoutFingerprint)".utf8))

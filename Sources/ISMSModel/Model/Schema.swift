@@ -1,3 +1,5 @@
+import ISMSCore
+
 /// What a field may hold. The validator, the docs and the history's typed values all read this one description.
 public indirect enum FieldType: Sendable {
     case text
@@ -109,6 +111,25 @@ public enum Schema {
         let fields = of(kind).fields
         return kind.fileFormat == .markdown ? fields.filter { $0.name != RecordFileFormat.bodyField } : fields
     }
+
+    /// A stable digest (FNV-1a, 64 bits) of every kind's fields: names, types and requirements, not their
+    /// summaries. The history cache mixes it into its version: it stores only the fields a record's schema accepts,
+    /// so a cache written before a field was added, retyped or dropped would misstate the history; it is rebuilt.
+    public static let fingerprint: UInt64 = {
+        func describe(_ type: FieldType) -> String {
+            switch type {
+            case .list(let element): return "list(\(describe(element)))"
+            case .object(let specs): return "object(\(describe(specs)))"
+            case .keyed(let specs): return "keyed(\(describe(specs)))"
+            default: return type.name
+            }
+        }
+        func describe(_ specs: [FieldSpec]) -> String {
+            specs.map { "\($0.name):\(describe($0.type)):\($0.requirement)" }.joined(separator: ",")
+        }
+        let kinds = RecordKind.allCases.sorted { $0.storageCode < $1.storageCode }
+        return fnv1a(kinds.map { kind in "\(kind.storageCode) \(describe(of(kind).fields)) \(of(kind).oneOf)\n" }.joined().utf8)
+    }()
 
     /// Never traps: `all` holds every kind, and a miss would only cost building the schema again.
     public static func of(_ kind: RecordKind) -> KindSchema { all[kind] ?? make(kind) }
