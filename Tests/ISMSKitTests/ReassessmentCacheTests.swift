@@ -182,4 +182,33 @@ final class ReassessmentCacheTests: XCTestCase {
         XCTAssertEqual(Set(fresh.map(\.record)), ["RISK-1", "RISK-2"])
         XCTAssertEqual(try reassessments(repo), fresh)
     }
+
+    /// The history is read with the tip's own isms.yaml (its limits) when no trusted revision pins them: a commit
+    /// that only changes isms.yaml touches no record, yet the older commits read differently. Here SUP-1's move
+    /// was made in a file over the new `limits.file_bytes`, so it now first shows in the later commit that trimmed
+    /// the file, after the risks' reassessment: both are due, warm as cold.
+    func testAnOwnIsmsYamlThatReadsTheHistoryDifferentlyGivesFreshAnswers() throws {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("suppliers/sup-1.yaml", supplier)
+        repo.write("assets/asset-1.yaml", asset)
+        repo.write("risks/risk-1.yaml", risk("RISK-1"))
+        repo.write("risks/risk-2.yaml", risk("RISK-2"))
+        repo.write("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Control\nowner: alice\nstatus: implemented\n")
+        repo.commit("Start the ISMS", by: .alice, at: "2026-01-12T10:00:00Z")
+        let padding = "# " + String(repeating: "x", count: 3000) + "\n"
+        repo.write("suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "ExampleCloud", with: "OtherCloud") + padding)
+        repo.commit("SUP-1 moves to OtherCloud", by: .bob, at: "2026-03-01T10:00:00Z")
+        repo.write("risks/risk-1.yaml", risk("RISK-1", reviewed: "2026-03-05"))
+        repo.write("risks/risk-2.yaml", risk("RISK-2", reviewed: "2026-03-05"))
+        repo.commit("Reassess both risks", by: .carol, at: "2026-03-05T10:00:00Z")
+        repo.write("suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "ExampleCloud", with: "OtherCloud"))
+        repo.commit("Trim SUP-1", by: .alice, at: "2026-03-06T10:00:00Z")
+        XCTAssertEqual(try reassessments(repo), [], "warms the cache at this tip")
+        repo.write("isms.yaml", minimalConfig + "limits:\n  file_bytes: 1024\n")
+        repo.commit("Smaller record files", by: .bob, at: "2026-03-07T10:00:00Z")
+        let fresh = try reassessments(repo, useCache: false)
+        XCTAssertEqual(Set(fresh.map(\.record)), ["RISK-1", "RISK-2"])
+        XCTAssertEqual(try reassessments(repo), fresh)
+    }
 }
