@@ -10,9 +10,10 @@ import ISMSModel
 /// check, pre-commit and gate, and decoding the record histories to answer them was a quarter of a check's time on
 /// 20,000 commits. What the checked files hold (an uncommitted change) is still compared with blame on every run.
 ///
-/// The key: the tip commit, the ISMS root, the shallow boundary and grafts, the trust revision's isms.yaml and the
-/// tip's own (a history read under another policy or other limits is not reused, nor carried over), the material fields of every kind and the decision fields of
-/// risks (what the questions ask), and the build. The file, `<git dir>/isms/reassessment-v1.cache`, is a
+/// The key: the tip commit, the ISMS root, the shallow boundary and grafts, whether a trusted revision judges and
+/// its isms.yaml, the tip's own isms.yaml (the history is read with those limits: an answer read under another policy
+/// or other limits is neither reused nor carried over), the material fields of every kind and the decision fields
+/// of risks (what the questions ask), and the build. The file, `<git dir>/isms/reassessment-v1.cache`, is a
 /// `KeyedCacheFile` of up to four tips; a payload that does not decode exactly is ignored, and an answer naming a
 /// commit the history does not hold is asked again.
 package final class ReassessmentCache {
@@ -30,11 +31,15 @@ package final class ReassessmentCache {
     /// their order, which commits made later do not change. So the hook after a new commit recomputes only what
     /// that commit touched.
     package init(
-        tip: ObjectID, prefix: String, repository: Repository, trustedConfigBlob: ObjectID?, config: Config, folder: String?,
+        tip: ObjectID, prefix: String, repository: Repository, trusted: Bool, trustedConfigBlob: ObjectID?, config: Config,
+        folder: String?,
         touchedSince: (ObjectID) -> Set<String>? = { _ in nil }
     ) {
         var lines = [
-            "tip \(tip.hex)", "root \(prefix)", "trust-config \(trustedConfigBlob?.hex ?? "none")",
+            "tip \(tip.hex)", "root \(prefix)",
+            // A trusted revision without isms.yaml reads the history with the default limits, no trusted revision with
+            // the tip's own: the two are told apart.
+            "trust-config \(trusted ? trustedConfigBlob?.hex ?? "none" : "untrusted")",
             "own-config \(Self.ownConfig(at: tip, prefix: prefix, repository: repository))",
         ]
         lines += CacheKey.historyShape(repository)
