@@ -24,6 +24,9 @@ public enum Limits {
     public static let commitsRange = 1...100_000_000
     public static let treeDepthRange = 1...65_536
     public static let historyBytesRange = 1_024...1_099_511_627_776
+    /// The largest keyed cache file (base findings, reassessment answers, path changes, path blobs) read back: 40
+    /// bytes a commit for 6 million commits; a larger file is passed over (the run is only slower).
+    public static let cacheFileBytes = 268_435_456
     /// isms.yaml itself: not settable (it is where the settings are), checked before it is read.
     public static let configBytes = 1_048_576
 }

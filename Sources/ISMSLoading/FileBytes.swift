@@ -1,4 +1,5 @@
 import Foundation
+import ISMSCore
 
 /// The whole file at `path` as bytes, read straight into the array that is returned (the caches under the git
 /// folder are megabytes, read on every history command: `Data` and a copy to `[UInt8]` doubled the cost).
@@ -36,4 +37,15 @@ package func readFileBytes(_ path: String) -> [UInt8]? {
         // The file grew while it was read.
         capacity += 65_536
     }
+}
+
+/// A cache file's bytes, read as the history cache's are: nil unless it is a regular file (a link is not followed,
+/// a FIFO or a device is not read) of at most `maxBytes`, so a damaged or foreign file costs neither a hang nor
+/// its size in memory. A cache not read only makes the run slower.
+package func readCacheFileBytes(_ path: String, maxBytes: Int = Limits.cacheFileBytes) -> [UInt8]? {
+    var info = stat()
+    guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size <= off_t(maxBytes),
+        let bytes = readFileBytes(path), bytes.count <= maxBytes
+    else { return nil }
+    return bytes
 }

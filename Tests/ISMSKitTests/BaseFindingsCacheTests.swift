@@ -197,4 +197,21 @@ final class BaseFindingsCacheTests: XCTestCase {
         _ = try baseFindings(repo)
         XCTAssertTrue(FileManager.default.fileExists(atPath: cacheFile(repo)))
     }
+
+    func testAReferencePatternGivenUpIsNotStored() throws {
+        // reference_pattern has the same time budget as the id patterns: once given up, every later decision's message
+        // "does not match", so which commits are reported depends on the machine's speed.
+        let repo = GitRepository()
+        repo.write("isms/isms.yaml", minimalConfig + "reference_pattern: '^(a+)+$'\n")
+        repo.write("isms/risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: avoid\n")
+        repo.commit("aaaa", by: .alice, at: "2026-03-01T09:00:00+01:00")
+        repo.write("isms/risks/risk-1.yaml", "id: RISK-1\ntitle: Laptop theft\nowner: alice\ntreatment: reduce\n")
+        repo.commit(String(repeating: "a", count: 40) + "b", by: .alice, at: "2026-03-02T09:00:00+01:00")
+        repo.git("checkout", "-q", "-b", "feature")
+        repo.write("isms/risks/risk-2.yaml", "id: RISK-2\ntitle: Flood\nowner: bob\ntreatment: avoid\n")
+        repo.commit("aaaa", by: .bob, at: "2026-03-03T09:00:00+01:00")
+        let findings = try baseFindings(repo)
+        XCTAssertTrue(findings.contains { $0.rule == "decision-without-reference" }, "\(findings)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cacheFile(repo)), "nothing stored")
+    }
 }

@@ -34,7 +34,9 @@ final class ReassessmentCacheTests: XCTestCase {
     }
 
     /// The reassessment findings of the work tree (or the index, or `revision` as `check --rev` reads it).
-    private func reassessments(_ repo: GitRepository, useCache: Bool = true, staged: Bool = false, revision: String? = nil) throws
+    private func reassessments(
+        _ repo: GitRepository, useCache: Bool = true, staged: Bool = false, revision: String? = nil, trustRef: String? = nil
+    ) throws
         -> [Finding]
     {
         let workspace = try Workspace(explicitRoot: repo.path)
@@ -47,7 +49,7 @@ final class ReassessmentCacheTests: XCTestCase {
         } else {
             source = workspace.workTreeSource
         }
-        let options = GovernanceOptions(revision: revision ?? "HEAD", useCache: useCache)
+        let options = GovernanceOptions(revision: revision ?? "HEAD", trustRef: trustRef, useCache: useCache)
         return try workspace.check(source, asOf: Day("2026-03-10")!, options: options, notes: &notes)
             .findings.filter { $0.rule.hasPrefix("reassessment-") }
     }
@@ -60,7 +62,7 @@ final class ReassessmentCacheTests: XCTestCase {
         let config = try Loader.load(from: workspace.workTreeSource).isms.config
         let cache = ReassessmentCache(
             tip: try workspace.repository!.resolveCommit("HEAD"), prefix: "", repository: workspace.repository!,
-            trustedConfigBlob: nil, config: config, folder: repo.path + "/.git/isms")
+            trusted: false, trustedConfigBlob: nil, config: config, folder: repo.path + "/.git/isms")
         cache.remember(newest: nil, of: "SUP-1", kind: .supplier)
         cache.save()
         XCTAssertEqual(try reassessments(repo), [], "a planted answer for the same key is what a run reads")
@@ -181,5 +183,63 @@ final class ReassessmentCacheTests: XCTestCase {
         let fresh = try reassessments(repo, useCache: false)
         XCTAssertEqual(Set(fresh.map(\.record)), ["RISK-1", "RISK-2"])
         XCTAssertEqual(try reassessments(repo), fresh)
+    }
+
+    /// The history is read with the tip's own isms.yaml (its limits) when no trusted revision pins them: a commit
+    /// that only changes isms.yaml touches no record, yet the older commits read differently. Here SUP-1's move
+    /// was made in a file over the new `limits.file_bytes`, so it now first shows in the later commit that trimmed
+    /// the file, after the risks' reassessment: both are due, warm as cold.
+    func testAnOwnIsmsYamlThatReadsTheHistoryDifferentlyGivesFreshAnswers() throws {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("suppliers/sup-1.yaml", supplier)
+        repo.write("assets/asset-1.yaml", asset)
+        repo.write("risks/risk-1.yaml", risk("RISK-1"))
+        repo.write("risks/risk-2.yaml", risk("RISK-2"))
+        repo.write("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Control\nowner: alice\nstatus: implemented\n")
+        repo.commit("Start the ISMS", by: .alice, at: "2026-01-12T10:00:00Z")
+        let padding = "# " + String(repeating: "x", count: 3000) + "\n"
+        repo.write("suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "ExampleCloud", with: "OtherCloud") + padding)
+        repo.commit("SUP-1 moves to OtherCloud", by: .bob, at: "2026-03-01T10:00:00Z")
+        repo.write("risks/risk-1.yaml", risk("RISK-1", reviewed: "2026-03-05"))
+        repo.write("risks/risk-2.yaml", risk("RISK-2", reviewed: "2026-03-05"))
+        repo.commit("Reassess both risks", by: .carol, at: "2026-03-05T10:00:00Z")
+        repo.write("suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "ExampleCloud", with: "OtherCloud"))
+        repo.commit("Trim SUP-1", by: .alice, at: "2026-03-06T10:00:00Z")
+        XCTAssertEqual(try reassessments(repo), [], "warms the cache at this tip")
+        repo.write("isms.yaml", minimalConfig + "limits:\n  file_bytes: 1024\n")
+        repo.commit("Smaller record files", by: .bob, at: "2026-03-07T10:00:00Z")
+        let fresh = try reassessments(repo, useCache: false)
+        XCTAssertEqual(Set(fresh.map(\.record)), ["RISK-1", "RISK-2"])
+        XCTAssertEqual(try reassessments(repo), fresh)
+    }
+
+    /// A trusted revision without an isms.yaml (the pull request that adds the ISMS) reads the history with the
+    /// default limits; a check without a trusted revision reads it with the tip's own. Their answers differ here
+    /// (SUP-1's move is in a file over the tip's own `limits.file_bytes`), so neither may be read for the other.
+    func testAnswersWithoutATrustedRevisionAreNotThoseOfATrustedOneWithoutSettings() throws {
+        let repo = GitRepository()
+        repo.write("README.md", "Before the ISMS\n")
+        repo.commit("Readme", by: .alice, at: "2026-01-02T10:00:00Z")
+        repo.git("tag", "before")
+        repo.write("isms.yaml", minimalConfig + "limits:\n  file_bytes: 1024\n")
+        repo.write("suppliers/sup-1.yaml", supplier)
+        repo.write("assets/asset-1.yaml", asset)
+        repo.write("risks/risk-1.yaml", risk("RISK-1"))
+        repo.write("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Control\nowner: alice\nstatus: implemented\n")
+        repo.commit("Start the ISMS", by: .alice, at: "2026-01-12T10:00:00Z")
+        let padding = "# " + String(repeating: "x", count: 3000) + "\n"
+        repo.write("suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "ExampleCloud", with: "OtherCloud") + padding)
+        repo.commit("SUP-1 moves to OtherCloud", by: .bob, at: "2026-03-01T10:00:00Z")
+        repo.write("risks/risk-1.yaml", risk("RISK-1", reviewed: "2026-03-05"))
+        repo.commit("Reassess RISK-1", by: .carol, at: "2026-03-05T10:00:00Z")
+        repo.write("suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "ExampleCloud", with: "OtherCloud"))
+        repo.commit("Trim SUP-1", by: .alice, at: "2026-03-06T10:00:00Z")
+        let untrusted = try reassessments(repo, useCache: false), trusted = try reassessments(repo, useCache: false, trustRef: "before")
+        XCTAssertEqual(untrusted.map(\.record), ["RISK-1"], "the move first shows when the file is trimmed")
+        XCTAssertEqual(trusted, [], "read with the default limits, the move was reassessed")
+        XCTAssertEqual(try reassessments(repo), untrusted)
+        XCTAssertEqual(try reassessments(repo, trustRef: "before"), trusted)
+        XCTAssertEqual(try reassessments(repo), untrusted)
     }
 }

@@ -303,7 +303,8 @@ public final class GovernanceContext: @unchecked Sendable {
         if let known = m.reassessment { return known }
         let tip = history.graph.nodes[Int(history.tip)].id
         let cache = ReassessmentCache(
-            tip: tip, prefix: prefix, repository: repository, trustedConfigBlob: trusted?.revision.configBlob, config: config,
+            tip: tip, prefix: prefix, repository: repository, trusted: trusted != nil, trustedConfigBlob: trusted?.revision.configBlob,
+            config: config,
             folder: cacheFolder, touchedSince: { [history] older in Self.recordsTouched(in: history, since: older) })
         m.reassessment = cache
         return cache

@@ -38,7 +38,7 @@ package enum CacheKey {
 /// [payload]`. A file that does not parse whole is ignored (and rewritten by the next store); an entry is used only
 /// when its checksum holds (only the entry used is summed: the gate's base findings are half a megabyte an entry),
 /// and one whose checksum fails is dropped by the next store. A payload is then only as good as its decoder, which
-/// must refuse what it does not read exactly. Written whole with `AtomicFile`.
+/// must refuse what it does not read exactly. Written whole with `AtomicFile`; read back only from a regular file of at most `Limits.cacheFileBytes`.
 package struct KeyedCacheFile {
     package let path: String
     package let header: [UInt8]
@@ -80,8 +80,7 @@ package struct KeyedCacheFile {
     /// The entries, newest first (check `isWhole` before using one); nil when the file is absent or does not parse
     /// whole.
     package func entries() -> [Entry]? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let bytes = [UInt8](data)
+        guard let bytes = readCacheFileBytes(path) else { return nil }
         guard bytes.count >= header.count, bytes[..<header.count].elementsEqual(header) else { return nil }
         var reader = CacheBytes.Reader(bytes: bytes, offset: header.count)
         var entries = [Entry]()

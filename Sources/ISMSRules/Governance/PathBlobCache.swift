@@ -7,7 +7,7 @@ import ISMSModel
 /// asks it of every commit in the history, and a commit's tree never changes: reading each commit's trees again
 /// on every run cost the pre-commit hook 0.4 s on 20,000 commits.
 ///
-/// The file: a header line `isms path-blobs v1 <path>`, then 40 bytes a commit — its id and the blob's (zeros
+/// The file (read back only when a regular file within `Limits.cacheFileBytes`): a header line `isms path-blobs v1 <path>`, then 40 bytes a commit — its id and the blob's (zeros
 /// when the path holds no file). A file that does not read back whole is ignored and written anew.
 package final class PathBlobCache {
     private let file: String?
@@ -20,8 +20,7 @@ package final class PathBlobCache {
     package init(path: String, folder: String?) {
         self.path = path
         file = folder.map { $0 + "/path-blobs-v1-" + SHA256.hex(Data(path.utf8)).prefix(16) + ".cache" }
-        guard let file, let data = FileManager.default.contents(atPath: file) else { return }
-        let bytes = [UInt8](data)
+        guard let file, let bytes = readCacheFileBytes(file) else { return }
         let header = Array(Self.header(path).utf8)
         guard bytes.count >= header.count, Array(bytes[..<header.count]) == header, (bytes.count - header.count) % 40 == 0 else { return }
         known.reserveCapacity((bytes.count - header.count) / 40)

@@ -10,9 +10,10 @@ import ISMSModel
 /// check, pre-commit and gate, and decoding the record histories to answer them was a quarter of a check's time on
 /// 20,000 commits. What the checked files hold (an uncommitted change) is still compared with blame on every run.
 ///
-/// The key: the tip commit, the ISMS root, the shallow boundary and grafts, the trust revision's isms.yaml (a
-/// history read under another policy is not reused), the material fields of every kind and the decision fields of
-/// risks (what the questions ask), and the build. The file, `<git dir>/isms/reassessment-v1.cache`, is a
+/// The key: the tip commit, the ISMS root, the shallow boundary and grafts, whether a trusted revision judges and
+/// its isms.yaml, the tip's own isms.yaml (the history is read with those limits: an answer read under another policy
+/// or other limits is neither reused nor carried over), the material fields of every kind and the decision fields
+/// of risks (what the questions ask), and the build. The file, `<git dir>/isms/reassessment-v1.cache`, is a
 /// `KeyedCacheFile` of up to four tips; a payload that does not decode exactly is ignored, and an answer naming a
 /// commit the history does not hold is asked again.
 package final class ReassessmentCache {
@@ -30,10 +31,17 @@ package final class ReassessmentCache {
     /// their order, which commits made later do not change. So the hook after a new commit recomputes only what
     /// that commit touched.
     package init(
-        tip: ObjectID, prefix: String, repository: Repository, trustedConfigBlob: ObjectID?, config: Config, folder: String?,
+        tip: ObjectID, prefix: String, repository: Repository, trusted: Bool, trustedConfigBlob: ObjectID?, config: Config,
+        folder: String?,
         touchedSince: (ObjectID) -> Set<String>? = { _ in nil }
     ) {
-        var lines = ["tip \(tip.hex)", "root \(prefix)", "trust-config \(trustedConfigBlob?.hex ?? "none")"]
+        var lines = [
+            "tip \(tip.hex)", "root \(prefix)",
+            // A trusted revision without isms.yaml reads the history with the default limits, no trusted revision with
+            // the tip's own: the two are told apart.
+            "trust-config \(trusted ? trustedConfigBlob?.hex ?? "none" : "untrusted")",
+            "own-config \(Self.ownConfig(at: tip, prefix: prefix, repository: repository))",
+        ]
         lines += CacheKey.historyShape(repository)
         for kind in RecordKind.allCases.sorted(by: { $0.rawValue < $1.rawValue }) {
             lines.append("material \(kind.rawValue) \((config.materialFields[kind] ?? []).joined(separator: "\u{1}"))")
@@ -59,6 +67,22 @@ package final class ReassessmentCache {
             reassessed = reassessed.filter { !touched.contains(String($0.key.prefix { $0 != "\u{0}" })) }
             added += 1  // stored under this tip
             return
+        }
+    }
+
+    /// The tip's own isms.yaml (blob and mode), which the history is read with where no trusted revision pins its
+    /// limits: a commit changing only it touches no record, yet every older commit may read differently.
+    private static func ownConfig(at tip: ObjectID, prefix: String, repository: Repository) -> String {
+        do {
+            guard
+                let root = try repository.treeID(
+                    at: prefix.split(separator: "/").map(String.init).filter { $0 != "." }, in: try repository.treeOfCommit(tip)),
+                let entry = try repository.entry(named: "isms.yaml", in: root)
+            else { return "none" }
+            return "\(entry.id.hex) \(entry.mode)"
+        } catch {
+            // Unreadable: a key no other run shares, so nothing is carried over or reused.
+            return "unreadable \(UUID().uuidString)"
         }
     }
 
