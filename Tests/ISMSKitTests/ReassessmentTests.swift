@@ -43,9 +43,10 @@ final class ReassessmentTests: XCTestCase {
     func control(_ id: String) -> String { "id: \(id)\ntitle: Control \(id)\nowner: alice\nstatus: implemented\n" }
 
     /// The ISMS before the change, signed by Alice on 2026-01-12.
-    func repository(config: String = minimalConfig) -> GitRepository {
+    /// The ISMS's first commit; `config: nil` leaves isms.yaml out of it.
+    func repository(config: String? = minimalConfig) -> GitRepository {
         let repo = GitRepository()
-        repo.write("isms.yaml", config)
+        if let config { repo.write("isms.yaml", config) }
         repo.write(
             ".isms/allowed_signers",
             [
@@ -265,6 +266,24 @@ final class ReassessmentTests: XCTestCase {
         // Removing the scope is a change of it too.
         repo.write("isms.yaml", minimalConfig)
         XCTAssertEqual(findings(repo, asOf: "2026-06-01").map(\.record), ["RISK-1", "RISK-2"])
+    }
+
+    /// The commit that creates isms.yaml defines the scope; it does not change it, even for risks written before it
+    /// (an ISMS set up over records already in the repository). Deleting isms.yaml and writing it again with another
+    /// scope is a change.
+    func testTheCommitThatCreatesIsmsYamlDefinesTheScope() {
+        let repo = repository(config: nil)
+        repo.write("isms.yaml", scoped(scope))
+        repo.commit("Adopt isms: the ISMS and its scope", by: .bob, at: "2026-02-01T10:00:00Z")
+        XCTAssertTrue(findings(repo).isEmpty, "\(findings(repo))")
+
+        repo.remove("isms.yaml")
+        repo.commit("Drop isms.yaml for a while", by: .bob, at: "2026-02-10T10:00:00Z")
+        repo.write("isms.yaml", scoped(narrowed))
+        let change = String(repo.commit("Write isms.yaml again, narrowed", by: .bob, at: "2026-02-11T10:00:00Z").prefix(10))
+        let due = findings(repo)
+        XCTAssertEqual(due.map(\.record), ["RISK-1", "RISK-2"])
+        XCTAssertTrue(due.allSatisfy { $0.message.contains("isms.yaml's scope changed in commit \(change)") }, "\(due)")
     }
 
     func testAStagedScopeChange() {

@@ -49,8 +49,10 @@ extension Workspace {
         // cached: it pins the policy.
         let folder = repository.commonDirectory + "/isms"
         var key: BaseFindingsCache.Key?
+        var pinned: TrustedRevision?
         // A trust revision that cannot be read is not cached: the check below says why, as before.
         if useCache, let trustRef, let trusted = try? trustedRevision(trustRef) {
+            pinned = trusted
             key = BaseFindingsCache.Key(
                 baseCommit: commit, label: label, prefix: prefix, trustName: trustRef, trustCommit: trusted.commit,
                 trustConfigBlob: trusted.configBlob, asOf: asOf, repository: repository)
@@ -62,7 +64,13 @@ extension Workspace {
             let report = try check(
                 source, asOf: asOf, options: GovernanceOptions(revision: commit.hex, trustRef: trustRef, useCache: useCache),
                 notes: &notes)
-            if let key, report.reproducible { BaseFindingsCache.store(report.findings, for: key, in: folder) }
+            // The check resolved the trust revision again: stored only if it is still the one the key names (a ref
+            // moved in between would file another policy's findings under this key).
+            if let key, let pinned, report.reproducible, let trustRef, let again = try? trustedRevision(trustRef),
+                again.commit == pinned.commit, again.configBlob == pinned.configBlob
+            {
+                BaseFindingsCache.store(report.findings, for: key, in: folder)
+            }
             return report.findings
         } catch .missingAtRevision {
             return []

@@ -119,10 +119,12 @@ package enum Reassessment {
         let log = governance.settingsLog()
         let decided = log.decisions.filter { material($0.key) }
         guard !decided.isEmpty else { return nil }
-        // The log's entries are newest first: the first that set one of them is the latest change.
+        // The log's entries are newest first: the first that set one of them is the latest change. The commit that
+        // created isms.yaml defines the scope rather than changing it: the risks beside it (even older ones, when an
+        // ISMS is set up over records already written) were assessed against that scope.
         for entry in log.entries {
             let fields = decided.filter { $0.value.commit.id == entry.commit.id }.map(\.key)
-            if !fields.isEmpty { return (fields.sorted(), entry.commit, entry.commit.author.day) }
+            if !fields.isEmpty { return entry.createsFile ? nil : (fields.sorted(), entry.commit, entry.commit.author.day) }
         }
         return nil
     }

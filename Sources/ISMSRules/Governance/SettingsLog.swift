@@ -34,6 +34,8 @@ public struct SettingEntry: Sendable {
     public let commit: CommitInfo
     /// Sorted by field; values are the YAML text (lists and mappings inside lists as JSON).
     public let changes: [FieldChange]
+    /// True when this commit created isms.yaml (no parent had one): its values are the ISMS's first, not changes.
+    package var createsFile = false
 
     public static let path = "isms.yaml"
 
@@ -76,7 +78,13 @@ public struct SettingsLog: Sendable {
             parsed[id] = read
             return read
         }
-        struct State { var blob: ObjectID?; var values: [String: String]; var setters: [String: CommitInfo] }
+        // `existed`: this commit or an ancestor had isms.yaml (a file deleted and written again is not created anew).
+        struct State {
+            var blob: ObjectID?
+            var values: [String: String]
+            var setters: [String: CommitInfo]
+            var existed: Bool
+        }
         var states = [ObjectID: State]()
         var entries = [SettingEntry]()
         var tip: State?
@@ -86,11 +94,11 @@ public struct SettingsLog: Sendable {
             let before: [State] = (boundary ? [] : parents).map { parent in
                 if let known = states[parent] { return known }
                 let id = try? blob(parent)
-                return State(blob: id ?? nil, values: (try? values(of: id ?? nil)) ?? [:], setters: [:])
+                return State(blob: id ?? nil, values: (try? values(of: id ?? nil)) ?? [:], setters: [:], existed: (id ?? nil) != nil)
             }
             var state: State
             if boundary {
-                state = State(blob: mine, values: try values(of: mine), setters: [:])
+                state = State(blob: mine, values: try values(of: mine), setters: [:], existed: mine != nil)
             } else if before.count == 1, before[0].blob == mine {
                 state = before[0]
             } else {
@@ -116,15 +124,17 @@ public struct SettingsLog: Sendable {
                     }
                 }
                 for field in authored where Config.isDecisionSetting(field) { setters[field] = info }
-                state = State(blob: mine, values: current, setters: setters)
+                let existedBefore = before.contains { $0.existed }
+                state = State(blob: mine, values: current, setters: setters, existed: existedBefore || mine != nil)
                 if !authored.isEmpty {
                     let old = before.first?.values ?? [:]
-                    entries.append(
-                        SettingEntry(
-                            commit: info,
-                            changes: authored.map {
-                                FieldChange(field: $0, old: old[$0].map(FieldValue.string), new: current[$0].map(FieldValue.string))
-                            }))
+                    var entry = SettingEntry(
+                        commit: info,
+                        changes: authored.map {
+                            FieldChange(field: $0, old: old[$0].map(FieldValue.string), new: current[$0].map(FieldValue.string))
+                        })
+                    entry.createsFile = !existedBefore
+                    entries.append(entry)
                 }
             }
             states[info.id] = state
