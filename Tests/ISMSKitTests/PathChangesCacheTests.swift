@@ -60,8 +60,12 @@ final class PathChangesCacheTests: XCTestCase {
         _ = try findings(repo)
         // Plant "no commit changed the file" for this tip: a run that reads it reports nothing.
         let path = repo.path + "/" + file
-        let stored = KeyedCacheFile(path: path, header: "isms path-changes v1", maxEntries: 4)
-        let entry = try XCTUnwrap(stored.entries()?.first)
+        let stored = KeyedCacheFile(path: path, header: "isms path-changes v1", maxEntries: 8)
+        // The file also holds isms.yaml's changes (the scope, reassessment-due): the trust file's entry is planted.
+        func trustFileEntry() throws -> KeyedCacheFile.Entry {
+            try XCTUnwrap(stored.entries()?.first { String(decoding: $0.key, as: UTF8.self).contains("allowed_signers") })
+        }
+        let entry = try trustFileEntry()
         let key = String(decoding: entry.key, as: UTF8.self)
         stored.store([], for: key)
         XCTAssertEqual(try findings(repo), [], "the planted answer is read")
@@ -72,13 +76,15 @@ final class PathChangesCacheTests: XCTestCase {
         // The entry of this tip alone, then a byte of it damaged: it is not read.
         try FileManager.default.removeItem(atPath: path)
         _ = try findings(repo)
-        stored.store([], for: String(decoding: try XCTUnwrap(stored.entries()?.first).key, as: UTF8.self))
+        let tipKey = String(decoding: try trustFileEntry().key, as: UTF8.self)
+        try FileManager.default.removeItem(atPath: path)
+        stored.store([], for: tipKey)
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         bytes[bytes.count - 1] ^= 1
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         XCTAssertEqual(try findings(repo), fresh)
         // A payload that is not whole ids (a checksum that holds over 19 bytes) is not read either.
-        let newest = try XCTUnwrap(stored.entries()?.first)
+        let newest = try trustFileEntry()
         stored.store(Array(repeating: 7, count: 19), for: String(decoding: newest.key, as: UTF8.self))
         XCTAssertEqual(try findings(repo), fresh)
     }

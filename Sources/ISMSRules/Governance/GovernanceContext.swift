@@ -412,7 +412,7 @@ public final class GovernanceContext: @unchecked Sendable {
             (["path \((prefix.isEmpty ? "" : prefix + "/") + path)"] + CacheKey.historyShape(repository) + ["build \(CacheKey.build)"])
             .map { $0.replacingOccurrences(of: "\n", with: "\\n") }.joined(separator: "\n")
         let key = "tip \(tip.hex)\n" + settings
-        let file = cacheFolder.map { KeyedCacheFile(path: $0 + "/path-changes-v1.cache", header: "isms path-changes v1", maxEntries: 4) }
+        let file = cacheFolder.map { KeyedCacheFile(path: $0 + "/path-changes-v1.cache", header: "isms path-changes v1", maxEntries: 8) }
         func decode(_ payload: ArraySlice<UInt8>) -> Set<ObjectID>? {
             guard payload.count % 20 == 0 else { return nil }
             var ids = Set<ObjectID>()

@@ -116,6 +116,9 @@ package enum Reassessment {
         let committed = governance.committedDecisionValues().filter { material($0.key) }
         let uncommitted = Set(current.keys).union(committed.keys).filter { current[$0] != committed[$0] }
         if !uncommitted.isEmpty { return (uncommitted.sorted(), nil, context.asOf) }
+        // When no commit but the one that created isms.yaml changed it, nothing changed the scope it defined (below).
+        // The commits that change the file are kept per tip, so this spares reading the settings log on every run.
+        guard governance.commitsChanging(SettingEntry.path).count > 1 else { return nil }
         let log = governance.settingsLog()
         let decided = log.decisions.filter { material($0.key) }
         guard !decided.isEmpty else { return nil }
