@@ -111,7 +111,7 @@ final class AuditPackBrowserTests: XCTestCase {
         XCTAssertEqual(try rows(register, table: "register-risks"), 31)
         XCTAssertEqual(try rows(register, table: "register-heatmap_inherent"), 6)
         XCTAssertTrue(
-            text(register).contains("RISK-5 Exploitation of a vulnerable third-party dependency in the public API praman 4 4 16 critical"))
+            text(register).contains("RISK-5 Exploitation of a vulnerable third-party dependency in the public API Priya Raman (praman) 4 4 16 critical"))
         XCTAssertTrue(register.contains("<td class=\"t-critical\">RISK-5</td>"), "RISK-5 sits in a critical heat-map cell")
 
         let trace = try section(dom, "trace")
@@ -123,7 +123,7 @@ final class AuditPackBrowserTests: XCTestCase {
         let evidence = text(try section(dom, "evidence"))
         XCTAssertTrue(
             evidence.contains(
-                "CTRL-20 Monthly production database restore test twendt operating monthly EV-2026-11-restore-test 2026-11-18 fail 2026-12-18 failed"
+                "CTRL-20 Monthly production database restore test Tobias Wendt (twendt) operating monthly EV-2026-11-restore-test 2026-11-18 fail 2026-12-18 failed"
             ), evidence)
         XCTAssertTrue(evidence.contains("excused by EXC-1 until 2027-01-31"))
 
