@@ -111,7 +111,8 @@ final class AuditPackBrowserTests: XCTestCase {
         XCTAssertEqual(try rows(register, table: "register-risks"), 31)
         XCTAssertEqual(try rows(register, table: "register-heatmap_inherent"), 6)
         XCTAssertTrue(
-            text(register).contains("RISK-5 Exploitation of a vulnerable third-party dependency in the public API Priya Raman (praman) 4 4 16 critical"))
+            text(register).contains(
+                "RISK-5 Exploitation of a vulnerable third-party dependency in the public API Priya Raman (praman) 4 4 16 critical"))
         XCTAssertTrue(register.contains("<td class=\"t-critical\">RISK-5</td>"), "RISK-5 sits in a critical heat-map cell")
 
         let trace = try section(dom, "trace")
