@@ -107,8 +107,10 @@ public struct SettingsLog: Sendable {
                 if before.count < 2 {
                     authored = SettingsLog.changed(current, from: before.first?.values ?? [:])
                 } else if before.count > 2 {
-                    // As in `SettingsHistory`: an octopus merge authors what its first parent lacked.
-                    authored = SettingsLog.changed(current, from: before[0].values)
+                    // An octopus merge has no merge base to explain its sides by: it authors every field in which any
+                    // parent differs from it. Crediting only what its first parent lacked let a first parent on a root of
+                    // its own (which "creates" isms.yaml) bring a narrowed scope in unseen.
+                    authored = Set(before.flatMap { SettingsLog.changed(current, from: $0.values) }).sorted()
                 } else {
                     let base = try repository.mergeBase(parents[0], parents[1]).map { try values(of: blob($0)) } ?? [:]
                     authored = SettingsLog.mergeAuthored(current, sides: before.map(\.values), base: base)
