@@ -79,6 +79,14 @@ public struct EvidenceGapRule: Rule {
         }
     }
 
+    /// The event an event's gap is about (`INC-4`); nil for an interval gap. When a pull request's findings are paired
+    /// with its base's by subject, each event is a subject of its own: else a new unanswered incident paired with an
+    /// old one that the same pull request answered, and passed as already there.
+    package static func event(of finding: Finding) -> String? {
+        guard finding.rule == definition.id, finding.field == "event.kind" else { return nil }
+        return String(finding.message.prefix { $0 != " " })
+    }
+
     /// One finding per event in the period that no evidence of the control answers.
     private func eventGaps(_ context: RuleContext) -> [Finding] {
         context.records(.control).flatMap { control -> [Finding] in
