@@ -75,6 +75,17 @@ final class OnEventEvidenceTests: XCTestCase {
         XCTAssertTrue(message.hasSuffix("1 of 2 events in the audit period evidenced"), message)
     }
 
+    /// Red team: an incident dated after the day judged cannot have happened yet; its date must not keep it out of the
+    /// audit period's events.
+    func testAnIncidentDatedInTheFutureIsAGapNow() throws {
+        let gaps = try findings("evidence-gap", asOf: "2026-07-01", [control(), risk, incident(1, on: "2099-05-02")])
+        XCTAssertEqual(gaps.map { String($0.message.prefix(18)) }, ["INC-1 (2099-05-02)"])
+        let answered = try findings(
+            "evidence-gap", asOf: "2026-07-01",
+            [control(), risk, incident(1, on: "2099-05-02"), evidence("EV-1", cites: "INC-1", on: "2026-06-01")])
+        XCTAssertEqual(answered.count, 1)
+    }
+
     func testAnIncidentOutsideTheAuditPeriodIsIgnored() throws {
         // As of 2026-12-01 the period runs from 2025-12-02: an incident the day before is outside it.
         XCTAssertEqual(try findings("evidence-gap", [control(), risk, incident(1, on: "2025-12-01")]).count, 0)

@@ -46,7 +46,8 @@ public struct EvidenceGapRule: Rule {
             cadence, from the start of the period or the control's first evidence if later; each interval that has ended \
             needs at least one evidence record dated in it. Continuous and daily controls are feeds, judged by freshness \
             (stale-evidence). An on-event control is judged per event: when its event names records isms holds \
-            (event: {kind: incident}, optionally narrowed by severity), each such record dated in the period needs at \
+            (event: {kind: incident}, optionally narrowed by severity), each such record dated in the period (or after \
+            the day judged: a date in the future hides nothing) needs at \
             least one evidence record of the control that cites it (event: INC-4), is dated from the event's day to \
             the day judged, and has result pass or exception (a failure did not answer it; evidence without a \
             result proves that something ran, not that it worked); the event's own day and evidence_grace_days after it are left for the \
