@@ -309,6 +309,22 @@ final class ReassessmentTests: XCTestCase {
         XCTAssertEqual(findings(repo).map(\.record), ["RISK-1", "RISK-2"])
     }
 
+    /// Red team: the pull request narrows the scope, then merges in a root of its own that holds the same narrowed
+    /// isms.yaml. The root "creates" isms.yaml; the merge must still credit the scope to the commit that changed it.
+    func testAMergedRootWithTheSameNarrowedScopeDoesNotHideTheChange() {
+        let repo = repository(config: scoped(scope))
+        repo.git("checkout", "-q", "-b", "pull-request")
+        repo.write("isms.yaml", scoped(narrowed))
+        let change = repo.commit("Narrow the scope", by: .bob, at: "2026-03-01T10:00:00Z")
+        repo.git("checkout", "-q", "--orphan", "root")
+        let root = repo.commit("The same ISMS, on a root of its own", by: .bob, at: "2026-03-02T10:00:00Z")
+        repo.git("checkout", "-q", "pull-request")
+        repo.git("merge", "-q", "--allow-unrelated-histories", "-s", "ours", "-m", "Merge root", root)
+        let gate = findings(repo, ["--base", "main"])
+        XCTAssertEqual(gate.map(\.record), ["RISK-1", "RISK-2"])
+        XCTAssertTrue(gate.allSatisfy { $0.message.contains("isms.yaml's scope changed in commit \(change.prefix(10))") }, "\(gate)")
+    }
+
     func testAStagedScopeChange() {
         let repo = repository(config: scoped(scope))
         // Only what is staged counts: a scope changed in the work tree alone is not part of the commit being made.

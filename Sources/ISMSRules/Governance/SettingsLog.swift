@@ -87,6 +87,8 @@ public struct SettingsLog: Sendable {
         }
         var states = [ObjectID: State]()
         var entries = [SettingEntry]()
+        // The commits that created isms.yaml (no ancestor had one).
+        var creators = Set<ObjectID>()
         var tip: State?
         for (info, parents, boundary) in range {
             let mine = try blob(info.id)
@@ -117,13 +119,15 @@ public struct SettingsLog: Sendable {
                 }
                 var setters = [String: CommitInfo]()
                 // Inherit each decision's setter from a side that holds the same state, preferring one that changed it.
+                // A side's change outranks another side's creation of isms.yaml with the same value: a root of its own
+                // merged beside a narrowed scope must not pass the narrowing off as the ISMS's first scope.
                 let fields = Set(current.keys).union(before.flatMap { $0.setters.keys })
                 for field in fields where Config.isDecisionSetting(field) {
                     if authored.contains(field) { setters[field] = info; continue }
-                    let same = before.filter { $0.values[field] == current[field] }
-                    if let inherited = (same.first { $0.setters[field] !== before[0].setters[field] } ?? same.first)?.setters[field] {
-                        setters[field] = inherited
-                    }
+                    let held = before.filter { $0.values[field] == current[field] }.compactMap { $0.setters[field] }
+                    let changes = held.filter { !creators.contains($0.id) }
+                    let pool = changes.isEmpty ? held : changes
+                    if let inherited = pool.first(where: { $0 !== before[0].setters[field] }) ?? pool.first { setters[field] = inherited }
                 }
                 for field in authored where Config.isDecisionSetting(field) { setters[field] = info }
                 let existedBefore = before.contains { $0.existed }
@@ -136,6 +140,7 @@ public struct SettingsLog: Sendable {
                             FieldChange(field: $0, old: old[$0].map(FieldValue.string), new: current[$0].map(FieldValue.string))
                         })
                     entry.createsFile = !existedBefore
+                    if entry.createsFile { creators.insert(info.id) }
                     entries.append(entry)
                 }
             }
