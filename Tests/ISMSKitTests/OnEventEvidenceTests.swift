@@ -43,7 +43,9 @@ final class OnEventEvidenceTests: XCTestCase {
         repo.commit("Answer INC-1; record INC-2", by: .bob, at: "2026-06-10T10:00:00Z")
         let gate = isms(["check", "--base", "main", "--format", "json", "--no-cache", "--as-of", "2026-07-01"], in: repo.path)
         let document = (try? JSONSerialization.jsonObject(with: Data(gate.stdout.utf8))) as? [String: Any] ?? [:]
-        let gaps = (document["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String == "evidence-gap" ? $0["message"] as? String : nil }
+        let gaps = (document["findings"] as? [[String: Any]] ?? []).compactMap {
+            $0["rule"] as? String == "evidence-gap" ? $0["message"] as? String : nil
+        }
         XCTAssertEqual(gaps.map { String($0.prefix(18)) }, ["INC-2 (2026-06-01)"], gate.stdout)
     }
 
