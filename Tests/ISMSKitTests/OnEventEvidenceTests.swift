@@ -30,6 +30,25 @@ final class OnEventEvidenceTests: XCTestCase {
         try ISMSKitTests.findings(of: RuleExample(asOf: asOf, files)).filter { $0.rule == rule }
     }
 
+    /// Red team: a pull request that answers the incident main left unanswered and records a new one without an
+    /// answer. Both gaps are findings of the same control and field; the new incident's gap must not pair with the old
+    /// one's and pass as "already there".
+    func testAPullRequestCannotTradeAnAnsweredIncidentForANewUnansweredOne() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        for (path, text) in [control(), risk, incident(1, on: "2026-05-02")] { repo.write(path, text) }
+        repo.commit("Incident response, INC-1 unanswered", by: .alice, at: "2026-05-10T10:00:00Z")
+        repo.git("checkout", "-q", "-b", "pull-request")
+        for (path, text) in [evidence("EV-1", cites: "INC-1", on: "2026-05-03"), incident(2, on: "2026-06-01")] { repo.write(path, text) }
+        repo.commit("Answer INC-1; record INC-2", by: .bob, at: "2026-06-10T10:00:00Z")
+        let gate = isms(["check", "--base", "main", "--format", "json", "--no-cache", "--as-of", "2026-07-01"], in: repo.path)
+        let document = (try? JSONSerialization.jsonObject(with: Data(gate.stdout.utf8))) as? [String: Any] ?? [:]
+        let gaps = (document["findings"] as? [[String: Any]] ?? []).compactMap {
+            $0["rule"] as? String == "evidence-gap" ? $0["message"] as? String : nil
+        }
+        XCTAssertEqual(gaps.map { String($0.prefix(18)) }, ["INC-2 (2026-06-01)"], gate.stdout)
+    }
+
     func testAnIncidentInThePeriodNeedsEvidenceOfTheControlCitingIt() throws {
         let unanswered = try findings(
             "evidence-gap", [control(), risk, incident(4, on: "2026-05-02"), evidence("EV-1", cites: nil, on: "2026-05-03")])
@@ -56,6 +75,17 @@ final class OnEventEvidenceTests: XCTestCase {
         XCTAssertEqual(gaps.map { String($0.message.prefix(24)) }, ["INC-1 (2026-03-10) has n"])
         let message = gaps.first?.message ?? ""
         XCTAssertTrue(message.hasSuffix("1 of 2 events in the audit period evidenced"), message)
+    }
+
+    /// Red team: an incident dated after the day judged cannot have happened yet; its date must not keep it out of the
+    /// audit period's events.
+    func testAnIncidentDatedInTheFutureIsAGapNow() throws {
+        let gaps = try findings("evidence-gap", asOf: "2026-07-01", [control(), risk, incident(1, on: "2099-05-02")])
+        XCTAssertEqual(gaps.map { String($0.message.prefix(18)) }, ["INC-1 (2099-05-02)"])
+        let answered = try findings(
+            "evidence-gap", asOf: "2026-07-01",
+            [control(), risk, incident(1, on: "2099-05-02"), evidence("EV-1", cites: "INC-1", on: "2026-06-01")])
+        XCTAssertEqual(answered.count, 1)
     }
 
     func testAnIncidentOutsideTheAuditPeriodIsIgnored() throws {

@@ -286,6 +286,45 @@ final class ReassessmentTests: XCTestCase {
         XCTAssertTrue(due.allSatisfy { $0.message.contains("isms.yaml's scope changed in commit \(change)") }, "\(due)")
     }
 
+    /// Red team: an octopus merge whose first parent is an orphan commit with a narrowed isms.yaml. The orphan
+    /// "creates" isms.yaml, and the merge kept its first parent's file, yet the scope changed against main's.
+    func testAnOctopusMergeOfAnOrphanWithANarrowedScopeIsAScopeChange() {
+        let repo = repository(config: scoped(scope))
+        let main = repo.git("rev-parse", "HEAD")
+        repo.git("checkout", "-q", "-b", "side")
+        repo.write("controls/ctrl-3.yaml", control("CTRL-3"))
+        let side = repo.commit("A side change", by: .bob, at: "2026-02-20T10:00:00Z")
+        repo.git("checkout", "-q", "--orphan", "pull-request")
+        repo.write("isms.yaml", scoped(narrowed))
+        let orphan = repo.commit("The ISMS, on a fresh root", by: .bob, at: "2026-03-01T10:00:00Z")
+        let date = "2026-03-02T10:00:00Z"
+        let merge = repo.git(
+            "commit-tree", "\(orphan)^{tree}", "-p", orphan, "-p", main, "-p", side, "-m", "Merge main and side",
+            environment: [
+                "GIT_AUTHOR_NAME": "Bob Example", "GIT_AUTHOR_EMAIL": "bob@example.com", "GIT_AUTHOR_DATE": date,
+                "GIT_COMMITTER_NAME": "Bob Example", "GIT_COMMITTER_EMAIL": "bob@example.com", "GIT_COMMITTER_DATE": date,
+            ])
+        repo.git("reset", "-q", "--hard", merge)
+        XCTAssertEqual(findings(repo, ["--base", "main"]).map(\.record), ["RISK-1", "RISK-2"])
+        XCTAssertEqual(findings(repo).map(\.record), ["RISK-1", "RISK-2"])
+    }
+
+    /// Red team: the pull request narrows the scope, then merges in a root of its own that holds the same narrowed
+    /// isms.yaml. The root "creates" isms.yaml; the merge must still credit the scope to the commit that changed it.
+    func testAMergedRootWithTheSameNarrowedScopeDoesNotHideTheChange() {
+        let repo = repository(config: scoped(scope))
+        repo.git("checkout", "-q", "-b", "pull-request")
+        repo.write("isms.yaml", scoped(narrowed))
+        let change = repo.commit("Narrow the scope", by: .bob, at: "2026-03-01T10:00:00Z")
+        repo.git("checkout", "-q", "--orphan", "root")
+        let root = repo.commit("The same ISMS, on a root of its own", by: .bob, at: "2026-03-02T10:00:00Z")
+        repo.git("checkout", "-q", "pull-request")
+        repo.git("merge", "-q", "--allow-unrelated-histories", "-s", "ours", "-m", "Merge root", root)
+        let gate = findings(repo, ["--base", "main"])
+        XCTAssertEqual(gate.map(\.record), ["RISK-1", "RISK-2"])
+        XCTAssertTrue(gate.allSatisfy { $0.message.contains("isms.yaml's scope changed in commit \(change.prefix(10))") }, "\(gate)")
+    }
+
     func testAStagedScopeChange() {
         let repo = repository(config: scoped(scope))
         // Only what is staged counts: a scope changed in the work tree alone is not part of the commit being made.

@@ -90,8 +90,9 @@ public struct EventEvidence: Sendable {
             Self.day(record, in: period).map { (record, $0) }
         }
         for (record, day) in occurred.sorted(by: { ($0.1, $0.0.id) < ($1.1, $1.0.id) }) {
-            // The event's own day and the grace days after it are for the response itself.
-            guard day.adding(days: grace) < asOf else {
+            // The event's own day and the grace days after it are for the response itself. An event dated after the
+            // day judged cannot have happened yet: it is judged now (and nothing can answer it), never left pending.
+            guard day > asOf || day.adding(days: grace) < asOf else {
                 pending += 1
                 continue
             }
@@ -105,7 +106,8 @@ public struct EventEvidence: Sendable {
         self.pending = pending
     }
 
+    /// The event's day when it lies in the period or after it: a date in the future must not hide an event.
     private static func day(_ record: Record, in period: ClosedRange<Day>) -> Day? {
-        ControlEvent.day(of: record).flatMap { period.contains($0) ? $0 : nil }
+        ControlEvent.day(of: record).flatMap { $0 >= period.lowerBound ? $0 : nil }
     }
 }

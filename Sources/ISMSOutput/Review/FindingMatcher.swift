@@ -39,6 +39,6 @@ public enum FindingMatcher {
     }
 
     private static func subject(_ f: Finding) -> String {
-        "\(f.rule)\u{1}\(f.record ?? f.path ?? "")\u{1}\(f.field ?? "")"
+        "\(f.rule)\u{1}\(f.record ?? f.path ?? "")\u{1}\(f.field ?? "")" + (EvidenceGapRule.event(of: f).map { "\u{1}" + $0 } ?? "")
     }
 }

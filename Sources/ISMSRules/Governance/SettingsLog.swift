@@ -87,6 +87,8 @@ public struct SettingsLog: Sendable {
         }
         var states = [ObjectID: State]()
         var entries = [SettingEntry]()
+        // The commits that created isms.yaml (no ancestor had one).
+        var creators = Set<ObjectID>()
         var tip: State?
         for (info, parents, boundary) in range {
             let mine = try blob(info.id)
@@ -107,21 +109,25 @@ public struct SettingsLog: Sendable {
                 if before.count < 2 {
                     authored = SettingsLog.changed(current, from: before.first?.values ?? [:])
                 } else if before.count > 2 {
-                    // As in `SettingsHistory`: an octopus merge authors what its first parent lacked.
-                    authored = SettingsLog.changed(current, from: before[0].values)
+                    // An octopus merge has no merge base to explain its sides by: it authors every field in which any
+                    // parent differs from it. Crediting only what its first parent lacked let a first parent on a root of
+                    // its own (which "creates" isms.yaml) bring a narrowed scope in unseen.
+                    authored = Set(before.flatMap { SettingsLog.changed(current, from: $0.values) }).sorted()
                 } else {
                     let base = try repository.mergeBase(parents[0], parents[1]).map { try values(of: blob($0)) } ?? [:]
                     authored = SettingsLog.mergeAuthored(current, sides: before.map(\.values), base: base)
                 }
                 var setters = [String: CommitInfo]()
                 // Inherit each decision's setter from a side that holds the same state, preferring one that changed it.
+                // A side's change outranks another side's creation of isms.yaml with the same value: a root of its own
+                // merged beside a narrowed scope must not pass the narrowing off as the ISMS's first scope.
                 let fields = Set(current.keys).union(before.flatMap { $0.setters.keys })
                 for field in fields where Config.isDecisionSetting(field) {
                     if authored.contains(field) { setters[field] = info; continue }
-                    let same = before.filter { $0.values[field] == current[field] }
-                    if let inherited = (same.first { $0.setters[field] !== before[0].setters[field] } ?? same.first)?.setters[field] {
-                        setters[field] = inherited
-                    }
+                    let held = before.filter { $0.values[field] == current[field] }.compactMap { $0.setters[field] }
+                    let changes = held.filter { !creators.contains($0.id) }
+                    let pool = changes.isEmpty ? held : changes
+                    if let inherited = pool.first(where: { $0 !== before[0].setters[field] }) ?? pool.first { setters[field] = inherited }
                 }
                 for field in authored where Config.isDecisionSetting(field) { setters[field] = info }
                 let existedBefore = before.contains { $0.existed }
@@ -134,6 +140,7 @@ public struct SettingsLog: Sendable {
                             FieldChange(field: $0, old: old[$0].map(FieldValue.string), new: current[$0].map(FieldValue.string))
                         })
                     entry.createsFile = !existedBefore
+                    if entry.createsFile { creators.insert(info.id) }
                     entries.append(entry)
                 }
             }

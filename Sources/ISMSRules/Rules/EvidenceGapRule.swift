@@ -46,7 +46,8 @@ public struct EvidenceGapRule: Rule {
             cadence, from the start of the period or the control's first evidence if later; each interval that has ended \
             needs at least one evidence record dated in it. Continuous and daily controls are feeds, judged by freshness \
             (stale-evidence). An on-event control is judged per event: when its event names records isms holds \
-            (event: {kind: incident}, optionally narrowed by severity), each such record dated in the period needs at \
+            (event: {kind: incident}, optionally narrowed by severity), each such record dated in the period (or after \
+            the day judged: a date in the future hides nothing) needs at \
             least one evidence record of the control that cites it (event: INC-4), is dated from the event's day to \
             the day judged, and has result pass or exception (a failure did not answer it; evidence without a \
             result proves that something ran, not that it worked); the event's own day and evidence_grace_days after it are left for the \
@@ -77,6 +78,14 @@ public struct EvidenceGapRule: Rule {
                     + "\(control.string("every") ?? "") intervals in the audit period; none for \(gaps.joined(separator: ", "))\(more)",
                 in: control, field: "every")
         }
+    }
+
+    /// The event an event's gap is about (`INC-4`); nil for an interval gap. When a pull request's findings are paired
+    /// with its base's by subject, each event is a subject of its own: else a new unanswered incident paired with an
+    /// old one that the same pull request answered, and passed as already there.
+    package static func event(of finding: Finding) -> String? {
+        guard finding.rule == definition.id, finding.field == "event.kind" else { return nil }
+        return String(finding.message.prefix { $0 != " " })
     }
 
     /// One finding per event in the period that no evidence of the control answers.
