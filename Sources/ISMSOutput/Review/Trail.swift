@@ -98,16 +98,14 @@ extension Workspace {
         let risks = context.records(.risk).filter { isSettings || Reassessment.linked($0, in: context).contains(id) }
         let log = governance.log()
         // Oldest first: each commit's material fields. For isms.yaml, the changes of `material_fields.isms` as
-        // the settings log credits them (merges as for records); setting the scope in the commit that created
-        // isms.yaml is the ISMS's start, not a change of it, as a record's creation is not.
+        // the settings log credits them (merges as for records); the commit that created isms.yaml is the ISMS's
+        // start, not a change of it, as a record's creation is not (the same test as reassessment-due's).
         var material = [(commit: CommitInfo, fields: [FieldChange])]()
         if isSettings {
             let settings = config.materialSettings
             let entries = governance.settingsLog().entries.reversed()
-            for (index, entry) in entries.enumerated() {
-                let fields = entry.changes.filter { change in
-                    settings.contains { change.field == $0 || change.field.hasPrefix($0 + ".") } && !(index == 0 && change.old == nil)
-                }
+            for entry in entries where !entry.createsFile {
+                let fields = entry.changes.filter { change in settings.contains { change.field == $0 || change.field.hasPrefix($0 + ".") } }
                 if !fields.isEmpty { material.append((entry.commit, fields)) }
             }
         } else if let record {
