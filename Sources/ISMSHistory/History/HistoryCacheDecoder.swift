@@ -107,6 +107,11 @@ package struct ByteReader {
         position += count
     }
     package mutating func unsigned() throws -> UInt64 {
+        // Most numbers (string indices, counts, small deltas) take one byte.
+        if position < end, bytes[position] < 0x80 {
+            defer { position += 1 }
+            return UInt64(bytes[position])
+        }
         var result: UInt64 = 0, shift: UInt64 = 0
         while true {
             let b = try byte()
