@@ -158,3 +158,30 @@ final class HistoryCacheDecoderTests: XCTestCase {
         XCTAssertTrue(control.contains("event"), "\(control)")
     }
 }
+
+extension HistoryCacheDecoderTests {
+    /// `validate` checks the commits without building them; it must refuse exactly the files that decoding every
+    /// commit refuses, with the same message (the warning quotes it), and accept the rest.
+    func testValidatingWithoutBuildingRefusesWhatDecodingRefuses() {
+        func outcome(_ bytes: [UInt8], byDecoding: Bool) -> String {
+            do {
+                _ = try HistoryCache.decode(bytes, validatingByDecoding: byDecoding)
+                return "decoded"
+            } catch {
+                return "\(error)"
+            }
+        }
+        var refused = 0
+        for position in 0..<(Self.sample.count - 8) {
+            for value: UInt8 in [0x00, 0x01, 0x02, 0x05, 0x06, 0x07, 0x7F, 0x80, 0xFF] where Self.sample[position] != value {
+                var bytes = Self.sample
+                bytes[position] = value
+                bytes = HistoryCacheFuzzing.withValidChecksum(bytes)
+                let expected = outcome(bytes, byDecoding: true)
+                XCTAssertEqual(outcome(bytes, byDecoding: false), expected, "byte \(position) set to \(value)")
+                if expected != "decoded" { refused += 1 }
+            }
+        }
+        XCTAssertGreaterThan(refused, 0)
+    }
+}

@@ -111,9 +111,19 @@ package final class CachedCommits: @unchecked Sendable {
         return text
     }
 
-    /// Runs every commit's metadata and operations through the decoders `info` and `ops` use, so those cannot
-    /// fail later. Strings are only checked, not read: the empty string costs no allocation.
+    /// Checks every commit's metadata and operations exactly as `decodeInfo` and `decodeOps` read them (the same
+    /// reads in the same order, so the same first error), so those cannot fail later. Nothing is built: on 20,000
+    /// commits, building and freeing each commit's operations only to check them was a sixth of a warm `history`.
     package func validate() throws {
+        for i in nodes.indices {
+            try checkInfo(i)
+            try checkOps(i)
+        }
+    }
+
+    /// What `validate` stood for before it stopped building anything: every commit decoded, strings checked and
+    /// not read. The tests hold `validate` to it, error for error.
+    package func validateByDecoding() throws {
         let checked: (Int) throws -> String = { [stringCount] i in
             guard i < stringCount else { throw HistoryCache.Corrupt(description: "bad string index") }
             return ""
@@ -122,6 +132,71 @@ package final class CachedCommits: @unchecked Sendable {
             _ = try decodeInfo(i, string: checked)
             _ = try decodeOps(i, string: checked)
         }
+    }
+
+    /// A string index as `string` reads it, checked and not read.
+    private func checkString(_ r: inout ByteReader) throws {
+        guard try r.varint() < stringCount else { throw HistoryCache.Corrupt(description: "bad string index") }
+    }
+
+    /// `decodeInfo`'s reads and checks.
+    private func checkInfo(_ i: Int) throws {
+        var r = ByteReader(bytes, from: Int(metaOffsets[i]), to: Int(metaEnds[i]))
+        try checkString(&r)
+        try checkString(&r)
+        _ = try r.signed()
+        _ = try r.offset()
+        try checkString(&r)
+        try checkString(&r)
+        _ = try r.offset()
+        try checkString(&r)
+        guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing metadata bytes") }
+    }
+
+    /// `decodeOps`'s reads and checks.
+    private func checkOps(_ i: Int) throws {
+        var r = ByteReader(bytes, from: Int(opsOffsets[i]), to: Int(opsEnds[i]))
+        let count = try r.count()
+        for _ in 0..<count {
+            let code = Int(try r.byte())
+            guard code < HistoryCache.events.count, HistoryCache.events[code] != nil else {
+                throw HistoryCache.Corrupt(description: "bad event")
+            }
+            let flags = try r.byte()
+            _ = try r.kind()
+            // The old and new ids, then the old and new paths.
+            if flags & 2 != 0 { try checkString(&r) }
+            if flags & 4 != 0 { try checkString(&r) }
+            if flags & 8 != 0 { try checkString(&r) }
+            if flags & 16 != 0 { try checkString(&r) }
+            let fieldCount = try r.count()
+            for _ in 0..<fieldCount {
+                try checkString(&r)
+                _ = try checkValue(&r)
+                _ = try checkValue(&r)
+                let shift = try r.signed()
+                guard shift >= 0, shift <= Int64(i) + 1 else { throw HistoryCache.Corrupt(description: "bad attribution") }
+            }
+        }
+        guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing operation bytes") }
+    }
+
+    /// `ByteReader.value`'s reads and checks; false where it returns nil (an absent value).
+    private func checkValue(_ r: inout ByteReader, nested: Bool = false) throws -> Bool {
+        switch try r.byte() {
+        case 0: return false
+        case 1: try checkString(&r)
+        case 2: _ = try r.signed()
+        case 3, 4: break
+        case 5:
+            guard ByteReader.dayOrdinals.contains(try r.signed()) else { throw HistoryCache.Corrupt(description: "bad date") }
+        case 6 where !nested:
+            for _ in 0..<(try r.count()) {
+                guard try checkValue(&r, nested: true) else { throw HistoryCache.Corrupt(description: "absent list item") }
+            }
+        default: throw HistoryCache.Corrupt(description: "bad value tag")
+        }
+        return true
     }
 
     /// Validated by `decode` (see `validate`): a failure here would be a bug, not damage.

@@ -14,7 +14,8 @@ extension HistoryCache {
         try decode([UInt8](data))
     }
 
-    package static func decode(_ bytes: [UInt8]) throws -> (HistoryCacheHeader, HistoryGraph) {
+    /// `validatingByDecoding`: check the commits the way `validate` used to (for the tests that compare the two).
+    package static func decode(_ bytes: [UInt8], validatingByDecoding: Bool = false) throws -> (HistoryCacheHeader, HistoryGraph) {
         // Offsets into the file are kept as Int32.
         guard bytes.count <= Int(Int32.max) else { throw Corrupt(description: "file too large") }
         guard bytes.count >= magic.count + 4 + 8, bytes.starts(with: magic) else { throw Corrupt(description: "not an isms history cache") }
@@ -48,7 +49,7 @@ extension HistoryCache {
             mentions[id] = commits
         }
         guard m.atEnd else { throw Corrupt(description: "trailing mention bytes") }
-        try cached.validate()
+        if validatingByDecoding { try cached.validateByDecoding() } else { try cached.validate() }
         // The snapshot is decoded when a run needs it; one that does not decode is replaced by a replay of the
         // commits (and rewritten by the next run that adds commits), so it is not checked here.
         return (header, HistoryGraph(cached: cached, mentions: mentions))
@@ -106,6 +107,11 @@ package struct ByteReader {
         position += count
     }
     package mutating func unsigned() throws -> UInt64 {
+        // Most numbers (string indices, counts, small deltas) take one byte.
+        if position < end, bytes[position] < 0x80 {
+            defer { position += 1 }
+            return UInt64(bytes[position])
+        }
         var result: UInt64 = 0, shift: UInt64 = 0
         while true {
             let b = try byte()
