@@ -46,6 +46,11 @@ final class TrustAnchorTests: XCTestCase {
             found.first?["message"] as? String,
             "collected_on 2026-09-01 of EV-access-review is 80 days before commit \(backdated.prefix(10)) (Alice Example, 2026-09-05) "
                 + "that recorded it, which cannot be older than its parent \(parent.prefix(10)), committed 2026-11-20 (tolerance 14 days)")
+        // The parents' committers as the history's graph holds them, read back from its cache, and as git has them.
+        for extra in [[], ["--no-cache"]] {
+            XCTAssertEqual(
+                findings(repo.path, extra, rules: ["backdated-record"]).first?["message"] as? String, found.first?["message"] as? String)
+        }
 
         // Recorded on time on top of the same parent: nothing to report.
         repo.write("evidence/access-review.yaml", evidence("2026-11-21"))

@@ -14,9 +14,12 @@ public enum FindingMatcher {
         let exact = { (f: Finding) in subject(f) + "\u{1}" + f.message }
         let loose = { (f: Finding) in GovernanceRules.ids.contains(f.rule) ? exact(f) : subject(f) }
         for identity in [exact, loose] {
-            var available = [String: Int]()
-            for finding in baseLeft { available[identity(finding), default: 0] += 1 }
-            var paired = [String: Int]()
+            // Each base finding's identity is made once per pass, and the tables sized for them: the gate matches
+            // thousands of findings on every run.
+            let baseIDs = baseLeft.map(identity)
+            var available = [String: Int](minimumCapacity: baseIDs.count)
+            for id in baseIDs { available[id, default: 0] += 1 }
+            var paired = [String: Int](minimumCapacity: min(baseIDs.count, headLeft.count))
             var introduced = [Finding]()
             for finding in headLeft {
                 let id = identity(finding)
@@ -28,8 +31,7 @@ public enum FindingMatcher {
                 }
             }
             var resolved = [Finding]()
-            for finding in baseLeft {
-                let id = identity(finding)
+            for (finding, id) in zip(baseLeft, baseIDs) {
                 if let count = paired[id], count > 0 { paired[id] = count - 1 } else { resolved.append(finding) }
             }
             headLeft = introduced

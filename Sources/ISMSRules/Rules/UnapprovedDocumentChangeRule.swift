@@ -136,7 +136,7 @@ public struct UnapprovedDocumentChangeRule: Rule {
     /// The finding for a document whose approved_on (a date once) was removed or emptied since, uncommitted or in
     /// the latest commit that touched it; nil for a document never approved, or one whose date is merely invalid
     /// (invalid-value says so).
-    private func withdrawn(_ document: Record, blame: [String: BlameLine], governance: GovernanceContext) -> Finding? {
+    private func withdrawn(_ document: Record, blame: [String: GovernanceContext.FieldSetter], governance: GovernanceContext) -> Finding? {
         func isDate(_ value: FieldValue?) -> Bool { if case .date? = value { return true } else { return false } }
         func isUnset(_ value: FieldValue?) -> Bool {
             guard let value else { return true }
