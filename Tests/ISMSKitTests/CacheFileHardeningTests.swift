@@ -29,7 +29,11 @@ final class CacheFileHardeningTests: XCTestCase {
         return repo
     }
 
-    func testAFIFOInPlaceOfACacheFileNeitherHangsNorChangesTheResult() throws {
+    /// The gate run once without caches (its result) and once with them: the repository (its folder lives as long as
+    /// it does), the ISMS root, the cache folder, the arguments, the uncached result and the cache files written.
+    func warmedGate() throws -> (
+        repo: GitRepository, root: String, folder: String, arguments: [String], uncached: ProcessResult, names: [String]
+    ) {
         let repo = repository()
         let root = repo.path + "/isms", folder = repo.path + "/.git/isms"
         let arguments = ["check", "--base", "main", "--as-of", "2026-03-10", "--format", "json"]
@@ -39,6 +43,12 @@ final class CacheFileHardeningTests: XCTestCase {
             $0 == "base-findings-v1.cache" || $0 == "reassessment-v1.cache" || $0 == "path-changes-v1.cache"
                 || $0.hasPrefix("path-blobs-v1-")
         }
+        return (repo, root, folder, arguments, uncached, names)
+    }
+
+    func testAFIFOInPlaceOfACacheFileNeitherHangsNorChangesTheResult() throws {
+        let (repo, root, folder, arguments, uncached, names) = try warmedGate()
+        defer { withExtendedLifetime(repo) {} }
         XCTAssertEqual(Set(names.map { $0.hasPrefix("path-blobs-v1-") ? "path-blobs" : $0 }).count, 4, "\(names)")
         for name in names {
             let path = folder + "/" + name
@@ -56,15 +66,8 @@ final class CacheFileHardeningTests: XCTestCase {
 
 extension CacheFileHardeningTests {
     func testAHugeCacheFileIsNotReadIntoMemory() throws {
-        let repo = repository()
-        let root = repo.path + "/isms", folder = repo.path + "/.git/isms"
-        let arguments = ["check", "--base", "main", "--as-of", "2026-03-10", "--format", "json"]
-        let uncached = isms(arguments + ["--no-cache"], in: root)
-        _ = isms(arguments, in: root)
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter {
-            $0 == "base-findings-v1.cache" || $0 == "reassessment-v1.cache" || $0 == "path-changes-v1.cache"
-                || $0.hasPrefix("path-blobs-v1-")
-        }
+        let (repo, root, folder, arguments, uncached, names) = try warmedGate()
+        defer { withExtendedLifetime(repo) {} }
         for name in names {
             let path = folder + "/" + name
             // 512 MiB that take no disk (a sparse file), over the cache files' bound: never read.

@@ -18,6 +18,14 @@ final class ReassessmentCacheTests: XCTestCase {
 
     /// Alice starts the ISMS, Bob moves the supplier (RISK-1 and RISK-2 are then due), Carol reassesses RISK-1.
     private func repository() -> GitRepository {
+        let repo = supplierMoved()
+        repo.write("risks/risk-1.yaml", risk("RISK-1", reviewed: "2026-03-05"))
+        repo.commit("Reassess RISK-1", by: .carol, at: "2026-03-05T10:00:00Z")
+        return repo
+    }
+
+    /// Alice starts the ISMS, Bob moves the supplier in a file that ends with `padding`.
+    private func supplierMoved(padding: String = "") -> GitRepository {
         let repo = GitRepository()
         repo.write("isms.yaml", minimalConfig)
         repo.write("suppliers/sup-1.yaml", supplier)
@@ -26,10 +34,8 @@ final class ReassessmentCacheTests: XCTestCase {
         repo.write("risks/risk-2.yaml", risk("RISK-2"))
         repo.write("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Control\nowner: alice\nstatus: implemented\n")
         repo.commit("Start the ISMS", by: .alice, at: "2026-01-12T10:00:00Z")
-        repo.write("suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "ExampleCloud", with: "OtherCloud"))
+        repo.write("suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "ExampleCloud", with: "OtherCloud") + padding)
         repo.commit("SUP-1 moves to OtherCloud", by: .bob, at: "2026-03-01T10:00:00Z")
-        repo.write("risks/risk-1.yaml", risk("RISK-1", reviewed: "2026-03-05"))
-        repo.commit("Reassess RISK-1", by: .carol, at: "2026-03-05T10:00:00Z")
         return repo
     }
 
@@ -190,17 +196,7 @@ final class ReassessmentCacheTests: XCTestCase {
     /// was made in a file over the new `limits.file_bytes`, so it now first shows in the later commit that trimmed
     /// the file, after the risks' reassessment: both are due, warm as cold.
     func testAnOwnIsmsYamlThatReadsTheHistoryDifferentlyGivesFreshAnswers() throws {
-        let repo = GitRepository()
-        repo.write("isms.yaml", minimalConfig)
-        repo.write("suppliers/sup-1.yaml", supplier)
-        repo.write("assets/asset-1.yaml", asset)
-        repo.write("risks/risk-1.yaml", risk("RISK-1"))
-        repo.write("risks/risk-2.yaml", risk("RISK-2"))
-        repo.write("controls/ctrl-1.yaml", "id: CTRL-1\ntitle: Control\nowner: alice\nstatus: implemented\n")
-        repo.commit("Start the ISMS", by: .alice, at: "2026-01-12T10:00:00Z")
-        let padding = "# " + String(repeating: "x", count: 3000) + "\n"
-        repo.write("suppliers/sup-1.yaml", supplier.replacingOccurrences(of: "ExampleCloud", with: "OtherCloud") + padding)
-        repo.commit("SUP-1 moves to OtherCloud", by: .bob, at: "2026-03-01T10:00:00Z")
+        let repo = supplierMoved(padding: "# " + String(repeating: "x", count: 3000) + "\n")
         repo.write("risks/risk-1.yaml", risk("RISK-1", reviewed: "2026-03-05"))
         repo.write("risks/risk-2.yaml", risk("RISK-2", reviewed: "2026-03-05"))
         repo.commit("Reassess both risks", by: .carol, at: "2026-03-05T10:00:00Z")
