@@ -49,6 +49,29 @@ final class OnEventEvidenceTests: XCTestCase {
         XCTAssertEqual(gaps.map { String($0.prefix(18)) }, ["INC-2 (2026-06-01)"], gate.stdout)
     }
 
+    /// An edit that moves an incident out of a control's severities (or out of the audit period) makes its gap go
+    /// away without any evidence: the severity and the day of detection are decisions, so with
+    /// require_signed_decisions the gate asks for the editor's signature (`unsigned-decision`).
+    func testLoweringAnIncidentsSeverityIsADecision() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig + "require_signed_decisions: true\n")
+        for (path, text) in [control(event: "{kind: incident, severity: [high]}"), risk, incident(1, on: "2026-05-02", severity: "high")] {
+            repo.write(path, text)
+        }
+        repo.commit("Incident response, INC-1 unanswered", by: .alice, at: "2026-05-10T10:00:00Z")
+        repo.git("checkout", "-q", "-b", "pull-request")
+        let lowered = incident(1, on: "2026-05-02", severity: "low")
+        repo.write(lowered.0, lowered.1)
+        let edit = String(repo.commit("INC-1 was minor after all", by: .bob, at: "2026-06-10T10:00:00Z").prefix(10))
+        let gate = isms(["check", "--base", "main", "--format", "json", "--no-cache", "--as-of", "2026-07-01"], in: repo.path)
+        XCTAssertEqual(gate.status, 1, gate.stderr)
+        let document = (try? JSONSerialization.jsonObject(with: Data(gate.stdout.utf8))) as? [String: Any] ?? [:]
+        let new = (document["findings"] as? [[String: Any]] ?? []).compactMap { finding -> String? in
+            finding["rule"] as? String == "unsigned-decision" ? finding["message"] as? String : nil
+        }
+        XCTAssertTrue(new.contains { $0.hasPrefix("severity of INC-1 was set by commit \(edit) (Bob Example") }, gate.stdout)
+    }
+
     func testAnIncidentInThePeriodNeedsEvidenceOfTheControlCitingIt() throws {
         let unanswered = try findings(
             "evidence-gap", [control(), risk, incident(4, on: "2026-05-02"), evidence("EV-1", cites: nil, on: "2026-05-03")])

@@ -327,6 +327,7 @@ decision_fields:
   obligation: [applies, justification]
   exception: ['*']
   document: [version, approved_by, approved_on]
+  incident: [severity, detected_at]
 
 # material_fields: the fields whose change asks for the risks linked to the record to be reassessed
 # (reassessment-due, then reassessment-overdue after reassessment_days). These are the defaults. isms: the

@@ -7,7 +7,9 @@ package enum IncidentKind: RecordKindDeclaration {
     package static let fileFormat = RecordFileFormat.yaml
     package static let ownerRequired = true
     package static let oneOf: [[String]] = []
-    package static let decisionFields: [String] = []
+    /// The severity and the day of detection decide which evidence the on-event controls owe (`evidence-gap`): an
+    /// edit that moves an incident out of a control's severities or out of the audit period is a decision.
+    package static let decisionFields: [String] = ["severity", "detected_at"]
     package static let materialFields: [String] = []
     package static let template = "records/incident.yaml"
     package static let graphStyle = GraphStyle(fill: "#fbe9e7", stroke: "#bf360c")
