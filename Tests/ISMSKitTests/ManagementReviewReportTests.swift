@@ -88,6 +88,24 @@ final class ManagementReviewReportTests: XCTestCase {
         XCTAssertTrue(html.stdout.contains("Bob Example") && html.stdout.contains("<table"), html.stdout)
     }
 
+    /// An action of a review is someone's: the pack names its owner in the Who column (by name for people, by
+    /// roster key in JSON), not as a key appended to the action's text.
+    func testAnActionsOwnerIsItsWhoByName() throws {
+        let repo = repository()
+        let json = isms(["report", "management-review", "--format", "json", "--as-of", "2026-12-01"], in: repo.path)
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let action = try XCTUnwrap(try rows(json.stdout).first { $0["subject"] as? String == "MR-1 A-1" })
+        XCTAssertEqual(action["author"] as? String, "bob")
+        XCTAssertEqual(action["what"] as? String, "Assess AWS regions → SUP-1")
+        XCTAssertEqual(action["date"] as? String, "2026-03-10")
+        let markdown = isms(["report", "management-review", "--as-of", "2026-12-01"], in: repo.path)
+        XCTAssertEqual(markdown.status, 0, markdown.stderr)
+        XCTAssertTrue(
+            markdown.stdout.contains(
+                "| a | MR-1 A-1 | Assess AWS regions → SUP-1 | overdue since 2026-06-30 | Bob Example (bob) | 2026-03-10 |"),
+            markdown.stdout)
+    }
+
     func testSinceADateOrARevision() throws {
         let repo = repository()
         let fromJune = try rows(

@@ -58,12 +58,12 @@ public enum ManagementReviewReport {
         var counts = [String: Int]()
         func row(
             _ input: String, _ subject: String?, _ what: String, status: String? = nil, tone: Tone = .plain,
-            commit: CommitInfo? = nil, day: Day? = nil
+            commit: CommitInfo? = nil, day: Day? = nil, who: Cell? = nil
         ) {
             counts[input, default: 0] += 1
             rows.append([
                 .text(input), .text(subject), .text(what), .text(status, tone: tone),
-                .text(commit?.author.name), .text(commit.map { $0.author.day.description } ?? day?.description),
+                who ?? .text(commit?.author.name), .text(commit.map { $0.author.day.description } ?? day?.description),
                 .text(commit?.id.short),
             ])
         }
@@ -91,9 +91,9 @@ public enum ManagementReviewReport {
                 }
                 let link = action.link.map { " → \($0)" } ?? ""
                 row(
-                    "a", "\(review.id) \(action.name)", (action.text ?? "") + link + (action.owner.map { " (\($0))" } ?? ""),
+                    "a", "\(review.id) \(action.name)", (action.text ?? "") + link,
                     status: status, tone: tone,
-                    day: review.date("date"))
+                    day: review.date("date"), who: .person(action.owner, in: isms.config))
             }
         }
         // b) Scope and context (isms.yaml), assets.
