@@ -119,6 +119,34 @@ final class GovernanceTests: XCTestCase {
         XCTAssertEqual(rules(historyFindings(repo, ["--base", "main", "--trust-ref", "pull-request"])), ["allowed-signers-changed"])
     }
 
+    /// One unsigned commit set two decisions; a pull request re-decides one of them, signed. The other's finding is
+    /// the base's, now worded for one field: the gate must not report it as the pull request's.
+    func testReDecidingOneOfTwoFieldsOfAnUnsignedCommitIsNotBlamedOnThePullRequest() {
+        let repo = repository("require_signed_decisions: true\n")
+        repo.write("risks/risk-1.yaml", acceptedRisk())
+        repo.commitSigned("Accept the flood risk", by: .alice, at: "2026-01-12T10:00:00Z", key: alice)
+        repo.write("risks/risk-1.yaml", acceptedRisk(likelihood: 3, impact: 3))
+        repo.commit("Raise likelihood and impact", by: .bob, at: "2026-02-01T10:00:00Z")
+        let base = historyFindings(repo).filter { $0["rule"] as? String == "unsigned-decision" }
+        XCTAssertEqual(base.count, 1, "\(base)")
+        XCTAssertTrue((base.first?["message"] as? String ?? "").contains(" and "), "\(base)")
+
+        repo.git("checkout", "-q", "-b", "pull-request")
+        repo.write("risks/risk-1.yaml", acceptedRisk(likelihood: 3, impact: 4))
+        repo.commitSigned("Impact 4", by: .alice, at: "2026-03-01T10:00:00Z", key: alice)
+        let signed = historyFindings(repo, ["--base", "main"]).filter { $0["rule"] as? String == "unsigned-decision" }
+        XCTAssertEqual(signed.count, 0, "\(signed)")
+
+        // The same re-decision unsigned is the pull request's own finding, and only that one is new.
+        repo.git("reset", "-q", "--hard", "main")
+        repo.write("risks/risk-1.yaml", acceptedRisk(likelihood: 3, impact: 4))
+        repo.commit("Impact 4, unsigned", by: .carol, at: "2026-03-01T10:00:00Z")
+        let unsigned = historyFindings(repo, ["--base", "main"]).filter { $0["rule"] as? String == "unsigned-decision" }
+        XCTAssertEqual(unsigned.map { $0["message"] as? String ?? "" }.count, 1, "\(unsigned)")
+        XCTAssertTrue((unsigned.first?["message"] as? String ?? "").hasPrefix("impact of RISK-1 was set by commit "), "\(unsigned)")
+        XCTAssertTrue((unsigned.first?["message"] as? String ?? "").contains("Carol Example"), "\(unsigned)")
+    }
+
     func testTheAllowedSignersFileJudgedAgainstItsParent() {
         let repo = GitRepository()
         repo.write("isms.yaml", minimalConfig)

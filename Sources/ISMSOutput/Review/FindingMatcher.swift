@@ -37,7 +37,56 @@ public enum FindingMatcher {
             headLeft = introduced
             baseLeft = resolved
         }
-        return (headLeft, baseLeft)
+        return pairGroupedFields(head: headLeft, base: baseLeft)
+    }
+
+    /// A history rule groups the fields one commit set on a record into one finding ("impact and likelihood of RISK-1
+    /// were set by commit …"). When a pull request re-decides one of them, the rest is still the same old finding,
+    /// worded for fewer fields: it pairs with the base's finding that names the same rule, record, commit and verdict
+    /// and at least its fields, so the gate does not blame the pull request for a decision it did not touch.
+    private static func pairGroupedFields(head: [Finding], base: [Finding]) -> (introduced: [Finding], resolved: [Finding]) {
+        var baseGroups = [String: [(index: Int, fields: Set<Substring>)]]()
+        for (index, finding) in base.enumerated() {
+            guard let grouped = GroupedFields(finding) else { continue }
+            baseGroups[grouped.key, default: []].append((index, grouped.fields))
+        }
+        guard !baseGroups.isEmpty else { return (head, base) }
+        var pairedBase = Set<Int>()
+        var introduced = [Finding]()
+        for finding in head {
+            if let grouped = GroupedFields(finding),
+                let match = baseGroups[grouped.key]?.first(where: { grouped.fields.isSubset(of: $0.fields) })
+            {
+                pairedBase.insert(match.index)
+            } else {
+                introduced.append(finding)
+            }
+        }
+        let resolved = base.enumerated().filter { !pairedBase.contains($0.offset) }.map(\.element)
+        return (introduced, resolved)
+    }
+
+    /// A history rule's finding read as "FIELDS of RECORD was|were REST": the fields, and a key of everything else.
+    private struct GroupedFields {
+        let key: String
+        let fields: Set<Substring>
+
+        init?(_ finding: Finding) {
+            guard GovernanceRules.ids.contains(finding.rule), let record = finding.record,
+                let of = finding.message.range(of: " of \(record) ")
+            else { return nil }
+            let rest = finding.message[of.upperBound...]
+            let verb = rest.hasPrefix("was ") ? "was " : rest.hasPrefix("were ") ? "were " : nil
+            guard let verb else { return nil }
+            let names = finding.message[..<of.lowerBound]
+            var fields = Set<Substring>()
+            for part in names.split(separator: ", ") {
+                for name in part.components(separatedBy: " and ") { fields.insert(Substring(name)) }
+            }
+            guard !fields.contains(where: { $0.isEmpty || $0.contains(" ") }) else { return nil }
+            key = "\(finding.rule)\u{1}\(record)\u{1}\(finding.path ?? "")\u{1}" + rest.dropFirst(verb.count)
+            self.fields = fields
+        }
     }
 
     private static func subject(_ f: Finding) -> String {
