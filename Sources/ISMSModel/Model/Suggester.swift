@@ -20,15 +20,8 @@ public struct Suggester: Sendable {
     /// One buffer rather than an array per candidate, so the loop over 2,000 ids retains no array per id.
     private let scalars: [UInt32]
     private let starts: [Int]
-    /// With `indexingOneEdit`: a key for each candidate and for each way of deleting one of its scalars (a hash of the
-    /// scalars left), with the candidate's index, sorted by key. A word within one edit of a candidate shares one of
-    /// these keys with it (the same word, one scalar deleted from the longer, or the same position deleted from
-    /// both), so those candidates are found without comparing the word with all of them; a shared hash that is not
-    /// one edit is weeded out by the distance.
-    private let oneEditKeys: [(key: UInt64, index: Int32)]?
 
-    /// `indexingOneEdit` prepares for many lookups over many words (every broken link of an ISMS against its ids).
-    public init(_ words: [String], indexingOneEdit: Bool = false) {
+    public init(_ words: [String]) {
         self.words = words
         lowered = words.map { $0.lowercased() }
         var scalars = [UInt32](), starts = [0]
@@ -38,51 +31,6 @@ public struct Suggester: Sendable {
         }
         self.scalars = scalars
         self.starts = starts
-        guard indexingOneEdit else {
-            oneEditKeys = nil
-            return
-        }
-        var keys = [(key: UInt64, index: Int32)]()
-        keys.reserveCapacity(scalars.count + words.count)
-        for index in words.indices {
-            let word = scalars[starts[index]..<starts[index + 1]]
-            for deleted in [nil] + Array(word.indices) { keys.append((Self.key(word, deleting: deleted), Int32(index))) }
-        }
-        oneEditKeys = keys.sorted { $0.key < $1.key || ($0.key == $1.key && $0.index < $1.index) }
-    }
-
-    /// The hash of `word` less the scalar at `deleted` (nil: all of it).
-    private static func key(_ word: ArraySlice<UInt32>, deleting deleted: Int?) -> UInt64 {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for position in word.indices where position != deleted { hash = (hash ^ UInt64(word[position])) &* 0x100000001b3 }
-        return hash
-    }
-
-    /// With the one-edit keys: the first candidate at distance 0, else the first at distance 1, else nil (no
-    /// candidate within one edit). Nil without the keys.
-    private func nearestWithinOneEdit(_ pattern: [UInt32], distance: (Range<Int>, Int) -> Int) -> (index: Int, distance: Int)?? {
-        guard let oneEditKeys else { return nil }
-        var best: (index: Int, distance: Int)?
-        let word = pattern[...]
-        for deleted in [nil] + Array(word.indices) {
-            let key = Self.key(word, deleting: deleted)
-            var low = 0, high = oneEditKeys.count
-            while low < high {
-                let middle = (low + high) / 2
-                if oneEditKeys[middle].key < key { low = middle + 1 } else { high = middle }
-            }
-            while low < oneEditKeys.count, oneEditKeys[low].key == key {
-                let index = Int(oneEditKeys[low].index)
-                low += 1
-                let range = starts[index]..<starts[index + 1]
-                guard abs(range.count - pattern.count) <= 1 else { continue }
-                let d = distance(range, 1)
-                guard d <= 1 else { continue }
-                if let known = best, (known.distance, known.index) <= (d, index) { continue }
-                best = (index, d)
-            }
-        }
-        return .some(best)
     }
 
     /// The first candidate at the smallest edit distance, if that distance is a typo's (at most 3, and a third of
@@ -92,21 +40,16 @@ public struct Suggester: Sendable {
         let lowered = word.lowercased()
         let pattern = lowered.unicodeScalars.map(\.value)
         // No typo is more than 3 edits away, so distances beyond are not computed exactly.
-        // The candidates within one edit, when indexed, else (or when there is none) every candidate in turn.
-        func search(_ distance: (Range<Int>, Int) -> Int) -> (index: Int, distance: Int)? {
-            if case .some(.some(let found)) = nearestWithinOneEdit(pattern, distance: distance) { return found }
-            return nearest(pattern, distance)
-        }
         let best: (index: Int, distance: Int)?
         if !pattern.isEmpty && pattern.count <= 64 {
             let bitParallel = BitParallelDistance(pattern)
             best = scalars.withUnsafeBufferPointer { buffer in
                 bitParallel.withTable { table in
-                    search { range, limit in bitParallel.distance(to: buffer, in: range, table: table, limit: limit) }
+                    nearest(pattern) { range, limit in bitParallel.distance(to: buffer, in: range, table: table, limit: limit) }
                 }
             }
         } else {
-            best = search { range, limit in
+            best = nearest(pattern) { range, limit in
                 boundedEditDistance(pattern.map { Unicode.Scalar($0)! }, scalars[range].map { Unicode.Scalar($0)! }, limit: limit)
             }
         }

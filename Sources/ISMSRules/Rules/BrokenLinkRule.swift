@@ -34,7 +34,7 @@ public struct BrokenLinkRule: Rule {
     package static let suggestionBudget = 200
 
     public func check(_ context: RuleContext) -> [Finding] {
-        let ids = Suggester(context.isms.records.map(\.id), indexingOneEdit: true)
+        let ids = Suggester(context.isms.records.map(\.id))
         var suggestions = [String: String?]()
         return context.graph.links.compactMap { link in
             guard context.record(link.to) == nil else { return nil }
