@@ -17,7 +17,17 @@ public struct ExactString: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 
     /// Byte order (git's order of names).
-    public static func < (a: ExactString, b: ExactString) -> Bool { a.string.utf8.lexicographicallyPrecedes(b.string.utf8) }
+    /// (On the strings' contiguous bytes: `lexicographicallyPrecedes` over the UTF-8 views, a byte at a time
+    /// through their iterators, was most of the time to list the 2,000 records of a commit.)
+    public static func < (a: ExactString, b: ExactString) -> Bool {
+        var a = a.string, b = b.string
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                for i in 0..<min(x.count, y.count) where x[i] != y[i] { return x[i] < y[i] }
+                return x.count < y.count
+            }
+        }
+    }
 
     public var description: String { string }
 }

@@ -38,15 +38,20 @@ public enum SafeText {
     /// so text without those (nearly all of it) is returned as it is without decoding a scalar. Runs for every
     /// value `isms log` prints.
     package static func needsEscaping(_ text: String, keepingLineBreaks: Bool) -> Bool {
-        var suspicious = false
-        for byte in text.utf8 {
-            if byte < 0x20 {
-                if keepingLineBreaks && byte == 0x0A { continue }
-                return true
+        // Over the contiguous bytes: the UTF-8 view's iterator was a third of rendering a check's 4,000 findings.
+        var copy = text
+        let suspicious = copy.withUTF8 { bytes -> Bool? in
+            for byte in bytes {
+                if byte < 0x20 {
+                    if keepingLineBreaks && byte == 0x0A { continue }
+                    return nil
+                }
+                if byte == 0x7F { return nil }
+                if byte == 0xC2 || byte == 0xD8 || byte == 0xE2 || byte == 0xEF { return true }
             }
-            if byte == 0x7F { return true }
-            if byte == 0xC2 || byte == 0xD8 || byte == 0xE2 || byte == 0xEF { suspicious = true; break }
+            return false
         }
+        guard let suspicious else { return true }
         guard suspicious else { return false }
         return text.unicodeScalars.contains { isUnsafe($0) && !(keepingLineBreaks && $0 == "\n") }
     }

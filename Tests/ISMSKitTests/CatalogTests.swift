@@ -48,6 +48,27 @@ final class CatalogTests: XCTestCase {
         XCTAssertNil(AnnexA.canonical("A.5"))
     }
 
+    /// `canonical` returns a reference already written canonically as it is, and reads an ASCII one on its bytes:
+    /// the same answers as reading it by characters, for canonical, almost canonical and random references.
+    func testAnnexACanonicalShortcutMatchesParsing() {
+        var written = [
+            "A.5.15", "A.0.0", "A.0.1", "A.00.1", "A.05.15", "A.5.015", "A.123456789.1", "A.1234567890.1",
+            "A.99999999999999999999.1", "A.5.", "A..5", "A.5.1.2", "A.+5.1", "A.-5.1", "A.5.1 ", "A. 5.1", "a.5.1",
+            "A.\u{FF15}.1", "A.\u{0665}.1", "A.5.1\n", "A", "A.", "",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        written += ["  A .5 . 15\t", "A..5.15", "a 5.15", "5.15", "A.5\r\n.1", "A.5.1\u{0B}", "\u{0C}A.5.1", "A.5.0000000000000000000001"]
+        let alphabet = Array("A.a 0123456789+-\t\r\n\u{0B}\u{0C}\u{A0}\u{FF15}")
+        for _ in 0..<5_000 {
+            let tail = String((0..<Int.random(in: 0...8, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            written.append(Bool.random(using: &generator) ? "A." + tail : tail)
+        }
+        for text in written {
+            // The shortcut for canonical text, and the reading of ASCII text on its bytes, against the reading by characters.
+            XCTAssertEqual(AnnexA.canonical(text), AnnexA.parsedByCharacters(text), text)
+        }
+    }
+
     func testRegulationCatalogs() {
         let rights: [Int] = Array(12...22), security: [Int] = Array(32...39), transfers: [Int] = Array(44...49)
         let gdpr: [Int] = [5, 6] + rights + [24, 25, 28, 30] + security + transfers

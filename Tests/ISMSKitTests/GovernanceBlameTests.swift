@@ -1,5 +1,6 @@
 import Foundation
 import ISMSKit
+import ISMSLoading
 import ISMSModel
 import ISMSRules
 import XCTest
@@ -40,6 +41,47 @@ final class GovernanceBlameTests: XCTestCase {
             let expected = lines(governance.history.blame(id))
             XCTAssertEqual(lines(governance.blame(id)), expected, "\(id) at \(revision)")
             if id != "RISK-9" && !(revision == "HEAD~1" && id == "RISK-2") { XCTAssertNotNil(expected, id) }
+        }
+    }
+
+    /// `setter(of:in:)` and `uncommittedFields(of:)` read one record's committed fields without decoding every
+    /// field's commit as `blame` does: the same answers as asking `blame`, for records with a field changed, added
+    /// and removed in the work tree, an unchanged record and one not committed, warm (the snapshot is the tip's)
+    /// and replayed (an older revision).
+    func testSetterAndUncommittedFieldsAgreeWithBlame() throws {
+        let r = repository()
+        r.write("risks/r1.yaml", riskYAML("RISK-1", title: "Laptop stolen", likelihood: 4, extra: "assets: [ASSET-1]\n"))
+        r.write("controls/c1.yaml", controlYAML("CTRL-1", status: "operating"))
+        r.write("risks/r3.yaml", riskYAML("RISK-3"))
+        let workspace = try Workspace(explicitRoot: r.path + "/isms")
+        let records = try Loader.load(from: workspace.workTreeSource).isms.records
+        XCTAssertEqual(records.count, 4)
+        for (revision, useCache) in [("HEAD", false), ("HEAD", true), ("HEAD", true), ("HEAD~1", true)] {
+            var notes = [String]()
+            let governance = try XCTUnwrap(
+                try workspace.governance(at: revision, trustRef: nil, config: Config(), useCache: useCache, notes: &notes))
+            var compared = 0
+            for record in records {
+                let blame = governance.blame(record.id)
+                let expected = blame.map { blame in
+                    Set(blame.keys).union(record.fields.keys).filter { record.fields[$0]?.value != blame[$0]?.value }
+                }
+                XCTAssertEqual(governance.uncommittedFields(of: record), expected, "\(record.id) at \(revision)")
+                for field in Set(blame?.keys.map { $0 } ?? []).union(record.fields.keys) {
+                    let line = blame?[field]
+                    let setter = line.flatMap { record.fields[field]?.value == $0.value ? $0.commit.id : nil }
+                    XCTAssertEqual(governance.setter(of: field, in: record)?.id, setter, "\(record.id).\(field) at \(revision)")
+                    compared += 1
+                }
+            }
+            XCTAssertGreaterThan(compared, 20)
+            if revision == "HEAD" {
+                // The edits are seen: RISK-1's title and likelihood changed, a field added and review removed.
+                let risk = try XCTUnwrap(records.first { $0.id == "RISK-1" })
+                XCTAssertEqual(governance.uncommittedFields(of: risk), ["title", "likelihood", "assets", "review.last", "review.every"])
+                XCTAssertEqual(governance.uncommittedFields(of: try XCTUnwrap(records.first { $0.id == "CTRL-1" })), [])
+                XCTAssertNil(governance.uncommittedFields(of: try XCTUnwrap(records.first { $0.id == "RISK-3" })))
+            }
         }
     }
 

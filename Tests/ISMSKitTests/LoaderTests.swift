@@ -255,6 +255,29 @@ final class LoaderTests: XCTestCase {
         }
     }
 
+    /// `GitObjectSource.topFolder` cuts an ASCII path at its first byte `/`: the same folder as splitting the path's
+    /// characters, for ASCII paths and for the others (a combining mark after `/` joins it into one character).
+    func testTopFolderOfAPathIsTheFirstComponent() {
+        func reference(_ path: String) -> String? {
+            guard let folder = path.split(separator: "/").first, path.contains("/") else { return nil }
+            return String(folder)
+        }
+        let paths = [
+            "risks/risk-1.yaml", "risks/sub/risk-1.yaml", "isms.yaml", "/risks/x.yaml", "//x", "risks//x.yaml", "risks/",
+            "/", "", "risks\u{301}/x.yaml", "risks/\u{301}x.yaml", "r\u{e9}sques/x.yaml", "a/\u{301}/b", "\r\n/x",
+        ]
+        for path in paths { XCTAssertEqual(GitObjectSource.topFolder(path), reference(path), path) }
+    }
+
+    /// Once a word one edit away is found, only an equal one (ignoring case) can be closer, and the rest of the list
+    /// is searched for that alone: an equal word later in the list is still the answer, and the first one-edit word
+    /// is when there is none.
+    func testSuggestionAfterOneEditStillFindsAnEqualWord() {
+        XCTAssertEqual(Suggester(["RISK-2", "RISK-3", "risk-1", "RISK-1"]).closest(to: "RISK-1"), "risk-1")
+        XCTAssertEqual(Suggester(["RISK-2", "RISK-3", "RISK-10"]).closest(to: "RISK-1"), "RISK-2")
+        XCTAssertEqual(Suggester(["RISK-12", "RISK-2", "RISK-1"]).closest(to: "risk-1"), "RISK-1")
+    }
+
     /// Inputs scripts/fuzz.sh kept (Fixtures/fuzz/record-*), laid out as the fuzz target lays them out.
     func testFuzzerFindingsStayFixed() throws {
         let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fuzz")

@@ -258,6 +258,18 @@ final class LoadingFastPathTests: XCTestCase {
             let other = b.map(\.value)
             let fast = BitParallelDistance(a.map(\.value)).distance(to: other, in: 0..<other.count)
             XCTAssertEqual(fast, full, "\(a) \(b)")
+            // With a limit it stops early, but only past the limit: the distance when within it, else more.
+            let distance = BitParallelDistance(a.map(\.value))
+            for limit in 0...3 {
+                let bounded = other.withUnsafeBufferPointer { buffer in
+                    distance.withTable { distance.distance(to: buffer, in: 0..<other.count, table: $0, limit: limit) }
+                }
+                if full <= limit {
+                    XCTAssertEqual(bounded, full, "\(a) \(b) within \(limit)")
+                } else {
+                    XCTAssertGreaterThan(bounded, limit, "\(a) \(b)")
+                }
+            }
         }
     }
 

@@ -179,6 +179,9 @@ public struct History: Sendable {
         return Schema.sortFields(lines, kind: record.kind, by: \.field)
     }
 
+    /// The record with this id at the tip, with the index of the commit that set each field (negative: none).
+    package func trackedRecord(id: String) -> TrackedRecord? { stateAtTip().record(id: id)?.record }
+
     /// The ids of the records present at the tip.
     public func currentIDs() -> [String] {
         stateAtTip().byPath.values.map(\.id).sorted()

@@ -39,27 +39,48 @@ public struct Suggester: Sendable {
     public func closest(to word: String) -> String? {
         let lowered = word.lowercased()
         let pattern = lowered.unicodeScalars.map(\.value)
-        let bitParallel = pattern.isEmpty || pattern.count > 64 ? nil : BitParallelDistance(pattern)
         // No typo is more than 3 edits away, so distances beyond are not computed exactly.
-        var best: (index: Int, distance: Int)?
-        for index in 0..<words.count {
-            let limit = min(3, (best?.distance ?? 4) - 1)
-            guard limit >= 0 else { break }
-            let range = starts[index]..<starts[index + 1]
-            guard abs(range.count - pattern.count) <= limit else { continue }
-            let d: Int
-            if let bitParallel {
-                d = bitParallel.distance(to: scalars, in: range)
-            } else {
-                d = boundedEditDistance(pattern.map { Unicode.Scalar($0)! }, scalars[range].map { Unicode.Scalar($0)! }, limit: limit)
+        let best: (index: Int, distance: Int)?
+        if !pattern.isEmpty && pattern.count <= 64 {
+            let bitParallel = BitParallelDistance(pattern)
+            best = scalars.withUnsafeBufferPointer { buffer in
+                bitParallel.withTable { table in
+                    nearest(pattern) { range, limit in bitParallel.distance(to: buffer, in: range, table: table, limit: limit) }
+                }
             }
-            if d <= limit { best = (index, d) }
+        } else {
+            best = nearest(pattern) { range, limit in
+                boundedEditDistance(pattern.map { Unicode.Scalar($0)! }, scalars[range].map { Unicode.Scalar($0)! }, limit: limit)
+            }
         }
         if let best, best.distance <= max(1, min(3, words[best.index].count / 3)) { return words[best.index] }
         if lowered.count >= 4, let prefixed = self.lowered.firstIndex(where: { $0.hasPrefix(lowered) }) {
             return words[prefixed]
         }
         return nil
+    }
+
+    /// The first word at the least distance from `pattern` when that is at most 3; `distance` gives the distance to
+    /// the word at a range of `scalars` when it is at most the limit given, else any larger number.
+    private func nearest(_ pattern: [UInt32], _ distance: (Range<Int>, Int) -> Int) -> (index: Int, distance: Int)? {
+        var best: (index: Int, distance: Int)?
+        for index in 0..<words.count {
+            let limit = min(3, (best?.distance ?? 4) - 1)
+            guard limit >= 0 else { break }
+            let range = starts[index]..<starts[index + 1]
+            guard abs(range.count - pattern.count) <= limit else { continue }
+            let d = distance(range, limit)
+            guard d <= limit else { continue }
+            best = (index, d)
+            if d == 1 {
+                // Only an equal word (ignoring case) can be closer than one edit: the rest is searched for one alone,
+                // without edit distances. The answer is still the first word at the least distance.
+                let later = (index + 1)..<words.count
+                if let equal = later.first(where: { scalars[starts[$0]..<starts[$0 + 1]].elementsEqual(pattern) }) { best = (equal, 0) }
+                break
+            }
+        }
+        return best
     }
 }
 
@@ -92,10 +113,24 @@ package struct BitParallelDistance {
 
     /// The distance to the word `scalars[range]`.
     package func distance(to scalars: [UInt32], in range: Range<Int>) -> Int {
+        scalars.withUnsafeBufferPointer { buffer in withTable { distance(to: buffer, in: range, table: $0) } }
+    }
+
+    /// The table of the word's ASCII scalars, for `distance(to:in:table:limit:)`.
+    package func withTable<R>(_ body: (UnsafeBufferPointer<UInt64>) -> R) -> R { ascii.withUnsafeBufferPointer(body) }
+
+    /// The distance to the word `scalars[range]` when it is at most `limit`, else a larger number: it stops when the
+    /// distance to the part read, less the scalars still to read (each can lower it by one at most), passes the limit.
+    /// Over a buffer, with no bounds checked per scalar: did-you-mean runs this for every id of the ISMS.
+    package func distance(
+        to scalars: UnsafeBufferPointer<UInt32>, in range: Range<Int>, table: UnsafeBufferPointer<UInt64>, limit: Int = .max
+    ) -> Int {
+        precondition(range.lowerBound >= 0 && range.upperBound <= scalars.count && table.count == 128)
         var vp = UInt64.max, vn: UInt64 = 0, distance = length
         for position in range {
+            if distance - (range.upperBound - position) > limit { return distance - (range.upperBound - position) }
             let scalar = scalars[position]
-            let x = scalar < 128 ? ascii[Int(scalar)] : (others.first { $0.scalar == scalar }?.mask ?? 0)
+            let x = scalar < 128 ? table[Int(scalar)] : (others.first { $0.scalar == scalar }?.mask ?? 0)
             let d0 = (((x & vp) &+ vp) ^ vp) | x | vn
             var hp = vn | ~(d0 | vp)
             var hn = d0 & vp

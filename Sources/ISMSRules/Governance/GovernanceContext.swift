@@ -170,10 +170,35 @@ public final class GovernanceContext: @unchecked Sendable {
     }
 
     /// The commit that set `field` of `record`, when the record's value (as checked, possibly the work tree) is
-    /// the committed one; nil for an uncommitted value, which no commit can be judged for yet.
+    /// the committed one; nil for an uncommitted value, which no commit can be judged for yet. The same answer as
+    /// `blame(record.id)?[field]`, decoding only this field's commit: `backdated-record` asks it of every evidence
+    /// and risk, and decoding the commits of all their fields was most of its time.
     public func setter(of field: String, in record: Record) -> CommitInfo? {
-        guard let line = blame(record.id)?[field], let current = record.fields[field]?.value, current == line.value else { return nil }
-        return line.commit
+        guard let current = record.fields[field]?.value,
+            let attributed = history.trackedRecord(id: record.id)?.fields[field], attributed.commit >= 0, attributed.value == current
+        else { return nil }
+        return memory.withLock { m in
+            if let known = m.infos[attributed.commit] { return known }
+            let info = history.graph.info(attributed.commit)
+            m.infos[attributed.commit] = info
+            return info
+        }
+    }
+
+    /// The fields of `record` whose value (as checked) differs from the revision's: changed, added or removed, as
+    /// against `blame(record.id)` (a field no commit set counts as absent); nil when the revision has no record with
+    /// its id. The reassessment rules ask it of every linked record and risk, and need no commit for it.
+    package func uncommittedFields(of record: Record) -> Set<String>? {
+        guard let committed = history.trackedRecord(id: record.id)?.fields else { return nil }
+        var changed = Set<String>()
+        for (field, attributed) in committed where attributed.commit >= 0 && record.fields[field]?.value != attributed.value {
+            changed.insert(field)
+        }
+        for field in record.fields.keys {
+            if let attributed = committed[field], attributed.commit >= 0 { continue }
+            changed.insert(field)
+        }
+        return changed
     }
 
     /// The changes to record `id`, newest first.

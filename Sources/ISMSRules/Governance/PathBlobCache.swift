@@ -13,8 +13,14 @@ package final class PathBlobCache {
     private let file: String?
     private let path: String
     private var known: [ObjectID: ObjectID?] = [:]
+    /// The file's entries (40 bytes each) not yet put in `known`: a run that asks about one or two commits (the tip's
+    /// isms.yaml, for the pre-commit hook) searches them rather than index 20,000 entries first.
+    private var unindexed: ArraySlice<UInt8> = []
+    private var searches = 0
     private var added = 0
     private static let none = [UInt8](repeating: 0, count: 20)
+    /// Searches before the file's entries are indexed.
+    private static let searchesBeforeIndexing = 4
 
     /// `folder` is `<git dir>/isms`; nil keeps answers for this run only (`--no-cache`).
     package init(path: String, folder: String?) {
@@ -23,13 +29,40 @@ package final class PathBlobCache {
         guard let file, let bytes = readCacheFileBytes(file) else { return }
         let header = Array(Self.header(path).utf8)
         guard bytes.count >= header.count, Array(bytes[..<header.count]) == header, (bytes.count - header.count) % 40 == 0 else { return }
-        known.reserveCapacity((bytes.count - header.count) / 40)
-        var offset = header.count
-        while offset < bytes.count {
-            let commit = bytes[offset..<offset + 20].withUnsafeBytes { ObjectID(bytes: $0) }
-            let blobBytes = Array(bytes[offset + 20..<offset + 40])
-            known[commit] = blobBytes == Self.none ? .some(nil) : blobBytes.withUnsafeBytes { ObjectID(bytes: $0) }
+        unindexed = ArraySlice(bytes)[header.count...]
+    }
+
+    /// Moves the file's entries into `known` (the last of a commit's entries wins, as it always did). The answers
+    /// this run added are for commits the file lacks, and those it found are the file's own.
+    private func index() {
+        known.reserveCapacity(known.count + unindexed.count / 40)
+        var offset = unindexed.startIndex
+        while offset < unindexed.endIndex {
+            let commit = unindexed[offset..<offset + 20].withUnsafeBytes { ObjectID(bytes: $0) }
+            known[commit] = .some(Self.blob(unindexed[offset + 20..<offset + 40]))
             offset += 40
+        }
+        unindexed = []
+    }
+
+    private static func blob(_ bytes: ArraySlice<UInt8>) -> ObjectID? {
+        bytes.elementsEqual(none) ? nil : bytes.withUnsafeBytes { ObjectID(bytes: $0) }
+    }
+
+    /// The file's answer for `commit`, searched in its unindexed entries from the last (the one indexing keeps).
+    private func search(_ commit: ObjectID) -> ObjectID?? {
+        commit.withBytes { id -> ObjectID?? in
+            unindexed.withUnsafeBytes { entries -> ObjectID?? in
+                var offset = entries.count - 40
+                while offset >= 0 {
+                    if memcmp(entries.baseAddress! + offset, id.baseAddress!, 20) == 0 {
+                        let start = unindexed.startIndex + offset
+                        return .some(Self.blob(unindexed[start + 20..<start + 40]))
+                    }
+                    offset -= 40
+                }
+                return nil
+            }
         }
     }
 
@@ -41,6 +74,16 @@ package final class PathBlobCache {
     /// a thrown error is not remembered).
     package func blob(in commit: ObjectID, read: () throws -> ObjectID?) rethrows -> ObjectID? {
         if let known = known[commit] { return known }
+        if !unindexed.isEmpty {
+            searches += 1
+            if searches > Self.searchesBeforeIndexing {
+                index()
+                if let known = known[commit] { return known }
+            } else if let found = search(commit) {
+                known[commit] = .some(found)
+                return found
+            }
+        }
         let blob = try read()
         known[commit] = .some(blob)
         added += 1
@@ -50,6 +93,7 @@ package final class PathBlobCache {
     /// Writes the file when this run learnt something; a failure is returned as a sentence, never thrown.
     package func save() -> String? {
         guard let file, added > 0 else { return nil }
+        index()
         var out = Array(Self.header(path).utf8)
         out.reserveCapacity(out.count + known.count * 40)
         for (commit, blob) in known {

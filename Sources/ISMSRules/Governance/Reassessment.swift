@@ -50,10 +50,9 @@ package enum Reassessment {
         fields: [String], commit: CommitInfo?, day: Day
     )? {
         let config = context.config
-        if let blame = governance.blame(record.id) {
-            let material = Set(blame.keys).union(record.fields.keys).filter { field in
-                record.fields[field]?.value != blame[field]?.value
-                    && isMaterial(field, new: record.fields[field]?.value, kind: record.kind, config: config)
+        if let uncommitted = governance.uncommittedFields(of: record) {
+            let material = uncommitted.filter { field in
+                isMaterial(field, new: record.fields[field]?.value, kind: record.kind, config: config)
             }
             if !material.isEmpty { return (material.sorted(), nil, context.asOf) }
         }
@@ -74,8 +73,7 @@ package enum Reassessment {
         -> Bool
     {
         let config = context.config
-        if let blame = governance.blame(risk.id) {
-            let pending = Set(blame.keys).union(risk.fields.keys).filter { risk.fields[$0]?.value != blame[$0]?.value }
+        if let pending = governance.uncommittedFields(of: risk) {
             if pending.contains(where: { config.isDecision($0, of: .risk) }) { return true }
             if pending.contains("review.last"), let last = risk.date("review.last"), last >= day { return true }
         } else {

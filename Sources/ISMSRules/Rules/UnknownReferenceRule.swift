@@ -50,10 +50,15 @@ public struct UnknownReferenceRule: Rule {
         // A did-you-mean for at most as many references as broken-link gives (one file of invented references
         // would otherwise cost seconds of edit distances).
         var suggestionsLeft = BrokenLinkRule.suggestionBudget
+        // A reference written wrong is often written the same way in many records: each spelling is looked up once.
+        var suggestions = [String: CatalogEntry?]()
         func suggestion(_ text: String) -> CatalogEntry? {
             guard suggestionsLeft > 0 else { return nil }
             suggestionsLeft -= 1
-            return AnnexA.suggestion(for: text)
+            if let known = suggestions[text] { return known }
+            let found = AnnexA.suggestion(for: text)
+            suggestions[text] = .some(found)
+            return found
         }
         func annexProblem(_ text: String) -> String? {
             guard let canonical = AnnexA.canonical(text) else {
