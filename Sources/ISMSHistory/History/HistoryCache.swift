@@ -20,6 +20,8 @@ import ISMSModel
 ///       ops     count · (event code · flags (own event, has old id, new id, old path, new path) · kind · the ids
 ///               and paths present · field count · (name · old value · new value · index − attribution)…)…
 ///       value   tag (0 absent, 1 text, 2 integer, 3 false, 4 true, 5 date, 6 list) · payload
+///     id order  u64 byte length · every commit's index as a u32, in ascending order of its id (the index
+///               from id to commit, read by binary search rather than built)
 ///     mentions  u64 byte length · its own strings · count · (record id · count · ascending commit index
 ///               deltas…)…
 ///     snapshot  u64 byte length · (empty, or: commit index · its own strings · record count · (path · id ·
@@ -39,8 +41,8 @@ package struct HistoryCacheHeader: Equatable {
 
 package enum HistoryCache {
     /// Bump when the meaning of cached operations changes: an older file is then rebuilt, not misread.
-    /// 2: merges judged by what they produce; 3: six record kinds added.
-    package static let formatRevision: UInt32 = 3
+    /// 2: merges judged by what they produce; 3: six record kinds added; 4: the id order section.
+    package static let formatRevision: UInt32 = 4
     /// The codes the file stores for record kinds and events, and the fields the schema accepts. A kind, an event
     /// or a field added, or a code changed, changes it and so `formatVersion`: a new kind never reads an old cache
     /// as complete, and a new field is never missing from an old cache's records.
