@@ -78,14 +78,24 @@ package enum HistoryCache {
     }
 
     /// FNV-1a over 8-byte words (then the tail byte by byte): it catches torn and damaged files at a fraction
-    /// of a byte-wise hash's cost.
+    /// of a byte-wise hash's cost. The words go to four lanes in turn, folded into one hash at the end, so that the
+    /// multiplications overlap: one chain of them took a millisecond over a 4 MB file, on every warm run. Each step
+    /// is one-to-one in the hash and in the word, so a change within one word always changes the sum.
     package static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
         bytes.withUnsafeBytes { raw in
-            var hash: UInt64 = 0xcbf29ce484222325
+            var a: UInt64 = 0xcbf29ce484222325, b: UInt64 = 0x84222325cbf29ce4
+            var c: UInt64 = 0x9ce484222325cbf2, d: UInt64 = 0x2325cbf29ce48422
             var i = 0
+            while i + 32 <= raw.count {
+                a = mix(a, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                b = mix(b, raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+                c = mix(c, raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
+                d = mix(d, raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
+                i += 32
+            }
+            var hash = mix(mix(mix(a, b), c), d)
             while i + 8 <= raw.count {
-                hash = (hash ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100000001b3
-                hash ^= hash >> 29
+                hash = mix(hash, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                 i += 8
             }
             while i < raw.count {
@@ -94,6 +104,12 @@ package enum HistoryCache {
             }
             return hash
         }
+    }
+
+    @inline(__always)
+    private static func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 {
+        let multiplied = (hash ^ word) &* 0x100000001b3
+        return multiplied ^ (multiplied >> 29)
     }
 }
 
