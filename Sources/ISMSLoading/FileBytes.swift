@@ -10,9 +10,27 @@ package func readFileBytes(_ path: String) -> [UInt8]? {
     defer { close(fd) }
     var info = stat()
     guard fstat(fd, &info) == 0 else { return nil }
-    var bytes = [UInt8]()
     // One byte more than the size, so that the read that finds the end needs no larger buffer.
     var capacity = max(0, Int(info.st_size)) + 1
+    // Read into uninitialised memory: zeroing megabytes first only to overwrite them cost as much as the read.
+    var failed = false
+    var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, filled in
+        filled = 0
+        while filled < capacity {
+            let n = read(fd, buffer.baseAddress! + filled, capacity - filled)
+            if n == 0 { return }
+            if n < 0 {
+                if errno == EINTR { continue }
+                failed = true
+                return
+            }
+            filled += n
+        }
+    }
+    if failed { return nil }
+    if bytes.count < capacity { return bytes }
+    // The file grew while it was read.
+    capacity += 65_536
     while true {
         let start = bytes.count
         bytes.append(contentsOf: repeatElement(0, count: capacity - start))

@@ -185,3 +185,52 @@ extension HistoryCacheDecoderTests {
         XCTAssertGreaterThan(refused, 0)
     }
 }
+
+extension HistoryCacheDecoderTests {
+    /// The index from commit id to commit is read from the file's id order section, not built: it must find every
+    /// commit of the file at its place, find no other id, and a section out of order must be refused.
+    func testTheStoredIdOrderFindsEveryCommitAndAnUnsortedOneIsRefused() throws {
+        let (_, graph) = try HistoryCache.decode(Self.sample)
+        XCTAssertGreaterThan(graph.count, 3)
+        for (i, node) in graph.nodes.enumerated() { XCTAssertEqual(graph.index[node.id], Int32(i), "commit \(i)") }
+        XCTAssertNil(graph.index[ObjectID(hex: String(repeating: "ab", count: 20))!])
+        // The section is the last graph.count u32s before the mentions section: find it by its content.
+        var order = [UInt8]()
+        for index in graph.index.indicesInIDOrder() { withUnsafeBytes(of: UInt32(index).littleEndian) { order += $0 } }
+        let start = try XCTUnwrap(
+            (0...(Self.sample.count - order.count)).first { Array(Self.sample[$0..<($0 + order.count)]) == order })
+        var swapped = Self.sample
+        swapped.replaceSubrange(start..<(start + 8), with: Array(order[4..<8] + order[0..<4]))
+        XCTAssertThrowsError(try HistoryCache.decode(HistoryCacheFuzzing.withValidChecksum(swapped))) { error in
+            XCTAssertEqual("\(error)", "commit ids out of order")
+        }
+        var outOfRange = Self.sample
+        outOfRange.replaceSubrange(start..<(start + 4), with: [0xFF, 0, 0, 0])
+        XCTAssertThrowsError(try HistoryCache.decode(HistoryCacheFuzzing.withValidChecksum(outOfRange))) { error in
+            XCTAssertEqual("\(error)", "bad commit index in the id order")
+        }
+    }
+
+    /// The schema's fingerprint (in the cache's version) spells requirements and field groups without reflection;
+    /// the spelling must stay what reflection gives, or the version would change with no change to the schema.
+    func testTheSchemaFingerprintSpellsAsReflectionDoes() {
+        var requirements: [Requirement] = [
+            .optional, .required, .requiredWhen(field: "status", equals: "closed"), .onlyWhen(field: "a \"b\"", equals: "c\\d\n"),
+        ]
+        func collect(_ specs: [FieldSpec]) {
+            for spec in specs {
+                requirements.append(spec.requirement)
+                switch spec.type {
+                case .object(let nested), .keyed(let nested): collect(nested)
+                default: break
+                }
+            }
+        }
+        for kind in RecordKind.allCases {
+            collect(Schema.of(kind).fields)
+            XCTAssertEqual(Schema.fingerprintText(Schema.of(kind).oneOf), "\(Schema.of(kind).oneOf)")
+        }
+        for requirement in requirements { XCTAssertEqual(requirement.fingerprintText, "\(requirement)") }
+        XCTAssertEqual(Schema.fingerprintText([["a", "b"], [], ["\"q\""]]), "\([["a", "b"], [], ["\"q\""]])")
+    }
+}

@@ -16,8 +16,8 @@ package final class CachedCommits: @unchecked Sendable {
     private let opsOffsets: [Int32], opsEnds: [Int32]
     /// What has been decoded so far, shared by the threads that read the history.
     private struct Decoded {
-        var strings: [String?]
-        var infos: [CommitInfo?]
+        var strings: DecodedTable<String>
+        var infos: DecodedTable<CommitInfo>
         var ops: [[RecordOp]?]
         var snapshot: HistoryState?
     }
@@ -76,8 +76,8 @@ package final class CachedCommits: @unchecked Sendable {
         self.opsEnds = opsEnds
         decoded = Locked(
             Decoded(
-                strings: [String?](repeating: nil, count: stringCount),
-                infos: [CommitInfo?](repeating: nil, count: count),
+                strings: DecodedTable(count: stringCount),
+                infos: DecodedTable(count: count),
                 ops: [[RecordOp]?](repeating: nil, count: count)))
     }
 
@@ -273,5 +273,28 @@ package final class CachedCommits: @unchecked Sendable {
         }
         guard r.atEnd else { throw HistoryCache.Corrupt(description: "trailing operation bytes") }
         return ops
+    }
+}
+
+/// Values decoded on first use, by position: a 4-byte slot per position and the values decoded so far. An array of
+/// optional strings took 16 bytes for each of the 35,000 strings of a 20,000-commit cache, which a warm `history`
+/// (decoding a few commits) paid for in page faults.
+private struct DecodedTable<Value> {
+    private var slots: [Int32]
+    private var values = [Value]()
+
+    init(count: Int) { slots = [Int32](repeating: -1, count: count) }
+
+    subscript(i: Int) -> Value? {
+        get { slots[i] < 0 ? nil : values[Int(slots[i])] }
+        set {
+            guard let newValue else { return }
+            if slots[i] >= 0 {
+                values[Int(slots[i])] = newValue
+            } else {
+                slots[i] = Int32(values.count)
+                values.append(newValue)
+            }
+        }
     }
 }

@@ -20,6 +20,8 @@ import ISMSModel
 ///       ops     count · (event code · flags (own event, has old id, new id, old path, new path) · kind · the ids
 ///               and paths present · field count · (name · old value · new value · index − attribution)…)…
 ///       value   tag (0 absent, 1 text, 2 integer, 3 false, 4 true, 5 date, 6 list) · payload
+///     id order  u64 byte length · every commit's index as a u32, in ascending order of its id (the index
+///               from id to commit, read by binary search rather than built)
 ///     mentions  u64 byte length · its own strings · count · (record id · count · ascending commit index
 ///               deltas…)…
 ///     snapshot  u64 byte length · (empty, or: commit index · its own strings · record count · (path · id ·
@@ -39,8 +41,8 @@ package struct HistoryCacheHeader: Equatable {
 
 package enum HistoryCache {
     /// Bump when the meaning of cached operations changes: an older file is then rebuilt, not misread.
-    /// 2: merges judged by what they produce; 3: six record kinds added.
-    package static let formatRevision: UInt32 = 3
+    /// 2: merges judged by what they produce; 3: six record kinds added; 4: the id order section.
+    package static let formatRevision: UInt32 = 4
     /// The codes the file stores for record kinds and events, and the fields the schema accepts. A kind, an event
     /// or a field added, or a code changed, changes it and so `formatVersion`: a new kind never reads an old cache
     /// as complete, and a new field is never missing from an old cache's records.
@@ -76,14 +78,24 @@ package enum HistoryCache {
     }
 
     /// FNV-1a over 8-byte words (then the tail byte by byte): it catches torn and damaged files at a fraction
-    /// of a byte-wise hash's cost.
+    /// of a byte-wise hash's cost. The words go to four lanes in turn, folded into one hash at the end, so that the
+    /// multiplications overlap: one chain of them took a millisecond over a 4 MB file, on every warm run. Each step
+    /// is one-to-one in the hash and in the word, so a change within one word always changes the sum.
     package static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
         bytes.withUnsafeBytes { raw in
-            var hash: UInt64 = 0xcbf29ce484222325
+            var a: UInt64 = 0xcbf29ce484222325, b: UInt64 = 0x84222325cbf29ce4
+            var c: UInt64 = 0x9ce484222325cbf2, d: UInt64 = 0x2325cbf29ce48422
             var i = 0
+            while i + 32 <= raw.count {
+                a = mix(a, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                b = mix(b, raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+                c = mix(c, raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
+                d = mix(d, raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
+                i += 32
+            }
+            var hash = mix(mix(mix(a, b), c), d)
             while i + 8 <= raw.count {
-                hash = (hash ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100000001b3
-                hash ^= hash >> 29
+                hash = mix(hash, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                 i += 8
             }
             while i < raw.count {
@@ -92,6 +104,12 @@ package enum HistoryCache {
             }
             return hash
         }
+    }
+
+    @inline(__always)
+    private static func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 {
+        let multiplied = (hash ^ word) &* 0x100000001b3
+        return multiplied ^ (multiplied >> 29)
     }
 }
 

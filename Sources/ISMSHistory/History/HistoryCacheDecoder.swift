@@ -29,6 +29,7 @@ extension HistoryCache {
             firstParent: try r.byte() & 1 == 1, root: try r.text(), configBlob: try r.id(),
             shallowFingerprint: try r.u64(), tip: try r.id())
         let cached = try CachedCommits(bytes, strings: try r.section(), commits: try r.section())
+        let index = try commitIndex(bytes, try r.section(), nodes: cached.nodes)
         let mentionsSection = try r.section()
         try cached.setSnapshot(try r.section())
         guard r.atEnd else { throw Corrupt(description: "trailing bytes") }
@@ -52,7 +53,27 @@ extension HistoryCache {
         if validatingByDecoding { try cached.validateByDecoding() } else { try cached.validate() }
         // The snapshot is decoded when a run needs it; one that does not decode is replaced by a replay of the
         // commits (and rewritten by the next run that adds commits), so it is not checked here.
-        return (header, HistoryGraph(cached: cached, mentions: mentions))
+        return (header, HistoryGraph(cached: cached, index: index, mentions: mentions))
+    }
+
+    /// The id order section: every commit's index (u32), in strictly ascending order of its id. Strictly ascending
+    /// and as many as the commits, each in range, it is a permutation, and the ids are distinct.
+    private static func commitIndex(_ bytes: [UInt8], _ section: Range<Int>, nodes: [CommitNode]) throws -> CommitIndex {
+        guard section.count == nodes.count * 4 else { throw Corrupt(description: "bad id order length") }
+        var ids = [ObjectID](), indices = [Int32]()
+        ids.reserveCapacity(nodes.count)
+        indices.reserveCapacity(nodes.count)
+        try bytes.withUnsafeBytes { raw in
+            for k in 0..<nodes.count {
+                let index = raw.loadUnaligned(fromByteOffset: section.lowerBound + 4 * k, as: UInt32.self).littleEndian
+                guard index < nodes.count else { throw Corrupt(description: "bad commit index in the id order") }
+                let id = nodes[Int(index)].id
+                guard k == 0 || ids[k - 1] < id else { throw Corrupt(description: "commit ids out of order") }
+                ids.append(id)
+                indices.append(Int32(index))
+            }
+        }
+        return CommitIndex(sortedIDs: ids, indices: indices)
     }
 
     /// The state saved at commit `tip`, read from the snapshot section's records (after the commit index).

@@ -28,6 +28,10 @@ extension HistoryCache {
         for text in strings.list { newStrings.text(text) }
         out.section(count: (cached?.stringCount ?? 0) + strings.list.count, cached.map { $0.bytes[$0.stringBytes] } ?? [], newStrings.bytes)
         out.section(count: graph.count, cached.map { $0.bytes[$0.commitBytes] } ?? [], commits.bytes)
+        var order = ByteWriter()
+        order.bytes.reserveCapacity(graph.count * 4)
+        for index in graph.index.indicesInIDOrder() { order.u32(UInt32(index)) }
+        out.section(order)
 
         var local = StringTable(base: 0)
         var body = ByteWriter()

@@ -44,6 +44,8 @@ public final class HistoryEngine {
     /// 2,048, 1.5%). Memory holds the records of that many commits. Only speed and memory depend on it (tests set 1,
     /// so that every record version is freed and met again as soon as can be).
     package var trackingLag = 2048
+    /// isms.yaml as parsed this run (the workspace's, shared with the signature trust and the roster).
+    package var settings = ParsedSettings()
 
     public init(repository: Repository, root: String) {
         self.repository = repository
@@ -340,7 +342,7 @@ public final class HistoryEngine {
             if size > Limits.configBytes {
                 throw ToolError.unreadableConfig(path: "isms.yaml", message: Limits.configTooLarge(size).message)
             }
-            return (try ConfigReader.read(repository.readObject(entry.id), path: "isms.yaml", ruleIDs: nil).0, entry.id)
+            return (try settings.config(blob: entry.id) { try repository.readObject(entry.id) }, entry.id)
         } catch let error as ToolError {
             notices.append(.warning("\(error); reading the history with default settings"))
             return (Config(), entry.id)

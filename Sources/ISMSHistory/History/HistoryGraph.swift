@@ -15,7 +15,7 @@ package struct CommitNode: Sendable {
 /// in this run follow.
 package struct HistoryGraph: Sendable {
     package private(set) var nodes: [CommitNode] = []
-    package private(set) var index: [ObjectID: Int32] = [:]
+    package private(set) var index = CommitIndex()
     package let cached: CachedCommits?
     private var newInfos: [CommitInfo] = []
     private var newOps: [[RecordOp]] = []
@@ -26,11 +26,11 @@ package struct HistoryGraph: Sendable {
 
     package init() { cached = nil }
 
-    package init(cached: CachedCommits, mentions: [String: [Int32]]) {
+    /// `index` holds the cached commits, read from the file's id order.
+    package init(cached: CachedCommits, index: CommitIndex, mentions: [String: [Int32]]) {
         self.cached = cached
         nodes = cached.nodes
-        index.reserveCapacity(nodes.count)
-        for (i, node) in nodes.enumerated() { index[node.id] = Int32(i) }
+        self.index = index
         self.mentions = mentions
     }
 
@@ -64,7 +64,7 @@ package struct HistoryGraph: Sendable {
 
     /// Adds a commit computed in this run; its operations follow with `setOps`.
     package mutating func append(_ node: CommitNode, info: CommitInfo) {
-        index[node.id] = Int32(nodes.count)
+        index.insert(node.id, Int32(nodes.count))
         nodes.append(node)
         newInfos.append(info)
         newOps.append([])
@@ -120,5 +120,53 @@ package struct HistoryGraph: Sendable {
             }
         }
         return seen
+    }
+}
+
+/// Commit id → graph index. The cached commits come in ascending id order from the cache file, so a run reads the
+/// index rather than building it (hashing 20,000 ids into a dictionary was a twentieth of a warm `history`); the
+/// commits added in this run go into a dictionary.
+package struct CommitIndex: Sendable {
+    /// The cached commits' ids, ascending, and the graph index of each.
+    private var sortedIDs: [ObjectID] = []
+    private var sortedIndices: [Int32] = []
+    private var added: [ObjectID: Int32] = [:]
+
+    package init() {}
+
+    /// `ids` strictly ascending, `indices` the graph index of each (checked by the cache decoder).
+    package init(sortedIDs ids: [ObjectID], indices: [Int32]) {
+        sortedIDs = ids
+        sortedIndices = indices
+    }
+
+    package subscript(id: ObjectID) -> Int32? {
+        if !added.isEmpty, let index = added[id] { return index }
+        var low = 0, high = sortedIDs.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sortedIDs[middle] < id { low = middle + 1 } else { high = middle }
+        }
+        return low < sortedIDs.count && sortedIDs[low] == id ? sortedIndices[low] : nil
+    }
+
+    package mutating func insert(_ id: ObjectID, _ index: Int32) { added[id] = index }
+
+    /// Every graph index, in ascending order of its commit's id: what the cache file stores.
+    package func indicesInIDOrder() -> [Int32] {
+        let new = added.sorted { $0.key < $1.key }
+        var result = [Int32]()
+        result.reserveCapacity(sortedIDs.count + new.count)
+        var i = 0, j = 0
+        while i < sortedIDs.count || j < new.count {
+            if j == new.count || (i < sortedIDs.count && sortedIDs[i] < new[j].key) {
+                result.append(sortedIndices[i])
+                i += 1
+            } else {
+                result.append(new[j].value)
+                j += 1
+            }
+        }
+        return result
     }
 }

@@ -53,13 +53,17 @@ extension Workspace {
 
     /// The roster of isms.yaml at `revision` (the work tree's when nil); empty when it cannot be read.
     public func people(at revision: String?) -> [String: Person] {
-        let data: Data?
-        if let revision {
-            data = try? source(at: revision).readConfig()
-        } else {
-            data = try? workTreeSource.readConfig()
+        guard let revision else {
+            guard let data = try? workTreeSource.readConfig(),
+                let (config, _) = try? ConfigReader.read(data, path: "isms.yaml", ruleIDs: nil)
+            else { return [:] }
+            return config.people
         }
-        guard let data, let (config, _) = try? ConfigReader.read(data, path: "isms.yaml", ruleIDs: nil) else { return [:] }
+        // Only isms.yaml is read at the revision (not the whole tree), parsed once with the trusted keys' read of it.
+        guard let (repository, prefix) = try? requireRepository(), let commit = try? repository.resolveCommit(revision),
+            let root = try? repository.subtree(of: repository.treeOfCommit(commit), at: prefix),
+            let config = try? settings.config(inRoot: root, of: repository)
+        else { return [:] }
         return config.people
     }
 }

@@ -68,9 +68,7 @@ extension Workspace {
             let tree = try repository.treeOfCommit(commit)
             let root = try repository.subtree(of: tree, at: prefix)
             var signersPath = Config.defaultAllowedSigners, keysPath = Config.defaultOpenPGPKeys
-            if let root, let data = try repository.file(at: "isms.yaml", below: root),
-                let (config, _) = try? ConfigReader.read(data, path: "isms.yaml", ruleIDs: nil)
-            {
+            if let root, let config = try settings.config(inRoot: root, of: repository) {
                 signersPath = config.allowedSigners
                 keysPath = config.openPGPKeys
             }

@@ -15,6 +15,8 @@ public final class Workspace {
     package let rootAsNamed: String
     /// The index `--staged` reads when it is not the repository's own: GIT_INDEX_FILE, made absolute.
     public let indexFile: String?
+    /// isms.yaml as parsed from git objects this run, shared by the history engine, the trust and the roster.
+    package let settings = ParsedSettings()
 
     /// Finds the ISMS root: `explicitRoot` when given (it must hold isms.yaml), else the nearest folder
     /// at or above `currentDirectory` that does.
@@ -83,7 +85,9 @@ public final class Workspace {
     /// The history of the records under the root, read from git objects.
     public func historyEngine() throws(ToolError) -> HistoryEngine {
         guard let repository, let repositoryPrefix else { throw .notInRepository(path: root) }
-        return HistoryEngine(repository: repository, root: repositoryPrefix)
+        let engine = HistoryEngine(repository: repository, root: repositoryPrefix)
+        engine.settings = settings
+        return engine
     }
 
     /// The root as the user should see it in paths: relative to the current folder when below it.

@@ -108,7 +108,7 @@ public struct Config: Sendable {
     public var soaExclusionsLocation: SourceLocation?
 
     public init() {
-        idPatterns = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { ($0, try! Pattern($0.defaultIDPattern)) })
+        idPatterns = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { ($0, Pattern(known: $0.defaultIDPattern)) })
     }
 
     public func idPattern(_ kind: RecordKind) -> Pattern { idPatterns[kind]! }

@@ -9,7 +9,8 @@ import ISMSCore
 /// `NSRegularExpression` is immutable and thread-safe but not marked `Sendable`.
 public struct Pattern: @unchecked Sendable {
     public let source: String
-    private let regex: NSRegularExpression
+    /// The compiled expression, shared by the copies of a pattern: set at once, or on first match for a known one.
+    private let compiled: Locked<NSRegularExpression?>
     /// Where isms.yaml sets the pattern; nil for a default.
     public var location: SourceLocation?
     private let slow = Locked<String?>(nil)
@@ -21,7 +22,21 @@ public struct Pattern: @unchecked Sendable {
     public init(_ source: String, at location: SourceLocation? = nil) throws {
         self.source = source
         self.location = location
-        regex = try NSRegularExpression(pattern: source)
+        compiled = Locked(try NSRegularExpression(pattern: source))
+    }
+
+    /// A pattern known to compile (a kind's default id pattern; RecordKindTests holds them to it), compiled on its
+    /// first match: isms.yaml is read several times a run, each time with a pattern per kind, and a run that matches
+    /// no id (a warm `history`) then never starts ICU, whose first compile alone cost a millisecond.
+    package init(known source: String) {
+        self.source = source
+        location = nil
+        compiled = Locked(nil)
+    }
+
+    private var regex: NSRegularExpression {
+        let source = source
+        return compiled.value { try! NSRegularExpression(pattern: source) }
     }
 
     /// Whether `text` matches; false when the pattern was given up (see `match`).
@@ -30,6 +45,7 @@ public struct Pattern: @unchecked Sendable {
     /// Whether `text` matches, or nil when the pattern ran over its budget, on this text or an earlier one.
     public func match(_ text: String) -> Bool? {
         if gaveUp != nil { return nil }
+        let regex = regex
         let range = NSRange(text.startIndex..., in: text)
         let deadline = Self.threadCPUSeconds() + Self.matchBudget
         var found = false, overrun = false
