@@ -1,5 +1,6 @@
 import Foundation
 import GitKit
+import ISMSCore
 import ISMSLoading
 import ISMSModel
 
@@ -15,6 +16,9 @@ public final class Workspace {
     package let rootAsNamed: String
     /// The index `--staged` reads when it is not the repository's own: GIT_INDEX_FILE, made absolute.
     public let indexFile: String?
+    /// The last history the history rules read in this workspace: the gate's merge base is judged from the head's
+    /// (`HistoryOptions.reusing`).
+    package let lastHistory = Locked<History?>(nil)
 
     /// Finds the ISMS root: `explicitRoot` when given (it must hold isms.yaml), else the nearest folder
     /// at or above `currentDirectory` that does.
