@@ -3,7 +3,8 @@
 # (scripts/gen-history-repo.py), side by side in one run. Prints a Markdown table for docs/performance.md.
 #
 #   scripts/bench-history.sh [--runs N] [--dir FOLDER]          BIG=1 adds the 1,000,000-commit row;
-#   ISMS_BIN=/path/to/isms times that build instead of building this tree.
+#   ISMS_BIN=/path/to/isms times that build instead of building this tree; ROWS=ci times only the CI row
+#   (ISMS_BIN2=/path/to/another/isms times it too, alternating with ISMS_BIN in the same fresh clones).
 #
 # Cold: `isms log --no-cache` over the whole history vs `git log --raw --no-renames --format=%H -- isms`.
 # Warm: `isms history ID` with the cache built vs `git log --follow -p -- <that record's file>`.
@@ -45,6 +46,7 @@ GEN=$PWD/scripts/gen-history-repo.py
 REPO=$("$(dirname "$GEN")/bench-repo.sh" "$DIR")
 cd "$REPO"
 
+ROWS=${ROWS:-all}
 COMMITS=$(git rev-list --count HEAD)
 FILE=$(git log --format= --name-only -- isms/risks | sort | uniq -c | sort -rn | awk 'NR==1 {print $2}')
 ID=$(awk '/^id:/ {print $2; exit}' "$FILE")
@@ -69,6 +71,7 @@ run() {
 
 row() { printf '| %s | `%s` | %s | %s | %s |\n' "$1" "$2" "$WALL_MIN" "$WALL_MED" "$CPU_MED"; }
 
+if [ "$ROWS" != ci ]; then
 echo "Repository: $COMMITS commits, $(find isms -name '*.yaml' -path '*/*/*' | wc -l) record files at HEAD, $BLOBS distinct record blobs;"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start; $RUNS runs each."
 echo
@@ -120,6 +123,7 @@ git reset -q --hard "$(git rev-list --max-count=1 --grep='^bench ' --invert-grep
 echo
 echo "Phases of one cold run (ISMS_TIMING=1):"
 ISMS_TIMING=1 "$ISMS" log --no-cache --root isms 2>&1 >/dev/null | sed 's/^isms: note: timing: /    /'
+fi
 
 # CI: every job starts from a fresh clone. The origin is this repository plus a commit turning every history rule
 # on (the base, main) and a pull request of 20 signed-off record changes (branch pr), made once.
@@ -138,14 +142,23 @@ if [ ! -f "$ORIGIN/isms/.isms/allowed_signers" ]; then
      && git checkout -q main)
 fi
 CLONE=$DIR/ci-clone
-ci_walls=() ci_cpus=() git_walls=() git_cpus=()
+ci_walls=() ci_cpus=() git_walls=() git_cpus=() ci2_walls=() ci2_cpus=()
+ISMS2=${ISMS_BIN2:+$(realpath "$ISMS_BIN2")}
 for _ in $(seq "$RUNS"); do
   rm -rf "$CLONE" && git clone -q --no-local -b pr "$ORIGIN" "$CLONE"
   (cd "$CLONE" && RUNS=1 && run git log --raw --no-renames -- isms && echo "$WALL_MIN $CPU_MED" > "$DIR/ci-git") < /dev/null
-  ( cd "$CLONE" && RUNS=1 && run "$ISMS" check --root isms --base origin/main --as-of 2026-12-01 \
+  # Each build gets its own fresh copy of the clone (no .git/isms), one after the other.
+  rm -rf "$CLONE-run" && cp -a "$CLONE" "$CLONE-run"
+  ( cd "$CLONE-run" && RUNS=1 && run "$ISMS" check --root isms --base origin/main --as-of 2026-12-01 \
       && echo "$WALL_MIN $CPU_MED" > "$DIR/ci-isms" ) < /dev/null
   read -r w c < "$DIR/ci-git"; git_walls+=("$w"); git_cpus+=("$c")
   read -r w c < "$DIR/ci-isms"; ci_walls+=("$w"); ci_cpus+=("$c")
+  if [ -n "$ISMS2" ]; then
+    rm -rf "$CLONE-run" && cp -a "$CLONE" "$CLONE-run"
+    ( cd "$CLONE-run" && RUNS=1 && run "$ISMS2" check --root isms --base origin/main --as-of 2026-12-01 \
+        && echo "$WALL_MIN $CPU_MED" > "$DIR/ci-isms2" ) < /dev/null
+    read -r w c < "$DIR/ci-isms2"; ci2_walls+=("$w"); ci2_cpus+=("$c")
+  fi
 done
 stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%d %d", a[1], a[int((NR+1)/2)]}'; }
 read -r CI_MIN CI_MED <<< "$(stats "${ci_walls[@]}")"; read -r _ CI_CPU <<< "$(stats "${ci_cpus[@]}")"
@@ -157,6 +170,15 @@ echo "| Measure | Command | Wall min (ms) | Wall median (ms) | CPU median (ms) |
 echo "|---|---|---:|---:|---:|"
 printf '| %s | `%s` | %s | %s | %s |\n' "cold CI gate" "isms check --base origin/main" "$CI_MIN" "$CI_MED" "$CI_CPU"
 printf '| %s | `%s` | %s | %s | %s |\n' "git, same clone" "git log --raw --no-renames -- isms" "$CG_MIN" "$CG_MED" "$CG_CPU"
+if [ -n "$ISMS2" ]; then
+  read -r C2_MIN C2_MED <<< "$(stats "${ci2_walls[@]}")"; read -r _ C2_CPU <<< "$(stats "${ci2_cpus[@]}")"
+  printf '| %s | `%s` | %s | %s | %s |\n' "cold CI gate, ISMS_BIN2" "isms check --base origin/main" "$C2_MIN" "$C2_MED" "$C2_CPU"
+fi
+if [ "$ROWS" = ci ]; then
+  echo
+  echo "CI gate $(awk -v a="$CI_MIN" -v b="$CG_MIN" 'BEGIN {printf "%.2f×", a / b}') git (target 1.5×), CPU $(awk -v a="$CI_CPU" -v b="$CG_CPU" 'BEGIN {printf "%.2f×", a / b}')${ISMS2:+; ISMS_BIN2 $(awk -v a="$C2_MIN" -v b="$CG_MIN" 'BEGIN {printf "%.2f×", a / b}'), CPU $(awk -v a="$C2_CPU" -v b="$CG_CPU" 'BEGIN {printf "%.2f×", a / b}')}."
+  exit 0
+fi
 
 # Memory and time per commit: the cold log next to git's walk, peak resident set of each.
 peak() { /usr/bin/time -f "%M %e %U %S" -o "$DIR/peak.out" "$@" > /dev/null 2>&1 || true; cat "$DIR/peak.out"; }

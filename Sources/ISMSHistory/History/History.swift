@@ -19,6 +19,17 @@ public struct History: Sendable {
 
     /// Where the time went, phase by phase (the command adds its own phases).
     public var timings: PhaseTimings
+    /// What this run's walk saw outside the record folders; nil when it read no commit (all came from the cache).
+    package let topLevelChanges: TopLevelChanges?
+    /// Record states this run replayed and kept besides the tip's (`HistoryOptions.keeping`), by graph index.
+    package let keptStates: [Int32: HistoryState]
+    /// The header of the cache file when it holds this history's graph (written or read by this run); nil otherwise.
+    package let cacheHeader: HistoryCacheHeader?
+    /// Whole commit messages read for the history rules, shared with a history reusing this one (`HistoryOptions.reusing`):
+    /// the merge base's judgement asks for the same commits' messages as the head's.
+    package let messages: Locked<[ObjectID: String]>
+    /// Whether each commit's message matched a `reference_pattern`, by the pattern's source: shared like `messages`.
+    package let referenceMatches: Locked<[String: [ObjectID: Bool]]>
     /// The state at the tip when it had to be replayed, shared by the copies of this history.
     private let replayedTip = Locked<HistoryState?>(nil)
     /// Each commit's place in `order`, for `entries(of:)`.
@@ -46,8 +57,20 @@ public struct History: Sendable {
         return marked[Int(c)]
     }
 
-    package init(graph: HistoryGraph, tip: Int32, notices: [HistoryNotice], commitsRead: Int, blobsParsed: Int, timings: PhaseTimings) {
+    package init(
+        graph: HistoryGraph, tip: Int32, notices: [HistoryNotice], commitsRead: Int, blobsParsed: Int, timings: PhaseTimings,
+        topLevelChanges: TopLevelChanges? = nil, keptStates: [Int32: HistoryState] = [:], cacheHeader: HistoryCacheHeader? = nil,
+        tipState: HistoryState? = nil, messages: Locked<[ObjectID: String]>? = nil,
+        referenceMatches: Locked<[String: [ObjectID: Bool]]>? = nil
+    ) {
+        self.messages = messages ?? Locked([:])
+        self.referenceMatches = referenceMatches ?? Locked([:])
         self.graph = graph
+        self.topLevelChanges = topLevelChanges
+        self.keptStates = keptStates
+        self.cacheHeader = cacheHeader
+        // The tip's state, already replayed by the run that kept it: the same as `stateAtTip` would replay.
+        if let tipState, graph.snapshotCommit != tip { replayedTip.withLock { $0 = tipState } }
         self.tip = tip
         self.notices = notices
         self.commitsRead = commitsRead
@@ -182,6 +205,13 @@ public struct History: Sendable {
     /// The record with this id at the tip, with the index of the commit that set each field (negative: none).
     package func trackedRecord(id: String) -> TrackedRecord? { stateAtTip().record(id: id)?.record }
 
+    /// The record state at the tip when it is known without replaying: the cache's snapshot, or a state replayed
+    /// already (by this history or the run that kept it).
+    package var knownTipState: HistoryState? {
+        if graph.snapshotCommit == tip, let snapshot = graph.snapshot { return snapshot.state }
+        return replayedTip.withLock { $0 }
+    }
+
     /// The ids of the records present at the tip.
     public func currentIDs() -> [String] {
         stateAtTip().byPath.values.map(\.id).sorted()
@@ -302,5 +332,28 @@ extension GitIdentity {
     public var day: Day {
         let local = localSeconds
         return Day(ordinal: Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400))
+    }
+}
+
+/// The entries of the ISMS root (other than the record folders) that each commit read in this run changed from its
+/// first parent, as the walk's tree comparison met them: a file such as isms.yaml, or a folder such as `.isms`. A
+/// file below the root whose first folder (or name) a commit did not change is the same blob as in that commit's
+/// first parent, so the history rules read such a file only at the commits that changed its first folder, not at
+/// all 20,000 (`GovernanceContext.blobID`).
+package struct TopLevelChanges: Sendable {
+    /// The first graph index the walk compared; the commits before it came from the cache and are not covered.
+    package let firstCovered: Int32
+    /// Per covered commit that changed one, the names of the root's entries it changed (record folders left out).
+    package let changed: [Int32: [String]]
+
+    package init(firstCovered: Int32, changed: [Int32: [String]]) {
+        self.firstCovered = firstCovered
+        self.changed = changed
+    }
+
+    /// Whether commit `index` is known to have left the root's entry `name` as its first parent had it: false when
+    /// it changed it, or the walk did not compare the commit. `name` must not be a record folder's.
+    package func leftUnchanged(_ name: String, at index: Int32) -> Bool {
+        index >= firstCovered && !(changed[index]?.contains(name) ?? false)
     }
 }

@@ -14,6 +14,12 @@ public struct HistoryOptions: Sendable {
     public var useCache = true
     /// The trusted revision whose policy (limits, id patterns) reads the history instead of the tip's own.
     public var trusted: TrustedRevision?
+    /// Commits whose record state to keep besides the tip's, when this run replays them (the merge base the gate
+    /// judges next: `History.keptStates`).
+    package var keeping: [ObjectID] = []
+    /// A history this process read before (the head's, when the gate judges its merge base): when it is what the cache
+    /// file holds and was read with the same settings, a revision in it is answered from it, as the cache would.
+    package var reusing: History?
 
     public init(revision: String = "HEAD", firstParent: Bool = false, useCache: Bool = true, trusted: TrustedRevision? = nil) {
         self.revision = revision
@@ -94,6 +100,7 @@ public final class HistoryEngine {
         let cachePath = cachePath(firstParent: options.firstParent)
 
         clock.lap("open")
+        if let reused = reuse(options, header: header, tipCommit: tipCommit, shallow: shallow.commits, clock: clock) { return reused }
         var graph = HistoryGraph()
         var previousTip: ObjectID?
         if options.useCache {
@@ -170,7 +177,8 @@ public final class HistoryEngine {
         } else {
             needed = graph.ancestors(of: tipIndex)
         }
-        var replay = HistoryReplay(graph, needed: needed, initial: initial, keep: [tipIndex], firstNew: firstNew)
+        let alsoKept = Set(options.keeping.compactMap { graph.index[$0] })
+        var replay = HistoryReplay(graph, needed: needed, initial: initial, keep: alsoKept.union([tipIndex]), firstNew: firstNew)
         needed = []
 
         // Record blobs are parsed on all cores while the trees are still being compared, and each commit's records
@@ -192,6 +200,7 @@ public final class HistoryEngine {
         // every version of every record is parsed once, and a small pack can hold many large versions.
         var bytesParsed = 0
         var changes = [[PathChange]](), mergeBases = [MergeBaseFiles?]()
+        var topLevelChanged = [Int32: [String]]()
         changes.reserveCapacity(commitsRead)
         mergeBases.reserveCapacity(commitsRead)
         func submit(_ key: BlobKey, path: String, commit: Int, firstTime: Bool) throws {
@@ -250,6 +259,7 @@ public final class HistoryEngine {
                     try submit(key, path: change.path, commit: commit, firstTime: true)
                 },
                 starting: { _ in named.append([]) },
+                changedTopLevel: { commit, names in topLevelChanged[Int32(firstNew + commit)] = names },
                 compared: { commit, found, mergeBase in
                     changes.append(found)
                     mergeBases.append(mergeBase)
@@ -263,8 +273,13 @@ public final class HistoryEngine {
         }
         clock.lap("compare trees, read \(distinctBlobs) blobs (\(readAgain) again), track records")
 
+        var renumbered = false
+        // Whether the cache file now holds `graph` (written by this run, or read and left as it was).
+        var matchesCacheFile = options.useCache && commitsRead == 0 && graph.count > 0
+        var keptStates = [Int32: HistoryState]()
         if commitsRead > 0 {
             let states = replay.kept
+            keptStates = states.filter { $0.key != tipIndex }
             graph.snapshot = (tipIndex, states[tipIndex]!)
             parsing.drain()
             let reachable = graph.ancestors(of: tipIndex)
@@ -278,10 +293,14 @@ public final class HistoryEngine {
                             + "not an ancestor of \(tip.short)); dropped \(dropped) cached commit(s) that it does not reach"))
                 graph = graph.keeping(reachable)
                 tipIndex = graph.index[tip]!
+                // Renumbered: the walk's notes and the kept states no longer name the right commits.
+                renumbered = true
+                keptStates = [:]
             }
             if options.useCache {
                 do {
                     try HistoryCache.write(HistoryCache.encode(graph, header: header), to: cachePath)
+                    matchesCacheFile = true
                 } catch {
                     notices.append(
                         .warning(
@@ -291,7 +310,36 @@ public final class HistoryEngine {
                 clock.lap("write cache")
             }
         }
-        return History(graph: graph, tip: tipIndex, notices: notices, commitsRead: commitsRead, blobsParsed: distinctBlobs, timings: clock)
+        let topLevel = commitsRead > 0 && !renumbered ? TopLevelChanges(firstCovered: Int32(firstNew), changed: topLevelChanged) : nil
+        return History(
+            graph: graph, tip: tipIndex, notices: notices, commitsRead: commitsRead, blobsParsed: distinctBlobs, timings: clock,
+            topLevelChanges: topLevel, keptStates: keptStates, cacheHeader: options.useCache && matchesCacheFile ? header : nil)
+    }
+
+    /// The history of `options.revision` from `options.reusing`, when a run reading the cache would get exactly it: the
+    /// reused history is what the cache file holds (`History.cacheHeader`), read with the same root, settings and
+    /// shallow boundary, it holds the tip, and the parents it records for the tip are git's (the check a cached tip
+    /// gets). The gate judged its merge base by decoding the file the head's run had just written and replaying the
+    /// whole history again; the head's run keeps the merge base's state (`HistoryOptions.keeping`).
+    private func reuse(
+        _ options: HistoryOptions, header: HistoryCacheHeader, tipCommit: Commit, shallow: Set<ObjectID>, clock: PhaseTimings
+    ) -> History? {
+        guard options.useCache, let shared = options.reusing, var sharedHeader = shared.cacheHeader else { return nil }
+        sharedHeader.tip = header.tip
+        let graph = shared.graph
+        guard sharedHeader == header, let index = graph.index[tipCommit.id],
+            graph.nodes[Int(index)].parents.map({ graph.nodes[Int($0)].id })
+                == followedParents(tipCommit, options: options, shallow: shallow)
+        else { return nil }
+        var clock = clock
+        clock.lap("history of this process reused")
+        // The notice a run reading the cache gives: nothing new was walked.
+        let notices: [HistoryNotice] = graph.nodes.contains(where: \.isShallowBoundary) ? [.note(History.shallowNote)] : []
+        return History(
+            graph: graph, tip: index, notices: notices, commitsRead: 0, blobsParsed: 0, timings: clock,
+            topLevelChanges: shared.topLevelChanges, keptStates: shared.keptStates, cacheHeader: shared.cacheHeader,
+            tipState: shared.keptStates[index], messages: shared.messages,
+            referenceMatches: shared.referenceMatches)
     }
 
     /// The commits new since the cache, in order; the cached and the new together may not pass `limits.commits`.
@@ -356,6 +404,7 @@ public final class HistoryEngine {
         _ walked: [CommitTrees], graph: HistoryGraph, maxDepth: Int, revision: String,
         progress: (HistoryProgress) -> Void,
         found: (PathChange, Int) throws -> Void, starting: (Int) -> Void,
+        changedTopLevel: (Int, [String]) -> Void,
         compared: (Int, [PathChange], MergeBaseFiles?) throws -> Void
     ) throws {
         var rootOfTree = [ObjectID: ObjectID?]()
@@ -374,10 +423,21 @@ public final class HistoryEngine {
             return tree
         }
         /// The record files that differ between two ISMS root trees, with their kind.
-        func recordChanges(_ old: ObjectID?, _ new: ObjectID?, _ visit: (String, RecordKind, TreeEntry?, TreeEntry?) -> Void) throws {
+        func recordChanges(
+            _ old: ObjectID?, _ new: ObjectID?, topLevel: ((String) -> Void)? = nil,
+            _ visit: (String, RecordKind, TreeEntry?, TreeEntry?) -> Void
+        ) throws {
             try repository.diffTrees(
-                old, new, maxDepth: maxDepth, descend: { path in path.contains("/") || RecordKind(folder: path) != nil }
+                old, new, maxDepth: maxDepth,
+                descend: { path in
+                    if path.contains("/") { return true }
+                    if RecordKind(folder: path) != nil { return true }
+                    // A folder of the root that is not a record kind's (`.isms`): not read, only noted.
+                    topLevel?(path)
+                    return false
+                }
             ) { change in
+                if let topLevel, !change.path.contains("/"), RecordKind(folder: change.path) == nil { topLevel(change.path) }
                 guard let slash = change.path.firstIndex(of: "/"), let kind = RecordKind(folder: String(change.path[..<slash])),
                     isRecordFileName(change.path)
                 else { return }
@@ -395,7 +455,11 @@ public final class HistoryEngine {
                 var base: ObjectID?
                 if let parent = item.parents.first { base = try rootTree(treeOf(parent)) }
                 var changes = [PathChange]()
-                try recordChanges(base, mine) { path, kind, _, new in changes.append(PathChange(path: path, kind: kind, blob: new?.id)) }
+                var topLevel = [String]()
+                try recordChanges(base, mine, topLevel: { topLevel.append($0) }) { path, kind, _, new in
+                    changes.append(PathChange(path: path, kind: kind, blob: new?.id))
+                }
+                if !topLevel.isEmpty { changedTopLevel(n, topLevel) }
                 var mergeBase: MergeBaseFiles?
                 if item.parents.count > 1 {
                     // Only where the parents differ can a merge hold a value no parent's side explains.

@@ -58,6 +58,12 @@ package struct HistoryGraph: Sendable {
         Int(i) < cachedCount ? cached!.info(Int(i)) : newInfos[Int(i) - cachedCount]
     }
 
+    /// Whether commit `i` has a signature header, as this run's walk read it: nil for a commit from the cache (which
+    /// does not keep it) and for one whose headers are duplicated. Its metadata is not decoded.
+    package func carriesSignature(_ i: Int32) -> Bool? {
+        Int(i) < cachedCount ? nil : newInfos[Int(i) - cachedCount].carriesSignature
+    }
+
     package func ops(_ i: Int32) -> [RecordOp] {
         Int(i) < cachedCount ? cached!.ops(Int(i)) : newOps[Int(i) - cachedCount]
     }

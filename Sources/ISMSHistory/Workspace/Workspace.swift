@@ -1,5 +1,6 @@
 import Foundation
 import GitKit
+import ISMSCore
 import ISMSLoading
 import ISMSModel
 
@@ -17,6 +18,10 @@ public final class Workspace {
     public let indexFile: String?
     /// isms.yaml as parsed from git objects this run, shared by the history engine, the trust and the roster.
     package let settings = ParsedSettings()
+
+    /// The last history the history rules read in this workspace: the gate's merge base is judged from the head's
+    /// (`HistoryOptions.reusing`).
+    package let lastHistory = Locked<History?>(nil)
 
     /// Finds the ISMS root: `explicitRoot` when given (it must hold isms.yaml), else the nearest folder
     /// at or above `currentDirectory` that does.

@@ -40,7 +40,17 @@ extension Workspace {
         guard always || GovernanceRules.anyActive(in: config) else { return nil }
         // An unborn HEAD (a repository without commits) has no history to judge.
         if revision == "HEAD", (try? repository.resolveCommit("HEAD")) == nil { return nil }
-        let history = try historyEngine().load(HistoryOptions(revision: revision, useCache: useCache, trusted: trusted))
+        var options = HistoryOptions(revision: revision, useCache: useCache, trusted: trusted)
+        // The gate judges the merge base next, from the same history: its state is kept, and this history is offered
+        // to that run (`HistoryOptions.reusing`, which takes it only where the cache would give the same).
+        var knownMergeBase: ObjectID?
+        if let trusted, let tip = try? repository.resolveCommit(revision), let common = try? repository.mergeBase(trusted.commit, tip) {
+            knownMergeBase = common
+            options.keeping = [common]
+        }
+        options.reusing = lastHistory.withLock { $0 }
+        let history = try historyEngine().load(options)
+        lastHistory.withLock { $0 = history }
         for notice in history.notices {
             switch notice {
             case .note(let message), .warning(let message): notes.append(message)
@@ -51,7 +61,7 @@ extension Workspace {
             let tip: ObjectID
             do { tip = try repository.resolveCommit(revision) } catch { throw .revision(revision, error, in: repository) }
             let common: ObjectID?
-            do { common = try repository.mergeBase(trusted.commit, tip) } catch {
+            do { common = try knownMergeBase ?? repository.mergeBase(trusted.commit, tip) } catch {
                 throw .historyIncomplete("cannot find where \(revision) branched from the trusted revision \(trusted.name): \(error)")
             }
             guard let common else {

@@ -39,6 +39,7 @@ public final class GovernanceContext: @unchecked Sendable {
         var committedDecisions: [String: String]?
         var verifiers: [String: SignatureVerifier] = [:]
         var reassessment: ReassessmentCache?
+        var removedFields: [String: Set<String>]??
 
         mutating func failed(_ what: String, _ error: Error) {
             failures.append("\(what): \(error)")
@@ -144,10 +145,7 @@ public final class GovernanceContext: @unchecked Sendable {
     public func blame(_ id: String) -> [String: FieldSetter]? {
         memory.withLock { m in
             if let known = m.blames[id] { return known }
-            if m.tipState == nil {
-                let graph = history.graph
-                m.tipState = .some(graph.snapshotCommit == history.tip ? graph.snapshot?.state : nil)
-            }
+            if m.tipState == nil { m.tipState = .some(history.knownTipState) }
             let lines: [String: FieldSetter]?
             if case .some(.some(let state)) = m.tipState {
                 lines = state.record(id: id).map { _, record in
@@ -238,6 +236,31 @@ public final class GovernanceContext: @unchecked Sendable {
         return found
     }
 
+    /// Per record id, the fields an operation of a reachable commit naming the id removes (had, then not). Nil when a
+    /// record's id changed somewhere (its entries then span ids, so none is ruled out). A removal of a decision still
+    /// standing needs such an operation, so `GovernanceRules.removals` decodes the entries of those records only:
+    /// decoding every record's whole history cost the cold gate a tenth of its time, once per side.
+    package func fieldsRemoved() -> [String: Set<String>]? {
+        memory.withLock { m in
+            if let known = m.removedFields { return known }
+            var removed: [String: Set<String>]? = [:]
+            scan: for index in history.order {
+                for op in history.graph.ops(index) {
+                    if op.event == .idChanged {
+                        removed = nil
+                        break scan
+                    }
+                    for field in op.fields where field.new == nil && field.old != nil {
+                        if let id = op.oldID { removed?[id, default: []].insert(field.field) }
+                        if let id = op.newID { removed?[id, default: []].insert(field.field) }
+                    }
+                }
+            }
+            m.removedFields = .some(removed)
+            return removed
+        }
+    }
+
     /// Every record id the history of the revision knows, present or gone.
     public func knownIDs() -> [String] { history.knownIDs() }
 
@@ -258,7 +281,9 @@ public final class GovernanceContext: @unchecked Sendable {
     }
 
     public func signature(_ commit: ObjectID) -> SignatureVerdict {
-        memory.withLock { _ in verifier.verdict(for: commit) }
+        // A commit this run's walk read unsigned (no signature header) is not read again: its verdict is `unsigned`.
+        let carries = history.graph.index[commit].flatMap { history.graph.carriesSignature($0) }
+        return memory.withLock { _ in verifier.verdict(for: commit, carriesSignature: carries) }
     }
 
     /// Whether a commit with an entry in `log()` may carry a bad signature. False when every such commit's verdict
@@ -274,7 +299,14 @@ public final class GovernanceContext: @unchecked Sendable {
             var namesARecord = [Bool](repeating: false, count: graph.count)
             for commits in graph.mentions.values { for commit in commits { namesARecord[Int(commit)] = true } }
             for index in history.order where namesARecord[Int(index)] {
-                if let known = verifier.knownVerdict(for: graph.nodes[Int(index)].id), known.status != .bad { continue }
+                let id = graph.nodes[Int(index)].id
+                if let known = verifier.knownVerdict(for: id), known.status != .bad { continue }
+                if graph.carriesSignature(index) == false {
+                    // Read unsigned by this run's walk: not bad. Its verdict is still made (no read), so the signature
+                    // cache holds the log's commits as when each was verified.
+                    if history.hasEntries(at: index) { _ = verifier.verdict(for: id, carriesSignature: false) }
+                    continue
+                }
                 if history.hasEntries(at: index) { return true }
             }
             return false
@@ -313,18 +345,34 @@ public final class GovernanceContext: @unchecked Sendable {
 
     /// The whole message of a commit (the history keeps only its first line).
     public func message(_ commit: ObjectID) -> String {
-        memory.withLock { m in
+        // Messages read whole are shared with the merge base's judgement (`History.messages`); a failure to read is
+        // this context's own (`readFailures`).
+        if let known = history.messages.withLock({ $0[commit] }) { return known }
+        return memory.withLock { m in
             if let known = m.messages[commit] { return known }
             var text = ""
             do {
                 let read = try repository.commit(commit)
                 text = Repository.text(read.message, encoding: read.encoding)
+                history.messages.withLock { $0[commit] = text }
             } catch {
                 m.failed("reading commit \(commit.short)", error)
             }
             m.messages[commit] = text
             return text
         }
+    }
+
+    /// Whether the whole message of `commit` matches `pattern` (`reference_pattern`). A pattern given up (over its time
+    /// budget) matches nothing, as `Pattern.matches` says; an answer is otherwise kept for the history (and the merge
+    /// base's judgement that reuses it): a commit sets decisions of several records, and both sides ask of the same
+    /// commits.
+    package func message(of commit: ObjectID, matches pattern: Pattern) -> Bool {
+        if pattern.gaveUp != nil { return false }
+        if let known = history.referenceMatches.withLock({ $0[pattern.source]?[commit] }) { return known }
+        guard let answer = pattern.match(message(commit)) else { return false }
+        history.referenceMatches.withLock { $0[pattern.source, default: [:]][commit] = answer }
+        return answer
     }
 
     /// Whether `ancestor` is `commit` or one of its ancestors: a change the author of `commit` could see.
@@ -353,14 +401,48 @@ public final class GovernanceContext: @unchecked Sendable {
             let cache = m.pathBlobs[path] ?? PathBlobCache(path: (prefix.isEmpty ? "" : prefix + "/") + path, folder: cacheFolder)
             m.pathBlobs[path] = cache
             struct Unreadable: Error {}
-            // A failure to read is not remembered: the next run tries again (and `readFailures` has it now).
-            return try? cache.blob(in: commit) {
-                let before = m.failures.count
-                let entry = entry(at: path, in: commit, &m)
-                if m.failures.count > before { throw Unreadable() }
-                return entry?.id
+            // The commits this run's walk compared that left the path's first folder (or the file) as their first
+            // parent had it hold their first parent's blob: the tree is read only where that changed.
+            var inherited = [ObjectID]()
+            var at = commit
+            if let facts = history.topLevelChanges, let first = Self.firstComponent(of: path) {
+                let graph = history.graph
+                while cache.known(in: at) == nil, let index = graph.index[at], facts.leftUnchanged(first, at: index) {
+                    let node = graph.nodes[Int(index)]
+                    guard !node.isShallowBoundary, let parent = node.parents.first else { break }
+                    inherited.append(at)
+                    at = graph.nodes[Int(parent)].id
+                }
             }
+            // A failure to read is not remembered: the next run tries again (and `readFailures` has it now).
+            guard
+                let blob = try? cache.blob(
+                    in: at,
+                    read: {
+                        let before = m.failures.count
+                        let entry = entry(at: path, in: at, &m)
+                        if m.failures.count > before { throw Unreadable() }
+                        return entry?.id
+                    })
+            else {
+                // nil: no file there (remembered), or a failure to read (not remembered, nor for the commits above).
+                if case .some(.none) = cache.known(in: at) { for commit in inherited { cache.remember(nil, in: commit) } }
+                return nil
+            }
+            for commit in inherited { cache.remember(blob, in: commit) }
+            return blob
         }
+    }
+
+    /// The first component of a path below the ISMS root, when the walk notes changes to it (`TopLevelChanges`): not a
+    /// record folder (whose changes it does not note) and a plain name (not empty, `.` or `..`, which a tree never
+    /// holds, so a lookup through them is left to git).
+    private static func firstComponent(of path: String) -> String? {
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard let first = components.first.map(String.init), !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
+            RecordKind(folder: first) == nil
+        else { return nil }
+        return first
     }
 
     /// Writes what the caches of this context learnt; problems come back as sentences for stderr.
@@ -506,9 +588,16 @@ public final class GovernanceContext: @unchecked Sendable {
             for entry in entries {
                 let text = String(decoding: entry.key, as: UTF8.self)
                 guard entry.isWhole, text.hasPrefix("tip "), text.drop(while: { $0 != "\n" }).dropFirst() == settings,
-                    let older = ObjectID(hex: String(text.dropFirst(4).prefix { $0 != "\n" })),
-                    history.isAncestor(older, of: tip) == true, let known = decode(entry.payload)
+                    let older = ObjectID(hex: String(text.dropFirst(4).prefix { $0 != "\n" }))
                 else { continue }
+                // A newer tip's answer holds this one's (the merge base of `check --base`, after the head): which
+                // commits change the path is a question about each commit and its parents, so it is the commits of
+                // that answer this tip reaches.
+                if older != tip, history.isAncestor(tip, of: older) == true, let known = decode(entry.payload) {
+                    changed = known.filter { id in history.place(of: id) != nil }
+                    break
+                }
+                guard history.isAncestor(older, of: tip) == true, let known = decode(entry.payload) else { continue }
                 // The commits the older tip's history lacks, as `commits()` lists them.
                 toJudge = history.range(excludingAncestorsOf: older).compactMap { commit in
                     guard !commit.isShallowBoundary, let index = history.graph.index[commit.info.id] else { return nil }

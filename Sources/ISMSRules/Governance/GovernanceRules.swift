@@ -71,7 +71,14 @@ extension GovernanceRules {
     /// newest change since the record appeared removed it. Grouped by commit, per record.
     package static func removals(in isms: ISMS, config: Config, governance: GovernanceContext) -> [Removal] {
         var removals = [Removal]()
+        let removedFields = governance.fieldsRemoved()
         for record in isms.records {
+            // Only a field some operation removed can be a removal that still stands: an absent decision field.
+            if let removedFields,
+                !(removedFields[record.id] ?? []).contains(where: { record.fields[$0] == nil && config.isDecision($0, of: record.kind) })
+            {
+                continue
+            }
             var seen = Set<String>()
             var groups = [(commit: CommitInfo, fields: [String])]()
             for entry in governance.entries(record.id) {
@@ -97,7 +104,9 @@ extension GovernanceRules {
         let present = Set(isms.records.map(\.id))
         for id in governance.knownIDs() where !present.contains(id) {
             // The newest change is the one that stands; an id changed away is not a deletion.
-            guard let entry = governance.entries(id).first, entry.event == .deleted, entry.record == id else { continue }
+            guard let entry = governance.newestEntry(id, where: { _ in true }), entry.event == .deleted, entry.record == id else {
+                continue
+            }
             let fields = entry.changes.filter { $0.old != nil && config.isDecision($0.field, of: entry.kind) }.map(\.field)
             guard !fields.isEmpty else { continue }
             removals.append(Removal(commit: entry.commit, id: id, record: nil, path: entry.path, fields: fields))

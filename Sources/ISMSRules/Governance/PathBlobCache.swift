@@ -90,6 +90,16 @@ package final class PathBlobCache {
         return blob
     }
 
+    /// The blob remembered for `commit`: nil when not known, .some(nil) when the path holds no file there.
+    package func known(in commit: ObjectID) -> ObjectID?? { known[commit] }
+
+    /// Remembers `blob` for `commit`, learnt without reading its tree (its first parent's, which it did not change).
+    package func remember(_ blob: ObjectID?, in commit: ObjectID) {
+        guard known[commit] == nil else { return }
+        known[commit] = .some(blob)
+        added += 1
+    }
+
     /// Writes the file when this run learnt something; a failure is returned as a sentence, never thrown.
     package func save() -> String? {
         guard let file, added > 0 else { return nil }

@@ -39,7 +39,7 @@ public struct DecisionWithoutReferenceRule: Rule {
         var findings = [Finding]()
         for record in context.isms.records {
             for (commit, fields) in GovernanceRules.decisionsByCommit(record, config: context.config, governance: governance)
-            where !pattern.matches(governance.message(commit.id)) {
+            where !governance.message(of: commit.id, matches: pattern) {
                 findings.append(
                     finding(
                         "commit \(commit.reference) set \(listed(fields)) of \(record.id) without a reference: its message does "

@@ -1,0 +1,118 @@
+import Foundation
+import GitKit
+import ISMSKit
+import ISMSModel
+import ISMSRules
+import XCTest
+
+/// The cold gate reads a file below the ISMS root (the allowed signers, isms.yaml) only at the commits whose walk saw
+/// its first folder change (`TopLevelChanges`), and takes a commit the walk read unsigned as unsigned without reading
+/// it again. Both are shortcuts of a cold run: the history rules must report what a run without them reports (the
+/// history from the cache, every tree read).
+final class ColdGateTests: XCTestCase {
+    let alice = TestKeys.ed25519, bob = TestKeys.p256
+    private let config = minimalConfig + "require_signed_decisions: true\nreference_pattern: 'SEC-[0-9]+'\n"
+    private func risk(_ id: String, _ treatment: String = "avoid") -> String {
+        "id: \(id)\ntitle: Laptop theft\nowner: alice\ntreatment: \(treatment)\nreview: {last: 2026-06-01, every: yearly}\n"
+    }
+
+    /// Alice trusts herself (signed); on a branch Bob adds his key and changes the scope, unsigned; main goes on with
+    /// records; the branch is merged (the merge takes the trust file from the branch: not its change); later the
+    /// trust file goes back to Alice alone, signed, and a nested file of `.isms` changes unsigned.
+    private func repository() -> GitRepository {
+        let repo = GitRepository()
+        repo.write("isms.yaml", config)
+        repo.write(".isms/allowed_signers", alice.allowedSigner("alice@example.com") + "\n")
+        repo.write("risks/risk-1.yaml", risk("RISK-1"))
+        repo.commitSigned("SEC-1 Trust Alice", by: .alice, at: "2026-01-12T10:00:00Z", key: alice)
+        repo.git("checkout", "-q", "-b", "trust")
+        repo.write(".isms/allowed_signers", alice.allowedSigner("alice@example.com") + "\n" + bob.allowedSigner("bob@example.com") + "\n")
+        repo.write("isms.yaml", config + "scope: Everything Bob runs\n")
+        repo.commit("Trust Bob too", by: .bob, at: "2026-02-01T10:00:00Z")
+        repo.git("checkout", "-q", "main")
+        repo.write("risks/risk-2.yaml", risk("RISK-2", "reduce"))
+        repo.commit("SEC-2 Add RISK-2", by: .carol, at: "2026-02-02T10:00:00Z")
+        repo.git(
+            "merge", "-q", "--no-ff", "-m", "Merge branch 'trust'", "trust", environment: repo.identity(.carol, "2026-02-03T10:00:00Z"))
+        repo.write("risks/risk-1.yaml", risk("RISK-1", "reduce"))
+        repo.commit("Reduce RISK-1", by: .carol, at: "2026-02-04T10:00:00Z")
+        repo.write(".isms/allowed_signers", alice.allowedSigner("alice@example.com") + "\n")
+        repo.commitSigned("SEC-3 Distrust Bob", by: .alice, at: "2026-02-05T10:00:00Z", key: alice)
+        repo.write(".isms/notes.txt", "who may sign\n")
+        repo.write("risks/risk-2.yaml", risk("RISK-2"))
+        repo.commit("SEC-4 Avoid RISK-2", by: .bob, at: "2026-02-06T10:00:00Z")
+        return repo
+    }
+
+    private static let historyRules: Set<String> = [
+        "allowed-signers-changed", "unsigned-decision", "bad-signature", "decision-without-reference", "reassessment-due",
+    ]
+
+    private func findings(_ repo: GitRepository, useCache: Bool) throws -> [Finding] {
+        let workspace = try Workspace(explicitRoot: repo.path)
+        var notes = [String]()
+        return try workspace.check(
+            workspace.workTreeSource, asOf: Day("2026-12-01")!, options: GovernanceOptions(useCache: useCache), notes: &notes
+        ).findings.filter { Self.historyRules.contains($0.rule) }
+    }
+
+    func testTheColdRunReportsWhatARunReadingEveryTreeReports() throws {
+        let repo = repository()
+        // Cold: every commit read by this run's walk, so the shortcuts apply.
+        let cold = try findings(repo, useCache: true)
+        let trust = cold.filter { $0.rule == "allowed-signers-changed" }
+        XCTAssertEqual(trust.count, 1, "\(cold)")
+        XCTAssertTrue(trust.first?.message.contains("changed in commit") ?? false, "\(trust)")
+        XCTAssertTrue(cold.contains { $0.rule == "unsigned-decision" && $0.field == "scope" }, "\(cold)")
+        XCTAssertEqual(try findings(repo, useCache: false), cold)
+        // The history from the cache (no walk this run) and no per-path answers kept: every commit's tree is read.
+        for file in try FileManager.default.contentsOfDirectory(atPath: repo.path + "/.git/isms")
+        where file.hasPrefix("path-") || file.hasPrefix("signatures") || file.hasPrefix("reassessment") {
+            try FileManager.default.removeItem(atPath: repo.path + "/.git/isms/" + file)
+        }
+        XCTAssertEqual(try findings(repo, useCache: true), cold)
+    }
+
+    /// `check --base main` on a pull request: the merge base is judged from the head's history (its state kept by the
+    /// head's replay), which must give what a run reading the history afresh gives.
+    private func gate(_ repo: GitRepository, useCache: Bool) throws -> (introduced: [Finding], resolved: [Finding]) {
+        let workspace = try Workspace(explicitRoot: repo.path)
+        var notes = [String]()
+        let asOf = Day("2026-12-01")!
+        let head = try workspace.check(
+            workspace.source(at: "HEAD"), asOf: asOf, options: GovernanceOptions(revision: "HEAD", trustRef: "main", useCache: useCache),
+            notes: &notes)
+        let comparison = try workspace.compare(head, withBase: "main", asOf: asOf, trustRef: "main", useCache: useCache)
+        return (comparison.introduced, comparison.resolved)
+    }
+
+    func testTheMergeBaseJudgedFromTheHeadsHistoryIsJudgedAsAfresh() throws {
+        let repo = GitRepository()
+        repo.write("isms.yaml", config)
+        repo.write(".isms/allowed_signers", alice.allowedSigner("alice@example.com") + "\n")
+        repo.write("risks/risk-1.yaml", risk("RISK-1"))
+        repo.commitSigned("SEC-1 Trust Alice", by: .alice, at: "2026-01-12T10:00:00Z", key: alice)
+        repo.write("risks/risk-2.yaml", risk("RISK-2", "reduce"))
+        repo.commit("Add RISK-2", by: .bob, at: "2026-01-13T10:00:00Z")
+        repo.write("risks/risk-3.yaml", risk("RISK-3", "reduce"))
+        repo.commit("SEC-2 Add RISK-3", by: .bob, at: "2026-01-14T10:00:00Z")
+        repo.git("checkout", "-q", "-b", "pr")
+        repo.write("risks/risk-1.yaml", risk("RISK-1", "reduce"))
+        repo.commit("SEC-3 Reduce RISK-1", by: .carol, at: "2026-02-01T10:00:00Z")
+        repo.write("risks/risk-2.yaml", risk("RISK-2"))
+        repo.commitSigned("SEC-4 Avoid RISK-2", by: .alice, at: "2026-02-02T10:00:00Z", key: alice)
+        repo.remove("risks/risk-3.yaml")
+        repo.commit("SEC-5 Drop RISK-3", by: .carol, at: "2026-02-03T10:00:00Z")
+        let afresh = try gate(repo, useCache: false)
+        XCTAssertTrue(afresh.introduced.contains { $0.rule == "unsigned-decision" && $0.record == "RISK-1" }, "\(afresh)")
+        XCTAssertTrue(afresh.resolved.contains { $0.rule == "unsigned-decision" && $0.record == "RISK-2" }, "\(afresh)")
+        XCTAssertTrue(afresh.resolved.contains { $0.rule == "decision-without-reference" && $0.record == "RISK-2" }, "\(afresh)")
+        // Cold, with the caches: the merge base from the head's history; then warm.
+        let cold = try gate(repo, useCache: true)
+        XCTAssertEqual(cold.introduced, afresh.introduced)
+        XCTAssertEqual(cold.resolved, afresh.resolved)
+        let warm = try gate(repo, useCache: true)
+        XCTAssertEqual(warm.introduced, afresh.introduced)
+        XCTAssertEqual(warm.resolved, afresh.resolved)
+    }
+}
