@@ -121,6 +121,8 @@ final class RedTeamCatalogTests: XCTestCase {
         let result = isms(["check", "--format", "json", "--no-cache", "--as-of", "2026-03-10"], in: folder.path)
         XCTAssertNotEqual(result.status, 2, result.stderr)
         XCTAssertTrue(result.stdout.contains("unknown-reference"))
-        XCTAssertLessThan(Date().timeIntervalSince(start), 8, "300 unknown refs into a catalogue of 20,000 requirements")
+        // Unbounded suggestions took 290 s here (debug); bounded, about 5 s alone. The margin is for a loaded machine:
+        // 8 s failed at a load average of 10 on two cores.
+        XCTAssertLessThan(Date().timeIntervalSince(start), 60, "300 unknown refs into a catalogue of 20,000 requirements")
     }
 }
