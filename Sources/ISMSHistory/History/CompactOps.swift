@@ -41,8 +41,17 @@ package struct CompactOps: Sendable {
             if op.newPath != nil { flags |= 16 }
             bytes.append(flags)
             bytes.append(op.kind.storageCode)
-            for text in [op.oldID, op.newID, op.oldPath, op.newPath] {
-                if let text { varint(index(text)) }
+            // An operation's old and new id (and path) are mostly the same string: looked up once.
+            var oldID: Int?, oldPath: Int?
+            if let text = op.oldID { oldID = index(text) }
+            if let text = op.oldPath { oldPath = index(text) }
+            if let oldID { varint(oldID) }
+            if let text = op.newID {
+                if let oldID, op.oldID?.isExactly(text) == true { varint(oldID) } else { varint(index(text)) }
+            }
+            if let oldPath { varint(oldPath) }
+            if let text = op.newPath {
+                if let oldPath, op.oldPath?.isExactly(text) == true { varint(oldPath) } else { varint(index(text)) }
             }
             varint(op.fields.count)
             for field in op.fields {
