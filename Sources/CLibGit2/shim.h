@@ -21,3 +21,17 @@ static inline int isms_git_set_search_path(int level, const char *path) {
 static inline int isms_git_set_cache_max_size(ssize_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, bytes);
 }
+
+/* The size of each window libgit2 maps of a pack file, and the most bytes it keeps mapped at once (it unmaps the
+   least recently used windows past that). */
+static inline int isms_git_set_mwindow_size(size_t bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, bytes);
+}
+static inline int isms_git_set_mwindow_mapped_limit(size_t bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, bytes);
+}
+
+/* The largest object of one type libgit2's cache keeps (by default 4 KiB for commits, trees and tags, 0 for blobs). */
+static inline int isms_git_set_cache_object_limit(int type, size_t bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, (git_object_t)type, bytes);
+}

@@ -55,40 +55,85 @@ extension Repository {
             let followed = boundary ? [] : (firstParent ? Array(commit.parents.prefix(1)) : commit.parents)
             found[id] = commits.count
             guard commits.count < limit else { throw WalkLimitExceeded(limit: limit) }
-            commits.append(WalkedCommit(commit: commit, parents: followed, isShallowBoundary: boundary))
+            // The message stays behind (the summary is kept): a walk of a million commits held every message.
+            let kept = Commit(
+                id: commit.id, tree: commit.tree, parents: commit.parents, author: commit.author, committer: commit.committer,
+                summary: commit.summary, message: [], encoding: commit.encoding, carriesSignature: commit.carriesSignature)
+            commits.append(WalkedCommit(commit: kept, parents: followed, isShallowBoundary: boundary))
             if commits.count % 256 == 0 { progress(commits.count) }
             for parent in followed.reversed() where found[parent] == nil && !isKnown(parent) {
                 pending.append((parent, id))
             }
         }
-        return Self.topologicalOrder(commits, index: found)
+        Self.sortTopologically(&commits, index: found)
+        return commits
     }
 
     /// Kahn's algorithm over the walked commits, choosing the oldest committer date among the ready ones.
     package static func topologicalOrder(_ commits: [WalkedCommit], index: [ObjectID: Int]) -> [WalkedCommit] {
-        var waiting = [Int](repeating: 0, count: commits.count)
-        var children = [[Int]](repeating: [], count: commits.count)
+        var commits = commits
+        sortTopologically(&commits, index: index)
+        return commits
+    }
+
+    /// `topologicalOrder` in place: the commits are permuted rather than copied into a second array, and each
+    /// commit's children are in one flat array (on a million commits, a copy and an array per commit were
+    /// hundreds of megabytes).
+    private static func sortTopologically(_ commits: inout [WalkedCommit], index: [ObjectID: Int]) {
+        let count = commits.count
+        var waiting = [Int32](repeating: 0, count: count)
+        // The children of commit i are `children[start[i]..<start[i + 1]]`, in ascending order.
+        var start = [Int32](repeating: 0, count: count + 1)
         for (position, walked) in commits.enumerated() {
             for parent in walked.parents {
                 guard let p = index[parent] else { continue }
                 waiting[position] += 1
-                children[p].append(position)
+                start[p + 1] += 1
             }
         }
+        for i in 0..<count { start[i + 1] += start[i] }
+        var children = [Int32](repeating: 0, count: Int(start[count]))
+        var filled = start
+        for (position, walked) in commits.enumerated() {
+            for parent in walked.parents {
+                guard let p = index[parent] else { continue }
+                children[Int(filled[p])] = Int32(position)
+                filled[p] += 1
+            }
+        }
+        filled = []
         func ready(_ position: Int) -> ReadyCommit {
             ReadyCommit(time: commits[position].commit.committer.time, id: commits[position].commit.id, position: position)
         }
         var heap = Heap(commits.indices.filter { waiting[$0] == 0 }.map(ready))
-        var ordered = [WalkedCommit]()
-        ordered.reserveCapacity(commits.count)
+        // The commit at each place of the order.
+        var order = [Int32]()
+        order.reserveCapacity(count)
         while let position = heap.popMin()?.position {
-            ordered.append(commits[position])
-            for child in children[position] {
-                waiting[child] -= 1
-                if waiting[child] == 0 { heap.insert(ready(child)) }
+            order.append(Int32(position))
+            for child in children[Int(start[position])..<Int(start[position + 1])] {
+                waiting[Int(child)] -= 1
+                if waiting[Int(child)] == 0 { heap.insert(ready(Int(child))) }
             }
         }
-        return ordered
+        guard order.count == count else {
+            // Only a cycle (which object ids rule out) leaves commits unplaced: they are left out, as ever.
+            commits = order.map { commits[Int($0)] }
+            return
+        }
+        // Applying the permutation cycle by cycle: place p takes the commit at order[p].
+        var done = [Bool](repeating: false, count: count)
+        for first in 0..<count where !done[first] {
+            var place = first
+            let held = commits[first]
+            while true {
+                done[place] = true
+                let from = Int(order[place])
+                if from == first { commits[place] = held; break }
+                commits[place] = commits[from]
+                place = from
+            }
+        }
     }
 }
 

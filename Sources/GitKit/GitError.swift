@@ -57,6 +57,22 @@ package enum LibGit2 {
         return 256 << 20
     }()
 
+    /// A setting in MB from the environment (for measurements only), else `fallback`.
+    private static func megabytes(_ name: String, _ fallback: Int) -> Int {
+        if let value = getenv(name).flatMap({ Int(String(cString: $0)) }), value >= 0 { return value << 20 }
+        return fallback
+    }
+
+    /// How much of a pack libgit2 maps at a time (`ISMS_GIT_WINDOW_MB`) and keeps mapped at most
+    /// (`ISMS_GIT_MAPPED_MB`); see `initialised`.
+    package static let windowBytes = megabytes("ISMS_GIT_WINDOW_MB", 32 << 20)
+    package static let mappedBytes = megabytes("ISMS_GIT_MAPPED_MB", 64 << 20)
+    /// The largest tree libgit2's cache keeps (`ISMS_GIT_TREE_CACHE_KB`; libgit2's default is 4 KiB, isms keeps none).
+    package static let treeCacheBytes: Int = {
+        if let value = getenv("ISMS_GIT_TREE_CACHE_KB").flatMap({ Int(String(cString: $0)) }), value >= 0 { return value << 10 }
+        return 0
+    }()
+
     package static let initialised: Bool = {
         git_libgit2_init()
         // isms only reads objects and never runs hooks, filters or fsmonitor, so a repository owned by another
@@ -69,6 +85,14 @@ package enum LibGit2 {
         // `log` of 100,000 commits peaked 110 MB lower but took 17% more CPU: commits are read again for the merge
         // bases and the signatures.
         isms_git_set_cache_max_size(cacheBytes)
+        // Trees are not kept: a history read meets each commit's small trees once or twice (and keeps the last 256 it
+        // read itself, `recentTrees`), and libgit2 kept every one under 4 KiB, 1.3 KB a commit of a cold `log`.
+        isms_git_set_cache_object_limit(Int32(GIT_OBJECT_TREE.rawValue), treeCacheBytes)
+        // libgit2 maps a pack in windows of 1 GiB and keeps up to 8 GiB mapped (its 64-bit defaults): every page
+        // of the pack a history read touches stays resident, which on 1,000,000 commits is the whole pack, about a
+        // gigabyte. Windows of 32 MB, at most 64 MB mapped, bound that; the pages stay in the kernel's file cache.
+        isms_git_set_mwindow_size(windowBytes)
+        isms_git_set_mwindow_mapped_limit(mappedBytes)
         return true
     }()
 }

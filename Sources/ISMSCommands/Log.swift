@@ -2,6 +2,7 @@ import ArgumentParser
 import ISMSHistory
 import ISMSKit
 import ISMSModel
+import ISMSOutput
 
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,13 +31,45 @@ struct Log: ParsableCommand {
         let kind = try self.kind.map(RecordKind.parse)
         let workspace = try source.rootOptions.workspace()
         let history = try source.load(workspace)
+        let filter = HistoryFilter(since: since, until: until, kind: kind, field: field)
         try source.finish(history) {
             // The ISMS-level decisions of isms.yaml (scope, SoA exclusions) are changes of the ISMS too.
-            let entries = history.log(
-                HistoryFilter(since: since, until: until, kind: kind, field: field),
-                decisionsOf: try workspace.settingsLog(history))
+            let settings = try workspace.settingsLog(history)
+            if source.format == .text {
+                try streamText(history, filter: filter, settings: settings, workspace: workspace)
+                return ""
+            }
+            let entries = history.log(filter, decisionsOf: settings)
             let signatures = try source.signatures(of: entries.map(\.commit), in: workspace)
             return source.format.renderer.log(entries, signatures: signatures)
         }
+    }
+
+    /// The text log written as it is rendered, commit by commit, each commit's signature verified when its first
+    /// entry is: the same bytes as `HistoryText.log` of every entry, without holding every entry, its text and every
+    /// verdict of the history at once (on a million commits, more than a gigabyte).
+    private func streamText(_ history: History, filter: HistoryFilter, settings: SettingsLog, workspace: Workspace) throws {
+        let trustRef = source.trustRef ?? source.rev
+        let verifier = try workspace.signatureVerifier(trustRef: trustRef, useCache: !source.noCache)
+        verifier.remembersVerdicts = false
+        let people = workspace.people(at: trustRef)
+        var last: (id: ObjectID, mark: String)?
+        var writer = HistoryText.Writer(withRecord: true, capacity: 1 << 17) { commit in
+            if let last, last.id == commit.id { return last.mark }
+            let mark = SafeText.text(verifier.verdict(for: commit.id, carriesSignature: commit.carriesSignature).mark(people: people))
+            last = (commit.id, mark)
+            return mark
+        }
+        history.forEachLogItem(filter, decisionsOf: settings) { item in
+            writer.append(item)
+            // Whole lines only: the guard against workflow commands reads the output line by line.
+            if writer.out.count >= 1 << 16 {
+                Terminal.write(writer.out.string)
+                writer.out.removeAll()
+            }
+        }
+        Terminal.write(writer.out.string)
+        for note in verifier.notes { Terminal.note(note) }
+        if let problem = verifier.saveCache() { Terminal.warning(problem) }
     }
 }

@@ -2,6 +2,8 @@ import Foundation
 import ISMSKit
 import XCTest
 
+@testable import ISMSHistory
+
 /// A cold run frees each parsed record version once the commits compared so far that name it are tracked, and reads
 /// a version again when a later commit names it: what is freed may change memory and speed, never the history.
 final class HistoryMemoryTests: XCTestCase {
@@ -55,5 +57,104 @@ final class HistoryMemoryTests: XCTestCase {
         }
         XCTAssertTrue(describe(far).contains { $0.contains("RISK-2 restored") }, describe(far).joined(separator: "\n"))
         XCTAssertEqual(far.entries(of: "CTRL-1")?.count, 2)
+    }
+
+    /// `isms log` writes its text as it renders it, commit by commit, verifying each commit's signature when its first
+    /// entry is written, rather than render every entry at once: the same bytes, with the settings' decisions among the
+    /// records' changes (one commit changing both), signatures, a filter, and a text longer than one piece (64 KiB).
+    func testTheStreamedLogIsTheLogRenderedWhole() throws {
+        let alice = TestKeys.ed25519, bob = TestKeys.p256
+        func config(_ scope: String) -> String { minimalConfig + "require_signed_decisions: true\nscope: \(scope)\n" }
+        func risk(_ n: Int, owner: String = "alice", treatment: String = "avoid") -> String {
+            "id: RISK-\(n)\ntitle: Risk number \(n)\nowner: \(owner)\ntreatment: \(treatment)\n"
+        }
+        let repo = GitRepository()
+        repo.write("isms.yaml", config("All of Example Ltd"))
+        repo.write(
+            ".isms/allowed_signers",
+            [alice.allowedSigner("alice@example.com"), bob.allowedSigner("bob@example.com")].joined(separator: "\n") + "\n")
+        for n in 1...900 { repo.write("risks/risk-\(n).yaml", risk(n)) }
+        repo.commitSigned("Start the ISMS", by: .alice, at: "2026-01-01T10:00:00Z", key: alice)
+        repo.write("isms.yaml", config("The product only"))
+        repo.write("risks/risk-1.yaml", risk(1, treatment: "reduce"))
+        repo.commitSigned("Narrow the scope, reduce RISK-1", by: .bob, at: "2026-02-01T10:00:00Z", key: bob)
+        repo.write("risks/risk-2.yaml", risk(2, owner: "bob"))
+        repo.commit("Hand RISK-2 to Bob", by: .carol, at: "2026-02-02T10:00:00Z")
+        repo.write("isms.yaml", config("Everything"))
+        repo.commit("Widen the scope", by: .alice, at: "2026-02-03T10:00:00Z")
+
+        let workspace = try Workspace(explicitRoot: repo.path)
+        let history = try workspace.historyEngine().load(HistoryOptions(useCache: false))
+        let settings = try workspace.settingsLog(history)
+        for (arguments, filter) in [([], HistoryFilter()), (["--since", "2026-02-01"], HistoryFilter(since: Day("2026-02-01")))] {
+            let items = history.log(filter, decisionsOf: settings)
+            let verifier = try workspace.signatureVerifier(trustRef: "HEAD", useCache: false)
+            let whole = HistoryText.log(
+                items, signatures: verifier.signatures(of: items.map(\.commit), people: workspace.people(at: "HEAD")))
+            let streamed = isms(["log", "--no-cache"] + arguments, in: repo.path)
+            XCTAssertEqual(streamed.status, 0, streamed.stderr)
+            XCTAssertEqual(streamed.stdout, whole, "\(arguments)")
+            XCTAssertTrue(whole.contains("Bob Example ✓bob  RISK-1  modified"), whole)
+            XCTAssertTrue(whole.contains("isms.yaml  modified  scope: The product only → Everything"), whole)
+        }
+        // Newest first; a commit's record changes before its setting change.
+        let lines = isms(["log", "--no-cache"], in: repo.path).stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines[0].hasSuffix("Alice Example -  isms.yaml  modified  scope: The product only → Everything"), lines[0])
+        XCTAssertTrue(lines[1].contains("Carol Example -  RISK-2  modified  owner: alice → bob"), lines[1])
+        XCTAssertTrue(lines[2].contains("Bob Example ✓bob  RISK-1  modified"), lines[2])
+        XCTAssertTrue(lines[3].contains("Bob Example ✓bob  isms.yaml  modified  scope: All of Example Ltd → The product only"), lines[3])
+        XCTAssertGreaterThan(lines.joined(separator: "\n").utf8.count, 1 << 16)
+    }
+
+    /// This run's operations are held as bytes with their strings interned and decoded on each use: every event,
+    /// flag, kind and value comes back as it went in, strings byte for byte (two spellings of "é" that Swift deems
+    /// equal stay two), lists in lists, negative numbers, absent values and attributions to other commits or none.
+    func testCompactOperationsComeBackAsTheyWentIn() {
+        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        let ops = [
+            RecordOp(
+                event: .modified, ownEvent: false, kind: .control, oldID: "CTRL-1", newID: "CTRL-1",
+                oldPath: "controls/\(composed).yaml", newPath: "controls/\(composed).yaml",
+                fields: [
+                    FieldOp(field: "owner", old: .string(composed), new: .string(decomposed), attribution: 7),
+                    FieldOp(field: "due", old: .date(Day("2026-03-01")!), new: nil, attribution: -1),
+                    FieldOp(field: "likelihood", old: .integer(-3), new: .integer(Int(Int32.max) + 9), attribution: 2),
+                    FieldOp(
+                        field: "tags", old: .list([.string("a"), .list([.boolean(true), .string(decomposed)])]),
+                        new: .list([]), attribution: 7),
+                ]),
+            RecordOp(
+                event: .idChanged, ownEvent: true, kind: .risk, oldID: "RISK-1", newID: "RISK-2", oldPath: nil,
+                newPath: "risks/\(decomposed).yaml", fields: []),
+            RecordOp(
+                event: .deleted, ownEvent: true, kind: .asset, oldID: "ASSET-1", newID: nil, oldPath: "assets/a.yaml",
+                newPath: nil, fields: [FieldOp(field: "owner", old: .boolean(false), new: nil, attribution: 7)]),
+        ]
+        var compact = CompactOps()
+        for _ in 0..<3 { compact.append() }
+        compact.set(ops, at: 1, commit: 7)
+        compact.set(Array(ops.reversed()), at: 2, commit: 8)
+        XCTAssertTrue(compact.isEmpty(0))
+        XCTAssertEqual(compact.ops(0, commit: 6), [])
+        XCTAssertFalse(compact.isEmpty(1))
+        /// Every string byte for byte: `==` on strings (and so on values) is canonical.
+        func exact(_ ops: [RecordOp]) -> String {
+            func value(_ v: FieldValue?) -> String {
+                switch v {
+                case nil: return "nil"
+                case .string(let s)?: return "s" + s.utf8.map { String($0) }.joined(separator: ".")
+                case .list(let items)?: return "[" + items.map { value($0) }.joined(separator: ",") + "]"
+                case let other?: return "\(other)"
+                }
+            }
+            func text(_ s: String?) -> String { s.map { $0.utf8.map { String($0) }.joined(separator: ".") } ?? "nil" }
+            return ops.map { op in
+                "\(op.event) \(op.ownEvent) \(op.kind) \(text(op.oldID)) \(text(op.newID)) \(text(op.oldPath)) \(text(op.newPath)) "
+                    + op.fields.map { "\($0.field) \(value($0.old)) \(value($0.new)) \($0.attribution)" }.joined(separator: "; ")
+            }.joined(separator: "\n")
+        }
+        XCTAssertEqual(exact(compact.ops(1, commit: 7)), exact(ops))
+        XCTAssertEqual(exact(compact.ops(2, commit: 8)), exact(ops.reversed()))
+        XCTAssertEqual(compact.ops(1, commit: 7), ops)
     }
 }

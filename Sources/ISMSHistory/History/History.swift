@@ -91,7 +91,7 @@ public struct History: Sendable {
     /// The day (in its author's zone) of the oldest commit that changed a record: when the ISMS began, as far
     /// as git knows (a shallow clone knows less). Nil when no commit changed a record.
     public var firstRecordDay: Day? {
-        for index in order.reversed() where !graph.ops(index).isEmpty { return graph.info(index).author.day }
+        for index in order.reversed() where graph.hasOps(index) { return graph.info(index).author.day }
         return nil
     }
 
@@ -170,12 +170,19 @@ public struct History: Sendable {
     public func log(_ filter: HistoryFilter = HistoryFilter()) -> [HistoryEntry] {
         var entries = [HistoryEntry]()
         entries.reserveCapacity(order.count * 2)
-        for index in order where filter.since != nil || filter.until != nil ? filter.keeps(day: graph.info(index).author.day) : true {
+        forEachLogEntry(filter) { entry, _ in entries.append(entry) }
+        return entries
+    }
+
+    /// The entries of `log(filter)` one at a time, in its order, each with its commit's place in the newest-first
+    /// order (`place(of:)`): `isms log` prints them as they come rather than hold every entry of the history.
+    package func forEachLogEntry(_ filter: HistoryFilter = HistoryFilter(), _ body: (HistoryEntry, Int32) throws -> Void) rethrows {
+        let byDay = filter.since != nil || filter.until != nil
+        for (place, index) in order.enumerated() where byDay ? filter.keeps(day: graph.info(index).author.day) : true {
             for op in graph.ops(index) {
-                if let entry = entry(op, at: index), let kept = filter.apply(entry) { entries.append(kept) }
+                if let entry = entry(op, at: index), let kept = filter.apply(entry) { try body(kept, Int32(place)) }
             }
         }
-        return entries
     }
 
     /// The commits reachable from the tip and not from `base` (`git log base..tip`), oldest first, each with

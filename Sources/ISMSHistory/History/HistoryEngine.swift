@@ -144,6 +144,15 @@ public final class HistoryEngine {
 
         clock.lap("walk")
         let firstNew = graph.count
+        // A few people make most commits: each name and address is held once, not once per commit (byte for byte:
+        // two spellings of one name that Unicode deems equal stay two).
+        var names = Set<ExactString>()
+        func interned(_ identity: GitIdentity) -> GitIdentity {
+            GitIdentity(
+                name: names.insert(ExactString(identity.name)).memberAfterInsert.string,
+                email: names.insert(ExactString(identity.email)).memberAfterInsert.string,
+                time: identity.time, offsetMinutes: identity.offsetMinutes)
+        }
         for item in walked {
             let commit = item.commit
             graph.append(
@@ -151,9 +160,10 @@ public final class HistoryEngine {
                     id: commit.id, parents: item.parents.map { graph.index[$0]! }, isShallowBoundary: item.isShallowBoundary,
                     committerTime: commit.committer.time),
                 info: CommitInfo(
-                    id: commit.id, author: commit.author, committer: commit.committer, summary: commit.summary,
+                    id: commit.id, author: interned(commit.author), committer: interned(commit.committer), summary: commit.summary,
                     carriesSignature: commit.carriesSignature))
         }
+        names = []
         var tipIndex = graph.index[tip]!
         let commitsRead = walked.count
         // The trees to compare are all that is left to read of each commit; its message and identities now live in
@@ -613,13 +623,14 @@ package struct HistoryReplay {
                 }
                 let others = node.parents.dropFirst().map { states[$0]! }
                 let mergeBase = index - firstNew < mergeBases.count ? mergeBases[index - firstNew] : nil
-                graph.setOps(
-                    CommitChanges.ops(
-                        commit: Int32(index), base: state, others: others, changes: changes[index - firstNew],
-                        parsed: parsed, isShallowBoundary: node.isShallowBoundary, mergeBase: mergeBase),
-                    of: Int32(index))
+                let ops = CommitChanges.ops(
+                    commit: Int32(index), base: state, others: others, changes: changes[index - firstNew],
+                    parsed: parsed, isShallowBoundary: node.isShallowBoundary, mergeBase: mergeBase)
+                graph.setOps(ops, of: Int32(index))
+                state.apply(ops)
+            } else {
+                state.apply(graph.ops(Int32(index)))
             }
-            state.apply(graph.ops(Int32(index)))
             for parent in node.parents.dropFirst() {
                 remaining[Int(parent)] -= 1
                 if remaining[Int(parent)] == 0 { states[parent] = nil }

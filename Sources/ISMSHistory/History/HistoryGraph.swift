@@ -18,7 +18,8 @@ package struct HistoryGraph: Sendable {
     package private(set) var index = CommitIndex()
     package let cached: CachedCommits?
     private var newInfos: [CommitInfo] = []
-    private var newOps: [[RecordOp]] = []
+    /// This run's commits' operations, compact (`CompactOps`).
+    private var newOps = CompactOps()
     /// Record id → the commits whose operations name it (old or new id), ascending.
     package private(set) var mentions: [String: [Int32]] = [:]
     /// Set when this run computed the state at its tip; else the cache's snapshot stands.
@@ -65,7 +66,12 @@ package struct HistoryGraph: Sendable {
     }
 
     package func ops(_ i: Int32) -> [RecordOp] {
-        Int(i) < cachedCount ? cached!.ops(Int(i)) : newOps[Int(i) - cachedCount]
+        Int(i) < cachedCount ? cached!.ops(Int(i)) : newOps.ops(Int(i) - cachedCount, commit: i)
+    }
+
+    /// Whether commit `i` did anything to a record (`!ops(i).isEmpty`, without decoding this run's).
+    package func hasOps(_ i: Int32) -> Bool {
+        Int(i) < cachedCount ? !cached!.ops(Int(i)).isEmpty : !newOps.isEmpty(Int(i) - cachedCount)
     }
 
     /// Adds a commit computed in this run; its operations follow with `setOps`.
@@ -73,11 +79,11 @@ package struct HistoryGraph: Sendable {
         index.insert(node.id, Int32(nodes.count))
         nodes.append(node)
         newInfos.append(info)
-        newOps.append([])
+        newOps.append()
     }
 
     package mutating func setOps(_ ops: [RecordOp], of i: Int32) {
-        newOps[Int(i) - cachedCount] = ops
+        newOps.set(ops, at: Int(i) - cachedCount, commit: i)
         var named = Set<String>()
         for op in ops {
             if let id = op.oldID { named.insert(id) }

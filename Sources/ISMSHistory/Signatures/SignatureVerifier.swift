@@ -19,6 +19,10 @@ public final class SignatureVerifier {
     /// Whether a verdict of this run could not be reached (gpg missing, an unsupported key): such a verdict depends
     /// on the machine, so neither it nor a result drawn from it is kept in a cache.
     package private(set) var reachedNotVerified = false
+    /// Whether this run's verdicts are remembered, so a commit asked about again is not read again. A caller that
+    /// asks about each commit once (`isms log` as it streams) turns it off: on a million commits the verdicts alone
+    /// held hundreds of megabytes.
+    package var remembersVerdicts = true
 
     /// `cachePath` nil: no cache. `gpg` overrides where gpg is looked for (nil: on PATH).
     public init(trust: SignatureTrust, repository: Repository?, cachePath: String? = nil, gpg: String? = nil) {
@@ -34,7 +38,7 @@ public final class SignatureVerifier {
     public func verdict(for commit: ObjectID, carriesSignature: Bool? = nil) -> SignatureVerdict {
         if let known = verdicts[commit] { return known }
         if let cached = cache?.verdict(for: commit) {
-            verdicts[commit] = cached
+            if remembersVerdicts { verdicts[commit] = cached }
             if cached.format == .ssh { sawSSH = true }
             return cached
         }
@@ -46,7 +50,7 @@ public final class SignatureVerifier {
         } else {
             verdict = SignatureVerdict(status: .bad, reason: "the commit object cannot be read")
         }
-        verdicts[commit] = verdict
+        if remembersVerdicts { verdicts[commit] = verdict }
         // A verdict that depends on the machine (gpg missing) is not kept.
         if verdict.status != .notVerified { cache?.store(verdict, for: commit) } else { reachedNotVerified = true }
         return verdict

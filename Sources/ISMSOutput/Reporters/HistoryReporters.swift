@@ -193,17 +193,34 @@ public enum HistoryText: HistoryRenderer {
     }
 
     package static func render<Item: HistoryItem>(_ entries: [Item], withRecord: Bool, signatures: CommitSignatures?) -> String {
-        var out = TextBuffer(capacity: entries.count * 96)
+        var writer = Writer(withRecord: withRecord, capacity: entries.count * 96) { signatures?.mark($0.id) }
+        for entry in entries { writer.append(entry) }
+        return writer.out.string
+    }
+
+    /// `render`, entry by entry: `isms log` writes the text out as it goes rather than hold the whole of it.
+    package struct Writer {
+        package var out: TextBuffer
+        private let withRecord: Bool
+        /// A commit's signature mark (nil when not verified), asked once per run of the commit's entries.
+        private let mark: (CommitInfo) -> String?
         // Entries of one commit are adjacent: its part of the line is built once.
-        var commit: CommitInfo?
-        var prefix = "", prefixWidth = 0
-        var indents = [Int: String]()
-        for entry in entries {
+        private var commit: CommitInfo?
+        private var prefix = "", prefixWidth = 0
+        private var indents = [Int: String]()
+
+        package init(withRecord: Bool, capacity: Int, mark: @escaping (CommitInfo) -> String?) {
+            out = TextBuffer(capacity: capacity)
+            self.withRecord = withRecord
+            self.mark = mark
+        }
+
+        package mutating func append(_ entry: some HistoryItem) {
             if entry.commit !== commit {
                 commit = entry.commit
                 prefix =
                     entry.commit.id.short + " " + entry.commit.author.day.description + " " + SafeText.text(entry.commit.author.name)
-                    + (signatures?.mark(entry.commit.id).map { " " + $0 } ?? "") + "  "
+                    + (mark(entry.commit).map { " " + $0 } ?? "") + "  "
                 prefixWidth = prefix.count
             }
             out.append(prefix)
@@ -233,7 +250,7 @@ public enum HistoryText: HistoryRenderer {
                 describe(changes.removeFirst(), into: &out)
             }
             out.append("\n")
-            guard !changes.isEmpty else { continue }
+            guard !changes.isEmpty else { return }
             // Further changes line up under the first detail (the head's width in characters).
             let width = prefixWidth + (withRecord ? record.count + 2 : 0) + entry.event.rawValue.count + 2
             let indent = indents[width] ?? String(repeating: " ", count: width)
@@ -244,7 +261,6 @@ public enum HistoryText: HistoryRenderer {
                 out.append("\n")
             }
         }
-        return out.string
     }
 
     package static func describe(_ change: FieldChange) -> String {
@@ -314,6 +330,12 @@ package struct TextBuffer {
     private var bytes = [UInt8]()
 
     package init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    /// How many bytes it holds.
+    package var count: Int { bytes.count }
+
+    /// Empties it, keeping its capacity.
+    package mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
 
     package mutating func append(_ text: String) {
         var text = text

@@ -208,21 +208,26 @@ extension HistoryFilter {
 extension History {
     /// The records' log with the ISMS-level decisions of `settings` among them, newest first in the graph's order.
     public func log(_ filter: HistoryFilter, decisionsOf settings: SettingsLog) -> [LogItem] {
-        let records = log(filter)
-        let changes = settings.entries.compactMap { $0.decisions.flatMap(filter.apply) }
-        guard !changes.isEmpty else { return records.map(LogItem.recordChange) }
-        // Both lists are newest first; positions in the walk (oldest first) interleave them.
-        var position = [ObjectID: Int]()
-        for (index, commit) in range(excludingAncestorsOf: nil).enumerated() { position[commit.info.id] = index }
         var result = [LogItem]()
-        result.reserveCapacity(records.count + changes.count)
-        var i = 0, j = 0
-        while i < records.count || j < changes.count {
-            let takeSetting =
-                i == records.count
-                || (j < changes.count && (position[changes[j].commit.id] ?? -1) > (position[records[i].commit.id] ?? -1))
-            if takeSetting { result.append(.settingChange(changes[j])); j += 1 } else { result.append(.recordChange(records[i])); i += 1 }
-        }
+        forEachLogItem(filter, decisionsOf: settings) { result.append($0) }
         return result
+    }
+
+    /// The items of `log(_:decisionsOf:)` one at a time, in its order: `isms log` prints them as they come.
+    package func forEachLogItem(_ filter: HistoryFilter, decisionsOf settings: SettingsLog, _ body: (LogItem) throws -> Void) rethrows {
+        // Both are newest first: a setting change goes before the record changes of every commit after its own (a
+        // commit's record changes come before its setting change). Settings changes are few; their places are looked
+        // up once.
+        let changes = settings.entries.compactMap { $0.decisions.flatMap(filter.apply) }
+        let places = changes.map { place(of: $0.commit.id) ?? .max }
+        var next = 0
+        try forEachLogEntry(filter) { entry, place in
+            while next < changes.count, places[next] < place {
+                try body(.settingChange(changes[next]))
+                next += 1
+            }
+            try body(.recordChange(entry))
+        }
+        for change in changes[next...] { try body(.settingChange(change)) }
     }
 }
