@@ -4,6 +4,7 @@
 #
 #   scripts/bench-check.sh            # 10,000 records, median of 5 runs each
 #   RECORDS=2000 RUNS=3 scripts/bench-check.sh
+#   RECORDS=100000 SKIP_YAMLLINT=1 SKIP_HISTORY=1 scripts/bench-check.sh   # issue 16's scale row: ≤ 5 s, ≤ 400 MB RSS
 #
 # Settings (environment):
 #   RECORDS          records to generate (default 10000)

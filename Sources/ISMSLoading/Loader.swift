@@ -14,11 +14,21 @@ public struct LoadedISMS: Sendable {
 }
 
 public enum Loader {
+    /// Record files read and parsed at a time: enough to keep every core busy, few enough bytes to hold.
+    package static let sliceSize = 4096
+
     /// Reads the settings and every record of `source`. Bad files become findings; only a missing or
     /// unreadable isms.yaml stops the run. With `policy` (the trusted revision's settings), every policy
     /// setting — limits included, before any record is read — is the trusted one, not the source's. `ruleIDs`: the
     /// rules a `rules:` entry may name (the rules sit above the loader; `load(from:policy:)` in Rules/ passes them).
     public static func load(from source: some RecordSource, policy: Config? = nil, ruleIDs: [String]) throws(ToolError) -> LoadedISMS {
+        try load(from: source, policy: policy, ruleIDs: ruleIDs, sliceSize: sliceSize)
+    }
+
+    /// `sliceSize`: how many record files are read and parsed at a time (a test reads in slices of a few files).
+    package static func load(
+        from source: some RecordSource, policy: Config?, ruleIDs: [String], sliceSize: Int
+    ) throws(ToolError) -> LoadedISMS {
         let configData: Data?
         do { configData = try source.readConfig() } catch let error as ToolError {
             throw error
@@ -52,32 +62,36 @@ public enum Loader {
         let catalogs = try readCatalogs(catalogEntries, from: source, config: config, findings: &findings)
         let readable = regularFiles(entries, findings: &findings)
 
-        let contents: [Result<Data, YAMLProblem>]
-        do { contents = try source.read(readable, limit: config.maxFileBytes) } catch let error as ToolError {
-            throw error
-        } catch {
-            throw .git("cannot read records in \(source.label): \(error)", cause: error as? GitError)
-        }
-        let work = Array(zip(readable, contents))
-        let parsed: [(record: Record?, findings: [Finding])] = parallelMap(work) { entry, content in
-            let kind = RecordKind(folder: String(entry.path.prefix { $0 != "/" }))!
-            return RecordParser.parse(content, kind: kind, path: entry.path, config: config)
-        }
-
+        // Read and parsed a slice at a time: only one slice's bytes are held, not every file's beside the records made
+        // from them (60 MB of 100,000 records).
         var records = [Record]()
-        var firstByID = [String: Record]()
-        for (record, recordFindings) in parsed {
-            findings += recordFindings
-            guard let record else { continue }
-            if let first = firstByID[record.id] {
-                findings.append(
-                    LoadStage.duplicateID.finding(
-                        "id '\(record.id)' is already used by \(first.path):\(first.idLocation.line)",
-                        path: record.path, at: record.idLocation, record: record.id, field: "id"))
-            } else {
-                firstByID[record.id] = record
+        records.reserveCapacity(readable.count)
+        var firstByID = [String: Int]()
+        for start in stride(from: 0, to: readable.count, by: max(1, sliceSize)) {
+            let slice = Array(readable[start..<min(start + max(1, sliceSize), readable.count)])
+            let contents: [Result<Data, YAMLProblem>]
+            do { contents = try source.read(slice, limit: config.maxFileBytes) } catch let error as ToolError {
+                throw error
+            } catch {
+                throw .git("cannot read records in \(source.label): \(error)", cause: error as? GitError)
             }
-            records.append(record)
+            let parsed: [(record: Record?, findings: [Finding])] = parallelMap(Array(zip(slice, contents))) { entry, content in
+                let kind = RecordKind(folder: String(entry.path.prefix { $0 != "/" }))!
+                return RecordParser.parse(content, kind: kind, path: entry.path, config: config)
+            }
+            for (record, recordFindings) in parsed {
+                findings += recordFindings
+                guard let record else { continue }
+                if let first = firstByID[record.id].map({ records[$0] }) {
+                    findings.append(
+                        LoadStage.duplicateID.finding(
+                            "id '\(record.id)' is already used by \(first.path):\(first.idLocation.line)",
+                            path: record.path, at: record.idLocation, record: record.id, field: "id"))
+                } else {
+                    firstByID[record.id] = records.count
+                }
+                records.append(record)
+            }
         }
         return LoadedISMS(isms: ISMS(config: config, records: records, catalogs: catalogs), findings: findings)
     }

@@ -9,8 +9,9 @@ package struct RecordValidator {
     package let path: String
     package let config: Config
     package private(set) var findings: [Finding] = []
-    private var fields: [String: Field] = [:]
-    private var objects: [String: SourceLocation] = [:]
+    /// In the order met; a record's path is met once (YAML rejects a duplicate key, and a name holds no dot).
+    private var fields: [(key: String, value: Field)] = []
+    private var objects: [(key: String, value: SourceLocation)] = []
     private var rejected: Set<String> = []
 
     package init(kind: RecordKind, path: String, config: Config) {
@@ -26,6 +27,7 @@ package struct RecordValidator {
             return nil
         }
         let schema = Schema.of(kind)
+        fields.reserveCapacity(pairs.count * 2)
         let idNode = root["id"]
         let id = idNode?.scalar.flatMap { $0.isNull ? nil : $0.text }
         validateMapping(pairs, specs: schema.fields, prefix: "", parentLocation: root.location, record: id)
@@ -46,7 +48,9 @@ package struct RecordValidator {
             }
             findings.append(LoadStage.idPattern.finding(message, path: path, at: idLocation, record: id, field: "id"))
         }
-        var record = Record(kind: kind, id: id, path: path, idLocation: idLocation, fields: fields, objects: objects)
+        var record = Record(
+            kind: kind, id: id, path: path, idLocation: idLocation, fields: FieldMap(unsorted: fields),
+            objects: FieldMap(unsorted: objects))
         record.rejected = rejected
         return record
     }
@@ -66,7 +70,7 @@ package struct RecordValidator {
                 continue
             }
             if pair.value.scalar?.isNull == true { continue }  // an empty value counts as absent
-            validate(pair.value, spec: spec, name: name, keyLocation: pair.keyLocation, record: record)
+            validate(pair.value, spec: spec, name: Schema.sharedName(name), keyLocation: pair.keyLocation, record: record)
         }
         for spec in specs {
             let pair = pairs.first { $0.key == spec.name }
@@ -81,7 +85,7 @@ package struct RecordValidator {
                         path: path, at: pair.keyLocation, record: record, field: name))
                 // Left out of the record, as any value that fails is.
                 rejected.insert(name)
-                fields = fields.filter { $0.key != name && !$0.key.hasPrefix(name + ".") }
+                fields.removeAll { $0.key == name || $0.key.hasPrefix(name + ".") }
                 continue
             }
             guard !present else { continue }
@@ -109,7 +113,7 @@ package struct RecordValidator {
                     record)
                 return
             }
-            objects[name] = node.location
+            objects.append((name, node.location))
             validateMapping(pairs, specs: children, prefix: name + ".", parentLocation: node.location, record: record)
         case .keyed(let children):
             guard let entries = node.pairs else {
@@ -118,7 +122,7 @@ package struct RecordValidator {
                     node, name, record)
                 return
             }
-            objects[name] = node.location
+            objects.append((name, node.location))
             for entry in entries {
                 // The name becomes part of a dotted path (`actions.CA-1.due`): no dots, nothing invisible.
                 guard !entry.key.isEmpty,
@@ -136,7 +140,7 @@ package struct RecordValidator {
                         entry.value, entryName, record)
                     continue
                 }
-                objects[entryName] = entry.value.location
+                objects.append((entryName, entry.value.location))
                 validateMapping(pairs, specs: children, prefix: entryName + ".", parentLocation: entry.value.location, record: record)
             }
         case .list(let element):
@@ -153,7 +157,7 @@ package struct RecordValidator {
                 }
             }
             // A list with a bad item is kept without it: its other references are still checked.
-            fields[name] = Field(value: .list(values), location: node.location, keyLocation: keyLocation, itemLocations: locations)
+            fields.append((name, Field(value: .list(values), location: node.location, keyLocation: keyLocation, itemLocations: locations)))
         default:
             var type = spec.type
             // Risk scores run to the scale of the configured risk method, not the schema's widest.
@@ -162,7 +166,7 @@ package struct RecordValidator {
                 type = .integer(1...(name.hasSuffix("likelihood") ? method.likelihood.count : method.impact.count))
             }
             if let value = scalar(node, type: type, name: name, record: record) {
-                fields[name] = Field(value: value, location: node.location, keyLocation: keyLocation, itemLocations: [])
+                fields.append((name, Field(value: value, location: node.location, keyLocation: keyLocation, itemLocations: [])))
             }
         }
     }

@@ -48,33 +48,46 @@ public struct TraceGraph: Sendable {
     private let incoming: [String: [Int]]
 
     package init(records: [Record], config: Config) {
-        var links = [Link]()
-        // A kind's reference fields, listed once per kind rather than once per record.
-        var referenceFieldsOfKind = [RecordKind: [(String, FieldType)]]()
+        // Per kind, once: each reference field, the kinds it may point to, and the kind whose id shape makes free
+        // text a reference.
+        let referenceFields = Dictionary(
+            uniqueKeysWithValues: RecordKind.allCases.map { kind in
+                (
+                    kind,
+                    Self.referenceFields(Schema.of(kind).fields, prefix: "").compactMap {
+                        name, type -> (name: String, keyed: Bool, targets: [RecordKind], onlyIfShaped: RecordKind?)? in
+                        let keyed = name.contains(".*.")
+                        switch type {
+                        case .reference(let kinds): return (name, keyed, kinds, nil)
+                        case .referenceOrText(let kind): return (name, keyed, [kind], kind)
+                        default: return nil
+                        }
+                    }
+                )
+            })
+        // Sized before it is filled, at most one link a value: grown by doubling, the array of 100,000 records' links
+        // was up to half empty.
+        var capacity = 0
         for record in records {
-            let fields =
-                referenceFieldsOfKind[record.kind]
-                ?? {
-                    let fields = Self.referenceFields(Schema.of(record.kind).fields, prefix: "")
-                    referenceFieldsOfKind[record.kind] = fields
-                    return fields
-                }()
-            for (name, type) in fields {
-                let targets: [RecordKind]
-                switch type {
-                case .reference(let kinds): targets = kinds
-                case .referenceOrText(let kind): targets = [kind]
-                default: continue
+            for reference in referenceFields[record.kind] ?? [] {
+                for name in reference.keyed ? Self.expand(reference.name, in: record) : [reference.name] {
+                    guard let field = record.fields[name] else { continue }
+                    if case .list(let items) = field.value { capacity += items.count } else { capacity += 1 }
                 }
-                let onlyIfShaped: RecordKind? = { if case .referenceOrText(let k) = type { return k } else { return nil } }()
-                for name in Self.expand(name, in: record) {
+            }
+        }
+        var links = [Link]()
+        links.reserveCapacity(capacity)
+        for record in records {
+            for reference in referenceFields[record.kind] ?? [] {
+                for name in reference.keyed ? Self.expand(reference.name, in: record) : [reference.name] {
                     var values: [(String, SourceLocation)] = record.list(name)
                     if values.isEmpty, let single = record.string(name) { values = [(single, record.location(of: name))] }
                     for (value, location) in values {
-                        if let kind = onlyIfShaped, !config.idPattern(kind).matches(value) { continue }
+                        if let kind = reference.onlyIfShaped, !config.idPattern(kind).matches(value) { continue }
                         links.append(
                             Link(
-                                from: record.id, fromKind: record.kind, field: name, to: value, expected: targets,
+                                from: record.id, fromKind: record.kind, field: name, to: value, expected: reference.targets,
                                 path: record.path, location: location))
                     }
                 }

@@ -1,5 +1,6 @@
 /// A field value typed by the schema. Lists hold scalars only; objects are flattened into dotted paths.
-public indirect enum FieldValue: Hashable, Sendable {
+/// Not `indirect`: a boxed value cost a heap object per field, three times the bytes the value holds inline.
+public enum FieldValue: Hashable, Sendable {
     case string(String)
     case integer(Int)
     case boolean(Bool)
@@ -40,9 +41,9 @@ public struct Record: Sendable {
     public let id: String
     public let path: String
     public let idLocation: SourceLocation
-    public var fields: [String: Field]
+    public var fields: FieldMap<Field>
     /// Where each mapping-valued field (`acceptance`, `review`) starts.
-    public var objects: [String: SourceLocation]
+    public var objects: FieldMap<SourceLocation>
     /// Fields that were written but failed validation (already reported as invalid-value). Rules that look
     /// for an absent field skip these, so one defect is reported once.
     public var rejected: Set<String> = []
@@ -50,6 +51,18 @@ public struct Record: Sendable {
     public init(
         kind: RecordKind, id: String, path: String, idLocation: SourceLocation,
         fields: [String: Field], objects: [String: SourceLocation]
+    ) {
+        self.kind = kind
+        self.id = id
+        self.path = path
+        self.idLocation = idLocation
+        self.fields = FieldMap(fields)
+        self.objects = FieldMap(objects)
+    }
+
+    package init(
+        kind: RecordKind, id: String, path: String, idLocation: SourceLocation,
+        fields: FieldMap<Field>, objects: FieldMap<SourceLocation>
     ) {
         self.kind = kind
         self.id = id

@@ -152,6 +152,27 @@ public enum Schema {
         "[" + groups.map { "[" + $0.map(\.debugDescription).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
     }
 
+    /// One shared copy of `name` when a schema names that dotted path (`acceptance.approved_by`); else `name`.
+    /// A path of more than 15 bytes is a heap string: without this, each of 100,000 records held its own copies.
+    package static func sharedName(_ name: String) -> String {
+        guard name.utf8.count > 15 else { return name }  // held inline: nothing to share
+        return dottedNames[name] ?? name
+    }
+
+    /// Every dotted path of every kind's schema (a keyed mapping's entries, named by the author, are not).
+    private static let dottedNames: [String: String] = {
+        var names = [String: String]()
+        func add(_ specs: [FieldSpec], prefix: String) {
+            for spec in specs {
+                let name = prefix + spec.name
+                names[name] = name
+                if case .object(let children) = spec.type { add(children, prefix: name + ".") }
+            }
+        }
+        for kind in RecordKind.allCases { add(of(kind).fields, prefix: "") }
+        return names
+    }()
+
     /// Never traps: `all` holds every kind, and a miss would only cost building the schema again.
     public static func of(_ kind: RecordKind) -> KindSchema { all[kind] ?? make(kind) }
 

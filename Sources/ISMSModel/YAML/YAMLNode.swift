@@ -1,14 +1,35 @@
 /// A position in a file, 1-based, columns counted in Unicode scalars.
 public struct SourceLocation: Hashable, Sendable, Codable, Comparable {
-    public var line: Int
-    public var column: Int
+    // 32 bits each: every field, list item and link of a loaded ISMS carries locations, and a file is at most
+    // limits.file_bytes (1 GiB), so no line or column reaches 2^31. Half the memory of two Ints.
+    private var line32: Int32
+    private var column32: Int32
+    public var line: Int {
+        get { Int(line32) }
+        set { line32 = Int32(clamping: newValue) }
+    }
+    public var column: Int {
+        get { Int(column32) }
+        set { column32 = Int32(clamping: newValue) }
+    }
     public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
+        line32 = Int32(clamping: line)
+        column32 = Int32(clamping: column)
     }
     public static let start = SourceLocation(line: 1, column: 1)
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
-        (a.line, a.column) < (b.line, b.column)
+        (a.line32, a.column32) < (b.line32, b.column32)
+    }
+
+    private enum CodingKeys: String, CodingKey { case line, column }
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(line: try container.decode(Int.self, forKey: .line), column: try container.decode(Int.self, forKey: .column))
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
     }
 }
 
