@@ -66,11 +66,23 @@ package struct CompactOps: Sendable {
 
     /// The operations of commit `i` (from 0), whose graph index is `commit`.
     package func ops(_ i: Int, commit: Int32) -> [RecordOp] {
-        var r = Reader(start: starts[i])
-        guard r.position < ends[i] else { return [] }
-        let count = r.varint(bytes)
         var ops = [RecordOp]()
-        ops.reserveCapacity(count)
+        forEachOp(i, commit: commit, wanted: { _, _ in true }) { op in
+            ops.append(op)
+            return true
+        }
+        return ops
+    }
+
+    /// Visits commit `i`'s operations in order: `wanted` sees each one's old and new id, and only an operation it
+    /// wants is built and handed to `body` (false stops). A rule asks for the entries of every record, and a commit
+    /// names many: building all of them for each was most of a cold `unsigned-decision`.
+    package func forEachOp(
+        _ i: Int, commit: Int32, wanted: (_ oldID: String?, _ newID: String?) -> Bool, _ body: (RecordOp) -> Bool
+    ) {
+        var r = Reader(start: starts[i])
+        guard r.position < ends[i] else { return }
+        let count = r.varint(bytes)
         for _ in 0..<count {
             let event = HistoryCache.events[Int(r.byte(bytes))]!
             let flags = r.byte(bytes)
@@ -80,6 +92,15 @@ package struct CompactOps: Sendable {
             let oldPath = flags & 8 != 0 ? strings[r.varint(bytes)] : nil
             let newPath = flags & 16 != 0 ? strings[r.varint(bytes)] : nil
             let fieldCount = r.varint(bytes)
+            guard wanted(oldID, newID) else {
+                for _ in 0..<fieldCount {
+                    _ = r.varint(bytes)
+                    skipValue(&r)
+                    skipValue(&r)
+                    _ = r.signed(bytes)
+                }
+                continue
+            }
             var fields = [FieldOp]()
             fields.reserveCapacity(fieldCount)
             for _ in 0..<fieldCount {
@@ -88,12 +109,11 @@ package struct CompactOps: Sendable {
                 let shift = r.signed(bytes)
                 fields.append(FieldOp(field: name, old: old, new: new, attribution: Int32(Int64(commit) - shift)))
             }
-            ops.append(
-                RecordOp(
-                    event: event, ownEvent: flags & 1 != 0, kind: kind, oldID: oldID, newID: newID, oldPath: oldPath,
-                    newPath: newPath, fields: fields))
+            let op = RecordOp(
+                event: event, ownEvent: flags & 1 != 0, kind: kind, oldID: oldID, newID: newID, oldPath: oldPath,
+                newPath: newPath, fields: fields)
+            guard body(op) else { return }
         }
-        return ops
     }
 
     /// Whether commit `i` has operations, without decoding them.
@@ -154,6 +174,18 @@ package struct CompactOps: Sendable {
             items.reserveCapacity(count)
             for _ in 0..<count { items.append(value(&r)!) }
             return .list(items)
+        }
+    }
+
+    /// Passes over a value `value(_:)` would read, building nothing.
+    private func skipValue(_ r: inout Reader) {
+        switch r.byte(bytes) {
+        case 0, 3, 4: return
+        case 1: _ = r.varint(bytes)
+        case 2, 5: _ = r.signed(bytes)
+        default:
+            let count = r.varint(bytes)
+            for _ in 0..<count { skipValue(&r) }
         }
     }
 

@@ -128,21 +128,28 @@ public struct History: Sendable {
         var known = false
         while let p = pending.popMin() {
             let index = order[Int(p)]
-            // A commit names many records: only the operations on this one are copied out of its array.
-            let ops = graph.ops(index)
-            for i in ops.indices {
-                guard let newOrOld = ops[i].newID ?? ops[i].oldID,
-                    tracked.contains(newOrOld) || (ops[i].oldID.map(tracked.contains) ?? false)
-                else { continue }
-                let op = ops[i]
+            // A commit names many records: only the operations on this one are built or copied out.
+            var stopped = false
+            graph.forEachOp(
+                index,
+                wanted: { oldID, newID in
+                    guard let newOrOld = newID ?? oldID else { return false }
+                    return tracked.contains(newOrOld) || (oldID.map(tracked.contains) ?? false)
+                }
+            ) { op in
                 known = true
-                if let entry = entry(op, at: index), !body(entry, p) { return true }
+                if let entry = entry(op, at: index), !body(entry, p) {
+                    stopped = true
+                    return false
+                }
                 if op.event == .idChanged, let oldID = op.oldID, let newID = op.newID, tracked.contains(newID),
                     tracked.insert(oldID).inserted
                 {
                     enqueue(oldID, olderThan: p)
                 }
+                return true
             }
+            if stopped { return true }
         }
         return known
     }

@@ -69,6 +69,19 @@ package struct HistoryGraph: Sendable {
         Int(i) < cachedCount ? cached!.ops(Int(i)) : newOps.ops(Int(i) - cachedCount, commit: i)
     }
 
+    /// Commit `i`'s operations that `wanted` accepts by their old and new id, in order, until `body` returns false;
+    /// this run's are built only when wanted (`CompactOps.forEachOp`).
+    package func forEachOp(_ i: Int32, wanted: (_ oldID: String?, _ newID: String?) -> Bool, _ body: (RecordOp) -> Bool) {
+        guard Int(i) < cachedCount else {
+            newOps.forEachOp(Int(i) - cachedCount, commit: i, wanted: wanted, body)
+            return
+        }
+        let ops = cached!.ops(Int(i))
+        for j in ops.indices where wanted(ops[j].oldID, ops[j].newID) {
+            guard body(ops[j]) else { return }
+        }
+    }
+
     /// Whether commit `i` did anything to a record (`!ops(i).isEmpty`, without decoding this run's).
     package func hasOps(_ i: Int32) -> Bool {
         Int(i) < cachedCount ? !cached!.ops(Int(i)).isEmpty : !newOps.isEmpty(Int(i) - cachedCount)
