@@ -115,4 +115,27 @@ final class ColdGateTests: XCTestCase {
         XCTAssertEqual(warm.introduced, afresh.introduced)
         XCTAssertEqual(warm.resolved, afresh.resolved)
     }
+
+    /// A NUL byte in a header line before the `gpgsig` header: libgit2's raw header stops there, so the walk's
+    /// header scan must not take the commit for unsigned. The signature (garbage) is bad, cold as with `--no-cache`.
+    func testASignatureBehindANulInTheHeaderIsNotTakenForUnsigned() throws {
+        let repo = GitRepository()
+        repo.write("isms.yaml", config)
+        repo.write(".isms/allowed_signers", alice.allowedSigner("alice@example.com") + "\n")
+        repo.write("risks/risk-1.yaml", risk("RISK-1"))
+        repo.commitSigned("SEC-1 Trust Alice", by: .alice, at: "2026-01-12T10:00:00Z", key: alice)
+        repo.write("risks/risk-1.yaml", risk("RISK-1", "reduce"))
+        let honest = repo.commit("SEC-2 Reduce RISK-1", by: .bob, at: "2026-01-13T10:00:00Z")
+        let tree = repo.git("rev-parse", honest + "^{tree}"), parent = repo.git("rev-parse", honest + "^")
+        let bob = "Bob <bob@example.com> 1768298400 +0000"
+        let forged = repo.rawCommit(
+            tree: tree, parents: [parent], author: bob, message: "SEC-2 Reduce RISK-1",
+            extraHeaders: "x-note a\u{0}b\ngpgsig -----BEGIN SSH SIGNATURE-----\n garbage\n -----END SSH SIGNATURE-----\n")
+        repo.git("update-ref", "refs/heads/main", forged)
+        repo.git("reset", "-q", "--hard", forged)
+        let afresh = try findings(repo, useCache: false)
+        XCTAssertTrue(afresh.contains { $0.rule == "bad-signature" }, "\(afresh)")
+        XCTAssertEqual(try findings(repo, useCache: true), afresh)
+        XCTAssertEqual(try findings(repo, useCache: true), afresh)
+    }
 }
