@@ -77,7 +77,21 @@ extension Repository {
             summary: Self.text(git_commit_summary(handle), encoding: encoding),
             message: Self.bytes(git_commit_message_raw(handle)),
             encoding: encoding,
-            carriesSignature: Self.hasSignatureHeader(git_commit_raw_header(handle)))
+            carriesSignature: hasSignatureHeader(id, handle))
+    }
+
+    /// libgit2 keeps the header and the message as C strings: a NUL byte (which `hash-object --literally` writes)
+    /// cuts them short, and a `gpgsig` header after it would not be seen. Unless the two fill the object, whether
+    /// the commit is signed is not known here (nil): the verifier reads the object.
+    private func hasSignatureHeader(_ id: ObjectID, _ handle: OpaquePointer?) -> Bool? {
+        guard let header = git_commit_raw_header(handle), let message = git_commit_message_raw(handle) else { return nil }
+        var oid = id.gitOID
+        var size = 0
+        var type = GIT_OBJECT_INVALID
+        guard git_odb_read_header(&size, &type, odb, &oid) == 0 else { return nil }
+        let headerLength = strlen(header), messageLength = strlen(message)
+        guard size == headerLength + 1 + messageLength || (messageLength == 0 && size == headerLength) else { return nil }
+        return Self.hasSignatureHeader(header)
     }
 
     /// libgit2's raw header is the object up to the empty line; a header line (not a continuation line, which

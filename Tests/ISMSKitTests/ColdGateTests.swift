@@ -115,4 +115,104 @@ final class ColdGateTests: XCTestCase {
         XCTAssertEqual(warm.introduced, afresh.introduced)
         XCTAssertEqual(warm.resolved, afresh.resolved)
     }
+
+    /// A NUL byte in a header line before the `gpgsig` header: libgit2's raw header stops there, so the walk's
+    /// header scan must not take the commit for unsigned. The signature (garbage) is bad, cold as with `--no-cache`.
+    func testASignatureBehindANulInTheHeaderIsNotTakenForUnsigned() throws {
+        let repo = GitRepository()
+        repo.write("isms.yaml", config)
+        repo.write(".isms/allowed_signers", alice.allowedSigner("alice@example.com") + "\n")
+        repo.write("risks/risk-1.yaml", risk("RISK-1"))
+        repo.commitSigned("SEC-1 Trust Alice", by: .alice, at: "2026-01-12T10:00:00Z", key: alice)
+        repo.write("risks/risk-1.yaml", risk("RISK-1", "reduce"))
+        let honest = repo.commit("SEC-2 Reduce RISK-1", by: .bob, at: "2026-01-13T10:00:00Z")
+        let tree = repo.git("rev-parse", honest + "^{tree}"), parent = repo.git("rev-parse", honest + "^")
+        let bob = "Bob <bob@example.com> 1768298400 +0000"
+        let forged = repo.rawCommit(
+            tree: tree, parents: [parent], author: bob, message: "SEC-2 Reduce RISK-1",
+            extraHeaders: "x-note a\u{0}b\ngpgsig -----BEGIN SSH SIGNATURE-----\n garbage\n -----END SSH SIGNATURE-----\n")
+        repo.git("update-ref", "refs/heads/main", forged)
+        repo.git("reset", "-q", "--hard", forged)
+        let afresh = try findings(repo, useCache: false)
+        XCTAssertTrue(afresh.contains { $0.rule == "bad-signature" }, "\(afresh)")
+        XCTAssertEqual(try findings(repo, useCache: true), afresh)
+        XCTAssertEqual(try findings(repo, useCache: true), afresh)
+    }
+
+    /// The head merges a side branch that is no ancestor of the merge base but comes before it in the walk's order, and
+    /// main merged the side branch's other half (criss-cross): the merge base's state kept by the head's replay must
+    /// be the merge base's own.
+    func testTheMergeBaseFromTheHeadsHistoryIgnoresBranchesOnlyTheHeadHolds() throws {
+        let repo = GitRepository()
+        repo.write("isms.yaml", config)
+        repo.write(".isms/allowed_signers", alice.allowedSigner("alice@example.com") + "\n")
+        repo.write("risks/risk-1.yaml", risk("RISK-1"))
+        repo.commitSigned("SEC-1 Trust Alice", by: .alice, at: "2026-01-12T10:00:00Z", key: alice)
+        repo.git("checkout", "-q", "-b", "side")
+        repo.write("risks/risk-1.yaml", risk("RISK-1", "reduce"))
+        repo.commit("Reduce RISK-1", by: .bob, at: "2026-01-13T10:00:00Z")
+        repo.git("checkout", "-q", "-b", "side2", "main")
+        repo.write("risks/risk-3.yaml", risk("RISK-3", "reduce"))
+        repo.commit("Add RISK-3", by: .bob, at: "2026-01-13T11:00:00Z")
+        repo.git("checkout", "-q", "main")
+        repo.write("risks/risk-2.yaml", risk("RISK-2", "reduce"))
+        repo.commit("SEC-2 Add RISK-2", by: .carol, at: "2026-01-20T10:00:00Z")
+        repo.git("checkout", "-q", "-b", "pr")
+        repo.git("merge", "-q", "--no-ff", "-m", "Merge side", "side", environment: repo.identity(.carol, "2026-02-01T10:00:00Z"))
+        repo.git("checkout", "-q", "main")
+        repo.git("merge", "-q", "--no-ff", "-m", "Merge side2", "side2", environment: repo.identity(.carol, "2026-02-01T11:00:00Z"))
+        repo.git("checkout", "-q", "pr")
+        repo.git("merge", "-q", "--no-ff", "-m", "Merge side2", "side2", environment: repo.identity(.carol, "2026-02-01T12:00:00Z"))
+        repo.write("risks/risk-2.yaml", risk("RISK-2"))
+        repo.commit("SEC-5 Avoid RISK-2", by: .carol, at: "2026-02-03T10:00:00Z")
+        let afresh = try gate(repo, useCache: false)
+        let cold = try gate(repo, useCache: true)
+        XCTAssertEqual(cold.introduced, afresh.introduced)
+        XCTAssertEqual(cold.resolved, afresh.resolved)
+        let warm = try gate(repo, useCache: true)
+        XCTAssertEqual(warm.introduced, afresh.introduced)
+        XCTAssertEqual(warm.resolved, afresh.resolved)
+        XCTAssertTrue(afresh.introduced.contains { $0.record == "RISK-1" }, "\(afresh)")
+    }
+
+    /// The trust file changed through the shape of `.isms` or isms.yaml rather than a file's content: a mode change
+    /// only, `.isms` made a symbolic link, a submodule entry or a file, a rename out of and back into `.isms`. The
+    /// walk must note each as a change of the root's entry, so the cold run reports what a run reading every tree does.
+    func testTrustFileShapeChangesAreSeenByTheColdRun() throws {
+        let repo = GitRepository()
+        let signers = alice.allowedSigner("alice@example.com") + "\n"
+        repo.write("isms.yaml", config)
+        repo.write(".isms/allowed_signers", signers)
+        repo.write("risks/risk-1.yaml", risk("RISK-1"))
+        repo.commitSigned("SEC-1 Trust Alice", by: .alice, at: "2026-01-12T10:00:00Z", key: alice)
+        repo.git("update-index", "--chmod=+x", ".isms/allowed_signers")
+        repo.git("commit", "-q", "-m", "SEC-2 Mode", environment: repo.identity(.bob, "2026-01-13T10:00:00Z"))
+        repo.git("mv", ".isms/allowed_signers", "signers.txt")
+        repo.commit("SEC-3 Move out", by: .bob, at: "2026-01-14T10:00:00Z")
+        repo.git("mv", "signers.txt", ".isms/allowed_signers")
+        repo.commit("SEC-4 Move back", by: .bob, at: "2026-01-15T10:00:00Z")
+        repo.git("rm", "-q", "-r", ".isms")
+        repo.write("keys/allowed_signers", signers + bob.allowedSigner("bob@example.com") + "\n")
+        repo.git("add", "-A")
+        repo.git("commit", "-q", "-m", "SEC-5 unlinked", environment: repo.identity(.bob, "2026-01-16T10:00:00Z"))
+        let link = repo.rawObject(type: "blob", "keys")
+        repo.git("update-index", "--add", "--cacheinfo", "120000,\(link),.isms")
+        repo.git("commit", "-q", "-m", "SEC-6 Link", environment: repo.identity(.bob, "2026-01-17T10:00:00Z"))
+        let head = repo.git("rev-parse", "HEAD")
+        repo.git("update-index", "--force-remove", ".isms")
+        repo.git("update-index", "--add", "--cacheinfo", "160000,\(head),.isms")
+        repo.git("commit", "-q", "-m", "SEC-7 Submodule", environment: repo.identity(.bob, "2026-01-18T10:00:00Z"))
+        repo.git("update-index", "--force-remove", ".isms")
+        repo.git("checkout", "-q", "HEAD~6", "--", ".isms")
+        repo.git("commit", "-q", "-m", "SEC-8 Back", environment: repo.identity(.bob, "2026-01-19T10:00:00Z"))
+        repo.git("reset", "-q", "--hard")
+        let afresh = try findings(repo, useCache: false)
+        XCTAssertGreaterThanOrEqual(afresh.filter { $0.rule == "allowed-signers-changed" }.count, 2, "\(afresh)")
+        XCTAssertEqual(try findings(repo, useCache: true), afresh)
+        for file in try FileManager.default.contentsOfDirectory(atPath: repo.path + "/.git/isms")
+        where file.hasPrefix("path-") || file.hasPrefix("signatures") {
+            try FileManager.default.removeItem(atPath: repo.path + "/.git/isms/" + file)
+        }
+        XCTAssertEqual(try findings(repo, useCache: true), afresh)
+    }
 }

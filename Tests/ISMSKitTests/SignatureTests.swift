@@ -343,7 +343,7 @@ final class SignatureTests: XCTestCase {
         XCTAssertEqual(try repository.commit(XCTUnwrap(ObjectID(hex: repo.git("rev-parse", "HEAD~1")))).carriesSignature, false)
         XCTAssertNil(first.saveCache())
         let text = try XCTUnwrap(FileManager.default.contents(atPath: cache).map { String(decoding: $0, as: UTF8.self) })
-        XCTAssertTrue(text.hasPrefix("isms-signatures 2\ntrust \(first.trust.fingerprint)\n"), text)
+        XCTAssertTrue(text.hasPrefix("isms-signatures 3\ntrust \(first.trust.fingerprint)\n"), text)
         XCTAssertTrue(text.contains(commit.hex + "\tgood\tssh\talice@example.com\t" + Self.ed25519.fingerprint), text)
 
         // A cached verdict is used as it is: forge one to see it read back.
@@ -362,16 +362,16 @@ final class SignatureTests: XCTestCase {
         XCTAssertEqual(both.components(separatedBy: "\ntrust ").count, 3, both)
         // Other trusts' sections are written back as they were read, an empty one too.
         let foreign = "trust aaaa\ntrust bbbb\n\(commit.hex)\tbad\tssh\t-\t-\tforged\n"
-        try Data(("isms-signatures 2\n" + foreign + "trust \(second.trust.fingerprint)\n").utf8).write(to: URL(fileURLWithPath: cache))
+        try Data(("isms-signatures 3\n" + foreign + "trust \(second.trust.fingerprint)\n").utf8).write(to: URL(fileURLWithPath: cache))
         let third = try verifier(repo, cache: cache)
         XCTAssertEqual(third.verdict(for: commit).status, .good)
         XCTAssertNil(third.saveCache())
         XCTAssertEqual(
             String(decoding: FileManager.default.contents(atPath: cache)!, as: UTF8.self),
-            "isms-signatures 2\ntrust \(second.trust.fingerprint)\n\(commit.hex)\tgood\tssh\talice@example.com\t"
+            "isms-signatures 3\ntrust \(second.trust.fingerprint)\n\(commit.hex)\tgood\tssh\talice@example.com\t"
                 + Self.ed25519.fingerprint + "\t-\n" + foreign)
         // A damaged file is ignored.
-        try Data("isms-signatures 2\ntrust \(second.trust.fingerprint)\nnonsense\n".utf8).write(to: URL(fileURLWithPath: cache))
+        try Data("isms-signatures 3\ntrust \(second.trust.fingerprint)\nnonsense\n".utf8).write(to: URL(fileURLWithPath: cache))
         XCTAssertEqual(try verifier(repo, cache: cache).verdict(for: commit).status, .good)
     }
 }

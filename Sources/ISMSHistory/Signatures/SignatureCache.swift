@@ -7,15 +7,16 @@ import ISMSLoading
 /// fingerprint (the allowed signers and OpenPGP keys it was judged against), so changing the allowed signers
 /// verifies again. The file holds the sections of the four most recently used trusts, newest first:
 ///
-///     isms-signatures 2
+///     isms-signatures 3
 ///     trust <sha-256 hex>
 ///     <commit hex> TAB <status> TAB <format or -> TAB <principal or -> TAB <key or -> TAB <reason>
 ///
 /// A file that does not read as this is ignored and replaced. Writes are atomic (a temporary file, renamed).
 package final class SignatureCache {
     /// 2: malformed commits (duplicated headers) are bad, and the first committer header is the signing time;
-    /// a version-1 file may hold other verdicts for them, so it is replaced.
-    package static let header = "isms-signatures 2"
+    /// a version-1 file may hold other verdicts for them, so it is replaced. 3: a `gpgsig` header after a NUL byte
+    /// is read (a version-2 file may hold `unsigned` for such a commit).
+    package static let header = "isms-signatures 3"
     package static let keptTrusts = 4
 
     package let path: String
