@@ -94,7 +94,14 @@ extension HistoryCache {
         out.varint(meta.bytes.count)
         out.bytes.append(contentsOf: meta.bytes)
         var ops = ByteWriter()
-        let list = graph.ops(i)
+        encodeOps(graph.ops(i), commit: i, into: &ops, strings: &strings)
+        out.varint(ops.bytes.count)
+        out.bytes.append(contentsOf: ops.bytes)
+    }
+
+    /// A commit's operations in the cache's layout; `commit` is its graph index (attributions are kept relative to
+    /// it). `CompactOps` holds a run's operations in the same layout.
+    package static func encodeOps(_ list: [RecordOp], commit: Int32, into ops: inout ByteWriter, strings: inout StringTable) {
         ops.varint(list.count)
         for op in list {
             ops.byte(op.event.storageCode)
@@ -105,19 +112,18 @@ extension HistoryCache {
             if op.newPath != nil { flags |= 16 }
             ops.byte(flags)
             ops.byte(op.kind.storageCode)
-            for text in [op.oldID, op.newID, op.oldPath, op.newPath] {
-                if let text { ops.varint(strings.index(text)) }
-            }
+            if let text = op.oldID { ops.varint(strings.index(text)) }
+            if let text = op.newID { ops.varint(strings.index(text)) }
+            if let text = op.oldPath { ops.varint(strings.index(text)) }
+            if let text = op.newPath { ops.varint(strings.index(text)) }
             ops.varint(op.fields.count)
             for field in op.fields {
                 ops.varint(strings.index(field.field))
                 value(field.old, into: &ops, strings: &strings)
                 value(field.new, into: &ops, strings: &strings)
-                ops.signed(Int64(i) - Int64(field.attribution))
+                ops.signed(Int64(commit) - Int64(field.attribution))
             }
         }
-        out.varint(ops.bytes.count)
-        out.bytes.append(contentsOf: ops.bytes)
     }
 
     package static func value(_ value: FieldValue?, into out: inout ByteWriter, strings: inout StringTable) {
