@@ -196,10 +196,24 @@ public struct History: Sendable {
     /// the ids of its parents and whether it is a shallow clone's boundary (its parents are not there).
     public func range(excludingAncestorsOf base: ObjectID?) -> [(info: CommitInfo, parents: [ObjectID], isShallowBoundary: Bool)] {
         let excluded = base.flatMap { graph.index[$0] }.map { graph.ancestors(of: $0) } ?? [Bool](repeating: false, count: graph.count)
-        return order.reversed().filter { !excluded[Int($0)] }.map { index in
-            let node = graph.nodes[Int(index)]
-            return (graph.info(index), node.parents.map { graph.nodes[Int($0)].id }, node.isShallowBoundary)
-        }
+        return order.reversed().filter { !excluded[Int($0)] }.map(rangeItem)
+    }
+
+    /// `range(excludingAncestorsOf: nil)` built one commit at a time as it is read.
+    package func lazyRange() -> some Sequence<(info: CommitInfo, parents: [ObjectID], isShallowBoundary: Bool)> {
+        order.reversed().lazy.map(rangeItem)
+    }
+
+    private func rangeItem(_ index: Int32) -> (info: CommitInfo, parents: [ObjectID], isShallowBoundary: Bool) {
+        let node = graph.nodes[Int(index)]
+        return (graph.info(index), node.parents.map { graph.nodes[Int($0)].id }, node.isShallowBoundary)
+    }
+
+    /// Per graph index, how many times commits of the reachable history name it as a parent.
+    package func childCounts() -> [Int32] {
+        var counts = [Int32](repeating: 0, count: graph.count)
+        for index in order { for parent in graph.nodes[Int(index)].parents { counts[Int(parent)] += 1 } }
+        return counts
     }
 
     /// Every record id the history knows, for did-you-mean.
