@@ -72,25 +72,25 @@ public struct CommitFacts: Sendable {
         GitIdentity(name: person.name.string, email: person.email.string, time: time, offsetMinutes: Int(offset))
     }
 
-    /// The facts with commit `order[p]` at place p.
-    public func permuted(by order: [Int32]) -> CommitFacts {
-        var result = CommitFacts()
-        result.people = people
-        func gather<T>(_ column: [T]) -> [T] { order.map { column[Int($0)] } }
-        result.authors = gather(authors)
-        result.committers = gather(committers)
-        result.authorTimes = gather(authorTimes)
-        result.committerTimes = gather(committerTimes)
-        result.authorOffsets = gather(authorOffsets)
-        result.committerOffsets = gather(committerOffsets)
-        result.signatures = gather(signatures)
-        result.summaryBytes.reserveCapacity(summaryBytes.count)
-        result.summaryEnds.reserveCapacity(order.count)
+    /// Puts commit `order[p]` at place p, a column at a time.
+    public mutating func permute(by order: [Int32]) {
+        func gather<T>(_ column: inout [T]) { column = order.map { column[Int($0)] } }
+        gather(&authors)
+        gather(&committers)
+        gather(&authorTimes)
+        gather(&committerTimes)
+        gather(&authorOffsets)
+        gather(&committerOffsets)
+        gather(&signatures)
+        var bytes = [UInt8](), ends = [Int]()
+        bytes.reserveCapacity(summaryBytes.count)
+        ends.reserveCapacity(order.count)
         for i in order {
             let i = Int(i)
-            result.summaryBytes.append(contentsOf: summaryBytes[(i == 0 ? 0 : summaryEnds[i - 1])..<summaryEnds[i]])
-            result.summaryEnds.append(result.summaryBytes.count)
+            bytes.append(contentsOf: summaryBytes[(i == 0 ? 0 : summaryEnds[i - 1])..<summaryEnds[i]])
+            ends.append(bytes.count)
         }
-        return result
+        summaryBytes = bytes
+        summaryEnds = ends
     }
 }

@@ -54,24 +54,27 @@ public struct WalkedCommits: Sendable {
             author: commit.author, committer: commit.committer, summary: commit.summary, carriesSignature: commit.carriesSignature)
     }
 
-    /// The commits with commit `order[p]` at place p.
-    fileprivate func permuted(by order: [Int32]) -> WalkedCommits {
-        var result = WalkedCommits()
-        result.ids = order.map { ids[Int($0)] }
-        result.trees = order.map { trees[Int($0)] }
-        result.shallowBoundaries = order.map { shallowBoundaries[Int($0)] }
-        result.parentIDs.reserveCapacity(parentIDs.count)
-        result.parentEnds.reserveCapacity(order.count)
+    /// Puts commit `order[p]` at place p, a column at a time (each old column goes as its new one is made).
+    fileprivate mutating func permute(by order: [Int32]) {
+        var newParents = [ObjectID](), newEnds = [Int32]()
+        newParents.reserveCapacity(parentIDs.count)
+        newEnds.reserveCapacity(order.count)
         for i in order {
-            result.parentIDs.append(contentsOf: parents(Int(i)))
-            result.parentEnds.append(Int32(result.parentIDs.count))
+            newParents.append(contentsOf: parents(Int(i)))
+            newEnds.append(Int32(newParents.count))
         }
-        result.facts = facts.permuted(by: order)
+        parentIDs = newParents
+        parentEnds = newEnds
+        newParents = []
+        newEnds = []
+        trees = order.map { trees[Int($0)] }
+        shallowBoundaries = order.map { shallowBoundaries[Int($0)] }
+        facts.permute(by: order)
         // Every commit is placed (only a cycle, which object ids rule out, leaves some out): the index is updated in
         // place rather than built again.
-        result.index = order.count == count ? index : [:]
-        for (place, id) in result.ids.enumerated() { result.index[id] = Int32(place) }
-        return result
+        if order.count != count { index = [:] }
+        ids = order.map { ids[Int($0)] }
+        for (place, id) in ids.enumerated() { index[id] = Int32(place) }
     }
 }
 
@@ -122,7 +125,8 @@ extension Repository {
             }
         }
         commits.facts.finishAppending()
-        return commits.permuted(by: Self.topologicalOrder(commits))
+        commits.permute(by: Self.topologicalOrder(commits))
+        return commits
     }
 
     /// Kahn's algorithm over the walked commits, choosing the oldest committer date among the ready ones: the

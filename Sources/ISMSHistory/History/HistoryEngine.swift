@@ -148,6 +148,9 @@ public final class HistoryEngine {
         graph.append(walked: &walked)
         var tipIndex = graph.index[tip]!
         let commitsRead = walked.count
+        // The graph now holds the ids and parents: only the trees are left to compare.
+        var treesToCompare = walked.trees
+        walked = WalkedCommits()
 
         // The new commits start from the cached snapshot when it is their only cached parent; otherwise the
         // whole history is replayed from its roots.
@@ -226,7 +229,7 @@ public final class HistoryEngine {
         }
         do {
             try compareTrees(
-                walked, graph: graph, maxDepth: config.maxTreeDepth, revision: options.revision,
+                treesToCompare, graph: graph, maxDepth: config.maxTreeDepth, revision: options.revision,
                 progress: progress,
                 found: { change, commit in
                     guard let blob = change.blob else { return }
@@ -255,7 +258,7 @@ public final class HistoryEngine {
                 })
             parsing.close()
             track(to: commitsRead)
-            walked = WalkedCommits()
+            treesToCompare = []
         } catch {
             parsing.drain()
             throw error
@@ -390,7 +393,7 @@ public final class HistoryEngine {
     /// from the ISMS root down; and for a merge whose parents differ on record files, those files at the merge base.
     /// `starting` comes first for each commit, then `found` for each file (the merge base's first), then `compared`.
     private func compareTrees(
-        _ walked: WalkedCommits, graph: HistoryGraph, maxDepth: Int, revision: String,
+        _ trees: [ObjectID], graph: HistoryGraph, maxDepth: Int, revision: String,
         progress: (HistoryProgress) -> Void,
         found: (PathChange, Int) throws -> Void, starting: (Int) -> Void,
         changedTopLevel: (Int, [String]) -> Void,
@@ -398,10 +401,14 @@ public final class HistoryEngine {
     ) throws {
         // The ISMS root tree of each walked commit compared so far (parents come first), and of the other commits
         // met (cached parents, merge bases): a column rather than dictionaries of every commit's tree and root tree.
-        let firstNew = graph.count - walked.count
+        let firstNew = graph.count - trees.count
         var roots = [ObjectID?]()
-        roots.reserveCapacity(walked.count)
+        roots.reserveCapacity(trees.count)
         var otherRoots = [ObjectID: ObjectID?]()
+        func rootTree(at index: Int32) throws -> ObjectID? {
+            if Int(index) >= firstNew, Int(index) - firstNew < roots.count { return roots[Int(index) - firstNew] }
+            return try rootTree(of: graph.nodes[Int(index)].id)
+        }
         func rootTree(of commit: ObjectID) throws -> ObjectID? {
             if let i = graph.index[commit], Int(i) >= firstNew, Int(i) - firstNew < roots.count { return roots[Int(i) - firstNew] }
             if let known = otherRoots[commit] { return known }
@@ -434,15 +441,16 @@ public final class HistoryEngine {
                 visit(change.path, kind, isFile(change.old) ? change.old : nil, isFile(change.new) ? change.new : nil)
             }
         }
-        for n in 0..<walked.count {
-            if n % 128 == 0 { progress(HistoryProgress(phase: "comparing trees", done: n, total: walked.count)) }
+        for n in 0..<trees.count {
+            if n % 128 == 0 { progress(HistoryProgress(phase: "comparing trees", done: n, total: trees.count)) }
             starting(n)
-            let id = walked.ids[n], parents = Array(walked.parents(n))
+            let node = graph.nodes[firstNew + n]
+            let id = node.id
             do {
-                let mine = try repository.treeID(at: rootComponents, in: walked.trees[n])
+                let mine = try repository.treeID(at: rootComponents, in: trees[n])
                 roots.append(mine)
                 var base: ObjectID?
-                if let parent = parents.first { base = try rootTree(of: parent) }
+                if let parent = node.parents.first { base = try rootTree(at: parent) }
                 var changes = [PathChange]()
                 var topLevel = [String]()
                 try recordChanges(base, mine, topLevel: { topLevel.append($0) }) { path, kind, _, new in
@@ -450,14 +458,15 @@ public final class HistoryEngine {
                 }
                 if !topLevel.isEmpty { changedTopLevel(n, topLevel) }
                 var mergeBase: MergeBaseFiles?
-                if parents.count > 1 {
+                if node.parents.count > 1 {
                     // Only where the parents differ can a merge hold a value no parent's side explains.
                     var contested = [String: RecordKind]()
-                    for parent in parents.dropFirst() {
-                        try recordChanges(base, rootTree(of: parent)) { path, kind, _, _ in contested[path] = kind }
+                    for parent in node.parents.dropFirst() {
+                        try recordChanges(base, rootTree(at: parent)) { path, kind, _, _ in contested[path] = kind }
                     }
                     if !contested.isEmpty,
-                        let bases = try mergeBaseFiles(parents, contested: contested, rootTree: { try rootTree(of: $0) })
+                        let bases = try mergeBaseFiles(
+                            node.parents.map { graph.nodes[Int($0)].id }, contested: contested, rootTree: { try rootTree(of: $0) })
                     {
                         for file in bases.joined() { try found(file, n) }
                         mergeBase = MergeBaseFiles(contested: contested.keys.sorted(), bases: bases)
