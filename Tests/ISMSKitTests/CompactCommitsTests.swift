@@ -4,6 +4,7 @@ import ISMSKit
 import XCTest
 
 @testable import ISMSHistory
+@testable import ISMSRules
 
 /// The walk keeps each commit's facts in columns (ids, trees, parents, one table of people, one run of summary
 /// bytes) and the history graph builds a commit's `CommitInfo` from them when asked: every fact must come back byte
@@ -140,5 +141,58 @@ final class CompactCommitsTests: XCTestCase {
             if boundary { boundaries += 1 }
         }
         XCTAssertEqual(boundaries, shallow.count)
+    }
+
+    /// `Workspace.settingsLog` drops each commit's isms.yaml state once its last child is read: the log and the
+    /// decisions' setters are those of the reading that keeps every state. A branch point read by three children, a
+    /// merge taking a side's scope, an octopus merge and a commit deleting isms.yaml and one writing it again.
+    func testTheSettingsLogDroppingStatesIsTheLogKeepingThem() throws {
+        func config(_ scope: String, _ exclusion: String? = nil) -> String {
+            minimalConfig + "scope: \(scope)\n"
+                + (exclusion.map { "soa_exclusions:\n  A.7.1: \($0)\n" } ?? "")
+        }
+        let r = ISMSRepository()
+        r.write("isms.yaml", config("All of Example Ltd"))
+        r.commit("Start", at: "2026-01-01T10:00:00Z")
+        for (n, scope) in ["The product", "The product and support", "The office"].enumerated() {
+            _ = r.git("checkout", "-q", "-b", "side\(n)", "main")
+            r.write("isms.yaml", config(scope, n == 1 ? "No premises." : nil))
+            r.commit("Scope on side \(n)", by: n == 0 ? .bob : .carol, at: "2026-01-0\(2 + n)T10:00:00Z")
+        }
+        _ = r.git("checkout", "-q", "main")
+        r.touchUnrelated()
+        r.commit("Unrelated", at: "2026-01-06T10:00:00Z")
+        _ = r.git("merge", "-q", "--no-ff", "-X", "theirs", "--no-commit", "side0")
+        r.commit("Merge side0", by: .alice, at: "2026-01-07T10:00:00Z")
+        r.remove("isms.yaml")
+        r.commit("Drop the settings", by: .bob, at: "2026-01-08T10:00:00Z")
+        // Read before the next commit on main, which must still know that isms.yaml existed: it is no creation.
+        _ = r.git("checkout", "-q", "-b", "late", "main")
+        r.touchUnrelated()
+        r.commit("Unrelated, late", by: .carol, at: "2026-01-08T12:00:00Z")
+        _ = r.git("checkout", "-q", "main")
+        r.write("isms.yaml", config("The product"))
+        r.commit("Settings again", by: .carol, at: "2026-01-09T10:00:00Z")
+        _ = r.git("merge", "-q", "--no-ff", "-s", "ours", "--no-commit", "side1", "side2", "late")
+        r.commit("Octopus", by: .alice, at: "2026-01-10T10:00:00Z")
+
+        let workspace = try Workspace(explicitRoot: r.path + "/isms")
+        let history = try workspace.historyEngine().load(HistoryOptions(useCache: false))
+        let repository = try XCTUnwrap(try Repository.discover(containing: r.path))
+        let dropping = try workspace.settingsLog(history)
+        let keeping = try SettingsLog.read(range: history.range(excludingAncestorsOf: nil), repository: repository) {
+            try repository.blobID(at: "isms/isms.yaml", inCommit: $0)
+        }
+        func describe(_ log: SettingsLog) -> [String] {
+            log.entries.map { entry in
+                "\(entry.commit.id.hex) \(entry.createsFile) "
+                    + entry.changes.map { "\($0.field): \(String(describing: $0.old)) → \(String(describing: $0.new))" }
+                    .joined(separator: "; ")
+            } + log.decisions.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value.value ?? "-") by \($0.value.commit.id.hex)" }
+        }
+        XCTAssertEqual(describe(dropping), describe(keeping))
+        XCTAssertGreaterThanOrEqual(dropping.entries.count, 6, describe(dropping).joined(separator: "\n"))
+        XCTAssertEqual(dropping.entries.filter(\.createsFile).count, 1, "only the first commit creates isms.yaml")
+        XCTAssertFalse(dropping.decisions.isEmpty)
     }
 }

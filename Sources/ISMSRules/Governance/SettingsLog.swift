@@ -128,7 +128,9 @@ public struct SettingsLog: Sendable {
                     let held = before.filter { $0.values[field] == current[field] }.compactMap { $0.setters[field] }
                     let changes = held.filter { !creators.contains($0.id) }
                     let pool = changes.isEmpty ? held : changes
-                    if let inherited = pool.first(where: { $0.id != before[0].setters[field]?.id }) ?? pool.first { setters[field] = inherited }
+                    if let inherited = pool.first(where: { $0.id != before[0].setters[field]?.id }) ?? pool.first {
+                        setters[field] = inherited
+                    }
                 }
                 for field in authored where Config.isDecisionSetting(field) { setters[field] = info }
                 let existedBefore = before.contains { $0.existed }
