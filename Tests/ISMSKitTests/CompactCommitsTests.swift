@@ -32,7 +32,7 @@ final class CompactCommitsTests: XCTestCase {
         _ = r.git("merge", "-q", "--no-ff", "--no-commit", "topic0")
         r.commit("Merge topic0", by: .bob, at: "2026-01-10T10:00:00Z")
         r.touchUnrelated()
-        r.repo.commitEverything(
+        _ = r.repo.commitEverything(
             ["--allow-empty-message", "-m", ""],
             environment: [
                 "GIT_AUTHOR_NAME": zoeComposed.name, "GIT_AUTHOR_EMAIL": zoeComposed.email,
