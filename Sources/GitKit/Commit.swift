@@ -44,11 +44,12 @@ extension Repository {
     /// libgit2 refuses commits whose author or committer line it cannot parse (an e-mail without `<>`, a
     /// timestamp that overflows), which git itself shows and which `git commit-tree` or a raw `hash-object`
     /// can write; such a commit is read again from its raw bytes by a lenient parser instead of failing.
-    public func commit(_ id: ObjectID) throws -> Commit {
-        try serialised { try readCommit(id) }
+    /// Without `withMessage`, the message is left empty (the summary is still read).
+    public func commit(_ id: ObjectID, withMessage: Bool = true) throws -> Commit {
+        try serialised { try readCommit(id, withMessage: withMessage) }
     }
 
-    private func readCommit(_ id: ObjectID) throws -> Commit {
+    private func readCommit(_ id: ObjectID, withMessage: Bool) throws -> Commit {
         var oid = id.gitOID
         var handle: OpaquePointer?
         do {
@@ -75,7 +76,7 @@ extension Repository {
             author: Self.identity(git_commit_author(handle), encoding: encoding),
             committer: Self.identity(git_commit_committer(handle), encoding: encoding),
             summary: Self.text(git_commit_summary(handle), encoding: encoding),
-            message: Self.bytes(git_commit_message_raw(handle)),
+            message: withMessage ? Self.bytes(git_commit_message_raw(handle)) : [],
             encoding: encoding,
             carriesSignature: hasSignatureHeader(id, handle))
     }

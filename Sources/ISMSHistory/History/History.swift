@@ -186,8 +186,10 @@ public struct History: Sendable {
     package func forEachLogEntry(_ filter: HistoryFilter = HistoryFilter(), _ body: (HistoryEntry, Int32) throws -> Void) rethrows {
         let byDay = filter.since != nil || filter.until != nil
         for (place, index) in order.enumerated() where byDay ? filter.keeps(day: graph.info(index).author.day) : true {
+            // One `CommitInfo` for all of a commit's entries (the graph builds a new one per call for this run's commits).
+            var info: CommitInfo?
             for op in graph.ops(index) {
-                if let entry = entry(op, at: index), let kept = filter.apply(entry) { try body(kept, Int32(place)) }
+                if let entry = entry(op, at: index, info: &info), let kept = filter.apply(entry) { try body(kept, Int32(place)) }
             }
         }
     }
@@ -196,10 +198,24 @@ public struct History: Sendable {
     /// the ids of its parents and whether it is a shallow clone's boundary (its parents are not there).
     public func range(excludingAncestorsOf base: ObjectID?) -> [(info: CommitInfo, parents: [ObjectID], isShallowBoundary: Bool)] {
         let excluded = base.flatMap { graph.index[$0] }.map { graph.ancestors(of: $0) } ?? [Bool](repeating: false, count: graph.count)
-        return order.reversed().filter { !excluded[Int($0)] }.map { index in
-            let node = graph.nodes[Int(index)]
-            return (graph.info(index), node.parents.map { graph.nodes[Int($0)].id }, node.isShallowBoundary)
-        }
+        return order.reversed().filter { !excluded[Int($0)] }.map(rangeItem)
+    }
+
+    /// `range(excludingAncestorsOf: nil)` built one commit at a time as it is read.
+    package func lazyRange() -> some Sequence<(info: CommitInfo, parents: [ObjectID], isShallowBoundary: Bool)> {
+        order.reversed().lazy.map(rangeItem)
+    }
+
+    private func rangeItem(_ index: Int32) -> (info: CommitInfo, parents: [ObjectID], isShallowBoundary: Bool) {
+        let node = graph.nodes[Int(index)]
+        return (graph.info(index), node.parents.map { graph.nodes[Int($0)].id }, node.isShallowBoundary)
+    }
+
+    /// Per graph index, how many times commits of the reachable history name it as a parent.
+    package func childCounts() -> [Int32] {
+        var counts = [Int32](repeating: 0, count: graph.count)
+        for index in order { for parent in graph.nodes[Int(index)].parents { counts[Int(parent)] += 1 } }
+        return counts
     }
 
     /// Every record id the history knows, for did-you-mean.
@@ -266,12 +282,19 @@ public struct History: Sendable {
     /// What `op` shows at commit `index`: its own event and the field changes that are its own. Nil when a
     /// merge only took the record's state from one of its parents. (`hasEntries` is the same test.)
     private func entry(_ op: RecordOp, at index: Int32) -> HistoryEntry? {
+        var info: CommitInfo?
+        return entry(op, at: index, info: &info)
+    }
+
+    /// `info`: commit `index`'s facts, built on first use.
+    private func entry(_ op: RecordOp, at index: Int32, info: inout CommitInfo?) -> HistoryEntry? {
         let own = op.fields.filter { $0.attribution == index }
         guard op.ownEvent || !own.isEmpty, let record = op.newID ?? op.oldID, let path = op.newPath ?? op.oldPath else { return nil }
         let event = op.ownEvent ? op.event : .modified
         let changes = own.map { FieldChange(field: $0.field, old: $0.old, new: $0.new) }
+        if info == nil { info = graph.info(index) }
         return HistoryEntry(
-            commit: graph.info(index), record: record, kind: op.kind, path: path,
+            commit: info!, record: record, kind: op.kind, path: path,
             oldPath: event == .moved ? op.oldPath : nil, oldID: event == .idChanged ? op.oldID : nil,
             event: event, changes: changes)
     }

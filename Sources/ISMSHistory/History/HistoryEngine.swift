@@ -138,38 +138,19 @@ public final class HistoryEngine {
             walked = try walk(
                 from: tip, options: options, shallow: shallow.commits, graph: graph, limit: config.maxCommits, progress: progress)
         }
-        if walked.contains(where: \.isShallowBoundary) || (walked.isEmpty && graph.nodes.contains(where: \.isShallowBoundary)) {
+        if walked.shallowBoundaries.contains(true) || (walked.isEmpty && graph.nodes.contains(where: \.isShallowBoundary)) {
             notices.append(.note(History.shallowNote))
         }
 
         clock.lap("walk")
         let firstNew = graph.count
-        // A few people make most commits: each name and address is held once, not once per commit (byte for byte:
-        // two spellings of one name that Unicode deems equal stay two).
-        var names = Set<ExactString>()
-        func interned(_ identity: GitIdentity) -> GitIdentity {
-            GitIdentity(
-                name: names.insert(ExactString(identity.name)).memberAfterInsert.string,
-                email: names.insert(ExactString(identity.email)).memberAfterInsert.string,
-                time: identity.time, offsetMinutes: identity.offsetMinutes)
-        }
-        for item in walked {
-            let commit = item.commit
-            graph.append(
-                CommitNode(
-                    id: commit.id, parents: item.parents.map { graph.index[$0]! }, isShallowBoundary: item.isShallowBoundary,
-                    committerTime: commit.committer.time),
-                info: CommitInfo(
-                    id: commit.id, author: interned(commit.author), committer: interned(commit.committer), summary: commit.summary,
-                    carriesSignature: commit.carriesSignature))
-        }
-        names = []
+        // The graph takes the walk's facts and id index over; the walk keeps the ids, trees and parents to compare.
+        graph.append(walked: &walked)
         var tipIndex = graph.index[tip]!
         let commitsRead = walked.count
-        // The trees to compare are all that is left to read of each commit; its message and identities now live in
-        // the graph's CommitInfo, so the walk's copies go before the records are read.
-        let toCompare = walked.map { CommitTrees(id: $0.commit.id, tree: $0.commit.tree, parents: $0.parents) }
-        walked = []
+        // The graph now holds the ids and parents: only the trees are left to compare.
+        var treesToCompare = walked.trees
+        walked = WalkedCommits()
 
         // The new commits start from the cached snapshot when it is their only cached parent; otherwise the
         // whole history is replayed from its roots.
@@ -248,7 +229,7 @@ public final class HistoryEngine {
         }
         do {
             try compareTrees(
-                toCompare, graph: graph, maxDepth: config.maxTreeDepth, revision: options.revision,
+                treesToCompare, graph: graph, maxDepth: config.maxTreeDepth, revision: options.revision,
                 progress: progress,
                 found: { change, commit in
                     guard let blob = change.blob else { return }
@@ -277,6 +258,7 @@ public final class HistoryEngine {
                 })
             parsing.close()
             track(to: commitsRead)
+            treesToCompare = []
         } catch {
             parsing.drain()
             throw error
@@ -356,7 +338,7 @@ public final class HistoryEngine {
     private func walk(
         from tip: ObjectID, options: HistoryOptions, shallow: Set<ObjectID>, graph: HistoryGraph, limit: Int,
         progress: (HistoryProgress) -> Void
-    ) throws -> [WalkedCommit] {
+    ) throws -> WalkedCommits {
         do {
             return try repository.walk(
                 from: tip, firstParent: options.firstParent, shallow: shallow, limit: max(0, limit - graph.count),
@@ -375,12 +357,12 @@ public final class HistoryEngine {
 
     /// The first cached commit the walk reached (or the tip, when cached) whose recorded parents differ from git's.
     private func firstParentMismatch(
-        walked: [WalkedCommit], tip: ObjectID, graph: HistoryGraph, options: HistoryOptions,
+        walked: WalkedCommits, tip: ObjectID, graph: HistoryGraph, options: HistoryOptions,
         shallow: Set<ObjectID>
     ) throws -> ObjectID? {
         var met = Set<ObjectID>()
         if graph.index[tip] != nil { met.insert(tip) }
-        for item in walked { for parent in item.parents where graph.index[parent] != nil { met.insert(parent) } }
+        for i in 0..<walked.count { for parent in walked.parents(i) where graph.index[parent] != nil { met.insert(parent) } }
         for id in met.sorted() {
             let recorded = graph.nodes[Int(graph.index[id]!)].parents.map { graph.nodes[Int($0)].id }
             if recorded != followedParents(try repository.commit(id), options: options, shallow: shallow) { return id }
@@ -411,26 +393,28 @@ public final class HistoryEngine {
     /// from the ISMS root down; and for a merge whose parents differ on record files, those files at the merge base.
     /// `starting` comes first for each commit, then `found` for each file (the merge base's first), then `compared`.
     private func compareTrees(
-        _ walked: [CommitTrees], graph: HistoryGraph, maxDepth: Int, revision: String,
+        _ trees: [ObjectID], graph: HistoryGraph, maxDepth: Int, revision: String,
         progress: (HistoryProgress) -> Void,
         found: (PathChange, Int) throws -> Void, starting: (Int) -> Void,
         changedTopLevel: (Int, [String]) -> Void,
         compared: (Int, [PathChange], MergeBaseFiles?) throws -> Void
     ) throws {
-        var rootOfTree = [ObjectID: ObjectID?]()
-        func rootTree(_ tree: ObjectID) throws -> ObjectID? {
-            if let known = rootOfTree[tree] { return known }
-            let found = try repository.treeID(at: rootComponents, in: tree)
-            rootOfTree[tree] = found
-            return found
+        // The ISMS root tree of each walked commit compared so far (parents come first), and of the other commits
+        // met (cached parents, merge bases): a column rather than dictionaries of every commit's tree and root tree.
+        let firstNew = graph.count - trees.count
+        var roots = [ObjectID?]()
+        roots.reserveCapacity(trees.count)
+        var otherRoots = [ObjectID: ObjectID?]()
+        func rootTree(at index: Int32) throws -> ObjectID? {
+            if Int(index) >= firstNew, Int(index) - firstNew < roots.count { return roots[Int(index) - firstNew] }
+            return try rootTree(of: graph.nodes[Int(index)].id)
         }
-        var treeOfCommit = [ObjectID: ObjectID]()
-        for item in walked { treeOfCommit[item.id] = item.tree }
-        func treeOf(_ commit: ObjectID) throws -> ObjectID {
-            if let known = treeOfCommit[commit] { return known }
-            let tree = try repository.commit(commit).tree
-            treeOfCommit[commit] = tree
-            return tree
+        func rootTree(of commit: ObjectID) throws -> ObjectID? {
+            if let i = graph.index[commit], Int(i) >= firstNew, Int(i) - firstNew < roots.count { return roots[Int(i) - firstNew] }
+            if let known = otherRoots[commit] { return known }
+            let found = try repository.treeID(at: rootComponents, in: try repository.commit(commit).tree)
+            otherRoots[commit] = found
+            return found
         }
         /// The record files that differ between two ISMS root trees, with their kind.
         func recordChanges(
@@ -457,13 +441,16 @@ public final class HistoryEngine {
                 visit(change.path, kind, isFile(change.old) ? change.old : nil, isFile(change.new) ? change.new : nil)
             }
         }
-        for (n, item) in walked.enumerated() {
-            if n % 128 == 0 { progress(HistoryProgress(phase: "comparing trees", done: n, total: walked.count)) }
+        for n in 0..<trees.count {
+            if n % 128 == 0 { progress(HistoryProgress(phase: "comparing trees", done: n, total: trees.count)) }
             starting(n)
+            let node = graph.nodes[firstNew + n]
+            let id = node.id
             do {
-                let mine = try rootTree(item.tree)
+                let mine = try repository.treeID(at: rootComponents, in: trees[n])
+                roots.append(mine)
                 var base: ObjectID?
-                if let parent = item.parents.first { base = try rootTree(treeOf(parent)) }
+                if let parent = node.parents.first { base = try rootTree(at: parent) }
                 var changes = [PathChange]()
                 var topLevel = [String]()
                 try recordChanges(base, mine, topLevel: { topLevel.append($0) }) { path, kind, _, new in
@@ -471,14 +458,15 @@ public final class HistoryEngine {
                 }
                 if !topLevel.isEmpty { changedTopLevel(n, topLevel) }
                 var mergeBase: MergeBaseFiles?
-                if item.parents.count > 1 {
+                if node.parents.count > 1 {
                     // Only where the parents differ can a merge hold a value no parent's side explains.
                     var contested = [String: RecordKind]()
-                    for parent in item.parents.dropFirst() {
-                        try recordChanges(base, rootTree(treeOf(parent))) { path, kind, _, _ in contested[path] = kind }
+                    for parent in node.parents.dropFirst() {
+                        try recordChanges(base, rootTree(at: parent)) { path, kind, _, _ in contested[path] = kind }
                     }
                     if !contested.isEmpty,
-                        let bases = try mergeBaseFiles(item.parents, contested: contested, rootTree: rootTree, treeOf: treeOf)
+                        let bases = try mergeBaseFiles(
+                            node.parents.map { graph.nodes[Int($0)].id }, contested: contested, rootTree: { try rootTree(of: $0) })
                     {
                         for file in bases.joined() { try found(file, n) }
                         mergeBase = MergeBaseFiles(contested: contested.keys.sorted(), bases: bases)
@@ -487,10 +475,10 @@ public final class HistoryEngine {
                 for change in changes { try found(change, n) }
                 try compared(n, changes, mergeBase)
             } catch let error as TreeTooDeep {
-                throw ToolError.treeTooDeep(error, in: "commit \(item.id.short) in the history of \(revision)")
+                throw ToolError.treeTooDeep(error, in: "commit \(id.short) in the history of \(revision)")
             } catch let error as GitError where error.isNotFound {
                 throw ToolError.git(
-                    "an object of commit \(item.id.short) is missing from the repository (\(error.message)); "
+                    "an object of commit \(id.short) is missing from the repository (\(error.message)); "
                         + "run `git fsck` to find the damage", cause: error)
             }
         }
@@ -500,8 +488,7 @@ public final class HistoryEngine {
     /// (several after criss-cross merges; none when the histories are unrelated). Nil when no merge base can be read:
     /// the merge is then judged against its parents only, as before.
     private func mergeBaseFiles(
-        _ parents: [ObjectID], contested: [String: RecordKind], rootTree: (ObjectID) throws -> ObjectID?,
-        treeOf: (ObjectID) throws -> ObjectID
+        _ parents: [ObjectID], contested: [String: RecordKind], rootTree: (ObjectID) throws -> ObjectID?
     ) throws -> [[PathChange]]? {
         var bases = [ObjectID]()
         do {
@@ -514,7 +501,7 @@ public final class HistoryEngine {
         var result = [[PathChange]]()
         for base in bases {
             var files = [PathChange]()
-            if let root = try rootTree(treeOf(base)) {
+            if let root = try rootTree(base) {
                 for (path, kind) in contested.sorted(by: { $0.key < $1.key }) {
                     let components = path.split(separator: "/").map(String.init)
                     guard let name = components.last, let folder = try repository.treeID(at: Array(components.dropLast()), in: root),
@@ -545,14 +532,6 @@ public final class HistoryEngine {
 }
 
 private struct NoCache: Error {}
-
-/// What comparing a new commit's trees needs of it.
-private struct CommitTrees {
-    let id: ObjectID
-    let tree: ObjectID
-    /// The parents the walk followed.
-    let parents: [ObjectID]
-}
 
 /// Something the user should know about a history run, printed on stderr.
 public enum HistoryNotice: Sendable, Equatable {

@@ -17,7 +17,9 @@ package struct HistoryGraph: Sendable {
     package private(set) var nodes: [CommitNode] = []
     package private(set) var index = CommitIndex()
     package let cached: CachedCommits?
-    private var newInfos: [CommitInfo] = []
+    /// This run's commits' facts, a column each; their `CommitInfo`s are built when asked for (one object per
+    /// commit held for the whole run was a tenth of a cold read's memory on a million commits).
+    private var newFacts = CommitFacts()
     /// This run's commits' operations, compact (`CompactOps`).
     private var newOps = CompactOps()
     /// Record id → the commits whose operations name it (old or new id), ascending.
@@ -55,14 +57,19 @@ package struct HistoryGraph: Sendable {
     package var count: Int { nodes.count }
     package var cachedCount: Int { cached?.nodes.count ?? 0 }
 
+    /// A commit's facts. For this run's commits a new object on each call: compare commits by `id`, not identity.
     package func info(_ i: Int32) -> CommitInfo {
-        Int(i) < cachedCount ? cached!.info(Int(i)) : newInfos[Int(i) - cachedCount]
+        guard Int(i) >= cachedCount else { return cached!.info(Int(i)) }
+        let j = Int(i) - cachedCount
+        return CommitInfo(
+            id: nodes[Int(i)].id, author: newFacts.author(j), committer: newFacts.committer(j), summary: newFacts.summary(j),
+            carriesSignature: newFacts.carriesSignature(j))
     }
 
     /// Whether commit `i` has a signature header, as this run's walk read it: nil for a commit from the cache (which
     /// does not keep it) and for one whose headers are duplicated. Its metadata is not decoded.
     package func carriesSignature(_ i: Int32) -> Bool? {
-        Int(i) < cachedCount ? nil : newInfos[Int(i) - cachedCount].carriesSignature
+        Int(i) < cachedCount ? nil : newFacts.carriesSignature(Int(i) - cachedCount)
     }
 
     package func ops(_ i: Int32) -> [RecordOp] {
@@ -91,8 +98,35 @@ package struct HistoryGraph: Sendable {
     package mutating func append(_ node: CommitNode, info: CommitInfo) {
         index.insert(node.id, Int32(nodes.count))
         nodes.append(node)
-        newInfos.append(info)
+        newFacts.append(
+            author: info.author, committer: info.committer, summary: info.summary, carriesSignature: info.carriesSignature)
         newOps.append()
+    }
+
+    /// Adds the commits of a walk (parents first; each parent walked or already in the graph), taking over its
+    /// facts and its id index rather than copying them; their operations follow with `setOps`.
+    package mutating func append(walked: inout WalkedCommits) {
+        let first = Int32(nodes.count)
+        index.adopt(walked.takeIndex(), ids: walked.ids, offset: first)
+        nodes.reserveCapacity(nodes.count + walked.count)
+        for i in 0..<walked.count {
+            let id = walked.ids[i]
+            nodes.append(
+                CommitNode(
+                    id: id, parents: walked.parents(i).map { index[$0]! }, isShallowBoundary: walked.isShallowBoundary(i),
+                    committerTime: walked.facts.committerTime(i)))
+            newOps.append()
+        }
+        if newFacts.count == 0 {
+            newFacts = walked.takeFacts()
+        } else {
+            let facts = walked.takeFacts()
+            for i in 0..<facts.count {
+                newFacts.append(
+                    author: facts.author(i), committer: facts.committer(i), summary: facts.summary(i),
+                    carriesSignature: facts.carriesSignature(i))
+            }
+        }
     }
 
     package mutating func setOps(_ ops: [RecordOp], of i: Int32) {
@@ -176,6 +210,17 @@ package struct CommitIndex: Sendable {
     }
 
     package mutating func insert(_ id: ObjectID, _ index: Int32) { added[id] = index }
+
+    /// Adds `walked` (id → place from 0, every id of `ids` in it) as graph indices from `offset`: when nothing was
+    /// added yet, the dictionary itself is kept and its values shifted in place rather than hashed again.
+    package mutating func adopt(_ walked: consuming [ObjectID: Int32], ids: [ObjectID], offset: Int32) {
+        if added.isEmpty {
+            added = consume walked
+            if offset != 0 { for (place, id) in ids.enumerated() { added[id] = Int32(place) + offset } }
+        } else {
+            for (place, id) in ids.enumerated() { added[id] = Int32(place) + offset }
+        }
+    }
 
     /// Every graph index, in ascending order of its commit's id: what the cache file stores.
     package func indicesInIDOrder() -> [Int32] {

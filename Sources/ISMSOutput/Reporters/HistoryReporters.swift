@@ -204,8 +204,9 @@ public enum HistoryText: HistoryRenderer {
         private let withRecord: Bool
         /// A commit's signature mark (nil when not verified), asked once per run of the commit's entries.
         private let mark: (CommitInfo) -> String?
-        // Entries of one commit are adjacent: its part of the line is built once.
-        private var commit: CommitInfo?
+        // Entries of one commit are adjacent: its part of the line is built once (compared by id: a commit read in this
+        // run gets a new `CommitInfo` per entry).
+        private var commit: ObjectID?
         private var prefix = "", prefixWidth = 0
         private var indents = [Int: String]()
 
@@ -216,8 +217,8 @@ public enum HistoryText: HistoryRenderer {
         }
 
         package mutating func append(_ entry: some HistoryItem) {
-            if entry.commit !== commit {
-                commit = entry.commit
+            if entry.commit.id != commit {
+                commit = entry.commit.id
                 prefix =
                     entry.commit.id.short + " " + entry.commit.author.day.description + " " + SafeText.text(entry.commit.author.name)
                     + (mark(entry.commit).map { " " + $0 } ?? "") + "  "

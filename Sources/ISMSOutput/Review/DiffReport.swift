@@ -108,7 +108,7 @@ extension Workspace {
                 try repository.walk(
                     from: mergeBase, firstParent: false, shallow: shallow,
                     isKnown: { _ in false }
-                ).map(\.commit.id))
+                ).ids)
         } catch {
             throw .git("walking the history of \(baseName): \(error)", cause: error as? GitError)
         }

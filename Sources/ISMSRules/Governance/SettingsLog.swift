@@ -58,10 +58,12 @@ public struct SettingsLog: Sendable {
 
     /// Reads isms.yaml at every commit of `range` (oldest first, as `History.range` gives it). `blob` names the
     /// isms.yaml blob of a commit (nil: absent); a commit with its first parent's blob and one parent is skipped
-    /// unread, so a long history costs one lookup per commit.
+    /// unread, so a long history costs one lookup per commit. `children`, when given, counts a commit's children in
+    /// `range` (once per time each names it a parent): a commit's state is then dropped once its last child is read,
+    /// rather than one kept per commit of the history.
     package static func read(
-        range: [(info: CommitInfo, parents: [ObjectID], isShallowBoundary: Bool)], repository: Repository,
-        blob: (ObjectID) throws -> ObjectID?
+        range: some Sequence<(info: CommitInfo, parents: [ObjectID], isShallowBoundary: Bool)>, repository: Repository,
+        children: ((ObjectID) -> Int)? = nil, blob: (ObjectID) throws -> ObjectID?
     ) throws -> SettingsLog {
         var parsed = [ObjectID: [String: String]]()
         func values(of id: ObjectID?) throws -> [String: String] {
@@ -78,14 +80,8 @@ public struct SettingsLog: Sendable {
             parsed[id] = read
             return read
         }
-        // `existed`: this commit or an ancestor had isms.yaml (a file deleted and written again is not created anew).
-        struct State {
-            var blob: ObjectID?
-            var values: [String: String]
-            var setters: [String: CommitInfo]
-            var existed: Bool
-        }
-        var states = [ObjectID: State]()
+        typealias State = SettingsState
+        var states = [ObjectID: (state: State, waiting: Int)]()
         var entries = [SettingEntry]()
         // The commits that created isms.yaml (no ancestor had one).
         var creators = Set<ObjectID>()
@@ -94,7 +90,12 @@ public struct SettingsLog: Sendable {
             let mine = try blob(info.id)
             // A parent outside the range (beyond a shallow boundary) is read for its values; no setter is known.
             let before: [State] = (boundary ? [] : parents).map { parent in
-                if let known = states[parent] { return known }
+                if let known = states[parent] {
+                    if children != nil {
+                        if known.waiting > 1 { states[parent]?.waiting -= 1 } else { states[parent] = nil }
+                    }
+                    return known.state
+                }
                 let id = try? blob(parent)
                 return State(blob: id ?? nil, values: (try? values(of: id ?? nil)) ?? [:], setters: [:], existed: (id ?? nil) != nil)
             }
@@ -127,7 +128,9 @@ public struct SettingsLog: Sendable {
                     let held = before.filter { $0.values[field] == current[field] }.compactMap { $0.setters[field] }
                     let changes = held.filter { !creators.contains($0.id) }
                     let pool = changes.isEmpty ? held : changes
-                    if let inherited = pool.first(where: { $0 !== before[0].setters[field] }) ?? pool.first { setters[field] = inherited }
+                    if let inherited = pool.first(where: { $0.id != before[0].setters[field]?.id }) ?? pool.first {
+                        setters[field] = inherited
+                    }
                 }
                 for field in authored where Config.isDecisionSetting(field) { setters[field] = info }
                 let existedBefore = before.contains { $0.existed }
@@ -144,7 +147,8 @@ public struct SettingsLog: Sendable {
                     entries.append(entry)
                 }
             }
-            states[info.id] = state
+            let waiting = children?(info.id) ?? 1
+            if waiting > 0 { states[info.id] = (state, waiting) }
             tip = state
         }
         var decisions = [String: (value: String?, commit: CommitInfo)]()
@@ -171,12 +175,27 @@ public struct SettingsLog: Sendable {
     }
 }
 
+/// isms.yaml at one commit as `SettingsLog.read` follows it. `existed`: this commit or an ancestor had isms.yaml (a
+/// file deleted and written again is not created anew).
+private struct SettingsState {
+    var blob: ObjectID?
+    var values: [String: String]
+    var setters: [String: CommitInfo]
+    var existed: Bool
+}
+
 extension Workspace {
     /// The history of isms.yaml over `history` (the commits it read).
     public func settingsLog(_ history: History) throws -> SettingsLog {
         guard let repository, let prefix = repositoryPrefix else { return SettingsLog(entries: [], decisions: [:]) }
         let path = (prefix.isEmpty ? "" : prefix + "/") + "isms.yaml"
-        return try SettingsLog.read(range: history.range(excludingAncestorsOf: nil), repository: repository) { commit in
+        // One commit at a time, each state dropped after its last child: on a million commits, the range as an array
+        // and a state per commit were hundreds of megabytes.
+        let children = history.childCounts()
+        return try SettingsLog.read(
+            range: history.lazyRange(), repository: repository,
+            children: { history.graph.index[$0].map { Int(children[Int($0)]) } ?? 0 }
+        ) { commit in
             try repository.blobID(at: path, inCommit: commit)
         }
     }
