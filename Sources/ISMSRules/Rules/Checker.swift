@@ -39,13 +39,34 @@ public enum Checker {
         _ loaded: LoadedISMS, asOf: Day, artifacts: any ArtifactReader,
         governance: GovernanceContext? = nil
     ) -> CheckReport {
-        let context = RuleContext(isms: loaded.isms, asOf: asOf, artifacts: artifacts, governance: governance)
+        start(loaded, asOf: asOf, artifacts: artifacts).finish(governance: governance)
+    }
+
+    /// Starts the rules that do not read the history (`HistoryUse.notRead`) on another thread, so that the caller
+    /// can read the history meanwhile; `RuleRun.finish` runs the history rules and assembles the report.
+    package static func start(_ loaded: LoadedISMS, asOf: Day, artifacts: any ArtifactReader) -> RuleRun {
+        RuleRun(loaded, asOf: asOf, artifacts: artifacts)
+    }
+
+    /// Findings of the rules at `indices` of `RuleRegistry.all`, one list per rule, with each rule's time.
+    fileprivate static func run(_ indices: [Int], _ context: RuleContext, timed: Bool) -> [(findings: [Finding], seconds: Double)] {
+        indices.map { index in
+            let started = timed ? PhaseTimings.now() : 0
+            let findings = RuleRegistry.all[index].check(context)
+            return (findings, timed ? PhaseTimings.now() - started : 0)
+        }
+    }
+
+    fileprivate static func assemble(
+        _ loaded: LoadedISMS, context: RuleContext, perRule: [(findings: [Finding], seconds: Double)], timed: Bool
+    ) -> CheckReport {
         var findings = loaded.findings
-        var timings = PhaseTimings.requested ? PhaseTimings() : nil
+        var timings = timed ? PhaseTimings() : nil
         var reproducible = true
-        for rule in RuleRegistry.all {
-            findings += rule.check(context)
-            timings?.lap(type(of: rule).id)
+        // In the registry's order, whichever thread judged each rule: the findings are then sorted exactly as before.
+        for (rule, result) in zip(RuleRegistry.all, perRule) {
+            findings += result.findings
+            timings?.add(type(of: rule).id, seconds: result.seconds)
         }
         // reference_pattern has the same time budget: once given up, every later message "does not match", so which
         // decisions `decision-without-reference` reports depends on the machine's speed.
@@ -78,6 +99,50 @@ public enum Checker {
         report.timings = timings
         report.reproducible = reproducible
         return report
+    }
+}
+
+/// One check's rules under way: those that do not read the history run on another thread from the start (they
+/// are given no history, which they never read: `RuleRunTests`), the history rules on the caller's thread in
+/// `finish`, once the caller has read the history. Every rule sees the same immutable ISMS; the history rules share
+/// the `GovernanceContext`, which stays on one thread.
+package final class RuleRun: Sendable {
+    private let loaded: LoadedISMS
+    private let asOf: Day
+    private let artifacts: any ArtifactReader
+    private let timed: Bool
+    private let historyFree: [Int]
+    private let historyRules: [Int]
+    private let historyFreeFindings: Background<[(findings: [Finding], seconds: Double)]>
+
+    fileprivate init(_ loaded: LoadedISMS, asOf: Day, artifacts: any ArtifactReader) {
+        self.loaded = loaded
+        self.asOf = asOf
+        self.artifacts = artifacts
+        let timed = PhaseTimings.requested
+        self.timed = timed
+        let indices = Array(RuleRegistry.all.indices)
+        let historyFree = indices.filter { type(of: RuleRegistry.all[$0]).history == .notRead }
+        self.historyFree = historyFree
+        historyRules = indices.filter { type(of: RuleRegistry.all[$0]).history != .notRead }
+        let context = RuleContext(isms: loaded.isms, asOf: asOf, artifacts: artifacts, governance: nil)
+        historyFreeFindings = Background { Checker.run(historyFree, context, timed: timed) }
+    }
+
+    /// Waits for the rules started, when the check stops before `finish` (it throws): nothing it started outlives it.
+    package func abandonIfUnfinished() {
+        _ = historyFreeFindings.wait()
+    }
+
+    /// Runs the history rules with `governance` (nil: none to judge), waits for the others, and returns the report.
+    package func finish(governance: GovernanceContext?) -> CheckReport {
+        let context = RuleContext(isms: loaded.isms, asOf: asOf, artifacts: artifacts, governance: governance)
+        let judged = Checker.run(historyRules, context, timed: timed)
+        let free = historyFreeFindings.wait()
+        var perRule = [(findings: [Finding], seconds: Double)](repeating: ([], 0), count: RuleRegistry.all.count)
+        for (index, result) in zip(historyFree, free) { perRule[index] = result }
+        for (index, result) in zip(historyRules, judged) { perRule[index] = result }
+        return Checker.assemble(loaded, context: context, perRule: perRule, timed: timed)
     }
 }
 
