@@ -106,6 +106,10 @@ extension Workspace {
                         at: revision, trusted: trusted, trustRef: options.trustRef, config: config,
                         useCache: options.useCache, notes: &notes)
                 }
+                // The rules that read records at the tip (blame, the reassessment rules' field comparisons) decode
+                // the cache's snapshot of it on first use: decoded here, off the rules' path. It is decoded once
+                // whoever asks, and the same.
+                if case .success(let governance?) = context { _ = governance.history.knownTipState }
                 return (context, notes)
             }
         }
