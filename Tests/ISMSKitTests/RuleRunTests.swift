@@ -89,4 +89,33 @@ final class RuleRunTests: XCTestCase {
         }
         XCTAssertGreaterThan(reported, 0)
     }
+
+    /// Each thread sorts its findings and the report merges them: the stable sort of both lists one after the other,
+    /// or nil (and the report sorts them whole) when findings of the two are tied, which keep the list's order.
+    func testMergeIsTheSortOfBothListsOrNilOnATie() {
+        func finding(_ path: String?, _ line: Int, _ rule: String, _ message: String, _ record: String) -> Finding {
+            Finding(
+                rule: rule, severity: .warning, message: message, path: path,
+                location: SourceLocation(line: line, column: 1), record: record)
+        }
+        let paths: [String?] = [nil, "risks/a.yaml", "risks/b.yaml", "controls/c.yaml"]
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<200 {
+            // Ties (same path, line, rule and message; another record) only within a list, as the rules' own are.
+            func list(_ rules: [String]) -> [Finding] {
+                (0..<Int.random(in: 0...30, using: &generator)).map { n in
+                    finding(
+                        paths.randomElement(using: &generator)!, Int.random(in: 1...4, using: &generator),
+                        rules.randomElement(using: &generator)!, "A.5.\(Int.random(in: 1...3, using: &generator))", "R\(n)")
+                }
+            }
+            let a = list(["broken-link", "overdue-review"]), b = list(["backdated-record", "bad-signature"])
+            let expected = (a + b).sorted(by: Finding.ordered)
+            XCTAssertEqual(Checker.merge(a.sorted(by: Finding.ordered), b.sorted(by: Finding.ordered)), expected, "round \(round)")
+        }
+        // A tie across the lists: which comes first would depend on the list, so there is no merge.
+        let tied = finding("risks/a.yaml", 3, "broken-link", "A.5.1", "R1"), other = finding("risks/a.yaml", 3, "broken-link", "A.5.1", "R2")
+        XCTAssertNil(Checker.merge([finding(nil, 1, "x", "m", "R0"), tied], [other]))
+        XCTAssertEqual(Checker.merge([tied], [finding("risks/b.yaml", 1, "broken-link", "A.5.1", "R2")])?.count, 2)
+    }
 }
