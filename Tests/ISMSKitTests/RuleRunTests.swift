@@ -114,7 +114,8 @@ final class RuleRunTests: XCTestCase {
             XCTAssertEqual(Checker.merge(a.sorted(by: Finding.ordered), b.sorted(by: Finding.ordered)), expected, "round \(round)")
         }
         // A tie across the lists: which comes first would depend on the list, so there is no merge.
-        let tied = finding("risks/a.yaml", 3, "broken-link", "A.5.1", "R1"), other = finding("risks/a.yaml", 3, "broken-link", "A.5.1", "R2")
+        let tied = finding("risks/a.yaml", 3, "broken-link", "A.5.1", "R1"),
+            other = finding("risks/a.yaml", 3, "broken-link", "A.5.1", "R2")
         XCTAssertNil(Checker.merge([finding(nil, 1, "x", "m", "R0"), tied], [other]))
         XCTAssertEqual(Checker.merge([tied], [finding("risks/b.yaml", 1, "broken-link", "A.5.1", "R2")])?.count, 2)
     }
