@@ -1,10 +1,8 @@
 import ArgumentParser
 import Foundation
-import GitKit
 import ISMSCore
 import ISMSHistory
 import ISMSKit
-import ISMSLoading
 import ISMSModel
 
 /// The `isms` command (named apart from ISMSKit's `ISMS`, the records). Each subcommand lives in its own file and
@@ -30,9 +28,6 @@ public struct ISMSCommand: ParsableCommand {
             Terminal.error(unknown)
             return 2
         }
-        // libgit2's initialisation (mbedTLS parses the system's CA bundle, about 4 ms) runs on another core while the
-        // arguments are parsed; the first use of a repository waits for it to end.
-        if parallelThreads > 1 { Thread.detachNewThread { _ = LibGit2.initialised } }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
