@@ -1,3 +1,5 @@
+import Foundation
+
 /// A string compared byte for byte.
 ///
 /// Swift's `String` equality, hashing and ordering are canonical: `"café"` spelled with `é` (NFC) equals
@@ -18,12 +20,17 @@ public struct ExactString: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// Byte order (git's order of names).
     /// (On the strings' contiguous bytes: `lexicographicallyPrecedes` over the UTF-8 views, a byte at a time
-    /// through their iterators, was most of the time to list the 2,000 records of a commit.)
+    /// through their iterators, was most of the time to list the 2,000 records of a commit; `memcmp`, which
+    /// compares unsigned bytes, passes the long prefixes paths share faster than a loop.)
     public static func < (a: ExactString, b: ExactString) -> Bool {
         var a = a.string, b = b.string
         return a.withUTF8 { x in
             b.withUTF8 { y in
-                for i in 0..<min(x.count, y.count) where x[i] != y[i] { return x[i] < y[i] }
+                let common = min(x.count, y.count)
+                if common > 0, let p = x.baseAddress, let q = y.baseAddress {
+                    let order = memcmp(p, q, common)
+                    if order != 0 { return order < 0 }
+                }
                 return x.count < y.count
             }
         }

@@ -55,6 +55,7 @@ public final class GitObjectSource: RecordSource, Sendable {
             throw .git("reading the index: \(error)", cause: error as? GitError)
         }
         var files = [ExactString: TreeEntry]()
+        files.reserveCapacity(entries.count)
         var conflicted = Set<ExactString>()
         let lead = prefix.isEmpty ? "" : prefix + "/"
         for entry in entries where entry.path.hasPrefix(lead) {

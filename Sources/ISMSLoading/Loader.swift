@@ -26,8 +26,11 @@ public enum Loader {
     }
 
     /// `sliceSize`: how many record files are read and parsed at a time (a test reads in slices of a few files).
+    /// `listed` is called with the settings once the files are listed and held to the limits, before any record
+    /// is read: a caller can start work that needs only the settings (the history) while the records are read.
     package static func load(
-        from source: some RecordSource, policy: Config?, ruleIDs: [String], sliceSize: Int
+        from source: some RecordSource, policy: Config?, ruleIDs: [String], sliceSize: Int,
+        listed: (Config) -> Void = { _ in }
     ) throws(ToolError) -> LoadedISMS {
         let configData: Data?
         do { configData = try source.readConfig() } catch let error as ToolError {
@@ -59,6 +62,7 @@ public enum Loader {
                 "\(source.label) holds \(recordFiles) \(what), over the limit of \(config.maxRecords) "
                     + "(limits.records in isms.yaml)")
         }
+        listed(config)
         let catalogs = try readCatalogs(catalogEntries, from: source, config: config, findings: &findings)
         let readable = regularFiles(entries, findings: &findings)
 

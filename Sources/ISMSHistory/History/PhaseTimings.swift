@@ -19,6 +19,11 @@ public struct PhaseTimings: Sendable {
         lastCPU = cpu
     }
 
+    /// Adds a phase measured elsewhere (on another thread) under `name`.
+    package mutating func add(_ name: String, seconds: Double) {
+        phases.append((name, seconds, 0, 0))
+    }
+
     public var summary: String {
         phases.map { phase in
             let rss = phase.residentMB > 0 ? ", rss \(phase.residentMB) MB" : ""

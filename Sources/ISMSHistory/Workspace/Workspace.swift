@@ -5,7 +5,7 @@ import ISMSLoading
 import ISMSModel
 
 /// Where the ISMS is: its root folder and, when there is one, the git repository around it.
-public final class Workspace {
+public final class Workspace: Sendable {
     /// Absolute path of the folder holding isms.yaml.
     public let root: String
     public let repository: Repository?

@@ -94,17 +94,49 @@ extension Workspace {
         var timings = PhaseTimings()
         // With a trust revision, its policy judges: the change under review cannot turn off what judges it.
         let trusted = try options.trustRef.flatMap { ref throws(ToolError) in repository == nil ? nil : try trustedRevision(ref) }
-        let loaded = try Loader.load(from: source, policy: trusted?.config)
+        // The history is read on another thread while the records are read and parsed: it needs only the settings.
+        var historyRead: Background<(context: Result<GovernanceContext?, ToolError>, notes: [String])>?
+        defer { _ = historyRead?.wait() }
+        let loaded = try Loader.load(from: source, policy: trusted?.config) { config in
+            guard let revision = options.revision else { return }
+            historyRead = Background { [self] in
+                var notes = [String]()
+                let context = Result { () throws(ToolError) in
+                    try self.governance(
+                        at: revision, trusted: trusted, trustRef: options.trustRef, config: config,
+                        useCache: options.useCache, notes: &notes)
+                }
+                // The rules that read records at the tip (blame, the reassessment rules' field comparisons) decode
+                // the cache's snapshot of it on first use: decoded here, off the rules' path. It is decoded once
+                // whoever asks, and the same.
+                if case .success(let governance?) = context { _ = governance.history.knownTipState }
+                return (context, notes)
+            }
+        }
         timings.lap("load")
+        // The rules that do not read the history run on another core while this thread judges the history.
+        let rules = Checker.start(loaded, asOf: asOf, artifacts: source)
+        defer { rules.abandonIfUnfinished() }
         var governance: GovernanceContext?
         if let revision = options.revision {
+            let read =
+                historyRead?.wait()
+                ?? {
+                    // `Loader.load` always calls back before it returns; this is the same read, on this thread.
+                    var notes = [String]()
+                    let context = Result { () throws(ToolError) in
+                        try self.governance(
+                            at: revision, trusted: trusted, trustRef: options.trustRef, config: loaded.isms.config,
+                            useCache: options.useCache, notes: &notes)
+                    }
+                    return (context, notes)
+                }()
+            notes += read.notes
             // Without a trust revision the records are checked whatever the history holds: a partial clone, a
             // damaged object or a history that cannot be walked costs the history rules only, and says so. With
             // one, a pull request is being judged, and a history that cannot be read fails closed.
             do {
-                governance = try self.governance(
-                    at: revision, trusted: trusted, trustRef: options.trustRef, config: loaded.isms.config,
-                    useCache: options.useCache, notes: &notes)
+                governance = try read.context.get()
             } catch let error where error.isLimit {
                 // A limit is a refusal, not damage: a pull request must not turn the history rules off by
                 // adding a history too long, too deep or too large to read.
@@ -115,7 +147,7 @@ extension Workspace {
             }
         }
         timings.lap("history")
-        var report = Checker.check(loaded, asOf: asOf, artifacts: source, governance: governance)
+        var report = rules.finish(governance: governance)
         if governance?.reachedNotVerified == true { report.reproducible = false }
         if trusted != nil, let failure = governance?.readFailures.first {
             throw .historyIncomplete(

@@ -17,6 +17,11 @@ extension Loader {
     public static func load(from source: some RecordSource, policy: Config? = nil) throws(ToolError) -> LoadedISMS {
         try load(from: source, policy: policy, ruleIDs: ConfigReader.ruleIDs)
     }
+
+    /// `load(from:policy:)`, calling `listed` with the settings before any record is read (`Loader.load`).
+    package static func load(from source: some RecordSource, policy: Config?, listed: (Config) -> Void) throws(ToolError) -> LoadedISMS {
+        try load(from: source, policy: policy, ruleIDs: ConfigReader.ruleIDs, sliceSize: sliceSize, listed: listed)
+    }
 }
 
 extension RuleRegistry {
