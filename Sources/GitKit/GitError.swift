@@ -1,4 +1,5 @@
 import CLibGit2
+import Foundation
 
 /// A failure reported by libgit2, with the message it left in `git_error_last`.
 public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -95,4 +96,30 @@ package enum LibGit2 {
         isms_git_set_mwindow_mapped_limit(mappedBytes)
         return true
     }()
+}
+
+/// libgit2's initialisation (`LibGit2.initialised`) running on a thread of its own, started before a command parses its
+/// arguments: most of it is mbedTLS parsing the system's CA certificates (about 2 ms, `git_libgit2_init` does it
+/// before any option could skip it), which then overlaps the parsing on the other core. The first use of libgit2 on
+/// any thread waits for it (`initialised` is a lazy global: one thread runs it, the others wait).
+package final class LibGit2Initialisation {
+    private var thread = pthread_t()
+    private var started = false
+
+    package init() {
+        started =
+            pthread_create(
+                &thread, nil,
+                { _ in
+                    _ = LibGit2.initialised
+                    return nil
+                }, nil) == 0
+    }
+
+    /// Waits until it is done (before the process exits, so that exit never runs beside it).
+    package func wait() {
+        guard started else { return }
+        started = false
+        pthread_join(thread, nil)
+    }
 }

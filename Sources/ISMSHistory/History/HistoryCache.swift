@@ -82,28 +82,30 @@ package enum HistoryCache {
     /// multiplications overlap: one chain of them took a millisecond over a 4 MB file, on every warm run. Each step
     /// is one-to-one in the hash and in the word, so a change within one word always changes the sum.
     package static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        bytes.withUnsafeBytes { raw in
-            var a: UInt64 = 0xcbf29ce484222325, b: UInt64 = 0x84222325cbf29ce4
-            var c: UInt64 = 0x9ce484222325cbf2, d: UInt64 = 0x2325cbf29ce48422
-            var i = 0
-            while i + 32 <= raw.count {
-                a = mix(a, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                b = mix(b, raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
-                c = mix(c, raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
-                d = mix(d, raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
-                i += 32
-            }
-            var hash = mix(mix(mix(a, b), c), d)
-            while i + 8 <= raw.count {
-                hash = mix(hash, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                i += 8
-            }
-            while i < raw.count {
-                hash = (hash ^ UInt64(raw[i])) &* 0x100000001b3
-                i += 1
-            }
-            return hash
+        bytes.withUnsafeBytes { checksum($0) }
+    }
+
+    package static func checksum(_ raw: UnsafeRawBufferPointer) -> UInt64 {
+        var a: UInt64 = 0xcbf29ce484222325, b: UInt64 = 0x84222325cbf29ce4
+        var c: UInt64 = 0x9ce484222325cbf2, d: UInt64 = 0x2325cbf29ce48422
+        var i = 0
+        while i + 32 <= raw.count {
+            a = mix(a, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            b = mix(b, raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+            c = mix(c, raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
+            d = mix(d, raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
+            i += 32
         }
+        var hash = mix(mix(mix(a, b), c), d)
+        while i + 8 <= raw.count {
+            hash = mix(hash, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            i += 8
+        }
+        while i < raw.count {
+            hash = (hash ^ UInt64(raw[i])) &* 0x100000001b3
+            i += 1
+        }
+        return hash
     }
 
     @inline(__always)

@@ -8,7 +8,7 @@ extension HistoryCache {
     package static func encode(_ graph: HistoryGraph, header: HistoryCacheHeader) -> [UInt8] {
         var out = ByteWriter()
         // The cached bytes are most of the file: one allocation, and each copied once.
-        out.bytes.reserveCapacity((graph.cached?.bytes.count ?? 0) + (graph.count - graph.cachedCount) * 256 + 65_536)
+        out.bytes.reserveCapacity((graph.cached?.file.count ?? 0) + (graph.count - graph.cachedCount) * 256 + 65_536)
         out.bytes.append(contentsOf: magic)
         out.u32(formatVersion)
         out.byte(header.firstParent ? 1 : 0)
@@ -26,8 +26,11 @@ extension HistoryCache {
         }
         var newStrings = ByteWriter()
         for text in strings.list { newStrings.text(text) }
-        out.section(count: (cached?.stringCount ?? 0) + strings.list.count, cached.map { $0.bytes[$0.stringBytes] } ?? [], newStrings.bytes)
-        out.section(count: graph.count, cached.map { $0.bytes[$0.commitBytes] } ?? [], commits.bytes)
+        out.section(
+            count: (cached?.stringCount ?? 0) + strings.list.count,
+            cached.map { $0.file[$0.stringBytes] } ?? UnsafeRawBufferPointer(start: nil, count: 0), newStrings.bytes)
+        out.section(
+            count: graph.count, cached.map { $0.file[$0.commitBytes] } ?? UnsafeRawBufferPointer(start: nil, count: 0), commits.bytes)
         var order = ByteWriter()
         order.bytes.reserveCapacity(graph.count * 4)
         for index in graph.index.indicesInIDOrder() { order.u32(UInt32(index)) }
@@ -193,7 +196,7 @@ package struct ByteWriter {
         bytes.append(contentsOf: section.bytes)
     }
     /// A length-prefixed section of a count and two runs of bytes, written without building it first.
-    package mutating func section(count: Int, _ first: ArraySlice<UInt8>, _ second: [UInt8]) {
+    package mutating func section(count: Int, _ first: UnsafeRawBufferPointer, _ second: [UInt8]) {
         var prefix = ByteWriter()
         prefix.varint(count)
         u64(UInt64(prefix.bytes.count + first.count + second.count))

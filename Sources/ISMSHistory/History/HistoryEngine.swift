@@ -20,6 +20,10 @@ public struct HistoryOptions: Sendable {
     /// A history this process read before (the head's, when the gate judges its merge base): when it is what the cache
     /// file holds and was read with the same settings, a revision in it is answered from it, as the cache would.
     package var reusing: History?
+    /// The one record the run asks about (`isms history ID`): when the tip is in the cache, so that nothing else is
+    /// read, only the cached commits that can name the record are checked (`CachedCommits.validate(namingRecord:)`),
+    /// not all of them; a run that asks anything else must leave it nil.
+    package var onlyRecord: String?
 
     public init(revision: String = "HEAD", firstParent: Bool = false, useCache: Bool = true, trusted: TrustedRevision? = nil) {
         self.revision = revision
@@ -106,7 +110,13 @@ public final class HistoryEngine {
         if options.useCache {
             do {
                 guard let data = try HistoryCache.read(cachePath) else { throw NoCache() }
-                let (cached, cachedGraph) = try HistoryCache.decode(data)
+                let (cached, cachedGraph) = try HistoryCache.decode(data, validatingCommits: false)
+                if let record = options.onlyRecord, cachedGraph.index[tip] != nil, let commits = cachedGraph.cached {
+                    // The walk reads nothing new and the run reads only this record's entries.
+                    try commits.validate(namingRecord: record, mentions: cachedGraph.mentions)
+                } else {
+                    try cachedGraph.cached?.validate()
+                }
                 if cached.root != root || cached.firstParent != options.firstParent {
                     notices.append(.warning("the history cache \(cachePath) belongs to another ISMS root; rebuilding it"))
                 } else if cached.configBlob != configBlob {
