@@ -121,4 +121,103 @@ final class WarmHistoryTests: XCTestCase {
         XCTAssertTrue(empty.stderr.contains("is unreadable (not an isms history cache); rebuilding it"), empty.stderr)
         XCTAssertEqual(r.isms(["history", "RISK-9"]).stderr, "")
     }
+
+    /// Two branches merged, with committer dates out of order: the order is not just the graph's numbering.
+    private func mergedBranches() -> ISMSRepository {
+        let r = ISMSRepository()
+        r.write("risks/r1.yaml", riskYAML("RISK-1"))
+        let base = r.commit("Add register", at: "2026-01-05T10:00:00+01:00")
+        _ = r.git("checkout", "-q", "-b", "side")
+        r.write("risks/r2.yaml", riskYAML("RISK-2"))
+        r.commit("Side: add a risk", by: .bob, at: "2026-01-09T10:00:00+01:00")
+        r.write("risks/r2.yaml", riskYAML("RISK-2", likelihood: 2))
+        r.commit("Side: rescore", by: .bob, at: "2026-01-06T10:00:00+01:00")
+        _ = r.git("checkout", "-q", "main")
+        r.write("risks/r1.yaml", riskYAML("RISK-1", likelihood: 2))
+        r.commit("Main: rescore", by: .carol, at: "2026-01-10T10:00:00+01:00")
+        _ = r.git("merge", "-q", "--no-ff", "-m", "Merge side", "side")
+        r.write("risks/r1.yaml", riskYAML("RISK-1", likelihood: 2, impact: 2))
+        r.commit("Main: rescore again", at: "2026-01-11T10:00:00+01:00")
+        _ = r.git("checkout", "-q", "-b", "old", base)
+        _ = r.git("checkout", "-q", "main")
+        return r
+    }
+
+    /// The places a cache file keeps are the newest-first order of its tip, and a warm run's queries list as a fresh
+    /// run's do; a run at another revision orders its commits itself.
+    func testTheStoredPlacesAreTheNewestFirstOrder() throws {
+        let r = mergedBranches()
+        XCTAssertEqual(r.isms(["log"]).status, 0)
+        let graph = try warmGraph(r)
+        let places = try XCTUnwrap(graph.cached?.tipPlaces)
+        let tip = try XCTUnwrap(graph.index[try XCTUnwrap(ObjectID(hex: r.git("rev-parse", "HEAD")))])
+        let order = History.newestFirst(from: tip, in: graph)
+        XCTAssertEqual(order.count, 6)
+        XCTAssertEqual(order.map { places[Int($0)] }, Array(0..<Int32(order.count)))
+        XCTAssertEqual(places.filter { $0 >= 0 }.count, order.count)
+        for command in [["log"], ["history", "RISK-1"], ["history", "RISK-2"], ["blame", "RISK-1"], ["log", "--rev", "HEAD~1"]] {
+            for format in ["text", "json"] {
+                let warm = r.isms(command + ["--format", format]), fresh = r.isms(command + ["--format", format, "--no-cache"])
+                XCTAssertEqual(warm.stdout, fresh.stdout, "\(command) \(format)")
+                XCTAssertEqual(warm.stderr, fresh.stderr, "\(command) \(format)")
+            }
+        }
+    }
+
+    /// Places that are not a newest-first order of the tip's ancestry, behind a valid checksum, are refused when read.
+    func testPlacesOutOfOrderAreRefused() throws {
+        let r = mergedBranches()
+        XCTAssertEqual(r.isms(["log"]).status, 0)
+        let file = try cachePath(r)
+        let bytes = [UInt8](try XCTUnwrap(FileManager.default.contents(atPath: file)))
+        let places = try XCTUnwrap(try warmGraph(r).cached?.tipPlaces)
+        let encoded = places.flatMap { withUnsafeBytes(of: UInt32(bitPattern: $0).littleEndian, Array.init) }
+        let start = try XCTUnwrap(
+            (0...(bytes.count - encoded.count)).first { Array(bytes[$0..<($0 + encoded.count)]) == encoded })
+        func refused(_ change: (inout [UInt32]) -> Void) -> String? {
+            var changed = places.map { UInt32(bitPattern: $0) }
+            change(&changed)
+            var tampered = bytes
+            tampered.replaceSubrange(
+                start..<(start + encoded.count), with: changed.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) })
+            do {
+                _ = try HistoryCache.decode(HistoryCacheFuzzing.withValidChecksum(tampered))
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        XCTAssertNil(refused { _ in })
+        let tip = places.firstIndex(of: 0)!, root = places.firstIndex(of: places.max()!)!
+        XCTAssertEqual(refused { $0.swapAt(tip, root) }, "bad places")
+        XCTAssertEqual(refused { $0[root] = $0[tip] }, "bad place")
+        XCTAssertEqual(refused { $0[root] = .max }, "a parent placed before its child")
+        XCTAssertEqual(refused { $0[tip] = UInt32(places.count) }, "bad place")
+        // The root (placed last) and its child (placed just before it) swapped.
+        let child = places.firstIndex(of: places.max()! - 1)!
+        XCTAssertEqual(refused { $0.swapAt(child, root) }, "a parent placed before its child")
+
+        // Damaged so, the file is rebuilt with a warning and the output is a fresh run's.
+        var tampered = bytes
+        tampered[start + 4 * root] ^= 0x01
+        XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: Data(HistoryCacheFuzzing.withValidChecksum(tampered))))
+        let damaged = r.isms(["history", "RISK-1"])
+        XCTAssertEqual(damaged.stdout, r.isms(["history", "RISK-1", "--no-cache"]).stdout)
+        XCTAssertTrue(damaged.stderr.hasSuffix("is unreadable (bad place); rebuilding it\n"), damaged.stderr)
+    }
+
+    /// The places section changed the format: a file of the previous revision is refused, never misread.
+    func testTheFormatVersionChangedWithThePlaces() throws {
+        let hash = fnv1a(Array("4 \(HistoryCache.layoutFingerprint)".utf8))
+        let previous = UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
+        XCTAssertEqual(HistoryCache.formatRevision, 5)
+        XCTAssertNotEqual(previous, HistoryCache.formatVersion)
+        let r = mergedBranches()
+        XCTAssertEqual(r.isms(["log"]).status, 0)
+        var bytes = [UInt8](try XCTUnwrap(FileManager.default.contents(atPath: try cachePath(r))))
+        withUnsafeBytes(of: previous.littleEndian) { bytes.replaceSubrange(8..<12, with: $0) }
+        XCTAssertThrowsError(try HistoryCache.decode(HistoryCacheFuzzing.withValidChecksum(bytes))) { error in
+            XCTAssertEqual("\(error)", "cache format \(previous), expected \(HistoryCache.formatVersion)")
+        }
+    }
 }

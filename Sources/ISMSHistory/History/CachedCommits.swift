@@ -24,6 +24,9 @@ package final class CachedCommits: @unchecked Sendable {
         var snapshot: HistoryState?
     }
     private let decoded: Locked<Decoded>
+    /// Each commit's place in the newest-first order of the file's tip (-1: the tip does not reach it), from the places
+    /// section; set once, by the decoder. Nil when the file has none.
+    package internal(set) var tipPlaces: [Int32]?
     /// The commit whose state the snapshot section holds, and where its records are.
     package private(set) var snapshotCommit: Int32?
     private var snapshotRecords: Range<Int> = 0..<0

@@ -42,6 +42,7 @@ extension HistoryCache {
                 shallowFingerprint: try r.u64(), tip: try r.id())
             let cached = try CachedCommits(file, strings: try r.section(), commits: try r.section())
             let index = try commitIndex(bytes, try r.section(), nodes: cached.nodes)
+            cached.tipPlaces = try places(bytes, try r.section(), nodes: cached.nodes, tip: header.tip.flatMap { index[$0] })
             let mentionsSection = try r.section()
             try cached.setSnapshot(try r.section())
             guard r.atEnd else { throw Corrupt(description: "trailing bytes") }
@@ -89,6 +90,32 @@ extension HistoryCache {
             indices.append(Int32(index))
         }
         return CommitIndex(sortedIDs: ids, indices: indices)
+    }
+
+    /// The places section (nil when empty): checked to be a newest-first order of the tip's ancestry, as far as a
+    /// look at each commit tells: the places of the commits placed are 0, 1, 2… each once, the tip's is 0, and each
+    /// placed commit's parents are placed after it.
+    private static func places(_ raw: UnsafeRawBufferPointer, _ section: Range<Int>, nodes: [CommitNode], tip: Int32?) throws -> [Int32]? {
+        guard !section.isEmpty else { return nil }
+        guard let tip, section.count == nodes.count * 4 else { throw Corrupt(description: "bad places length") }
+        var places = [Int32](repeating: -1, count: nodes.count)
+        var taken = [Bool](repeating: false, count: nodes.count)
+        var placed = 0
+        for k in 0..<nodes.count {
+            let place = raw.loadUnaligned(fromByteOffset: section.lowerBound + 4 * k, as: UInt32.self).littleEndian
+            guard place != .max else { continue }
+            guard place < nodes.count, !taken[Int(place)] else { throw Corrupt(description: "bad place") }
+            taken[Int(place)] = true
+            places[k] = Int32(place)
+            placed += 1
+        }
+        guard places[Int(tip)] == 0, taken.prefix(placed).allSatisfy({ $0 }) else { throw Corrupt(description: "bad places") }
+        for (k, node) in nodes.enumerated() where places[k] >= 0 {
+            for parent in node.parents where places[Int(parent)] <= places[k] {
+                throw Corrupt(description: "a parent placed before its child")
+            }
+        }
+        return places
     }
 
     /// The state saved at commit `tip`, read from the snapshot section's records (after the commit index).

@@ -5,7 +5,8 @@ import ISMSModel
 
 /// Writing the history cache (layout in HistoryCache.swift).
 extension HistoryCache {
-    package static func encode(_ graph: HistoryGraph, header: HistoryCacheHeader) -> [UInt8] {
+    /// `order`: `History.newestFirst` from the header's tip, when the caller has it already.
+    package static func encode(_ graph: HistoryGraph, header: HistoryCacheHeader, order newestFirst: [Int32]? = nil) -> [UInt8] {
         var out = ByteWriter()
         // The cached bytes are most of the file: one allocation, and each copied once.
         out.bytes.reserveCapacity((graph.cached?.file.count ?? 0) + (graph.count - graph.cachedCount) * 256 + 65_536)
@@ -35,6 +36,7 @@ extension HistoryCache {
         order.bytes.reserveCapacity(graph.count * 4)
         for index in graph.index.indicesInIDOrder() { order.u32(UInt32(index)) }
         out.section(order)
+        out.section(places(graph, tip: header.tip, order: newestFirst))
 
         var local = StringTable(base: 0)
         var body = ByteWriter()
@@ -76,6 +78,19 @@ extension HistoryCache {
         }
         out.u64(checksum(out.bytes[...]))
         return out.bytes
+    }
+
+    /// The places section: empty when the tip is not in the graph.
+    private static func places(_ graph: HistoryGraph, tip: ObjectID?, order newestFirst: [Int32]?) -> ByteWriter {
+        var section = ByteWriter()
+        guard let tip, let tipIndex = graph.index[tip] else { return section }
+        var places = [UInt32](repeating: .max, count: graph.count)
+        for (place, index) in (newestFirst ?? History.newestFirst(from: tipIndex, in: graph)).enumerated() {
+            places[Int(index)] = UInt32(place)
+        }
+        section.bytes.reserveCapacity(graph.count * 4)
+        for place in places { section.u32(place) }
+        return section
     }
 
     private static func encodeCommit(_ i: Int32, of graph: HistoryGraph, into out: inout ByteWriter, strings: inout StringTable) {

@@ -294,6 +294,7 @@ public final class HistoryEngine {
         clock.lap("compare trees, read \(distinctBlobs) blobs (\(readAgain) again), track records")
 
         var renumbered = false
+        var newestFirst: [Int32]?
         // Whether the cache file now holds `graph` (written by this run, or read and left as it was).
         var matchesCacheFile = options.useCache && commitsRead == 0 && graph.count > 0
         var keptStates = [Int32: HistoryState]()
@@ -318,8 +319,10 @@ public final class HistoryEngine {
                 keptStates = [:]
             }
             if options.useCache {
+                // Ordered once, for the file's places section and for this run.
+                newestFirst = History.newestFirst(from: tipIndex, in: graph)
                 do {
-                    try HistoryCache.write(HistoryCache.encode(graph, header: header), to: cachePath)
+                    try HistoryCache.write(HistoryCache.encode(graph, header: header, order: newestFirst), to: cachePath)
                     matchesCacheFile = true
                 } catch {
                     notices.append(
@@ -331,9 +334,12 @@ public final class HistoryEngine {
             }
         }
         let topLevel = commitsRead > 0 && !renumbered ? TopLevelChanges(firstCovered: Int32(firstNew), changed: topLevelChanged) : nil
+        // Nothing read since the file was written for this tip: its places are this run's order.
+        let places = commitsRead == 0 && previousTip == tip ? graph.cached?.tipPlaces : nil
         return History(
             graph: graph, tip: tipIndex, notices: notices, commitsRead: commitsRead, blobsParsed: distinctBlobs, timings: clock,
-            topLevelChanges: topLevel, keptStates: keptStates, cacheHeader: options.useCache && matchesCacheFile ? header : nil)
+            topLevelChanges: topLevel, keptStates: keptStates, cacheHeader: options.useCache && matchesCacheFile ? header : nil,
+            order: newestFirst, places: places)
     }
 
     /// The history of `options.revision` from `options.reusing`, when a run reading the cache would get exactly it: the
