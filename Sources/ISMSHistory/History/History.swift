@@ -132,7 +132,7 @@ public struct History: Sendable {
     /// the record.
     @discardableResult
     package func forEachEntry(of id: String, _ body: (HistoryEntry, Int32) -> Bool) -> Bool {
-        let position = positions
+        let position = positions, order = order
         var tracked: Set<String> = [id]
         var queued = Set<Int32>()
         var pending = Heap<Int32>()
