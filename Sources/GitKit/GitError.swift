@@ -1,4 +1,6 @@
 import CLibGit2
+import Foundation
+import ISMSCore
 
 /// A failure reported by libgit2, with the message it left in `git_error_last`.
 public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -96,4 +98,38 @@ package enum LibGit2 {
         isms_git_set_mwindow_mapped_limit(mappedBytes)
         return true
     }()
+}
+
+/// libgit2's initialisation (`LibGit2.initialised`) running on a thread of its own, started before a command parses its
+/// arguments: most of it is mbedTLS parsing the system's CA certificates (about 2 ms, `git_libgit2_init` does it
+/// before any option could skip it), which then overlaps the parsing on the other core. The first repository opened
+/// joins the thread first (`finish`): a thread meeting the lazy global while another runs it would wait on a
+/// priority-inheritance lock, which spins while the other runs (the process's CPU grew by the time it waited).
+package enum LibGit2Initialisation {
+    private static let pending = Locked<pthread_t?>(nil)
+
+    /// Starts the thread (nothing when one is pending).
+    package static func start() {
+        pending.withLock { pending in
+            guard pending == nil else { return }
+            var thread = pthread_t()
+            let started = pthread_create(
+                &thread, nil,
+                { _ in
+                    _ = LibGit2.initialised
+                    return nil
+                }, nil)
+            if started == 0 { pending = thread }
+        }
+    }
+
+    /// Waits for the thread `start` started, if any: before libgit2 is used, and before the process exits (so that
+    /// exit never runs beside it).
+    package static func finish() {
+        pending.withLock { pending in
+            guard let thread = pending else { return }
+            pthread_join(thread, nil)
+            pending = nil
+        }
+    }
 }

@@ -55,6 +55,7 @@ public final class Repository: @unchecked Sendable {
 
     /// Opens the repository that contains `path`, searching upwards; nil when there is none.
     public static func discover(containing path: String) throws -> Repository? {
+        LibGit2Initialisation.finish()
         _ = LibGit2.initialised
         var handle: OpaquePointer?
         let code = git_repository_open_ext(&handle, path, 0, nil)

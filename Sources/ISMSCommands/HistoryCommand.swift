@@ -25,7 +25,8 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         let workspace = try source.rootOptions.workspace()
-        let history = try source.load(workspace)
+        // Only this record's entries are read (the settings' log reads every commit).
+        let history = try source.load(workspace, onlyRecord: id == SettingEntry.path ? nil : id)
         try source.finish(history) {
             if id == SettingEntry.path {
                 let filter = HistoryFilter(since: since, field: field)

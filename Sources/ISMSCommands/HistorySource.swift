@@ -53,14 +53,15 @@ struct HistorySourceOptions: ParsableArguments {
         try load(rootOptions.workspace())
     }
 
-    func load(_ workspace: Workspace) throws -> History {
+    /// `onlyRecord`: the one record the command asks about (`HistoryOptions.onlyRecord`).
+    func load(_ workspace: Workspace, onlyRecord: String? = nil) throws -> History {
         let engine = try workspace.historyEngine()
         let bar = Terminal.stderrIsTTY ? ProgressBar() : nil
         let history: History
         do {
-            history = try engine.load(
-                HistoryOptions(revision: rev, firstParent: firstParent, useCache: !noCache),
-                progress: bar.map { bar in { bar.update($0) } })
+            var options = HistoryOptions(revision: rev, firstParent: firstParent, useCache: !noCache)
+            options.onlyRecord = onlyRecord
+            history = try engine.load(options, progress: bar.map { bar in { bar.update($0) } })
         } catch {
             bar?.finish()
             throw error

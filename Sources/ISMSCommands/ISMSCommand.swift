@@ -22,6 +22,9 @@ public struct ISMSCommand: ParsableCommand {
 
     /// Runs the command line and returns the exit code: 0 clean, 1 findings, 2 could not run.
     public static func run(_ arguments: [String]) -> Int32 {
+        // The history commands open the repository first: libgit2 starts on the other core while the arguments are parsed.
+        if ["history", "blame", "log", "diff"].contains(arguments.first ?? "") { LibGit2Initialisation.start() }
+        defer { LibGit2Initialisation.finish() }
         // swift-argument-parser answers `isms help nosuch` with the general help and success; a topic that does not
         // exist is a bad argument like any other.
         if let unknown = unknownHelpTopic(arguments) {

@@ -5,7 +5,9 @@ import ISMSCore
 /// The commits of a cache file: their graph decoded at once, their metadata and operations on first use.
 /// `@unchecked`: `snapshotCommit` and `snapshotRecords` are set once, by the decoder, before the object is shared.
 package final class CachedCommits: @unchecked Sendable {
-    package let bytes: [UInt8]
+    /// The file, and its bytes (which it keeps alive).
+    package let file: CacheBytes
+    private let bytes: UnsafeRawBufferPointer
     package let nodes: [CommitNode]
     package let stringCount: Int
     /// The string table's entries and the commits' bytes, after their counts: copied as they are on write.
@@ -22,11 +24,16 @@ package final class CachedCommits: @unchecked Sendable {
         var snapshot: HistoryState?
     }
     private let decoded: Locked<Decoded>
+    /// Each commit's place in the newest-first order of the file's tip (-1: the tip does not reach it), from the places
+    /// section; set once, by the decoder. Nil when the file has none.
+    package internal(set) var tipPlaces: [Int32]?
     /// The commit whose state the snapshot section holds, and where its records are.
     package private(set) var snapshotCommit: Int32?
     private var snapshotRecords: Range<Int> = 0..<0
 
-    package init(_ bytes: [UInt8], strings stringSection: Range<Int>, commits commitSection: Range<Int>) throws {
+    package init(_ file: CacheBytes, strings stringSection: Range<Int>, commits commitSection: Range<Int>) throws {
+        self.file = file
+        let bytes = file.raw
         self.bytes = bytes
         var r = ByteReader(bytes, from: stringSection.lowerBound, to: stringSection.upperBound)
         stringCount = try r.count()
@@ -120,6 +127,33 @@ package final class CachedCommits: @unchecked Sendable {
             try checkOps(i)
         }
     }
+
+    /// Checks, as `validate` does, the commits whose operations `History.forEachEntry(of: id)` can read, given
+    /// `mentions` (record id → the commits that name it): those naming `id`, and, through every id change among them,
+    /// those naming the record's other ids, over and over. A run that reads nothing but that record's entries from the
+    /// cache checks those (a few dozen commits) rather than all 20,000; their first error is thrown. Returns the
+    /// commits checked.
+    @discardableResult
+    package func validate(namingRecord id: String, mentions: [String: [Int32]]) throws -> Set<Int32> {
+        var named: Set<String> = [id]
+        var toFollow = [id]
+        var checked = Set<Int32>()
+        while let next = toFollow.popLast() {
+            for commit in mentions[next] ?? [] where checked.insert(commit).inserted {
+                try checkInfo(Int(commit))
+                try checkOps(Int(commit))
+                for op in ops(Int(commit)) where op.event == .idChanged {
+                    for other in [op.oldID, op.newID].compactMap({ $0 }) where named.insert(other).inserted {
+                        toFollow.append(other)
+                    }
+                }
+            }
+        }
+        return checked
+    }
+
+    /// Where commit `i`'s operations are in the file (for the tests that damage them).
+    package func opsBytes(_ i: Int) -> Range<Int> { Int(opsOffsets[i])..<Int(opsEnds[i]) }
 
     /// What `validate` stood for before it stopped building anything: every commit decoded, strings checked and
     /// not read. The tests hold `validate` to it, error for error.

@@ -22,6 +22,9 @@ import ISMSModel
 ///       value   tag (0 absent, 1 text, 2 integer, 3 false, 4 true, 5 date, 6 list) · payload
 ///     id order  u64 byte length · every commit's index as a u32, in ascending order of its id (the index
 ///               from id to commit, read by binary search rather than built)
+///     places    u64 byte length · (empty, or: every commit's place in the newest-first order of the tip's ancestry
+///               as a u32, 0xFFFFFFFF for a commit the tip does not reach: what `History.newestFirst` gives, kept so
+///               that a warm run does not order every commit again)
 ///     mentions  u64 byte length · its own strings · count · (record id · count · ascending commit index
 ///               deltas…)…
 ///     snapshot  u64 byte length · (empty, or: commit index · its own strings · record count · (path · id ·
@@ -41,8 +44,8 @@ package struct HistoryCacheHeader: Equatable {
 
 package enum HistoryCache {
     /// Bump when the meaning of cached operations changes: an older file is then rebuilt, not misread.
-    /// 2: merges judged by what they produce; 3: six record kinds added; 4: the id order section.
-    package static let formatRevision: UInt32 = 4
+    /// 2: merges judged by what they produce; 3: six record kinds added; 4: the id order section; 5: the places section.
+    package static let formatRevision: UInt32 = 5
     /// The codes the file stores for record kinds and events, and the fields the schema accepts. A kind, an event
     /// or a field added, or a code changed, changes it and so `formatVersion`: a new kind never reads an old cache
     /// as complete, and a new field is never missing from an old cache's records.
@@ -82,28 +85,30 @@ package enum HistoryCache {
     /// multiplications overlap: one chain of them took a millisecond over a 4 MB file, on every warm run. Each step
     /// is one-to-one in the hash and in the word, so a change within one word always changes the sum.
     package static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        bytes.withUnsafeBytes { raw in
-            var a: UInt64 = 0xcbf29ce484222325, b: UInt64 = 0x84222325cbf29ce4
-            var c: UInt64 = 0x9ce484222325cbf2, d: UInt64 = 0x2325cbf29ce48422
-            var i = 0
-            while i + 32 <= raw.count {
-                a = mix(a, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                b = mix(b, raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
-                c = mix(c, raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
-                d = mix(d, raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
-                i += 32
-            }
-            var hash = mix(mix(mix(a, b), c), d)
-            while i + 8 <= raw.count {
-                hash = mix(hash, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                i += 8
-            }
-            while i < raw.count {
-                hash = (hash ^ UInt64(raw[i])) &* 0x100000001b3
-                i += 1
-            }
-            return hash
+        bytes.withUnsafeBytes { checksum($0) }
+    }
+
+    package static func checksum(_ raw: UnsafeRawBufferPointer) -> UInt64 {
+        var a: UInt64 = 0xcbf29ce484222325, b: UInt64 = 0x84222325cbf29ce4
+        var c: UInt64 = 0x9ce484222325cbf2, d: UInt64 = 0x2325cbf29ce48422
+        var i = 0
+        while i + 32 <= raw.count {
+            a = mix(a, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            b = mix(b, raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+            c = mix(c, raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
+            d = mix(d, raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
+            i += 32
         }
+        var hash = mix(mix(mix(a, b), c), d)
+        while i + 8 <= raw.count {
+            hash = mix(hash, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            i += 8
+        }
+        while i < raw.count {
+            hash = (hash ^ UInt64(raw[i])) &* 0x100000001b3
+            i += 1
+        }
+        return hash
     }
 
     @inline(__always)

@@ -9,75 +9,117 @@ extension HistoryCache {
     ///
     /// Everything is bounds-checked, and every commit's metadata and operations are validated here (with the
     /// decoder the lazy reads use), so a file that passes its checksum yet is malformed (written by another
-    /// version, or tampered with) is rebuilt with a warning and never traps later.
+    /// version, or tampered with) is rebuilt with a warning and never traps later. `validatingCommits: false` leaves
+    /// that check of the commits to the caller, before it reads any of them (`CachedCommits.validate`).
     package static func decode(_ data: Data) throws -> (HistoryCacheHeader, HistoryGraph) {
-        try decode([UInt8](data))
+        try decode(CacheBytes(copying: data))
     }
 
     /// `validatingByDecoding`: check the commits the way `validate` used to (for the tests that compare the two).
     package static func decode(_ bytes: [UInt8], validatingByDecoding: Bool = false) throws -> (HistoryCacheHeader, HistoryGraph) {
-        // Offsets into the file are kept as Int32.
-        guard bytes.count <= Int(Int32.max) else { throw Corrupt(description: "file too large") }
-        guard bytes.count >= magic.count + 4 + 8, bytes.starts(with: magic) else { throw Corrupt(description: "not an isms history cache") }
-        let version = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self).littleEndian }
-        guard version == formatVersion else { throw Corrupt(description: "cache format \(version), expected \(formatVersion)") }
-        let stored = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self).littleEndian }
-        guard checksum(bytes[..<(bytes.count - 8)]) == stored else { throw Corrupt(description: "checksum mismatch") }
+        try decode(CacheBytes(copying: bytes), validatingByDecoding: validatingByDecoding)
+    }
 
-        var r = ByteReader(bytes, from: magic.count + 4, to: bytes.count - 8)
-        let header = HistoryCacheHeader(
-            firstParent: try r.byte() & 1 == 1, root: try r.text(), configBlob: try r.id(),
-            shallowFingerprint: try r.u64(), tip: try r.id())
-        let cached = try CachedCommits(bytes, strings: try r.section(), commits: try r.section())
-        let index = try commitIndex(bytes, try r.section(), nodes: cached.nodes)
-        let mentionsSection = try r.section()
-        try cached.setSnapshot(try r.section())
-        guard r.atEnd else { throw Corrupt(description: "trailing bytes") }
-        var m = ByteReader(bytes, from: mentionsSection.lowerBound, to: mentionsSection.upperBound)
-        let mentionStrings = try m.stringTable()
-        var mentions = [String: [Int32]]()
-        let mentionCount = try m.count()
-        mentions.reserveCapacity(mentionCount)
-        for _ in 0..<mentionCount {
-            let id = try m.string(in: mentionStrings)
-            var commits = [Int32]()
-            var commit = 0
-            for _ in 0..<(try m.count()) {
-                commit += try m.varint()
-                guard commit < cached.nodes.count else { throw Corrupt(description: "bad commit index") }
-                commits.append(Int32(commit))
+    package static func decode(
+        _ file: CacheBytes, validatingCommits: Bool = true, validatingByDecoding: Bool = false
+    ) throws -> (HistoryCacheHeader, HistoryGraph) {
+        // `file` owns the memory `bytes` points into: it lives as long as the graph's `CachedCommits`.
+        try withExtendedLifetime(file) {
+            let bytes = file.raw
+            // Offsets into the file are kept as Int32.
+            guard bytes.count <= Int(Int32.max) else { throw Corrupt(description: "file too large") }
+            guard bytes.count >= magic.count + 4 + 8, bytes.starts(with: magic) else {
+                throw Corrupt(description: "not an isms history cache")
             }
-            mentions[id] = commits
+            let version = bytes.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self).littleEndian
+            guard version == formatVersion else { throw Corrupt(description: "cache format \(version), expected \(formatVersion)") }
+            let stored = bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self).littleEndian
+            guard checksum(file[0..<(bytes.count - 8)]) == stored else { throw Corrupt(description: "checksum mismatch") }
+
+            var r = ByteReader(bytes, from: magic.count + 4, to: bytes.count - 8)
+            let header = HistoryCacheHeader(
+                firstParent: try r.byte() & 1 == 1, root: try r.text(), configBlob: try r.id(),
+                shallowFingerprint: try r.u64(), tip: try r.id())
+            let cached = try CachedCommits(file, strings: try r.section(), commits: try r.section())
+            let index = try commitIndex(bytes, try r.section(), nodes: cached.nodes)
+            cached.tipPlaces = try places(bytes, try r.section(), nodes: cached.nodes, tip: header.tip.flatMap { index[$0] })
+            let mentionsSection = try r.section()
+            try cached.setSnapshot(try r.section())
+            guard r.atEnd else { throw Corrupt(description: "trailing bytes") }
+            var m = ByteReader(bytes, from: mentionsSection.lowerBound, to: mentionsSection.upperBound)
+            let mentionStrings = try m.stringTable()
+            var mentions = [String: [Int32]]()
+            let mentionCount = try m.count()
+            mentions.reserveCapacity(mentionCount)
+            for _ in 0..<mentionCount {
+                let id = try m.string(in: mentionStrings)
+                var commits = [Int32]()
+                var commit = 0
+                for _ in 0..<(try m.count()) {
+                    commit += try m.varint()
+                    guard commit < cached.nodes.count else { throw Corrupt(description: "bad commit index") }
+                    commits.append(Int32(commit))
+                }
+                mentions[id] = commits
+            }
+            guard m.atEnd else { throw Corrupt(description: "trailing mention bytes") }
+            if validatingByDecoding {
+                try cached.validateByDecoding()
+            } else if validatingCommits {
+                try cached.validate()
+            }
+            // The snapshot is decoded when a run needs it; one that does not decode is replaced by a replay of the
+            // commits (and rewritten by the next run that adds commits), so it is not checked here.
+            return (header, HistoryGraph(cached: cached, index: index, mentions: mentions))
         }
-        guard m.atEnd else { throw Corrupt(description: "trailing mention bytes") }
-        if validatingByDecoding { try cached.validateByDecoding() } else { try cached.validate() }
-        // The snapshot is decoded when a run needs it; one that does not decode is replaced by a replay of the
-        // commits (and rewritten by the next run that adds commits), so it is not checked here.
-        return (header, HistoryGraph(cached: cached, index: index, mentions: mentions))
     }
 
     /// The id order section: every commit's index (u32), in strictly ascending order of its id. Strictly ascending
     /// and as many as the commits, each in range, it is a permutation, and the ids are distinct.
-    private static func commitIndex(_ bytes: [UInt8], _ section: Range<Int>, nodes: [CommitNode]) throws -> CommitIndex {
+    private static func commitIndex(_ raw: UnsafeRawBufferPointer, _ section: Range<Int>, nodes: [CommitNode]) throws -> CommitIndex {
         guard section.count == nodes.count * 4 else { throw Corrupt(description: "bad id order length") }
         var ids = [ObjectID](), indices = [Int32]()
         ids.reserveCapacity(nodes.count)
         indices.reserveCapacity(nodes.count)
-        try bytes.withUnsafeBytes { raw in
-            for k in 0..<nodes.count {
-                let index = raw.loadUnaligned(fromByteOffset: section.lowerBound + 4 * k, as: UInt32.self).littleEndian
-                guard index < nodes.count else { throw Corrupt(description: "bad commit index in the id order") }
-                let id = nodes[Int(index)].id
-                guard k == 0 || ids[k - 1] < id else { throw Corrupt(description: "commit ids out of order") }
-                ids.append(id)
-                indices.append(Int32(index))
-            }
+        for k in 0..<nodes.count {
+            let index = raw.loadUnaligned(fromByteOffset: section.lowerBound + 4 * k, as: UInt32.self).littleEndian
+            guard index < nodes.count else { throw Corrupt(description: "bad commit index in the id order") }
+            let id = nodes[Int(index)].id
+            guard k == 0 || ids[k - 1] < id else { throw Corrupt(description: "commit ids out of order") }
+            ids.append(id)
+            indices.append(Int32(index))
         }
         return CommitIndex(sortedIDs: ids, indices: indices)
     }
 
+    /// The places section (nil when empty): checked to be a newest-first order of the tip's ancestry, as far as a
+    /// look at each commit tells: the places of the commits placed are 0, 1, 2… each once, the tip's is 0, and each
+    /// placed commit's parents are placed after it.
+    private static func places(_ raw: UnsafeRawBufferPointer, _ section: Range<Int>, nodes: [CommitNode], tip: Int32?) throws -> [Int32]? {
+        guard !section.isEmpty else { return nil }
+        guard let tip, section.count == nodes.count * 4 else { throw Corrupt(description: "bad places length") }
+        var places = [Int32](repeating: -1, count: nodes.count)
+        var taken = [Bool](repeating: false, count: nodes.count)
+        var placed = 0
+        for k in 0..<nodes.count {
+            let place = raw.loadUnaligned(fromByteOffset: section.lowerBound + 4 * k, as: UInt32.self).littleEndian
+            guard place != .max else { continue }
+            guard place < nodes.count, !taken[Int(place)] else { throw Corrupt(description: "bad place") }
+            taken[Int(place)] = true
+            places[k] = Int32(place)
+            placed += 1
+        }
+        guard places[Int(tip)] == 0, taken.prefix(placed).allSatisfy({ $0 }) else { throw Corrupt(description: "bad places") }
+        for (k, node) in nodes.enumerated() where places[k] >= 0 {
+            for parent in node.parents where places[Int(parent)] <= places[k] {
+                throw Corrupt(description: "a parent placed before its child")
+            }
+        }
+        return places
+    }
+
     /// The state saved at commit `tip`, read from the snapshot section's records (after the commit index).
-    package static func decodeSnapshot(_ bytes: [UInt8], _ range: Range<Int>, tip: Int) throws -> HistoryState {
+    package static func decodeSnapshot(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, tip: Int) throws -> HistoryState {
         var r = ByteReader(bytes, from: range.lowerBound, to: range.upperBound)
         let strings = try r.stringTable()
         var records = [(String, TrackedRecord)]()
@@ -105,12 +147,13 @@ extension HistoryCache {
     }
 }
 
+/// Reads within memory its caller keeps alive (a `CacheBytes`).
 package struct ByteReader {
-    package let bytes: [UInt8]
+    package let bytes: UnsafeRawBufferPointer
     package private(set) var position: Int
     package let end: Int
 
-    package init(_ bytes: [UInt8], from start: Int, to end: Int) {
+    package init(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) {
         self.bytes = bytes
         position = start
         self.end = end
@@ -167,22 +210,20 @@ package struct ByteReader {
     package mutating func u64() throws -> UInt64 {
         guard position + 8 <= end else { throw HistoryCache.Corrupt(description: "truncated") }
         defer { position += 8 }
-        return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: position, as: UInt64.self).littleEndian }
+        return bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self).littleEndian
     }
     package mutating func text() throws -> String {
         let count = try varint()
         guard count <= end - position else { throw HistoryCache.Corrupt(description: "truncated text") }
         defer { position += count }
-        return String(decoding: bytes[position..<(position + count)], as: UTF8.self)
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position..<(position + count)]), as: UTF8.self)
     }
     /// A 20-byte id; nil for all zeros.
     package mutating func id() throws -> ObjectID? {
         guard position + 20 <= end else { throw HistoryCache.Corrupt(description: "truncated id") }
         defer { position += 20 }
-        return bytes.withUnsafeBytes { raw in
-            let slice = UnsafeRawBufferPointer(rebasing: raw[position..<(position + 20)])
-            return slice.allSatisfy({ $0 == 0 }) ? nil : ObjectID(bytes: slice)
-        }
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[position..<(position + 20)])
+        return slice.allSatisfy({ $0 == 0 }) ? nil : ObjectID(bytes: slice)
     }
     package mutating func kind() throws -> RecordKind {
         let code = Int(try byte())

@@ -5,10 +5,11 @@ import ISMSModel
 
 /// Writing the history cache (layout in HistoryCache.swift).
 extension HistoryCache {
-    package static func encode(_ graph: HistoryGraph, header: HistoryCacheHeader) -> [UInt8] {
+    /// `order`: `History.newestFirst` from the header's tip, when the caller has it already.
+    package static func encode(_ graph: HistoryGraph, header: HistoryCacheHeader, order newestFirst: [Int32]? = nil) -> [UInt8] {
         var out = ByteWriter()
         // The cached bytes are most of the file: one allocation, and each copied once.
-        out.bytes.reserveCapacity((graph.cached?.bytes.count ?? 0) + (graph.count - graph.cachedCount) * 256 + 65_536)
+        out.bytes.reserveCapacity((graph.cached?.file.count ?? 0) + (graph.count - graph.cachedCount) * 256 + 65_536)
         out.bytes.append(contentsOf: magic)
         out.u32(formatVersion)
         out.byte(header.firstParent ? 1 : 0)
@@ -26,12 +27,16 @@ extension HistoryCache {
         }
         var newStrings = ByteWriter()
         for text in strings.list { newStrings.text(text) }
-        out.section(count: (cached?.stringCount ?? 0) + strings.list.count, cached.map { $0.bytes[$0.stringBytes] } ?? [], newStrings.bytes)
-        out.section(count: graph.count, cached.map { $0.bytes[$0.commitBytes] } ?? [], commits.bytes)
+        out.section(
+            count: (cached?.stringCount ?? 0) + strings.list.count,
+            cached.map { $0.file[$0.stringBytes] } ?? UnsafeRawBufferPointer(start: nil, count: 0), newStrings.bytes)
+        out.section(
+            count: graph.count, cached.map { $0.file[$0.commitBytes] } ?? UnsafeRawBufferPointer(start: nil, count: 0), commits.bytes)
         var order = ByteWriter()
         order.bytes.reserveCapacity(graph.count * 4)
         for index in graph.index.indicesInIDOrder() { order.u32(UInt32(index)) }
         out.section(order)
+        out.section(places(graph, tip: header.tip, order: newestFirst))
 
         var local = StringTable(base: 0)
         var body = ByteWriter()
@@ -73,6 +78,19 @@ extension HistoryCache {
         }
         out.u64(checksum(out.bytes[...]))
         return out.bytes
+    }
+
+    /// The places section: empty when the tip is not in the graph.
+    private static func places(_ graph: HistoryGraph, tip: ObjectID?, order newestFirst: [Int32]?) -> ByteWriter {
+        var section = ByteWriter()
+        guard let tip, let tipIndex = graph.index[tip] else { return section }
+        var places = [UInt32](repeating: .max, count: graph.count)
+        for (place, index) in (newestFirst ?? History.newestFirst(from: tipIndex, in: graph)).enumerated() {
+            places[Int(index)] = UInt32(place)
+        }
+        section.bytes.reserveCapacity(graph.count * 4)
+        for place in places { section.u32(place) }
+        return section
     }
 
     private static func encodeCommit(_ i: Int32, of graph: HistoryGraph, into out: inout ByteWriter, strings: inout StringTable) {
@@ -193,7 +211,7 @@ package struct ByteWriter {
         bytes.append(contentsOf: section.bytes)
     }
     /// A length-prefixed section of a count and two runs of bytes, written without building it first.
-    package mutating func section(count: Int, _ first: ArraySlice<UInt8>, _ second: [UInt8]) {
+    package mutating func section(count: Int, _ first: UnsafeRawBufferPointer, _ second: [UInt8]) {
         var prefix = ByteWriter()
         prefix.varint(count)
         u64(UInt64(prefix.bytes.count + first.count + second.count))

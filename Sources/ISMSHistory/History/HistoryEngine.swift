@@ -20,6 +20,10 @@ public struct HistoryOptions: Sendable {
     /// A history this process read before (the head's, when the gate judges its merge base): when it is what the cache
     /// file holds and was read with the same settings, a revision in it is answered from it, as the cache would.
     package var reusing: History?
+    /// The one record the run asks about (`isms history ID`): when the tip is in the cache, so that nothing else is
+    /// read, only the cached commits that can name the record are checked (`CachedCommits.validate(namingRecord:)`),
+    /// not all of them; a run that asks anything else must leave it nil.
+    package var onlyRecord: String?
 
     public init(revision: String = "HEAD", firstParent: Bool = false, useCache: Bool = true, trusted: TrustedRevision? = nil) {
         self.revision = revision
@@ -106,7 +110,13 @@ public final class HistoryEngine {
         if options.useCache {
             do {
                 guard let data = try HistoryCache.read(cachePath) else { throw NoCache() }
-                let (cached, cachedGraph) = try HistoryCache.decode(data)
+                let (cached, cachedGraph) = try HistoryCache.decode(data, validatingCommits: false)
+                if let record = options.onlyRecord, cachedGraph.index[tip] != nil, let commits = cachedGraph.cached {
+                    // The walk reads nothing new and the run reads only this record's entries.
+                    try commits.validate(namingRecord: record, mentions: cachedGraph.mentions)
+                } else {
+                    try cachedGraph.cached?.validate()
+                }
                 if cached.root != root || cached.firstParent != options.firstParent {
                     notices.append(.warning("the history cache \(cachePath) belongs to another ISMS root; rebuilding it"))
                 } else if cached.configBlob != configBlob {
@@ -266,6 +276,7 @@ public final class HistoryEngine {
         clock.lap("compare trees, read \(distinctBlobs) blobs (\(readAgain) again), track records")
 
         var renumbered = false
+        var newestFirst: [Int32]?
         // Whether the cache file now holds `graph` (written by this run, or read and left as it was).
         var matchesCacheFile = options.useCache && commitsRead == 0 && graph.count > 0
         var keptStates = [Int32: HistoryState]()
@@ -290,8 +301,10 @@ public final class HistoryEngine {
                 keptStates = [:]
             }
             if options.useCache {
+                // Ordered once, for the file's places section and for this run.
+                newestFirst = History.newestFirst(from: tipIndex, in: graph)
                 do {
-                    try HistoryCache.write(HistoryCache.encode(graph, header: header), to: cachePath)
+                    try HistoryCache.write(HistoryCache.encode(graph, header: header, order: newestFirst), to: cachePath)
                     matchesCacheFile = true
                 } catch {
                     notices.append(
@@ -303,9 +316,12 @@ public final class HistoryEngine {
             }
         }
         let topLevel = commitsRead > 0 && !renumbered ? TopLevelChanges(firstCovered: Int32(firstNew), changed: topLevelChanged) : nil
+        // Nothing read since the file was written for this tip: its places are this run's order.
+        let places = commitsRead == 0 && previousTip == tip ? graph.cached?.tipPlaces : nil
         return History(
             graph: graph, tip: tipIndex, notices: notices, commitsRead: commitsRead, blobsParsed: distinctBlobs, timings: clock,
-            topLevelChanges: topLevel, keptStates: keptStates, cacheHeader: options.useCache && matchesCacheFile ? header : nil)
+            topLevelChanges: topLevel, keptStates: keptStates, cacheHeader: options.useCache && matchesCacheFile ? header : nil,
+            order: newestFirst, places: places)
     }
 
     /// The history of `options.revision` from `options.reusing`, when a run reading the cache would get exactly it: the
