@@ -176,8 +176,30 @@ extension Workspace {
     public func settingsLog(_ history: History) throws -> SettingsLog {
         guard let repository, let prefix = repositoryPrefix else { return SettingsLog(entries: [], decisions: [:]) }
         let path = (prefix.isEmpty ? "" : prefix + "/") + "isms.yaml"
+        // A commit whose walk saw isms.yaml as its first parent had it (`TopLevelChanges`) holds its first parent's
+        // blob: the tree is read only at the commits that changed it, not at all 20,000 (as `GovernanceContext.blobID`).
+        var known = [ObjectID: ObjectID?]()
+        let graph = history.graph
         return try SettingsLog.read(range: history.range(excludingAncestorsOf: nil), repository: repository) { commit in
-            try repository.blobID(at: path, inCommit: commit)
+            var inherited = [ObjectID]()
+            var at = commit
+            if let facts = history.topLevelChanges {
+                while known[at] == nil, let index = graph.index[at], facts.leftUnchanged(SettingEntry.path, at: index) {
+                    let node = graph.nodes[Int(index)]
+                    guard !node.isShallowBoundary, let parent = node.parents.first else { break }
+                    inherited.append(at)
+                    at = graph.nodes[Int(parent)].id
+                }
+            }
+            let blob: ObjectID?
+            if let remembered = known[at] {
+                blob = remembered
+            } else {
+                blob = try repository.blobID(at: path, inCommit: at)
+                known[at] = .some(blob)
+            }
+            for id in inherited { known[id] = .some(blob) }
+            return blob
         }
     }
 }
