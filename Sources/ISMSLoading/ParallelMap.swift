@@ -105,8 +105,8 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
         }
     }
 
-    /// The result for the item submitted `index`-th, waiting until it is ready (call `close` first if the
-    /// caller itself would otherwise submit more). Not after `release(index)`.
+    /// The result for the item submitted `index`-th, waiting until it is ready. Not after `release(index)`; from one
+    /// thread at a time (which need not be the one that submits).
     package func result(_ index: Int) -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
@@ -117,12 +117,12 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
         }
     }
 
-    /// Frees the result of the item submitted `index`-th once the caller needs it no more (waiting for it first).
+    /// Frees the result of the item submitted `index`-th once the caller needs it no more, without waiting for it:
+    /// a result still to come is dropped when it comes.
     package func release(_ index: Int) {
         pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        waitFor(index)
         results[index] = .released
+        pthread_mutex_unlock(mutex)
     }
 
     /// No more items: the workers stop once the submitted ones are done.
@@ -173,7 +173,10 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
             for item in taken { made.append(transform(item)) }
             taken.removeAll(keepingCapacity: true)
             pthread_mutex_lock(mutex)
-            for (offset, result) in made.enumerated() { results[first + offset] = .ready(result) }
+            for (offset, result) in made.enumerated() {
+                if case .released = results[first + offset] { continue }
+                results[first + offset] = .ready(result)
+            }
             made.removeAll(keepingCapacity: true)
             if awaited >= first && awaited < first + count { pthread_cond_signal(resultReady) }
         }
