@@ -92,8 +92,12 @@ final class HistoryMemoryTests: XCTestCase {
             let threaded = try load(lag: lag, ownThread: true)
             let got = describe(threaded)
             // The first difference only: a whole log is thousands of lines.
-            if let first = zip(got, expected).firstIndex(where: { $0 != $1 }) ?? (got.count == expected.count ? nil : min(got.count, expected.count)) {
-                XCTFail("lag \(lag): entry \(first) differs: \(first < got.count ? got[first] : "none") instead of \(first < expected.count ? expected[first] : "none")")
+            if let first = zip(got, expected).firstIndex(where: { $0 != $1 })
+                ?? (got.count == expected.count ? nil : min(got.count, expected.count))
+            {
+                XCTFail(
+                    "lag \(lag): entry \(first) differs: \(first < got.count ? got[first] : "none") instead of \(first < expected.count ? expected[first] : "none")"
+                )
             }
             XCTAssertEqual(threaded.blobsParsed, inLine.blobsParsed, "lag \(lag)")
             for id in ["RISK-0001", "RISK-0100", "CTRL-0001"] {
