@@ -92,7 +92,7 @@ final class HistoryMemoryTests: XCTestCase {
             let threaded = try load(lag: lag, ownThread: true)
             let got = describe(threaded)
             // The first difference only: a whole log is thousands of lines.
-            if let first = zip(got, expected).firstIndex(where: { $0 != $1 })
+            if let first = (0..<min(got.count, expected.count)).first(where: { got[$0] != expected[$0] })
                 ?? (got.count == expected.count ? nil : min(got.count, expected.count))
             {
                 XCTFail(
