@@ -72,10 +72,11 @@ final class HistoryMemoryTests: XCTestCase {
     func testTrackingOnItsOwnThreadGivesTheHistoryTrackedInLine() throws {
         let repo = try FaultTests.generatedRepository(records: 300, commits: 1000)
         let workspace = try Workspace(explicitRoot: repo.path + "/isms")
-        func load(lag: Int, ownThread: Bool) throws -> History {
+        func load(lag: Int, ownThread: Bool, backlog: Int = 4096) throws -> History {
             let engine = try workspace.historyEngine()
             engine.trackingLag = lag
             engine.trackOnOwnThread = ownThread
+            engine.trackingBacklog = backlog
             return try engine.load(HistoryOptions(useCache: false))
         }
         func describe(_ history: History) -> [String] {
@@ -88,8 +89,9 @@ final class HistoryMemoryTests: XCTestCase {
         let inLine = try load(lag: 2048, ownThread: false)
         let expected = describe(inLine)
         XCTAssertGreaterThan(expected.count, 1000)
-        for lag in [1, 16, 2048] {
-            let threaded = try load(lag: lag, ownThread: true)
+        // A backlog of 1: the main thread waits for the tracker after every hand-over.
+        for (lag, backlog) in [(1, 4096), (16, 4096), (2048, 4096), (16, 1)] {
+            let threaded = try load(lag: lag, ownThread: true, backlog: backlog)
             let got = describe(threaded)
             // The first difference only: a whole log is thousands of lines.
             if let first = (0..<min(got.count, expected.count)).first(where: { got[$0] != expected[$0] })

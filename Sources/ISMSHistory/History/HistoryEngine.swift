@@ -53,6 +53,9 @@ public final class HistoryEngine {
     /// Whether the records are tracked on a thread of their own while the main thread compares trees and reads blobs
     /// (`RecordTracker`); tests turn it off to compare with tracking done in line. Only speed depends on it.
     package var trackOnOwnThread = true
+    /// How many handed-over commits may wait for the tracker before the main thread waits for it (memory holds their
+    /// parsed versions). Only speed and memory depend on it.
+    package var trackingBacklog = 4096
     /// isms.yaml as parsed this run (the workspace's, shared with the signature trust and the roster).
     package var settings = ParsedSettings()
 
@@ -238,6 +241,7 @@ public final class HistoryEngine {
         }
         let tracker = RecordTracker(
             graph: graph, replay: replay, firstNew: firstNew, commits: commitsRead, ownThread: trackOnOwnThread,
+            backlog: trackingBacklog,
             parsed: { parsing.result($0) })
         graph = HistoryGraph()
         /// Frees what the commits the tracker has tracked alone named (up to `end`, exclusive, from 0).
@@ -594,14 +598,21 @@ private final class RecordTracker: @unchecked Sendable {
     private var closed = false
     private var waiting = false
     private var trackedCount = 0
+    /// Commits handed over so far, and whether the caller waits for the tracker to catch up.
+    private var handed = 0
+    private var callerWaiting = false
+    /// How many commits handed over may wait to be tracked before the caller waits (the tracker usually keeps up:
+    /// it does a third of the main thread's work).
+    private let backlog: Int
     private let condition = NSCondition()
     private let done = DispatchSemaphore(value: 0)
     private let ownThread: Bool
 
     init(
-        graph: HistoryGraph, replay: HistoryReplay, firstNew: Int, commits: Int, ownThread: Bool,
+        graph: HistoryGraph, replay: HistoryReplay, firstNew: Int, commits: Int, ownThread: Bool, backlog: Int,
         parsed: @escaping (Int) -> RecordSnapshot?
     ) {
+        self.backlog = max(1, backlog)
         self.graph = graph
         self.replay = replay
         self.firstNew = firstNew
@@ -633,7 +644,16 @@ private final class RecordTracker: @unchecked Sendable {
         guard ownThread else { return track(work, progress: progress) }
         condition.lock()
         queue.append(contentsOf: work)
-        if waiting && queue.count >= 64 { condition.signal() }
+        handed += work.count
+        if waiting && queue.count >= 64 { condition.broadcast() }
+        // A tracker starved of a core must not let the parsed versions pile up: the caller waits for it.
+        while handed - trackedCount > backlog {
+            // A sleeping tracker is woken first, whatever waits for it.
+            if waiting { condition.broadcast() }
+            callerWaiting = true
+            condition.wait()
+            callerWaiting = false
+        }
         condition.unlock()
     }
 
@@ -642,7 +662,7 @@ private final class RecordTracker: @unchecked Sendable {
         guard ownThread else { return }
         condition.lock()
         closed = true
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
         done.wait()
     }
@@ -665,6 +685,7 @@ private final class RecordTracker: @unchecked Sendable {
             track(work, progress: { _ in })
             condition.lock()
             trackedCount = changes.count
+            if callerWaiting { condition.broadcast() }
             condition.unlock()
         }
     }
