@@ -35,18 +35,24 @@ final class HistoryMemoryTests: XCTestCase {
         r.commit("Merge topic", by: .alice, at: "2026-01-11T10:00:00+01:00")
 
         let workspace = try Workspace(explicitRoot: r.path + "/isms")
-        func load(lag: Int) throws -> History {
+        func load(lag: Int, ownThread: Bool = true) throws -> History {
             let engine = try workspace.historyEngine()
             engine.trackingLag = lag
+            engine.trackOnOwnThread = ownThread
             return try engine.load(HistoryOptions(useCache: false))
         }
-        let far = try load(lag: 256), near = try load(lag: 1)
         func describe(_ history: History) -> [String] {
             history.log().map { entry in
                 "\(entry.commit.id.hex) \(entry.record) \(entry.event) \(entry.path) "
                     + entry.changes.map { "\($0.field): \(String(describing: $0.old)) → \(String(describing: $0.new))" }
                     .joined(separator: "; ")
             }
+        }
+        let far = try load(lag: 256), near = try load(lag: 1)
+        // Tracked on the tracker's thread as the commits are handed over, or in line on the main thread: the same.
+        for inLine in [try load(lag: 256, ownThread: false), try load(lag: 1, ownThread: false)] {
+            XCTAssertEqual(describe(inLine), describe(far))
+            XCTAssertEqual(inLine.blobsParsed, far.blobsParsed)
         }
         XCTAssertEqual(describe(near), describe(far))
         XCTAssertEqual(near.blobsParsed, far.blobsParsed, "a version read again counts once")
@@ -57,6 +63,51 @@ final class HistoryMemoryTests: XCTestCase {
         }
         XCTAssertTrue(describe(far).contains { $0.contains("RISK-2 restored") }, describe(far).joined(separator: "\n"))
         XCTAssertEqual(far.entries(of: "CTRL-1")?.count, 2)
+    }
+
+    /// The records are tracked on a thread of their own, handed the compared commits in batches, while the main thread
+    /// compares trees and frees the versions tracked commits alone named: a generated history of 1,000 commits (merges,
+    /// renames, id changes, deletions, restorations) gives, whatever the lag, the history tracked in line on the main
+    /// thread. It fails when a batch is dropped, reordered, or tracked before its blobs are named.
+    func testTrackingOnItsOwnThreadGivesTheHistoryTrackedInLine() throws {
+        let repo = try FaultTests.generatedRepository(records: 300, commits: 1000)
+        let workspace = try Workspace(explicitRoot: repo.path + "/isms")
+        func load(lag: Int, ownThread: Bool, backlog: Int = 4096) throws -> History {
+            let engine = try workspace.historyEngine()
+            engine.trackingLag = lag
+            engine.trackOnOwnThread = ownThread
+            engine.trackingBacklog = backlog
+            return try engine.load(HistoryOptions(useCache: false))
+        }
+        func describe(_ history: History) -> [String] {
+            history.log().map { entry in
+                "\(entry.commit.id.hex) \(entry.record) \(entry.event) \(entry.path) "
+                    + entry.changes.map { "\($0.field): \(String(describing: $0.old)) → \(String(describing: $0.new))" }
+                    .joined(separator: "; ")
+            }
+        }
+        let inLine = try load(lag: 2048, ownThread: false)
+        let expected = describe(inLine)
+        XCTAssertGreaterThan(expected.count, 1000)
+        // A backlog of 1: the main thread waits for the tracker after every hand-over.
+        for (lag, backlog) in [(1, 4096), (16, 4096), (2048, 4096), (16, 1)] {
+            let threaded = try load(lag: lag, ownThread: true, backlog: backlog)
+            let got = describe(threaded)
+            // The first difference only: a whole log is thousands of lines.
+            if let first = (0..<min(got.count, expected.count)).first(where: { got[$0] != expected[$0] })
+                ?? (got.count == expected.count ? nil : min(got.count, expected.count))
+            {
+                XCTFail(
+                    "lag \(lag): entry \(first) differs: \(first < got.count ? got[first] : "none") instead of \(first < expected.count ? expected[first] : "none")"
+                )
+            }
+            XCTAssertEqual(threaded.blobsParsed, inLine.blobsParsed, "lag \(lag)")
+            for id in ["RISK-0001", "RISK-0100", "CTRL-0001"] {
+                XCTAssertEqual(
+                    threaded.blame(id)?.map { "\($0.field) \($0.value) \($0.commit.id.hex)" },
+                    inLine.blame(id)?.map { "\($0.field) \($0.value) \($0.commit.id.hex)" }, "\(id), lag \(lag)")
+            }
+        }
     }
 
     /// `isms log` writes its text as it renders it, commit by commit, verifying each commit's signature when its first

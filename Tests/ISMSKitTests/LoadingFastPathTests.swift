@@ -279,6 +279,36 @@ final class LoadingFastPathTests: XCTestCase {
         XCTAssertEqual(parallelMap(items, threads: 1) { $0 * 2 }, items.map { $0 * 2 })
         XCTAssertEqual(parallelMap(items, threads: 7) { $0 * 2 }, items.map { $0 * 2 })
     }
+
+    /// The queue hands its workers items in batches and wakes its caller only for the result it waits for: every result
+    /// comes back for its own item, asked for from another thread than the one submitting, while results are
+    /// released before they are made (dropped when they come) and whatever the batch size.
+    func testParallelQueueBatchesKeepEachResultWithItsItem() {
+        for batch in [1, 7, 16, 1000] {
+            let queue = ParallelQueue<Int, Int>(threads: 3, batch: batch) { $0 &* 31 &+ 7 }
+            let count = 5_000
+            let asker = DispatchQueue(label: "asker")
+            let group = DispatchGroup()
+            let mismatches = Locked(0)
+            for item in 0..<count {
+                queue.submit(item)
+                if item % 3 == 0 { queue.release(item) }
+                // Results asked for while items are still coming, from another thread.
+                if item % 500 == 499 {
+                    let upTo = item
+                    asker.async(group: group) {
+                        for index in stride(from: upTo - 499, through: upTo, by: 1) where index % 3 != 0 {
+                            if queue.result(index) != index &* 31 &+ 7 { mismatches.withLock { $0 += 1 } }
+                        }
+                    }
+                }
+            }
+            group.wait()
+            queue.drain()
+            XCTAssertEqual(mismatches.withLock { $0 }, 0, "batch \(batch)")
+            for index in 0..<count where index % 3 != 0 { XCTAssertEqual(queue.result(index), index &* 31 &+ 7) }
+        }
+    }
 }
 
 /// A seeded generator, so that a failure can be reproduced.

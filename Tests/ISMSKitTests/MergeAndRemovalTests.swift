@@ -283,6 +283,40 @@ extension GovernanceTests {
         XCTAssertEqual(unsignedDecisions(repo).count, 0)
     }
 
+    /// A removal that still stands is found however many changes follow it: the record's history is decoded newest
+    /// first only until the newest change of each removed decision field is seen (`GovernanceRules.removals`), so
+    /// signed changes of other fields after the removal, and a removal made again later and signed, are judged as when
+    /// the whole history was decoded.
+    func testARemovalFollowedByOtherChangesIsStillJudged() {
+        let repo = repository("require_signed_decisions: true\n")
+        repo.write("risks/risk-1.yaml", acceptedRisk())
+        repo.commitSigned("Accept the flood risk", by: .alice, at: "2026-01-12T10:00:00Z", key: alice)
+        repo.write("risks/risk-1.yaml", acceptedRisk().components(separatedBy: "acceptance:")[0])
+        let removal = repo.commit("Drop the acceptance", by: .bob, at: "2026-02-01T10:00:00Z")
+        for (n, likelihood) in [3, 4, 1].enumerated() {
+            repo.write("risks/risk-1.yaml", acceptedRisk(likelihood: likelihood).components(separatedBy: "acceptance:")[0])
+            repo.commitSigned("Reassess \(n)", by: .alice, at: "2026-02-0\(n + 2)T10:00:00Z", key: alice)
+        }
+        let findings = unsignedDecisions(repo)
+        XCTAssertEqual(findings.count, 1, "\(findings)")
+        XCTAssertEqual(
+            findings.first?["message"] as? String,
+            "acceptance of RISK-1 was removed by commit \(removal.prefix(10)) (Bob Example, 2026-02-01), which is unsigned")
+
+        // Accepted again and removed again, signed: the newest removal stands, and it is signed.
+        repo.write("risks/risk-1.yaml", acceptedRisk())
+        repo.commitSigned("Accept again", by: .alice, at: "2026-02-10T10:00:00Z", key: alice)
+        repo.write("risks/risk-1.yaml", acceptedRisk(likelihood: 5).components(separatedBy: "acceptance:")[0])
+        repo.commitSigned("Drop the acceptance, signed", by: .alice, at: "2026-02-11T10:00:00Z", key: alice)
+        // An unsigned change of a field that is no decision (the title) after it.
+        repo.write(
+            "risks/risk-1.yaml",
+            acceptedRisk(likelihood: 5).components(separatedBy: "acceptance:")[0]
+                .replacingOccurrences(of: "Office flood", with: "Office flood, ground floor"))
+        repo.commit("Retitle, unsigned", by: .bob, at: "2026-02-12T10:00:00Z")
+        XCTAssertEqual(unsignedDecisions(repo).count, 0, "\(unsignedDecisions(repo))")
+    }
+
     /// A signed branch accepts a risk; the unsigned merge drops the acceptance again.
     func testAMergeThatDropsABranchDecisionIsJudged() {
         let repo = repository("require_signed_decisions: true\n")

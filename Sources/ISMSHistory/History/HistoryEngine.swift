@@ -54,6 +54,12 @@ public final class HistoryEngine {
     /// 2,048, 1.5%). Memory holds the records of that many commits. Only speed and memory depend on it (tests set 1,
     /// so that every record version is freed and met again as soon as can be).
     package var trackingLag = 2048
+    /// Whether the records are tracked on a thread of their own while the main thread compares trees and reads blobs
+    /// (`RecordTracker`); tests turn it off to compare with tracking done in line. Only speed depends on it.
+    package var trackOnOwnThread = true
+    /// How many handed-over commits may wait for the tracker before the main thread waits for it (memory holds their
+    /// parsed versions). Only speed and memory depend on it.
+    package var trackingBacklog = 4096
     /// isms.yaml as parsed this run (the workspace's, shared with the signature trust and the roster).
     package var settings = ParsedSettings()
 
@@ -197,13 +203,15 @@ public final class HistoryEngine {
         var lastUse = [Int32](), freed = [Bool]()
         // Per new commit compared and not yet tracked, the items it names.
         var named = [[Int32]]()
+        // The items the commit being compared names, by blob: what tracking it asks the parser for.
+        var commitItems = [BlobKey: Int32]()
         // Record bytes handed to the parser this run, held against limits.history_bytes before each parse:
         // every version of every record is parsed once, and a small pack can hold many large versions.
         var bytesParsed = 0
-        var changes = [[PathChange]](), mergeBases = [MergeBaseFiles?]()
+        // Compared commits not yet handed to the tracker (from `handedOver` on): they go `trackingLag` commits behind.
+        var compared = [CommitWork]()
+        var handedOver = 0, freedUpTo = 0
         var topLevelChanged = [Int32: [String]]()
-        changes.reserveCapacity(commitsRead)
-        mergeBases.reserveCapacity(commitsRead)
         func submit(_ key: BlobKey, path: String, commit: Int, firstTime: Bool) throws {
             let content = try readBlob(key.blob, path: path, limit: config.maxFileBytes, revision: options.revision)
             if firstTime, case .success(let data) = content {
@@ -216,36 +224,55 @@ public final class HistoryEngine {
                 }
             }
             keys[key] = lastUse.count
+            commitItems[key] = Int32(lastUse.count)
             named[commit].append(Int32(lastUse.count))
             lastUse.append(Int32(commit))
             freed.append(false)
             parsing.submit((key, path, content))
         }
-        /// Tracks the new commits up to `end` (exclusive, from 0), then frees what they alone named.
-        func track(to end: Int) {
-            let from = replay.position
-            replay.advance(
-                to: firstNew + end, &graph, changes: changes, mergeBases: mergeBases,
-                parsed: { parsing.result(keys[$0]!) }, progress: progress)
-            for commit in max(0, from - firstNew)..<max(0, end) {
+        let tracker = RecordTracker(
+            graph: graph, replay: replay, firstNew: firstNew, commits: commitsRead, ownThread: trackOnOwnThread,
+            backlog: trackingBacklog,
+            parsed: { parsing.result($0) })
+        // The comparison reads the new commits' ids and parents from the graph the tracker now owns: a copy of the
+        // value shares its arrays, and the tracker's appends (operations, mentions) copy only what they change.
+        var comparedGraph = graph
+        graph = HistoryGraph()
+        /// Frees what the commits the tracker has tracked alone named (up to `end`, exclusive, from 0).
+        func free(to end: Int) {
+            while freedUpTo < end {
+                let commit = freedUpTo
                 for item in named[commit] where lastUse[Int(item)] == commit && !freed[Int(item)] {
                     freed[Int(item)] = true
                     parsing.release(Int(item))
                 }
                 named[commit] = []
-                changes[commit] = []
-                mergeBases[commit] = nil
+                freedUpTo += 1
             }
         }
+        /// Hands the compared commits up to `end` (exclusive, from 0) to the tracker.
+        func handOver(to end: Int) {
+            guard end > handedOver else { return }
+            tracker.take(Array(compared[..<(end - handedOver)]), progress: progress)
+            compared.removeFirst(end - handedOver)
+            handedOver = end
+        }
         do {
+            defer {
+                // Also when comparing failed: the tracker stops once it has tracked what it was handed.
+                handOver(to: handedOver + compared.count)
+                parsing.close()
+                tracker.finish()
+            }
             try compareTrees(
-                treesToCompare, graph: graph, maxDepth: config.maxTreeDepth, revision: options.revision,
+                treesToCompare, graph: comparedGraph, maxDepth: config.maxTreeDepth, revision: options.revision,
                 progress: progress,
                 found: { change, commit in
                     guard let blob = change.blob else { return }
                     let key = BlobKey(kind: change.kind, blob: blob)
                     if let known = keys[key] {
                         if !freed[known] {
+                            commitItems[key] = Int32(known)
                             if lastUse[known] != Int32(commit) {
                                 lastUse[known] = Int32(commit)
                                 named[commit].append(Int32(known))
@@ -259,20 +286,25 @@ public final class HistoryEngine {
                     distinctBlobs += 1
                     try submit(key, path: change.path, commit: commit, firstTime: true)
                 },
-                starting: { _ in named.append([]) },
+                starting: { _ in
+                    named.append([])
+                    commitItems = [:]
+                },
                 changedTopLevel: { commit, names in topLevelChanged[Int32(firstNew + commit)] = names },
                 compared: { commit, found, mergeBase in
-                    changes.append(found)
-                    mergeBases.append(mergeBase)
-                    if commit >= trackingLag { track(to: commit - trackingLag + 1) }
+                    compared.append(CommitWork(changes: found, mergeBase: mergeBase, items: commitItems))
+                    if commit >= trackingLag { handOver(to: commit - trackingLag + 1) }
+                    free(to: tracker.tracked)
                 })
-            parsing.close()
-            track(to: commitsRead)
             treesToCompare = []
+            comparedGraph = HistoryGraph()
         } catch {
             parsing.drain()
             throw error
         }
+        free(to: commitsRead)
+        graph = tracker.graph
+        replay = tracker.replay
         clock.lap("compare trees, read \(distinctBlobs) blobs (\(readAgain) again), track records")
 
         var renumbered = false
@@ -548,6 +580,137 @@ public final class HistoryEngine {
 }
 
 private struct NoCache: Error {}
+
+/// What tracking a compared commit needs: the record files it changed, those at the merge base of a merge whose
+/// parents differ on some, and the parser's item for each blob among them.
+private struct CommitWork {
+    let changes: [PathChange]
+    let mergeBase: MergeBaseFiles?
+    let items: [BlobKey: Int32]
+}
+
+/// Tracks the records through the new commits on a thread of its own, in commit order, as the main thread hands them
+/// over (`take`), while the main thread goes on comparing trees and reading blobs: tracking was a fifth of the main
+/// thread's time, which bounds the cold read's wall time. Hand-offs are batched: the thread is woken once 64
+/// commits wait (or at `finish`). The main thread reads `tracked` to free what the tracked commits alone named; it
+/// touches `graph` and `replay` only after `finish`. `@unchecked`: the queue and `trackedCount` are touched only
+/// with `condition` held, the rest only by the tracking thread until `finish` has joined it.
+private final class RecordTracker: @unchecked Sendable {
+    private(set) var graph: HistoryGraph
+    private(set) var replay: HistoryReplay
+    private let firstNew: Int
+    private let parsed: (Int) -> RecordSnapshot?
+    private var changes = [[PathChange]](), mergeBases = [MergeBaseFiles?]()
+    private var queue = [CommitWork]()
+    private var closed = false
+    private var waiting = false
+    private var trackedCount = 0
+    /// Commits handed over so far, and whether the caller waits for the tracker to catch up.
+    private var handed = 0
+    private var callerWaiting = false
+    /// How many commits handed over may wait to be tracked before the caller waits (the tracker usually keeps up:
+    /// it does a third of the main thread's work).
+    private let backlog: Int
+    private let condition = NSCondition()
+    private let done = DispatchSemaphore(value: 0)
+    private let ownThread: Bool
+
+    init(
+        graph: HistoryGraph, replay: HistoryReplay, firstNew: Int, commits: Int, ownThread: Bool, backlog: Int,
+        parsed: @escaping (Int) -> RecordSnapshot?
+    ) {
+        self.backlog = max(1, backlog)
+        self.graph = graph
+        self.replay = replay
+        self.firstNew = firstNew
+        self.parsed = parsed
+        self.ownThread = ownThread
+        changes.reserveCapacity(commits)
+        mergeBases.reserveCapacity(commits)
+        guard ownThread else { return }
+        let thread = Thread { [self] in
+            run()
+            done.signal()
+        }
+        // Parsed records are compared field by field; nested values recurse.
+        thread.stackSize = 64 << 20
+        thread.start()
+    }
+
+    /// How many new commits are tracked (their blobs may be freed).
+    var tracked: Int {
+        guard ownThread else { return changes.count }
+        condition.lock()
+        defer { condition.unlock() }
+        return trackedCount
+    }
+
+    /// The next compared commits, in order. `progress` is told of the tracking only when it runs on the caller's
+    /// thread (the progress bar is drawn from one thread).
+    func take(_ work: [CommitWork], progress: (HistoryProgress) -> Void) {
+        guard ownThread else { return track(work, progress: progress) }
+        condition.lock()
+        queue.append(contentsOf: work)
+        handed += work.count
+        if waiting && queue.count >= 64 { condition.broadcast() }
+        // A tracker starved of a core must not let the parsed versions pile up: the caller waits for it.
+        while handed - trackedCount > backlog {
+            // A sleeping tracker is woken first, whatever waits for it.
+            if waiting { condition.broadcast() }
+            callerWaiting = true
+            condition.wait()
+            callerWaiting = false
+        }
+        condition.unlock()
+    }
+
+    /// Waits until every commit handed over is tracked.
+    func finish() {
+        guard ownThread else { return }
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+        done.wait()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !closed {
+                waiting = true
+                condition.wait()
+                waiting = false
+            }
+            if queue.isEmpty {
+                condition.unlock()
+                return
+            }
+            let work = queue
+            queue = []
+            condition.unlock()
+            track(work, progress: { _ in })
+            condition.lock()
+            trackedCount = changes.count
+            if callerWaiting { condition.broadcast() }
+            condition.unlock()
+        }
+    }
+
+    private func track(_ work: [CommitWork], progress: (HistoryProgress) -> Void) {
+        for commit in work {
+            let n = changes.count
+            changes.append(commit.changes)
+            mergeBases.append(commit.mergeBase)
+            let items = commit.items
+            replay.advance(
+                to: firstNew + n + 1, &graph, changes: changes, mergeBases: mergeBases,
+                parsed: { [parsed] key in parsed(Int(items[key]!)) }, progress: progress)
+            changes[n] = []
+            mergeBases[n] = nil
+        }
+    }
+}
 
 /// Something the user should know about a history run, printed on stderr.
 public enum HistoryNotice: Sendable, Equatable {

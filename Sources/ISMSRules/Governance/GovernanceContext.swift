@@ -209,6 +209,16 @@ public final class GovernanceContext: @unchecked Sendable {
         }
     }
 
+    /// The entries of `entries(id)` one at a time, newest first, until `body` returns false: the record's history is
+    /// decoded only that far (and not remembered, unless `entries(id)` was asked for before).
+    package func forEachEntry(_ id: String, _ body: (HistoryEntry) -> Bool) {
+        if let known = memory.withLock({ $0.histories[id] }) {
+            for entry in known where !body(entry) { return }
+            return
+        }
+        history.forEachEntry(of: id) { entry, _ in body(entry) }
+    }
+
     /// The newest of `entries(id)` that `predicate` accepts, decoding the record's history only as far as that entry.
     package func newestEntry(_ id: String, where predicate: (HistoryEntry) -> Bool) -> HistoryEntry? {
         if let known = memory.withLock({ $0.histories[id] }) { return known.first(where: predicate) }

@@ -74,14 +74,13 @@ extension GovernanceRules {
         let removedFields = governance.fieldsRemoved()
         for record in isms.records {
             // Only a field some operation removed can be a removal that still stands: an absent decision field.
-            if let removedFields,
-                !(removedFields[record.id] ?? []).contains(where: { record.fields[$0] == nil && config.isDecision($0, of: record.kind) })
-            {
-                continue
+            let candidates = removedFields.map {
+                ($0[record.id] ?? []).filter { record.fields[$0] == nil && config.isDecision($0, of: record.kind) }
             }
+            if let candidates, candidates.isEmpty { continue }
             var seen = Set<String>()
             var groups = [(commit: CommitInfo, fields: [String])]()
-            for entry in governance.entries(record.id) {
+            governance.forEachEntry(record.id) { entry in
                 for change in entry.changes where seen.insert(change.field).inserted {
                     guard change.new == nil, change.old != nil, record.fields[change.field] == nil,
                         config.isDecision(change.field, of: record.kind)
@@ -93,7 +92,11 @@ extension GovernanceRules {
                     }
                 }
                 // Fields the record did not have when it appeared were never removed from it.
-                if [.created, .restored, .boundary].contains(entry.event) { break }
+                if [.created, .restored, .boundary].contains(entry.event) { return false }
+                // Once the newest change of every field that can be a removal is seen, older entries add none: the
+                // record's history is decoded only that far back.
+                if let candidates, candidates.isSubset(of: seen) { return false }
+                return true
             }
             removals += groups.map {
                 Removal(

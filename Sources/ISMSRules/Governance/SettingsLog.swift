@@ -190,13 +190,36 @@ extension Workspace {
         guard let repository, let prefix = repositoryPrefix else { return SettingsLog(entries: [], decisions: [:]) }
         let path = (prefix.isEmpty ? "" : prefix + "/") + "isms.yaml"
         // One commit at a time, each state dropped after its last child: on a million commits, the range as an array
-        // and a state per commit were hundreds of megabytes.
+        // and a state per commit were hundreds of megabytes. A commit whose walk saw isms.yaml as its first parent had
+        // it (`TopLevelChanges`) holds its first parent's blob: the tree is read only at the commits that changed it
+        // (as `GovernanceContext.blobID`), and each commit's blob is remembered in a column by its place in the graph.
+        let graph = history.graph
         let children = history.childCounts()
+        var known = [ObjectID??](repeating: nil, count: graph.count)
         return try SettingsLog.read(
             range: history.lazyRange(), repository: repository,
-            children: { history.graph.index[$0].map { Int(children[Int($0)]) } ?? 0 }
+            children: { graph.index[$0].map { Int(children[Int($0)]) } ?? 0 }
         ) { commit in
-            try repository.blobID(at: path, inCommit: commit)
+            guard let start = graph.index[commit] else { return try repository.blobID(at: path, inCommit: commit) }
+            var inherited = [Int32]()
+            var at = start
+            if let facts = history.topLevelChanges {
+                while known[Int(at)] == nil, facts.leftUnchanged(SettingEntry.path, at: at) {
+                    let node = graph.nodes[Int(at)]
+                    guard !node.isShallowBoundary, let parent = node.parents.first else { break }
+                    inherited.append(at)
+                    at = parent
+                }
+            }
+            let blob: ObjectID?
+            if let remembered = known[Int(at)] {
+                blob = remembered
+            } else {
+                blob = try repository.blobID(at: path, inCommit: graph.nodes[Int(at)].id)
+                known[Int(at)] = .some(blob)
+            }
+            for index in inherited { known[Int(index)] = .some(blob) }
+            return blob
         }
     }
 }
