@@ -19,8 +19,8 @@ package final class CacheBytes: @unchecked Sendable {
         mapped = true
     }
 
-    /// The regular file open as `fd`, `count` bytes long (its size): mapped, or copied when it is empty or the mapping
-    /// fails. Nil when it cannot be read.
+    /// The regular file open as `fd`, `count` bytes long (its size): mapped (an empty file, which cannot be mapped, as
+    /// no bytes). Nil when the mapping fails: the caller takes the file as unreadable and rebuilds it.
     package static func map(_ fd: Int32, count: Int) -> CacheBytes? {
         if count > 0, let address = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED {
             return CacheBytes(mapping: address, count: count)
