@@ -103,12 +103,12 @@ final class ProgressBar {
             let filled = min(width, progress.done * width / progress.total)
             line += "/\(progress.total) [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
         }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        Terminal.writeStandardError("\r\u{1B}[K" + line)
         drawn = true
     }
 
     func finish() {
-        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if drawn { Terminal.writeStandardError("\r\u{1B}[K") }
         drawn = false
     }
 }

@@ -22,9 +22,21 @@ public struct ISMSCommand: ParsableCommand {
 
     /// Runs the command line and returns the exit code: 0 clean, 1 findings, 2 could not run.
     public static func run(_ arguments: [String]) -> Int32 {
+        Terminal.claimStandardDescriptors()
         // The history commands open the repository first: libgit2 starts on the other core while the arguments are parsed.
         if ["history", "blame", "log", "diff"].contains(arguments.first ?? "") { LibGit2Initialisation.start() }
         defer { LibGit2Initialisation.finish() }
+        let code = runCommand(arguments)
+        // Output that did not reach its reader is a run that did not finish (a full disk, a closed descriptor): it must
+        // not pass. A run that failed already said why on its one line.
+        if let failure = Terminal.outputFailure, code != 2 {
+            Terminal.error("cannot write the output: \(failure)")
+            return 2
+        }
+        return code
+    }
+
+    private static func runCommand(_ arguments: [String]) -> Int32 {
         // swift-argument-parser answers `isms help nosuch` with the general help and success; a topic that does not
         // exist is a bad argument like any other.
         if let unknown = unknownHelpTopic(arguments) {
@@ -124,6 +136,47 @@ struct RootOptions: ParsableArguments {
 /// passed through `SafeText`: one message stays one line (CI logs read a line starting `::` as a workflow
 /// command) and no escape sequence reaches the terminal.
 enum Terminal {
+    /// Why the output could not be written (nil: it could); the run then exits 2 (`ISMSCommand.run`).
+    private static let failedOutput = Locked<String?>(nil)
+    static var outputFailure: String? { failedOutput.withLock { $0 } }
+
+    /// Puts /dev/null on a standard descriptor the caller left closed: the next file isms opened (the history cache
+    /// being written) would otherwise take its number, and the output would go into it. Standard output closed is
+    /// output that cannot be written.
+    static func claimStandardDescriptors() {
+        for descriptor: Int32 in 0...2 where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
+            let opened = open("/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY)
+            if opened >= 0, opened != descriptor {
+                dup2(opened, descriptor)
+                close(opened)
+            }
+            if descriptor == 1 { failedOutput.withLock { $0 = $0 ?? "standard output is closed" } }
+        }
+    }
+
+    /// Writes all of `text` to `descriptor`; the error (`strerror`) when it cannot. Not `FileHandle.write`, which traps
+    /// on a failed write.
+    private static func writeAll(_ text: String, to descriptor: Int32) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            var written = 0
+            while written < bytes.count {
+                let n = Glibc.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+                if n > 0 {
+                    written += n
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return n == 0 ? "short write" : String(cString: strerror(errno))
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Writes to standard error; a failure there has nowhere to be told, and does not change the verdict.
+    static func writeStandardError(_ text: String) { _ = writeAll(text, to: 2) }
+
     static func error(_ message: String, multiline: Bool = false) {
         writeError("isms: error: " + (multiline ? SafeText.multiline(message) : SafeText.text(message)))
     }
@@ -141,7 +194,7 @@ enum Terminal {
         writeError("isms: note: " + SafeText.text(message))
     }
     private static func writeError(_ line: String) {
-        FileHandle.standardError.write(Data(SafeText.guardingWorkflowCommands(line + "\n").utf8))
+        writeStandardError(SafeText.guardingWorkflowCommands(line + "\n"))
     }
     static var stdoutIsTTY: Bool { isatty(1) == 1 }
     static var stderrIsTTY: Bool { isatty(2) == 1 }
@@ -150,7 +203,10 @@ enum Terminal {
     /// defence against a line that starts a workflow command. `workflowCommands` is for `--format github`
     /// alone, whose every line is one on purpose.
     static func write(_ text: String, workflowCommands: Bool = false) {
-        FileHandle.standardOutput.write(Data((workflowCommands ? text : SafeText.guardingWorkflowCommands(text)).utf8))
+        guard outputFailure == nil else { return }
+        if let failure = writeAll(workflowCommands ? text : SafeText.guardingWorkflowCommands(text), to: 1) {
+            failedOutput.withLock { $0 = $0 ?? failure }
+        }
     }
 }
 

@@ -206,6 +206,40 @@ final class WarmHistoryTests: XCTestCase {
         XCTAssertTrue(damaged.stderr.hasSuffix("is unreadable (bad place); rebuilding it\n"), damaged.stderr)
     }
 
+    /// A file whose commits include one its tip does not reach (isms never writes one: it drops them; a file carried
+    /// between CI jobs or tampered with may hold one), with places that put it in the tip's order behind a valid
+    /// checksum, parent-closed and each parent after its child, is refused: a warm run must not count a commit of
+    /// another branch in this branch's history (without the places, the order never held it).
+    func testPlacesThatPutACommitTheTipDoesNotReachInItsOrderAreRefused() throws {
+        let r = mergedBranches()
+        let main = r.git("rev-parse", "main").trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = r.git("checkout", "-q", "old")
+        r.write("risks/r3.yaml", riskYAML("RISK-3"))
+        let stray = r.commit("Old: add a risk", by: .bob, at: "2026-01-12T10:00:00+01:00")
+        _ = r.git("checkout", "-q", "-b", "both", "main")
+        _ = r.git("merge", "-q", "--no-ff", "-m", "Merge old", "old")
+        XCTAssertEqual(r.isms(["log"]).status, 0)  // a file of every commit, for the tip "both"
+        let file = try cachePath(r)
+        let (header, graph) = try HistoryCache.decode(try XCTUnwrap(FileManager.default.contents(atPath: file)))
+        let mainIndex = try XCTUnwrap(graph.index[try XCTUnwrap(ObjectID(hex: main))])
+        let strayIndex = try XCTUnwrap(graph.index[try XCTUnwrap(ObjectID(hex: stray))])
+        // main's newest-first order with the stray commit placed just before its parent, the root (placed last).
+        var order = History.newestFirst(from: mainIndex, in: graph)
+        XCTAssertEqual(graph.nodes[Int(strayIndex)].parents, [order.last!])
+        order.insert(strayIndex, at: order.count - 1)
+        var forgedHeader = header
+        forgedHeader.tip = ObjectID(hex: main)
+        let forged = HistoryCache.encode(graph, header: forgedHeader, order: order)
+        XCTAssertThrowsError(try HistoryCache.decode(forged)) { error in
+            XCTAssertEqual("\(error)", "a placed commit the tip does not reach")
+        }
+        _ = r.git("checkout", "-q", "main")
+        XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: Data(forged)))
+        let warm = r.isms(["log"])
+        XCTAssertFalse(warm.stdout.contains("RISK-3"), warm.stdout)
+        XCTAssertEqual(warm.stdout, r.isms(["log", "--no-cache"]).stdout)
+    }
+
     /// The places section changed the format: a file of the previous revision is refused, never misread.
     func testTheFormatVersionChangedWithThePlaces() throws {
         let hash = fnv1a(Array("4 \(HistoryCache.layoutFingerprint)".utf8))

@@ -93,8 +93,8 @@ extension HistoryCache {
     }
 
     /// The places section (nil when empty): checked to be a newest-first order of the tip's ancestry, as far as a
-    /// look at each commit tells: the places of the commits placed are 0, 1, 2… each once, the tip's is 0, and each
-    /// placed commit's parents are placed after it.
+    /// look at each commit tells: the places of the commits placed are 0, 1, 2… each once, the tip's is 0, each
+    /// placed commit's parents are placed after it, and each placed commit but the tip is a placed commit's parent.
     private static func places(_ raw: UnsafeRawBufferPointer, _ section: Range<Int>, nodes: [CommitNode], tip: Int32?) throws -> [Int32]? {
         guard !section.isEmpty else { return nil }
         guard let tip, section.count == nodes.count * 4 else { throw Corrupt(description: "bad places length") }
@@ -110,10 +110,18 @@ extension HistoryCache {
             placed += 1
         }
         guard places[Int(tip)] == 0, taken.prefix(placed).allSatisfy({ $0 }) else { throw Corrupt(description: "bad places") }
+        var childPlaced = [Bool](repeating: false, count: nodes.count)
         for (k, node) in nodes.enumerated() where places[k] >= 0 {
-            for parent in node.parents where places[Int(parent)] <= places[k] {
-                throw Corrupt(description: "a parent placed before its child")
+            for parent in node.parents {
+                guard places[Int(parent)] > places[k] else { throw Corrupt(description: "a parent placed before its child") }
+                childPlaced[Int(parent)] = true
             }
+        }
+        // Parent-closed and from the tip, the placed commits hold its ancestry; each one but the tip with a placed child
+        // (placed before it, so that following children ends at the tip) holds nothing else: a commit of another branch
+        // the file keeps is never counted in this one's history.
+        for k in 0..<nodes.count where places[k] > 0 && !childPlaced[k] {
+            throw Corrupt(description: "a placed commit the tip does not reach")
         }
         return places
     }
