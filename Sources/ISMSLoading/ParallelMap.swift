@@ -35,11 +35,22 @@ package func parallelMap<T: Sendable, R: Sendable>(
 package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable {
     private let transform: @Sendable (T) -> R
     /// An item is dropped as soon as a worker takes it: a queue fed every record version of a long history must
-    /// not hold all their bytes until the end.
+    /// not hold all their bytes until the end. Both columns are windows: `items[i - itemBase]` is item `i`, and the
+    /// taken items before `next` are cut off; `results[i - resultBase]` is item `i`'s result, and once most of the
+    /// column is released its front half is cut off, the few results there not released yet moving to `survivors`.
+    /// A slot per item ever submitted (over 100 bytes each) was a few hundred MB of the cold read of a million commits.
     private var items = [T?]()
+    private var itemBase = 0
     private var results = [Slot]()
+    private var resultBase = 0
+    /// Results of items before `resultBase` not released when the front was cut.
+    private var survivors = [Int: Slot]()
+    /// How many slots of `results` are released.
+    private var releasedInWindow = 0
     /// The first item no worker has taken yet.
     private var next = 0
+    /// How many items were submitted.
+    private var submitted = 0
     private var closed = false
     /// Workers asleep on `workAvailable`.
     private var idleWorkers = 0
@@ -90,14 +101,46 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
         pthread_mutex_lock(mutex)
         items.append(item)
         results.append(.pending)
-        if idleWorkers > 0 && items.count - next >= batch { pthread_cond_signal(workAvailable) }
+        submitted += 1
+        if idleWorkers > 0 && submitted - next >= batch { pthread_cond_signal(workAvailable) }
+        if submitted % Self.window == 0 { cutFronts() }
         pthread_mutex_unlock(mutex)
+    }
+
+    /// How many slots the columns may hold at least before their fronts are cut.
+    private static var window: Int { 4096 }
+
+    /// Cuts the taken items off the front of their column, and the front half of the results once most of them are
+    /// released (with `mutex` held), so that the moves stay linear in the items.
+    private func cutFronts() {
+        let taken = next - itemBase
+        if taken >= Self.window && taken * 2 >= items.count {
+            items.removeFirst(taken)
+            itemBase = next
+        }
+        guard results.count >= 2 * Self.window, releasedInWindow * 4 >= results.count * 3 else { return }
+        let cut = results.count / 2
+        for offset in 0..<cut {
+            if case .released = results[offset] {
+                releasedInWindow -= 1
+            } else {
+                survivors[resultBase + offset] = results[offset]
+            }
+        }
+        results.removeFirst(cut)
+        resultBase += cut
+    }
+
+    /// Item `index`'s result; nil once released.
+    private func slot(_ index: Int) -> Slot? {
+        if index >= resultBase { return results[index - resultBase] }
+        return survivors[index]
     }
 
     /// Waits, with `mutex` held, until item `index` is no longer pending; wakes the workers first when nobody has
     /// taken it yet (fewer than `batch` items may be waiting).
     private func waitFor(_ index: Int) {
-        while case .pending = results[index] {
+        while case .pending = slot(index) {
             if index >= next && idleWorkers > 0 { pthread_cond_broadcast(workAvailable) }
             awaited = index
             pthread_cond_wait(resultReady, mutex)
@@ -111,9 +154,9 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         waitFor(index)
-        switch results[index] {
+        switch slot(index) {
         case .ready(let result): return result
-        case .pending, .released: preconditionFailure("ParallelQueue: result \(index) asked for after its release")
+        case .pending, .released, nil: preconditionFailure("ParallelQueue: result \(index) asked for after its release")
         }
     }
 
@@ -121,7 +164,12 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
     /// a result still to come is dropped when it comes.
     package func release(_ index: Int) {
         pthread_mutex_lock(mutex)
-        results[index] = .released
+        if index >= resultBase {
+            if case .released = results[index - resultBase] {} else { releasedInWindow += 1 }
+            results[index - resultBase] = .released
+        } else {
+            survivors[index] = nil
+        }
         pthread_mutex_unlock(mutex)
     }
 
@@ -133,6 +181,13 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
         pthread_mutex_unlock(mutex)
     }
 
+    /// How many items and results the queue holds slots for (a measure of its memory, for tests).
+    package var heldSlots: Int {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return items.count + results.count + survivors.count
+    }
+
     /// Waits for every submitted item (for a caller that took its results with `result` and `release`).
     package func drain() {
         close()
@@ -142,6 +197,7 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
     /// Waits for every submitted item and returns the results in submission order (none may have been released).
     package func finish() -> [R] {
         drain()
+        precondition(resultBase == 0, "ParallelQueue: finish after a release")
         return results.map { slot in
             guard case .ready(let result) = slot else { preconditionFailure("ParallelQueue: finish after a release") }
             return result
@@ -155,27 +211,33 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
         made.reserveCapacity(batch)
         pthread_mutex_lock(mutex)
         while true {
-            while next >= items.count && !closed {
+            while next >= submitted && !closed {
                 idleWorkers += 1
                 pthread_cond_wait(workAvailable, mutex)
                 idleWorkers -= 1
             }
-            guard next < items.count else { break }
+            guard next < submitted else { break }
             // An equal share of what waits, so that another worker woken at the same time finds some too.
             let first = next
-            let count = min(batch, max(1, (items.count - next + 1) / 2))
+            let count = min(batch, max(1, (submitted - next + 1) / 2))
             next += count
             for index in first..<first + count {
-                taken.append(items[index]!)
-                items[index] = nil
+                taken.append(items[index - itemBase]!)
+                items[index - itemBase] = nil
             }
             pthread_mutex_unlock(mutex)
             for item in taken { made.append(transform(item)) }
             taken.removeAll(keepingCapacity: true)
             pthread_mutex_lock(mutex)
             for (offset, result) in made.enumerated() {
-                if case .released = results[first + offset] { continue }
-                results[first + offset] = .ready(result)
+                // Released while it was made: dropped.
+                let index = first + offset
+                if index < resultBase {
+                    if survivors[index] != nil { survivors[index] = .ready(result) }
+                    continue
+                }
+                if case .released = results[index - resultBase] { continue }
+                results[index - resultBase] = .ready(result)
             }
             made.removeAll(keepingCapacity: true)
             if awaited >= first && awaited < first + count { pthread_cond_signal(resultReady) }

@@ -35,10 +35,11 @@ final class HistoryMemoryTests: XCTestCase {
         r.commit("Merge topic", by: .alice, at: "2026-01-11T10:00:00+01:00")
 
         let workspace = try Workspace(explicitRoot: r.path + "/isms")
-        func load(lag: Int, ownThread: Bool = true) throws -> History {
+        func load(lag: Int, ownThread: Bool = true, seenRunSize: Int = 1 << 16) throws -> History {
             let engine = try workspace.historyEngine()
             engine.trackingLag = lag
             engine.trackOnOwnThread = ownThread
+            engine.seenBlobsRunSize = seenRunSize
             return try engine.load(HistoryOptions(useCache: false))
         }
         func describe(_ history: History) -> [String] {
@@ -50,7 +51,11 @@ final class HistoryMemoryTests: XCTestCase {
         }
         let far = try load(lag: 256), near = try load(lag: 1)
         // Tracked on the tracker's thread as the commits are handed over, or in line on the main thread: the same.
-        for inLine in [try load(lag: 256, ownThread: false), try load(lag: 1, ownThread: false)] {
+        // A run size of 1 and 2: the versions met are looked up in sorted runs, merged as they come.
+        for inLine in [
+            try load(lag: 256, ownThread: false), try load(lag: 1, ownThread: false), try load(lag: 1, seenRunSize: 1),
+            try load(lag: 1, seenRunSize: 2),
+        ] {
             XCTAssertEqual(describe(inLine), describe(far))
             XCTAssertEqual(inLine.blobsParsed, far.blobsParsed)
         }
@@ -77,6 +82,8 @@ final class HistoryMemoryTests: XCTestCase {
             engine.trackingLag = lag
             engine.trackOnOwnThread = ownThread
             engine.trackingBacklog = backlog
+            // Small: the versions met are held in sorted runs, several merged, as on a long history.
+            engine.seenBlobsRunSize = lag == 1 ? 3 : 1 << 16
             return try engine.load(HistoryOptions(useCache: false))
         }
         func describe(_ history: History) -> [String] {

@@ -309,6 +309,33 @@ final class LoadingFastPathTests: XCTestCase {
             for index in 0..<count where index % 3 != 0 { XCTAssertEqual(queue.result(index), index &* 31 &+ 7) }
         }
     }
+
+    /// Fed a long run of items whose results are released soon after they are made, the queue keeps slots only for
+    /// those in flight, while a few results held all along (the second item's among them) and results released before
+    /// they are made come back right: it fails when the front of the results is cut with a result not yet released,
+    /// or when nothing is cut.
+    func testParallelQueueHoldsOnlyTheResultsInFlight() {
+        let queue = ParallelQueue<Int, Int>(threads: 2, batch: 16) { $0 &* 31 &+ 7 }
+        let count = 60_000, lag = 100
+        func keptLong(_ index: Int) -> Bool { index % 997 == 1 }
+        var mismatches = 0
+        for item in 0..<count {
+            queue.submit(item)
+            if item % 5 == 0 { queue.release(item) }  // before it is made, most of the time
+            let old = item - lag
+            if old >= 0 && old % 5 != 0 && !keptLong(old) {
+                if queue.result(old) != old &* 31 &+ 7 { mismatches += 1 }
+                queue.release(old)
+            }
+        }
+        queue.drain()
+        XCTAssertEqual(mismatches, 0)
+        for index in 0..<count where keptLong(index) && index % 5 != 0 {
+            XCTAssertEqual(queue.result(index), index &* 31 &+ 7, "\(index)")
+        }
+        for index in count - lag..<count where index % 5 != 0 { XCTAssertEqual(queue.result(index), index &* 31 &+ 7) }
+        XCTAssertLessThan(queue.heldSlots, count / 2, "the taken items and released results are cut off")
+    }
 }
 
 /// A seeded generator, so that a failure can be reproduced.

@@ -60,6 +60,9 @@ public final class HistoryEngine {
     /// How many handed-over commits may wait for the tracker before the main thread waits for it (memory holds their
     /// parsed versions). Only speed and memory depend on it.
     package var trackingBacklog = 4096
+    /// How many record versions met this run are held in a set before they become sorted runs (`SeenBlobs`). Only
+    /// speed and memory depend on it (tests set it small, so that versions met again are looked up in the runs).
+    package var seenBlobsRunSize = 1 << 16
     /// isms.yaml as parsed this run (the workspace's, shared with the signature trust and the roster).
     package var settings = ParsedSettings()
 
@@ -196,13 +199,15 @@ public final class HistoryEngine {
         let parsing = ParallelQueue<(key: BlobKey, path: String, content: Result<Data, YAMLProblem>), RecordSnapshot?> { item in
             RecordParser.parse(item.content, kind: item.key.kind, path: item.path, config: parseConfig).record.map(RecordSnapshot.init)
         }
+        // The items not freed yet, by blob; and every version met this run, for one freed and met again.
         var keys = [BlobKey: Int]()
+        var seen = SeenBlobs(runSize: seenBlobsRunSize, mergeLimit: seenBlobsRunSize * 8)
         var distinctBlobs = 0, readAgain = 0
         // Per item submitted to `parsing`: the last new commit (from 0) compared so far that names it, and whether it
         // was freed.
         var lastUse = [Int32](), freed = [Bool]()
-        // Per new commit compared and not yet tracked, the items it names.
-        var named = [[Int32]]()
+        // Per new commit compared and not yet tracked, the items it names (with their blob, to drop from `keys`).
+        var named = [[(item: Int32, key: BlobKey)]]()
         // The items the commit being compared names, by blob: what tracking it asks the parser for.
         var commitItems = [BlobKey: Int32]()
         // Record bytes handed to the parser this run, held against limits.history_bytes before each parse:
@@ -225,13 +230,13 @@ public final class HistoryEngine {
             }
             keys[key] = lastUse.count
             commitItems[key] = Int32(lastUse.count)
-            named[commit].append(Int32(lastUse.count))
+            named[commit].append((Int32(lastUse.count), key))
             lastUse.append(Int32(commit))
             freed.append(false)
             parsing.submit((key, path, content))
         }
         let tracker = RecordTracker(
-            graph: graph, replay: replay, firstNew: firstNew, commits: commitsRead, ownThread: trackOnOwnThread,
+            graph: graph, replay: replay, firstNew: firstNew, ownThread: trackOnOwnThread,
             backlog: trackingBacklog,
             parsed: { parsing.result($0) })
         // The comparison reads the new commits' ids and parents from the graph the tracker now owns: a copy of the
@@ -242,9 +247,10 @@ public final class HistoryEngine {
         func free(to end: Int) {
             while freedUpTo < end {
                 let commit = freedUpTo
-                for item in named[commit] where lastUse[Int(item)] == commit && !freed[Int(item)] {
+                for (item, key) in named[commit] where lastUse[Int(item)] == commit && !freed[Int(item)] {
                     freed[Int(item)] = true
                     parsing.release(Int(item))
+                    keys[key] = nil
                 }
                 named[commit] = []
                 freedUpTo += 1
@@ -271,14 +277,14 @@ public final class HistoryEngine {
                     guard let blob = change.blob else { return }
                     let key = BlobKey(kind: change.kind, blob: blob)
                     if let known = keys[key] {
-                        if !freed[known] {
-                            commitItems[key] = Int32(known)
-                            if lastUse[known] != Int32(commit) {
-                                lastUse[known] = Int32(commit)
-                                named[commit].append(Int32(known))
-                            }
-                            return
+                        commitItems[key] = Int32(known)
+                        if lastUse[known] != Int32(commit) {
+                            lastUse[known] = Int32(commit)
+                            named[commit].append((Int32(known), key))
                         }
+                        return
+                    }
+                    if !seen.insert(key) {
                         readAgain += 1
                         try submit(key, path: change.path, commit: commit, firstTime: false)
                         return
@@ -600,7 +606,8 @@ private final class RecordTracker: @unchecked Sendable {
     private(set) var replay: HistoryReplay
     private let firstNew: Int
     private let parsed: (Int) -> RecordSnapshot?
-    private var changes = [[PathChange]](), mergeBases = [MergeBaseFiles?]()
+    /// How many new commits are tracked (their changes are dropped once tracked: only the commits in flight are held).
+    private var trackedHere = 0
     private var queue = [CommitWork]()
     private var closed = false
     private var waiting = false
@@ -616,7 +623,7 @@ private final class RecordTracker: @unchecked Sendable {
     private let ownThread: Bool
 
     init(
-        graph: HistoryGraph, replay: HistoryReplay, firstNew: Int, commits: Int, ownThread: Bool, backlog: Int,
+        graph: HistoryGraph, replay: HistoryReplay, firstNew: Int, ownThread: Bool, backlog: Int,
         parsed: @escaping (Int) -> RecordSnapshot?
     ) {
         self.backlog = max(1, backlog)
@@ -625,8 +632,6 @@ private final class RecordTracker: @unchecked Sendable {
         self.firstNew = firstNew
         self.parsed = parsed
         self.ownThread = ownThread
-        changes.reserveCapacity(commits)
-        mergeBases.reserveCapacity(commits)
         guard ownThread else { return }
         let thread = Thread { [self] in
             run()
@@ -639,7 +644,7 @@ private final class RecordTracker: @unchecked Sendable {
 
     /// How many new commits are tracked (their blobs may be freed).
     var tracked: Int {
-        guard ownThread else { return changes.count }
+        guard ownThread else { return trackedHere }
         condition.lock()
         defer { condition.unlock() }
         return trackedCount
@@ -691,7 +696,7 @@ private final class RecordTracker: @unchecked Sendable {
             condition.unlock()
             track(work, progress: { _ in })
             condition.lock()
-            trackedCount = changes.count
+            trackedCount = trackedHere
             if callerWaiting { condition.broadcast() }
             condition.unlock()
         }
@@ -699,15 +704,12 @@ private final class RecordTracker: @unchecked Sendable {
 
     private func track(_ work: [CommitWork], progress: (HistoryProgress) -> Void) {
         for commit in work {
-            let n = changes.count
-            changes.append(commit.changes)
-            mergeBases.append(commit.mergeBase)
+            let n = trackedHere
             let items = commit.items
             replay.advance(
-                to: firstNew + n + 1, &graph, changes: changes, mergeBases: mergeBases,
+                to: firstNew + n + 1, &graph, changes: [commit.changes], mergeBases: [commit.mergeBase], from: n,
                 parsed: { [parsed] key in parsed(Int(items[key]!)) }, progress: progress)
-            changes[n] = []
-            mergeBases[n] = nil
+            trackedHere += 1
         }
     }
 }
@@ -758,9 +760,11 @@ package struct HistoryReplay {
     }
 
     /// Visits the needed commits not visited yet below graph index `end`. The operations of a new commit come from
-    /// `changes` and `mergeBases` (indexed from `firstNew`, and holding at least the commits visited).
+    /// `changes` and `mergeBases`, whose first element is new commit `first` (graph index `firstNew + first`) and which
+    /// hold at least the new commits visited from there: the engine passes only the commit it tracks, not a column
+    /// the length of the history.
     package mutating func advance(
-        to end: Int, _ graph: inout HistoryGraph, changes: [[PathChange]], mergeBases: [MergeBaseFiles?],
+        to end: Int, _ graph: inout HistoryGraph, changes: [[PathChange]], mergeBases: [MergeBaseFiles?], from first: Int = 0,
         parsed: (BlobKey) -> RecordSnapshot?, progress: (HistoryProgress) -> Void
     ) {
         while position < end {
@@ -780,9 +784,10 @@ package struct HistoryReplay {
                     progress(HistoryProgress(phase: "tracking records", done: index - firstNew, total: graph.count - firstNew))
                 }
                 let others = node.parents.dropFirst().map { states[$0]! }
-                let mergeBase = index - firstNew < mergeBases.count ? mergeBases[index - firstNew] : nil
+                let new = index - firstNew - first
+                let mergeBase = new < mergeBases.count ? mergeBases[new] : nil
                 let ops = CommitChanges.ops(
-                    commit: Int32(index), base: state, others: others, changes: changes[index - firstNew],
+                    commit: Int32(index), base: state, others: others, changes: changes[new],
                     parsed: parsed, isShallowBoundary: node.isShallowBoundary, mergeBase: mergeBase)
                 graph.setOps(ops, of: Int32(index))
                 state.apply(ops)
