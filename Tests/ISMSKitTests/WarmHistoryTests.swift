@@ -225,7 +225,7 @@ final class WarmHistoryTests: XCTestCase {
         let strayIndex = try XCTUnwrap(graph.index[try XCTUnwrap(ObjectID(hex: stray))])
         // main's newest-first order with the stray commit placed just before its parent, the root (placed last).
         var order = History.newestFirst(from: mainIndex, in: graph)
-        XCTAssertEqual(graph.nodes[Int(strayIndex)].parents, [order.last!])
+        XCTAssertEqual(Array(graph.nodes[Int(strayIndex)].parents), [order.last!])
         order.insert(strayIndex, at: order.count - 1)
         var forgedHeader = header
         forgedHeader.tip = ObjectID(hex: main)
