@@ -209,6 +209,19 @@ final class GovernanceTests: XCTestCase {
         XCTAssertEqual(historyFindings(repo).filter { $0["rule"] as? String == "unproven-approval" }.count, 0)
     }
 
+    /// The verdict is set between commas: "that recorded it is which is unsigned" read the describing clause as a
+    /// predicate.
+    func testAnUnprovenApprovalSaysWhyInASentence() {
+        let repo = repository("require_signed_decisions: true\n")
+        repo.write("risks/risk-1.yaml", acceptedRisk(approvedBy: "carol"))
+        let commit = repo.commit("Accept the flood risk", by: .bob, at: "2026-01-12T10:00:00Z")
+        let findings = historyFindings(repo).filter { $0["rule"] as? String == "unproven-approval" }
+        XCTAssertEqual(
+            findings.first?["message"] as? String,
+            "the acceptance of RISK-1 names carol as approver, but commit \(commit.prefix(10)) (Bob Example, 2026-01-12), "
+                + "which is unsigned, recorded it")
+    }
+
     func testAChangeFromABranchTheApprovalDidNotSeeInvalidatesIt() {
         let repo = repository()
         repo.write("risks/risk-1.yaml", acceptedRisk())

@@ -77,7 +77,7 @@ public struct UnprovenApprovalRule: Rule {
                 }
             findings.append(
                 finding(
-                    "\(what) names \(approver) as approver, but commit \(commit.reference) that recorded it is \(how)",
+                    "\(what) names \(approver) as approver, but commit \(commit.reference), \(how), recorded it",
                     in: record, field: field))
         }
         return findings
