@@ -42,13 +42,6 @@ final class HistoryMemoryTests: XCTestCase {
             engine.seenBlobsRunSize = seenRunSize
             return try engine.load(HistoryOptions(useCache: false))
         }
-        func describe(_ history: History) -> [String] {
-            history.log().map { entry in
-                "\(entry.commit.id.hex) \(entry.record) \(entry.event) \(entry.path) "
-                    + entry.changes.map { "\($0.field): \(String(describing: $0.old)) → \(String(describing: $0.new))" }
-                    .joined(separator: "; ")
-            }
-        }
         let far = try load(lag: 256), near = try load(lag: 1)
         // Tracked on the tracker's thread as the commits are handed over, or in line on the main thread: the same.
         // A run size of 1 and 2: the versions met are looked up in sorted runs, merged as they come.
@@ -85,13 +78,6 @@ final class HistoryMemoryTests: XCTestCase {
             // Small: the versions met are held in sorted runs, several merged, as on a long history.
             engine.seenBlobsRunSize = lag == 1 ? 3 : 1 << 16
             return try engine.load(HistoryOptions(useCache: false))
-        }
-        func describe(_ history: History) -> [String] {
-            history.log().map { entry in
-                "\(entry.commit.id.hex) \(entry.record) \(entry.event) \(entry.path) "
-                    + entry.changes.map { "\($0.field): \(String(describing: $0.old)) → \(String(describing: $0.new))" }
-                    .joined(separator: "; ")
-            }
         }
         let inLine = try load(lag: 2048, ownThread: false)
         let expected = describe(inLine)
@@ -214,5 +200,14 @@ final class HistoryMemoryTests: XCTestCase {
         XCTAssertEqual(exact(compact.ops(1, commit: 7)), exact(ops))
         XCTAssertEqual(exact(compact.ops(2, commit: 8)), exact(ops.reversed()))
         XCTAssertEqual(compact.ops(1, commit: 7), ops)
+    }
+
+    /// Each log entry as one line: commit, record, event, path and every field's change.
+    private func describe(_ history: History) -> [String] {
+        history.log().map { entry in
+            "\(entry.commit.id.hex) \(entry.record) \(entry.event) \(entry.path) "
+                + entry.changes.map { "\($0.field): \(String(describing: $0.old)) → \(String(describing: $0.new))" }
+                .joined(separator: "; ")
+        }
     }
 }
