@@ -16,15 +16,21 @@ final class ColdGateTests: XCTestCase {
         "id: \(id)\ntitle: Laptop theft\nowner: alice\ntreatment: \(treatment)\nreview: {last: 2026-06-01, every: yearly}\n"
     }
 
-    /// Alice trusts herself (signed); on a branch Bob adds his key and changes the scope, unsigned; main goes on with
-    /// records; the branch is merged (the merge takes the trust file from the branch: not its change); later the
-    /// trust file goes back to Alice alone, signed, and a nested file of `.isms` changes unsigned.
-    private func repository() -> GitRepository {
+    /// The history every test starts from: isms.yaml, Alice alone in the trust file, RISK-1, committed signed by her.
+    private func trustedStart() -> GitRepository {
         let repo = GitRepository()
         repo.write("isms.yaml", config)
         repo.write(".isms/allowed_signers", alice.allowedSigner("alice@example.com") + "\n")
         repo.write("risks/risk-1.yaml", risk("RISK-1"))
         repo.commitSigned("SEC-1 Trust Alice", by: .alice, at: "2026-01-12T10:00:00Z", key: alice)
+        return repo
+    }
+
+    /// Alice trusts herself (signed); on a branch Bob adds his key and changes the scope, unsigned; main goes on with
+    /// records; the branch is merged (the merge takes the trust file from the branch: not its change); later the
+    /// trust file goes back to Alice alone, signed, and a nested file of `.isms` changes unsigned.
+    private func repository() -> GitRepository {
+        let repo = trustedStart()
         repo.git("checkout", "-q", "-b", "trust")
         repo.write(".isms/allowed_signers", alice.allowedSigner("alice@example.com") + "\n" + bob.allowedSigner("bob@example.com") + "\n")
         repo.write("isms.yaml", config + "scope: Everything Bob runs\n")
@@ -87,11 +93,7 @@ final class ColdGateTests: XCTestCase {
     }
 
     func testTheMergeBaseJudgedFromTheHeadsHistoryIsJudgedAsAfresh() throws {
-        let repo = GitRepository()
-        repo.write("isms.yaml", config)
-        repo.write(".isms/allowed_signers", alice.allowedSigner("alice@example.com") + "\n")
-        repo.write("risks/risk-1.yaml", risk("RISK-1"))
-        repo.commitSigned("SEC-1 Trust Alice", by: .alice, at: "2026-01-12T10:00:00Z", key: alice)
+        let repo = trustedStart()
         repo.write("risks/risk-2.yaml", risk("RISK-2", "reduce"))
         repo.commit("Add RISK-2", by: .bob, at: "2026-01-13T10:00:00Z")
         repo.write("risks/risk-3.yaml", risk("RISK-3", "reduce"))
@@ -119,11 +121,7 @@ final class ColdGateTests: XCTestCase {
     /// A NUL byte in a header line before the `gpgsig` header: libgit2's raw header stops there, so the walk's
     /// header scan must not take the commit for unsigned. The signature (garbage) is bad, cold as with `--no-cache`.
     func testASignatureBehindANulInTheHeaderIsNotTakenForUnsigned() throws {
-        let repo = GitRepository()
-        repo.write("isms.yaml", config)
-        repo.write(".isms/allowed_signers", alice.allowedSigner("alice@example.com") + "\n")
-        repo.write("risks/risk-1.yaml", risk("RISK-1"))
-        repo.commitSigned("SEC-1 Trust Alice", by: .alice, at: "2026-01-12T10:00:00Z", key: alice)
+        let repo = trustedStart()
         repo.write("risks/risk-1.yaml", risk("RISK-1", "reduce"))
         let honest = repo.commit("SEC-2 Reduce RISK-1", by: .bob, at: "2026-01-13T10:00:00Z")
         let tree = repo.git("rev-parse", honest + "^{tree}"), parent = repo.git("rev-parse", honest + "^")
@@ -143,11 +141,7 @@ final class ColdGateTests: XCTestCase {
     /// main merged the side branch's other half (criss-cross): the merge base's state kept by the head's replay must
     /// be the merge base's own.
     func testTheMergeBaseFromTheHeadsHistoryIgnoresBranchesOnlyTheHeadHolds() throws {
-        let repo = GitRepository()
-        repo.write("isms.yaml", config)
-        repo.write(".isms/allowed_signers", alice.allowedSigner("alice@example.com") + "\n")
-        repo.write("risks/risk-1.yaml", risk("RISK-1"))
-        repo.commitSigned("SEC-1 Trust Alice", by: .alice, at: "2026-01-12T10:00:00Z", key: alice)
+        let repo = trustedStart()
         repo.git("checkout", "-q", "-b", "side")
         repo.write("risks/risk-1.yaml", risk("RISK-1", "reduce"))
         repo.commit("Reduce RISK-1", by: .bob, at: "2026-01-13T10:00:00Z")
@@ -179,12 +173,8 @@ final class ColdGateTests: XCTestCase {
     /// only, `.isms` made a symbolic link, a submodule entry or a file, a rename out of and back into `.isms`. The
     /// walk must note each as a change of the root's entry, so the cold run reports what a run reading every tree does.
     func testTrustFileShapeChangesAreSeenByTheColdRun() throws {
-        let repo = GitRepository()
         let signers = alice.allowedSigner("alice@example.com") + "\n"
-        repo.write("isms.yaml", config)
-        repo.write(".isms/allowed_signers", signers)
-        repo.write("risks/risk-1.yaml", risk("RISK-1"))
-        repo.commitSigned("SEC-1 Trust Alice", by: .alice, at: "2026-01-12T10:00:00Z", key: alice)
+        let repo = trustedStart()
         repo.git("update-index", "--chmod=+x", ".isms/allowed_signers")
         repo.git("commit", "-q", "-m", "SEC-2 Mode", environment: repo.identity(.bob, "2026-01-13T10:00:00Z"))
         repo.git("mv", ".isms/allowed_signers", "signers.txt")
