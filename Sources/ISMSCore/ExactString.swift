@@ -11,7 +11,16 @@ public struct ExactString: Hashable, Comparable, Sendable, CustomStringConvertib
 
     public init(_ string: String) { self.string = string }
 
-    public static func == (a: ExactString, b: ExactString) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
+    /// On the contiguous bytes (`memcmp`): `elementsEqual` over the UTF-8 views goes a byte at a time through their
+    /// iterators, and every lookup of a path in a dictionary ends in one comparison.
+    public static func == (a: ExactString, b: ExactString) -> Bool {
+        var a = a.string, b = b.string
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
+        }
+    }
 
     public func hash(into hasher: inout Hasher) {
         var copy = string
@@ -41,5 +50,5 @@ public struct ExactString: Hashable, Comparable, Sendable, CustomStringConvertib
 
 extension String {
     /// Byte-wise equality, where `==` is canonical equivalence.
-    package func isExactly(_ other: String) -> Bool { utf8.elementsEqual(other.utf8) }
+    package func isExactly(_ other: String) -> Bool { ExactString(self) == ExactString(other) }
 }

@@ -134,7 +134,7 @@ package enum CommitChanges {
         func key(_ op: RecordOp) -> (ExactString, ExactString) {
             (ExactString(op.newPath ?? op.oldPath ?? ""), ExactString(op.oldPath ?? ""))
         }
-        return ops.sorted { key($0) < key($1) }
+        return ops.count > 1 ? ops.sorted { key($0) < key($1) } : ops
     }
 
     /// A merge keeps, for each field, the attribution of a parent that already had the same value (the first
@@ -290,11 +290,19 @@ package enum CommitChanges {
     /// The fields whose value differs, attributed to `commit`, in the schema's field order (the order shown).
     package static func diff(_ old: [String: Attributed], _ new: [String: FieldValue], kind: RecordKind, commit: Int32) -> [FieldOp] {
         var changes = [FieldOp]()
-        for (field, value) in new where old[field]?.value != value {
-            changes.append(FieldOp(field: field, old: old[field]?.value, new: value, attribution: commit))
+        // How many of `new`'s fields `old` has: when all of `old`'s, none was removed and `old` need not be searched.
+        var matched = 0
+        for (field, value) in new {
+            let before = old[field]
+            if before != nil { matched += 1 }
+            if before?.value != value {
+                changes.append(FieldOp(field: field, old: before?.value, new: value, attribution: commit))
+            }
         }
-        for (field, value) in old where new[field] == nil {
-            changes.append(FieldOp(field: field, old: value.value, new: nil, attribution: commit))
+        if matched < old.count {
+            for (field, value) in old where new[field] == nil {
+                changes.append(FieldOp(field: field, old: value.value, new: nil, attribution: commit))
+            }
         }
         return Schema.sortFields(changes, kind: kind, by: \.field)
     }

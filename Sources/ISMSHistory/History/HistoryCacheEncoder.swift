@@ -160,18 +160,83 @@ extension HistoryCache {
 }
 
 /// Strings written once, referred to by index (from `base`, when appended to an existing table).
+///
+/// Byte for byte: canonically equal spellings of a path stay two strings. Looked up through an open-addressing
+/// table of its own, hashed a word at a time over the UTF-8 bytes: a `[ExactString: Int]` (a seeded SipHash per
+/// lookup, and its equality a byte at a time through the UTF-8 views) was most of the cost of keeping a run's
+/// operations (`CompactOps`), which interns every id, path, field name and value of every commit.
 package struct StringTable {
     package let base: Int
-    package var list = [String]()
-    /// Byte for byte: canonically equal spellings of a path stay two strings (`ExactString`).
-    package var indices = [ExactString: Int]()
+    package private(set) var list = [String]()
+    /// Per slot, 0 where empty, else the string's hash's high 32 bits and its index into `list` + 1 (the low 32 bits):
+    /// a slot whose hash differs is passed without reading the string. A power of two long, at most half full.
+    private var slots = [UInt64](repeating: 0, count: 64)
+
     package init(base: Int) { self.base = base }
+
     package mutating func index(_ text: String) -> Int {
-        if let i = indices[ExactString(text)] { return i }
-        indices[ExactString(text)] = base + list.count
+        var bytesOf = text
+        let (found, slot, hash) = bytesOf.withUTF8 { bytes -> (Int?, Int, UInt64) in
+            let hash = Self.hash(bytes)
+            let tag = hash & 0xFFFF_FFFF_0000_0000
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return (nil, slot, hash) }
+                if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                    let i = Int(entry & 0xFFFF_FFFF) - 1
+                    var known = list[i]
+                    let same = known.withUTF8 { other in
+                        other.count == bytes.count
+                            && (bytes.isEmpty || memcmp(other.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+                    }
+                    if same { return (i, slot, hash) }
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+        if let found { return base + found }
         list.append(text)
+        slots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(list.count)
+        if list.count * 2 > slots.count { grow() }
         return base + list.count - 1
     }
+
+    /// Twice the slots, every string placed again (its hash computed again: keeping each string's hash would cost
+    /// 8 bytes a string for the whole run, to save work done about twice per string in all).
+    private mutating func grow() {
+        var wider = [UInt64](repeating: 0, count: slots.count * 2)
+        let mask = wider.count - 1
+        for i in list.indices {
+            var text = list[i]
+            let hash = text.withUTF8 { Self.hash($0) }
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while wider[slot] != 0 { slot = (slot + 1) & mask }
+            wider[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(i + 1)
+        }
+        slots = wider
+    }
+
+    /// FNV-1a-like over 8-byte words, then the tail; finished so that the low bits (the slot) depend on every byte.
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf29ce484222325 ^ UInt64(bytes.count)
+        let raw = UnsafeRawBufferPointer(bytes)
+        var i = 0
+        while i + 8 <= raw.count {
+            hash = (hash ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100000001b3
+            hash ^= hash >> 32
+            i += 8
+        }
+        while i < raw.count {
+            hash = (hash ^ UInt64(raw[i])) &* 0x100000001b3
+            i += 1
+        }
+        hash ^= hash >> 29
+        hash &*= 0xbf58476d1ce4e5b9
+        return hash ^ (hash >> 32)
+    }
+
     /// A self-contained section: this table, then `body`.
     package func section(followedBy body: ByteWriter) -> ByteWriter {
         var out = ByteWriter()

@@ -164,6 +164,12 @@ package struct HistoryGraph: Sendable {
 
     package mutating func setOps(_ ops: [RecordOp], of i: Int32) {
         newOps.set(ops, at: Int(i) - cachedCount, commit: i)
+        if ops.count == 1 {
+            // Most commits change one record: its ids without building a set (`!=` is the set's equality).
+            if let id = ops[0].oldID { mentions[id, default: []].append(i) }
+            if let id = ops[0].newID, ops[0].oldID != id { mentions[id, default: []].append(i) }
+            return
+        }
         var named = Set<String>()
         for op in ops {
             if let id = op.oldID { named.insert(id) }

@@ -142,10 +142,11 @@ extension Schema {
     package static func sortFields<T>(_ items: [T], kind: RecordKind, by field: (T) -> String) -> [T] {
         guard items.count > 1 else { return items }
         let order = orders[kind] ?? [:]
-        return items.sorted { a, b in
-            let fa = field(a), fb = field(b)
-            let oa = order[fa] ?? .max, ob = order[fb] ?? .max
-            return oa != ob ? oa < ob : fa < fb
+        // Each item's place looked up once, not twice at every comparison (the same comparison, so the same order).
+        let keyed = items.map { item in
+            let name = field(item)
+            return (place: order[name] ?? .max, name: name, item: item)
         }
+        return keyed.sorted { a, b in a.place != b.place ? a.place < b.place : a.name < b.name }.map(\.item)
     }
 }
