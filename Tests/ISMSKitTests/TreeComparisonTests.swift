@@ -90,3 +90,51 @@ final class TreeComparisonTests: XCTestCase {
         }
     }
 }
+
+/// The results a history read releases (parsed records the tracked commits alone named) are freed by the parsing
+/// workers, not by the thread comparing trees that releases them, and none is lost or freed early.
+final class ParallelQueueReleaseTests: XCTestCase {
+    /// A result that counts where it is freed.
+    private final class Counted: Sendable {
+        let value: Int
+        let freed: Locked<(onCaller: Int, elsewhere: Int)>
+        let caller: pthread_t
+        init(_ value: Int, freed: Locked<(onCaller: Int, elsewhere: Int)>, caller: pthread_t) {
+            self.value = value
+            self.freed = freed
+            self.caller = caller
+        }
+        deinit {
+            let onCaller = pthread_equal(pthread_self(), caller) != 0
+            freed.withLock { onCaller ? ($0.onCaller += 1) : ($0.elsewhere += 1) }
+        }
+    }
+
+    /// It fails when a released result is freed on the releasing thread (most of them, as before), when one is freed
+    /// before it is released (a wrong value read back), or when one is never freed.
+    func testReleasedResultsAreFreedByTheWorkers() {
+        let freed = Locked((onCaller: 0, elsewhere: 0))
+        let caller = pthread_self()
+        let count = 20_000, lag = 50
+        var mismatches = 0
+        do {
+            let queue = ParallelQueue<Int, Counted>(threads: 2, batch: 16) { Counted($0, freed: freed, caller: caller) }
+            for item in 0..<count {
+                queue.submit(item)
+                let old = item - lag
+                guard old >= 0 else { continue }
+                if queue.result(old).value != old { mismatches += 1 }
+                queue.release(old)
+            }
+            for old in count - lag..<count {
+                if queue.result(old).value != old { mismatches += 1 }
+            }
+            queue.drain()
+        }
+        XCTAssertEqual(mismatches, 0)
+        let counts = freed.withLock { $0 }
+        XCTAssertEqual(counts.onCaller + counts.elsewhere, count, "every result is freed once the queue is")
+        // The last few released, and those held to the end, go with the queue on the caller's thread.
+        XCTAssertLessThan(counts.onCaller, count / 10, "released results are freed by the workers")
+    }
+}
