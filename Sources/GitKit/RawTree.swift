@@ -35,8 +35,14 @@ package final class RawObject {
 /// different. `path` is relative to the trees compared.
 public struct TreeChange: Sendable {
     public let path: String
-    public let old: TreeEntry?
-    public let new: TreeEntry?
+    public let old: TreeLeaf?
+    public let new: TreeLeaf?
+}
+
+/// One side of a `TreeChange`: the entry's id and mode (its name ends `path`; not copied again for each side).
+public struct TreeLeaf: Sendable, Equatable {
+    public let id: ObjectID
+    public let mode: TreeEntry.Mode
 }
 
 extension Repository {
@@ -75,7 +81,7 @@ extension Repository {
         var current = root
         for component in path {
             let folder = try rawTree(current).withBytes { bytes in
-                try RawTreeCursor.find(Array(component.utf8), in: bytes).flatMap { $0.isTree ? $0.id(in: bytes) : nil }
+                try RawTreeCursor.find(component, in: bytes).flatMap { $0.isTree ? $0.id(in: bytes) : nil }
             }
             guard let folder else { return nil }
             current = folder
@@ -86,7 +92,7 @@ extension Repository {
     /// The entry named `name` in the tree `tree`, found in its raw buffer; nil when absent.
     public func entry(named name: String, in tree: ObjectID) throws -> TreeEntry? {
         try serialised {
-            try rawTree(tree).withBytes { bytes in try RawTreeCursor.find(Array(name.utf8), in: bytes)?.treeEntry(in: bytes) }
+            try rawTree(tree).withBytes { bytes in try RawTreeCursor.find(name, in: bytes)?.treeEntry(in: bytes) }
         }
     }
 
@@ -158,21 +164,21 @@ extension Repository {
                     if ea.isTree {
                         subtree = (idA, idB, ea.name(in: a))
                     } else {
-                        try visit(TreeChange(path: child(ea.name(in: a)), old: ea.treeEntry(in: a), new: eb.treeEntry(in: b)))
+                        try visit(TreeChange(path: child(ea.name(in: a)), old: ea.leaf(in: a), new: eb.leaf(in: b)))
                     }
                 } else if order < 0, let ea {
                     f.pa = ea.end
                     if ea.isTree {
                         subtree = (ea.id(in: a), nil, ea.name(in: a))
                     } else {
-                        try visit(TreeChange(path: child(ea.name(in: a)), old: ea.treeEntry(in: a), new: nil))
+                        try visit(TreeChange(path: child(ea.name(in: a)), old: ea.leaf(in: a), new: nil))
                     }
                 } else if let eb {
                     f.pb = eb.end
                     if eb.isTree {
                         subtree = (nil, eb.id(in: b), eb.name(in: b))
                     } else {
-                        try visit(TreeChange(path: child(eb.name(in: b)), old: nil, new: eb.treeEntry(in: b)))
+                        try visit(TreeChange(path: child(eb.name(in: b)), old: nil, new: eb.leaf(in: b)))
                     }
                 }
                 if let subtree, descend(child(subtree.name)),
@@ -238,6 +244,9 @@ package enum RawTreeCursor {
         package func treeEntry(in buffer: UnsafeRawBufferPointer) -> TreeEntry {
             TreeEntry(name: name(in: buffer), id: id(in: buffer), mode: TreeEntry.Mode(rawMode: mode))
         }
+        package func leaf(in buffer: UnsafeRawBufferPointer) -> TreeLeaf {
+            TreeLeaf(id: id(in: buffer), mode: TreeEntry.Mode(rawMode: mode))
+        }
     }
 
     package static func corrupt(_ why: String) -> GitError {
@@ -262,19 +271,22 @@ package enum RawTreeCursor {
         return Entry(mode: mode, nameStart: nameStart, nameEnd: nameEnd, end: end)
     }
 
-    /// The entry named `name`, scanning the buffer.
-    package static func find(_ name: [UInt8], in buffer: UnsafeRawBufferPointer) throws -> Entry? {
-        var p = 0
-        while p < buffer.count {
-            let e = try entry(in: buffer, at: p)
-            if e.nameEnd - e.nameStart == name.count,
-                name.withUnsafeBytes({ memcmp($0.baseAddress!, buffer.baseAddress! + e.nameStart, name.count) }) == 0
-            {
-                return e
+    /// The entry named `name` (its UTF-8 bytes), scanning the buffer.
+    package static func find(_ name: String, in buffer: UnsafeRawBufferPointer) throws -> Entry? {
+        var name = name
+        return try name.withUTF8 { name in
+            var p = 0
+            while p < buffer.count {
+                let e = try entry(in: buffer, at: p)
+                if e.nameEnd - e.nameStart == name.count,
+                    name.isEmpty || memcmp(name.baseAddress!, buffer.baseAddress! + e.nameStart, name.count) == 0
+                {
+                    return e
+                }
+                p = e.end
             }
-            p = e.end
+            return nil
         }
-        return nil
     }
 
     /// Git's tree order: names compared as bytes, a folder's name as if it ended in `/`.
@@ -290,9 +302,14 @@ package enum RawTreeCursor {
         return Int32(cx) - Int32(cy)
     }
 
+    /// How many bytes `a` and `b` share at the start. Equal stretches are skipped a block at a time with `memcmp`
+    /// (vectorised by libc): on a history read the common part is most of a changed folder's tree, compared on
+    /// every commit.
     package static func commonPrefixLength(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
         let n = min(a.count, b.count)
+        guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return 0 }
         var i = 0
+        while i + block <= n, memcmp(pa + i, pb + i, block) == 0 { i += block }
         while i + 8 <= n, a.loadUnaligned(fromByteOffset: i, as: UInt64.self) == b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
             i += 8
         }
@@ -300,9 +317,12 @@ package enum RawTreeCursor {
         return i
     }
 
+    /// How many bytes `a` and `b` share at the end, skipped as `commonPrefixLength` does.
     package static func commonSuffixLength(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
         let n = min(a.count, b.count)
+        guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return 0 }
         var i = 0
+        while i + block <= n, memcmp(pa + (a.count - i - block), pb + (b.count - i - block), block) == 0 { i += block }
         while i + 8 <= n,
             a.loadUnaligned(fromByteOffset: a.count - i - 8, as: UInt64.self)
                 == b.loadUnaligned(fromByteOffset: b.count - i - 8, as: UInt64.self)
@@ -312,4 +332,7 @@ package enum RawTreeCursor {
         while i < n, a[a.count - i - 1] == b[b.count - i - 1] { i += 1 }
         return i
     }
+
+    /// The stretch `commonPrefixLength` and `commonSuffixLength` hand to `memcmp` at a time.
+    private static var block: Int { 128 }
 }

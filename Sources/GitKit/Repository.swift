@@ -210,16 +210,38 @@ public final class Repository: @unchecked Sendable {
 
     /// The raw content of an object (a blob's bytes, a commit's or tree's serialised form).
     public func readObject(_ id: ObjectID) throws -> Data {
+        try serialised { try readUnlocked(id) }
+    }
+
+    private func readUnlocked(_ id: ObjectID) throws -> Data {
+        var oid = id.gitOID
+        var object: OpaquePointer?
+        try check(git_odb_read(&object, odb, &oid), "read object \(id.short)")
+        defer { git_odb_object_free(object) }
+        let size = git_odb_object_size(object)
+        guard size > 0, let data = git_odb_object_data(object) else { return Data() }
+        return Data(bytes: data, count: size)
+    }
+
+    /// An object's content, or only its size when that is over `limit`: `objectSize`, then `readObject` when the
+    /// object is small enough (never inflated otherwise), taking the lock once for both (a history read does this
+    /// for every record version).
+    public func readObject(_ id: ObjectID, limit: Int) throws -> BoundedObject {
         try serialised {
             var oid = id.gitOID
-            var object: OpaquePointer?
-            try check(git_odb_read(&object, odb, &oid), "read object \(id.short)")
-            defer { git_odb_object_free(object) }
-            let size = git_odb_object_size(object)
-            guard size > 0, let data = git_odb_object_data(object) else { return Data() }
-            return Data(bytes: data, count: size)
+            var length = 0
+            var type = GIT_OBJECT_ANY
+            try check(git_odb_read_header(&length, &type, odb, &oid), "read object header \(id.short)")
+            return length > limit ? .tooLarge(length) : .content(try readUnlocked(id))
         }
     }
+}
+
+/// What `Repository.readObject(_:limit:)` read.
+public enum BoundedObject {
+    case content(Data)
+    /// The object's size, over the limit.
+    case tooLarge(Int)
 }
 
 /// One entry of a tree: a file, a folder, a link or a submodule.

@@ -47,6 +47,9 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
     private var survivors = [Int: Slot]()
     /// How many slots of `results` are released.
     private var releasedInWindow = 0
+    /// Results released and not freed yet: the next worker to take a batch frees them, outside the lock. A parsed
+    /// record is many objects, and the caller releasing it is the thread a cold history read waits on.
+    private var dropped = [Slot]()
     /// The first item no worker has taken yet.
     private var next = 0
     /// How many items were submitted.
@@ -164,12 +167,14 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
     /// a result still to come is dropped when it comes.
     package func release(_ index: Int) {
         pthread_mutex_lock(mutex)
+        var slot = Slot.released
         if index >= resultBase {
             if case .released = results[index - resultBase] {} else { releasedInWindow += 1 }
-            results[index - resultBase] = .released
-        } else {
-            survivors[index] = nil
+            swap(&slot, &results[index - resultBase])
+        } else if let survivor = survivors.removeValue(forKey: index) {
+            slot = survivor
         }
+        if case .ready = slot { dropped.append(slot) }
         pthread_mutex_unlock(mutex)
     }
 
@@ -185,7 +190,7 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
     package var heldSlots: Int {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        return items.count + results.count + survivors.count
+        return items.count + results.count + survivors.count + dropped.count
     }
 
     /// Waits for every submitted item (for a caller that took its results with `result` and `release`).
@@ -207,6 +212,7 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
     private func work() {
         var taken = [T]()
         var made = [R]()
+        var garbage = [Slot]()
         taken.reserveCapacity(batch)
         made.reserveCapacity(batch)
         pthread_mutex_lock(mutex)
@@ -225,7 +231,9 @@ package final class ParallelQueue<T: Sendable, R: Sendable>: @unchecked Sendable
                 taken.append(items[index - itemBase]!)
                 items[index - itemBase] = nil
             }
+            swap(&garbage, &dropped)
             pthread_mutex_unlock(mutex)
+            garbage.removeAll(keepingCapacity: true)
             for item in taken { made.append(transform(item)) }
             taken.removeAll(keepingCapacity: true)
             pthread_mutex_lock(mutex)

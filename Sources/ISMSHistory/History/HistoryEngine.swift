@@ -216,6 +216,8 @@ public final class HistoryEngine {
         // Compared commits not yet handed to the tracker (from `handedOver` on): they go `trackingLag` commits behind.
         var compared = [CommitWork]()
         var handedOver = 0, freedUpTo = 0
+        // The tracker is woken for 64 commits at a time (`RecordTracker`): handing fewer over at once gains nothing.
+        let handOverBatch = min(64, trackingLag)
         var topLevelChanged = [Int32: [String]]()
         func submit(_ key: BlobKey, path: String, commit: Int, firstTime: Bool) throws {
             let content = try readBlob(key.blob, path: path, limit: config.maxFileBytes, revision: options.revision)
@@ -299,7 +301,10 @@ public final class HistoryEngine {
                 changedTopLevel: { commit, names in topLevelChanged[Int32(firstNew + commit)] = names },
                 compared: { commit, found, mergeBase in
                     compared.append(CommitWork(changes: found, mergeBase: mergeBase, items: commitItems))
-                    if commit >= trackingLag { handOver(to: commit - trackingLag + 1) }
+                    // A batch at a time: each hand-over copies the commits out and shifts the `trackingLag` waiting.
+                    if commit >= trackingLag, commit - trackingLag + 1 - handedOver >= handOverBatch {
+                        handOver(to: commit - trackingLag + 1)
+                    }
                     free(to: tracker.tracked)
                 })
             treesToCompare = []
@@ -470,26 +475,25 @@ public final class HistoryEngine {
             otherRoots[commit] = found
             return found
         }
+        let folders = RecordFolders()
         /// The record files that differ between two ISMS root trees, with their kind.
         func recordChanges(
             _ old: ObjectID?, _ new: ObjectID?, topLevel: ((String) -> Void)? = nil,
-            _ visit: (String, RecordKind, TreeEntry?, TreeEntry?) -> Void
+            _ visit: (String, RecordKind, TreeLeaf?, TreeLeaf?) -> Void
         ) throws {
             try repository.diffTrees(
                 old, new, maxDepth: maxDepth,
                 descend: { path in
-                    if path.contains("/") { return true }
-                    if RecordKind(folder: path) != nil { return true }
+                    if folders.isRead(folder: path) { return true }
                     // A folder of the root that is not a record kind's (`.isms`): not read, only noted.
                     topLevel?(path)
                     return false
                 }
             ) { change in
-                if let topLevel, !change.path.contains("/"), RecordKind(folder: change.path) == nil { topLevel(change.path) }
-                guard let slash = change.path.firstIndex(of: "/"), let kind = RecordKind(folder: String(change.path[..<slash])),
-                    isRecordFileName(change.path)
-                else { return }
-                func isFile(_ entry: TreeEntry?) -> Bool { entry?.mode == .file || entry?.mode == .executable }
+                let (isTopLevel, kind) = folders.classify(change.path)
+                if let topLevel, isTopLevel { topLevel(change.path) }
+                guard let kind else { return }
+                func isFile(_ entry: TreeLeaf?) -> Bool { entry?.mode == .file || entry?.mode == .executable }
                 // A link or submodule under the root is not a record: it counts as no file.
                 guard isFile(change.old) || isFile(change.new) else { return }
                 visit(change.path, kind, isFile(change.old) ? change.old : nil, isFile(change.new) ? change.new : nil)
@@ -573,12 +577,12 @@ public final class HistoryEngine {
     /// (it parses to nothing, like any unreadable file).
     private func readBlob(_ blob: ObjectID, path: String, limit: Int, revision: String) throws -> Result<Data, YAMLProblem> {
         do {
-            let size = try repository.objectSize(blob)
-            if size > limit {
+            switch try repository.readObject(blob, limit: limit) {
+            case .content(let data): return .success(data)
+            case .tooLarge(let size):
                 return .failure(
                     YAMLProblem(message: "file is \(size) bytes, over the limit of \(limit)", location: .start, kind: .tooLarge))
             }
-            return .success(try repository.readObject(blob))
         } catch {
             throw repository.unreadableBlob(blob, path: path, at: "the history of \(revision)", error)
         }
@@ -586,6 +590,59 @@ public final class HistoryEngine {
 }
 
 private struct NoCache: Error {}
+
+/// What the tree comparison asks of each changed path: whether a folder is read (it has a `/`, or is a kind's folder)
+/// and which kind a changed file is a record of. The `String` searches (`contains("/")`, `firstIndex(of: "/")`,
+/// `RecordKind(folder:)` trying each kind's folder) ran several times on every change of a long history; an ASCII path
+/// (each character one byte, so `/` is never joined to another) is answered with a byte search and one lookup, with
+/// the same result. Any other path takes the searches themselves.
+struct RecordFolders {
+    private let kinds: [Substring: RecordKind]
+
+    init() { kinds = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { (Substring($0.folder), $0) }) }
+
+    private enum Slash { case at(Int), none, notASCII }
+
+    /// The byte offset of an ASCII path's first `/`.
+    private static func slash(_ path: String) -> Slash {
+        path.utf8.withContiguousStorageIfAvailable { bytes -> Slash in
+            var slash: Int?
+            for i in bytes.indices {
+                let byte = bytes[i]
+                if byte >= 0x80 { return .notASCII }
+                if byte == 0x2F, slash == nil { slash = i }
+            }
+            return slash.map(Slash.at) ?? .none
+        } ?? .notASCII
+    }
+
+    /// `path.contains("/") || RecordKind(folder: path) != nil`.
+    func isRead(folder path: String) -> Bool {
+        switch Self.slash(path) {
+        case .at: return true
+        case .none: return kinds[Substring(path)] != nil
+        case .notASCII: return path.contains("/") || RecordKind(folder: path) != nil
+        }
+    }
+
+    /// Whether `path` is a file of the root that is no kind's folder (`!path.contains("/")` and `RecordKind(folder:
+    /// path) == nil`), and the kind of its first folder when it is a record file there (`isRecordFileName`).
+    func classify(_ path: String) -> (topLevel: Bool, record: RecordKind?) {
+        switch Self.slash(path) {
+        case .none:
+            return (kinds[Substring(path)] == nil, nil)
+        case .at(let offset):
+            let folder = path[..<path.utf8.index(path.utf8.startIndex, offsetBy: offset)]
+            guard let kind = kinds[folder], kind.fileFormat.isRecordFileName(path) else { return (false, nil) }
+            return (false, kind)
+        case .notASCII:
+            let topLevel = !path.contains("/") && RecordKind(folder: path) == nil
+            guard let slash = path.firstIndex(of: "/"), let kind = RecordKind(folder: String(path[..<slash])), isRecordFileName(path)
+            else { return (topLevel, nil) }
+            return (topLevel, kind)
+        }
+    }
+}
 
 /// What tracking a compared commit needs: the record files it changed, those at the merge base of a merge whose
 /// parents differ on some, and the parser's item for each blob among them.

@@ -216,6 +216,15 @@ public enum HistoryText: HistoryRenderer {
             self.mark = mark
         }
 
+        /// A log item as the entry it holds: `LogItem`'s properties box that entry as `any HistoryItem` on every read,
+        /// several reads per line of a log of the whole history.
+        package mutating func append(_ item: LogItem) {
+            switch item {
+            case .recordChange(let entry): append(entry)
+            case .settingChange(let entry): append(entry)
+            }
+        }
+
         package mutating func append(_ entry: some HistoryItem) {
             if entry.commit.id != commit {
                 commit = entry.commit.id
