@@ -231,6 +231,13 @@ public struct YAMLReader: Sendable {
     /// Where the first `*name` stands whose `&name` is also in the text, judged on the characters alone.
     /// A `&` or `*` only counts at the start of a token, so `R&D` and `5 * 3` are prose, not YAML.
     package static func firstAliasOfAnAnchor(in text: String) -> SourceLocation? {
+        // Most records hold no `&` or no `*`: decided on the string's own bytes, without a copy of the file.
+        let holdsBoth =
+            text.utf8.withContiguousStorageIfAvailable { bytes in
+                guard let base = bytes.baseAddress else { return false }
+                return memchr(base, 0x26, bytes.count) != nil && memchr(base, 0x2A, bytes.count) != nil
+            } ?? true
+        guard holdsBoth else { return nil }
         let bytes = Array(text.utf8)
         guard bytes.contains(0x26), bytes.contains(0x2A) else { return nil }
         func isSeparator(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x5B || b == 0x7B || b == 0x2C }
@@ -278,15 +285,24 @@ public struct YAMLReader: Sendable {
                 line += 1; column = 0; indent = 0; atLineStart = true
                 continue
             }
+            // The estimate grows only where the indentation or a bracket count grows: judged there alone.
+            var grew = false
             if atLineStart {
-                if byte == 0x20 || byte == 0x2D { indent += 1 } else { atLineStart = false }
+                if byte == 0x20 || byte == 0x2D {
+                    indent += 1
+                    grew = true
+                } else {
+                    atLineStart = false
+                }
             }
             switch byte {
-            case 0x5B, 0x7B: flowDepth += 1
+            case 0x5B, 0x7B:
+                flowDepth += 1
+                grew = true
             case 0x5D, 0x7D: flowDepth = max(0, flowDepth - 1)
             default: break
             }
-            if flowDepth + indent / 2 > limit { return SourceLocation(line: line, column: column) }
+            if grew, flowDepth + indent / 2 > limit { return SourceLocation(line: line, column: column) }
         }
         return nil
     }
