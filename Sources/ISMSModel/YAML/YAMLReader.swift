@@ -20,8 +20,8 @@ public struct YAMLProblem: Error, Sendable, Equatable {
 public struct YAMLReader: Sendable {
     public var maxBytes: Int
     public var maxDepth: Int
-    /// Compose well-formed files from libyaml's events (`DirectComposer`) before trying Yams; off only in
-    /// the tests that prove both give the same tree.
+    /// Compose well-formed files without libyaml (`BlockComposer`) or from libyaml's events (`DirectComposer`)
+    /// before trying Yams; off only in the tests that prove they all give the same tree.
     package var composesDirectly = true
 
     public init(maxBytes: Int = Limits.defaultFileBytes, maxDepth: Int = Limits.defaultDepth) {
@@ -45,7 +45,7 @@ public struct YAMLReader: Sendable {
             return .failure(
                 .init(message: "anchors and aliases are not allowed in records; write the value out", location: alias, kind: .anchor))
         }
-        if composesDirectly, let root = DirectComposer.compose(text, maxDepth: maxDepth) {
+        if composesDirectly, let root = BlockComposer.compose(text, maxDepth: maxDepth) ?? DirectComposer.compose(text, maxDepth: maxDepth) {
             return .success(root)
         }
         let parser: Parser
