@@ -60,7 +60,7 @@ package struct RecordValidator {
         if matchedIDs?.insert(kind: kind, id: id) ?? true { _ = config.idPattern(kind).match(id) }
         var values = [String: FieldValue](minimumCapacity: fields.count)
         // A later entry of a path replaces an earlier one, as in `FieldMap(unsorted:)`.
-        for (key, field) in fields { values[key] = field.value }
+        for index in fields.indices { values[fields[index].key] = fields[index].value.value }
         return (id, values)
     }
 
@@ -316,14 +316,15 @@ package final class MatchedIDs: Sendable {
         /// Byte for byte: two spellings of one canonical string are two texts to a regular expression.
         let id: ExactString
     }
-    private let seen = Locked<Set<Key>>([])
+    /// In shards by the id's last byte, so that the parser threads seldom wait for each other's lock.
+    private let shards = (0..<16).map { _ in Locked<Set<Key>>([]) }
 
     package init() {}
 
     /// Whether `id` is new for `kind` (it is then remembered).
     package func insert(kind: RecordKind, id: String) -> Bool {
         let key = Key(kind: kind, id: ExactString(id))
-        return seen.withLock { $0.insert(key).inserted }
+        return shards[Int(id.utf8.last ?? 0) & 15].withLock { $0.insert(key).inserted }
     }
 }
 

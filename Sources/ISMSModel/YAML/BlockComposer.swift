@@ -67,6 +67,7 @@ package enum BlockComposer {
             if bytes.count >= 4, bytes[0] == 0x2D, bytes[1] == 0x2D, bytes[2] == 0x2D, bytes[3] == 0x0A {
                 position = 4
                 lineNumber = 2
+                peeked = nil
             }
             guard let first = peek(), first.indent == 0 else { return nil }
             guard let root = mapping(at: first, depth: 1) else { return nil }
@@ -75,8 +76,18 @@ package enum BlockComposer {
             return root
         }
 
+        /// `peek()`'s answer until the next `consume`: each line is peeked at several times.
+        var peeked: Line??
+
         /// The next line holding more than spaces, without consuming it.
-        func peek() -> Line? {
+        mutating func peek() -> Line? {
+            if let peeked { return peeked }
+            let line = scan()
+            peeked = line
+            return line
+        }
+
+        func scan() -> Line? {
             var start = position, number = lineNumber
             while start < bytes.count {
                 var content = start
@@ -93,6 +104,7 @@ package enum BlockComposer {
         mutating func consume(_ line: Line) {
             position = line.end + 1
             lineNumber = line.number + 1
+            peeked = nil
         }
 
         /// The column (from 1) of `offset` on `line`, counted in Unicode scalars as libyaml counts.
