@@ -48,7 +48,8 @@ final class BlockComposerTests: XCTestCase {
                 guard let block = BlockComposer.compose(text, maxDepth: depth) else { continue }
                 composed += 1
                 let events = DirectComposer.compose(text, maxDepth: depth)
-                XCTAssertNotNil(events, "libyaml refuses what the block path took: \(text.debugDescription) at depth \(depth)",
+                XCTAssertNotNil(
+                    events, "libyaml refuses what the block path took: \(text.debugDescription) at depth \(depth)",
                     file: file, line: line)
                 XCTAssertEqual(rendered(block), rendered(events), "for \(text.debugDescription) at depth \(depth)", file: file, line: line)
             }
@@ -65,7 +66,9 @@ final class BlockComposerTests: XCTestCase {
             let enumerator = FileManager.default.enumerator(atPath: folder)
             while let path = enumerator?.nextObject() as? String {
                 let full = folder + "/" + path
-                guard let data = FileManager.default.contents(atPath: full), let text = String(data: data, encoding: .utf8) else { continue }
+                guard let data = FileManager.default.contents(atPath: full), let text = String(data: data, encoding: .utf8) else {
+                    continue
+                }
                 texts.append(text)
                 if path.hasSuffix(".md"), case .success(let file) = MarkdownFile.split(data, maxBytes: 1 << 24),
                     let front = String(data: file.frontMatter, encoding: .utf8)
@@ -140,8 +143,10 @@ final class BlockComposerTests: XCTestCase {
     /// non-ASCII), and mutants of the example's records, through both paths.
     func testBlockPathOnGeneratedAndMutatedRecords() throws {
         var generator = SplitMix(seed: 16_707)
-        let words = ["x", "CTRL-1", "2026-03-02", "a b", "ünï", "𝄞", "x:y", "x: y", "[x]", "-x", "- x", "a,b", "~", "", "  ", "'q'",
-            "\"q\"", "x ]", "?", "x #y", "&a", "*a", "!t", "|", ">", "%", "@", "`", "{x}", "\t", "x\r", "..."]
+        let words = [
+            "x", "CTRL-1", "2026-03-02", "a b", "ünï", "𝄞", "x:y", "x: y", "[x]", "-x", "- x", "a,b", "~", "", "  ", "'q'",
+            "\"q\"", "x ]", "?", "x #y", "&a", "*a", "!t", "|", ">", "%", "@", "`", "{x}", "\t", "x\r", "...",
+        ]
         let keys = ["id", "title", "a", "b.c", "d-e", "_f", "1", "x y", "-", "?", "k:", "\"q\"", "ké"]
         func random<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &generator)] }
         func spaces(_ max: Int) -> String { String(repeating: " ", count: Int.random(in: 0...max, using: &generator)) }

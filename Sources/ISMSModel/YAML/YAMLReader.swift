@@ -45,7 +45,8 @@ public struct YAMLReader: Sendable {
             return .failure(
                 .init(message: "anchors and aliases are not allowed in records; write the value out", location: alias, kind: .anchor))
         }
-        if composesDirectly, let root = BlockComposer.compose(text, maxDepth: maxDepth) ?? DirectComposer.compose(text, maxDepth: maxDepth) {
+        if composesDirectly, let root = BlockComposer.compose(text, maxDepth: maxDepth) ?? DirectComposer.compose(text, maxDepth: maxDepth)
+        {
             return .success(root)
         }
         let parser: Parser
