@@ -198,6 +198,27 @@ final class BlockComposerTests: XCTestCase {
     }
 }
 
+extension BlockComposerTests {
+    /// The reader's nesting estimate skips its byte-by-byte scan when a bound (every open bracket plus the longest
+    /// indentation) stays within the limit; it must find what the scan finds, where the scan finds it.
+    func testNestingBoundFindsWhatTheScanFinds() {
+        var generator = SplitMix(seed: 4)
+        let pieces = [" ", "  ", "-", "- ", "[", "{", "]", "}", "\n", "a", "é", ": "]
+        var exceeded = 0
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...60, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            for limit in [0, 1, 2, 4, 8] {
+                let found = YAMLReader.nestingEstimateExceeds(text, limit: limit)
+                XCTAssertEqual(
+                    found, YAMLReader.nestingEstimateExceedsByteByByte(text, limit: limit), "\(text.debugDescription) at \(limit)")
+                if found != nil { exceeded += 1 }
+            }
+        }
+        XCTAssertGreaterThan(exceeded, 10_000)
+        XCTAssertLessThan(exceeded, 90_000)
+    }
+}
+
 private struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
