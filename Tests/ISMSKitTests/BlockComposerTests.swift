@@ -199,6 +199,22 @@ final class BlockComposerTests: XCTestCase {
 }
 
 extension BlockComposerTests {
+    /// A list of 120,000 items on one line and a mapping of 40,000 keys are composed in linear time (placing each
+    /// item by counting from the line's start, or searching every earlier key, took minutes), and alike.
+    func testLongListsAndMappingsAreComposedInLinearTime() {
+        let list = "controls: [" + (0..<120_000).map { "CTRL-\($0)" }.joined(separator: ", ") + "]\n"
+        let keys = (0..<40_000).map { "k\($0): v\($0)\n" }.joined() + "last:\n"
+        for text in [list, keys] {
+            let started = Date()
+            let block = BlockComposer.compose(text, maxDepth: 32)
+            XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+            XCTAssertNotNil(block)
+            XCTAssertEqual(rendered(block), rendered(DirectComposer.compose(text, maxDepth: 32)))
+        }
+        // A key repeated past the linear search is still found, and left to libyaml.
+        XCTAssertNil(BlockComposer.compose(keys + "k30000: again\n", maxDepth: 32))
+    }
+
     /// The reader's nesting estimate skips its byte-by-byte scan when a bound (every open bracket plus the longest
     /// indentation) stays within the limit; it must find what the scan finds, where the scan finds it.
     func testNestingBoundFindsWhatTheScanFinds() {

@@ -109,8 +109,14 @@ package enum BlockComposer {
 
         /// The column (from 1) of `offset` on `line`, counted in Unicode scalars as libyaml counts.
         func column(_ offset: Int, on line: Line) -> Int {
-            var column = 1
-            var index = line.start
+            column(offset, after: (line.start, 1))
+        }
+
+        /// The column of `offset`, counting on from an earlier offset of the same line whose column is known: a flow
+        /// list of many items on one line is then placed in linear time.
+        func column(_ offset: Int, after known: (offset: Int, column: Int)) -> Int {
+            var column = known.column
+            var index = known.offset
             while index < offset {
                 if bytes[index] & 0xC0 != 0x80 { column += 1 }
                 index += 1
@@ -131,6 +137,9 @@ package enum BlockComposer {
             guard depth <= maxDepth else { return nil }
             let indent = first.indent
             var pairs = [YAMLPair]()
+            // Keys met: searched in `pairs` while the mapping is small, in a set past that (as `DirectComposer` does,
+            // and with the same equality), so that a mapping of thousands of keys stays linear.
+            var seen = Set<String>()
             while let line = peek(), line.indent >= indent {
                 guard line.indent == indent else { return nil }
                 // `key:` then a space or the line's end; a key of letters, digits, `_`, `-` and `.`, not starting
@@ -144,7 +153,9 @@ package enum BlockComposer {
                 else { return nil }
                 let key = string(keyStart..<keyEnd)
                 // A repeated key is libyaml's and Yams' to report.
-                if pairs.contains(where: { $0.key == key }) { return nil }
+                if pairs.count == 24 { seen = Set(pairs.map(\.key)) }
+                let repeated = pairs.count < 24 ? pairs.contains { $0.key == key } : !seen.insert(key).inserted
+                if repeated { return nil }
                 let keyLocation = location(keyStart, on: line)
                 consume(line)
                 var valueStart = keyEnd + 1
@@ -225,6 +236,7 @@ package enum BlockComposer {
             guard depth + 1 <= maxDepth else { return nil }
             var items = [YAMLNode]()
             var index = open + 1
+            var known = (offset: line.start, column: 1)
             while index < line.end, bytes[index] == 0x20 { index += 1 }
             if index < line.end, bytes[index] == 0x5D {
                 index += 1
@@ -241,7 +253,9 @@ package enum BlockComposer {
                     guard index < line.end else { return nil }
                     var end = index
                     while end > start, bytes[end - 1] == 0x20 { end -= 1 }
-                    items.append(YAMLNode(.scalar(YAMLScalar(text: string(start..<end), isPlain: true)), at: location(start, on: line)))
+                    known = (start, column(start, after: known))
+                    let at = SourceLocation(line: line.number, column: known.column)
+                    items.append(YAMLNode(.scalar(YAMLScalar(text: string(start..<end), isPlain: true)), at: at))
                     let closes = bytes[index] == 0x5D
                     index += 1
                     if closes { break }
