@@ -10,7 +10,7 @@ package struct RecordValidator {
     package let config: Config
     package private(set) var findings: [Finding] = []
     /// In the order met; a record's path is met once (YAML rejects a duplicate key, and a name holds no dot).
-    package private(set) var fields: [(key: String, value: Field)] = []
+    private var fields: [(key: String, value: Field)] = []
     private var objects: [(key: String, value: SourceLocation)] = []
     private var rejected: Set<String> = []
     /// For the history, which keeps only each version's values (`RecordParser.values`): a list's item locations
