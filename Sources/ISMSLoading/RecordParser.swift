@@ -62,6 +62,34 @@ public enum RecordParser {
     public static func parse(_ data: Data, kind: RecordKind, path: String, config: Config) -> (record: Record?, findings: [Finding]) {
         parse(.success(data), kind: kind, path: path, config: config)
     }
+
+    /// What the history keeps of a record version: exactly `parse(…).record` as its id and its fields' values
+    /// (`fields.mapValues(\.value)`), without the findings, the locations or the record. `matchedIDs` is shared by
+    /// the run's parses: an id pattern runs once per distinct id (see `RecordValidator.values`).
+    package static func values(
+        _ content: Result<Data, YAMLProblem>, kind: RecordKind, path: String, config: Config, matchedIDs: MatchedIDs
+    ) -> (id: String, fields: [String: FieldValue])? {
+        let reader = YAMLReader(maxBytes: config.maxFileBytes, maxDepth: config.maxDepth)
+        var body: MarkdownFile?
+        let read: Result<YAMLNode, YAMLProblem>
+        switch kind.fileFormat {
+        case .yaml:
+            read = content.flatMap { reader.read($0) }
+        case .markdown:
+            read = content.flatMap { data in
+                MarkdownFile.split(data, maxBytes: config.maxFileBytes).flatMap { file in
+                    body = file
+                    return reader.read(file.frontMatter)
+                }
+            }
+        }
+        guard case .success(let node) = read else { return nil }
+        var validator = RecordValidator(valuesOf: kind, path: path, config: config, matchedIDs: matchedIDs)
+        guard var values = validator.values(node) else { return nil }
+        // The text is the file's, never a front-matter field of the same name (as in `parse`).
+        if let body { values.fields[RecordFileFormat.bodyField] = .string(body.body) }
+        return values
+    }
 }
 
 /// A Markdown record file cut in two: `---`, the YAML front matter, `---`, then the text.

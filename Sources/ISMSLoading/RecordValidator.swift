@@ -13,14 +13,59 @@ package struct RecordValidator {
     private var fields: [(key: String, value: Field)] = []
     private var objects: [(key: String, value: SourceLocation)] = []
     private var rejected: Set<String> = []
+    /// For the history, which keeps only each version's values (`RecordParser.values`): a list's item locations
+    /// are not gathered, and the id pattern runs once per distinct id (`matchedIDs`), not once per version.
+    private let valuesOnly: Bool
+    private let matchedIDs: MatchedIDs?
 
     package init(kind: RecordKind, path: String, config: Config) {
         self.kind = kind
         self.path = path
         self.config = config
+        valuesOnly = false
+        matchedIDs = nil
+    }
+
+    package init(valuesOf kind: RecordKind, path: String, config: Config, matchedIDs: MatchedIDs) {
+        self.kind = kind
+        self.path = path
+        self.config = config
+        valuesOnly = true
+        self.matchedIDs = matchedIDs
     }
 
     package mutating func validate(_ root: YAMLNode) -> Record? {
+        guard let (id, idLocation) = validateFields(root) else { return nil }
+        // A pattern that ran over its time budget is reported once, at isms.yaml (see `Checker`), not per id.
+        if config.idPattern(kind).match(id) == false {
+            var message = "id '\(id)' does not match the \(kind.rawValue) id pattern \(config.idPattern(kind).source)"
+            if let other = config.kind(ofID: id), other != kind {
+                message += "; it looks like \(withIndefiniteArticle(other.rawValue)) id, which belongs in \(other.folder)/"
+            }
+            findings.append(LoadStage.idPattern.finding(message, path: path, at: idLocation, record: id, field: "id"))
+        }
+        var record = Record(
+            kind: kind, id: id, path: path, idLocation: idLocation, fields: FieldMap(unsorted: fields),
+            objects: FieldMap(unsorted: objects))
+        record.rejected = rejected
+        return record
+    }
+
+    /// What the history keeps of a record: its id and its fields' values, as `validate` would give them
+    /// (`record.fields.mapValues(\.value)`), without building the record; nil where `validate` gives nil.
+    package mutating func values(_ root: YAMLNode) -> (id: String, fields: [String: FieldValue])? {
+        guard let (id, _) = validateFields(root) else { return nil }
+        // The history keeps no finding: the pattern runs only for what the run may have to report (a pattern over
+        // its time budget, see `validate`), and an id it has already met cannot tell it more.
+        if matchedIDs?.insert(kind: kind, id: id) ?? true { _ = config.idPattern(kind).match(id) }
+        var values = [String: FieldValue](minimumCapacity: fields.count)
+        // A later entry of a path replaces an earlier one, as in `FieldMap(unsorted:)`.
+        for index in fields.indices { values[fields[index].key] = fields[index].value.value }
+        return (id, values)
+    }
+
+    /// Validates every field and the kind's one-of groups; the record's id and where it stands, when it has one.
+    private mutating func validateFields(_ root: YAMLNode) -> (String, SourceLocation)? {
         guard let pairs = root.pairs else {
             findings.append(
                 LoadStage.parseError.finding("a record must be a mapping of fields, not \(root.shapeName)", path: path, at: root.location))
@@ -40,67 +85,80 @@ package struct RecordValidator {
                     path: path, at: root.location, record: id, field: group[0]))
         }
         guard let id, let idLocation = idNode?.location else { return nil }
-        // A pattern that ran over its time budget is reported once, at isms.yaml (see `Checker`), not per id.
-        if config.idPattern(kind).match(id) == false {
-            var message = "id '\(id)' does not match the \(kind.rawValue) id pattern \(config.idPattern(kind).source)"
-            if let other = config.kind(ofID: id), other != kind {
-                message += "; it looks like \(withIndefiniteArticle(other.rawValue)) id, which belongs in \(other.folder)/"
-            }
-            findings.append(LoadStage.idPattern.finding(message, path: path, at: idLocation, record: id, field: "id"))
-        }
-        var record = Record(
-            kind: kind, id: id, path: path, idLocation: idLocation, fields: FieldMap(unsorted: fields),
-            objects: FieldMap(unsorted: objects))
-        record.rejected = rejected
-        return record
+        return (id, idLocation)
     }
 
     private mutating func validateMapping(
         _ pairs: [YAMLPair], specs: [FieldSpec], prefix: String,
         parentLocation: SourceLocation, record: String?
     ) {
-        for pair in pairs {
-            let name = prefix + pair.key
-            guard let spec = specs.first(where: { $0.name == pair.key }) else {
-                let where_ = prefix.isEmpty ? withIndefiniteArticle(kind.rawValue) : String(prefix.dropLast())
-                findings.append(
-                    LoadStage.unknownField.finding(
-                        LoadStage.unknownMessage(pair.key, known: specs.map(\.name), in: where_),
-                        path: path, at: pair.keyLocation, record: record, field: name))
-                continue
+        // Per spec, the index of its pair (-1: none), found in one pass over the pairs: a key is met at most once (YAML
+        // refuses a repeated key), and the specs are searched by index, never copied (each copy retained four strings).
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: specs.count) { pairOfSpec in
+            pairOfSpec.initialize(repeating: -1)
+            for pairIndex in pairs.indices {
+                let key = pairs[pairIndex].key
+                guard let specIndex = specs.firstIndex(name: key) else {
+                    let where_ = prefix.isEmpty ? withIndefiniteArticle(kind.rawValue) : String(prefix.dropLast())
+                    findings.append(
+                        LoadStage.unknownField.finding(
+                            LoadStage.unknownMessage(key, known: specs.map(\.name), in: where_),
+                            path: path, at: pairs[pairIndex].keyLocation, record: record, field: prefix + key))
+                    continue
+                }
+                if pairOfSpec[specIndex] < 0 { pairOfSpec[specIndex] = pairIndex }
+                if pairs[pairIndex].value.scalar?.isNull == true { continue }  // an empty value counts as absent
+                validate(
+                    pairs[pairIndex].value, spec: specs[specIndex], name: Schema.sharedName(prefix.isEmpty ? key : prefix + key),
+                    keyLocation: pairs[pairIndex].keyLocation, record: record)
             }
-            if pair.value.scalar?.isNull == true { continue }  // an empty value counts as absent
-            validate(pair.value, spec: spec, name: Schema.sharedName(name), keyLocation: pair.keyLocation, record: record)
+            for specIndex in specs.indices {
+                let pairIndex = pairOfSpec[specIndex]
+                let present = pairIndex >= 0 && !(pairs[pairIndex].value.scalar?.isNull ?? false)
+                switch specs[specIndex].requirement {
+                case .optional: continue
+                case .required:
+                    guard !present else { continue }
+                case .onlyWhen, .requiredWhen:
+                    break
+                }
+                checkRequirement(
+                    specs[specIndex], pair: pairIndex >= 0 ? pairs[pairIndex] : nil, present: present, pairs: pairs, prefix: prefix,
+                    parentLocation: parentLocation, record: record)
+            }
         }
-        for spec in specs {
-            let pair = pairs.first { $0.key == spec.name }
-            let present = pair.map { !($0.value.scalar?.isNull ?? false) } ?? false
-            if case .onlyWhen(let field, let equals) = spec.requirement, let pair, present,
-                let sibling = pairs.first(where: { $0.key == field })?.value.scalar, !sibling.isNull, sibling.text != equals
-            {
-                let name = prefix + spec.name
-                findings.append(
-                    LoadStage.invalidValue.finding(
-                        "'\(name)' applies only when \(prefix + field) is \(equals), not \(sibling.text)",
-                        path: path, at: pair.keyLocation, record: record, field: name))
-                // Left out of the record, as any value that fails is.
-                rejected.insert(name)
-                fields.removeAll { $0.key == name || $0.key.hasPrefix(name + ".") }
-                continue
-            }
-            guard !present else { continue }
-            switch spec.requirement {
-            case .optional, .onlyWhen: continue
-            case .required:
-                let message = "\(kind.rawValue) is missing required field '\(prefix + spec.name)'"
-                let at = pairs.first { $0.key == spec.name }?.keyLocation ?? parentLocation
-                findings.append(LoadStage.missingField.finding(message, path: path, at: at, record: record, field: prefix + spec.name))
-            case .requiredWhen(let field, let equals):
-                guard let sibling = pairs.first(where: { $0.key == field })?.value.scalar, sibling.text == equals else { continue }
-                let message = "'\(prefix + spec.name)' is required when \(prefix + field) is \(equals)"
-                findings.append(
-                    LoadStage.missingField.finding(message, path: path, at: parentLocation, record: record, field: prefix + spec.name))
-            }
+    }
+
+    /// A spec's requirement against its pair (nil when absent), for a spec that is not simply optional.
+    private mutating func checkRequirement(
+        _ spec: FieldSpec, pair: YAMLPair?, present: Bool, pairs: [YAMLPair], prefix: String,
+        parentLocation: SourceLocation, record: String?
+    ) {
+        if case .onlyWhen(let field, let equals) = spec.requirement, let pair, present,
+            let sibling = pairs.first(where: { $0.key == field })?.value.scalar, !sibling.isNull, sibling.text != equals
+        {
+            let name = prefix + spec.name
+            findings.append(
+                LoadStage.invalidValue.finding(
+                    "'\(name)' applies only when \(prefix + field) is \(equals), not \(sibling.text)",
+                    path: path, at: pair.keyLocation, record: record, field: name))
+            // Left out of the record, as any value that fails is.
+            rejected.insert(name)
+            fields.removeAll { $0.key == name || $0.key.hasPrefix(name + ".") }
+            return
+        }
+        guard !present else { return }
+        switch spec.requirement {
+        case .optional, .onlyWhen: return
+        case .required:
+            let message = "\(kind.rawValue) is missing required field '\(prefix + spec.name)'"
+            let at = pair?.keyLocation ?? parentLocation
+            findings.append(LoadStage.missingField.finding(message, path: path, at: at, record: record, field: prefix + spec.name))
+        case .requiredWhen(let field, let equals):
+            guard let sibling = pairs.first(where: { $0.key == field })?.value.scalar, sibling.text == equals else { return }
+            let message = "'\(prefix + spec.name)' is required when \(prefix + field) is \(equals)"
+            findings.append(
+                LoadStage.missingField.finding(message, path: path, at: parentLocation, record: record, field: prefix + spec.name))
         }
     }
 
@@ -150,10 +208,12 @@ package struct RecordValidator {
             }
             var values = [FieldValue]()
             var locations = [SourceLocation]()
+            values.reserveCapacity(items.count)
+            if !valuesOnly { locations.reserveCapacity(items.count) }
             for item in items {
                 if let value = scalar(item, type: element, name: name, record: record) {
                     values.append(value)
-                    locations.append(item.location)
+                    if !valuesOnly { locations.append(item.location) }
                 }
             }
             // A list with a bad item is kept without it: its other references are still checked.
@@ -246,5 +306,32 @@ package struct RecordValidator {
     private mutating func invalid(_ message: String, _ node: YAMLNode, _ name: String, _ record: String?) {
         rejected.insert(name)
         findings.append(LoadStage.invalidValue.finding(message, path: path, at: node.location, record: record, field: name))
+    }
+}
+
+/// The ids whose kind's id pattern has run this history run, by kind; shared by the parser threads.
+package final class MatchedIDs: Sendable {
+    private struct Key: Hashable {
+        let kind: RecordKind
+        /// Byte for byte: two spellings of one canonical string are two texts to a regular expression.
+        let id: ExactString
+    }
+    /// In shards by the id's last byte, so that the parser threads seldom wait for each other's lock.
+    private let shards = (0..<16).map { _ in Locked<Set<Key>>([]) }
+
+    package init() {}
+
+    /// Whether `id` is new for `kind` (it is then remembered).
+    package func insert(kind: RecordKind, id: String) -> Bool {
+        let key = Key(kind: kind, id: ExactString(id))
+        return shards[Int(id.utf8.last ?? 0) & 15].withLock { $0.insert(key).inserted }
+    }
+}
+
+extension [FieldSpec] {
+    /// The index of the spec named `name`, comparing names where they stand (no spec is copied).
+    fileprivate func firstIndex(name: String) -> Int? {
+        for index in indices where self[index].name == name { return index }
+        return nil
     }
 }

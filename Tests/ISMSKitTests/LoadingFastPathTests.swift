@@ -119,6 +119,66 @@ final class LoadingFastPathTests: XCTestCase {
         XCTAssertGreaterThan(direct, texts.count + 400)
     }
 
+    /// `RecordParser.values`, the history's parse, keeps exactly what `parse` gives of each record: its id and its
+    /// fields' values. Every record file of example-isms and the templates, and seeded mutants of them, read as their
+    /// folder's kind and as another kind in turn (so every schema meets unknown, missing and mistyped fields), under the
+    /// default settings and example-isms' own (its risk method bounds the scores).
+    func testHistoryValuesAreWhatParseGives() throws {
+        let top = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        var files = [String]()
+        for folder in ["example-isms", "templates"] {
+            let enumerator = FileManager.default.enumerator(atPath: top + "/" + folder)
+            while let path = enumerator?.nextObject() as? String {
+                if path.contains("/"), path.hasSuffix(".yaml") || path.hasSuffix(".md") { files.append(folder + "/" + path) }
+            }
+        }
+        files.sort()
+        XCTAssertGreaterThan(files.count, 100)
+        let texts = try files.map { try Data(contentsOf: URL(fileURLWithPath: top + "/" + $0)) }
+        var generator = SplitMix64(seed: 16007)
+        let noise = Array(":-[]{}'\"#&*!|>? \n\t,%@`0123456789")
+        var mutants = [(String, Data)]()
+        for _ in 0..<800 {
+            let pick = Int.random(in: 0..<files.count, using: &generator)
+            var bytes = Array(texts[pick])
+            for _ in 0..<Int.random(in: 1...3, using: &generator) where !bytes.isEmpty {
+                let at = Int.random(in: 0..<bytes.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: bytes.remove(at: at)
+                case 1: bytes.insert(bytes[at], at: at)
+                default: bytes[at] = noise.randomElement(using: &generator)!.asciiValue!
+                }
+            }
+            mutants.append((files[pick], Data(bytes)))
+        }
+        let exampleConfig = try ConfigReader.read(
+            Data(contentsOf: URL(fileURLWithPath: top + "/example-isms/isms.yaml")), path: "isms.yaml", ruleIDs: nil
+        ).0
+        var compared = 0, records = 0, withMarkdownBody = 0
+        for config in [Config(), exampleConfig] {
+            let matchedIDs = MatchedIDs()
+            for (index, (path, data)) in (zip(files, texts) + mutants).enumerated() {
+                let own = RecordKind(folder: String(path.split(separator: "/")[1]))
+                for kind in [own, RecordKind.allCases[index % RecordKind.allCases.count]].compactMap({ $0 }) {
+                    let full = RecordParser.parse(data, kind: kind, path: path, config: config).record
+                    let values = RecordParser.values(.success(data), kind: kind, path: path, config: config, matchedIDs: matchedIDs)
+                    XCTAssertEqual(values?.id, full?.id, "\(path) as \(kind)")
+                    XCTAssertEqual(values?.fields, full?.fields.mapValues(\.value), "\(path) as \(kind)")
+                    compared += 1
+                    if full != nil { records += 1 }
+                    if values?.fields[RecordFileFormat.bodyField] != nil { withMarkdownBody += 1 }
+                }
+            }
+        }
+        // Most reads give a record, or the comparison proves little.
+        XCTAssertGreaterThan(records, compared / 2)
+        XCTAssertGreaterThan(withMarkdownBody, 20)
+        // What cannot be read gives nothing either way.
+        let tooLarge = Result<Data, YAMLProblem>.failure(Limits.configTooLarge(1))
+        XCTAssertNil(RecordParser.values(tooLarge, kind: .risk, path: "risks/x.yaml", config: Config(), matchedIDs: MatchedIDs()))
+    }
+
     func testDecodeTextMatchesTheCheckedDecoding() {
         let cases: [[UInt8]] = [
             Array("id: RISK-1\n".utf8),

@@ -196,8 +196,11 @@ public final class HistoryEngine {
         // blob is freed once the last commit compared so far that names it is tracked: memory holds the records of
         // the commits in flight, not every version ever committed. A freed blob met again later (a merge bringing
         // a branch's change, a restored record) is read and parsed again.
+        // Only each version's values are kept: `RecordParser.values` skips the findings and locations `parse` makes.
+        let matchedIDs = MatchedIDs()
         let parsing = ParallelQueue<(key: BlobKey, path: String, content: Result<Data, YAMLProblem>), RecordSnapshot?> { item in
-            RecordParser.parse(item.content, kind: item.key.kind, path: item.path, config: parseConfig).record.map(RecordSnapshot.init)
+            RecordParser.values(item.content, kind: item.key.kind, path: item.path, config: parseConfig, matchedIDs: matchedIDs)
+                .map { RecordSnapshot(id: $0.id, fields: $0.fields) }
         }
         // The items not freed yet, by blob; and every version met this run, for one freed and met again.
         var keys = [BlobKey: Int]()
@@ -859,5 +862,13 @@ package struct HistoryReplay {
             if keep.contains(Int32(index)) { kept[Int32(index)] = state }
             if remaining[index] > 0 { states[Int32(index)] = state }
         }
+    }
+}
+
+extension RecordSnapshot {
+    /// From `RecordParser.values`: what `init(_ record:)` keeps of the record `RecordParser.parse` gives.
+    package init(id: String, fields: [String: FieldValue]) {
+        self.id = id
+        self.fields = fields
     }
 }

@@ -20,8 +20,8 @@ public struct YAMLProblem: Error, Sendable, Equatable {
 public struct YAMLReader: Sendable {
     public var maxBytes: Int
     public var maxDepth: Int
-    /// Compose well-formed files from libyaml's events (`DirectComposer`) before trying Yams; off only in
-    /// the tests that prove both give the same tree.
+    /// Compose well-formed files without libyaml (`BlockComposer`) or from libyaml's events (`DirectComposer`)
+    /// before trying Yams; off only in the tests that prove they all give the same tree.
     package var composesDirectly = true
 
     public init(maxBytes: Int = Limits.defaultFileBytes, maxDepth: Int = Limits.defaultDepth) {
@@ -45,7 +45,8 @@ public struct YAMLReader: Sendable {
             return .failure(
                 .init(message: "anchors and aliases are not allowed in records; write the value out", location: alias, kind: .anchor))
         }
-        if composesDirectly, let root = DirectComposer.compose(text, maxDepth: maxDepth) {
+        if composesDirectly, let root = BlockComposer.compose(text, maxDepth: maxDepth) ?? DirectComposer.compose(text, maxDepth: maxDepth)
+        {
             return .success(root)
         }
         let parser: Parser
@@ -231,6 +232,13 @@ public struct YAMLReader: Sendable {
     /// Where the first `*name` stands whose `&name` is also in the text, judged on the characters alone.
     /// A `&` or `*` only counts at the start of a token, so `R&D` and `5 * 3` are prose, not YAML.
     package static func firstAliasOfAnAnchor(in text: String) -> SourceLocation? {
+        // Most records hold no `&` or no `*`: decided on the string's own bytes, without a copy of the file.
+        let holdsBoth =
+            text.utf8.withContiguousStorageIfAvailable { bytes in
+                guard let base = bytes.baseAddress else { return false }
+                return memchr(base, 0x26, bytes.count) != nil && memchr(base, 0x2A, bytes.count) != nil
+            } ?? true
+        guard holdsBoth else { return nil }
         let bytes = Array(text.utf8)
         guard bytes.contains(0x26), bytes.contains(0x2A) else { return nil }
         func isSeparator(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x5B || b == 0x7B || b == 0x2C }
@@ -263,10 +271,43 @@ public struct YAMLReader: Sendable {
     /// first passes `limit`, or nil. Cheap, and conservative: it may only over-estimate.
     package static func nestingEstimateExceeds(_ text: String, limit: Int) -> SourceLocation? {
         // Over the contiguous bytes of a native string when it has them: about twice as fast as the view.
-        if let found = text.utf8.withContiguousStorageIfAvailable({ nestingEstimateExceeds(bytes: $0, limit: limit) }) {
+        if let found = text.utf8.withContiguousStorageIfAvailable({ bytes in
+            boundStaysWithin(bytes, limit: limit) ? nil : nestingEstimateExceeds(bytes: bytes, limit: limit)
+        }) {
             return found
         }
         return nestingEstimateExceeds(bytes: text.utf8, limit: limit)
+    }
+
+    /// The estimate without the bound below, byte by byte: for the test that the bound changes nothing.
+    package static func nestingEstimateExceedsByteByByte(_ text: String, limit: Int) -> SourceLocation? {
+        nestingEstimateExceeds(bytes: Array(text.utf8), limit: limit)
+    }
+
+    /// Whether the estimate cannot pass `limit` anywhere: every open bracket of the file plus the longest run of
+    /// spaces and dashes opening a line, halved, bounds it. Found with `memchr` rather than a byte at a time, so
+    /// that a record is scanned byte by byte only when the bound is too high.
+    private static func boundStaysWithin(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> Bool {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return true }
+        let end = base + bytes.count
+        var opens = 0
+        for bracket in [0x5B, 0x7B] as [Int32] {
+            var from = base
+            while from < end, let hit = memchr(from, bracket, end - from) {
+                opens += 1
+                from = UnsafeRawPointer(hit) + 1
+            }
+        }
+        var longestLead = 0
+        var lineStart = base
+        while lineStart < end {
+            var lead = lineStart
+            while lead < end, lead.load(as: UInt8.self) == 0x20 || lead.load(as: UInt8.self) == 0x2D { lead += 1 }
+            longestLead = max(longestLead, lead - lineStart)
+            guard lead < end, let feed = memchr(lead, 0x0A, end - lead) else { break }
+            lineStart = UnsafeRawPointer(feed) + 1
+        }
+        return opens + longestLead / 2 <= limit
     }
 
     private static func nestingEstimateExceeds(bytes: some Sequence<UInt8>, limit: Int) -> SourceLocation? {
@@ -278,15 +319,24 @@ public struct YAMLReader: Sendable {
                 line += 1; column = 0; indent = 0; atLineStart = true
                 continue
             }
+            // The estimate grows only where the indentation or a bracket count grows: judged there alone.
+            var grew = false
             if atLineStart {
-                if byte == 0x20 || byte == 0x2D { indent += 1 } else { atLineStart = false }
+                if byte == 0x20 || byte == 0x2D {
+                    indent += 1
+                    grew = true
+                } else {
+                    atLineStart = false
+                }
             }
             switch byte {
-            case 0x5B, 0x7B: flowDepth += 1
+            case 0x5B, 0x7B:
+                flowDepth += 1
+                grew = true
             case 0x5D, 0x7D: flowDepth = max(0, flowDepth - 1)
             default: break
             }
-            if flowDepth + indent / 2 > limit { return SourceLocation(line: line, column: column) }
+            if grew, flowDepth + indent / 2 > limit { return SourceLocation(line: line, column: column) }
         }
         return nil
     }
