@@ -13,6 +13,13 @@ public struct GovernanceOptions: Sendable {
     /// Where trusted keys come from; nil: `revision`.
     public var trustRef: String?
     public var useCache: Bool
+    /// Called once the history is read, before the history rules run: `check --base` then starts judging the merge
+    /// base on another thread, beside them (it reuses this history).
+    package var historyRead: (@Sendable () -> Void)?
+    /// Runs the history rules last first: the merge base's check of `check --base`, beside the head's, then answers
+    /// first what the head's rules ask after their longest (reference matches, verdicts, the trust file's changes),
+    /// and the head finds them made rather than make them at the same time. Only the time spent depends on it.
+    package var historyRulesLastFirst = false
 
     public init(revision: String? = "HEAD", trustRef: String? = nil, useCache: Bool = true) {
         self.revision = revision
@@ -78,7 +85,7 @@ extension Workspace {
             }
             trustedRange = TrustedRange(revision: trusted, mergeBase: common, commits: range)
         }
-        let verifier = try signatureVerifier(trustRef: trusted?.commit.hex ?? trustRef ?? revision, useCache: useCache)
+        let verifier = try sharingSignatureVerifier(trustRef: trusted?.commit.hex ?? trustRef ?? revision, useCache: useCache)
         return GovernanceContext(
             revision: revision, history: history, repository: repository, verifier: verifier, prefix: prefix,
             trusted: trustedRange, cacheFolder: useCache ? repository.commonDirectory + "/isms" : nil,
@@ -147,7 +154,8 @@ extension Workspace {
             }
         }
         timings.lap("history")
-        var report = rules.finish(governance: governance)
+        options.historyRead?()
+        var report = rules.finish(governance: governance, lastFirst: options.historyRulesLastFirst)
         if governance?.reachedNotVerified == true { report.reproducible = false }
         if trusted != nil, let failure = governance?.readFailures.first {
             throw .historyIncomplete(
