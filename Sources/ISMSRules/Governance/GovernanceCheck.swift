@@ -88,7 +88,7 @@ extension Workspace {
         let verifier = try sharingSignatureVerifier(trustRef: trusted?.commit.hex ?? trustRef ?? revision, useCache: useCache)
         return GovernanceContext(
             revision: revision, history: history, repository: repository, verifier: verifier, prefix: prefix,
-            trusted: trustedRange, cacheFolder: useCache ? repository.commonDirectory + "/isms" : nil,
+            trusted: trustedRange, cacheFolder: useCache ? repository.commonDirectory + "/isms" : nil, shared: sharedAnswers,
             trustAt: { [weak self] commit in try? self?.signatureTrust(at: commit.hex) })
     }
 
