@@ -60,7 +60,10 @@ struct Check: ParsableCommand {
         // The merge base is judged beside the head's history rules, once the head's history is read (it reuses it).
         let baseline = base.map { BaselineRun(workspace: workspace, base: $0, asOf: day, trustRef: trustRef ?? $0, useCache: !noCache) }
         defer { baseline?.waitIfStarted() }
-        if let baseline { options.historyRead = { baseline.start() } }
+        if let baseline {
+            options.historyRead = { baseline.start() }
+            options.sharesWithOtherChecks = true
+        }
         var notes = [String]()
         let full: CheckReport
         if staged {

@@ -125,6 +125,7 @@ extension Workspace {
             let source = try GitObjectSource(repository: repository, commit: commit, label: label, prefix: prefix)
             var options = GovernanceOptions(revision: commit.hex, trustRef: trustRef, useCache: useCache)
             options.historyRulesLastFirst = true
+            options.sharesWithOtherChecks = true
             var notes = [String]()
             let report = try check(
                 source, asOf: asOf, options: options, notes: &notes)
