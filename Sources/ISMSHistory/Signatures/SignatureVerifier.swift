@@ -52,7 +52,7 @@ public final class SignatureVerifier {
     public func verdict(for commit: ObjectID, carriesSignature: Bool? = nil) -> SignatureVerdict {
         if let known = verdicts[commit] { return known }
         // Another verifier's verdict counts as one read from the cache file: the same verdict, and the same notes.
-        if let cached = shared?.verdict(for: commit, trust: trust.fingerprint) ?? cache?.verdict(for: commit) {
+        if let cached = cache?.verdict(for: commit) ?? shared?.verdict(for: commit, trust: trust.fingerprint) {
             if remembersVerdicts { verdicts[commit] = cached }
             if cached.format == .ssh { sawSSH = true }
             return cached
@@ -82,7 +82,7 @@ public final class SignatureVerifier {
     /// signatures (which decides the notes about the allowed-signers file). Nothing is remembered.
     package func knownVerdict(for commit: ObjectID) -> SignatureVerdict? {
         if let known = verdicts[commit] { return known }
-        guard let cached = shared?.verdict(for: commit, trust: trust.fingerprint) ?? cache?.verdict(for: commit), cached.format != .ssh
+        guard let cached = cache?.verdict(for: commit) ?? shared?.verdict(for: commit, trust: trust.fingerprint), cached.format != .ssh
         else { return nil }
         return cached
     }

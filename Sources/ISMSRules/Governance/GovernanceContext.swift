@@ -284,20 +284,19 @@ public final class GovernanceContext: @unchecked Sendable {
     package func removalGroups(
         of record: Record, config: Config, decode: () -> (groups: [RemovalGroup], ids: Set<String>)
     ) -> [RemovalGroup] {
-        let fields = Set(record.fields.keys), key = "removals " + record.id
         if let shared {
-            for case let answer as RemovalAnswer in shared.values(for: key)
-            where answer.kind == record.kind && answer.fields == fields && answer.decisionFields == config.decisionFields
-                && holdsTheSameCommits(naming: answer.ids, as: answer.history)
+            for case let answer as RemovalAnswer in shared.values(for: record.id)
+            where answer.record.kind == record.kind && answer.record.fields.count == record.fields.count
+                && record.fields.keys.allSatisfy({ answer.record.fields[$0] != nil })
+                && answer.decisionFields == config.decisionFields && holdsTheSameCommits(naming: answer.ids, as: answer.history)
             {
                 return answer.groups
             }
         }
         let (groups, ids) = decode()
         shared?.add(
-            RemovalAnswer(
-                history: history, ids: ids, kind: record.kind, fields: fields, decisionFields: config.decisionFields, groups: groups),
-            for: key)
+            RemovalAnswer(history: history, ids: ids, record: record, decisionFields: config.decisionFields, groups: groups),
+            for: record.id)
         return groups
     }
 
@@ -316,8 +315,8 @@ public final class GovernanceContext: @unchecked Sendable {
     private struct RemovalAnswer: Sendable {
         let history: History
         let ids: Set<String>
-        let kind: RecordKind
-        let fields: Set<String>
+        /// The record asked about: its kind and field names are what the answer depends on.
+        let record: Record
         let decisionFields: [RecordKind: [String]]
         let groups: [RemovalGroup]
     }
@@ -345,9 +344,10 @@ public final class GovernanceContext: @unchecked Sendable {
             return false
         }
         let newerTip = graph.nodes[Int(newer.tip)].id
+        // Answers are told apart by their type, whatever a record id might spell.
         let key = "touched \(newerTip.hex) since \(older.hex)"
         let touched: Set<String>?
-        if let known = shared?.values(for: key).first as? TouchedAnswer {
+        if let known = shared?.values(for: key).lazy.compactMap({ $0 as? TouchedAnswer }).first {
             touched = known.ids
         } else {
             touched = Self.recordsTouched(in: newer, since: older)
