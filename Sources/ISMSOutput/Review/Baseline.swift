@@ -151,6 +151,7 @@ extension Workspace {
     ) throws(ToolError) -> BaselineComparison {
         try BaselineRun(workspace: self, base: base, asOf: asOf, trustRef: trustRef, useCache: useCache).comparison(with: head)
     }
+
     /// True when the index holds the same ISMS files as HEAD: nothing under the root is about to be committed.
     /// The index is the one `stagedSource()` reads (GIT_INDEX_FILE when set), so the two never disagree.
     public func nothingStaged() throws(ToolError) -> Bool {
