@@ -56,7 +56,14 @@ struct Check: ParsableCommand {
         // The history rules judge the history of the revision checked (HEAD for the work tree and the index),
         // with the policy and keys of --trust-ref, else BASE; without either, that revision's own.
         let history = workspace.repository == nil ? nil : (rev ?? "HEAD")
-        let options = GovernanceOptions(revision: history, trustRef: trustRef ?? base, useCache: !noCache)
+        var options = GovernanceOptions(revision: history, trustRef: trustRef ?? base, useCache: !noCache)
+        // The merge base is judged beside the head's history rules, once the head's history is read (it reuses it).
+        let baseline = base.map { BaselineRun(workspace: workspace, base: $0, asOf: day, trustRef: trustRef ?? $0, useCache: !noCache) }
+        defer { baseline?.waitIfStarted() }
+        if let baseline {
+            options.historyRead = { baseline.start() }
+            options.sharesWithOtherChecks = true
+        }
         var notes = [String]()
         let full: CheckReport
         if staged {
@@ -85,8 +92,9 @@ struct Check: ParsableCommand {
         }
         for note in notes { Terminal.note(note) }
         var shown = full
-        if let base {
-            let comparison = try workspace.compare(full, withBase: base, asOf: day, trustRef: trustRef ?? base, useCache: !noCache)
+        if let base, let baseline {
+            let comparison = try baseline.comparison(with: full)
+            for note in comparison.timingNotes { Terminal.note(note) }
             shown = full.with(findings: comparison.introduced)
             let old = full.findings.count - comparison.introduced.count
             Terminal.note(

@@ -12,7 +12,22 @@ package enum AtomicFile {
         package let description: String
     }
 
+    /// One cache file written at a time in this process: `check --base` judges its merge base beside the head, and two
+    /// writes of one file would share the temporary name (it holds the process id). Re-entrant, so that a caller can
+    /// hold it across reading a file and writing it back (`updating`).
+    private static let writing = NSRecursiveLock()
+
+    /// Runs `body` holding the write lock: a read-modify-write of a cache file that another check of this process
+    /// may be writing too.
+    package static func updating<R>(_ body: () throws -> R) rethrows -> R {
+        writing.lock()
+        defer { writing.unlock() }
+        return try body()
+    }
+
     package static func write(_ bytes: [UInt8], to path: String) throws(WriteFailure) {
+        writing.lock()
+        defer { writing.unlock() }
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         func failure() -> WriteFailure { WriteFailure(description: String(cString: strerror(errno))) }

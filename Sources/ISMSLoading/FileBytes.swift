@@ -67,3 +67,20 @@ package func readCacheFileBytes(_ path: String, maxBytes: Int = Limits.cacheFile
     else { return nil }
     return bytes
 }
+
+/// Which version of a file was read: its inode, size and change time (nil: no file). A cache written by replacing
+/// the file (`AtomicFile`) has another stamp once anyone wrote it, so a writer that read it earlier can tell that
+/// another check of this process (`check --base` judges its merge base beside the head) wrote it meanwhile, and
+/// read it again rather than drop that check's answers.
+package struct FileStamp: Equatable, Sendable {
+    let inode: UInt64, size: Int64, changedSeconds: Int, changedNanoseconds: Int
+
+    package init?(_ path: String) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        changedSeconds = Int(info.st_ctim.tv_sec)
+        changedNanoseconds = Int(info.st_ctim.tv_nsec)
+    }
+}

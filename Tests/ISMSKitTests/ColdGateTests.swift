@@ -16,6 +16,11 @@ final class ColdGateTests: XCTestCase {
         "id: \(id)\ntitle: Laptop theft\nowner: alice\ntreatment: \(treatment)\nreview: {last: 2026-06-01, every: yearly}\n"
     }
 
+    private func accepted(_ id: String) -> String {
+        risk(id, "accept")
+            + "acceptance:\n  approved_by: alice\n  approved_on: 2026-01-10\n  expires: 2027-01-10\n  rationale: Third floor.\n"
+    }
+
     /// The history every test starts from: isms.yaml, Alice alone in the trust file, RISK-1, committed signed by her.
     private func trustedStart() -> GitRepository {
         let repo = GitRepository()
@@ -116,6 +121,67 @@ final class ColdGateTests: XCTestCase {
         let warm = try gate(repo, useCache: true)
         XCTAssertEqual(warm.introduced, afresh.introduced)
         XCTAssertEqual(warm.resolved, afresh.resolved)
+    }
+
+    /// `check --base` judges the merge base on a thread of its own, beside the head's history rules (`BaselineRun`,
+    /// started once the head's history is read). The gate must print, cold, what it prints with the two judged in turn
+    /// (ISMS_THREADS=1: the merge base judged in line), with `--no-cache` and warm: a finding only the merge base has
+    /// (fixed by the pull request), one the pull request adds, one on both sides in a record the pull request moved
+    /// (the same blob at another path), and signed and unsigned commits on both sides. Both checks write the signature
+    /// cache side by side: it must hold every verdict either made, as when they ran in turn.
+    func testTheMergeBaseJudgedBesideTheHeadGivesTheGateJudgedInTurn() throws {
+        let repo = trustedStart()
+        repo.write("risks/risk-2.yaml", risk("RISK-2", "reduce"))
+        repo.commit("Add RISK-2", by: .bob, at: "2026-01-13T10:00:00Z")
+        repo.write("risks/risk-3.yaml", risk("RISK-3", "reduce"))
+        repo.commitSigned("SEC-2 Add RISK-3", by: .alice, at: "2026-01-14T10:00:00Z", key: alice)
+        repo.write("risks/risk-4.yaml", risk("RISK-4", "reduce"))
+        repo.commit("SEC-3 Add RISK-4", by: .carol, at: "2026-01-15T10:00:00Z")
+        repo.git("checkout", "-q", "-b", "pr")
+        repo.write("risks/risk-2.yaml", risk("RISK-2"))
+        repo.commitSigned("SEC-4 Avoid RISK-2", by: .alice, at: "2026-02-01T10:00:00Z", key: alice)
+        repo.write("risks/risk-1.yaml", risk("RISK-1", "reduce"))
+        repo.commit("Reduce RISK-1", by: .carol, at: "2026-02-02T10:00:00Z")
+        repo.remove("risks/risk-4.yaml")
+        repo.write("risks/kept/risk-4.yaml", risk("RISK-4", "reduce"))
+        repo.commit("SEC-5 File RISK-4", by: .carol, at: "2026-02-03T10:00:00Z")
+        // RISK-5's acceptance: removed on main by Bob; on the pull request given back and removed again by Carol. Its
+        // fields are the same at both sides, its removal is not the same commit's: the merge base must not take the
+        // head's answer for it.
+        repo.git("checkout", "-q", "main")
+        repo.write("risks/risk-5.yaml", accepted("RISK-5"))
+        repo.commitSigned("SEC-6 Accept RISK-5", by: .alice, at: "2026-01-16T10:00:00Z", key: alice)
+        repo.write("risks/risk-5.yaml", risk("RISK-5", "accept"))
+        repo.commit("SEC-7 Drop the acceptance of RISK-5", by: .bob, at: "2026-01-17T10:00:00Z")
+        repo.git("checkout", "-q", "pr")
+        repo.git("merge", "-q", "--no-ff", "-m", "SEC-8 Merge main", "main", environment: repo.identity(.carol, "2026-02-04T10:00:00Z"))
+        repo.write("risks/risk-5.yaml", accepted("RISK-5"))
+        repo.commitSigned("SEC-9 Accept RISK-5 again", by: .alice, at: "2026-02-05T10:00:00Z", key: alice)
+        repo.write("risks/risk-5.yaml", risk("RISK-5", "accept"))
+        repo.commit("SEC-10 Drop the acceptance of RISK-5 again", by: .carol, at: "2026-02-06T10:00:00Z")
+        let arguments = ["check", "--base", "main", "--format", "json", "--as-of", "2026-12-01"]
+        func run(_ extra: [String] = [], threads: String? = nil, cold: Bool = true) throws -> ProcessResult {
+            if cold { try? FileManager.default.removeItem(atPath: repo.path + "/.git/isms") }
+            return runProcess(
+                ismsExecutable, arguments + extra, in: repo.path, environment: threads.map { ["ISMS_THREADS": $0] } ?? [:])
+        }
+        let inTurn = try run(threads: "1")
+        XCTAssertEqual(inTurn.status, 1, inTurn.stderr)
+        XCTAssertTrue(inTurn.stderr.contains("new since main"), inTurn.stderr)
+        XCTAssertTrue(inTurn.stdout.contains("RISK-1"), inTurn.stdout)
+        XCTAssertFalse(inTurn.stderr.contains(" 0 resolved"), inTurn.stderr)
+        XCTAssertTrue(inTurn.stdout.contains("acceptance of RISK-5 was removed by commit"), inTurn.stdout)
+        let signatures = repo.path + "/.git/isms/signatures-v1.cache"
+        let inTurnVerdicts = try String(contentsOfFile: signatures, encoding: .utf8)
+        for (name, result) in [
+            ("beside", try run()), ("no cache", try run(["--no-cache"])), ("warm", try run(cold: false)),
+        ] {
+            XCTAssertEqual(result.stdout, inTurn.stdout, name)
+            XCTAssertEqual(result.stderr, inTurn.stderr, name)
+            XCTAssertEqual(result.status, inTurn.status, name)
+        }
+        _ = try run()
+        XCTAssertEqual(try String(contentsOfFile: signatures, encoding: .utf8), inTurnVerdicts)
     }
 
     /// A NUL byte in a header line before the `gpgsig` header: libgit2's raw header stops there, so the walk's

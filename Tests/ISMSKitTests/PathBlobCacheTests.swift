@@ -52,4 +52,25 @@ final class PathBlobCacheTests: XCTestCase {
             }, nil)
         XCTAssertTrue(computed)
     }
+
+    /// Two caches of one path opened before either saves (the head's and the merge base's checks of `check --base`,
+    /// which run side by side): the second save keeps the first's answers. It wrote only its own before.
+    func testASaveKeepsWhatAnotherCacheOfThePathSavedSinceItWasRead() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("path-blobs-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = "isms/.isms/allowed_signers"
+        let head = PathBlobCache(path: path, folder: folder), base = PathBlobCache(path: path, folder: folder)
+        for n in 0..<10 { XCTAssertEqual(head.blob(in: id(n)) { blob(n) }, blob(n)) }
+        for n in 5..<15 { XCTAssertEqual(base.blob(in: id(n)) { blob(n) }, blob(n)) }
+        XCTAssertNil(head.save())
+        XCTAssertNil(base.save())
+        let reread = PathBlobCache(path: path, folder: folder)
+        for n in 0..<15 {
+            XCTAssertEqual(
+                reread.blob(in: id(n)) {
+                    XCTFail("commit \(n) lost by the other save"); return nil
+                }, blob(n), "commit \(n)")
+        }
+    }
 }

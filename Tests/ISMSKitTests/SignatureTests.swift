@@ -374,4 +374,44 @@ final class SignatureTests: XCTestCase {
         try Data("isms-signatures 3\ntrust \(second.trust.fingerprint)\nnonsense\n".utf8).write(to: URL(fileURLWithPath: cache))
         XCTAssertEqual(try verifier(repo, cache: cache).verdict(for: commit).status, .good)
     }
+
+    /// Two verifiers of one trust that read the cache before either writes it (the head's and the merge base's checks
+    /// of `check --base`, which run side by side): the second write keeps the first's verdicts. It wrote only its own
+    /// and what it had read before.
+    func testASaveKeepsTheVerdictsAnotherVerifierSavedSinceItRead() throws {
+        let repo = repository(signers: [Self.ed25519.allowedSigner("alice@example.com")])
+        let signed = try XCTUnwrap(ObjectID(hex: repo.commitSigned("Signed", at: "2026-02-01T10:00:00+01:00", key: Self.ed25519)))
+        let unsigned = try XCTUnwrap(ObjectID(hex: repo.git("rev-parse", "HEAD~1")))
+        let cache = repo.path + "/.git/isms/signatures-v1.cache"
+        let head = try verifier(repo, cache: cache), base = try verifier(repo, cache: cache)
+        XCTAssertEqual(head.verdict(for: signed).status, .good)
+        XCTAssertEqual(base.verdict(for: unsigned).status, .unsigned)
+        XCTAssertNil(head.saveCache())
+        XCTAssertNil(base.saveCache())
+        let text = String(decoding: FileManager.default.contents(atPath: cache)!, as: UTF8.self)
+        XCTAssertTrue(text.contains(signed.hex + "\tgood\t"), text)
+        XCTAssertTrue(text.contains(unsigned.hex + "\tunsigned\t"), text)
+    }
+
+    /// The head's and the merge base's verifiers of `check --base` share their verdicts (`SharedVerdicts`) as they
+    /// would through the cache file: a verdict the other made is taken as it is, with the same notes, without reading
+    /// the commit (here the second verifier cannot read any); a verifier of another trust does not take it.
+    func testVerifiersOfOneTrustShareTheirVerdicts() throws {
+        let repo = repository(signers: [Self.ed25519.allowedSigner("alice@example.com"), "# a comment", "not a line"])
+        let signed = try XCTUnwrap(ObjectID(hex: repo.commitSigned("Signed", at: "2026-02-01T10:00:00+01:00", key: Self.ed25519)))
+        let workspace = try Workspace(explicitRoot: repo.path)
+        let trust = try workspace.signatureTrust(at: "HEAD")
+        let shared = SharedVerdicts()
+        let first = SignatureVerifier(trust: trust, repository: workspace.repository, cachePath: nil, shared: shared)
+        XCTAssertEqual(first.verdict(for: signed).status, .good)
+        let second = SignatureVerifier(trust: trust, repository: nil, cachePath: nil, shared: shared)
+        XCTAssertEqual(second.verdict(for: signed), first.verdict(for: signed))
+        XCTAssertEqual(second.notes, first.notes)
+        XCTAssertFalse(first.notes.isEmpty)
+        repo.write(".isms/allowed_signers", Self.p256.allowedSigner("bob@example.com") + "\n")
+        repo.commit("Trust Bob instead", at: "2026-02-02T10:00:00+01:00")
+        let other = SignatureVerifier(
+            trust: try Workspace(explicitRoot: repo.path).signatureTrust(at: "HEAD"), repository: nil, cachePath: nil, shared: shared)
+        XCTAssertEqual(other.verdict(for: signed).status, .bad)
+    }
 }

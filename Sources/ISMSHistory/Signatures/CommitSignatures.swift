@@ -51,6 +51,14 @@ extension Workspace {
         return SignatureVerifier(trust: trust, repository: repository, cachePath: useCache ? signatureCachePath : nil)
     }
 
+    /// A verifier like `signatureVerifier(trustRef:useCache:)` that shares its verdicts with the other checks of this
+    /// run (`sharedVerdicts`): the history rules' at the head and at the merge base.
+    package func sharingSignatureVerifier(trustRef: String, useCache: Bool) throws(ToolError) -> SignatureVerifier {
+        let trust = try signatureTrust(at: trustRef)
+        return SignatureVerifier(
+            trust: trust, repository: repository, cachePath: useCache ? signatureCachePath : nil, shared: sharedVerdicts)
+    }
+
     /// The roster of isms.yaml at `revision` (the work tree's when nil); empty when it cannot be read.
     public func people(at revision: String?) -> [String: Person] {
         guard let revision else {

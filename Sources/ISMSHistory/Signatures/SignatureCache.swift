@@ -33,10 +33,13 @@ package final class SignatureCache {
     private var lastTail: (tail: ArraySlice<UInt8>, verdict: SignatureVerdict)?
     /// The other trusts' sections, kept as read (without their `trust` line).
     private var others: [(trust: String, lines: ArraySlice<UInt8>)] = []
+    /// The file's version when read (nil: none): one written since is read again before this one is written.
+    private let stamp: FileStamp?
 
     package init(path: String, trust: String) {
         self.path = path
         self.trust = trust
+        stamp = FileStamp(path)
         guard let read = readFileBytes(path) else { return }
         bytes = read
         var lines = LineIterator(bytes)
@@ -105,6 +108,21 @@ package final class SignatureCache {
     /// Writes the file when this run made verdicts: the lines read and the new ones merged in commit order.
     package func save() throws {
         guard !made.isEmpty else { return }
+        try AtomicFile.updating {
+            // Written since it was read (the other check of `check --base`): its verdicts are kept beside this run's.
+            if FileStamp(path) != stamp {
+                let current = SignatureCache(path: path, trust: trust)
+                current.made = made
+                try current.write()
+            } else {
+                try write()
+            }
+        }
+        made = [:]
+    }
+
+    /// Writes the lines read and the verdicts made, merged in commit order.
+    private func write() throws {
         var out = [UInt8]()
         out.reserveCapacity(bytes.count + made.count * 64)
         out += Array((Self.header + "\ntrust " + trust + "\n").utf8)
@@ -141,7 +159,6 @@ package final class SignatureCache {
             if other.lines.last != UInt8(ascii: "\n"), !other.lines.isEmpty { out.append(UInt8(ascii: "\n")) }
         }
         try AtomicFile.write(out, to: path)
-        made = [:]
     }
 
     /// memcmp of the 40 hexadecimal digits at two offsets of `bytes`.

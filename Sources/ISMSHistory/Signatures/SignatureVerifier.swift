@@ -1,5 +1,6 @@
 import Foundation
 import GitKit
+import ISMSCore
 import ISMSModel
 
 /// Verifies commit signatures against one `SignatureTrust`: SSH signatures natively, OpenPGP ones through gpg.
@@ -23,12 +24,25 @@ public final class SignatureVerifier {
     /// asks about each commit once (`isms log` as it streams) turns it off: on a million commits the verdicts alone
     /// held hundreds of megabytes.
     package var remembersVerdicts = true
+    /// Verdicts shared with the other verifiers of this process that trust the same keys (the head's and the merge
+    /// base's checks of `check --base`, which run side by side), read as the cache file is read; nil: none.
+    private let shared: SharedVerdicts?
 
     /// `cachePath` nil: no cache. `gpg` overrides where gpg is looked for (nil: on PATH).
     public init(trust: SignatureTrust, repository: Repository?, cachePath: String? = nil, gpg: String? = nil) {
         self.trust = trust
         self.repository = repository
         gpgProgram = gpg
+        shared = nil
+        if let cachePath { cache = SignatureCache(path: cachePath, trust: trust.fingerprint) }
+    }
+
+    /// A verifier that shares its verdicts with the others made with `shared`.
+    package init(trust: SignatureTrust, repository: Repository?, cachePath: String?, shared: SharedVerdicts) {
+        self.trust = trust
+        self.repository = repository
+        gpgProgram = nil
+        self.shared = shared
         if let cachePath { cache = SignatureCache(path: cachePath, trust: trust.fingerprint) }
     }
 
@@ -37,7 +51,8 @@ public final class SignatureVerifier {
     /// the commit again: it is unsigned.
     public func verdict(for commit: ObjectID, carriesSignature: Bool? = nil) -> SignatureVerdict {
         if let known = verdicts[commit] { return known }
-        if let cached = cache?.verdict(for: commit) {
+        // Another verifier's verdict counts as one read from the cache file: the same verdict, and the same notes.
+        if let cached = cache?.verdict(for: commit) ?? shared?.verdict(for: commit, trust: trust.fingerprint) {
             if remembersVerdicts { verdicts[commit] = cached }
             if cached.format == .ssh { sawSSH = true }
             return cached
@@ -52,7 +67,12 @@ public final class SignatureVerifier {
         }
         if remembersVerdicts { verdicts[commit] = verdict }
         // A verdict that depends on the machine (gpg missing) is not kept.
-        if verdict.status != .notVerified { cache?.store(verdict, for: commit) } else { reachedNotVerified = true }
+        if verdict.status != .notVerified {
+            cache?.store(verdict, for: commit)
+            shared?.remember(verdict, for: commit, trust: trust.fingerprint)
+        } else {
+            reachedNotVerified = true
+        }
         return verdict
     }
 
@@ -62,7 +82,8 @@ public final class SignatureVerifier {
     /// signatures (which decides the notes about the allowed-signers file). Nothing is remembered.
     package func knownVerdict(for commit: ObjectID) -> SignatureVerdict? {
         if let known = verdicts[commit] { return known }
-        guard let cached = cache?.verdict(for: commit), cached.format != .ssh else { return nil }
+        guard let cached = cache?.verdict(for: commit) ?? shared?.verdict(for: commit, trust: trust.fingerprint), cached.format != .ssh
+        else { return nil }
         return cached
     }
 
@@ -166,5 +187,22 @@ public final class SignatureVerifier {
             return committer
         }
         return principals.first { !PatternList.isPattern($0) } ?? principals.first
+    }
+}
+
+/// The verdicts made by the verifiers of one process, per trust fingerprint, as the signature cache keeps them (never
+/// one that depends on the machine: `notVerified`). `check --base` judges the merge base beside the head with the same
+/// trust: each commit is verified once.
+package final class SharedVerdicts: Sendable {
+    private let verdicts = Locked<[String: [ObjectID: SignatureVerdict]]>([:])
+
+    package init() {}
+
+    package func verdict(for commit: ObjectID, trust: String) -> SignatureVerdict? {
+        verdicts.withLock { $0[trust]?[commit] }
+    }
+
+    package func remember(_ verdict: SignatureVerdict, for commit: ObjectID, trust: String) {
+        verdicts.withLock { $0[trust, default: [:]][commit] = verdict }
     }
 }

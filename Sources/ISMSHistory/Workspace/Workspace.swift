@@ -23,6 +23,14 @@ public final class Workspace: Sendable {
     /// (`HistoryOptions.reusing`).
     package let lastHistory = Locked<History?>(nil)
 
+    /// The signature verdicts the history rules' verifiers made this run, shared between the head's and the merge
+    /// base's checks of `check --base` (`SignatureVerifier.init(trust:repository:cachePath:shared:)`).
+    package let sharedVerdicts = SharedVerdicts()
+
+    /// What the history rules of the checks of this run offer each other (the head's and the merge base's of
+    /// `check --base`).
+    package let sharedAnswers = SharedAnswers()
+
     /// Finds the ISMS root: `explicitRoot` when given (it must hold isms.yaml), else the nearest folder
     /// at or above `currentDirectory` that does.
     /// `environment` is read for GIT_INDEX_FILE (see `indexFile(environment:currentDirectory:)`).

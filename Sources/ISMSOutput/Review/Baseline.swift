@@ -11,6 +11,60 @@ public struct BaselineComparison: Sendable {
     public let baseCommit: ObjectID
     public let introduced: [Finding]
     public let resolved: [Finding]
+    /// With ISMS_TIMING=1: how the merge base's check went, phase by phase (its other notes are not shown).
+    public var timingNotes: [String] = []
+}
+
+/// `check --base`: the merge base judged on a thread of its own, started (`start`) once the head's check has read the
+/// history, so that it runs beside the head's history rules: it reuses the head's history (`HistoryOptions.reusing`)
+/// and, until then, has nothing to do that the head's history read would not slow down. Its findings, and its error,
+/// are those `Workspace.findings(atCommit:…)` gives when run after the head's check; they are taken with `comparison`.
+public final class BaselineRun: Sendable {
+    private typealias Outcome = Result<(commit: ObjectID, findings: [Finding], timingNotes: [String]), ToolError>
+    private let work: @Sendable () -> Outcome
+    private let started = Locked<Background<Outcome>?>(nil)
+
+    public init(workspace: Workspace, base: String, asOf: Day, trustRef: String? = nil, useCache: Bool = true) {
+        work = {
+            Result { () throws(ToolError) in
+                let began = PhaseTimings.now()
+                let commit = try workspace.mergeBase(of: base)
+                var timingNotes = [String]()
+                let findings = try workspace.findings(
+                    atCommit: commit, label: base, asOf: asOf, trustRef: trustRef ?? base, useCache: useCache,
+                    timingNotes: &timingNotes)
+                if PhaseTimings.requested {
+                    timingNotes =
+                        timingNotes.map { "base " + $0 } + [
+                            "timing: merge base judged in \(String(format: "%.3f", PhaseTimings.now() - began)) s"
+                        ]
+                }
+                return (commit, findings, timingNotes)
+            }
+        }
+    }
+
+    /// Starts judging the merge base on another thread; once only.
+    public func start() {
+        started.withLock { running in
+            if running == nil { running = Background(work) }
+        }
+    }
+
+    /// Waits for the merge base's check when it was started: nothing it started outlives the command.
+    public func waitIfStarted() {
+        _ = started.withLock { $0 }?.wait()
+    }
+
+    /// What `head` introduces and resolves against the merge base (judged now when not started before).
+    public func comparison(with head: CheckReport) throws(ToolError) -> BaselineComparison {
+        start()
+        let (commit, baseFindings, timingNotes) = try started.withLock { $0 }!.wait().get()
+        let (introduced, resolved) = FindingMatcher.compare(base: baseFindings, head: head.findings)
+        var comparison = BaselineComparison(baseCommit: commit, introduced: introduced, resolved: resolved)
+        comparison.timingNotes = timingNotes
+        return comparison
+    }
 }
 
 extension Workspace {
@@ -43,6 +97,15 @@ extension Workspace {
         atCommit commit: ObjectID, label: String, asOf: Day, trustRef: String? = nil,
         useCache: Bool = true
     ) throws(ToolError) -> [Finding] {
+        var timingNotes = [String]()
+        return try findings(atCommit: commit, label: label, asOf: asOf, trustRef: trustRef, useCache: useCache, timingNotes: &timingNotes)
+    }
+
+    /// `timingNotes`: with ISMS_TIMING=1, the check's timing notes.
+    package func findings(
+        atCommit commit: ObjectID, label: String, asOf: Day, trustRef: String?,
+        useCache: Bool, timingNotes: inout [String]
+    ) throws(ToolError) -> [Finding] {
         let (repository, prefix) = try requireRepository()
         // The merge base's findings depend only on what the key names, so a gate run again on the same base (every
         // push to a pull request) reads them instead of checking the base again. Only a judged trust revision is
@@ -60,10 +123,13 @@ extension Workspace {
         }
         do {
             let source = try GitObjectSource(repository: repository, commit: commit, label: label, prefix: prefix)
+            var options = GovernanceOptions(revision: commit.hex, trustRef: trustRef, useCache: useCache)
+            options.historyRulesLastFirst = true
+            options.sharesWithOtherChecks = true
             var notes = [String]()
             let report = try check(
-                source, asOf: asOf, options: GovernanceOptions(revision: commit.hex, trustRef: trustRef, useCache: useCache),
-                notes: &notes)
+                source, asOf: asOf, options: options, notes: &notes)
+            timingNotes = notes.filter { $0.hasPrefix("timing: ") }
             // The check resolved the trust revision again: stored only if it is still the one the key names (a ref
             // moved in between would file another policy's findings under this key).
             if let key, let pinned, report.reproducible, let trustRef, let again = try? trustedRevision(trustRef),
@@ -83,10 +149,7 @@ extension Workspace {
         _ head: CheckReport, withBase base: String, asOf: Day, trustRef: String? = nil,
         useCache: Bool = true
     ) throws(ToolError) -> BaselineComparison {
-        let commit = try mergeBase(of: base)
-        let baseFindings = try findings(atCommit: commit, label: base, asOf: asOf, trustRef: trustRef ?? base, useCache: useCache)
-        let (introduced, resolved) = FindingMatcher.compare(base: baseFindings, head: head.findings)
-        return BaselineComparison(baseCommit: commit, introduced: introduced, resolved: resolved)
+        try BaselineRun(workspace: self, base: base, asOf: asOf, trustRef: trustRef, useCache: useCache).comparison(with: head)
     }
 
     /// True when the index holds the same ISMS files as HEAD: nothing under the root is about to be committed.

@@ -13,6 +13,17 @@ public struct GovernanceOptions: Sendable {
     /// Where trusted keys come from; nil: `revision`.
     public var trustRef: String?
     public var useCache: Bool
+    /// Called once the history is read, before the history rules run: `check --base` then starts judging the merge
+    /// base on another thread, beside them (it reuses this history).
+    package var historyRead: (@Sendable () -> Void)?
+    /// Runs the history rules last first: the merge base's check of `check --base`, beside the head's, then answers
+    /// first what the head's rules ask after their longest (reference matches, verdicts, the trust file's changes),
+    /// and the head finds them made rather than make them at the same time. Only the time spent depends on it.
+    package var historyRulesLastFirst = false
+    /// The head's and the merge base's checks of `check --base`: their history rules share verdicts and per-record
+    /// answers (`Workspace.sharedVerdicts`, `Workspace.sharedAnswers`). A check alone has no one to share with, and
+    /// offering every answer cost the warm gate's head 4% of its time.
+    package var sharesWithOtherChecks = false
 
     public init(revision: String? = "HEAD", trustRef: String? = nil, useCache: Bool = true) {
         self.revision = revision
@@ -33,7 +44,7 @@ extension Workspace {
     /// `trusted` revision, the history from there to `revision` must be read whole, or this throws.
     public func governance(
         at revision: String, trusted: TrustedRevision? = nil, trustRef: String?, config: Config, useCache: Bool,
-        notes: inout [String], always: Bool = false
+        notes: inout [String], always: Bool = false, sharing: Bool = false
     ) throws(ToolError) -> GovernanceContext? {
         guard let repository, let prefix = repositoryPrefix else { return nil }
         // `always`: a command that reads the history itself (`isms trail`), whatever rules are on.
@@ -78,10 +89,15 @@ extension Workspace {
             }
             trustedRange = TrustedRange(revision: trusted, mergeBase: common, commits: range)
         }
-        let verifier = try signatureVerifier(trustRef: trusted?.commit.hex ?? trustRef ?? revision, useCache: useCache)
+        let verifierTrust = trusted?.commit.hex ?? trustRef ?? revision
+        let verifier =
+            try sharing
+            ? sharingSignatureVerifier(trustRef: verifierTrust, useCache: useCache)
+            : signatureVerifier(trustRef: verifierTrust, useCache: useCache)
         return GovernanceContext(
             revision: revision, history: history, repository: repository, verifier: verifier, prefix: prefix,
             trusted: trustedRange, cacheFolder: useCache ? repository.commonDirectory + "/isms" : nil,
+            shared: sharing ? sharedAnswers : nil,
             trustAt: { [weak self] commit in try? self?.signatureTrust(at: commit.hex) })
     }
 
@@ -104,7 +120,7 @@ extension Workspace {
                 let context = Result { () throws(ToolError) in
                     try self.governance(
                         at: revision, trusted: trusted, trustRef: options.trustRef, config: config,
-                        useCache: options.useCache, notes: &notes)
+                        useCache: options.useCache, notes: &notes, sharing: options.sharesWithOtherChecks)
                 }
                 // The rules that read records at the tip (blame, the reassessment rules' field comparisons) decode
                 // the cache's snapshot of it on first use: decoded here, off the rules' path. It is decoded once
@@ -127,7 +143,7 @@ extension Workspace {
                     let context = Result { () throws(ToolError) in
                         try self.governance(
                             at: revision, trusted: trusted, trustRef: options.trustRef, config: loaded.isms.config,
-                            useCache: options.useCache, notes: &notes)
+                            useCache: options.useCache, notes: &notes, sharing: options.sharesWithOtherChecks)
                     }
                     return (context, notes)
                 }()
@@ -147,7 +163,8 @@ extension Workspace {
             }
         }
         timings.lap("history")
-        var report = rules.finish(governance: governance)
+        options.historyRead?()
+        var report = rules.finish(governance: governance, lastFirst: options.historyRulesLastFirst)
         if governance?.reachedNotVerified == true { report.reproducible = false }
         if trusted != nil, let failure = governance?.readFailures.first {
             throw .historyIncomplete(

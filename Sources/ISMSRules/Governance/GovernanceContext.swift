@@ -59,11 +59,15 @@ public final class GovernanceContext: @unchecked Sendable {
     private let cacheFolder: String?
     /// The trust as some commit's own tree has it: what was trusted before a change to the allowed signers.
     private let trustAt: (ObjectID) -> SignatureTrust?
+    /// What this context's rules offer the other checks of this run, and take from them (`removalGroups`); nil: none.
+    private let shared: SharedAnswers?
 
     package init(
         revision: String, history: History, repository: Repository, verifier: SignatureVerifier, prefix: String,
-        trusted: TrustedRange? = nil, cacheFolder: String? = nil, trustAt: @escaping (ObjectID) -> SignatureTrust?
+        trusted: TrustedRange? = nil, cacheFolder: String? = nil, shared: SharedAnswers? = nil,
+        trustAt: @escaping (ObjectID) -> SignatureTrust?
     ) {
+        self.shared = shared
         self.cacheFolder = cacheFolder
         self.revision = revision
         self.trusted = trusted
@@ -269,6 +273,88 @@ public final class GovernanceContext: @unchecked Sendable {
             m.removedFields = .some(removed)
             return removed
         }
+    }
+
+    /// The removals of decision fields of `record` still standing, by commit (`GovernanceRules.removals`): `decode`
+    /// works them out from the record's history, and gives the ids whose commits it read (the record's, and those it
+    /// had before an id change). Another check of this run (the head's or the merge base's of `check --base`) that
+    /// worked them out for a record with the same fields, kind and decision fields, from a history holding the same
+    /// commits naming those ids, gives the same answer, which is taken instead: the merge base decoded again the
+    /// histories of the records the pull request did not touch, a tenth of the gate.
+    package func removalGroups(
+        of record: Record, config: Config, decode: () -> (groups: [RemovalGroup], ids: Set<String>)
+    ) -> [RemovalGroup] {
+        if let shared {
+            for case let answer as RemovalAnswer in shared.values(for: record.id)
+            where answer.record.kind == record.kind && answer.record.fields.count == record.fields.count
+                && record.fields.keys.allSatisfy({ answer.record.fields[$0] != nil })
+                && answer.decisionFields == config.decisionFields && holdsTheSameCommits(naming: answer.ids, as: answer.history)
+            {
+                return answer.groups
+            }
+        }
+        let (groups, ids) = decode()
+        shared?.add(
+            RemovalAnswer(history: history, ids: ids, record: record, decisionFields: config.decisionFields, groups: groups),
+            for: record.id)
+        return groups
+    }
+
+    /// Removals of one record's decision fields by one commit.
+    package struct RemovalGroup: Sendable {
+        package let commit: CommitInfo
+        package var fields: [String]
+
+        package init(commit: CommitInfo, fields: [String]) {
+            self.commit = commit
+            self.fields = fields
+        }
+    }
+
+    /// `removalGroups` as worked out in one check, with what it depends on.
+    private struct RemovalAnswer: Sendable {
+        let history: History
+        let ids: Set<String>
+        /// The record asked about: its kind and field names are what the answer depends on.
+        let record: Record
+        let decisionFields: [RecordKind: [String]]
+        let groups: [RemovalGroup]
+    }
+
+    /// The ids some commit of `history` and not of `older` names (before or after it), as `recordsTouched` gives them.
+    private struct TouchedAnswer: Sendable {
+        let ids: Set<String>?
+    }
+
+    /// Whether this history and `other` hold the same commits naming any of `ids`, in the same order: they share one
+    /// graph (one reused the other's: `HistoryOptions.reusing`, which shares the messages read), the tip of one is an
+    /// ancestor of the other's, and no commit between them names one of `ids` or changes an id. The newest-first
+    /// order of an ancestor's commits is theirs in a descendant's (a commit outside the ancestor is never one's parent).
+    private func holdsTheSameCommits(naming ids: Set<String>, as other: History) -> Bool {
+        guard other.messages === history.messages else { return false }
+        let graph = history.graph
+        let tip = graph.nodes[Int(history.tip)].id, otherTip = graph.nodes[Int(other.tip)].id
+        if tip == otherTip { return other.tip == history.tip }
+        let newer: History, older: ObjectID
+        if history.isAncestor(otherTip, of: tip) == true {
+            (newer, older) = (history, otherTip)
+        } else if history.isAncestor(tip, of: otherTip) == true {
+            (newer, older) = (other, tip)
+        } else {
+            return false
+        }
+        let newerTip = graph.nodes[Int(newer.tip)].id
+        // Answers are told apart by their type, whatever a record id might spell.
+        let key = "touched \(newerTip.hex) since \(older.hex)"
+        let touched: Set<String>?
+        if let known = shared?.values(for: key).lazy.compactMap({ $0 as? TouchedAnswer }).first {
+            touched = known.ids
+        } else {
+            touched = Self.recordsTouched(in: newer, since: older)
+            shared?.add(TouchedAnswer(ids: touched), for: key)
+        }
+        guard let touched else { return false }
+        return touched.isDisjoint(with: ids)
     }
 
     /// Every record id the history of the revision knows, present or gone.

@@ -78,25 +78,31 @@ extension GovernanceRules {
                 ($0[record.id] ?? []).filter { record.fields[$0] == nil && config.isDecision($0, of: record.kind) }
             }
             if let candidates, candidates.isEmpty { continue }
-            var seen = Set<String>()
-            var groups = [(commit: CommitInfo, fields: [String])]()
-            governance.forEachEntry(record.id) { entry in
-                for change in entry.changes where seen.insert(change.field).inserted {
-                    guard change.new == nil, change.old != nil, record.fields[change.field] == nil,
-                        config.isDecision(change.field, of: record.kind)
-                    else { continue }
-                    if let i = groups.firstIndex(where: { $0.commit.id == entry.commit.id }) {
-                        groups[i].fields.append(change.field)
-                    } else {
-                        groups.append((entry.commit, [change.field]))
+            let groups = governance.removalGroups(of: record, config: config) {
+                var seen = Set<String>()
+                var groups = [GovernanceContext.RemovalGroup]()
+                var ids: Set<String> = [record.id]
+                governance.forEachEntry(record.id) { entry in
+                    // The commits naming the id it had before are read next.
+                    if entry.event == .idChanged, let old = entry.oldID { ids.insert(old) }
+                    for change in entry.changes where seen.insert(change.field).inserted {
+                        guard change.new == nil, change.old != nil, record.fields[change.field] == nil,
+                            config.isDecision(change.field, of: record.kind)
+                        else { continue }
+                        if let i = groups.firstIndex(where: { $0.commit.id == entry.commit.id }) {
+                            groups[i].fields.append(change.field)
+                        } else {
+                            groups.append(GovernanceContext.RemovalGroup(commit: entry.commit, fields: [change.field]))
+                        }
                     }
+                    // Fields the record did not have when it appeared were never removed from it.
+                    if [.created, .restored, .boundary].contains(entry.event) { return false }
+                    // Once the newest change of every field that can be a removal is seen, older entries add none: the
+                    // record's history is decoded only that far back.
+                    if let candidates, candidates.isSubset(of: seen) { return false }
+                    return true
                 }
-                // Fields the record did not have when it appeared were never removed from it.
-                if [.created, .restored, .boundary].contains(entry.event) { return false }
-                // Once the newest change of every field that can be a removal is seen, older entries add none: the
-                // record's history is decoded only that far back.
-                if let candidates, candidates.isSubset(of: seen) { return false }
-                return true
+                return (groups, ids)
             }
             removals += groups.map {
                 Removal(

@@ -70,11 +70,14 @@ package struct KeyedCacheFile {
     /// write is not reported: the result of the run is whole, only the next is not faster.
     package func store(_ payload: [UInt8], for key: String) {
         let wanted = Array(key.utf8)
-        let kept = (entries() ?? []).filter { !$0.key.elementsEqual(wanted) && $0.isWhole }.prefix(maxEntries - 1)
-        var out = header
-        append(Entry(key: ArraySlice(wanted), payload: ArraySlice(payload), sum: 0), to: &out)
-        for entry in kept { append(entry, to: &out) }
-        try? AtomicFile.write(out, to: path)
+        // Read and written back under the write lock: the merge base's check of `check --base` stores beside the head's.
+        AtomicFile.updating {
+            let kept = (entries() ?? []).filter { !$0.key.elementsEqual(wanted) && $0.isWhole }.prefix(maxEntries - 1)
+            var out = header
+            append(Entry(key: ArraySlice(wanted), payload: ArraySlice(payload), sum: 0), to: &out)
+            for entry in kept { append(entry, to: &out) }
+            try? AtomicFile.write(out, to: path)
+        }
     }
 
     /// The entries, newest first (check `isWhole` before using one); nil when the file is absent or does not parse

@@ -18,6 +18,8 @@ package final class PathBlobCache {
     private var unindexed: ArraySlice<UInt8> = []
     private var searches = 0
     private var added = 0
+    /// The file's version when read (nil: none): one written since is read again before this one is written.
+    private var stamp: FileStamp?
     private static let none = [UInt8](repeating: 0, count: 20)
     /// Searches before the file's entries are indexed.
     private static let searchesBeforeIndexing = 4
@@ -26,10 +28,19 @@ package final class PathBlobCache {
     package init(path: String, folder: String?) {
         self.path = path
         file = folder.map { $0 + "/path-blobs-v1-" + SHA256.hex(Data(path.utf8)).prefix(16) + ".cache" }
-        guard let file, let bytes = readCacheFileBytes(file) else { return }
+        guard let file else { return }
+        stamp = FileStamp(file)
+        unindexed = Self.entries(in: file, path: path)
+    }
+
+    /// The entries of the file (40 bytes each); none when it is absent or does not read back whole.
+    private static func entries(in file: String, path: String) -> ArraySlice<UInt8> {
+        guard let bytes = readCacheFileBytes(file) else { return [] }
         let header = Array(Self.header(path).utf8)
-        guard bytes.count >= header.count, Array(bytes[..<header.count]) == header, (bytes.count - header.count) % 40 == 0 else { return }
-        unindexed = ArraySlice(bytes)[header.count...]
+        guard bytes.count >= header.count, Array(bytes[..<header.count]) == header, (bytes.count - header.count) % 40 == 0 else {
+            return []
+        }
+        return ArraySlice(bytes)[header.count...]
     }
 
     /// Moves the file's entries into `known` (the last of a commit's entries wins, as it always did). The answers
@@ -103,19 +114,32 @@ package final class PathBlobCache {
     /// Writes the file when this run learnt something; a failure is returned as a sentence, never thrown.
     package func save() -> String? {
         guard let file, added > 0 else { return nil }
-        index()
-        var out = Array(Self.header(path).utf8)
-        out.reserveCapacity(out.count + known.count * 40)
-        for (commit, blob) in known {
-            commit.withBytes { out.append(contentsOf: $0) }
-            if let blob { blob.withBytes { out.append(contentsOf: $0) } } else { out.append(contentsOf: Self.none) }
-        }
-        do {
-            try AtomicFile.write(out, to: file)
-            added = 0
-            return nil
-        } catch {
-            return "warning: cannot write \(file) (\(error)); the result is complete, only the next run is not faster"
+        return AtomicFile.updating {
+            index()
+            // Written since it was read (the other check of `check --base`): its answers are kept beside this run's.
+            if FileStamp(file) != stamp {
+                var offset = 0
+                let written = Self.entries(in: file, path: path)
+                while offset < written.count {
+                    let start = written.startIndex + offset
+                    let commit = written[start..<start + 20].withUnsafeBytes { ObjectID(bytes: $0) }
+                    if known[commit] == nil { known[commit] = .some(Self.blob(written[start + 20..<start + 40])) }
+                    offset += 40
+                }
+            }
+            var out = Array(Self.header(path).utf8)
+            out.reserveCapacity(out.count + known.count * 40)
+            for (commit, blob) in known {
+                commit.withBytes { out.append(contentsOf: $0) }
+                if let blob { blob.withBytes { out.append(contentsOf: $0) } } else { out.append(contentsOf: Self.none) }
+            }
+            do {
+                try AtomicFile.write(out, to: file)
+                added = 0
+                return nil
+            } catch {
+                return "warning: cannot write \(file) (\(error)); the result is complete, only the next run is not faster"
+            }
         }
     }
 }

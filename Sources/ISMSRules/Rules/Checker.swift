@@ -189,9 +189,13 @@ package final class RuleRun: Sendable {
     }
 
     /// Runs the history rules with `governance` (nil: none to judge), waits for the others, and returns the report.
-    package func finish(governance: GovernanceContext?) -> CheckReport {
+    /// `lastFirst`: the history rules run in the reverse of the registry's order (the report is the same).
+    package func finish(governance: GovernanceContext?, lastFirst: Bool = false) -> CheckReport {
         let context = RuleContext(isms: loaded.isms, asOf: asOf, artifacts: artifacts, governance: governance)
-        let judged = Checker.run(historyRules, context, timed: timed)
+        let judged =
+            lastFirst
+            ? Array(Checker.run(historyRules.reversed(), context, timed: timed).reversed())
+            : Checker.run(historyRules, context, timed: timed)
         let sorted = Checker.sortedWithSeverities(judged.flatMap(\.findings), loaded.isms.config.ruleSeverities)
         let free = historyFreeFindings.wait()
         var perRule = [(findings: [Finding], seconds: Double)](repeating: ([], 0), count: RuleRegistry.all.count)
