@@ -51,6 +51,7 @@ package enum BlockComposer {
     }
 
     private struct Reader {
+        static let linearKeySearch = 24
         let bytes: UnsafeBufferPointer<UInt8>
         let maxDepth: Int
         /// The next line to read, and its number (from 1).
@@ -131,6 +132,9 @@ package enum BlockComposer {
             guard depth <= maxDepth else { return nil }
             let indent = first.indent
             var pairs = [YAMLPair]()
+            // Keys met, searched linearly while the mapping is small, as `DirectComposer` does: a search of every
+            // earlier key for each key would be quadratic in a record of many keys.
+            var seen = Set<String>()
             while let line = peek(), line.indent >= indent {
                 guard line.indent == indent else { return nil }
                 // `key:` then a space or the line's end; a key of letters, digits, `_`, `-` and `.`, not starting
@@ -144,7 +148,9 @@ package enum BlockComposer {
                 else { return nil }
                 let key = string(keyStart..<keyEnd)
                 // A repeated key is libyaml's and Yams' to report.
-                if pairs.contains(where: { $0.key == key }) { return nil }
+                if pairs.count == Self.linearKeySearch { seen = Set(pairs.map(\.key)) }
+                let repeated = pairs.count < Self.linearKeySearch ? pairs.contains { $0.key == key } : !seen.insert(key).inserted
+                if repeated { return nil }
                 let keyLocation = location(keyStart, on: line)
                 consume(line)
                 var valueStart = keyEnd + 1
@@ -224,6 +230,14 @@ package enum BlockComposer {
         func flowSequence(_ open: Int, on line: Line, depth: Int) -> YAMLNode? {
             guard depth + 1 <= maxDepth else { return nil }
             var items = [YAMLNode]()
+            // Columns counted on from the previous item, not from the line's start: a long line stays linear.
+            var counted = (offset: open, column: column(open, on: line))
+            func locationCountedOn(_ offset: Int) -> SourceLocation {
+                for index in counted.offset..<offset where bytes[index] & 0xC0 != 0x80 { counted.column += 1 }
+                counted.offset = offset
+                return SourceLocation(line: line.number, column: counted.column)
+            }
+            let openLocation = locationCountedOn(open)
             var index = open + 1
             while index < line.end, bytes[index] == 0x20 { index += 1 }
             if index < line.end, bytes[index] == 0x5D {
@@ -241,7 +255,7 @@ package enum BlockComposer {
                     guard index < line.end else { return nil }
                     var end = index
                     while end > start, bytes[end - 1] == 0x20 { end -= 1 }
-                    items.append(YAMLNode(.scalar(YAMLScalar(text: string(start..<end), isPlain: true)), at: location(start, on: line)))
+                    items.append(YAMLNode(.scalar(YAMLScalar(text: string(start..<end), isPlain: true)), at: locationCountedOn(start)))
                     let closes = bytes[index] == 0x5D
                     index += 1
                     if closes { break }
@@ -252,7 +266,7 @@ package enum BlockComposer {
                 guard bytes[index] == 0x20 else { return nil }
                 index += 1
             }
-            return YAMLNode(.sequence(items), at: location(open, on: line))
+            return YAMLNode(.sequence(items), at: openLocation)
         }
 
         func isKeyStart(_ byte: UInt8) -> Bool {
