@@ -52,4 +52,45 @@ final class BlockComposerAttackTests: XCTestCase {
         XCTAssertEqual(root.pairs?.last?.value.items?.last?.location, SourceLocation(line: 2, column: 9 + 3 * 99_999))
         assertBlockPathMatchesLibyaml(text)
     }
+
+    /// Deep and ragged nesting (up to 40 levels, indentation steps of 1 to 8, lists at and past their key's column,
+    /// blank lines of spaces) against the smallest and largest depth limits isms.yaml may set: the block path must
+    /// stop where libyaml's composer stops.
+    func testDeepNestingAgreesWithLibyamlAtEveryDepthLimit() {
+        var seed: UInt64 = 88
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        let words = ["x", "1", "a b", "é", "𝄞", "x:y", "a,b", "~", "0x1", "...", "x?y", "a  b", "\u{A0}x", "<<", "-", "x:", "[x]"]
+        func mapping(indent: Int, depth: Int) -> String {
+            var out = ""
+            for index in 0..<(1 + next(3)) {
+                out += String(repeating: " ", count: indent) + "k\(depth)_\(index):"
+                switch next(10) {
+                case 0..<5 where depth < 40:
+                    out += "\n" + (next(8) == 0 ? String(repeating: " ", count: next(60)) + "\n" : "")
+                    out += mapping(indent: indent + [1, 1, 2, 2, 3, 4, 8][next(7)], depth: depth + 1)
+                case 5, 6:
+                    let at = indent + [0, 0, 1, 2][next(4)]
+                    out += "\n"
+                    for _ in 0..<(1 + next(3)) { out += String(repeating: " ", count: at) + "- " + words[next(words.count)] + "\n" }
+                case 7: out += " [" + (0..<next(3)).map { _ in words[next(words.count)] }.joined(separator: ", ") + "]\n"
+                case 8: out += "\n"
+                default: out += " " + words[next(words.count)] + "\n"
+                }
+            }
+            return out
+        }
+        var composed = 0
+        for _ in 0..<1_500 {
+            let text = mapping(indent: 0, depth: 1)
+            for limit in [Limits.depthRange.upperBound, Limits.defaultDepth, 12, Limits.depthRange.lowerBound] {
+                guard let block = BlockComposer.compose(text, maxDepth: limit) else { continue }
+                composed += 1
+                XCTAssertEqual(render(block), render(DirectComposer.compose(text, maxDepth: limit)), "\(text.debugDescription) at \(limit)")
+            }
+        }
+        XCTAssertGreaterThan(composed, 1_000)
+    }
 }
