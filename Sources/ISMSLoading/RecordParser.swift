@@ -12,21 +12,8 @@ public enum RecordParser {
         _ content: Result<Data, YAMLProblem>, kind: RecordKind, path: String,
         config: Config
     ) -> (record: Record?, findings: [Finding]) {
-        let reader = YAMLReader(maxBytes: config.maxFileBytes, maxDepth: config.maxDepth)
-        var body: MarkdownFile?
+        let (read, body) = readNode(content, kind: kind, config: config)
         let node: YAMLNode
-        let read: Result<YAMLNode, YAMLProblem>
-        switch kind.fileFormat {
-        case .yaml:
-            read = content.flatMap { reader.read($0) }
-        case .markdown:
-            read = content.flatMap { data in
-                MarkdownFile.split(data, maxBytes: config.maxFileBytes).flatMap { file in
-                    body = file
-                    return reader.read(file.frontMatter)
-                }
-            }
-        }
         switch read {
         case .success(let n): node = n
         case .failure(let problem):
@@ -59,6 +46,27 @@ public enum RecordParser {
         return (record, findings)
     }
 
+    /// The file's YAML (a Markdown file's front matter) as a node, and a Markdown file's parts: what `parse` and
+    /// `values` both start from.
+    private static func readNode(
+        _ content: Result<Data, YAMLProblem>, kind: RecordKind, config: Config
+    ) -> (node: Result<YAMLNode, YAMLProblem>, body: MarkdownFile?) {
+        let reader = YAMLReader(maxBytes: config.maxFileBytes, maxDepth: config.maxDepth)
+        switch kind.fileFormat {
+        case .yaml:
+            return (content.flatMap { reader.read($0) }, nil)
+        case .markdown:
+            var body: MarkdownFile?
+            let node = content.flatMap { data in
+                MarkdownFile.split(data, maxBytes: config.maxFileBytes).flatMap { file in
+                    body = file
+                    return reader.read(file.frontMatter)
+                }
+            }
+            return (node, body)
+        }
+    }
+
     public static func parse(_ data: Data, kind: RecordKind, path: String, config: Config) -> (record: Record?, findings: [Finding]) {
         parse(.success(data), kind: kind, path: path, config: config)
     }
@@ -69,20 +77,7 @@ public enum RecordParser {
     package static func values(
         _ content: Result<Data, YAMLProblem>, kind: RecordKind, path: String, config: Config, matchedIDs: MatchedIDs
     ) -> (id: String, fields: [String: FieldValue])? {
-        let reader = YAMLReader(maxBytes: config.maxFileBytes, maxDepth: config.maxDepth)
-        var body: MarkdownFile?
-        let read: Result<YAMLNode, YAMLProblem>
-        switch kind.fileFormat {
-        case .yaml:
-            read = content.flatMap { reader.read($0) }
-        case .markdown:
-            read = content.flatMap { data in
-                MarkdownFile.split(data, maxBytes: config.maxFileBytes).flatMap { file in
-                    body = file
-                    return reader.read(file.frontMatter)
-                }
-            }
-        }
+        let (read, body) = readNode(content, kind: kind, config: config)
         guard case .success(let node) = read else { return nil }
         var validator = RecordValidator(valuesOf: kind, path: path, config: config, matchedIDs: matchedIDs)
         guard var values = validator.values(node) else { return nil }

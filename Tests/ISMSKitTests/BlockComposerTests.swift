@@ -142,7 +142,7 @@ final class BlockComposerTests: XCTestCase {
     /// Seeded random records in and around the subset (keys, nesting, lists in both styles, odd spacing, indicators,
     /// non-ASCII), and mutants of the example's records, through both paths.
     func testBlockPathOnGeneratedAndMutatedRecords() throws {
-        var generator = SplitMix(seed: 16_707)
+        var generator = SeededGenerator(seed: 16_707)
         let words = [
             "x", "CTRL-1", "2026-03-02", "a b", "ünï", "𝄞", "x:y", "x: y", "[x]", "-x", "- x", "a,b", "~", "", "  ", "'q'",
             "\"q\"", "x ]", "?", "x #y", "&a", "*a", "!t", "|", ">", "%", "@", "`", "{x}", "\t", "x\r", "...",
@@ -218,7 +218,7 @@ extension BlockComposerTests {
     /// The reader's nesting estimate skips its byte-by-byte scan when a bound (every open bracket plus the longest
     /// indentation) stays within the limit; it must find what the scan finds, where the scan finds it.
     func testNestingBoundFindsWhatTheScanFinds() {
-        var generator = SplitMix(seed: 4)
+        var generator = SeededGenerator(seed: 4)
         let pieces = [" ", "  ", "-", "- ", "[", "{", "]", "}", "\n", "a", "é", ": "]
         var exceeded = 0
         for _ in 0..<20_000 {
@@ -232,17 +232,5 @@ extension BlockComposerTests {
         }
         XCTAssertGreaterThan(exceeded, 10_000)
         XCTAssertLessThan(exceeded, 90_000)
-    }
-}
-
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

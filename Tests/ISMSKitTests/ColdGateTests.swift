@@ -9,17 +9,8 @@ import XCTest
 /// its first folder change (`TopLevelChanges`), and takes a commit the walk read unsigned as unsigned without reading
 /// it again. Both are shortcuts of a cold run: the history rules must report what a run without them reports (the
 /// history from the cache, every tree read).
-final class ColdGateTests: XCTestCase {
+final class ColdGateTests: XCTestCase, GateRecords {
     let alice = TestKeys.ed25519, bob = TestKeys.p256
-    private let config = minimalConfig + "require_signed_decisions: true\nreference_pattern: 'SEC-[0-9]+'\n"
-    private func risk(_ id: String, _ treatment: String = "avoid") -> String {
-        "id: \(id)\ntitle: Laptop theft\nowner: alice\ntreatment: \(treatment)\nreview: {last: 2026-06-01, every: yearly}\n"
-    }
-
-    private func accepted(_ id: String) -> String {
-        risk(id, "accept")
-            + "acceptance:\n  approved_by: alice\n  approved_on: 2026-01-10\n  expires: 2027-01-10\n  rationale: Third floor.\n"
-    }
 
     /// The history every test starts from: isms.yaml, Alice alone in the trust file, RISK-1, committed signed by her.
     private func trustedStart() -> GitRepository {

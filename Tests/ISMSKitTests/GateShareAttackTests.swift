@@ -9,19 +9,9 @@ import XCTest
 /// the standing removals of decision fields, the cache files both write): a pull request controls its records, its
 /// isms.yaml, its allowed signers and its commits. Whatever it does, the gate must report what judging the two sides
 /// in turn reports (`Workspace.compare` after a check that shares nothing), cold, warm and with `--no-cache`.
-final class GateShareAttackTests: XCTestCase {
+final class GateShareAttackTests: XCTestCase, GateRecords {
     let alice = TestKeys.ed25519, mallory = TestKeys.stranger
-    private let config = minimalConfig + "require_signed_decisions: true\nreference_pattern: 'SEC-[0-9]+'\n"
     private let asOf = "2026-12-01"
-
-    private func risk(_ id: String, _ treatment: String = "avoid") -> String {
-        "id: \(id)\ntitle: Laptop theft\nowner: alice\ntreatment: \(treatment)\nreview: {last: 2026-06-01, every: yearly}\n"
-    }
-
-    private func accepted(_ id: String) -> String {
-        risk(id, "accept")
-            + "acceptance:\n  approved_by: alice\n  approved_on: 2026-01-10\n  expires: 2027-01-10\n  rationale: Third floor.\n"
-    }
 
     /// Alice alone trusted; RISK-1 reduced, RISK-2 and RISK-3 accepted, all signed by her; RISK-3's acceptance then
     /// dropped by Bob, unsigned (a standing removal at the merge base).

@@ -51,18 +51,25 @@ final class LoadingFastPathTests: XCTestCase {
         }
     }
 
-    /// Every YAML file of the package: example-isms, the templates.
-    private func packageYAMLFiles() -> [String] {
-        let top = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
+    /// The package's folder.
+    private let packageTop = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    /// The files of example-isms and the templates that `keep` takes (given "folder/path"), as "folder/path", sorted.
+    private func packageFiles(_ keep: (String) -> Bool) -> [String] {
         var files = [String]()
         for folder in ["example-isms", "templates"] {
-            let enumerator = FileManager.default.enumerator(atPath: top + "/" + folder)
+            let enumerator = FileManager.default.enumerator(atPath: packageTop + "/" + folder)
             while let path = enumerator?.nextObject() as? String {
-                if path.hasSuffix(".yaml") || path.hasSuffix(".yml") { files.append(top + "/" + folder + "/" + path) }
+                if keep(path) { files.append(folder + "/" + path) }
             }
         }
         return files.sorted()
+    }
+
+    /// Every YAML file of the package: example-isms, the templates.
+    private func packageYAMLFiles() -> [String] {
+        packageFiles { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.map { packageTop + "/" + $0 }
     }
 
     func testDirectComposerGivesWhatYamsGives() throws {
@@ -85,7 +92,7 @@ final class LoadingFastPathTests: XCTestCase {
         XCTAssertGreaterThan(files.count, 200)
         let texts = try files.map { try String(contentsOfFile: $0, encoding: .utf8) }
         // Mutants of the example records: characters dropped, doubled or replaced, seeded.
-        var generator = SplitMix64(seed: 27002)
+        var generator = SeededGenerator(seed: 27002)
         let noise = Array(":-[]{}'\"#&*!|>? \n\t,%@`")
         var mutants = [String]()
         for _ in 0..<600 {
@@ -124,19 +131,11 @@ final class LoadingFastPathTests: XCTestCase {
     /// folder's kind and as another kind in turn (so every schema meets unknown, missing and mistyped fields), under the
     /// default settings and example-isms' own (its risk method bounds the scores).
     func testHistoryValuesAreWhatParseGives() throws {
-        let top = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
-        var files = [String]()
-        for folder in ["example-isms", "templates"] {
-            let enumerator = FileManager.default.enumerator(atPath: top + "/" + folder)
-            while let path = enumerator?.nextObject() as? String {
-                if path.contains("/"), path.hasSuffix(".yaml") || path.hasSuffix(".md") { files.append(folder + "/" + path) }
-            }
-        }
-        files.sort()
+        let top = packageTop
+        let files = packageFiles { $0.contains("/") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".md")) }
         XCTAssertGreaterThan(files.count, 100)
         let texts = try files.map { try Data(contentsOf: URL(fileURLWithPath: top + "/" + $0)) }
-        var generator = SplitMix64(seed: 16007)
+        var generator = SeededGenerator(seed: 16007)
         let noise = Array(":-[]{}'\"#&*!|>? \n\t,%@`0123456789")
         var mutants = [(String, Data)]()
         for _ in 0..<800 {
@@ -259,7 +258,7 @@ final class LoadingFastPathTests: XCTestCase {
     }
 
     func testClosestMatchesTheFullSearch() {
-        var generator = SplitMix64(seed: 27001)
+        var generator = SeededGenerator(seed: 27001)
         let alphabet = Array("CTRL-RISK0123456789abcXYZéÉİß")
         func word(_ length: Int) -> String { String((0..<length).map { _ in alphabet.randomElement(using: &generator)! }) }
         let ids = (1...150).map { "CTRL-\($0)" } + (1...50).map { "RISK-\($0)" } + ["Ctrl-7", "ÉTÉ", "straße", "İD", ""]
@@ -290,7 +289,7 @@ final class LoadingFastPathTests: XCTestCase {
 
     /// The banded, capped distance is the full one whenever that is within the limit, and `limit + 1` otherwise.
     func testBoundedEditDistanceIsTheFullOneCapped() {
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         let alphabet = Array("ab-1éİ".unicodeScalars)
         func word() -> [Unicode.Scalar] {
             (0..<Int.random(in: 0...9, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
@@ -307,7 +306,7 @@ final class LoadingFastPathTests: XCTestCase {
     /// The bit-parallel distance of did-you-mean is the full edit distance, for words of 1 to 64 scalars (ASCII and not)
     /// against words of any length.
     func testBitParallelDistanceIsTheFullOne() {
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         let alphabet = Array("ab-1éİ".unicodeScalars)
         func word(_ range: ClosedRange<Int>) -> [Unicode.Scalar] {
             (0..<Int.random(in: range, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
@@ -395,18 +394,5 @@ final class LoadingFastPathTests: XCTestCase {
         }
         for index in count - lag..<count where index % 5 != 0 { XCTAssertEqual(queue.result(index), index &* 31 &+ 7) }
         XCTAssertLessThan(queue.heldSlots, count / 2, "the taken items and released results are cut off")
-    }
-}
-
-/// A seeded generator, so that a failure can be reproduced.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
