@@ -22,9 +22,10 @@ package struct RecordSnapshot: Sendable {
     package let id: String
     package let fields: [String: FieldValue]
 
-    package init(_ record: Record) {
-        id = record.id
-        fields = record.fields.mapValues(\.value)
+    /// From `RecordParser.values`: the id and `fields.mapValues(\.value)` of the record `RecordParser.parse` gives.
+    package init(id: String, fields: [String: FieldValue]) {
+        self.id = id
+        self.fields = fields
     }
 }
 

@@ -864,11 +864,3 @@ package struct HistoryReplay {
         }
     }
 }
-
-extension RecordSnapshot {
-    /// From `RecordParser.values`: what `init(_ record:)` keeps of the record `RecordParser.parse` gives.
-    package init(id: String, fields: [String: FieldValue]) {
-        self.id = id
-        self.fields = fields
-    }
-}
