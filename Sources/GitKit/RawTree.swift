@@ -225,6 +225,40 @@ public struct TreeTooDeep: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// File names are bytes in git and on disk, but isms holds paths as UTF-8 text: a name that is not UTF-8 is decoded
+/// with U+FFFD for each byte that is not, so `\xFE.yaml` and `\xFF.yaml` become one spelling. Where a record or key
+/// would be told apart by such a name, isms cannot judge and says so (`UndecodableFileName`). A name that spells
+/// U+FFFD itself cannot be told from a decoded one, so it is refused the same way.
+public enum FileName {
+    /// Whether `path` holds U+FFFD (UTF-8 `EF BF BD`): a name that was not UTF-8, or one that spells the mark.
+    public static func isUndecodable(_ path: String) -> Bool {
+        var path = path
+        return path.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            var from = 0
+            while from + 2 < bytes.count, let hit = memchr(base + from, 0xEF, bytes.count - from - 2) {
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if bytes[at + 1] == 0xBF && bytes[at + 2] == 0xBD { return true }
+                from = at + 1
+            }
+            return false
+        }
+    }
+}
+
+/// A file under the ISMS root, where records or keys are told apart by name, whose name is not UTF-8 (`path` shows
+/// U+FFFD for each byte that is not).
+public struct UndecodableFileName: Error, Sendable, CustomStringConvertible {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public var description: String {
+        "the file name \(path) is not UTF-8 (U+FFFD marks each byte that is not, or the name spells U+FFFD), so isms "
+            + "cannot tell it from another such name"
+    }
+}
+
 /// Decoding of raw tree entries in place, without copying names until one is needed.
 package enum RawTreeCursor {
     package struct Entry {

@@ -104,6 +104,14 @@ public enum Loader {
     private static func regularFiles(_ entries: [SourceEntry], what: String = "record", findings: inout [Finding]) -> [SourceEntry] {
         var readable = [SourceEntry]()
         for entry in entries {
+            if FileName.isUndecodable(entry.path) {
+                findings.append(
+                    LoadStage.parseError.finding(
+                        "this name is not UTF-8 (U+FFFD marks each byte that is not, or the name spells U+FFFD), so it "
+                            + "cannot be told from another such name and nothing under it is read; rename it in UTF-8",
+                        path: entry.path, at: .start))
+                continue
+            }
             switch entry.kind {
             case .file: readable.append(entry)
             case .symlink(let target) where !entry.path.contains("/"):

@@ -1,4 +1,5 @@
 import Foundation
+import GitKit
 
 #if canImport(Glibc)
     import Glibc
@@ -54,6 +55,14 @@ public struct WorkTreeSource: RecordSource {
             }
             if name == "." || name == ".." { continue }
             let child = relative + "/" + name
+            if FileName.isUndecodable(name) {
+                // Not UTF-8: the decoded name opens nothing (or another file), so it is listed to be reported, not read.
+                let type = Int(item.pointee.d_type)
+                if type == Int(DT_DIR) || type == Int(DT_UNKNOWN) || isRecordFileName(child) {
+                    entries.append(SourceEntry(path: child, kind: .other, size: 0))
+                }
+                continue
+            }
             var info = stat()
             // lstat relative to the open folder: no path to resolve again from the root for every file.
             guard fstatat(dirfd(dir), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }

@@ -136,6 +136,79 @@ final class HostileTreeTests: XCTestCase {
             assertHeld(["log", "--format", "json", "--no-cache"], in: repo.path, exits: [0]).stdout)
     }
 
+    /// Record file names that are not UTF-8 (`\xFE`, `\xFF`) both decode to `risks/\u{FFFD}.yaml`: the work tree once
+    /// dropped both records silently, a commit kept one, and the history read a rename of one as the other's deletion
+    /// and an id change. Each mode now reports them where records are read, and the history refuses to follow them.
+    func testRecordNamesThatAreNotUTF8AreRefusedNeverMerged() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        writeRawName(in: repo, "risks/", [0xFE], ".yaml", hostileRisk("RISK-2"))
+        writeRawName(in: repo, "risks/", [0xFF], ".yaml", hostileRisk("RISK-3"))
+        repo.git("add", "-A")
+        let mangled = "risks/\u{FFFD}.yaml"
+        let staged = assertHeld(["check", "--staged", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1])
+        let workTree = assertHeld(["check", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1])
+        for (mode, result) in [("index", staged), ("work tree", workTree)] {
+            let found = findings(result)
+            // The index, keyed by path, holds one of the two; either way nothing under the name is read as a record.
+            XCTAssertFalse(found.isEmpty, mode)
+            XCTAssertTrue(found.allSatisfy { $0.path == mangled }, "\(mode): \(found)")
+            let summary = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["summary"]
+            XCTAssertEqual((summary as? [String: Any])?["records"] as? Int, 1, mode)
+            XCTAssertEqual(Set(found.map(\.rule)), ["parse-error"], mode)
+            XCTAssertTrue(found.allSatisfy { $0.message.hasPrefix("this name is not UTF-8") }, "\(mode): \(found)")
+        }
+        let added = repo.commit("Add two records with names that are not UTF-8", by: .bob, at: "2026-01-06T10:00:00+01:00")
+        renameRaw(in: repo, "risks/", [0xFE], [0xFD], ".yaml")
+        repo.git("add", "-A")
+        repo.commit("Move RISK-2", by: .carol, at: "2026-01-07T10:00:00+01:00")
+        let line = "commit \(added.prefix(10)) in the history of "
+        for command in [
+            ["log"], ["log", "--no-cache"], ["history", "RISK-2"], ["blame", "RISK-1"], ["diff", "HEAD~2..HEAD"],
+            ["check", "--base", "HEAD~2", "--as-of", "2026-12-01"], ["check", "--rev", "HEAD", "--base", "HEAD~2"],
+        ] {
+            let result = assertHeld(command, in: repo.path, exits: [2], stderrContains: line)
+            XCTAssertTrue(result.stderr.contains("the file name \(mangled) is not UTF-8"), "\(command): \(result.stderr)")
+        }
+        // A check without a base judges the records it can read and says the history rules did not run.
+        let local = assertHeld(["check", "--as-of", "2026-12-01"], in: repo.path, exits: [1])
+        XCTAssertTrue(local.stderr.contains("the history rules were not run"), local.stderr)
+    }
+
+    /// A key file whose name is not UTF-8 in the OpenPGP keys folder: two such names would decode alike, so one key
+    /// could stand in for another. The gate refuses to judge a pull request that adds one.
+    func testKeyNamesThatAreNotUTF8FailTheGateClosed() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        repo.git("checkout", "-q", "-b", "pr")
+        writeRawName(in: repo, ".isms/openpgp/", [0xFF], ".asc", "not a key\n")
+        repo.git("add", "-A")
+        repo.commit("Add a key", by: .carol, at: "2026-01-06T10:00:00+01:00")
+        assertHeld(
+            ["check", "--base", "main", "--as-of", "2026-12-01"], in: repo.path, exits: [2],
+            stderrContains: "the file name .isms/openpgp/\u{FFFD}.asc is not UTF-8")
+    }
+
+    /// A value and an id rewritten in the other Unicode normalisation form (NFC `é` to NFD `e` + U+0301): the same
+    /// text to every rule, so the history has no entry for it and the id stays the same record (docs/history.md).
+    func testANormalisationOnlyChangeOfAValueOrAnIDIsNoChange() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-CAF\u{C9}", title: "Caf\u{E9} laptops"))
+        let created = repo.commit("Add", at: "2026-01-05T10:00:00+01:00")
+        repo.write("risks/r1.yaml", hostileRisk("RISK-CAFE\u{301}", title: "Cafe\u{301} laptops"))
+        repo.commit("Rewrite in NFD", by: .bob, at: "2026-01-06T10:00:00+01:00")
+        repo.write("risks/r1.yaml", hostileRisk("RISK-CAFE\u{301}", title: "Cafe\u{301} phones"))
+        let edited = repo.commit("Edit", by: .carol, at: "2026-01-07T10:00:00+01:00")
+        let entries = repo.json(["history", "RISK-CAF\u{C9}"])["entries"] as? [[String: Any]] ?? []
+        XCTAssertEqual(entries.strings("commit"), [edited, created])
+        XCTAssertEqual(entries.strings("event"), ["modified", "created"])
+    }
+
     /// One record file split into two records, a file holding two YAML documents, and two files claiming one
     /// id: the checks say which, and the history keeps one record per id (a duplicate leaving is no deletion).
     func testSplitFilesAndTwoFilesClaimingOneID() {
@@ -260,4 +333,28 @@ extension GitRepository {
         XCTAssertEqual(result.status, 0, "git \(arguments): \(result.stderr)")
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
+}
+
+/// Writes `content` to the file `folder` + `name` + `suffix` below the repository, `name` being raw bytes that need
+/// not be UTF-8 (a Swift string cannot spell such a path, so the file is made with `open` on the bytes).
+private func writeRawName(in repo: GitRepository, _ folder: String, _ name: [UInt8], _ suffix: String, _ content: String) {
+    try? FileManager.default.createDirectory(atPath: repo.path + "/" + folder, withIntermediateDirectories: true)
+    let path = Array((repo.path + "/" + folder).utf8) + name + Array(suffix.utf8) + [0]
+    let fd = path.withUnsafeBytes { open($0.baseAddress!.assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY | O_TRUNC, 0o644) }
+    XCTAssertGreaterThanOrEqual(fd, 0, "open: errno \(errno)")
+    let bytes = Array(content.utf8)
+    XCTAssertEqual(bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }, bytes.count)
+    close(fd)
+}
+
+/// Renames `folder` + `from` + `suffix` to `folder` + `to` + `suffix`, the names being raw bytes.
+private func renameRaw(in repo: GitRepository, _ folder: String, _ from: [UInt8], _ to: [UInt8], _ suffix: String) {
+    let lead = Array((repo.path + "/" + folder).utf8), tail = Array(suffix.utf8) + [0]
+    let old = lead + from + tail, new = lead + to + tail
+    let status = old.withUnsafeBytes { o in
+        new.withUnsafeBytes { n in
+            rename(o.baseAddress!.assumingMemoryBound(to: CChar.self), n.baseAddress!.assumingMemoryBound(to: CChar.self))
+        }
+    }
+    XCTAssertEqual(status, 0, "rename: errno \(errno)")
 }

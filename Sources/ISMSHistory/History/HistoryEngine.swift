@@ -496,6 +496,9 @@ public final class HistoryEngine {
                 let (isTopLevel, kind) = folders.classify(change.path)
                 if let topLevel, isTopLevel { topLevel(change.path) }
                 guard let kind else { return }
+                // Two names that are not UTF-8 decode alike: tracked by path, one record's rename would read as another's
+                // deletion. The history cannot be followed through such a name.
+                if FileName.isUndecodable(change.path) { throw UndecodableFileName(path: change.path) }
                 func isFile(_ entry: TreeLeaf?) -> Bool { entry?.mode == .file || entry?.mode == .executable }
                 // A link or submodule under the root is not a record: it counts as no file.
                 guard isFile(change.old) || isFile(change.new) else { return }
@@ -537,6 +540,8 @@ public final class HistoryEngine {
                 try compared(n, changes, mergeBase)
             } catch let error as TreeTooDeep {
                 throw ToolError.treeTooDeep(error, in: "commit \(id.short) in the history of \(revision)")
+            } catch let error as UndecodableFileName {
+                throw ToolError.undecodableFileName(error, in: "commit \(id.short) in the history of \(revision)")
             } catch let error as GitError where error.isNotFound {
                 throw ToolError.git(
                     "an object of commit \(id.short) is missing from the repository (\(error.message)); "

@@ -77,9 +77,7 @@ extension Workspace {
             if let root {
                 signersText = try repository.file(at: signersPath, below: root).map { String(decoding: $0, as: UTF8.self) }
                 if let folder = try repository.subtree(of: root, at: keysPath) {
-                    for (path, entry) in try repository.flattenTree(folder) where entry.mode == .file || entry.mode == .executable {
-                        keys.append((path.string, try repository.readObject(entry.id)))
-                    }
+                    keys = try repository.keyFiles(below: folder, at: keysPath)
                 }
             }
             return SignatureTrust(
@@ -92,6 +90,18 @@ extension Workspace {
 }
 
 extension Repository {
+    /// Every regular file below the keys folder `folder` (at `folderPath` below the ISMS root), by path relative to it,
+    /// with its bytes. A name that is not UTF-8 is refused (`UndecodableFileName`): two such names decode alike, so one
+    /// key could stand in for another.
+    package func keyFiles(below folder: ObjectID, at folderPath: String) throws -> [(name: String, data: Data)] {
+        var keys = [(name: String, data: Data)]()
+        for (path, entry) in try flattenTree(folder) where entry.mode == .file || entry.mode == .executable {
+            if FileName.isUndecodable(path.string) { throw UndecodableFileName(path: folderPath + "/" + path.string) }
+            keys.append((path.string, try readObject(entry.id)))
+        }
+        return keys
+    }
+
     /// The content of the regular file at `path` (`/`-separated) below the tree `root`; nil when absent or not
     /// a regular file (a symbolic link is never followed).
     package func file(at path: String, below root: ObjectID) throws -> Data? {

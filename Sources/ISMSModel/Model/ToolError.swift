@@ -40,6 +40,11 @@ extension ToolError {
         return false
     }
 
+    /// A record file name that is not UTF-8 in a commit the history reads, as one line.
+    public static func undecodableFileName(_ error: UndecodableFileName, in label: String) -> ToolError {
+        .git("\(label): \(error) and cannot follow the records through it")
+    }
+
     /// A git tree whose folders nest deeper than `limits.tree_depth`, as one line.
     public static func treeTooDeep(_ error: TreeTooDeep, in label: String) -> ToolError {
         .limitExceeded(

@@ -169,7 +169,7 @@ extension Workspace {
         if trusted != nil, let failure = governance?.readFailures.first {
             throw .historyIncomplete(
                 "the history rules could not read what they need (\(failure)), so the change cannot be judged; "
-                    + "run in a full, undamaged clone (`git fsck`; `fetch-depth: 0`)")
+                    + "if the clone is shallow or damaged, run in a full, undamaged one (`git fsck`; `fetch-depth: 0`)")
         }
         if let rules = report.timings {
             notes.append(

@@ -46,11 +46,7 @@ package final class SettingsHistory {
             }
             let signers = try repository.file(at: signersPath, below: root)
             var keys = [(name: String, data: Data)]()
-            if let folder = try repository.subtree(of: root, at: keysPath) {
-                for (path, entry) in try repository.flattenTree(folder) where entry.mode == .file || entry.mode == .executable {
-                    keys.append((path.string, try repository.readObject(entry.id)))
-                }
-            }
+            if let folder = try repository.subtree(of: root, at: keysPath) { keys = try repository.keyFiles(below: folder, at: keysPath) }
             snapshot = SettingsSnapshot.read(config: config, allowedSigners: { _ in signers }, openPGPKeys: { _ in keys })
         }
         byCommit[commit] = snapshot
