@@ -57,11 +57,13 @@ struct Check: ParsableCommand {
         // with the policy and keys of --trust-ref, else BASE; without either, that revision's own.
         let history = workspace.repository == nil ? nil : (rev ?? "HEAD")
         var options = GovernanceOptions(revision: history, trustRef: trustRef ?? base, useCache: !noCache)
-        // The merge base is judged beside the head's history rules, once the head's history is read (it reuses it).
+        // The merge base is judged beside the head: it starts once the head's history read has, and its own history
+        // (which reuses the head's) is read once the head's is, so its history rules run beside the head's.
         let baseline = base.map { BaselineRun(workspace: workspace, base: $0, asOf: day, trustRef: trustRef ?? $0, useCache: !noCache) }
         defer { baseline?.waitIfStarted() }
         if let baseline {
-            options.historyRead = { baseline.start() }
+            options.historyStarted = { baseline.headHistoryStarted() }
+            options.historyRead = { baseline.headHistoryRead($0) }
             options.sharesWithOtherChecks = true
         }
         var notes = [String]()
