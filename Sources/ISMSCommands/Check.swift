@@ -88,7 +88,7 @@ struct Check: ParsableCommand {
             // Judged against a trust revision (a pull request), the ISMS is what HEAD commits, read from git objects:
             // the checked-out files can differ from it (attributes such as `ident` rewrite them on checkout), and a
             // value that differs from its commit is one no commit can be judged for.
-            full = try workspace.check(workspace.source(at: "HEAD"), asOf: day, options: options, notes: &notes)
+            full = try workspace.check(workspace.sourceBesideHistory(at: "HEAD"), asOf: day, options: options, notes: &notes)
         } else {
             full = try workspace.check(workspace.workTreeSource, asOf: day, options: options, notes: &notes)
         }

@@ -191,7 +191,9 @@ extension Workspace {
             if let key, let known = BaseFindingsCache.findings(for: key, in: folder) { return known }
         }
         do {
-            let source = try GitObjectSource(repository: repository, commit: commit, label: label, prefix: prefix)
+            // Its records are read beside the head's history read, which holds the workspace's handle.
+            let source = try GitObjectSource(
+                repository: repository.anotherHandle() ?? repository, commit: commit, label: label, prefix: prefix)
             var options = GovernanceOptions(revision: commit.hex, trustRef: trustRef, useCache: useCache)
             options.historyRulesLastFirst = true
             options.sharesWithOtherChecks = true
