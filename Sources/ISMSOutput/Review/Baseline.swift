@@ -41,7 +41,8 @@ public final class BaselineRun: Sendable {
                     timingNotes: &timingNotes, awaitHistory: { headHistory.wait() })
                 if PhaseTimings.requested {
                     let ended = PhaseTimings.now()
-                    let afterHead = headHistory.readAt.map { String(format: ", %.3f s after the head's history was read", ended - $0) } ?? ""
+                    let afterHead =
+                        headHistory.readAt.map { String(format: ", %.3f s after the head's history was read", ended - $0) } ?? ""
                     timingNotes =
                         timingNotes.map { "base " + $0 } + [
                             "timing: merge base judged in \(String(format: "%.3f", ended - began)) s\(afterHead)"
