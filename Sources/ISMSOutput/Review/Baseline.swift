@@ -75,13 +75,18 @@ public final class BaselineRun: Sendable {
         }
     }
 
-    /// Waits for the merge base's check when it was started: nothing it started outlives the command.
+    /// Waits for the merge base's check when it was started: nothing it started outlives the command. A head that never
+    /// told whether its history was read is over by now: the merge base stops rather than wait for it.
     public func waitIfStarted() {
+        headHistory.releaseIfUntold(false)
         _ = started.withLock { $0 }?.wait()
     }
 
-    /// What `head` introduces and resolves against the merge base (judged now when not started before).
+    /// What `head` introduces and resolves against the merge base (judged now when not started before). The head's
+    /// check is over: a caller that judged it without the hooks (`Workspace.compare`) never told, and the merge base
+    /// reads its history now, as it did.
     public func comparison(with head: CheckReport) throws(ToolError) -> BaselineComparison {
+        headHistory.releaseIfUntold(true)
         start()
         var outcome = started.withLock { $0 }!.wait()
         // A head that stopped before its history was read throws, and is never compared: should one ever be, the merge
@@ -111,6 +116,17 @@ private final class HeadHistory: @unchecked Sendable {
         self.read = read
         if read, readTime == nil { readTime = PhaseTimings.now() }
         condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Tells `read` unless the head's check has told already.
+    func releaseIfUntold(_ read: Bool) {
+        condition.lock()
+        if self.read == nil {
+            self.read = read
+            if read { readTime = PhaseTimings.now() }
+            condition.broadcast()
+        }
         condition.unlock()
     }
 
