@@ -23,7 +23,7 @@ struct Check: ParsableCommand {
     @Flag(help: "Check exactly what the index holds: the commit about to be made.")
     var staged = false
 
-    @Option(help: "Report only findings that are new since the merge base of this revision and HEAD.")
+    @Option(help: "Report only findings that are new since the merge base of this revision and the one checked (--rev, else HEAD).")
     var base: String?
 
     @Option(name: .customLong("fail-on"), help: "With --base: fail on new errors only (new) or on every error (all).")
@@ -58,7 +58,9 @@ struct Check: ParsableCommand {
         let history = workspace.repository == nil ? nil : (rev ?? "HEAD")
         var options = GovernanceOptions(revision: history, trustRef: trustRef ?? base, useCache: !noCache)
         // The merge base is judged beside the head's history rules, once the head's history is read (it reuses it).
-        let baseline = base.map { BaselineRun(workspace: workspace, base: $0, asOf: day, trustRef: trustRef ?? $0, useCache: !noCache) }
+        let baseline = base.map {
+            BaselineRun(workspace: workspace, base: $0, head: rev ?? "HEAD", asOf: day, trustRef: trustRef ?? $0, useCache: !noCache)
+        }
         defer { baseline?.waitIfStarted() }
         if let baseline {
             options.historyRead = { baseline.start() }

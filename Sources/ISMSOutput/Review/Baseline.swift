@@ -7,7 +7,7 @@ import ISMSRules
 
 /// `check --base`: what a change introduces compared with where it branched off.
 public struct BaselineComparison: Sendable {
-    /// The commit the base was taken at (the merge base of BASE and HEAD).
+    /// The commit the base was taken at (the merge base of BASE and the revision checked).
     public let baseCommit: ObjectID
     public let introduced: [Finding]
     public let resolved: [Finding]
@@ -24,11 +24,12 @@ public final class BaselineRun: Sendable {
     private let work: @Sendable () -> Outcome
     private let started = Locked<Background<Outcome>?>(nil)
 
-    public init(workspace: Workspace, base: String, asOf: Day, trustRef: String? = nil, useCache: Bool = true) {
+    /// `head`: the revision checked (`--rev`), whose merge base with `base` is judged; HEAD for the work tree and index.
+    public init(workspace: Workspace, base: String, head: String = "HEAD", asOf: Day, trustRef: String? = nil, useCache: Bool = true) {
         work = {
             Result { () throws(ToolError) in
                 let began = PhaseTimings.now()
-                let commit = try workspace.mergeBase(of: base)
+                let commit = try workspace.mergeBase(of: base, and: head)
                 var timingNotes = [String]()
                 let findings = try workspace.findings(
                     atCommit: commit, label: base, asOf: asOf, trustRef: trustRef ?? base, useCache: useCache,
@@ -68,8 +69,8 @@ public final class BaselineRun: Sendable {
 }
 
 extension Workspace {
-    /// The merge base of `base` and HEAD, as a pull request compares: changes made on BASE after the branch
-    /// point are not the change's own.
+    /// The merge base of `base` and `head` (the revision checked), as a pull request compares: changes made on BASE
+    /// after the branch point are not the change's own.
     public func mergeBase(of base: String, and head: String = "HEAD") throws(ToolError) -> ObjectID {
         let (repository, _) = try requireRepository()
         let baseCommit: ObjectID, headCommit: ObjectID
