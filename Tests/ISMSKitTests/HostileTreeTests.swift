@@ -1,4 +1,5 @@
 import Foundation
+import ISMSKit
 import XCTest
 
 /// Hostile trees: links out of the repository, submodules and nested repositories where records belong,
@@ -191,6 +192,73 @@ final class HostileTreeTests: XCTestCase {
         assertHeld(
             ["check", "--base", "main", "--as-of", "2026-12-01"], in: repo.path, exits: [2],
             stderrContains: "the file name .isms/openpgp/\u{FFFD}.asc is not UTF-8")
+    }
+
+    /// Evidence whose location spells U+FFFD, beside two artifacts named `\xFE` and `\xFF`: a commit's tree read both
+    /// names as that path and the gate found an artifact (the first of the two), while the work tree found none. The
+    /// path names no one file, so it is missing in every mode.
+    func testAnArtifactLocationSpellingUFFFDIsMissingInEveryMode() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.write(
+            "evidence/ev-1.yaml",
+            "id: EV-1\ntitle: Restore test\ncontrol: CTRL-1\ncollected_on: 2026-11-20\nresult: pass\n"
+                + "location: artifacts/\u{FFFD}.txt\n")
+        writeRawName(in: repo, "artifacts/", [0xFE], ".txt", "the restore passed\n")
+        writeRawName(in: repo, "artifacts/", [0xFF], ".txt", "another file\n")
+        repo.git("add", "-A")
+        repo.commit("Evidence", at: "2026-11-20T10:00:00+01:00")
+        for (mode, found) in checkAllModes(repo) {
+            let missing = found.filter { $0.rule == "missing-artifact" }
+            XCTAssertEqual(missing.map(\.path), ["evidence/ev-1.yaml"], "\(mode): \(found)")
+            XCTAssertTrue(missing.allSatisfy { $0.message.contains("spells U+FFFD") }, "\(mode): \(missing)")
+        }
+    }
+
+    /// A merge whose parents differ on two files whose names are canonically equal (`café` in NFC and in NFD) and
+    /// which keeps the first parent's value of one (a branch's change dropped): the contested paths were keyed as
+    /// text, so one spelling went unjudged and the dropped change kept the old commit's attribution.
+    func testAMergeJudgesBothSpellingsOfAContestedPath() {
+        let nfc = "risks/caf\u{E9}.yaml", nfd = "risks/cafe\u{301}.yaml"
+        func risk(_ id: String, _ treatment: String) -> String { "id: \(id)\ntitle: t\nowner: alice\ntreatment: \(treatment)\n" }
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write(nfc, risk("RISK-1", "avoid"))
+        repo.write(nfd, risk("RISK-2", "avoid"))
+        let start = repo.commit("Two risks", at: "2026-01-05T10:00:00+01:00")
+        repo.git("checkout", "-q", "-b", "branch")
+        repo.write(nfc, risk("RISK-1", "transfer"))
+        repo.write(nfd, risk("RISK-2", "transfer"))
+        repo.commit("Transfer both", by: .bob, at: "2026-01-06T10:00:00+01:00")
+        repo.git("checkout", "-q", "main")
+        repo.write("README.md", "x\n")
+        repo.commit("Readme", at: "2026-01-07T10:00:00+01:00")
+        gitAllowingFailure(["merge", "-q", "--no-ff", "--no-commit", "branch"], in: repo.path)
+        repo.write(nfc, risk("RISK-1", "avoid"))
+        let merge = repo.commit("Merge, dropping the transfer of RISK-1", by: .carol, at: "2026-01-08T10:00:00+01:00")
+        XCTAssertEqual(repo.git("rev-list", "--parents", "-n", "1", "HEAD").split(separator: " ").count, 3)
+        for cache in [[String](), ["--no-cache"]] {
+            let fields = repo.json(["blame", "RISK-1"] + cache)["fields"] as? [[String: Any]] ?? []
+            let treatment = fields.first { $0["field"] as? String == "treatment" }?["commit"] as? String
+            XCTAssertEqual(treatment, merge, "\(cache): the merge dropped the branch's change, not \(start.prefix(10))")
+        }
+    }
+
+    /// The allowed-signers file and the settings the history reads are looked up by name in a commit's tree: by text,
+    /// a file spelled `e` + U+0301 (listed first by git) stood in for the `é` the settings name.
+    func testSettingsFilesAreFoundByTheirExactName() throws {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write(".isms/signers-caf\u{E9}", "the named file\n")
+        repo.write(".isms/signers-cafe\u{301}", "a decoy\n")
+        let commit = repo.commit("Signers", at: "2026-01-05T10:00:00+01:00")
+        let repository = try XCTUnwrap(try Repository.discover(containing: repo.path))
+        let root = try repository.treeOfCommit(try XCTUnwrap(ObjectID(hex: commit)))
+        let data = try repository.file(at: ".isms/signers-caf\u{E9}", below: root)
+        XCTAssertEqual(data.map { String(decoding: $0, as: UTF8.self) }, "the named file\n")
+        let blob = try repository.blobID(at: ".isms/signers-caf\u{E9}", inCommit: try XCTUnwrap(ObjectID(hex: commit)))
+        XCTAssertEqual(blob?.hex, repo.git("rev-parse", "HEAD:.isms/signers-caf\u{E9}"))
     }
 
     /// A value and an id rewritten in the other Unicode normalisation form (NFC `é` to NFD `e` + U+0301): the same

@@ -108,7 +108,9 @@ extension Repository {
         let components = path.split(separator: "/").filter { $0 != "." }
         guard let name = components.last, !components.contains("..") else { return nil }
         guard let folder = try subtree(of: root, at: components.dropLast().joined(separator: "/")) else { return nil }
-        guard let entry = try treeEntries(folder).first(where: { $0.name == name }),
+        // Byte for byte, as git tells files apart: `==` on names is canonical equivalence, so `é` found a file spelled
+        // `e` + U+0301 listed before it.
+        guard let entry = try self.entry(named: String(name), in: folder),
             entry.mode == .file || entry.mode == .executable
         else { return nil }
         // Settings and key files are small: one over the limit is read as absent, never inflated.

@@ -617,7 +617,8 @@ public final class GovernanceContext: @unchecked Sendable {
         do {
             let tree = try repository.treeOfCommit(commit)
             guard let folder = try repository.subtree(of: tree, at: components.dropLast().joined(separator: "/")) else { return nil }
-            return try repository.treeEntries(folder).first(where: { $0.name == name })
+            // Byte for byte (`Repository.file(at:below:)`).
+            return try repository.entry(named: String(name), in: folder)
         } catch {
             memory.failed("reading \(path) at commit \(commit.short)", error)
             return nil

@@ -230,7 +230,8 @@ extension Repository {
         let components = path.split(separator: "/")
         guard let name = components.last else { return nil }
         guard let folder = try subtree(of: try treeOfCommit(commit), at: components.dropLast().joined(separator: "/")) else { return nil }
-        guard let entry = try treeEntries(folder).first(where: { $0.name == name }), entry.mode == .file || entry.mode == .executable else {
+        // Byte for byte (`Repository.file(at:below:)`).
+        guard let entry = try self.entry(named: String(name), in: folder), entry.mode == .file || entry.mode == .executable else {
             return nil
         }
         return entry.id
