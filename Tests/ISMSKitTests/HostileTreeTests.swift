@@ -178,6 +178,27 @@ final class HostileTreeTests: XCTestCase {
         XCTAssertTrue(local.stderr.contains("the history rules were not run"), local.stderr)
     }
 
+    /// The audit pack of a repository whose history cannot be read (here: a record name that is not UTF-8) is still
+    /// written from the records, but it lacked the decision log without a word, exit 0: an auditor's copy short of
+    /// its proof. It now says what it leaves out and why.
+    func testTheAuditPackSaysWhatItLeavesOutWhenTheHistoryCannotBeRead() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let out = TemporaryFolder()
+        let whole = assertHeld(["export", "--html", out.path + "/pack.html", "--as-of", "2026-12-01"], in: repo.path, exits: [0])
+        XCTAssertTrue(whole.stdout.contains("Decision log"), whole.stdout)
+        XCTAssertFalse(whole.stderr.contains("leaves out"), whole.stderr)
+        writeRawName(in: repo, "risks/", [0xFE], ".yaml", hostileRisk("RISK-2"))
+        repo.git("add", "-A")
+        repo.commit("Add a record whose name is not UTF-8", by: .bob, at: "2026-01-06T10:00:00+01:00")
+        let short = assertHeld(["export", "--html", out.path + "/pack.html", "--as-of", "2026-12-01"], in: repo.path, exits: [0])
+        XCTAssertFalse(short.stdout.contains("Decision log"), short.stdout)
+        XCTAssertTrue(short.stderr.contains("the pack leaves out what the history gives (the decision log"), short.stderr)
+        XCTAssertTrue(short.stderr.contains("the file name risks/\u{FFFD}.yaml is not UTF-8"), short.stderr)
+    }
+
     /// A key file whose name is not UTF-8 in the OpenPGP keys folder: two such names would decode alike, so one key
     /// could stand in for another. The gate refuses to judge a pull request that adds one.
     func testKeyNamesThatAreNotUTF8FailTheGateClosed() {
