@@ -1,4 +1,5 @@
 import Foundation
+import ISMSCore
 import ISMSModel
 
 /// A file or link found under the ISMS root.
@@ -48,7 +49,7 @@ extension RecordSource {
 /// asks (.yaml or .yml; .md for documents), the kind being the path's top folder. A README.md among YAML records
 /// is not one.
 package func isRecordFileName(_ path: String) -> Bool {
-    guard let slash = path.firstIndex(of: "/"), let kind = RecordKind(folder: String(path[..<slash])) else {
+    guard let folder = path.firstPathComponent, let kind = RecordKind(folder: folder) else {
         return RecordFileFormat.yaml.isRecordFileName(path)
     }
     return kind.fileFormat.isRecordFileName(path)
@@ -57,8 +58,8 @@ package func isRecordFileName(_ path: String) -> Bool {
 /// Rejects paths that climb out of the ISMS root or are absolute.
 package func normalisedRelativePath(_ path: String) -> String? {
     guard !path.hasPrefix("/"), !path.isEmpty else { return nil }
-    var parts = [Substring]()
-    for part in path.split(separator: "/") {
+    var parts = [String]()
+    for part in path.pathComponents() {
         switch part {
         case ".": continue
         case "..": guard !parts.isEmpty else { return nil }; parts.removeLast()

@@ -1,5 +1,6 @@
 import Foundation
 import GitKit
+import ISMSCore
 
 #if canImport(Glibc)
     import Glibc
@@ -129,7 +130,7 @@ public struct WorkTreeSource: RecordSource {
     public func artifact(at path: String) -> Data? {
         guard let relative = normalisedRelativePath(path) else { return nil }
         // Every folder on the way must be a real folder: a link anywhere is not followed.
-        let components = relative.split(separator: "/")
+        let components = relative.pathComponents()
         var current = root
         for component in components.dropLast() {
             current += "/" + component

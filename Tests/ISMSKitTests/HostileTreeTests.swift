@@ -199,6 +199,45 @@ final class HostileTreeTests: XCTestCase {
         XCTAssertTrue(short.stderr.contains("the file name risks/\u{FFFD}.yaml is not UTF-8"), short.stderr)
     }
 
+    /// A record whose name starts with a combining mark (`risks/\u{301}a.yaml`): the mark joins the `/` before it into
+    /// one character, so a search for the character `/` found no folder. The work tree's check crashed (a force
+    /// unwrap), and a commit, the index and the history passed the record by unread. Git's separator is the byte.
+    func testARecordNameStartingWithACombiningMarkIsReadInEveryMode() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let path = "risks/\u{301}a.yaml"
+        repo.write(path, "id: RISK-9\ntitle: t\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-99]\n")
+        repo.git("add", "-A")
+        let staged = findings(assertHeld(["check", "--staged", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1]))
+        repo.commit("Add RISK-9", by: .bob, at: "2026-01-06T10:00:00+01:00")
+        var byMode = checkAllModes(repo)
+        byMode["index"] = staged
+        for (mode, found) in byMode {
+            XCTAssertTrue(found.contains { $0.rule == "broken-link" && $0.path.utf8.elementsEqual(path.utf8) }, "\(mode): \(found)")
+        }
+        let entries = repo.json(["history", "RISK-9"])["entries"] as? [[String: Any]] ?? []
+        XCTAssertEqual(entries.strings("event"), ["created"])
+    }
+
+    /// An evidence location `../\u{301}x/secret.txt`: split by characters it had no `..` part, so it passed as a path
+    /// inside the ISMS root, and the work tree read the file beside the root.
+    func testAnArtifactLocationCannotClimbOutOfTheRootThroughACombiningMark() {
+        let repo = GitRepository()
+        repo.write("isms/isms.yaml", minimalConfig)
+        repo.write("isms/risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.write("\u{301}x/secret.txt", "outside the ISMS root\n")
+        let location = "../\u{301}x/secret.txt"
+        repo.write(
+            "isms/evidence/ev-1.yaml",
+            "id: EV-1\ntitle: t\ncontrol: CTRL-1\ncollected_on: 2026-11-20\nresult: pass\nlocation: \(location)\n")
+        repo.commit("Evidence", at: "2026-11-20T10:00:00+01:00")
+        let result = assertHeld(["check", "--format", "json", "--as-of", "2026-12-01"], in: repo.path + "/isms", exits: [1])
+        let missing = findings(result).filter { $0.rule == "missing-artifact" }
+        XCTAssertEqual(missing.map(\.message), ["location '\(location)' of EV-1 is not a path inside the ISMS root"])
+    }
+
     /// A key file whose name is not UTF-8 in the OpenPGP keys folder: two such names would decode alike, so one key
     /// could stand in for another. The gate refuses to judge a pull request that adds one.
     func testKeyNamesThatAreNotUTF8FailTheGateClosed() {

@@ -69,7 +69,7 @@ public final class HistoryEngine {
     public init(repository: Repository, root: String) {
         self.repository = repository
         self.root = root
-        rootComponents = root.split(separator: "/").map(String.init).filter { $0 != "." }
+        rootComponents = root.pathComponents().filter { $0 != "." }
     }
 
     /// The file the cache for these options lives in.
@@ -572,7 +572,7 @@ public final class HistoryEngine {
             if let root = try rootTree(base) {
                 for (key, kind) in contested.sorted(by: { $0.key < $1.key }) {
                     let path = key.string
-                    let components = path.split(separator: "/").map(String.init)
+                    let components = path.pathComponents()
                     guard let name = components.last, let folder = try repository.treeID(at: Array(components.dropLast()), in: root),
                         let entry = try repository.entry(named: name, in: folder), entry.mode == .file || entry.mode == .executable
                     else { continue }
@@ -632,7 +632,7 @@ struct RecordFolders {
         switch Self.slash(path) {
         case .at: return true
         case .none: return kinds[Substring(path)] != nil
-        case .notASCII: return path.contains("/") || RecordKind(folder: path) != nil
+        case .notASCII: return path.hasPathSeparator || RecordKind(folder: path) != nil
         }
     }
 
@@ -647,8 +647,8 @@ struct RecordFolders {
             guard let kind = kinds[folder], kind.fileFormat.isRecordFileName(path) else { return (false, nil) }
             return (false, kind)
         case .notASCII:
-            let topLevel = !path.contains("/") && RecordKind(folder: path) == nil
-            guard let slash = path.firstIndex(of: "/"), let kind = RecordKind(folder: String(path[..<slash])), isRecordFileName(path)
+            let topLevel = !path.hasPathSeparator && RecordKind(folder: path) == nil
+            guard let folder = path.firstPathComponent, let kind = RecordKind(folder: folder), isRecordFileName(path)
             else { return (topLevel, nil) }
             return (topLevel, kind)
         }

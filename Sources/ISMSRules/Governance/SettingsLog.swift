@@ -227,7 +227,7 @@ extension Workspace {
 extension Repository {
     /// The id of the regular file at `path` (from the repository's top) in `commit`'s tree; nil when absent or not a file.
     package func blobID(at path: String, inCommit commit: ObjectID) throws -> ObjectID? {
-        let components = path.split(separator: "/")
+        let components = path.pathComponents()
         guard let name = components.last else { return nil }
         guard let folder = try subtree(of: try treeOfCommit(commit), at: components.dropLast().joined(separator: "/")) else { return nil }
         // Byte for byte (`Repository.file(at:below:)`).
