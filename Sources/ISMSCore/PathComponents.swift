@@ -14,6 +14,13 @@ extension StringProtocol {
         return String(decoding: utf8[..<slash], as: UTF8.self)
     }
 
+    /// The rest of the path after `lead` (a folder and its `/`, or empty), compared byte for byte; nil when the path does
+    /// not start with it. `hasPrefix` compares characters canonically, so `café/` matched a sibling `cafe` + U+0301.
+    package func droppingPathPrefix(_ lead: String) -> String? {
+        guard utf8.starts(with: lead.utf8) else { return nil }
+        return String(decoding: utf8.dropFirst(lead.utf8.count), as: UTF8.self)
+    }
+
     /// Whether the path holds a `/` byte.
     package var hasPathSeparator: Bool { utf8.contains(UInt8(ascii: "/")) }
 }

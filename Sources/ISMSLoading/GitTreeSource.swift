@@ -58,8 +58,8 @@ public final class GitObjectSource: RecordSource, Sendable {
         files.reserveCapacity(entries.count)
         var conflicted = Set<ExactString>()
         let lead = prefix.isEmpty ? "" : prefix + "/"
-        for entry in entries where entry.path.hasPrefix(lead) {
-            let relative = String(entry.path.dropFirst(lead.count))
+        for entry in entries {
+            guard let relative = entry.path.droppingPathPrefix(lead) else { continue }
             if entry.stage != 0 { conflicted.insert(ExactString(relative)); continue }
             files[ExactString(relative)] = TreeEntry(name: relative, id: entry.id, mode: entry.mode)
         }

@@ -238,6 +238,24 @@ final class HostileTreeTests: XCTestCase {
         XCTAssertEqual(missing.map(\.message), ["location '\(location)' of EV-1 is not a path inside the ISMS root"])
     }
 
+    /// An ISMS root named `café` (NFC) beside a folder `cafe` + U+0301 (NFD): `check --staged` took the index entries
+    /// under the root with `hasPrefix`, which compares characters canonically, so the sibling's records were read as
+    /// the ISMS's own.
+    func testTheIndexIsReadBelowTheRootByteForByte() {
+        let repo = GitRepository()
+        let root = "caf\u{E9}", sibling = "cafe\u{301}"
+        repo.write(root + "/isms.yaml", minimalConfig)
+        repo.write(root + "/risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.write(sibling + "/risks/r9.yaml", "id: RISK-9\ntitle: t\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-99]\n")
+        repo.commit("Two folders", at: "2026-01-05T10:00:00+01:00")
+        repo.write(root + "/risks/r1.yaml", hostileRisk("RISK-1", title: "edited"))
+        repo.git("add", "-A")
+        let staged = assertHeld(["check", "--staged", "--format", "json", "--as-of", "2026-12-01"], in: repo.path + "/" + root, exits: [0])
+        XCTAssertEqual(findings(staged).map(\.rule), [])
+        let summary = (try? JSONSerialization.jsonObject(with: Data(staged.stdout.utf8)) as? [String: Any])?["summary"]
+        XCTAssertEqual((summary as? [String: Any])?["records"] as? Int, 1)
+    }
+
     /// A key file whose name is not UTF-8 in the OpenPGP keys folder: two such names would decode alike, so one key
     /// could stand in for another. The gate refuses to judge a pull request that adds one.
     func testKeyNamesThatAreNotUTF8FailTheGateClosed() {
