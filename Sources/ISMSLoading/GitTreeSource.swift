@@ -125,7 +125,8 @@ public final class GitObjectSource: RecordSource, Sendable {
         if let slash = utf8.firstIndex(of: UInt8(ascii: "/")), slash != utf8.startIndex, utf8.allSatisfy({ $0 < 0x80 }) {
             return String(path[..<slash])
         }
-        return path.firstPathComponent
+        guard path.hasPathSeparator else { return nil }
+        return path.pathComponents().first
     }
 
     /// A link's target for a message: git stores it as a blob, which may hold anything, so only a short one is read.

@@ -44,7 +44,9 @@ public struct WorkTreeSource: RecordSource {
             default: continue
             }
         }
-        return entries.sorted { $0.path < $1.path }
+        // In git's order (bytes), as a commit's tree is listed: sorted as text, an NFD name came after an NFC one git lists
+        // after it, and the first of two files claiming one id was another file than in `check --rev`.
+        return entries.sorted { ExactString($0.path) < ExactString($1.path) }
     }
 
     private func walk(relative: String, into entries: inout [SourceEntry]) {

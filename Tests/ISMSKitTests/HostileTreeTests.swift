@@ -256,6 +256,20 @@ final class HostileTreeTests: XCTestCase {
         XCTAssertEqual((summary as? [String: Any])?["records"] as? Int, 1)
     }
 
+    /// Two files claiming one id, one named in NFD (`e` + U+0301, which git lists before `f`; as text, `é` sorts after
+    /// it): the work tree sorted its files as text and a commit as bytes, so the first claimant, the record the rules
+    /// judge as that id, and the file the duplicate-id finding names, differed between the two. Both now follow git.
+    func testTheWorkTreeListsRecordsInGitsOrder() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/f.yaml", hostileRisk("RISK-1"))
+        repo.write("risks/e\u{301}.yaml", hostileRisk("RISK-1", title: "other"))
+        repo.commit("Two claimants", at: "2026-01-05T10:00:00+01:00")
+        for (mode, found) in checkAllModes(repo) {
+            XCTAssertEqual(found.filter { $0.rule == "duplicate-id" }.map(\.path), ["risks/f.yaml"], mode)
+        }
+    }
+
     /// A key file whose name is not UTF-8 in the OpenPGP keys folder: two such names would decode alike, so one key
     /// could stand in for another. The gate refuses to judge a pull request that adds one.
     func testKeyNamesThatAreNotUTF8FailTheGateClosed() {
