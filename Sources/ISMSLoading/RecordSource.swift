@@ -55,9 +55,10 @@ package func isRecordFileName(_ path: String) -> Bool {
     return kind.fileFormat.isRecordFileName(path)
 }
 
-/// Rejects paths that climb out of the ISMS root or are absolute.
+/// Rejects paths that climb out of the ISMS root or are absolute, and those holding NUL, which no file name holds (the
+/// file system would end the path there: `a.txt\0.pdf` opened `a.txt`).
 package func normalisedRelativePath(_ path: String) -> String? {
-    guard !path.hasPrefix("/"), !path.isEmpty else { return nil }
+    guard !path.hasPrefix("/"), !path.isEmpty, !path.utf8.contains(0) else { return nil }
     var parts = [String]()
     for part in path.pathComponents() {
         switch part {

@@ -270,6 +270,25 @@ final class HostileTreeTests: XCTestCase {
         }
     }
 
+    /// An evidence location holding NUL (YAML spells it `\0`): the file system ends a path at NUL, so the work tree
+    /// found `artifacts/a.txt` for `artifacts/a.txt\0 forged.pdf` while a commit's tree found nothing. No file name
+    /// holds NUL, so the location is no path in any mode.
+    func testAnArtifactLocationHoldingNULIsNoPath() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.write("artifacts/a.txt", "the restore passed\n")
+        repo.write(
+            "evidence/ev-1.yaml",
+            "id: EV-1\ntitle: t\ncontrol: CTRL-1\ncollected_on: 2026-11-20\nresult: pass\nlocation: \"artifacts/a.txt\\0 forged.pdf\"\n")
+        repo.commit("Evidence", at: "2026-11-20T10:00:00+01:00")
+        for (mode, found) in checkAllModes(repo) {
+            let missing = found.filter { $0.rule == "missing-artifact" }
+            XCTAssertEqual(missing.map(\.path), ["evidence/ev-1.yaml"], "\(mode): \(found)")
+            XCTAssertTrue(missing.allSatisfy { $0.message.hasSuffix("is not a path inside the ISMS root") }, "\(mode): \(missing)")
+        }
+    }
+
     /// A key file whose name is not UTF-8 in the OpenPGP keys folder: two such names would decode alike, so one key
     /// could stand in for another. The gate refuses to judge a pull request that adds one.
     func testKeyNamesThatAreNotUTF8FailTheGateClosed() {
