@@ -289,6 +289,26 @@ final class HostileTreeTests: XCTestCase {
         }
     }
 
+    /// A tree listing one record name twice (`git mktree` writes it; `git fsck` calls it duplicateEntries): a checkout
+    /// writes the second entry, `check --rev` read the first, so the commit passed with a record git does not give.
+    func testATreeListingARecordTwiceIsRefused() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let good = repo.git("rev-parse", "HEAD:risks/r1.yaml")
+        let bad = repo.git(
+            "hash-object", "-w", "--stdin", input: "id: RISK-1\ntitle: t\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-99]\n")
+        let risks = repo.git("mktree", input: "100644 blob \(good)\tr1.yaml\n100644 blob \(bad)\tr1.yaml\n")
+        let config = repo.git("rev-parse", "HEAD:isms.yaml")
+        let root = repo.git("mktree", input: "100644 blob \(config)\tisms.yaml\n040000 tree \(risks)\trisks\n")
+        let commit = repo.git("commit-tree", root, "-p", "HEAD", "-m", "Twice", input: "")
+        repo.git("update-ref", "refs/heads/twice", commit)
+        assertHeld(
+            ["check", "--rev", "twice", "--as-of", "2026-12-01"], in: repo.path, exits: [2],
+            stderrContains: "corrupt tree object: two entries for risks/r1.yaml")
+    }
+
     /// A key file whose name is not UTF-8 in the OpenPGP keys folder: two such names would decode alike, so one key
     /// could stand in for another. The gate refuses to judge a pull request that adds one.
     func testKeyNamesThatAreNotUTF8FailTheGateClosed() {
