@@ -69,7 +69,7 @@ public final class HistoryEngine {
     public init(repository: Repository, root: String) {
         self.repository = repository
         self.root = root
-        rootComponents = root.split(separator: "/").map(String.init).filter { $0 != "." }
+        rootComponents = root.pathComponents().filter { $0 != "." }
     }
 
     /// The file the cache for these options lives in.
@@ -524,16 +524,18 @@ public final class HistoryEngine {
                 var mergeBase: MergeBaseFiles?
                 if node.parents.count > 1 {
                     // Only where the parents differ can a merge hold a value no parent's side explains.
-                    var contested = [String: RecordKind]()
+                    // Keyed byte for byte: canonically equal spellings of a path are two files, and a `String` key
+                    // kept one, so the record at the other went unjudged (a branch's change the merge dropped).
+                    var contested = [ExactString: RecordKind]()
                     for parent in node.parents.dropFirst() {
-                        try recordChanges(base, rootTree(at: parent)) { path, kind, _, _ in contested[path] = kind }
+                        try recordChanges(base, rootTree(at: parent)) { path, kind, _, _ in contested[ExactString(path)] = kind }
                     }
                     if !contested.isEmpty,
                         let bases = try mergeBaseFiles(
                             node.parents.map { graph.nodes[Int($0)].id }, contested: contested, rootTree: { try rootTree(of: $0) })
                     {
                         for file in bases.joined() { try found(file, n) }
-                        mergeBase = MergeBaseFiles(contested: contested.keys.sorted(), bases: bases)
+                        mergeBase = MergeBaseFiles(contested: contested.keys.sorted().map(\.string), bases: bases)
                     }
                 }
                 for change in changes { try found(change, n) }
@@ -554,7 +556,7 @@ public final class HistoryEngine {
     /// (several after criss-cross merges; none when the histories are unrelated). Nil when no merge base can be read:
     /// the merge is then judged against its parents only, as before.
     private func mergeBaseFiles(
-        _ parents: [ObjectID], contested: [String: RecordKind], rootTree: (ObjectID) throws -> ObjectID?
+        _ parents: [ObjectID], contested: [ExactString: RecordKind], rootTree: (ObjectID) throws -> ObjectID?
     ) throws -> [[PathChange]]? {
         var bases = [ObjectID]()
         do {
@@ -568,8 +570,9 @@ public final class HistoryEngine {
         for base in bases {
             var files = [PathChange]()
             if let root = try rootTree(base) {
-                for (path, kind) in contested.sorted(by: { $0.key < $1.key }) {
-                    let components = path.split(separator: "/").map(String.init)
+                for (key, kind) in contested.sorted(by: { $0.key < $1.key }) {
+                    let path = key.string
+                    let components = path.pathComponents()
                     guard let name = components.last, let folder = try repository.treeID(at: Array(components.dropLast()), in: root),
                         let entry = try repository.entry(named: name, in: folder), entry.mode == .file || entry.mode == .executable
                     else { continue }
@@ -629,7 +632,7 @@ struct RecordFolders {
         switch Self.slash(path) {
         case .at: return true
         case .none: return kinds[Substring(path)] != nil
-        case .notASCII: return path.contains("/") || RecordKind(folder: path) != nil
+        case .notASCII: return path.hasPathSeparator || RecordKind(folder: path) != nil
         }
     }
 
@@ -644,8 +647,8 @@ struct RecordFolders {
             guard let kind = kinds[folder], kind.fileFormat.isRecordFileName(path) else { return (false, nil) }
             return (false, kind)
         case .notASCII:
-            let topLevel = !path.contains("/") && RecordKind(folder: path) == nil
-            guard let slash = path.firstIndex(of: "/"), let kind = RecordKind(folder: String(path[..<slash])), isRecordFileName(path)
+            let topLevel = !path.hasPathSeparator && RecordKind(folder: path) == nil
+            guard let folder = path.firstPathComponent, let kind = RecordKind(folder: folder), isRecordFileName(path)
             else { return (topLevel, nil) }
             return (topLevel, kind)
         }

@@ -159,7 +159,9 @@ extension Workspace {
         let (repository, prefix) = try requireRepository()
         do {
             let lead = prefix.isEmpty ? "" : prefix + "/"
-            let staged = try repository.indexEntries(file: indexFile).filter { $0.path.hasPrefix(lead) }
+            let staged = try repository.indexEntries(file: indexFile).compactMap { entry in
+                entry.path.droppingPathPrefix(lead).map { (relative: $0, entry: entry) }
+            }
             var committed = [ExactString: TreeEntry]()
             if let head = try? repository.resolveCommit("HEAD"),
                 let root = try repository.subtree(of: try repository.treeOfCommit(head), at: prefix)
@@ -167,9 +169,7 @@ extension Workspace {
                 committed = try repository.flattenTree(root)
             }
             guard staged.count == committed.count else { return false }
-            return staged.allSatisfy { entry in
-                entry.stage == 0 && committed[ExactString(String(entry.path.dropFirst(lead.count)))]?.id == entry.id
-            }
+            return staged.allSatisfy { relative, entry in entry.stage == 0 && committed[ExactString(relative)]?.id == entry.id }
         } catch let error as TreeTooDeep {
             throw .treeTooDeep(error, in: "HEAD")
         } catch {

@@ -227,10 +227,11 @@ extension Workspace {
 extension Repository {
     /// The id of the regular file at `path` (from the repository's top) in `commit`'s tree; nil when absent or not a file.
     package func blobID(at path: String, inCommit commit: ObjectID) throws -> ObjectID? {
-        let components = path.split(separator: "/")
+        let components = path.pathComponents()
         guard let name = components.last else { return nil }
         guard let folder = try subtree(of: try treeOfCommit(commit), at: components.dropLast().joined(separator: "/")) else { return nil }
-        guard let entry = try treeEntries(folder).first(where: { $0.name == name }), entry.mode == .file || entry.mode == .executable else {
+        // Byte for byte (`Repository.file(at:below:)`).
+        guard let entry = try self.entry(named: String(name), in: folder), entry.mode == .file || entry.mode == .executable else {
             return nil
         }
         return entry.id
