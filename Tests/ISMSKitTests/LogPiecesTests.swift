@@ -92,3 +92,50 @@ final class LogPiecesTests: XCTestCase {
         }
     }
 }
+
+/// The settings' log looks a merge's base up only when a side of the merge holds other values than the merge itself.
+final class SettingsLogMergeTests: XCTestCase {
+    /// A merge that leaves isms.yaml as both sides have it authors nothing; one that keeps its first side's scope
+    /// against the other side's change (`-s ours`), and one that writes a scope neither side had, author it; one that
+    /// takes the other side's change does not. It fails when a merge is judged by its first side alone.
+    func testAMergeIsJudgedAgainstItsBaseOnlyWhenASideDiffersFromIt() throws {
+        func config(_ scope: String) -> String { minimalConfig + "scope: \(scope)\n" }
+        let r = ISMSRepository()
+        r.write("isms.yaml", config("A"))
+        r.commit("Start", at: "2026-01-01T10:00:00Z")
+        var day = 2
+        func branch(_ name: String, scope: String?, summary: String) {
+            _ = r.git("checkout", "-q", "-b", name, "main")
+            if let scope { r.write("isms.yaml", config(scope)) } else { r.repo.write("src/\(name).txt", "\(name)\n") }
+            r.commit(summary, by: .bob, at: String(format: "2026-01-%02dT10:00:00Z", day))
+            day += 1
+            _ = r.git("checkout", "-q", "main")
+            r.repo.write("src/main-\(name).txt", "\(name)\n")
+            r.commit("Unrelated before \(name)", at: String(format: "2026-01-%02dT10:00:00Z", day))
+            day += 1
+        }
+        func merge(_ name: String, _ options: [String], summary: String, scope: String? = nil) {
+            _ = r.repo.gitArguments(["merge", "-q", "--no-ff", "--no-commit"] + options + [name])
+            if let scope { r.write("isms.yaml", config(scope)) }
+            r.commit(summary, by: .carol, at: String(format: "2026-01-%02dT10:00:00Z", day))
+            day += 1
+        }
+        branch("t1", scope: "C", summary: "Scope C on t1")
+        merge("t1", ["-s", "ours"], summary: "Merge t1, keeping scope A")
+        branch("t2", scope: nil, summary: "Unrelated on t2")
+        merge("t2", [], summary: "Merge t2")
+        branch("t3", scope: "D", summary: "Scope D on t3")
+        merge("t3", ["-X", "theirs"], summary: "Merge t3, taking scope D")
+        branch("t4", scope: nil, summary: "Unrelated on t4")
+        merge("t4", [], summary: "Merge t4 with scope E", scope: "E")
+
+        let workspace = try Workspace(explicitRoot: r.path + "/isms")
+        let history = try workspace.historyEngine().load(HistoryOptions(useCache: false))
+        let log = try workspace.settingsLog(history)
+        XCTAssertEqual(
+            log.entries.map(\.commit.summary).reversed(),
+            ["Start", "Scope C on t1", "Merge t1, keeping scope A", "Scope D on t3", "Merge t4 with scope E"])
+        XCTAssertEqual(log.decisions["scope"]?.value, "E")
+        XCTAssertEqual(log.decisions["scope"]?.commit.summary, "Merge t4 with scope E")
+    }
+}
