@@ -93,6 +93,32 @@ final class LogPiecesTests: XCTestCase {
     }
 }
 
+extension LogPiecesTests {
+    /// `isms log` on a generated history of 1,000 commits (two pieces of 512 commits, merges, renames, deletions
+    /// and restorations) prints the log rendered whole, with a filter and without, and with one thread.
+    func testTheLogCommandInPiecesPrintsTheLogRenderedWhole() throws {
+        let repo = try FaultTests.generatedRepository(records: 300, commits: 1000)
+        let workspace = try Workspace(explicitRoot: repo.path + "/isms")
+        let history = try workspace.historyEngine().load(HistoryOptions(useCache: false))
+        let settings = try workspace.settingsLog(history)
+        XCTAssertGreaterThan(history.order.count, 512, "two pieces at least")
+        for (arguments, filter) in [([String](), HistoryFilter()), (["--kind", "risk"], HistoryFilter(kind: .risk))] {
+            let items = history.log(filter, decisionsOf: settings)
+            let verifier = try workspace.signatureVerifier(trustRef: "HEAD", useCache: false)
+            let whole = HistoryText.log(
+                items, signatures: verifier.signatures(of: items.map(\.commit), people: workspace.people(at: "HEAD")))
+            XCTAssertFalse(whole.isEmpty)
+            for threads in ["1", "2", "3"] {
+                let printed = runProcess(
+                    ismsExecutable, ["log", "--no-cache", "--root", "isms"] + arguments, in: repo.path,
+                    environment: ["ISMS_THREADS": threads])
+                XCTAssertEqual(printed.status, 0, printed.stderr)
+                XCTAssertTrue(printed.stdout == whole, "\(arguments), \(threads) threads: the printed log differs")
+            }
+        }
+    }
+}
+
 /// The settings' log looks a merge's base up only when a side of the merge holds other values than the merge itself.
 final class SettingsLogMergeTests: XCTestCase {
     /// A merge that leaves isms.yaml as both sides have it authors nothing; one that keeps its first side's scope
