@@ -2,8 +2,9 @@
 # What 1 and 2 threads of libgit2 blob reads cost: the record blobs a cold history read reads (every distinct blob
 # under ROOT, in `git log` order, newest first), read through libgit2 with the settings isms uses, alternating the
 # configurations below RUNS times each. Prints per configuration the wall time (min / median), the process's CPU
-# (user + system, median), the blob threads' own CPU (median of their sum), and the futex calls and the time spent
-# blocked in them (`strace -f -c -w`, one extra run each). See docs/performance.md, "Record blobs on two threads".
+# (user + system, median), the blob threads' own CPU (median of their sum), the tree thread's CPU and the process's
+# voluntary context switches (median: a thread blocked on a contended mutex sleeps in futex_wait, one switch each).
+# See docs/performance.md, "Record blobs on two threads".
 #
 #   scripts/bench-blob-reads.sh REPO [RUNS] [ROOT]        (ROOT defaults to isms; RUNS to 7)
 #   CONFIGS="THREADS=1;THREADS=2" scripts/bench-blob-reads.sh REPO   # any of the settings in bench-blob-reads.c
@@ -21,7 +22,10 @@ git -C "$repo" rev-list --objects HEAD -- "$root" | cut -c1-40 |
     git -C "$repo" cat-file --batch-check='%(objecttype) %(objectname)' | awk '$1 == "tree" {print $2}' >"$work/trees.txt"
 echo "$(wc -l <"$work/blobs.txt") blobs, $(wc -l <"$work/trees.txt") trees under $root; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-IFS=';' read -r -a configs <<<"${CONFIGS:-THREADS=1;THREADS=2;THREADS=2 HANDLES=own;THREADS=1 API=blob;THREADS=2 API=blob;THREADS=0 TREES_THREAD=1;THREADS=1 TREES_THREAD=1;THREADS=2 TREES_THREAD=1}"
+default='THREADS=1;THREADS=2;THREADS=2 HANDLES=own;THREADS=2 HANDLES=alias;THREADS=1 API=header;THREADS=1 API=blob'
+default+=';THREADS=0 TREES_THREAD=1;THREADS=1 HANDLES=own TREES_THREAD=1;THREADS=1 HANDLES=alias TREES_THREAD=1'
+default+=';THREADS=2 HANDLES=own TREES_THREAD=1;THREADS=2 HANDLES=alias TREES_THREAD=1'
+IFS=';' read -r -a configs <<<"${CONFIGS:-$default}"
 : >"$work/results.txt"
 for ((run = 0; run < runs; run++)); do
     for index in "${!configs[@]}"; do
@@ -29,11 +33,9 @@ for ((run = 0; run < runs; run++)); do
         echo "$index $line" >>"$work/results.txt"
     done
 done
-printf '%-34s %9s %9s %9s %12s %12s %14s\n' configuration "wall min" "wall med" "CPU med" "blob thr CPU" "tree thr CPU" "futex (blocked)"
+printf '%-44s %8s %8s %8s %12s %12s %8s\n' configuration "wall min" "wall med" "CPU med" "blob thr CPU" "tree thr CPU" "vcsw med"
 for index in "${!configs[@]}"; do
-    futex=$(env ${configs[$index]} strace -f -c -w -e trace=futex "$work/bbr" "$repo" "$work/blobs.txt" "$work/trees.txt" 2>&1 >/dev/null |
-        awk '$NF == "futex" {printf "%d (%.0f ms)", $4, $2 * 1000}')
-    awk -v i="$index" -v name="${configs[$index]}" -v futex="${futex:-0}" '
+    awk -v i="$index" -v name="${configs[$index]}" '
         function median(a, n,   j, k, t) {
             for (j = 1; j <= n; j++) for (k = j + 1; k <= n; k++) if (a[k] < a[j]) { t = a[j]; a[j] = a[k]; a[k] = t }
             return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
@@ -47,12 +49,13 @@ for index in "${!configs[@]}"; do
                 if (kv[1] == "sys") cpu[n] += kv[2]
                 if (kv[1] == "blob-threads-cpu") { m = split(kv[2], parts, "/"); blob[n] = 0; for (p = 1; p <= m; p++) blob[n] += parts[p] }
                 if (kv[1] == "trees-cpu") tree[n] = kv[2]
+                if (kv[1] == "vcsw") switches[n] = kv[2]
             }
         }
         END {
             for (j = 1; j <= n; j++) w[j] = wall[j]
             minimum = w[1]; for (j = 2; j <= n; j++) if (w[j] < minimum) minimum = w[j]
-            printf "%-34s %9.0f %9.0f %9.0f %12.0f %12s %14s\n", name, minimum, median(w, n), median(cpu, n), median(blob, n),
-                (tree[1] == "" ? "-" : sprintf("%.0f", median(tree, n))), futex
+            printf "%-44s %8.0f %8.0f %8.0f %12.0f %12s %8.0f\n", name, minimum, median(w, n), median(cpu, n), median(blob, n),
+                (tree[1] == "" ? "-" : sprintf("%.0f", median(tree, n))), median(switches, n)
         }' "$work/results.txt"
 done

@@ -22,12 +22,9 @@ public final class Repository: @unchecked Sendable {
     package var recentTrees: [ObjectID: RawObject] = [:]
     package var recentOrder = Deque<ObjectID>()
     package static let recentTreeLimit = 256
-    /// The path this handle was opened from, for `anotherHandle`.
-    private let openedFrom: String
 
-    private init(pointer: OpaquePointer, openedFrom: String) throws {
+    private init(pointer: OpaquePointer) throws {
         self.pointer = pointer
-        self.openedFrom = openedFrom
         var database: OpaquePointer?
         do {
             try check(git_repository_odb(&database, pointer), "open object database")
@@ -76,17 +73,7 @@ public final class Repository: @unchecked Sendable {
             }
             try check(git_repository_open_ext(&handle, path, 0, nil), "open repository at \(path)")
         }
-        return try Repository(pointer: handle!, openedFrom: path)
-    }
-
-    /// A second handle on the same repository, opened as this one was, for another thread: libgit2 allows one
-    /// thread at a time per `git_repository`, and this one's lock would make the threads take turns. libgit2's
-    /// settings (no strict hash verification, the object cache and mapped-window limits) are process-wide, so both
-    /// handles read alike.
-    package func anotherHandle() throws -> Repository {
-        var handle: OpaquePointer?
-        try check(git_repository_open_ext(&handle, openedFrom, 0, nil), "open repository at \(openedFrom)")
-        return try Repository(pointer: handle!, openedFrom: openedFrom)
+        return try Repository(pointer: handle!)
     }
 
     /// Resolves a revision expression (`HEAD`, `main~2`, a short id) to a commit id.

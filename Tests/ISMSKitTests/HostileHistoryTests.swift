@@ -511,6 +511,65 @@ final class HostileHistoryTests: XCTestCase {
         XCTAssertEqual(outcome(damaged, onWorkers: true), damagedOutcome)
     }
 
+    /// The record blobs of a packed history (deltas against one another, as in any repacked repository) read on the
+    /// parser threads through object readers with packs of their own: every version reaches the tracker, in the order
+    /// the main thread met it. Each commit edits one of three records to a title of its own, so a version dropped, read
+    /// twice or handed to another item changes the log; two readers on two threads read every blob as the repository does.
+    func testBlobsReadOnSeparateReadersOfAPackGiveEveryVersionInOrder() throws {
+        let r = ISMSRepository()
+        for n in 0..<3 { r.write("risks/r\(n).yaml", riskYAML("RISK-\(n)")) }
+        r.commit("Add", at: "2026-01-01T10:00:00+01:00")
+        let edits = 120
+        for n in 0..<edits {
+            let description = "description: " + String(repeating: "step \(n) of the treatment plan. ", count: 8 + n % 5) + "\n"
+            r.write("risks/r\(n % 3).yaml", riskYAML("RISK-\(n % 3)", title: "Version \(n) end", likelihood: 1 + n % 5, extra: description))
+            let day = 2 + n / 24, hour = n % 24
+            r.commit("Edit \(n)", by: n % 2 == 0 ? .bob : .carol, at: String(format: "2026-02-%02dT%02d:00:00+01:00", day, hour))
+        }
+        r.git("repack", "-adq", "--depth=50", "--window=250")
+        let packed = r.git("count-objects", "-v")
+        XCTAssertTrue(packed.split(separator: "\n").contains("count: 0"), "every object is packed: \(packed)")
+
+        func outcome(onWorkers: Bool) throws -> (log: String, parsed: Int) {
+            let engine = try Workspace(explicitRoot: r.path + "/isms").historyEngine()
+            engine.readBlobsOnWorkers = onWorkers
+            let history = try engine.load(HistoryOptions(useCache: false))
+            let log = history.log().map { entry in
+                "\(entry.commit.id.hex) \(entry.record) \(entry.event) "
+                    + entry.changes.map { "\($0.field): \(String(describing: $0.old)) → \(String(describing: $0.new))" }.joined(
+                        separator: "; ")
+            }
+            return (log.joined(separator: "\n"), history.blobsParsed)
+        }
+        let onMain = try outcome(onWorkers: false)
+        for n in 0..<edits { XCTAssertTrue(onMain.log.contains("Version \(n) end"), "version \(n) in the log read on the main thread") }
+        XCTAssertEqual(onMain.parsed, 3 + edits)
+        for _ in 0..<3 {
+            let onWorkers = try outcome(onWorkers: true)
+            XCTAssertEqual(onWorkers.parsed, onMain.parsed)
+            XCTAssertEqual(onWorkers.log, onMain.log)
+        }
+
+        // The readers themselves, two threads each with its own, against the repository's reads.
+        let repository = try XCTUnwrap(try Repository.discover(containing: r.path))
+        let blobs = r.git("rev-list", "--objects", "--all").split(separator: "\n").compactMap { line -> ObjectID? in
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, parts[1].hasSuffix(".yaml") else { return nil }
+            return ObjectID(hex: String(parts[0]))
+        }
+        XCTAssertGreaterThan(blobs.count, edits)
+        let expected = try blobs.map { try repository.readObject($0) }
+        let results = Locked([[Data]](repeating: [], count: 2))
+        DispatchQueue.concurrentPerform(iterations: 2) { thread in
+            guard let reader = try? repository.separateObjectReader(spelling: thread + 1) else { return }
+            let read = blobs.map { (try? reader.readObject($0)) ?? Data() }
+            results.withLock { $0[thread] = read }
+        }
+        for thread in 0..<2 {
+            XCTAssertTrue(results.withLock { $0[thread] } == expected, "reader \(thread + 1) read what the repository reads")
+        }
+    }
+
     // MARK: Unborn HEAD, conflicted index
 
     func testUnbornHeadChecksTheWorkTreeAndSaysThereAreNoCommits() {

@@ -60,7 +60,7 @@ public final class HistoryEngine {
     /// How many handed-over commits may wait for the tracker before the main thread waits for it (memory holds their
     /// parsed versions). Only speed and memory depend on it.
     package var trackingBacklog = 4096
-    /// Whether the record blobs are read on the parser threads, each on a repository handle of its own
+    /// Whether the record blobs are read on the parser threads, each on an object reader with packs of its own
     /// (`BlobReaders`), while the main thread reads only each blob's header (its size, for the limits): the main thread
     /// bounds the cold read's wall time, and the reads were a fifth of it. Tests turn it off to compare with every blob
     /// read on the main thread. Only speed depends on it.
@@ -662,16 +662,21 @@ private struct BlobToParse: Sendable {
     let content: Content
 }
 
-/// Reads record blobs on the parser threads, each read on a repository handle no other thread uses meanwhile (taken
-/// from a pool, so at most one per parser thread is opened; the engine's own handle when another cannot be opened).
-/// An unreadable blob parses to nothing, and its error is kept, the first in the order the main thread met the blobs:
-/// the engine throws it, so the run stops with the error and exit code it gave when the main thread read the blob.
-/// `@unchecked`: `idle` and `failure` are touched only with `lock` held; a handle taken is used by one thread.
+/// Reads record blobs on the parser threads, each read on an `ObjectReader` no other thread uses meanwhile (taken from
+/// a pool, so at most one per parser thread is opened). An `ObjectReader` has packs of its own: a second handle on the
+/// repository would share libgit2's one `git_pack_file` per pack, whose mutex the main thread's tree reads take at
+/// every step, and the threads would take turns (docs/performance.md, "Record blobs on two threads").
+/// A blob the reader cannot read is read again on the engine's repository, whose error is the one the main thread's
+/// read gave (an alternate object store the reader could not open, say, is read there); when that fails too, the blob
+/// parses to nothing and its error is kept, the first in the order the main thread met the blobs: the engine throws
+/// it, so the run stops with the error and exit code it gave when the main thread read the blob.
+/// `@unchecked`: `idle`, `opened` and `failure` are touched only with `lock` held; a reader taken is used by one thread.
 private final class BlobReaders: @unchecked Sendable {
     private let repository: Repository
     private let label: String
     private let lock = NSLock()
-    private var idle = [Repository]()
+    private var idle = [ObjectReader]()
+    private var opened = 0
     private var failure: (item: Int, error: ToolError)?
 
     init(_ repository: Repository, label: String) {
@@ -687,12 +692,14 @@ private final class BlobReaders: @unchecked Sendable {
     }
 
     func read(_ blob: ObjectID, item: Int, path: String) -> Data? {
-        let handle = take()
-        defer { putBack(handle) }
+        if let reader = take() {
+            defer { putBack(reader) }
+            if let data = try? reader.readObject(blob) { return data }
+        }
         do {
-            return try handle.readObject(blob)
+            return try repository.readObject(blob)
         } catch {
-            let error = handle.unreadableBlob(blob, path: path, at: label, error)
+            let error = repository.unreadableBlob(blob, path: path, at: label, error)
             lock.lock()
             if failure.map({ item < $0.item }) ?? true { failure = (item, error) }
             lock.unlock()
@@ -700,16 +707,22 @@ private final class BlobReaders: @unchecked Sendable {
         }
     }
 
-    private func take() -> Repository {
+    /// An idle reader, or a new one; nil when none can be opened (the engine's repository reads then).
+    private func take() -> ObjectReader? {
         lock.lock()
-        let handle = idle.popLast()
+        if let reader = idle.popLast() {
+            lock.unlock()
+            return reader
+        }
+        let spelling = opened % LibGit2.readerPacks + 1
+        opened += 1
         lock.unlock()
-        return handle ?? (try? repository.anotherHandle()) ?? repository
+        return try? repository.separateObjectReader(spelling: spelling)
     }
 
-    private func putBack(_ handle: Repository) {
+    private func putBack(_ reader: ObjectReader) {
         lock.lock()
-        idle.append(handle)
+        idle.append(reader)
         lock.unlock()
     }
 }
