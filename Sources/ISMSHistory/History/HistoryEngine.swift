@@ -63,7 +63,8 @@ public final class HistoryEngine {
     /// Whether the record blobs are read on the parser threads, each on an object reader with packs of its own
     /// (`BlobReaders`), while the main thread reads only each blob's header (its size, for the limits): the main thread
     /// bounds the cold read's wall time, and the reads were a fifth of it. Tests turn it off to compare with every blob
-    /// read on the main thread. Only speed depends on it.
+    /// read on the main thread. Only speed and memory depend on it. Only in a repository whose packs fit libgit2's
+    /// mapped windows (`Repository.packsFitMappedLimit`).
     package var readBlobsOnWorkers = true
     /// How many record versions met this run are held in a set before they become sorted runs (`SeenBlobs`). Only
     /// speed and memory depend on it (tests set it small, so that versions met again are looked up in the runs).
@@ -204,7 +205,9 @@ public final class HistoryEngine {
         // Only each version's values are kept: `RecordParser.values` skips the findings and locations `parse` makes.
         let matchedIDs = MatchedIDs()
         let readLabel = "the history of \(options.revision)"
-        let readers = readBlobsOnWorkers ? BlobReaders(repository, label: readLabel) : nil
+        // Not in a repository whose packs outgrow the mapped windows: the readers' own mappings would cost more memory
+        // than the row's limit allows (`Repository.packsFitMappedLimit`); the main thread reads every blob there.
+        let readers = readBlobsOnWorkers && repository.packsFitMappedLimit ? BlobReaders(repository, label: readLabel) : nil
         let parsing = ParallelQueue<BlobToParse, RecordSnapshot?> { item in
             let content: Result<Data, YAMLProblem>
             switch item.content {
