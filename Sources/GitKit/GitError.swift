@@ -75,6 +75,13 @@ package enum LibGit2 {
         return 0
     }()
 
+    /// How many sets of separate packs the object readers of a process open at most (`ISMS_GIT_READER_PACKS`, for
+    /// measurements only): readers past that share them (see `ObjectReader`).
+    package static let readerPacks: Int = {
+        if let value = getenv("ISMS_GIT_READER_PACKS").flatMap({ Int(String(cString: $0)) }), value >= 1 { return value }
+        return 2
+    }()
+
     package static let initialised: Bool = {
         git_libgit2_init()
         // isms only reads objects and never runs hooks, filters or fsmonitor, so a repository owned by another

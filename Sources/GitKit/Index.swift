@@ -149,7 +149,15 @@ extension Repository {
             if depth > deepest.depth { deepest = (depth, prefix) }
             for entry in try treeEntries(tree).reversed() {
                 let path = prefix.isEmpty ? entry.name : prefix + "/" + entry.name
-                if entry.mode == .tree { pending.append((entry.id, path, depth + 1)) } else { result[ExactString(path)] = entry }
+                if entry.mode == .tree {
+                    pending.append((entry.id, path, depth + 1))
+                } else if result.updateValue(entry, forKey: ExactString(path)) != nil, !FileName.isUndecodable(path) {
+                    // A name listed twice, or a name holding `/` beside the folder it names (`git fsck`: duplicateEntries,
+                    // treeNotSorted): isms read one file and a checkout wrote the other, so what was checked was not
+                    // what git gives. No tree git writes holds one. (Two names that are not UTF-8 decode alike in any
+                    // tree: `FileName.isUndecodable` is refused where records and keys are read.)
+                    throw GitError.corruptObject("read tree \(tree.short)", "corrupt tree object: two entries for \(path)")
+                }
             }
         }
         return (result, deepest)

@@ -191,7 +191,7 @@ extension Repository {
         }
 
         var stack = [Frame]()
-        if let top = try frame(old, new, path: path, depth: path.isEmpty ? 0 : path.split(separator: "/").count) { stack.append(top) }
+        if let top = try frame(old, new, path: path, depth: path.isEmpty ? 0 : path.pathComponents().count) { stack.append(top) }
         while var f = stack.popLast() {
             let (oldTree, newTree) = (f.oldTree, f.newTree)
             let inner = try RawObject.withBytes(of: oldTree) { a in

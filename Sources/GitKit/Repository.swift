@@ -1,6 +1,7 @@
 import CLibGit2
 import DequeModule
 import Foundation
+import ISMSCore
 
 /// The one owner of a `git_repository` and its object database.
 ///
@@ -205,7 +206,7 @@ public final class Repository: @unchecked Sendable {
 
     /// Walks to the tree at `path` (components separated by `/`) below `treeID`; nil when absent or not a tree.
     public func subtree(of treeID: ObjectID, at path: String) throws -> ObjectID? {
-        try self.treeID(at: path.split(separator: "/").filter { $0 != "." }.map(String.init), in: treeID)
+        try self.treeID(at: path.pathComponents().filter { $0 != "." }, in: treeID)
     }
 
     /// The size of an object from its header, without inflating its content.

@@ -23,7 +23,7 @@ struct Check: ParsableCommand {
     @Flag(help: "Check exactly what the index holds: the commit about to be made.")
     var staged = false
 
-    @Option(help: "Report only findings that are new since the merge base of this revision and HEAD.")
+    @Option(help: "Report only findings that are new since the merge base of this revision and the one checked (--rev, else HEAD).")
     var base: String?
 
     @Option(name: .customLong("fail-on"), help: "With --base: fail on new errors only (new) or on every error (all).")
@@ -59,7 +59,9 @@ struct Check: ParsableCommand {
         var options = GovernanceOptions(revision: history, trustRef: trustRef ?? base, useCache: !noCache)
         // The merge base is judged beside the head: it starts once the head's history read has, and its own history
         // (which reuses the head's) is read once the head's is, so its history rules run beside the head's.
-        let baseline = base.map { BaselineRun(workspace: workspace, base: $0, asOf: day, trustRef: trustRef ?? $0, useCache: !noCache) }
+        let baseline = base.map {
+            BaselineRun(workspace: workspace, base: $0, head: rev ?? "HEAD", asOf: day, trustRef: trustRef ?? $0, useCache: !noCache)
+        }
         defer { baseline?.waitIfStarted() }
         if let baseline {
             options.historyStarted = { baseline.headHistoryStarted() }

@@ -203,8 +203,13 @@ enum Terminal {
     /// defence against a line that starts a workflow command. `workflowCommands` is for `--format github`
     /// alone, whose every line is one on purpose.
     static func write(_ text: String, workflowCommands: Bool = false) {
+        write(guarded: workflowCommands ? text : SafeText.guardingWorkflowCommands(text))
+    }
+
+    /// Writes output that is already guarded (`SafeText.guardingWorkflowCommands`, done where it was rendered).
+    static func write(guarded text: String) {
         guard outputFailure == nil else { return }
-        if let failure = writeAll(workflowCommands ? text : SafeText.guardingWorkflowCommands(text), to: 1) {
+        if let failure = writeAll(text, to: 1) {
             failedOutput.withLock { $0 = $0 ?? failure }
         }
     }

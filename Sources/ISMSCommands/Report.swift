@@ -116,12 +116,24 @@ struct Export: ParsableCommand {
         // The decision log needs a git history; a plain folder gets the other reports.
         var history = [ReportDocument]()
         let inGit = (try? rootOptions.workspace().requireRepository()) != nil
-        if inGit, let decisions = try? rootOptions.decisions(since: nil, until: nil, asOf: day) {
-            history.append(decisions)
+        // A history that cannot be read (a damaged clone, a record name that is not UTF-8) still leaves a pack of the
+        // records, but the auditor's copy lacks what the history gives: said on standard error, never left out silently.
+        var unread: Error?
+        if inGit {
+            do { history.append(try rootOptions.decisions(since: nil, until: nil, asOf: day)) } catch { unread = error }
         }
         var overrides = [ReportDocument]()
-        if inGit, let provenance = try? rootOptions.documentProvenance(isms) {
-            overrides.append(DocumentsReport.build(isms, provenance: provenance, asOf: day))
+        if inGit {
+            do {
+                if let provenance = try rootOptions.documentProvenance(isms) {
+                    overrides.append(DocumentsReport.build(isms, provenance: provenance, asOf: day))
+                }
+            } catch {
+                unread = unread ?? error
+            }
+        }
+        if let unread {
+            Terminal.warning("the pack leaves out what the history gives (the decision log, approving commits): \(unread)")
         }
         let pack = AuditPack(
             isms, asOf: day, generator: "isms \(ISMSVersion.current)", history: history, inGit: inGit,

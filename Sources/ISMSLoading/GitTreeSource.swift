@@ -58,8 +58,8 @@ public final class GitObjectSource: RecordSource, Sendable {
         files.reserveCapacity(entries.count)
         var conflicted = Set<ExactString>()
         let lead = prefix.isEmpty ? "" : prefix + "/"
-        for entry in entries where entry.path.hasPrefix(lead) {
-            let relative = String(entry.path.dropFirst(lead.count))
+        for entry in entries {
+            guard let relative = entry.path.droppingPathPrefix(lead) else { continue }
             if entry.stage != 0 { conflicted.insert(ExactString(relative)); continue }
             files[ExactString(relative)] = TreeEntry(name: relative, id: entry.id, mode: entry.mode)
         }
@@ -111,7 +111,7 @@ public final class GitObjectSource: RecordSource, Sendable {
                 entries.append(SourceEntry(path: path, kind: .other, size: 0))
             }
         }
-        for path in conflicted.map(\.string) where conflicts && path.contains("/") && isRecordFileName(path) {
+        for path in conflicted.map(\.string) where conflicts && path.hasPathSeparator && isRecordFileName(path) {
             entries.append(SourceEntry(path: path, kind: .conflicted, size: 0))
         }
         return entries.sorted { ExactString($0.path) < ExactString($1.path) }
@@ -125,8 +125,8 @@ public final class GitObjectSource: RecordSource, Sendable {
         if let slash = utf8.firstIndex(of: UInt8(ascii: "/")), slash != utf8.startIndex, utf8.allSatisfy({ $0 < 0x80 }) {
             return String(path[..<slash])
         }
-        guard let folder = path.split(separator: "/").first, path.contains("/") else { return nil }
-        return String(folder)
+        guard path.hasPathSeparator else { return nil }
+        return path.pathComponents().first
     }
 
     /// A link's target for a message: git stores it as a blob, which may hold anything, so only a short one is read.

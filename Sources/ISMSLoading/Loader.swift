@@ -1,5 +1,6 @@
 import Foundation
 import GitKit
+import ISMSCore
 import ISMSModel
 
 /// The result of reading an ISMS: the records that could be read and the findings made on the way.
@@ -80,7 +81,7 @@ public enum Loader {
                 throw .git("cannot read records in \(source.label): \(error)", cause: error as? GitError)
             }
             let parsed: [(record: Record?, findings: [Finding])] = parallelMap(Array(zip(slice, contents))) { entry, content in
-                let kind = RecordKind(folder: String(entry.path.prefix { $0 != "/" }))!
+                let kind = RecordKind(folder: entry.path.firstPathComponent ?? entry.path)!
                 return RecordParser.parse(content, kind: kind, path: entry.path, config: config)
             }
             for (record, recordFindings) in parsed {
@@ -114,7 +115,7 @@ public enum Loader {
             }
             switch entry.kind {
             case .file: readable.append(entry)
-            case .symlink(let target) where !entry.path.contains("/"):
+            case .symlink(let target) where !entry.path.hasPathSeparator:
                 findings.append(
                     LoadStage.parseError.finding(
                         "the folder \(entry.path)/ is a symbolic link to '\(target)', which is not followed; "

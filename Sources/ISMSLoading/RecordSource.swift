@@ -1,4 +1,5 @@
 import Foundation
+import ISMSCore
 import ISMSModel
 
 /// A file or link found under the ISMS root.
@@ -48,17 +49,18 @@ extension RecordSource {
 /// asks (.yaml or .yml; .md for documents), the kind being the path's top folder. A README.md among YAML records
 /// is not one.
 package func isRecordFileName(_ path: String) -> Bool {
-    guard let slash = path.firstIndex(of: "/"), let kind = RecordKind(folder: String(path[..<slash])) else {
+    guard let folder = path.firstPathComponent, let kind = RecordKind(folder: folder) else {
         return RecordFileFormat.yaml.isRecordFileName(path)
     }
     return kind.fileFormat.isRecordFileName(path)
 }
 
-/// Rejects paths that climb out of the ISMS root or are absolute.
+/// Rejects paths that climb out of the ISMS root or are absolute, and those holding NUL, which no file name holds (the
+/// file system would end the path there: `a.txt\0.pdf` opened `a.txt`).
 package func normalisedRelativePath(_ path: String) -> String? {
-    guard !path.hasPrefix("/"), !path.isEmpty else { return nil }
-    var parts = [Substring]()
-    for part in path.split(separator: "/") {
+    guard !path.hasPrefix("/"), !path.isEmpty, !path.utf8.contains(0) else { return nil }
+    var parts = [String]()
+    for part in path.pathComponents() {
         switch part {
         case ".": continue
         case "..": guard !parts.isEmpty else { return nil }; parts.removeLast()

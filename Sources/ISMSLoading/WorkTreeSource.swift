@@ -1,5 +1,6 @@
 import Foundation
 import GitKit
+import ISMSCore
 
 #if canImport(Glibc)
     import Glibc
@@ -43,7 +44,9 @@ public struct WorkTreeSource: RecordSource {
             default: continue
             }
         }
-        return entries.sorted { $0.path < $1.path }
+        // In git's order (bytes), as a commit's tree is listed: sorted as text, an NFD name came after an NFC one git lists
+        // after it, and the first of two files claiming one id was another file than in `check --rev`.
+        return entries.sorted { ExactString($0.path) < ExactString($1.path) }
     }
 
     private func walk(relative: String, into entries: inout [SourceEntry]) {
@@ -129,7 +132,7 @@ public struct WorkTreeSource: RecordSource {
     public func artifact(at path: String) -> Data? {
         guard let relative = normalisedRelativePath(path) else { return nil }
         // Every folder on the way must be a real folder: a link anywhere is not followed.
-        let components = relative.split(separator: "/")
+        let components = relative.pathComponents()
         var current = root
         for component in components.dropLast() {
             current += "/" + component

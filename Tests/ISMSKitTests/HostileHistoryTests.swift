@@ -449,6 +449,127 @@ final class HostileHistoryTests: XCTestCase {
         }
     }
 
+    // MARK: Blobs read on the parser threads
+
+    /// The record blobs are read on the parser threads, each on a repository handle of its own, the main thread reading
+    /// only their headers (`HistoryEngine.readBlobsOnWorkers`): the same history, and the same error, as when the main
+    /// thread reads each blob whole. A version over the size limit parses to nothing in both; a missing blob stops both
+    /// with its line; a blob whose header reads but whose content does not (a loose object with a damaged checksum,
+    /// read by a parser thread) stops both with its error, though the main thread meets a later commit's missing tree
+    /// before the parsers report.
+    func testBlobsReadOnTheParserThreadsGiveWhatTheMainThreadGave() throws {
+        func outcome(_ r: ISMSRepository, onWorkers: Bool) -> String {
+            do {
+                let engine = try Workspace(explicitRoot: r.path + "/isms").historyEngine()
+                engine.readBlobsOnWorkers = onWorkers
+                let history = try engine.load(HistoryOptions(useCache: false))
+                return history.log().map { entry in
+                    "\(entry.commit.id.hex) \(entry.record) \(entry.event) \(entry.path) "
+                        + entry.changes.map { "\($0.field): \(String(describing: $0.old)) → \(String(describing: $0.new))" }
+                        .joined(separator: "; ")
+                }.joined(separator: "\n") + "\nparsed \(history.blobsParsed)"
+            } catch {
+                return "error: \(error)"
+            }
+        }
+        func looseObject(_ r: ISMSRepository, _ revision: String) -> String {
+            let id = r.git("rev-parse", revision)
+            return r.path + "/.git/objects/" + id.prefix(2) + "/" + id.dropFirst(2)
+        }
+
+        // Whole, and with a version over limits.file_bytes.
+        let (whole, _) = edited(4)
+        whole.write(
+            "risks/r1.yaml", riskYAML("RISK-1", title: "Padded", extra: "description: " + String(repeating: "x", count: 3000) + "\n"))
+        whole.commit("Pad", at: "2026-01-20T10:00:00+01:00")
+        whole.write("risks/r1.yaml", riskYAML("RISK-1", title: "Trimmed"))
+        whole.write("isms.yaml", minimalConfig + "limits:\n  file_bytes: 2048\n")
+        whole.commit("Trim", at: "2026-01-21T10:00:00+01:00")
+        let expected = outcome(whole, onWorkers: false)
+        XCTAssertFalse(expected.hasPrefix("error"), expected)
+        XCTAssertTrue(expected.contains("Trimmed"), expected)
+        XCTAssertEqual(outcome(whole, onWorkers: true), expected)
+
+        // A missing blob: its header cannot be read.
+        let (missing, commits) = edited(4)
+        XCTAssertNoThrow(try FileManager.default.removeItem(atPath: looseObject(missing, "\(commits[1]):isms/risks/r1.yaml")))
+        let missingOutcome = outcome(missing, onWorkers: false)
+        XCTAssertTrue(missingOutcome.contains("is missing from the repository"), missingOutcome)
+        XCTAssertEqual(outcome(missing, onWorkers: true), missingOutcome)
+
+        // A damaged blob (its zlib checksum: the header inflates, the content does not), then a later missing tree.
+        let (damaged, later) = edited(4)
+        let blobPath = looseObject(damaged, "\(later[1]):isms/risks/r1.yaml")
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: blobPath)))
+        for i in (bytes.count - 4)..<bytes.count { bytes[i] ^= 0xFF }
+        chmod(blobPath, 0o644)
+        try Data(bytes).write(to: URL(fileURLWithPath: blobPath))
+        XCTAssertEqual(damaged.git("cat-file", "-t", "\(later[1]):isms/risks/r1.yaml"), "blob", "the header still reads")
+        try FileManager.default.removeItem(atPath: looseObject(damaged, "\(later[3]):isms/risks"))
+        let damagedOutcome = outcome(damaged, onWorkers: false)
+        XCTAssertTrue(damagedOutcome.contains("cannot read the record file risks/r1.yaml"), damagedOutcome)
+        XCTAssertEqual(outcome(damaged, onWorkers: true), damagedOutcome)
+    }
+
+    /// The record blobs of a packed history (deltas against one another, as in any repacked repository) read on the
+    /// parser threads through object readers with packs of their own: every version reaches the tracker, in the order
+    /// the main thread met it. Each commit edits one of three records to a title of its own, so a version dropped, read
+    /// twice or handed to another item changes the log; two readers on two threads read every blob as the repository does.
+    func testBlobsReadOnSeparateReadersOfAPackGiveEveryVersionInOrder() throws {
+        let r = ISMSRepository()
+        for n in 0..<3 { r.write("risks/r\(n).yaml", riskYAML("RISK-\(n)")) }
+        r.commit("Add", at: "2026-01-01T10:00:00+01:00")
+        let edits = 120
+        for n in 0..<edits {
+            let description = "description: " + String(repeating: "step \(n) of the treatment plan. ", count: 8 + n % 5) + "\n"
+            r.write("risks/r\(n % 3).yaml", riskYAML("RISK-\(n % 3)", title: "Version \(n) end", likelihood: 1 + n % 5, extra: description))
+            let day = 2 + n / 24, hour = n % 24
+            r.commit("Edit \(n)", by: n % 2 == 0 ? .bob : .carol, at: String(format: "2026-02-%02dT%02d:00:00+01:00", day, hour))
+        }
+        r.git("repack", "-adq", "--depth=50", "--window=250")
+        let packed = r.git("count-objects", "-v")
+        XCTAssertTrue(packed.split(separator: "\n").contains("count: 0"), "every object is packed: \(packed)")
+
+        func outcome(onWorkers: Bool) throws -> (log: String, parsed: Int) {
+            let engine = try Workspace(explicitRoot: r.path + "/isms").historyEngine()
+            engine.readBlobsOnWorkers = onWorkers
+            let history = try engine.load(HistoryOptions(useCache: false))
+            let log = history.log().map { entry in
+                "\(entry.commit.id.hex) \(entry.record) \(entry.event) "
+                    + entry.changes.map { "\($0.field): \(String(describing: $0.old)) → \(String(describing: $0.new))" }.joined(
+                        separator: "; ")
+            }
+            return (log.joined(separator: "\n"), history.blobsParsed)
+        }
+        let onMain = try outcome(onWorkers: false)
+        for n in 0..<edits { XCTAssertTrue(onMain.log.contains("Version \(n) end"), "version \(n) in the log read on the main thread") }
+        XCTAssertEqual(onMain.parsed, 3 + edits)
+        for _ in 0..<3 {
+            let onWorkers = try outcome(onWorkers: true)
+            XCTAssertEqual(onWorkers.parsed, onMain.parsed)
+            XCTAssertEqual(onWorkers.log, onMain.log)
+        }
+
+        // The readers themselves, two threads each with its own, against the repository's reads.
+        let repository = try XCTUnwrap(try Repository.discover(containing: r.path))
+        let blobs = r.git("rev-list", "--objects", "--all").split(separator: "\n").compactMap { line -> ObjectID? in
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, parts[1].hasSuffix(".yaml") else { return nil }
+            return ObjectID(hex: String(parts[0]))
+        }
+        XCTAssertGreaterThan(blobs.count, edits)
+        let expected = try blobs.map { try repository.readObject($0) }
+        let results = Locked([[Data]](repeating: [], count: 2))
+        DispatchQueue.concurrentPerform(iterations: 2) { thread in
+            guard let reader = try? repository.separateObjectReader(spelling: thread + 1) else { return }
+            let read = blobs.map { (try? reader.readObject($0)) ?? Data() }
+            results.withLock { $0[thread] = read }
+        }
+        for thread in 0..<2 {
+            XCTAssertTrue(results.withLock { $0[thread] } == expected, "reader \(thread + 1) read what the repository reads")
+        }
+    }
+
     // MARK: Unborn HEAD, conflicted index
 
     func testUnbornHeadChecksTheWorkTreeAndSaysThereAreNoCommits() {

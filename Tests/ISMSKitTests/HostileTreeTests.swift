@@ -1,4 +1,5 @@
 import Foundation
+import ISMSKit
 import XCTest
 
 /// Hostile trees: links out of the repository, submodules and nested repositories where records belong,
@@ -177,6 +178,137 @@ final class HostileTreeTests: XCTestCase {
         XCTAssertTrue(local.stderr.contains("the history rules were not run"), local.stderr)
     }
 
+    /// The audit pack of a repository whose history cannot be read (here: a record name that is not UTF-8) is still
+    /// written from the records, but it lacked the decision log without a word, exit 0: an auditor's copy short of
+    /// its proof. It now says what it leaves out and why.
+    func testTheAuditPackSaysWhatItLeavesOutWhenTheHistoryCannotBeRead() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let out = TemporaryFolder()
+        let whole = assertHeld(["export", "--html", out.path + "/pack.html", "--as-of", "2026-12-01"], in: repo.path, exits: [0])
+        XCTAssertTrue(whole.stdout.contains("Decision log"), whole.stdout)
+        XCTAssertFalse(whole.stderr.contains("leaves out"), whole.stderr)
+        writeRawName(in: repo, "risks/", [0xFE], ".yaml", hostileRisk("RISK-2"))
+        repo.git("add", "-A")
+        repo.commit("Add a record whose name is not UTF-8", by: .bob, at: "2026-01-06T10:00:00+01:00")
+        let short = assertHeld(["export", "--html", out.path + "/pack.html", "--as-of", "2026-12-01"], in: repo.path, exits: [0])
+        XCTAssertFalse(short.stdout.contains("Decision log"), short.stdout)
+        XCTAssertTrue(short.stderr.contains("the pack leaves out what the history gives (the decision log"), short.stderr)
+        XCTAssertTrue(short.stderr.contains("the file name risks/\u{FFFD}.yaml is not UTF-8"), short.stderr)
+    }
+
+    /// A record whose name starts with a combining mark (`risks/\u{301}a.yaml`): the mark joins the `/` before it into
+    /// one character, so a search for the character `/` found no folder. The work tree's check crashed (a force
+    /// unwrap), and a commit, the index and the history passed the record by unread. Git's separator is the byte.
+    func testARecordNameStartingWithACombiningMarkIsReadInEveryMode() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let path = "risks/\u{301}a.yaml"
+        repo.write(path, "id: RISK-9\ntitle: t\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-99]\n")
+        repo.git("add", "-A")
+        let staged = findings(assertHeld(["check", "--staged", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1]))
+        repo.commit("Add RISK-9", by: .bob, at: "2026-01-06T10:00:00+01:00")
+        var byMode = checkAllModes(repo)
+        byMode["index"] = staged
+        for (mode, found) in byMode {
+            XCTAssertTrue(found.contains { $0.rule == "broken-link" && $0.path.utf8.elementsEqual(path.utf8) }, "\(mode): \(found)")
+        }
+        let entries = repo.json(["history", "RISK-9"])["entries"] as? [[String: Any]] ?? []
+        XCTAssertEqual(entries.strings("event"), ["created"])
+    }
+
+    /// An evidence location `../\u{301}x/secret.txt`: split by characters it had no `..` part, so it passed as a path
+    /// inside the ISMS root, and the work tree read the file beside the root.
+    func testAnArtifactLocationCannotClimbOutOfTheRootThroughACombiningMark() {
+        let repo = GitRepository()
+        repo.write("isms/isms.yaml", minimalConfig)
+        repo.write("isms/risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.write("\u{301}x/secret.txt", "outside the ISMS root\n")
+        let location = "../\u{301}x/secret.txt"
+        repo.write(
+            "isms/evidence/ev-1.yaml",
+            "id: EV-1\ntitle: t\ncontrol: CTRL-1\ncollected_on: 2026-11-20\nresult: pass\nlocation: \(location)\n")
+        repo.commit("Evidence", at: "2026-11-20T10:00:00+01:00")
+        let result = assertHeld(["check", "--format", "json", "--as-of", "2026-12-01"], in: repo.path + "/isms", exits: [1])
+        let missing = findings(result).filter { $0.rule == "missing-artifact" }
+        XCTAssertEqual(missing.map(\.message), ["location '\(location)' of EV-1 is not a path inside the ISMS root"])
+    }
+
+    /// An ISMS root named `café` (NFC) beside a folder `cafe` + U+0301 (NFD): `check --staged` took the index entries
+    /// under the root with `hasPrefix`, which compares characters canonically, so the sibling's records were read as
+    /// the ISMS's own.
+    func testTheIndexIsReadBelowTheRootByteForByte() {
+        let repo = GitRepository()
+        let root = "caf\u{E9}", sibling = "cafe\u{301}"
+        repo.write(root + "/isms.yaml", minimalConfig)
+        repo.write(root + "/risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.write(sibling + "/risks/r9.yaml", "id: RISK-9\ntitle: t\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-99]\n")
+        repo.commit("Two folders", at: "2026-01-05T10:00:00+01:00")
+        repo.write(root + "/risks/r1.yaml", hostileRisk("RISK-1", title: "edited"))
+        repo.git("add", "-A")
+        let staged = assertHeld(["check", "--staged", "--format", "json", "--as-of", "2026-12-01"], in: repo.path + "/" + root, exits: [0])
+        XCTAssertEqual(findings(staged).map(\.rule), [])
+        let summary = (try? JSONSerialization.jsonObject(with: Data(staged.stdout.utf8)) as? [String: Any])?["summary"]
+        XCTAssertEqual((summary as? [String: Any])?["records"] as? Int, 1)
+    }
+
+    /// Two files claiming one id, one named in NFD (`e` + U+0301, which git lists before `f`; as text, `é` sorts after
+    /// it): the work tree sorted its files as text and a commit as bytes, so the first claimant, the record the rules
+    /// judge as that id, and the file the duplicate-id finding names, differed between the two. Both now follow git.
+    func testTheWorkTreeListsRecordsInGitsOrder() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/f.yaml", hostileRisk("RISK-1"))
+        repo.write("risks/e\u{301}.yaml", hostileRisk("RISK-1", title: "other"))
+        repo.commit("Two claimants", at: "2026-01-05T10:00:00+01:00")
+        for (mode, found) in checkAllModes(repo) {
+            XCTAssertEqual(found.filter { $0.rule == "duplicate-id" }.map(\.path), ["risks/f.yaml"], mode)
+        }
+    }
+
+    /// An evidence location holding NUL (YAML spells it `\0`): the file system ends a path at NUL, so the work tree
+    /// found `artifacts/a.txt` for `artifacts/a.txt\0 forged.pdf` while a commit's tree found nothing. No file name
+    /// holds NUL, so the location is no path in any mode.
+    func testAnArtifactLocationHoldingNULIsNoPath() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.write("artifacts/a.txt", "the restore passed\n")
+        repo.write(
+            "evidence/ev-1.yaml",
+            "id: EV-1\ntitle: t\ncontrol: CTRL-1\ncollected_on: 2026-11-20\nresult: pass\nlocation: \"artifacts/a.txt\\0 forged.pdf\"\n")
+        repo.commit("Evidence", at: "2026-11-20T10:00:00+01:00")
+        for (mode, found) in checkAllModes(repo) {
+            let missing = found.filter { $0.rule == "missing-artifact" }
+            XCTAssertEqual(missing.map(\.path), ["evidence/ev-1.yaml"], "\(mode): \(found)")
+            XCTAssertTrue(missing.allSatisfy { $0.message.hasSuffix("is not a path inside the ISMS root") }, "\(mode): \(missing)")
+        }
+    }
+
+    /// A tree listing one record name twice (`git mktree` writes it; `git fsck` calls it duplicateEntries): a checkout
+    /// writes the second entry, `check --rev` read the first, so the commit passed with a record git does not give.
+    func testATreeListingARecordTwiceIsRefused() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let good = repo.git("rev-parse", "HEAD:risks/r1.yaml")
+        let bad = repo.git(
+            "hash-object", "-w", "--stdin", input: "id: RISK-1\ntitle: t\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-99]\n")
+        let risks = repo.git("mktree", input: "100644 blob \(good)\tr1.yaml\n100644 blob \(bad)\tr1.yaml\n")
+        let config = repo.git("rev-parse", "HEAD:isms.yaml")
+        let root = repo.git("mktree", input: "100644 blob \(config)\tisms.yaml\n040000 tree \(risks)\trisks\n")
+        let commit = repo.git("commit-tree", root, "-p", "HEAD", "-m", "Twice", input: "")
+        repo.git("update-ref", "refs/heads/twice", commit)
+        assertHeld(
+            ["check", "--rev", "twice", "--as-of", "2026-12-01"], in: repo.path, exits: [2],
+            stderrContains: "corrupt tree object: two entries for risks/r1.yaml")
+    }
+
     /// A key file whose name is not UTF-8 in the OpenPGP keys folder: two such names would decode alike, so one key
     /// could stand in for another. The gate refuses to judge a pull request that adds one.
     func testKeyNamesThatAreNotUTF8FailTheGateClosed() {
@@ -191,6 +323,73 @@ final class HostileTreeTests: XCTestCase {
         assertHeld(
             ["check", "--base", "main", "--as-of", "2026-12-01"], in: repo.path, exits: [2],
             stderrContains: "the file name .isms/openpgp/\u{FFFD}.asc is not UTF-8")
+    }
+
+    /// Evidence whose location spells U+FFFD, beside two artifacts named `\xFE` and `\xFF`: a commit's tree read both
+    /// names as that path and the gate found an artifact (the first of the two), while the work tree found none. The
+    /// path names no one file, so it is missing in every mode.
+    func testAnArtifactLocationSpellingUFFFDIsMissingInEveryMode() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.write(
+            "evidence/ev-1.yaml",
+            "id: EV-1\ntitle: Restore test\ncontrol: CTRL-1\ncollected_on: 2026-11-20\nresult: pass\n"
+                + "location: artifacts/\u{FFFD}.txt\n")
+        writeRawName(in: repo, "artifacts/", [0xFE], ".txt", "the restore passed\n")
+        writeRawName(in: repo, "artifacts/", [0xFF], ".txt", "another file\n")
+        repo.git("add", "-A")
+        repo.commit("Evidence", at: "2026-11-20T10:00:00+01:00")
+        for (mode, found) in checkAllModes(repo) {
+            let missing = found.filter { $0.rule == "missing-artifact" }
+            XCTAssertEqual(missing.map(\.path), ["evidence/ev-1.yaml"], "\(mode): \(found)")
+            XCTAssertTrue(missing.allSatisfy { $0.message.contains("spells U+FFFD") }, "\(mode): \(missing)")
+        }
+    }
+
+    /// A merge whose parents differ on two files whose names are canonically equal (`café` in NFC and in NFD) and
+    /// which keeps the first parent's value of one (a branch's change dropped): the contested paths were keyed as
+    /// text, so one spelling went unjudged and the dropped change kept the old commit's attribution.
+    func testAMergeJudgesBothSpellingsOfAContestedPath() {
+        let nfc = "risks/caf\u{E9}.yaml", nfd = "risks/cafe\u{301}.yaml"
+        func risk(_ id: String, _ treatment: String) -> String { "id: \(id)\ntitle: t\nowner: alice\ntreatment: \(treatment)\n" }
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write(nfc, risk("RISK-1", "avoid"))
+        repo.write(nfd, risk("RISK-2", "avoid"))
+        let start = repo.commit("Two risks", at: "2026-01-05T10:00:00+01:00")
+        repo.git("checkout", "-q", "-b", "branch")
+        repo.write(nfc, risk("RISK-1", "transfer"))
+        repo.write(nfd, risk("RISK-2", "transfer"))
+        repo.commit("Transfer both", by: .bob, at: "2026-01-06T10:00:00+01:00")
+        repo.git("checkout", "-q", "main")
+        repo.write("README.md", "x\n")
+        repo.commit("Readme", at: "2026-01-07T10:00:00+01:00")
+        gitAllowingFailure(["merge", "-q", "--no-ff", "--no-commit", "branch"], in: repo.path)
+        repo.write(nfc, risk("RISK-1", "avoid"))
+        let merge = repo.commit("Merge, dropping the transfer of RISK-1", by: .carol, at: "2026-01-08T10:00:00+01:00")
+        XCTAssertEqual(repo.git("rev-list", "--parents", "-n", "1", "HEAD").split(separator: " ").count, 3)
+        for cache in [[String](), ["--no-cache"]] {
+            let fields = repo.json(["blame", "RISK-1"] + cache)["fields"] as? [[String: Any]] ?? []
+            let treatment = fields.first { $0["field"] as? String == "treatment" }?["commit"] as? String
+            XCTAssertEqual(treatment, merge, "\(cache): the merge dropped the branch's change, not \(start.prefix(10))")
+        }
+    }
+
+    /// The allowed-signers file and the settings the history reads are looked up by name in a commit's tree: by text,
+    /// a file spelled `e` + U+0301 (listed first by git) stood in for the `é` the settings name.
+    func testSettingsFilesAreFoundByTheirExactName() throws {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write(".isms/signers-caf\u{E9}", "the named file\n")
+        repo.write(".isms/signers-cafe\u{301}", "a decoy\n")
+        let commit = repo.commit("Signers", at: "2026-01-05T10:00:00+01:00")
+        let repository = try XCTUnwrap(try Repository.discover(containing: repo.path))
+        let root = try repository.treeOfCommit(try XCTUnwrap(ObjectID(hex: commit)))
+        let data = try repository.file(at: ".isms/signers-caf\u{E9}", below: root)
+        XCTAssertEqual(data.map { String(decoding: $0, as: UTF8.self) }, "the named file\n")
+        let blob = try repository.blobID(at: ".isms/signers-caf\u{E9}", inCommit: try XCTUnwrap(ObjectID(hex: commit)))
+        XCTAssertEqual(blob?.hex, repo.git("rev-parse", "HEAD:.isms/signers-caf\u{E9}"))
     }
 
     /// A value and an id rewritten in the other Unicode normalisation form (NFC `é` to NFD `e` + U+0301): the same

@@ -308,6 +308,22 @@ final class OutputSafetyTests: XCTestCase {
 
     // MARK: one test per defect found
 
+    /// A record's file name is the pull request's: its ESC and right-to-left override reached the CI log raw in the
+    /// `file=` property of `--format github` (the message was escaped). They are escaped there too; a plain path stays
+    /// exact, so GitHub still places its annotation.
+    func testGitHubAnnotationPathsCarryNoControlOrBidiCharacters() {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        for name in ["risks/plain.yaml", "risks/a\u{1B}[2Jb.yaml", "risks/c\u{202E}lmx.yaml"] {
+            repo.write(name, hostileRisk("RISK-\(name.utf8.count)") + "colour: red\n")
+        }
+        repo.commit("Add", at: "2026-01-05T10:00:00+01:00")
+        let github = isms(["check", "--format", "github", "--as-of", "2026-12-01"], in: repo.path).stdout
+        XCTAssertFalse(github.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" }, github)
+        XCTAssertTrue(github.contains("file=risks/plain.yaml,"), github)
+        XCTAssertTrue(github.contains("file=risks/a\\e[2Jb.yaml,"), github)
+    }
+
     func testCheckTextCannotStartAWorkflowCommand() {
         let repo = GitRepository()
         repo.write("isms.yaml", minimalConfig)

@@ -126,6 +126,26 @@ final class ReviewTests: XCTestCase {
         XCTAssertTrue(unknownBase.stderr.contains("unknown revision 'nope'"), unknownBase.stderr)
     }
 
+    /// `check --rev REV --base BASE` (a CI job that checks a pull request's head without checking it out) takes the
+    /// merge base of BASE and REV. It took that of BASE and HEAD: with main checked out, main itself, so an error the
+    /// pull request adds and main later added too counted as already there, and the gate passed.
+    func testRevMovesTheMergeBase() {
+        let repo = repositoryWithFindings()
+        let branchPoint = repo.git("rev-parse", "HEAD")
+        repo.git("checkout", "-q", "-b", "feature")
+        let scored = goodRisk + "likelihood: 6\n"
+        repo.write("isms/risks/risk-1.yaml", scored)
+        repo.commit("Rescore", by: .bob, at: "2026-03-02T09:00:00+01:00")
+        repo.git("checkout", "-q", "main")
+        repo.write("isms/risks/risk-1.yaml", scored)
+        repo.commit("Main makes the same change", at: "2026-03-03T09:00:00+01:00")
+
+        let result = isms(["check", "--rev", "feature", "--base", "main", "--as-of", "2026-12-01"], in: repo.path + "/isms")
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("1 new since main (merge base \(branchPoint.prefix(10)))"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("[invalid-value]"), result.stdout)
+    }
+
     func testStagedReadsTheIndexNotTheWorkTree() {
         let repo = GitRepository()
         repo.write("isms/isms.yaml", minimalConfig)

@@ -200,9 +200,15 @@ public struct History: Sendable {
 
     /// The entries of `log(filter)` one at a time, in its order, each with its commit's place in the newest-first
     /// order (`place(of:)`): `isms log` prints them as they come rather than hold every entry of the history.
-    package func forEachLogEntry(_ filter: HistoryFilter = HistoryFilter(), _ body: (HistoryEntry, Int32) throws -> Void) rethrows {
+    /// `places`: only the commits at these places of the newest-first order (`isms log` renders the log in pieces).
+    package func forEachLogEntry(
+        _ filter: HistoryFilter = HistoryFilter(), places: Range<Int>? = nil, _ body: (HistoryEntry, Int32) throws -> Void
+    ) rethrows {
         let byDay = filter.since != nil || filter.until != nil
-        for (place, index) in order.enumerated() where byDay ? filter.keeps(day: graph.info(index).author.day) : true {
+        let order = self.order
+        for place in places ?? order.indices {
+            let index = order[place]
+            guard byDay ? filter.keeps(day: graph.info(index).author.day) : true else { continue }
             // One `CommitInfo` for all of a commit's entries (the graph builds a new one per call for this run's commits).
             var info: CommitInfo?
             for op in graph.ops(index) {

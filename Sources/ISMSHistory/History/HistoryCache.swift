@@ -45,8 +45,9 @@ package struct HistoryCacheHeader: Equatable {
 package enum HistoryCache {
     /// Bump when the meaning of cached operations changes: an older file is then rebuilt, not misread.
     /// 2: merges judged by what they produce; 3: six record kinds added; 4: the id order section; 5: the places section;
-    /// 6: a record file name that is not UTF-8 stops the history (an older file may hold commits read past one).
-    package static let formatRevision: UInt32 = 6
+    /// 6: a record file name that is not UTF-8 stops the history (an older file may hold commits read past one); 7: a
+    /// merge's contested paths told apart byte for byte (an older file may hold a merge judged on one of two spellings).
+    package static let formatRevision: UInt32 = 7
     /// The codes the file stores for record kinds and events, and the fields the schema accepts. A kind, an event
     /// or a field added, or a code changed, changes it and so `formatVersion`: a new kind never reads an old cache
     /// as complete, and a new field is never missing from an old cache's records.

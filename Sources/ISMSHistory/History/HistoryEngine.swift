@@ -60,6 +60,12 @@ public final class HistoryEngine {
     /// How many handed-over commits may wait for the tracker before the main thread waits for it (memory holds their
     /// parsed versions). Only speed and memory depend on it.
     package var trackingBacklog = 4096
+    /// Whether the record blobs are read on the parser threads, each on an object reader with packs of its own
+    /// (`BlobReaders`), while the main thread reads only each blob's header (its size, for the limits): the main thread
+    /// bounds the cold read's wall time, and the reads were a fifth of it. Tests turn it off to compare with every blob
+    /// read on the main thread. Only speed and memory depend on it. Only in a repository whose packs fit libgit2's
+    /// mapped windows (`Repository.packsFitMappedLimit`).
+    package var readBlobsOnWorkers = true
     /// How many record versions met this run are held in a set before they become sorted runs (`SeenBlobs`). Only
     /// speed and memory depend on it (tests set it small, so that versions met again are looked up in the runs).
     package var seenBlobsRunSize = 1 << 16
@@ -69,7 +75,7 @@ public final class HistoryEngine {
     public init(repository: Repository, root: String) {
         self.repository = repository
         self.root = root
-        rootComponents = root.split(separator: "/").map(String.init).filter { $0 != "." }
+        rootComponents = root.pathComponents().filter { $0 != "." }
     }
 
     /// The file the cache for these options lives in.
@@ -198,8 +204,20 @@ public final class HistoryEngine {
         // a branch's change, a restored record) is read and parsed again.
         // Only each version's values are kept: `RecordParser.values` skips the findings and locations `parse` makes.
         let matchedIDs = MatchedIDs()
-        let parsing = ParallelQueue<(key: BlobKey, path: String, content: Result<Data, YAMLProblem>), RecordSnapshot?> { item in
-            RecordParser.values(item.content, kind: item.key.kind, path: item.path, config: parseConfig, matchedIDs: matchedIDs)
+        let readLabel = "the history of \(options.revision)"
+        // Not in a repository whose packs outgrow the mapped windows: the readers' own mappings would cost more memory
+        // than the row's limit allows (`Repository.packsFitMappedLimit`); the main thread reads every blob there.
+        let readers = readBlobsOnWorkers && repository.packsFitMappedLimit ? BlobReaders(repository, label: readLabel) : nil
+        let parsing = ParallelQueue<BlobToParse, RecordSnapshot?> { item in
+            let content: Result<Data, YAMLProblem>
+            switch item.content {
+            case .read(let result): content = result
+            case .toRead(let blob):
+                // Unreadable: parses to nothing; the engine throws the first such error once the parsers are done.
+                guard let data = readers?.read(blob, item: item.index, path: item.path) else { return nil }
+                content = .success(data)
+            }
+            return RecordParser.values(content, kind: item.key.kind, path: item.path, config: parseConfig, matchedIDs: matchedIDs)
                 .map { RecordSnapshot(id: $0.id, fields: $0.fields) }
         }
         // The items not freed yet, by blob; and every version met this run, for one freed and met again.
@@ -223,9 +241,25 @@ public final class HistoryEngine {
         let handOverBatch = min(64, trackingLag)
         var topLevelChanged = [Int32: [String]]()
         func submit(_ key: BlobKey, path: String, commit: Int, firstTime: Bool) throws {
-            let content = try readBlob(key.blob, path: path, limit: config.maxFileBytes, revision: options.revision)
-            if firstTime, case .success(let data) = content {
-                bytesParsed += data.count
+            let content: BlobToParse.Content
+            let bytes: Int?
+            if readers != nil {
+                // The header only, here: a missing blob or one over the limit is met at the same point as when read whole.
+                let size = try blobSize(key.blob, path: path, revision: options.revision)
+                if size > config.maxFileBytes {
+                    content = .read(.failure(Self.tooLarge(size, limit: config.maxFileBytes)))
+                    bytes = nil
+                } else {
+                    content = .toRead(key.blob)
+                    bytes = size
+                }
+            } else {
+                let read = try readBlob(key.blob, path: path, limit: config.maxFileBytes, revision: options.revision)
+                content = .read(read)
+                bytes = try? read.get().count
+            }
+            if firstTime, let bytes {
+                bytesParsed += bytes
                 if bytesParsed > config.maxHistoryBytes {
                     throw ToolError.limitExceeded(
                         "the history of \(options.revision) holds more than \(config.maxHistoryBytes) bytes of records "
@@ -238,7 +272,7 @@ public final class HistoryEngine {
             named[commit].append((Int32(lastUse.count), key))
             lastUse.append(Int32(commit))
             freed.append(false)
-            parsing.submit((key, path, content))
+            parsing.submit(BlobToParse(index: lastUse.count - 1, key: key, path: path, content: content))
         }
         let tracker = RecordTracker(
             graph: graph, replay: replay, firstNew: firstNew, ownThread: trackOnOwnThread,
@@ -314,9 +348,15 @@ public final class HistoryEngine {
             comparedGraph = HistoryGraph()
         } catch {
             parsing.drain()
+            // A blob the parsers could not read was submitted before this error was met: it came first.
+            if let failure = readers?.firstFailure { throw failure }
             throw error
         }
         free(to: commitsRead)
+        if let readers {
+            parsing.drain()
+            if let failure = readers.firstFailure { throw failure }
+        }
         graph = tracker.graph
         replay = tracker.replay
         clock.lap("compare trees, read \(distinctBlobs) blobs (\(readAgain) again), track records")
@@ -524,16 +564,18 @@ public final class HistoryEngine {
                 var mergeBase: MergeBaseFiles?
                 if node.parents.count > 1 {
                     // Only where the parents differ can a merge hold a value no parent's side explains.
-                    var contested = [String: RecordKind]()
+                    // Keyed byte for byte: canonically equal spellings of a path are two files, and a `String` key
+                    // kept one, so the record at the other went unjudged (a branch's change the merge dropped).
+                    var contested = [ExactString: RecordKind]()
                     for parent in node.parents.dropFirst() {
-                        try recordChanges(base, rootTree(at: parent)) { path, kind, _, _ in contested[path] = kind }
+                        try recordChanges(base, rootTree(at: parent)) { path, kind, _, _ in contested[ExactString(path)] = kind }
                     }
                     if !contested.isEmpty,
                         let bases = try mergeBaseFiles(
                             node.parents.map { graph.nodes[Int($0)].id }, contested: contested, rootTree: { try rootTree(of: $0) })
                     {
                         for file in bases.joined() { try found(file, n) }
-                        mergeBase = MergeBaseFiles(contested: contested.keys.sorted(), bases: bases)
+                        mergeBase = MergeBaseFiles(contested: contested.keys.sorted().map(\.string), bases: bases)
                     }
                 }
                 for change in changes { try found(change, n) }
@@ -554,7 +596,7 @@ public final class HistoryEngine {
     /// (several after criss-cross merges; none when the histories are unrelated). Nil when no merge base can be read:
     /// the merge is then judged against its parents only, as before.
     private func mergeBaseFiles(
-        _ parents: [ObjectID], contested: [String: RecordKind], rootTree: (ObjectID) throws -> ObjectID?
+        _ parents: [ObjectID], contested: [ExactString: RecordKind], rootTree: (ObjectID) throws -> ObjectID?
     ) throws -> [[PathChange]]? {
         var bases = [ObjectID]()
         do {
@@ -568,8 +610,9 @@ public final class HistoryEngine {
         for base in bases {
             var files = [PathChange]()
             if let root = try rootTree(base) {
-                for (path, kind) in contested.sorted(by: { $0.key < $1.key }) {
-                    let components = path.split(separator: "/").map(String.init)
+                for (key, kind) in contested.sorted(by: { $0.key < $1.key }) {
+                    let path = key.string
+                    let components = path.pathComponents()
                     guard let name = components.last, let folder = try repository.treeID(at: Array(components.dropLast()), in: root),
                         let entry = try repository.entry(named: name, in: folder), entry.mode == .file || entry.mode == .executable
                     else { continue }
@@ -587,17 +630,108 @@ public final class HistoryEngine {
         do {
             switch try repository.readObject(blob, limit: limit) {
             case .content(let data): return .success(data)
-            case .tooLarge(let size):
-                return .failure(
-                    YAMLProblem(message: "file is \(size) bytes, over the limit of \(limit)", location: .start, kind: .tooLarge))
+            case .tooLarge(let size): return .failure(Self.tooLarge(size, limit: limit))
             }
         } catch {
             throw repository.unreadableBlob(blob, path: path, at: "the history of \(revision)", error)
         }
     }
+
+    /// A record blob's size from its header, with `readBlob`'s error when the blob cannot be read.
+    private func blobSize(_ blob: ObjectID, path: String, revision: String) throws -> Int {
+        do {
+            return try repository.objectSize(blob)
+        } catch {
+            throw repository.unreadableBlob(blob, path: path, at: "the history of \(revision)", error)
+        }
+    }
+
+    private static func tooLarge(_ size: Int, limit: Int) -> YAMLProblem {
+        YAMLProblem(message: "file is \(size) bytes, over the limit of \(limit)", location: .start, kind: .tooLarge)
+    }
 }
 
 private struct NoCache: Error {}
+
+/// A record version handed to the parsers: its bytes (or why there are none), or its blob for the parser thread to read.
+private struct BlobToParse: Sendable {
+    enum Content: Sendable {
+        case read(Result<Data, YAMLProblem>)
+        /// Found on the main thread, under the size limit: read by `BlobReaders`.
+        case toRead(ObjectID)
+    }
+
+    /// Its place in the parsing queue: the order the main thread met it in.
+    let index: Int
+    let key: BlobKey
+    let path: String
+    let content: Content
+}
+
+/// Reads record blobs on the parser threads, each read on an `ObjectReader` no other thread uses meanwhile (taken from
+/// a pool, so at most one per parser thread is opened). An `ObjectReader` has packs of its own: a second handle on the
+/// repository would share libgit2's one `git_pack_file` per pack, whose mutex the main thread's tree reads take at
+/// every step, and the threads would take turns (docs/performance.md, "Record blobs on two threads").
+/// A blob the reader cannot read is read again on the engine's repository, whose error is the one the main thread's
+/// read gave (an alternate object store the reader could not open, say, is read there); when that fails too, the blob
+/// parses to nothing and its error is kept, the first in the order the main thread met the blobs: the engine throws
+/// it, so the run stops with the error and exit code it gave when the main thread read the blob.
+/// `@unchecked`: `idle`, `opened` and `failure` are touched only with `lock` held; a reader taken is used by one thread.
+private final class BlobReaders: @unchecked Sendable {
+    private let repository: Repository
+    private let label: String
+    private let lock = NSLock()
+    private var idle = [ObjectReader]()
+    private var opened = 0
+    private var failure: (item: Int, error: ToolError)?
+
+    init(_ repository: Repository, label: String) {
+        self.repository = repository
+        self.label = label
+    }
+
+    /// The error of the first blob (in the main thread's order) that could not be read.
+    var firstFailure: ToolError? {
+        lock.lock()
+        defer { lock.unlock() }
+        return failure?.error
+    }
+
+    func read(_ blob: ObjectID, item: Int, path: String) -> Data? {
+        if let reader = take() {
+            defer { putBack(reader) }
+            if let data = try? reader.readObject(blob) { return data }
+        }
+        do {
+            return try repository.readObject(blob)
+        } catch {
+            let error = repository.unreadableBlob(blob, path: path, at: label, error)
+            lock.lock()
+            if failure.map({ item < $0.item }) ?? true { failure = (item, error) }
+            lock.unlock()
+            return nil
+        }
+    }
+
+    /// An idle reader, or a new one; nil when none can be opened (the engine's repository reads then).
+    private func take() -> ObjectReader? {
+        lock.lock()
+        if let reader = idle.popLast() {
+            lock.unlock()
+            return reader
+        }
+        let spelling = opened % LibGit2.readerPacks + 1
+        opened += 1
+        lock.unlock()
+        return try? repository.separateObjectReader(spelling: spelling)
+    }
+
+    private func putBack(_ reader: ObjectReader) {
+        lock.lock()
+        idle.append(reader)
+        lock.unlock()
+    }
+}
 
 /// What the tree comparison asks of each changed path: whether a folder is read (it has a `/`, or is a kind's folder)
 /// and which kind a changed file is a record of. The `String` searches (`contains("/")`, `firstIndex(of: "/")`,
@@ -629,7 +763,7 @@ struct RecordFolders {
         switch Self.slash(path) {
         case .at: return true
         case .none: return kinds[Substring(path)] != nil
-        case .notASCII: return path.contains("/") || RecordKind(folder: path) != nil
+        case .notASCII: return path.hasPathSeparator || RecordKind(folder: path) != nil
         }
     }
 
@@ -644,8 +778,8 @@ struct RecordFolders {
             guard let kind = kinds[folder], kind.fileFormat.isRecordFileName(path) else { return (false, nil) }
             return (false, kind)
         case .notASCII:
-            let topLevel = !path.contains("/") && RecordKind(folder: path) == nil
-            guard let slash = path.firstIndex(of: "/"), let kind = RecordKind(folder: String(path[..<slash])), isRecordFileName(path)
+            let topLevel = !path.hasPathSeparator && RecordKind(folder: path) == nil
+            guard let folder = path.firstPathComponent, let kind = RecordKind(folder: folder), isRecordFileName(path)
             else { return (topLevel, nil) }
             return (topLevel, kind)
         }

@@ -105,10 +105,12 @@ extension Repository {
     /// The content of the regular file at `path` (`/`-separated) below the tree `root`; nil when absent or not
     /// a regular file (a symbolic link is never followed).
     package func file(at path: String, below root: ObjectID) throws -> Data? {
-        let components = path.split(separator: "/").filter { $0 != "." }
+        let components = path.pathComponents().filter { $0 != "." }
         guard let name = components.last, !components.contains("..") else { return nil }
         guard let folder = try subtree(of: root, at: components.dropLast().joined(separator: "/")) else { return nil }
-        guard let entry = try treeEntries(folder).first(where: { $0.name == name }),
+        // Byte for byte, as git tells files apart: `==` on names is canonical equivalence, so `é` found a file spelled
+        // `e` + U+0301 listed before it.
+        guard let entry = try self.entry(named: String(name), in: folder),
             entry.mode == .file || entry.mode == .executable
         else { return nil }
         // Settings and key files are small: one over the limit is read as absent, never inflated.

@@ -131,8 +131,8 @@ public final class Workspace: Sendable {
 
     /// `path` with `.`, `..` and empty components removed by name, never by reading links.
     package static func lexical(_ path: String) -> String {
-        var parts = [Substring]()
-        for part in path.split(separator: "/") {
+        var parts = [String]()
+        for part in path.pathComponents() {
             if part == "." { continue }
             if part == ".." { _ = parts.popLast(); continue }
             parts.append(part)

@@ -73,7 +73,7 @@ package struct SettingsReader {
     /// A path relative to the ISMS root that stays below it.
     package mutating func relativePath(_ node: YAMLNode, _ field: String) -> String? {
         guard let path = text(node, field) else { return nil }
-        let parts = path.split(separator: "/")
+        let parts = path.pathComponents()
         guard !path.isEmpty, !path.hasPrefix("/"), !parts.contains(".."), !parts.isEmpty else {
             invalid("\(field) must be a path relative to the ISMS root that stays below it", node.location, field: field)
             return nil

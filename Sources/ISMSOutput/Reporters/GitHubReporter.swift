@@ -17,13 +17,15 @@ public struct GitHubReporter: CheckReporter {
             case .warning: command = "warning"
             case .note: command = "notice"
             }
-            var properties = ["file=" + Self.escapeProperty(ReportContext.join(context.repositoryPrefix, finding.path ?? "isms.yaml"))]
+            // The path stays exact so GitHub can place the annotation, unless it holds control or bidi characters: those
+            // are escaped as in text output (the annotation is then not placed on the file, and the log stays plain).
+            let path = SafeText.text(ReportContext.join(context.repositoryPrefix, finding.path ?? "isms.yaml"))
+            var properties = ["file=" + Self.escapeProperty(path)]
             if let line = finding.line { properties.append("line=\(line)") }
             if let column = finding.column { properties.append("col=\(column)") }
             properties.append("title=" + Self.escapeProperty(finding.rule))
             // The message is shown to people in the pull request: control and bidi characters escaped as in text
-            // output (a right-to-left override would reorder what the annotation says); the path stays exact so
-            // GitHub can place the annotation.
+            // output (a right-to-left override would reorder what the annotation says).
             out += "::\(command) \(properties.joined(separator: ","))::\(Self.escapeData(SafeText.text(finding.message)))\n"
         }
         return out

@@ -8,7 +8,7 @@ import ISMSRules
 
 /// `check --base`: what a change introduces compared with where it branched off.
 public struct BaselineComparison: Sendable {
-    /// The commit the base was taken at (the merge base of BASE and HEAD).
+    /// The commit the base was taken at (the merge base of BASE and the revision checked).
     public let baseCommit: ObjectID
     public let introduced: [Finding]
     public let resolved: [Finding]
@@ -28,13 +28,14 @@ public final class BaselineRun: Sendable {
     private let started = Locked<Background<Outcome>?>(nil)
     private let headHistory: HeadHistory
 
-    public init(workspace: Workspace, base: String, asOf: Day, trustRef: String? = nil, useCache: Bool = true) {
+    /// `head`: the revision checked (`--rev`), whose merge base with `base` is judged; HEAD for the work tree and index.
+    public init(workspace: Workspace, base: String, head: String = "HEAD", asOf: Day, trustRef: String? = nil, useCache: Bool = true) {
         let headHistory = HeadHistory()
         self.headHistory = headHistory
         work = {
             Result { () throws(ToolError) in
                 let began = PhaseTimings.now()
-                let commit = try workspace.mergeBase(of: base)
+                let commit = try workspace.mergeBase(of: base, and: head)
                 var timingNotes = [String]()
                 let findings = try workspace.findings(
                     atCommit: commit, label: base, asOf: asOf, trustRef: trustRef ?? base, useCache: useCache,
@@ -153,8 +154,8 @@ private final class HeadHistory: @unchecked Sendable {
 }
 
 extension Workspace {
-    /// The merge base of `base` and HEAD, as a pull request compares: changes made on BASE after the branch
-    /// point are not the change's own.
+    /// The merge base of `base` and `head` (the revision checked), as a pull request compares: changes made on BASE
+    /// after the branch point are not the change's own.
     public func mergeBase(of base: String, and head: String = "HEAD") throws(ToolError) -> ObjectID {
         let (repository, _) = try requireRepository()
         let baseCommit: ObjectID, headCommit: ObjectID
@@ -247,7 +248,9 @@ extension Workspace {
         let (repository, prefix) = try requireRepository()
         do {
             let lead = prefix.isEmpty ? "" : prefix + "/"
-            let staged = try repository.indexEntries(file: indexFile).filter { $0.path.hasPrefix(lead) }
+            let staged = try repository.indexEntries(file: indexFile).compactMap { entry in
+                entry.path.droppingPathPrefix(lead).map { (relative: $0, entry: entry) }
+            }
             var committed = [ExactString: TreeEntry]()
             if let head = try? repository.resolveCommit("HEAD"),
                 let root = try repository.subtree(of: try repository.treeOfCommit(head), at: prefix)
@@ -255,9 +258,7 @@ extension Workspace {
                 committed = try repository.flattenTree(root)
             }
             guard staged.count == committed.count else { return false }
-            return staged.allSatisfy { entry in
-                entry.stage == 0 && committed[ExactString(String(entry.path.dropFirst(lead.count)))]?.id == entry.id
-            }
+            return staged.allSatisfy { relative, entry in entry.stage == 0 && committed[ExactString(relative)]?.id == entry.id }
         } catch let error as TreeTooDeep {
             throw .treeTooDeep(error, in: "HEAD")
         } catch {

@@ -534,8 +534,8 @@ public final class GovernanceContext: @unchecked Sendable {
     /// record folder (whose changes it does not note) and a plain name (not empty, `.` or `..`, which a tree never
     /// holds, so a lookup through them is left to git).
     private static func firstComponent(of path: String) -> String? {
-        let components = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard let first = components.first.map(String.init), !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
+        let components = path.pathComponents(omittingEmpty: false)
+        guard let first = components.first, !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
             RecordKind(folder: first) == nil
         else { return nil }
         return first
@@ -612,12 +612,13 @@ public final class GovernanceContext: @unchecked Sendable {
     /// A failure to read is recorded in `memory`, which the caller holds.
     private func entry(at path: String, in commit: ObjectID, _ memory: inout Memory) -> TreeEntry? {
         let full = (prefix.isEmpty ? "" : prefix + "/") + path
-        let components = full.split(separator: "/")
+        let components = full.pathComponents()
         guard let name = components.last else { return nil }
         do {
             let tree = try repository.treeOfCommit(commit)
             guard let folder = try repository.subtree(of: tree, at: components.dropLast().joined(separator: "/")) else { return nil }
-            return try repository.treeEntries(folder).first(where: { $0.name == name })
+            // Byte for byte (`Repository.file(at:below:)`).
+            return try repository.entry(named: String(name), in: folder)
         } catch {
             memory.failed("reading \(path) at commit \(commit.short)", error)
             return nil

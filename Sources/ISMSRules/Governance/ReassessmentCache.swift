@@ -76,7 +76,7 @@ package final class ReassessmentCache {
         do {
             guard
                 let root = try repository.treeID(
-                    at: prefix.split(separator: "/").map(String.init).filter { $0 != "." }, in: try repository.treeOfCommit(tip)),
+                    at: prefix.pathComponents().filter { $0 != "." }, in: try repository.treeOfCommit(tip)),
                 let entry = try repository.entry(named: "isms.yaml", in: root)
             else { return "none" }
             return "\(entry.id.hex) \(entry.mode)"

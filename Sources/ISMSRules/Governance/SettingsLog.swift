@@ -114,6 +114,11 @@ public struct SettingsLog: Sendable {
                     // parent differs from it. Crediting only what its first parent lacked let a first parent on a root of
                     // its own (which "creates" isms.yaml) bring a narrowed scope in unseen.
                     authored = Set(before.flatMap { SettingsLog.changed(current, from: $0.values) }).sorted()
+                } else if before.allSatisfy({ $0.values == current }) {
+                    // Both sides hold the merge's values: it authored none of them, whatever the merge base held
+                    // (`mergeAuthored`), which is not looked for. Most merges leave isms.yaml alone, and finding each
+                    // one's base was a quarter of `isms log`'s rendering phase.
+                    authored = []
                 } else {
                     let base = try repository.mergeBase(parents[0], parents[1]).map { try values(of: blob($0)) } ?? [:]
                     authored = SettingsLog.mergeAuthored(current, sides: before.map(\.values), base: base)
@@ -227,10 +232,11 @@ extension Workspace {
 extension Repository {
     /// The id of the regular file at `path` (from the repository's top) in `commit`'s tree; nil when absent or not a file.
     package func blobID(at path: String, inCommit commit: ObjectID) throws -> ObjectID? {
-        let components = path.split(separator: "/")
+        let components = path.pathComponents()
         guard let name = components.last else { return nil }
         guard let folder = try subtree(of: try treeOfCommit(commit), at: components.dropLast().joined(separator: "/")) else { return nil }
-        guard let entry = try treeEntries(folder).first(where: { $0.name == name }), entry.mode == .file || entry.mode == .executable else {
+        // Byte for byte (`Repository.file(at:below:)`).
+        guard let entry = try self.entry(named: String(name), in: folder), entry.mode == .file || entry.mode == .executable else {
             return nil
         }
         return entry.id

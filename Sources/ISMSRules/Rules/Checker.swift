@@ -1,4 +1,5 @@
 import GitKit
+import ISMSCore
 import ISMSHistory
 import ISMSLoading
 import ISMSModel
@@ -93,7 +94,7 @@ public enum Checker {
             reproducible = false
             // Which ids were checked before the pattern was given up depends on timing: report none of them.
             findings.removeAll {
-                $0.rule == IDPatternRule.id && $0.path.map { RecordKind(folder: String($0.prefix { $0 != "/" })) } == kind
+                $0.rule == IDPatternRule.id && $0.path.map { RecordKind(folder: $0.firstPathComponent ?? $0) } == kind
             }
             let shown = input.count > 40 ? String(input.prefix(40)) + "…" : input
             findings.append(

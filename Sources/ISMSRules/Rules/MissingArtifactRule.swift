@@ -67,6 +67,14 @@ public struct MissingArtifactRule: Rule {
                 return finding(
                     "location '\(location)' of \(evidence.id) is not a path inside the ISMS root", in: evidence, field: "location")
             }
+            // U+FFFD stands for any byte of a file name that is not UTF-8: git holds `\xFE` and `\xFF` as two files
+            // that a commit's tree reads as one such name (and the work tree as none), so the path names no one file.
+            if FileName.isUndecodable(location) {
+                return finding(
+                    "location '\(location)' of \(evidence.id) spells U+FFFD, which stands for any file name byte that is not "
+                        + "UTF-8, so it names no one file; name the file in UTF-8 and record that name",
+                    in: evidence, field: "location")
+            }
             guard let data = context.artifacts.artifact(at: location) else {
                 return finding(
                     "location '\(location)' of \(evidence.id) is not a regular file under the ISMS root "
