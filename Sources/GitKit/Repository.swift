@@ -77,6 +77,17 @@ public final class Repository: @unchecked Sendable {
         return try Repository(pointer: handle!)
     }
 
+    /// Another handle on this repository (its git folder, not searched for again), for a reader on another thread:
+    /// libgit2 allows one thread at a time per handle, so a reader sharing this one takes turns with its user
+    /// (`serialised`; a history walk holds it from start to end), where one on a handle of its own reads beside it. The
+    /// objects read are the same, named by their ids. Nil when it cannot be opened: the caller keeps this one.
+    public func anotherHandle() -> Repository? {
+        var handle: OpaquePointer?
+        guard git_repository_open_ext(&handle, gitDirectory, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil) == 0, let handle
+        else { return nil }
+        return try? Repository(pointer: handle)
+    }
+
     /// Resolves a revision expression (`HEAD`, `main~2`, a short id) to a commit id.
     public func resolveCommit(_ revision: String) throws -> ObjectID {
         try serialised { try resolve(revision) }

@@ -57,13 +57,15 @@ struct Check: ParsableCommand {
         // with the policy and keys of --trust-ref, else BASE; without either, that revision's own.
         let history = workspace.repository == nil ? nil : (rev ?? "HEAD")
         var options = GovernanceOptions(revision: history, trustRef: trustRef ?? base, useCache: !noCache)
-        // The merge base is judged beside the head's history rules, once the head's history is read (it reuses it).
+        // The merge base is judged beside the head: it starts once the head's history read has, and its own history
+        // (which reuses the head's) is read once the head's is, so its history rules run beside the head's.
         let baseline = base.map {
             BaselineRun(workspace: workspace, base: $0, head: rev ?? "HEAD", asOf: day, trustRef: trustRef ?? $0, useCache: !noCache)
         }
         defer { baseline?.waitIfStarted() }
         if let baseline {
-            options.historyRead = { baseline.start() }
+            options.historyStarted = { baseline.headHistoryStarted() }
+            options.historyRead = { baseline.headHistoryRead($0) }
             options.sharesWithOtherChecks = true
         }
         var notes = [String]()
@@ -88,7 +90,7 @@ struct Check: ParsableCommand {
             // Judged against a trust revision (a pull request), the ISMS is what HEAD commits, read from git objects:
             // the checked-out files can differ from it (attributes such as `ident` rewrite them on checkout), and a
             // value that differs from its commit is one no commit can be judged for.
-            full = try workspace.check(workspace.source(at: "HEAD"), asOf: day, options: options, notes: &notes)
+            full = try workspace.check(workspace.sourceBesideHistory(at: "HEAD"), asOf: day, options: options, notes: &notes)
         } else {
             full = try workspace.check(workspace.workTreeSource, asOf: day, options: options, notes: &notes)
         }

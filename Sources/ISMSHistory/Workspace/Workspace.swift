@@ -83,6 +83,14 @@ public final class Workspace: Sendable {
         return try GitObjectSource(repository: repository, revision: revision, prefix: prefix)
     }
 
+    /// The ISMS at `revision`, read through a handle of its own on the repository (`Repository.anotherHandle`): a
+    /// check reads its records while its history is read, and the history read holds the workspace's handle (its walk
+    /// from start to end); the records are then read beside it rather than in turns with it.
+    public func sourceBesideHistory(at revision: String) throws(ToolError) -> GitObjectSource {
+        let (repository, prefix) = try requireRepository()
+        return try GitObjectSource(repository: repository.anotherHandle() ?? repository, revision: revision, prefix: prefix)
+    }
+
     /// The ISMS as staged in the index.
     public func stagedSource() throws(ToolError) -> GitObjectSource {
         let (repository, prefix) = try requireRepository()

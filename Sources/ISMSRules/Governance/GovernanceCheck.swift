@@ -13,9 +13,18 @@ public struct GovernanceOptions: Sendable {
     /// Where trusted keys come from; nil: `revision`.
     public var trustRef: String?
     public var useCache: Bool
-    /// Called once the history is read, before the history rules run: `check --base` then starts judging the merge
-    /// base on another thread, beside them (it reuses this history).
-    package var historyRead: (@Sendable () -> Void)?
+    /// Called once the history read has started on its own thread (the records are not read yet): `check --base` then
+    /// starts judging the merge base on another thread, whose records and history-free rules need no history, and
+    /// whose own history read waits for this one (`awaitHistory`).
+    package var historyStarted: (@Sendable () -> Void)?
+    /// Called exactly once when `check` returns or throws: true once the history is read and judged readable, before
+    /// the history rules run (the merge base's check then reads its history, which reuses this one); false when the
+    /// check stops before (it throws), so that a merge base waiting for this history stops too.
+    package var historyRead: (@Sendable (_ read: Bool) -> Void)?
+    /// The merge base's check of `check --base`, started beside the head's history read: its own history read waits for
+    /// the head's (`historyRead`), as it did when it started after it, and reuses it. False: the head's check stopped,
+    /// and this one throws without reading anything (never shown: the head's error is).
+    package var awaitHistory: (@Sendable () -> Bool)?
     /// Runs the history rules last first: the merge base's check of `check --base`, beside the head's, then answers
     /// first what the head's rules ask after their longest (reference matches, verdicts, the trust file's changes),
     /// and the head finds them made rather than make them at the same time. Only the time spent depends on it.
@@ -111,23 +120,38 @@ extension Workspace {
         // With a trust revision, its policy judges: the change under review cannot turn off what judges it.
         let trusted = try options.trustRef.flatMap { ref throws(ToolError) in repository == nil ? nil : try trustedRevision(ref) }
         // The history is read on another thread while the records are read and parsed: it needs only the settings.
-        var historyRead: Background<(context: Result<GovernanceContext?, ToolError>, notes: [String])>?
+        // `stopped`: the merge base's check, whose head stopped first (`GovernanceOptions.awaitHistory`); nothing was read.
+        typealias HistoryRead = (context: Result<GovernanceContext?, ToolError>, notes: [String], stopped: Bool)
+        let readHistory: @Sendable (String, Config) -> HistoryRead = { [self] revision, config in
+            // The merge base's check: its history is the head's, read once the head's check has read it.
+            if let awaitHistory = options.awaitHistory, !awaitHistory() {
+                return (.failure(.historyIncomplete("the merge base was not judged: the head's check stopped first")), [], true)
+            }
+            var notes = [String]()
+            let context = Result { () throws(ToolError) in
+                try self.governance(
+                    at: revision, trusted: trusted, trustRef: options.trustRef, config: config,
+                    useCache: options.useCache, notes: &notes, sharing: options.sharesWithOtherChecks)
+            }
+            return (context, notes, false)
+        }
+        var historyRead: Background<HistoryRead>?
         defer { _ = historyRead?.wait() }
+        // Whoever waits for this history is told on every path, a throw included (run first of the defers: a merge base
+        // waiting for it stops while this check waits for its own read).
+        var announced = false
+        defer { if !announced { options.historyRead?(false) } }
         let loaded = try Loader.load(from: source, policy: trusted?.config) { config in
             guard let revision = options.revision else { return }
-            historyRead = Background { [self] in
-                var notes = [String]()
-                let context = Result { () throws(ToolError) in
-                    try self.governance(
-                        at: revision, trusted: trusted, trustRef: options.trustRef, config: config,
-                        useCache: options.useCache, notes: &notes, sharing: options.sharesWithOtherChecks)
-                }
+            historyRead = Background {
+                let read = readHistory(revision, config)
                 // The rules that read records at the tip (blame, the reassessment rules' field comparisons) decode
                 // the cache's snapshot of it on first use: decoded here, off the rules' path. It is decoded once
                 // whoever asks, and the same.
-                if case .success(let governance?) = context { _ = governance.history.knownTipState }
-                return (context, notes)
+                if case .success(let governance?) = read.context { _ = governance.history.knownTipState }
+                return read
             }
+            options.historyStarted?()
         }
         timings.lap("load")
         // The rules that do not read the history run on another core while this thread judges the history.
@@ -135,19 +159,11 @@ extension Workspace {
         defer { rules.abandonIfUnfinished() }
         var governance: GovernanceContext?
         if let revision = options.revision {
-            let read =
-                historyRead?.wait()
-                ?? {
-                    // `Loader.load` always calls back before it returns; this is the same read, on this thread.
-                    var notes = [String]()
-                    let context = Result { () throws(ToolError) in
-                        try self.governance(
-                            at: revision, trusted: trusted, trustRef: options.trustRef, config: loaded.isms.config,
-                            useCache: options.useCache, notes: &notes, sharing: options.sharesWithOtherChecks)
-                    }
-                    return (context, notes)
-                }()
+            // `Loader.load` always calls back before it returns; else this is the same read, on this thread.
+            let read = historyRead?.wait() ?? readHistory(revision, loaded.isms.config)
             notes += read.notes
+            // A merge base whose head stopped judges nothing: never the history rules left out with a warning.
+            if read.stopped, case .failure(let error) = read.context { throw error }
             // Without a trust revision the records are checked whatever the history holds: a partial clone, a
             // damaged object or a history that cannot be walked costs the history rules only, and says so. With
             // one, a pull request is being judged, and a history that cannot be read fails closed.
@@ -163,7 +179,8 @@ extension Workspace {
             }
         }
         timings.lap("history")
-        options.historyRead?()
+        announced = true
+        options.historyRead?(true)
         var report = rules.finish(governance: governance, lastFirst: options.historyRulesLastFirst)
         if governance?.reachedNotVerified == true { report.reproducible = false }
         if trusted != nil, let failure = governance?.readFailures.first {
