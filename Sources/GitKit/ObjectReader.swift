@@ -30,13 +30,7 @@ public final class ObjectReader: @unchecked Sendable {
 
     /// The raw content of an object, as `Repository.readObject` reads it.
     public func readObject(_ id: ObjectID) throws -> Data {
-        var oid = id.gitOID
-        var object: OpaquePointer?
-        try check(git_odb_read(&object, odb, &oid), "read object \(id.short)")
-        defer { git_odb_object_free(object) }
-        let size = git_odb_object_size(object)
-        guard size > 0, let data = git_odb_object_data(object) else { return Data() }
-        return Data(bytes: data, count: size)
+        try Repository.read(id, from: odb)
     }
 }
 

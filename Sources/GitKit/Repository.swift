@@ -226,6 +226,11 @@ public final class Repository: @unchecked Sendable {
     }
 
     private func readUnlocked(_ id: ObjectID) throws -> Data {
+        try Self.read(id, from: odb)
+    }
+
+    /// The raw content of object `id` in the object database `odb`, copied out of libgit2 memory.
+    static func read(_ id: ObjectID, from odb: OpaquePointer) throws -> Data {
         var oid = id.gitOID
         var object: OpaquePointer?
         try check(git_odb_read(&object, odb, &oid), "read object \(id.short)")

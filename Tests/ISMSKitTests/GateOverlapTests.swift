@@ -35,6 +35,19 @@ final class GateOverlapTests: XCTestCase, GateRecords {
 
     private let arguments = ["check", "--base", "main", "--format", "json", "--as-of", "2026-12-01"]
 
+    /// The gate stops (exit 2) with `stderrContains` judged in turn (one thread), and three times alike beside it.
+    private func assertStopsAlike(_ repo: GitRepository, stderrContains: String, line: UInt = #line) {
+        let inTurn = gate(repo, threads: "1")
+        XCTAssertEqual(inTurn.status, 2, inTurn.stderr, line: line)
+        XCTAssertTrue(inTurn.stderr.contains(stderrContains), inTurn.stderr, line: line)
+        for _ in 0..<3 {
+            let beside = gate(repo)
+            XCTAssertEqual(beside.stdout, inTurn.stdout, line: line)
+            XCTAssertEqual(beside.stderr, inTurn.stderr, line: line)
+            XCTAssertEqual(beside.status, 2, line: line)
+        }
+    }
+
     private func gate(_ repo: GitRepository, threads: String? = nil) -> ProcessResult {
         try? FileManager.default.removeItem(atPath: repo.path + "/.git/isms")
         return runProcess(ismsExecutable, arguments, in: repo.path, environment: threads.map { ["ISMS_THREADS": $0] } ?? [:])
@@ -62,15 +75,7 @@ final class GateOverlapTests: XCTestCase, GateRecords {
     func testAHeadThatStopsStopsTheMergeBaseWithTheHeadsError() {
         let (repo, cut) = pullRequest()
         repo.write(".git/shallow", cut + "\n")
-        let inTurn = gate(repo, threads: "1")
-        XCTAssertEqual(inTurn.status, 2, inTurn.stderr)
-        XCTAssertTrue(inTurn.stderr.contains("cut by this shallow clone"), inTurn.stderr)
-        for _ in 0..<3 {
-            let beside = gate(repo)
-            XCTAssertEqual(beside.stdout, inTurn.stdout)
-            XCTAssertEqual(beside.stderr, inTurn.stderr)
-            XCTAssertEqual(beside.status, 2)
-        }
+        assertStopsAlike(repo, stderrContains: "cut by this shallow clone")
     }
 
     /// The merge base's own error (its isms.yaml cannot be read) is the gate's, as judged in turn, though its check
@@ -89,15 +94,7 @@ final class GateOverlapTests: XCTestCase, GateRecords {
         repo.write("isms.yaml", config)
         repo.commitSigned("SEC-5 Mend isms.yaml", by: .alice, at: "2026-02-05T10:00:00Z", key: alice)
         repo.git("checkout", "-q", "pr")
-        let inTurn = gate(repo, threads: "1")
-        XCTAssertEqual(inTurn.status, 2, inTurn.stderr)
-        XCTAssertTrue(inTurn.stderr.contains("isms.yaml"), inTurn.stderr)
-        for _ in 0..<3 {
-            let beside = gate(repo)
-            XCTAssertEqual(beside.stdout, inTurn.stdout)
-            XCTAssertEqual(beside.stderr, inTurn.stderr)
-            XCTAssertEqual(beside.status, 2)
-        }
+        assertStopsAlike(repo, stderrContains: "isms.yaml")
     }
 
     /// Started beside the head, the merge base reads no history until the head's is read, then gives the findings it

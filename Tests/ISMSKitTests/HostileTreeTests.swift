@@ -13,6 +13,15 @@ final class HostileTreeTests: XCTestCase {
         }
     }
 
+    /// A repository whose one commit holds isms.yaml and RISK-1: where each hostile case starts.
+    private func repositoryWithOneRisk() -> GitRepository {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        return repo
+    }
+
     /// `check` as JSON in the three modes that read files: the work tree, the index and HEAD.
     private func checkAllModes(_ repo: GitRepository, exits: Set<Int32> = [1]) -> [String: [(path: String, rule: String, message: String)]]
     {
@@ -30,10 +39,7 @@ final class HostileTreeTests: XCTestCase {
         let outside = TemporaryFolder("isms-outside")
         outside.write("secret.yaml", hostileRisk("RISK-99", title: "SECRET-FROM-OUTSIDE"))
         outside.write("controls/c.yaml", "id: CTRL-99\ntitle: SECRET-FROM-OUTSIDE\nowner: alice\n")
-        let repo = GitRepository()
-        repo.write("isms.yaml", minimalConfig)
-        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
-        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let repo = repositoryWithOneRisk()
         let fm = FileManager.default
         try fm.createSymbolicLink(atPath: repo.path + "/risks/absolute.yaml", withDestinationPath: outside.path + "/secret.yaml")
         try fm.createSymbolicLink(
@@ -70,10 +76,7 @@ final class HostileTreeTests: XCTestCase {
         let vendor = GitRepository()
         vendor.write("risk-7.yaml", hostileRisk("RISK-7", title: "vendor's"))
         let vendorCommit = vendor.commit("Vendor", at: "2026-01-01T10:00:00+01:00")
-        let repo = GitRepository()
-        repo.write("isms.yaml", minimalConfig)
-        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
-        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let repo = repositoryWithOneRisk()
         repo.git("update-index", "--add", "--cacheinfo", "160000,\(vendorCommit),risks/vendor.yaml")
         let staged = findings(assertHeld(["check", "--staged", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1]))
         repo.git("commit", "-q", "-m", "Add a submodule where a record belongs")
@@ -141,10 +144,7 @@ final class HostileTreeTests: XCTestCase {
     /// dropped both records silently, a commit kept one, and the history read a rename of one as the other's deletion
     /// and an id change. Each mode now reports them where records are read, and the history refuses to follow them.
     func testRecordNamesThatAreNotUTF8AreRefusedNeverMerged() {
-        let repo = GitRepository()
-        repo.write("isms.yaml", minimalConfig)
-        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
-        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let repo = repositoryWithOneRisk()
         writeRawName(in: repo, "risks/", [0xFE], ".yaml", hostileRisk("RISK-2"))
         writeRawName(in: repo, "risks/", [0xFF], ".yaml", hostileRisk("RISK-3"))
         repo.git("add", "-A")
@@ -182,10 +182,7 @@ final class HostileTreeTests: XCTestCase {
     /// written from the records, but it lacked the decision log without a word, exit 0: an auditor's copy short of
     /// its proof. It now says what it leaves out and why.
     func testTheAuditPackSaysWhatItLeavesOutWhenTheHistoryCannotBeRead() {
-        let repo = GitRepository()
-        repo.write("isms.yaml", minimalConfig)
-        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
-        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let repo = repositoryWithOneRisk()
         let out = TemporaryFolder()
         let whole = assertHeld(["export", "--html", out.path + "/pack.html", "--as-of", "2026-12-01"], in: repo.path, exits: [0])
         XCTAssertTrue(whole.stdout.contains("Decision log"), whole.stdout)
@@ -203,10 +200,7 @@ final class HostileTreeTests: XCTestCase {
     /// one character, so a search for the character `/` found no folder. The work tree's check crashed (a force
     /// unwrap), and a commit, the index and the history passed the record by unread. Git's separator is the byte.
     func testARecordNameStartingWithACombiningMarkIsReadInEveryMode() {
-        let repo = GitRepository()
-        repo.write("isms.yaml", minimalConfig)
-        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
-        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let repo = repositoryWithOneRisk()
         let path = "risks/\u{301}a.yaml"
         repo.write(path, "id: RISK-9\ntitle: t\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-99]\n")
         repo.git("add", "-A")
@@ -292,10 +286,7 @@ final class HostileTreeTests: XCTestCase {
     /// A tree listing one record name twice (`git mktree` writes it; `git fsck` calls it duplicateEntries): a checkout
     /// writes the second entry, `check --rev` read the first, so the commit passed with a record git does not give.
     func testATreeListingARecordTwiceIsRefused() {
-        let repo = GitRepository()
-        repo.write("isms.yaml", minimalConfig)
-        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
-        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let repo = repositoryWithOneRisk()
         let good = repo.git("rev-parse", "HEAD:risks/r1.yaml")
         let bad = repo.git(
             "hash-object", "-w", "--stdin", input: "id: RISK-1\ntitle: t\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-99]\n")
@@ -312,10 +303,7 @@ final class HostileTreeTests: XCTestCase {
     /// A key file whose name is not UTF-8 in the OpenPGP keys folder: two such names would decode alike, so one key
     /// could stand in for another. The gate refuses to judge a pull request that adds one.
     func testKeyNamesThatAreNotUTF8FailTheGateClosed() {
-        let repo = GitRepository()
-        repo.write("isms.yaml", minimalConfig)
-        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
-        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let repo = repositoryWithOneRisk()
         repo.git("checkout", "-q", "-b", "pr")
         writeRawName(in: repo, ".isms/openpgp/", [0xFF], ".asc", "not a key\n")
         repo.git("add", "-A")
@@ -480,10 +468,7 @@ final class HostileTreeTests: XCTestCase {
     /// on it), with a commit on top: every command reading it exits 2 naming `limits.tree_depth`, none crashes
     /// (the recursive tree walks overflowed the stack). Raised to 16,384 in isms.yaml, it is read.
     func testThirteenThousandLevelTreeIsRefusedNotACrash() {
-        let repo = GitRepository()
-        repo.write("isms.yaml", minimalConfig)
-        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
-        repo.commit("Add RISK-1", at: "2026-01-05T10:00:00+01:00")
+        let repo = repositoryWithOneRisk()
         let deep = "risks/" + Array(repeating: "a", count: 13_000).joined(separator: "/") + "/r.yaml"
         let record = hostileRisk("RISK-9"), edited = hostileRisk("RISK-1", title: "edited")
         let stream = """
