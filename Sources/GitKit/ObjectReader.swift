@@ -40,16 +40,30 @@ extension Repository {
     /// pack index again and holds a delta-base cache of its own (16 MB at most): the pages of a mapping count in the
     /// process's resident memory once per mapping. On the 1,000,000-commit benchmark (a 230 MB index) two readers took
     /// the cold `log` from 0.9 to 1.28 GB; on 20,000 commits (25 MB of packs) they add about 40 MB.
+    ///
+    /// Nor when the packs are many (never repacked): every reader holds a descriptor open on each pack it reads, as the
+    /// repository does, so readers took up to `readerPacks + 1` times the repository's descriptors, and a history
+    /// `isms` read under `ulimit -n` stopped with "Too many open files" (41 packs, `ulimit -n 55`). They are used only
+    /// while all those descriptors take at most half the process's limit.
     package var packsFitMappedLimit: Bool {
         let folder = commonDirectory + "/objects/pack"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return true }
         var total = 0
+        var packs = 0
         for name in names where name.hasSuffix(".pack") || name.hasSuffix(".idx") {
+            if name.hasSuffix(".pack") { packs += 1 }
             let size = (try? FileManager.default.attributesOfItem(atPath: folder + "/" + name)[.size] as? Int) ?? nil
             total += size ?? Int.max / 2
             if total > LibGit2.mappedBytes { return false }
         }
-        return true
+        return packs * (LibGit2.readerPacks + 1) <= Self.openFileLimit / 2
+    }
+
+    /// The process's limit of open file descriptors (`RLIMIT_NOFILE`, the soft one; unlimited is the largest `rlim_t`).
+    private static var openFileLimit: Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
+        return Int(clamping: limit.rlim_cur)
     }
 
     /// A reader of this repository's objects with packs of its own (see `ObjectReader`); `spelling` (1, 2, …) keeps
