@@ -30,6 +30,10 @@ static inline int isms_git_set_mwindow_size(size_t bytes) {
 static inline int isms_git_set_mwindow_mapped_limit(size_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, bytes);
 }
+/* The most pack files libgit2 keeps open at once (it closes the least recently used past that; 0: no limit). */
+static inline int isms_git_set_mwindow_file_limit(size_t files) {
+    return git_libgit2_opts(GIT_OPT_SET_MWINDOW_FILE_LIMIT, files);
+}
 
 /* The largest object of one type libgit2's cache keeps (by default 4 KiB for commits, trees and tags, 0 for blobs). */
 static inline int isms_git_set_cache_object_limit(int type, size_t bytes) {

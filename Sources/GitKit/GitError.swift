@@ -82,6 +82,13 @@ package enum LibGit2 {
         return 2
     }()
 
+    /// The most pack files libgit2 keeps open at once: a quarter of the soft open-file limit, at least 16.
+    package static let packFileLimit: Int = {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(Int32.max) else { return 0 }
+        return max(16, Int(limit.rlim_cur / 4))
+    }()
+
     package static let initialised: Bool = {
         git_libgit2_init()
         // isms only reads objects and never runs hooks, filters or fsmonitor, so a repository owned by another
@@ -103,6 +110,10 @@ package enum LibGit2 {
         // gigabyte. Windows of 32 MB, at most 64 MB mapped, bound that; the pages stay in the kernel's file cache.
         isms_git_set_mwindow_size(windowBytes)
         isms_git_set_mwindow_mapped_limit(mappedBytes)
+        // libgit2 keeps every pack it has read open (no limit by default): a repository never repacked, a pack per
+        // fetch, ran out of descriptors under the process's limit and then reported a commit in a closed pack as
+        // missing. A quarter of the soft limit leaves the rest to the files isms opens itself.
+        isms_git_set_mwindow_file_limit(packFileLimit)
         return true
     }()
 }

@@ -15,6 +15,20 @@ final class RedTeam12Tests: XCTestCase {
         Self.assertSameLogUnderDescriptorLimit(in: repo.path, expected: expected)
     }
 
+    /// libgit2 kept every pack it read open: with more packs than the process may open files, the history stopped and
+    /// blamed a commit "missing from the repository". libgit2 now keeps at most a quarter of the limit's packs open.
+    func testMorePacksThanTheProcessMayOpenFilesReadAsWithoutTheLimit() {
+        let repo = Self.repositoryWithAPackPerCommit()
+        let expected = ismsBounded(["log", "--no-cache"], in: repo.path)
+        XCTAssertEqual(expected.status, 0, expected.stderr)
+        let limited = ["/bin/sh", "-c", "ulimit -n 30 && exec \"$@\"", "sh"]
+        for threads in ["1", "8"] {
+            let run = ismsBounded(["log", "--no-cache"], in: repo.path, environment: ["ISMS_THREADS": threads], wrapper: limited)
+            XCTAssertEqual(run.status, 0, "\(threads) threads: \(run.stderr)")
+            XCTAssertEqual(run.stdout, expected.stdout, "\(threads) threads")
+        }
+    }
+
     private static func assertSameLogUnderDescriptorLimit(
         in path: String, expected: BoundedResult, file: StaticString = #filePath, line: UInt = #line
     ) {
