@@ -82,11 +82,18 @@ package enum LibGit2 {
         return 2
     }()
 
-    /// The most pack files libgit2 keeps open at once: a quarter of the soft open-file limit, at least 16.
-    package static let packFileLimit: Int = {
+    /// The process's limit of open file descriptors (`RLIMIT_NOFILE`, the soft one; unlimited is the largest `rlim_t`).
+    package static var openFileLimit: Int {
         var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(Int32.max) else { return 0 }
-        return max(16, Int(limit.rlim_cur / 4))
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
+        return Int(clamping: limit.rlim_cur)
+    }
+
+    /// The most pack files libgit2 keeps open at once: a quarter of the soft open-file limit, at least 16; none when
+    /// the limit is unlimited (or cannot be read).
+    package static let packFileLimit: Int = {
+        let files = openFileLimit
+        return files > 0 && files < Int(Int32.max) ? max(16, files / 4) : 0
     }()
 
     package static let initialised: Bool = {

@@ -56,14 +56,7 @@ extension Repository {
             total += size ?? Int.max / 2
             if total > LibGit2.mappedBytes { return false }
         }
-        return packs * (LibGit2.readerPacks + 1) <= Self.openFileLimit / 2
-    }
-
-    /// The process's limit of open file descriptors (`RLIMIT_NOFILE`, the soft one; unlimited is the largest `rlim_t`).
-    private static var openFileLimit: Int {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
-        return Int(clamping: limit.rlim_cur)
+        return packs * (LibGit2.readerPacks + 1) <= LibGit2.openFileLimit / 2
     }
 
     /// A reader of this repository's objects with packs of its own (see `ObjectReader`); `spelling` (1, 2, …) keeps
