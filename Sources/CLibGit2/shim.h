@@ -39,3 +39,164 @@ static inline int isms_git_set_mwindow_file_limit(size_t files) {
 static inline int isms_git_set_cache_object_limit(int type, size_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, (git_object_t)type, bytes);
 }
+
+/* ---- A guard before libgit2's loose-object reader ------------------------------------------------------------
+   libgit2 1.5 (Debian's) loops forever reading a loose object whose zlib stream is cut short (libgit2 #7342, fixed
+   upstream after 1.5), and writes past its buffer reading one whose header declares fewer bytes than it holds
+   (#7177). This backend sits after the packs and before the loose objects: for an object the packs lack, it inflates
+   the loose file itself and refuses one that ends early, does not inflate, or holds another size than its header
+   says; a sound one (or none) it passes on to libgit2's own loose reader. */
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <git2/sys/odb_backend.h>
+#include <zlib.h>
+
+typedef struct {
+    git_odb_backend parent;
+    char *objects; /* the objects folder, with a trailing '/' */
+} isms_loose_guard;
+
+/* 1: a sound loose object; 0: one that cannot be read whole (cut short, damaged, a size that is not its header's);
+   -1: no file there, or one not in zlib form (libgit2 reads or reports those itself). */
+static inline int isms_loose_object_state(const char *path) {
+    FILE *file = fopen(path, "rb");
+    if (!file) return -1;
+    unsigned char input[16384], output[16384], header[64];
+    size_t headerLength = 0, inflated = 0;
+    z_stream stream;
+    memset(&stream, 0, sizeof stream);
+    if (inflateInit(&stream) != Z_OK) { fclose(file); return -1; }
+    int status = Z_OK, state = 0, first = 1;
+    while (status != Z_STREAM_END) {
+        size_t count = fread(input, 1, sizeof input, file);
+        if (count == 0) break; /* the file ended before the stream: cut short */
+        if (first) {
+            first = 0;
+            unsigned int word = ((unsigned int)input[0] << 8) + (count > 1 ? input[1] : 0);
+            if (count < 2 || (input[0] & 0x8F) != 0x08 || word % 31 != 0) { state = -1; goto done; }
+        }
+        stream.next_in = input;
+        stream.avail_in = (uInt)count;
+        do {
+            stream.next_out = output;
+            stream.avail_out = sizeof output;
+            status = inflate(&stream, Z_NO_FLUSH);
+            if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) goto done;
+            size_t produced = sizeof output - stream.avail_out;
+            for (size_t i = 0; i < produced && headerLength < sizeof header; i++) header[headerLength++] = output[i];
+            inflated += produced;
+        } while (stream.avail_out == 0 && status != Z_STREAM_END);
+    }
+    if (status == Z_STREAM_END) {
+        /* "<type> <size>\0<content>": the content must be exactly <size> bytes. */
+        unsigned char *end = memchr(header, 0, headerLength);
+        unsigned char *space = memchr(header, ' ', headerLength);
+        if (end && space && space < end && space + 1 < end) {
+            unsigned long long declared = 0;
+            int digits = 1;
+            for (unsigned char *p = space + 1; p < end; p++) {
+                if (*p < '0' || *p > '9' || declared > (1ULL << 60)) { digits = 0; break; }
+                declared = declared * 10 + (unsigned long long)(*p - '0');
+            }
+            size_t headerBytes = (size_t)(end - header) + 1;
+            state = digits && declared == (unsigned long long)(inflated - headerBytes) ? 1 : 0;
+        }
+    }
+done:
+    inflateEnd(&stream);
+    fclose(file);
+    return state;
+}
+
+/* The loose file of `hex` (40 digits) under the guard's folder, into `path` (PATH_MAX bytes); 0 when too long. */
+static inline int isms_loose_object_path(const isms_loose_guard *guard, const char *hex, char *path, size_t size) {
+    int written = snprintf(path, size, "%s%.2s/%s", guard->objects, hex, hex + 2);
+    return written > 0 && (size_t)written < size;
+}
+
+static inline int isms_loose_guard_refuse(const char *hex) {
+    char message[160];
+    snprintf(message, sizeof message, "loose object %s cannot be read whole: it is cut short or damaged", hex);
+    git_error_set_str(GIT_ERROR_ZLIB, message);
+    return GIT_ERROR;
+}
+
+static inline int isms_loose_guard_read(void **data, size_t *length, git_object_t *type, git_odb_backend *backend,
+                                        const git_oid *id) {
+    (void)data; (void)length; (void)type;
+    char hex[GIT_OID_HEXSZ + 1], path[4096];
+    git_oid_tostr(hex, sizeof hex, id);
+    if (!isms_loose_object_path((isms_loose_guard *)backend, hex, path, sizeof path)) return GIT_PASSTHROUGH;
+    return isms_loose_object_state(path) == 0 ? isms_loose_guard_refuse(hex) : GIT_PASSTHROUGH;
+}
+
+/* A short id: every loose file it names is checked, as libgit2's reader would read one of them. */
+static inline int isms_loose_guard_read_prefix(git_oid *found, void **data, size_t *length, git_object_t *type,
+                                               git_odb_backend *backend, const git_oid *prefix, size_t digits) {
+    if (digits >= GIT_OID_HEXSZ) return isms_loose_guard_read(data, length, type, backend, prefix);
+    (void)found;
+    const isms_loose_guard *guard = (const isms_loose_guard *)backend;
+    char hex[GIT_OID_HEXSZ + 1], folder[4096], path[4096];
+    git_oid_tostr(hex, sizeof hex, prefix);
+    if (digits < 2) return GIT_PASSTHROUGH;
+    int written = snprintf(folder, sizeof folder, "%s%.2s", guard->objects, hex);
+    if (written <= 0 || (size_t)written >= sizeof folder) return GIT_PASSTHROUGH;
+    DIR *directory = opendir(folder);
+    if (!directory) return GIT_PASSTHROUGH;
+    int result = GIT_PASSTHROUGH;
+    struct dirent *entry;
+    while ((entry = readdir(directory)) != NULL) {
+        if (strlen(entry->d_name) != GIT_OID_HEXSZ - 2 || strncmp(entry->d_name, hex + 2, digits - 2) != 0) continue;
+        written = snprintf(path, sizeof path, "%s/%s", folder, entry->d_name);
+        if (written <= 0 || (size_t)written >= sizeof path) continue;
+        if (isms_loose_object_state(path) == 0) {
+            char full[GIT_OID_HEXSZ + 1];
+            snprintf(full, sizeof full, "%.2s%s", hex, entry->d_name);
+            result = isms_loose_guard_refuse(full);
+            break;
+        }
+    }
+    closedir(directory);
+    return result;
+}
+
+/* libgit2 asks only the backends that can refresh once a first lookup failed; the guard has nothing to refresh. */
+static inline int isms_loose_guard_refresh(git_odb_backend *backend) {
+    (void)backend;
+    return 0;
+}
+
+static inline void isms_loose_guard_free(git_odb_backend *backend) {
+    isms_loose_guard *guard = (isms_loose_guard *)backend;
+    free(guard->objects);
+    free(guard);
+}
+
+/* Adds the guard for the loose objects under `objects` to `odb` at `priority`, which must lie between the packs'
+   and the loose objects' priorities (GIT_OPT_SET_ODB_PACKED_PRIORITY). */
+static inline int isms_git_add_loose_guard(git_odb *odb, const char *objects, int priority) {
+    isms_loose_guard *guard = calloc(1, sizeof *guard);
+    if (!guard) return GIT_ERROR;
+    size_t length = strlen(objects);
+    guard->objects = malloc(length + 2);
+    if (!guard->objects) { free(guard); return GIT_ERROR; }
+    memcpy(guard->objects, objects, length);
+    if (length == 0 || objects[length - 1] != '/') guard->objects[length++] = '/';
+    guard->objects[length] = '\0';
+    git_odb_init_backend(&guard->parent, GIT_ODB_BACKEND_VERSION);
+    guard->parent.read = isms_loose_guard_read;
+    guard->parent.read_prefix = isms_loose_guard_read_prefix;
+    guard->parent.refresh = isms_loose_guard_refresh;
+    guard->parent.free = isms_loose_guard_free;
+    int code = git_odb_add_backend(odb, &guard->parent, priority);
+    if (code < 0) isms_loose_guard_free(&guard->parent);
+    return code;
+}
+
+/* Where libgit2 ranks packed objects among an object database's backends (its default is 2, loose objects 1). */
+static inline int isms_git_set_odb_packed_priority(int priority) {
+    return git_libgit2_opts(GIT_OPT_SET_ODB_PACKED_PRIORITY, priority);
+}

@@ -121,6 +121,8 @@ package enum LibGit2 {
         // fetch, ran out of descriptors under the process's limit and then reported a commit in a closed pack as
         // missing. A quarter of the soft limit leaves the rest to the files isms opens itself.
         isms_git_set_mwindow_file_limit(packFileLimit)
+        // Packs rank above the loose-object guard, which ranks above the loose objects (`LooseObjectGuard`).
+        isms_git_set_odb_packed_priority(LooseObjectGuard.packedPriority)
         return true
     }()
 }

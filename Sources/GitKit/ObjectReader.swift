@@ -23,6 +23,12 @@ public final class ObjectReader: @unchecked Sendable {
         path += String(repeating: "./", count: max(1, spelling))
         var database: OpaquePointer?
         try check(git_odb_open(&database, path), "open object database \(path)")
+        do {
+            try LooseObjectGuard.add(to: database!, objects: path)
+        } catch {
+            git_odb_free(database)
+            throw error
+        }
         odb = database!
     }
 

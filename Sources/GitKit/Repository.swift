@@ -34,6 +34,14 @@ public final class Repository: @unchecked Sendable {
             throw error
         }
         odb = database!
+        let common = git_repository_commondir(pointer).map { String(cString: $0) } ?? String(cString: git_repository_path(pointer))
+        do {
+            try LooseObjectGuard.add(to: database!, objects: Repository.trimSlash(common) + "/objects")
+        } catch {
+            git_odb_free(database)
+            git_repository_free(pointer)
+            throw error
+        }
         gitDirectory = Repository.trimSlash(String(cString: git_repository_path(pointer)))
         workTree = git_repository_workdir(pointer).map { Repository.trimSlash(String(cString: $0)) }
     }

@@ -1,0 +1,130 @@
+import Foundation
+import XCTest
+
+/// A damaged local object store: loose objects cut short or holding another size than their header says. libgit2 1.5
+/// loops forever inflating a cut-short loose object (libgit2 #7342) and writes past its buffer reading one whose header
+/// declares fewer bytes (#7177); isms checks a loose object before libgit2 reads it and stops with one line.
+final class DamagedLooseObjectTests: XCTestCase {
+    func testACutShortLooseBlobStopsEveryCommandThatReadsItInsteadOfHanging() {
+        let repo = Self.repositoryOfTwoCommits()
+        let blob = repo.git("rev-parse", "HEAD:risks/risk-1.yaml")
+        Self.cutShort(blob, in: repo)
+        for command in Commands.reading(id: "RISK-1") {
+            // The work tree's and the index's check read files, not this blob, unless a history rule needs it.
+            let readsTheBlob = command.first != "check" || command.contains("--rev")
+            let result = assertHeld(command, in: repo.path, exits: readsTheBlob ? [2] : [0, 1, 2], timeout: 30)
+            if result.status == 2 {
+                XCTAssertTrue(result.stderr.contains("loose object \(blob) cannot be read whole"), "\(command): \(result.stderr)")
+                XCTAssertTrue(result.stderr.contains("run `git fsck`"), result.stderr)
+            }
+        }
+    }
+
+    func testACutShortLooseCommitOrTreeStopsTheHistoryInsteadOfHanging() {
+        for object in ["HEAD~1", "HEAD~1^{tree}"] {
+            let repo = Self.repositoryOfTwoCommits()
+            let id = repo.git("rev-parse", object)
+            Self.cutShort(id, in: repo)
+            for command in [
+                ["log", "--no-cache"], ["history", "RISK-1", "--no-cache"], ["check", "--base", "HEAD~1", "--as-of", "2026-12-01"],
+            ] {
+                let result = assertHeld(command, in: repo.path, exits: [2], timeout: 30)
+                XCTAssertTrue(result.stderr.contains("cannot be read whole"), "\(object), \(command): \(result.stderr)")
+            }
+        }
+    }
+
+    /// A short id is looked up among the loose files it could name; each is checked before libgit2 reads one.
+    func testAShortIdOfACutShortLooseCommitStopsInsteadOfHanging() {
+        let repo = Self.repositoryOfTwoCommits()
+        let id = repo.git("rev-parse", "HEAD~1")
+        Self.cutShort(id, in: repo)
+        let result = assertHeld(["check", "--rev", String(id.prefix(9)), "--as-of", "2026-12-01"], in: repo.path, exits: [2], timeout: 30)
+        XCTAssertTrue(result.stderr.contains("loose object \(id) cannot be read whole"), result.stderr)
+    }
+
+    /// A loose blob whose header says 5 bytes but which holds more: libgit2 copies the excess past its buffer.
+    func testALooseBlobLongerThanItsHeaderSaysIsRefused() {
+        let repo = Self.repositoryOfTwoCommits()
+        let blob = repo.git("rev-parse", "HEAD:risks/risk-1.yaml")
+        Self.replaceLooseObject(blob, in: repo, with: Self.zlibStored(Array("blob 5\0id: RISK-1\ntitle: longer than five bytes\n".utf8)))
+        let result = assertHeld(["log", "--no-cache"], in: repo.path, exits: [2], timeout: 30)
+        XCTAssertTrue(result.stderr.contains("loose object \(blob) cannot be read whole"), result.stderr)
+        // The same bytes with the right size read as any other version.
+        let content = "id: RISK-1\ntitle: longer than five bytes\n"
+        Self.replaceLooseObject(blob, in: repo, with: Self.zlibStored(Array("blob \(content.utf8.count)\0\(content)".utf8)))
+        let sound = assertHeld(["log", "--no-cache"], in: repo.path, exits: [0], timeout: 30)
+        XCTAssertTrue(sound.stdout.contains("RISK-1"), sound.stdout)
+    }
+
+    /// A clone made with `--shared` reads its objects from the original's store (`objects/info/alternates`), where
+    /// libgit2 reads loose objects with backends of its own: the guard is added for each alternate store too.
+    func testACutShortLooseObjectInAnAlternateStoreStopsInsteadOfHanging() {
+        let original = Self.repositoryOfTwoCommits()
+        let clone = TemporaryFolder("isms-shared")
+        let cloned = runProcess(GitRepository.git, ["clone", "-q", "--shared", original.path, clone.path + "/c"], in: clone.path)
+        XCTAssertEqual(cloned.status, 0, cloned.stderr)
+        let blob = original.git("rev-parse", "HEAD~1:risks/risk-1.yaml")
+        Self.cutShort(blob, in: original)
+        let result = assertHeld(["log", "--no-cache"], in: clone.path + "/c", exits: [2], timeout: 30)
+        XCTAssertTrue(result.stderr.contains("loose object \(blob) cannot be read whole"), result.stderr)
+    }
+
+    /// Loose objects that are sound read as the same objects packed do.
+    func testSoundLooseObjectsReadAsTheSameObjectsPacked() {
+        let repo = Self.repositoryOfTwoCommits()
+        let loose = assertHeld(["log", "--no-cache", "--format", "json"], in: repo.path, exits: [0])
+        repo.git("repack", "-q", "-a", "-d")
+        repo.git("prune-packed")
+        let packed = assertHeld(["log", "--no-cache", "--format", "json"], in: repo.path, exits: [0])
+        XCTAssertEqual(loose.stdout, packed.stdout)
+        XCTAssertFalse(loose.stdout.isEmpty)
+    }
+
+    private static func repositoryOfTwoCommits() -> GitRepository {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/risk-1.yaml", hostileRisk("RISK-1", title: "first"))
+        repo.commit("Start", at: "2026-01-01T10:00:00Z")
+        repo.write("risks/risk-1.yaml", hostileRisk("RISK-1", title: "second"))
+        repo.commit("Retitle", by: .bob, at: "2026-01-02T10:00:00Z")
+        return repo
+    }
+
+    private static func loosePath(_ id: String, in repo: GitRepository) -> String {
+        repo.path + "/.git/objects/" + id.prefix(2) + "/" + id.dropFirst(2)
+    }
+
+    /// Keeps the first half of the loose object's zlib stream.
+    private static func cutShort(_ id: String, in repo: GitRepository) {
+        let path = loosePath(id, in: repo)
+        guard let data = FileManager.default.contents(atPath: path) else { return XCTFail("\(id) is not a loose object") }
+        replace(path, with: data.prefix(data.count / 2))
+    }
+
+    private static func replaceLooseObject(_ id: String, in repo: GitRepository, with data: Data) {
+        replace(loosePath(id, in: repo), with: data)
+    }
+
+    private static func replace(_ path: String, with data: Data) {
+        try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: data))
+    }
+
+    /// `bytes` as a zlib stream of one stored (uncompressed) deflate block, which any inflater reads.
+    private static func zlibStored(_ bytes: [UInt8]) -> Data {
+        precondition(bytes.count < 65_536)
+        var out: [UInt8] = [0x78, 0x01, 0x01]
+        let length = UInt16(bytes.count)
+        out += [UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8(~length >> 8)]
+        out += bytes
+        var a: UInt32 = 1, b: UInt32 = 0
+        for byte in bytes {
+            a = (a + UInt32(byte)) % 65_521
+            b = (b + a) % 65_521
+        }
+        let adler = b << 16 | a
+        out += [UInt8(adler >> 24), UInt8(adler >> 16 & 0xFF), UInt8(adler >> 8 & 0xFF), UInt8(adler & 0xFF)]
+        return Data(out)
+    }
+}
