@@ -317,6 +317,29 @@ extension GovernanceTests {
         XCTAssertEqual(unsignedDecisions(repo).count, 0, "\(unsignedDecisions(repo))")
     }
 
+    /// A removal made under the id a record had before an id change still stands for it: the record's entries follow
+    /// the id change back, and the removals it may hold are looked for under every id joined to it
+    /// (`GovernanceContext.fieldsRemoved`), also through a second id change, and beside another record's id change.
+    func testARemovalUnderAnEarlierIDIsJudgedAfterTheIDChanges() {
+        let repo = repository("require_signed_decisions: true\n")
+        repo.write("risks/risk-1.yaml", acceptedRisk())
+        repo.write("risks/risk-2.yaml", acceptedRisk().replacingOccurrences(of: "RISK-1", with: "RISK-2"))
+        repo.commitSigned("Accept the flood risks", by: .alice, at: "2026-01-12T10:00:00Z", key: alice)
+        let unaccepted = acceptedRisk().components(separatedBy: "acceptance:")[0]
+        repo.write("risks/risk-1.yaml", unaccepted)
+        let removal = repo.commit("Drop the acceptance", by: .bob, at: "2026-02-01T10:00:00Z")
+        repo.write("risks/risk-1.yaml", unaccepted.replacingOccurrences(of: "RISK-1", with: "RISK-7"))
+        repo.write("risks/risk-2.yaml", acceptedRisk().replacingOccurrences(of: "RISK-1", with: "RISK-8"))
+        repo.commitSigned("Renumber", by: .alice, at: "2026-02-02T10:00:00Z", key: alice)
+        let expected = { (id: String) in
+            ["acceptance of \(id) was removed by commit \(removal.prefix(10)) (Bob Example, 2026-02-01), which is unsigned"]
+        }
+        XCTAssertEqual(unsignedDecisions(repo).compactMap { $0["message"] as? String }, expected("RISK-7"))
+        repo.write("risks/risk-1.yaml", unaccepted.replacingOccurrences(of: "RISK-1", with: "RISK-9"))
+        repo.commitSigned("Renumber again", by: .alice, at: "2026-02-03T10:00:00Z", key: alice)
+        XCTAssertEqual(unsignedDecisions(repo).compactMap { $0["message"] as? String }, expected("RISK-9"))
+    }
+
     /// A signed branch accepts a risk; the unsigned merge drops the acceptance again.
     func testAMergeThatDropsABranchDecisionIsJudged() {
         let repo = repository("require_signed_decisions: true\n")

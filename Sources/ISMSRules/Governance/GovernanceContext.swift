@@ -250,19 +250,26 @@ public final class GovernanceContext: @unchecked Sendable {
         return found
     }
 
-    /// Per record id, the fields an operation of a reachable commit naming the id removes (had, then not). Nil when a
-    /// record's id changed somewhere (its entries then span ids, so none is ruled out). A removal of a decision still
-    /// standing needs such an operation, so `GovernanceRules.removals` decodes the entries of those records only:
-    /// decoding every record's whole history cost the cold gate a tenth of its time, once per side.
+    /// Per record id, the fields an operation of a reachable commit naming the id removes (had, then not), or names
+    /// (ids joined by id changes, however many) remove: a record's entries follow its id changes back
+    /// (`History.forEachEntry`), so a field removed under any id it is joined to may be a removal of it. A removal of a
+    /// decision still standing needs such an operation, so `GovernanceRules.removals` decodes the entries of those
+    /// records only: decoding every record's whole history cost the cold gate a tenth of its time, once per side. (Ids
+    /// joined by an id change were left out of that until the ninth round: one id change anywhere in the history made
+    /// every record's history decoded, as on the benchmark.) Nil when an id change does not name both ids.
     package func fieldsRemoved() -> [String: Set<String>]? {
         memory.withLock { m in
             if let known = m.removedFields { return known }
             var removed: [String: Set<String>]? = [:]
+            var joined = IDComponents()
             scan: for index in history.order {
                 for op in history.graph.ops(index) {
                     if op.event == .idChanged {
-                        removed = nil
-                        break scan
+                        guard let old = op.oldID, let new = op.newID else {
+                            removed = nil
+                            break scan
+                        }
+                        joined.join(old, new)
                     }
                     for field in op.fields where field.new == nil && field.old != nil {
                         if let id = op.oldID { removed?[id, default: []].insert(field.field) }
@@ -270,8 +277,41 @@ public final class GovernanceContext: @unchecked Sendable {
                     }
                 }
             }
+            if let found = removed { removed = joined.spread(found) }
             m.removedFields = .some(removed)
             return removed
+        }
+    }
+
+    /// Record ids joined by id changes (a union-find over the ids both sides of an id change name).
+    private struct IDComponents {
+        private var parent: [String: String] = [:]
+
+        private mutating func root(_ id: String) -> String {
+            var top = id
+            while let up = parent[top], up != top { top = up }
+            var walk = id
+            while let up = parent[walk], up != top {
+                parent[walk] = top
+                walk = up
+            }
+            return top
+        }
+
+        mutating func join(_ a: String, _ b: String) {
+            let (ra, rb) = (root(a), root(b))
+            parent[ra] = ra
+            parent[rb] = ra
+        }
+
+        /// `sets` with every id joined to another given the union of its component's sets.
+        mutating func spread(_ sets: [String: Set<String>]) -> [String: Set<String>] {
+            guard !parent.isEmpty else { return sets }
+            var byRoot: [String: Set<String>] = [:]
+            for id in Array(parent.keys) { byRoot[root(id), default: []].formUnion(sets[id] ?? []) }
+            var spread = sets
+            for id in Array(parent.keys) { spread[id] = byRoot[root(id)] }
+            return spread
         }
     }
 
