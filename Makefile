@@ -1,8 +1,9 @@
 # Two commands do all set-up on a fresh Debian machine (as root): `make run` and `make test`.
 SWIFT ?= swift
 AS_OF ?= 2026-12-01
-# graphviz: the README tour draws a graph with `dot`, and RecipeTests runs the tour.
-APT_PACKAGES := libgit2-dev pkg-config git python3-jsonschema python3-rfc3987 python3-markdown-it python3-yaml openssh-client gnupg graphviz
+# graphviz: the README tour draws a graph with `dot`, and RecipeTests runs the tour. zlib1g-dev: isms checks loose
+# objects with zlib before libgit2 reads them (GitKit/LooseObjectGuard.swift); libgit2-dev depends on it too.
+APT_PACKAGES := libgit2-dev zlib1g-dev pkg-config git python3-jsonschema python3-rfc3987 python3-markdown-it python3-yaml openssh-client gnupg graphviz
 
 .PHONY: deps browser-deps build release run test test-fast check-warnings lint format test-pre-commit test-oscal bench clean
 
@@ -25,7 +26,7 @@ build: deps
 	$(SWIFT) build
 
 # The binary to install and to measure: the Swift runtime linked in, so a run starts in about 7 ms instead of 15
-# (docs/performance.md); `isms` then needs only libgit2 from the system.
+# (docs/performance.md); `isms` then needs only libgit2 (and zlib, which libgit2 needs too) from the system.
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 
