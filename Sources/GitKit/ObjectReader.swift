@@ -52,12 +52,6 @@ public final class ObjectReader: @unchecked Sendable {
         return tree
     }
 
-    /// Drops the trees kept (`rawTree`), once this reader goes on to read other objects.
-    package func forgetTrees() {
-        recentTrees = [:]
-        recentOrder = []
-    }
-
     /// `Repository.treeID(at:in:)`, read through this reader.
     package func treeID(at path: [String], in root: ObjectID) throws -> ObjectID? {
         try Repository.findTreeID(at: path, in: root, rawTree: rawTree)

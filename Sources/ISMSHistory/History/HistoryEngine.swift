@@ -67,7 +67,7 @@ public final class HistoryEngine {
     /// mapped windows (`Repository.packsFitMappedLimit`).
     package var readBlobsOnWorkers = true
     /// Whether a thread compares walked commits' trees while the main thread still walks (`TreesAhead`), where the blobs
-    /// are read on the parser threads too (it reads on the first of their object readers). Tests turn it off to compare
+    /// are read on the parser threads too (on an object reader of its own, spelt as the parsers' first). Tests turn it off to compare
     /// with every tree compared on the main thread. Only speed depends on it.
     package var compareAhead = true
     /// How many commits the walk meets before `TreesAhead` starts: a walk of fewer (a warm run's new commits) is not
@@ -172,7 +172,7 @@ public final class HistoryEngine {
             guard !aheadRefused else { return }
             metEarly.append((id, tree, parents.first))
             guard metEarly.count >= compareAheadAfter else { return }
-            // Its reader is the parsers' first afterwards: only where they have readers of their own.
+            // Only where the parsers have object readers of their own (the same memory bound); closed before theirs open.
             if repository.packsFitMappedLimit, let reader = try? repository.separateObjectReader(spelling: 1) {
                 let started = TreesAhead(reader: reader, rootComponents: rootComponents, maxDepth: maxDepth)
                 for commit in metEarly { started.met(commit.id, tree: commit.tree, firstParent: commit.firstParent) }
@@ -192,9 +192,8 @@ public final class HistoryEngine {
             throw error
         }
         comparedAheadCount = 0
-        var comparedAhead = [ObjectID: TreesAhead.Found]()
-        var aheadReader: ObjectReader?
-        if let ahead { (comparedAhead, aheadReader) = ahead.finish(drain: compareAheadDrains) }
+        var comparedAhead = ahead?.finish(drain: compareAheadDrains) ?? [:]
+        // Its reader is closed here: the parsers' readers map the packs again, for blobs.
         ahead = nil
         // A cached commit is trusted only where the walk meets it, if the parents recorded for it are its parents.
         if let mismatch = try firstParentMismatch(walked: walked, tip: tip, graph: graph, options: options, shallow: shallow.commits) {
@@ -252,9 +251,7 @@ public final class HistoryEngine {
         let readLabel = "the history of \(options.revision)"
         // Not in a repository whose packs outgrow the mapped windows: the readers' own mappings would cost more memory
         // than the row's limit allows (`Repository.packsFitMappedLimit`); the main thread reads every blob there.
-        let readers =
-            readBlobsOnWorkers && repository.packsFitMappedLimit ? BlobReaders(repository, label: readLabel, reader: aheadReader) : nil
-        aheadReader = nil
+        let readers = readBlobsOnWorkers && repository.packsFitMappedLimit ? BlobReaders(repository, label: readLabel) : nil
         let parsing = ParallelQueue<BlobToParse, RecordSnapshot?> { item in
             let content: Result<Data, YAMLProblem>
             switch item.content {
@@ -726,14 +723,9 @@ private final class BlobReaders: @unchecked Sendable {
     private var opened = 0
     private var failure: (item: Int, error: ToolError)?
 
-    /// `reader`: one opened already (spelt 1), taken first.
-    init(_ repository: Repository, label: String, reader: ObjectReader? = nil) {
+    init(_ repository: Repository, label: String) {
         self.repository = repository
         self.label = label
-        if let reader {
-            idle = [reader]
-            opened = 1
-        }
     }
 
     /// The error of the first blob (in the main thread's order) that could not be read.

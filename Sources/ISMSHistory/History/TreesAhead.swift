@@ -71,9 +71,9 @@ final class TreesAhead: @unchecked Sendable {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// Stops the thread once it has finished the commit in hand; returns what it found, by commit, and its reader.
-    /// `drain` (tests): every commit met is done first.
-    func finish(drain: Bool = false) -> (found: [ObjectID: Found], reader: ObjectReader) {
+    /// Stops the thread once it has finished the commit in hand; returns what it found, by commit. `drain` (tests):
+    /// every commit met is done first.
+    func finish(drain: Bool = false) -> [ObjectID: Found] {
         condition.lock()
         if drain {
             queue.append(contentsOf: pending)
@@ -85,9 +85,8 @@ final class TreesAhead: @unchecked Sendable {
         condition.signal()
         condition.unlock()
         done.wait()
-        reader.forgetTrees()
         defer { found = [:] }
-        return (found, reader)
+        return found
     }
 
     private func run() {
