@@ -67,8 +67,8 @@ public final class HistoryEngine {
     /// mapped windows (`Repository.packsFitMappedLimit`).
     package var readBlobsOnWorkers = true
     /// Whether a thread compares walked commits' trees while the main thread still walks (`TreesAhead`), where the blobs
-    /// are read on the parser threads too (on an object reader of its own, spelt as the parsers' first). Tests turn it off to compare
-    /// with every tree compared on the main thread. Only speed depends on it.
+    /// are read on the parser threads too (on an object reader of its own, spelt as the parsers' first). Tests turn it
+    /// off to compare with every tree compared on the main thread. Only speed depends on it.
     package var compareAhead = true
     /// How many commits the walk meets before `TreesAhead` starts: a walk of fewer (a warm run's new commits) is not
     /// worth a thread and an object reader.

@@ -10,8 +10,8 @@ import ISMSModel
 /// others. It reads through an `ObjectReader` (packs of its own, so its reads and the walk's do not take turns on a pack's
 /// lock). Anything it cannot read, it leaves to the main thread, whose read gives the error it always gave.
 ///
-/// `@unchecked`: `queue`, `taken` and `stopped` are touched only with `condition` held; `found` and the reader only by
-/// the thread until `finish` has joined it, then only by the caller.
+/// `@unchecked`: `queue`, `taken`, `stopped`, `draining` and `sleeping` are touched only with `condition` held; `pending`
+/// only by the caller; `found` and the reader only by the thread until `finish` has joined it, then only by the caller.
 final class TreesAhead: @unchecked Sendable {
     /// What the thread found for one commit: its ISMS root tree (nil: none), and, when it compared the commit with its
     /// first parent (or with nothing, for a commit without parents), the record files that differ and the root's other
@@ -75,8 +75,8 @@ final class TreesAhead: @unchecked Sendable {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// Stops the thread once it has finished the commit in hand; returns what it found, by commit. `drain` (tests):
-    /// every commit met is done first.
+    /// Stops the thread once it has finished the commits in hand (at most `batch`); returns what it found, by commit.
+    /// `drain` (tests): every commit met is done first.
     func finish(drain: Bool = false) -> [ObjectID: Found] {
         condition.lock()
         if drain {
