@@ -52,11 +52,9 @@ final class TreesAhead: @unchecked Sendable {
         self.reader = reader
         self.rootComponents = rootComponents
         self.maxDepth = maxDepth
+        // At the same priority as the walk: with another process on one core, a lower one (nice 10) left it next to
+        // nothing, and the run was slower than with the walk and the thread sharing that core (docs/performance.md).
         let thread = Thread { [self] in
-            // It is worth only a core nobody else wants: at a lower priority it takes next to nothing from the walk (or
-            // from another process) on a busy machine, and runs at full speed on an idle core. (On Linux the nice value
-            // is the thread's: `who` 0 is the calling thread.)
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
             run()
             done.signal()
         }
