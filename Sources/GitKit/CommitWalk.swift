@@ -87,18 +87,23 @@ extension Repository {
     /// commits for which `isKnown` is true (already in the history cache), which are not returned.
     ///
     /// Throws `WalkLimitExceeded` once more than `limit` commits would be returned.
+    ///
+    /// `met` is told of each commit as it is read (in the walk's order, not the order returned): its id, its tree and
+    /// the parents the walk goes on to.
     public func walk(
         from tip: ObjectID, firstParent: Bool, shallow: Set<ObjectID>, limit: Int = .max,
-        isKnown: (ObjectID) -> Bool, progress: (Int) -> Void = { _ in }
+        isKnown: (ObjectID) -> Bool, progress: (Int) -> Void = { _ in },
+        met: ((ObjectID, ObjectID, ArraySlice<ObjectID>) -> Void)? = nil
     ) throws -> WalkedCommits {
         try serialised {
-            try walkCommits(from: tip, firstParent: firstParent, shallow: shallow, limit: limit, isKnown: isKnown, progress: progress)
+            try walkCommits(
+                from: tip, firstParent: firstParent, shallow: shallow, limit: limit, isKnown: isKnown, progress: progress, met: met)
         }
     }
 
     private func walkCommits(
         from tip: ObjectID, firstParent: Bool, shallow: Set<ObjectID>, limit: Int,
-        isKnown: (ObjectID) -> Bool, progress: (Int) -> Void
+        isKnown: (ObjectID) -> Bool, progress: (Int) -> Void, met: ((ObjectID, ObjectID, ArraySlice<ObjectID>) -> Void)?
     ) throws -> WalkedCommits {
         var commits = WalkedCommits()
         var pending: [(id: ObjectID, child: ObjectID?)] = isKnown(tip) ? [] : [(tip, nil)]
@@ -119,6 +124,7 @@ extension Repository {
             let followed = boundary ? [] : (firstParent ? commit.parents.prefix(1) : commit.parents[...])
             guard commits.count < limit else { throw WalkLimitExceeded(limit: limit) }
             commits.append(commit, followed: followed, boundary: boundary)
+            met?(commit.id, commit.tree, followed)
             if commits.count % 256 == 0 { progress(commits.count) }
             for parent in followed.reversed() where commits.index[parent] == nil && !isKnown(parent) {
                 pending.append((parent, id))

@@ -1,4 +1,5 @@
 import CLibGit2
+import DequeModule
 import Foundation
 
 /// An object database of its own on a repository's objects, for reading objects on another thread beside the
@@ -32,11 +33,41 @@ public final class ObjectReader: @unchecked Sendable {
         odb = database!
     }
 
-    deinit { git_odb_free(odb) }
+    /// Raw trees this reader read lately, oldest first in `recentOrder` (as `Repository.recentTrees`).
+    private var recentTrees: [ObjectID: RawObject] = [:]
+    private var recentOrder = Deque<ObjectID>()
+
+    deinit {
+        // The trees kept are this database's objects: freed before it.
+        recentTrees = [:]
+        git_odb_free(odb)
+    }
 
     /// The raw content of an object, as `Repository.readObject` reads it.
     public func readObject(_ id: ObjectID) throws -> Data {
         try Repository.read(id, from: odb)
+    }
+
+    /// A tree's serialised form, as `Repository.rawTree` reads it.
+    package func rawTree(_ id: ObjectID) throws -> RawObject {
+        if let recent = recentTrees[id] { return recent }
+        let tree = try Repository.readRawTree(id, from: odb)
+        if recentOrder.count == Repository.recentTreeLimit { recentTrees[recentOrder.removeFirst()] = nil }
+        recentOrder.append(id)
+        recentTrees[id] = tree
+        return tree
+    }
+
+    /// `Repository.treeID(at:in:)`, read through this reader.
+    package func treeID(at path: [String], in root: ObjectID) throws -> ObjectID? {
+        try Repository.findTreeID(at: path, in: root, rawTree: rawTree)
+    }
+
+    /// `Repository.diffTrees`, read through this reader: the same changes in the same order.
+    package func diffTrees(
+        _ old: ObjectID?, _ new: ObjectID?, maxDepth: Int, descend: (String) -> Bool, visit: (TreeChange) throws -> Void
+    ) throws {
+        try Repository.compareTrees(old, new, path: "", maxDepth: maxDepth, rawTree: rawTree, descend: descend, visit: visit)
     }
 }
 

@@ -61,6 +61,11 @@ extension Repository {
     }
 
     private func readRawTree(_ id: ObjectID) throws -> RawObject {
+        try Self.readRawTree(id, from: odb)
+    }
+
+    /// A tree object's serialised form from the object database `odb`.
+    static func readRawTree(_ id: ObjectID, from odb: OpaquePointer) throws -> RawObject {
         var oid = id.gitOID
         var handle: OpaquePointer?
         try check(git_odb_read(&handle, odb, &oid), "read tree \(id.short)")
@@ -78,6 +83,11 @@ extension Repository {
     }
 
     private func findTreeID(at path: [String], in root: ObjectID) throws -> ObjectID? {
+        try Self.findTreeID(at: path, in: root, rawTree: rawTree)
+    }
+
+    /// `treeID(at:in:)` over the raw trees `rawTree` reads.
+    static func findTreeID(at path: [String], in root: ObjectID, rawTree: (ObjectID) throws -> RawObject) throws -> ObjectID? {
         var current = root
         for component in path {
             let folder = try rawTree(current).withBytes { bytes in
@@ -109,11 +119,15 @@ extension Repository {
         _ old: ObjectID?, _ new: ObjectID?, path: String = "", maxDepth: Int = Limits.defaultTreeDepth,
         descend: (String) -> Bool, visit: (TreeChange) throws -> Void
     ) throws {
-        try serialised { try compareTrees(old, new, path: path, maxDepth: maxDepth, descend: descend, visit: visit) }
+        try serialised {
+            try Self.compareTrees(
+                old, new, path: path, maxDepth: maxDepth, rawTree: { try recentOrRawTree($0) }, descend: descend, visit: visit)
+        }
     }
 
-    private func compareTrees(
-        _ old: ObjectID?, _ new: ObjectID?, path: String, maxDepth: Int,
+    /// `diffTrees` over the raw trees `rawTree` reads (the repository's, or an `ObjectReader`'s on another thread).
+    static func compareTrees(
+        _ old: ObjectID?, _ new: ObjectID?, path: String, maxDepth: Int, rawTree: (ObjectID) throws -> RawObject,
         descend: (String) -> Bool, visit: (TreeChange) throws -> Void
     ) throws {
         /// One pair of trees being compared, and how far.

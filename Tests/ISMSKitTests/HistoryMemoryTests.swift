@@ -103,6 +103,70 @@ final class HistoryMemoryTests: XCTestCase {
         }
     }
 
+    /// Trees compared during the walk on a thread of its own (`TreesAhead`) give the history compared on the main thread
+    /// after the walk: on a generated history of 1,000 commits (merges, renames, id changes, deletions, restorations,
+    /// isms.yaml edits), with the thread started at once or after 100 commits, made to do every commit it met or stopped
+    /// where the walk ends, following every parent or the first only: the same log, versions parsed and root entries
+    /// changed. It fails when the thread compares a commit with another base, or drops a change or a root entry.
+    func testTreesComparedDuringTheWalkGiveTheHistoryComparedAfterIt() throws {
+        let repo = try FaultTests.generatedRepository(records: 300, commits: 1000)
+        let workspace = try Workspace(explicitRoot: repo.path + "/isms")
+        func load(ahead: Bool, after: Int = 1, drains: Bool = true, firstParent: Bool) throws -> (history: History, ahead: Int) {
+            let engine = try workspace.historyEngine()
+            engine.compareAhead = ahead
+            engine.compareAheadAfter = after
+            engine.compareAheadDrains = drains
+            let history = try engine.load(HistoryOptions(firstParent: firstParent, useCache: false))
+            return (history, engine.comparedAheadCount)
+        }
+        for firstParent in [false, true] {
+            let (expected, none) = try load(ahead: false, firstParent: firstParent)
+            XCTAssertEqual(none, 0)
+            XCTAssertGreaterThan(expected.log().count, 1000)
+            XCTAssertFalse(expected.topLevelChanges?.changed.isEmpty ?? true, "isms.yaml changes in the history")
+            for (after, drains) in [(1, true), (100, true), (1, false)] {
+                let (got, ahead) = try load(ahead: true, after: after, drains: drains, firstParent: firstParent)
+                let label = "first parent \(firstParent), after \(after), drains \(drains)"
+                // Drained, every commit walked is the thread's.
+                if drains { XCTAssertEqual(ahead, got.commitsRead, label) }
+                // The first difference only: a whole log is thousands of lines.
+                let lines = describe(got), expectedLines = describe(expected)
+                if let first = (0..<min(lines.count, expectedLines.count)).first(where: { lines[$0] != expectedLines[$0] }) {
+                    XCTFail("\(label): entry \(first) is \(lines[first]), not \(expectedLines[first])")
+                }
+                XCTAssertEqual(lines.count, expectedLines.count, label)
+                XCTAssertEqual(got.blobsParsed, expected.blobsParsed, label)
+                XCTAssertTrue(got.topLevelChanges?.changed == expected.topLevelChanges?.changed, "\(label): root entries changed differ")
+            }
+        }
+    }
+
+    /// A tree the walk's thread cannot read is left to the main thread, which stops with the error it always gave.
+    func testATreeTheWalksThreadCannotReadGivesTheMainThreadsError() throws {
+        let r = ISMSRepository()
+        for n in 0..<6 {
+            r.write("risks/r1.yaml", riskYAML("RISK-1", likelihood: 1 + n % 5))
+            r.commit("Edit \(n)", at: "2026-01-0\(n + 1)T10:00:00+01:00")
+        }
+        let tree = r.git("rev-parse", "HEAD~2:isms/risks")
+        try FileManager.default.removeItem(atPath: r.path + "/.git/objects/" + tree.prefix(2) + "/" + tree.dropFirst(2))
+        func outcome(ahead: Bool) -> String {
+            do {
+                let engine = try Workspace(explicitRoot: r.path + "/isms").historyEngine()
+                engine.compareAhead = ahead
+                engine.compareAheadAfter = 1
+                engine.compareAheadDrains = true
+                _ = try engine.load(HistoryOptions(useCache: false))
+                return "read"
+            } catch {
+                return "error: \(error)"
+            }
+        }
+        let expected = outcome(ahead: false)
+        XCTAssertTrue(expected.contains("is missing from the repository"), expected)
+        XCTAssertEqual(outcome(ahead: true), expected)
+    }
+
     /// `isms log` writes its text as it renders it, commit by commit, verifying each commit's signature when its first
     /// entry is written, rather than render every entry at once: the same bytes, with the settings' decisions among the
     /// records' changes (one commit changing both), signatures, a filter, and a text longer than one piece (64 KiB).

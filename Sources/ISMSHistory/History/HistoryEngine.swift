@@ -66,6 +66,18 @@ public final class HistoryEngine {
     /// read on the main thread. Only speed and memory depend on it. Only in a repository whose packs fit libgit2's
     /// mapped windows (`Repository.packsFitMappedLimit`).
     package var readBlobsOnWorkers = true
+    /// Whether a thread compares walked commits' trees while the main thread still walks (`TreesAhead`), where the blobs
+    /// are read on the parser threads too (on an object reader of its own, spelt as the parsers' first). Tests turn it
+    /// off to compare with every tree compared on the main thread. Only speed depends on it.
+    package var compareAhead = true
+    /// How many commits the walk meets before `TreesAhead` starts: a walk of fewer (a warm run's new commits) is not
+    /// worth a thread and an object reader.
+    package var compareAheadAfter = 512
+    /// Tests: `TreesAhead` does every commit the walk met before the main thread goes on (rather than stop when the
+    /// walk ends, wherever it got to), so that each commit's comparison is the thread's.
+    package var compareAheadDrains = false
+    /// How many commits' record changes the last `load` took from `TreesAhead` (tests).
+    package private(set) var comparedAheadCount = 0
     /// How many record versions met this run are held in a set before they become sorted runs (`SeenBlobs`). Only
     /// speed and memory depend on it (tests set it small, so that versions met again are looked up in the runs).
     package var seenBlobsRunSize = 1 << 16
@@ -150,10 +162,42 @@ public final class HistoryEngine {
         }
 
         clock.lap("read cache")
-        var walked = try walk(
-            from: tip, options: options, shallow: shallow.commits, graph: graph, limit: config.maxCommits, progress: progress)
+        // The walk's other core: once the walk has met `compareAheadAfter` commits, a thread compares the commits met.
+        var ahead: TreesAhead?
+        var aheadRefused = !(compareAhead && readBlobsOnWorkers && parallelThreads > 1)
+        var metEarly = [(id: ObjectID, tree: ObjectID, firstParent: ObjectID?)]()
+        let rootComponents = rootComponents, maxDepth = config.maxTreeDepth
+        let met: (ObjectID, ObjectID, ArraySlice<ObjectID>) -> Void = { [repository, compareAheadAfter] id, tree, parents in
+            if let ahead { return ahead.met(id, tree: tree, firstParent: parents.first) }
+            guard !aheadRefused else { return }
+            metEarly.append((id, tree, parents.first))
+            guard metEarly.count >= compareAheadAfter else { return }
+            // Only where the parsers have object readers of their own (the same memory bound); closed before theirs open.
+            if repository.packsFitMappedLimit, let reader = try? repository.separateObjectReader(spelling: 1) {
+                let started = TreesAhead(reader: reader, rootComponents: rootComponents, maxDepth: maxDepth)
+                for commit in metEarly { started.met(commit.id, tree: commit.tree, firstParent: commit.firstParent) }
+                ahead = started
+            } else {
+                aheadRefused = true
+            }
+            metEarly = []
+        }
+        var walked: WalkedCommits
+        do {
+            walked = try walk(
+                from: tip, options: options, shallow: shallow.commits, graph: graph, limit: config.maxCommits, progress: progress,
+                met: met)
+        } catch {
+            _ = ahead?.finish()
+            throw error
+        }
+        comparedAheadCount = 0
+        var comparedAhead = ahead?.finish(drain: compareAheadDrains) ?? [:]
+        // Its reader is closed here: the parsers' readers map the packs again, for blobs.
+        ahead = nil
         // A cached commit is trusted only where the walk meets it, if the parents recorded for it are its parents.
         if let mismatch = try firstParentMismatch(walked: walked, tip: tip, graph: graph, options: options, shallow: shallow.commits) {
+            comparedAhead = [:]
             notices.append(
                 .warning(
                     "the history cache \(cachePath) does not match this repository (commit \(mismatch.short) has "
@@ -208,7 +252,9 @@ public final class HistoryEngine {
         // Not in a repository whose packs outgrow the mapped windows: the readers' own mappings would cost more memory
         // than the row's limit allows (`Repository.packsFitMappedLimit`); the main thread reads every blob there.
         let readers = readBlobsOnWorkers && repository.packsFitMappedLimit ? BlobReaders(repository, label: readLabel) : nil
-        let parsing = ParallelQueue<BlobToParse, RecordSnapshot?> { item in
+        // Blobs are handed to the parsers 64 at a time (16 by default): the tracker is far behind, so no parser waits
+        // for work it could have had sooner, and a run switched threads about 3,500 times rather than 5,500.
+        let parsing = ParallelQueue<BlobToParse, RecordSnapshot?>(batch: 64) { item in
             let content: Result<Data, YAMLProblem>
             switch item.content {
             case .read(let result): content = result
@@ -311,7 +357,7 @@ public final class HistoryEngine {
             }
             try compareTrees(
                 treesToCompare, graph: comparedGraph, maxDepth: config.maxTreeDepth, revision: options.revision,
-                progress: progress,
+                ahead: comparedAhead, progress: progress,
                 found: { change, commit in
                     guard let blob = change.blob else { return }
                     let key = BlobKey(kind: change.kind, blob: blob)
@@ -346,6 +392,7 @@ public final class HistoryEngine {
                 })
             treesToCompare = []
             comparedGraph = HistoryGraph()
+            comparedAhead = [:]
         } catch {
             parsing.drain()
             // A blob the parsers could not read was submitted before this error was met: it came first.
@@ -359,7 +406,8 @@ public final class HistoryEngine {
         }
         graph = tracker.graph
         replay = tracker.replay
-        clock.lap("compare trees, read \(distinctBlobs) blobs (\(readAgain) again), track records")
+        clock.lap(
+            "compare trees (\(comparedAheadCount) during the walk), read \(distinctBlobs) blobs (\(readAgain) again), track records")
 
         var renumbered = false
         var newestFirst: [Int32]?
@@ -439,13 +487,13 @@ public final class HistoryEngine {
     /// The commits new since the cache, in order; the cached and the new together may not pass `limits.commits`.
     private func walk(
         from tip: ObjectID, options: HistoryOptions, shallow: Set<ObjectID>, graph: HistoryGraph, limit: Int,
-        progress: (HistoryProgress) -> Void
+        progress: (HistoryProgress) -> Void, met: ((ObjectID, ObjectID, ArraySlice<ObjectID>) -> Void)? = nil
     ) throws -> WalkedCommits {
         do {
             return try repository.walk(
                 from: tip, firstParent: options.firstParent, shallow: shallow, limit: max(0, limit - graph.count),
                 isKnown: { graph.index[$0] != nil },
-                progress: { progress(HistoryProgress(phase: "walking commits", done: $0, total: 0)) })
+                progress: { progress(HistoryProgress(phase: "walking commits", done: $0, total: 0)) }, met: met)
         } catch is WalkLimitExceeded {
             throw ToolError.limitExceeded(
                 "the history of \(options.revision) has more than \(limit) commits (limits.commits in isms.yaml); "
@@ -496,7 +544,7 @@ public final class HistoryEngine {
     /// `starting` comes first for each commit, then `found` for each file (the merge base's first), then `compared`.
     private func compareTrees(
         _ trees: [ObjectID], graph: HistoryGraph, maxDepth: Int, revision: String,
-        progress: (HistoryProgress) -> Void,
+        ahead: [ObjectID: TreesAhead.Found], progress: (HistoryProgress) -> Void,
         found: (PathChange, Int) throws -> Void, starting: (Int) -> Void,
         changedTopLevel: (Int, [String]) -> Void,
         compared: (Int, [PathChange], MergeBaseFiles?) throws -> Void
@@ -525,25 +573,8 @@ public final class HistoryEngine {
             _ visit: (String, RecordKind, TreeLeaf?, TreeLeaf?) -> Void
         ) throws {
             try repository.diffTrees(
-                old, new, maxDepth: maxDepth,
-                descend: { path in
-                    if folders.isRead(folder: path) { return true }
-                    // A folder of the root that is not a record kind's (`.isms`): not read, only noted.
-                    topLevel?(path)
-                    return false
-                }
-            ) { change in
-                let (isTopLevel, kind) = folders.classify(change.path)
-                if let topLevel, isTopLevel { topLevel(change.path) }
-                guard let kind else { return }
-                // Two names that are not UTF-8 decode alike: tracked by path, one record's rename would read as another's
-                // deletion. The history cannot be followed through such a name.
-                if FileName.isUndecodable(change.path) { throw UndecodableFileName(path: change.path) }
-                func isFile(_ entry: TreeLeaf?) -> Bool { entry?.mode == .file || entry?.mode == .executable }
-                // A link or submodule under the root is not a record: it counts as no file.
-                guard isFile(change.old) || isFile(change.new) else { return }
-                visit(change.path, kind, isFile(change.old) ? change.old : nil, isFile(change.new) ? change.new : nil)
-            }
+                old, new, maxDepth: maxDepth, descend: { folders.descends(into: $0, topLevel: topLevel) },
+                visit: { try folders.recordChange($0, topLevel: topLevel, visit) })
         }
         for n in 0..<trees.count {
             if n % 128 == 0 { progress(HistoryProgress(phase: "comparing trees", done: n, total: trees.count)) }
@@ -551,14 +582,23 @@ public final class HistoryEngine {
             let node = graph.nodes[firstNew + n]
             let id = node.id
             do {
-                let mine = try repository.treeID(at: rootComponents, in: trees[n])
+                // What `TreesAhead` found for this commit during the walk, if it got to it; the rest is read here.
+                let early = ahead.isEmpty ? nil : ahead[id]
+                let mine: ObjectID?
+                if let early { mine = early.root } else { mine = try repository.treeID(at: rootComponents, in: trees[n]) }
                 roots.append(mine)
                 var base: ObjectID?
                 if let parent = node.parents.first { base = try rootTree(at: parent) }
                 var changes = [PathChange]()
                 var topLevel = [String]()
-                try recordChanges(base, mine, topLevel: { topLevel.append($0) }) { path, kind, _, new in
-                    changes.append(PathChange(path: path, kind: kind, blob: new?.id))
+                if let early, let found = early.changes {
+                    comparedAheadCount += 1
+                    changes = found
+                    topLevel = early.topLevel
+                } else {
+                    try recordChanges(base, mine, topLevel: { topLevel.append($0) }) { path, kind, _, new in
+                        changes.append(PathChange(path: path, kind: kind, blob: new?.id))
+                    }
                 }
                 if !topLevel.isEmpty { changedTopLevel(n, topLevel) }
                 var mergeBase: MergeBaseFiles?
@@ -783,6 +823,34 @@ struct RecordFolders {
             else { return (topLevel, nil) }
             return (topLevel, kind)
         }
+    }
+}
+
+extension RecordFolders {
+    /// Whether a comparison of two ISMS root trees descends into the folder `path`; `topLevel` is told of a folder of
+    /// the root that is not a record kind's (`.isms`): not read, only noted.
+    func descends(into path: String, topLevel: ((String) -> Void)?) -> Bool {
+        if isRead(folder: path) { return true }
+        topLevel?(path)
+        return false
+    }
+
+    /// Hands on `change`, found comparing two ISMS root trees, when it is a record file (with its kind): the record
+    /// files that differ (`visit`), on the repository or on an `ObjectReader`. `topLevel` is told of each entry of the
+    /// root that differs and is neither a record kind's folder nor below one.
+    func recordChange(
+        _ change: TreeChange, topLevel: ((String) -> Void)?, _ visit: (String, RecordKind, TreeLeaf?, TreeLeaf?) -> Void
+    ) throws {
+        let (isTopLevel, kind) = classify(change.path)
+        if let topLevel, isTopLevel { topLevel(change.path) }
+        guard let kind else { return }
+        // Two names that are not UTF-8 decode alike: tracked by path, one record's rename would read as another's
+        // deletion. The history cannot be followed through such a name.
+        if FileName.isUndecodable(change.path) { throw UndecodableFileName(path: change.path) }
+        func isFile(_ entry: TreeLeaf?) -> Bool { entry?.mode == .file || entry?.mode == .executable }
+        // A link or submodule under the root is not a record: it counts as no file.
+        guard isFile(change.old) || isFile(change.new) else { return }
+        visit(change.path, kind, isFile(change.old) ? change.old : nil, isFile(change.new) ? change.new : nil)
     }
 }
 
