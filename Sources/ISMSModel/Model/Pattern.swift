@@ -48,12 +48,16 @@ public struct Pattern: @unchecked Sendable {
         let regex = regex
         let range = NSRange(text.startIndex..., in: text)
         let deadline = Self.threadCPUSeconds() + Self.matchBudget
+        // ICU reports progress at every position it tries, and the thread's CPU clock is a system call (the wall clock
+        // is not): it is read only once the wall time since the start exceeds the budget, as a thread's CPU time
+        // cannot. Read at every report, it took half of `decision-without-reference` in the cold gate.
+        let wallDeadline = Self.wallSeconds() + Self.matchBudget
         var found = false, overrun = false
         regex.enumerateMatches(in: text, options: [.reportProgress], range: range) { result, _, stop in
             if result != nil {
                 found = true
                 stop.pointee = true
-            } else if Self.threadCPUSeconds() > deadline {
+            } else if Self.wallSeconds() > wallDeadline, Self.threadCPUSeconds() > deadline {
                 overrun = true
                 stop.pointee = true
             }
@@ -67,6 +71,12 @@ public struct Pattern: @unchecked Sendable {
 
     /// The text on which the pattern first ran over its budget; nil while it has not.
     public var gaveUp: String? { slow.withLock { $0 } }
+
+    private static func wallSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
 
     private static func threadCPUSeconds() -> Double {
         var now = timespec()
