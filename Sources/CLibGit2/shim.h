@@ -63,7 +63,9 @@ typedef struct {
 } isms_loose_guard;
 
 /* 1: a sound loose object; 0: one that cannot be read whole (cut short, damaged, a size that is not its header's);
-   -1: no file there, or one not in zlib form (libgit2 reads or reports those itself). */
+   -1: no file there, or one in neither loose format (libgit2 reports those itself). Both formats libgit2 reads are
+   checked: zlib of "<type> <size>\0<content>", and git's retired "packlike" one (a pack entry's header: type and size
+   in a varint, then zlib of the content), on which libgit2 loops forever just the same when it is cut short. */
 static inline int isms_loose_object_state(const char *path) {
     /* Not blocking: opening a FIFO for reading waits for a writer, which never comes. Only a regular file is read;
        libgit2 would wait on anything else (a FIFO) or fail on it (a directory, a device). */
@@ -78,6 +80,7 @@ static inline int isms_loose_object_state(const char *path) {
     /* The header's length plus the size it declares, once its NUL is read: a stream inflating past that is refused
        there, not inflated to its end (a few megabytes of zeros inflate to gigabytes, a quarter of a minute). */
     unsigned long long whole = 0;
+    int known = 0; /* whether `whole` is known yet */
     z_stream stream;
     memset(&stream, 0, sizeof stream);
     if (inflateInit(&stream) != Z_OK) { fclose(file); return -1; }
@@ -85,22 +88,37 @@ static inline int isms_loose_object_state(const char *path) {
     while (status != Z_STREAM_END) {
         size_t count = fread(input, 1, sizeof input, file);
         if (count == 0) break; /* the file ended before the stream: cut short */
+        size_t skipped = 0;
         if (first) {
             first = 0;
             unsigned int word = ((unsigned int)input[0] << 8) + (count > 1 ? input[1] : 0);
-            if (count < 2 || (input[0] & 0x8F) != 0x08 || word % 31 != 0) { state = -1; goto done; }
+            if (count < 2 || (input[0] & 0x8F) != 0x08 || word % 31 != 0) {
+                /* Packlike, as libgit2 parses it (`parse_header_packlike`): a commit, tree, blob or tag. */
+                int type = (input[0] >> 4) & 7;
+                if (type < 1 || type > 4) { state = -1; goto done; }
+                unsigned long long size = input[0] & 15;
+                unsigned int shift = 4;
+                while (input[skipped] & 0x80) {
+                    if (++skipped >= count || shift > 57) goto done;
+                    size += (unsigned long long)(input[skipped] & 0x7F) << shift;
+                    shift += 7;
+                }
+                skipped++;
+                whole = size;
+                known = 1;
+            }
         }
-        stream.next_in = input;
-        stream.avail_in = (uInt)count;
+        stream.next_in = input + skipped;
+        stream.avail_in = (uInt)(count - skipped);
         do {
             stream.next_out = output;
             stream.avail_out = sizeof output;
             status = inflate(&stream, Z_NO_FLUSH);
             if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) goto done;
             size_t produced = sizeof output - stream.avail_out;
-            for (size_t i = 0; i < produced && headerLength < sizeof header; i++) header[headerLength++] = output[i];
             inflated += produced;
-            if (whole == 0) {
+            if (!known) {
+                for (size_t i = 0; i < produced && headerLength < sizeof header; i++) header[headerLength++] = output[i];
                 /* "<type> <size>\0<content>": the content must be exactly <size> bytes. */
                 unsigned char *end = memchr(header, 0, headerLength);
                 if (!end) {
@@ -115,11 +133,12 @@ static inline int isms_loose_object_state(const char *path) {
                     declared = declared * 10 + (unsigned long long)(*p - '0');
                 }
                 whole = (unsigned long long)(end - header) + 1 + declared;
+                known = 1;
             }
             if ((unsigned long long)inflated > whole) goto done;
         } while (stream.avail_out == 0 && status != Z_STREAM_END);
     }
-    if (status == Z_STREAM_END && whole != 0) state = (unsigned long long)inflated == whole ? 1 : 0;
+    if (status == Z_STREAM_END && known) state = (unsigned long long)inflated == whole ? 1 : 0;
 done:
     inflateEnd(&stream);
     fclose(file);

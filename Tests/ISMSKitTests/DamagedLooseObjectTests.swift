@@ -95,6 +95,30 @@ final class DamagedLooseObjectTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("loose object \(blob) cannot be read whole"), result.stderr)
     }
 
+    /// git's retired "packlike" loose format (a pack entry's header, then zlib of the content), which libgit2 still
+    /// reads: cut short, libgit2 looped forever on it as on the other format; whole, it reads as before.
+    func testACutShortPacklikeLooseBlobStopsInsteadOfHanging() {
+        let repo = Self.repositoryOfTwoCommits()
+        let blob = repo.git("rev-parse", "HEAD:risks/risk-1.yaml")
+        let sound = assertHeld(["log", "--no-cache"], in: repo.path, exits: [0], timeout: 30)
+        let content = Array(hostileRisk("RISK-1", title: "second").utf8)
+        // Type 3 (a blob) and the size, 4 bits then 7 per byte, lowest first.
+        var header: [UInt8] = [0x30 | UInt8(content.count & 15)]
+        var rest = content.count >> 4
+        while rest > 0 {
+            header[header.count - 1] |= 0x80
+            header.append(UInt8(rest & 0x7F))
+            rest >>= 7
+        }
+        let whole = Data(header) + Self.zlibStored(content)
+        Self.replaceLooseObject(blob, in: repo, with: whole)
+        let packlike = assertHeld(["log", "--no-cache"], in: repo.path, exits: [0], timeout: 30)
+        XCTAssertEqual(packlike.stdout, sound.stdout)
+        Self.replaceLooseObject(blob, in: repo, with: whole.prefix(whole.count / 2))
+        let result = assertHeld(["log", "--no-cache"], in: repo.path, exits: [2], timeout: 30)
+        XCTAssertTrue(result.stderr.contains("loose object \(blob) cannot be read whole"), result.stderr)
+    }
+
     func testSoundLooseObjectsReadAsTheSameObjectsPacked() {
         let repo = Self.repositoryOfTwoCommits()
         let loose = assertHeld(["log", "--no-cache", "--format", "json"], in: repo.path, exits: [0])
