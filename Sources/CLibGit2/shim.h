@@ -48,9 +48,12 @@ static inline int isms_git_set_cache_object_limit(int type, size_t bytes) {
    says; a sound one (or none) it passes on to libgit2's own loose reader. */
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <git2/sys/odb_backend.h>
 #include <zlib.h>
 
@@ -60,12 +63,24 @@ typedef struct {
 } isms_loose_guard;
 
 /* 1: a sound loose object; 0: one that cannot be read whole (cut short, damaged, a size that is not its header's);
-   -1: no file there, or one not in zlib form (libgit2 reads or reports those itself). */
+   -1: no file there, or one in neither loose format (libgit2 reports those itself). Both formats libgit2 reads are
+   checked: zlib of "<type> <size>\0<content>", and git's retired "packlike" one (a pack entry's header: type and size
+   in a varint, then zlib of the content), on which libgit2 loops forever just the same when it is cut short. */
 static inline int isms_loose_object_state(const char *path) {
-    FILE *file = fopen(path, "rb");
-    if (!file) return -1;
+    /* Not blocking: opening a FIFO for reading waits for a writer, which never comes. Only a regular file is read;
+       libgit2 would wait on anything else (a FIFO) or fail on it (a directory, a device). */
+    int descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (descriptor < 0) return -1;
+    struct stat info;
+    if (fstat(descriptor, &info) != 0 || !S_ISREG(info.st_mode)) { close(descriptor); return 0; }
+    FILE *file = fdopen(descriptor, "rb");
+    if (!file) { close(descriptor); return -1; }
     unsigned char input[16384], output[16384], header[64];
     size_t headerLength = 0, inflated = 0;
+    /* The header's length plus the size it declares, once its NUL is read: a stream inflating past that is refused
+       there, not inflated to its end (a few megabytes of zeros inflate to gigabytes, a quarter of a minute). */
+    unsigned long long whole = 0;
+    int known = 0; /* whether `whole` is known yet */
     z_stream stream;
     memset(&stream, 0, sizeof stream);
     if (inflateInit(&stream) != Z_OK) { fclose(file); return -1; }
@@ -73,38 +88,57 @@ static inline int isms_loose_object_state(const char *path) {
     while (status != Z_STREAM_END) {
         size_t count = fread(input, 1, sizeof input, file);
         if (count == 0) break; /* the file ended before the stream: cut short */
+        size_t skipped = 0;
         if (first) {
             first = 0;
             unsigned int word = ((unsigned int)input[0] << 8) + (count > 1 ? input[1] : 0);
-            if (count < 2 || (input[0] & 0x8F) != 0x08 || word % 31 != 0) { state = -1; goto done; }
+            if (count < 2 || (input[0] & 0x8F) != 0x08 || word % 31 != 0) {
+                /* Packlike, as libgit2 parses it (`parse_header_packlike`): a commit, tree, blob or tag. */
+                int type = (input[0] >> 4) & 7;
+                if (type < 1 || type > 4) { state = -1; goto done; }
+                unsigned long long size = input[0] & 15;
+                unsigned int shift = 4;
+                while (input[skipped] & 0x80) {
+                    if (++skipped >= count || shift > 57) goto done;
+                    size += (unsigned long long)(input[skipped] & 0x7F) << shift;
+                    shift += 7;
+                }
+                skipped++;
+                whole = size;
+                known = 1;
+            }
         }
-        stream.next_in = input;
-        stream.avail_in = (uInt)count;
+        stream.next_in = input + skipped;
+        stream.avail_in = (uInt)(count - skipped);
         do {
             stream.next_out = output;
             stream.avail_out = sizeof output;
             status = inflate(&stream, Z_NO_FLUSH);
             if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) goto done;
             size_t produced = sizeof output - stream.avail_out;
-            for (size_t i = 0; i < produced && headerLength < sizeof header; i++) header[headerLength++] = output[i];
             inflated += produced;
+            if (!known) {
+                for (size_t i = 0; i < produced && headerLength < sizeof header; i++) header[headerLength++] = output[i];
+                /* "<type> <size>\0<content>": the content must be exactly <size> bytes. */
+                unsigned char *end = memchr(header, 0, headerLength);
+                if (!end) {
+                    if (headerLength == sizeof header) goto done; /* no header git writes is this long */
+                    continue;
+                }
+                unsigned char *space = memchr(header, ' ', headerLength);
+                if (!space || space > end || space + 1 == end) goto done;
+                unsigned long long declared = 0;
+                for (unsigned char *p = space + 1; p < end; p++) {
+                    if (*p < '0' || *p > '9' || declared > (1ULL << 60)) goto done;
+                    declared = declared * 10 + (unsigned long long)(*p - '0');
+                }
+                whole = (unsigned long long)(end - header) + 1 + declared;
+                known = 1;
+            }
+            if ((unsigned long long)inflated > whole) goto done;
         } while (stream.avail_out == 0 && status != Z_STREAM_END);
     }
-    if (status == Z_STREAM_END) {
-        /* "<type> <size>\0<content>": the content must be exactly <size> bytes. */
-        unsigned char *end = memchr(header, 0, headerLength);
-        unsigned char *space = memchr(header, ' ', headerLength);
-        if (end && space && space < end && space + 1 < end) {
-            unsigned long long declared = 0;
-            int digits = 1;
-            for (unsigned char *p = space + 1; p < end; p++) {
-                if (*p < '0' || *p > '9' || declared > (1ULL << 60)) { digits = 0; break; }
-                declared = declared * 10 + (unsigned long long)(*p - '0');
-            }
-            size_t headerBytes = (size_t)(end - header) + 1;
-            state = digits && declared == (unsigned long long)(inflated - headerBytes) ? 1 : 0;
-        }
-    }
+    if (status == Z_STREAM_END && known) state = (unsigned long long)inflated == whole ? 1 : 0;
 done:
     inflateEnd(&stream);
     fclose(file);
@@ -131,6 +165,20 @@ static inline int isms_loose_guard_read(void **data, size_t *length, git_object_
     git_oid_tostr(hex, sizeof hex, id);
     if (!isms_loose_object_path((isms_loose_guard *)backend, hex, path, sizeof path)) return GIT_PASSTHROUGH;
     return isms_loose_object_state(path) == 0 ? isms_loose_guard_refuse(hex) : GIT_PASSTHROUGH;
+}
+
+/* libgit2 reads a loose object's header itself, opening the file as its full read does: one that is not a regular
+   file (a FIFO would never answer) is refused there too; a regular one is left to libgit2, which reads only its first
+   bytes (the guard's full read checks the rest before the object is read). */
+static inline int isms_loose_guard_read_header(size_t *length, git_object_t *type, git_odb_backend *backend,
+                                               const git_oid *id) {
+    (void)length; (void)type;
+    char hex[GIT_OID_HEXSZ + 1], path[4096];
+    git_oid_tostr(hex, sizeof hex, id);
+    if (!isms_loose_object_path((isms_loose_guard *)backend, hex, path, sizeof path)) return GIT_PASSTHROUGH;
+    struct stat info;
+    if (stat(path, &info) != 0 || S_ISREG(info.st_mode)) return GIT_PASSTHROUGH;
+    return isms_loose_guard_refuse(hex);
 }
 
 /* A short id: every loose file it names is checked, as libgit2's reader would read one of them. */
@@ -189,6 +237,7 @@ static inline int isms_git_add_loose_guard(git_odb *odb, const char *objects, in
     git_odb_init_backend(&guard->parent, GIT_ODB_BACKEND_VERSION);
     guard->parent.read = isms_loose_guard_read;
     guard->parent.read_prefix = isms_loose_guard_read_prefix;
+    guard->parent.read_header = isms_loose_guard_read_header;
     guard->parent.refresh = isms_loose_guard_refresh;
     guard->parent.free = isms_loose_guard_free;
     int code = git_odb_add_backend(odb, &guard->parent, priority);

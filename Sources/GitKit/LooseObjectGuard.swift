@@ -10,7 +10,10 @@ import Foundation
 /// object database isms opens, one for its objects folder and one for each alternate store libgit2 reads
 /// (`objects/info/alternates`), ranked after the packs and before the loose objects: an object in a pack never
 /// reaches it; for one that is loose, it inflates the file first and refuses it with a zlib error (a damaged
-/// repository: exit 2, "run `git fsck`") unless the stream ends and the size matches the header. A sound loose object
+/// repository: exit 2, "run `git fsck`") unless the stream ends and the size matches the header. It reads git's retired
+/// "packlike" format too (a pack entry's header, then zlib), which libgit2 also reads and on which it loops the same,
+/// stops inflating at the first byte past the declared size (a zlib bomb), and refuses a loose path that is not a
+/// regular file, in libgit2's header read as well (opening a FIFO waits forever). A sound loose object
 /// is then read by libgit2 as before, so it is inflated twice; loose objects are few where history is long (git packs
 /// them), and small.
 package enum LooseObjectGuard {

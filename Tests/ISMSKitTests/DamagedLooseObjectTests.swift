@@ -71,6 +71,54 @@ final class DamagedLooseObjectTests: XCTestCase {
     }
 
     /// Loose objects that are sound read as the same objects packed do.
+    /// A loose object's path that holds a FIFO (or a device): opening it for reading waits for a writer forever, in
+    /// libgit2's header read as in its full read; the guard refuses any loose file that is not a regular file.
+    func testALooseObjectThatIsAFifoStopsInsteadOfHanging() {
+        let repo = Self.repositoryOfTwoCommits()
+        let blob = repo.git("rev-parse", "HEAD:risks/risk-1.yaml")
+        let path = Self.loosePath(blob, in: repo)
+        XCTAssertNoThrow(try FileManager.default.removeItem(atPath: path))
+        XCTAssertEqual(mkfifo(path, 0o644), 0)
+        for command in [["log", "--no-cache"], ["history", "RISK-1", "--no-cache"], ["blame", "RISK-1", "--no-cache"]] {
+            let result = assertHeld(command, in: repo.path, exits: [2], timeout: 30)
+            XCTAssertTrue(result.stderr.contains("loose object \(blob) cannot be read whole"), "\(command): \(result.stderr)")
+        }
+    }
+
+    /// A loose blob whose header says 5 bytes and whose stream inflates to gigabytes of zeros: the guard stops at the
+    /// first bytes past the declared size instead of inflating the rest (about 2 GiB here, seconds of CPU).
+    func testALooseObjectInflatingFarPastItsHeaderIsRefusedAtOnce() {
+        let repo = Self.repositoryOfTwoCommits()
+        let blob = repo.git("rev-parse", "HEAD:risks/risk-1.yaml")
+        Self.replaceLooseObject(blob, in: repo, with: Self.zlibBomb(header: Array("blob 5\0id: X".utf8), copies: 8 << 20))
+        let result = assertHeld(["log", "--no-cache"], in: repo.path, exits: [2], timeout: 5)
+        XCTAssertTrue(result.stderr.contains("loose object \(blob) cannot be read whole"), result.stderr)
+    }
+
+    /// git's retired "packlike" loose format (a pack entry's header, then zlib of the content), which libgit2 still
+    /// reads: cut short, libgit2 looped forever on it as on the other format; whole, it reads as before.
+    func testACutShortPacklikeLooseBlobStopsInsteadOfHanging() {
+        let repo = Self.repositoryOfTwoCommits()
+        let blob = repo.git("rev-parse", "HEAD:risks/risk-1.yaml")
+        let sound = assertHeld(["log", "--no-cache"], in: repo.path, exits: [0], timeout: 30)
+        let content = Array(hostileRisk("RISK-1", title: "second").utf8)
+        // Type 3 (a blob) and the size, 4 bits then 7 per byte, lowest first.
+        var header: [UInt8] = [0x30 | UInt8(content.count & 15)]
+        var rest = content.count >> 4
+        while rest > 0 {
+            header[header.count - 1] |= 0x80
+            header.append(UInt8(rest & 0x7F))
+            rest >>= 7
+        }
+        let whole = Data(header) + Self.zlibStored(content)
+        Self.replaceLooseObject(blob, in: repo, with: whole)
+        let packlike = assertHeld(["log", "--no-cache"], in: repo.path, exits: [0], timeout: 30)
+        XCTAssertEqual(packlike.stdout, sound.stdout)
+        Self.replaceLooseObject(blob, in: repo, with: whole.prefix(whole.count / 2))
+        let result = assertHeld(["log", "--no-cache"], in: repo.path, exits: [2], timeout: 30)
+        XCTAssertTrue(result.stderr.contains("loose object \(blob) cannot be read whole"), result.stderr)
+    }
+
     func testSoundLooseObjectsReadAsTheSameObjectsPacked() {
         let repo = Self.repositoryOfTwoCommits()
         let loose = assertHeld(["log", "--no-cache", "--format", "json"], in: repo.path, exits: [0])
@@ -109,6 +157,37 @@ final class DamagedLooseObjectTests: XCTestCase {
     private static func replace(_ path: String, with data: Data) {
         try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: data))
+    }
+
+    /// A zlib stream of `header` (a stored block) then a zero and about `copies` copies of the 258 bytes before it
+    /// (a fixed-Huffman block: 13 bits for each 258 zeros), cut there: it never ends, as a bomb need not.
+    private static func zlibBomb(header: [UInt8], copies: Int) -> Data {
+        let length = UInt16(header.count)
+        var out: [UInt8] = [0x78, 0x01, 0x00, UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8(~length >> 8)]
+        out += header
+        // Deflate packs bits from each byte's lowest; a Huffman code goes in from its highest bit.
+        var bits = [UInt8](), filled = 0
+        func put(_ value: UInt32, _ count: Int, huffman: Bool) {
+            for i in 0..<count {
+                let bit = huffman ? (value >> UInt32(count - 1 - i)) & 1 : (value >> UInt32(i)) & 1
+                if filled % 8 == 0 { bits.append(0) }
+                bits[bits.count - 1] |= UInt8(bit) << UInt8(filled % 8)
+                filled += 1
+            }
+        }
+        put(1, 1, huffman: false)  // the last block
+        put(1, 2, huffman: false)  // fixed Huffman codes
+        put(0x30, 8, huffman: true)  // the literal 0
+        // 8 copies (length 258: code 285, 0xC5; distance 1: code 0) fill 13 bytes; 3 rounds make one whole period.
+        for _ in 0..<24 {
+            put(0xC5, 8, huffman: true)
+            put(0, 5, huffman: true)
+        }
+        let period = Array(bits[2..<15])
+        out += bits[0..<2]
+        out.reserveCapacity(out.count + copies / 8 * 13)
+        for _ in 0..<(copies / 8) { out += period }
+        return Data(out)
     }
 
     /// `bytes` as a zlib stream of one stored (uncompressed) deflate block, which any inflater reads.
