@@ -33,6 +33,45 @@ final class HostileTreeTests: XCTestCase {
         return byMode
     }
 
+    /// Stages every change and checks the index, then commits it (Bob, 2026-01-06) and checks the work tree and HEAD:
+    /// the findings of all three modes.
+    private func checkStagedAndCommitted(_ repo: GitRepository, _ message: String) -> [String: [(
+        path: String, rule: String, message: String
+    )]] {
+        repo.git("add", "-A")
+        let staged = findings(assertHeld(["check", "--staged", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1]))
+        repo.commit(message, by: .bob, at: "2026-01-06T10:00:00+01:00")
+        var byMode = checkAllModes(repo)
+        byMode["index"] = staged
+        return byMode
+    }
+
+    /// A repository with one risk and evidence EV-1 whose `location:` is `location` (YAML as written), beside the
+    /// artifacts `artifacts` writes, all committed.
+    private func repositoryWithEvidence(at location: String, artifacts: (GitRepository) -> Void) -> GitRepository {
+        let repo = GitRepository()
+        repo.write("isms.yaml", minimalConfig)
+        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
+        repo.write(
+            "evidence/ev-1.yaml",
+            "id: EV-1\ntitle: Restore test\ncontrol: CTRL-1\ncollected_on: 2026-11-20\nresult: pass\nlocation: \(location)\n")
+        artifacts(repo)
+        repo.git("add", "-A")
+        repo.commit("Evidence", at: "2026-11-20T10:00:00+01:00")
+        return repo
+    }
+
+    /// EV-1's artifact is `missing-artifact`, with a message `saying` accepts, in every mode `checkAllModes` runs.
+    private func assertEvidenceArtifactMissingInEveryMode(
+        _ repo: GitRepository, file: StaticString = #filePath, line: UInt = #line, saying: (String) -> Bool
+    ) {
+        for (mode, found) in checkAllModes(repo) {
+            let missing = found.filter { $0.rule == "missing-artifact" }
+            XCTAssertEqual(missing.map(\.path), ["evidence/ev-1.yaml"], "\(mode): \(found)", file: file, line: line)
+            XCTAssertTrue(missing.allSatisfy { saying($0.message) }, "\(mode): \(missing)", file: file, line: line)
+        }
+    }
+
     /// A symbolic link named like a record, to a file outside the repository (absolute and relative), and a kind
     /// folder that is a link out of it: reported where they stand, never followed, in every mode and in the history.
     func testLinksOutOfTheRepositoryAreReportedNeverFollowed() throws {
@@ -46,12 +85,7 @@ final class HostileTreeTests: XCTestCase {
             atPath: repo.path + "/risks/relative.yaml",
             withDestinationPath: "../../" + (outside.path as NSString).lastPathComponent + "/secret.yaml")
         try fm.createSymbolicLink(atPath: repo.path + "/controls", withDestinationPath: outside.path + "/controls")
-        repo.git("add", "-A")
-        let staged = findings(assertHeld(["check", "--staged", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1]))
-        repo.commit("Add links", by: .bob, at: "2026-01-06T10:00:00+01:00")
-        var modes = checkAllModes(repo)
-        modes["index"] = staged
-        for (mode, found) in modes {
+        for (mode, found) in checkStagedAndCommitted(repo, "Add links") {
             XCTAssertEqual(found.map(\.path), ["controls", "risks/absolute.yaml", "risks/relative.yaml"], mode)
             XCTAssertEqual(Set(found.map(\.rule)), ["parse-error"], mode)
             XCTAssertTrue(found[0].message.hasPrefix("the folder controls/ is a symbolic link to "), "\(mode): \(found[0].message)")
@@ -203,12 +237,7 @@ final class HostileTreeTests: XCTestCase {
         let repo = repositoryWithOneRisk()
         let path = "risks/\u{301}a.yaml"
         repo.write(path, "id: RISK-9\ntitle: t\nowner: alice\ntreatment: reduce\ncontrols: [CTRL-99]\n")
-        repo.git("add", "-A")
-        let staged = findings(assertHeld(["check", "--staged", "--format", "json", "--as-of", "2026-12-01"], in: repo.path, exits: [1]))
-        repo.commit("Add RISK-9", by: .bob, at: "2026-01-06T10:00:00+01:00")
-        var byMode = checkAllModes(repo)
-        byMode["index"] = staged
-        for (mode, found) in byMode {
+        for (mode, found) in checkStagedAndCommitted(repo, "Add RISK-9") {
             XCTAssertTrue(found.contains { $0.rule == "broken-link" && $0.path.utf8.elementsEqual(path.utf8) }, "\(mode): \(found)")
         }
         let entries = repo.json(["history", "RISK-9"])["entries"] as? [[String: Any]] ?? []
@@ -268,19 +297,10 @@ final class HostileTreeTests: XCTestCase {
     /// found `artifacts/a.txt` for `artifacts/a.txt\0 forged.pdf` while a commit's tree found nothing. No file name
     /// holds NUL, so the location is no path in any mode.
     func testAnArtifactLocationHoldingNULIsNoPath() {
-        let repo = GitRepository()
-        repo.write("isms.yaml", minimalConfig)
-        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
-        repo.write("artifacts/a.txt", "the restore passed\n")
-        repo.write(
-            "evidence/ev-1.yaml",
-            "id: EV-1\ntitle: t\ncontrol: CTRL-1\ncollected_on: 2026-11-20\nresult: pass\nlocation: \"artifacts/a.txt\\0 forged.pdf\"\n")
-        repo.commit("Evidence", at: "2026-11-20T10:00:00+01:00")
-        for (mode, found) in checkAllModes(repo) {
-            let missing = found.filter { $0.rule == "missing-artifact" }
-            XCTAssertEqual(missing.map(\.path), ["evidence/ev-1.yaml"], "\(mode): \(found)")
-            XCTAssertTrue(missing.allSatisfy { $0.message.hasSuffix("is not a path inside the ISMS root") }, "\(mode): \(missing)")
+        let repo = repositoryWithEvidence(at: "\"artifacts/a.txt\\0 forged.pdf\"") { repo in
+            repo.write("artifacts/a.txt", "the restore passed\n")
         }
+        assertEvidenceArtifactMissingInEveryMode(repo) { $0.hasSuffix("is not a path inside the ISMS root") }
     }
 
     /// A tree listing one record name twice (`git mktree` writes it; `git fsck` calls it duplicateEntries): a checkout
@@ -317,22 +337,11 @@ final class HostileTreeTests: XCTestCase {
     /// names as that path and the gate found an artifact (the first of the two), while the work tree found none. The
     /// path names no one file, so it is missing in every mode.
     func testAnArtifactLocationSpellingUFFFDIsMissingInEveryMode() {
-        let repo = GitRepository()
-        repo.write("isms.yaml", minimalConfig)
-        repo.write("risks/r1.yaml", hostileRisk("RISK-1"))
-        repo.write(
-            "evidence/ev-1.yaml",
-            "id: EV-1\ntitle: Restore test\ncontrol: CTRL-1\ncollected_on: 2026-11-20\nresult: pass\n"
-                + "location: artifacts/\u{FFFD}.txt\n")
-        writeRawName(in: repo, "artifacts/", [0xFE], ".txt", "the restore passed\n")
-        writeRawName(in: repo, "artifacts/", [0xFF], ".txt", "another file\n")
-        repo.git("add", "-A")
-        repo.commit("Evidence", at: "2026-11-20T10:00:00+01:00")
-        for (mode, found) in checkAllModes(repo) {
-            let missing = found.filter { $0.rule == "missing-artifact" }
-            XCTAssertEqual(missing.map(\.path), ["evidence/ev-1.yaml"], "\(mode): \(found)")
-            XCTAssertTrue(missing.allSatisfy { $0.message.contains("spells U+FFFD") }, "\(mode): \(missing)")
+        let repo = repositoryWithEvidence(at: "artifacts/\u{FFFD}.txt") { repo in
+            writeRawName(in: repo, "artifacts/", [0xFE], ".txt", "the restore passed\n")
+            writeRawName(in: repo, "artifacts/", [0xFF], ".txt", "another file\n")
         }
+        assertEvidenceArtifactMissingInEveryMode(repo) { $0.contains("spells U+FFFD") }
     }
 
     /// A merge whose parents differ on two files whose names are canonically equal (`café` in NFC and in NFD) and
